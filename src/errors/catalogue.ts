@@ -1,0 +1,71 @@
+/**
+ * The one catalogue of Portico's error codes. Every error a user can see carries one of these
+ * codes, an HTTP status where one applies, and a message the user can act on.
+ * Codes are never renamed or reused.
+ */
+export const errorCatalogue = {
+  // Agent ingress and tunnels
+  ERR_AUTHTOKEN_INVALID: { status: 401, message: 'The authtoken is not valid. Use the authtoken the edge printed, or one created through the API (/credentials).' },
+  ERR_AUTHTOKEN_MISSING: { status: 401, message: 'No authtoken was given. Pass --authtoken, run `portico config add-authtoken`, or start the edge on this machine so bootstrap.json exists.' },
+  ERR_BIND_NOT_ALLOWED: { status: 403, message: "The authtoken's ACL does not allow binding this name." },
+  ERR_HOSTNAME_TAKEN: { status: 409, message: 'This hostname is already bound by another agent. Stop it first, or start both agents with --pooling-enabled to load-balance.' },
+  ERR_HOSTNAME_INVALID: { status: 400, message: 'The hostname is not a valid DNS name.' },
+  ERR_HOSTNAME_NOT_RESERVED: { status: 403, message: 'The hostname is outside the edge domain and is not reserved by this account. Reserve it first (/reserved_domains).' },
+  ERR_ADDR_INVALID: { status: 400, message: 'The TCP address must be host:port with a port inside the edge --tcp-ports range.' },
+  ERR_ADDR_TAKEN: { status: 409, message: 'This TCP address is already bound by another agent.' },
+  ERR_ADDR_EXHAUSTED: { status: 503, message: 'Every port in the edge --tcp-ports range is in use.' },
+  ERR_REGION_MISMATCH: { status: 400, message: 'This edge serves another region. Drop --region or ask for the region the edge serves.' },
+  ERR_PROTO_UNSUPPORTED: { status: 400, message: 'This tunnel protocol is not supported. Use http, https, tcp or tls.' },
+  ERR_OPTION_UNSUPPORTED: { status: 400, message: 'An agent-side module option was given that this edge does not support yet.' },
+  ERR_TUNNEL_NOT_FOUND: { status: 404, message: 'No tunnel with this id is bound in this session.' },
+  ERR_LABELS_INVALID: { status: 400, message: 'Labels must be a non-empty map of names to values.' },
+  ERR_SESSION_LIMIT: { status: 503, message: 'Too many concurrent streams for this tunnel session; try again shortly.' },
+  ERR_BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
+
+  // Public traffic
+  ERR_EDGE_TUNNEL_NOT_FOUND: { status: 404, message: 'No tunnel is online for this host. Start an agent for it, e.g. `portico http 3000`.' },
+  ERR_EDGE_NO_SNI: { status: 421, message: 'The client sent no server name (SNI), so the edge cannot tell which endpoint it wants.' },
+  ERR_EDGE_AGENT_GONE: { status: 502, message: 'The agent serving this host went away while the request was in flight.' },
+  ERR_EDGE_AGENT_BUSY: { status: 503, message: 'The agent serving this host has too many connections open; try again shortly.' },
+  ERR_EDGE_UPSTREAM_REFUSED: { status: 502, message: 'The agent could not reach the local service it forwards to. Is it running?' },
+  ERR_EDGE_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+
+  // Protocol
+  ERR_MUX_PROTOCOL: { status: 400, message: 'The peer broke the muxado framing rules.' },
+  ERR_MUX_FLOW_CONTROL: { status: 400, message: 'The peer sent more data than the stream window allows.' },
+  ERR_MUX_FRAME_SIZE: { status: 400, message: 'A frame had an invalid length for its type.' },
+  ERR_MUX_STREAMS_EXHAUSTED: { status: 503, message: 'The session has no stream ids or stream slots left.' },
+  ERR_MUX_SESSION_CLOSED: { status: 502, message: 'The session is closed.' },
+  ERR_MUX_STREAM_RESET: { status: 502, message: 'The peer reset the stream.' },
+  ERR_RPC_TOO_LARGE: { status: 413, message: 'An RPC message was larger than the limit.' },
+  ERR_RPC_MALFORMED: { status: 400, message: 'An RPC message was not valid JSON.' },
+  ERR_RPC_TIMEOUT: { status: 504, message: 'The peer did not answer the RPC in time.' },
+
+  // Agent side
+  ERR_AGENT_CONNECT: { status: 502, message: 'The agent could not connect to the edge. Check --server-addr and --ca-cert.' },
+  ERR_AGENT_CONFIG: { status: 400, message: 'The agent configuration is invalid.' },
+
+  // Edge process
+  ERR_CONFIG_INVALID: { status: 400, message: 'An edge flag or configuration value is invalid.' },
+  ERR_LISTEN: { status: 500, message: 'The edge could not bind one of its addresses.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error with a stable code from the catalogue; `message` is safe to show to users. */
+export class PorticoError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; status?: number }) {
+    const entry = errorCatalogue[code];
+    super(detail ? `${entry.message} (${detail})` : entry.message, { cause: options?.cause });
+    this.name = 'PorticoError';
+    this.code = code;
+    this.status = options?.status ?? entry.status;
+  }
+}
+
+export function isPorticoError(err: unknown): err is PorticoError {
+  return err instanceof PorticoError;
+}
