@@ -48,6 +48,14 @@ export const errorCatalogue = {
   // Edge process
   ERR_CONFIG_INVALID: { status: 400, message: 'An edge flag or configuration value is invalid.' },
   ERR_LISTEN: { status: 500, message: 'The edge could not bind one of its addresses.' },
+
+  // Certificates
+  ERR_TLS_CA_INVALID: { status: 500, message: 'The local CA files in the data directory cannot be used (unreadable, not a CA, or the key does not match). Move ca.pem and ca-key.pem aside to create a new CA.' },
+
+  // Store
+  ERR_STORE_OPEN: { status: 500, message: 'The store could not be opened or migrated. Check the data directory permissions and the database URL.' },
+  ERR_STORE_CONFLICT: { status: 409, message: 'A record with this unique value already exists.' },
+  ERR_STORE_NOT_FOUND: { status: 404, message: 'The record this refers to does not exist.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

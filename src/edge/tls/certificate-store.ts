@@ -1,0 +1,172 @@
+/**
+ * Chooses the certificate for each TLS handshake on the public listener by SNI: a resolver
+ * hook first (uploaded or ACME certificates, later), then the wildcard certificate for the
+ * edge domain, then a certificate issued on demand by the local CA.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { ContextCache, type CachedContext } from './context-cache.ts';
+import { isValidHostname, normalizeHostname } from './hostname.ts';
+import { issueLeafCertificate, type Pem } from './local-ca.ts';
+import { readPemPair, writePemPair } from './pem-files.ts';
+
+/** A certificate is replaced once it has fewer than this many milliseconds left (30 days). */
+const RENEW_BEFORE_MS = 30 * 86_400_000;
+
+export interface CertificateStoreOptions {
+  /** The local CA that issues the wildcard and on-demand certificates. */
+  ca: Pem;
+  /** The edge domain, e.g. `localhost` or `edge.example.com`. */
+  domain: string;
+  /** Folder for `wildcard.pem` and `wildcard-key.pem`; created when missing. */
+  dir: string;
+  /** On-demand certificates kept in memory, least recently used dropped first. Default 1000. */
+  maxCached?: number;
+  /**
+   * Consulted first for every valid name; a returned pair wins over the local CA. Return the
+   * same object for the same certificate so its secure context is built once.
+   */
+  resolve?: (name: string) => Promise<Pem | undefined>;
+}
+
+export type SniCallback = (servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => void;
+
+interface Wildcard {
+  context: tls.SecureContext;
+  pem: Pem;
+  refreshAt: number;
+}
+
+export class CertificateStore {
+  readonly #ca: Pem;
+  readonly #domain: string;
+  readonly #dir: string;
+  readonly #resolve: CertificateStoreOptions['resolve'];
+  readonly #onDemand: ContextCache;
+  readonly #resolved = new WeakMap<Pem, tls.SecureContext>();
+  #wildcard: Wildcard | undefined;
+  #renewing: Promise<void> | undefined;
+
+  constructor(options: CertificateStoreOptions) {
+    this.#ca = options.ca;
+    this.#domain = normalizeHostname(options.domain);
+    this.#dir = options.dir;
+    this.#resolve = options.resolve;
+    this.#onDemand = new ContextCache(options.maxCached ?? 1000);
+    if (!isValidHostname(this.#domain)) throw new RangeError(`not a valid edge domain: ${options.domain}`);
+  }
+
+  /** Loads `wildcard.pem`, or issues and writes it when missing, foreign or expiring within 30 days. */
+  async init(): Promise<void> {
+    const certPath = join(this.#dir, 'wildcard.pem');
+    const keyPath = join(this.#dir, 'wildcard-key.pem');
+    let pem = await readPemPair(certPath, keyPath);
+    if (!pem || !this.#wildcardUsable(pem)) {
+      pem = await issueLeafCertificate(this.#ca, { dnsNames: this.#wildcardNames() }, { commonName: this.#domain });
+      await writePemPair(certPath, keyPath, pem);
+    }
+    this.#wildcard = { pem, context: secureContext(pem), refreshAt: refreshAt(pem) };
+  }
+
+  /** The context for a handshake that asked for `servername`; invalid or missing names get the default. */
+  async contextFor(servername: string | undefined): Promise<tls.SecureContext> {
+    await this.#renewIfDue();
+    const name = servername === undefined ? '' : normalizeHostname(servername);
+    if (!isValidHostname(name)) return this.defaultContext();
+    const resolved = this.#resolve && (await this.#resolve(name));
+    if (resolved) return this.#contextOf(resolved);
+    if (this.#wildcardCovers(name)) return this.defaultContext();
+    return this.#onDemand.get(name, () => this.#issue(name));
+  }
+
+  /** The wildcard certificate's context, used when the client sends no usable SNI. */
+  defaultContext(): tls.SecureContext {
+    return this.#current().context;
+  }
+
+  /** An SNICallback for `tls.createServer`. */
+  sniCallback(): SniCallback {
+    return (servername, cb) => {
+      this.contextFor(servername).then((ctx) => cb(null, ctx), (err: Error) => cb(err));
+    };
+  }
+
+  /**
+   * Options for `tls.createServer`: the SNICallback plus the wildcard as the certificate for
+   * clients that send no SNI (Node offers no way to pass a prebuilt default context). After the
+   * wildcard is renewed, call `server.setSecureContext(store.serverOptions())` to refresh that default.
+   */
+  serverOptions(): Pick<tls.TlsOptions, 'SNICallback' | 'cert' | 'key'> {
+    const { pem } = this.#current();
+    return { SNICallback: this.sniCallback(), cert: pem.certPem, key: pem.keyPem };
+  }
+
+  /** The local CA certificate, PEM, for agents and clients to trust. */
+  caPem(): string {
+    return this.#ca.certPem;
+  }
+
+  /**
+   * Whether the wildcard certificate serves `name`: the domain itself or one label under it.
+   * A single-label domain (`localhost`) is the exception: TLS clients refuse `*.localhost`
+   * like any `*.tld`, so its subdomains get their own certificates on demand.
+   */
+  #wildcardCovers(name: string): boolean {
+    if (name === this.#domain) return true;
+    if (!this.#domain.includes('.') || !name.endsWith(`.${this.#domain}`)) return false;
+    return !name.slice(0, -this.#domain.length - 1).includes('.');
+  }
+
+  #wildcardNames(): string[] {
+    return [this.#domain, `*.${this.#domain}`];
+  }
+
+  // A file from another CA or domain, a damaged file, or one near expiry is replaced, not fatal.
+  #wildcardUsable(pem: Pem): boolean {
+    try {
+      const cert = new X509Certificate(pem.certPem);
+      const ca = new X509Certificate(this.#ca.certPem);
+      const sans = (cert.subjectAltName ?? '').split(', ');
+      return cert.checkIssued(ca) && cert.verify(ca.publicKey) && refreshAt(pem) > Date.now() &&
+        cert.checkPrivateKey(createPrivateKey(pem.keyPem)) && this.#wildcardNames().every((n) => sans.includes(`DNS:${n}`));
+    } catch {
+      return false;
+    }
+  }
+
+  #current(): Wildcard {
+    if (!this.#wildcard) throw new Error('CertificateStore.init() must complete before use');
+    return this.#wildcard;
+  }
+
+  // Renewal runs on the handshake path at most once per certificate lifetime; handshakes wait for it.
+  async #renewIfDue(): Promise<void> {
+    if (this.#current().refreshAt > Date.now()) return;
+    this.#renewing ??= this.init().finally(() => { this.#renewing = undefined; });
+    await this.#renewing;
+  }
+
+  async #issue(name: string): Promise<CachedContext> {
+    const pem = await issueLeafCertificate(this.#ca, { dnsNames: [name] });
+    return { context: secureContext(pem), refreshAt: refreshAt(pem) };
+  }
+
+  #contextOf(pem: Pem): tls.SecureContext {
+    let context = this.#resolved.get(pem);
+    if (!context) {
+      context = secureContext(pem);
+      this.#resolved.set(pem, context);
+    }
+    return context;
+  }
+}
+
+function secureContext(pem: Pem): tls.SecureContext {
+  return tls.createSecureContext({ cert: pem.certPem, key: pem.keyPem });
+}
+
+/** When a certificate should be replaced: 30 days before it expires. */
+function refreshAt(pem: Pem): number {
+  return Date.parse(new X509Certificate(pem.certPem).validTo) - RENEW_BEFORE_MS;
+}

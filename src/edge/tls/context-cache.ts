@@ -1,0 +1,66 @@
+/**
+ * A bounded, least-recently-used cache of secure contexts by host name. Concurrent requests
+ * for a missing name share one `create` call; a failed creation is not cached.
+ */
+import type { SecureContext } from 'node:tls';
+
+/** A cached context and the time (ms since epoch) after which it must be created again. */
+export interface CachedContext {
+  context: SecureContext;
+  refreshAt: number;
+}
+
+export class ContextCache {
+  readonly #max: number;
+  // Map iteration order is insertion order: re-inserting on every hit makes the first key the LRU one.
+  readonly #entries = new Map<string, Promise<CachedContext>>();
+
+  /** `max`: names kept before the least recently used is dropped. */
+  constructor(max: number) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxCached must be a positive integer, got ${max}`);
+    this.#max = max;
+  }
+
+  /** Number of names cached or being created. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The context for `name`, calling `create` when it is missing or due for refresh. */
+  async get(name: string, create: () => Promise<CachedContext>, now = Date.now()): Promise<SecureContext> {
+    const hit = this.#entries.get(name);
+    if (hit) {
+      const entry = await hit;
+      if (entry.refreshAt > now) return this.#touch(name, hit, entry);
+      if (this.#entries.get(name) === hit) this.#entries.delete(name);
+    }
+    return (await this.#start(name, create)).context;
+  }
+
+  #touch(name: string, promise: Promise<CachedContext>, entry: CachedContext): SecureContext {
+    if (this.#entries.get(name) === promise) {
+      this.#entries.delete(name);
+      this.#entries.set(name, promise);
+    }
+    return entry.context;
+  }
+
+  #start(name: string, create: () => Promise<CachedContext>): Promise<CachedContext> {
+    const pending = this.#entries.get(name);
+    if (pending) return pending;
+    const promise = create();
+    this.#entries.set(name, promise);
+    promise.catch(() => {
+      if (this.#entries.get(name) === promise) this.#entries.delete(name);
+    });
+    this.#evict();
+    return promise;
+  }
+
+  #evict(): void {
+    while (this.#entries.size > this.#max) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/** Accounts: the owners of credentials, API keys and, later, every configuration record. */
+import type { Kysely } from 'kysely';
+import { PorticoError } from '../errors/catalogue.ts';
+import { constraintViolation } from './dialect.ts';
+import { newId } from './ids.ts';
+import type { Database } from './schema.ts';
+import { rfc3339 } from './timestamps.ts';
+
+export interface Account {
+  /** `acct_…` */
+  id: string;
+  /** Unique among accounts. */
+  name: string;
+  /** RFC 3339 UTC. */
+  created_at: string;
+}
+
+export class Accounts {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /** Creates an account; throws ERR_STORE_CONFLICT when the name is taken. */
+  async create(name: string): Promise<Account> {
+    const account: Account = { id: newId('acct'), name, created_at: rfc3339() };
+    try {
+      await this.#db.insertInto('accounts').values(account).execute();
+    } catch (err) {
+      if (constraintViolation(err) === 'unique') throw new PorticoError('ERR_STORE_CONFLICT', `account ${name}`, { cause: err });
+      throw err;
+    }
+    return account;
+  }
+
+  async get(id: string): Promise<Account | undefined> {
+    return this.#db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async getByName(name: string): Promise<Account | undefined> {
+    return this.#db.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  /** Every account, newest first. */
+  async list(): Promise<Account[]> {
+    return this.#db.selectFrom('accounts').selectAll().orderBy('id', 'desc').execute();
+  }
+
+  /** Deletes the account with its credentials and API keys; false when it did not exist. */
+  async delete(id: string): Promise<boolean> {
+    // The foreign keys cascade too; deleting explicitly keeps this true on any engine setting.
+    return this.#db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('credentials').where('account_id', '=', id).execute();
+      await tx.deleteFrom('api_keys').where('account_id', '=', id).execute();
+      const result = await tx.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The store's migrations, in order. Names sort in the order they run; a migration that has
+ * shipped is never edited or renamed, only followed by a new one.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely';
+import { PorticoError } from '../../errors/catalogue.ts';
+import type { Database } from '../schema.ts';
+import * as initial from './0001-initial.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+/** Brings the schema to the latest migration; returns what ran (empty when already current). */
+export async function migrate(db: Kysely<Database>): Promise<MigrationResult[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) throw new PorticoError('ERR_STORE_OPEN', `migration failed: ${failed(results) ?? 'unknown'}`, { cause: error });
+  return results;
+}
+
+function failed(results: MigrationResult[]): string | undefined {
+  return results.find((r) => r.status === 'Error')?.migrationName;
+}

@@ -1,0 +1,48 @@
+/**
+ * The store: typed repositories over one database. Open it once per process and pass it to
+ * whatever needs it; `close()` when the process stops.
+ */
+import { Kysely } from 'kysely';
+import { Accounts } from './accounts.ts';
+import { ApiKeys } from './api-keys.ts';
+import { Credentials } from './credentials.ts';
+import { openDialect, parseDatabaseUrl } from './dialect.ts';
+import { migrate } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+import { Settings } from './settings.ts';
+
+export interface Store {
+  db: Kysely<Database>;
+  accounts: Accounts;
+  credentials: Credentials;
+  apiKeys: ApiKeys;
+  settings: Settings;
+  /** Closes the database connection. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** The edge data directory; the default SQLite file is `<dataDir>/portico.db`. */
+  dataDir: string;
+  /** Database URL: `sqlite:<path>` or a path; `postgres://…` is refused until PostgreSQL lands. */
+  url?: string;
+}
+
+/** Opens the database, creating it if needed, and runs pending migrations. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const db = new Kysely<Database>({ dialect: openDialect(parseDatabaseUrl(options.dataDir, options.url)) });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    db,
+    accounts: new Accounts(db),
+    credentials: new Credentials(db),
+    apiKeys: new ApiKeys(db),
+    settings: new Settings(db),
+    close: () => db.destroy(),
+  };
+}
