@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { STREAM_HIGH_WATER_MARK } from './stream.ts';
+import type { MuxStream } from './stream.ts';
+import { hashAll, nextStream, readAll, sessionPair, sha256, within, writeAll } from './test-pair.ts';
+
+const WINDOW = 0x40000;
+
+test('20 concurrent streams carry 4 MiB each way, byte-exact', async (t) => {
+  const { client, server } = await sessionPair(t);
+  const STREAMS = 20;
+  const SIZE = 4 * 1024 * 1024;
+  // One random pool; each stream and direction sends a different window of it.
+  const pool = randomBytes(SIZE + 4096);
+  const upData = (i: number) => pool.subarray(i * 97, i * 97 + SIZE);
+  const downData = (i: number) => pool.subarray(4096 - i * 89, 4096 - i * 89 + SIZE);
+
+  const serverDone: Promise<{ id: number; up: string }>[] = [];
+  server.on('stream', (stream) => {
+    const index = stream.type - 100;
+    const up = hashAll(stream);
+    const down = writeAll(stream, downData(index), 70_000, index + 7);
+    serverDone.push(Promise.all([up, down]).then(([h]) => ({ id: index, up: h.hash })));
+  });
+
+  const clientDone = Array.from({ length: STREAMS }, async (_, i) => {
+    const stream = client.openStream(100 + i);
+    const [down] = await Promise.all([hashAll(stream), writeAll(stream, upData(i), 100_000, i + 1)]);
+    assert.equal(down.bytes, SIZE);
+    assert.equal(down.hash, sha256(downData(i)), `stream ${i} down`);
+  });
+  await within(Promise.all(clientDone), 60_000, 'all streams');
+  const ups = await Promise.all(serverDone);
+  assert.equal(ups.length, STREAMS);
+  for (const { id, up } of ups) assert.equal(up, sha256(upData(id)), `stream ${id} up`);
+  await within(
+    (async () => {
+      while (client.activeStreams + server.activeStreams > 0) await sleep(5);
+    })(),
+    5000,
+    'streams to be released',
+  );
+});
+
+test('a paused reader stalls the writer; memory stays within window + high-water mark', async (t) => {
+  const { client, server } = await sessionPair(t);
+  const TOTAL = 16 * 1024 * 1024;
+  const CHUNK = 64 * 1024;
+  const data = randomBytes(TOTAL);
+  const accepted = nextStream(server);
+  const stream = client.openStream(7);
+  const remote = await accepted;
+  const received = hashAll(remote);
+  remote.pause();
+
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, remote.bufferedBytes)), 1);
+  remote.on('data', () => (peak = Math.max(peak, remote.bufferedBytes)));
+  t.after(() => clearInterval(sampler));
+
+  // One write at a time, so each callback shows how far the sender got.
+  let acknowledged = 0;
+  const writer = (async () => {
+    for (let offset = 0; offset < TOTAL; offset += CHUNK) {
+      await new Promise<void>((resolve, reject) => stream.write(data.subarray(offset, offset + CHUNK), (err) => (err ? reject(err) : resolve())));
+      acknowledged += CHUNK;
+    }
+    stream.end();
+  })();
+  await sleep(300);
+  const stalledAt = acknowledged;
+  await sleep(100);
+  assert.equal(acknowledged, stalledAt, 'no progress while the reader is paused');
+  assert.ok(stalledAt > 0 && stalledAt <= WINDOW + STREAM_HIGH_WATER_MARK, `writer stalled after ${stalledAt} bytes`);
+  assert.ok(remote.bufferedBytes > 0);
+
+  remote.resume();
+  const result = await within(received, 20_000, 'all bytes');
+  await writer;
+  clearInterval(sampler);
+  assert.equal(result.bytes, TOTAL);
+  assert.equal(result.hash, sha256(data));
+  assert.equal(acknowledged, TOTAL);
+  assert.ok(peak <= WINDOW + STREAM_HIGH_WATER_MARK, `peak ${peak} bytes held`);
+});
+
+test('FIN half-close: request then response, and response before the request ends', async (t) => {
+  const { client, server } = await sessionPair(t);
+
+  // Client finishes first, then the server answers and finishes.
+  server.once('stream', async (stream) => {
+    const request = await readAll(stream);
+    stream.end(Buffer.concat([Buffer.from('echo:'), request]));
+  });
+  const a = client.openStream(1);
+  a.end('ping');
+  assert.equal((await within(readAll(a), 5000, 'response')).toString(), 'echo:ping');
+
+  // Server finishes first; the client keeps writing on its still-open half.
+  const accepted = nextStream(server);
+  const b = client.openStream(2);
+  b.write('first');
+  const remote = await accepted;
+  const rest = readAll(remote);
+  remote.end('bye early');
+  assert.equal((await within(readAll(b), 5000, 'early response')).toString(), 'bye early');
+  assert.ok(b.writable, 'our half is still open');
+  b.end('+second');
+  assert.equal((await within(rest, 5000, 'request')).toString(), 'first+second');
+
+  await within(
+    (async () => {
+      while (client.activeStreams + server.activeStreams > 0) await sleep(5);
+    })(),
+    5000,
+    'streams to be released',
+  );
+});
+
+test('RST mid-stream fails that stream only; the session and other streams go on', async (t) => {
+  const { client, server } = await sessionPair(t);
+  const remotes: MuxStream[] = [];
+  server.on('stream', (s) => remotes.push(s));
+  const doomed = client.openStream(1);
+  const healthy = client.openStream(2);
+  doomed.write(randomBytes(100_000));
+  healthy.write('hello');
+  while (remotes.length < 2) await sleep(5);
+  const [remoteDoomed, remoteHealthy] = remotes as [MuxStream, MuxStream];
+
+  const failed = once(doomed, 'error');
+  remoteDoomed.reset();
+  const [err] = (await within(failed, 5000, 'reset error')) as [Error & { code?: string }];
+  assert.equal(err.code, 'ERR_MUX_STREAM_RESET');
+  assert.match(err.message, /STREAM_CANCELLED/);
+
+  // The other direction: a local destroy() resets the peer's stream.
+  const third = client.openStream(3);
+  third.write('x');
+  while (remotes.length < 3) await sleep(5);
+  const remoteThird = remotes[2]!;
+  const thirdFailed = once(remoteThird, 'error');
+  third.destroy();
+  assert.equal(((await within(thirdFailed, 5000, 'cancel'))[0] as { code: string }).code, 'ERR_MUX_STREAM_RESET');
+
+  // A reset stream with no error listener of its own must not crash the process.
+  const quiet = client.openStream(4);
+  quiet.write('y');
+  while (remotes.length < 4) await sleep(5);
+  remotes[3]!.reset();
+  await sleep(50);
+
+  healthy.end(' world');
+  const echoed = readAll(remoteHealthy);
+  remoteHealthy.end('still here');
+  assert.equal((await within(echoed, 5000, 'healthy stream')).toString(), 'hello world');
+  assert.equal((await within(readAll(healthy), 5000, 'healthy reply')).toString(), 'still here');
+  assert.equal(client.isClosed || server.isClosed, false);
+});
+
+test('stream ids: client 3, 5, 7…; server 2, 4, 6…; the type arrives with the stream', async (t) => {
+  const { client, server } = await sessionPair(t);
+  const seenByServer: [number, number][] = [];
+  const seenByClient: [number, number][] = [];
+  server.on('stream', (s) => seenByServer.push([s.id, s.type]));
+  client.on('stream', (s) => seenByClient.push([s.id, s.type]));
+  const opened = [client.openStream(10), client.openStream(11), client.openStream(0xffffffff)];
+  const openedByServer = [server.openStream(3), server.openStream(4), server.openStream(5)];
+  assert.deepEqual(
+    opened.map((s) => s.id),
+    [3, 5, 7],
+  );
+  assert.deepEqual(
+    openedByServer.map((s) => s.id),
+    [2, 4, 6],
+  );
+  await within(
+    (async () => {
+      while (seenByServer.length < 3 || seenByClient.length < 3) await sleep(5);
+    })(),
+    5000,
+    'streams',
+  );
+  assert.deepEqual(seenByServer, [
+    [3, 10],
+    [5, 11],
+    [7, 0xffffffff],
+  ]);
+  assert.deepEqual(seenByClient, [
+    [2, 3],
+    [4, 4],
+    [6, 5],
+  ]);
+});
+
+test('stream limits: incoming beyond the limit is refused, outgoing beyond it throws', async (t) => {
+  const { client, server } = await sessionPair(t, { maxOutgoingStreams: 3 }, { maxIncomingStreams: 2 });
+  let accepted = 0;
+  server.on('stream', () => accepted++);
+  const first = client.openStream(1);
+  const second = client.openStream(1);
+  const third = client.openStream(1);
+  const refused = once(third, 'error');
+  const [err] = (await within(refused, 5000, 'refusal')) as [Error & { code?: string }];
+  assert.equal(err.code, 'ERR_MUX_STREAM_RESET');
+  assert.match(err.message, /STREAM_REFUSED/);
+  assert.equal(accepted, 2);
+
+  assert.equal(client.activeStreams, 2, 'the refused stream is released');
+  client.openStream(1);
+  assert.throws(() => client.openStream(1), { code: 'ERR_MUX_STREAMS_EXHAUSTED' });
+  first.destroy();
+  second.destroy();
+  assert.doesNotThrow(() => client.openStream(1));
+});
