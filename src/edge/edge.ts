@@ -1,0 +1,126 @@
+import { mkdir } from 'node:fs/promises';
+import type net from 'node:net';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { createApiServer } from '../api/server.ts';
+import type { Bootstrap } from '../config/paths.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
+import { dialableAddr, type EdgeConfig } from './config.ts';
+import { createAgentIngress } from './listeners/agent-ingress.ts';
+import { closeServer, listen, trackConnections } from './listeners/listen.ts';
+import { createProxyServer } from './listeners/public-http.ts';
+import { createPublicHttps } from './listeners/public-https.ts';
+import { createTcpListeners } from './listeners/tcp.ts';
+import { proxyConnection } from './proxy/conn-proxy.ts';
+import { createHttpProxy } from './proxy/http-proxy.ts';
+import { CertificateStore } from './tls/certificate-store.ts';
+import { issueLeafCertificate, loadOrCreateLocalCa } from './tls/local-ca.ts';
+import { noReservations } from './tunnels/endpoint-names.ts';
+import { TunnelRegistry } from './tunnels/registry.ts';
+import { SessionCookies } from './tunnels/session-cookie.ts';
+import { edgeVersion } from './version.ts';
+
+/** A running edge process: its bound addresses, its parts, and how to stop it. */
+export interface Edge {
+  readonly bootstrap: Bootstrap;
+  readonly credentials: BootstrapCredentials;
+  readonly ports: { agent: number; https: number; http: number; api: number };
+  readonly registry: TunnelRegistry;
+  readonly store: Store;
+  /** Sends GOAWAY to every agent, closes every listener and the store. */
+  close(): Promise<void>;
+}
+
+/** Starts the edge: store, local CA, listeners; writes bootstrap.json once all accept. */
+export async function startEdge(config: EdgeConfig): Promise<Edge> {
+  const { dataDir, logger, domain } = config;
+  await mkdir(dataDir, { recursive: true });
+  const store = await openStore({ dataDir, url: config.databaseUrl });
+  const ca = await loadOrCreateLocalCa(join(dataDir, 'ca'));
+  const certificates = new CertificateStore({ ca, domain, dir: join(dataDir, 'certs') });
+  await certificates.init();
+  const credentials = await ensureBootstrapCredentials(store, dataDir);
+  const cookies = new SessionCookies(await loadOrCreateEdgeSecret(dataDir));
+
+  const publicPorts = { http: 0, https: 0 };
+  const tcp = createTcpListeners(config.httpsAddr.host, config.tcpPorts);
+  const registry = new TunnelRegistry({
+    domain,
+    region: config.region,
+    tcpPorts: config.tcpPorts,
+    publicPorts,
+    tcp,
+    reservations: noReservations,
+    onTcpConnection: (group, socket) => void proxyConnection(group, socket, 'tcp', logger),
+    logger,
+  });
+
+  const httpsProxy = createHttpProxy({ registry, scheme: 'https', httpsPort: 0, logger });
+  const httpsTerminated = createProxyServer(httpsProxy, logger);
+  const httpsServer = trackConnections(createPublicHttps({ registry, certificates, httpServer: httpsTerminated, logger }));
+  publicPorts.https = await listen(httpsServer, config.httpsAddr, 'HTTPS listener');
+  const httpServer = trackConnections(createProxyServer(createHttpProxy({ registry, scheme: 'http', httpsPort: publicPorts.https, logger }), logger));
+  publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
+  const apiServer = trackConnections(createApiServer());
+  const apiPort = await listen(apiServer, config.apiAddr, 'API listener');
+
+  const ingressNames = [...new Set(['localhost', osHostname(), domain, config.agentAddr.host].filter((h) => h && !/^[\d.:]+$/.test(h)))];
+  const ingressIps = [...new Set(['127.0.0.1', '::1', ...(/^[\d.:]+$/.test(config.agentAddr.host) && config.agentAddr.host !== '0.0.0.0' && config.agentAddr.host !== '::' ? [config.agentAddr.host] : [])])];
+  const ingressCert = await issueLeafCertificate(ca, { dnsNames: ingressNames, ipAddresses: ingressIps });
+  const ingress = createAgentIngress(
+    ingressCert,
+    {
+      registry,
+      cookies,
+      region: config.region,
+      version: edgeVersion,
+      logger,
+      authenticate: async (token) => {
+        const hit = await store.credentials.authenticate(token);
+        return hit && { accountId: hit.account.id, accountName: hit.account.name, credentialId: hit.credential.id };
+      },
+    },
+    logger,
+  );
+  trackConnections(ingress.server);
+  const agentPort = await listen(ingress.server, config.agentAddr, 'agent ingress');
+
+  const bootstrap: Bootstrap = {
+    api_url: `http://${dialableAddr(config.apiAddr.host, apiPort)}`,
+    api_key: credentials.apiKey,
+    authtoken: credentials.authtoken,
+    agent_addr: dialableAddr(config.agentAddr.host, agentPort),
+    https_addr: dialableAddr(config.httpsAddr.host, publicPorts.https),
+    http_addr: dialableAddr(config.httpAddr.host, publicPorts.http),
+    domain,
+    region: config.region,
+    ca_cert: join(dataDir, 'ca', 'ca.pem'),
+  };
+  await writeBootstrap(dataDir, bootstrap);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Stop accepting first, so agents told to go away cannot reconnect to this process.
+      const servers: net.Server[] = [ingress.server, httpsServer, httpServer, apiServer];
+      for (const server of servers) server.close();
+      ingress.drain('edge shutting down');
+      registry.close();
+      tcp.closeAll();
+      // Give the GOAWAYs a moment on the wire before the sockets go.
+      await new Promise((r) => setTimeout(r, 50));
+      for (const mux of ingress.sessions) mux.destroy();
+      await Promise.all(servers.map((s) => closeServer(s)));
+      await store.close();
+    })());
+
+  return {
+    bootstrap,
+    credentials,
+    ports: { agent: agentPort, https: publicPorts.https, http: publicPorts.http, api: apiPort },
+    registry,
+    store,
+    close,
+  };
+}

@@ -1,0 +1,37 @@
+import type net from 'node:net';
+import { PorticoError } from '../../errors/catalogue.ts';
+import type { ListenAddr } from '../config.ts';
+
+/** Binds `server` to `addr` and resolves with the port actually bound (port 0 resolved). */
+export function listen(server: net.Server, addr: ListenAddr, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(new PorticoError('ERR_LISTEN', `${what} on ${addr.host || '*'}:${addr.port}: ${err.code ?? err.message}`, { cause: err }));
+    server.once('error', onError);
+    server.listen({ port: addr.port, host: addr.host || undefined }, () => {
+      server.off('error', onError);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+const connections = new WeakMap<net.Server, Set<net.Socket>>();
+
+/** Remembers the server's open connections so `closeServer` can end them. */
+export function trackConnections<S extends net.Server>(server: S): S {
+  const open = new Set<net.Socket>();
+  connections.set(server, open);
+  server.on('connection', (socket: net.Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return server;
+}
+
+/** Stops accepting and destroys every connection the server still holds. */
+export function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    for (const socket of connections.get(server) ?? []) socket.destroy();
+  });
+}

@@ -1,0 +1,50 @@
+import net from 'node:net';
+import { PorticoError } from '../../errors/catalogue.ts';
+import type { PortRange } from '../config.ts';
+import type { TcpListeners } from '../tunnels/registry.ts';
+import { closeServer, listen, trackConnections } from './listen.ts';
+
+/** How many random ports of the range are tried before giving up. */
+const maxAttempts = 50;
+
+/** Opens public TCP listeners on `host`, on requested ports or random ports of `range`. */
+export function createTcpListeners(host: string, range: PortRange): TcpListeners & { closeAll(): void } {
+  const open = new Set<net.Server>();
+  const tryPort = async (port: number, onConnection: (socket: net.Socket) => void) => {
+    const server = trackConnections(net.createServer({ allowHalfOpen: true, noDelay: true }, onConnection));
+    const bound = await listen(server, { host, port }, 'TCP endpoint');
+    open.add(server);
+    return {
+      port: bound,
+      close: () => {
+        open.delete(server);
+        void closeServer(server);
+      },
+    };
+  };
+  return {
+    async open(port, onConnection) {
+      if (port !== 0) {
+        try {
+          return await tryPort(port, onConnection);
+        } catch (err) {
+          throw new PorticoError('ERR_ADDR_TAKEN', `port ${port} is in use`, { cause: err });
+        }
+      }
+      if (range.min === 0) return tryPort(0, onConnection);
+      for (let i = 0; i < maxAttempts; i++) {
+        const candidate = range.min + Math.floor(Math.random() * (range.max - range.min + 1));
+        try {
+          return await tryPort(candidate, onConnection);
+        } catch {
+          // Taken by someone else: try another port of the range.
+        }
+      }
+      throw new PorticoError('ERR_ADDR_EXHAUSTED', `${range.min}-${range.max}`);
+    },
+    closeAll() {
+      for (const server of open) void closeServer(server);
+      open.clear();
+    },
+  };
+}

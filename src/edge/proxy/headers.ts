@@ -1,0 +1,47 @@
+import type http from 'node:http';
+
+/** Connection-level headers a proxy must not forward (RFC 9110 §7.6.1). */
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization']);
+
+/** Request headers for the agent: hop-by-hop removed, X-Forwarded-* added. */
+export function forwardedRequestHeaders(req: http.IncomingMessage, proto: 'http' | 'https', keepUpgrade: boolean): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  const connectionTokens = String(req.headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (hopByHop.has(name) || connectionTokens.includes(name)) continue;
+    out[name] = value;
+  }
+  if (keepUpgrade) {
+    out.connection = 'upgrade';
+    out.upgrade = req.headers.upgrade ?? '';
+  }
+  const client = clientIp(req);
+  const prior = req.headers['x-forwarded-for'];
+  out['x-forwarded-for'] = prior ? `${prior}, ${client}` : client;
+  out['x-forwarded-proto'] = proto;
+  out['x-forwarded-host'] = req.headers.host ?? '';
+  return out;
+}
+
+/** Response headers for the client from the agent's raw header list, hop-by-hop removed. */
+export function forwardedResponseHeaders(rawHeaders: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (!hopByHop.has(rawHeaders[i]!.toLowerCase())) out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+  }
+  return out;
+}
+
+/** The client's address without an IPv4-mapped IPv6 prefix. */
+export function clientIp(req: http.IncomingMessage): string {
+  const ip = req.socket.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/** The Host header's name part, lower-cased, without port or trailing dot. */
+export function requestHost(req: http.IncomingMessage): string {
+  const host = (req.headers.host ?? '').toLowerCase();
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return name.endsWith('.') ? name.slice(0, -1) : name;
+}

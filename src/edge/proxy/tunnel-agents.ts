@@ -1,0 +1,34 @@
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Tunnel } from '../tunnels/tunnel.ts';
+import { asSocket } from './tunnel-socket.ts';
+
+/** Idle tunnel streams kept open per tunnel for reuse by later requests. */
+const maxFreeStreams = 32;
+
+/**
+ * One keep-alive http.Agent per tunnel whose "connections" are proxy streams, so Node's HTTP
+ * client writes requests onto the tunnel and the edge has no HTTP codec of its own.
+ */
+export class TunnelAgents {
+  private readonly agents = new WeakMap<Tunnel, http.Agent>();
+
+  for(tunnel: Tunnel, proto: 'http' | 'https'): http.Agent {
+    let agent = this.agents.get(tunnel);
+    if (!agent) {
+      agent = new http.Agent({ keepAlive: true, maxFreeSockets: maxFreeStreams, scheduling: 'lifo' });
+      agent.createConnection = (options: http.ClientRequestArgs & { clientAddr?: string }, done?: (err: Error | null, socket: Duplex) => void) => {
+        try {
+          done!(null, asSocket(tunnel.openStream({ clientAddr: options.clientAddr ?? '', proto, passthroughTls: false })));
+        } catch (err) {
+          // Reported to the waiting request as its error, never thrown from the agent's queue.
+          done!(err as Error, undefined as unknown as Duplex);
+        }
+        return undefined;
+      };
+      tunnel.session.mux.once('close', () => agent!.destroy());
+      this.agents.set(tunnel, agent);
+    }
+    return agent;
+  }
+}

@@ -1,0 +1,182 @@
+import type tls from 'node:tls';
+import { isPorticoError, PorticoError } from '../../errors/catalogue.ts';
+import type { Logger } from '../../log/logger.ts';
+import { echoHeartbeats, startHeartbeat } from '../../protocol/heartbeat.ts';
+import {
+  type AuthRequest,
+  type AuthResponse,
+  field,
+  parseAuthRequest,
+  parseBindRequest,
+  parseStartTunnelWithLabelRequest,
+  parseUnbindRequest,
+  rpcError,
+  StreamType,
+} from '../../protocol/messages.ts';
+import { readJson, writeJsonAndEnd } from '../../protocol/rpc.ts';
+import { MuxSession } from '../../protocol/session.ts';
+import type { MuxStream } from '../../protocol/stream.ts';
+import { newId } from '../../store/ids.ts';
+import type { TunnelRegistry } from './registry.ts';
+import type { SessionCookies } from './session-cookie.ts';
+import type { TunnelSession } from './tunnel.ts';
+
+/** Who an authtoken belongs to. */
+export interface AgentIdentity {
+  accountId: string;
+  accountName: string;
+  credentialId: string;
+}
+
+export interface AgentConnectionDeps {
+  registry: TunnelRegistry;
+  authenticate(authtoken: string): Promise<AgentIdentity | undefined>;
+  cookies: SessionCookies;
+  region: string;
+  version: string;
+  logger: Logger;
+}
+
+/** Streams in flight to one agent; below the Rust SDK's 511, past which its session dies. */
+export const maxProxyStreamsPerSession = 500;
+/** Milliseconds an agent has to authenticate after the TLS handshake. */
+export const authTimeoutMs = 10_000;
+
+type RpcHandler = (body: unknown) => Promise<object>;
+
+/** Serves one agent connection: heartbeats, Auth, then Bind/Unbind/labels for its lifetime. */
+export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectionDeps): MuxSession {
+  const clientAddr = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
+  const mux = new MuxSession(socket, { role: 'server', maxOutgoingStreams: maxProxyStreamsPerSession, maxIncomingStreams: 128 });
+  let log = deps.logger.child({ client: clientAddr });
+  let session: TunnelSession | undefined;
+  let heartbeat: { stop(): void } | undefined;
+  const authTimer = setTimeout(() => {
+    log.warn('agent did not authenticate in time');
+    mux.destroy();
+  }, authTimeoutMs).unref();
+
+  const authenticated = (handler: RpcHandler): RpcHandler => async (body) => {
+    if (!session) throw new PorticoError('ERR_AUTHTOKEN_MISSING', 'authenticate before binding');
+    return handler(body);
+  };
+
+  const handlers: Partial<Record<number, RpcHandler>> = {
+    [StreamType.Auth]: async (body) => {
+      if (session) throw new PorticoError('ERR_BAD_REQUEST', 'already authenticated');
+      const auth = parseAuthRequest(body);
+      const result = await authenticateAgent(auth, clientAddr, mux, deps);
+      session = result.session;
+      clearTimeout(authTimer);
+      log = log.child({ session: session.id, account: result.identity.accountName });
+      deps.registry.addSession(session);
+      heartbeat = startHeartbeat(mux, {
+        intervalMs: auth.heartbeatIntervalMs || 10_000,
+        toleranceMs: auth.heartbeatToleranceMs || 15_000,
+        onTimeout: () => {
+          log.warn('agent heartbeat timed out');
+          mux.destroy();
+        },
+      });
+      log.info('agent authenticated', { agent: auth.userAgent || auth.clientType });
+      return result.response;
+    },
+    [StreamType.Bind]: authenticated(async (body) => {
+      const bind = parseBindRequest(body);
+      const region = String(field(field(body, 'Extra'), 'Region') ?? '');
+      const { tunnel, opts } = await deps.registry.bindEndpoint(session!, bind, region);
+      log.info('bound endpoint', { tunnel: tunnel.id, url: tunnel.url });
+      return { Id: tunnel.id, URL: tunnel.url, Proto: bind.proto, Opts: opts, Extra: { Token: '', TunnelID: tunnel.id }, Error: '' };
+    }),
+    [StreamType.StartTunnelWithLabel]: authenticated(async (body) => {
+      const region = String(field(body, 'Region') ?? '');
+      if (region && region !== deps.region) throw new PorticoError('ERR_REGION_MISMATCH', `asked for "${region}", this edge serves "${deps.region}"`);
+      const tunnel = deps.registry.bindLabeled(session!, parseStartTunnelWithLabelRequest(body));
+      log.info('started labeled tunnel', { tunnel: tunnel.id, labels: tunnel.labels });
+      return { Id: tunnel.id, Error: '' };
+    }),
+    [StreamType.Unbind]: authenticated(async (body) => {
+      const { id } = parseUnbindRequest(body);
+      if (!deps.registry.unbind(session!, id)) throw new PorticoError('ERR_TUNNEL_NOT_FOUND', id);
+      log.info('unbound tunnel', { tunnel: id });
+      return {};
+    }),
+    [StreamType.SrvInfo]: async () => ({ Region: deps.region }),
+    [StreamType.PatchTunnelState]: authenticated(async () => ({ Error: '' })),
+  };
+
+  mux.on('stream', (stream: MuxStream) => {
+    if (stream.type === StreamType.Heartbeat) return echoHeartbeats(stream);
+    const handler = handlers[stream.type];
+    if (!handler) return stream.reset();
+    void answer(stream, handler, errorShapes[stream.type], log);
+  });
+
+  mux.on('close', (info) => {
+    clearTimeout(authTimer);
+    heartbeat?.stop();
+    if (session) deps.registry.removeSession(session);
+    log.info('agent disconnected', { remote: info.remote, code: info.code, reason: info.error?.code ?? info.message });
+  });
+  return mux;
+}
+
+/**
+ * The fields the SDKs require in each reply even when it carries an `Error`: the Rust decoder
+ * rejects a reply missing them before it looks at `Error`, and the user would lose our message.
+ */
+const errorShapes: Partial<Record<number, (body: unknown) => object>> = {
+  [StreamType.Auth]: () => ({ Version: '3', ClientId: '', Extra: {} }),
+  [StreamType.Bind]: (body) => ({ Id: '', URL: '', Proto: parseBindRequest(body).proto, Opts: parseBindRequest(body).opts, Extra: { Token: '' } }),
+  [StreamType.StartTunnelWithLabel]: () => ({ Id: '' }),
+};
+
+/** Reads one request, runs the handler, writes its answer or an `Error` and FINs. */
+async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unknown) => object) | undefined, log: Logger): Promise<void> {
+  let reply: object;
+  let body: unknown;
+  try {
+    body = await readJson(stream);
+    reply = await handler(body);
+  } catch (err) {
+    if (!isPorticoError(err)) log.error('rpc failed', { err });
+    const e = isPorticoError(err) ? err : new PorticoError('ERR_BAD_REQUEST');
+    log.info('rpc refused', { type: stream.type, code: e.code, reason: e.message });
+    if (e.code.startsWith('ERR_RPC_') && stream.destroyed) return;
+    reply = { ...shape?.(body), ...rpcError(e.code, e.message) };
+  }
+  if (!stream.destroyed && stream.writable) writeJsonAndEnd(stream, reply);
+}
+
+async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: MuxSession, deps: AgentConnectionDeps) {
+  if (!auth.authtoken) throw new PorticoError('ERR_AUTHTOKEN_MISSING');
+  const identity = await deps.authenticate(auth.authtoken);
+  if (!identity) throw new PorticoError('ERR_AUTHTOKEN_INVALID');
+  const resumed = auth.clientId && deps.cookies.verify(auth.clientId, identity.accountId, auth.cookie);
+  const id = resumed ? auth.clientId : newId('ts');
+  const session: TunnelSession = {
+    id,
+    accountId: identity.accountId,
+    credentialId: identity.credentialId,
+    clientAddr,
+    agentVersion: auth.agentVersion,
+    clientType: auth.clientType,
+    os: auth.os,
+    metadata: auth.metadata,
+    startedAt: new Date(),
+    mux,
+  };
+  const response: AuthResponse = {
+    Version: auth.version.includes('3') || auth.version.length === 0 ? '3' : auth.version[0]!,
+    ClientId: id,
+    Extra: {
+      Version: deps.version,
+      Region: deps.region,
+      Cookie: deps.cookies.issue(id, identity.accountId),
+      AccountName: identity.accountName,
+      SessionDuration: 0,
+      PlanName: 'portico',
+    },
+  };
+  return { session, identity, response };
+}

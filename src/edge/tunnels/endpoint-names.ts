@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { PorticoError } from '../../errors/catalogue.ts';
+import type { BindRequest, EndpointOpts } from '../../protocol/messages.ts';
+import { isValidHostname, isValidWildcard, normalizeHostname } from '../tls/hostname.ts';
+
+/** Decides which reserved names an account may bind outside the edge's own domain. */
+export interface Reservations {
+  /** True when `accountId` holds `hostname` (exactly, or under one of its wildcards). */
+  mayBindHostname(accountId: string, hostname: string): Promise<boolean>;
+}
+
+/** Until reserved domains exist (control-plane issue), only names under --domain are free. */
+export const noReservations: Reservations = { mayBindHostname: async () => false };
+
+/** A random, DNS-safe label for generated hostnames (12 base32 characters). */
+export function randomLabel(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  return Array.from(randomBytes(12), (b) => alphabet[b & 31]).join('');
+}
+
+/**
+ * The hostname an http/https/tls bind asks for: Hostname, else Domain, else Subdomain under
+ * the edge domain, else the host of a Go-style URL; "" when it asks for none.
+ */
+export function requestedHostname(opts: EndpointOpts, domain: string): string {
+  if (opts.hostname) return normalizeHostname(opts.hostname);
+  if (opts.domain) return normalizeHostname(opts.domain);
+  if (opts.subdomain) return normalizeHostname(`${opts.subdomain}.${domain}`);
+  if (opts.url) {
+    try {
+      return normalizeHostname(new URL(opts.url).hostname);
+    } catch {
+      throw new PorticoError('ERR_HOSTNAME_INVALID', `URL "${opts.url}" cannot be parsed`);
+    }
+  }
+  return '';
+}
+
+/** True for the edge domain itself and any single or nested name under it (not wildcards). */
+export function isUnderDomain(hostname: string, domain: string): boolean {
+  return !hostname.startsWith('*.') && (hostname === domain || hostname.endsWith('.' + domain));
+}
+
+/** Checks a requested hostname; names outside --domain and all wildcards must be reserved. */
+export async function checkHostname(
+  hostname: string,
+  accountId: string,
+  domain: string,
+  reservations: Reservations,
+): Promise<void> {
+  const valid = hostname.startsWith('*.') ? isValidWildcard(hostname) : isValidHostname(hostname);
+  if (!valid) throw new PorticoError('ERR_HOSTNAME_INVALID', `"${hostname}"`);
+  if (isUnderDomain(hostname, domain)) return;
+  if (!(await reservations.mayBindHostname(accountId, hostname))) {
+    throw new PorticoError('ERR_HOSTNAME_NOT_RESERVED', `"${hostname}"`);
+  }
+}
+
+/** Parses a requested TCP address "host:port" (host ignored) into a port; 0 when none asked. */
+export function requestedPort(bind: BindRequest, opts: EndpointOpts): number {
+  const raw = opts.addr || (opts.url ? opts.url.replace(/^tcp:\/\//, '') : '');
+  if (!raw) return 0;
+  const m = /:(\d{1,5})$/.exec(raw);
+  const port = m ? Number(m[1]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new PorticoError('ERR_ADDR_INVALID', `"${raw}" (bind ${bind.id || 'new'})`);
+  return port;
+}

@@ -1,0 +1,255 @@
+import type net from 'node:net';
+import { PorticoError } from '../../errors/catalogue.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { BindRequest, JsonObject, StartTunnelWithLabelRequest, TunnelProto } from '../../protocol/messages.ts';
+import { parseEndpointOpts, StreamType } from '../../protocol/messages.ts';
+import { encodeProxyHeader } from '../../protocol/proxy-header.ts';
+import { newId } from '../../store/ids.ts';
+import type { PortRange } from '../config.ts';
+import { HostnameTable } from '../routing/hostname-table.ts';
+import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
+import { checkHostname, randomLabel, requestedHostname, requestedPort, type Reservations } from './endpoint-names.ts';
+import type { ProxyTarget, Tunnel, TunnelSession } from './tunnel.ts';
+
+/** Opens public TCP listeners for TCP endpoints. */
+export interface TcpListeners {
+  /** Listens on `port`, or on a free port of the range when 0; resolves with the bound port. */
+  open(port: number, onConnection: (socket: net.Socket) => void): Promise<{ port: number; close(): void }>;
+}
+
+export interface RegistryOptions {
+  domain: string;
+  region: string;
+  tcpPorts: PortRange;
+  publicPorts: { http: number; https: number };
+  tcp: TcpListeners;
+  reservations: Reservations;
+  /** Called for each public connection to a TCP endpoint. */
+  onTcpConnection: (group: EndpointGroup, socket: net.Socket) => void;
+  /** Milliseconds an emptied endpoint stays held for its account. Default 60000. */
+  graceMs?: number;
+  logger: Logger;
+}
+
+/** The result of a bind: the tunnel and the `Opts` to return (replayed by the SDK on reconnect). */
+export interface BoundEndpoint {
+  tunnel: Tunnel;
+  opts: JsonObject;
+}
+
+/** Live tunnel sessions and tunnels, and the tables public listeners look endpoints up in. */
+export class TunnelRegistry {
+  readonly sessions = new Map<string, TunnelSession>();
+  readonly tunnels = new Map<string, Tunnel>();
+  private readonly httpHosts = new HostnameTable<EndpointGroup>();
+  private readonly httpsHosts = new HostnameTable<EndpointGroup>();
+  private readonly tcpPorts = new Map<number, { group: EndpointGroup; close(): void }>();
+  private readonly groupOf = new Map<Tunnel, EndpointGroup>();
+  private closed = false;
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  /** The group serving `host` on the plain-HTTP port. */
+  httpEndpoint(host: string): EndpointGroup | undefined {
+    return this.httpHosts.match(host);
+  }
+
+  /** The group serving `host` on the HTTPS port: an https or a tls endpoint. */
+  httpsEndpoint(host: string): EndpointGroup | undefined {
+    return this.httpsHosts.match(host);
+  }
+
+  addSession(session: TunnelSession): void {
+    this.sessions.set(session.id, session);
+  }
+
+  /** Forgets a closed session; its endpoints stay held for a reconnect during the grace period. */
+  removeSession(session: TunnelSession): void {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    for (const tunnel of [...this.tunnels.values()]) if (tunnel.session === session) this.removeTunnel(tunnel);
+  }
+
+  async bindEndpoint(session: TunnelSession, bind: BindRequest, region: string): Promise<BoundEndpoint> {
+    if (this.closed) throw new PorticoError('ERR_EDGE_SHUTTING_DOWN');
+    if (region && region !== this.options.region) {
+      throw new PorticoError('ERR_REGION_MISMATCH', `asked for "${region}", this edge serves "${this.options.region}"`);
+    }
+    const opts = parseEndpointOpts(bind.opts);
+    if (opts.modules.length) throw new PorticoError('ERR_OPTION_UNSUPPORTED', opts.modules.join(', '));
+    if (opts.proxyProto) throw new PorticoError('ERR_OPTION_UNSUPPORTED', 'ProxyProto');
+    switch (bind.proto) {
+      case 'http':
+      case 'https':
+      case 'tls':
+        return this.bindHostname(session, bind, bind.proto);
+      case 'tcp':
+        return this.bindTcp(session, bind, requestedPort(bind, opts));
+      default:
+        throw new PorticoError('ERR_PROTO_UNSUPPORTED', `"${bind.proto}"`);
+    }
+  }
+
+  bindLabeled(session: TunnelSession, request: StartTunnelWithLabelRequest): Tunnel {
+    if (this.closed) throw new PorticoError('ERR_EDGE_SHUTTING_DOWN');
+    if (Object.keys(request.labels).length === 0) throw new PorticoError('ERR_LABELS_INVALID');
+    const tunnel = this.makeTunnel(session, '', 'labeled', '', { labels: request.labels, forwardsTo: request.forwardsTo, metadata: request.metadata });
+    this.tunnels.set(tunnel.id, tunnel);
+    return tunnel;
+  }
+
+  /** Removes one tunnel of this session; false when the session holds no such tunnel. */
+  unbind(session: TunnelSession, id: string): boolean {
+    const tunnel = this.tunnels.get(id);
+    if (!tunnel || tunnel.session !== session) return false;
+    this.removeTunnel(tunnel, true);
+    return true;
+  }
+
+  /** Labeled tunnels whose labels include every one of `labels`. */
+  labeledTunnels(labels: Record<string, string>): Tunnel[] {
+    const wanted = Object.entries(labels);
+    return [...this.tunnels.values()].filter((t) => t.labels && wanted.every(([k, v]) => t.labels![k] === v));
+  }
+
+  /** Closes every TCP listener and forgets everything (edge shutdown). */
+  close(): void {
+    this.closed = true;
+    for (const { group, close } of this.tcpPorts.values()) {
+      if (group.graceTimer) clearTimeout(group.graceTimer);
+      close();
+    }
+    for (const table of [this.httpHosts, this.httpsHosts]) {
+      for (const group of table.values()) if (group.graceTimer) clearTimeout(group.graceTimer);
+    }
+    this.tcpPorts.clear();
+  }
+
+  private async bindHostname(session: TunnelSession, bind: BindRequest, proto: 'http' | 'https' | 'tls'): Promise<BoundEndpoint> {
+    const { domain, publicPorts } = this.options;
+    const opts = parseEndpointOpts(bind.opts);
+    let hostname = requestedHostname(opts, domain);
+    if (hostname) await checkHostname(hostname, session.accountId, domain, this.options.reservations);
+    else hostname = `${randomLabel()}.${domain}`;
+    const table = proto === 'http' ? this.httpHosts : this.httpsHosts;
+    const group = this.joinGroup(table.get(hostname), session, bind, proto, hostname) ?? new EndpointGroup(hostname, proto, session.accountId, bind.poolingEnabled);
+    table.set(hostname, group);
+    const port = proto === 'http' ? publicPorts.http : publicPorts.https;
+    const scheme = proto === 'tls' ? 'tls' : proto;
+    const defaultPort = (proto === 'http' && port === 80) || (proto === 'https' && port === 443);
+    const url = `${scheme}://${hostname}${defaultPort ? '' : `:${port}`}`;
+    const tunnel = this.makeTunnel(session, bind.id, proto, url, { hostname, forwardsTo: bind.forwardsTo, metadata: bind.metadata });
+    this.attach(tunnel, group);
+    const outOpts: JsonObject = { Auth: '', Subdomain: '', HostHeaderRewrite: false, MutualTLSAtAgent: false, ...bind.opts, Hostname: hostname, ProxyProto: 0 };
+    if (opts.url) outOpts.URL = url;
+    return { tunnel, opts: outOpts };
+  }
+
+  private async bindTcp(session: TunnelSession, bind: BindRequest, port: number): Promise<BoundEndpoint> {
+    const { min, max } = this.options.tcpPorts;
+    if (port && min !== 0 && (port < min || port > max)) throw new PorticoError('ERR_ADDR_INVALID', `port ${port} is outside ${min}-${max}`);
+    let entry = port ? this.tcpPorts.get(port) : undefined;
+    const joined = this.joinGroup(entry?.group, session, bind, 'tcp', String(port));
+    if (!joined) {
+      const group = new EndpointGroup('', 'tcp', session.accountId, bind.poolingEnabled);
+      const listener = await this.options.tcp.open(port, (socket) => this.options.onTcpConnection(group, socket));
+      (group as { key: string }).key = String(listener.port);
+      entry = { group, close: listener.close };
+      this.tcpPorts.set(listener.port, entry);
+    }
+    const group = joined ?? entry!.group;
+    const boundPort = Number(group.key);
+    const url = `tcp://${this.options.domain}:${boundPort}`;
+    const tunnel = this.makeTunnel(session, bind.id, 'tcp', url, { port: boundPort, forwardsTo: bind.forwardsTo, metadata: bind.metadata });
+    this.attach(tunnel, group);
+    const addr = `${this.options.domain}:${boundPort}`;
+    const outOpts: JsonObject = { ...bind.opts, Addr: addr, ProxyProto: 0 };
+    if (parseEndpointOpts(bind.opts).url) outOpts.URL = url;
+    return { tunnel, opts: outOpts };
+  }
+
+  /**
+   * Decides whether a bind may join an existing group: the same account reclaiming a held or
+   * stale endpoint (same bind id), or pooling on both sides. Anything else is taken.
+   */
+  private joinGroup(group: EndpointGroup | undefined, session: TunnelSession, bind: BindRequest, kind: EndpointKind, name: string): EndpointGroup | undefined {
+    if (!group) return undefined;
+    const code = kind === 'tcp' ? 'ERR_ADDR_TAKEN' : 'ERR_HOSTNAME_TAKEN';
+    if (group.accountId !== session.accountId || group.kind !== kind) throw new PorticoError(code, `"${name}"`);
+    const stale = group.tunnels.find((t) => t.id === bind.id && bind.id !== '');
+    if (stale) this.removeTunnel(stale);
+    if (group.tunnels.length === 0) {
+      group.pooled = bind.poolingEnabled;
+      return group;
+    }
+    if (group.pooled && bind.poolingEnabled) return group;
+    throw new PorticoError(code, `"${name}"`);
+  }
+
+  private makeTunnel(session: TunnelSession, requestedId: string, proto: TunnelProto | 'labeled', url: string, rest: Partial<Tunnel>): Tunnel {
+    const existing = requestedId ? this.tunnels.get(requestedId) : undefined;
+    if (existing) this.removeTunnel(existing);
+    // Honour the agent's own id on a rebind (the SDK keys proxy streams by it), unless another account holds it.
+    const id = requestedId && (!existing || existing.session.accountId === session.accountId) ? requestedId : newId('tn');
+    const tunnel: Tunnel = {
+      id,
+      session,
+      proto,
+      url,
+      forwardsTo: '',
+      metadata: '',
+      startedAt: new Date(),
+      ...rest,
+      openStream: (target: ProxyTarget) => openProxyStream(tunnel, target),
+    };
+    this.tunnels.set(id, tunnel);
+    return tunnel;
+  }
+
+  private attach(tunnel: Tunnel, group: EndpointGroup): void {
+    group.add(tunnel);
+    this.groupOf.set(tunnel, group);
+  }
+
+  private removeTunnel(tunnel: Tunnel, release = false): void {
+    if (this.tunnels.get(tunnel.id) === tunnel) this.tunnels.delete(tunnel.id);
+    const group = this.groupOf.get(tunnel);
+    this.groupOf.delete(tunnel);
+    if (!group) return;
+    group.remove(tunnel);
+    if (group.tunnels.length > 0) return;
+    // An unbind releases the name at once; a lost session holds it for a reconnect.
+    if (release) this.dropGroup(group);
+    else group.graceTimer = setTimeout(() => this.dropGroup(group), this.options.graceMs ?? 60_000).unref();
+  }
+
+  private dropGroup(group: EndpointGroup): void {
+    if (group.tunnels.length > 0) return;
+    if (group.graceTimer) clearTimeout(group.graceTimer);
+    group.graceTimer = undefined;
+    if (group.kind === 'tcp') {
+      const entry = this.tcpPorts.get(Number(group.key));
+      if (entry?.group === group) {
+        entry.close();
+        this.tcpPorts.delete(Number(group.key));
+      }
+      return;
+    }
+    const table = group.kind === 'http' ? this.httpHosts : this.httpsHosts;
+    if (table.get(group.key) === group) table.delete(group.key);
+  }
+}
+
+function openProxyStream(tunnel: Tunnel, target: ProxyTarget) {
+  const stream = tunnel.session.mux.openStream(StreamType.Proxy);
+  stream.write(
+    encodeProxyHeader({
+      Id: tunnel.id,
+      ClientAddr: target.clientAddr,
+      Proto: target.proto,
+      EdgeType: '',
+      PassthroughTLS: target.passthroughTls,
+    }),
+  );
+  return stream;
+}
+

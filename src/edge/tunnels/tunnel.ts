@@ -1,0 +1,44 @@
+import type { MuxSession } from '../../protocol/session.ts';
+import type { MuxStream } from '../../protocol/stream.ts';
+import type { TunnelProto } from '../../protocol/messages.ts';
+
+/** One authenticated agent connection, as the rest of the edge sees it. */
+export interface TunnelSession {
+  /** `ts_…`, stable across an agent's reconnects (session resumption). */
+  readonly id: string;
+  readonly accountId: string;
+  readonly credentialId: string;
+  readonly clientAddr: string;
+  readonly agentVersion: string;
+  readonly clientType: string;
+  readonly os: string;
+  readonly metadata: string;
+  readonly startedAt: Date;
+  readonly mux: MuxSession;
+}
+
+/** Where a public connection entered, carried to the agent in the proxy header. */
+export interface ProxyTarget {
+  clientAddr: string;
+  /** "http", "https", "tcp" or "tls": what the agent is told the connection is. */
+  proto: string;
+  passthroughTls: boolean;
+}
+
+/** A bind inside a session: an agent endpoint (has a URL) or a labeled tunnel (has labels). */
+export interface Tunnel {
+  /** The bind id the agent knows it by; proxy headers carry it. */
+  readonly id: string;
+  readonly session: TunnelSession;
+  readonly proto: TunnelProto | 'labeled';
+  /** Public URL for endpoints, "" for labeled tunnels. */
+  readonly url: string;
+  readonly hostname?: string;
+  readonly port?: number;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly forwardsTo: string;
+  readonly metadata: string;
+  readonly startedAt: Date;
+  /** Opens one proxy stream to the agent and writes the proxy header on it. */
+  openStream(target: ProxyTarget): MuxStream;
+}

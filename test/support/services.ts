@@ -1,0 +1,46 @@
+import { defer } from './defer.ts';
+import http from 'node:http';
+import net from 'node:net';
+import type { TestContext } from 'node:test';
+
+/** Starts a local HTTP service on 127.0.0.1:0, closed after the test. */
+export async function startHttpService(t: TestContext, handler: http.RequestListener): Promise<{ server: http.Server; port: number; url: string }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  defer(t, () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  const port = (server.address() as net.AddressInfo).port;
+  return { server, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** Starts a TCP echo service on 127.0.0.1:0 (half-close aware), closed after the test. */
+export async function startEchoService(t: TestContext): Promise<{ port: number }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+    s.pipe(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  defer(t, () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }));
+  return { port: (server.address() as net.AddressInfo).port };
+}
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(50);
+  }
+}
