@@ -1,18 +1,90 @@
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { ApiError, errorBody } from './errors.ts';
+import type { ApiDeps } from './context.ts';
+import { resources } from './resources/index.ts';
+
+/** Paths served without an API key. */
+const publicPaths = new Set(['/health', '/openapi.json']);
+
+/** Body schema paths whose validation failures have their own ngrok codes. */
+const fieldCodes: Record<string, string> = { '/description': 'ERR_NGROK_420', '/metadata': 'ERR_NGROK_421' };
 
 /**
- * The REST API listener. Until the control-plane resources land it answers `/health` and an
- * ngrok-shaped 404 for every other path, so clients get JSON they can parse.
+ * The REST API: ngrok API v2's Cloud Edge resources, authenticated by API key, scoped to the
+ * key's account. Lenient on input (unknown fields ignored, a `module` wrapper unwrapped,
+ * non-JSON bodies tolerated where a client sends them), exact on output.
  */
-export function createApiServer(): http.Server {
-  return http.createServer((req, res) => {
-    const ok = req.url === '/health';
-    const body = ok
-      ? { status: 'ok' }
-      : { status_code: 404, msg: 'Resource not found', details: { operation_id: `op_${randomBytes(10).toString('hex')}` } };
-    const text = JSON.stringify(body);
-    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: false, allErrors: false } } });
+
+  // JSON bodies; an empty body is {}; a body that is not JSON is kept as text so routes that
+  // ignore bodies (tunnel session commands get a bare id from the TS client) still work.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+    const s = String(text).trim();
+    if (s === '') return done(null, {});
+    try {
+      done(null, JSON.parse(s));
+    } catch {
+      done(null, new NotJson(s));
+    }
   });
+
+  app.addHook('onRequest', async (req) => {
+    const version = req.headers['ngrok-version'];
+    if (version !== undefined && version !== '2') throw new ApiError(400, 'ERR_NGROK_217', `Ngrok-Version "${String(version)}" is not supported; use 2`);
+    const path = req.url.split('?')[0]!;
+    if (publicPaths.has(path)) return;
+    const auth = req.headers.authorization ?? '';
+    const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
+    if (!token) throw new ApiError(401, 'ERR_NGROK_202', 'Missing API key: send Authorization: Bearer <api key>');
+    const hit = await deps.store.apiKeys.authenticate(token);
+    if (!hit) throw new ApiError(401, 'ERR_NGROK_203', 'The API key is not valid');
+    req.account = hit.account;
+  });
+
+  app.addHook('preValidation', async (req) => {
+    const body = req.body as unknown;
+    if (body instanceof NotJson) {
+      if (req.routeOptions.config && (req.routeOptions.config as { ignoresBody?: boolean }).ignoresBody) return;
+      throw new ApiError(400, 'ERR_NGROK_213', 'The request body is not valid JSON');
+    }
+    // The TS client wraps module bodies: {id, edge_id, module: {...}}.
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+      const wrapped = (body as Record<string, unknown>).module;
+      if (wrapped && typeof wrapped === 'object' && !Array.isArray(wrapped)) req.body = wrapped;
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError, _req, reply) => {
+    const apiError = toApiError(err, deps);
+    void reply.code(apiError.status).header('content-type', 'application/json').send(errorBody(apiError));
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.code(404).send(errorBody(new ApiError(404, undefined, 'Resource not found')));
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  for (const register of resources) register(app, deps);
+  await app.ready();
+  return app;
+}
+
+class NotJson {
+  constructor(readonly text: string) {}
+}
+
+function toApiError(err: FastifyError | ApiError, deps: ApiDeps): ApiError {
+  if (err instanceof ApiError) return err;
+  const validation = (err as FastifyError).validation;
+  if (validation?.length) {
+    const first = validation[0]!;
+    const path = first.instancePath || (first.params as { missingProperty?: string })?.missingProperty || '';
+    const field = path.replace(/^\//, '').replace(/\//g, '.') || 'body';
+    return new ApiError(400, fieldCodes[path] ?? 'ERR_NGROK_215', `${field}: ${first.message ?? 'is invalid'}`, { field });
+  }
+  if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
+    return new ApiError((err as FastifyError).statusCode!, 'ERR_NGROK_215', err.message);
+  }
+  deps.logger.error('api request failed', { err });
+  return new ApiError(500, 'ERR_NGROK_500', 'Internal error');
 }

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type net from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { createApiServer } from '../api/server.ts';
+import { createApi } from '../api/server.ts';
 import type { Bootstrap } from '../config/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
@@ -11,7 +11,7 @@ import { createAgentIngress } from './listeners/agent-ingress.ts';
 import { closeServer, listen, trackConnections } from './listeners/listen.ts';
 import { createProxyServer } from './listeners/public-http.ts';
 import { createPublicHttps } from './listeners/public-https.ts';
-import { createTcpListeners } from './listeners/tcp.ts';
+import { allocatePort, createTcpListeners } from './listeners/tcp.ts';
 import { proxyConnection } from './proxy/conn-proxy.ts';
 import { createHttpProxy } from './proxy/http-proxy.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
@@ -62,7 +62,16 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   publicPorts.https = await listen(httpsServer, config.httpsAddr, 'HTTPS listener');
   const httpServer = trackConnections(createProxyServer(createHttpProxy({ registry, scheme: 'http', httpsPort: publicPorts.https, logger }), logger));
   publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
-  const apiServer = trackConnections(createApiServer());
+  const api = await createApi({
+    store,
+    registry,
+    domain,
+    region: config.region,
+    tcpHost: domain,
+    allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
+    logger,
+  });
+  const apiServer = trackConnections(api.server);
   const apiPort = await listen(apiServer, config.apiAddr, 'API listener');
 
   const ingressNames = [...new Set(['localhost', osHostname(), domain, config.agentAddr.host].filter((h) => h && !/^[\d.:]+$/.test(h)))];

@@ -40,9 +40,23 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface ResourcesTable {
+  /** `<prefix>_…`; the prefix names the kind (edghts_, bkdtg_, rd_, …). */
+  id: string;
+  account_id: string;
+  /** The resource kind, e.g. `https_edge`, `tunnel_group_backend`, `reserved_domain`. */
+  kind: string;
+  /** Globally unique name within the kind (a reserved domain, a reserved address), else null. */
+  key: string | null;
+  /** The resource's fields as JSON. */
+  doc: string;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
   api_keys: ApiKeysTable;
   settings: SettingsTable;
+  resources: ResourcesTable;
 }

@@ -6,6 +6,7 @@ import { Kysely } from 'kysely';
 import { Accounts } from './accounts.ts';
 import { ApiKeys } from './api-keys.ts';
 import { Credentials } from './credentials.ts';
+import { Resources } from './resources.ts';
 import { openDialect, parseDatabaseUrl } from './dialect.ts';
 import { migrate } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -17,6 +18,8 @@ export interface Store {
   credentials: Credentials;
   apiKeys: ApiKeys;
   settings: Settings;
+  /** Control-plane resources as documents; `resources.changes` announces every write. */
+  resources: Resources;
   /** Closes the database connection. */
   close(): Promise<void>;
 }
@@ -43,6 +46,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     credentials: new Credentials(db),
     apiKeys: new ApiKeys(db),
     settings: new Settings(db),
+    resources: new Resources(db),
     close: () => db.destroy(),
   };
 }

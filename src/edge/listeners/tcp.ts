@@ -48,3 +48,22 @@ export function createTcpListeners(host: string, range: PortRange): TcpListeners
     },
   };
 }
+
+/**
+ * A port of `range` that `taken` does not claim and that nothing on this machine listens on
+ * right now; with range 0 (tests) whatever free port the OS hands out.
+ */
+export async function allocatePort(range: PortRange, taken: (port: number) => Promise<boolean>): Promise<number> {
+  for (let i = 0; i < maxAttempts; i++) {
+    const candidate = range.min === 0 ? 0 : range.min + Math.floor(Math.random() * (range.max - range.min + 1));
+    const probe = net.createServer();
+    try {
+      const port = await listen(probe, { host: '', port: candidate }, 'port probe');
+      await closeServer(probe);
+      if (!(await taken(port))) return port;
+    } catch {
+      // In use right now: try another.
+    }
+  }
+  throw new PorticoError('ERR_ADDR_EXHAUSTED', range.min === 0 ? 'no free port' : `${range.min}-${range.max}`);
+}

@@ -6,9 +6,11 @@ import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kys
 import { PorticoError } from '../../errors/catalogue.ts';
 import type { Database } from '../schema.ts';
 import * as initial from './0001-initial.ts';
+import * as resources from './0002-resources.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-resources': resources,
 };
 
 /** Brings the schema to the latest migration; returns what ran (empty when already current). */

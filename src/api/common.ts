@@ -1,0 +1,36 @@
+import { Type } from 'typebox';
+import type { Doc, ResourceRecord } from '../store/resources.ts';
+import type { ApiContext } from './context.ts';
+import { apiOrigin } from './uri.ts';
+
+/** `description`: free text, at most 255 bytes. */
+export const Description = Type.String({ maxLength: 255 });
+/** `metadata`: free text, at most 4096 bytes. */
+export const Metadata = Type.String({ maxLength: 4096 });
+
+/** The fields every resource has in its stored document. */
+export interface CommonDoc extends Doc {
+  description: string;
+  metadata: string;
+}
+
+/** description/metadata of a create body, defaulting to "". */
+export function commonCreate(body: { description?: string; metadata?: string }): CommonDoc {
+  return { description: body.description ?? '', metadata: body.metadata ?? '' };
+}
+
+/** PATCH semantics: an absent field is unchanged; a present one (even "") replaces. */
+export function commonPatch<D extends CommonDoc>(doc: D, body: { description?: string; metadata?: string }): D {
+  return { ...doc, ...(body.description !== undefined && { description: body.description }), ...(body.metadata !== undefined && { metadata: body.metadata }) };
+}
+
+/** The read fields every resource starts with; empty description/metadata are omitted. */
+export function commonRead(ctx: ApiContext, path: string, record: ResourceRecord<CommonDoc>): Record<string, unknown> {
+  return {
+    id: record.id,
+    uri: `${apiOrigin(ctx.req)}${path}/${record.id}`,
+    created_at: record.created_at,
+    ...(record.doc.description && { description: record.doc.description }),
+    ...(record.doc.metadata && { metadata: record.doc.metadata }),
+  };
+}

@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from '../log/logger.ts';
+import type { Account } from '../store/accounts.ts';
+import type { Store } from '../store/store.ts';
+import type { TunnelRegistry } from '../edge/tunnels/registry.ts';
+
+/** What the API is built from. */
+export interface ApiDeps {
+  store: Store;
+  /** Live tunnel sessions and tunnels (read-only resources, commands). */
+  registry: TunnelRegistry;
+  /** Base domain of the edge: generated hostnames for edges live under it. */
+  domain: string;
+  /** This edge's region, recorded on reserved addresses. */
+  region: string;
+  /** Host that TCP addresses are handed out on, e.g. "localhost". */
+  tcpHost: string;
+  /** Picks a free port of --tcp-ports for a new reserved address, skipping `taken` ones. */
+  allocateTcpPort(taken: (port: number) => Promise<boolean>): Promise<number>;
+  logger: Logger;
+}
+
+/** One request's view: who is asking, and the deps. */
+export interface ApiContext {
+  req: FastifyRequest;
+  account: Account;
+  deps: ApiDeps;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the auth hook for every authenticated request. */
+    account: Account;
+  }
+}
+
+export function contextOf(req: FastifyRequest, deps: ApiDeps): ApiContext {
+  return { req, account: req.account, deps };
+}

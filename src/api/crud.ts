@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import type { TSchema } from 'typebox';
+import type { ResourceRecord } from '../store/resources.ts';
+import type { CommonDoc } from './common.ts';
+import { contextOf, type ApiContext, type ApiDeps } from './context.ts';
+import { notFound } from './errors.ts';
+import { listBody, pageOf } from './paging.ts';
+
+/** How one document-backed resource family maps onto create/get/list/update/delete. */
+export interface CrudSpec<D extends CommonDoc, C, U> {
+  /** Collection path, e.g. `/ip_policies`. */
+  path: string;
+  /** Stored kind(s): the first is created; all are listed (backends share a path per kind). */
+  kind: string;
+  /** Id prefix, e.g. `ipp`. */
+  prefix: string;
+  /** List key in the list body, e.g. `ip_policies`. */
+  listKey: string;
+  createSchema: TSchema;
+  updateSchema: TSchema;
+  /** Validates a create body into the stored document (and its unique key, if any). */
+  create(body: C, ctx: ApiContext): Promise<{ doc: D; key?: string | null }>;
+  /** Applies a PATCH body to the stored document. */
+  update(doc: D, body: U, ctx: ApiContext, record: ResourceRecord<D>): Promise<D>;
+  /** The read shape of a record. */
+  read(record: ResourceRecord<D>, ctx: ApiContext): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Throws (usually stillInUse) when the record may not be deleted. */
+  beforeDelete?(record: ResourceRecord<D>, ctx: ApiContext): Promise<void>;
+}
+
+/** Registers POST, GET list, GET one, PATCH and DELETE for a document-backed resource. */
+export function registerCrud<D extends CommonDoc, C, U>(app: FastifyInstance, deps: ApiDeps, spec: CrudSpec<D, C, U>): void {
+  const { store } = deps;
+  const load = async (ctx: ApiContext, id: string) => {
+    const record = await store.resources.get<D>(ctx.account.id, spec.kind, id);
+    if (!record) throw notFound();
+    return record;
+  };
+
+  app.post(spec.path, { schema: { body: spec.createSchema } }, async (req, reply) => {
+    const ctx = contextOf(req, deps);
+    const { doc, key } = await spec.create(req.body as C, ctx);
+    const record = await store.resources.create(ctx.account.id, spec.kind, spec.prefix, doc, key ?? null);
+    return reply.code(201).send(await spec.read(record, ctx));
+  });
+
+  app.get(spec.path, async (req) => {
+    const ctx = contextOf(req, deps);
+    const page = pageOf(req);
+    const records = await store.resources.list<D>(ctx.account.id, spec.kind, { limit: page.limit + 1, beforeId: page.beforeId });
+    return listBody(req, spec.listKey, page, await Promise.all(records.map(async (r) => ({ ...(await spec.read(r, ctx)), id: r.id }))));
+  });
+
+  app.get(`${spec.path}/:id`, async (req) => {
+    const ctx = contextOf(req, deps);
+    return spec.read(await load(ctx, (req.params as { id: string }).id), ctx);
+  });
+
+  app.patch(`${spec.path}/:id`, { schema: { body: spec.updateSchema } }, async (req) => {
+    const ctx = contextOf(req, deps);
+    const record = await load(ctx, (req.params as { id: string }).id);
+    const doc = await spec.update(record.doc, req.body as U, ctx, record);
+    await store.resources.update(ctx.account.id, spec.kind, record.id, doc);
+    return spec.read({ ...record, doc }, ctx);
+  });
+
+  app.delete(`${spec.path}/:id`, async (req) => {
+    const ctx = contextOf(req, deps);
+    const record = await load(ctx, (req.params as { id: string }).id);
+    await spec.beforeDelete?.(record, ctx);
+    await store.resources.delete(ctx.account.id, spec.kind, record.id);
+    // 200 with {} rather than 204: @ngrok/ngrok-api 0.11.0 parses every response body as JSON.
+    return {};
+  });
+}

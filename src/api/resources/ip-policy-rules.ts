@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import ipaddr from 'ipaddr.js';
+import { Type, type Static } from 'typebox';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../common.ts';
+import type { ApiDeps } from '../context.ts';
+import { registerCrud } from '../crud.ts';
+import { ApiError, invalid } from '../errors.ts';
+import { ref } from '../uri.ts';
+import { ipPolicyKind, ipPolicyPath } from './ip-policies.ts';
+
+interface IpPolicyRuleDoc extends CommonDoc {
+  cidr: string;
+  ip_policy_id: string;
+  action: 'allow' | 'deny';
+}
+
+const IpPolicyRuleCreate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  cidr: Type.String(),
+  ip_policy_id: Type.String(),
+  action: Type.Optional(Type.String()),
+});
+const IpPolicyRuleUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata), cidr: Type.Optional(Type.String()) });
+
+/** Normalises "10.0.0.0/8", "2001:db8::/32" or a bare address (as /32 or /128); throws on anything else. */
+export function normalizeCidr(value: string, field = 'cidr'): string {
+  try {
+    const [addr, bits] = value.includes('/') ? ipaddr.parseCIDR(value) : [ipaddr.parse(value), ipaddr.parse(value).kind() === 'ipv4' ? 32 : 128];
+    // The network address: host bits cleared, so "10.1.2.3/8" is stored as "10.0.0.0/8".
+    const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${bits}`);
+    return `${network.toString()}/${bits}`;
+  } catch {
+    throw invalid('ERR_NGROK_1410', field, `"${value}" is not a CIDR such as 10.0.0.0/8 or 2001:db8::/32`);
+  }
+}
+
+/** IP policy rules: one CIDR each, allowing or denying, inside a policy. */
+export function registerIpPolicyRules(app: FastifyInstance, deps: ApiDeps): void {
+  const path = '/ip_policy_rules';
+  registerCrud<IpPolicyRuleDoc, Static<typeof IpPolicyRuleCreate>, Static<typeof IpPolicyRuleUpdate>>(app, deps, {
+    path,
+    kind: 'ip_policy_rule',
+    prefix: 'ipr',
+    listKey: 'ip_policy_rules',
+    createSchema: IpPolicyRuleCreate,
+    updateSchema: IpPolicyRuleUpdate,
+    create: async (body, ctx) => {
+      const action = (body.action ?? 'allow').toLowerCase();
+      if (action !== 'allow' && action !== 'deny') throw invalid('ERR_NGROK_215', 'action', 'must be "allow" or "deny"');
+      if (!(await deps.store.resources.get(ctx.account.id, ipPolicyKind, body.ip_policy_id))) {
+        throw new ApiError(400, 'ERR_NGROK_1402', `ip_policy_id: ${body.ip_policy_id} does not exist`, { field: 'ip_policy_id' });
+      }
+      return { doc: { ...commonCreate(body), cidr: normalizeCidr(body.cidr), ip_policy_id: body.ip_policy_id, action } };
+    },
+    update: async (doc, body) => ({ ...commonPatch(doc, body), ...(body.cidr !== undefined && { cidr: normalizeCidr(body.cidr) }) }),
+    read: (record, ctx) => ({
+      ...commonRead(ctx, path, record),
+      cidr: record.doc.cidr,
+      ip_policy: ref(ctx.req, ipPolicyPath, record.doc.ip_policy_id),
+      action: record.doc.action,
+    }),
+  });
+}

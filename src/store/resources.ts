@@ -1,0 +1,138 @@
+/**
+ * Control-plane resources stored as JSON documents, scoped by account. Every write emits a
+ * change on `changes` after it committed, which the data plane subscribes to.
+ */
+import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
+import { PorticoError } from '../errors/catalogue.ts';
+import { constraintViolation } from './dialect.ts';
+import { newId } from './ids.ts';
+import type { Database } from './schema.ts';
+import { rfc3339 } from './timestamps.ts';
+
+export type Doc = Record<string, unknown>;
+
+export interface ResourceRecord<T extends Doc = Doc> {
+  id: string;
+  account_id: string;
+  kind: string;
+  /** Globally unique name (reserved domain, reserved address) or null. */
+  key: string | null;
+  created_at: string;
+  doc: T;
+}
+
+/** One committed change to a resource. */
+export interface ResourceChange {
+  op: 'created' | 'updated' | 'deleted';
+  kind: string;
+  id: string;
+  accountId: string;
+}
+
+export interface ListOptions {
+  /** At most this many, newest first. */
+  limit: number;
+  /** Only records created before this id (ids sort by creation time). */
+  beforeId?: string;
+}
+
+type Row = Database['resources'];
+
+function toRecord<T extends Doc>(row: Row): ResourceRecord<T> {
+  return { id: row.id, account_id: row.account_id, kind: row.kind, key: row.key, created_at: row.created_at, doc: JSON.parse(row.doc) as T };
+}
+
+export class Resources {
+  /** Emits `change` (ResourceChange) after each committed write. */
+  readonly changes = new EventEmitter<{ change: [ResourceChange] }>();
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+    this.changes.setMaxListeners(0);
+  }
+
+  /** Creates a record; `key` must be unique within the kind (ERR_STORE_CONFLICT otherwise). */
+  async create<T extends Doc>(accountId: string, kind: string, prefix: string, doc: T, key: string | null = null): Promise<ResourceRecord<T>> {
+    const row: Row = { id: newId(prefix), account_id: accountId, kind, key, doc: JSON.stringify(doc), created_at: rfc3339() };
+    try {
+      await this.#db.insertInto('resources').values(row).execute();
+    } catch (err) {
+      if (constraintViolation(err) === 'unique') throw new PorticoError('ERR_STORE_CONFLICT', `${kind} "${key}" already exists`, { cause: err });
+      throw err;
+    }
+    this.emit('created', row);
+    return toRecord<T>(row);
+  }
+
+  async get<T extends Doc>(accountId: string, kind: string, id: string): Promise<ResourceRecord<T> | undefined> {
+    const row = await this.#db.selectFrom('resources').selectAll().where('account_id', '=', accountId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+    return row && toRecord<T>(row);
+  }
+
+  /** A record of any kind by id, still scoped to the account. */
+  async getAnyKind<T extends Doc>(accountId: string, id: string): Promise<ResourceRecord<T> | undefined> {
+    const row = await this.#db.selectFrom('resources').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row && toRecord<T>(row);
+  }
+
+  /** The record of `kind` holding `key`, whichever account owns it. */
+  async getByKey<T extends Doc>(kind: string, key: string): Promise<ResourceRecord<T> | undefined> {
+    const row = await this.#db.selectFrom('resources').selectAll().where('kind', '=', kind).where('key', '=', key).executeTakeFirst();
+    return row && toRecord<T>(row);
+  }
+
+  // LIKE treats `_` as a wildcard, so the SQL match may over-include; results are re-checked in JS.
+
+  /** Records of `kind` whose key ends with `suffix` (e.g. every name under a wildcard). */
+  async listByKeySuffix<T extends Doc>(kind: string, suffix: string): Promise<Array<ResourceRecord<T>>> {
+    const rows = await this.#db.selectFrom('resources').selectAll().where('kind', '=', kind).where('key', 'like', `%${suffix}`).execute();
+    return rows.filter((r) => r.key?.endsWith(suffix)).map((r) => toRecord<T>(r));
+  }
+
+  /** One page, newest first, of the account's records of one or more kinds. */
+  async list<T extends Doc>(accountId: string, kinds: string | string[], options: ListOptions): Promise<Array<ResourceRecord<T>>> {
+    let q = this.#db.selectFrom('resources').selectAll().where('account_id', '=', accountId).where('kind', 'in', ([] as string[]).concat(kinds));
+    if (options.beforeId) q = q.where('id', '<', options.beforeId);
+    const rows = await q.orderBy('id', 'desc').limit(options.limit).execute();
+    return rows.map((r) => toRecord<T>(r));
+  }
+
+  /** Every record of these kinds, of every account (the data plane's snapshot input). */
+  async all<T extends Doc>(kinds: string | string[]): Promise<Array<ResourceRecord<T>>> {
+    const rows = await this.#db.selectFrom('resources').selectAll().where('kind', 'in', ([] as string[]).concat(kinds)).orderBy('id').execute();
+    return rows.map((r) => toRecord<T>(r));
+  }
+
+  /** Replaces the document; false when no such record. */
+  async update<T extends Doc>(accountId: string, kind: string, id: string, doc: T): Promise<boolean> {
+    const result = await this.#db.updateTable('resources').set({ doc: JSON.stringify(doc) }).where('account_id', '=', accountId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+    const changed = Number(result.numUpdatedRows) > 0;
+    if (changed) this.changes.emit('change', { op: 'updated', kind, id, accountId });
+    return changed;
+  }
+
+  async delete(accountId: string, kind: string, id: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('resources').where('account_id', '=', accountId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+    const deleted = Number(result.numDeletedRows) > 0;
+    if (deleted) this.changes.emit('change', { op: 'deleted', kind, id, accountId });
+    return deleted;
+  }
+
+  /**
+   * The account's records whose document mentions `needle` (an id, or a quoted name), other
+   * than the record itself: what would break if it were deleted. Ids are unique random
+   * strings, so a substring match is exact enough.
+   */
+  async referencing(accountId: string, needle: string, exceptId?: string): Promise<ResourceRecord[]> {
+    let q = this.#db.selectFrom('resources').selectAll().where('account_id', '=', accountId).where('doc', 'like', `%${needle}%`);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    const rows = await q.execute();
+    return rows.filter((r) => r.doc.includes(needle)).map((r) => toRecord(r));
+  }
+
+  private emit(op: ResourceChange['op'], row: Row): void {
+    this.changes.emit('change', { op, kind: row.kind, id: row.id, accountId: row.account_id });
+  }
+}
