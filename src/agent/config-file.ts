@@ -1,0 +1,133 @@
+/**
+ * The agent's YAML config file (default: defaultAgentConfigPath()), close to ngrok's v2 agent
+ * config:
+ *
+ *   authtoken: tok_…
+ *   server_addr: edge.example.com:4443
+ *   ca_cert: /path/ca.pem          # relative paths are relative to this file
+ *   region: local
+ *   tunnels:
+ *     web: { proto: http, addr: 3000, subdomain: web }
+ *     api: { labels: ["edge=edghts_1"], addr: "http://localhost:8081" }
+ */
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Document, isMap, parseDocument } from 'yaml';
+import { PorticoError } from '../errors/catalogue.ts';
+import type { TunnelProto } from '../protocol/messages.ts';
+
+export interface TunnelConfig {
+  /** http, https, tcp or tls; ignored for labeled tunnels. Default http. */
+  proto?: TunnelProto;
+  /** Port, host:port or URL of the local service. */
+  addr: string;
+  /** http only: public URL scheme, https (default) or http. */
+  scheme?: 'http' | 'https';
+  domain?: string;
+  hostname?: string;
+  subdomain?: string;
+  remote_addr?: string;
+  /** `["name=value", …]`: makes this a labeled tunnel. */
+  labels?: string[];
+  metadata?: string;
+  pooling_enabled?: boolean;
+}
+
+export interface AgentConfigFile {
+  authtoken?: string;
+  server_addr?: string;
+  ca_cert?: string;
+  region?: string;
+  tunnels: Record<string, TunnelConfig>;
+}
+
+const protos = ['http', 'https', 'tcp', 'tls'] as const;
+const tunnelStrings = ['domain', 'hostname', 'subdomain', 'remote_addr', 'metadata'] as const;
+
+/** Reads and validates the file; a missing file is an empty config. */
+export async function readAgentConfig(path: string): Promise<AgentConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { tunnels: {} };
+    throw new PorticoError('ERR_AGENT_CONFIG', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseAgentConfig(text, path);
+}
+
+/** Parses YAML text; errors name the file and the field path (`tunnels.web.proto: …`). */
+export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: ${doc.errors[0]!.message}`);
+  const raw: unknown = doc.toJS() ?? {};
+  if (!isRecord(raw)) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: the top level must be a mapping`);
+  const fail = (field: string, why: string) => new PorticoError('ERR_AGENT_CONFIG', `${path}: ${field}: ${why}`);
+  const config: AgentConfigFile = { tunnels: {} };
+  for (const key of ['authtoken', 'server_addr', 'ca_cert', 'region'] as const) {
+    const v = raw[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') throw fail(key, 'must be a string');
+    config[key] = v;
+  }
+  const tunnels = raw.tunnels ?? {};
+  if (!isRecord(tunnels)) throw fail('tunnels', 'must be a mapping of names to tunnels');
+  for (const [name, t] of Object.entries(tunnels)) config.tunnels[name] = parseTunnel(t, `tunnels.${name}`, fail);
+  return config;
+}
+
+function parseTunnel(raw: unknown, at: string, fail: (f: string, why: string) => PorticoError): TunnelConfig {
+  if (!isRecord(raw)) throw fail(at, 'must be a mapping');
+  if (typeof raw.addr !== 'string' && typeof raw.addr !== 'number') throw fail(`${at}.addr`, 'is required (port, host:port or URL)');
+  const tunnel: TunnelConfig = { addr: String(raw.addr) };
+  if (raw.proto !== undefined) {
+    if (!protos.includes(raw.proto as TunnelProto)) throw fail(`${at}.proto`, `must be one of ${protos.join(', ')}`);
+    tunnel.proto = raw.proto as TunnelProto;
+  }
+  for (const key of tunnelStrings) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw fail(`${at}.${key}`, 'must be a string');
+    tunnel[key] = value;
+  }
+  if (raw.scheme !== undefined) {
+    if (raw.scheme !== 'http' && raw.scheme !== 'https') throw fail(`${at}.scheme`, 'must be http or https');
+    tunnel.scheme = raw.scheme;
+  }
+  if (raw.labels !== undefined) {
+    if (!Array.isArray(raw.labels) || !raw.labels.every((l) => typeof l === 'string')) {
+      throw fail(`${at}.labels`, 'must be a list of "name=value" strings');
+    }
+    tunnel.labels = raw.labels;
+  }
+  if (raw.pooling_enabled !== undefined) {
+    if (typeof raw.pooling_enabled !== 'boolean') throw fail(`${at}.pooling_enabled`, 'must be true or false');
+    tunnel.pooling_enabled = raw.pooling_enabled;
+  }
+  if (tunnel.proto === undefined && tunnel.labels === undefined) tunnel.proto = 'http';
+  return tunnel;
+}
+
+/**
+ * Sets `authtoken` in the config file, keeping everything else (comments included). Creates the
+ * file and its directories when missing; the file is left with mode 0600 (it holds a secret).
+ */
+export async function saveAuthtoken(path: string, token: string): Promise<void> {
+  let text = '';
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const doc = text.trim() ? parseDocument(text) : new Document({});
+  if (doc.errors.length > 0) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: ${doc.errors[0]!.message}`);
+  if (!isMap(doc.contents)) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: the top level must be a mapping`);
+  doc.set('authtoken', token);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFile(path, doc.toString(), { mode: 0o600 });
+  await chmod(path, 0o600);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,139 @@
+/**
+ * Proxy streams (type 3): read the proxy header, dial the listener's local service and copy bytes
+ * both ways with backpressure and half-close. Never throws: a failed stream is logged and dropped.
+ */
+import { isIP, connect as netConnect } from 'node:net';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../log/logger.ts';
+import type { ProxyHeader } from '../protocol/messages.ts';
+import { readProxyHeader } from '../protocol/proxy-header.ts';
+import type { MuxStream } from '../protocol/stream.ts';
+import { upstreamTarget } from './addr.ts';
+import { badGatewayResponse } from './bad-gateway.ts';
+import type { UpstreamTarget } from './addr.ts';
+import type { Listener } from './listener.ts';
+
+export interface ForwarderContext {
+  /** The live listener with this id, if any. */
+  lookup(id: string): Listener | undefined;
+  logger: Logger;
+  /** Milliseconds to wait for the local service to accept. Default 10 000. */
+  dialTimeoutMs?: number;
+  /**
+   * `host:port` -> the IP that last answered. Dialling that IP skips a DNS lookup and, for
+   * `localhost`, a refused ::1 attempt on every stream. Optional.
+   */
+  resolved?: Map<string, string>;
+}
+
+export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContext): Promise<void> {
+  let header: ProxyHeader;
+  try {
+    header = await readProxyHeader(stream);
+  } catch (err) {
+    ctx.logger.warn('bad proxy header', { stream: stream.id, err });
+    stream.destroy();
+    return;
+  }
+  const listener = ctx.lookup(header.Id);
+  if (!listener || listener.closed) {
+    ctx.logger.debug('proxy stream for an unknown tunnel', { id: header.Id });
+    stream.destroy();
+    return;
+  }
+  const log = ctx.logger.child({ id: header.Id, client: header.ClientAddr });
+  let upstream: Socket;
+  try {
+    upstream = await dialCached(upstreamTarget(listener.forwardsTo), listener.spec.verifyUpstreamTls ?? true, ctx);
+  } catch (err) {
+    log.warn('cannot reach upstream', { addr: listener.forwardsTo, err });
+    refuse(stream, isHttp(header, listener), listener.forwardsTo, err as Error);
+    return;
+  }
+  log.debug('forwarding', { addr: listener.forwardsTo });
+  join(stream, upstream);
+}
+
+async function dialCached(target: UpstreamTarget, verify: boolean, ctx: ForwarderContext): Promise<Socket> {
+  const key = `${target.host}:${target.port}`;
+  const timeoutMs = ctx.dialTimeoutMs ?? 10_000;
+  const cached = ctx.resolved?.get(key);
+  if (cached) {
+    try {
+      return await dialUpstream(target, { address: cached, verify, timeoutMs });
+    } catch {
+      // The service may have moved (e.g. to another address family); look the name up again.
+      ctx.resolved?.delete(key);
+    }
+  }
+  const socket = await dialUpstream(target, { verify, timeoutMs });
+  if (socket.remoteAddress) ctx.resolved?.set(key, socket.remoteAddress);
+  return socket;
+}
+
+export interface DialUpstreamOptions {
+  /** An IP to dial instead of looking up `target.host` (which stays the TLS server name). */
+  address?: string;
+  /** Verify a TLS upstream's certificate. */
+  verify: boolean;
+  /** Milliseconds to wait for the connection (and TLS handshake). */
+  timeoutMs: number;
+}
+
+/** Connects to the local service; `tls` upstreams are verified unless `verify` is false. */
+export function dialUpstream(target: UpstreamTarget, o: DialUpstreamOptions): Promise<Socket> {
+  const host = o.address ?? target.host;
+  const timeoutMs = o.timeoutMs;
+  return new Promise((resolve, reject) => {
+    const socket: Socket = target.tls
+      ? tlsConnect({ host, port: target.port, servername: isIP(target.host) ? '' : target.host, rejectUnauthorized: o.verify })
+      : netConnect({ host, port: target.port, allowHalfOpen: true });
+    const ready = target.tls ? 'secureConnect' : 'connect';
+    const timer = setTimeout(() => socket.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    socket.once('error', fail);
+    socket.once(ready, () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * Pipes a and b into each other. An end (FIN) on one side ends the other's write side; an error
+ * or an abrupt close on either side tears both down.
+ */
+export function join(a: Duplex, b: Duplex): void {
+  a.pipe(b);
+  b.pipe(a);
+  const abortOther = (self: Duplex, other: Duplex) => () => {
+    // A normal close comes after both directions finished; anything else loses bytes, so abort.
+    if (!self.readableEnded || !self.writableFinished) other.destroy();
+  };
+  a.on('error', () => b.destroy());
+  b.on('error', () => a.destroy());
+  a.once('close', abortOther(a, b));
+  b.once('close', abortOther(b, a));
+}
+
+/** Upstream refused: a 502 page for HTTP tunnels (code ERR_EDGE_UPSTREAM_REFUSED), a bare close otherwise. */
+function refuse(stream: MuxStream, http: boolean, addr: string, err: Error): void {
+  stream.resume();
+  if (!http) {
+    stream.destroy();
+    return;
+  }
+  stream.end(badGatewayResponse(addr, err));
+}
+
+function isHttp(header: ProxyHeader, listener: Listener): boolean {
+  const proto = (header.Proto || listener.proto).toLowerCase();
+  return proto === 'http' || proto === 'https' || header.EdgeType === '3';
+}

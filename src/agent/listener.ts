@@ -1,0 +1,96 @@
+import { EventEmitter } from 'node:events';
+import type { JsonObject, TunnelProto } from '../protocol/messages.ts';
+
+/** What to listen on and where to forward: the argument of AgentSession.listen(). */
+export interface ListenSpec {
+  /**
+   * Endpoint protocol. Default http. Ignored for labeled tunnels. An http endpoint is public over
+   * HTTPS unless `scheme` is http (as ngrok's SDKs do: the wire Proto is then "https").
+   */
+  proto?: TunnelProto;
+  /** http endpoints only: the public URL scheme. Default https. */
+  scheme?: 'http' | 'https';
+  /** The local service: a URL (`http://localhost:3000`) for http/https, `host:port` for tcp/tls. */
+  forwardsTo: string;
+  domain?: string;
+  hostname?: string;
+  subdomain?: string;
+  /** tcp only: the public `host:port` to ask for. */
+  remoteAddr?: string;
+  /** Share the hostname with other agents that also ask for pooling (load-balanced). */
+  poolingEnabled?: boolean;
+  /** Tunnel metadata, opaque to the edge. */
+  metadata?: string;
+  /** A name for logs (`portico start <name>`). */
+  name?: string;
+  /** Makes this a labeled tunnel (StartTunnelWithLabel) instead of an endpoint (Bind). */
+  labels?: Record<string, string>;
+  /** For `https://` upstreams: verify the local service's certificate. Default true. */
+  verifyUpstreamTls?: boolean;
+}
+
+/** Why the edge stopped a tunnel (StopTunnel command). */
+export interface StopReason {
+  message: string;
+  errorCode: string;
+}
+
+type ListenerEvents = { close: [reason: StopReason | undefined] };
+
+/** One bound tunnel. `id` changes only for labeled tunnels, which the edge re-keys on reconnect. */
+export class Listener extends EventEmitter<ListenerEvents> {
+  id: string;
+  /** The public URL (`https://x.localhost:8443`, `tcp://localhost:20001`); "" for labeled tunnels. */
+  url: string;
+  /** The bound protocol as sent on the wire (`http`, `https`, `tcp`, `tls`), or `labeled`. */
+  readonly proto: string;
+  readonly labels?: Record<string, string>;
+  readonly spec: ListenSpec;
+  /** The bind response's `Opts`, replayed verbatim on rebind so the edge hands back the same URL. */
+  opts: JsonObject | undefined;
+  #closed = false;
+  readonly #unbind: (listener: Listener) => Promise<void>;
+
+  constructor(spec: ListenSpec, bound: { id: string; url: string; opts?: JsonObject }, unbind: (l: Listener) => Promise<void>) {
+    super();
+    this.spec = spec;
+    this.id = bound.id;
+    this.url = bound.url;
+    this.opts = bound.opts;
+    this.proto = spec.labels ? 'labeled' : wireProto(spec);
+    if (spec.labels) this.labels = spec.labels;
+    this.#unbind = unbind;
+  }
+
+  get forwardsTo(): string {
+    return this.spec.forwardsTo;
+  }
+
+  get name(): string | undefined {
+    return this.spec.name;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Unbinds the tunnel at the edge (best effort when disconnected) and stops forwarding. */
+  async close(): Promise<void> {
+    if (!this.markClosed(undefined)) return;
+    await this.#unbind(this);
+  }
+
+  /** Marks the listener closed without talking to the edge; false when it already was. */
+  markClosed(reason: StopReason | undefined): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    this.emit('close', reason);
+    return true;
+  }
+}
+
+/** The Bind `Proto` of a spec: an http endpoint binds as "https" unless its scheme is http. */
+export function wireProto(spec: ListenSpec): TunnelProto {
+  const proto = spec.proto ?? 'http';
+  return proto === 'http' ? (spec.scheme ?? 'https') : proto;
+}

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseAuthRequest, parseBindRequest, parseEndpointOpts, parseStartTunnelWithLabelRequest } from '../protocol/messages.ts';
+import { authRequest, parseAuthResponse } from './auth.ts';
+import { EdgeRpcError, splitEdgeError } from './edge-error.ts';
+import { badGatewayResponse } from './bad-gateway.ts';
+import { bindRequest, labelRequest, parseBindResponse, parseLabelResponse } from './tunnel-messages.ts';
+import { agentVersion } from './version.ts';
+
+test('Auth carries versions, resume state, heartbeat nanoseconds and the supported commands', () => {
+  const body = authRequest({
+    authtoken: 'tok',
+    metadata: 'meta',
+    heartbeatIntervalMs: 10_000,
+    heartbeatToleranceMs: 15_000,
+    resume: { clientId: 'cid', cookie: 'ck' },
+  });
+  assert.deepEqual(Object.keys(body), ['Version', 'ClientId', 'Extra']);
+  const extra = body.Extra as Record<string, unknown>;
+  assert.equal(extra.HeartbeatInterval, 10_000_000_000);
+  assert.equal(extra.HeartbeatTolerance, 15_000_000_000);
+  assert.equal(extra.UserAgent, `portico-agent/${agentVersion}`);
+  assert.equal(extra.ClientType, 'portico');
+  // The edge's own reader sees what we meant.
+  const parsed = parseAuthRequest(JSON.parse(JSON.stringify(body)));
+  assert.deepEqual(parsed.version, ['3', '2']);
+  assert.equal(parsed.clientId, 'cid');
+  assert.equal(parsed.cookie, 'ck');
+  assert.equal(parsed.authtoken, 'tok');
+  assert.equal(parsed.metadata, 'meta');
+  assert.equal(parsed.agentVersion, agentVersion);
+  assert.deepEqual(parsed.supports, { stop: true, restart: true, update: false });
+  assert.equal(parsed.heartbeatIntervalMs, 10_000);
+});
+
+test('an Auth error reply names the edge text and code', () => {
+  assert.deepEqual(parseAuthResponse({ Version: '3', ClientId: 'c1', Extra: { Cookie: 'k', Region: 'local' } }), {
+    clientId: 'c1',
+    cookie: 'k',
+    region: 'local',
+    accountName: '',
+    banner: '',
+  });
+  assert.throws(
+    () => parseAuthResponse({ Version: '3', ClientId: '', Error: 'The authtoken is not valid.\nERR_AUTHTOKEN_INVALID' }),
+    (err: EdgeRpcError) =>
+      err instanceof EdgeRpcError &&
+      err.code === 'ERR_AUTHTOKEN_INVALID' &&
+      err.edgeCode === 'ERR_AUTHTOKEN_INVALID' &&
+      err.message === 'authentication failed: The authtoken is not valid. (ERR_AUTHTOKEN_INVALID)',
+  );
+  // A code outside our catalogue is kept as edgeCode; the error's own code falls back.
+  assert.throws(
+    () => parseAuthResponse({ Error: 'banned\nERR_NGROK_107' }),
+    (err: EdgeRpcError) => err.code === 'ERR_AGENT_CONNECT' && err.edgeCode === 'ERR_NGROK_107' && /banned \(ERR_NGROK_107\)/.test(err.message),
+  );
+  assert.deepEqual(splitEdgeError('just text'), { message: 'just text', code: '' });
+  assert.deepEqual(splitEdgeError('a\nb\nERR_X_1'), { message: 'a\nb', code: 'ERR_X_1' });
+  assert.deepEqual(splitEdgeError('a\nnot a code'), { message: 'a\nnot a code', code: '' });
+});
+
+test('Bind bodies per protocol, as the edge reads them', () => {
+  const http = bindRequest({ proto: 'http', forwardsTo: 'http://localhost:3000', subdomain: 'web', metadata: 'm', poolingEnabled: true }, '', undefined, 'eu');
+  assert.deepEqual(http, {
+    Id: '',
+    Proto: 'https',
+    ForwardsTo: 'http://localhost:3000',
+    ForwardsProto: '',
+    Opts: { Domain: '', Hostname: '', Subdomain: 'web', Auth: '', HostHeaderRewrite: false, ProxyProto: 0 },
+    Extra: { Token: '', IPPolicyRef: '', Metadata: 'm', Bindings: [], PoolingEnabled: true, Region: 'eu' },
+  });
+  const parsed = parseBindRequest(JSON.parse(JSON.stringify(http)));
+  assert.equal(parsed.poolingEnabled, true);
+  assert.deepEqual(parseEndpointOpts(parsed.opts).modules, []);
+  assert.equal(bindRequest({ proto: 'http', scheme: 'http', forwardsTo: 'x' }, '', undefined).Proto, 'http');
+  assert.deepEqual(bindRequest({ proto: 'tcp', forwardsTo: 'localhost:22', remoteAddr: 'e:20001' }, '', undefined).Opts, { Addr: 'e:20001', ProxyProto: 0 });
+  assert.deepEqual(bindRequest({ proto: 'tls', forwardsTo: 'localhost:443', hostname: 'a.b' }, '', undefined).Opts, {
+    Domain: '',
+    Hostname: 'a.b',
+    Subdomain: '',
+    ProxyProto: 0,
+    MutualTLSAtAgent: false,
+  });
+  assert.equal('Region' in (bindRequest({ forwardsTo: 'x' }, '', undefined).Extra as object), false);
+  // A rebind replays the id and the response Opts verbatim.
+  const replay = bindRequest({ proto: 'tcp', forwardsTo: 'localhost:22' }, 'tun_1', { Addr: 'localhost:20005', ProxyProto: 0, URL: 'u' });
+  assert.equal(replay.Id, 'tun_1');
+  assert.deepEqual(replay.Opts, { Addr: 'localhost:20005', ProxyProto: 0, URL: 'u' });
+});
+
+test('StartTunnelWithLabel body and replies', () => {
+  const body = labelRequest({ forwardsTo: 'http://localhost:8081', labels: { edge: 'e1' }, metadata: 'm' }, 'eu');
+  assert.deepEqual(body, { Labels: { edge: 'e1' }, ForwardsTo: 'http://localhost:8081', ForwardsProto: '', Metadata: 'm', Region: 'eu' });
+  assert.deepEqual(parseStartTunnelWithLabelRequest(body).labels, { edge: 'e1' });
+  assert.deepEqual(parseLabelResponse({ Id: 'lt_1' }, { forwardsTo: 'x', labels: { edge: 'e1' } }), { id: 'lt_1' });
+  assert.throws(() => parseLabelResponse({ Error: 'no\nERR_LABELS_INVALID' }, { forwardsTo: 'x', labels: {} }), { code: 'ERR_LABELS_INVALID' });
+  const bound = parseBindResponse({ Id: 't', URL: 'https://x', Proto: 'https', Opts: { Hostname: 'x' }, Extra: { Token: '' } }, { forwardsTo: 'x' });
+  assert.deepEqual(bound, { id: 't', url: 'https://x', proto: 'https', opts: { Hostname: 'x' } });
+  assert.throws(() => parseBindResponse({ Error: 'taken\nERR_HOSTNAME_TAKEN' }, { forwardsTo: 'x' }), /taken \(ERR_HOSTNAME_TAKEN\)/);
+});
+
+test('the 502 page is a complete HTTP/1.1 response naming the code and the address', () => {
+  const text = badGatewayResponse('http://localhost:3000', new Error('connect ECONNREFUSED')).toString();
+  const [head, body] = text.split('\r\n\r\n') as [string, string];
+  assert.match(head, /^HTTP\/1\.1 502 Bad Gateway\r\n/);
+  assert.match(head, new RegExp(`Content-Length: ${Buffer.byteLength(body)}`));
+  assert.match(body, /ERR_EDGE_UPSTREAM_REFUSED/);
+  assert.match(body, /http:\/\/localhost:3000: connect ECONNREFUSED/);
+});

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Command } from 'commander';
+import type { AgentConfigFile } from '../agent/config-file.ts';
+import { agentCommands } from './agent-commands.ts';
+import type { AgentPlan } from './agent-commands.ts';
+import { settingsOptions } from './agent-flags.ts';
+
+/** Parses `argv` (after `portico`) with a runner that only records the plan. */
+async function parse(...argv: string[]): Promise<AgentPlan> {
+  let plan: AgentPlan | undefined;
+  const program = new Command('portico').exitOverride();
+  const quiet = { writeErr: () => {}, writeOut: () => {} };
+  for (const c of agentCommands(async (p) => void (plan = p))) program.addCommand(c.exitOverride().configureOutput(quiet));
+  await program.parseAsync(argv, { from: 'user' });
+  assert.ok(plan, 'the runner was called');
+  return plan;
+}
+
+const noConfig: AgentConfigFile = { tunnels: {} };
+
+test('http accepts a port, host:port or URL', async () => {
+  assert.equal((await parse('http', '3000')).specs(noConfig)[0]!.forwardsTo, 'http://localhost:3000');
+  assert.equal((await parse('http', '10.1.2.3:8080')).specs(noConfig)[0]!.forwardsTo, 'http://10.1.2.3:8080');
+  assert.equal((await parse('http', 'https://localhost:8443')).specs(noConfig)[0]!.forwardsTo, 'https://localhost:8443');
+  await assert.rejects(async () => (await parse('http', 'nope:port')).specs(noConfig), { code: 'ERR_AGENT_CONFIG' });
+});
+
+test('http flags become the listen spec and the settings', async () => {
+  const plan = await parse(
+    'http', '3000', '--subdomain', 'web', '--domain', 'app.example.com', '--hostname', 'h.example.com',
+    '--pooling-enabled', '--metadata', 'meta', '--scheme', 'http', '--authtoken', 'tok', '--server-addr', 'edge:4443',
+    '--ca-cert', '/tmp/ca.pem', '--region', 'eu', '--config', '/tmp/p.yml',
+  );
+  assert.deepEqual(plan.specs(noConfig), [
+    {
+      name: 'command_line',
+      proto: 'http',
+      forwardsTo: 'http://localhost:3000',
+      domain: 'app.example.com',
+      hostname: 'h.example.com',
+      subdomain: 'web',
+      scheme: 'http',
+      metadata: 'meta',
+      poolingEnabled: true,
+    },
+  ]);
+  assert.deepEqual(settingsOptions(plan.flags), {
+    configPath: '/tmp/p.yml',
+    authtoken: 'tok',
+    serverAddr: 'edge:4443',
+    caCertPath: '/tmp/ca.pem',
+    region: 'eu',
+  });
+  assert.equal(plan.sessionMetadata, undefined);
+});
+
+test('log flags have defaults and fixed choices', async () => {
+  const plan = await parse('http', '80');
+  assert.equal(plan.flags.log, 'stderr');
+  assert.equal(plan.flags.logFormat, 'text');
+  assert.equal(plan.flags.logLevel, 'info');
+  const json = await parse('http', '80', '--log', 'stdout', '--log-format', 'json', '--log-level', 'debug');
+  assert.deepEqual([json.flags.log, json.flags.logFormat, json.flags.logLevel], ['stdout', 'json', 'debug']);
+  await assert.rejects(parse('http', '80', '--log-format', 'xml'), { code: 'commander.invalidArgument' });
+  await assert.rejects(parse('http', '80', '--log', 'file'), { code: 'commander.invalidArgument' });
+});
+
+test('tcp and tls take host:port, tcp takes --remote-addr', async () => {
+  const tcp = (await parse('tcp', '22', '--remote-addr', 'localhost:20001')).specs(noConfig)[0];
+  assert.deepEqual(tcp, { name: 'command_line', proto: 'tcp', forwardsTo: 'localhost:22', remoteAddr: 'localhost:20001' });
+  const tls = (await parse('tls', '127.0.0.1:8443', '--hostname', 'secure.localhost')).specs(noConfig)[0];
+  assert.deepEqual(tls, { name: 'command_line', proto: 'tls', forwardsTo: '127.0.0.1:8443', hostname: 'secure.localhost' });
+  await assert.rejects(parse('tcp', '22', '--subdomain', 'x'), { code: 'commander.unknownOption' });
+});
+
+test('tunnel takes repeated --label flags', async () => {
+  const plan = await parse('tunnel', '--label', 'edge=edghts_1', '--label', 'team=core', '8081', '--metadata', 'm');
+  assert.deepEqual(plan.specs(noConfig), [
+    { name: 'command_line', forwardsTo: 'http://localhost:8081', labels: { edge: 'edghts_1', team: 'core' }, metadata: 'm' },
+  ]);
+  await assert.rejects(parse('tunnel', '8081'), { code: 'commander.missingMandatoryOptionValue' });
+  const bad = await parse('tunnel', '--label', 'oops', '8081');
+  assert.throws(() => bad.specs(noConfig), /--label\[0\]/);
+});
+
+test('start picks named tunnels or --all from the config file; --metadata is the session metadata', async () => {
+  const config: AgentConfigFile = { tunnels: { web: { proto: 'http', addr: '3000' }, db: { proto: 'tcp', addr: '5432' } } };
+  const named = await parse('start', 'db', '--metadata', 'laptop');
+  assert.deepEqual(named.specs(config).map((s) => s.name), ['db']);
+  assert.equal(named.sessionMetadata, 'laptop');
+  assert.deepEqual((await parse('start', '--all')).specs(config).map((s) => s.forwardsTo), ['http://localhost:3000', 'localhost:5432']);
+  assert.throws(() => named.specs(noConfig), /no tunnel named "db"/);
+});

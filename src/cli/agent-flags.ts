@@ -1,0 +1,87 @@
+/** Flags shared by the agent commands (http, tcp, tls, tunnel, start) and what they turn into. */
+import { Command, Option } from 'commander';
+import type { ListenSpec } from '../agent/listener.ts';
+import type { SettingsOptions } from '../agent/settings.ts';
+import { defaultAgentConfigPath } from '../config/paths.ts';
+import { createLogger, silentLogger } from '../log/logger.ts';
+import type { Level, LogFormat, Logger } from '../log/logger.ts';
+
+export interface AgentFlags {
+  authtoken?: string;
+  serverAddr?: string;
+  /** Path to a CA PEM for the edge's certificate. */
+  caCert?: string;
+  metadata?: string;
+  region?: string;
+  /** The YAML config file. */
+  config: string;
+  log: 'stdout' | 'stderr' | 'false';
+  logFormat: LogFormat;
+  logLevel: Level;
+}
+
+/** Flags of the single-endpoint commands (http, tcp, tls). */
+export interface EndpointFlags extends AgentFlags {
+  domain?: string;
+  hostname?: string;
+  subdomain?: string;
+  remoteAddr?: string;
+  scheme?: 'http' | 'https';
+  poolingEnabled?: boolean;
+}
+
+/** Adds --authtoken … --log-level to `cmd`. */
+export function withAgentFlags(cmd: Command): Command {
+  return cmd
+    .option('--authtoken <token>', 'authtoken (default: $PORTICO_AUTHTOKEN, the config file, or the local edge)')
+    .option('--server-addr <host:port>', "edge agent address (default: $PORTICO_SERVER_ADDR, the config file, or the local edge's)")
+    .option('--ca-cert <path>', "CA certificate (PEM) the edge's certificate is checked against")
+    .option('--metadata <text>', 'metadata, opaque to the edge')
+    .option('--region <name>', 'the region the edge must serve')
+    .option('--config <path>', 'agent config file', defaultAgentConfigPath())
+    .addOption(new Option('--log <target>', 'where logs go').choices(['stdout', 'stderr', 'false']).default('stderr'))
+    .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'text']).default('text'))
+    .addOption(new Option('--log-level <level>', 'lowest level logged').choices(['debug', 'info', 'warn', 'error']).default('info'));
+}
+
+/** Adds the naming flags of http and tls endpoints. */
+export function withHostnameFlags(cmd: Command): Command {
+  return cmd
+    .option('--domain <name>', 'the public hostname to bind')
+    .option('--hostname <name>', 'the public hostname to bind (older spelling of --domain)')
+    .option('--subdomain <label>', "a name under the edge's domain");
+}
+
+export function withPoolingFlag(cmd: Command): Command {
+  return cmd.option('--pooling-enabled', 'share the endpoint with other agents that also pool (load-balanced)');
+}
+
+/** The settings flags, for resolveSettings(). */
+export function settingsOptions(flags: AgentFlags): SettingsOptions {
+  const o: SettingsOptions = { configPath: flags.config };
+  if (flags.authtoken) o.authtoken = flags.authtoken;
+  if (flags.serverAddr) o.serverAddr = flags.serverAddr;
+  if (flags.caCert) o.caCertPath = flags.caCert;
+  if (flags.region) o.region = flags.region;
+  return o;
+}
+
+/** The endpoint flags copied onto a ListenSpec. */
+export function endpointOptions(flags: EndpointFlags): Partial<ListenSpec> {
+  const o: Partial<ListenSpec> = {};
+  if (flags.domain) o.domain = flags.domain;
+  if (flags.hostname) o.hostname = flags.hostname;
+  if (flags.subdomain) o.subdomain = flags.subdomain;
+  if (flags.remoteAddr) o.remoteAddr = flags.remoteAddr;
+  if (flags.scheme) o.scheme = flags.scheme;
+  if (flags.metadata) o.metadata = flags.metadata;
+  if (flags.poolingEnabled) o.poolingEnabled = true;
+  return o;
+}
+
+/** The logger --log, --log-format and --log-level ask for. */
+export function loggerFor(flags: AgentFlags): Logger {
+  if (flags.log === 'false') return silentLogger;
+  const sink = flags.log === 'stdout' ? process.stdout : process.stderr;
+  return createLogger({ sink, format: flags.logFormat, level: flags.logLevel });
+}

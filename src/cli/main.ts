@@ -1,0 +1,14 @@
+/** The `portico` program: the edge and the agent commands. */
+import { Command } from 'commander';
+import { agentVersion } from '../agent/version.ts';
+import { agentCommands } from './agent-commands.ts';
+import { runAgent } from './agent-run.ts';
+import { edgeCommand } from './edge.ts';
+
+const program = new Command('portico')
+  .description('Portico: a self-hosted cloud edge and its agent')
+  .version(agentVersion);
+program.addCommand(edgeCommand());
+for (const command of agentCommands(runAgent)) program.addCommand(command);
+
+await program.parseAsync(process.argv);
