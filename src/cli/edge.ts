@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { defaultDataDir } from '../config/paths.ts';
 import { edgeDefaults, parseListenAddr, parsePortRange, type EdgeConfig } from '../edge/config.ts';
-import { startEdge } from '../edge/edge.ts';
 import { isPorticoError } from '../errors/catalogue.ts';
 import { createLogger, type Level, type LogFormat } from '../log/logger.ts';
 
@@ -49,6 +48,8 @@ export function edgeCommand(): Command {
           databaseUrl: flags.databaseUrl,
           logger,
         };
+        // Loaded on demand so agent commands never load (or depend on) the edge stack.
+        const { startEdge } = await import('../edge/edge.ts');
         const edge = await startEdge(config);
         const b = edge.bootstrap;
         process.stdout.write(

@@ -11,7 +11,7 @@ export function defer(t: TestContext, fn: () => unknown): void {
   if (!stack) {
     const fresh: Array<() => unknown> = [];
     stacks.set(t, fresh);
-    defer(t, async () => {
+    t.after(async () => {
       for (const cleanup of fresh.reverse()) {
         try {
           await cleanup();
