@@ -1,52 +1,88 @@
 /**
  * Everything that depends on the database engine: reading the database URL, opening the
- * Kysely dialect, and recognising constraint errors. SQLite today; PostgreSQL joins here.
+ * Kysely dialect, and recognising constraint errors. SQLite (better-sqlite3) by default,
+ * PostgreSQL (pg) when the URL says `postgres://`.
  */
 import SqliteDatabase from 'better-sqlite3';
-import { SqliteDialect, type Dialect } from 'kysely';
+import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { PorticoError } from '../errors/catalogue.ts';
 
 /** Where the store lives. */
-export type DatabaseTarget = { kind: 'sqlite'; path: string };
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 /** Milliseconds SQLite waits for another connection's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
+/** Connections a process keeps open to PostgreSQL at most: the edge's queries are short. */
+const PG_POOL_SIZE = 5;
+/** Milliseconds to wait for a new PostgreSQL connection before the query fails. */
+const PG_CONNECT_TIMEOUT_MS = 10_000;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /**
  * Reads the database URL: none means `<dataDir>/portico.db`; `sqlite:<path>`, `sqlite://<path>`
- * or a plain path mean that SQLite file (relative to the working directory; `:memory:` works).
+ * or a plain path mean that SQLite file (relative to the working directory; `:memory:` works);
+ * `postgres://user[:password]@host[:port]/database` (or `postgresql://`) means PostgreSQL.
  */
 export function parseDatabaseUrl(dataDir: string, url?: string): DatabaseTarget {
   if (!url) return { kind: 'sqlite', path: join(dataDir, 'portico.db') };
   if (/^sqlite:/i.test(url)) return { kind: 'sqlite', path: url.replace(/^sqlite:(\/\/)?/i, '') };
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new PorticoError('ERR_CONFIG_INVALID', 'PostgreSQL support arrives with the control-plane issue');
-  }
-  if (scheme) throw new PorticoError('ERR_CONFIG_INVALID', `unsupported database URL scheme ${scheme}:`);
+  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url };
+  if (scheme) throw new PorticoError('ERR_CONFIG_INVALID', `unsupported database URL scheme ${scheme}: use postgres:// or a SQLite path`);
   return { kind: 'sqlite', path: url };
 }
 
-/** Opens the engine connection: WAL journal, 5 s busy timeout, foreign keys enforced. */
-export function openDialect(target: DatabaseTarget): Dialect {
+/** The target for messages and logs: a PostgreSQL URL without its password. */
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.kind === 'sqlite') return target.path;
   try {
-    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
-    const database = new SqliteDatabase(target.path);
+    const url = new URL(target.url);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/**
+ * Opens the engine connection. SQLite: WAL journal (other processes such as
+ * `portico account` may use the file while the edge runs), 5 s busy timeout, foreign keys
+ * enforced. PostgreSQL: a pool of at most 5 connections, opened lazily (a bad URL fails at
+ * the first query, i.e. while migrating).
+ */
+export function openDialect(target: DatabaseTarget): Dialect {
+  return target.kind === 'postgres' ? openPostgres(target.url) : openSqlite(target.path);
+}
+
+function openSqlite(path: string): Dialect {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const database = new SqliteDatabase(path);
     database.pragma('journal_mode = WAL');
     database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     database.pragma('foreign_keys = ON');
     return new SqliteDialect({ database });
   } catch (err) {
-    throw new PorticoError('ERR_STORE_OPEN', target.path, { cause: err });
+    throw new PorticoError('ERR_STORE_OPEN', path, { cause: err });
   }
+}
+
+function openPostgres(url: string): Dialect {
+  const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+  // An idle connection that the server closes (restart, DROP DATABASE … FORCE) is an 'error'
+  // on the pool; without a listener it would crash the process. The pool discards the client
+  // and the next query opens a fresh one, so there is nothing else to do.
+  pool.on('error', () => {});
+  return new PostgresDialect({ pool });
 }
 
 /** Which constraint an insert or update broke, if the error is a constraint violation. */
 export function constraintViolation(err: unknown): 'unique' | 'foreign_key' | undefined {
   const code = (err as { code?: unknown } | null)?.code;
+  // SQLite's extended codes; PostgreSQL's SQLSTATE 23505 unique_violation, 23503 foreign_key_violation.
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') return 'unique';
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return 'foreign_key';
   return undefined;

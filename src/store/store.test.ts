@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { migrate } from './migrations/index.ts';
+import { describeTarget, parseDatabaseUrl } from './dialect.ts';
 import { openStore, type Store } from './store.ts';
 
-const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+// SQLite specifics: files, WAL, URLs. What every engine must do is in store.contract.test.ts.
 
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'portico-store-'));
@@ -20,90 +21,6 @@ async function open(t: TestContext, dataDir: string): Promise<Store> {
   t.after(() => store.close());
   return store;
 }
-
-test('accounts: create, get, get by name, list, unique names', async (t) => {
-  const store = await open(t, join(await tempDir(t), 'data'));
-  const a = await store.accounts.create('alice');
-  const b = await store.accounts.create('bob');
-  assert.match(a.id, /^acct_[0-9a-z]{27}$/);
-  assert.match(a.created_at, RFC3339);
-  assert.deepEqual(await store.accounts.get(a.id), a);
-  assert.deepEqual(await store.accounts.getByName('bob'), b);
-  assert.equal(await store.accounts.get('acct_missing'), undefined);
-  assert.deepEqual(await store.accounts.list(), [b, a]);
-  await assert.rejects(store.accounts.create('alice'), { code: 'ERR_STORE_CONFLICT' });
-});
-
-test('credentials: create, authenticate, get, list, delete', async (t) => {
-  const store = await open(t, await tempDir(t));
-  const account = await store.accounts.create('alice');
-  const { credential, token } = await store.credentials.create(account.id, { description: 'laptop', metadata: '{"k":1}', acl: ['bind:*.edge.test'] });
-  assert.match(credential.id, /^cr_/);
-  assert.deepEqual(credential, { id: credential.id, account_id: account.id, description: 'laptop', metadata: '{"k":1}', acl: ['bind:*.edge.test'], created_at: credential.created_at });
-  assert.ok(token.reveal().startsWith(`${credential.id.slice(3)}_`));
-  assert.deepEqual(await store.credentials.authenticate(token.reveal()), { credential, account });
-  assert.deepEqual(await store.credentials.get(account.id, credential.id), credential);
-  const second = await store.credentials.create(account.id);
-  assert.deepEqual(second.credential.acl, []);
-  assert.equal(second.credential.description, '');
-  assert.deepEqual((await store.credentials.list(account.id)).map((c) => c.id), [second.credential.id, credential.id]);
-  assert.equal(await store.credentials.delete(account.id, credential.id), true);
-  assert.equal(await store.credentials.delete(account.id, credential.id), false);
-  assert.equal(await store.credentials.authenticate(token.reveal()), undefined);
-  assert.ok(await store.credentials.authenticate(second.token.reveal()));
-});
-
-test('authentication fails for a wrong secret, an unknown id, a key of the other kind, or junk', async (t) => {
-  const store = await open(t, await tempDir(t));
-  const account = await store.accounts.create('alice');
-  const { token } = await store.credentials.create(account.id);
-  const { token: key } = await store.apiKeys.create(account.id);
-  const [body, secret] = [token.reveal().slice(0, 27), token.reveal().slice(28)];
-  const flipped = secret[0] === 'A' ? `B${secret.slice(1)}` : `A${secret.slice(1)}`;
-  assert.equal(await store.credentials.authenticate(`${body}_${flipped}`), undefined);
-  assert.equal(await store.credentials.authenticate(`${'0'.repeat(27)}_${secret}`), undefined);
-  assert.equal(await store.credentials.authenticate(key.reveal()), undefined);
-  assert.equal(await store.apiKeys.authenticate(token.reveal()), undefined);
-  assert.equal(await store.credentials.authenticate('not a token'), undefined);
-  assert.ok(await store.apiKeys.authenticate(key.reveal()));
-});
-
-test('API keys: create, authenticate, get, list, delete', async (t) => {
-  const store = await open(t, await tempDir(t));
-  const account = await store.accounts.create('alice');
-  const { apiKey, token } = await store.apiKeys.create(account.id, { description: 'ci' });
-  assert.match(apiKey.id, /^ak_[0-9a-z]{27}$/);
-  assert.deepEqual(await store.apiKeys.authenticate(token.reveal()), { apiKey, account });
-  assert.deepEqual(await store.apiKeys.get(account.id, apiKey.id), apiKey);
-  assert.equal(await store.apiKeys.get('acct_other', apiKey.id), undefined, 'scoped to the account');
-  assert.deepEqual(await store.apiKeys.list(account.id), [apiKey]);
-  assert.equal(await store.apiKeys.delete('acct_other', apiKey.id), false);
-  assert.equal(await store.apiKeys.delete(account.id, apiKey.id), true);
-  assert.equal(await store.apiKeys.authenticate(token.reveal()), undefined);
-  await assert.rejects(store.apiKeys.create('acct_missing'), { code: 'ERR_STORE_NOT_FOUND' });
-  await assert.rejects(store.credentials.create('acct_missing'), { code: 'ERR_STORE_NOT_FOUND' });
-});
-
-test('deleting an account removes its credentials and API keys', async (t) => {
-  const store = await open(t, await tempDir(t));
-  const account = await store.accounts.create('alice');
-  const { token } = await store.credentials.create(account.id);
-  const { token: key } = await store.apiKeys.create(account.id);
-  assert.equal(await store.accounts.delete(account.id), true);
-  assert.equal(await store.accounts.delete(account.id), false);
-  assert.equal(await store.credentials.authenticate(token.reveal()), undefined);
-  assert.equal(await store.apiKeys.authenticate(key.reveal()), undefined);
-  const left = await store.db.selectFrom('credentials').select('id').union(store.db.selectFrom('api_keys').select('id')).execute();
-  assert.deepEqual(left, []);
-});
-
-test('settings: get, set, overwrite', async (t) => {
-  const store = await open(t, await tempDir(t));
-  assert.equal(await store.settings.get('bootstrap'), undefined);
-  await store.settings.set('bootstrap', 'a');
-  await store.settings.set('bootstrap', 'b');
-  assert.equal(await store.settings.get('bootstrap'), 'b');
-});
 
 test('no token secret is ever written to disk in plain text', async (t) => {
   const dir = await tempDir(t);
@@ -146,7 +63,7 @@ test('reopening keeps the data, and migrations are a no-op the second time', asy
   assert.deepEqual(await migrate(second.db), []);
 });
 
-test('database URLs: sqlite paths work, postgres is refused for now', async (t) => {
+test('database URLs: sqlite paths work, postgres URLs select PostgreSQL, other schemes are refused', async (t) => {
   const dir = await tempDir(t);
   const store = await openStore({ dataDir: dir, url: `sqlite:${join(dir, 'sub', 'other.db')}` });
   await store.accounts.create('x');
@@ -154,7 +71,16 @@ test('database URLs: sqlite paths work, postgres is refused for now', async (t) 
   assert.ok((await readdir(join(dir, 'sub'))).includes('other.db'));
   const memory = await openStore({ dataDir: dir, url: 'sqlite::memory:' });
   await memory.close();
-  await assert.rejects(openStore({ dataDir: dir, url: 'postgres://u@127.0.0.1/portico' }), { code: 'ERR_CONFIG_INVALID', message: /PostgreSQL support arrives/ });
+  assert.deepEqual(parseDatabaseUrl(dir, 'postgres://u:pw@db.example/portico'), { kind: 'postgres', url: 'postgres://u:pw@db.example/portico' });
+  assert.equal(parseDatabaseUrl(dir, 'postgresql://u@db/p').kind, 'postgres');
+  assert.equal(describeTarget(parseDatabaseUrl(dir, 'postgres://u:secret@db.example:5433/portico')), 'postgres://u:***@db.example:5433/portico');
+  // Nothing listens on port 1: the store fails to open, naming the database but not the password.
+  await assert.rejects(openStore({ dataDir: dir, url: 'postgres://u:secret@127.0.0.1:1/portico' }), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'ERR_STORE_OPEN');
+    assert.match(err.message, /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/portico/);
+    assert.doesNotMatch(err.message, /secret/);
+    return true;
+  });
   await assert.rejects(openStore({ dataDir: dir, url: 'mysql://x' }), { code: 'ERR_CONFIG_INVALID' });
 });
 

@@ -7,13 +7,15 @@ import { Accounts } from './accounts.ts';
 import { ApiKeys } from './api-keys.ts';
 import { Credentials } from './credentials.ts';
 import { Resources } from './resources.ts';
-import { openDialect, parseDatabaseUrl } from './dialect.ts';
+import { describeTarget, openDialect, parseDatabaseUrl } from './dialect.ts';
 import { migrate } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { Settings } from './settings.ts';
 
 export interface Store {
   db: Kysely<Database>;
+  /** The database engine behind `db`. */
+  engine: 'sqlite' | 'postgres';
   accounts: Accounts;
   credentials: Credentials;
   apiKeys: ApiKeys;
@@ -27,21 +29,23 @@ export interface Store {
 export interface StoreOptions {
   /** The edge data directory; the default SQLite file is `<dataDir>/portico.db`. */
   dataDir: string;
-  /** Database URL: `sqlite:<path>` or a path; `postgres://…` is refused until PostgreSQL lands. */
+  /** Database URL: `sqlite:<path>` or a path (SQLite), or `postgres://user@host:port/db`. */
   url?: string;
 }
 
 /** Opens the database, creating it if needed, and runs pending migrations. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const db = new Kysely<Database>({ dialect: openDialect(parseDatabaseUrl(options.dataDir, options.url)) });
+  const target = parseDatabaseUrl(options.dataDir, options.url);
+  const db = new Kysely<Database>({ dialect: openDialect(target) });
   try {
-    await migrate(db);
+    await migrate(db, describeTarget(target));
   } catch (err) {
     await db.destroy();
     throw err;
   }
   return {
     db,
+    engine: target.kind,
     accounts: new Accounts(db),
     credentials: new Credentials(db),
     apiKeys: new ApiKeys(db),

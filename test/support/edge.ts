@@ -6,6 +6,7 @@ import type { TestContext } from 'node:test';
 import { parseListenAddr, type EdgeConfig } from '../../src/edge/config.ts';
 import { startEdge, type Edge } from '../../src/edge/edge.ts';
 import { createLogger, silentLogger } from '../../src/log/logger.ts';
+import { createTestDatabase, edgesUsePostgres } from './store.ts';
 
 export interface TestEdge extends Edge {
   dataDir: string;
@@ -21,9 +22,25 @@ export async function tempDir(t: TestContext, prefix = 'portico-'): Promise<stri
   return dir;
 }
 
+/** The PostgreSQL database of each data dir, so an edge restarted on a data dir finds its data. */
+const databases = new Map<string, string>();
+
+/** The database URL for an edge on `dataDir`: a fresh PostgreSQL database per data dir on a PostgreSQL run, else none (SQLite in the data dir). */
+async function databaseFor(t: TestContext, dataDir: string): Promise<string | undefined> {
+  if (!edgesUsePostgres()) return undefined;
+  let url = databases.get(dataDir);
+  if (!url) {
+    url = await createTestDatabase(t);
+    databases.set(dataDir, url);
+  }
+  return url;
+}
+
 /**
  * Starts a real edge on 127.0.0.1 with every port 0 (unless `ports` pins them, as a restart
- * test does) and closes it after the test. PORTICO_TEST_LOG=1 shows its log.
+ * test does) and closes it after the test. PORTICO_TEST_LOG=1 shows its log. With
+ * PORTICO_TEST_STORE=postgres the edge's store is a fresh database on PORTICO_TEST_DATABASE_URL
+ * (the same one again when an edge restarts on the same data dir), else SQLite in the data dir.
  */
 export async function startTestEdge(
   t: TestContext,
@@ -40,6 +57,7 @@ export async function startTestEdge(
     tcpPorts: { min: 0, max: 0 },
     domain: 'localhost',
     region: 'local',
+    databaseUrl: await databaseFor(t, dataDir),
     logger: process.env.PORTICO_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger,
     ...options.config,
   });

@@ -13,11 +13,14 @@ export const migrations: Record<string, Migration> = {
   '0002-resources': resources,
 };
 
-/** Brings the schema to the latest migration; returns what ran (empty when already current). */
-export async function migrate(db: Kysely<Database>): Promise<MigrationResult[]> {
+/**
+ * Brings the schema to the latest migration; returns what ran (empty when already current).
+ * `where` names the database in the error (a path, or a URL without its password).
+ */
+export async function migrate(db: Kysely<Database>, where = 'database'): Promise<MigrationResult[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await migrator.migrateToLatest();
-  if (error) throw new PorticoError('ERR_STORE_OPEN', `migration failed: ${failed(results) ?? 'unknown'}`, { cause: error });
+  if (error) throw new PorticoError('ERR_STORE_OPEN', `${where}: migration ${failed(results) ?? 'setup'} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   return results;
 }
 
