@@ -71,11 +71,25 @@ export class ApiKeys {
     return row && toApiKey(row);
   }
 
-  /** The account's API keys, newest first. */
-  async list(accountId: string): Promise<ApiKey[]> {
-    const rows = await this.#db.selectFrom('api_keys').selectAll()
-      .where('account_id', '=', accountId).orderBy('id', 'desc').execute();
+  /** The account's API keys, newest first; `page` limits them to `limit` created before `beforeId`. */
+  async list(accountId: string, page?: { limit: number; beforeId?: string }): Promise<ApiKey[]> {
+    let q = this.#db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId);
+    if (page?.beforeId) q = q.where('id', '<', page.beforeId);
+    if (page) q = q.limit(page.limit);
+    const rows = await q.orderBy('id', 'desc').execute();
     return rows.map(toApiKey);
+  }
+
+  /** Changes the given fields; the updated key, or undefined when the account has no such key. */
+  async update(accountId: string, id: string, fields: ApiKeyCreate): Promise<ApiKey | undefined> {
+    const set = {
+      ...(fields.description !== undefined && { description: fields.description }),
+      ...(fields.metadata !== undefined && { metadata: fields.metadata }),
+    };
+    if (Object.keys(set).length > 0) {
+      await this.#db.updateTable('api_keys').set(set).where('account_id', '=', accountId).where('id', '=', id).execute();
+    }
+    return this.get(accountId, id);
   }
 
   /** False when the account has no such API key. */

@@ -75,11 +75,26 @@ export class Credentials {
     return row && toCredential(row);
   }
 
-  /** The account's credentials, newest first. */
-  async list(accountId: string): Promise<Credential[]> {
-    const rows = await this.#db.selectFrom('credentials').selectAll()
-      .where('account_id', '=', accountId).orderBy('id', 'desc').execute();
+  /** The account's credentials, newest first; `page` limits them to `limit` created before `beforeId`. */
+  async list(accountId: string, page?: { limit: number; beforeId?: string }): Promise<Credential[]> {
+    let q = this.#db.selectFrom('credentials').selectAll().where('account_id', '=', accountId);
+    if (page?.beforeId) q = q.where('id', '<', page.beforeId);
+    if (page) q = q.limit(page.limit);
+    const rows = await q.orderBy('id', 'desc').execute();
     return rows.map(toCredential);
+  }
+
+  /** Changes the given fields; the updated credential, or undefined when the account has no such credential. */
+  async update(accountId: string, id: string, fields: CredentialCreate): Promise<Credential | undefined> {
+    const set = {
+      ...(fields.description !== undefined && { description: fields.description }),
+      ...(fields.metadata !== undefined && { metadata: fields.metadata }),
+      ...(fields.acl !== undefined && { acl: JSON.stringify(fields.acl) }),
+    };
+    if (Object.keys(set).length > 0) {
+      await this.#db.updateTable('credentials').set(set).where('account_id', '=', accountId).where('id', '=', id).execute();
+    }
+    return this.get(accountId, id);
   }
 
   /** False when the account has no such credential. */

@@ -2,6 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../context.ts';
 import { registerIpPolicies } from './ip-policies.ts';
 import { registerIpPolicyRules } from './ip-policy-rules.ts';
+import { backendResources } from './backends/index.ts';
+import { registerCredentials } from './credentials.ts';
+import { registerApiKeys } from './api-keys.ts';
+import { registerTunnels } from './tunnels.ts';
+import { registerTunnelSessions } from './tunnel-sessions.ts';
 
 /** Every resource family the API serves, registered in this order. */
-export const resources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [registerIpPolicies, registerIpPolicyRules];
+export const resources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
+  registerIpPolicies,
+  registerIpPolicyRules,
+  ...backendResources,
+  registerCredentials,
+  registerApiKeys,
+  registerTunnels,
+  registerTunnelSessions,
+];

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
+import type { ApiDeps } from '../../context.ts';
+import { registerCrud } from '../../crud.ts';
+import { invalid } from '../../errors.ts';
+import { httpResponseBackend, refuseDeleteInUse } from './backend-kinds.ts';
+
+/** Stored HTTP-response backend: the fixed answer it gives. */
+interface HttpResponseBackendDoc extends CommonDoc {
+  body: string;
+  /** Header name → value, names as given (lower-cased on read). */
+  headers: Record<string, string>;
+  /** 100..599; default 200. */
+  status_code: number;
+}
+
+const HttpResponseBackendCreate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  body: Type.Optional(Type.String()),
+  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  status_code: Type.Optional(Type.Integer()),
+});
+type HttpResponseBackendCreate = Static<typeof HttpResponseBackendCreate>;
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function statusCode(value: number): number {
+  if (value < 100 || value > 599) throw invalid('ERR_NGROK_215', 'status_code', `${value} is not an HTTP status; use 100 to 599`);
+  return value;
+}
+
+function headers(value: Record<string, string>): Record<string, string> {
+  for (const [name, v] of Object.entries(value)) {
+    if (!HEADER_NAME.test(name)) throw invalid('ERR_NGROK_215', `headers`, `"${name}" is not a valid HTTP header name`);
+    if (/[\r\n\0]/.test(v)) throw invalid('ERR_NGROK_215', `headers.${name}`, 'header values may not contain CR, LF or NUL');
+  }
+  return value;
+}
+
+/** HTTP-response backends: answer every request with a fixed status, headers and body. */
+export function registerHttpResponseBackends(app: FastifyInstance, deps: ApiDeps): void {
+  const { kind, prefix, path } = httpResponseBackend;
+  registerCrud<HttpResponseBackendDoc, HttpResponseBackendCreate, HttpResponseBackendCreate>(app, deps, {
+    path,
+    kind,
+    prefix,
+    listKey: 'backends',
+    createSchema: HttpResponseBackendCreate,
+    updateSchema: HttpResponseBackendCreate,
+    create: async (body) => ({
+      doc: { ...commonCreate(body), body: body.body ?? '', headers: headers(body.headers ?? {}), status_code: statusCode(body.status_code ?? 200) },
+    }),
+    update: async (doc, body) => ({
+      ...commonPatch(doc, body),
+      ...(body.body !== undefined && { body: body.body }),
+      ...(body.headers !== undefined && { headers: headers(body.headers) }),
+      ...(body.status_code !== undefined && { status_code: statusCode(body.status_code) }),
+    }),
+    read: (record, ctx) => ({
+      ...commonRead(ctx, path, record),
+      body: record.doc.body,
+      headers: Object.fromEntries(Object.entries(record.doc.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      status_code: record.doc.status_code,
+    }),
+    beforeDelete: refuseDeleteInUse,
+  });
+}

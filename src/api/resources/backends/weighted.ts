@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
+import type { ApiContext, ApiDeps } from '../../context.ts';
+import { registerCrud } from '../../crud.ts';
+import { invalid } from '../../errors.ts';
+import { refuseCycles, refuseDeleteInUse, requireBackends, weightedBackend } from './backend-kinds.ts';
+
+/** Largest weight of one child backend. */
+export const maxWeight = 10_000;
+
+/** Stored weighted backend: child backend id → weight (integer 0..10000). */
+interface WeightedBackendDoc extends CommonDoc {
+  backends: Record<string, number>;
+}
+
+const WeightedBackendCreate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  backends: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+type WeightedBackendCreate = Static<typeof WeightedBackendCreate>;
+
+/** Checks weights (400 ERR_NGROK_215) and child ids (ERR_NGROK_242); the normalised map. */
+async function weights(ctx: ApiContext, backends: Record<string, unknown>): Promise<Record<string, number>> {
+  for (const [id, weight] of Object.entries(backends)) {
+    if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > maxWeight) {
+      throw invalid('ERR_NGROK_215', `backends.${id}`, `weight ${JSON.stringify(weight)} must be an integer from 0 to ${maxWeight}`);
+    }
+  }
+  await requireBackends(ctx, Object.keys(backends), 'backends');
+  return backends as Record<string, number>;
+}
+
+/** Weighted backends: traffic is spread over child backends in proportion to their weights. */
+export function registerWeightedBackends(app: FastifyInstance, deps: ApiDeps): void {
+  const { kind, prefix, path } = weightedBackend;
+  registerCrud<WeightedBackendDoc, WeightedBackendCreate, WeightedBackendCreate>(app, deps, {
+    path,
+    kind,
+    prefix,
+    listKey: 'backends',
+    createSchema: WeightedBackendCreate,
+    updateSchema: WeightedBackendCreate,
+    create: async (body, ctx) => ({ doc: { ...commonCreate(body), backends: await weights(ctx, body.backends ?? {}) } }),
+    update: async (doc, body, ctx, record) => {
+      if (body.backends === undefined) return commonPatch(doc, body);
+      const backends = await weights(ctx, body.backends);
+      await refuseCycles(ctx, record.id, Object.keys(backends));
+      return { ...commonPatch(doc, body), backends };
+    },
+    read: (record, ctx) => ({ ...commonRead(ctx, path, record), backends: record.doc.backends }),
+    beforeDelete: refuseDeleteInUse,
+  });
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import type { Tunnel } from '../../edge/tunnels/tunnel.ts';
+import { rfc3339 } from '../../store/timestamps.ts';
+import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { listBody, pageOf, type Page } from '../paging.ts';
+import { ref, type Ref } from '../uri.ts';
+import { tunnelGroupBackend } from './backends/backend-kinds.ts';
+import type { TunnelGroupBackendDoc } from './backends/tunnel-group.ts';
+
+const path = '/tunnels';
+
+/**
+ * One page of a live (in-memory) list in the store's order: newest id first, only ids before
+ * `page.beforeId`, and one more than `page.limit` so listBody knows whether more exist.
+ */
+export function livePage<T extends { id: string }>(items: Iterable<T>, page: Page): T[] {
+  return [...items]
+    .filter((item) => !page.beforeId || item.id < page.beforeId)
+    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, page.limit + 1);
+}
+
+/** The account's live tunnels. */
+function accountTunnels(ctx: ApiContext): Tunnel[] {
+  return [...ctx.deps.registry.tunnels.values()].filter((t) => t.session.accountId === ctx.account.id);
+}
+
+/** Every tunnel-group backend of the account (tunnels list the ones they serve). */
+async function tunnelGroups(ctx: ApiContext) {
+  const all = [];
+  for (let beforeId: string | undefined; ; ) {
+    const page = await ctx.deps.store.resources.list<TunnelGroupBackendDoc>(ctx.account.id, tunnelGroupBackend.kind, { limit: 500, ...(beforeId && { beforeId }) });
+    all.push(...page);
+    if (page.length < 500) return all;
+    beforeId = page[page.length - 1]!.id;
+  }
+}
+
+/** The read shape of a tunnel; `groups` are the account's tunnel-group backends. */
+function readTunnel(ctx: ApiContext, t: Tunnel, groups: Awaited<ReturnType<typeof tunnelGroups>>): Record<string, unknown> {
+  const labeled = t.proto === 'labeled';
+  const backends: Ref[] = labeled
+    ? groups.filter((g) => Object.entries(g.doc.labels).every(([k, v]) => t.labels?.[k] === v)).map((g) => ref(ctx.req, tunnelGroupBackend.path, g.id))
+    : [];
+  return {
+    id: t.id,
+    ...(!labeled && { public_url: t.url, proto: t.proto }),
+    started_at: rfc3339(t.startedAt),
+    ...(t.metadata && { metadata: t.metadata }),
+    region: ctx.deps.region,
+    tunnel_session: ref(ctx.req, '/tunnel_sessions', t.session.id),
+    endpoint: null,
+    ...(labeled && { labels: { ...t.labels }, backends }),
+    forwards_to: t.forwardsTo,
+  };
+}
+
+/** Tunnels: read-only, the live binds of this account's agents (endpoints and labeled tunnels). */
+export function registerTunnels(app: FastifyInstance, deps: ApiDeps): void {
+  app.get(path, async (req) => {
+    const ctx = contextOf(req, deps);
+    const page = pageOf(req);
+    const groups = await tunnelGroups(ctx);
+    return listBody(req, 'tunnels', page, livePage(accountTunnels(ctx), page).map((t) => ({ ...readTunnel(ctx, t, groups), id: t.id })));
+  });
+
+  app.get(`${path}/:id`, async (req) => {
+    const ctx = contextOf(req, deps);
+    const tunnel = deps.registry.tunnels.get((req.params as { id: string }).id);
+    if (!tunnel || tunnel.session.accountId !== ctx.account.id) throw notFound();
+    return readTunnel(ctx, tunnel, await tunnelGroups(ctx));
+  });
+}
