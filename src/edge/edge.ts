@@ -87,7 +87,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       logger,
       authenticate: async (token) => {
         const hit = await store.credentials.authenticate(token);
-        return hit && { accountId: hit.account.id, accountName: hit.account.name, credentialId: hit.credential.id };
+        return hit && { accountId: hit.account.id, accountName: hit.account.name, credentialId: hit.credential.id, acl: hit.credential.acl };
       },
     },
     logger,

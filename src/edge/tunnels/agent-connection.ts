@@ -26,6 +26,8 @@ export interface AgentIdentity {
   accountId: string;
   accountName: string;
   credentialId: string;
+  /** The credential's `bind:` rules; empty allows every bind. */
+  acl?: readonly string[];
 }
 
 export interface AgentConnectionDeps {
@@ -158,6 +160,7 @@ async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: Mux
     id,
     accountId: identity.accountId,
     credentialId: identity.credentialId,
+    acl: identity.acl ?? [],
     clientAddr,
     agentVersion: auth.agentVersion,
     clientType: auth.clientType,

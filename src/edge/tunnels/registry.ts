@@ -7,6 +7,7 @@ import { encodeProxyHeader } from '../../protocol/proxy-header.ts';
 import { newId } from '../../store/ids.ts';
 import type { PortRange } from '../config.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
+import { checkBindAllowed } from './acl.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
 import { checkHostname, randomLabel, requestedHostname, requestedPort, type Reservations } from './endpoint-names.ts';
 import type { ProxyTarget, Tunnel, TunnelSession } from './tunnel.ts';
@@ -92,6 +93,7 @@ export class TunnelRegistry {
   bindLabeled(session: TunnelSession, request: StartTunnelWithLabelRequest): Tunnel {
     if (this.closed) throw new PorticoError('ERR_EDGE_SHUTTING_DOWN');
     if (Object.keys(request.labels).length === 0) throw new PorticoError('ERR_LABELS_INVALID');
+    checkBindAllowed(session.acl, { labels: request.labels });
     const tunnel = this.makeTunnel(session, '', 'labeled', '', { labels: request.labels, forwardsTo: request.forwardsTo, metadata: request.metadata });
     this.tunnels.set(tunnel.id, tunnel);
     return tunnel;
@@ -130,6 +132,7 @@ export class TunnelRegistry {
     let hostname = requestedHostname(opts, domain);
     if (hostname) await checkHostname(hostname, session.accountId, domain, this.options.reservations);
     else hostname = `${randomLabel()}.${domain}`;
+    checkBindAllowed(session.acl, { hostname });
     const table = proto === 'http' ? this.httpHosts : this.httpsHosts;
     const group = this.joinGroup(table.get(hostname), session, bind, proto, hostname) ?? new EndpointGroup(hostname, proto, session.accountId, bind.poolingEnabled);
     table.set(hostname, group);
@@ -147,6 +150,8 @@ export class TunnelRegistry {
   private async bindTcp(session: TunnelSession, bind: BindRequest, port: number): Promise<BoundEndpoint> {
     const { min, max } = this.options.tcpPorts;
     if (port && min !== 0 && (port < min || port > max)) throw new PorticoError('ERR_ADDR_INVALID', `port ${port} is outside ${min}-${max}`);
+    // A random port (0) passes only an ACL that allows any bind.
+    checkBindAllowed(session.acl, { addr: { host: this.options.domain, port } });
     let entry = port ? this.tcpPorts.get(port) : undefined;
     const joined = this.joinGroup(entry?.group, session, bind, 'tcp', String(port));
     if (!joined) {

@@ -8,6 +8,8 @@ export interface TunnelSession {
   readonly id: string;
   readonly accountId: string;
   readonly credentialId: string;
+  /** The credential's `bind:` rules (src/edge/tunnels/acl.ts); empty or absent allows every bind. */
+  readonly acl?: readonly string[];
   readonly clientAddr: string;
   readonly agentVersion: string;
   readonly clientType: string;
