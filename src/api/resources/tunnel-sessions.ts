@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TunnelSession } from '../../edge/tunnels/tunnel.ts';
 import { StreamType } from '../../protocol/messages.ts';
-import { rpcCall } from '../../protocol/rpc.ts';
+import { readJson } from '../../protocol/rpc.ts';
+import type { MuxSession } from '../../protocol/session.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -42,12 +43,30 @@ function readSession(ctx: ApiContext, s: TunnelSession): Record<string, unknown>
   };
 }
 
+/**
+ * One command RPC. Unlike rpcCall, the reply is taken as soon as it is complete JSON rather
+ * than at FIN: an agent obeying stop/restart closes its session right after answering, and
+ * that close may overtake the FIN.
+ */
+async function callAgent(mux: MuxSession, type: number, body: object): Promise<unknown> {
+  const stream = mux.openStream(type);
+  try {
+    stream.write(JSON.stringify(body));
+    const reply = await readJson(stream, { timeoutMs: commandTimeoutMs });
+    stream.end();
+    return reply;
+  } catch (err) {
+    stream.reset();
+    throw err;
+  }
+}
+
 /** Sends one command; resolves when the agent answered without `Error`, else 400 ERR_AGENT_COMMAND_FAILED. */
 async function sendCommand(session: TunnelSession, name: keyof typeof commands): Promise<void> {
   const { type, body } = commands[name];
   let reply: unknown;
   try {
-    reply = await rpcCall(session.mux, type, body, { timeoutMs: commandTimeoutMs });
+    reply = await callAgent(session.mux, type, body);
   } catch (err) {
     throw new ApiError(400, 'ERR_AGENT_COMMAND_FAILED', `The agent did not answer the ${name} command: ${(err as Error).message}`);
   }
