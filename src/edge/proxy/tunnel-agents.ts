@@ -11,15 +11,18 @@ const maxFreeStreams = 32;
  * client writes requests onto the tunnel and the edge has no HTTP codec of its own.
  */
 export class TunnelAgents {
-  private readonly agents = new WeakMap<Tunnel, http.Agent>();
+  private readonly agents = new WeakMap<Tunnel, Map<string, http.Agent>>();
 
-  for(tunnel: Tunnel, proto: 'http' | 'https'): http.Agent {
-    let agent = this.agents.get(tunnel);
+  /** The agent for requests to `tunnel` announced as `proto` (and, for labeled tunnels, an edge type). */
+  for(tunnel: Tunnel, proto: 'http' | 'https', edgeType: '' | '3' = ''): http.Agent {
+    let byKind = this.agents.get(tunnel);
+    if (!byKind) this.agents.set(tunnel, (byKind = new Map()));
+    let agent = byKind.get(proto + edgeType);
     if (!agent) {
       agent = new http.Agent({ keepAlive: true, maxFreeSockets: maxFreeStreams, scheduling: 'lifo' });
       agent.createConnection = (options: http.ClientRequestArgs & { clientAddr?: string }, done?: (err: Error | null, socket: Duplex) => void) => {
         try {
-          done!(null, asSocket(tunnel.openStream({ clientAddr: options.clientAddr ?? '', proto, passthroughTls: false })));
+          done!(null, asSocket(tunnel.openStream({ clientAddr: options.clientAddr ?? '', proto, passthroughTls: false, edgeType })));
         } catch (err) {
           // Reported to the waiting request as its error, never thrown from the agent's queue.
           done!(err as Error, undefined as unknown as Duplex);
@@ -27,7 +30,7 @@ export class TunnelAgents {
         return undefined;
       };
       tunnel.session.mux.once('close', () => agent!.destroy());
-      this.agents.set(tunnel, agent);
+      byKind.set(proto + edgeType, agent);
     }
     return agent;
   }

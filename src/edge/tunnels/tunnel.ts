@@ -25,6 +25,8 @@ export interface ProxyTarget {
   /** "http", "https", "tcp" or "tls": what the agent is told the connection is. */
   proto: string;
   passthroughTls: boolean;
+  /** "" for agent endpoints; "1" TCP edge, "2" TLS edge, "3" HTTPS edge for labeled tunnels. Default "". */
+  edgeType?: '' | '1' | '2' | '3';
 }
 
 /** A bind inside a session: an agent endpoint (has a URL) or a labeled tunnel (has labels). */

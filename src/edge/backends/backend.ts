@@ -1,0 +1,49 @@
+import type net from 'node:net';
+import type { Logger } from '../../log/logger.ts';
+import { sendErrorPage } from '../proxy/error-page.ts';
+import type { HttpExchange, Outcome } from '../proxy/forward-http.ts';
+import type { TunnelAgents } from '../proxy/tunnel-agents.ts';
+import type { TunnelRegistry } from '../tunnels/registry.ts';
+import type { Tunnel } from '../tunnels/tunnel.ts';
+
+export type { HttpExchange, Outcome };
+
+export type BackendKind = 'tunnel_group' | 'failover' | 'weighted' | 'http_response';
+
+/** One raw public connection (TLS or TCP edge) on its way to a backend. */
+export interface ConnExchange {
+  socket: net.Socket;
+  /** Bytes already read from the client (the ClientHello), sent first. */
+  head?: Buffer;
+  /** What the agent is told: "tls" or "tcp" (or "https" when a TLS edge terminates). */
+  proto: 'tcp' | 'tls' | 'https';
+  /** "1" TCP edge, "2" TLS edge. */
+  edgeType: '1' | '2';
+  passthroughTls: boolean;
+  clientAddr: string;
+}
+
+/**
+ * Where traffic goes. A backend either serves the exchange (even with an error page) or says
+ * `unavailable` without having touched it, which is what lets failover move on.
+ */
+export interface Backend {
+  readonly id: string;
+  readonly kind: BackendKind;
+  forwardHttp(ex: HttpExchange): Promise<Outcome>;
+  forwardConn(ex: ConnExchange): Promise<Outcome>;
+  /** The tunnel an upgraded (WebSocket) connection would go to now, if any. */
+  pickTunnel(): Tunnel | undefined;
+}
+
+/** What backends are built with. */
+export interface BackendDeps {
+  registry: TunnelRegistry;
+  agents: TunnelAgents;
+  logger: Logger;
+}
+
+/** The error a client sees when no backend could serve its request. */
+export function answerUnavailable(ex: HttpExchange): void {
+  sendErrorPage(ex.res, 'ERR_EDGE_NO_BACKEND', ex.requestId);
+}

@@ -1,0 +1,51 @@
+import type net from 'node:net';
+import type { Logger } from '../../log/logger.ts';
+import type { Snapshot } from '../snapshot/snapshot.ts';
+import type { TcpListeners } from '../tunnels/registry.ts';
+
+/**
+ * Keeps one public listener open for each TCP edge port in the current snapshot: opened when
+ * a snapshot adds the port, closed when one drops it. Each connection is served by the edge
+ * that holds the port in the snapshot current when it arrives.
+ */
+export class TcpEdgeListeners {
+  private readonly open = new Map<number, { close(): void }>();
+
+  constructor(
+    private readonly tcp: TcpListeners,
+    private readonly snapshot: () => Snapshot,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens and closes listeners to match `snapshot`. */
+  async sync(snapshot: Snapshot): Promise<void> {
+    for (const [port, listener] of this.open) {
+      if (!snapshot.tcpPorts.has(port)) {
+        listener.close();
+        this.open.delete(port);
+      }
+    }
+    for (const port of snapshot.tcpPorts.keys()) {
+      if (this.open.has(port)) continue;
+      try {
+        this.open.set(port, await this.tcp.open(port, (socket) => this.serve(port, socket)));
+      } catch (err) {
+        this.logger.error('could not listen for a TCP edge', { port, err });
+      }
+    }
+  }
+
+  closeAll(): void {
+    for (const listener of this.open.values()) listener.close();
+    this.open.clear();
+  }
+
+  private serve(port: number, socket: net.Socket): void {
+    socket.on('error', () => socket.destroy());
+    socket.pause();
+    const backend = this.snapshot().tcpPorts.get(port)?.backend;
+    if (!backend) return void socket.destroy();
+    const clientAddr = `${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}:${socket.remotePort ?? 0}`;
+    void backend.forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr }).then((outcome) => outcome === 'unavailable' && socket.destroy());
+  }
+}

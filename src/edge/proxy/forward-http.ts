@@ -1,0 +1,76 @@
+import http from 'node:http';
+import { isPorticoError, type ErrorCode } from '../../errors/catalogue.ts';
+import type { Tunnel } from '../tunnels/tunnel.ts';
+import { errorCodeHeader, sendErrorPage } from './error-page.ts';
+import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
+import type { TunnelAgents } from './tunnel-agents.ts';
+
+/** One public HTTP request on its way to a backend. */
+export interface HttpExchange {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  /** The public listener's scheme, announced to the agent and in X-Forwarded-Proto. */
+  scheme: 'http' | 'https';
+  requestId: string;
+  /** "ip:port" of the client, for the proxy header. */
+  clientAddr: string;
+}
+
+/**
+ * `served`: the client got a response (maybe an error page). `unavailable`: nothing was sent
+ * and the request is intact, so a failover backend may try the next target.
+ */
+export type Outcome = 'served' | 'unavailable';
+
+/** A request without a body can be sent again; one with a body is streamed once, never buffered. */
+export function isReplayable(req: http.IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+}
+
+export function errorCodeFor(err: unknown): ErrorCode {
+  if (isPorticoError(err) && err.code === 'ERR_MUX_STREAMS_EXHAUSTED') return 'ERR_EDGE_AGENT_BUSY';
+  return 'ERR_EDGE_AGENT_GONE';
+}
+
+/**
+ * Sends the request to `tunnel` with Node's HTTP client over a keep-alive tunnel stream and
+ * streams the response back. With `mayFail`, a replayable request that the tunnel could not
+ * serve (agent gone before answering, or the agent's local service refused) resolves
+ * `unavailable` instead of answering, so the caller can try elsewhere.
+ */
+export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, agents: TunnelAgents, options: { edgeType: '' | '3'; mayFail: boolean }): Promise<Outcome> {
+  const { req, res } = ex;
+  const retry = options.mayFail && isReplayable(req);
+  return new Promise((resolve) => {
+    const upstream = http.request({
+      agent: agents.for(tunnel, ex.scheme, options.edgeType),
+      method: req.method,
+      path: req.url,
+      headers: forwardedRequestHeaders(req, ex.scheme, false),
+      setHost: false,
+      clientAddr: ex.clientAddr,
+    } as http.RequestOptions);
+    upstream.on('response', (upRes) => {
+      if (retry && upRes.headers[errorCodeHeader] === 'ERR_EDGE_UPSTREAM_REFUSED') {
+        upRes.resume();
+        return resolve('unavailable');
+      }
+      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, forwardedResponseHeaders(upRes.rawHeaders));
+      upRes.pipe(res);
+      upRes.on('error', () => res.destroy());
+      resolve('served');
+    });
+    upstream.on('error', (err) => {
+      if (retry && !res.headersSent) return resolve('unavailable');
+      sendErrorPage(res, errorCodeFor(err), ex.requestId);
+      resolve('served');
+    });
+    // The client went away: stop the upstream request rather than finish it for nobody.
+    res.once('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    if (retry) upstream.end();
+    else req.pipe(upstream);
+  });
+}

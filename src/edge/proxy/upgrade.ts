@@ -1,0 +1,62 @@
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Tunnel } from '../tunnels/tunnel.ts';
+import { writeRawErrorPage } from './error-page.ts';
+import { errorCodeFor } from './forward-http.ts';
+import { clientIp, forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
+import { splice } from './splice.ts';
+import { asSocket } from './tunnel-socket.ts';
+
+export interface UpgradeExchange {
+  req: http.IncomingMessage;
+  /** The client's connection, taken over from the HTTP server. */
+  socket: Duplex;
+  /** Bytes the client sent after the request head. */
+  head: Buffer;
+  scheme: 'http' | 'https';
+  requestId: string;
+  edgeType: '' | '3';
+}
+
+/**
+ * Sends an upgrade request (WebSocket) on its own tunnel stream; once the service answers
+ * 101, the client connection and the stream are spliced. Any other answer is relayed as is.
+ */
+export function upgradeThroughTunnel(tunnel: Tunnel, ex: UpgradeExchange): void {
+  const { req, socket, head } = ex;
+  let stream;
+  try {
+    stream = asSocket(tunnel.openStream({ clientAddr: `${clientIp(req)}:${req.socket.remotePort ?? 0}`, proto: ex.scheme, passthroughTls: false, edgeType: ex.edgeType }));
+  } catch (err) {
+    return writeRawErrorPage(socket, errorCodeFor(err), ex.requestId);
+  }
+  const upstream = http.request({
+    createConnection: () => stream,
+    method: req.method,
+    path: req.url,
+    headers: forwardedRequestHeaders(req, ex.scheme, true),
+    setHost: false,
+  });
+  upstream.on('upgrade', (upRes, upSocket, upHead) => {
+    socket.write(statusLine(upRes) + rawHeaderBlock(upRes.rawHeaders));
+    if (upHead.length) socket.write(upHead);
+    if (head.length) upSocket.write(head);
+    splice(socket, upSocket);
+  });
+  upstream.on('response', (upRes) => {
+    socket.write(statusLine(upRes) + rawHeaderBlock(forwardedResponseHeaders(upRes.rawHeaders).concat('connection', 'close')));
+    upRes.pipe(socket);
+  });
+  upstream.on('error', (err) => writeRawErrorPage(socket, errorCodeFor(err), ex.requestId));
+  upstream.end();
+}
+
+function statusLine(res: http.IncomingMessage): string {
+  return `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n`;
+}
+
+function rawHeaderBlock(raw: string[]): string {
+  let out = '';
+  for (let i = 0; i < raw.length; i += 2) out += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  return out + '\r\n';
+}

@@ -1,0 +1,21 @@
+import type { CompiledHttpsEdge, CompiledTlsEdge } from '../snapshot/snapshot.ts';
+import type { Snapshot } from '../snapshot/snapshot.ts';
+import type { EndpointGroup } from '../tunnels/endpoint-group.ts';
+import type { TunnelRegistry } from '../tunnels/registry.ts';
+import { specificity } from './hostname-table.ts';
+
+/** What serves a name on the public HTTPS port. */
+export type HostTarget = { kind: 'edge'; edge: CompiledHttpsEdge | CompiledTlsEdge } | { kind: 'endpoint'; group: EndpointGroup };
+
+/**
+ * The most specific match for `host` among edges (snapshot) and agent endpoints (registry):
+ * `foo.example.com` bound by an agent wins over an edge on `*.example.com`, and the reverse.
+ * On a tie an edge wins: it is the configuration the operator wrote.
+ */
+export function resolveHttpsHost(host: string, snapshot: Snapshot, registry: TunnelRegistry): HostTarget | undefined {
+  const edge = snapshot.hosts.matchEntry(host);
+  const endpoint = registry.httpsEndpointEntry(host);
+  if (edge && (!endpoint || specificity(edge.name) >= specificity(endpoint.name))) return { kind: 'edge', edge: edge.value };
+  if (endpoint) return { kind: 'endpoint', group: endpoint.value };
+  return undefined;
+}

@@ -1,0 +1,60 @@
+import type { Backend } from '../backends/backend.ts';
+import { HostnameTable } from '../routing/hostname-table.ts';
+import type { PathRouter } from '../routing/path-router.ts';
+
+/** A route of an HTTPS edge, ready to serve. */
+export interface CompiledRoute {
+  id: string;
+  edgeId: string;
+  /** Undefined when the route has no (enabled) backend: requests get ERR_EDGE_NO_BACKEND. */
+  backend: Backend | undefined;
+}
+
+export interface CompiledHttpsEdge {
+  kind: 'https';
+  id: string;
+  accountId: string;
+  hostnames: string[];
+  routes: PathRouter<CompiledRoute>;
+}
+
+export interface CompiledTlsEdge {
+  kind: 'tls';
+  id: string;
+  accountId: string;
+  hostnames: string[];
+  /** `upstream`: the connection is passed through untouched; `edge`: the edge terminates. */
+  terminateAt: 'edge' | 'upstream';
+  backend: Backend | undefined;
+}
+
+export interface CompiledTcpEdge {
+  kind: 'tcp';
+  id: string;
+  accountId: string;
+  ports: number[];
+  backend: Backend | undefined;
+}
+
+export type CompiledEdge = CompiledHttpsEdge | CompiledTlsEdge | CompiledTcpEdge;
+
+/**
+ * The compiled, immutable routing table listeners read. A new one replaces the old on every
+ * configuration change; a request keeps the one it started with.
+ */
+export class Snapshot {
+  /** HTTPS and TLS edges by hostname (exact, then most specific wildcard). */
+  readonly hosts = new HostnameTable<CompiledHttpsEdge | CompiledTlsEdge>();
+  /** TCP edges by public port. */
+  readonly tcpPorts = new Map<number, CompiledTcpEdge>();
+  /** Every compiled edge by id (kept to reuse when a later version fails to compile). */
+  readonly edges = new Map<string, CompiledEdge>();
+  /** Records that failed to compile, by id, with the reason. */
+  readonly errors = new Map<string, string>();
+
+  constructor(readonly version: number) {}
+
+  static empty(): Snapshot {
+    return new Snapshot(0);
+  }
+}
