@@ -46,6 +46,13 @@ test('credentials through @ngrok/ngrok-api: CRUD, token only on create, ACL vali
   assert.equal((await apiFetch(edge, 'POST', '/credentials', { acl: 'bind:x.com' })).body.error_code, 'ERR_NGROK_215');
   assert.equal((await apiFetch(edge, 'POST', '/credentials', { description: 'x'.repeat(256), acl: [] })).body.error_code, 'ERR_NGROK_420');
   await assert.rejects(ngrok.credentials.get('cr_00000000000000000000000000'), notFound);
+  const nullAcl = await apiFetch(edge, 'POST', '/credentials', { acl: null, owner_id: 'usr_x' });
+  assert.equal(nullAcl.status, 201);
+  assert.deepEqual(nullAcl.body.acl, []);
+  assert.equal(nullAcl.body.owner_id, null);
+  assert.deepEqual((await apiFetch(edge, 'PATCH', `/credentials/${more[0]!.id}`, { acl: ['bind:a.com'] })).body.acl, ['bind:a.com']);
+  assert.deepEqual((await apiFetch(edge, 'PATCH', `/credentials/${more[0]!.id}`, { acl: null })).body.acl, []);
+  await ngrok.credentials.delete(String(nullAcl.body.id));
 
   const other = await otherAccount(edge);
   const theirs = await apiFetch(edge, 'GET', '/credentials', undefined, other.apiKey);

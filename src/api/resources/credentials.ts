@@ -10,7 +10,8 @@ import { apiOrigin } from '../uri.ts';
 
 const path = '/credentials';
 
-const Acl = Type.Array(Type.String());
+// null (some clients send it for "no rules") is the same as [].
+const Acl = Type.Union([Type.Array(Type.String()), Type.Null()]);
 const CredentialCreate = Type.Object({
   description: Type.Optional(Description),
   metadata: Type.Optional(Metadata),
@@ -77,7 +78,7 @@ export function registerCredentials(app: FastifyInstance, deps: ApiDeps): void {
   app.patch(`${path}/:id`, { schema: { body: CredentialUpdate } }, async (req) => {
     const ctx = contextOf(req, deps);
     const body = req.body as Static<typeof CredentialUpdate>;
-    const updated = await credentials.update(ctx.account.id, idOf(req.params), { ...body, ...(body.acl && { acl: checkAcl(body.acl) }) });
+    const updated = await credentials.update(ctx.account.id, idOf(req.params), { ...body, acl: body.acl === undefined ? undefined : checkAcl(body.acl ?? []) });
     return readCredential(ctx, found(updated));
   });
 
