@@ -17,6 +17,8 @@ export interface ApiDeps {
   tcpHost: string;
   /** Picks a free port of --tcp-ports for a new reserved address, skipping `taken` ones. */
   allocateTcpPort(taken: (port: number) => Promise<boolean>): Promise<number>;
+  /** 32 bytes: the AES-256-GCM key private keys are encrypted with at rest (tls-certificates/key-encryption.ts). */
+  encryptionKey: Buffer;
   logger: Logger;
 }
 

@@ -16,7 +16,8 @@ import { proxyConnection } from './proxy/conn-proxy.ts';
 import { createHttpProxy } from './proxy/http-proxy.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa } from './tls/local-ca.ts';
-import { noReservations } from './tunnels/endpoint-names.ts';
+import { deriveEncryptionKey } from '../api/resources/tls-certificates/key-encryption.ts';
+import { StoreReservations } from './tunnels/reservations.ts';
 import { TunnelRegistry } from './tunnels/registry.ts';
 import { SessionCookies } from './tunnels/session-cookie.ts';
 import { edgeVersion } from './version.ts';
@@ -41,7 +42,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const certificates = new CertificateStore({ ca, domain, dir: join(dataDir, 'certs') });
   await certificates.init();
   const credentials = await ensureBootstrapCredentials(store, dataDir);
-  const cookies = new SessionCookies(await loadOrCreateEdgeSecret(dataDir));
+  const edgeSecret = await loadOrCreateEdgeSecret(dataDir);
+  const cookies = new SessionCookies(edgeSecret);
 
   const publicPorts = { http: 0, https: 0 };
   const tcp = createTcpListeners(config.httpsAddr.host, config.tcpPorts);
@@ -51,7 +53,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     tcpPorts: config.tcpPorts,
     publicPorts,
     tcp,
-    reservations: noReservations,
+    reservations: new StoreReservations(store),
     onTcpConnection: (group, socket) => void proxyConnection(group, socket, 'tcp', logger),
     logger,
   });
@@ -69,6 +71,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     region: config.region,
     tcpHost: domain,
     allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
+    encryptionKey: deriveEncryptionKey(edgeSecret),
     logger,
   });
   const apiServer = trackConnections(api.server);

@@ -7,6 +7,10 @@ import { registerCredentials } from './credentials.ts';
 import { registerApiKeys } from './api-keys.ts';
 import { registerTunnels } from './tunnels.ts';
 import { registerTunnelSessions } from './tunnel-sessions.ts';
+import { registerReservedDomains } from './reserved-domains/reserved-domains.ts';
+import { registerReservedAddrs } from './reserved-addrs.ts';
+import { registerTlsCertificates } from './tls-certificates/tls-certificates.ts';
+import { registerCertificateAuthorities } from './certificate-authorities.ts';
 
 /** Every resource family the API serves, registered in this order. */
 export const resources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
@@ -17,4 +21,8 @@ export const resources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
   registerApiKeys,
   registerTunnels,
   registerTunnelSessions,
+  registerReservedDomains,
+  registerReservedAddrs,
+  registerTlsCertificates,
+  registerCertificateAuthorities,
 ];

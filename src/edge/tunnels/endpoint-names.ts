@@ -3,14 +3,21 @@ import { PorticoError } from '../../errors/catalogue.ts';
 import type { BindRequest, EndpointOpts } from '../../protocol/messages.ts';
 import { isValidHostname, isValidWildcard, normalizeHostname } from '../tls/hostname.ts';
 
-/** Decides which reserved names an account may bind outside the edge's own domain. */
+/** Who reserved a TCP port: the binding account, another account, or nobody. */
+export type AddrHolder = 'own' | 'other' | 'none';
+
+/** Decides which reserved names and ports an account may bind (src/edge/tunnels/reservations.ts). */
 export interface Reservations {
   /** True when `accountId` holds `hostname` (exactly, or under one of its wildcards). */
   mayBindHostname(accountId: string, hostname: string): Promise<boolean>;
+  /** True when another account holds `hostname` exactly or by a wildcard: refused even under --domain. */
+  heldByOther(accountId: string, hostname: string): Promise<boolean>;
+  /** Who reserved TCP port `port` (on any host). */
+  addrHolder(accountId: string, port: number): Promise<AddrHolder>;
 }
 
-/** Until reserved domains exist (control-plane issue), only names under --domain are free. */
-export const noReservations: Reservations = { mayBindHostname: async () => false };
+/** No reservations at all: only names under --domain are free (for tests without a store). */
+export const noReservations: Reservations = { mayBindHostname: async () => false, heldByOther: async () => false, addrHolder: async () => 'none' };
 
 /** A random, DNS-safe label for generated hostnames (12 base32 characters). */
 export function randomLabel(): string {
@@ -50,7 +57,11 @@ export async function checkHostname(
 ): Promise<void> {
   const valid = hostname.startsWith('*.') ? isValidWildcard(hostname) : isValidHostname(hostname);
   if (!valid) throw new PorticoError('ERR_HOSTNAME_INVALID', `"${hostname}"`);
-  if (isUnderDomain(hostname, domain)) return;
+  if (isUnderDomain(hostname, domain)) {
+    // First come under --domain, but a name another account reserved is theirs alone.
+    if (await reservations.heldByOther(accountId, hostname)) throw new PorticoError('ERR_HOSTNAME_TAKEN', `"${hostname}" is reserved by another account`);
+    return;
+  }
   if (!(await reservations.mayBindHostname(accountId, hostname))) {
     throw new PorticoError('ERR_HOSTNAME_NOT_RESERVED', `"${hostname}"`);
   }

@@ -45,6 +45,8 @@ export class TunnelRegistry {
   private readonly httpHosts = new HostnameTable<EndpointGroup>();
   private readonly httpsHosts = new HostnameTable<EndpointGroup>();
   private readonly tcpPorts = new Map<number, { group: EndpointGroup; close(): void }>();
+  /** The account each TCP port was last given to, so only it may ask for the port again. */
+  private readonly lastAssigned = new Map<number, string>();
   private readonly groupOf = new Map<Tunnel, EndpointGroup>();
   private closed = false;
 
@@ -152,17 +154,19 @@ export class TunnelRegistry {
     if (port && min !== 0 && (port < min || port > max)) throw new PorticoError('ERR_ADDR_INVALID', `port ${port} is outside ${min}-${max}`);
     // A random port (0) passes only an ACL that allows any bind.
     checkBindAllowed(session.acl, { addr: { host: this.options.domain, port } });
+    if (port) await this.checkRequestedPort(session.accountId, port);
     let entry = port ? this.tcpPorts.get(port) : undefined;
     const joined = this.joinGroup(entry?.group, session, bind, 'tcp', String(port));
     if (!joined) {
       const group = new EndpointGroup('', 'tcp', session.accountId, bind.poolingEnabled);
-      const listener = await this.options.tcp.open(port, (socket) => this.options.onTcpConnection(group, socket));
+      const listener = await this.openTcp(port, (socket) => this.options.onTcpConnection(group, socket));
       (group as { key: string }).key = String(listener.port);
       entry = { group, close: listener.close };
       this.tcpPorts.set(listener.port, entry);
     }
     const group = joined ?? entry!.group;
     const boundPort = Number(group.key);
+    this.lastAssigned.set(boundPort, session.accountId);
     const url = `tcp://${this.options.domain}:${boundPort}`;
     const tunnel = this.makeTunnel(session, bind.id, 'tcp', url, { port: boundPort, forwardsTo: bind.forwardsTo, metadata: bind.metadata });
     this.attach(tunnel, group);
@@ -170,6 +174,26 @@ export class TunnelRegistry {
     const outOpts: JsonObject = { ...bind.opts, Addr: addr, ProxyProto: 0 };
     if (parseEndpointOpts(bind.opts).url) outOpts.URL = url;
     return { tunnel, opts: outOpts };
+  }
+
+  /**
+   * A port an agent asks for (--remote-addr, or replayed on reconnect): refused when another
+   * account reserved it, or when nobody did and the edge last gave it to another account.
+   */
+  private async checkRequestedPort(accountId: string, port: number): Promise<void> {
+    const holder = await this.options.reservations.addrHolder(accountId, port);
+    const last = this.lastAssigned.get(port) ?? accountId;
+    if (holder === 'other' || (holder === 'none' && last !== accountId)) throw new PorticoError('ERR_ADDR_TAKEN', `port ${port} belongs to another account`);
+  }
+
+  /** Opens `port`, or a random port that no account reserved (reserved ones are kept for their owners). */
+  private async openTcp(port: number, onConnection: (socket: net.Socket) => void): Promise<{ port: number; close(): void }> {
+    for (let attempt = 1; ; attempt++) {
+      const listener = await this.options.tcp.open(port, onConnection);
+      if (port || (await this.options.reservations.addrHolder('', listener.port)) === 'none') return listener;
+      listener.close();
+      if (attempt >= 20) throw new PorticoError('ERR_ADDR_EXHAUSTED', 'every free port tried is reserved');
+    }
   }
 
   /**

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { PorticoError } from '../../errors/catalogue.ts';
+import type { ResourceRecord } from '../../store/resources.ts';
+import type { Store } from '../../store/store.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../common.ts';
+import type { ApiContext, ApiDeps } from '../context.ts';
+import { registerCrud } from '../crud.ts';
+import { ApiError, stillInUse } from '../errors.ts';
+import { checkRegion } from './reserved-domains/availability.ts';
+
+export const reservedAddrPath = '/reserved_addrs';
+/** The store kind of reserved TCP addresses; their key is `addr` ("host:port"). */
+export const reservedAddrKind = 'reserved_addr';
+
+/** A reserved TCP address as stored. */
+export interface ReservedAddrDoc extends CommonDoc {
+  /** "host:port", chosen by the edge from --tcp-ports. */
+  addr: string;
+  region: string;
+}
+
+const ReservedAddrUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata) });
+const ReservedAddrCreate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata), region: Type.Optional(Type.Union([Type.String(), Type.Null()])) });
+type ReservedAddrCreate = Static<typeof ReservedAddrCreate>;
+type ReservedAddrUpdate = Static<typeof ReservedAddrUpdate>;
+
+/** The reservation of `port` on any host, whoever holds it. */
+export async function reservationOfPort(store: Store, port: number): Promise<ResourceRecord<ReservedAddrDoc> | undefined> {
+  return (await store.resources.listByKeySuffix<ReservedAddrDoc>(reservedAddrKind, `:${port}`))[0];
+}
+
+/** How many times a freshly allocated port may turn out to be reserved by a concurrent request. */
+const ALLOCATE_ATTEMPTS = 5;
+
+/** A port of --tcp-ports that no reservation holds, as "host:port" on the edge's TCP host. */
+export async function allocateAddr(deps: ApiDeps): Promise<string> {
+  try {
+    return `${deps.tcpHost}:${await deps.allocateTcpPort(async (p) => (await reservationOfPort(deps.store, p)) !== undefined)}`;
+  } catch (err) {
+    if (err instanceof PorticoError && err.code === 'ERR_ADDR_EXHAUSTED') {
+      throw new ApiError(503, 'ERR_ADDR_EXHAUSTED', 'every port of the edge --tcp-ports range is reserved or in use; release a reserved address or widen the range');
+    }
+    throw err;
+  }
+}
+
+/**
+ * Reserves a new TCP address for the account (for TCP edges created without hostports):
+ * allocates a free port and records it, drawing again if a concurrent request took it.
+ */
+export async function reserveAddr(deps: ApiDeps, accountId: string, input: ReservedAddrCreate): Promise<ResourceRecord<ReservedAddrDoc>> {
+  const region = checkRegion(input.region, deps.region);
+  for (let attempt = 1; ; attempt++) {
+    const addr = await allocateAddr(deps);
+    try {
+      return await deps.store.resources.create<ReservedAddrDoc>(accountId, reservedAddrKind, 'ra', { ...commonCreate(input), addr, region }, addr);
+    } catch (err) {
+      if (!(err instanceof PorticoError && err.code === 'ERR_STORE_CONFLICT') || attempt >= ALLOCATE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function checkUnused(record: ResourceRecord<ReservedAddrDoc>, ctx: ApiContext): Promise<void> {
+  const users = await ctx.deps.store.resources.referencing(ctx.account.id, `"${record.doc.addr}"`, record.id);
+  if (users.length) throw stillInUse('ERR_RESOURCE_IN_USE', `address ${record.doc.addr}`, users.map((u) => u.id));
+}
+
+/** Reserved TCP addresses: stable host:port pairs an account holds for TCP edges and agents. */
+export function registerReservedAddrs(app: FastifyInstance, deps: ApiDeps): void {
+  registerCrud<ReservedAddrDoc, ReservedAddrCreate, ReservedAddrUpdate>(app, deps, {
+    path: reservedAddrPath,
+    kind: reservedAddrKind,
+    prefix: 'ra',
+    listKey: 'reserved_addrs',
+    createSchema: ReservedAddrCreate,
+    updateSchema: ReservedAddrUpdate,
+    // The edge picks the address; the user never chooses it.
+    create: async (body) => {
+      const region = checkRegion(body.region, deps.region);
+      const addr = await allocateAddr(deps);
+      return { doc: { ...commonCreate(body), addr, region }, key: addr };
+    },
+    update: async (doc, body) => commonPatch(doc, body),
+    read: (record, ctx) => ({ ...commonRead(ctx, reservedAddrPath, record), addr: record.doc.addr, region: record.doc.region }),
+    beforeDelete: checkUnused,
+  });
+}

@@ -1,0 +1,161 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { ResourceRecord } from '../../../store/resources.ts';
+import type { Store } from '../../../store/store.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
+import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
+import { registerCrud } from '../../crud.ts';
+import { ApiError, notFound, stillInUse } from '../../errors.ts';
+import { ref } from '../../uri.ts';
+import { checkDomainAvailable, checkDomainName, checkRegion } from './availability.ts';
+import { checkCertificate, checkExclusive, normalizePolicy, type CertificateManagementPolicy } from './certificate-policy.ts';
+import { isUnderWildcard, reservedDomainKind } from './domain-names.ts';
+import { coveringReservations } from './ownership.ts';
+
+export const reservedDomainPath = '/reserved_domains';
+export { reservedDomainKind };
+
+/** A reserved domain as stored; the key of its record is `domain`. */
+export interface ReservedDomainDoc extends CommonDoc {
+  /** Lower case; may be a wildcard `*.example.com`. */
+  domain: string;
+  region: string;
+  /** An uploaded certificate, or the one the ACME manager issued under the policy. */
+  certificate_id: string | null;
+  certificate_management_policy: CertificateManagementPolicy | null;
+  /** Written by the ACME manager; absent or null until it runs. */
+  certificate_management_status?: Record<string, unknown> | null;
+}
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const Policy = Type.Union([Type.Object({ authority: Type.Optional(NullableString), private_key_type: Type.Optional(NullableString) }), Type.Null()]);
+const updateFields = {
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  certificate_id: Type.Optional(NullableString),
+  certificate_management_policy: Type.Optional(Policy),
+};
+const ReservedDomainUpdate = Type.Object(updateFields);
+const ReservedDomainCreate = Type.Object({ ...updateFields, domain: Type.String(), region: Type.Optional(NullableString) });
+type ReservedDomainCreate = Static<typeof ReservedDomainCreate>;
+type ReservedDomainUpdate = Static<typeof ReservedDomainUpdate>;
+
+/** Input of reserveDomain: the create body in its stored words. */
+export interface ReserveDomainInput {
+  domain: string;
+  region?: string | null;
+  description?: string;
+  metadata?: string;
+}
+
+/**
+ * Reserves `input.domain` for the account with every rule the API applies (syntax, wildcards
+ * of other accounts, region); for edges that need a generated name. Throws ApiError.
+ */
+export async function reserveDomain(store: Store, accountId: string, edgeRegion: string, input: ReserveDomainInput): Promise<ResourceRecord<ReservedDomainDoc>> {
+  const domain = checkDomainName(input.domain);
+  await checkDomainAvailable(store, accountId, domain);
+  const doc: ReservedDomainDoc = { ...commonCreate(input), domain, region: checkRegion(input.region, edgeRegion), certificate_id: null, certificate_management_policy: null };
+  return store.resources.create(accountId, reservedDomainKind, 'rd', doc, domain);
+}
+
+async function createDoc(body: ReservedDomainCreate, ctx: ApiContext): Promise<{ doc: ReservedDomainDoc; key: string }> {
+  const { store } = ctx.deps;
+  const domain = checkDomainName(body.domain);
+  const region = checkRegion(body.region, ctx.deps.region);
+  checkExclusive(body.certificate_id, body.certificate_management_policy);
+  const certificateId = body.certificate_id ? await checkCertificate(store, ctx.account.id, body.certificate_id) : null;
+  const policy = body.certificate_management_policy ? normalizePolicy(body.certificate_management_policy) : null;
+  await checkDomainAvailable(store, ctx.account.id, domain);
+  return { doc: { ...commonCreate(body), domain, region, certificate_id: certificateId, certificate_management_policy: policy }, key: domain };
+}
+
+/** PATCH: an uploaded certificate replaces a policy and the other way round. */
+async function updateDoc(doc: ReservedDomainDoc, body: ReservedDomainUpdate, ctx: ApiContext): Promise<ReservedDomainDoc> {
+  checkExclusive(body.certificate_id, body.certificate_management_policy);
+  let next = commonPatch(doc, body);
+  if (body.certificate_id) {
+    const id = await checkCertificate(ctx.deps.store, ctx.account.id, body.certificate_id);
+    next = { ...next, certificate_id: id, certificate_management_policy: null, certificate_management_status: null };
+  } else if (body.certificate_id !== undefined && !body.certificate_management_policy) {
+    next = detachCertificate(next);
+  }
+  if (body.certificate_management_policy) {
+    const policy = normalizePolicy(body.certificate_management_policy);
+    // Keep a certificate already issued under a policy; drop an uploaded one.
+    next = doc.certificate_management_policy ? { ...next, certificate_management_policy: policy } : { ...next, certificate_management_policy: policy, certificate_id: null, certificate_management_status: null };
+  }
+  return next;
+}
+
+function detachCertificate(doc: ReservedDomainDoc): ReservedDomainDoc {
+  if (doc.certificate_management_policy) {
+    throw new ApiError(400, 'ERR_NGROK_436', 'the certificate is managed by certificate_management_policy; delete the policy (DELETE .../certificate_management_policy) instead', {
+      field: 'certificate_id',
+    });
+  }
+  return { ...doc, certificate_id: null };
+}
+
+function readDomain(record: ResourceRecord<ReservedDomainDoc>, ctx: ApiContext): Record<string, unknown> {
+  const { doc } = record;
+  return {
+    ...commonRead(ctx, reservedDomainPath, record),
+    domain: doc.domain,
+    region: doc.region,
+    cname_target: null,
+    certificate: doc.certificate_id ? ref(ctx.req, '/tls_certificates', doc.certificate_id) : null,
+    certificate_management_policy: doc.certificate_management_policy ?? null,
+    certificate_management_status: doc.certificate_management_status ?? null,
+    acme_challenge_cname_target: null,
+  };
+}
+
+/** Refuses while an edge of the account has a hostport on this name (or, for a wildcard, under it only through it). */
+async function checkUnused(record: ResourceRecord<ReservedDomainDoc>, ctx: ApiContext): Promise<void> {
+  const { store } = ctx.deps;
+  const domain = record.doc.domain;
+  const needle = domain.startsWith('*.') ? `.${domain.slice(2)}:` : `"${domain}:`;
+  const users = await store.resources.referencing(ctx.account.id, needle, record.id);
+  const blocking: string[] = [];
+  for (const user of users) {
+    const hosts = (Array.isArray(user.doc.hostports) ? user.doc.hostports : []).map((h) => String(h).replace(/:\d+$/, ''));
+    for (const host of hosts) {
+      if (host !== domain && !isUnderWildcard(host, domain)) continue;
+      const others = (await coveringReservations(store, host)).filter((r) => r.id !== record.id && r.account_id === ctx.account.id);
+      if (others.length === 0) blocking.push(user.id);
+    }
+  }
+  if (blocking.length) throw stillInUse('ERR_NGROK_446', `domain ${domain}`, [...new Set(blocking)]);
+}
+
+/** Reserved domains: names (and wildcards) an account holds for its edges and agents. */
+export function registerReservedDomains(app: FastifyInstance, deps: ApiDeps): void {
+  registerCrud<ReservedDomainDoc, ReservedDomainCreate, ReservedDomainUpdate>(app, deps, {
+    path: reservedDomainPath,
+    kind: reservedDomainKind,
+    prefix: 'rd',
+    listKey: 'reserved_domains',
+    createSchema: ReservedDomainCreate,
+    updateSchema: ReservedDomainUpdate,
+    create: createDoc,
+    update: updateDoc,
+    read: readDomain,
+    beforeDelete: checkUnused,
+  });
+  registerSubDeletes(app, deps);
+}
+
+/** `DELETE .../certificate_management_policy` and `DELETE .../certificate`: 200 {}. */
+function registerSubDeletes(app: FastifyInstance, deps: ApiDeps): void {
+  const change = (suffix: string, apply: (doc: ReservedDomainDoc) => ReservedDomainDoc) =>
+    app.delete(`${reservedDomainPath}/:id/${suffix}`, async (req) => {
+      const ctx = contextOf(req, deps);
+      const record = await deps.store.resources.get<ReservedDomainDoc>(ctx.account.id, reservedDomainKind, (req.params as { id: string }).id);
+      if (!record) throw notFound();
+      await deps.store.resources.update(ctx.account.id, reservedDomainKind, record.id, apply(record.doc));
+      return {};
+    });
+  change('certificate_management_policy', (doc) => ({ ...doc, certificate_management_policy: null, certificate_management_status: null }));
+  change('certificate', detachCertificate);
+}

@@ -1,0 +1,40 @@
+/**
+ * Private keys at rest: AES-256-GCM under a key derived from the edge secret
+ * (`<data-dir>/edge-secret`) or from $PORTICO_ENCRYPTION_KEY when set (every edge of a cluster
+ * must then share it). Stored form: `v1.<iv>.<tag>.<ciphertext>`, each base64url.
+ */
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+/** Bytes of the GCM nonce. */
+const IV_BYTES = 12;
+const INFO = 'portico private keys at rest v1';
+
+/**
+ * The 32-byte key that encrypts private keys: from $PORTICO_ENCRYPTION_KEY (64 hex characters
+ * taken as is, any other text hashed with SHA-256) when set, else derived from the edge secret.
+ */
+export function deriveEncryptionKey(edgeSecret: Buffer, env: NodeJS.ProcessEnv = process.env): Buffer {
+  const configured = env.PORTICO_ENCRYPTION_KEY?.trim();
+  if (configured) return /^[0-9a-f]{64}$/i.test(configured) ? Buffer.from(configured, 'hex') : createHash('sha256').update(configured).digest();
+  return Buffer.from(hkdfSync('sha256', edgeSecret, Buffer.alloc(0), INFO, 32));
+}
+
+/** Encrypts `plaintext`, bound to `context` (the owning account id) as associated data. */
+export function encryptSecret(key: Buffer, plaintext: string, context: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [VERSION, iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+}
+
+/** Decrypts what encryptSecret made; throws when the key, the context or the text is wrong. */
+export function decryptSecret(key: Buffer, stored: string, context: string): string {
+  const [version, iv, tag, body] = stored.split('.');
+  if (version !== VERSION || !iv || !tag || body === undefined) throw new Error('not an encrypted secret of a known version');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(context));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+}
