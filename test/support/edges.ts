@@ -31,5 +31,6 @@ export async function httpsEdge(
 
 /** Reserves each name for the client's account. */
 export async function reserve(ngrok: Ngrok, ...domains: string[]): Promise<void> {
-  for (const domain of domains) await ngrok.reservedDomains.create({ domain });
+  // The client's type requires the deprecated `region`; the edge defaults it.
+  for (const domain of domains) await ngrok.reservedDomains.create({ domain } as Parameters<Ngrok['reservedDomains']['create']>[0]);
 }
