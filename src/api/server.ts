@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError, errorBody } from './errors.ts';
+import { registerOpenApi } from './openapi.ts';
 import type { ApiDeps } from './context.ts';
 import { resources } from './resources/index.ts';
 
@@ -63,6 +64,7 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     void reply.code(404).send(errorBody(new ApiError(404, undefined, 'Resource not found')));
   });
 
+  registerOpenApi(app); // first: its onRoute hook sees every route registered after it
   app.get('/health', async () => ({ status: 'ok' }));
   for (const register of resources) register(app, deps);
   await app.ready();

@@ -7,6 +7,7 @@ import { registerCredentials } from './credentials.ts';
 import { registerApiKeys } from './api-keys.ts';
 import { registerTunnels } from './tunnels.ts';
 import { registerTunnelSessions } from './tunnel-sessions.ts';
+import { eventResources } from './events/index.ts';
 import { registerReservedDomains } from './reserved-domains/reserved-domains.ts';
 import { registerReservedAddrs } from './reserved-addrs.ts';
 import { registerTlsCertificates } from './tls-certificates/tls-certificates.ts';
@@ -21,6 +22,7 @@ export const resources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
   registerApiKeys,
   registerTunnels,
   registerTunnelSessions,
+  ...eventResources,
   registerReservedDomains,
   registerReservedAddrs,
   registerTlsCertificates,

@@ -1,0 +1,60 @@
+/** Event destinations (`/event_destinations`, `ed_…`): where event subscriptions send events. */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
+import type { ApiDeps } from '../../context.ts';
+import { registerCrud } from '../../crud.ts';
+import { invalid, stillInUse } from '../../errors.ts';
+import { parseTarget, readTarget, type EventTarget } from './event-targets.ts';
+
+export const eventDestinationPath = '/event_destinations';
+export const eventDestinationKind = 'event_destination';
+
+export interface EventDestinationDoc extends CommonDoc {
+  /** Always "json", the only format. */
+  format: 'json';
+  target: EventTarget;
+}
+
+// `target` is checked by parseTarget, which answers with ngrok's target/auth error codes.
+const EventDestinationCreate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  format: Type.Optional(Type.String()),
+  target: Type.Optional(Type.Unknown()),
+});
+const EventDestinationUpdate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  format: Type.Optional(Type.String()),
+  target: Type.Optional(Type.Unknown()),
+});
+
+/** "json" in any case; ERR_NGROK_235 otherwise. Absent means json. */
+function parseFormat(value: string | undefined): 'json' {
+  if (value === undefined || value.toLowerCase() === 'json') return 'json';
+  throw invalid('ERR_NGROK_235', 'format', `"${value}" is not supported; the only format is "json"`);
+}
+
+/** Registers create/list/get/update/delete of event destinations. */
+export function registerEventDestinations(app: FastifyInstance, deps: ApiDeps): void {
+  registerCrud<EventDestinationDoc, Static<typeof EventDestinationCreate>, Static<typeof EventDestinationUpdate>>(app, deps, {
+    path: eventDestinationPath,
+    kind: eventDestinationKind,
+    prefix: 'ed',
+    listKey: 'event_destinations',
+    createSchema: EventDestinationCreate,
+    updateSchema: EventDestinationUpdate,
+    create: async (body) => ({ doc: { ...commonCreate(body), format: parseFormat(body.format), target: parseTarget(body.target) } }),
+    update: async (doc, body) => ({
+      ...commonPatch(doc, body),
+      ...(body.format !== undefined && { format: parseFormat(body.format) }),
+      ...(body.target !== undefined && body.target !== null && { target: parseTarget(body.target) }),
+    }),
+    read: (record, ctx) => ({ ...commonRead(ctx, eventDestinationPath, record), format: record.doc.format, target: readTarget(record.doc.target) }),
+    beforeDelete: async (record, ctx) => {
+      const users = await deps.store.resources.referencing(ctx.account.id, record.id, record.id);
+      if (users.length) throw stillInUse('ERR_RESOURCE_IN_USE', `event destination ${record.id}`, users.map((u) => `${u.kind} ${u.id}`));
+    },
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Event destination targets: where events go. Exactly one of ngrok's v2 targets (kinesis,
+ * firehose, cloudwatch_logs, datadog) or our extension `http` (a webhook URL). AWS targets
+ * authenticate with exactly one of an IAM role or access keys. Errors: ERR_NGROK_236 for the
+ * target, ERR_NGROK_240 for its `auth`.
+ */
+import { invalid } from '../../errors.ts';
+
+export interface AwsAuth {
+  role?: { role_arn: string };
+  creds?: { aws_access_key_id: string; aws_secret_access_key: string };
+}
+
+/** The stored target: exactly one key set. */
+export interface EventTarget {
+  kinesis?: { auth: AwsAuth; stream_arn: string };
+  firehose?: { auth: AwsAuth; delivery_stream_arn: string };
+  cloudwatch_logs?: { auth: AwsAuth; log_group_arn: string };
+  datadog?: { api_key: string; ddtags: string; service: string; ddsite: string };
+  /** Our extension: events are POSTed as JSON to this http(s) URL. */
+  http?: { url: string };
+}
+
+type Obj = Record<string, unknown>;
+
+/** The v2 target slots, present (null when unused) in every read. */
+const v2Slots = ['kinesis', 'firehose', 'cloudwatch_logs', 'datadog'] as const;
+const awsArnField = { kinesis: 'stream_arn', firehose: 'delivery_stream_arn', cloudwatch_logs: 'log_group_arn' } as const;
+const targetNames = [...v2Slots, 'http'].join(', ');
+
+/** Validates a target from a create or PATCH body into its stored form; nulls count as absent. */
+export function parseTarget(value: unknown): EventTarget {
+  if (!isObj(value)) throw invalid('ERR_NGROK_236', 'target', `must be an object with exactly one of ${targetNames}`);
+  const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
+  const unknown = set.find(([k]) => !(k in awsArnField) && k !== 'datadog' && k !== 'http');
+  if (unknown) throw invalid('ERR_NGROK_236', `target.${unknown[0]}`, `is not a supported target; use one of ${targetNames}`);
+  if (set.length !== 1) throw invalid('ERR_NGROK_236', 'target', `must set exactly one of ${targetNames} (got ${set.length})`);
+  const [name, body] = set[0]!;
+  if (!isObj(body)) throw invalid('ERR_NGROK_236', `target.${name}`, 'must be an object');
+  if (name === 'http') return { http: { url: httpUrl(body.url) } };
+  if (name === 'datadog') return { datadog: datadog(body) };
+  const aws = name as keyof typeof awsArnField;
+  const arnField = awsArnField[aws];
+  const arn = requiredString(body[arnField], 'ERR_NGROK_236', `target.${name}.${arnField}`);
+  if (!arn.startsWith('arn:')) throw invalid('ERR_NGROK_236', `target.${name}.${arnField}`, `"${arn}" is not an ARN (arn:aws:…)`);
+  return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`), [arnField]: arn } } as EventTarget;
+}
+
+/** The read shape: every v2 slot (null unless used), `http` only when used; secrets left out. */
+export function readTarget(target: EventTarget): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const slot of v2Slots) out[slot] = null;
+  if (target.datadog) {
+    const { api_key: _secret, ...rest } = target.datadog;
+    out.datadog = rest;
+  }
+  for (const aws of ['kinesis', 'firehose', 'cloudwatch_logs'] as const) {
+    const t = target[aws];
+    if (t) out[aws] = { ...t, auth: readAuth(t.auth) };
+  }
+  if (target.http) out.http = { ...target.http };
+  return out;
+}
+
+function parseAuth(value: unknown, field: string): AwsAuth {
+  if (!isObj(value)) throw invalid('ERR_NGROK_240', field, 'must be an object with exactly one of role{role_arn} or creds{aws_access_key_id, aws_secret_access_key}');
+  const { role, creds } = value;
+  const hasRole = role !== null && role !== undefined;
+  const hasCreds = creds !== null && creds !== undefined;
+  if (hasRole === hasCreds) throw invalid('ERR_NGROK_240', field, 'must set exactly one of role or creds');
+  if (hasRole) {
+    const roleArn = requiredString(isObj(role) ? role.role_arn : undefined, 'ERR_NGROK_240', `${field}.role.role_arn`);
+    if (!roleArn.startsWith('arn:')) throw invalid('ERR_NGROK_240', `${field}.role.role_arn`, `"${roleArn}" is not an IAM role ARN (arn:aws:iam::…:role/…)`);
+    return { role: { role_arn: roleArn } };
+  }
+  const c = isObj(creds) ? creds : {};
+  return {
+    creds: {
+      aws_access_key_id: requiredString(c.aws_access_key_id, 'ERR_NGROK_240', `${field}.creds.aws_access_key_id`),
+      aws_secret_access_key: requiredString(c.aws_secret_access_key, 'ERR_NGROK_240', `${field}.creds.aws_secret_access_key`),
+    },
+  };
+}
+
+function readAuth(auth: AwsAuth): Record<string, unknown> {
+  return { role: auth.role ? { ...auth.role } : null, creds: auth.creds ? { aws_access_key_id: auth.creds.aws_access_key_id } : null };
+}
+
+function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
+  const optional = (key: string) => {
+    const v = body[key];
+    if (v === undefined || v === null) return '';
+    if (typeof v !== 'string') throw invalid('ERR_NGROK_236', `target.datadog.${key}`, 'must be a string');
+    return v;
+  };
+  return { api_key: requiredString(body.api_key, 'ERR_NGROK_236', 'target.datadog.api_key'), ddtags: optional('ddtags'), service: optional('service'), ddsite: optional('ddsite') };
+}
+
+function httpUrl(value: unknown): string {
+  const raw = requiredString(value, 'ERR_NGROK_236', 'target.http.url');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid('ERR_NGROK_236', 'target.http.url', `"${raw}" is not a URL; use http(s)://host[:port]/path`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('ERR_NGROK_236', 'target.http.url', `must be an http:// or https:// URL, not ${url.protocol}`);
+  return url.toString();
+}
+
+function requiredString(value: unknown, code: string, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(code, field, 'is required (a non-empty string)');
+  return value.trim();
+}
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
