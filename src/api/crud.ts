@@ -24,6 +24,11 @@ export interface CrudSpec<D extends CommonDoc, C, U> {
   update(doc: D, body: U, ctx: ApiContext, record: ResourceRecord<D>): Promise<D>;
   /** The read shape of a record. */
   read(record: ResourceRecord<D>, ctx: ApiContext): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /**
+   * Runs after the record is stored, for work that needs its id (an edge reserving a hostname
+   * "created for edge <id>"); returns the record as it now is. Must undo the record on failure.
+   */
+  afterCreate?(record: ResourceRecord<D>, ctx: ApiContext): Promise<ResourceRecord<D>>;
   /** Throws (usually stillInUse) when the record may not be deleted. */
   beforeDelete?(record: ResourceRecord<D>, ctx: ApiContext): Promise<void>;
 }
@@ -40,7 +45,8 @@ export function registerCrud<D extends CommonDoc, C, U>(app: FastifyInstance, de
   app.post(spec.path, { schema: { body: spec.createSchema } }, async (req, reply) => {
     const ctx = contextOf(req, deps);
     const { doc, key } = await spec.create(req.body as C, ctx);
-    const record = await store.resources.create(ctx.account.id, spec.kind, spec.prefix, doc, key ?? null);
+    const created = await store.resources.create(ctx.account.id, spec.kind, spec.prefix, doc, key ?? null);
+    const record = spec.afterCreate ? await spec.afterCreate(created, ctx) : created;
     return reply.code(201).send(await spec.read(record, ctx));
   });
 

@@ -8,6 +8,7 @@ import { registerApiKeys } from './api-keys.ts';
 import { registerTunnels } from './tunnels.ts';
 import { registerTunnelSessions } from './tunnel-sessions.ts';
 import { eventResources } from './events/index.ts';
+import { edgeResources } from './edges/index.ts';
 import { registerReservedDomains } from './reserved-domains/reserved-domains.ts';
 import { registerReservedAddrs } from './reserved-addrs.ts';
 import { registerTlsCertificates } from './tls-certificates/tls-certificates.ts';
@@ -23,6 +24,7 @@ export const resources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
   registerTunnels,
   registerTunnelSessions,
   ...eventResources,
+  ...edgeResources,
   registerReservedDomains,
   registerReservedAddrs,
   registerTlsCertificates,

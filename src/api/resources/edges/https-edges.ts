@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../../context.ts';
+import { httpsEdgeKind, httpsEdgePath, type HttpsEdgeDoc } from './edge-docs.ts';
+import { registerEdgeKind } from './edge-resource.ts';
+import { readRoute } from './https-edge-routes.ts';
+import { httpsEdgeModules } from './modules/index.ts';
+
+/** HTTPS edges: `/edges/https` with `mutual_tls` and `tls_termination`, routes embedded on read. */
+export function registerHttpsEdges(app: FastifyInstance, deps: ApiDeps): void {
+  registerEdgeKind<HttpsEdgeDoc>(app, deps, {
+    path: httpsEdgePath,
+    kind: httpsEdgeKind,
+    prefix: 'edghts',
+    listKey: 'https_edges',
+    modules: httpsEdgeModules,
+    endpoints: 'named',
+    initialDoc: { routes: [] },
+    readExtra: (record, ctx) => ({ routes: record.doc.routes.map((route) => readRoute(ctx.req, record, route)) }),
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The shape every edge/route module definition has: its config key, the JSON schema of its
+ * write shape, how a write body becomes the stored module (defaults filled, references
+ * checked), and how a stored module reads back.
+ */
+import type { FastifyRequest } from 'fastify';
+import { Type, type Static, type TSchema } from 'typebox';
+import type { ApiContext } from '../../../context.ts';
+
+/** A module as stored in an edge or route document; `enabled` is always filled in. */
+export interface StoredModule {
+  enabled: boolean;
+  [field: string]: unknown;
+}
+
+/** Where a module sits, for read shapes that depend on it (Refs, SAML service URLs). */
+export interface ModuleOwner {
+  req: FastifyRequest;
+  edgeId: string;
+  /** Set for route modules. */
+  routeId?: string;
+  /** The owning edge's hostports, e.g. ["app.example.com:443"]. */
+  hostports: readonly string[];
+}
+
+/** A module definition with its types erased, as registries hold them. */
+export interface ModuleSpec {
+  /** Config key and path segment, e.g. `circuit_breaker`. */
+  name: string;
+  /** JSON schema of the bare write shape (the `{module: …}` wrapper is removed before). */
+  schema: TSchema;
+  /** The stored module for a validated write body; `field` prefixes names in error messages. */
+  normalize(body: Record<string, unknown>, ctx: ApiContext, field: string): Promise<StoredModule>;
+  /** The read shape of a stored module. */
+  read(stored: StoredModule, owner: ModuleOwner): Record<string, unknown>;
+}
+
+/** A module definition typed by its write schema `S` and stored shape `D`. */
+export interface TypedModuleSpec<S extends TSchema, D extends StoredModule> {
+  name: string;
+  schema: S;
+  normalize(body: Static<S>, ctx: ApiContext, field: string): Promise<D> | D;
+  read?(stored: D, owner: ModuleOwner): Record<string, unknown>;
+}
+
+/** Erases a typed definition's types; the body was validated against `schema` before. */
+export function defineModule<S extends TSchema, D extends StoredModule>(spec: TypedModuleSpec<S, D>): ModuleSpec {
+  return {
+    name: spec.name,
+    schema: spec.schema,
+    normalize: async (body, ctx, field) => spec.normalize(body as Static<S>, ctx, field),
+    read: (stored, owner) => (spec.read ? spec.read(stored as D, owner) : { ...stored }),
+  };
+}
+
+/** `enabled`: optional; null or absent means true. */
+export const Enabled = Type.Optional(Type.Union([Type.Boolean(), Type.Null()]));
+
+/** An optional list of strings; null is accepted as absent. */
+export const StringList = Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()]));
+
+/** An optional string; null is accepted as absent. */
+export const OptionalString = Type.Optional(Type.Union([Type.String(), Type.Null()]));
+
+/** An optional non-negative integer (seconds or counts); null is accepted as absent. */
+export const OptionalCount = Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]));
+
+/** `enabled` with its default: true unless false was given. */
+export function enabledOf(body: { enabled?: boolean | null }): boolean {
+  return body.enabled !== false;
+}
+
+/** `a.b` for a field inside a module; just `b` when the module body is the whole request. */
+export function fieldPath(prefix: string, name: string): string {
+  return prefix ? `${prefix}.${name}` : name;
+}

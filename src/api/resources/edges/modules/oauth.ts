@@ -1,0 +1,75 @@
+import { Type, type Static } from 'typebox';
+import { invalid } from '../../../errors.ts';
+import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
+import { defineModule, Enabled, enabledOf, fieldPath, OptionalCount, OptionalString, StringList, type StoredModule } from './module-spec.ts';
+
+/** Identity providers, in the order the read shape lists their slots. */
+export const oauthProviders = ['github', 'facebook', 'microsoft', 'google', 'linkedin', 'gitlab', 'twitch', 'amazon'] as const;
+type ProviderName = (typeof oauthProviders)[number];
+
+/** One provider's settings; `teams` and `organizations` only for github. */
+export interface OAuthProviderSettings {
+  /** Your OAuth app's client id, or null for a managed app; with client_secret or not at all. */
+  client_id: string | null;
+  client_secret: string | null;
+  scopes: string[];
+  email_addresses: string[];
+  email_domains: string[];
+  teams?: string[];
+  organizations?: string[];
+}
+
+interface OAuthModule extends StoredModule, SessionSettings {
+  /** Exactly one provider slot is set. */
+  provider: Partial<Record<ProviderName, OAuthProviderSettings>>;
+  /** Seconds between re-checks of the user with the provider; 0 = the edge's default. */
+  auth_check_interval: number;
+}
+
+const ProviderSchema = Type.Object({
+  client_id: OptionalString,
+  client_secret: OptionalString,
+  scopes: StringList,
+  email_addresses: StringList,
+  email_domains: StringList,
+  teams: StringList,
+  organizations: StringList,
+});
+type ProviderBody = Static<typeof ProviderSchema>;
+
+const Schema = Type.Object({
+  enabled: Enabled,
+  provider: Type.Record(Type.String(), Type.Union([ProviderSchema, Type.Null()])),
+  ...sessionProperties,
+  auth_check_interval: OptionalCount,
+});
+
+function providerSettings(name: ProviderName, body: ProviderBody, field: string): OAuthProviderSettings {
+  const hasId = Boolean(body.client_id);
+  if (hasId !== Boolean(body.client_secret)) throw invalid('ERR_NGROK_215', field, 'give client_id and client_secret together (your own OAuth app), or neither');
+  const settings: OAuthProviderSettings = {
+    client_id: body.client_id || null,
+    client_secret: body.client_secret || null,
+    scopes: body.scopes ?? [],
+    email_addresses: body.email_addresses ?? [],
+    email_domains: (body.email_domains ?? []).map((d) => d.toLowerCase()),
+  };
+  return name === 'github' ? { ...settings, teams: body.teams ?? [], organizations: body.organizations ?? [] } : settings;
+}
+
+/** `oauth`: require a login with an OAuth identity provider. */
+export const oauthModule = defineModule({
+  name: 'oauth',
+  schema: Schema,
+  normalize: (body, _ctx, field): OAuthModule => {
+    const at = fieldPath(field, 'provider');
+    const given = Object.entries(body.provider).filter(([, v]) => v !== null && v !== undefined);
+    if (given.length !== 1) throw invalid('ERR_NGROK_215', at, `set exactly one of ${oauthProviders.join(', ')}`);
+    const [name, settings] = given[0]!;
+    if (!(oauthProviders as readonly string[]).includes(name)) throw invalid('ERR_NGROK_215', at, `"${name}" is not a supported provider; use one of ${oauthProviders.join(', ')}`);
+    const provider = { [name]: providerSettings(name as ProviderName, settings!, `${at}.${name}`) };
+    return { enabled: enabledOf(body), provider, ...sessionOf(body, field), auth_check_interval: body.auth_check_interval ?? 0 };
+  },
+  // Every provider slot is present on read; the unused ones are null.
+  read: (stored: OAuthModule) => ({ ...stored, provider: Object.fromEntries(oauthProviders.map((p) => [p, stored.provider[p] ?? null])) }),
+});

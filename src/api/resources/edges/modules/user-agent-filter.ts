@@ -1,0 +1,32 @@
+import { Type } from 'typebox';
+import { invalid } from '../../../errors.ts';
+import { defineModule, Enabled, enabledOf, fieldPath, StringList, type StoredModule } from './module-spec.ts';
+
+interface UserAgentFilterModule extends StoredModule {
+  /** Regular expressions; a matching User-Agent is let through even if `deny` matches. */
+  allow: string[];
+  /** Regular expressions; a matching User-Agent is refused. */
+  deny: string[];
+}
+
+function patterns(list: string[] | null | undefined, field: string): string[] {
+  for (const [i, source] of (list ?? []).entries()) {
+    try {
+      new RegExp(source);
+    } catch {
+      throw invalid('ERR_NGROK_215', `${field}[${i}]`, `"${source}" is not a valid regular expression`);
+    }
+  }
+  return list ?? [];
+}
+
+/** `user_agent_filter` (extra): allow or deny by User-Agent regular expressions. */
+export const userAgentFilterModule = defineModule({
+  name: 'user_agent_filter',
+  schema: Type.Object({ enabled: Enabled, allow: StringList, deny: StringList }),
+  normalize: (body, _ctx, field): UserAgentFilterModule => ({
+    enabled: enabledOf(body),
+    allow: patterns(body.allow, fieldPath(field, 'allow')),
+    deny: patterns(body.deny, fieldPath(field, 'deny')),
+  }),
+});

@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../../context.ts';
+import { tcpEdgeKind, tcpEdgePath, type TcpEdgeDoc } from './edge-docs.ts';
+import { registerEdgeKind } from './edge-resource.ts';
+import { tcpEdgeModules } from './modules/index.ts';
+
+/** TCP edges: `/edges/tcp` on reserved addresses, with `backend`, `ip_restriction`, `policy`. */
+export function registerTcpEdges(app: FastifyInstance, deps: ApiDeps): void {
+  registerEdgeKind<TcpEdgeDoc>(app, deps, { path: tcpEdgePath, kind: tcpEdgeKind, prefix: 'edgtcp', listKey: 'tcp_edges', modules: tcpEdgeModules, endpoints: 'addr' });
+}
