@@ -51,7 +51,7 @@ export interface SlotHost {
 
 /**
  * Registers `PUT`, `GET` and `DELETE` on `${ownerPath}/<module>` for each module. PUT replaces
- * the module (201-free: 200 with its read shape); GET of an unset module is 404; DELETE
+ * the module and answers 200 with its read shape; GET of an unset module is 404; DELETE
  * answers 200 `{}` whether or not it was set.
  */
 export function registerModulePaths(app: FastifyInstance, deps: ApiDeps, ownerPath: string, modules: readonly ModuleSpec[], load: (ctx: ApiContext, req: FastifyRequest) => Promise<SlotHost>): void {

@@ -1,11 +1,8 @@
 import { Type } from 'typebox';
 import { badReference } from '../../../errors.ts';
 import { ref } from '../../../uri.ts';
+import { certificateAuthorityKind as caKind, certificateAuthorityPath as caPath } from '../../certificate-authorities.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, type StoredModule } from './module-spec.ts';
-
-/** Store kind and collection path of certificate authorities (issue 3's agreed names). */
-const caKind = 'certificate_authority';
-const caPath = '/certificate_authorities';
 
 interface MutualTlsModule extends StoredModule {
   /** Certificate authorities of the same account that client certificates must chain to. */
