@@ -4,11 +4,13 @@ import { agentVersion } from '../agent/version.ts';
 import { agentCommands } from './agent-commands.ts';
 import { runAgent } from './agent-run.ts';
 import { edgeCommand } from './edge.ts';
+import { accountCommand } from './account.ts';
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')
   .version(agentVersion);
 program.addCommand(edgeCommand());
+program.addCommand(accountCommand());
 for (const command of agentCommands(runAgent)) program.addCommand(command);
 
 await program.parseAsync(process.argv);

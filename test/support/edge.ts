@@ -13,6 +13,8 @@ export interface TestEdge extends Edge {
   caPem: string;
   /** "127.0.0.1:<agent port>", for agents. */
   serverAddr: string;
+  /** The store's PostgreSQL URL on a PostgreSQL run; undefined for SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
 }
 
 /** Fresh data dir under the OS temp dir, removed after the test. */
@@ -48,6 +50,7 @@ export async function startTestEdge(
 ): Promise<TestEdge> {
   const dataDir = options.dataDir ?? (await tempDir(t));
   const port = (name: 'agent' | 'https' | 'http' | 'api') => parseListenAddr(`127.0.0.1:${options.ports?.[name] ?? 0}`);
+  const databaseUrl = options.config?.databaseUrl ?? (await databaseFor(t, dataDir));
   const edge = await startEdge({
     dataDir,
     agentAddr: port('agent'),
@@ -57,11 +60,11 @@ export async function startTestEdge(
     tcpPorts: { min: 0, max: 0 },
     domain: 'localhost',
     region: 'local',
-    databaseUrl: await databaseFor(t, dataDir),
     logger: process.env.PORTICO_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger,
     ...options.config,
+    databaseUrl,
   });
   defer(t, () => edge.close());
   const caPem = await readFile(edge.bootstrap.ca_cert, 'utf8');
-  return Object.assign(edge, { dataDir, caPem, serverAddr: `127.0.0.1:${edge.ports.agent}` });
+  return Object.assign(edge, { dataDir, caPem, serverAddr: `127.0.0.1:${edge.ports.agent}`, databaseUrl });
 }

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { forward } from '../../src/agent/forward.ts';
+import { apiClient, apiFetch } from '../support/api.ts';
+import { request } from '../support/client.ts';
+import { defer } from '../support/defer.ts';
+import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { startHttpService } from '../support/services.ts';
+
+const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
+const exec = promisify(execFile);
+
+/** Runs the real CLI against the edge's store; resolves with its output, whatever the exit status. */
+async function portico(edge: TestEdge, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const store = ['--data-dir', edge.dataDir, ...(edge.databaseUrl ? ['--database-url', edge.databaseUrl] : [])];
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args, ...store], { timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+test('portico account create/list/delete against a running edge: the new API key and authtoken work at once', async (t) => {
+  const edge = await startTestEdge(t);
+
+  const created = await portico(edge, ['account', 'create', 'carol', '--json']);
+  assert.equal(created.code, 0, created.stderr);
+  const carol = JSON.parse(created.stdout) as { id: string; name: string; api_key: string; authtoken: string };
+  assert.deepEqual(Object.keys(carol), ['id', 'name', 'api_key', 'authtoken']);
+  assert.match(carol.id, /^acct_[0-9a-z]{27}$/);
+  assert.equal(carol.name, 'carol');
+
+  // The API key drives the official client against the edge that was already running.
+  const ngrok = apiClient(edge, carol.api_key);
+  const policy = await ngrok.ipPolicies.create({ description: 'carol' });
+  assert.deepEqual((await ngrok.ipPolicies.list()).map((p) => p.id), [policy.id]);
+  assert.equal((await apiFetch(edge, 'GET', `/ip_policies/${policy.id}`)).status, 404, 'the bootstrap account does not see it');
+
+  // The authtoken starts a tunnel with our agent.
+  const web = await startHttpService(t, (req, res) => res.end(`carol ${req.url}`));
+  const tunnel = await forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: carol.authtoken });
+  defer(t, () => tunnel.close());
+  assert.equal((await request(`${tunnel.url}/hello`, { ca: edge.caPem })).body.toString(), 'carol /hello');
+  await tunnel.close();
+
+  // Text output, list (the bootstrap account is one of them), duplicates and bad names refused.
+  const text = await portico(edge, ['account', 'create', 'dave']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Created account dave\.\n {2}id {9}acct_\w+\n {2}API key {4}\S+\n {2}authtoken {2}\S+/);
+  const listed = await portico(edge, ['account', 'list', '--json']);
+  assert.deepEqual((JSON.parse(listed.stdout) as Array<{ name: string }>).map((a) => a.name).sort(), ['carol', 'dave', 'default']);
+  assert.match((await portico(edge, ['account', 'list'])).stdout, /^ID\s+NAME\s+CREATED\n(acct_\w+ +\w+ +\S+Z\n){3}$/);
+  const duplicate = await portico(edge, ['account', 'create', 'carol']);
+  assert.equal(duplicate.code, 1);
+  assert.match(duplicate.stderr, /account "carol" already exists/);
+  assert.equal((await portico(edge, ['account', 'create', 'no spaces'])).code, 1);
+
+  // Deleting takes the account's keys, tokens and resources with it, at once.
+  const deleted = await portico(edge, ['account', 'delete', 'carol']);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  assert.match(deleted.stdout, new RegExp(`Deleted account carol \\(${carol.id}\\)`));
+  assert.equal((await apiFetch(edge, 'GET', '/ip_policies', undefined, carol.api_key)).status, 401);
+  await assert.rejects(forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: carol.authtoken }));
+  assert.equal(await edge.store.resources.get(carol.id, 'ip_policy', policy.id), undefined);
+  assert.equal((await portico(edge, ['account', 'delete', 'carol'])).code, 1);
+  const byId = await portico(edge, ['account', 'delete', JSON.parse((await portico(edge, ['account', 'list', '--json'])).stdout).find((a: { name: string }) => a.name === 'dave').id]);
+  assert.equal(byId.code, 0, byId.stderr);
+});
