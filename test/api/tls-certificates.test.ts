@@ -45,9 +45,11 @@ test('TLS certificates through @ngrok/ngrok-api: every key format, parsed fields
   assert.equal('private_key_pem' in raw.body || 'private_key_encrypted' in raw.body, false);
   assert.deepEqual(await ngrok.tlsCertificates.get(cert.id), cert);
 
-  // The key is encrypted at rest: no line of any key's PEM body is in the database files.
+  // The key is encrypted at rest: no line of any key's PEM body is in the stored rows, nor in
+  // the SQLite files (main and WAL) when the edge runs on SQLite.
   const files = (await readdir(edge.dataDir)).filter((f) => f.startsWith('portico.db'));
-  const db = (await Promise.all(files.map((f) => readFile(join(edge.dataDir, f), 'latin1')))).join('');
+  const rows = await edge.store.db.selectFrom('resources').select('doc').execute();
+  const db = (await Promise.all(files.map((f) => readFile(join(edge.dataDir, f), 'latin1')))).join('') + rows.map((r) => r.doc).join('');
   assert.ok(db.includes(pki.leaves.ed25519.certPem.split('\n')[1]!), 'the certificate itself is stored');
   for (const leaf of Object.values(pki.leaves)) assert.equal(db.includes(leaf.keyPem.split('\n')[1]!), false);
 
