@@ -20,6 +20,11 @@ export interface ApiDeps {
   /** 32 bytes: the AES-256-GCM key private keys are encrypted with at rest (tls-certificates/key-encryption.ts). */
   encryptionKey: Buffer;
   logger: Logger;
+  /**
+   * Why the data plane could not compile this record (its previous version stays live), or
+   * undefined. Reported on reads as `config_error`, a Portico extension.
+   */
+  configError?: (id: string) => string | undefined;
 }
 
 /** One request's view: who is asking, and the deps. */

@@ -42,24 +42,31 @@ export function registerCrud<D extends CommonDoc, C, U>(app: FastifyInstance, de
     return record;
   };
 
+  // The data plane's word on a record that did not compile (kept out of ngrok's fields unless set).
+  const read = async (record: ResourceRecord<D>, ctx: ApiContext) => {
+    const shape = await spec.read(record, ctx);
+    const error = deps.configError?.(record.id);
+    return error ? { ...shape, config_error: error } : shape;
+  };
+
   app.post(spec.path, { schema: { body: spec.createSchema } }, async (req, reply) => {
     const ctx = contextOf(req, deps);
     const { doc, key } = await spec.create(req.body as C, ctx);
     const created = await store.resources.create(ctx.account.id, spec.kind, spec.prefix, doc, key ?? null);
     const record = spec.afterCreate ? await spec.afterCreate(created, ctx) : created;
-    return reply.code(201).send(await spec.read(record, ctx));
+    return reply.code(201).send(await read(record, ctx));
   });
 
   app.get(spec.path, async (req) => {
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
     const records = await store.resources.list<D>(ctx.account.id, spec.kind, { limit: page.limit + 1, beforeId: page.beforeId });
-    return listBody(req, spec.listKey, page, await Promise.all(records.map(async (r) => ({ ...(await spec.read(r, ctx)), id: r.id }))));
+    return listBody(req, spec.listKey, page, await Promise.all(records.map(async (r) => ({ ...(await read(r, ctx)), id: r.id }))));
   });
 
   app.get(`${spec.path}/:id`, async (req) => {
     const ctx = contextOf(req, deps);
-    return spec.read(await load(ctx, (req.params as { id: string }).id), ctx);
+    return read(await load(ctx, (req.params as { id: string }).id), ctx);
   });
 
   app.patch(`${spec.path}/:id`, { schema: { body: spec.updateSchema } }, async (req) => {
@@ -67,7 +74,7 @@ export function registerCrud<D extends CommonDoc, C, U>(app: FastifyInstance, de
     const record = await load(ctx, (req.params as { id: string }).id);
     const doc = await spec.update(record.doc, req.body as U, ctx, record);
     await store.resources.update(ctx.account.id, spec.kind, record.id, doc);
-    return spec.read({ ...record, doc }, ctx);
+    return read({ ...record, doc }, ctx);
   });
 
   app.delete(`${spec.path}/:id`, async (req) => {

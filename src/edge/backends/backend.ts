@@ -30,6 +30,8 @@ export interface ConnExchange {
 export interface Backend {
   readonly id: string;
   readonly kind: BackendKind;
+  /** Nested backends (failover, weighted); empty for the others. */
+  readonly children: readonly Backend[];
   forwardHttp(ex: HttpExchange): Promise<Outcome>;
   forwardConn(ex: ConnExchange): Promise<Outcome>;
   /** The tunnel an upgraded (WebSocket) connection would go to now, if any. */
@@ -46,4 +48,9 @@ export interface BackendDeps {
 /** The error a client sees when no backend could serve its request. */
 export function answerUnavailable(ex: HttpExchange): void {
   sendErrorPage(ex.res, 'ERR_EDGE_NO_BACKEND', ex.requestId);
+}
+
+/** True when `backend` or any backend nested in it is of `kind`. */
+export function containsKind(backend: Backend, kind: BackendKind): boolean {
+  return backend.kind === kind || backend.children.some((child) => containsKind(child, kind));
 }

@@ -1,5 +1,5 @@
 import type { ResourceRecord } from '../../store/resources.ts';
-import type { Backend, BackendDeps } from '../backends/backend.ts';
+import { containsKind, type Backend, type BackendDeps } from '../backends/backend.ts';
 import { backendKinds, compileBackends } from '../backends/compile.ts';
 import { PathRouter } from '../routing/path-router.ts';
 import { Snapshot, type CompiledEdge, type CompiledRoute } from './snapshot.ts';
@@ -58,7 +58,7 @@ function compileEdge(record: ResourceRecord, backends: Map<string, Backend>): Co
   const doc = record.doc as EdgeDoc;
   const hostports = doc.hostports ?? [];
   const base = { id: record.id, accountId: record.account_id };
-  const backendOf = (ref: ModuleRef | null | undefined, field: string) => resolveBackend(ref, field, backends);
+  const backendOf = (ref: ModuleRef | null | undefined, field: string) => resolveBackend(ref, field, backends, record.kind === 'https_edge');
   switch (record.kind) {
     case 'https_edge': {
       const routes = (doc.routes ?? []).map((route, i) => ({
@@ -79,10 +79,13 @@ function compileEdge(record: ResourceRecord, backends: Map<string, Backend>): Co
   }
 }
 
-function resolveBackend(ref: ModuleRef | null | undefined, field: string, backends: Map<string, Backend>): Backend | undefined {
+function resolveBackend(ref: ModuleRef | null | undefined, field: string, backends: Map<string, Backend>, speaksHttp = true): Backend | undefined {
   if (!ref || ref.enabled === false || !ref.backend_id) return undefined;
   const backend = backends.get(ref.backend_id);
   if (!backend) throw new Error(`${field}.backend_id: ${ref.backend_id} does not exist or failed to compile`);
+  if (!speaksHttp && containsKind(backend, 'http_response')) {
+    throw new Error(`${field}.backend_id: ${ref.backend_id} contains an HTTP response backend, which only HTTPS edges can use`);
+  }
   return backend;
 }
 

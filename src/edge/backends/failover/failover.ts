@@ -5,6 +5,10 @@ import type { Backend, ConnExchange, HttpExchange, Outcome } from '../backend.ts
 export class FailoverBackend implements Backend {
   readonly kind = 'failover';
 
+  get children(): readonly Backend[] {
+    return this.backends;
+  }
+
   constructor(
     readonly id: string,
     private readonly backends: readonly Backend[],

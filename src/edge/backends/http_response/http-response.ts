@@ -3,6 +3,7 @@ import type { Backend, ConnExchange, HttpExchange, Outcome } from '../backend.ts
 /** A static answer: status, headers and body, prepared once at compile time. */
 export class HttpResponseBackend implements Backend {
   readonly kind = 'http_response';
+  readonly children = [];
   private readonly body: Buffer;
 
   constructor(

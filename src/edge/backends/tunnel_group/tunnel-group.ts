@@ -10,6 +10,7 @@ import type { Backend, BackendDeps, ConnExchange, HttpExchange, Outcome } from '
  */
 export class TunnelGroupBackend implements Backend {
   readonly kind = 'tunnel_group';
+  readonly children = [];
   private next = 0;
 
   constructor(

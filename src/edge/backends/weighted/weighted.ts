@@ -4,6 +4,7 @@ import type { Backend, ConnExchange, HttpExchange, Outcome } from '../backend.ts
 /** Splits traffic across its backends in proportion to their weights (0..10000). */
 export class WeightedBackend implements Backend {
   readonly kind = 'weighted';
+  readonly children: readonly Backend[];
   private readonly total: number;
 
   constructor(
@@ -12,6 +13,7 @@ export class WeightedBackend implements Backend {
     private readonly random: () => number = Math.random,
   ) {
     this.total = entries.reduce((sum, e) => sum + e.weight, 0);
+    this.children = entries.map((e) => e.backend);
   }
 
   /** One backend, chosen with probability weight / total. */
