@@ -53,7 +53,7 @@ export function domainNameProblem(raw: string): NameProblem | undefined {
   if (name.length > 253) return { code: 'ERR_NGROK_407', message: `"${raw}" is longer than 253 characters` };
   if (name.split('.').some((l) => l.length > 63)) return { code: 'ERR_NGROK_408', message: `"${raw}" has a label longer than 63 characters` };
   if (!name.includes('.')) return { code: 'ERR_NGROK_409', message: `"${raw}" needs at least two labels, as in app.example.com` };
-  if (/[^a-z0-9.-]/.test(name)) return { code: 'ERR_NGROK_410', message: `"${raw}" may contain only letters, digits, hyphens and dots` };
+  if (/[^a-z0-9.-]/.test(name)) return { code: 'ERR_NGROK_410', message: `"${raw}" may contain only letters, digits, hyphens and dots (write international names in their xn-- form)` };
   if (!isValidHostname(name)) {
     return { code: 'ERR_NGROK_411', message: `"${raw}" is not a valid host name: labels are 1–63 characters, start and end with a letter or digit, and the last is not all digits` };
   }
