@@ -1,4 +1,5 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { isPorticoError } from '../errors/catalogue.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { ApiDeps } from './context.ts';
@@ -77,6 +78,8 @@ class NotJson {
 
 function toApiError(err: FastifyError | ApiError, deps: ApiDeps): ApiError {
   if (err instanceof ApiError) return err;
+  // A store conflict (two requests racing for one name) or another catalogued error: its own code.
+  if (isPorticoError(err)) return new ApiError(err.status, err.code, err.message);
   const validation = (err as FastifyError).validation;
   if (validation?.length) {
     const first = validation[0]!;

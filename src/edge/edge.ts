@@ -14,6 +14,9 @@ import { createPublicHttps } from './listeners/public-https.ts';
 import { allocatePort, createTcpListeners } from './listeners/tcp.ts';
 import { proxyConnection } from './proxy/conn-proxy.ts';
 import { createHttpProxy } from './proxy/http-proxy.ts';
+import { TunnelAgents } from './proxy/tunnel-agents.ts';
+import { SnapshotSource } from './snapshot/source.ts';
+import { TcpEdgeListeners } from './listeners/tcp-edges.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa } from './tls/local-ca.ts';
 import { deriveEncryptionKey } from '../api/resources/tls-certificates/key-encryption.ts';
@@ -29,6 +32,8 @@ export interface Edge {
   readonly ports: { agent: number; https: number; http: number; api: number };
   readonly registry: TunnelRegistry;
   readonly store: Store;
+  /** The compiled configuration the listeners read. */
+  readonly snapshots: SnapshotSource;
   /** Sends GOAWAY to every agent, closes every listener and the store. */
   close(): Promise<void>;
 }
@@ -58,11 +63,19 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     logger,
   });
 
-  const httpsProxy = createHttpProxy({ registry, scheme: 'https', httpsPort: 0, logger });
+  // Configuration → snapshot: compiled now, recompiled and swapped on every change.
+  const agents = new TunnelAgents();
+  const snapshots = new SnapshotSource(store, { registry, agents, logger }, logger);
+  const snapshot = () => snapshots.current;
+  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);
+  snapshots.on('swap', (next) => void tcpEdges.sync(next));
+  await snapshots.start();
+
+  const httpsProxy = createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, logger });
   const httpsTerminated = createProxyServer(httpsProxy, logger);
-  const httpsServer = trackConnections(createPublicHttps({ registry, certificates, httpServer: httpsTerminated, logger }));
+  const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, logger }));
   publicPorts.https = await listen(httpsServer, config.httpsAddr, 'HTTPS listener');
-  const httpServer = trackConnections(createProxyServer(createHttpProxy({ registry, scheme: 'http', httpsPort: publicPorts.https, logger }), logger));
+  const httpServer = trackConnections(createProxyServer(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, logger }), logger));
   publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
   const api = await createApi({
     store,
@@ -72,6 +85,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     tcpHost: domain,
     allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
     encryptionKey: deriveEncryptionKey(edgeSecret),
+    configError: (id) => snapshots.current.errors.get(id),
     logger,
   });
   const apiServer = trackConnections(api.server);
@@ -118,6 +132,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       const servers: net.Server[] = [ingress.server, httpsServer, httpServer, apiServer];
       for (const server of servers) server.close();
       ingress.drain('edge shutting down');
+      snapshots.stop();
+      tcpEdges.closeAll();
       registry.close();
       tcp.closeAll();
       // Give the GOAWAYs a moment on the wire before the sockets go.
@@ -133,6 +149,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     ports: { agent: agentPort, https: publicPorts.https, http: publicPorts.http, api: apiPort },
     registry,
     store,
+    snapshots,
     close,
   };
 }

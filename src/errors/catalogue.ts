@@ -29,6 +29,8 @@ export const errorCatalogue = {
   ERR_EDGE_AGENT_GONE: { status: 502, message: 'The agent serving this host went away while the request was in flight.' },
   ERR_EDGE_AGENT_BUSY: { status: 503, message: 'The agent serving this host has too many connections open; try again shortly.' },
   ERR_EDGE_UPSTREAM_REFUSED: { status: 502, message: 'The agent could not reach the local service it forwards to. Is it running?' },
+  ERR_EDGE_NO_BACKEND: { status: 503, message: 'No backend of this edge could serve the request: no tunnel matching its labels is online.' },
+  ERR_EDGE_ROUTE_NOT_FOUND: { status: 404, message: 'No route of this edge matches the request path.' },
   ERR_EDGE_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
 
   // Protocol

@@ -62,6 +62,11 @@ export class TunnelRegistry {
     return this.httpsHosts.match(host);
   }
 
+  /** Like httpsEndpoint(), with the name that matched (for precedence against edges). */
+  httpsEndpointEntry(host: string): { name: string; value: EndpointGroup } | undefined {
+    return this.httpsHosts.matchEntry(host);
+  }
+
   addSession(session: TunnelSession): void {
     this.sessions.set(session.id, session);
   }
@@ -109,10 +114,12 @@ export class TunnelRegistry {
     return true;
   }
 
-  /** Labeled tunnels whose labels include every one of `labels`. */
-  labeledTunnels(labels: Record<string, string>): Tunnel[] {
+  /** Labeled tunnels (of one account, when given) whose labels include every one of `labels`. */
+  labeledTunnels(labels: Record<string, string>, accountId?: string): Tunnel[] {
     const wanted = Object.entries(labels);
-    return [...this.tunnels.values()].filter((t) => t.labels && wanted.every(([k, v]) => t.labels![k] === v));
+    return [...this.tunnels.values()].filter(
+      (t) => t.labels && (accountId === undefined || t.session.accountId === accountId) && wanted.every(([k, v]) => t.labels![k] === v),
+    );
   }
 
   /** Closes every TCP listener and forgets everything (edge shutdown). */
@@ -275,7 +282,7 @@ function openProxyStream(tunnel: Tunnel, target: ProxyTarget) {
       Id: tunnel.id,
       ClientAddr: target.clientAddr,
       Proto: target.proto,
-      EdgeType: '',
+      EdgeType: target.edgeType ?? '',
       PassthroughTLS: target.passthroughTls,
     }),
   );
