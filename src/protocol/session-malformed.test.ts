@@ -112,7 +112,10 @@ test('a DATA frame past the window gets RST FLOW_CONTROL; the session goes on', 
   while (errors.length < 1) await sleep(5);
   const [err] = (await within(errors[0]!, 5000, 'flow-control error')) as [Error & { code?: string }];
   assert.equal(err.code, 'ERR_MUX_FLOW_CONTROL');
-  const rsts = peer.frames().filter((f) => f.type === FrameType.RST);
+  // The frames for stream 5 may still be on their way: wait for both resets (bounded).
+  const rstFrames = () => peer.frames().filter((f) => f.type === FrameType.RST);
+  for (let waited = 0; rstFrames().length < 2 && waited < 5000; waited += 5) await sleep(5);
+  const rsts = rstFrames();
   assert.deepEqual(
     rsts.map((f) => [f.streamId, f.payload.readUInt32BE(0)]),
     [
@@ -145,7 +148,10 @@ test('DATA on a stream never opened, or after FIN, gets RST STREAM_CLOSED and is
     5000,
     'two RSTs',
   );
-  const rsts = peer.frames().filter((f) => f.type === FrameType.RST);
+  // The frames for stream 5 may still be on their way: wait for both resets (bounded).
+  const rstFrames = () => peer.frames().filter((f) => f.type === FrameType.RST);
+  for (let waited = 0; rstFrames().length < 2 && waited < 5000; waited += 5) await sleep(5);
+  const rsts = rstFrames();
   assert.deepEqual(
     rsts.map((f) => [f.streamId, f.payload.readUInt32BE(0)]),
     [
