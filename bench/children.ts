@@ -1,0 +1,106 @@
+/** The parent half of bench processes: start a child script, wait for it, profile it, stop it. */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildMessage, ParentMessage } from './child-side.ts';
+
+/** Milliseconds a child has to report ready, and to exit once asked to stop. */
+const readyTimeoutMs = 30_000;
+const stopTimeoutMs = 8_000;
+/** Milliseconds a child has to answer a stats or profile request. */
+const askTimeoutMs = 30_000;
+
+export interface BenchChild<R> {
+  name: string;
+  pid: number;
+  ready: R;
+  /** The child's counters (see ChildService.stats). */
+  stats(): Promise<Record<string, number>>;
+  /** Starts the V8 sampling profiler inside the child. */
+  profileStart(): void;
+  /** Stops it and writes a .cpuprofile to `path`. */
+  profileStop(path: string): Promise<void>;
+  /** Asks the child to close; kills it if it does not exit in time. */
+  stop(): Promise<void>;
+  /** SIGKILL, for emergencies. */
+  kill(): void;
+}
+
+/** Runs `bench/<script>` in its own Node process (own event loop), with tsx. */
+export async function startChild<R>(name: string, script: string, args: string[], env: NodeJS.ProcessEnv): Promise<BenchChild<R>> {
+  const path = new URL(script, import.meta.url).pathname;
+  const child = fork(path, args, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const ready = await waitFor<R>(child, name);
+    return wrap(name, child, ready);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
+function waitFor<R>(child: ChildProcess, name: string): Promise<R> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${readyTimeoutMs} ms`)), readyTimeoutMs);
+    child.on('message', (message: ChildMessage<R>) => {
+      if (message.type === 'ready') resolve(message.ready);
+      else if (message.type === 'error') reject(new Error(`${name} failed to start: ${message.message}`));
+      else return;
+      clearTimeout(timer);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before it was ready`));
+    });
+  });
+}
+
+function wrap<R>(name: string, child: ChildProcess, ready: R): BenchChild<R> {
+  const send = (message: ParentMessage) => {
+    if (child.connected) child.send(message);
+  };
+  const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+  return {
+    name,
+    pid: child.pid ?? 0,
+    ready,
+    stats: async () => {
+      const reply = await ask(child, { type: 'stats' }, 'stats');
+      return reply.type === 'stats' ? reply.stats : {};
+    },
+    profileStart: () => send({ type: 'profile-start' }),
+    profileStop: async (path) => {
+      const reply = await ask(child, { type: 'profile-stop', path }, 'profile-done');
+      if (reply.type === 'profile-done' && reply.error) throw new Error(`${name}: cannot write its profile: ${reply.error}`);
+    },
+    stop: async () => {
+      send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Sends `message` and resolves with the child's next message of type `reply`. */
+function ask(child: ChildProcess, message: ParentMessage, reply: ChildMessage<unknown>['type']): Promise<ChildMessage<unknown>> {
+  return new Promise((resolve, reject) => {
+    if (!child.connected) return reject(new Error(`a bench child (pid ${child.pid}) has gone`));
+    const done = (err: Error | undefined, m?: ChildMessage<unknown>) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(m!);
+    };
+    const onMessage = (m: ChildMessage<unknown>) => {
+      if (m.type === reply) done(undefined, m);
+    };
+    const onExit = (code: number | null) => done(new Error(`a bench child (pid ${child.pid}) exited with ${code} before answering ${message.type}`));
+    const timer = setTimeout(() => done(new Error(`no answer to ${message.type} from pid ${child.pid} in ${askTimeoutMs} ms`)), askTimeoutMs);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.send(message);
+  });
+}

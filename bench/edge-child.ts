@@ -1,0 +1,36 @@
+/** Bench child: a real edge on 127.0.0.1 with every port 0, silent. argv[2] is its data dir. */
+import { parseListenAddr } from '../src/edge/config.ts';
+import { startEdge } from '../src/edge/edge.ts';
+import { silentLogger } from '../src/log/logger.ts';
+import { runChild } from './child-side.ts';
+
+export interface EdgeReady {
+  /** "127.0.0.1:<port>" of the agent ingress. */
+  serverAddr: string;
+  httpsPort: number;
+  authtoken: string;
+  /** Path of the edge's local CA (PEM). */
+  caPath: string;
+}
+
+const dataDir = process.argv[2];
+
+runChild<EdgeReady>(async () => {
+  if (!dataDir) throw new Error('usage: edge-child.ts <data dir>');
+  const loopback = () => parseListenAddr('127.0.0.1:0');
+  const edge = await startEdge({
+    dataDir,
+    agentAddr: loopback(),
+    httpsAddr: loopback(),
+    httpAddr: loopback(),
+    apiAddr: loopback(),
+    tcpPorts: { min: 0, max: 0 },
+    domain: 'localhost',
+    region: 'local',
+    logger: silentLogger,
+  });
+  return {
+    ready: { serverAddr: `127.0.0.1:${edge.ports.agent}`, httpsPort: edge.ports.https, authtoken: edge.credentials.authtoken, caPath: edge.bootstrap.ca_cert },
+    close: () => edge.close(),
+  };
+});

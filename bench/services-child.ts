@@ -1,0 +1,100 @@
+/**
+ * Bench child: the local services a tunnel forwards to.
+ * - HTTP: every request gets the same 67-byte body (PERF.md's peers were measured on 67 bytes).
+ * - TCP sink/source: a client sends `D` + a 64-bit big-endian length and reads that many bytes
+ *   (download), or sends `U`, streams bytes and half-closes, and reads back the 64-bit count
+ *   the service received (upload).
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { runChild } from './child-side.ts';
+
+export interface ServicesReady {
+  httpPort: number;
+  tcpPort: number;
+}
+
+const responseBody = Buffer.from('Hello from the Portico bench. This body is sixty-seven bytes long.\n');
+
+/** Bytes per write when the TCP service sends. */
+const sendChunkBytes = 64 * 1024;
+
+runChild<ServicesReady>(async () => {
+  const web = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': responseBody.length });
+    res.end(responseBody);
+  });
+  const counts = { httpConnections: 0, httpRequests: 0, tcpConnections: 0 };
+  web.on('connection', () => counts.httpConnections++);
+  web.on('request', () => counts.httpRequests++);
+  const sockets = new Set<net.Socket>();
+  const bulk = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    sockets.add(socket);
+    counts.tcpConnections++;
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    serveBulk(socket);
+  });
+  const httpPort = await listen(web);
+  const tcpPort = await listen(bulk);
+  return {
+    ready: { httpPort, tcpPort },
+    close: async () => {
+      web.closeAllConnections();
+      for (const s of sockets) s.destroy();
+      await Promise.all([new Promise((r) => web.close(r)), new Promise((r) => bulk.close(r))]);
+    },
+    stats: () => ({ ...counts }),
+  };
+});
+
+function listen(server: net.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
+  });
+}
+
+/** Reads the command byte (and a length for `D`), then sources or sinks. */
+function serveBulk(socket: net.Socket): void {
+  let head = Buffer.alloc(0);
+  const onHead = (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]);
+    const command = String.fromCharCode(head[0] ?? 0);
+    if (command === 'U') {
+      socket.off('data', onHead);
+      return sink(socket, head.length - 1);
+    }
+    if (command !== 'D') return void socket.destroy();
+    if (head.length < 9) return;
+    socket.off('data', onHead);
+    source(socket, Number(head.readBigUInt64BE(1)));
+  };
+  socket.on('data', onHead);
+}
+
+function source(socket: net.Socket, bytes: number): void {
+  const chunk = Buffer.alloc(sendChunkBytes, 0x61);
+  let left = bytes;
+  const pump = () => {
+    while (left > 0) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!socket.write(piece)) return void socket.once('drain', pump);
+    }
+    socket.end();
+  };
+  pump();
+}
+
+function sink(socket: net.Socket, already: number): void {
+  let received = already;
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+  });
+  socket.on('end', () => {
+    const reply = Buffer.alloc(8);
+    reply.writeBigUInt64BE(BigInt(received));
+    socket.end(reply);
+  });
+}

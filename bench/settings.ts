@@ -1,0 +1,59 @@
+/** The bench's knobs, from the environment (documented in bench/README.md). */
+export const MiB = 1024 * 1024;
+
+export interface Settings {
+  /** Seconds per measured HTTP run. BENCH_SECONDS, default 5. */
+  seconds: number;
+  /** Seconds of load before each measured HTTP run. BENCH_WARMUP_SECONDS, default 1. */
+  warmupSeconds: number;
+  /** Concurrent keep-alive connections. BENCH_CONNECTIONS, default 50. */
+  connections: number;
+  /** Bytes per TCP transfer. BENCH_BYTES ("256M", "1G" or a number), default 256 MiB. */
+  bytes: number;
+  /** Direct/tunnel pairs; each metric is the median over rounds. BENCH_ROUNDS, default 1. */
+  rounds: number;
+  /** wrk threads. BENCH_WRK_THREADS, default 2. */
+  wrkThreads: number;
+  /** "wrk", "node" or "" (wrk when installed). BENCH_LOADGEN. */
+  loadgen: string;
+  /** Profile edge and agent during the tunnel runs. BENCH_PROFILE=1. */
+  profile: boolean;
+  /** Where the JSON goes (profiles go beside it). BENCH_RESULTS, default bench/results/latest.json. */
+  resultsPath: string;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  return {
+    seconds: positive('BENCH_SECONDS', env.BENCH_SECONDS, 5),
+    warmupSeconds: positive('BENCH_WARMUP_SECONDS', env.BENCH_WARMUP_SECONDS, 1, true),
+    connections: Math.round(positive('BENCH_CONNECTIONS', env.BENCH_CONNECTIONS, 50)),
+    bytes: sizeOf(env.BENCH_BYTES, 256 * MiB),
+    rounds: Math.round(positive('BENCH_ROUNDS', env.BENCH_ROUNDS, 1)),
+    wrkThreads: Math.round(positive('BENCH_WRK_THREADS', env.BENCH_WRK_THREADS, 2)),
+    loadgen: env.BENCH_LOADGEN ?? '',
+    profile: env.BENCH_PROFILE === '1',
+    resultsPath: env.BENCH_RESULTS || new URL('./results/latest.json', import.meta.url).pathname,
+  };
+}
+
+function positive(name: string, value: string | undefined, fallback: number, zeroOk = false): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroOk)) throw new Error(`${name}: "${value}" is not a positive number`);
+  return n;
+}
+
+/** "268435456", "256M", "256MiB", "1G" (binary units). */
+function sizeOf(value: string | undefined, fallback: number): number {
+  if (!value) return fallback;
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?$/i.exec(value.trim());
+  if (!m) throw new Error(`BENCH_BYTES: "${value}" is not a size like 268435456, 256M or 1G`);
+  const unit = { '': 1, K: 1024, M: MiB, G: 1024 * MiB }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  const bytes = Math.round(Number(m[1]) * unit);
+  if (bytes < 1) throw new Error(`BENCH_BYTES: "${value}" is less than one byte`);
+  return bytes;
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= MiB ? `${+(bytes / MiB).toFixed(1)} MiB` : `${bytes} bytes`;
+}

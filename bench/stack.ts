@@ -1,0 +1,47 @@
+/**
+ * Starts what the bench measures, each in its own process as in a real deployment: the local
+ * services, the edge, and our agent with an https and a tcp endpoint.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentChildConfig, AgentReady } from './agent-child.ts';
+import { startChild, type BenchChild } from './children.ts';
+import type { EdgeReady } from './edge-child.ts';
+import type { HttpTarget } from './load.ts';
+import type { ServicesReady } from './services-child.ts';
+
+export interface Stack {
+  services: BenchChild<ServicesReady>;
+  edge: BenchChild<EdgeReady>;
+  agent: BenchChild<AgentReady>;
+  httpDirect: HttpTarget;
+  httpTunnel: HttpTarget;
+  tcpDirectPort: number;
+  tcpTunnelPort: number;
+}
+
+/** Starts the three processes; each is pushed onto `children` as soon as it runs, for cleanup. */
+export async function startStack(tmp: string, children: Array<BenchChild<unknown>>): Promise<Stack> {
+  const dataDir = join(tmp, 'edge');
+  // Keep the user's ~/.portico and agent config out of it.
+  const env = { ...process.env, PORTICO_DATA_DIR: dataDir, PORTICO_CONFIG: join(tmp, 'agent.yml'), XDG_CONFIG_HOME: tmp };
+  const services = await startChild<ServicesReady>('services', './services-child.ts', [], env);
+  children.push(services);
+  const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env);
+  children.push(edge);
+  const config: AgentChildConfig = { ...edge.ready, httpPort: services.ready.httpPort, tcpPort: services.ready.tcpPort };
+  const agent = await startChild<AgentReady>('agent', './agent-child.ts', [JSON.stringify(config)], env);
+  children.push(agent);
+
+  const url = new URL(agent.ready.httpsUrl);
+  const ca = await readFile(edge.ready.caPath, 'utf8');
+  return {
+    services,
+    edge,
+    agent,
+    httpDirect: { port: services.ready.httpPort, hostHeader: `127.0.0.1:${services.ready.httpPort}` },
+    httpTunnel: { port: edge.ready.httpsPort, hostHeader: url.host, tls: { servername: url.hostname, ca } },
+    tcpDirectPort: services.ready.tcpPort,
+    tcpTunnelPort: Number(new URL(agent.ready.tcpUrl).port),
+  };
+}
