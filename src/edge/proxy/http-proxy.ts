@@ -91,8 +91,13 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   };
 }
 
+// Request ids: a random per-process prefix and a counter. Unique and unguessable enough to
+// quote in a support request, without a call into the CSPRNG on every request.
+const requestIdPrefix = randomBytes(6).toString('hex');
+let requestCounter = 0;
+
 function requestId(): string {
-  return randomBytes(8).toString('hex');
+  return `${requestIdPrefix}${(++requestCounter).toString(36)}`;
 }
 
 function redirectToHttps(req: http.IncomingMessage, res: http.ServerResponse, httpsPort: number): void {
