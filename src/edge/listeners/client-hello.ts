@@ -1,6 +1,7 @@
 /**
- * Reads the server name (SNI) from a TLS ClientHello without terminating TLS, so the public
- * port can pass a TLS endpoint's connection through untouched or terminate it for HTTPS.
+ * Reads the server name (SNI) and the offered ALPN protocols from a TLS ClientHello without
+ * terminating TLS, so the public port can pass a TLS endpoint's connection through untouched,
+ * answer an ACME TLS-ALPN-01 validation, or terminate it for HTTPS.
  */
 
 /** Largest ClientHello we wait for before giving up on finding a server name, in bytes. */
@@ -9,7 +10,7 @@ export const maxClientHelloBytes = 16 * 1024;
 export type ClientHelloResult =
   | { state: 'need-more' }
   | { state: 'not-tls' }
-  | { state: 'done'; serverName: string | undefined };
+  | { state: 'done'; serverName: string | undefined; alpnProtocols: string[] };
 
 /**
  * Parses the buffered start of a connection. Handles a ClientHello split over several TLS
@@ -23,9 +24,9 @@ export function parseClientHello(buf: Buffer): ClientHelloResult {
   if (handshake.length < 4) return { state: 'need-more' };
   if (handshake[0] !== 0x01) return { state: 'not-tls' };
   const length = handshake.readUIntBE(1, 3);
-  if (length + 4 > maxClientHelloBytes) return { state: 'done', serverName: undefined };
+  if (length + 4 > maxClientHelloBytes) return { state: 'done', serverName: undefined, alpnProtocols: [] };
   if (handshake.length < 4 + length) return { state: 'need-more' };
-  return { state: 'done', serverName: findServerName(handshake.subarray(4, 4 + length)) };
+  return { state: 'done', ...readExtensions(handshake.subarray(4, 4 + length)) };
 }
 
 /** Concatenates the payloads of the complete handshake records at the start of `buf`. */
@@ -42,25 +43,41 @@ function joinRecords(buf: Buffer): Buffer | 'not-tls' {
   return Buffer.concat(parts);
 }
 
-function findServerName(hello: Buffer): string | undefined {
+/** The server name (SNI, extension 0) and the offered ALPN protocols (extension 16). */
+function readExtensions(hello: Buffer): { serverName: string | undefined; alpnProtocols: string[] } {
+  const found: { serverName: string | undefined; alpnProtocols: string[] } = { serverName: undefined, alpnProtocols: [] };
   try {
     let p = 2 + 32; // client_version, random
     p += 1 + hello[p]!; // session_id
     p += 2 + hello.readUInt16BE(p); // cipher_suites
     p += 1 + hello[p]!; // compression_methods
-    if (p + 2 > hello.length) return undefined;
+    if (p + 2 > hello.length) return found;
     const end = p + 2 + hello.readUInt16BE(p);
     p += 2;
     while (p + 4 <= end) {
       const type = hello.readUInt16BE(p);
       const len = hello.readUInt16BE(p + 2);
-      if (type === 0) return readHostName(hello.subarray(p + 4, p + 4 + len));
+      if (type === 0) found.serverName = readHostName(hello.subarray(p + 4, p + 4 + len));
+      if (type === 16) found.alpnProtocols = readAlpn(hello.subarray(p + 4, p + 4 + len));
       p += 4 + len;
     }
   } catch {
     // A truncated or inconsistent hello simply has no usable server name.
   }
-  return undefined;
+  return found;
+}
+
+/** ProtocolNameList (RFC 7301): a 2-byte length, then 1-byte-length-prefixed names. */
+function readAlpn(ext: Buffer): string[] {
+  const names: string[] = [];
+  let p = 2;
+  while (p < ext.length) {
+    const len = ext[p]!;
+    if (len === 0 || p + 1 + len > ext.length) break;
+    names.push(ext.subarray(p + 1, p + 1 + len).toString('latin1'));
+    p += 1 + len;
+  }
+  return names;
 }
 
 function readHostName(ext: Buffer): string | undefined {
