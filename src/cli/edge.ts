@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { defaultDataDir } from '../config/paths.ts';
 import { edgeDefaults, parseListenAddr, parsePortRange, type EdgeConfig } from '../edge/config.ts';
-import { isPorticoError } from '../errors/catalogue.ts';
+import { isPorticoError, PorticoError } from '../errors/catalogue.ts';
+import { LETS_ENCRYPT_DIRECTORY, type AcmeConfig } from '../edge/tls/acme/config.ts';
 import { createLogger, type Level, type LogFormat } from '../log/logger.ts';
 
 interface EdgeFlags {
@@ -14,6 +16,9 @@ interface EdgeFlags {
   domain: string;
   region: string;
   databaseUrl?: string;
+  acmeDirectoryUrl: string;
+  acmeCaCert?: string;
+  acmeEmail?: string;
   logFormat: LogFormat;
   logLevel: Level;
 }
@@ -31,6 +36,9 @@ export function edgeCommand(): Command {
     .option('--domain <domain>', 'base domain for generated hostnames', edgeDefaults.domain)
     .option('--region <name>', 'the region this edge serves', edgeDefaults.region)
     .option('--database-url <url>', 'store URL (default: SQLite in the data dir)', process.env.DATABASE_URL)
+    .option('--acme-directory-url <url>', 'ACME directory for automatic certificates', LETS_ENCRYPT_DIRECTORY)
+    .option('--acme-ca-cert <path>', 'PEM file of CA certificates to trust for the ACME server (a private or test CA)')
+    .option('--acme-email <address>', 'contact address for the ACME account (optional)')
     .option('--log-format <format>', 'json or text', 'text')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .action(async (flags: EdgeFlags) => {
@@ -46,6 +54,7 @@ export function edgeCommand(): Command {
           domain: flags.domain.toLowerCase(),
           region: flags.region,
           databaseUrl: flags.databaseUrl,
+          acme: acmeConfig(flags),
           logger,
         };
         // Loaded on demand so agent commands never load (or depend on) the edge stack.
@@ -79,4 +88,14 @@ export function edgeCommand(): Command {
         process.exit(1);
       }
     });
+}
+
+function acmeConfig(flags: EdgeFlags): AcmeConfig {
+  let caCertPem: string | undefined;
+  try {
+    caCertPem = flags.acmeCaCert ? readFileSync(flags.acmeCaCert, 'utf8') : undefined;
+  } catch (err) {
+    throw new PorticoError('ERR_CONFIG_INVALID', `--acme-ca-cert: cannot read ${flags.acmeCaCert}`, { cause: err });
+  }
+  return { directoryUrl: flags.acmeDirectoryUrl, caCertPem, email: flags.acmeEmail };
 }

@@ -1,5 +1,6 @@
 import { PorticoError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
+import type { AcmeConfig } from './tls/acme/config.ts';
 
 /** A listen address: host "" means every interface. */
 export interface ListenAddr {
@@ -33,6 +34,8 @@ export interface EdgeConfig {
   region: string;
   /** Store location; undefined means SQLite in the data dir. */
   databaseUrl?: string;
+  /** Automatic certificates over ACME; off when undefined (`portico edge` always sets it). */
+  acme?: AcmeConfig;
   logger: Logger;
 }
 

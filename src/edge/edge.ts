@@ -18,6 +18,8 @@ import { TunnelAgents } from './proxy/tunnel-agents.ts';
 import { SnapshotSource } from './snapshot/source.ts';
 import { TcpEdgeListeners } from './listeners/tcp-edges.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
+import { AcmeChallenges } from './tls/acme/challenges.ts';
+import { AcmeManager } from './tls/acme/manager.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa } from './tls/local-ca.ts';
 import { deriveEncryptionKey } from '../api/resources/tls-certificates/key-encryption.ts';
 import { StoreReservations } from './tunnels/reservations.ts';
@@ -73,9 +75,11 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
 
   const httpsProxy = createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, logger });
   const httpsTerminated = createProxyServer(httpsProxy, logger);
-  const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, logger }));
+  // ACME challenges in flight: HTTP-01 answered on the HTTP port, TLS-ALPN-01 on the HTTPS port.
+  const acmeChallenges = new AcmeChallenges();
+  const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, logger }));
   publicPorts.https = await listen(httpsServer, config.httpsAddr, 'HTTPS listener');
-  const httpServer = trackConnections(createProxyServer(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, logger }), logger));
+  const httpServer = trackConnections(createProxyServer(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, logger }), logger, acmeChallenges));
   publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
   const api = await createApi({
     store,
@@ -89,6 +93,9 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     logger,
   });
   const apiServer = trackConnections(api.server);
+  // Automatic certificates (certificate_management_policy) when the edge is configured for ACME.
+  const acme = config.acme && new AcmeManager({ store, encryptionKey: deriveEncryptionKey(edgeSecret), dataDir, config: config.acme, challenges: acmeChallenges, logger });
+  await acme?.start();
   const apiPort = await listen(apiServer, config.apiAddr, 'API listener');
 
   const ingressNames = [...new Set(['localhost', osHostname(), domain, config.agentAddr.host].filter((h) => h && !/^[\d.:]+$/.test(h)))];
@@ -140,6 +147,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       await new Promise((r) => setTimeout(r, 50));
       for (const mux of ingress.sessions) mux.destroy();
       await Promise.all(servers.map((s) => closeServer(s)));
+      await acme?.stop();
       await store.close();
     })());
 

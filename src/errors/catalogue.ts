@@ -54,6 +54,9 @@ export const errorCatalogue = {
 
   // Certificates
   ERR_TLS_CA_INVALID: { status: 500, message: 'The local CA files in the data directory cannot be used (unreadable, not a CA, or the key does not match). Move ca.pem and ca-key.pem aside to create a new CA.' },
+  ERR_ACME_WILDCARD_NEEDS_DNS: { status: 400, message: 'Wildcard names can only be validated over DNS-01, which this edge does not answer. Upload a certificate for the wildcard (/tls_certificates) and attach it with certificate_id.' },
+  ERR_ACME_CHALLENGE_FAILED: { status: 502, message: 'The ACME server could not validate the domain. Check that its DNS points at this edge and that ports 80 (HTTP-01) or 443 (TLS-ALPN-01) reach the edge. It is retried with backoff.' },
+  ERR_ACME_ORDER_FAILED: { status: 502, message: 'The ACME server refused or failed the certificate order. It is retried with backoff.' },
 
   // Store
   ERR_STORE_OPEN: { status: 500, message: 'The store could not be opened or migrated. Check the data directory permissions and the database URL.' },

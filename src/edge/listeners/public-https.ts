@@ -9,6 +9,8 @@ import type { CompiledTlsEdge, Snapshot } from '../snapshot/snapshot.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { maxClientHelloBytes, parseClientHello } from './client-hello.ts';
+import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder.ts';
+import type { AcmeChallenges } from '../tls/acme/challenges.ts';
 
 /** Milliseconds a client has to send its ClientHello and finish the handshake. */
 const helloTimeoutMs = 10_000;
@@ -19,6 +21,8 @@ export interface PublicHttpsOptions {
   certificates: CertificateStore;
   /** The HTTP server that terminated connections are handed to. */
   httpServer: http.Server;
+  /** Answers ACME TLS-ALPN-01 validations (ALPN `acme-tls/1`) when set. */
+  acmeChallenges?: AcmeChallenges;
   logger: Logger;
 }
 
@@ -43,6 +47,9 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
     socket.off('data', onData);
     socket.pause();
     if (hello.state === 'not-tls') return void socket.destroy();
+    if (hello.state === 'done' && isAlpnChallenge(options.acmeChallenges, hello.serverName, hello.alpnProtocols)) {
+      return void answerAlpnChallenge(socket, buffered, hello.serverName!, options.acmeChallenges!, options.logger);
+    }
     const name = hello.state === 'done' ? hello.serverName : undefined;
     const target = name ? resolveHttpsHost(name, options.snapshot(), options.registry) : undefined;
     if (target?.kind === 'endpoint' && target.group.kind === 'tls') {
