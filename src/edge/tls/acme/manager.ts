@@ -97,7 +97,8 @@ export class AcmeManager {
     const delay = Math.max(0, at - Date.now());
     state.timer = setTimeout(() => {
       if (delay > MAX_TIMER_MS) return void this.#reconcile(state.accountId, id);
-      state.running = this.#run(state, id).finally(() => {
+      const run = this.#run(state, id).catch((err: unknown) => this.#options.logger.warn('ACME: certificate attempt aborted', { err, id }));
+      state.running = run.finally(() => {
         state.running = undefined;
         void this.#reconcile(state.accountId, id);
       });
