@@ -20,6 +20,8 @@ import { TcpEdgeListeners } from './listeners/tcp-edges.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
 import { AcmeChallenges } from './tls/acme/challenges.ts';
 import { AcmeManager } from './tls/acme/manager.ts';
+import { withConnectionTls, withoutClientCertHeader } from './tls/https-requests.ts';
+import { ReservedDomainCertificates } from './tls/sni-resolver.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa } from './tls/local-ca.ts';
 import { deriveEncryptionKey } from '../api/resources/tls-certificates/key-encryption.ts';
 import { StoreReservations } from './tunnels/reservations.ts';
@@ -36,6 +38,8 @@ export interface Edge {
   readonly store: Store;
   /** The compiled configuration the listeners read. */
   readonly snapshots: SnapshotSource;
+  /** Certificates attached to reserved domains, as the public port serves them. */
+  readonly certificates: ReservedDomainCertificates;
   /** Sends GOAWAY to every agent, closes every listener and the store. */
   close(): Promise<void>;
 }
@@ -46,10 +50,14 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   await mkdir(dataDir, { recursive: true });
   const store = await openStore({ dataDir, url: config.databaseUrl });
   const ca = await loadOrCreateLocalCa(join(dataDir, 'ca'));
-  const certificates = new CertificateStore({ ca, domain, dir: join(dataDir, 'certs') });
+  const edgeSecret = await loadOrCreateEdgeSecret(dataDir);
+  const encryptionKey = deriveEncryptionKey(edgeSecret);
+  // Certificates attached to reserved domains win over the edge's own, and follow the store.
+  const attached = new ReservedDomainCertificates(store, encryptionKey, logger);
+  await attached.start();
+  const certificates = new CertificateStore({ ca, domain, dir: join(dataDir, 'certs'), resolve: async (name) => attached.resolve(name) });
   await certificates.init();
   const credentials = await ensureBootstrapCredentials(store, dataDir);
-  const edgeSecret = await loadOrCreateEdgeSecret(dataDir);
   const cookies = new SessionCookies(edgeSecret);
 
   const publicPorts = { http: 0, https: 0 };
@@ -73,13 +81,13 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
   await snapshots.start();
 
-  const httpsProxy = createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, logger });
+  const httpsProxy = withConnectionTls(createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, logger }), { snapshot, registry });
   const httpsTerminated = createProxyServer(httpsProxy, logger);
   // ACME challenges in flight: HTTP-01 answered on the HTTP port, TLS-ALPN-01 on the HTTPS port.
   const acmeChallenges = new AcmeChallenges();
   const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, logger }));
   publicPorts.https = await listen(httpsServer, config.httpsAddr, 'HTTPS listener');
-  const httpServer = trackConnections(createProxyServer(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, logger }), logger, acmeChallenges));
+  const httpServer = trackConnections(createProxyServer(withoutClientCertHeader(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, logger })), logger, acmeChallenges));
   publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
   const api = await createApi({
     store,
@@ -88,7 +96,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     region: config.region,
     tcpHost: domain,
     allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
-    encryptionKey: deriveEncryptionKey(edgeSecret),
+    encryptionKey,
     configError: (id) => snapshots.current.errors.get(id),
     logger,
   });
@@ -140,6 +148,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       for (const server of servers) server.close();
       ingress.drain('edge shutting down');
       snapshots.stop();
+      attached.stop();
       tcpEdges.closeAll();
       registry.close();
       tcp.closeAll();
@@ -158,6 +167,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     registry,
     store,
     snapshots,
+    certificates: attached,
     close,
   };
 }

@@ -26,6 +26,7 @@ export const errorCatalogue = {
   // Public traffic
   ERR_EDGE_TUNNEL_NOT_FOUND: { status: 404, message: 'No tunnel is online for this host. Start an agent for it, e.g. `portico http 3000`.' },
   ERR_EDGE_NO_SNI: { status: 421, message: 'The client sent no server name (SNI), so the edge cannot tell which endpoint it wants.' },
+  ERR_EDGE_TLS_MISDIRECTED: { status: 421, message: 'This connection was set up for another name (SNI), whose TLS settings differ from those of the requested host. Connect again with the host as the server name.' },
   ERR_EDGE_AGENT_GONE: { status: 502, message: 'The agent serving this host went away while the request was in flight.' },
   ERR_EDGE_AGENT_BUSY: { status: 503, message: 'The agent serving this host has too many connections open; try again shortly.' },
   ERR_EDGE_UPSTREAM_REFUSED: { status: 502, message: 'The agent could not reach the local service it forwards to. Is it running?' },

@@ -7,6 +7,8 @@ import { proxyConnection } from '../proxy/conn-proxy.ts';
 import { resolveHttpsHost } from '../routing/resolve-host.ts';
 import type { CompiledTlsEdge, Snapshot } from '../snapshot/snapshot.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
+import { rememberConnectionTls, verifyClientCertificate } from '../tls/client-auth.ts';
+import { defaultTlsPolicy, type TlsPolicy } from '../tls/tls-policy.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { maxClientHelloBytes, parseClientHello } from './client-hello.ts';
 import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder.ts';
@@ -30,6 +32,8 @@ export interface PublicHttpsOptions {
  * The public HTTPS port. It reads the ClientHello's server name first: a TLS endpoint or a TLS
  * edge passing through is handed on untouched; a TLS edge terminating here gets plaintext;
  * every other connection is terminated with the certificate chosen by SNI and served as HTTPS.
+ * A terminated handshake uses the edge's TLS policy (minimum version, client certificates);
+ * names without an edge, and clients that send no SNI, get the default policy.
  */
 export function createPublicHttps(options: PublicHttpsOptions): net.Server {
   return net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => routeBySni(socket, options));
@@ -56,13 +60,14 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
       clearTimeout(timer);
       return void proxyConnection(target.group, socket, 'tls', options.logger, buffered);
     }
-    if (target?.kind === 'edge' && target.edge.kind === 'tls') return void serveTlsEdge(target.edge, socket, buffered, options, timer);
-    terminate(socket, buffered, options, timer, (tlsSocket) => options.httpServer.emit('connection', tlsSocket));
+    if (target?.kind === 'edge' && target.edge.kind === 'tls') return void serveTlsEdge(target.edge, name, socket, buffered, options, timer);
+    const policy = target?.kind === 'edge' ? target.edge.tls : defaultTlsPolicy;
+    void terminate({ socket, head: buffered, name, policy }, options, timer, (tlsSocket) => options.httpServer.emit('connection', tlsSocket));
   };
   socket.on('data', onData);
 }
 
-function serveTlsEdge(edge: CompiledTlsEdge, socket: net.Socket, head: Buffer, options: PublicHttpsOptions, timer: NodeJS.Timeout): void {
+function serveTlsEdge(edge: CompiledTlsEdge, name: string | undefined, socket: net.Socket, head: Buffer, options: PublicHttpsOptions, timer: NodeJS.Timeout): void {
   const clientAddr = `${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}:${socket.remotePort ?? 0}`;
   const forward = (ex: ConnExchange) => {
     if (!edge.backend) return void ex.socket.destroy();
@@ -72,24 +77,54 @@ function serveTlsEdge(edge: CompiledTlsEdge, socket: net.Socket, head: Buffer, o
     clearTimeout(timer);
     return forward({ socket, head, proto: 'tls', edgeType: '2', passthroughTls: true, clientAddr });
   }
-  terminate(socket, head, options, timer, (tlsSocket) =>
-    tlsSocket.once('secure', () => forward({ socket: tlsSocket as unknown as net.Socket, proto: 'tls', edgeType: '2', passthroughTls: false, clientAddr })),
+  void terminate({ socket, head, name, policy: edge.tls }, options, timer, undefined, (tlsSocket) =>
+    forward({ socket: tlsSocket as unknown as net.Socket, proto: 'tls', edgeType: '2', passthroughTls: false, clientAddr }),
   );
 }
 
-function terminate(socket: net.Socket, head: Buffer, options: PublicHttpsOptions, timer: NodeJS.Timeout, then: (tlsSocket: tls.TLSSocket) => void): void {
+/** A connection whose ClientHello was read, about to be terminated here. */
+interface Hello {
+  socket: net.Socket;
+  /** Everything read so far (the ClientHello), replayed into the handshake. */
+  head: Buffer;
+  /** The SNI server name; undefined when the client sent none. */
+  name: string | undefined;
+  policy: TlsPolicy;
+}
+
+/**
+ * Terminates TLS with the certificate for the name and a context built for the policy.
+ * `onSocket` gets the TLSSocket at once (an HTTP server must see it before any data);
+ * `onVerified` once the handshake is done and any client certificate was accepted.
+ */
+async function terminate(hello: Hello, options: PublicHttpsOptions, timer: NodeJS.Timeout, onSocket?: (tlsSocket: tls.TLSSocket) => void, onVerified?: (tlsSocket: tls.TLSSocket) => void): Promise<void> {
+  const { socket, policy } = hello;
+  let secureContext: tls.SecureContext;
+  try {
+    secureContext = await options.certificates.contextFor(hello.name, policy);
+  } catch (err) {
+    options.logger.warn('no certificate for a public TLS handshake', { name: hello.name, err });
+    return void socket.destroy();
+  }
+  if (socket.destroyed) return;
   // TLSSocket feeds whatever is already buffered on the socket into the handshake.
-  socket.unshift(head);
-  const tlsSocket = new tls.TLSSocket(socket, {
-    isServer: true,
-    secureContext: options.certificates.defaultContext(),
-    SNICallback: options.certificates.sniCallback(),
-    ALPNProtocols: ['http/1.1'],
-  });
+  socket.unshift(hello.head);
+  // Requiring a certificate makes OpenSSL fail a handshake that presents none.
+  const mutual = policy.clientCaPem !== undefined;
+  const tlsSocket = new tls.TLSSocket(socket, { isServer: true, secureContext, requestCert: mutual, rejectUnauthorized: mutual, ALPNProtocols: ['http/1.1'] });
   tlsSocket.on('error', (err) => {
-    options.logger.debug('public TLS handshake failed', { err });
+    options.logger.debug('public TLS handshake failed', { err, name: hello.name });
     tlsSocket.destroy();
   });
-  tlsSocket.once('secure', () => clearTimeout(timer));
-  then(tlsSocket);
+  tlsSocket.once('secure', () => {
+    clearTimeout(timer);
+    const client = mutual ? verifyClientCertificate(tlsSocket, policy) : undefined;
+    if (client && 'refused' in client) {
+      options.logger.debug('client certificate refused', { name: hello.name, reason: client.refused });
+      return void tlsSocket.destroy();
+    }
+    rememberConnectionTls(tlsSocket, { serverName: hello.name, policy, clientSubject: client?.subject });
+    onVerified?.(tlsSocket);
+  });
+  onSocket?.(tlsSocket);
 }

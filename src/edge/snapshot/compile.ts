@@ -2,10 +2,11 @@ import type { ResourceRecord } from '../../store/resources.ts';
 import { containsKind, type Backend, type BackendDeps } from '../backends/backend.ts';
 import { backendKinds, compileBackends } from '../backends/compile.ts';
 import { PathRouter } from '../routing/path-router.ts';
+import { compileTlsPolicy, defaultTlsPolicy, type TlsModuleDocs } from '../tls/tls-policy.ts';
 import { Snapshot, type CompiledEdge, type CompiledRoute } from './snapshot.ts';
 
 /** Store kinds the snapshot is compiled from. */
-export const snapshotKinds = ['https_edge', 'tls_edge', 'tcp_edge', ...backendKinds] as const;
+export const snapshotKinds = ['https_edge', 'tls_edge', 'tcp_edge', 'certificate_authority', ...backendKinds] as const;
 
 interface ModuleRef {
   enabled?: boolean;
@@ -19,11 +20,11 @@ interface RouteDoc {
   backend?: ModuleRef | null;
 }
 
-interface EdgeDoc {
+interface EdgeDoc extends TlsModuleDocs {
   hostports?: string[] | null;
   routes?: RouteDoc[];
   backend?: ModuleRef | null;
-  tls_termination?: { enabled?: boolean; terminate_at?: string } | null;
+  tls_termination?: { enabled?: boolean; terminate_at?: string; min_version?: string | null } | null;
 }
 
 /**
@@ -34,11 +35,12 @@ export function compileSnapshot(records: ResourceRecord[], previous: Snapshot, d
   const snapshot = new Snapshot(previous.version + 1);
   const backends = compileBackends(records.filter((r) => (backendKinds as readonly string[]).includes(r.kind)), deps);
   for (const [id, reason] of backends.errors) snapshot.errors.set(id, reason);
+  const cas = certificateAuthorities(records);
   for (const record of records) {
     if (!['https_edge', 'tls_edge', 'tcp_edge'].includes(record.kind)) continue;
     let edge: CompiledEdge | undefined;
     try {
-      edge = compileEdge(record, backends.byId);
+      edge = compileEdge(record, backends.byId, cas);
     } catch (err) {
       snapshot.errors.set(record.id, (err as Error).message);
       edge = previous.edges.get(record.id);
@@ -54,11 +56,19 @@ function addEdge(snapshot: Snapshot, edge: CompiledEdge): void {
   else for (const host of edge.hostnames) snapshot.hosts.set(host, edge);
 }
 
-function compileEdge(record: ResourceRecord, backends: Map<string, Backend>): CompiledEdge {
+/** CA PEMs by `<account id>/<id>`, so mutual_tls resolves its CAs at compile time, within the account. */
+function certificateAuthorities(records: ResourceRecord[]): Map<string, string> {
+  const pems = new Map<string, string>();
+  for (const r of records) if (r.kind === 'certificate_authority' && typeof r.doc.ca_pem === 'string') pems.set(`${r.account_id}/${r.id}`, r.doc.ca_pem);
+  return pems;
+}
+
+function compileEdge(record: ResourceRecord, backends: Map<string, Backend>, cas: Map<string, string>): CompiledEdge {
   const doc = record.doc as EdgeDoc;
   const hostports = doc.hostports ?? [];
   const base = { id: record.id, accountId: record.account_id };
   const backendOf = (ref: ModuleRef | null | undefined, field: string) => resolveBackend(ref, field, backends, record.kind === 'https_edge');
+  const tlsPolicy = () => compileTlsPolicy(doc, (id) => cas.get(`${record.account_id}/${id}`));
   switch (record.kind) {
     case 'https_edge': {
       const routes = (doc.routes ?? []).map((route, i) => ({
@@ -66,13 +76,15 @@ function compileEdge(record: ResourceRecord, backends: Map<string, Backend>): Co
         match: route.match,
         value: { id: route.id, edgeId: record.id, backend: backendOf(route.backend, `routes[${i}].backend`) } satisfies CompiledRoute,
       }));
-      return { kind: 'https', ...base, hostnames: hostports.map(hostOf), routes: new PathRouter(routes) };
+      return { kind: 'https', ...base, hostnames: hostports.map(hostOf), routes: new PathRouter(routes), tls: tlsPolicy() };
     }
     case 'tls_edge': {
       const termination = doc.tls_termination?.enabled === false ? undefined : doc.tls_termination;
       // The product default: TLS terminates at the edge unless the module says upstream.
       const terminateAt = termination?.terminate_at === 'upstream' ? 'upstream' : 'edge';
-      return { kind: 'tls', ...base, hostnames: hostports.map(hostOf), terminateAt, backend: backendOf(doc.backend, 'backend') };
+      // Passing through, the edge never holds the TLS session: the modules apply upstream.
+      const tls = terminateAt === 'edge' ? tlsPolicy() : defaultTlsPolicy;
+      return { kind: 'tls', ...base, hostnames: hostports.map(hostOf), terminateAt, backend: backendOf(doc.backend, 'backend'), tls };
     }
     default:
       return { kind: 'tcp', ...base, ports: hostports.map(portOf), backend: backendOf(doc.backend, 'backend') };

@@ -1,6 +1,7 @@
 import type { Backend } from '../backends/backend.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
 import type { PathRouter } from '../routing/path-router.ts';
+import type { TlsPolicy } from '../tls/tls-policy.ts';
 
 /** A route of an HTTPS edge, ready to serve. */
 export interface CompiledRoute {
@@ -16,6 +17,8 @@ export interface CompiledHttpsEdge {
   accountId: string;
   hostnames: string[];
   routes: PathRouter<CompiledRoute>;
+  /** tls_termination min_version and mutual_tls CAs, for every name of the edge. */
+  tls: TlsPolicy;
 }
 
 export interface CompiledTlsEdge {
@@ -26,6 +29,8 @@ export interface CompiledTlsEdge {
   /** `upstream`: the connection is passed through untouched; `edge`: the edge terminates. */
   terminateAt: 'edge' | 'upstream';
   backend: Backend | undefined;
+  /** Applies when `terminateAt` is `edge`; the default policy otherwise. */
+  tls: TlsPolicy;
 }
 
 export interface CompiledTcpEdge {

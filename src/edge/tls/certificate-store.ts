@@ -1,7 +1,8 @@
 /**
  * Chooses the certificate for each TLS handshake on the public listener by SNI: a resolver
- * hook first (uploaded or ACME certificates, later), then the wildcard certificate for the
- * edge domain, then a certificate issued on demand by the local CA.
+ * hook first (certificates attached to reserved domains, sni-resolver.ts), then the wildcard
+ * certificate for the edge domain, then a certificate issued on demand by the local CA. Each
+ * certificate gets one secure context per TLS policy (minimum version, client CAs), cached.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { ContextCache, type CachedContext } from './context-cache.ts';
 import { isValidHostname, normalizeHostname } from './hostname.ts';
 import { issueLeafCertificate, type Pem } from './local-ca.ts';
 import { readPemPair, writePemPair } from './pem-files.ts';
+import { defaultTlsPolicy, type TlsPolicy } from './tls-policy.ts';
+import { ciphersFor, nodeTlsVersion } from './tls-versions.ts';
 
 /** A certificate is replaced once it has fewer than this many milliseconds left (30 days). */
 const RENEW_BEFORE_MS = 30 * 86_400_000;
@@ -44,7 +47,8 @@ export class CertificateStore {
   readonly #dir: string;
   readonly #resolve: CertificateStoreOptions['resolve'];
   readonly #onDemand: ContextCache;
-  readonly #resolved = new WeakMap<Pem, tls.SecureContext>();
+  /** Contexts by certificate, then by policy key; a certificate that is dropped takes its contexts along. */
+  readonly #contexts = new WeakMap<Pem, Map<string, tls.SecureContext>>();
   #wildcard: Wildcard | undefined;
   #renewing: Promise<void> | undefined;
 
@@ -66,18 +70,23 @@ export class CertificateStore {
       pem = await issueLeafCertificate(this.#ca, { dnsNames: this.#wildcardNames() }, { commonName: this.#domain });
       await writePemPair(certPath, keyPath, pem);
     }
-    this.#wildcard = { pem, context: secureContext(pem), refreshAt: refreshAt(pem) };
+    this.#wildcard = { pem, context: this.#contextOf(pem, defaultTlsPolicy), refreshAt: refreshAt(pem) };
   }
 
   /** The context for a handshake that asked for `servername`; invalid or missing names get the default. */
-  async contextFor(servername: string | undefined): Promise<tls.SecureContext> {
+  async contextFor(servername: string | undefined, policy: TlsPolicy = defaultTlsPolicy): Promise<tls.SecureContext> {
+    return this.#contextOf(await this.certificateFor(servername), policy);
+  }
+
+  /** The certificate served for `servername`: attached, else the edge wildcard, else issued on demand. */
+  async certificateFor(servername: string | undefined): Promise<Pem> {
     await this.#renewIfDue();
     const name = servername === undefined ? '' : normalizeHostname(servername);
-    if (!isValidHostname(name)) return this.defaultContext();
+    if (!isValidHostname(name)) return this.#current().pem;
     const resolved = this.#resolve && (await this.#resolve(name));
-    if (resolved) return this.#contextOf(resolved);
-    if (this.#wildcardCovers(name)) return this.defaultContext();
-    return this.#onDemand.get(name, () => this.#issue(name));
+    if (resolved) return resolved;
+    if (this.#wildcardCovers(name)) return this.#current().pem;
+    return (await this.#onDemand.entry(name, () => this.#issue(name))).pem;
   }
 
   /** The wildcard certificate's context, used when the client sends no usable SNI. */
@@ -149,21 +158,30 @@ export class CertificateStore {
 
   async #issue(name: string): Promise<CachedContext> {
     const pem = await issueLeafCertificate(this.#ca, { dnsNames: [name] });
-    return { context: secureContext(pem), refreshAt: refreshAt(pem) };
+    return { context: this.#contextOf(pem, defaultTlsPolicy), pem, refreshAt: refreshAt(pem) };
   }
 
-  #contextOf(pem: Pem): tls.SecureContext {
-    let context = this.#resolved.get(pem);
+  #contextOf(pem: Pem, policy: TlsPolicy): tls.SecureContext {
+    let byPolicy = this.#contexts.get(pem);
+    if (!byPolicy) this.#contexts.set(pem, (byPolicy = new Map()));
+    let context = byPolicy.get(policy.key);
     if (!context) {
-      context = secureContext(pem);
-      this.#resolved.set(pem, context);
+      context = secureContext(pem, policy);
+      byPolicy.set(policy.key, context);
     }
     return context;
   }
 }
 
-function secureContext(pem: Pem): tls.SecureContext {
-  return tls.createSecureContext({ cert: pem.certPem, key: pem.keyPem });
+function secureContext(pem: Pem, policy: TlsPolicy): tls.SecureContext {
+  return tls.createSecureContext({
+    cert: pem.certPem,
+    key: pem.keyPem,
+    minVersion: nodeTlsVersion(policy.minVersion),
+    ciphers: ciphersFor(policy.minVersion),
+    // Given CAs replace Node's public roots; with none given nothing is trusted (client-auth.ts refuses).
+    ca: policy.clientCaPem || undefined,
+  });
 }
 
 /** When a certificate should be replaced: 30 days before it expires. */

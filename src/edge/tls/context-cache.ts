@@ -3,10 +3,12 @@
  * for a missing name share one `create` call; a failed creation is not cached.
  */
 import type { SecureContext } from 'node:tls';
+import type { Pem } from './local-ca.ts';
 
-/** A cached context and the time (ms since epoch) after which it must be created again. */
+/** A cached context, the pair it was made from, and the time (ms since epoch) after which it must be created again. */
 export interface CachedContext {
   context: SecureContext;
+  pem: Pem;
   refreshAt: number;
 }
 
@@ -28,21 +30,26 @@ export class ContextCache {
 
   /** The context for `name`, calling `create` when it is missing or due for refresh. */
   async get(name: string, create: () => Promise<CachedContext>, now = Date.now()): Promise<SecureContext> {
+    return (await this.entry(name, create, now)).context;
+  }
+
+  /** Like `get`, with the pair the context was made from. */
+  async entry(name: string, create: () => Promise<CachedContext>, now = Date.now()): Promise<CachedContext> {
     const hit = this.#entries.get(name);
     if (hit) {
       const entry = await hit;
       if (entry.refreshAt > now) return this.#touch(name, hit, entry);
       if (this.#entries.get(name) === hit) this.#entries.delete(name);
     }
-    return (await this.#start(name, create)).context;
+    return this.#start(name, create);
   }
 
-  #touch(name: string, promise: Promise<CachedContext>, entry: CachedContext): SecureContext {
+  #touch(name: string, promise: Promise<CachedContext>, entry: CachedContext): CachedContext {
     if (this.#entries.get(name) === promise) {
       this.#entries.delete(name);
       this.#entries.set(name, promise);
     }
-    return entry.context;
+    return entry;
   }
 
   #start(name: string, create: () => Promise<CachedContext>): Promise<CachedContext> {

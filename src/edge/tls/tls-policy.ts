@@ -1,0 +1,51 @@
+/**
+ * The TLS settings of one public name, compiled from an edge's `tls_termination` and
+ * `mutual_tls` modules: the oldest TLS version accepted and the CAs client certificates must
+ * chain to. Compiled once per snapshot so a handshake only reads it.
+ */
+import { createHash } from 'node:crypto';
+import { defaultMinVersion, tlsVersionOf, type TlsVersion } from './tls-versions.ts';
+
+export interface TlsPolicy {
+  /** Oldest TLS version accepted. Default "1.2". */
+  minVersion: TlsVersion;
+  /** PEM of every CA a client certificate must chain to (empty: none is trusted); undefined when no client certificate is asked for. */
+  clientCaPem: string | undefined;
+  /** Equal for equal settings: secure contexts are cached by it. */
+  key: string;
+}
+
+/** The policy of names without an edge (agent endpoints) and of edges without the modules. */
+export const defaultTlsPolicy: TlsPolicy = makePolicy(defaultMinVersion, undefined);
+
+/** Stored module shapes, as far as the policy reads them. */
+export interface TlsModuleDocs {
+  tls_termination?: { enabled?: boolean; min_version?: string | null } | null;
+  mutual_tls?: { enabled?: boolean; certificate_authority_ids?: string[] } | null;
+}
+
+/**
+ * The policy of an edge. `caPemOf` returns a certificate authority's PEM by id (same account),
+ * or undefined when it is gone; a missing CA is an error naming the field.
+ */
+export function compileTlsPolicy(doc: TlsModuleDocs, caPemOf: (id: string) => string | undefined): TlsPolicy {
+  const termination = doc.tls_termination?.enabled === false ? undefined : doc.tls_termination;
+  const mtls = doc.mutual_tls?.enabled === false ? undefined : doc.mutual_tls;
+  let clientCaPem: string | undefined;
+  if (mtls) {
+    const ids = mtls.certificate_authority_ids ?? [];
+    const pems = ids.map((id, i) => {
+      const pem = caPemOf(id);
+      if (!pem) throw new Error(`mutual_tls.certificate_authority_ids[${i}]: ${id} does not exist`);
+      return pem.trim();
+    });
+    // An enabled module with no CA accepts no client at all, which is what it says.
+    clientCaPem = pems.length ? pems.join('\n') + '\n' : '';
+  }
+  return makePolicy(tlsVersionOf(termination?.min_version), clientCaPem);
+}
+
+function makePolicy(minVersion: TlsVersion, clientCaPem: string | undefined): TlsPolicy {
+  const caKey = clientCaPem === undefined ? '-' : createHash('sha256').update(clientCaPem).digest('hex').slice(0, 16);
+  return { minVersion, clientCaPem, key: `${minVersion}/${caKey}` };
+}
