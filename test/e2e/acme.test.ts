@@ -103,6 +103,20 @@ test('a changed policy is picked up without a restart: a new key type gets a new
   assert.equal((await certificateOf(edge, second)).private_key_type, 'rsa');
 });
 
+test('after a restart the edge keeps its certificate and orders nothing new', { skip: pebbleMissing }, async (t) => {
+  const { edge, pebble } = await startAcmeStack(t, { challengeTypes: ['http-01'] });
+  const created = await reserve(edge, 'keep.acme.test');
+  const first = await domainWhen(edge, created.id, issued, 'the certificate');
+  await edge.close();
+  const orders = (pebble.log().match(/POST \/order-plz/g) ?? []).length;
+  const again = await startTestEdge(t, { dataDir: edge.dataDir, config: { acme: { directoryUrl: pebble.directoryUrl, caCertPem: pebble.caCertPem } } });
+  await new Promise((r) => setTimeout(r, 1_000));
+  const after = await apiFetch(again, 'GET', `/reserved_domains/${created.id}`);
+  assert.equal((after.body as Body).certificate.id, first.certificate.id);
+  assert.deepEqual(after.body.certificate_management_status, first.certificate_management_status);
+  assert.equal((pebble.log().match(/POST \/order-plz/g) ?? []).length, orders);
+});
+
 test('renews before expiry: a new certificate replaces the old one', { skip: pebbleMissing }, async (t) => {
   // Certificates valid for an hour, renewed when less than an hour minus 3 s is left.
   const { edge } = await startAcmeStack(t, { challengeTypes: ['http-01'], renewBeforeMs: 3_600_000 - 3_000 }, { validitySeconds: 3_600 });
