@@ -51,3 +51,23 @@ test('a record that fails to compile keeps its previous version live and reports
   assert.match(next.errors.get('bkdfo_1') ?? '', /refers back to itself/);
   assert.equal(next.version, good.version + 1);
 });
+
+test('TLS policies: min_version and mutual_tls CAs of the same account compile into the edge; mutual_tls cannot pass through', () => {
+  const snapshot = compileSnapshot(
+    [
+      record('ca_1', 'certificate_authority', { ca_pem: 'CA-PEM' }),
+      { ...record('ca_2', 'certificate_authority', { ca_pem: 'OTHER' }), account_id: 'acct_2' },
+      record('edghts_1', 'https_edge', { hostports: ['a.example.com:443'], tls_termination: { min_version: '1.0' }, mutual_tls: { certificate_authority_ids: ['ca_1'] } }),
+      record('edghts_2', 'https_edge', { hostports: ['b.example.com:443'], mutual_tls: { certificate_authority_ids: ['ca_2'] } }),
+      record('edgtls_1', 'tls_edge', { hostports: ['c.example.com:443'], tls_termination: { terminate_at: 'upstream' }, mutual_tls: { certificate_authority_ids: ['ca_1'] } }),
+    ],
+    Snapshot.empty(),
+    deps,
+  );
+  const a = snapshot.hosts.match('a.example.com');
+  assert.equal(a?.tls.minVersion, '1.0');
+  assert.equal(a?.tls.clientCaPem, 'CA-PEM\n');
+  assert.match(snapshot.errors.get('edghts_2') ?? '', /certificate_authority_ids\[0\]: ca_2 does not exist/, "another account's CA is not found");
+  assert.match(snapshot.errors.get('edgtls_1') ?? '', /terminate_at "edge"/);
+  assert.equal(snapshot.hosts.match('c.example.com'), undefined);
+});

@@ -82,7 +82,10 @@ function compileEdge(record: ResourceRecord, backends: Map<string, Backend>, cas
       const termination = doc.tls_termination?.enabled === false ? undefined : doc.tls_termination;
       // The product default: TLS terminates at the edge unless the module says upstream.
       const terminateAt = termination?.terminate_at === 'upstream' ? 'upstream' : 'edge';
-      // Passing through, the edge never holds the TLS session: the modules apply upstream.
+      // Passing through, the edge never sees the client certificate: refuse rather than let everyone in.
+      if (terminateAt === 'upstream' && doc.mutual_tls && doc.mutual_tls.enabled !== false) {
+        throw new Error('mutual_tls: needs tls_termination.terminate_at "edge"; with "upstream" the edge cannot check client certificates');
+      }
       const tls = terminateAt === 'edge' ? tlsPolicy() : defaultTlsPolicy;
       return { kind: 'tls', ...base, hostnames: hostports.map(hostOf), terminateAt, backend: backendOf(doc.backend, 'backend'), tls };
     }
