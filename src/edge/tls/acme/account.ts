@@ -32,7 +32,7 @@ const extraCas = new Set<string>();
 export function trustAcmeServer(caPem: string): void {
   if (extraCas.has(caPem)) return;
   extraCas.add(caPem);
-  acme.axios.defaults.httpsAgent = new https.Agent({ ca: [...tls.rootCertificates, ...extraCas], keepAlive: true });
+  acme.axios.defaults.httpsAgent = new https.Agent({ ca: [...tls.rootCertificates, ...extraCas] });
 }
 
 export interface AcmeClientOptions {

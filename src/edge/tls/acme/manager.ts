@@ -95,8 +95,11 @@ export class AcmeManager {
 
   #schedule(state: DomainState, id: string, at: number): void {
     const delay = Math.max(0, at - Date.now());
+    // Two plans may race (changes arrive back to back): the later one wins, one timer only.
+    clearTimeout(state.timer);
     state.timer = setTimeout(() => {
       if (delay > MAX_TIMER_MS) return void this.#reconcile(state.accountId, id);
+      if (state.running || this.#stopped) return;
       const run = this.#run(state, id).catch((err: unknown) => this.#options.logger.warn('ACME: certificate attempt aborted', { err, id }));
       state.running = run.finally(() => {
         state.running = undefined;
