@@ -5,9 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import tls from 'node:tls';
 import { promisify } from 'node:util';
 import type { AcmeConfig } from '../../src/edge/tls/acme/config.ts';
 import { apiFetch } from '../support/api.ts';
@@ -60,7 +62,18 @@ async function verifyWithOpenssl(t: TestContext, bundlePem: string, rootPem: str
   assert.match(stdout, /leaf\.pem: OK/);
 }
 
-test('HTTP-01: issues, attaches and lists a certificate that chains to the CA root', { skip: pebbleMissing }, async (t) => {
+/** The leaf a TLS client sees on the edge's public port for `servername`, verified against `ca`. */
+function servedLeaf(edge: TestEdge, servername: string, ca: string): Promise<tls.PeerCertificate> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port: edge.ports.https, servername, ca }, () => {
+      resolve(socket.getPeerCertificate());
+      socket.destroy();
+    });
+    socket.on('error', reject);
+  });
+}
+
+test('HTTP-01: issues, attaches, lists and serves a certificate that chains to the CA root', { skip: pebbleMissing }, async (t) => {
   const { edge, pebble } = await startAcmeStack(t, { challengeTypes: ['http-01'] });
   const created = await reserve(edge, 'app.acme.test');
   const domain = await domainWhen(edge, created.id, issued, 'an issued certificate');
@@ -77,6 +90,9 @@ test('HTTP-01: issues, attaches and lists a certificate that chains to the CA ro
 
   const root = await pebble.rootPem();
   await verifyWithOpenssl(t, cert.certificate_pem, root);
+  const leaf = new X509Certificate(cert.certificate_pem);
+  const served = await eventually(() => servedLeaf(edge, 'app.acme.test', root), 5_000, 'the issued certificate on the public port');
+  assert.equal(served.fingerprint256, leaf.fingerprint256);
   assert.match(pebble.log(), /Attempting to validate w\/ HTTP: http:\/\/app\.acme\.test:\d+\/\.well-known\/acme-challenge\//);
 });
 
@@ -89,6 +105,8 @@ test('TLS-ALPN-01: issues an RSA certificate through the HTTPS port', { skip: pe
   assert.deepEqual(cert.subject_alternative_names.dns_names, ['alpn.acme.test']);
   const root = await pebble.rootPem();
   await verifyWithOpenssl(t, cert.certificate_pem, root);
+  const served = await eventually(() => servedLeaf(edge, 'alpn.acme.test', root), 5_000, 'the issued certificate on the public port');
+  assert.equal(served.fingerprint256, new X509Certificate(cert.certificate_pem).fingerprint256);
   // Pebble logs HTTP-01 attempts only; DNS-01 has no TXT record to find: TLS-ALPN-01 it was.
   assert.doesNotMatch(pebble.log(), /Attempting to validate w\/ HTTP/);
 });
