@@ -136,14 +136,22 @@ test('after a restart the edge keeps its certificate and orders nothing new', { 
 });
 
 test('renews before expiry: a new certificate replaces the old one', { skip: pebbleMissing }, async (t) => {
-  // Certificates valid for an hour, renewed when less than an hour minus 3 s is left.
-  const { edge } = await startAcmeStack(t, { challengeTypes: ['http-01'], renewBeforeMs: 3_600_000 - 3_000 }, { validitySeconds: 3_600 });
+  // Certificates valid for an hour, renewed when less than an hour minus 5 s is left.
+  const { edge, pebble } = await startAcmeStack(t, { challengeTypes: ['http-01'], renewBeforeMs: 3_600_000 - 5_000 }, { validitySeconds: 3_600 });
   const created = await reserve(edge, 'renew.acme.test');
   const first = await domainWhen(edge, created.id, issued, 'the first certificate');
+  const firstFingerprint = new X509Certificate((await certificateOf(edge, first)).certificate_pem).fingerprint256;
   const second = await domainWhen(edge, created.id, (d) => issued(d) && d.certificate.id !== first.certificate.id, 'a renewed certificate', 30_000);
   assert.ok(Date.parse(second.certificate_management_status.renews_at) > Date.parse(first.certificate_management_status.renews_at));
   const old = await apiFetch(edge, 'GET', `/tls_certificates/${first.certificate.id}`);
   assert.equal(old.status, 404, 'the replaced certificate is deleted');
+  // The public port follows without a restart: it serves a renewed certificate, not the first one.
+  const root = await pebble.rootPem();
+  const served = await eventually(async () => {
+    const leaf = await servedLeaf(edge, 'renew.acme.test', root);
+    return leaf.fingerprint256 !== firstFingerprint && leaf;
+  }, 5_000, 'a renewed certificate on the public port');
+  assert.ok(served);
 });
 
 test('a failing challenge shows in the status and is retried until it succeeds', { skip: pebbleMissing }, async (t) => {
