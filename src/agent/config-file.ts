@@ -9,9 +9,10 @@
  *   tunnels:
  *     web: { proto: http, addr: 3000, subdomain: web }
  *     api: { labels: ["edge=edghts_1"], addr: "http://localhost:8081" }
+ *     secure: { proto: tls, addr: 5432, domain: db.example.com, crt: db.pem, key: db-key.pem }
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Document, isMap, parseDocument } from 'yaml';
 import { PorticoError } from '../errors/catalogue.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
@@ -31,6 +32,13 @@ export interface TunnelConfig {
   labels?: string[];
   metadata?: string;
   pooling_enabled?: boolean;
+  /**
+   * http and tls: certificate (PEM) the agent terminates TLS with (zero-knowledge TLS); needs
+   * `key`. Relative paths are relative to the config file; stored resolved.
+   */
+  crt?: string;
+  /** The unencrypted PEM key of `crt`; resolved like `crt`. */
+  key?: string;
 }
 
 export interface AgentConfigFile {
@@ -72,11 +80,11 @@ export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile
   }
   const tunnels = raw.tunnels ?? {};
   if (!isRecord(tunnels)) throw fail('tunnels', 'must be a mapping of names to tunnels');
-  for (const [name, t] of Object.entries(tunnels)) config.tunnels[name] = parseTunnel(t, `tunnels.${name}`, fail);
+  for (const [name, t] of Object.entries(tunnels)) config.tunnels[name] = parseTunnel(t, `tunnels.${name}`, fail, dirname(path));
   return config;
 }
 
-function parseTunnel(raw: unknown, at: string, fail: (f: string, why: string) => PorticoError): TunnelConfig {
+function parseTunnel(raw: unknown, at: string, fail: (f: string, why: string) => PorticoError, dir: string): TunnelConfig {
   if (!isRecord(raw)) throw fail(at, 'must be a mapping');
   if (typeof raw.addr !== 'string' && typeof raw.addr !== 'number') throw fail(`${at}.addr`, 'is required (port, host:port or URL)');
   const tunnel: TunnelConfig = { addr: String(raw.addr) };
@@ -104,6 +112,13 @@ function parseTunnel(raw: unknown, at: string, fail: (f: string, why: string) =>
     if (typeof raw.pooling_enabled !== 'boolean') throw fail(`${at}.pooling_enabled`, 'must be true or false');
     tunnel.pooling_enabled = raw.pooling_enabled;
   }
+  for (const key of ['crt', 'key'] as const) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !value) throw fail(`${at}.${key}`, 'must be the path of a PEM file');
+    tunnel[key] = resolve(dir, value);
+  }
+  if ((tunnel.crt === undefined) !== (tunnel.key === undefined)) throw fail(at, 'crt and key go together');
   if (tunnel.proto === undefined && tunnel.labels === undefined) tunnel.proto = 'http';
   return tunnel;
 }

@@ -8,6 +8,8 @@ import { forwardsToFor } from './addr.ts';
 import type { Listener, ListenSpec } from './listener.ts';
 import { AgentSession } from './session.ts';
 import { resolveSettings } from './settings.ts';
+import { checkTerminateTls } from './terminate-tls.ts';
+import type { TerminateTls } from './terminate-tls.ts';
 
 export interface ForwardOptions {
   /** The local service: a port (3000), `host:port` or a URL (`https://localhost:8443`). */
@@ -39,6 +41,15 @@ export interface ForwardOptions {
   region?: string;
   /** For `https://` upstreams. Default true. */
   verifyUpstreamTls?: boolean;
+  /**
+   * Zero-knowledge TLS (http and tls): the certificate (chain, PEM) the agent terminates TLS
+   * with, so the edge relays only ciphertext. Needs `key`. Default none.
+   */
+  crt?: string | Buffer;
+  /** The unencrypted PEM private key of `crt`. */
+  key?: string | Buffer;
+  /** Diagnostics: every chunk the edge relays on a proxy stream, before decryption (AgentSessionOptions.tap). */
+  tap?: (tunnelId: string, chunk: Buffer) => void;
   logger?: Logger;
 }
 
@@ -54,6 +65,8 @@ export interface Forwarding {
 
 /** Connects to the edge, binds one tunnel and forwards it to `addr` until close(). */
 export async function forward(options: ForwardOptions): Promise<Forwarding> {
+  // Bad input (a certificate that does not match its key, …) fails before any connection.
+  const spec = listenSpecFor(options);
   const settings = await resolveSettings({
     ...pickDefined({ authtoken: options.authtoken, serverAddr: options.serverAddr, caCert: options.caCert }),
     ...pickDefined({ configPath: options.configPath, dataDir: options.dataDir, region: options.region }),
@@ -61,11 +74,11 @@ export async function forward(options: ForwardOptions): Promise<Forwarding> {
   const session = new AgentSession({
     serverAddr: settings.serverAddr,
     authtoken: settings.authtoken,
-    ...pickDefined({ ca: settings.ca, region: settings.region, metadata: options.sessionMetadata, logger: options.logger }),
+    ...pickDefined({ ca: settings.ca, region: settings.region, metadata: options.sessionMetadata, logger: options.logger, tap: options.tap }),
   });
   await session.connect();
   try {
-    const listener = await session.listen(listenSpecFor(options));
+    const listener = await session.listen(spec);
     return { url: listener.url, id: listener.id, listener, session, close: () => session.close() };
   } catch (err) {
     await session.close();
@@ -76,6 +89,7 @@ export async function forward(options: ForwardOptions): Promise<Forwarding> {
 /** The ListenSpec forward() binds. */
 export function listenSpecFor(options: ForwardOptions): ListenSpec {
   const proto = options.proto ?? 'http';
+  const terminateTls = terminateTlsFor(options);
   return {
     proto,
     forwardsTo: forwardsToFor(options.addr, options.labels ? 'labeled' : proto),
@@ -89,8 +103,17 @@ export function listenSpecFor(options: ForwardOptions): ListenSpec {
       labels: options.labels,
       metadata: options.metadata,
       verifyUpstreamTls: options.verifyUpstreamTls,
+      terminateTls,
     }),
   };
+}
+
+/** `crt` + `key` as a checked TerminateTls; both or neither (ERR_AGENT_TLS_CERT_INVALID). */
+function terminateTlsFor(options: ForwardOptions): TerminateTls | undefined {
+  if (options.crt === undefined && options.key === undefined) return undefined;
+  const pair = { cert: options.crt?.toString() ?? '', key: options.key?.toString() ?? '' };
+  checkTerminateTls(pair, 'forward({ crt, key })');
+  return pair;
 }
 
 /** Drops undefined values (exactOptionalPropertyTypes-friendly spreading). */

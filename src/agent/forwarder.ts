@@ -14,6 +14,7 @@ import { upstreamTarget } from './addr.ts';
 import { badGatewayResponse } from './bad-gateway.ts';
 import type { UpstreamTarget } from './addr.ts';
 import type { Listener } from './listener.ts';
+import { terminateAgentTls, terminatesHttp } from './terminate-tls.ts';
 
 export interface ForwarderContext {
   /** The live listener with this id, if any. */
@@ -26,6 +27,8 @@ export interface ForwarderContext {
    * `localhost`, a refused ::1 attempt on every stream. Optional.
    */
   resolved?: Map<string, string>;
+  /** Called with every chunk the edge relays on a proxy stream, before any decryption. Optional. */
+  tap?: (tunnelId: string, chunk: Buffer) => void;
 }
 
 export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContext): Promise<void> {
@@ -44,16 +47,27 @@ export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContex
     return;
   }
   const log = ctx.logger.child({ id: header.Id, client: header.ClientAddr });
+  // Zero-knowledge TLS: the handshake runs while the upstream is dialled.
+  const client: Duplex = listener.tlsContext ? terminateAgentTls(stream, listener.tlsContext, terminatesHttp(listener.spec), log) : stream;
+  if (listener.tlsContext) tap(stream, header.Id, ctx);
   let upstream: Socket;
   try {
     upstream = await dialCached(upstreamTarget(listener.forwardsTo), listener.spec.verifyUpstreamTls ?? true, ctx);
   } catch (err) {
     log.warn('cannot reach upstream', { addr: listener.forwardsTo, err });
-    refuse(stream, isHttp(header, listener), listener.forwardsTo, err as Error);
+    const http = listener.tlsContext ? terminatesHttp(listener.spec) : isHttp(header, listener);
+    refuse(client, http, listener.forwardsTo, err as Error);
     return;
   }
   log.debug('forwarding', { addr: listener.forwardsTo });
-  join(stream, upstream);
+  join(client, upstream);
+  if (!listener.tlsContext) tap(stream, header.Id, ctx);
+}
+
+/** Shows ctx.tap every chunk of `stream`; call once its consumer is attached, or bytes flow away. */
+function tap(stream: MuxStream, id: string, ctx: ForwarderContext): void {
+  const hook = ctx.tap;
+  if (hook) stream.on('data', (chunk: Buffer) => hook(id, chunk));
 }
 
 async function dialCached(target: UpstreamTarget, verify: boolean, ctx: ForwarderContext): Promise<Socket> {
@@ -124,7 +138,7 @@ export function join(a: Duplex, b: Duplex): void {
 }
 
 /** Upstream refused: a 502 page for HTTP tunnels (code ERR_EDGE_UPSTREAM_REFUSED), a bare close otherwise. */
-function refuse(stream: MuxStream, http: boolean, addr: string, err: Error): void {
+function refuse(stream: Duplex, http: boolean, addr: string, err: Error): void {
   stream.resume();
   if (!http) {
     stream.destroy();

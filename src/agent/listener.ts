@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { SecureContext } from 'node:tls';
 import type { JsonObject, TunnelProto } from '../protocol/messages.ts';
 
 /** What to listen on and where to forward: the argument of AgentSession.listen(). */
@@ -27,6 +28,12 @@ export interface ListenSpec {
   labels?: Record<string, string>;
   /** For `https://` upstreams: verify the local service's certificate. Default true. */
   verifyUpstreamTls?: boolean;
+  /**
+   * Zero-knowledge TLS (http and tls endpoints): the agent terminates TLS with this certificate
+   * and key (PEM) and forwards plaintext; the endpoint binds as a TLS endpoint the edge passes
+   * through, so the edge never sees plaintext. Default none.
+   */
+  terminateTls?: { cert: string; key: string };
 }
 
 /** Why the edge stopped a tunnel (StopTunnel command). */
@@ -46,14 +53,17 @@ export class Listener extends EventEmitter<ListenerEvents> {
   readonly proto: string;
   readonly labels?: Record<string, string>;
   readonly spec: ListenSpec;
+  /** The context proxy streams are terminated with when `spec.terminateTls` is set. */
+  readonly tlsContext: SecureContext | undefined;
   /** The bind response's `Opts`, replayed verbatim on rebind so the edge hands back the same URL. */
   opts: JsonObject | undefined;
   #closed = false;
   readonly #unbind: (listener: Listener) => Promise<void>;
 
-  constructor(spec: ListenSpec, bound: { id: string; url: string; opts?: JsonObject }, unbind: (l: Listener) => Promise<void>) {
+  constructor(spec: ListenSpec, bound: { id: string; url: string; opts?: JsonObject }, unbind: (l: Listener) => Promise<void>, tlsContext?: SecureContext) {
     super();
     this.spec = spec;
+    this.tlsContext = tlsContext;
     this.id = bound.id;
     this.url = bound.url;
     this.opts = bound.opts;
@@ -89,8 +99,12 @@ export class Listener extends EventEmitter<ListenerEvents> {
   }
 }
 
-/** The Bind `Proto` of a spec: an http endpoint binds as "https" unless its scheme is http. */
+/**
+ * The Bind `Proto` of a spec: an http endpoint binds as "https" unless its scheme is http; with
+ * agent-terminated TLS every endpoint binds as "tls".
+ */
 export function wireProto(spec: ListenSpec): TunnelProto {
+  if (spec.terminateTls) return 'tls';
   const proto = spec.proto ?? 'http';
   return proto === 'http' ? (spec.scheme ?? 'https') : proto;
 }

@@ -19,6 +19,7 @@ import { forwardProxyStream } from './forwarder.ts';
 import { Listener } from './listener.ts';
 import type { ListenSpec, StopReason } from './listener.ts';
 import { Reconnector } from './reconnect.ts';
+import { agentTlsContext, checkTerminationSpec } from './terminate-tls.ts';
 import { bindTunnel, unbindTunnel } from './tunnel-rpc.ts';
 
 export interface AgentSessionOptions {
@@ -43,6 +44,11 @@ export interface AgentSessionOptions {
   backoff?: BackoffOptions;
   /** Milliseconds a connection must stay up before the backoff resets. Default 10 000. */
   stableAfterMs?: number;
+  /**
+   * Diagnostics: called with every chunk the edge relays on a proxy stream (after the proxy
+   * header), before the agent decrypts anything. For tests and debugging. Default none.
+   */
+  tap?: (tunnelId: string, chunk: Buffer) => void;
 }
 
 export interface DisconnectInfo {
@@ -138,8 +144,11 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
     if (this.#state !== 'connected' || !conn) {
       throw new PorticoError('ERR_AGENT_CONNECT', `the session is not connected (${this.#state})`);
     }
+    checkTerminationSpec(spec);
+    // Checked before binding: a bad certificate or key must not leave a bound endpoint behind.
+    const tlsContext = spec.terminateTls ? agentTlsContext(spec.terminateTls) : undefined;
     const bound = await bindTunnel(conn.mux, spec, '', undefined, this.#rpcOptions());
-    const listener = new Listener(spec, bound, (l) => this.#unbind(l));
+    const listener = new Listener(spec, bound, (l) => this.#unbind(l), tlsContext);
     this.#listeners.set(listener.id, listener);
     this.logger.debug('tunnel bound', { id: listener.id, url: listener.url });
     return listener;
@@ -270,6 +279,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
           lookup: (id) => this.#listeners.get(id),
           logger: this.logger,
           resolved: this.#resolved,
+          ...(this.#o.tap ? { tap: this.#o.tap } : {}),
         }),
       stop: () => {
         this.logger.info('the edge asked the agent to stop');

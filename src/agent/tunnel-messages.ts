@@ -4,6 +4,7 @@ import type { Json, JsonObject } from '../protocol/messages.ts';
 import { EdgeRpcError } from './edge-error.ts';
 import { wireProto } from './listener.ts';
 import type { ListenSpec } from './listener.ts';
+import { publicUrl } from './terminate-tls.ts';
 
 export interface BoundTunnel {
   id: string;
@@ -38,7 +39,7 @@ export function bindRequest(spec: ListenSpec, id: string, opts: JsonObject | und
 /** The per-protocol `Opts` of a new bind. */
 export function endpointOpts(spec: ListenSpec): JsonObject {
   const names = { Domain: spec.domain ?? '', Hostname: spec.hostname ?? '', Subdomain: spec.subdomain ?? '' };
-  switch (spec.proto ?? 'http') {
+  switch (wireProto(spec)) {
     case 'tcp':
       return { Addr: spec.remoteAddr ?? '', ProxyProto: 0 };
     case 'tls':
@@ -66,7 +67,7 @@ export function parseBindResponse(raw: unknown, spec: ListenSpec): BoundTunnel {
   const opts = field(raw, 'Opts');
   return {
     id: str(field(raw, 'Id')),
-    url: str(field(raw, 'URL')),
+    url: publicUrl(spec, str(field(raw, 'URL'))),
     proto: str(field(raw, 'Proto')),
     opts: isObject(opts) ? opts : {},
   };

@@ -4,6 +4,7 @@ import { forwardsToFor } from './addr.ts';
 import type { AgentConfigFile, TunnelConfig } from './config-file.ts';
 import { parseLabels } from './labels.ts';
 import type { ListenSpec } from './listener.ts';
+import { readTerminateTls } from './terminate-tls.ts';
 
 /** The specs of `names` (or of every tunnel with `all`), in the order given. */
 export function tunnelSpecs(config: AgentConfigFile, names: readonly string[], all: boolean): ListenSpec[] {
@@ -31,5 +32,6 @@ export function tunnelSpec(name: string, t: TunnelConfig): ListenSpec {
   if (t.remote_addr) spec.remoteAddr = t.remote_addr;
   if (t.metadata) spec.metadata = t.metadata;
   if (t.pooling_enabled !== undefined) spec.poolingEnabled = t.pooling_enabled;
+  if (t.crt || t.key) spec.terminateTls = readTerminateTls(t.crt, t.key, `tunnels.${name}.crt/key`);
   return spec;
 }

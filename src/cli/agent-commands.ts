@@ -8,7 +8,7 @@ import type { ListenSpec } from '../agent/listener.ts';
 import { tunnelSpecs } from '../agent/tunnels.ts';
 import { defaultAgentConfigPath } from '../config/paths.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
-import { endpointOptions, withAgentFlags, withHostnameFlags, withPoolingFlag } from './agent-flags.ts';
+import { endpointOptions, withAgentFlags, withHostnameFlags, withPoolingFlag, withTerminateTlsFlags } from './agent-flags.ts';
 import type { AgentFlags, EndpointFlags } from './agent-flags.ts';
 
 /** What one agent invocation should start. */
@@ -34,7 +34,7 @@ export function agentCommands(runner: AgentRunner): Command[] {
 }
 
 function httpCommand(run: Run): Command {
-  const cmd = withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('http'))))
+  const cmd = withTerminateTlsFlags(withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('http')))))
     .description('put a local HTTP service on a public HTTPS URL')
     .argument('<addr>', addrHelp)
     .addOption(new Option('--scheme <scheme>', 'public URL scheme').choices(['https', 'http']).default('https'));
@@ -50,8 +50,8 @@ function tcpCommand(run: Run): Command {
 }
 
 function tlsCommand(run: Run): Command {
-  const cmd = withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('tls'))))
-    .description('pass TLS connections for a hostname through to a local TLS service (the edge never decrypts)')
+  const cmd = withTerminateTlsFlags(withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('tls')))))
+    .description('pass TLS connections for a hostname through to a local TLS service, or with --crt/--key terminate TLS in the agent (the edge never decrypts)')
     .argument('<addr>', 'port or host:port of the local service');
   return cmd.action((addr: string, flags: EndpointFlags) => run({ flags, specs: () => [endpointSpec('tls', addr, flags)] }));
 }

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import type { ListenSpec } from '../agent/listener.ts';
 import type { SettingsOptions } from '../agent/settings.ts';
+import { readTerminateTls } from '../agent/terminate-tls.ts';
 import { defaultAgentConfigPath } from '../config/paths.ts';
 import { createLogger, silentLogger } from '../log/logger.ts';
 import type { Level, LogFormat, Logger } from '../log/logger.ts';
@@ -28,6 +29,10 @@ export interface EndpointFlags extends AgentFlags {
   remoteAddr?: string;
   scheme?: 'http' | 'https';
   poolingEnabled?: boolean;
+  /** http and tls: path to the certificate (PEM) the agent terminates TLS with. */
+  crt?: string;
+  /** http and tls: path to the unencrypted PEM key of --crt. */
+  key?: string;
 }
 
 /** Adds --authtoken … --log-level to `cmd`. */
@@ -50,6 +55,13 @@ export function withHostnameFlags(cmd: Command): Command {
     .option('--domain <name>', 'the public hostname to bind')
     .option('--hostname <name>', 'the public hostname to bind (older spelling of --domain)')
     .option('--subdomain <label>', "a name under the edge's domain");
+}
+
+/** Adds --crt/--key (zero-knowledge TLS: the agent terminates TLS) to http and tls. */
+export function withTerminateTlsFlags(cmd: Command): Command {
+  return cmd
+    .option('--crt <path>', 'certificate (PEM) the agent terminates TLS with, so the edge sees only ciphertext (needs --key)')
+    .option('--key <path>', 'unencrypted private key (PEM) of --crt');
 }
 
 export function withPoolingFlag(cmd: Command): Command {
@@ -76,6 +88,7 @@ export function endpointOptions(flags: EndpointFlags): Partial<ListenSpec> {
   if (flags.scheme) o.scheme = flags.scheme;
   if (flags.metadata) o.metadata = flags.metadata;
   if (flags.poolingEnabled) o.poolingEnabled = true;
+  if (flags.crt || flags.key) o.terminateTls = readTerminateTls(flags.crt, flags.key, '--crt/--key');
   return o;
 }
 

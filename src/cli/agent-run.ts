@@ -7,6 +7,8 @@ import type { Listener } from '../agent/listener.ts';
 import { AgentSession } from '../agent/session.ts';
 import type { AgentSessionOptions } from '../agent/session.ts';
 import { resolveSettings } from '../agent/settings.ts';
+import { certificateWarning } from '../agent/terminate-tls.ts';
+import { isPorticoError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
 import { loggerFor, settingsOptions } from './agent-flags.ts';
 import type { AgentPlan } from './agent-commands.ts';
@@ -36,7 +38,7 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
     for (const spec of specs) report(await session.listen(spec), plan, logger, io);
   } catch (err) {
     await session?.close();
-    io.stderr.write(`ERROR: ${(err as Error).message}\n`);
+    io.stderr.write(`ERROR: ${errorText(err as Error)}\n`);
     io.exit(1);
     return undefined;
   }
@@ -49,10 +51,20 @@ function report(listener: Listener, plan: AgentPlan, logger: Logger, io: RunIo):
   const fields: Record<string, unknown> = { name: listener.name, addr: listener.forwardsTo, url: listener.url };
   if (listener.labels) fields.labels = listener.labels;
   logger.info('started tunnel', fields);
+  const warning = certificateWarning(listener.spec, listener.url);
+  if (warning) {
+    logger.warn('agent TLS certificate does not cover the hostname', { url: listener.url });
+    io.stderr.write(`WARNING: ${warning}\n`);
+  }
   if (plan.flags.logFormat !== 'text') return;
   const labels = Object.entries(listener.labels ?? {}).map(([k, v]) => `${k}=${v}`);
   const from = listener.url || `labeled tunnel ${labels.join(' ')}`;
   io.stdout.write(`Forwarding ${from} -> ${listener.forwardsTo}\n`);
+}
+
+/** The message, with the stable code appended when it is not already in it. */
+function errorText(err: Error): string {
+  return isPorticoError(err) && !err.message.includes(err.code) ? `${err.message} (${err.code})` : err.message;
 }
 
 function keepRunning(session: AgentSession, logger: Logger, io: RunIo): void {
