@@ -11,6 +11,8 @@ export { readAgentConfig, parseAgentConfig, saveAuthtoken } from './config-file.
 export type { AgentConfigFile, TunnelConfig } from './config-file.ts';
 export { tunnelSpecs } from './tunnels.ts';
 export { forwardsToFor, upstreamTarget } from './addr.ts';
+export { agentTlsContext, readTerminateTls } from './terminate-tls.ts';
+export type { TerminateTls } from './terminate-tls.ts';
 export { parseLabels } from './labels.ts';
 export { backoffDelay, backoffCeiling } from './backoff.ts';
 export type { BackoffOptions } from './backoff.ts';

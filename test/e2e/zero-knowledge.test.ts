@@ -5,8 +5,9 @@
 import { defer } from '../support/defer.ts';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import tls from 'node:tls';
@@ -15,9 +16,12 @@ import { promisify } from 'node:util';
 import { forward } from '../../src/agent/forward.ts';
 import { isPorticoError } from '../../src/errors/catalogue.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../../src/edge/tls/local-ca.ts';
+import { patternDigest, patternStream } from '../support/data.ts';
 import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
+import { request } from '../support/client.ts';
 import { startEchoService, startHttpService } from '../support/services.ts';
 
+const MiB = 1024 * 1024;
 const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
 
 /** The service's own PKI, which the edge never sees: a CA and a leaf for `hostname`. */
@@ -99,6 +103,22 @@ test('http --crt/--key: the agent terminates TLS with its own certificate; the e
   assert.equal(curl.stdout, 'plain service saw GET /from-curl curl ');
 });
 
+test('http --crt/--key with the local service down: a 502 page over the agent\'s TLS', async (t) => {
+  const edge = await startTestEdge(t);
+  const hostname = 'zk-down.localhost';
+  const { ca, leaf } = await servicePki(t, hostname);
+  // A port that was free a moment ago: nothing listens there.
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const tunnel = await forward({ addr: `127.0.0.1:${port}`, hostname, crt: leaf.certPem, key: leaf.keyPem, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  defer(t, () => tunnel.close());
+  const res = await request(`${tunnel.url}/`, { ca: ca.certPem });
+  assert.equal(res.status, 502);
+  assert.match(res.body.toString(), /ERR_EDGE_UPSTREAM_REFUSED/);
+});
+
 test('tls --crt/--key: the tls command terminates in the agent and forwards plaintext TCP', async (t) => {
   const edge = await startTestEdge(t);
   const hostname = 'zk-tcp.localhost';
@@ -115,6 +135,20 @@ test('tls --crt/--key: the tls command terminates in the agent and forwards plai
   const client = await connectTls(edge, hostname, ca.certPem);
   assert.equal(client.getPeerX509Certificate()?.fingerprint256, fingerprint(leaf.certPem));
   assert.equal(await exchange(client, 'ping over zero-knowledge TLS\n', '\n'), 'ping over zero-knowledge TLS\n');
+
+  // Bulk and half-close: the client ends its side; the whole echo still comes back.
+  const bulk = await connectTls(edge, hostname, ca.certPem);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  bulk.on('data', (c: Buffer) => {
+    bytes += c.length;
+    hash.update(c);
+  });
+  patternStream(4 * MiB, 5).pipe(bulk);
+  await new Promise<void>((resolve, reject) => bulk.once('end', resolve).once('error', reject));
+  bulk.destroy();
+  assert.equal(bytes, 4 * MiB);
+  assert.equal(hash.digest('hex'), await patternDigest(4 * MiB, 5));
 });
 
 test('bad input: a key that does not match the certificate fails with ERR_AGENT_TLS_CERT_INVALID (CLI exit 1, SDK rejects)', async (t) => {
