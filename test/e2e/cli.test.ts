@@ -1,54 +1,23 @@
-import { defer } from '../support/defer.ts';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
+import { jsonLine, spawnPortico } from '../support/cli.ts';
 import { request } from '../support/client.ts';
 import { tempDir } from '../support/edge.ts';
 import { eventually, startHttpService } from '../support/services.ts';
-
-const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
-
-function run(t: TestContext, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  defer(t, () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  });
-  return child;
-}
-
-/** Resolves with the first JSON line on stdout that satisfies `match`. */
-function jsonLine(child: ChildProcess, match: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no matching log line')), timeoutMs);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        if (match(parsed)) {
-          clearTimeout(timer);
-          resolve(parsed);
-        }
-      } catch {
-        // Not a JSON line.
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-  });
-}
 
 test('quick start: `portico edge` then `portico http <port>` with no flags, and `portico start` from a config file', async (t) => {
   const dataDir = await tempDir(t);
   const env = { PORTICO_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config') };
   const zero = ['--agent-addr', '127.0.0.1:0', '--https-addr', '127.0.0.1:0', '--http-addr', '127.0.0.1:0', '--api-addr', '127.0.0.1:0', '--tcp-ports', '0'];
-  run(t, ['edge', ...zero], env);
+  spawnPortico(t, ['edge', ...zero], env);
   const bootstrap = await eventually(async () => JSON.parse(await readFile(join(dataDir, 'bootstrap.json'), 'utf8')) as Record<string, string>, 20_000, 'bootstrap.json');
   for (const key of ['api_url', 'api_key', 'authtoken', 'agent_addr', 'https_addr', 'http_addr', 'domain', 'ca_cert']) assert.ok(bootstrap[key], key);
   const ca = await readFile(bootstrap.ca_cert!, 'utf8');
 
   const web = await startHttpService(t, (req, res) => res.end(`cli ${req.url}`));
-  const agent = run(t, ['http', String(web.port), '--log', 'stdout', '--log-format', 'json'], env);
+  const agent = spawnPortico(t, ['http', String(web.port), '--log', 'stdout', '--log-format', 'json'], env);
   const started = await jsonLine(agent, (l) => l.msg === 'started tunnel');
   assert.equal(started.lvl, 'info');
   assert.match(String(started.url), /^https:\/\/[a-z2-7]+\.localhost:\d+$/);
@@ -58,7 +27,7 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
 
   const configPath = join(dataDir, 'portico.yml');
   await writeFile(configPath, `tunnels:\n  site:\n    proto: http\n    addr: ${web.port}\n    subdomain: from-config\n  other:\n    proto: http\n    addr: ${web.port}\n`);
-  const starter = run(t, ['start', 'site', '--config', configPath, '--log', 'stdout', '--log-format', 'json'], env);
+  const starter = spawnPortico(t, ['start', 'site', '--config', configPath, '--log', 'stdout', '--log-format', 'json'], env);
   const fromConfig = await jsonLine(starter, (l) => l.msg === 'started tunnel');
   assert.equal(fromConfig.name, 'site');
   assert.equal(new URL(String(fromConfig.url)).hostname, 'from-config.localhost');

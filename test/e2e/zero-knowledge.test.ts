@@ -4,7 +4,7 @@
  */
 import { defer } from '../support/defer.ts';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -16,13 +16,13 @@ import { promisify } from 'node:util';
 import { forward } from '../../src/agent/forward.ts';
 import { isPorticoError } from '../../src/errors/catalogue.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../../src/edge/tls/local-ca.ts';
+import { jsonLine, spawnPortico } from '../support/cli.ts';
 import { patternDigest, patternStream } from '../support/data.ts';
 import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { request } from '../support/client.ts';
 import { startEchoService, startHttpService } from '../support/services.ts';
 
 const MiB = 1024 * 1024;
-const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
 
 /** The service's own PKI, which the edge never sees: a CA and a leaf for `hostname`. */
 async function servicePki(t: TestContext, hostname: string): Promise<{ ca: Pem; leaf: Pem }> {
@@ -189,33 +189,7 @@ test('without --domain the edge assigns a random name the certificate does not c
 });
 
 function runCli(t: TestContext, edge: TestEdge, args: string[]): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORTICO_DATA_DIR: edge.dataDir, XDG_CONFIG_HOME: join(edge.dataDir, 'config') };
-  delete env.PORTICO_AUTHTOKEN;
-  delete env.PORTICO_SERVER_ADDR;
-  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  defer(t, () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  });
-  return child;
-}
-
-/** Resolves with the first JSON line on stdout that satisfies `match`. */
-function jsonLine(child: ChildProcess, match: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no matching log line')), timeoutMs);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        if (match(parsed)) {
-          clearTimeout(timer);
-          resolve(parsed);
-        }
-      } catch {
-        // Not a JSON line.
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-  });
+  return spawnPortico(t, args, { PORTICO_DATA_DIR: edge.dataDir, XDG_CONFIG_HOME: join(edge.dataDir, 'config'), PORTICO_AUTHTOKEN: undefined, PORTICO_SERVER_ADDR: undefined });
 }
 
 /** The exit code and stderr of a child expected to exit on its own. */
