@@ -11,10 +11,8 @@ import { isPorticoError } from '../../../errors/catalogue.ts';
 import type { ResourceChange, ResourceRecord } from '../../../store/resources.ts';
 import type { Store } from '../../../store/store.ts';
 import { reservedDomainKind, type ReservedDomainDoc } from '../../../api/resources/reserved-domains/reserved-domains.ts';
-import { createAcmeClient, loadOrCreateAccountKey, trustAcmeServer } from './account.ts';
 import type { AcmeChallenges } from './challenges.ts';
 import type { AcmeConfig } from './config.ts';
-import { issueCertificate } from './issue.ts';
 import { dueAt, storeIssued } from './records.ts';
 import { retryDelay } from './schedule.ts';
 import { failedStatus, readStatus, runningStatus, type CertificateManagementStatus } from './status.ts';
@@ -43,10 +41,16 @@ interface DomainState {
   failures: number;
 }
 
+/** What an order needs, loaded on first use. */
+interface AcmeParts {
+  client: acme.Client;
+  issueCertificate: typeof import('./issue.ts').issueCertificate;
+}
+
 export class AcmeManager {
   readonly #options: AcmeManagerOptions;
   readonly #domains = new Map<string, DomainState>();
-  #client: acme.Client | undefined;
+  #loaded: Promise<AcmeParts> | undefined;
   #stopped = false;
   readonly #onChange = (change: ResourceChange) => {
     if (change.kind === reservedDomainKind) void this.#reconcile(change.accountId, change.id);
@@ -56,15 +60,32 @@ export class AcmeManager {
     this.#options = options;
   }
 
-  /** Loads the account key, then plans every managed domain and follows changes. */
+  /** Plans every managed domain and follows changes. */
   async start(): Promise<void> {
-    const { config, dataDir, store } = this.#options;
-    if (config.caCertPem) trustAcmeServer(config.caCertPem);
-    const accountKey = await loadOrCreateAccountKey(join(dataDir, 'acme', 'account-key.pem'));
-    this.#client = createAcmeClient({ directoryUrl: config.directoryUrl, accountKey });
+    const { store } = this.#options;
     store.resources.changes.on('change', this.#onChange);
     const domains = await store.resources.all<ReservedDomainDoc>(reservedDomainKind);
     for (const record of domains) if (record.doc.certificate_management_policy) void this.#reconcile(record.account_id, record.id);
+  }
+
+  /**
+   * The ACME client and account key, made on the first order: acme-client (and its HTTP and
+   * crypto dependencies, ~18 MiB) is only loaded by edges that manage certificates.
+   */
+  #acme(): Promise<AcmeParts> {
+    this.#loaded ??= (async () => {
+      const { config, dataDir } = this.#options;
+      const account = await import('./account.ts');
+      const { issueCertificate } = await import('./issue.ts');
+      if (config.caCertPem) account.trustAcmeServer(config.caCertPem);
+      const accountKey = await account.loadOrCreateAccountKey(join(dataDir, 'acme', 'account-key.pem'));
+      return { client: account.createAcmeClient({ directoryUrl: config.directoryUrl, accountKey }), issueCertificate };
+    })().catch((err: unknown) => {
+      // Not cached: the next attempt tries again (a data dir that was not writable, say).
+      this.#loaded = undefined;
+      throw err;
+    });
+    return this.#loaded;
   }
 
   /** Stops planning and waits briefly for orders in flight. */
@@ -134,8 +155,9 @@ export class AcmeManager {
     await this.#writeStatus(state.accountId, id, (prev) => runningStatus(prev, startedAt));
     try {
       logger.info('ACME: ordering a certificate', { domain, directory: config.directoryUrl });
+      const { issueCertificate, client } = await this.#acme();
       const issued = await issueCertificate({
-        client: this.#client!,
+        client,
         challenges,
         domain,
         privateKeyType: policy.private_key_type === 'rsa' ? 'rsa' : 'ecdsa',
