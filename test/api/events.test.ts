@@ -32,6 +32,11 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
   assert.equal(logs.target.cloudwatchLogs?.logGroupArn, 'arn:aws:logs:us-east-1:1:log-group:portico');
   const dd = await ngrok.eventDestinations.create({ format: 'json', target: { datadog: { apiKey: 'dd-key', ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' } } });
   assert.deepEqual(dd.target.datadog, { ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' });
+  // …and encrypted at rest: the stored documents hold neither secret in plaintext.
+  for (const id of [firehose.id, dd.id]) {
+    const stored = JSON.stringify((await edge.store.resources.getAnyKind(edge.credentials.accountId, id))?.doc);
+    assert.ok(stored && !stored.includes('s3cr3t') && !stored.includes('dd-key'), stored);
+  }
   const http = await apiFetch(edge, 'POST', '/event_destinations', { format: 'json', target: { http: { url: 'https://hooks.example.test/portico' } } });
   assert.equal(http.status, 201);
   assert.deepEqual((http.body.target as Record<string, unknown>).http, { url: 'https://hooks.example.test/portico' });

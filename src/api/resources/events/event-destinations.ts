@@ -5,7 +5,8 @@ import { commonCreate, commonPatch, commonRead, Description, Metadata, type Comm
 import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid, stillInUse } from '../../errors.ts';
-import { parseTarget, readTarget, type EventTarget } from './event-targets.ts';
+import { encryptSecret } from '../tls-certificates/key-encryption.ts';
+import { parseTarget, readTarget, sealTarget, type EventTarget } from './event-targets.ts';
 
 export const eventDestinationPath = '/event_destinations';
 export const eventDestinationKind = 'event_destination';
@@ -38,6 +39,8 @@ function parseFormat(value: string | undefined): 'json' {
 
 /** Registers create/list/get/update/delete of event destinations. */
 export function registerEventDestinations(app: FastifyInstance, deps: ApiDeps): void {
+  // Secrets in targets are encrypted at rest like certificate keys, bound to the account.
+  const sealed = (target: EventTarget, accountId: string) => sealTarget(target, (secret) => encryptSecret(deps.encryptionKey, secret, accountId));
   registerCrud<EventDestinationDoc, Static<typeof EventDestinationCreate>, Static<typeof EventDestinationUpdate>>(app, deps, {
     path: eventDestinationPath,
     kind: eventDestinationKind,
@@ -45,11 +48,11 @@ export function registerEventDestinations(app: FastifyInstance, deps: ApiDeps): 
     listKey: 'event_destinations',
     createSchema: EventDestinationCreate,
     updateSchema: EventDestinationUpdate,
-    create: async (body) => ({ doc: { ...commonCreate(body), format: parseFormat(body.format), target: parseTarget(body.target) } }),
-    update: async (doc, body) => ({
+    create: async (body, ctx) => ({ doc: { ...commonCreate(body), format: parseFormat(body.format), target: sealed(parseTarget(body.target), ctx.account.id) } }),
+    update: async (doc, body, ctx) => ({
       ...commonPatch(doc, body),
       ...(body.format !== undefined && { format: parseFormat(body.format) }),
-      ...(body.target !== undefined && body.target !== null && { target: parseTarget(body.target) }),
+      ...(body.target !== undefined && body.target !== null && { target: sealed(parseTarget(body.target), ctx.account.id) }),
     }),
     read: (record, ctx) => ({ ...commonRead(ctx, eventDestinationPath, record), format: record.doc.format, target: readTarget(record.doc.target) }),
     beforeDelete: async (record, ctx) => {

@@ -116,3 +116,17 @@ function requiredString(value: unknown, code: string, field: string): string {
 function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The target as stored: its secrets (AWS secret access keys, the Datadog API key) encrypted at
+ * rest with the edge's key, bound to the owning account. Reads never return them.
+ */
+export function sealTarget(target: EventTarget, seal: (secret: string) => string): EventTarget {
+  const sealAuth = (auth: AwsAuth): AwsAuth => (auth.creds ? { ...auth, creds: { ...auth.creds, aws_secret_access_key: seal(auth.creds.aws_secret_access_key) } } : auth);
+  if (target.datadog) return { datadog: { ...target.datadog, api_key: seal(target.datadog.api_key) } };
+  for (const aws of ['kinesis', 'firehose', 'cloudwatch_logs'] as const) {
+    const t = target[aws];
+    if (t) return { [aws]: { ...t, auth: sealAuth(t.auth) } } as EventTarget;
+  }
+  return target;
+}
