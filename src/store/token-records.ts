@@ -53,7 +53,7 @@ export abstract class TokenRecords<R extends TokenRecord, F extends TokenFields>
   protected abstract extraColumns(fields: F): Partial<TokenRow>;
 
   /** Creates a record; `token` is the only copy. ERR_STORE_NOT_FOUND for an unknown account. */
-  protected async createRecord(accountId: string, fields: F): Promise<{ record: R; token: Secret }> {
+  async createRecord(accountId: string, fields: F): Promise<{ record: R; token: Secret }> {
     const id = newId(this.prefix);
     const { token, hash } = makeToken(id);
     const row: TokenRow = {

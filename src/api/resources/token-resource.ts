@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import type { TSchema } from 'typebox';
+import type { TokenFields, TokenRecord, TokenRecords } from '../../store/token-records.ts';
+import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { listBody, pageOf } from '../paging.ts';
+import { apiOrigin } from '../uri.ts';
+
+/** How a token-backed family (credentials, API keys) maps onto the API. */
+export interface TokenResourceSpec<R extends TokenRecord, F extends TokenFields> {
+  /** Collection path, e.g. `/credentials`. */
+  path: string;
+  /** List key, e.g. `credentials` or `keys`. */
+  listKey: string;
+  repo: TokenRecords<R, F>;
+  createSchema: TSchema;
+  updateSchema: TSchema;
+  /** Checks a create or PATCH body (already schema-valid) into repository fields. */
+  fields(body: Record<string, unknown>): F;
+  /** Read fields of this family beyond the common ones (e.g. `acl`). */
+  extra?(record: R): Record<string, unknown>;
+}
+
+/**
+ * Registers create/list/get/update/delete for records whose token is shown once: `token` is
+ * the secret on create and null on every other read; `owner_id` is always null (Portico has no
+ * users or bots to own one).
+ */
+export function registerTokenResource<R extends TokenRecord, F extends TokenFields>(app: FastifyInstance, deps: ApiDeps, spec: TokenResourceSpec<R, F>): void {
+  const { path, repo } = spec;
+  const read = (ctx: ApiContext, r: R, token: string | null = null): Record<string, unknown> => ({
+    id: r.id,
+    uri: `${apiOrigin(ctx.req)}${path}/${r.id}`,
+    created_at: r.created_at,
+    ...(r.description && { description: r.description }),
+    ...(r.metadata && { metadata: r.metadata }),
+    token,
+    ...spec.extra?.(r),
+    owner_id: null,
+  });
+  const found = (record: R | undefined): R => {
+    if (!record) throw notFound();
+    return record;
+  };
+  const idOf = (params: unknown) => (params as { id: string }).id;
+
+  app.post(path, { schema: { body: spec.createSchema } }, async (req, reply) => {
+    const ctx = contextOf(req, deps);
+    const { record, token } = await repo.createRecord(ctx.account.id, spec.fields(req.body as Record<string, unknown>));
+    return reply.code(201).send(read(ctx, record, token.reveal()));
+  });
+
+  app.get(path, async (req) => {
+    const ctx = contextOf(req, deps);
+    const page = pageOf(req);
+    const list = await repo.list(ctx.account.id, { limit: page.limit + 1, ...(page.beforeId && { beforeId: page.beforeId }) });
+    return listBody(req, spec.listKey, page, list.map((r) => read(ctx, r)) as Array<{ id: string }>);
+  });
+
+  app.get(`${path}/:id`, async (req) => {
+    const ctx = contextOf(req, deps);
+    return read(ctx, found(await repo.get(ctx.account.id, idOf(req.params))));
+  });
+
+  app.patch(`${path}/:id`, { schema: { body: spec.updateSchema } }, async (req) => {
+    const ctx = contextOf(req, deps);
+    return read(ctx, found(await repo.update(ctx.account.id, idOf(req.params), spec.fields(req.body as Record<string, unknown>))));
+  });
+
+  app.delete(`${path}/:id`, async (req) => {
+    const ctx = contextOf(req, deps);
+    if (!(await repo.delete(ctx.account.id, idOf(req.params)))) throw notFound();
+    return {};
+  });
+}
