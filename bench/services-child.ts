@@ -8,6 +8,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { runChild } from './child-side.ts';
+import { sendBytes } from './tcp-bulk.ts';
 
 export interface ServicesReady {
   httpPort: number;
@@ -17,7 +18,6 @@ export interface ServicesReady {
 const responseBody = Buffer.from('Hello from the Portico bench. This body is sixty-seven bytes long.\n');
 
 /** Bytes per write when the TCP service sends. */
-const sendChunkBytes = 64 * 1024;
 
 runChild<ServicesReady>(async () => {
   const web = http.createServer((_req, res) => {
@@ -74,17 +74,7 @@ function serveBulk(socket: net.Socket): void {
 }
 
 function source(socket: net.Socket, bytes: number): void {
-  const chunk = Buffer.alloc(sendChunkBytes, 0x61);
-  let left = bytes;
-  const pump = () => {
-    while (left > 0) {
-      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
-      left -= piece.length;
-      if (!socket.write(piece)) return void socket.once('drain', pump);
-    }
-    socket.end();
-  };
-  pump();
+  sendBytes(socket, bytes, 0x61);
 }
 
 function sink(socket: net.Socket, already: number): void {

@@ -8,7 +8,6 @@ import { performance } from 'node:perf_hooks';
 import { MiB } from './settings.ts';
 
 /** Bytes per write when the client sends. */
-const sendChunkBytes = 64 * 1024;
 
 /** Reads `bytes` from the service; resolves with MiB/s. */
 export function download(port: number, bytes: number, timeoutMs: number): Promise<number> {
@@ -33,17 +32,7 @@ export function upload(port: number, bytes: number, timeoutMs: number): Promise<
       done(counted === bytes ? bytes : new Error(`upload: the service counted ${counted} of ${bytes} bytes`));
     });
     socket.write('U');
-    const chunk = Buffer.alloc(sendChunkBytes, 0x62);
-    let left = bytes;
-    const pump = () => {
-      while (left > 0) {
-        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
-        left -= piece.length;
-        if (!socket.write(piece)) return void socket.once('drain', pump);
-      }
-      socket.end();
-    };
-    pump();
+    sendBytes(socket, bytes, 0x62);
   });
 }
 
@@ -63,4 +52,19 @@ function transfer(port: number, timeoutMs: number, run: (socket: net.Socket, don
     socket.once('error', (err) => finish(err));
     socket.once('connect', () => run(socket, finish));
   });
+}
+
+/** Writes `bytes` bytes of `fill` with backpressure, 64 KiB at a time, then ends the socket. */
+export function sendBytes(socket: net.Socket, bytes: number, fill: number): void {
+  const chunk = Buffer.alloc(64 * 1024, fill);
+  let left = bytes;
+  const pump = () => {
+    while (left > 0) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!socket.write(piece)) return void socket.once('drain', pump);
+    }
+    socket.end();
+  };
+  pump();
 }
