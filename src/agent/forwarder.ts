@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger.ts';
 import type { ProxyHeader } from '../protocol/messages.ts';
 import { readProxyHeader } from '../protocol/proxy-header.ts';
 import type { MuxStream } from '../protocol/stream.ts';
+import { splice } from '../stream/splice.ts';
 import { upstreamTarget } from './addr.ts';
 import { badGatewayResponse } from './bad-gateway.ts';
 import type { UpstreamTarget } from './addr.ts';
@@ -60,7 +61,7 @@ export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContex
     return;
   }
   log.debug('forwarding', { addr: listener.forwardsTo });
-  join(client, upstream);
+  splice(client, upstream);
   if (!listener.tlsContext) tap(stream, header.Id, ctx);
 }
 
@@ -118,23 +119,6 @@ export function dialUpstream(target: UpstreamTarget, o: DialUpstreamOptions): Pr
       resolve(socket);
     });
   });
-}
-
-/**
- * Pipes a and b into each other. An end (FIN) on one side ends the other's write side; an error
- * or an abrupt close on either side tears both down.
- */
-export function join(a: Duplex, b: Duplex): void {
-  a.pipe(b);
-  b.pipe(a);
-  const abortOther = (self: Duplex, other: Duplex) => () => {
-    // A normal close comes after both directions finished; anything else loses bytes, so abort.
-    if (!self.readableEnded || !self.writableFinished) other.destroy();
-  };
-  a.on('error', () => b.destroy());
-  b.on('error', () => a.destroy());
-  a.once('close', abortOther(a, b));
-  b.once('close', abortOther(b, a));
 }
 
 /** Upstream refused: a 502 page for HTTP tunnels (code ERR_EDGE_UPSTREAM_REFUSED), a bare close otherwise. */

@@ -4,7 +4,7 @@ import type { Tunnel } from '../tunnels/tunnel.ts';
 import { writeRawErrorPage } from './error-page.ts';
 import { errorCodeFor } from './forward-http.ts';
 import { clientIp, forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
-import { splice } from './splice.ts';
+import { splice } from '../../stream/splice.ts';
 import { asSocket } from './tunnel-socket.ts';
 
 export interface UpgradeExchange {

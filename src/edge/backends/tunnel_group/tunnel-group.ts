@@ -1,5 +1,5 @@
 import { forwardHttpToTunnel } from '../../proxy/forward-http.ts';
-import { splice } from '../../proxy/splice.ts';
+import { splice } from '../../../stream/splice.ts';
 import type { Tunnel } from '../../tunnels/tunnel.ts';
 import type { Backend, BackendDeps, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
 
