@@ -49,6 +49,16 @@ export class TunnelRegistry {
   private readonly lastAssigned = new Map<number, string>();
   private readonly groupOf = new Map<Tunnel, EndpointGroup>();
   private closed = false;
+  /** The labeled tunnels, which tunnel-group backends select from. */
+  private readonly labeled = new Set<Tunnel>();
+  /**
+   * Goes up whenever a labeled tunnel comes or goes, so a tunnel-group backend can keep its
+   * matching set between changes instead of searching on every request.
+   */
+  get labeledVersion(): number {
+    return this.labeledChanges;
+  }
+  private labeledChanges = 0;
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -102,7 +112,8 @@ export class TunnelRegistry {
     if (Object.keys(request.labels).length === 0) throw new PorticoError('ERR_LABELS_INVALID');
     checkBindAllowed(session.acl, { labels: request.labels });
     const tunnel = this.makeTunnel(session, '', 'labeled', '', { labels: request.labels, forwardsTo: request.forwardsTo, metadata: request.metadata });
-    this.tunnels.set(tunnel.id, tunnel);
+    this.labeled.add(tunnel);
+    this.labeledChanges++;
     return tunnel;
   }
 
@@ -117,7 +128,7 @@ export class TunnelRegistry {
   /** Labeled tunnels (of one account, when given) whose labels include every one of `labels`. */
   labeledTunnels(labels: Record<string, string>, accountId?: string): Tunnel[] {
     const wanted = Object.entries(labels);
-    return [...this.tunnels.values()].filter(
+    return [...this.labeled].filter(
       (t) => t.labels && (accountId === undefined || t.session.accountId === accountId) && wanted.every(([k, v]) => t.labels![k] === v),
     );
   }
@@ -248,6 +259,7 @@ export class TunnelRegistry {
 
   private removeTunnel(tunnel: Tunnel, release = false): void {
     if (this.tunnels.get(tunnel.id) === tunnel) this.tunnels.delete(tunnel.id);
+    if (this.labeled.delete(tunnel)) this.labeledChanges++;
     const group = this.groupOf.get(tunnel);
     this.groupOf.delete(tunnel);
     if (!group) return;

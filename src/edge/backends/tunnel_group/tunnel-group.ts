@@ -20,9 +20,16 @@ export class TunnelGroupBackend implements Backend {
     private readonly deps: BackendDeps,
   ) {}
 
+  /** Matching tunnels as of registry version `version`; searched again only after a change. */
+  private matching: { version: number; tunnels: Tunnel[] } = { version: -1, tunnels: [] };
+
   /** The live tunnels in the order to try them for one exchange. */
   private candidates(): Tunnel[] {
-    const live = this.deps.registry.labeledTunnels(this.labels, this.accountId).filter((t) => !t.session.mux.isClosed);
+    const { registry } = this.deps;
+    if (this.matching.version !== registry.labeledVersion) {
+      this.matching = { version: registry.labeledVersion, tunnels: registry.labeledTunnels(this.labels, this.accountId) };
+    }
+    const live = this.matching.tunnels.filter((t) => !t.session.mux.isClosed);
     if (live.length < 2) return live;
     const start = this.next++ % live.length;
     return [...live.slice(start), ...live.slice(0, start)];
