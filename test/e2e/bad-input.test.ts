@@ -78,3 +78,29 @@ test('bad input: wrong authtoken, taken hostname, garbage and window overruns ge
 
   await assertStillServing(edge, good.url);
 });
+
+/** Sends raw bytes to a port and collects the reply until the peer closes. */
+async function rawExchange(port: number, bytes: string): Promise<string> {
+  const socket = net.connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c)).on('error', () => {});
+  socket.write(bytes);
+  await new Promise((r) => socket.once('close', r));
+  return Buffer.concat(chunks).toString();
+}
+
+test('bad input on the public ports: a malformed request gets 400 with a code; plain HTTP on the HTTPS port is told to use https', async (t) => {
+  const edge = await startTestEdge(t);
+  const reply = await rawExchange(edge.ports.http, 'NOT HTTP AT ALL\r\n\r\n');
+  assert.match(reply, /^HTTP\/1\.1 400 /);
+  assert.match(reply, /portico-error-code: ERR_EDGE_BAD_REQUEST/);
+  const plain = await rawExchange(edge.ports.https, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(plain, /^HTTP\/1\.1 400 /);
+  assert.match(plain, /use https:\/\//);
+  // And the edge still serves.
+  const web = await startHttpService(t, (_req, res) => res.end('fine'));
+  const tunnel = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: web.port });
+  defer(t, () => tunnel.close());
+  await assertStillServing(edge, tunnel.url);
+});
+

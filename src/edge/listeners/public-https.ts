@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import type { Logger } from '../../log/logger.ts';
 import type { ConnExchange } from '../backends/backend.ts';
 import { proxyConnection } from '../proxy/conn-proxy.ts';
+import { writeRawErrorPage } from '../proxy/error-page.ts';
 import { resolveHttpsHost } from '../routing/resolve-host.ts';
 import type { CompiledTlsEdge, Snapshot } from '../snapshot/snapshot.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
@@ -50,7 +51,8 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
     if (hello.state === 'need-more' && buffered.length < maxClientHelloBytes) return;
     socket.off('data', onData);
     socket.pause();
-    if (hello.state === 'not-tls') return void socket.destroy();
+    // Plain text on the TLS port (usually http:// to the HTTPS port): say so, then close.
+    if (hello.state === 'not-tls') return void writeRawErrorPage(socket, 'ERR_EDGE_BAD_REQUEST', 'none', 'this port speaks TLS: use https://');
     if (hello.state === 'done' && isAlpnChallenge(options.acmeChallenges, hello.serverName, hello.alpnProtocols)) {
       return void answerAlpnChallenge(socket, buffered, hello.serverName!, options.acmeChallenges!, options.logger);
     }
