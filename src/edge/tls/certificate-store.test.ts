@@ -19,7 +19,11 @@ async function setup(t: TestContext, domain: string, extra: { maxCached?: number
 }
 
 async function listen(t: TestContext, store: CertificateStore): Promise<number> {
-  const server = tls.createServer(store.serverOptions(), (socket) => socket.end());
+  // The way the public port uses the store: a context per server name, the wildcard without one.
+  const wildcard = await store.certificateFor(undefined);
+  const SNICallback = (name: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) =>
+    void store.contextFor(name).then((ctx) => cb(null, ctx), (err: Error) => cb(err));
+  const server = tls.createServer({ cert: wildcard.certPem, key: wildcard.keyPem, SNICallback }, (socket) => socket.end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
@@ -95,7 +99,6 @@ test('invalid or missing names get the default context', async (t) => {
   for (const name of [undefined, '', '127.0.0.1', 'bad_name.test', '-x.test']) {
     assert.equal(await store.contextFor(name), store.defaultContext(), String(name));
   }
-  assert.match(store.caPem(), /BEGIN CERTIFICATE/);
 });
 
 test('the resolve hook is consulted first', async (t) => {

@@ -33,8 +33,6 @@ export interface CertificateStoreOptions {
   resolve?: (name: string) => Promise<Pem | undefined>;
 }
 
-export type SniCallback = (servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => void;
-
 interface Wildcard {
   context: tls.SecureContext;
   pem: Pem;
@@ -92,28 +90,6 @@ export class CertificateStore {
   /** The wildcard certificate's context, used when the client sends no usable SNI. */
   defaultContext(): tls.SecureContext {
     return this.#current().context;
-  }
-
-  /** An SNICallback for `tls.createServer`. */
-  sniCallback(): SniCallback {
-    return (servername, cb) => {
-      this.contextFor(servername).then((ctx) => cb(null, ctx), (err: Error) => cb(err));
-    };
-  }
-
-  /**
-   * Options for `tls.createServer`: the SNICallback plus the wildcard as the certificate for
-   * clients that send no SNI (Node offers no way to pass a prebuilt default context). After the
-   * wildcard is renewed, call `server.setSecureContext(store.serverOptions())` to refresh that default.
-   */
-  serverOptions(): Pick<tls.TlsOptions, 'SNICallback' | 'cert' | 'key'> {
-    const { pem } = this.#current();
-    return { SNICallback: this.sniCallback(), cert: pem.certPem, key: pem.keyPem };
-  }
-
-  /** The local CA certificate, PEM, for agents and clients to trust. */
-  caPem(): string {
-    return this.#ca.certPem;
   }
 
   /**
