@@ -129,7 +129,10 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
  */
 const errorShapes: Partial<Record<number, (body: unknown) => object>> = {
   [StreamType.Auth]: () => ({ Version: '3', ClientId: '', Extra: {} }),
-  [StreamType.Bind]: (body) => ({ Id: '', URL: '', Proto: parseBindRequest(body).proto, Opts: parseBindRequest(body).opts, Extra: { Token: '' } }),
+  [StreamType.Bind]: (body) => {
+    const { proto, opts } = parseBindRequest(body);
+    return { Id: '', URL: '', Proto: proto, Opts: opts, Extra: { Token: '' } };
+  },
   [StreamType.StartTunnelWithLabel]: () => ({ Id: '' }),
 };
 
