@@ -36,8 +36,24 @@ export interface EdgeConfig {
   databaseUrl?: string;
   /** Automatic certificates over ACME; off when undefined (`portico edge` always sets it). */
   acme?: AcmeConfig;
+  /** Listener and upstream timeouts; each one missing takes its default (`timeoutDefaults`). */
+  timeouts?: Partial<EdgeTimeouts>;
   logger: Logger;
 }
+
+/** How long the edge waits, in milliseconds. 0 disables a timeout where noted. */
+export interface EdgeTimeouts {
+  /**
+   * Response headers from the service behind a tunnel, counted from the moment the request
+   * was written in full; past it the client gets 504 ERR_NGROK_3008. 0 waits forever.
+   * Default 100 000 (--upstream-header-timeout).
+   */
+  upstreamHeader: number;
+}
+
+export const timeoutDefaults: EdgeTimeouts = {
+  upstreamHeader: 100_000,
+};
 
 export const edgeDefaults = {
   agentAddr: ':4443',

@@ -6,7 +6,7 @@ import { createApi } from '../api/server.ts';
 import type { Bootstrap } from '../config/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
-import { dialableAddr, type EdgeConfig } from './config.ts';
+import { dialableAddr, timeoutDefaults, type EdgeConfig } from './config.ts';
 import { createAgentIngress } from './listeners/agent-ingress.ts';
 import { closeServer, listen, trackConnections } from './listeners/listen.ts';
 import { createProxyServer } from './listeners/public-http.ts';
@@ -47,6 +47,7 @@ export interface Edge {
 /** Starts the edge: store, local CA, listeners; writes bootstrap.json once all accept. */
 export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const { dataDir, logger, domain } = config;
+  const timeouts = { ...timeoutDefaults, ...config.timeouts };
   await mkdir(dataDir, { recursive: true });
   const store = await openStore({ dataDir, url: config.databaseUrl });
   const ca = await loadOrCreateLocalCa(join(dataDir, 'ca'));
@@ -74,7 +75,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   });
 
   // Configuration → snapshot: compiled now, recompiled and swapped on every change.
-  const agents = new TunnelAgents();
+  const agents = new TunnelAgents({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
   const snapshots = new SnapshotSource(store, { registry, agents, logger }, logger);
   const snapshot = () => snapshots.current;
   const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);

@@ -33,6 +33,7 @@ export const errorCatalogue = {
   ERR_EDGE_NO_BACKEND: { status: 503, message: 'No backend of this edge could serve the request: no tunnel matching its labels is online.' },
   ERR_EDGE_ROUTE_NOT_FOUND: { status: 404, message: 'No route of this edge matches the request path.' },
   ERR_EDGE_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  ERR_NGROK_3008: { status: 504, message: 'The service behind the tunnel did not answer in time: no response headers arrived within the edge --upstream-header-timeout.' },
 
   // Protocol
   ERR_MUX_PROTOCOL: { status: 400, message: 'The peer broke the muxado framing rules.' },

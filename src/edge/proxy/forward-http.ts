@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { isPorticoError, type ErrorCode } from '../../errors/catalogue.ts';
+import { isPorticoError, PorticoError, type ErrorCode } from '../../errors/catalogue.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { errorCodeHeader, sendErrorPage } from './error-page.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
@@ -30,47 +30,83 @@ export function isReplayable(req: http.IncomingMessage): boolean {
 
 export function errorCodeFor(err: unknown): ErrorCode {
   if (isPorticoError(err) && err.code === 'ERR_MUX_STREAMS_EXHAUSTED') return 'ERR_EDGE_AGENT_BUSY';
+  if (isPorticoError(err) && err.code === 'ERR_NGROK_3008') return err.code;
   return 'ERR_EDGE_AGENT_GONE';
 }
 
 /**
  * Sends the request to `tunnel` with Node's HTTP client over a keep-alive tunnel stream and
- * streams the response back. With `mayFail`, a replayable request that the tunnel could not
- * serve (agent gone before answering, or the agent's local service refused) resolves
- * `unavailable` instead of answering, so the caller can try elsewhere.
+ * streams the response back. A request that fails on a reused stream before any response
+ * byte is sent once more on a fresh stream, if its body is untouched: the agent may have
+ * closed that stream as the request went out. With `mayFail`, a replayable request that the
+ * tunnel could not serve (agent gone before answering, or the agent's local service refused)
+ * resolves `unavailable` instead of answering, so the caller can try elsewhere.
  */
 export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, agents: TunnelAgents, options: { edgeType: '' | '3'; mayFail: boolean }): Promise<Outcome> {
   const { req, res } = ex;
-  const retry = options.mayFail && isReplayable(req);
+  const replayable = isReplayable(req);
+  const failover = options.mayFail && replayable;
   return new Promise((resolve) => {
-    const upstream = http.request({
-      agent: agents.for(tunnel, ex.scheme, options.edgeType),
-      method: req.method,
-      path: req.url,
-      headers: forwardedRequestHeaders(req, ex.scheme, false),
-      setHost: false,
-      clientAddr: ex.clientAddr,
-    } as http.RequestOptions);
-    upstream.on('response', (upRes) => {
-      if (retry && upRes.headers[errorCodeHeader] === 'ERR_EDGE_UPSTREAM_REFUSED') {
-        upRes.resume();
-        return resolve('unavailable');
-      }
-      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, forwardedResponseHeaders(upRes.rawHeaders));
-      upRes.pipe(res);
-      upRes.on('error', () => res.destroy());
-      resolve('served');
-    });
-    upstream.on('error', (err) => {
-      if (retry && !res.headersSent) return resolve('unavailable');
-      sendErrorPage(res, errorCodeFor(err), ex.requestId);
-      resolve('served');
-    });
+    let current: http.ClientRequest | undefined;
     // The client went away: stop the upstream request rather than finish it for nobody.
     res.once('close', () => {
-      if (!res.writableFinished) upstream.destroy();
+      if (!res.writableFinished) current?.destroy();
     });
-    if (retry) upstream.end();
-    else req.pipe(upstream);
+    const attempt = (retried: boolean) => {
+      const upstream = (current = http.request({
+        agent: agents.for(tunnel, ex.scheme, options.edgeType),
+        method: req.method,
+        path: req.url,
+        headers: forwardedRequestHeaders(req, ex.scheme, false),
+        setHost: false,
+        clientAddr: ex.clientAddr,
+      } as http.RequestOptions));
+      const stopWaiting = waitForHeaders(upstream, agents.upstreamHeaderTimeoutMs);
+      upstream.on('response', (upRes) => {
+        stopWaiting();
+        if (failover && upRes.headers[errorCodeHeader] === 'ERR_EDGE_UPSTREAM_REFUSED') {
+          upRes.resume();
+          return resolve('unavailable');
+        }
+        res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, forwardedResponseHeaders(upRes.rawHeaders));
+        upRes.pipe(res);
+        upRes.on('error', () => res.destroy());
+        resolve('served');
+      });
+      upstream.on('error', (err) => {
+        stopWaiting();
+        if (!retried && upstream.reusedSocket && !timedOut(err) && (replayable || !req.readableDidRead) && !res.destroyed) {
+          // The stream was stale: every idle stream of this tunnel is suspect, so start afresh.
+          if (!replayable) req.unpipe(upstream);
+          agents.dropIdle(tunnel);
+          return attempt(true);
+        }
+        if (failover && !res.headersSent) return resolve('unavailable');
+        sendErrorPage(res, errorCodeFor(err), ex.requestId);
+        resolve('served');
+      });
+      if (replayable) upstream.end();
+      else req.pipe(upstream);
+    };
+    attempt(false);
   });
+}
+
+function timedOut(err: unknown): boolean {
+  return isPorticoError(err) && err.code === 'ERR_NGROK_3008';
+}
+
+/**
+ * Fails `upstream` with ERR_NGROK_3008 when its response headers have not arrived
+ * `timeoutMs` after the request was written in full (an upload is not timed). Returns the
+ * function that stops the clock.
+ */
+function waitForHeaders(upstream: http.ClientRequest, timeoutMs: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  if (timeoutMs > 0) {
+    upstream.once('finish', () => {
+      timer = setTimeout(() => upstream.destroy(new PorticoError('ERR_NGROK_3008', `${timeoutMs / 1000} s`)), timeoutMs);
+    });
+  }
+  return () => clearTimeout(timer);
 }
