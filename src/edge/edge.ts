@@ -24,6 +24,7 @@ import { withConnectionTls, withoutClientCertHeader } from './tls/https-requests
 import { ReservedDomainCertificates } from './tls/sni-resolver.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa } from './tls/local-ca.ts';
 import { deriveEncryptionKey } from '../api/resources/tls-certificates/key-encryption.ts';
+import { AddrClaims } from './tunnels/addr-claims.ts';
 import { StoreReservations } from './tunnels/reservations.ts';
 import { TunnelRegistry } from './tunnels/registry.ts';
 import { SessionCookies } from './tunnels/session-cookie.ts';
@@ -70,6 +71,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     publicPorts,
     tcp,
     reservations: new StoreReservations(store),
+    addrClaims: new AddrClaims(edgeSecret),
     onTcpConnection: (group, socket) => void proxyConnection(group, socket, 'tcp', logger),
     logger,
   });

@@ -13,6 +13,8 @@ export const errorCatalogue = {
   ERR_HOSTNAME_NOT_RESERVED: { status: 403, message: 'The hostname is outside the edge domain and is not reserved by this account. Reserve it first (/reserved_domains).' },
   ERR_ADDR_INVALID: { status: 400, message: 'The TCP address must be host:port with a port inside the edge --tcp-ports range.' },
   ERR_ADDR_TAKEN: { status: 409, message: 'This TCP address is already bound by another agent.' },
+  ERR_NGROK_307: { status: 403, message: 'This TCP address is not reserved by your account. Reserve it first (/reserved_addrs), or leave the address out to get a random one.' },
+  ERR_NGROK_309: { status: 403, message: 'This TCP address is reserved by another account. Use an authtoken of the account that reserved it.' },
   ERR_ADDR_EXHAUSTED: { status: 503, message: 'Every port in the edge --tcp-ports range is in use.' },
   ERR_REGION_MISMATCH: { status: 400, message: 'This edge serves another region. Drop --region or ask for the region the edge serves.' },
   ERR_PROTO_UNSUPPORTED: { status: 400, message: 'This tunnel protocol is not supported. Use http, https, tcp or tls.' },

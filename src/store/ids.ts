@@ -30,7 +30,7 @@ export function newId(prefix: string): string {
     lastTime += 1;
     lastRandom = freshRandom();
   }
-  return `${prefix}_${encode(BigInt(lastTime), TIME_CHARS)}${encode(lastRandom, RANDOM_CHARS)}`;
+  return `${prefix}_${encodeIdChars(BigInt(lastTime), TIME_CHARS)}${encodeIdChars(lastRandom, RANDOM_CHARS)}`;
 }
 
 /** The prefix of `id` (`cr` for `cr_…`), or '' when it has none. */
@@ -52,7 +52,8 @@ function freshRandom(): bigint {
   return BigInt(`0x${bytes.toString('hex')}`) >> (88n - RANDOM_BITS + 1n);
 }
 
-function encode(value: bigint, chars: number): string {
+/** `value`'s low `chars * 5` bits in the id alphabet, most significant first. */
+export function encodeIdChars(value: bigint, chars: number): string {
   let out = '';
   for (let i = 0; i < chars; i++) {
     out = ALPHABET[Number(value & 31n)] + out;

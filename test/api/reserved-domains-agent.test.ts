@@ -52,7 +52,7 @@ test('agents bind reserved TCP addresses: the owner gets its port, other account
   const common = { proto: 'tcp' as const, serverAddr: edge.serverAddr, caCert: edge.caPem, addr: echo.port };
   const ra = await apiClient(edge).reservedAddrs.create({ region: 'local' });
 
-  await assert.rejects(forward({ ...common, authtoken: other.authtoken, remoteAddr: ra.addr }), refusedWith('ERR_ADDR_TAKEN'));
+  await assert.rejects(forward({ ...common, authtoken: other.authtoken, remoteAddr: ra.addr }), refusedWith('ERR_NGROK_309'));
   const ours = await forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: ra.addr });
   defer(t, () => ours.close());
   assert.equal(new URL(ours.url).port, ra.addr.split(':')[1]);
@@ -68,5 +68,13 @@ test('agents bind reserved TCP addresses: the owner gets its port, other account
   const theirs = await forward({ ...common, authtoken: other.authtoken });
   const theirPort = new URL(theirs.url).port;
   await theirs.close();
-  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${theirPort}` }), refusedWith('ERR_ADDR_TAKEN'));
+  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${theirPort}` }), refusedWith('ERR_NGROK_307'));
+  // As on ngrok, an explicit address must be reserved by the account, even a free one.
+  const freePort = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${freePort}` }), refusedWith('ERR_NGROK_307'));
 });

@@ -18,7 +18,7 @@ async function echoOnce(port: number, text: string): Promise<string> {
   return Buffer.concat(chunks).toString();
 }
 
-test('edge restart: agents reconnect, URLs keep working, accounts, tokens and CA survive', async (t) => {
+test('edge restart: agents reconnect, URLs and random TCP addresses keep working, accounts, tokens and CA survive', async (t) => {
   const dataDir = await tempDir(t);
   const first = await startTestEdge(t, { dataDir });
   const ports = { ...first.ports };
@@ -32,6 +32,9 @@ test('edge restart: agents reconnect, URLs keep working, accounts, tokens and CA
   const sdk = await new ngrok.SessionBuilder().serverAddr(first.serverAddr).caCert(Buffer.from(first.caPem)).authtoken(first.credentials.authtoken).connect();
   defer(t, () => sdk.close().catch(() => {}));
   const sdkListener = await sdk.httpEndpoint().listenAndForward(web.url);
+  // A random TCP address comes back too: the tunnel id the agents replay proves it was theirs.
+  const sdkTcp = await sdk.tcpEndpoint().listenAndForward(`tcp://127.0.0.1:${echo.port}`);
+  const sdkTcpPort = Number(new URL(sdkTcp.url()!).port);
 
   const tcpPort = Number(new URL(oursTcp.url).port);
   assert.equal(await echoOnce(tcpPort, 'before'), 'before');
@@ -42,11 +45,12 @@ test('edge restart: agents reconnect, URLs keep working, accounts, tokens and CA
   assert.equal(second.credentials.authtoken, first.credentials.authtoken, 'the bootstrap credentials are reused');
   assert.equal(second.credentials.apiKey, first.credentials.apiKey);
 
-  await eventually(() => second.registry.tunnels.size === 3, 15_000, 'all agents to rebind');
+  await eventually(() => second.registry.tunnels.size === 4, 15_000, 'all agents to rebind');
   for (const url of [ours.url, sdkListener.url()!]) {
     const res = await request(url, { ca: second.caPem });
     assert.equal(res.status, 200, url);
     assert.equal(res.body.toString(), 'web ok');
   }
   assert.equal(await echoOnce(tcpPort, 'after'), 'after');
+  assert.equal(await echoOnce(sdkTcpPort, 'sdk after'), 'sdk after');
 });

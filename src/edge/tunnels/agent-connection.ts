@@ -46,6 +46,14 @@ export const authTimeoutMs = 10_000;
 
 type RpcHandler = (body: unknown) => Promise<object>;
 
+/** Milliseconds the heartbeat interval and tolerance an agent asks for are held within. */
+const heartbeatBounds = { min: 1000, max: 300_000 };
+
+/** An agent's heartbeat setting within heartbeatBounds; `fallback` when it sent none. */
+function clampHeartbeat(ms: number, fallback: number): number {
+  return ms > 0 ? Math.min(Math.max(ms, heartbeatBounds.min), heartbeatBounds.max) : fallback;
+}
+
 /** Serves one agent connection: heartbeats, Auth, then Bind/Unbind/labels for its lifetime. */
 export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectionDeps): MuxSession {
   const clientAddr = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
@@ -73,8 +81,8 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
       log = log.child({ session: session.id, account: result.identity.accountName });
       deps.registry.addSession(session);
       heartbeat = startHeartbeat(mux, {
-        intervalMs: auth.heartbeatIntervalMs || 10_000,
-        toleranceMs: auth.heartbeatToleranceMs || 15_000,
+        intervalMs: clampHeartbeat(auth.heartbeatIntervalMs, 10_000),
+        toleranceMs: clampHeartbeat(auth.heartbeatToleranceMs, 15_000),
         onTimeout: () => {
           log.warn('agent heartbeat timed out');
           mux.destroy();

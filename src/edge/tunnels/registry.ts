@@ -1,13 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import { PorticoError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { BindRequest, JsonObject, StartTunnelWithLabelRequest, TunnelProto } from '../../protocol/messages.ts';
-import { parseEndpointOpts, StreamType } from '../../protocol/messages.ts';
+import { field, parseEndpointOpts, StreamType } from '../../protocol/messages.ts';
 import { encodeProxyHeader } from '../../protocol/proxy-header.ts';
 import { newId } from '../../store/ids.ts';
 import type { PortRange } from '../config.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
 import { checkBindAllowed } from './acl.ts';
+import { AddrClaims } from './addr-claims.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
 import { checkHostname, randomLabel, requestedHostname, requestedPort, type Reservations } from './endpoint-names.ts';
 import type { ProxyTarget, Tunnel, TunnelSession } from './tunnel.ts';
@@ -29,6 +31,8 @@ export interface RegistryOptions {
   onTcpConnection: (group: EndpointGroup, socket: net.Socket) => void;
   /** Milliseconds an emptied endpoint stays held for its account. Default 60000. */
   graceMs?: number;
+  /** Signs random TCP addresses into tunnel ids (addr-claims.ts). Default: a random secret. */
+  addrClaims?: AddrClaims;
   logger: Logger;
 }
 
@@ -49,6 +53,7 @@ export class TunnelRegistry {
   private readonly lastAssigned = new Map<number, string>();
   private readonly groupOf = new Map<Tunnel, EndpointGroup>();
   private closed = false;
+  private readonly addrClaims: AddrClaims;
   /** The labeled tunnels, which tunnel-group backends select from. */
   private readonly labeled = new Set<Tunnel>();
   /**
@@ -60,7 +65,9 @@ export class TunnelRegistry {
   }
   private labeledChanges = 0;
 
-  constructor(private readonly options: RegistryOptions) {}
+  constructor(private readonly options: RegistryOptions) {
+    this.addrClaims = options.addrClaims ?? new AddrClaims(randomBytes(32));
+  }
 
   /** The group serving `host` on the plain-HTTP port. */
   httpEndpoint(host: string): EndpointGroup | undefined {
@@ -95,6 +102,9 @@ export class TunnelRegistry {
     const opts = parseEndpointOpts(bind.opts);
     if (opts.modules.length) throw new PorticoError('ERR_OPTION_UNSUPPORTED', opts.modules.join(', '));
     if (opts.proxyProto) throw new PorticoError('ERR_OPTION_UNSUPPORTED', 'ProxyProto');
+    // Older agents' plain options that only the edge could apply: refused until it does.
+    if (field(bind.opts, 'Auth')) throw new PorticoError('ERR_OPTION_UNSUPPORTED', 'Auth (basic auth as "user:pass"); this edge does not enforce it yet');
+    if (field(bind.opts, 'HostHeaderRewrite') === true) throw new PorticoError('ERR_OPTION_UNSUPPORTED', 'HostHeaderRewrite');
     switch (bind.proto) {
       case 'http':
       case 'https':
@@ -172,7 +182,7 @@ export class TunnelRegistry {
     if (port && min !== 0 && (port < min || port > max)) throw new PorticoError('ERR_ADDR_INVALID', `port ${port} is outside ${min}-${max}`);
     // A random port (0) passes only an ACL that allows any bind.
     checkBindAllowed(session.acl, { addr: { host: this.options.domain, port } });
-    if (port) await this.checkRequestedPort(session.accountId, port);
+    if (port) await this.checkRequestedPort(session.accountId, port, bind.id);
     let entry = port ? this.tcpPorts.get(port) : undefined;
     const joined = this.joinGroup(entry?.group, session, bind, 'tcp', String(port));
     if (!joined) {
@@ -186,7 +196,9 @@ export class TunnelRegistry {
     const boundPort = Number(group.key);
     this.lastAssigned.set(boundPort, session.accountId);
     const url = `tcp://${this.options.domain}:${boundPort}`;
-    const tunnel = this.makeTunnel(session, bind.id, 'tcp', url, { port: boundPort, forwardsTo: bind.forwardsTo, metadata: bind.metadata });
+    // A random address comes with a tunnel id that proves it was given to this account.
+    const id = bind.id || this.addrClaims.issue(session.accountId, boundPort);
+    const tunnel = this.makeTunnel(session, id, 'tcp', url, { port: boundPort, forwardsTo: bind.forwardsTo, metadata: bind.metadata });
     this.attach(tunnel, group);
     const addr = `${this.options.domain}:${boundPort}`;
     const outOpts: JsonObject = { ...bind.opts, Addr: addr, ProxyProto: 0 };
@@ -195,13 +207,17 @@ export class TunnelRegistry {
   }
 
   /**
-   * A port an agent asks for (--remote-addr, or replayed on reconnect): refused when another
-   * account reserved it, or when nobody did and the edge last gave it to another account.
+   * A port an agent asks for (--remote-addr, or replayed on reconnect) must be reserved by its
+   * account, unless the edge gave it to the account at random before: the bind's tunnel id
+   * claims it (also after an edge restart), or this process remembers the assignment.
    */
-  private async checkRequestedPort(accountId: string, port: number): Promise<void> {
+  private async checkRequestedPort(accountId: string, port: number, bindId: string): Promise<void> {
     const holder = await this.options.reservations.addrHolder(accountId, port);
-    const last = this.lastAssigned.get(port) ?? accountId;
-    if (holder === 'other' || (holder === 'none' && last !== accountId)) throw new PorticoError('ERR_ADDR_TAKEN', `port ${port} belongs to another account`);
+    if (holder === 'own') return;
+    if (holder === 'other') throw new PorticoError('ERR_NGROK_309', `port ${port}`);
+    const last = this.lastAssigned.get(port);
+    if (last === accountId || (last === undefined && this.addrClaims.verify(bindId, accountId, port))) return;
+    throw new PorticoError('ERR_NGROK_307', `port ${port}`);
   }
 
   /** Opens `port`, or a random port that no account reserved (reserved ones are kept for their owners). */
@@ -222,7 +238,7 @@ export class TunnelRegistry {
     if (!group) return undefined;
     const code = kind === 'tcp' ? 'ERR_ADDR_TAKEN' : 'ERR_HOSTNAME_TAKEN';
     if (group.accountId !== session.accountId || group.kind !== kind) throw new PorticoError(code, `"${name}"`);
-    const stale = group.tunnels.find((t) => t.id === bind.id && bind.id !== '');
+    const stale = group.tunnels.find((t) => t.id === bind.id && bind.id !== '' && mayTakeOver(t, session));
     if (stale) this.removeTunnel(stale);
     if (group.tunnels.length === 0) {
       group.pooled = bind.poolingEnabled;
@@ -233,10 +249,12 @@ export class TunnelRegistry {
   }
 
   private makeTunnel(session: TunnelSession, requestedId: string, proto: TunnelProto | 'labeled', url: string, rest: Partial<Tunnel>): Tunnel {
+    // Honour the agent's own id on a rebind (the SDK keys proxy streams by it) when the id is
+    // free or its tunnel may be replaced; anyone else's tunnel is left alone under a new id.
     const existing = requestedId ? this.tunnels.get(requestedId) : undefined;
-    if (existing) this.removeTunnel(existing);
-    // Honour the agent's own id on a rebind (the SDK keys proxy streams by it), unless another account holds it.
-    const id = requestedId && (!existing || existing.session.accountId === session.accountId) ? requestedId : newId('tn');
+    const takeOver = existing !== undefined && mayTakeOver(existing, session);
+    if (existing && takeOver) this.removeTunnel(existing);
+    const id = requestedId && (!existing || takeOver) ? requestedId : newId('tn');
     const tunnel: Tunnel = {
       id,
       session,
@@ -285,6 +303,16 @@ export class TunnelRegistry {
     const table = group.kind === 'http' ? this.httpHosts : this.httpsHosts;
     if (table.get(group.key) === group) table.delete(group.key);
   }
+}
+
+/**
+ * Whether a bind in `session` that repeats `existing`'s id may replace it: only within one
+ * account, and from another connection only when that is the same session resumed or the
+ * old connection is gone.
+ */
+function mayTakeOver(existing: Tunnel, session: TunnelSession): boolean {
+  if (existing.session.accountId !== session.accountId) return false;
+  return existing.session.id === session.id || existing.session.mux.isClosed;
 }
 
 function openProxyStream(tunnel: Tunnel, target: ProxyTarget) {
