@@ -110,12 +110,21 @@ function readToEnd(stream: Readable, maxBytes: number, timeoutMs: number): Promi
 // Returns the parsed value, or NOT_YET when the text is not (yet) one complete JSON value. Before
 // the end a trailing digit may be part of a longer number, so that waits for more input.
 function parseComplete(text: string, atEnd: boolean): unknown {
+  // Only a value's last character can end it; anything else is still arriving, so a long
+  // message is not parsed again and again while it streams in.
+  if (!atEnd && !mayEndValue(text)) return NOT_YET;
   const trimmed = text.trim();
   if (trimmed === '') return NOT_YET;
-  if (!atEnd && /[0-9]$/.test(trimmed)) return NOT_YET;
   try {
     return JSON.parse(trimmed) as unknown;
   } catch {
     return NOT_YET;
   }
+}
+
+/** True when the last character that is not white space could close a JSON value. */
+function mayEndValue(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i--;
+  return i >= 0 && '}]"el'.includes(text[i]!);
 }

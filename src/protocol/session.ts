@@ -39,7 +39,7 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
   private readonly host: StreamHost;
   /** Remainder of id / 2 for streams this side opens: 1 for the client, 0 for the server. */
   private readonly localParity: number;
-  private readonly maxIncoming: number;
+  private maxIncoming: number;
   private readonly maxOutgoing: number;
   private lastLocalId: number;
   private highestRemoteId = 0;
@@ -76,6 +76,14 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /**
+   * Changes how many peer-opened streams may be open at once (the edge allows an agent two
+   * until it authenticates). Streams already open stay; SYNs past the limit get RST.
+   */
+  setMaxIncomingStreams(limit: number): void {
+    this.maxIncoming = limit;
   }
 
   /**

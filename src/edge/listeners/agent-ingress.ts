@@ -1,3 +1,4 @@
+import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../../log/logger.ts';
 import type { MuxSession } from '../../protocol/session.ts';
@@ -7,20 +8,46 @@ import { serveAgentConnection, type AgentConnectionDeps } from '../tunnels/agent
 /** Milliseconds a client has to finish the TLS handshake on the agent port. */
 const handshakeTimeoutMs = 10_000;
 
+/**
+ * Connections not yet authenticated (handshaking, or before Auth succeeded) allowed at once
+ * from one IP address, and from everyone together. Past them a new connection is closed at
+ * once, so a flood from one source costs the edge next to nothing and leaves room for others.
+ */
+export const unauthenticatedLimits = { perSource: 32, total: 1024 };
+
 /** The TLS listener agents dial. Each connection becomes one muxado session. */
 export function createAgentIngress(cert: Pem, deps: AgentConnectionDeps, logger: Logger) {
   const sessions = new Set<MuxSession>();
-  const server = tls.createServer({ cert: cert.certPem, key: cert.keyPem, handshakeTimeout: handshakeTimeoutMs, minVersion: 'TLSv1.2' });
-  server.on('secureConnection', (socket) => {
-    socket.setNoDelay(true);
-    const mux = serveAgentConnection(socket, deps);
-    sessions.add(mux);
-    mux.on('close', () => sessions.delete(mux));
-  });
-  // Garbage, port scans and failed handshakes are the client's problem, never the edge's.
-  server.on('tlsClientError', (err, socket) => {
-    logger.debug('agent TLS handshake failed', { err, client: socket.remoteAddress });
-    socket.destroy();
+  const secureContext = tls.createSecureContext({ cert: cert.certPem, key: cert.keyPem, minVersion: 'TLSv1.2' });
+  const pending = new PendingBySource(unauthenticatedLimits);
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    const source = socket.remoteAddress ?? '';
+    if (!pending.admit(source)) {
+      logger.debug('too many unauthenticated agent connections', { client: source });
+      return void socket.destroy();
+    }
+    let authenticated = false;
+    const release = () => {
+      if (authenticated) return;
+      authenticated = true;
+      pending.release(source);
+    };
+    socket.once('close', release);
+    socket.on('error', () => socket.destroy());
+    const tlsSocket = new tls.TLSSocket(socket, { isServer: true, secureContext });
+    const timer = setTimeout(() => tlsSocket.destroy(), handshakeTimeoutMs);
+    // Garbage, port scans and failed handshakes are the client's problem, never the edge's.
+    tlsSocket.on('error', (err) => {
+      logger.debug('agent TLS connection failed', { err, client: source });
+      tlsSocket.destroy();
+    });
+    tlsSocket.once('close', () => clearTimeout(timer));
+    tlsSocket.once('secure', () => {
+      clearTimeout(timer);
+      const mux = serveAgentConnection(tlsSocket, deps, { authenticated: release });
+      sessions.add(mux);
+      mux.on('close', () => sessions.delete(mux));
+    });
   });
   return {
     server,
@@ -30,4 +57,28 @@ export function createAgentIngress(cert: Pem, deps: AgentConnectionDeps, logger:
     },
     sessions,
   };
+}
+
+/** Counts unauthenticated connections per source address against `limits`. */
+class PendingBySource {
+  private readonly bySource = new Map<string, number>();
+  private total = 0;
+
+  constructor(private readonly limits: { perSource: number; total: number }) {}
+
+  /** Counts one more from `source`; false (and nothing counted) when a limit is reached. */
+  admit(source: string): boolean {
+    const n = this.bySource.get(source) ?? 0;
+    if (n >= this.limits.perSource || this.total >= this.limits.total) return false;
+    this.bySource.set(source, n + 1);
+    this.total++;
+    return true;
+  }
+
+  release(source: string): void {
+    const n = (this.bySource.get(source) ?? 1) - 1;
+    if (n > 0) this.bySource.set(source, n);
+    else this.bySource.delete(source);
+    this.total--;
+  }
 }

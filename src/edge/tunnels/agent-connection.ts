@@ -44,6 +44,15 @@ export const maxProxyStreamsPerSession = 500;
 /** Milliseconds an agent has to authenticate after the TLS handshake. */
 export const authTimeoutMs = 10_000;
 
+/**
+ * Streams an agent may have open at once: before Auth succeeds its heartbeat and one RPC;
+ * after, enough for every command it may send at once.
+ */
+const incomingStreams = { beforeAuth: 2, afterAuth: 128 };
+
+/** Largest JSON message read on an RPC stream, in bytes: Auth is small; Bind may carry certificates. */
+const maxMessageBytes = { beforeAuth: 16 * 1024, afterAuth: 256 * 1024 };
+
 type RpcHandler = (body: unknown) => Promise<object>;
 
 /** Milliseconds the heartbeat interval and tolerance an agent asks for are held within. */
@@ -54,10 +63,11 @@ function clampHeartbeat(ms: number, fallback: number): number {
   return ms > 0 ? Math.min(Math.max(ms, heartbeatBounds.min), heartbeatBounds.max) : fallback;
 }
 
-/** Serves one agent connection: heartbeats, Auth, then Bind/Unbind/labels for its lifetime. */
-export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectionDeps): MuxSession {
+/** Heartbeats, Auth, then Bind/Unbind/labels for the connection's lifetime. */
+/** Serves one agent connection; `hooks.authenticated` runs once its Auth succeeded. */
+export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectionDeps, hooks: { authenticated?: () => void } = {}): MuxSession {
   const clientAddr = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
-  const mux = new MuxSession(socket, { role: 'server', maxOutgoingStreams: maxProxyStreamsPerSession, maxIncomingStreams: 128 });
+  const mux = new MuxSession(socket, { role: 'server', maxOutgoingStreams: maxProxyStreamsPerSession, maxIncomingStreams: incomingStreams.beforeAuth });
   let log = deps.logger.child({ client: clientAddr });
   let session: TunnelSession | undefined;
   let heartbeat: { stop(): void } | undefined;
@@ -78,6 +88,8 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
       const result = await authenticateAgent(auth, clientAddr, mux, deps);
       session = result.session;
       clearTimeout(authTimer);
+      mux.setMaxIncomingStreams(incomingStreams.afterAuth);
+      hooks.authenticated?.();
       log = log.child({ session: session.id, account: result.identity.accountName });
       deps.registry.addSession(session);
       heartbeat = startHeartbeat(mux, {
@@ -119,7 +131,7 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     if (stream.type === StreamType.Heartbeat) return echoHeartbeats(stream);
     const handler = handlers[stream.type];
     if (!handler) return stream.reset();
-    void answer(stream, handler, errorShapes[stream.type], log);
+    void answer(stream, handler, errorShapes[stream.type], session ? maxMessageBytes.afterAuth : maxMessageBytes.beforeAuth, log);
   });
 
   mux.on('close', (info) => {
@@ -145,20 +157,25 @@ const errorShapes: Partial<Record<number, (body: unknown) => object>> = {
 };
 
 /** Reads one request, runs the handler, writes its answer or an `Error` and FINs. */
-async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unknown) => object) | undefined, log: Logger): Promise<void> {
+async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unknown) => object) | undefined, maxBytes: number, log: Logger): Promise<void> {
   let reply: object;
   let body: unknown;
+  let tooLarge = false;
   try {
-    body = await readJson(stream);
+    body = await readJson(stream, { maxBytes });
     reply = await handler(body);
   } catch (err) {
     if (!isPorticoError(err)) log.error('rpc failed', { err });
     const e = isPorticoError(err) ? err : new PorticoError('ERR_BAD_REQUEST');
     log.info('rpc refused', { type: stream.type, code: e.code, reason: e.message });
     if (e.code.startsWith('ERR_RPC_') && stream.destroyed) return;
+    tooLarge = e.code === 'ERR_RPC_TOO_LARGE';
     reply = { ...shape?.(body), ...rpcError(e.code, e.message) };
   }
-  if (!stream.destroyed && stream.writable) writeJsonAndEnd(stream, reply);
+  if (stream.destroyed || !stream.writable) return;
+  writeJsonAndEnd(stream, reply);
+  // The rest of an oversized message is of no use: stop the sender (and free its buffer).
+  if (tooLarge) stream.once('finish', () => stream.reset());
 }
 
 async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: MuxSession, deps: AgentConnectionDeps) {
