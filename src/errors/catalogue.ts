@@ -64,6 +64,14 @@ export const errorCatalogue = {
   ERR_STORE_OPEN: { status: 500, message: 'The store could not be opened or migrated. Check the data directory permissions and the database URL.' },
   ERR_STORE_CONFLICT: { status: 409, message: 'A record with this unique value already exists.' },
   ERR_STORE_NOT_FOUND: { status: 404, message: 'The record this refers to does not exist.' },
+
+  // API requests the framework refuses before a route runs (issue 8)
+  ERR_API_BAD_URL: { status: 400, message: 'The request URL has a percent-encoded sequence that is not valid UTF-8. Encode each path segment with encodeURIComponent.' },
+  ERR_API_URI_TOO_LONG: { status: 414, message: 'A path segment of the request URL is longer than 100 characters; ids and names are shorter. Check the URL.' },
+  ERR_API_HEADERS_TOO_LARGE: { status: 431, message: 'The request line and headers together exceed 16 KiB. Send fewer or smaller headers, or a shorter URL.' },
+  ERR_API_MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP/1.1 (for example an unknown method or a broken header line).' },
+  ERR_API_REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
+  ERR_NGROK_7129: { status: 400, message: 'The edge has more hostports than one edge may have; split them over several edges.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
