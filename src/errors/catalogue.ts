@@ -71,6 +71,11 @@ export const errorCatalogue = {
   ERR_API_HEADERS_TOO_LARGE: { status: 431, message: 'The request line and headers together exceed 16 KiB. Send fewer or smaller headers, or a shorter URL.' },
   ERR_API_MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP/1.1 (for example an unknown method or a broken header line).' },
   ERR_API_REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
+  ERR_NGROK_404: { status: 400, message: "This is the edge's own domain (--domain), which belongs to the operator. Reserve a name under it instead." },
+  ERR_NGROK_413: { status: 400, message: 'This domain is already reserved by your account.' },
+  ERR_NGROK_414: { status: 400, message: 'This domain is already reserved or in use by another account.' },
+  ERR_NGROK_416: { status: 400, message: "A wildcard may not cover the edge's own domain (--domain). Reserve a name or a wildcard under it instead." },
+  ERR_NGROK_417: { status: 400, message: 'This wildcard would cover a name another account reserved or uses.' },
   ERR_NGROK_7129: { status: 400, message: 'The edge has more hostports than one edge may have; split them over several edges.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

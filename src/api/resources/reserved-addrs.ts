@@ -33,10 +33,14 @@ export async function reservationOfPort(store: Store, port: number): Promise<Res
 /** How many times a freshly allocated port may turn out to be reserved by a concurrent request. */
 const ALLOCATE_ATTEMPTS = 5;
 
-/** A port of --tcp-ports that no reservation holds, as "host:port" on the edge's TCP host. */
+/**
+ * A port of --tcp-ports that no reservation holds and no agent's TCP endpoint uses or holds for
+ * a reconnect, as "host:port" on the edge's TCP host.
+ */
 export async function allocateAddr(deps: ApiDeps): Promise<string> {
+  const taken = async (port: number) => deps.registry.portHolder(port) !== undefined || (await reservationOfPort(deps.store, port)) !== undefined;
   try {
-    return `${deps.tcpHost}:${await deps.allocateTcpPort(async (p) => (await reservationOfPort(deps.store, p)) !== undefined)}`;
+    return `${deps.tcpHost}:${await deps.allocateTcpPort(taken)}`;
   } catch (err) {
     if (err instanceof PorticoError && err.code === 'ERR_ADDR_EXHAUSTED') {
       throw new ApiError(503, 'ERR_ADDR_EXHAUSTED', 'every port of the edge --tcp-ports range is reserved or in use; release a reserved address or widen the range');

@@ -101,7 +101,7 @@ export function randomLabel(): string {
  */
 export async function reserveGeneratedHostport(ctx: ApiContext, edgeId: string): Promise<string> {
   const domain = `${randomLabel()}.${normalizeHostname(ctx.deps.domain)}`;
-  const record = await reserveDomain(ctx.deps.store, ctx.account.id, ctx.deps.region, { domain, description: `created for edge ${edgeId}` });
+  const record = await reserveDomain(ctx.deps, ctx.account.id, { domain, description: `created for edge ${edgeId}` });
   return `${record.doc.domain}:${namedEdgePort}`;
 }
 
