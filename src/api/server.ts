@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { isPorticoError } from '../errors/catalogue.ts';
+import { registerRateLimit } from './account-limits.ts';
 import { ApiError, apiErrorOf, errorBody } from './errors.ts';
 import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -69,7 +70,8 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     void reply.code(404).send(errorBody(new ApiError(404, undefined, 'Resource not found')));
   });
 
-  registerOpenApi(app); // first: its onRoute hook sees every route registered after it
+  await registerRateLimit(app, deps); // its hook joins every route registered after it
+  registerOpenApi(app); // first of the routes: its onRoute hook sees every route registered after it
   app.get('/health', async () => ({ status: 'ok' }));
   for (const register of resources) register(app, deps);
   await app.ready();

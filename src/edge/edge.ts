@@ -114,6 +114,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     {
       registry,
       cookies,
+      limits: (accountId) => store.accountLimits.get(accountId),
       region: config.region,
       version: edgeVersion,
       logger,

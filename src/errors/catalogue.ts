@@ -76,6 +76,11 @@ export const errorCatalogue = {
   ERR_NGROK_414: { status: 400, message: 'This domain is already reserved or in use by another account.' },
   ERR_NGROK_416: { status: 400, message: "A wildcard may not cover the edge's own domain (--domain). Reserve a name or a wildcard under it instead." },
   ERR_NGROK_417: { status: 400, message: 'This wildcard would cover a name another account reserved or uses.' },
+  ERR_NGROK_415: { status: 400, message: 'This account holds as many reserved domains as its limit allows.' },
+  ERR_NGROK_508: { status: 400, message: 'This account holds as many reserved addresses as its limit allows.' },
+  ERR_NGROK_226: { status: 429, message: 'This account is making more API requests than its limit allows; wait for the time in Retry-After.' },
+  ERR_NGROK_108: { status: 429, message: "This account has as many agent sessions as its limit allows (the operator's `portico account limits --max-sessions`)." },
+  ERR_NGROK_324: { status: 429, message: "This agent session has as many tunnels as its account's limit allows (the operator's `portico account limits --max-tunnels-per-session`)." },
   ERR_NGROK_7129: { status: 400, message: 'The edge has more hostports than one edge may have; split them over several edges.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

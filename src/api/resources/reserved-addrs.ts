@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { PorticoError } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import type { Store } from '../../store/store.ts';
+import { checkResourceLimit } from '../account-limits.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../common.ts';
 import type { ApiContext, ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
@@ -55,6 +56,7 @@ export async function allocateAddr(deps: ApiDeps): Promise<string> {
  */
 export async function reserveAddr(deps: ApiDeps, accountId: string, input: ReservedAddrCreate): Promise<ResourceRecord<ReservedAddrDoc>> {
   const region = checkRegion(input.region, deps.region);
+  await checkResourceLimit(deps.store, accountId, reservedAddrKind);
   for (let attempt = 1; ; attempt++) {
     const addr = await allocateAddr(deps);
     try {
@@ -80,8 +82,9 @@ export function registerReservedAddrs(app: FastifyInstance, deps: ApiDeps): void
     createSchema: ReservedAddrCreate,
     updateSchema: ReservedAddrUpdate,
     // The edge picks the address; the user never chooses it.
-    create: async (body) => {
+    create: async (body, ctx) => {
       const region = checkRegion(body.region, deps.region);
+      await checkResourceLimit(deps.store, ctx.account.id, reservedAddrKind);
       const addr = await allocateAddr(deps);
       return { doc: { ...commonCreate(body), addr, region }, key: addr };
     },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ResourceRecord } from '../../../store/resources.ts';
+import { checkResourceLimit } from '../../account-limits.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -53,6 +54,7 @@ export interface ReserveDomainInput {
  */
 export async function reserveDomain(deps: ApiDeps, accountId: string, input: ReserveDomainInput): Promise<ResourceRecord<ReservedDomainDoc>> {
   const domain = checkDomainName(input.domain);
+  await checkResourceLimit(deps.store, accountId, reservedDomainKind);
   await checkDomainAvailable(deps, accountId, domain);
   const doc: ReservedDomainDoc = { ...commonCreate(input), domain, region: checkRegion(input.region, deps.region), certificate_id: null, certificate_management_policy: null };
   return deps.store.resources.create(accountId, reservedDomainKind, 'rd', doc, domain);
@@ -65,6 +67,7 @@ async function createDoc(body: ReservedDomainCreate, ctx: ApiContext): Promise<{
   checkExclusive(body.certificate_id, body.certificate_management_policy);
   const certificateId = body.certificate_id ? await checkCertificate(store, ctx.account.id, body.certificate_id) : null;
   const policy = body.certificate_management_policy ? normalizePolicy(body.certificate_management_policy) : null;
+  await checkResourceLimit(store, ctx.account.id, reservedDomainKind);
   await checkDomainAvailable(ctx.deps, ctx.account.id, domain);
   return { doc: { ...commonCreate(body), domain, region, certificate_id: certificateId, certificate_management_policy: policy }, key: domain };
 }
