@@ -5,6 +5,7 @@ import { ApiError, apiErrorOf, errorBody } from './errors.ts';
 import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { ApiDeps } from './context.ts';
+import { sealPlaintextSecrets } from './resources/edges/seal-plaintext.ts';
 import { resources } from './resources/index.ts';
 
 /** Paths served without an API key. */
@@ -19,6 +20,7 @@ const fieldCodes: Record<string, string> = { '/description': 'ERR_NGROK_420', '/
  * non-JSON bodies tolerated where a client sends them), exact on output.
  */
 export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
+  await sealPlaintextSecrets(deps);
   const app = Fastify({
     logger: false,
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },

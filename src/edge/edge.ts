@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import type net from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { createApi } from '../api/server.ts';
 import type { Bootstrap } from '../config/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { preparePrivateDir } from './data-dir.ts';
 import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
 import { dialableAddr, type EdgeConfig } from './config.ts';
 import { createAgentIngress } from './listeners/agent-ingress.ts';
@@ -47,7 +47,7 @@ export interface Edge {
 /** Starts the edge: store, local CA, listeners; writes bootstrap.json once all accept. */
 export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const { dataDir, logger, domain } = config;
-  await mkdir(dataDir, { recursive: true });
+  await preparePrivateDir(dataDir);
   const store = await openStore({ dataDir, url: config.databaseUrl });
   const ca = await loadOrCreateLocalCa(join(dataDir, 'ca'));
   const edgeSecret = await loadOrCreateEdgeSecret(dataDir);

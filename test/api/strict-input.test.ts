@@ -11,7 +11,8 @@ async function rawRequest(edge: TestEdge, head: string): Promise<{ status: numbe
     const socket = net.connect(edge.ports.api, '127.0.0.1');
     let out = '';
     socket.on('data', (d: Buffer) => (out += d.toString())).on('close', () => resolve(out)).on('error', reject);
-    socket.end(`${head}\r\nHost: 127.0.0.1\r\n${auth}Connection: close\r\n\r\n`);
+    // Written without a FIN: the server answers, then closes (Connection: close).
+    socket.write(`${head}\r\nHost: 127.0.0.1\r\n${auth}Connection: close\r\n\r\n`);
   });
   const [statusLine = '', ...rest] = text.split('\r\n');
   return { status: Number(statusLine.split(' ')[1]), body: JSON.parse(rest.join('\r\n').split('\r\n\r\n')[1] ?? 'null') as Record<string, unknown> };
