@@ -26,7 +26,7 @@ export async function checkResourceLimit(store: Store, accountId: string, kind: 
   const { limit, code, what } = counted[kind];
   const max = (await store.accountLimits.get(accountId))[limit];
   const held = await store.resources.count(accountId, kind);
-  if (held >= max) throw new PorticoError(code, `this account holds ${held} ${what} and may hold ${max}; delete one, or ask the operator to raise ${limit.replace(/_/g, '-')}`);
+  if (held >= max) throw new PorticoError(code, `this account holds ${held} ${what} and may hold ${max}`);
 }
 
 /** Milliseconds of the API rate limit's window. */
@@ -47,6 +47,6 @@ export async function registerRateLimit(app: FastifyInstance, deps: ApiDeps): Pr
     // Unauthenticated paths (/health, /openapi.json) are not counted against any account.
     allowList: (req) => !req.account,
     max: async (req) => (await deps.store.accountLimits.get(req.account.id)).max_api_requests_per_minute,
-    errorResponseBuilder: (_req, context) => apiErrorOf(new PorticoError('ERR_NGROK_226', `at most ${context.max} API requests per minute for this account; retry in ${context.after}`)),
+    errorResponseBuilder: (_req, context) => apiErrorOf(new PorticoError('ERR_NGROK_226', `at most ${context.max} API requests per minute; retry in ${context.after}`)),
   });
 }

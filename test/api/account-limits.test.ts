@@ -59,7 +59,9 @@ test('API requests per minute: 429 ERR_NGROK_226 with Retry-After past the limit
   // Other accounts, and unauthenticated paths, are not affected.
   assert.equal((await apiFetch(edge, 'GET', '/ip_policies')).status, 200);
   assert.equal((await fetch(`${edge.bootstrap.api_url}/health`)).status, 200);
-  // The operator raises the limit: the next request passes, without a restart.
+  // 0 stops the account's API use altogether; raising the limit lets the next request pass, without a restart.
+  await edge.store.accountLimits.set(busy.accountId, { max_api_requests_per_minute: 0 });
+  assert.equal((await apiFetch(edge, 'GET', '/ip_policies', undefined, busy.apiKey)).status, 429);
   await edge.store.accountLimits.set(busy.accountId, { max_api_requests_per_minute: 100 });
   assert.equal((await apiFetch(edge, 'GET', '/ip_policies', undefined, busy.apiKey)).status, 200);
 });
