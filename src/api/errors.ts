@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PorticoError } from '../errors/catalogue.ts';
 
 /**
  * An API error in ngrok's envelope: `{error_code, status_code, msg, details}`. Codes are
@@ -15,6 +16,11 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** A catalogued error in the envelope: its code, status and message. */
+export function apiErrorOf(err: PorticoError): ApiError {
+  return new ApiError(err.status, err.code, err.message);
 }
 
 /** 404 for an unknown id or a foreign account's id (never 403: it must not reveal existence). */

@@ -1,8 +1,11 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { isPorticoError } from '../errors/catalogue.ts';
-import { ApiError, errorBody } from './errors.ts';
+import { registerRateLimit } from './account-limits.ts';
+import { ApiError, apiErrorOf, errorBody } from './errors.ts';
+import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { ApiDeps } from './context.ts';
+import { sealPlaintextSecrets } from './resources/edges/seal-plaintext.ts';
 import { resources } from './resources/index.ts';
 
 /** Paths served without an API key. */
@@ -17,7 +20,14 @@ const fieldCodes: Record<string, string> = { '/description': 'ERR_NGROK_420', '/
  * non-JSON bodies tolerated where a client sends them), exact on output.
  */
 export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: false, allErrors: false } } });
+  await sealPlaintextSecrets(deps);
+  const app = Fastify({
+    logger: false,
+    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+    // Errors raised before a route runs get the API's envelope too, never Fastify's own shape.
+    frameworkErrors: (err, _req, reply) => sendError(reply as FastifyReply, refuseUnroutable(err)),
+    clientErrorHandler: refuseBadRequest,
+  });
 
   // JSON bodies; an empty body is {}; a body that is not JSON is kept as text so routes that
   // ignore bodies (tunnel session commands get a bare id from the TS client) still work.
@@ -57,19 +67,21 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.setErrorHandler((err: FastifyError | ApiError, _req, reply) => {
-    const apiError = toApiError(err, deps);
-    void reply.code(apiError.status).header('content-type', 'application/json').send(errorBody(apiError));
-  });
+  app.setErrorHandler((err: FastifyError | ApiError, _req, reply) => sendError(reply, toApiError(err, deps)));
   app.setNotFoundHandler((_req, reply) => {
     void reply.code(404).send(errorBody(new ApiError(404, undefined, 'Resource not found')));
   });
 
-  registerOpenApi(app); // first: its onRoute hook sees every route registered after it
+  await registerRateLimit(app, deps); // its hook joins every route registered after it
+  registerOpenApi(app); // first of the routes: its onRoute hook sees every route registered after it
   app.get('/health', async () => ({ status: 'ok' }));
   for (const register of resources) register(app, deps);
   await app.ready();
   return app;
+}
+
+function sendError(reply: FastifyReply, err: ApiError): void {
+  void reply.code(err.status).header('content-type', 'application/json').send(errorBody(err));
 }
 
 class NotJson {
@@ -79,7 +91,7 @@ class NotJson {
 function toApiError(err: FastifyError | ApiError, deps: ApiDeps): ApiError {
   if (err instanceof ApiError) return err;
   // A store conflict (two requests racing for one name) or another catalogued error: its own code.
-  if (isPorticoError(err)) return new ApiError(err.status, err.code, err.message);
+  if (isPorticoError(err)) return apiErrorOf(err);
   const validation = (err as FastifyError).validation;
   if (validation?.length) {
     const first = validation[0]!;

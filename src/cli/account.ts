@@ -1,13 +1,15 @@
 /**
- * `portico account create|list|delete`: the operator's account management. Runs against the
+ * `portico account create|list|limits|delete`: the operator's account management. Runs against the
  * edge's store (the SQLite file in --data-dir, or --database-url) directly, also while the edge
  * runs: SQLite's WAL journal and PostgreSQL both allow a second process.
  */
 import { Command } from 'commander';
 import { defaultDataDir } from '../config/paths.ts';
 import { isPorticoError } from '../errors/catalogue.ts';
+import type { AccountLimitOverrides } from '../store/account-limits.ts';
 import type { Account } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
+import { describeLimits, flagOf, limitFlags, withLimitFlags } from './account-limits.ts';
 
 interface StoreFlags {
   dataDir: string;
@@ -29,11 +31,12 @@ export interface CreatedAccount {
   authtoken: string;
 }
 
-/** Creates an account with one API key and one authtoken. */
-export async function createAccount(store: Store, name: string): Promise<CreatedAccount> {
+/** Creates an account with one API key and one authtoken, and the limits given (others default). */
+export async function createAccount(store: Store, name: string, limits: Partial<AccountLimitOverrides> = {}): Promise<CreatedAccount> {
   if (!ACCOUNT_NAME.test(name)) throw new UsageError(`"${name}" is not a valid account name: use 1-64 letters, digits, '.', '_' or '-'`);
   if (await store.accounts.getByName(name)) throw new UsageError(`account "${name}" already exists; pick another name or delete it first`);
   const account = await store.accounts.create(name);
+  await store.accountLimits.set(account.id, limits);
   const description = 'created by portico account create';
   const { token: apiKey } = await store.apiKeys.create(account.id, { description });
   const { token: authtoken } = await store.credentials.create(account.id, { description });
@@ -49,11 +52,11 @@ export async function findAccount(store: Store, nameOrId: string): Promise<Accou
 export function accountCommand(): Command {
   const account = new Command('account').description('manage the accounts of an edge (run against its data dir or database)');
   account.addCommand(
-    withStore(new Command('create').description('create an account with an API key and an authtoken').argument('<name>', 'unique account name'))
+    withLimitFlags(withStore(new Command('create').description('create an account with an API key and an authtoken').argument('<name>', 'unique account name')))
       .option('--json', 'print {"id","name","api_key","authtoken"}')
       .action((name: string, flags: OutputFlags) =>
         run(flags, async (store) => {
-          const created = await createAccount(store, name);
+          const created = await createAccount(store, name, limitFlags(flags));
           if (flags.json) return print(JSON.stringify(created));
           print(
             [
@@ -76,6 +79,21 @@ export function accountCommand(): Command {
           if (flags.json) return print(JSON.stringify(accounts.map(({ id, name, created_at }) => ({ id, name, created_at }))));
           const width = Math.max(4, ...accounts.map((a) => a.name.length));
           print([`${'ID'.padEnd(32)} ${'NAME'.padEnd(width)} CREATED`, ...accounts.map((a) => `${a.id.padEnd(32)} ${a.name.padEnd(width)} ${a.created_at}`)].join('\n'));
+        }),
+      ),
+  );
+  account.addCommand(
+    withLimitFlags(withStore(new Command('limits').description("show an account's limits, or change those given (in force at once, also on a running edge)").argument('<name|id>', 'account name or id')))
+      .option('--json', 'print {"<limit>": {"value", "default"}} for every limit')
+      .action((nameOrId: string, flags: OutputFlags) =>
+        run(flags, async (store) => {
+          const found = await findAccount(store, nameOrId);
+          if (!found) throw new UsageError(`no account named or with id "${nameOrId}"; see portico account list`);
+          await store.accountLimits.set(found.id, limitFlags(flags));
+          const rows = await describeLimits(store, found.id);
+          if (flags.json) return print(JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { value: r.value, default: r.default }]))));
+          const width = Math.max(...rows.map((r) => flagOf(r.name).length - 2));
+          print([`Limits of account ${found.name} (${found.id}):`, ...rows.map((r) => `  ${flagOf(r.name).slice(2).padEnd(width)}  ${r.value}${r.default ? ' (default)' : ''}`)].join('\n'));
         }),
       ),
   );

@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import type net from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { createApi } from '../api/server.ts';
 import type { Bootstrap } from '../config/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { preparePrivateDir } from './data-dir.ts';
 import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
 import { dialableAddr, timeoutDefaults, type EdgeConfig } from './config.ts';
 import { createAgentIngress } from './listeners/agent-ingress.ts';
@@ -49,7 +49,7 @@ export interface Edge {
 export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const { dataDir, logger, domain } = config;
   const timeouts = { ...timeoutDefaults, ...config.timeouts };
-  await mkdir(dataDir, { recursive: true });
+  await preparePrivateDir(dataDir);
   const store = await openStore({ dataDir, url: config.databaseUrl });
   const ca = await loadOrCreateLocalCa(join(dataDir, 'ca'));
   const edgeSecret = await loadOrCreateEdgeSecret(dataDir);
@@ -117,6 +117,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     {
       registry,
       cookies,
+      limits: (accountId) => store.accountLimits.get(accountId),
       region: config.region,
       version: edgeVersion,
       logger,

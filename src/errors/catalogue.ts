@@ -67,6 +67,28 @@ export const errorCatalogue = {
   ERR_STORE_OPEN: { status: 500, message: 'The store could not be opened or migrated. Check the data directory permissions and the database URL.' },
   ERR_STORE_CONFLICT: { status: 409, message: 'A record with this unique value already exists.' },
   ERR_STORE_NOT_FOUND: { status: 404, message: 'The record this refers to does not exist.' },
+
+  // API requests the framework refuses before a route runs
+  ERR_API_BAD_URL: { status: 400, message: 'The request URL has a percent-encoded sequence that is not valid UTF-8. Encode each path segment with encodeURIComponent.' },
+  ERR_API_URI_TOO_LONG: { status: 414, message: 'A path segment of the request URL is longer than 100 characters; ids and names are shorter. Check the URL.' },
+  ERR_API_HEADERS_TOO_LARGE: { status: 431, message: 'The request line and headers together exceed 16 KiB. Send fewer or smaller headers, or a shorter URL.' },
+  ERR_API_MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP/1.1 (for example an unknown method or a broken header line).' },
+  ERR_API_REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
+
+  // Reserved names (ngrok's codes): the operator's domain, other accounts' names
+  ERR_NGROK_404: { status: 400, message: "This is the edge's own domain (--domain), which belongs to the operator. Reserve a name under it instead." },
+  ERR_NGROK_413: { status: 400, message: 'This domain is already reserved by your account.' },
+  ERR_NGROK_414: { status: 400, message: 'This domain is already reserved or in use by another account.' },
+  ERR_NGROK_416: { status: 400, message: "A wildcard may not cover the edge's own domain (--domain). Reserve a name or a wildcard under it instead." },
+  ERR_NGROK_417: { status: 400, message: 'This wildcard would cover a name another account reserved or uses.' },
+
+  // Account limits and edge size (ngrok's codes); the operator sets limits with `portico account limits`
+  ERR_NGROK_415: { status: 400, message: 'This account holds as many reserved domains as its limit allows. Delete one, or ask the operator to raise --max-reserved-domains.' },
+  ERR_NGROK_508: { status: 400, message: 'This account holds as many reserved addresses as its limit allows. Delete one, or ask the operator to raise --max-reserved-addrs.' },
+  ERR_NGROK_226: { status: 429, message: 'This account is making more API requests than its limit allows; retry after the seconds in Retry-After, or ask the operator to raise --max-api-requests-per-minute.' },
+  ERR_NGROK_108: { status: 429, message: 'This account has as many agent sessions as its limit allows. Stop an agent, or ask the operator to raise --max-sessions.' },
+  ERR_NGROK_324: { status: 429, message: "This agent session has as many tunnels as its account's limit allows. Stop one, or ask the operator to raise --max-tunnels-per-session." },
+  ERR_NGROK_7129: { status: 400, message: 'The edge has more hostports than one edge may have; split them over several edges.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

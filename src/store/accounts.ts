@@ -53,6 +53,7 @@ export class Accounts {
     return this.#db.transaction().execute(async (tx) => {
       await tx.deleteFrom('credentials').where('account_id', '=', id).execute();
       await tx.deleteFrom('api_keys').where('account_id', '=', id).execute();
+      await tx.deleteFrom('account_limits').where('account_id', '=', id).execute();
       const result = await tx.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });

@@ -5,7 +5,7 @@
  */
 import SqliteDatabase from 'better-sqlite3';
 import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { PorticoError } from '../errors/catalogue.ts';
@@ -57,9 +57,12 @@ export function openDialect(target: DatabaseTarget): Dialect {
   return target.kind === 'postgres' ? openPostgres(target.url) : openSqlite(target.path);
 }
 
+/** Mode of the SQLite file; SQLite gives its -wal and -shm files the same. */
+const SQLITE_FILE_MODE = 0o600;
+
 function openSqlite(path: string): Dialect {
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') prepareSqliteFile(path);
     const database = new SqliteDatabase(path);
     database.pragma('journal_mode = WAL');
     database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -68,6 +71,16 @@ function openSqlite(path: string): Dialect {
   } catch (err) {
     throw new PorticoError('ERR_STORE_OPEN', path, { cause: err });
   }
+}
+
+/**
+ * Creates the SQLite file readable by its owner only (its folder 0700 when new), and tightens
+ * a file and journals an older version left 0644.
+ */
+function prepareSqliteFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', SQLITE_FILE_MODE));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, SQLITE_FILE_MODE);
 }
 
 function openPostgres(url: string): Dialect {

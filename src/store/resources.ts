@@ -99,6 +99,13 @@ export class Resources {
     return rows.map((r) => toRecord<T>(r));
   }
 
+  /** How many records of `kind` the account has (for its limits). */
+  async count(accountId: string, kind: string): Promise<number> {
+    const row = await this.#db.selectFrom('resources').select((eb) => eb.fn.countAll<string | number>().as('n')).where('account_id', '=', accountId).where('kind', '=', kind).executeTakeFirstOrThrow();
+    // PostgreSQL returns count(*) as a bigint string, SQLite as a number.
+    return Number(row.n);
+  }
+
   /** Every record of these kinds, of every account (the data plane's snapshot input). */
   async all<T extends Doc>(kinds: string | string[]): Promise<Array<ResourceRecord<T>>> {
     const rows = await this.#db.selectFrom('resources').selectAll().where('kind', 'in', ([] as string[]).concat(kinds)).orderBy('id').execute();

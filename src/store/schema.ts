@@ -53,10 +53,21 @@ export interface ResourcesTable {
   created_at: string;
 }
 
+/** Limits the operator set for an account; NULL means the edge's default. */
+export interface AccountLimitsTable {
+  account_id: string;
+  max_reserved_domains: number | null;
+  max_reserved_addrs: number | null;
+  max_tunnels_per_session: number | null;
+  max_sessions: number | null;
+  max_api_requests_per_minute: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
   api_keys: ApiKeysTable;
   settings: SettingsTable;
   resources: ResourcesTable;
+  account_limits: AccountLimitsTable;
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openTestStore, testEngines } from '../../test/support/store.ts';
+import { defaultAccountLimits } from './account-limits.ts';
 import { migrate } from './migrations/index.ts';
 import type { ResourceChange } from './resources.ts';
 import { openStore } from './store.ts';
@@ -209,6 +210,31 @@ for (const engine of testEngines()) {
       // The name and the unique key are free again.
       await store.accounts.create('alice');
       await store.resources.create(bob.id, 'reserved_domain', 'rd', {}, 'alice.example.com');
+    });
+
+    test('account limits: defaults until set, set and reset per limit, counted resources, gone with the account', async (t) => {
+      const store = await openTestStore(t, engine);
+      const alice = await store.accounts.create('alice');
+      const bob = await store.accounts.create('bob');
+      assert.deepEqual(await store.accountLimits.get(alice.id), defaultAccountLimits);
+      assert.equal((await store.accountLimits.overrides(alice.id)).max_sessions, null);
+      await store.accountLimits.set(alice.id, { max_sessions: 3, max_reserved_domains: 0 });
+      await store.accountLimits.set(alice.id, { max_api_requests_per_minute: 2_147_483_647 });
+      assert.deepEqual(await store.accountLimits.get(alice.id), { ...defaultAccountLimits, max_sessions: 3, max_reserved_domains: 0, max_api_requests_per_minute: 2_147_483_647 });
+      await store.accountLimits.set(alice.id, { max_sessions: null });
+      assert.equal((await store.accountLimits.get(alice.id)).max_sessions, defaultAccountLimits.max_sessions);
+      assert.equal((await store.accountLimits.overrides(alice.id)).max_reserved_domains, 0);
+      assert.deepEqual(await store.accountLimits.get(bob.id), defaultAccountLimits);
+
+      for (let i = 0; i < 3; i++) await store.resources.create(alice.id, 'reserved_domain', 'rd', {}, `n${i}.example.com`);
+      await store.resources.create(alice.id, 'ip_policy', 'ipp', {});
+      await store.resources.create(bob.id, 'reserved_domain', 'rd', {}, 'bob.example.com');
+      assert.equal(await store.resources.count(alice.id, 'reserved_domain'), 3);
+      assert.equal(await store.resources.count(bob.id, 'reserved_domain'), 1);
+      assert.equal(await store.resources.count(bob.id, 'reserved_addr'), 0);
+
+      await store.accounts.delete(alice.id);
+      assert.deepEqual(await store.db.selectFrom('account_limits').selectAll().execute(), []);
     });
 
     test('two stores on one database see each other\'s writes (the edge and `portico account`)', async (t) => {

@@ -3,6 +3,7 @@
  * whatever needs it; `close()` when the process stops.
  */
 import { Kysely } from 'kysely';
+import { AccountLimitsRepository } from './account-limits.ts';
 import { Accounts } from './accounts.ts';
 import { ApiKeys } from './api-keys.ts';
 import { Credentials } from './credentials.ts';
@@ -17,6 +18,8 @@ export interface Store {
   /** The database engine behind `db`. */
   engine: 'sqlite' | 'postgres';
   accounts: Accounts;
+  /** What each account may take of the edge (reserved names, sessions, API rate). */
+  accountLimits: AccountLimitsRepository;
   credentials: Credentials;
   apiKeys: ApiKeys;
   settings: Settings;
@@ -47,6 +50,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db,
     engine: target.kind,
     accounts: new Accounts(db),
+    accountLimits: new AccountLimitsRepository(db),
     credentials: new Credentials(db),
     apiKeys: new ApiKeys(db),
     settings: new Settings(db),

@@ -86,7 +86,7 @@ test('reserved domains through @ngrok/ngrok-api: CRUD, paging, certificate polic
   assert.deepEqual((await apiFetch(edge, 'GET', '/reserved_domains', undefined, other.apiKey)).body.reserved_domains, []);
   for (const method of ['GET', 'PATCH', 'DELETE']) assert.equal((await apiFetch(edge, method, `/reserved_domains/${rd.id}`, method === 'PATCH' ? {} : undefined, other.apiKey)).status, 404);
   assert.equal((await apiFetch(edge, 'DELETE', `/reserved_domains/${rd.id}/certificate`, undefined, other.apiKey)).status, 404);
-  assert.equal((await rawCreate(edge, { domain: 'app.example.test' }, other.apiKey)).body.error_code, 'ERR_NGROK_413');
+  assert.equal((await rawCreate(edge, { domain: 'app.example.test' }, other.apiKey)).body.error_code, 'ERR_NGROK_414');
 
   // Delete is refused while an edge uses the name (hostport "app.example.test:443").
   await edge.store.resources.create(edge.credentials.accountId, 'https_edge', 'edghts', { description: '', metadata: '', hostports: ['app.example.test:443'] });
@@ -108,13 +108,13 @@ test('wildcard rules: one account per subtree, own names under own wildcard, nam
   // Nobody else may reserve anything under it, at any depth; the apex is not under it.
   for (const domain of ['foo.example.test', 'x.y.z.example.test', '*.c.example.test', '*.example.test']) {
     const res = await rawCreate(edge, { domain }, other.apiKey);
-    assert.equal(res.body.error_code, 'ERR_NGROK_413', domain);
+    assert.equal(res.body.error_code, 'ERR_NGROK_414', domain);
   }
   assert.equal((await rawCreate(edge, { domain: 'example.test' }, other.apiKey)).status, 201);
   // The other way round: a wildcard over someone else's name is refused.
   assert.equal((await rawCreate(edge, { domain: 'theirs.other.test' }, other.apiKey)).status, 201);
   const over = await rawCreate(edge, { domain: '*.other.test' });
-  assert.equal(over.body.error_code, 'ERR_NGROK_413');
+  assert.equal(over.body.error_code, 'ERR_NGROK_417');
   assert.match(String(over.body.msg), /another account/);
 
   assert.equal(await ownsHostname(edge.store, mine, 'x.y.example.test'), true);
@@ -125,7 +125,7 @@ test('wildcard rules: one account per subtree, own names under own wildcard, nam
 
   // Names under the edge's own domain are reserved like any other: first come.
   assert.equal((await rawCreate(edge, { domain: 'named.localhost' }, other.apiKey)).status, 201);
-  assert.equal((await rawCreate(edge, { domain: 'named.localhost' })).body.error_code, 'ERR_NGROK_413');
+  assert.equal((await rawCreate(edge, { domain: 'named.localhost' })).body.error_code, 'ERR_NGROK_414');
 
   // Deleting the wildcard is refused while an edge relies on it for a name under it.
   const edgeRecord = await edge.store.resources.create(mine, 'https_edge', 'edghts', { description: '', metadata: '', hostports: ['svc.example.test:443', 'deep.a.example.test:443'] });

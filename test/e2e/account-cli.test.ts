@@ -70,3 +70,27 @@ test('portico account create/list/delete against a running edge: the new API key
   const byId = await portico(edge, ['account', 'delete', JSON.parse((await portico(edge, ['account', 'list', '--json'])).stdout).find((a: { name: string }) => a.name === 'dave').id]);
   assert.equal(byId.code, 0, byId.stderr);
 });
+
+test('portico account create --max-… and account limits: the operator sets limits a running edge applies at once', async (t) => {
+  const edge = await startTestEdge(t);
+  const created = await portico(edge, ['account', 'create', 'lim', '--max-reserved-domains', '1', '--max-sessions', '3', '--json']);
+  assert.equal(created.code, 0, created.stderr);
+  const lim = JSON.parse(created.stdout) as { api_key: string };
+  const reserve = (domain: string) => apiFetch(edge, 'POST', '/reserved_domains', { domain }, lim.api_key);
+  assert.equal((await reserve('one.example.test')).status, 201);
+  assert.equal((await reserve('two.example.test')).body.error_code, 'ERR_NGROK_415');
+
+  const raised = await portico(edge, ['account', 'limits', 'lim', '--max-reserved-domains', '2', '--max-sessions', 'default']);
+  assert.equal(raised.code, 0, raised.stderr);
+  assert.match(raised.stdout, /^Limits of account lim \(acct_\w+\):\n/);
+  assert.match(raised.stdout, /\n {2}max-reserved-domains +2\n/);
+  assert.match(raised.stdout, /\n {2}max-sessions +100 \(default\)\n/);
+  assert.equal((await reserve('two.example.test')).status, 201, 'no edge restart needed');
+
+  const shown = JSON.parse((await portico(edge, ['account', 'limits', 'lim', '--json'])).stdout) as Record<string, { value: number; default: boolean }>;
+  assert.deepEqual(shown.max_reserved_domains, { value: 2, default: false });
+  assert.deepEqual(shown.max_api_requests_per_minute, { value: 1200, default: true });
+  const bad = await portico(edge, ['account', 'limits', 'lim', '--max-sessions', '-1']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--max-sessions <n>.*whole number from 0/);
+});

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { PorticoError } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import type { Store } from '../../store/store.ts';
+import { checkResourceLimit } from '../account-limits.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../common.ts';
 import type { ApiContext, ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
@@ -33,10 +34,14 @@ export async function reservationOfPort(store: Store, port: number): Promise<Res
 /** How many times a freshly allocated port may turn out to be reserved by a concurrent request. */
 const ALLOCATE_ATTEMPTS = 5;
 
-/** A port of --tcp-ports that no reservation holds, as "host:port" on the edge's TCP host. */
+/**
+ * A port of --tcp-ports that no reservation holds and no agent's TCP endpoint uses or holds for
+ * a reconnect, as "host:port" on the edge's TCP host.
+ */
 export async function allocateAddr(deps: ApiDeps): Promise<string> {
+  const taken = async (port: number) => deps.registry.portHolder(port) !== undefined || (await reservationOfPort(deps.store, port)) !== undefined;
   try {
-    return `${deps.tcpHost}:${await deps.allocateTcpPort(async (p) => (await reservationOfPort(deps.store, p)) !== undefined)}`;
+    return `${deps.tcpHost}:${await deps.allocateTcpPort(taken)}`;
   } catch (err) {
     if (err instanceof PorticoError && err.code === 'ERR_ADDR_EXHAUSTED') {
       throw new ApiError(503, 'ERR_ADDR_EXHAUSTED', 'every port of the edge --tcp-ports range is reserved or in use; release a reserved address or widen the range');
@@ -51,6 +56,7 @@ export async function allocateAddr(deps: ApiDeps): Promise<string> {
  */
 export async function reserveAddr(deps: ApiDeps, accountId: string, input: ReservedAddrCreate): Promise<ResourceRecord<ReservedAddrDoc>> {
   const region = checkRegion(input.region, deps.region);
+  await checkResourceLimit(deps.store, accountId, reservedAddrKind);
   for (let attempt = 1; ; attempt++) {
     const addr = await allocateAddr(deps);
     try {
@@ -76,8 +82,9 @@ export function registerReservedAddrs(app: FastifyInstance, deps: ApiDeps): void
     createSchema: ReservedAddrCreate,
     updateSchema: ReservedAddrUpdate,
     // The edge picks the address; the user never chooses it.
-    create: async (body) => {
+    create: async (body, ctx) => {
       const region = checkRegion(body.region, deps.region);
+      await checkResourceLimit(deps.store, ctx.account.id, reservedAddrKind);
       const addr = await allocateAddr(deps);
       return { doc: { ...commonCreate(body), addr, region }, key: addr };
     },

@@ -31,3 +31,19 @@ export function isValidHostname(name: string): boolean {
 export function isValidWildcard(name: string): boolean {
   return name.startsWith('*.') && name.length <= MAX_NAME && isValidHostname(name.slice(2));
 }
+
+/**
+ * True when the wildcard `*.x` covers `hostname` (a name, or a narrower wildcard) at any depth:
+ * `*.example.com` covers `a.example.com`, `a.b.example.com` and `*.b.example.com`, but not
+ * `example.com` itself.
+ */
+export function isUnderWildcard(hostname: string, wildcard: string): boolean {
+  const name = normalizeHostname(hostname);
+  const parent = normalizeHostname(wildcard).slice(2);
+  return wildcard.startsWith('*.') && name.endsWith(`.${parent}`);
+}
+
+/** True when `a` and `b` can name the same host: equal, or one a wildcard covering the other. */
+export function namesOverlap(a: string, b: string): boolean {
+  return normalizeHostname(a) === normalizeHostname(b) || isUnderWildcard(a, b) || isUnderWildcard(b, a);
+}

@@ -19,6 +19,7 @@ import type { MuxStream } from '../../protocol/stream.ts';
 import { newId } from '../../store/ids.ts';
 import type { TunnelRegistry } from './registry.ts';
 import type { SessionCookies } from './session-cookie.ts';
+import { checkSessionLimit, TunnelLimit, type SessionLimits } from './session-limits.ts';
 import type { TunnelSession } from './tunnel.ts';
 
 /** Who an authtoken belongs to. */
@@ -34,6 +35,8 @@ export interface AgentConnectionDeps {
   registry: TunnelRegistry;
   authenticate(authtoken: string): Promise<AgentIdentity | undefined>;
   cookies: SessionCookies;
+  /** The account's limits, read at each Auth and bind (src/store/account-limits.ts). */
+  limits(accountId: string): Promise<SessionLimits>;
   region: string;
   version: string;
   logger: Logger;
@@ -70,6 +73,7 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
   const mux = new MuxSession(socket, { role: 'server', maxOutgoingStreams: maxProxyStreamsPerSession, maxIncomingStreams: incomingStreams.beforeAuth });
   let log = deps.logger.child({ client: clientAddr });
   let session: TunnelSession | undefined;
+  let tunnelLimit: TunnelLimit | undefined;
   let heartbeat: { stop(): void } | undefined;
   const authTimer = setTimeout(() => {
     log.warn('agent did not authenticate in time');
@@ -86,7 +90,9 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
       if (session) throw new PorticoError('ERR_BAD_REQUEST', 'already authenticated');
       const auth = parseAuthRequest(body);
       const result = await authenticateAgent(auth, clientAddr, mux, deps);
+      checkSessionLimit(deps.registry, result.session, (await deps.limits(result.identity.accountId)).max_sessions);
       session = result.session;
+      tunnelLimit = new TunnelLimit(deps.registry, session, async () => (await deps.limits(result.identity.accountId)).max_tunnels_per_session);
       clearTimeout(authTimer);
       mux.setMaxIncomingStreams(incomingStreams.afterAuth);
       hooks.authenticated?.();
@@ -106,14 +112,15 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     [StreamType.Bind]: authenticated(async (body) => {
       const bind = parseBindRequest(body);
       const region = String(field(field(body, 'Extra'), 'Region') ?? '');
-      const { tunnel, opts } = await deps.registry.bindEndpoint(session!, bind, region);
+      const { tunnel, opts } = await tunnelLimit!.bind(bind.id, () => deps.registry.bindEndpoint(session!, bind, region));
       log.info('bound endpoint', { tunnel: tunnel.id, url: tunnel.url });
       return { Id: tunnel.id, URL: tunnel.url, Proto: bind.proto, Opts: opts, Extra: { Token: '', TunnelID: tunnel.id }, Error: '' };
     }),
     [StreamType.StartTunnelWithLabel]: authenticated(async (body) => {
       const region = String(field(body, 'Region') ?? '');
       if (region && region !== deps.region) throw new PorticoError('ERR_REGION_MISMATCH', `asked for "${region}", this edge serves "${deps.region}"`);
-      const tunnel = deps.registry.bindLabeled(session!, parseStartTunnelWithLabelRequest(body));
+      const request = parseStartTunnelWithLabelRequest(body);
+      const tunnel = await tunnelLimit!.bind('', () => deps.registry.bindLabeled(session!, request));
       log.info('started labeled tunnel', { tunnel: tunnel.id, labels: tunnel.labels });
       return { Id: tunnel.id, Error: '' };
     }),

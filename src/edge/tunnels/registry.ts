@@ -8,6 +8,7 @@ import { encodeProxyHeader } from '../../protocol/proxy-header.ts';
 import { newId } from '../../store/ids.ts';
 import type { PortRange } from '../config.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
+import { namesOverlap } from '../tls/hostname.ts';
 import { checkBindAllowed } from './acl.ts';
 import { AddrClaims } from './addr-claims.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
@@ -141,6 +142,24 @@ export class TunnelRegistry {
     return [...this.labeled].filter(
       (t) => t.labels && (accountId === undefined || t.session.accountId === accountId) && wanted.every(([k, v]) => t.labels![k] === v),
     );
+  }
+
+  /**
+   * Accounts whose endpoints, live or held for a reconnect (grace period), can serve a host
+   * that `name` names: the same name, a name under it when `name` is a wildcard, or a wildcard
+   * endpoint covering it. Read-only; the API refuses reservations over other accounts' names.
+   */
+  hostnameHolders(name: string): Set<string> {
+    const holders = new Set<string>();
+    for (const table of [this.httpHosts, this.httpsHosts]) {
+      for (const group of table.values()) if (namesOverlap(group.key, name)) holders.add(group.accountId);
+    }
+    return holders;
+  }
+
+  /** The account whose TCP endpoint, live or held for a reconnect, has `port`; undefined when none. */
+  portHolder(port: number): string | undefined {
+    return this.tcpPorts.get(port)?.group.accountId;
   }
 
   /** Closes every TCP listener and forgets everything (edge shutdown). */

@@ -14,6 +14,7 @@ import type { EdgeDoc } from './edge-docs.ts';
 import { checkAddrHostports, checkNamedHostports, reserveGeneratedAddr, reserveGeneratedHostport } from './hostports.ts';
 import { emptySlots, moduleProperties, normalizeModules, readModules, registerModulePaths } from './module-slots.ts';
 import type { ModuleSpec } from './modules/index.ts';
+import { secretsOf } from './modules/module-spec.ts';
 
 /** One edge kind. */
 export interface EdgeKindSpec<D extends EdgeDoc> {
@@ -79,7 +80,7 @@ export function registerEdgeKind<D extends EdgeDoc>(app: FastifyInstance, deps: 
     read: (record, ctx) => ({
       ...commonRead(ctx, spec.path, record),
       hostports: spec.endpoints === 'addr' && record.doc.hostports.length === 0 ? null : record.doc.hostports,
-      ...readModules(spec.modules, record.doc, { req: ctx.req, edgeId: record.id, hostports: record.doc.hostports }),
+      ...readModules(spec.modules, record.doc, { req: ctx.req, edgeId: record.id, hostports: record.doc.hostports, secrets: secretsOf(ctx) }),
       ...spec.readExtra?.(record, ctx),
     }),
   });
@@ -89,7 +90,7 @@ export function registerEdgeKind<D extends EdgeDoc>(app: FastifyInstance, deps: 
     if (!record) throw notFound();
     return {
       slots: record.doc,
-      owner: { req, edgeId: record.id, hostports: record.doc.hostports },
+      owner: { req, edgeId: record.id, hostports: record.doc.hostports, secrets: secretsOf(ctx) },
       save: async (slots) => void (await deps.store.resources.update(ctx.account.id, spec.kind, record.id, slots as D)),
     };
   });

@@ -5,6 +5,7 @@
  * No two edges claim the same hostport.
  */
 import { randomBytes } from 'node:crypto';
+import { PorticoError } from '../../../errors/catalogue.ts';
 import { isValidHostname, isValidWildcard, normalizeHostname } from '../../../edge/tls/hostname.ts';
 import type { ApiContext } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
@@ -17,6 +18,13 @@ export const namedEdgePort = 443;
 /** Store kinds of edges served by name (SNI) and by address. */
 export const namedEdgeKinds = ['https_edge', 'tls_edge'] as const;
 export const addrEdgeKinds = ['tcp_edge'] as const;
+/** Hostports one edge may have at most (ngrok's ERR_NGROK_7129 beyond). */
+export const maxEdgeHostports = 100;
+
+/** Refuses a list longer than maxEdgeHostports before any of it is looked up. */
+function checkCount(hostports: readonly string[]): void {
+  if (hostports.length > maxEdgeHostports) throw new PorticoError('ERR_NGROK_7129', `hostports: ${hostports.length} given, at most ${maxEdgeHostports}`);
+}
 
 function hostportError(code: string, index: number, message: string): ApiError {
   return new ApiError(400, code, `hostports[${index}]: ${message}`, { field: `hostports[${index}]` });
@@ -44,6 +52,7 @@ async function checkUnclaimed(ctx: ApiContext, hostport: string, index: number, 
  * dropped) and checks each: port 443, a domain this account may use, not on another edge.
  */
 export async function checkNamedHostports(ctx: ApiContext, hostports: readonly string[], selfId?: string): Promise<string[]> {
+  checkCount(hostports);
   const out: string[] = [];
   for (const [i, value] of hostports.entries()) {
     const { host, port } = split(value.trim(), i);
@@ -62,6 +71,7 @@ export async function checkNamedHostports(ctx: ApiContext, hostports: readonly s
 
 /** Normalises and checks TCP edge hostports: each a reserved address of this account, not on another edge. */
 export async function checkAddrHostports(ctx: ApiContext, hostports: readonly string[], selfId?: string): Promise<string[]> {
+  checkCount(hostports);
   const out: string[] = [];
   for (const [i, value] of hostports.entries()) {
     const { host, port } = split(value.trim(), i);
@@ -91,7 +101,7 @@ export function randomLabel(): string {
  */
 export async function reserveGeneratedHostport(ctx: ApiContext, edgeId: string): Promise<string> {
   const domain = `${randomLabel()}.${normalizeHostname(ctx.deps.domain)}`;
-  const record = await reserveDomain(ctx.deps.store, ctx.account.id, ctx.deps.region, { domain, description: `created for edge ${edgeId}` });
+  const record = await reserveDomain(ctx.deps, ctx.account.id, { domain, description: `created for edge ${edgeId}` });
   return `${record.doc.domain}:${namedEdgePort}`;
 }
 

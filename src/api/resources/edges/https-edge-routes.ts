@@ -16,6 +16,7 @@ import { apiOrigin } from '../../uri.ts';
 import { httpsEdgeKind, httpsEdgePath, httpsEdgeRoutePrefix, type HttpsEdgeDoc, type HttpsEdgeRouteDoc } from './edge-docs.ts';
 import { emptySlots, moduleProperties, normalizeModules, readModules, registerModulePaths } from './module-slots.ts';
 import { routeModules } from './modules/index.ts';
+import { secretsOf } from './modules/module-spec.ts';
 
 const matchTypes = ['exact_path', 'path_prefix'] as const;
 
@@ -48,7 +49,8 @@ function checkUnique(routes: readonly HttpsEdgeRouteDoc[], route: HttpsEdgeRoute
 }
 
 /** The read shape of one route. */
-export function readRoute(req: FastifyRequest, edge: ResourceRecord<HttpsEdgeDoc>, route: HttpsEdgeRouteDoc): Record<string, unknown> {
+export function readRoute(ctx: ApiContext, edge: ResourceRecord<HttpsEdgeDoc>, route: HttpsEdgeRouteDoc): Record<string, unknown> {
+  const { req } = ctx;
   return {
     id: route.id,
     edge_id: edge.id,
@@ -58,7 +60,7 @@ export function readRoute(req: FastifyRequest, edge: ResourceRecord<HttpsEdgeDoc
     uri: `${apiOrigin(req)}${httpsEdgePath}/${edge.id}/routes/${route.id}`,
     ...(route.description && { description: route.description }),
     ...(route.metadata && { metadata: route.metadata }),
-    ...readModules(routeModules, route, { req, edgeId: edge.id, routeId: route.id, hostports: edge.doc.hostports }),
+    ...readModules(routeModules, route, { req, edgeId: edge.id, routeId: route.id, hostports: edge.doc.hostports, secrets: secretsOf(ctx) }),
   };
 }
 
@@ -109,12 +111,13 @@ export function registerHttpsEdgeRoutes(app: FastifyInstance, deps: ApiDeps): vo
     } as HttpsEdgeRouteDoc;
     checkUnique(edge.doc.routes, route);
     const saved = await saveRoutes(ctx, edge, [...edge.doc.routes, route]);
-    return reply.code(201).send(readRoute(req, saved, route));
+    return reply.code(201).send(readRoute(ctx, saved, route));
   });
 
   app.get(`${routesPath}/:id`, async (req) => {
-    const { edge, route } = await loadRoute(contextOf(req, deps), req);
-    return readRoute(req, edge, route);
+    const ctx = contextOf(req, deps);
+    const { edge, route } = await loadRoute(ctx, req);
+    return readRoute(ctx, edge, route);
   });
 
   app.patch(`${routesPath}/:id`, { schema: { body: RouteUpdate } }, async (req) => {
@@ -128,7 +131,7 @@ export function registerHttpsEdgeRoutes(app: FastifyInstance, deps: ApiDeps): vo
       ...(await normalizeModules(routeModules, body, ctx)),
     };
     checkUnique(loaded.edge.doc.routes, route);
-    return readRoute(req, await loaded.save(route), route);
+    return readRoute(ctx, await loaded.save(route), route);
   });
 
   app.delete(`${routesPath}/:id`, async (req) => {
@@ -138,6 +141,6 @@ export function registerHttpsEdgeRoutes(app: FastifyInstance, deps: ApiDeps): vo
 
   registerModulePaths(app, deps, `${routesPath}/:id`, routeModules, async (ctx, req) => {
     const { edge, route, save } = await loadRoute(ctx, req);
-    return { slots: route, owner: { req, edgeId: edge.id, routeId: route.id, hostports: edge.doc.hostports }, save: async (slots) => void (await save(slots as HttpsEdgeRouteDoc)) };
+    return { slots: route, owner: { req, edgeId: edge.id, routeId: route.id, hostports: edge.doc.hostports, secrets: secretsOf(ctx) }, save: async (slots) => void (await save(slots as HttpsEdgeRouteDoc)) };
   });
 }

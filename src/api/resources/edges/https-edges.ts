@@ -15,6 +15,6 @@ export function registerHttpsEdges(app: FastifyInstance, deps: ApiDeps): void {
     modules: httpsEdgeModules,
     endpoints: 'named',
     initialDoc: { routes: [] },
-    readExtra: (record, ctx) => ({ routes: record.doc.routes.map((route) => readRoute(ctx.req, record, route)) }),
+    readExtra: (record, ctx) => ({ routes: record.doc.routes.map((route) => readRoute(ctx, record, route)) }),
   });
 }

@@ -1,11 +1,22 @@
 /**
- * Whether an account may reserve a name: nobody holds it yet, no other account's wildcard
- * covers it, and (for a wildcard) no other account holds a name under it.
+ * Whether an account may reserve a name: it is not the edge's own domain or a wildcard over
+ * it, nobody holds it yet, no other account's wildcard covers it, (for a wildcard) no other
+ * account holds a name under it, and no other account's agent uses it or holds it for a
+ * reconnect right now.
  */
 import type { Store } from '../../../store/store.ts';
+import { errorCatalogue, type ErrorCode } from '../../../errors/catalogue.ts';
+import type { TunnelRegistry } from '../../../edge/tunnels/registry.ts';
 import { ApiError, invalid } from '../../errors.ts';
 import { coveringKeys, domainNameProblem, reservedDomainKind } from './domain-names.ts';
 import { normalizeHostname } from '../../../edge/tls/hostname.ts';
+
+/** What the checks read: reservations in the store, live endpoints, the edge's --domain. */
+export interface DomainDeps {
+  store: Store;
+  registry: Pick<TunnelRegistry, 'hostnameHolders'>;
+  domain: string;
+}
 
 /** The normalised name (lower case, no trailing dot), or a 400 with ngrok's syntax codes. */
 export function checkDomainName(raw: string): string {
@@ -14,25 +25,45 @@ export function checkDomainName(raw: string): string {
   return normalizeHostname(raw.trim());
 }
 
-function taken(message: string): ApiError {
-  return new ApiError(400, 'ERR_NGROK_413', `domain: ${message}`, { field: 'domain' });
+function refused(code: ErrorCode, message: string): ApiError {
+  return new ApiError(errorCatalogue[code].status, code, `domain: ${message}`, { field: 'domain' });
 }
 
-/** Throws ERR_NGROK_413 unless `accountId` may reserve `name` (already normalised). */
-export async function checkDomainAvailable(store: Store, accountId: string, name: string): Promise<void> {
+/**
+ * The edge's --domain and every wildcard over it belong to the operator: accounts get names
+ * under it (`app.<domain>`, `*.team.<domain>`), never the domain or `*.<domain>` itself.
+ */
+function checkNotEdgeDomain(name: string, edgeDomain: string): void {
+  const domain = normalizeHostname(edgeDomain);
+  if (name === domain) throw refused('ERR_NGROK_404', `"${name}" is this edge's own domain (--domain); reserve a name under it, such as app.${domain}`);
+  if (name.startsWith('*.') && (domain === name.slice(2) || domain.endsWith(`.${name.slice(2)}`))) {
+    throw refused('ERR_NGROK_416', `${name} would cover every name under this edge's domain ${domain}; reserve a name or wildcard under it, such as *.team.${domain}`);
+  }
+}
+
+/** Throws (ERR_NGROK_404/413/414/416/417) unless `accountId` may reserve `name` (already normalised). */
+export async function checkDomainAvailable(deps: DomainDeps, accountId: string, name: string): Promise<void> {
+  const { store } = deps;
+  checkNotEdgeDomain(name, deps.domain);
   const [exact, ...wildcards] = coveringKeys(name);
   const existing = await store.resources.getByKey(reservedDomainKind, exact!);
   if (existing) {
-    throw taken(existing.account_id === accountId ? `"${name}" is already reserved by this account (${existing.id})` : `"${name}" is already reserved by another account`);
+    throw existing.account_id === accountId ? refused('ERR_NGROK_413', `"${name}" is already reserved by this account (${existing.id})`) : refused('ERR_NGROK_414', `"${name}" is already reserved by another account`);
   }
   for (const key of wildcards) {
     const holder = await store.resources.getByKey(reservedDomainKind, key);
-    if (holder && holder.account_id !== accountId) throw taken(`"${name}" is under the wildcard ${key}, which another account reserved`);
+    if (holder && holder.account_id !== accountId) throw refused('ERR_NGROK_414', `"${name}" is under the wildcard ${key}, which another account reserved`);
   }
   if (name.startsWith('*.')) {
     const parent = name.slice(2);
     const under = await store.resources.listByKeySuffix(reservedDomainKind, `.${parent}`);
-    if (under.some((r) => r.account_id !== accountId)) throw taken(`another account already reserved a name under ${parent}, so ${name} cannot be reserved`);
+    if (under.some((r) => r.account_id !== accountId)) throw refused('ERR_NGROK_417', `another account already reserved a name under ${parent}, so ${name} cannot be reserved`);
+  }
+  // A name another account's agent serves now, or holds for its reconnect (60 s), is theirs.
+  if ([...deps.registry.hostnameHolders(name)].some((holder) => holder !== accountId)) {
+    throw name.startsWith('*.')
+      ? refused('ERR_NGROK_417', `another account's agent is using a name under ${name.slice(2)} (or did within the last minute), so ${name} cannot be reserved`)
+      : refused('ERR_NGROK_414', `another account's agent is using "${name}" (or did within the last minute)`);
   }
 }
 

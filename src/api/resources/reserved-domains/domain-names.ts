@@ -4,6 +4,8 @@
  */
 import { isValidHostname, isValidWildcard, normalizeHostname } from '../../../edge/tls/hostname.ts';
 
+export { isUnderWildcard } from '../../../edge/tls/hostname.ts';
+
 /** The store kind of reserved domains; their key is the lower-cased name. */
 export const reservedDomainKind = 'reserved_domain';
 
@@ -19,13 +21,6 @@ export function coveringKeys(hostname: string): string[] {
   const keys = [name];
   for (let i = 1; i < labels.length; i++) keys.push(`*.${labels.slice(i).join('.')}`);
   return keys;
-}
-
-/** True when `hostname` (a name or a wildcard) lies under `*.${parent}`'s coverage. */
-export function isUnderWildcard(hostname: string, wildcard: string): boolean {
-  const name = normalizeHostname(hostname);
-  const parent = normalizeHostname(wildcard).slice(2);
-  return wildcard.startsWith('*.') && name.endsWith(`.${parent}`);
 }
 
 /** Why a requested domain name is refused: an ngrok error code and a message. */

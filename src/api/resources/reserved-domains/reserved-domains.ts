@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ResourceRecord } from '../../../store/resources.ts';
-import type { Store } from '../../../store/store.ts';
+import { checkResourceLimit } from '../../account-limits.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -52,11 +52,12 @@ export interface ReserveDomainInput {
  * Reserves `input.domain` for the account with every rule the API applies (syntax, wildcards
  * of other accounts, region); for edges that need a generated name. Throws ApiError.
  */
-export async function reserveDomain(store: Store, accountId: string, edgeRegion: string, input: ReserveDomainInput): Promise<ResourceRecord<ReservedDomainDoc>> {
+export async function reserveDomain(deps: ApiDeps, accountId: string, input: ReserveDomainInput): Promise<ResourceRecord<ReservedDomainDoc>> {
   const domain = checkDomainName(input.domain);
-  await checkDomainAvailable(store, accountId, domain);
-  const doc: ReservedDomainDoc = { ...commonCreate(input), domain, region: checkRegion(input.region, edgeRegion), certificate_id: null, certificate_management_policy: null };
-  return store.resources.create(accountId, reservedDomainKind, 'rd', doc, domain);
+  await checkResourceLimit(deps.store, accountId, reservedDomainKind);
+  await checkDomainAvailable(deps, accountId, domain);
+  const doc: ReservedDomainDoc = { ...commonCreate(input), domain, region: checkRegion(input.region, deps.region), certificate_id: null, certificate_management_policy: null };
+  return deps.store.resources.create(accountId, reservedDomainKind, 'rd', doc, domain);
 }
 
 async function createDoc(body: ReservedDomainCreate, ctx: ApiContext): Promise<{ doc: ReservedDomainDoc; key: string }> {
@@ -66,7 +67,8 @@ async function createDoc(body: ReservedDomainCreate, ctx: ApiContext): Promise<{
   checkExclusive(body.certificate_id, body.certificate_management_policy);
   const certificateId = body.certificate_id ? await checkCertificate(store, ctx.account.id, body.certificate_id) : null;
   const policy = body.certificate_management_policy ? normalizePolicy(body.certificate_management_policy) : null;
-  await checkDomainAvailable(store, ctx.account.id, domain);
+  await checkResourceLimit(store, ctx.account.id, reservedDomainKind);
+  await checkDomainAvailable(ctx.deps, ctx.account.id, domain);
   return { doc: { ...commonCreate(body), domain, region, certificate_id: certificateId, certificate_management_policy: policy }, key: domain };
 }
 

@@ -38,3 +38,30 @@ export function decryptSecret(key: Buffer, stored: string, context: string): str
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }
+
+/** The stored form encryptSecret makes: version, 12-byte IV, 16-byte tag, ciphertext (base64url). */
+const SEALED = /^v1\.[\w-]{16}\.[\w-]{22}\.[\w-]*$/;
+
+/** True when `value` has the form encryptSecret stores. */
+export function isSealed(value: string): boolean {
+  return SEALED.test(value);
+}
+
+/** encryptSecret and decryptSecret bound to one key and one owning account. */
+export interface SecretBox {
+  /** The value to store for `plaintext`. */
+  seal(plaintext: string): string;
+  /**
+   * The plaintext of a stored value. A value that is not in the sealed form was written before
+   * this field was sealed (the edge seals those at start) and is returned as it is.
+   */
+  open(stored: string): string;
+}
+
+/** A SecretBox for the secrets of account `accountId`. */
+export function secretBox(key: Buffer, accountId: string): SecretBox {
+  return {
+    seal: (plaintext) => encryptSecret(key, plaintext, accountId),
+    open: (stored) => (isSealed(stored) ? decryptSecret(key, stored, accountId) : stored),
+  };
+}

@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ApiContext } from '../../../context.ts';
+import { isSealed, secretBox, type SecretBox } from '../../tls-certificates/key-encryption.ts';
 
 /** A module as stored in an edge or route document; `enabled` is always filled in. */
 export interface StoredModule {
@@ -21,6 +22,30 @@ export interface ModuleOwner {
   routeId?: string;
   /** The owning edge's hostports, e.g. ["app.example.com:443"]. */
   hostports: readonly string[];
+  /** Opens the module's secrets, sealed at rest for the owning account. */
+  secrets: SecretBox;
+}
+
+/** Turns one secret into its stored form (seal) or back (open). */
+export type SecretMap = (secret: string) => string;
+
+/**
+ * A module's secret fields (client secrets, signing secrets, …): sealed with the edge's key
+ * when stored, opened for reads. Both functions leave every other field alone.
+ */
+export interface ModuleSecrets<D> {
+  seal(stored: D, seal: SecretMap): D;
+  open(stored: D, open: SecretMap): D;
+}
+
+/** ModuleSecrets for modules whose secrets are strings: the same field mapping both ways. */
+export function stringSecrets<D>(map: (stored: D, f: SecretMap) => D): ModuleSecrets<D> {
+  return { seal: map, open: map };
+}
+
+/** The SecretBox for the account a request acts for. */
+export function secretsOf(ctx: ApiContext): SecretBox {
+  return secretBox(ctx.deps.encryptionKey, ctx.account.id);
 }
 
 /** A module definition with its types erased, as registries hold them. */
@@ -31,8 +56,10 @@ export interface ModuleSpec {
   schema: TSchema;
   /** The stored module for a validated write body; `field` prefixes names in error messages. */
   normalize(body: Record<string, unknown>, ctx: ApiContext, field: string): Promise<StoredModule>;
-  /** The read shape of a stored module. */
+  /** The read shape of a stored module (its secrets opened with `owner.secrets`). */
   read(stored: StoredModule, owner: ModuleOwner): Record<string, unknown>;
+  /** Seals the secrets of a stored module that still has them in plain text (documents of older versions). */
+  sealPlaintext(stored: StoredModule, secrets: SecretBox): StoredModule;
 }
 
 /** A module definition typed by its write schema `S` and stored shape `D`. */
@@ -41,15 +68,25 @@ export interface TypedModuleSpec<S extends TSchema, D extends StoredModule> {
   schema: S;
   normalize(body: Static<S>, ctx: ApiContext, field: string): Promise<D> | D;
   read?(stored: D, owner: ModuleOwner): Record<string, unknown>;
+  /** Its secret fields, if any: sealed at rest. */
+  secrets?: ModuleSecrets<D>;
 }
 
 /** Erases a typed definition's types; the body was validated against `schema` before. */
 export function defineModule<S extends TSchema, D extends StoredModule>(spec: TypedModuleSpec<S, D>): ModuleSpec {
+  const secrets: ModuleSecrets<D> = spec.secrets ?? { seal: (d) => d, open: (d) => d };
   return {
     name: spec.name,
     schema: spec.schema,
-    normalize: async (body, ctx, field) => spec.normalize(body as Static<S>, ctx, field),
-    read: (stored, owner) => (spec.read ? spec.read(stored as D, owner) : { ...stored }),
+    normalize: async (body, ctx, field) => {
+      const box = secretsOf(ctx);
+      return secrets.seal(await spec.normalize(body as Static<S>, ctx, field), (s) => box.seal(s));
+    },
+    read: (stored, owner) => {
+      const plain = secrets.open(stored as D, (s) => owner.secrets.open(s));
+      return spec.read ? spec.read(plain, owner) : { ...plain };
+    },
+    sealPlaintext: (stored, box) => secrets.seal(stored as D, (s) => (isSealed(s) ? s : box.seal(s))),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, OptionalCount, OptionalString, StringList, type StoredModule } from './module-spec.ts';
+import { defineModule, Enabled, enabledOf, fieldPath, OptionalCount, OptionalString, StringList, stringSecrets, type StoredModule } from './module-spec.ts';
 
 /** Identity providers, in the order the read shape lists their slots. */
 export const oauthProviders = ['github', 'facebook', 'microsoft', 'google', 'linkedin', 'gitlab', 'twitch', 'amazon'] as const;
@@ -11,6 +11,7 @@ type ProviderName = (typeof oauthProviders)[number];
 export interface OAuthProviderSettings {
   /** Your OAuth app's client id, or null for a managed app; with client_secret or not at all. */
   client_id: string | null;
+  /** Sealed at rest; returned on read. */
   client_secret: string | null;
   scopes: string[];
   email_addresses: string[];
@@ -70,6 +71,10 @@ export const oauthModule = defineModule({
     const provider = { [name]: providerSettings(name as ProviderName, settings!, `${at}.${name}`) };
     return { enabled: enabledOf(body), provider, ...sessionOf(body, field), auth_check_interval: body.auth_check_interval ?? 0 };
   },
+  secrets: stringSecrets<OAuthModule>((m, f) => ({
+    ...m,
+    provider: Object.fromEntries(Object.entries(m.provider).map(([name, p]) => [name, p?.client_secret ? { ...p, client_secret: f(p.client_secret) } : p])),
+  })),
   // Every provider slot is present on read; the unused ones are null.
   read: (stored: OAuthModule) => ({ ...stored, provider: Object.fromEntries(oauthProviders.map((p) => [p, stored.provider[p] ?? null])) }),
 });

@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, StringList, type StoredModule } from './module-spec.ts';
+import { defineModule, Enabled, enabledOf, fieldPath, StringList, stringSecrets, type StoredModule } from './module-spec.ts';
 
 interface OidcModule extends StoredModule, SessionSettings {
   /** The OpenID provider's base URL (discovery at `<issuer>/.well-known/openid-configuration`). */
   issuer: string;
   client_id: string;
+  /** Sealed at rest; returned on read. */
   client_secret: string;
   /** Scopes to request; default ["openid", "profile", "email"]. */
   scopes: string[];
@@ -41,4 +42,5 @@ export const oidcModule = defineModule({
       scopes: body.scopes?.length ? body.scopes : defaultOidcScopes,
     };
   },
+  secrets: stringSecrets<OidcModule>((m, f) => ({ ...m, client_secret: m.client_secret ? f(m.client_secret) : m.client_secret })),
 });

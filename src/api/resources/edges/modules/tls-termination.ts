@@ -17,7 +17,7 @@ interface TlsTerminationModule extends StoredModule {
 const Schema = Type.Object({ enabled: Enabled, terminate_at: OptionalString, min_version: OptionalString });
 
 function minVersionOf(value: string | null | undefined, field: string): string {
-  if (value === undefined || value === null || value === '') return defaultMinVersion;
+  if (value === undefined || value === null) return defaultMinVersion;
   if (!(tlsVersions as readonly string[]).includes(value)) {
     throw new ApiError(400, 'ERR_NGROK_219', `${fieldPath(field, 'min_version')}: "${value}" is not a TLS version; use one of ${tlsVersions.join(', ')}`, { field: fieldPath(field, 'min_version') });
   }
@@ -53,7 +53,7 @@ export const tlsEdgeTlsTerminationModule = defineModule({
   schema: Schema,
   normalize: (body, _ctx, field): TlsTerminationModule => {
     const terminateAt = terminateAtOf(body.terminate_at, field, ['edge', 'upstream']);
-    if (terminateAt === 'upstream' && body.min_version !== undefined && body.min_version !== null && body.min_version !== '') {
+    if (terminateAt === 'upstream' && body.min_version !== undefined && body.min_version !== null) {
       throw new ApiError(400, 'ERR_NGROK_219', `${fieldPath(field, 'min_version')}: must be null when terminate_at is "upstream" (the edge does not terminate TLS)`, { field: fieldPath(field, 'min_version') });
     }
     return { enabled: enabledOf(body), terminate_at: terminateAt, min_version: terminateAt === 'upstream' ? null : minVersionOf(body.min_version, field) };

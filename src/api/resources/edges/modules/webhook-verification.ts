@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { ApiError } from '../../../errors.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, OptionalString, type StoredModule } from './module-spec.ts';
+import { defineModule, Enabled, enabledOf, fieldPath, OptionalString, stringSecrets, type StoredModule } from './module-spec.ts';
 
 /** The providers the product description lists, by their lower-case ids. */
 export const webhookProviders = ['github', 'gitlab', 'intercom', 'sendgrid', 'shopify', 'slack', 'sns', 'stripe', 'twilio', 'xero'] as const;
@@ -10,7 +10,7 @@ const secretless: readonly string[] = ['sns'];
 interface WebhookVerificationModule extends StoredModule {
   /** One of `webhookProviders` (stored lower-case; "TWILIO" is accepted). */
   provider: string;
-  /** The provider's signing secret; "" for sns. Echoed back on read, as ngrok does. */
+  /** The provider's signing secret; "" for sns. Sealed at rest; echoed back on read, as ngrok does. */
   secret: string;
 }
 
@@ -29,4 +29,5 @@ export const webhookVerificationModule = defineModule({
     }
     return { enabled: enabledOf(body), provider, secret };
   },
+  secrets: stringSecrets<WebhookVerificationModule>((m, f) => ({ ...m, secret: m.secret ? f(m.secret) : m.secret })),
 });
