@@ -1,16 +1,28 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { defaultDataDir } from '../config/paths.ts';
-import { edgeDefaults, parseListenAddr, parsePortRange, type EdgeConfig } from '../edge/config.ts';
+import {
+  checkTimeouts,
+  edgeDefaults,
+  localDefault,
+  parseDuration,
+  parseListenAddr,
+  parsePortRange,
+  timeoutDefaults,
+  type EdgeConfig,
+  type EdgeTimeouts,
+} from '../edge/config.ts';
 import { isPorticoError, PorticoError } from '../errors/catalogue.ts';
 import { LETS_ENCRYPT_DIRECTORY, type AcmeConfig } from '../edge/tls/acme/config.ts';
-import { createLogger, type Level, type LogFormat } from '../log/logger.ts';
+import { createLogger, type Level, type LogFormat, type Logger } from '../log/logger.ts';
+import { checkPortsFree } from '../edge/listeners/listen.ts';
+import { edgeBanner } from './edge-banner.ts';
 
 interface EdgeFlags {
   dataDir: string;
-  agentAddr: string;
-  httpsAddr: string;
-  httpAddr: string;
+  agentAddr?: string;
+  httpsAddr?: string;
+  httpAddr?: string;
   apiAddr: string;
   tcpPorts: string;
   domain: string;
@@ -19,18 +31,27 @@ interface EdgeFlags {
   acmeDirectoryUrl: string;
   acmeCaCert?: string;
   acmeEmail?: string;
+  handshakeTimeout: string;
+  readHeaderTimeout: string;
+  idleTimeout: string;
+  requestTimeout: string;
+  upstreamHeaderTimeout: string;
+  drainTimeout: string;
+  maxConnections?: string;
   logFormat: LogFormat;
   logLevel: Level;
 }
 
-/** `portico edge`: runs the edge with embedded defaults until SIGINT/SIGTERM. */
+const seconds = (ms: number) => `${ms / 1000}s`;
+
+/** `portico edge`: runs the edge with embedded defaults until SIGINT/SIGTERM (then drains). */
 export function edgeCommand(): Command {
   return new Command('edge')
     .description('run the edge: agent ingress, public HTTPS/HTTP/TCP listeners and the API')
     .option('--data-dir <dir>', 'store, local CA and bootstrap.json ($PORTICO_DATA_DIR)', defaultDataDir())
-    .option('--agent-addr <addr>', 'TLS agent ingress', edgeDefaults.agentAddr)
-    .option('--https-addr <addr>', 'public HTTPS and TLS listener', edgeDefaults.httpsAddr)
-    .option('--http-addr <addr>', 'public HTTP listener', edgeDefaults.httpAddr)
+    .option('--agent-addr <addr>', `TLS agent ingress (default ${edgeDefaults.agentAddr}; 127.0.0.1${edgeDefaults.agentAddr} with --domain localhost)`)
+    .option('--https-addr <addr>', `public HTTPS and TLS listener (default ${edgeDefaults.httpsAddr}; loopback with --domain localhost)`)
+    .option('--http-addr <addr>', `public HTTP listener (default ${edgeDefaults.httpAddr}; loopback with --domain localhost)`)
     .option('--api-addr <addr>', 'REST API', edgeDefaults.apiAddr)
     .option('--tcp-ports <range>', 'ports for TCP addresses, or 0 for any free port', edgeDefaults.tcpPorts)
     .option('--domain <domain>', 'base domain for generated hostnames', edgeDefaults.domain)
@@ -39,55 +60,92 @@ export function edgeCommand(): Command {
     .option('--acme-directory-url <url>', 'ACME directory for automatic certificates', LETS_ENCRYPT_DIRECTORY)
     .option('--acme-ca-cert <path>', 'PEM file of CA certificates to trust for the ACME server (a private or test CA)')
     .option('--acme-email <address>', 'contact address for the ACME account (optional)')
+    .option('--handshake-timeout <duration>', 'TLS handshake, and an agent\'s Auth', seconds(timeoutDefaults.handshake))
+    .option('--read-header-timeout <duration>', 'a request\'s headers must arrive within this', seconds(timeoutDefaults.readHeader))
+    .option('--idle-timeout <duration>', 'idle keep-alive connections are closed after this', seconds(timeoutDefaults.idle))
+    .option('--request-timeout <duration>', 'a whole request (headers and body) must arrive within this; 0 for no limit', seconds(timeoutDefaults.request))
+    .option('--upstream-header-timeout <duration>', 'response headers from the service behind a tunnel; 0 waits forever', seconds(timeoutDefaults.upstreamHeader))
+    .option('--drain-timeout <duration>', 'on SIGTERM, in-flight requests get this long to finish', seconds(timeoutDefaults.drain))
+    .option('--max-connections <n>', 'public connections open at once (default: the open-file limit less 512)')
     .option('--log-format <format>', 'json or text', 'text')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .action(async (flags: EdgeFlags) => {
       const logger = createLogger({ format: flags.logFormat, level: flags.logLevel });
       try {
-        const config: EdgeConfig = {
-          dataDir: flags.dataDir,
-          agentAddr: parseListenAddr(flags.agentAddr, '--agent-addr'),
-          httpsAddr: parseListenAddr(flags.httpsAddr, '--https-addr'),
-          httpAddr: parseListenAddr(flags.httpAddr, '--http-addr'),
-          apiAddr: parseListenAddr(flags.apiAddr, '--api-addr'),
-          tcpPorts: parsePortRange(flags.tcpPorts),
-          domain: flags.domain.toLowerCase(),
-          region: flags.region,
-          databaseUrl: flags.databaseUrl,
-          acme: acmeConfig(flags),
-          logger,
-        };
+        const config = edgeConfig(flags, logger);
+        // A taken port is reported before the slow part of the start.
+        await checkPortsFree([
+          { addr: config.agentAddr, what: 'agent ingress' },
+          { addr: config.httpsAddr, what: 'HTTPS listener' },
+          { addr: config.httpAddr, what: 'HTTP listener' },
+          { addr: config.apiAddr, what: 'API listener' },
+        ]);
         // Loaded on demand so agent commands never load (or depend on) the edge stack.
         const { startEdge } = await import('../edge/edge.ts');
         const edge = await startEdge(config);
-        const b = edge.bootstrap;
-        process.stdout.write(
-          [
-            'Portico edge is running.',
-            `  agent ingress  ${b.agent_addr}`,
-            `  public HTTPS   ${b.https_addr}  (https://<name>.${b.domain}:${edge.ports.https})`,
-            `  public HTTP    ${b.http_addr}`,
-            `  API            ${b.api_url}`,
-            `  API key        ${b.api_key}`,
-            `  authtoken      ${b.authtoken}`,
-            `  local CA       ${b.ca_cert}`,
-            `  bootstrap      ${flags.dataDir}/bootstrap.json`,
-            '',
-            'In another terminal: portico http 3000',
-            '',
-          ].join('\n'),
-        );
-        const stop = () => {
-          logger.info('shutting down');
-          void edge.close().then(() => process.exit(0));
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.stdout.write(edgeBanner(edge, config));
+        stopOnSignals(edge, logger);
       } catch (err) {
         process.stderr.write(`ERROR: ${isPorticoError(err) ? `${err.message} [${err.code}]` : String(err)}\n`);
         process.exit(1);
       }
     });
+}
+
+function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
+  const domain = flags.domain.toLowerCase();
+  const addr = (value: string | undefined, fallback: string, flag: string) => parseListenAddr(value ?? localDefault(fallback, domain), flag);
+  return {
+    dataDir: flags.dataDir,
+    agentAddr: addr(flags.agentAddr, edgeDefaults.agentAddr, '--agent-addr'),
+    httpsAddr: addr(flags.httpsAddr, edgeDefaults.httpsAddr, '--https-addr'),
+    httpAddr: addr(flags.httpAddr, edgeDefaults.httpAddr, '--http-addr'),
+    apiAddr: parseListenAddr(flags.apiAddr, '--api-addr'),
+    tcpPorts: parsePortRange(flags.tcpPorts),
+    domain,
+    region: flags.region,
+    databaseUrl: flags.databaseUrl,
+    acme: acmeConfig(flags),
+    timeouts: timeouts(flags),
+    maxConnections: flags.maxConnections === undefined ? undefined : positiveInt(flags.maxConnections, '--max-connections'),
+    logger,
+  };
+}
+
+function timeouts(flags: EdgeFlags): EdgeTimeouts {
+  return checkTimeouts({
+    handshake: parseDuration(flags.handshakeTimeout, '--handshake-timeout'),
+    readHeader: parseDuration(flags.readHeaderTimeout, '--read-header-timeout'),
+    idle: parseDuration(flags.idleTimeout, '--idle-timeout'),
+    request: parseDuration(flags.requestTimeout, '--request-timeout'),
+    upstreamHeader: parseDuration(flags.upstreamHeaderTimeout, '--upstream-header-timeout'),
+    drain: parseDuration(flags.drainTimeout, '--drain-timeout'),
+  });
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new PorticoError('ERR_CONFIG_INVALID', `${flag}: "${value}" is not a whole number above 0`);
+  return n;
+}
+
+/** SIGTERM or SIGINT drains, then exits 0; a second signal exits at once. */
+function stopOnSignals(edge: { drain(): Promise<void> }, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('shutting down: draining (a second signal exits at once)', { signal });
+    void edge.drain().then(() => {
+      logger.info('stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 function acmeConfig(flags: EdgeFlags): AcmeConfig {

@@ -38,23 +38,60 @@ export interface EdgeConfig {
   acme?: AcmeConfig;
   /** Listener and upstream timeouts; each one missing takes its default (`timeoutDefaults`). */
   timeouts?: Partial<EdgeTimeouts>;
+  /**
+   * Public connections open at once over every public listener together; past it new ones
+   * are closed at once. Default: the open-file limit less 512 (--max-connections).
+   */
+  maxConnections?: number;
   logger: Logger;
 }
 
 /** How long the edge waits, in milliseconds. 0 disables a timeout where noted. */
 export interface EdgeTimeouts {
   /**
+   * A client must finish its TLS handshake (public HTTPS port, agent port), and an agent its
+   * Auth, within this. Default 10 000 (--handshake-timeout).
+   */
+  handshake: number;
+  /**
+   * A client must send a request's headers within this, on a new connection or between
+   * requests (public ports and the API). Default 10 000 (--read-header-timeout).
+   */
+  readHeader: number;
+  /** An idle keep-alive connection (public ports and the API) is closed after this. Default 60 000 (--idle-timeout). */
+  idle: number;
+  /**
+   * A client must send a whole request, headers and body, within this; 0 for no limit.
+   * Default 300 000 (--request-timeout).
+   */
+  request: number;
+  /**
    * Response headers from the service behind a tunnel, counted from the moment the request
    * was written in full; past it the client gets 504 ERR_NGROK_3008. 0 waits forever.
    * Default 100 000 (--upstream-header-timeout).
    */
   upstreamHeader: number;
+  /**
+   * On SIGTERM, in-flight requests and connections get this long to finish before the edge
+   * exits anyway. Default 30 000 (--drain-timeout).
+   */
+  drain: number;
 }
 
 export const timeoutDefaults: EdgeTimeouts = {
+  handshake: 10_000,
+  readHeader: 10_000,
+  idle: 60_000,
+  request: 300_000,
   upstreamHeader: 100_000,
+  drain: 30_000,
 };
 
+/**
+ * Defaults of the edge flags. The agent, HTTPS and HTTP addresses listen on every interface,
+ * except with the default domain `localhost`, whose names only this machine resolves: then
+ * on loopback (`localDefault`).
+ */
 export const edgeDefaults = {
   agentAddr: ':4443',
   httpsAddr: ':8443',
@@ -64,6 +101,17 @@ export const edgeDefaults = {
   domain: 'localhost',
   region: 'local',
 } as const;
+
+/** The default of a listen flag for `domain`: on loopback when the domain is `localhost`. */
+export function localDefault(addr: string, domain: string): string {
+  return domain === 'localhost' && addr.startsWith(':') ? `127.0.0.1${addr}` : addr;
+}
+
+/** A bound address as a person reads it: "*:8443" for every interface. */
+export function listenDisplay(host: string, port: number): string {
+  if (host === '' || host === '0.0.0.0' || host === '::') return `*:${port}`;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
 
 /** Parses ":4443", "127.0.0.1:0", "[::1]:8443" or "8443". */
 export function parseListenAddr(value: string, flag = 'address'): ListenAddr {
@@ -84,6 +132,27 @@ export function parsePortRange(value: string): PortRange {
     throw new PorticoError('ERR_CONFIG_INVALID', `--tcp-ports: "${value}" is not a range like 20000-20999 (or 0 for any free port)`);
   }
   return { min, max };
+}
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a duration flag ("500ms", "10s", "5m", "1h"; a bare number is seconds) into milliseconds. */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * durationUnits[m[2] ?? 's']! : NaN;
+  if (!m || !Number.isFinite(ms) || ms > 2_147_483_647) {
+    throw new PorticoError('ERR_CONFIG_INVALID', `${flag}: "${value}" is not a duration like 500ms, 10s, 5m or 1h (at most 24 days)`);
+  }
+  return Math.round(ms);
+}
+
+/** Checks that timeouts fit together; throws ERR_CONFIG_INVALID naming the flag. */
+export function checkTimeouts(t: EdgeTimeouts): EdgeTimeouts {
+  if (t.readHeader < 1) throw new PorticoError('ERR_CONFIG_INVALID', '--read-header-timeout: must be more than 0');
+  if (t.handshake < 1) throw new PorticoError('ERR_CONFIG_INVALID', '--handshake-timeout: must be more than 0');
+  if (t.idle < 1) throw new PorticoError('ERR_CONFIG_INVALID', '--idle-timeout: must be more than 0');
+  if (t.request > 0 && t.request < t.readHeader) throw new PorticoError('ERR_CONFIG_INVALID', '--request-timeout: must be 0 or at least --read-header-timeout');
+  return t;
 }
 
 /** Formats a bound address for clients: all-interfaces becomes "localhost". */

@@ -5,16 +5,19 @@ import { createApi } from '../api/server.ts';
 import type { Bootstrap } from '../config/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { preparePrivateDir } from './data-dir.ts';
+import { drainTraffic } from './drain.ts';
 import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
 import { dialableAddr, timeoutDefaults, type EdgeConfig } from './config.ts';
 import { createAgentIngress } from './listeners/agent-ingress.ts';
-import { closeServer, listen, trackConnections } from './listeners/listen.ts';
+import { closeServer, connectionCount, listen, trackConnections } from './listeners/listen.ts';
+import { ConnectionBudget, defaultMaxConnections } from './listeners/connection-budget.ts';
 import { createProxyServer } from './listeners/public-http.ts';
 import { createPublicHttps } from './listeners/public-https.ts';
 import { allocatePort, createTcpListeners } from './listeners/tcp.ts';
 import { proxyConnection } from './proxy/conn-proxy.ts';
 import { createHttpProxy } from './proxy/http-proxy.ts';
 import { TunnelAgents } from './proxy/tunnel-agents.ts';
+import { certificateNameFor } from './routing/resolve-host.ts';
 import { SnapshotSource } from './snapshot/source.ts';
 import { TcpEdgeListeners } from './listeners/tcp-edges.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
@@ -30,6 +33,9 @@ import { TunnelRegistry } from './tunnels/registry.ts';
 import { SessionCookies } from './tunnels/session-cookie.ts';
 import { edgeVersion } from './version.ts';
 
+/** Connections the API serves at once; its own cap, apart from the public one. */
+const maxApiConnections = 256;
+
 /** A running edge process: its bound addresses, its parts, and how to stop it. */
 export interface Edge {
   readonly bootstrap: Bootstrap;
@@ -41,6 +47,11 @@ export interface Edge {
   readonly snapshots: SnapshotSource;
   /** Certificates attached to reserved domains, as the public port serves them. */
   readonly certificates: ReservedDomainCertificates;
+  /**
+   * Graceful stop: stops accepting, lets requests and connections in flight finish for up to
+   * `timeoutMs` (default EdgeTimeouts.drain), then closes.
+   */
+  drain(timeoutMs?: number): Promise<void>;
   /** Sends GOAWAY to every agent, closes every listener and the store. */
   close(): Promise<void>;
 }
@@ -57,13 +68,21 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   // Certificates attached to reserved domains win over the edge's own, and follow the store.
   const attached = new ReservedDomainCertificates(store, encryptionKey, logger);
   await attached.start();
-  const certificates = new CertificateStore({ ca, domain, dir: join(dataDir, 'certs'), resolve: async (name) => attached.resolve(name) });
+  const certificates = new CertificateStore({
+    ca,
+    domain,
+    dir: join(dataDir, 'certs'),
+    resolve: async (name) => attached.resolve(name),
+    // Handshakes only start once the listeners (below) accept.
+    issuable: (name) => certificateNameFor(name, snapshots.current, registry),
+  });
   await certificates.init();
   const credentials = await ensureBootstrapCredentials(store, dataDir);
   const cookies = new SessionCookies(edgeSecret);
 
   const publicPorts = { http: 0, https: 0 };
-  const tcp = createTcpListeners(config.httpsAddr.host, config.tcpPorts);
+  const budget = new ConnectionBudget(config.maxConnections ?? defaultMaxConnections());
+  const tcp = createTcpListeners(config.httpsAddr.host, config.tcpPorts, budget);
   const registry = new TunnelRegistry({
     domain,
     region: config.region,
@@ -85,12 +104,13 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   await snapshots.start();
 
   const httpsProxy = withConnectionTls(createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, logger }), { snapshot, registry });
-  const httpsTerminated = createProxyServer(httpsProxy, logger);
+  const httpsTerminated = createProxyServer(httpsProxy, logger, timeouts);
   // ACME challenges in flight: HTTP-01 answered on the HTTP port, TLS-ALPN-01 on the HTTPS port.
   const acmeChallenges = new AcmeChallenges();
-  const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, logger }));
+  const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, handshakeTimeoutMs: timeouts.handshake, budget, logger }));
   publicPorts.https = await listen(httpsServer, config.httpsAddr, 'HTTPS listener');
-  const httpServer = trackConnections(createProxyServer(withoutClientCertHeader(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, logger })), logger, acmeChallenges));
+  const httpProxy = withoutClientCertHeader(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, logger }));
+  const httpServer = trackConnections(budget.guard(createProxyServer(httpProxy, logger, timeouts, acmeChallenges)));
   publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
   const api = await createApi({
     store,
@@ -104,6 +124,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     logger,
   });
   const apiServer = trackConnections(api.server);
+  Object.assign(apiServer, { headersTimeout: timeouts.readHeader, requestTimeout: timeouts.request, keepAliveTimeout: timeouts.idle, maxConnections: maxApiConnections });
   // Automatic certificates (certificate_management_policy) when the edge is configured for ACME.
   const acme = config.acme && new AcmeManager({ store, encryptionKey: deriveEncryptionKey(edgeSecret), dataDir, config: config.acme, challenges: acmeChallenges, logger });
   await acme?.start();
@@ -120,6 +141,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       limits: (accountId) => store.accountLimits.get(accountId),
       region: config.region,
       version: edgeVersion,
+      authTimeoutMs: timeouts.handshake,
       logger,
       authenticate: async (token) => {
         const hit = await store.credentials.authenticate(token);
@@ -164,6 +186,24 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       await store.close();
     })());
 
+  const drain = async (timeoutMs = timeouts.drain) => {
+    await drainTraffic(
+      {
+        stopAccepting: () => {
+          for (const server of [ingress.server, httpsServer, httpServer, apiServer]) server.close();
+          tcp.stopAccepting();
+        },
+        closeIdle: () => {
+          for (const server of [httpServer, httpsTerminated, api.server]) server.closeIdleConnections();
+        },
+        inFlight: () => budget.used + connectionCount(apiServer),
+      },
+      timeoutMs,
+      logger,
+    );
+    await close();
+  };
+
   return {
     bootstrap,
     credentials,
@@ -172,6 +212,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     store,
     snapshots,
     certificates: attached,
+    drain,
     close,
   };
 }

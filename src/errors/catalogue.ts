@@ -35,6 +35,7 @@ export const errorCatalogue = {
   ERR_EDGE_NO_BACKEND: { status: 503, message: 'No backend of this edge could serve the request: no tunnel matching its labels is online.' },
   ERR_EDGE_ROUTE_NOT_FOUND: { status: 404, message: 'No route of this edge matches the request path.' },
   ERR_EDGE_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  ERR_EDGE_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time (the edge --read-header-timeout or --request-timeout).' },
   ERR_NGROK_3008: { status: 504, message: 'The service behind the tunnel did not answer in time: no response headers arrived within the edge --upstream-header-timeout.' },
 
   // Protocol
@@ -55,7 +56,7 @@ export const errorCatalogue = {
 
   // Edge process
   ERR_CONFIG_INVALID: { status: 400, message: 'An edge flag or configuration value is invalid.' },
-  ERR_LISTEN: { status: 500, message: 'The edge could not bind one of its addresses.' },
+  ERR_LISTEN: { status: 500, message: 'The edge could not bind one of its addresses. If the port is in use (is another `portico edge` running?), stop that program or pick another address with the flag named below.' },
 
   // Certificates
   ERR_TLS_CA_INVALID: { status: 500, message: 'The local CA files in the data directory cannot be used (unreadable, not a CA, or the key does not match). Move ca.pem and ca-key.pem aside to create a new CA.' },

@@ -5,9 +5,6 @@ import type { MuxSession } from '../../protocol/session.ts';
 import type { Pem } from '../tls/local-ca.ts';
 import { serveAgentConnection, type AgentConnectionDeps } from '../tunnels/agent-connection.ts';
 
-/** Milliseconds a client has to finish the TLS handshake on the agent port. */
-const handshakeTimeoutMs = 10_000;
-
 /**
  * Connections not yet authenticated (handshaking, or before Auth succeeded) allowed at once
  * from one IP address, and from everyone together. Past them a new connection is closed at
@@ -15,7 +12,10 @@ const handshakeTimeoutMs = 10_000;
  */
 export const unauthenticatedLimits = { perSource: 32, total: 1024 };
 
-/** The TLS listener agents dial. Each connection becomes one muxado session. */
+/**
+ * The TLS listener agents dial. Each connection becomes one muxado session. A client has
+ * `deps.authTimeoutMs` for the TLS handshake and as long again for its Auth.
+ */
 export function createAgentIngress(cert: Pem, deps: AgentConnectionDeps, logger: Logger) {
   const sessions = new Set<MuxSession>();
   const secureContext = tls.createSecureContext({ cert: cert.certPem, key: cert.keyPem, minVersion: 'TLSv1.2' });
@@ -35,7 +35,7 @@ export function createAgentIngress(cert: Pem, deps: AgentConnectionDeps, logger:
     socket.once('close', release);
     socket.on('error', () => socket.destroy());
     const tlsSocket = new tls.TLSSocket(socket, { isServer: true, secureContext });
-    const timer = setTimeout(() => tlsSocket.destroy(), handshakeTimeoutMs);
+    const timer = setTimeout(() => tlsSocket.destroy(), deps.authTimeoutMs);
     // Garbage, port scans and failed handshakes are the client's problem, never the edge's.
     tlsSocket.on('error', (err) => {
       logger.debug('agent TLS connection failed', { err, client: source });

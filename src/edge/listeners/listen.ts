@@ -1,4 +1,4 @@
-import type net from 'node:net';
+import net from 'node:net';
 import { PorticoError } from '../../errors/catalogue.ts';
 import type { ListenAddr } from '../config.ts';
 
@@ -15,6 +15,19 @@ export function listen(server: net.Server, addr: ListenAddr, what: string): Prom
   });
 }
 
+/**
+ * Fails fast, before any slow start-up work, when a fixed port of `addrs` is taken: binds
+ * each one for a moment and lets it go. Port 0 needs no check.
+ */
+export async function checkPortsFree(addrs: Array<{ addr: ListenAddr; what: string }>): Promise<void> {
+  for (const { addr, what } of addrs) {
+    if (addr.port === 0) continue;
+    const probe = net.createServer();
+    await listen(probe, addr, what);
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  }
+}
+
 const connections = new WeakMap<net.Server, Set<net.Socket>>();
 
 /** Remembers the server's open connections so `closeServer` can end them. */
@@ -26,6 +39,11 @@ export function trackConnections<S extends net.Server>(server: S): S {
     socket.once('close', () => open.delete(socket));
   });
   return server;
+}
+
+/** Connections `server` holds now (it must have been passed to trackConnections). */
+export function connectionCount(server: net.Server): number {
+  return connections.get(server)?.size ?? 0;
 }
 
 /** Stops accepting and destroys every connection the server still holds. */

@@ -12,11 +12,9 @@ import { rememberConnectionTls, verifyClientCertificate } from '../tls/client-au
 import { defaultTlsPolicy, type TlsPolicy } from '../tls/tls-policy.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { maxClientHelloBytes, parseClientHello } from './client-hello.ts';
+import type { ConnectionBudget } from './connection-budget.ts';
 import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder.ts';
 import type { AcmeChallenges } from '../tls/acme/challenges.ts';
-
-/** Milliseconds a client has to send its ClientHello and finish the handshake. */
-const helloTimeoutMs = 10_000;
 
 export interface PublicHttpsOptions {
   registry: TunnelRegistry;
@@ -26,6 +24,10 @@ export interface PublicHttpsOptions {
   httpServer: http.Server;
   /** Answers ACME TLS-ALPN-01 validations (ALPN `acme-tls/1`) when set. */
   acmeChallenges?: AcmeChallenges;
+  /** Milliseconds a client has to send its ClientHello and finish the handshake (EdgeTimeouts.handshake). */
+  handshakeTimeoutMs: number;
+  /** The public connection cap this listener counts against. */
+  budget: ConnectionBudget;
   logger: Logger;
 }
 
@@ -37,12 +39,12 @@ export interface PublicHttpsOptions {
  * names without an edge, and clients that send no SNI, get the default policy.
  */
 export function createPublicHttps(options: PublicHttpsOptions): net.Server {
-  return net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => routeBySni(socket, options));
+  return net.createServer({ noDelay: true, allowHalfOpen: true }, options.budget.wrap((socket) => routeBySni(socket, options)));
 }
 
 function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
   let buffered: Buffer = Buffer.alloc(0);
-  const timer = setTimeout(() => socket.destroy(), helloTimeoutMs);
+  const timer = setTimeout(() => socket.destroy(), options.handshakeTimeoutMs);
   socket.on('error', () => socket.destroy());
   socket.on('close', () => clearTimeout(timer));
   const onData = (chunk: Buffer) => {

@@ -2,16 +2,20 @@ import net from 'node:net';
 import { PorticoError } from '../../errors/catalogue.ts';
 import type { PortRange } from '../config.ts';
 import type { TcpListeners } from '../tunnels/registry.ts';
+import type { ConnectionBudget } from './connection-budget.ts';
 import { closeServer, listen, trackConnections } from './listen.ts';
 
 /** How many random ports of the range are tried before giving up. */
 const maxAttempts = 50;
 
-/** Opens public TCP listeners on `host`, on requested ports or random ports of `range`. */
-export function createTcpListeners(host: string, range: PortRange): TcpListeners & { closeAll(): void } {
+/**
+ * Opens public TCP listeners on `host`, on requested ports or random ports of `range`; their
+ * connections count against `budget`.
+ */
+export function createTcpListeners(host: string, range: PortRange, budget: ConnectionBudget): TcpListeners & { stopAccepting(): void; closeAll(): void } {
   const open = new Set<net.Server>();
   const tryPort = async (port: number, onConnection: (socket: net.Socket) => void) => {
-    const server = trackConnections(net.createServer({ allowHalfOpen: true, noDelay: true }, onConnection));
+    const server = trackConnections(net.createServer({ allowHalfOpen: true, noDelay: true }, budget.wrap(onConnection)));
     const bound = await listen(server, { host, port }, 'TCP endpoint');
     open.add(server);
     return {
@@ -41,6 +45,10 @@ export function createTcpListeners(host: string, range: PortRange): TcpListeners
         }
       }
       throw new PorticoError('ERR_ADDR_EXHAUSTED', `${range.min}-${range.max}`);
+    },
+    /** Stops every listener accepting; their connections stay (a drain). */
+    stopAccepting() {
+      for (const server of open) server.close();
     },
     closeAll() {
       for (const server of open) void closeServer(server);

@@ -8,6 +8,20 @@ import { specificity } from './hostname-table.ts';
 export type HostTarget = { kind: 'edge'; edge: CompiledHttpsEdge | CompiledTlsEdge } | { kind: 'endpoint'; group: EndpointGroup };
 
 /**
+ * The name a certificate for `host` should carry, or undefined when no edge and no endpoint
+ * serves it: the wildcard that matched when `host` is one label under it (one certificate for
+ * every name it serves), else `host` itself.
+ */
+export function certificateNameFor(host: string, snapshot: Snapshot, registry: TunnelRegistry): string | undefined {
+  const edge = snapshot.hosts.matchEntry(host);
+  const endpoint = registry.httpsEndpointEntry(host);
+  const matched = [edge?.name, endpoint?.name].filter((n): n is string => n !== undefined).sort((a, b) => specificity(b) - specificity(a))[0];
+  if (matched === undefined) return undefined;
+  const oneLabelUnder = matched.startsWith('*.') && host.endsWith(matched.slice(1)) && !host.slice(0, host.length - matched.length + 1).includes('.');
+  return oneLabelUnder ? matched : host;
+}
+
+/**
  * The most specific match for `host` among edges (snapshot) and agent endpoints (registry):
  * `foo.example.com` bound by an agent wins over an edge on `*.example.com`, and the reverse.
  * On a tie an edge wins: it is the configuration the operator wrote.

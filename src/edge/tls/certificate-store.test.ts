@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { CertificateStore } from './certificate-store.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from './local-ca.ts';
 
-async function setup(t: TestContext, domain: string, extra: { maxCached?: number; resolve?: (n: string) => Promise<Pem | undefined> } = {}) {
+async function setup(t: TestContext, domain: string, extra: { maxCached?: number; resolve?: (n: string) => Promise<Pem | undefined>; issuable?: (n: string) => string | undefined } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'portico-certs-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const ca = await loadOrCreateLocalCa(dir);
@@ -115,4 +115,27 @@ test('the resolve hook is consulted first', async (t) => {
   assert.equal(await store.contextFor('app.edge.test'), await store.contextFor('app.edge.test'));
   assert.equal((await peer(port, ca, 'web.edge.test')).subjectaltname, 'DNS:edge.test, DNS:*.edge.test');
   assert.ok(asked.includes('web.edge.test'));
+});
+
+test('on demand only for names the edge serves: others get the default certificate and nothing is signed', async (t) => {
+  const served = new Set(['app.example.test']);
+  const { ca, store } = await setup(t, 'localhost', {
+    issuable: (name) => (served.has(name) ? name : name.endsWith('.team.example.test') ? '*.team.example.test' : undefined),
+  });
+  const port = await listen(t, store);
+  const wildcard = await peer(port, ca);
+  for (let i = 0; i < 5; i++) {
+    const cert = await peer(port, ca, `x${i}.evil-290.com`).catch(() => undefined);
+    // The client refuses the default certificate (it does not cover the name); the edge signed nothing.
+    assert.equal(cert, undefined);
+  }
+  assert.equal(store.issuedCount, 0);
+  assert.equal((await store.certificateFor('x.evil-290.com')).certPem, (await store.certificateFor(undefined)).certPem);
+  assert.notEqual((await peer(port, ca, 'app.example.test')).fingerprint256, wildcard.fingerprint256);
+  // Every name a wildcard serves shares one certificate issued for the wildcard.
+  const a = await peer(port, ca, 'a.team.example.test');
+  const b = await peer(port, ca, 'b.team.example.test');
+  assert.equal(a.subjectaltname, 'DNS:*.team.example.test');
+  assert.equal(a.fingerprint256, b.fingerprint256);
+  assert.equal(store.issuedCount, 2);
 });

@@ -31,6 +31,12 @@ export interface CertificateStoreOptions {
    * same object for the same certificate so its secure context is built once.
    */
   resolve?: (name: string) => Promise<Pem | undefined>;
+  /**
+   * The name to issue an on-demand certificate under when a client asks for `name` (the name
+   * itself, or a wildcard that covers it), or undefined when the edge serves no such name:
+   * that client gets the default certificate and nothing is signed. Default: every name.
+   */
+  issuable?: (name: string) => string | undefined;
 }
 
 interface Wildcard {
@@ -44,6 +50,7 @@ export class CertificateStore {
   readonly #domain: string;
   readonly #dir: string;
   readonly #resolve: CertificateStoreOptions['resolve'];
+  readonly #issuable: NonNullable<CertificateStoreOptions['issuable']>;
   readonly #onDemand: ContextCache;
   /** Contexts by certificate, then by policy key; a certificate that is dropped takes its contexts along. */
   readonly #contexts = new WeakMap<Pem, Map<string, tls.SecureContext>>();
@@ -55,6 +62,7 @@ export class CertificateStore {
     this.#domain = normalizeHostname(options.domain);
     this.#dir = options.dir;
     this.#resolve = options.resolve;
+    this.#issuable = options.issuable ?? ((name) => name);
     this.#onDemand = new ContextCache(options.maxCached ?? 1000);
     if (!isValidHostname(this.#domain)) throw new RangeError(`not a valid edge domain: ${options.domain}`);
   }
@@ -76,7 +84,15 @@ export class CertificateStore {
     return this.#contextOf(await this.certificateFor(servername), policy);
   }
 
-  /** The certificate served for `servername`: attached, else the edge wildcard, else issued on demand. */
+  /** Names issued on demand and kept (at most `maxCached`). */
+  get issuedCount(): number {
+    return this.#onDemand.size;
+  }
+
+  /**
+   * The certificate served for `servername`: attached, else the edge wildcard, else issued on
+   * demand for a name the edge serves, else the edge wildcard.
+   */
   async certificateFor(servername: string | undefined): Promise<Pem> {
     await this.#renewIfDue();
     const name = servername === undefined ? '' : normalizeHostname(servername);
@@ -84,7 +100,13 @@ export class CertificateStore {
     const resolved = this.#resolve && (await this.#resolve(name));
     if (resolved) return resolved;
     if (this.#wildcardCovers(name)) return this.#current().pem;
-    return (await this.#onDemand.entry(name, () => this.#issue(name))).pem;
+    // Signing costs ~10 ms of CPU: only for names the edge serves, never for whatever a client
+    // sends. Names one label under a single-label domain are the exception: the wildcard would
+    // cover them if clients accepted it, and their visitors should see the error page, not a
+    // certificate warning, while no tunnel serves them.
+    const issueAs = this.#issuable(name) ?? (this.#oneLabelUnderDomain(name) ? name : undefined);
+    if (issueAs === undefined) return this.#current().pem;
+    return (await this.#onDemand.entry(issueAs, () => this.#issue(issueAs))).pem;
   }
 
   /** The wildcard certificate's context, used when the client sends no usable SNI. */
@@ -99,8 +121,11 @@ export class CertificateStore {
    */
   #wildcardCovers(name: string): boolean {
     if (name === this.#domain) return true;
-    if (!this.#domain.includes('.') || !name.endsWith(`.${this.#domain}`)) return false;
-    return !name.slice(0, -this.#domain.length - 1).includes('.');
+    return this.#domain.includes('.') && this.#oneLabelUnderDomain(name);
+  }
+
+  #oneLabelUnderDomain(name: string): boolean {
+    return name.endsWith(`.${this.#domain}`) && !name.slice(0, -this.#domain.length - 1).includes('.');
   }
 
   #wildcardNames(): string[] {

@@ -39,13 +39,13 @@ export interface AgentConnectionDeps {
   limits(accountId: string): Promise<SessionLimits>;
   region: string;
   version: string;
+  /** Milliseconds an agent has to authenticate after the TLS handshake (EdgeTimeouts.handshake). */
+  authTimeoutMs: number;
   logger: Logger;
 }
 
 /** Streams in flight to one agent; below the Rust SDK's 511, past which its session dies. */
 export const maxProxyStreamsPerSession = 500;
-/** Milliseconds an agent has to authenticate after the TLS handshake. */
-export const authTimeoutMs = 10_000;
 
 /**
  * Streams an agent may have open at once: before Auth succeeds its heartbeat and one RPC;
@@ -78,7 +78,7 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
   const authTimer = setTimeout(() => {
     log.warn('agent did not authenticate in time');
     mux.destroy();
-  }, authTimeoutMs).unref();
+  }, deps.authTimeoutMs).unref();
 
   const authenticated = (handler: RpcHandler): RpcHandler => async (body) => {
     if (!session) throw new PorticoError('ERR_AUTHTOKEN_MISSING', 'authenticate before binding');
