@@ -55,9 +55,9 @@ test('http flags become the listen spec and the settings', async () => {
   assert.equal(plan.sessionMetadata, undefined);
 });
 
-test('log flags have defaults and fixed choices', async () => {
+test('log flags have defaults and fixed choices; --log is left unset for chooseOutput()', async () => {
   const plan = await parse('http', '80');
-  assert.equal(plan.flags.log, 'stderr');
+  assert.equal(plan.flags.log, undefined);
   assert.equal(plan.flags.logFormat, 'text');
   assert.equal(plan.flags.logLevel, 'info');
   const json = await parse('http', '80', '--log', 'stdout', '--log-format', 'json', '--log-level', 'debug');
