@@ -5,6 +5,7 @@ import { agentCommands } from './agent-commands.ts';
 import { runAgent } from './agent-run.ts';
 import { edgeCommand } from './edge.ts';
 import { accountCommand } from './account.ts';
+import { singleDashFlagHint } from './single-dash.ts';
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')
@@ -13,4 +14,9 @@ program.addCommand(edgeCommand());
 program.addCommand(accountCommand());
 for (const command of agentCommands(runAgent)) program.addCommand(command);
 
+const hint = singleDashFlagHint(program, process.argv.slice(2));
+if (hint) {
+  process.stderr.write(`ERROR: ${hint}\n`);
+  process.exit(1);
+}
 await program.parseAsync(process.argv);
