@@ -6,6 +6,7 @@ import { runAgent } from './agent-run.ts';
 import { edgeCommand } from './edge.ts';
 import { accountCommand } from './account.ts';
 import { singleDashFlagHint } from './single-dash.ts';
+import { trustCommand } from './trust.ts';
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')
@@ -13,6 +14,7 @@ const program = new Command('portico')
 program.addCommand(edgeCommand());
 program.addCommand(accountCommand());
 for (const command of agentCommands(runAgent)) program.addCommand(command);
+program.addCommand(trustCommand());
 
 const hint = singleDashFlagHint(program, process.argv.slice(2));
 if (hint) {
