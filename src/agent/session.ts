@@ -104,7 +104,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
       attempt: () => this.#reconnect(),
       onSchedule: (attempt, delayMs) => this.emit('reconnecting', { attempt, delayMs }),
       onFailure: (err, attempt) => {
-        this.logger.warn('reconnect failed', { attempt, err });
+        this.logger.warn('reconnect failed', { attempt: attempt + 1, err });
         this.emit('reconnect-failed', err as Error, attempt);
       },
     });
