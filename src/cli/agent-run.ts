@@ -59,6 +59,7 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
   const traffic = output.screen || output.log !== 'false' ? new AgentTraffic() : undefined;
   let session: AgentSession | undefined;
   let settings: AgentSettings | undefined;
+  const warnings: string[] = [];
   try {
     const config = await readAgentConfig(plan.flags.config);
     const specs = plan.specs(config);
@@ -70,7 +71,10 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
     if (traffic) options.traffic = traffic;
     session = new AgentSession(options);
     await session.connect();
-    for (const spec of specs) report(await session.listen(spec), plan, logger, io, output);
+    for (const spec of specs) {
+      const warning = report(await session.listen(spec), plan, logger, io, output);
+      if (warning) warnings.push(warning);
+    }
   } catch (err) {
     await session?.close();
     io.stderr.write(`ERROR: ${failureText(err as Error, settings)}\n`);
@@ -79,13 +83,16 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
   }
   if (traffic && output.log !== 'false') logRequests(traffic, logger);
   followReconnects(session, logger);
-  const screen = output.screen && io.terminal ? startStatusConsole(session, io.terminal) : undefined;
+  const screen = output.screen && io.terminal ? startStatusConsole(session, io.terminal, { notices: warnings }) : undefined;
   keepRunning(session, logger, io, screen);
   return session;
 }
 
-/** Logs `started tunnel`; without the screen, text logs also print a "Forwarding" line on stdout. */
-function report(listener: Listener, plan: AgentPlan, logger: Logger, io: RunIo, output: AgentOutput): void {
+/**
+ * Logs `started tunnel`; without the screen, text logs also print a "Forwarding" line on stdout.
+ * Returns the warning printed about the tunnel, if any, for the screen to repeat.
+ */
+function report(listener: Listener, plan: AgentPlan, logger: Logger, io: RunIo, output: AgentOutput): string | undefined {
   const fields: Record<string, unknown> = { name: listener.name, addr: listener.forwardsTo, url: listener.url };
   if (listener.labels) fields.labels = listener.labels;
   logger.info('started tunnel', fields);
@@ -94,10 +101,11 @@ function report(listener: Listener, plan: AgentPlan, logger: Logger, io: RunIo, 
     logger.warn('agent TLS certificate does not cover the hostname', { url: listener.url });
     io.stderr.write(`WARNING: ${warning}\n`);
   }
-  if (output.screen || plan.flags.logFormat !== 'text') return;
+  if (output.screen || plan.flags.logFormat !== 'text') return warning;
   const labels = Object.entries(listener.labels ?? {}).map(([k, v]) => `${k}=${v}`);
   const from = listener.url || `labeled tunnel ${labels.join(' ')}`;
   io.stdout.write(`Forwarding ${from} -> ${listener.forwardsTo}\n`);
+  return warning;
 }
 
 /** The message, with the stable code appended when it is not already in it, and what to do where we know. */

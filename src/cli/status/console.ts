@@ -27,6 +27,8 @@ export interface StatusConsoleOptions {
   settleMs?: number;
   /** The traffic inspector's address, when one runs. Default none. */
   inspectorUrl?: string;
+  /** Notices to show from the start (warnings printed before the screen took over). Default none. */
+  notices?: string[];
 }
 
 export interface StatusConsole {
@@ -40,7 +42,7 @@ const leave = '\x1b[?25h\x1b[?1049l';
 const maxNotices = 3;
 
 export function startStatusConsole(session: AgentSession, terminal: Terminal, o: StatusConsoleOptions = {}): StatusConsole {
-  const news: SessionNews = { notices: [] };
+  const news: SessionNews = { notices: (o.notices ?? []).slice(-maxNotices) };
   let pending: NodeJS.Timeout | undefined;
   let stopped = false;
   const draw = () => {
