@@ -15,6 +15,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Document, isMap, parseDocument } from 'yaml';
 import { PorticoError } from '../errors/catalogue.ts';
+import { ngrokTopLevelKeys, ngrokTunnelKeys, refusedKey, topLevelKeys, tunnelKeys } from './config-keys.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
 
 export interface TunnelConfig {
@@ -42,6 +43,8 @@ export interface TunnelConfig {
 }
 
 export interface AgentConfigFile {
+  /** The file this came from, and whether it existed (a missing file reads as an empty config). */
+  file?: { path: string; found: boolean };
   authtoken?: string;
   server_addr?: string;
   ca_cert?: string;
@@ -50,6 +53,9 @@ export interface AgentConfigFile {
 }
 
 const protos = ['http', 'https', 'tcp', 'tls'] as const;
+
+/** Makes the error for a field path and a reason. */
+type Fail = (field: string, why: string) => PorticoError;
 const tunnelStrings = ['domain', 'hostname', 'subdomain', 'remote_addr', 'metadata'] as const;
 
 /** Reads and validates the file; a missing file is an empty config. */
@@ -58,20 +64,26 @@ export async function readAgentConfig(path: string): Promise<AgentConfigFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { tunnels: {} };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file: { path, found: false }, tunnels: {} };
     throw new PorticoError('ERR_AGENT_CONFIG', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   return parseAgentConfig(text, path);
 }
 
-/** Parses YAML text; errors name the file and the field path (`tunnels.web.proto: …`). */
+/**
+ * Parses YAML text; errors name the file and the field path (`tunnels.web.proto: …`). Unknown
+ * keys are refused (config-keys.ts), so that no setting is silently ignored.
+ */
 export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: ${doc.errors[0]!.message}`);
   const raw: unknown = doc.toJS() ?? {};
   if (!isRecord(raw)) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: the top level must be a mapping`);
   const fail = (field: string, why: string) => new PorticoError('ERR_AGENT_CONFIG', `${path}: ${field}: ${why}`);
-  const config: AgentConfigFile = { tunnels: {} };
+  // The version first: a version 3 file fails on it rather than on its first v3 key.
+  checkVersion(raw.version, fail);
+  checkKeys(raw, '', topLevelKeys, ngrokTopLevelKeys, fail);
+  const config: AgentConfigFile = { file: { path, found: true }, tunnels: {} };
   for (const key of ['authtoken', 'server_addr', 'ca_cert', 'region'] as const) {
     const v = raw[key];
     if (v === undefined || v === null) continue;
@@ -84,8 +96,9 @@ export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile
   return config;
 }
 
-function parseTunnel(raw: unknown, at: string, fail: (f: string, why: string) => PorticoError, dir: string): TunnelConfig {
+function parseTunnel(raw: unknown, at: string, fail: Fail, dir: string): TunnelConfig {
   if (!isRecord(raw)) throw fail(at, 'must be a mapping');
+  checkKeys(raw, `${at}.`, tunnelKeys, ngrokTunnelKeys, fail);
   if (typeof raw.addr !== 'string' && typeof raw.addr !== 'number') throw fail(`${at}.addr`, 'is required (port, host:port or URL)');
   const tunnel: TunnelConfig = { addr: String(raw.addr) };
   if (raw.proto !== undefined) {
@@ -141,6 +154,20 @@ export async function saveAuthtoken(path: string, token: string): Promise<void> 
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFile(path, doc.toString(), { mode: 0o600 });
   await chmod(path, 0o600);
+}
+
+/** Throws ERR_AGENT_CONFIG for the first key of `raw` that is not in `known`, naming its path. */
+function checkKeys(raw: Record<string, unknown>, prefix: string, known: readonly string[], ngrok: Readonly<Record<string, string>>, fail: Fail): void {
+  for (const key of Object.keys(raw)) {
+    const why = refusedKey(key, known, ngrok);
+    if (why) throw fail(`${prefix}${key}`, why);
+  }
+}
+
+/** `version: "2"` (ngrok's v2 layout, which this file follows) is accepted; any other value is refused. */
+function checkVersion(version: unknown, fail: Fail): void {
+  if (version === undefined || version === null || version === '2' || version === 2) return;
+  throw fail('version', `${JSON.stringify(version)} is not supported: this file follows ngrok's version 2 layout; write version: "2" or leave it out`);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -34,6 +34,8 @@ export interface ConnectionOptions {
 export interface EdgeConnection {
   mux: MuxSession;
   auth: AuthResult;
+  /** Milliseconds of the last heartbeat round trip; undefined before the first echo. */
+  readonly latencyMs: number | undefined;
   /** Stops the heartbeat timer (the mux session is left alone). */
   stopHeartbeat(): void;
 }
@@ -43,9 +45,11 @@ export async function openConnection(o: ConnectionOptions): Promise<EdgeConnecti
   const socket = await dialEdge({ serverAddr: o.serverAddr, ca: o.ca, timeoutMs: o.timeoutMs });
   const mux = new MuxSession(socket, { role: 'client' });
   mux.on('stream', o.onStream);
+  let latencyMs: number | undefined;
   const heartbeat = startHeartbeat(mux, {
     intervalMs: o.heartbeatIntervalMs,
     toleranceMs: o.heartbeatToleranceMs,
+    onBeat: (ms) => (latencyMs = ms),
     onTimeout: () => {
       o.logger.warn('heartbeat timed out; reconnecting', { server: o.serverAddr });
       mux.destroy(new PorticoError('ERR_AGENT_CONNECT', `no heartbeat from ${o.serverAddr}`));
@@ -60,7 +64,14 @@ export async function openConnection(o: ConnectionOptions): Promise<EdgeConnecti
       resume: o.resume,
     });
     const auth = parseAuthResponse(await rpcCall(mux, StreamType.Auth, body, { timeoutMs: o.timeoutMs }));
-    return { mux, auth, stopHeartbeat: () => heartbeat.stop() };
+    return {
+      mux,
+      auth,
+      get latencyMs() {
+        return latencyMs;
+      },
+      stopHeartbeat: () => heartbeat.stop(),
+    };
   } catch (err) {
     heartbeat.stop();
     mux.destroy();

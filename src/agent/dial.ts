@@ -13,9 +13,14 @@ export interface DialOptions {
   timeoutMs?: number;
 }
 
+/** Socket errors that mean nothing is listening at the address, or it cannot be reached. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+
 /**
  * Opens the TLS connection to the edge. SNI is the host part of the address unless that is an
- * IP literal (as the official SDKs do); no ALPN is offered. Fails with ERR_AGENT_CONNECT.
+ * IP literal (as the official SDKs do); no ALPN is offered. Fails with
+ * ERR_AGENT_EDGE_UNREACHABLE when no connection could be made (refused, timed out, unknown
+ * name), else ERR_AGENT_CONNECT (a TLS failure, an untrusted certificate).
  */
 export function dialEdge(options: DialOptions): Promise<TLSSocket> {
   const { host, port } = splitHostPort(options.serverAddr, 443);
@@ -27,12 +32,17 @@ export function dialEdge(options: DialOptions): Promise<TLSSocket> {
       ...(isIP(host) ? {} : { servername: host }),
       ...(options.ca ? { ca: options.ca } : {}),
     });
-    const fail = (err: Error) => {
+    const fail = (err: Error, unreachable = unreachableCodes.has((err as NodeJS.ErrnoException).code ?? '')) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new PorticoError('ERR_AGENT_CONNECT', `${options.serverAddr}: ${err.message}`, { cause: err }));
+      const code = unreachable ? 'ERR_AGENT_EDGE_UNREACHABLE' : 'ERR_AGENT_CONNECT';
+      reject(new PorticoError(code, `${options.serverAddr}: ${err.message}`, { cause: err }));
     };
-    const timer = setTimeout(() => fail(new Error(`no TLS session after ${timeoutMs} ms`)), timeoutMs);
+    // Timed out before TCP connected: as unreachable as a refusal. After it, the handshake stalled.
+    const timer = setTimeout(() => {
+      if (socket.connecting) fail(new Error(`no TCP connection after ${timeoutMs} ms`), true);
+      else fail(new Error(`no TLS session after ${timeoutMs} ms`), false);
+    }, timeoutMs);
     socket.once('error', fail);
     socket.once('secureConnect', () => {
       clearTimeout(timer);

@@ -10,6 +10,7 @@ import { AgentSession } from './session.ts';
 import { resolveSettings } from './settings.ts';
 import { checkTerminateTls } from './terminate-tls.ts';
 import type { TerminateTls } from './terminate-tls.ts';
+import type { AgentTraffic } from './traffic/traffic.ts';
 
 export interface ForwardOptions {
   /** The local service: a port (3000), `host:port` or a URL (`https://localhost:8443`). */
@@ -50,6 +51,8 @@ export interface ForwardOptions {
   key?: string | Buffer;
   /** Diagnostics: every chunk the edge relays on a proxy stream, before decryption (AgentSessionOptions.tap). */
   tap?: (tunnelId: string, chunk: Buffer) => void;
+  /** Counts connections and observes HTTP requests (AgentSessionOptions.traffic). Default none. */
+  traffic?: AgentTraffic;
   logger?: Logger;
 }
 
@@ -74,7 +77,7 @@ export async function forward(options: ForwardOptions): Promise<Forwarding> {
   const session = new AgentSession({
     serverAddr: settings.serverAddr,
     authtoken: settings.authtoken,
-    ...pickDefined({ ca: settings.ca, region: settings.region, metadata: options.sessionMetadata, logger: options.logger, tap: options.tap }),
+    ...pickDefined({ ca: settings.ca, region: settings.region, metadata: options.sessionMetadata, logger: options.logger, tap: options.tap, traffic: options.traffic }),
   });
   await session.connect();
   try {

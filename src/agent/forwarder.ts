@@ -16,6 +16,7 @@ import { badGatewayResponse } from './bad-gateway.ts';
 import type { UpstreamTarget } from './addr.ts';
 import type { Listener } from './listener.ts';
 import { terminateAgentTls, terminatesHttp } from './terminate-tls.ts';
+import type { AgentTraffic } from './traffic/traffic.ts';
 
 export interface ForwarderContext {
   /** The live listener with this id, if any. */
@@ -30,6 +31,8 @@ export interface ForwarderContext {
   resolved?: Map<string, string>;
   /** Called with every chunk the edge relays on a proxy stream, before any decryption. Optional. */
   tap?: (tunnelId: string, chunk: Buffer) => void;
+  /** Counts every proxied connection and observes HTTP ones (status screen, request log). Optional. */
+  traffic?: AgentTraffic;
 }
 
 export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContext): Promise<void> {
@@ -51,18 +54,21 @@ export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContex
   // Zero-knowledge TLS: the handshake runs while the upstream is dialled.
   const client: Duplex = listener.tlsContext ? terminateAgentTls(stream, listener.tlsContext, terminatesHttp(listener.spec), log) : stream;
   if (listener.tlsContext) tap(stream, header.Id, ctx);
+  const http = listener.tlsContext ? terminatesHttp(listener.spec) : isHttp(header, listener);
+  const observed = ctx.traffic?.connection({ tunnel: listener.name ?? listener.url, clientAddr: header.ClientAddr }, client);
   let upstream: Socket;
   try {
     upstream = await dialCached(upstreamTarget(listener.forwardsTo), listener.spec.verifyUpstreamTls ?? true, ctx);
   } catch (err) {
     log.warn('cannot reach upstream', { addr: listener.forwardsTo, err });
-    const http = listener.tlsContext ? terminatesHttp(listener.spec) : isHttp(header, listener);
     refuse(client, http, listener.forwardsTo, err as Error);
     return;
   }
   log.debug('forwarding', { addr: listener.forwardsTo });
   splice(client, upstream);
   if (!listener.tlsContext) tap(stream, header.Id, ctx);
+  // Listens only: the bytes keep flowing through the splice whatever the tap makes of them.
+  if (http) observed?.observeHttp(upstream);
 }
 
 /** Shows ctx.tap every chunk of `stream`; call once its consumer is attached, or bytes flow away. */

@@ -18,3 +18,6 @@ export { backoffDelay, backoffCeiling } from './backoff.ts';
 export type { BackoffOptions } from './backoff.ts';
 export { EdgeRpcError } from './edge-error.ts';
 export { agentVersion } from './version.ts';
+export { AgentTraffic } from './traffic/traffic.ts';
+export type { AgentTrafficOptions, HttpRequestRecord } from './traffic/traffic.ts';
+export type { ConnectionStats } from './traffic/connection-counters.ts';

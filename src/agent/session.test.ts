@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
+import type { PorticoError } from '../errors/catalogue.ts';
 import type { TestContext } from 'node:test';
 import { StreamType } from '../protocol/messages.ts';
 import { AgentSession } from './session.ts';
@@ -72,10 +73,15 @@ test('an Auth error fails connect() with the edge text and code, and nothing ret
   assert.equal(session.state, 'idle');
 });
 
-test('an unreachable edge or an untrusted certificate fails connect() with ERR_AGENT_CONNECT', async (t) => {
+test('an untrusted certificate fails connect() with ERR_AGENT_CONNECT, a refused connection with ERR_AGENT_EDGE_UNREACHABLE', async (t) => {
   const peer = await startTestPeer(t);
   await assert.rejects(new AgentSession({ serverAddr: peer.addr, ...fast }).connect(), { code: 'ERR_AGENT_CONNECT' });
-  await assert.rejects(new AgentSession({ serverAddr: '127.0.0.1:1', ...fast }).connect(), /127\.0\.0\.1:1/);
+  await assert.rejects(new AgentSession({ serverAddr: '127.0.0.1:1', ...fast }).connect(), (err: PorticoError) => {
+    assert.equal(err.code, 'ERR_AGENT_EDGE_UNREACHABLE');
+    assert.match(err.message, /portico edge/);
+    assert.match(err.message, /127\.0\.0\.1:1: connect ECONNREFUSED/);
+    return true;
+  });
 });
 
 test('after the edge drops the connection the agent resumes and rebinds with the old Id and the response Opts', async (t) => {

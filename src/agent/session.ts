@@ -10,7 +10,7 @@ import { silentLogger } from '../log/logger.ts';
 import { MuxErrorCode } from '../protocol/frame.ts';
 import type { Logger } from '../log/logger.ts';
 import type { StopTunnelCommand } from '../protocol/messages.ts';
-import type { ResumeState } from './auth.ts';
+import type { AuthResult, ResumeState } from './auth.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { handleEdgeStream } from './commands.ts';
 import { closeConnection, openConnection } from './connection.ts';
@@ -20,6 +20,7 @@ import { Listener } from './listener.ts';
 import type { ListenSpec, StopReason } from './listener.ts';
 import { Reconnector } from './reconnect.ts';
 import { agentTlsContext, checkTerminationSpec } from './terminate-tls.ts';
+import type { AgentTraffic } from './traffic/traffic.ts';
 import { bindTunnel, unbindTunnel } from './tunnel-rpc.ts';
 
 export interface AgentSessionOptions {
@@ -49,6 +50,8 @@ export interface AgentSessionOptions {
    * header), before the agent decrypts anything. For tests and debugging. Default none.
    */
   tap?: (tunnelId: string, chunk: Buffer) => void;
+  /** Counts proxied connections and observes HTTP requests (status screen, request log). Default none: no tap. */
+  traffic?: AgentTraffic;
 }
 
 export interface DisconnectInfo {
@@ -84,6 +87,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
   #state: State = 'idle';
   #conn: EdgeConnection | undefined;
   #resume: ResumeState = { clientId: '', cookie: '' };
+  #auth: AuthResult | undefined;
   #restartNow = false;
   readonly #listeners = new Map<string, Listener>();
   /** Upstream `host:port` -> last IP that answered (see ForwarderContext.resolved). */
@@ -100,7 +104,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
       attempt: () => this.#reconnect(),
       onSchedule: (attempt, delayMs) => this.emit('reconnecting', { attempt, delayMs }),
       onFailure: (err, attempt) => {
-        this.logger.warn('reconnect failed', { attempt, err });
+        this.logger.warn('reconnect failed', { attempt: attempt + 1, err });
         this.emit('reconnect-failed', err as Error, attempt);
       },
     });
@@ -113,6 +117,26 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
   /** The ClientId the edge assigned (resumed across reconnects). */
   get clientId(): string {
     return this.#resume.clientId;
+  }
+
+  /** The edge's answer to the last successful Auth (account name, region); undefined before. */
+  get auth(): AuthResult | undefined {
+    return this.#auth;
+  }
+
+  /** Milliseconds of the last heartbeat round trip on the current connection; undefined before the first and while disconnected. */
+  get latencyMs(): number | undefined {
+    return this.#conn?.latencyMs;
+  }
+
+  /** The edge address this session dials. */
+  get serverAddr(): string {
+    return this.#o.serverAddr;
+  }
+
+  /** The traffic observer given in the options, if any. */
+  get traffic(): AgentTraffic | undefined {
+    return this.#o.traffic;
   }
 
   /** The live listeners. */
@@ -186,6 +210,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
 
   #attach(conn: EdgeConnection): void {
     this.#conn = conn;
+    this.#auth = conn.auth;
     this.#state = 'connected';
     this.#reconnector.connected();
     conn.mux.once('close', (info) => this.#onDrop(conn, info));
@@ -280,6 +305,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
           logger: this.logger,
           resolved: this.#resolved,
           ...(this.#o.tap ? { tap: this.#o.tap } : {}),
+          ...(this.#o.traffic ? { traffic: this.#o.traffic } : {}),
         }),
       stop: () => {
         this.logger.info('the edge asked the agent to stop');

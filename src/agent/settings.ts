@@ -41,6 +41,8 @@ export interface AgentSettings {
   ca?: Array<string | Buffer>;
   region?: string;
   sources: { serverAddr: SettingSource; authtoken: SettingSource; ca: SettingSource };
+  /** The files consulted: the YAML config file and the local edge's bootstrap.json (either may not exist). */
+  files: { config: string; bootstrap: string };
 }
 
 /** Resolves every setting; throws ERR_AGENT_CONFIG when no edge address can be found. */
@@ -48,7 +50,8 @@ export async function resolveSettings(options: SettingsOptions = {}): Promise<Ag
   const env = options.env ?? process.env;
   const configPath = options.configPath ?? defaultAgentConfigPath(env);
   const config = options.config ?? (await readAgentConfig(configPath));
-  const bootstrap = await readBootstrap(options.dataDir ?? defaultDataDir(env));
+  const dataDir = options.dataDir ?? defaultDataDir(env);
+  const bootstrap = await readBootstrap(dataDir);
   const server = pick<string>([
     ['option', options.serverAddr],
     ['env', env.PORTICO_SERVER_ADDR],
@@ -75,6 +78,7 @@ export async function resolveSettings(options: SettingsOptions = {}): Promise<Ag
     ...(ca.ca ? { ca: ca.ca } : {}),
     ...(region ? { region } : {}),
     sources: { serverAddr: server.source, authtoken: token?.source ?? 'none', ca: ca.source },
+    files: { config: configPath, bootstrap: bootstrapPath(dataDir) },
   };
 }
 

@@ -6,16 +6,40 @@ import { parseLabels } from './labels.ts';
 import type { ListenSpec } from './listener.ts';
 import { readTerminateTls } from './terminate-tls.ts';
 
+/**
+ * The smallest config file `portico start --all` starts: one HTTP tunnel. The edge address and
+ * authtoken come from the local edge's bootstrap.json when the file does not set them.
+ */
+export const exampleConfig = `tunnels:
+  web:
+    proto: http
+    addr: 3000
+`;
+
+/** `portico start` found no tunnel to start; `example` is a config file that would work. */
+export class NoTunnelsError extends PorticoError {
+  readonly example = exampleConfig;
+
+  constructor(detail: string) {
+    super('ERR_AGENT_CONFIG', detail);
+  }
+}
+
 /** The specs of `names` (or of every tunnel with `all`), in the order given. */
 export function tunnelSpecs(config: AgentConfigFile, names: readonly string[], all: boolean): ListenSpec[] {
-  const chosen = all ? Object.keys(config.tunnels) : [...names];
-  if (chosen.length === 0) {
-    const known = Object.keys(config.tunnels).join(', ') || 'none defined';
-    throw new PorticoError('ERR_AGENT_CONFIG', `name the tunnels to start, or pass --all (tunnels: ${known})`);
+  const file = config.file?.path ?? 'the config file';
+  const defined = Object.keys(config.tunnels);
+  if (defined.length === 0) {
+    if (config.file && !config.file.found) {
+      throw new NoTunnelsError(`no config file at ${file}: \`portico start\` starts the tunnels defined there (--config or PORTICO_CONFIG names another file)`);
+    }
+    throw new NoTunnelsError(`${file} defines no tunnels: \`portico start\` starts the tunnels under its tunnels: key`);
   }
+  const chosen = all ? defined : [...names];
+  if (chosen.length === 0) throw new PorticoError('ERR_AGENT_CONFIG', `name the tunnels to start, or pass --all (tunnels in ${file}: ${defined.join(', ')})`);
   return chosen.map((name) => {
     const tunnel = config.tunnels[name];
-    if (!tunnel) throw new PorticoError('ERR_AGENT_CONFIG', `no tunnel named "${name}" in the config file`);
+    if (!tunnel) throw new PorticoError('ERR_AGENT_CONFIG', `no tunnel named "${name}" in ${file} (tunnels: ${defined.join(', ') || 'none'})`);
     return tunnelSpec(name, tunnel);
   });
 }

@@ -55,9 +55,9 @@ test('http flags become the listen spec and the settings', async () => {
   assert.equal(plan.sessionMetadata, undefined);
 });
 
-test('log flags have defaults and fixed choices', async () => {
+test('log flags have defaults and fixed choices; --log is left unset for chooseOutput()', async () => {
   const plan = await parse('http', '80');
-  assert.equal(plan.flags.log, 'stderr');
+  assert.equal(plan.flags.log, undefined);
   assert.equal(plan.flags.logFormat, 'text');
   assert.equal(plan.flags.logLevel, 'info');
   const json = await parse('http', '80', '--log', 'stdout', '--log-format', 'json', '--log-level', 'debug');
@@ -90,5 +90,6 @@ test('start picks named tunnels or --all from the config file; --metadata is the
   assert.deepEqual(named.specs(config).map((s) => s.name), ['db']);
   assert.equal(named.sessionMetadata, 'laptop');
   assert.deepEqual((await parse('start', '--all')).specs(config).map((s) => s.forwardsTo), ['http://localhost:3000', 'localhost:5432']);
-  assert.throws(() => named.specs(noConfig), /no tunnel named "db"/);
+  assert.throws(() => named.specs(noConfig), /the config file defines no tunnels/);
+  assert.throws(() => named.specs({ tunnels: { web: config.tunnels.web! } }), /no tunnel named "db" in the config file \(tunnels: web\)/);
 });

@@ -16,7 +16,8 @@ export interface AgentFlags {
   region?: string;
   /** The YAML config file. */
   config: string;
-  log: 'stdout' | 'stderr' | 'false';
+  /** Where logs go; undefined (not given) lets chooseOutput() decide: stderr, or off under the status screen. */
+  log?: 'stdout' | 'stderr' | 'false';
   logFormat: LogFormat;
   logLevel: Level;
 }
@@ -44,7 +45,9 @@ export function withAgentFlags(cmd: Command): Command {
     .option('--metadata <text>', 'metadata, opaque to the edge')
     .option('--region <name>', 'the region the edge must serve')
     .option('--config <path>', 'agent config file', defaultAgentConfigPath())
-    .addOption(new Option('--log <target>', 'where logs go').choices(['stdout', 'stderr', 'false']).default('stderr'))
+    .addOption(
+      new Option('--log <target>', 'where logs go (default: stderr; off while the status screen is on the same terminal)').choices(['stdout', 'stderr', 'false']),
+    )
     .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'text']).default('text'))
     .addOption(new Option('--log-level <level>', 'lowest level logged').choices(['debug', 'info', 'warn', 'error']).default('info'));
 }
@@ -92,9 +95,9 @@ export function endpointOptions(flags: EndpointFlags): Partial<ListenSpec> {
   return o;
 }
 
-/** The logger --log, --log-format and --log-level ask for. */
-export function loggerFor(flags: AgentFlags): Logger {
-  if (flags.log === 'false') return silentLogger;
-  const sink = flags.log === 'stdout' ? process.stdout : process.stderr;
+/** The logger --log-format and --log-level ask for, writing to `target` (default: --log, else stderr). */
+export function loggerFor(flags: AgentFlags, target = flags.log ?? 'stderr'): Logger {
+  if (target === 'false') return silentLogger;
+  const sink = target === 'stdout' ? process.stdout : process.stderr;
   return createLogger({ sink, format: flags.logFormat, level: flags.logLevel });
 }

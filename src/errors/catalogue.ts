@@ -52,6 +52,8 @@ export const errorCatalogue = {
   // Agent side
   ERR_AGENT_CONNECT: { status: 502, message: 'The agent could not connect to the edge. Check --server-addr and --ca-cert.' },
   ERR_AGENT_CONFIG: { status: 400, message: 'The agent configuration is invalid.' },
+  ERR_AGENT_EDGE_UNREACHABLE: { status: 502, message: 'The agent could not reach the edge: nothing accepted a connection at its address (refused, timed out, or the name does not resolve). Is `portico edge` running, and is the address its agent address (--agent-addr)?' },
+  ERR_TRUST_CA: { status: 400, message: 'The CA certificate to trust cannot be used: it is missing, unreadable, or not a CA certificate.' },
   ERR_AGENT_TLS_CERT_INVALID: { status: 400, message: 'The certificate or key the agent should terminate TLS with (--crt/--key) cannot be used. Give a PEM certificate (chain) and the unencrypted PEM private key that belongs to it.' },
 
   // Edge process

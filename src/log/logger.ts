@@ -27,7 +27,9 @@ export interface LoggerOptions {
 
 function textValue(v: unknown): string {
   const s = typeof v === 'string' ? v : v instanceof Error ? v.message : JSON.stringify(v);
-  return /[\s"=]/.test(s ?? '') ? JSON.stringify(s) : String(s);
+  // Quoted (and so escaped) when it has spaces, quotes, '=' or control characters: a value such
+  // as a request path comes from a client and must neither split the line nor drive a terminal.
+  return /[\s"=\u0000-\u001f\u007f-\u009f]/.test(s ?? '') ? JSON.stringify(s) : String(s);
 }
 
 function errorFields(fields: Fields): Fields {
