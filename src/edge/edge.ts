@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
@@ -99,17 +100,19 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const agents = new TunnelAgents({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
   const snapshots = new SnapshotSource(store, { registry, agents, logger }, logger);
   const snapshot = () => snapshots.current;
+  // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
+  const hopId = randomBytes(6).toString('hex');
   const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
   await snapshots.start();
 
-  const httpsProxy = withConnectionTls(createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, logger }), { snapshot, registry });
+  const httpsProxy = withConnectionTls(createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, hopId, logger }), { snapshot, registry });
   const httpsTerminated = createProxyServer(httpsProxy, logger, timeouts);
   // ACME challenges in flight: HTTP-01 answered on the HTTP port, TLS-ALPN-01 on the HTTPS port.
   const acmeChallenges = new AcmeChallenges();
   const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, handshakeTimeoutMs: timeouts.handshake, budget, logger }));
   publicPorts.https = await listen(httpsServer, config.httpsAddr, 'HTTPS listener');
-  const httpProxy = withoutClientCertHeader(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, logger }));
+  const httpProxy = withoutClientCertHeader(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, hopId, logger }));
   const httpServer = trackConnections(budget.guard(createProxyServer(httpProxy, logger, timeouts, acmeChallenges)));
   publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
   const api = await createApi({

@@ -14,6 +14,8 @@ export interface HttpExchange {
   requestId: string;
   /** "ip:port" of the client, for the proxy header. */
   clientAddr: string;
+  /** The edges the request went through, this one last (loop.ts). */
+  hops: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, agents: Tu
         agent: agents.for(tunnel, ex.scheme, options.edgeType),
         method: req.method,
         path: req.url,
-        headers: forwardedRequestHeaders(req, ex.scheme, false),
+        headers: forwardedRequestHeaders(req, ex.scheme, false, ex.hops),
         setHost: false,
         clientAddr: ex.clientAddr,
       } as http.RequestOptions));

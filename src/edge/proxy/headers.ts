@@ -1,10 +1,11 @@
 import type http from 'node:http';
+import { hopsHeader } from './loop.ts';
 
 /** Connection-level headers a proxy must not forward (RFC 9110 §7.6.1). */
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization']);
 
-/** Request headers for the agent: hop-by-hop removed, X-Forwarded-* added. */
-export function forwardedRequestHeaders(req: http.IncomingMessage, proto: 'http' | 'https', keepUpgrade: boolean): http.OutgoingHttpHeaders {
+/** Request headers for the agent: hop-by-hop removed, X-Forwarded-* and the edge hops (loop.ts) added. */
+export function forwardedRequestHeaders(req: http.IncomingMessage, proto: 'http' | 'https', keepUpgrade: boolean, hops: string): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   const connectionTokens = String(req.headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
   for (const [name, value] of Object.entries(req.headers)) {
@@ -21,6 +22,7 @@ export function forwardedRequestHeaders(req: http.IncomingMessage, proto: 'http'
   out['x-forwarded-for'] = prior ? `${prior}, ${client}` : client;
   out['x-forwarded-proto'] = proto;
   out['x-forwarded-host'] = req.headers.host ?? '';
+  out[hopsHeader] = hops;
   return out;
 }
 

@@ -11,6 +11,7 @@ import type { Tunnel } from '../tunnels/tunnel.ts';
 import { sendErrorPage, writeRawErrorPage } from './error-page.ts';
 import { forwardHttpToTunnel, type HttpExchange } from './forward-http.ts';
 import { clientIp, requestHost } from './headers.ts';
+import { nextHops } from './loop.ts';
 import type { TunnelAgents } from './tunnel-agents.ts';
 import { upgradeThroughTunnel } from './upgrade.ts';
 
@@ -25,6 +26,8 @@ export interface HttpProxyOptions {
   httpsPort: number;
   /** Milliseconds a request waits for a reconnecting agent. Default 5000. */
   reconnectWaitMs?: number;
+  /** This edge process's id in the hops header (loop.ts). */
+  hopId: string;
   logger: Logger;
 }
 
@@ -66,7 +69,9 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   }
 
   async function request(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const ex: HttpExchange = { req, res, scheme, requestId: requestId(), clientAddr: `${clientIp(req)}:${req.socket.remotePort ?? 0}` };
+    const hops = nextHops(req, options.hopId);
+    const ex: HttpExchange = { req, res, scheme, requestId: requestId(), clientAddr: `${clientIp(req)}:${req.socket.remotePort ?? 0}`, hops: hops ?? '' };
+    if (hops === undefined) return sendErrorPage(res, 'ERR_NGROK_3603', ex.requestId, requestHost(req));
     const target = await targetFor(req);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort);
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
@@ -77,12 +82,14 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const id = requestId();
     socket.on('error', () => socket.destroy());
+    const hops = nextHops(req, options.hopId);
+    if (hops === undefined) return writeRawErrorPage(socket, 'ERR_NGROK_3603', id);
     const target = await targetFor(req);
     if ('redirect' in target) return writeRawErrorPage(socket, 'ERR_EDGE_TUNNEL_NOT_FOUND', id);
     if ('error' in target) return writeRawErrorPage(socket, target.error, id);
     const tunnel = 'tunnel' in target ? target.tunnel : target.backend.pickTunnel();
     if (!tunnel) return writeRawErrorPage(socket, 'ERR_EDGE_NO_BACKEND', id);
-    upgradeThroughTunnel(tunnel, { req, socket, head, scheme, requestId: id, edgeType: 'tunnel' in target ? '' : '3' });
+    upgradeThroughTunnel(tunnel, { req, socket, head, scheme, requestId: id, edgeType: 'tunnel' in target ? '' : '3', hops });
   }
 
   return {

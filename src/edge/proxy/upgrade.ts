@@ -16,6 +16,8 @@ export interface UpgradeExchange {
   scheme: 'http' | 'https';
   requestId: string;
   edgeType: '' | '3';
+  /** The edges the request went through, this one last (loop.ts). */
+  hops: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export function upgradeThroughTunnel(tunnel: Tunnel, ex: UpgradeExchange): void 
     createConnection: () => stream,
     method: req.method,
     path: req.url,
-    headers: forwardedRequestHeaders(req, ex.scheme, true),
+    headers: forwardedRequestHeaders(req, ex.scheme, true, ex.hops),
     setHost: false,
   });
   upstream.on('upgrade', (upRes, upSocket, upHead) => {
