@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from '../log/logger.ts';
 import type { Account } from '../store/accounts.ts';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   /** 32 bytes: the AES-256-GCM key private keys are encrypted with at rest (tls-certificates/key-encryption.ts). */
   encryptionKey: Buffer;
   logger: Logger;
+  /** Options of the Node HTTP server the API runs on (timeouts). Default Node's and Fastify's. */
+  httpServer?: http.ServerOptions;
   /**
    * Why the data plane could not compile this record (its previous version stays live), or
    * undefined. Reported on reads as `config_error`, a Portico extension.

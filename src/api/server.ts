@@ -21,8 +21,13 @@ const fieldCodes: Record<string, string> = { '/description': 'ERR_NGROK_420', '/
  */
 export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   await sealPlaintextSecrets(deps);
+  const http = deps.httpServer ?? {};
   const app = Fastify({
     logger: false,
+    // Node's server options (header timeout and its checking interval); Fastify sets these two itself.
+    http,
+    keepAliveTimeout: http.keepAliveTimeout,
+    requestTimeout: http.requestTimeout,
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
     // Errors raised before a route runs get the API's envelope too, never Fastify's own shape.
     frameworkErrors: (err, _req, reply) => sendError(reply as FastifyReply, refuseUnroutable(err)),

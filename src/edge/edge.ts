@@ -12,7 +12,7 @@ import { dialableAddr, timeoutDefaults, type EdgeConfig } from './config.ts';
 import { createAgentIngress } from './listeners/agent-ingress.ts';
 import { closeServer, connectionCount, listen, trackConnections } from './listeners/listen.ts';
 import { ConnectionBudget, defaultMaxConnections } from './listeners/connection-budget.ts';
-import { createProxyServer } from './listeners/public-http.ts';
+import { createProxyServer, httpServerTimeouts } from './listeners/public-http.ts';
 import { createPublicHttps } from './listeners/public-https.ts';
 import { allocatePort, createTcpListeners } from './listeners/tcp.ts';
 import { proxyConnection } from './proxy/conn-proxy.ts';
@@ -108,6 +108,9 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
 
   const httpsProxy = withConnectionTls(createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, hopId, logger }), { snapshot, registry });
   const httpsTerminated = createProxyServer(httpsProxy, logger, timeouts);
+  // It never listens itself (the HTTPS port hands it terminated connections), but Node starts
+  // checking header and request timeouts on 'listening'.
+  httpsTerminated.emit('listening');
   // ACME challenges in flight: HTTP-01 answered on the HTTP port, TLS-ALPN-01 on the HTTPS port.
   const acmeChallenges = new AcmeChallenges();
   const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, handshakeTimeoutMs: timeouts.handshake, budget, logger }));
@@ -124,10 +127,11 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
     encryptionKey,
     configError: (id) => snapshots.current.errors.get(id),
+    httpServer: httpServerTimeouts(timeouts),
     logger,
   });
   const apiServer = trackConnections(api.server);
-  Object.assign(apiServer, { headersTimeout: timeouts.readHeader, requestTimeout: timeouts.request, keepAliveTimeout: timeouts.idle, maxConnections: maxApiConnections });
+  apiServer.maxConnections = maxApiConnections;
   // Automatic certificates (certificate_management_policy) when the edge is configured for ACME.
   const acme = config.acme && new AcmeManager({ store, encryptionKey: deriveEncryptionKey(edgeSecret), dataDir, config: config.acme, challenges: acmeChallenges, logger });
   await acme?.start();
@@ -175,6 +179,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       // Stop accepting first, so agents told to go away cannot reconnect to this process.
       const servers: net.Server[] = [ingress.server, httpsServer, httpServer, apiServer];
       for (const server of servers) server.close();
+      httpsTerminated.close();
       ingress.drain('edge shutting down');
       snapshots.stop();
       attached.stop();
