@@ -30,6 +30,8 @@ export interface MuxCloseInfo {
 
 export type MuxSessionEvents = {
   stream: [stream: MuxStream];
+  /** The peer opened a stream past maxIncomingStreams; it was answered RST STREAM_REFUSED. */
+  refused: [streamId: number];
   close: [info: MuxCloseInfo];
 };
 

@@ -232,6 +232,7 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
       this.highestRemoteId = Math.max(this.highestRemoteId, id);
       if (this.incoming >= this.maxIncoming) {
         this.write(encodeRst(id, MuxErrorCode.STREAM_REFUSED));
+        this.emit('refused', id);
         return null;
       }
       stream = new MuxStream(this.host, id, -1, false);

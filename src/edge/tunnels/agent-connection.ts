@@ -14,6 +14,7 @@ import {
   StreamType,
 } from '../../protocol/messages.ts';
 import { readJson, writeJsonAndEnd } from '../../protocol/rpc.ts';
+import { MuxErrorCode } from '../../protocol/frame.ts';
 import { MuxSession } from '../../protocol/session.ts';
 import type { MuxStream } from '../../protocol/stream.ts';
 import { newId } from '../../store/ids.ts';
@@ -56,6 +57,13 @@ const incomingStreams = { beforeAuth: 2, afterAuth: 128 };
 /** Largest JSON message read on an RPC stream, in bytes: Auth is small; Bind may carry certificates. */
 const maxMessageBytes = { beforeAuth: 16 * 1024, afterAuth: 256 * 1024 };
 
+/**
+ * RPC streams a connection may open before its Auth succeeds (Auth, SrvInfo, a retry). An
+ * agent past it, or one whose message before Auth is too large, is no agent: its connection
+ * is closed.
+ */
+const maxRpcsBeforeAuth = 4;
+
 type RpcHandler = (body: unknown) => Promise<object>;
 
 /** Milliseconds the heartbeat interval and tolerance an agent asks for are held within. */
@@ -66,8 +74,10 @@ function clampHeartbeat(ms: number, fallback: number): number {
   return ms > 0 ? Math.min(Math.max(ms, heartbeatBounds.min), heartbeatBounds.max) : fallback;
 }
 
-/** Heartbeats, Auth, then Bind/Unbind/labels for the connection's lifetime. */
-/** Serves one agent connection; `hooks.authenticated` runs once its Auth succeeded. */
+/**
+ * Serves one agent connection: heartbeats, Auth, then Bind/Unbind/labels for its lifetime.
+ * `hooks.authenticated` runs once its Auth succeeded.
+ */
 export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectionDeps, hooks: { authenticated?: () => void } = {}): MuxSession {
   const clientAddr = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
   const mux = new MuxSession(socket, { role: 'server', maxOutgoingStreams: maxProxyStreamsPerSession, maxIncomingStreams: incomingStreams.beforeAuth });
@@ -134,11 +144,23 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     [StreamType.PatchTunnelState]: authenticated(async () => ({ Error: '' })),
   };
 
+  let rpcsBeforeAuth = 0;
+  const refuseBeforeAuth = (why: string) => {
+    log.warn('closing an agent connection before Auth', { reason: why });
+    mux.goAway(MuxErrorCode.PROTOCOL, why);
+  };
+  mux.on('refused', () => {
+    if (!session) refuseBeforeAuth(`more than ${incomingStreams.beforeAuth} streams before Auth`);
+  });
   mux.on('stream', (stream: MuxStream) => {
     if (stream.type === StreamType.Heartbeat) return echoHeartbeats(stream);
     const handler = handlers[stream.type];
     if (!handler) return stream.reset();
-    void answer(stream, handler, errorShapes[stream.type], session ? maxMessageBytes.afterAuth : maxMessageBytes.beforeAuth, log);
+    if (!session && ++rpcsBeforeAuth > maxRpcsBeforeAuth) return refuseBeforeAuth(`more than ${maxRpcsBeforeAuth} requests before Auth`);
+    const preAuth = !session;
+    void answer(stream, handler, errorShapes[stream.type], preAuth ? maxMessageBytes.beforeAuth : maxMessageBytes.afterAuth, log).then((tooLarge) => {
+      if (tooLarge && preAuth) refuseBeforeAuth(`a message before Auth larger than ${maxMessageBytes.beforeAuth} bytes`);
+    });
   });
 
   mux.on('close', (info) => {
@@ -163,8 +185,8 @@ const errorShapes: Partial<Record<number, (body: unknown) => object>> = {
   [StreamType.StartTunnelWithLabel]: () => ({ Id: '' }),
 };
 
-/** Reads one request, runs the handler, writes its answer or an `Error` and FINs. */
-async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unknown) => object) | undefined, maxBytes: number, log: Logger): Promise<void> {
+/** Reads one request, runs the handler, writes its answer or an `Error` and FINs; true when the request was too large. */
+async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unknown) => object) | undefined, maxBytes: number, log: Logger): Promise<boolean> {
   let reply: object;
   let body: unknown;
   let tooLarge = false;
@@ -175,14 +197,15 @@ async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unk
     if (!isPorticoError(err)) log.error('rpc failed', { err });
     const e = isPorticoError(err) ? err : new PorticoError('ERR_BAD_REQUEST');
     log.info('rpc refused', { type: stream.type, code: e.code, reason: e.message });
-    if (e.code.startsWith('ERR_RPC_') && stream.destroyed) return;
     tooLarge = e.code === 'ERR_RPC_TOO_LARGE';
+    if (e.code.startsWith('ERR_RPC_') && stream.destroyed) return tooLarge;
     reply = { ...shape?.(body), ...rpcError(e.code, e.message) };
   }
-  if (stream.destroyed || !stream.writable) return;
+  if (stream.destroyed || !stream.writable) return tooLarge;
   writeJsonAndEnd(stream, reply);
   // The rest of an oversized message is of no use: stop the sender (and free its buffer).
   if (tooLarge) stream.once('finish', () => stream.reset());
+  return tooLarge;
 }
 
 async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: MuxSession, deps: AgentConnectionDeps) {

@@ -1,0 +1,54 @@
+// SIGKILL gives the edge no chance to say goodbye: agents (ours and the official SDK) must find
+// the restarted edge on their own and get their URLs back, a random TCP address included.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { test } from 'node:test';
+import ngrok from '@ngrok/ngrok';
+import { jsonLine, spawnPortico } from '../../support/cli.ts';
+import { request } from '../../support/client.ts';
+import { defer } from '../../support/defer.ts';
+import { tempDir } from '../../support/edge.ts';
+import { freePorts, spawnEdge } from '../../support/edge-process.ts';
+import { eventually, sleep, startEchoService, startHttpService } from '../../support/services.ts';
+
+async function echoOnce(port: number, text: string): Promise<string> {
+  const socket = net.connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  socket.on('error', () => {});
+  socket.end(text);
+  await new Promise((r) => socket.once('close', r));
+  return Buffer.concat(chunks).toString();
+}
+
+test('SIGKILL and restart: our agent (CLI) and the SDK come back with the same URLs', async (t) => {
+  const dataDir = await tempDir(t);
+  const ports = await freePorts(4);
+  const first = await spawnEdge(t, dataDir, { ports });
+  const web = await startHttpService(t, (req, res) => res.end(`web ${req.url}`));
+  const echo = await startEchoService(t);
+
+  const env = { PORTICO_DATA_DIR: dataDir, XDG_CONFIG_HOME: dataDir };
+  const cli = spawnPortico(t, ['http', String(web.port), '--log', 'stdout', '--log-format', 'json'], env);
+  const cliUrl = String((await jsonLine(cli, (l) => l.msg === 'started tunnel')).url);
+  const cliTcp = spawnPortico(t, ['tcp', String(echo.port), '--log', 'stdout', '--log-format', 'json'], env);
+  const tcpPort = Number(new URL(String((await jsonLine(cliTcp, (l) => l.msg === 'started tunnel')).url)).port);
+  const sdk = await new ngrok.SessionBuilder().serverAddr(first.bootstrap.agent_addr).caCert(Buffer.from(first.caPem)).authtoken(first.bootstrap.authtoken).connect();
+  defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
+  const sdkUrl = (await sdk.httpEndpoint().listenAndForward(web.url)).url()!;
+  for (const url of [cliUrl, sdkUrl]) assert.equal((await request(`${url}/before`, { ca: first.caPem })).body.toString(), 'web /before');
+  assert.equal(await echoOnce(tcpPort, 'before'), 'before');
+
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const second = await spawnEdge(t, dataDir, { ports });
+  assert.equal(second.caPem, first.caPem);
+  for (const url of [cliUrl, sdkUrl]) {
+    const res = await eventually(async () => {
+      const r = await request(`${url}/after`, { ca: second.caPem });
+      return r.status === 200 && r;
+    }, 60_000, `${url} to serve again`);
+    assert.equal(res.body.toString(), 'web /after');
+  }
+  assert.equal(await eventually(() => echoOnce(tcpPort, 'after'), 30_000, 'the TCP address to serve again'), 'after');
+});
