@@ -44,11 +44,11 @@ test('SIGKILL and restart: our agent (CLI) and the SDK come back with the same U
   const second = await spawnEdge(t, dataDir, { ports });
   assert.equal(second.caPem, first.caPem);
   for (const url of [cliUrl, sdkUrl]) {
-    const res = await eventually(async () => {
+    const body = await eventually(async () => {
       const r = await request(`${url}/after`, { ca: second.caPem });
-      return r.status === 200 && r;
+      return r.status === 200 && r.body.toString();
     }, 60_000, `${url} to serve again`);
-    assert.equal(res.body.toString(), 'web /after');
+    assert.equal(body, 'web /after');
   }
   assert.equal(await eventually(() => echoOnce(tcpPort, 'after'), 30_000, 'the TCP address to serve again'), 'after');
 });
