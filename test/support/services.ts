@@ -3,17 +3,17 @@ import http from 'node:http';
 import net from 'node:net';
 import type { TestContext } from 'node:test';
 
-/** Starts a local HTTP service on 127.0.0.1:0, closed after the test. */
-export async function startHttpService(t: TestContext, handler: http.RequestListener): Promise<{ server: http.Server; port: number; url: string }> {
+/** Starts a local HTTP service on 127.0.0.1 (`port`, default any free one), closed after the test. */
+export async function startHttpService(t: TestContext, handler: http.RequestListener, port = 0): Promise<{ server: http.Server; port: number; url: string }> {
   const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   defer(t, () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
-  const port = (server.address() as net.AddressInfo).port;
-  return { server, port, url: `http://127.0.0.1:${port}` };
+  const bound = (server.address() as net.AddressInfo).port;
+  return { server, port: bound, url: `http://127.0.0.1:${bound}` };
 }
 
-/** Starts a TCP echo service on 127.0.0.1:0 (half-close aware), closed after the test. */
-export async function startEchoService(t: TestContext): Promise<{ port: number }> {
+/** Starts a TCP echo service on 127.0.0.1 (`port`, default any free one; half-close aware), closed after the test. */
+export async function startEchoService(t: TestContext, port = 0): Promise<{ port: number }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (s) => {
     sockets.add(s);
@@ -21,7 +21,7 @@ export async function startEchoService(t: TestContext): Promise<{ port: number }
     s.on('error', () => s.destroy());
     s.pipe(s);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   defer(t, () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }));
   return { port: (server.address() as net.AddressInfo).port };
 }
