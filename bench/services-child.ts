@@ -1,6 +1,7 @@
 /**
  * Bench child: the local services a tunnel forwards to.
- * - HTTP: every request gets the same 67-byte body (PERF.md's peers were measured on 67 bytes).
+ * - HTTP: every request gets the same 67-byte body (the peers under bench/README.md's Targets
+ *   were measured on 67 bytes).
  * - TCP sink/source: a client sends `D` + a 64-bit big-endian length and reads that many bytes
  *   (download), or sends `U`, streams bytes and half-closes, and reads back the 64-bit count
  *   the service received (upload).

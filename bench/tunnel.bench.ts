@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: HTTP requests/s and p99, TCP bulk MiB/s and edge/agent RSS, direct vs
- * through Portico, in one run on 127.0.0.1. Prints the table PERF.md's targets are checked
- * against and writes bench/results/latest.json. Knobs: bench/settings.ts and bench/README.md.
+ * through Portico, in one run on 127.0.0.1. Prints the table the targets of bench/README.md
+ * are checked against and writes bench/results/latest.json. Knobs: bench/settings.ts and bench/README.md.
  */
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';

@@ -29,7 +29,7 @@ export interface AuthResult extends ResumeState {
 
 const nsPerMs = 1_000_000;
 
-/** The Auth (type 0) request body, field for field as PROTOCOL.md §6.1 lists it. */
+/** The Auth (type 0) request body, field for field as docs/protocol.md §6.1 lists it. */
 export function authRequest(p: AuthParams): JsonObject {
   return {
     Version: ['3', '2'],

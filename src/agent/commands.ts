@@ -1,6 +1,6 @@
 /**
  * Streams the edge opens: proxy connections, heartbeats and the Restart / Stop / Update /
- * StopTunnel commands (PROTOCOL.md §6.6). Unknown types are logged and reset.
+ * StopTunnel commands (docs/protocol.md §6.6). Unknown types are logged and reset.
  */
 import type { Logger } from '../log/logger.ts';
 import { field, StreamType } from '../protocol/messages.ts';

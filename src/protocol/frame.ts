@@ -1,5 +1,5 @@
 /**
- * muxado frames (docs/PROTOCOL.md §2): the wire numbers, the 8-byte header, encoders for each
+ * muxado frames (docs/protocol.md §2): the wire numbers, the 8-byte header, encoders for each
  * frame kind, and FrameReader, which turns socket chunks into frames. Wire numbers never change.
  */
 import { PorticoError } from '../errors/catalogue.ts';

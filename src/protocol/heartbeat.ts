@@ -1,5 +1,5 @@
 /**
- * Heartbeats (docs/PROTOCOL.md §4): one side opens a stream of type Heartbeat and writes 4
+ * Heartbeats (docs/protocol.md §4): one side opens a stream of type Heartbeat and writes 4
  * random bytes now and then; the other side echoes every 4 bytes it reads.
  */
 import { randomBytes } from 'node:crypto';

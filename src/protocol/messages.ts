@@ -1,5 +1,5 @@
 /**
- * The JSON messages of ngrok's agent protocol (docs: ../shared/docs/PROTOCOL.md §3, §6).
+ * The JSON messages of ngrok's agent protocol (docs/protocol.md §3, §6, §7).
  * Keys on the wire are PascalCase; Go agents send some keys in other spellings and Go decodes
  * case-insensitively, so every reader here looks keys up without regard to case.
  * Stream-type numbers never change.

@@ -1,5 +1,5 @@
 /**
- * The header at the start of every proxy stream (docs/PROTOCOL.md §6.5): an 8-byte
+ * The header at the start of every proxy stream (docs/protocol.md §7): an 8-byte
  * little-endian signed length, then that many bytes of JSON. The connection's bytes follow.
  */
 import type { Readable } from 'node:stream';

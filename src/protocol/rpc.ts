@@ -1,5 +1,5 @@
 /**
- * The RPC pattern over typed streams (docs/PROTOCOL.md §5): one JSON request, one JSON reply,
+ * The RPC pattern over typed streams (docs/protocol.md §5): one JSON request, one JSON reply,
  * then FIN. Go agents end their JSON with '\n' and Rust agents do not; neither half-closes
  * before the reply, so requests are parsed as they arrive rather than at EOF.
  */

@@ -1,5 +1,5 @@
 /**
- * A muxado session (docs/PROTOCOL.md §2): many MuxStreams over one socket. It routes incoming
+ * A muxado session (docs/protocol.md §2): many MuxStreams over one socket. It routes incoming
  * frames to streams, opens typed streams, and ends on GOAWAY, EOF, a socket error or a protocol
  * violation, reported exactly once through 'close'. It never emits 'error'.
  */

@@ -1,5 +1,5 @@
 /**
- * One muxado stream (docs/PROTOCOL.md §2): a Duplex whose writes become DATA frames within the
+ * One muxado stream (docs/protocol.md §2.6): a Duplex whose writes become DATA frames within the
  * peer's window, and whose reads come from DATA the session routed here; what the application
  * consumes goes back to the peer as WNDINC credit.
  */

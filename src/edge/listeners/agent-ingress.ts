@@ -8,7 +8,8 @@ import { serveAgentConnection, type AgentConnectionDeps } from '../tunnels/agent
 /**
  * Connections not yet authenticated (handshaking, or before Auth succeeded) allowed at once
  * from one IP address, and from everyone together. Past them a new connection is closed at
- * once, so a flood from one source costs the edge next to nothing and leaves room for others.
+ * once, so a flood from one source costs the edge next to nothing and leaves room for others
+ * (docs/protocol.md §9).
  */
 export const unauthenticatedLimits = { perSource: 32, total: 1024 };
 

@@ -2,11 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { encodeIdChars, newId } from '../../store/ids.ts';
 
 /**
- * Proof that the edge gave a random TCP address to an account. Explicit addresses must be
- * reserved (as on ngrok), yet an agent replays the address it was given when it reconnects,
- * also after an edge restart that forgot every assignment. So the tunnel id of a random TCP
- * bind carries an HMAC of the account and port under the edge's secret in its random part;
- * the SDKs bind again with that id, and the edge checks it instead of remembering.
+ * Proof that the edge gave a random TCP address to an account (docs/protocol.md §8.3).
+ * Explicit addresses must be reserved (as on ngrok), yet an agent replays the address it was
+ * given when it reconnects, also after an edge restart that forgot every assignment. So the
+ * tunnel id of a random TCP bind carries an HMAC of the account and port under the edge's
+ * secret in its random part; the SDKs bind again with that id, and the edge checks it
+ * instead of remembering.
  */
 export class AddrClaims {
   constructor(private readonly secret: Buffer) {}

@@ -45,7 +45,10 @@ export interface AgentConnectionDeps {
   logger: Logger;
 }
 
-/** Streams in flight to one agent; below the Rust SDK's 511, past which its session dies. */
+/**
+ * Streams in flight to one agent; below the Rust SDK's 511, past which its session dies
+ * (docs/protocol.md §9).
+ */
 export const maxProxyStreamsPerSession = 500;
 
 /**
@@ -75,7 +78,8 @@ function clampHeartbeat(ms: number, fallback: number): number {
 }
 
 /**
- * Serves one agent connection: heartbeats, Auth, then Bind/Unbind/labels for its lifetime.
+ * Serves one agent connection (docs/protocol.md §4–§6, limits §9): heartbeats, Auth, then
+ * Bind/Unbind/labels for its lifetime.
  * `hooks.authenticated` runs once its Auth succeeded.
  */
 export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectionDeps, hooks: { authenticated?: () => void } = {}): MuxSession {

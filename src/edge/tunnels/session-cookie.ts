@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Session resumption: the edge hands an agent a `ClientId` (the tunnel session id) and a
- * `Cookie` that is an HMAC of it under the edge's secret. An agent that reconnects with both
- * keeps its session id, even across edge restarts, and nobody can claim another's id.
+ * Session resumption (docs/protocol.md §8.1): the edge hands an agent a `ClientId` (the
+ * tunnel session id) and a `Cookie` that is an HMAC of it under the edge's secret. An agent
+ * that reconnects with both keeps its session id, even across edge restarts, and nobody can
+ * claim another's id.
  */
 export class SessionCookies {
   constructor(private readonly secret: Buffer) {}
