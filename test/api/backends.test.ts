@@ -97,7 +97,7 @@ test('weighted backends: id-keyed weight maps survive the TS client; bad ids and
   // Our lower-case ids pass the client's request-side key mangling unchanged: the server stored them exactly.
   const stored = await apiFetch(edge, 'GET', `/backends/weighted/${wd.id}`);
   assert.deepEqual(stored.body.backends, { [a.id]: 3, [b.id]: 1 });
-  // On the way back the client camel-folds "_x" in map keys (API.md §6); that is the client's doing.
+  // On the way back the client camel-folds "_x" in map keys (the official @ngrok/ngrok-api client does that to every map); not the edge.
   const fold = (id: string) => id.replace(/[-_]\w/g, (g) => g[1]!.toUpperCase());
   assert.deepEqual(Object.keys(wd.backends as unknown as Record<string, number>).sort(), [fold(a.id), fold(b.id)].sort());
   assert.deepEqual(await weightedBackends.get(wd.id), wd);

@@ -22,7 +22,7 @@ export const tunnelGroupBackend: BackendKind = { kind: 'tunnel_group_backend', p
 export const weightedBackend: BackendKind = { kind: 'weighted_backend', prefix: 'bkdwd', path: '/backends/weighted' };
 export const httpResponseBackend: BackendKind = { kind: 'http_response_backend', prefix: 'bkdhr', path: '/backends/http_response' };
 
-/** Every backend kind, in API.md's order. */
+/** Every backend kind, in the order of ngrok API v2's backend paths. */
 export const backendKinds: readonly BackendKind[] = [failoverBackend, tunnelGroupBackend, weightedBackend, httpResponseBackend];
 
 /** The kind an id belongs to, by its prefix; undefined for an id that is no backend's. */

@@ -1,6 +1,6 @@
 /**
- * Event type names an event subscription can select (ngrok's names, API.md "Event type
- * names"): `<thing>_<created|updated|deleted>.v0` for configuration changes, plus the traffic
+ * Event type names an event subscription can select (ngrok's event type
+ * names): `<thing>_<created|updated|deleted>.v0` for configuration changes, plus the traffic
  * events `http_request_complete.v0` and `tcp_connection_closed.v0`.
  */
 

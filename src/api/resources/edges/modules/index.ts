@@ -1,6 +1,7 @@
 /**
  * Which modules each owner accepts, in the order their slots appear in documents and read
- * shapes (API.md §2). Each list is the registry for its owner's module paths.
+ * shapes (ngrok API v2's edge and route objects, github.com/ngrok/ngrok-openapi). Each list is
+ * the registry for its owner's module paths.
  */
 import { backendModule } from './backend.ts';
 import { circuitBreakerModule } from './circuit-breaker.ts';
