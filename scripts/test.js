@@ -1,5 +1,6 @@
 // Runs every *.test.ts under src/ and test/ with node:test. Node 20 finds no .ts files when given a
 // folder, so the files are listed here explicitly. Extra arguments narrow the run to matching paths.
+// --test-timeout applies to each file as a whole (the SIGKILL test may wait 125 s for the SDK).
 // --test-force-exit: the official ngrok SDK's native runtime keeps a process alive after its
 // sessions close, so a file that used it would otherwise never exit.
 //
@@ -24,7 +25,7 @@ function find(dir) {
 /** Runs node:test on `files` with `env` added; true when every test passed. */
 function run(title, files, env = {}) {
   console.log(`\n=== ${title}: ${files.length} file(s) ===\n`);
-  const args = ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=120000', ...files];
+  const args = ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=300000', ...files];
   const result = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return result.status === 0;
 }
