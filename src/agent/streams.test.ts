@@ -10,6 +10,7 @@ import { readJson } from '../protocol/rpc.ts';
 import { AgentSession } from './session.ts';
 import { readAll, startTestPeer, waitFor } from './test-peer.ts';
 import type { TestPeer } from './test-peer.ts';
+import { freePort } from '../../test/support/services.ts';
 
 async function setup(t: TestContext): Promise<{ peer: TestPeer; session: AgentSession }> {
   const peer = await startTestPeer(t);
@@ -24,14 +25,6 @@ async function listen(t: TestContext, server: net.Server): Promise<number> {
   await once(server, 'listening');
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 test('a proxy stream reaches the local HTTP service and the response comes back (half-close included)', async (t) => {
@@ -73,7 +66,7 @@ test('a tcp tunnel copies bytes both ways and passes a half-close through', asyn
 
 test('upstream refused on an http tunnel: a 502 page naming ERR_EDGE_UPSTREAM_REFUSED and the address', async (t) => {
   const { peer, session } = await setup(t);
-  const port = await closedPort();
+  const port = await freePort();
   const web = await session.listen({ proto: 'http', forwardsTo: `http://127.0.0.1:${port}` });
   const stream = peer.openProxy({ Id: web.id });
   stream.write('GET / HTTP/1.1\r\nHost: app.test\r\n\r\n');
@@ -85,7 +78,7 @@ test('upstream refused on an http tunnel: a 502 page naming ERR_EDGE_UPSTREAM_RE
 
 test('upstream refused on a tcp tunnel, an unknown tunnel id, an unknown stream type: the stream ends, the session lives', async (t) => {
   const { peer, session } = await setup(t);
-  const db = await session.listen({ proto: 'tcp', forwardsTo: `127.0.0.1:${await closedPort()}` });
+  const db = await session.listen({ proto: 'tcp', forwardsTo: `127.0.0.1:${await freePort()}` });
   const refused = peer.openProxy({ Id: db.id, Proto: 'tcp' });
   assert.equal((await readAll(refused)).length, 0);
   const unknown = peer.openProxy({ Id: 'tun_nobody' });

@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../../test/support/services.ts';
 
 const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test('no edge at the address: the error names the address, where it came from, and suggests `portico edge`', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-unreachable-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const port = await closedPort();
+  const port = await freePort();
   const dataDir = join(dir, 'data');
   await mkdir(dataDir);
   await writeFile(join(dataDir, 'bootstrap.json'), JSON.stringify({ agent_addr: `127.0.0.1:${port}`, authtoken: 'tok' }));

@@ -6,7 +6,7 @@ import { apiClient, otherAccount } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { startTestEdge } from '../support/edge.ts';
-import { startEchoService, startHttpService } from '../support/services.ts';
+import { freePort, startEchoService, startHttpService } from '../support/services.ts';
 
 const refusedWith = (...codes: string[]) => (err: Error & { code?: string }) => codes.some((c) => err.code === c || err.message.includes(c));
 
@@ -70,11 +70,5 @@ test('agents bind reserved TCP addresses: the owner gets its port, other account
   await theirs.close();
   await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${theirPort}` }), refusedWith('ERR_NGROK_307'));
   // As on ngrok, an explicit address must be reserved by the account, even a free one.
-  const freePort = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${freePort}` }), refusedWith('ERR_NGROK_307'));
+  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${await freePort()}` }), refusedWith('ERR_NGROK_307'));
 });

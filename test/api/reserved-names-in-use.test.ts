@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import { forward } from '../../src/agent/forward.ts';
 import { apiFetch, otherAccount } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { startTestEdge } from '../support/edge.ts';
-import { eventually, startEchoService, startHttpService } from '../support/services.ts';
+import { eventually, freePort, startEchoService, startHttpService } from '../support/services.ts';
 
 test("a name another account's agent uses, or holds for its reconnect, cannot be reserved", async (t) => {
   const edge = await startTestEdge(t);
@@ -45,12 +44,7 @@ test("a name another account's agent uses, or holds for its reconnect, cannot be
 });
 
 test("a TCP port another account's agent uses, or holds for its reconnect, is never handed out as a reserved address", async (t) => {
-  const port = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   // A range of one port, so a reservation could only get the port the agent has.
   const edge = await startTestEdge(t, { config: { tcpPorts: { min: port, max: port } } });
   const mallory = await otherAccount(edge, 'mallory');

@@ -1,22 +1,11 @@
 import { defer } from '../support/defer.ts';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import ngrok from '@ngrok/ngrok';
 import { forward } from '../../src/agent/forward.ts';
 import { request } from '../support/client.ts';
 import { startTestEdge, tempDir } from '../support/edge.ts';
-import { eventually, startEchoService, startHttpService } from '../support/services.ts';
-
-async function echoOnce(port: number, text: string): Promise<string> {
-  const socket = net.connect(port, '127.0.0.1');
-  const chunks: Buffer[] = [];
-  socket.on('data', (c: Buffer) => chunks.push(c));
-  socket.on('error', () => {});
-  socket.end(text);
-  await new Promise((r) => socket.once('close', r));
-  return Buffer.concat(chunks).toString();
-}
+import { echoOnce, eventually, startEchoService, startHttpService } from '../support/services.ts';
 
 test('edge restart: agents reconnect, URLs and random TCP addresses keep working, accounts, tokens and CA survive', async (t) => {
   const dataDir = await tempDir(t);

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import tls from 'node:tls';
@@ -20,7 +19,7 @@ import { jsonLine, spawnPortico } from '../support/cli.ts';
 import { patternDigest, patternStream } from '../support/data.ts';
 import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { request } from '../support/client.ts';
-import { startEchoService, startHttpService } from '../support/services.ts';
+import { freePort, startEchoService, startHttpService } from '../support/services.ts';
 
 const MiB = 1024 * 1024;
 
@@ -108,10 +107,7 @@ test('http --crt/--key with the local service down: a 502 page over the agent\'s
   const hostname = 'zk-down.localhost';
   const { ca, leaf } = await servicePki(t, hostname);
   // A port that was free a moment ago: nothing listens there.
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
+  const port = await freePort();
   const tunnel = await forward({ addr: `127.0.0.1:${port}`, hostname, crt: leaf.certPem, key: leaf.keyPem, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
   defer(t, () => tunnel.close());
   const res = await request(`${tunnel.url}/`, { ca: ca.certPem });

@@ -4,7 +4,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Bootstrap } from '../../src/config/paths.ts';
@@ -22,16 +21,6 @@ export interface EdgeProcess {
   exited: Promise<number | null>;
   /** What the process printed on stdout and stderr so far. */
   output(): string;
-}
-
-/** Fixed free ports on 127.0.0.1, so a restarted edge listens where agents expect it. */
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s)); })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { TestContext } from 'node:test';
 import { issueLeafCertificate, loadOrCreateLocalCa } from '../../src/edge/tls/local-ca.ts';
 import { defer } from './defer.ts';
 import { tempDir } from './edge.ts';
+import { freePorts } from './services.ts';
 
 const PEBBLE = '/usr/bin/pebble';
 const CHALLTESTSRV = '/usr/bin/pebble-challtestsrv';
@@ -46,15 +47,6 @@ export interface Pebble {
   log(): string;
 }
 
-/** A free loopback port: bound on port 0, then released. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 /** Picks ports and makes pebble's listener certificate; nothing runs until `start`. */
 export async function preparePebble(t: TestContext): Promise<Pebble> {
   const dir = await tempDir(t, 'portico-pebble-');
@@ -62,7 +54,7 @@ export async function preparePebble(t: TestContext): Promise<Pebble> {
   const leaf = await issueLeafCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
   await writeFile(join(dir, 'cert.pem'), leaf.certPem);
   await writeFile(join(dir, 'key.pem'), leaf.keyPem);
-  const [listen, management, dns, dnsManagement] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [listen, management, dns, dnsManagement] = (await freePorts(4)) as [number, number, number, number];
   let output = '';
   const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess => {
     const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -44,3 +44,29 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
     await sleep(50);
   }
 }
+
+/** `n` loopback ports that were free a moment ago: bound on port 0 together, then released. */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<net.Server>((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s)); })),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/** A loopback port that was free a moment ago (nothing listens there now). */
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
+}
+
+/** Sends `text` to 127.0.0.1:`port`, half-closes, and resolves with everything that came back. */
+export async function echoOnce(port: number, text: string): Promise<string> {
+  const socket = net.connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  socket.on('error', () => {});
+  socket.end(text);
+  await new Promise((r) => socket.once('close', r));
+  return Buffer.concat(chunks).toString();
+}

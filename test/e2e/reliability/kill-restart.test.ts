@@ -1,25 +1,14 @@
 // SIGKILL gives the edge no chance to say goodbye: agents (ours and the official SDK) must find
 // the restarted edge on their own and get their URLs back, a random TCP address included.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import ngrok from '@ngrok/ngrok';
 import { jsonLine, spawnPortico } from '../../support/cli.ts';
 import { request } from '../../support/client.ts';
 import { defer } from '../../support/defer.ts';
 import { tempDir } from '../../support/edge.ts';
-import { freePorts, spawnEdge } from '../../support/edge-process.ts';
-import { eventually, sleep, startEchoService, startHttpService } from '../../support/services.ts';
-
-async function echoOnce(port: number, text: string): Promise<string> {
-  const socket = net.connect(port, '127.0.0.1');
-  const chunks: Buffer[] = [];
-  socket.on('data', (c: Buffer) => chunks.push(c));
-  socket.on('error', () => {});
-  socket.end(text);
-  await new Promise((r) => socket.once('close', r));
-  return Buffer.concat(chunks).toString();
-}
+import { spawnEdge } from '../../support/edge-process.ts';
+import { echoOnce, eventually, freePorts, sleep, startEchoService, startHttpService } from '../../support/services.ts';
 
 // The official SDK retries 50 ms after a drop, then 2.5 s later, then only after 125 s: when the
 // restart takes longer than that second try (tsx start-up alone is about 1.5 s; CI is loaded),
