@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { bootstrapPath, defaultAgentConfigPath, defaultDataDir } from '../config/paths.ts';
-import type { Bootstrap } from '../config/paths.ts';
+import { bootstrapPath, defaultAgentConfigPath, defaultDataDir } from '../bootstrap/paths.ts';
+import type { Bootstrap } from '../bootstrap/paths.ts';
 import { PorticoError } from '../errors/catalogue.ts';
 import { readAgentConfig } from './config-file.ts';
 import type { AgentConfigFile } from './config-file.ts';

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import type { Doc, ResourceRecord } from '../store/resources.ts';
+import type { ResourceRecord } from '../store/resources.ts';
+import type { CommonDoc } from '../config/documents/common.ts';
 import type { ApiContext } from './context.ts';
 import { apiOrigin } from './uri.ts';
 
@@ -8,16 +9,7 @@ export const Description = Type.String({ maxLength: 255 });
 /** `metadata`: free text, at most 4096 bytes. */
 export const Metadata = Type.String({ maxLength: 4096 });
 
-/** The fields every resource has in its stored document. */
-export interface CommonDoc extends Doc {
-  description: string;
-  metadata: string;
-}
-
-/** description/metadata of a create body, defaulting to "". */
-export function commonCreate(body: { description?: string; metadata?: string }): CommonDoc {
-  return { description: body.description ?? '', metadata: body.metadata ?? '' };
-}
+export { commonCreate, type CommonDoc } from '../config/documents/common.ts';
 
 /** PATCH semantics: an absent field is unchanged; a present one (even "") replaces. */
 export function commonPatch<D extends CommonDoc>(doc: D, body: { description?: string; metadata?: string }): D {

@@ -5,7 +5,7 @@
  * schema the route validates.
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { edgeVersion } from '../edge/version.ts';
+import { porticoVersion } from '../version.ts';
 import { apiOrigin } from './uri.ts';
 
 /** One registered operation. */
@@ -58,7 +58,7 @@ export function openApiDocument(operations: ApiOperation[], origin: string): Rec
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'Portico API', version: edgeVersion, description: 'ngrok API v2 compatible control plane of a Portico edge. Send Authorization: Bearer <api key> and Ngrok-Version: 2.' },
+    info: { title: 'Portico API', version: porticoVersion, description: 'ngrok API v2 compatible control plane of a Portico edge. Send Authorization: Bearer <api key> and Ngrok-Version: 2.' },
     servers: [{ url: origin }],
     security: [{ bearer: [] }],
     components: {

@@ -4,7 +4,7 @@
  * runs: SQLite's WAL journal and PostgreSQL both allow a second process.
  */
 import { Command } from 'commander';
-import { defaultDataDir } from '../config/paths.ts';
+import { defaultDataDir } from '../bootstrap/paths.ts';
 import { isPorticoError } from '../errors/catalogue.ts';
 import type { AccountLimitOverrides } from '../store/account-limits.ts';
 import type { Account } from '../store/accounts.ts';

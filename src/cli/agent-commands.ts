@@ -6,7 +6,7 @@ import type { AgentConfigFile } from '../agent/config-file.ts';
 import { parseLabels } from '../agent/labels.ts';
 import type { ListenSpec } from '../agent/listener.ts';
 import { tunnelSpecs } from '../agent/tunnels.ts';
-import { defaultAgentConfigPath } from '../config/paths.ts';
+import { defaultAgentConfigPath } from '../bootstrap/paths.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
 import { endpointOptions, withAgentFlags, withHostnameFlags, withPoolingFlag, withTerminateTlsFlags } from './agent-flags.ts';
 import type { AgentFlags, EndpointFlags } from './agent-flags.ts';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { ListenSpec } from '../agent/listener.ts';
 import type { SettingsOptions } from '../agent/settings.ts';
 import { readTerminateTls } from '../agent/terminate-tls.ts';
-import { defaultAgentConfigPath } from '../config/paths.ts';
+import { defaultAgentConfigPath } from '../bootstrap/paths.ts';
 import { createLogger, silentLogger } from '../log/logger.ts';
 import type { Level, LogFormat, Logger } from '../log/logger.ts';
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { defaultDataDir } from '../config/paths.ts';
+import { defaultDataDir } from '../bootstrap/paths.ts';
 import {
   checkTimeouts,
   edgeDefaults,

@@ -1,6 +1,6 @@
 /** `portico trust [--uninstall]`: the local edge CA into (or out of) this machine's trust stores. */
 import { Command } from 'commander';
-import { defaultDataDir } from '../config/paths.ts';
+import { defaultDataDir } from '../bootstrap/paths.ts';
 import { isPorticoError } from '../errors/catalogue.ts';
 import { trustLocalCa } from '../trust/trust.ts';
 import type { TrustOptions, TrustReport } from '../trust/trust.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bootstrapPath, type Bootstrap } from '../config/paths.ts';
+import { bootstrapPath, type Bootstrap } from '../bootstrap/paths.ts';
 import type { Store } from '../store/store.ts';
 
 /** The bootstrap account's credentials: shown once, kept in bootstrap.json (mode 0600). */

@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { createApi } from '../api/server.ts';
-import type { Bootstrap } from '../config/paths.ts';
+import type { Bootstrap } from '../bootstrap/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { preparePrivateDir } from './data-dir.ts';
 import { drainTraffic } from './drain.ts';
@@ -27,12 +27,12 @@ import { AcmeManager } from './tls/acme/manager.ts';
 import { withConnectionTls, withoutClientCertHeader } from './tls/https-requests.ts';
 import { ReservedDomainCertificates } from './tls/sni-resolver.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa } from './tls/local-ca.ts';
-import { deriveEncryptionKey } from '../api/resources/tls-certificates/key-encryption.ts';
+import { deriveEncryptionKey } from '../config/secrets/key-encryption.ts';
 import { AddrClaims } from './tunnels/addr-claims.ts';
-import { StoreReservations } from './tunnels/reservations.ts';
+import { StoreReservations } from '../config/ownership/reservations.ts';
 import { TunnelRegistry } from './tunnels/registry.ts';
 import { SessionCookies } from './tunnels/session-cookie.ts';
-import { edgeVersion } from './version.ts';
+import { porticoVersion } from '../version.ts';
 
 /** Connections the API serves at once; its own cap, apart from the public one. */
 const maxApiConnections = 256;
@@ -147,7 +147,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       cookies,
       limits: (accountId) => store.accountLimits.get(accountId),
       region: config.region,
-      version: edgeVersion,
+      version: porticoVersion,
       authTimeoutMs: timeouts.handshake,
       logger,
       authenticate: async (token) => {

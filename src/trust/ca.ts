@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { bootstrapPath } from '../config/paths.ts';
+import { bootstrapPath } from '../bootstrap/paths.ts';
 import { PorticoError } from '../errors/catalogue.ts';
 
 export interface TrustedCa {

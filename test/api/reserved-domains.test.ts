@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
-import { ownsHostname } from '../../src/api/resources/reserved-domains/ownership.ts';
+import { ownsHostname } from '../../src/config/ownership/hostnames.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { startTestEdge, type TestEdge } from '../support/edge.ts';
 

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import type { Bootstrap } from '../../src/config/paths.ts';
+import type { Bootstrap } from '../../src/bootstrap/paths.ts';
 import { spawnPortico } from './cli.ts';
 import { eventually } from './services.ts';
 

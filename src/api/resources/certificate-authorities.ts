@@ -5,8 +5,8 @@ import { commonCreate, commonPatch, commonRead, Description, Metadata, type Comm
 import type { ApiContext, ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { stillInUse } from '../errors.ts';
-import { caFields, type CaFields } from './tls-certificates/certificate-fields.ts';
-import { checkCaBundle } from './tls-certificates/pem.ts';
+import { caFields, type CaFields } from '../../config/certificates/certificate-fields.ts';
+import { checkCaBundle } from '../../config/certificates/pem.ts';
 import { pemApiError } from './tls-certificates/tls-certificates.ts';
 
 export const certificateAuthorityPath = '/certificate_authorities';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { invalidAclRules } from '../../edge/tunnels/acl.ts';
+import { invalidAclRules } from '../../config/acl/acl.ts';
 import type { Credential, CredentialCreate as CredentialFields } from '../../store/credentials.ts';
 import { Description, Metadata } from '../common.ts';
 import type { ApiDeps } from '../context.ts';

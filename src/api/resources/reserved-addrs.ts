@@ -8,28 +8,17 @@ import { commonCreate, commonPatch, commonRead, Description, Metadata, type Comm
 import type { ApiContext, ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { ApiError, stillInUse } from '../errors.ts';
+import { reservedAddrKind, type ReservedAddrDoc } from '../../config/documents/reserved-addr.ts';
+import { reservationOfPort } from '../../config/ownership/addrs.ts';
 import { checkRegion } from './reserved-domains/availability.ts';
 
 export const reservedAddrPath = '/reserved_addrs';
-/** The store kind of reserved TCP addresses; their key is `addr` ("host:port"). */
-export const reservedAddrKind = 'reserved_addr';
-
-/** A reserved TCP address as stored. */
-export interface ReservedAddrDoc extends CommonDoc {
-  /** "host:port", chosen by the edge from --tcp-ports. */
-  addr: string;
-  region: string;
-}
+export { reservedAddrKind };
 
 const ReservedAddrUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata) });
 const ReservedAddrCreate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata), region: Type.Optional(Type.Union([Type.String(), Type.Null()])) });
 type ReservedAddrCreate = Static<typeof ReservedAddrCreate>;
 type ReservedAddrUpdate = Static<typeof ReservedAddrUpdate>;
-
-/** The reservation of `port` on any host, whoever holds it. */
-export async function reservationOfPort(store: Store, port: number): Promise<ResourceRecord<ReservedAddrDoc> | undefined> {
-  return (await store.resources.listByKeySuffix<ReservedAddrDoc>(reservedAddrKind, `:${port}`))[0];
-}
 
 /** How many times a freshly allocated port may turn out to be reserved by a concurrent request. */
 const ALLOCATE_ATTEMPTS = 5;

@@ -8,7 +8,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { ContextCache, type CachedContext } from './context-cache.ts';
-import { isValidHostname, normalizeHostname } from './hostname.ts';
+import { isValidHostname, normalizeHostname } from '../../config/names/hostname.ts';
 import { issueLeafCertificate, type Pem } from './local-ca.ts';
 import { readPemPair, writePemPair } from './pem-files.ts';
 import { defaultTlsPolicy, type TlsPolicy } from './tls-policy.ts';

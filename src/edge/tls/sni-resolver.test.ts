@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tlsCertificateDoc } from '../../api/resources/tls-certificates/tls-certificates.ts';
+import { tlsCertificateDoc } from '../../config/documents/tls-certificate.ts';
 import { silentLogger } from '../../log/logger.ts';
 import { openStore } from '../../store/store.ts';
 import { ReservedDomainCertificates } from './sni-resolver.ts';

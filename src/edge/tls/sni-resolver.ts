@@ -5,8 +5,8 @@
  * replacing a certificate applies to the next handshake without a restart.
  */
 import { X509Certificate } from 'node:crypto';
-import { coveringKeys, reservedDomainKind } from '../../api/resources/reserved-domains/domain-names.ts';
-import { tlsCertificateKey, tlsCertificateKind, type TlsCertificateDoc } from '../../api/resources/tls-certificates/tls-certificates.ts';
+import { coveringKeys, reservedDomainKind } from '../../config/names/domain-names.ts';
+import { tlsCertificateKey, tlsCertificateKind, type TlsCertificateDoc } from '../../config/documents/tls-certificate.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ResourceChange, ResourceRecord } from '../../store/resources.ts';
 import type { Store } from '../../store/store.ts';

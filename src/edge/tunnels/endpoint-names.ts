@@ -1,23 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PorticoError } from '../../errors/catalogue.ts';
 import type { BindRequest, EndpointOpts } from '../../protocol/messages.ts';
-import { isValidHostname, isValidWildcard, normalizeHostname } from '../tls/hostname.ts';
+import { isValidHostname, isValidWildcard, normalizeHostname } from '../../config/names/hostname.ts';
 
-/** Who reserved a TCP port: the binding account, another account, or nobody. */
-export type AddrHolder = 'own' | 'other' | 'none';
-
-/** Decides which reserved names and ports an account may bind (src/edge/tunnels/reservations.ts). */
-export interface Reservations {
-  /** True when `accountId` holds `hostname` (exactly, or under one of its wildcards). */
-  mayBindHostname(accountId: string, hostname: string): Promise<boolean>;
-  /** True when another account holds `hostname` exactly or by a wildcard: refused even under --domain. */
-  heldByOther(accountId: string, hostname: string): Promise<boolean>;
-  /** Who reserved TCP port `port` (on any host). */
-  addrHolder(accountId: string, port: number): Promise<AddrHolder>;
-}
-
-/** No reservations at all: only names under --domain are free (for tests without a store). */
-export const noReservations: Reservations = { mayBindHostname: async () => false, heldByOther: async () => false, addrHolder: async () => 'none' };
+import type { Reservations } from '../../config/ownership/reservations.ts';
 
 /** A random, DNS-safe label for generated hostnames (12 base32 characters). */
 export function randomLabel(): string {

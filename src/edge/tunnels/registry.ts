@@ -8,11 +8,12 @@ import { encodeProxyHeader } from '../../protocol/proxy-header.ts';
 import { newId } from '../../store/ids.ts';
 import type { PortRange } from '../config.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
-import { namesOverlap } from '../tls/hostname.ts';
-import { checkBindAllowed } from './acl.ts';
+import { namesOverlap } from '../../config/names/hostname.ts';
+import { checkBindAllowed } from '../../config/acl/acl.ts';
 import { AddrClaims } from './addr-claims.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
-import { checkHostname, randomLabel, requestedHostname, requestedPort, type Reservations } from './endpoint-names.ts';
+import type { Reservations } from '../../config/ownership/reservations.ts';
+import { checkHostname, randomLabel, requestedHostname, requestedPort } from './endpoint-names.ts';
 import type { ProxyTarget, Tunnel, TunnelSession } from './tunnel.ts';
 
 /** Opens public TCP listeners for TCP endpoints. */

@@ -6,11 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PorticoError } from '../../../errors/catalogue.ts';
-import { isValidHostname, isValidWildcard, normalizeHostname } from '../../../edge/tls/hostname.ts';
+import { isValidHostname, isValidWildcard, normalizeHostname } from '../../../config/names/hostname.ts';
 import type { ApiContext } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
 import { reserveAddr, reservedAddrKind } from '../reserved-addrs.ts';
-import { ownsHostname } from '../reserved-domains/ownership.ts';
+import { ownsHostname } from '../../../config/ownership/hostnames.ts';
 import { reserveDomain } from '../reserved-domains/reserved-domains.ts';
 
 /** The port every HTTPS and TLS edge hostport names. */

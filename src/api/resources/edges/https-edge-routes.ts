@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { isValidHostname, normalizeHostname } from '../../../edge/tls/hostname.ts';
+import { isValidHostname, normalizeHostname } from '../../../config/names/hostname.ts';
 import { newId } from '../../../store/ids.ts';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import { rfc3339 } from '../../../store/timestamps.ts';

@@ -5,7 +5,7 @@
  */
 import type { Doc } from '../../../store/resources.ts';
 import type { ApiDeps } from '../../context.ts';
-import { secretBox, type SecretBox } from '../tls-certificates/key-encryption.ts';
+import { secretBox, type SecretBox } from '../../../config/secrets/key-encryption.ts';
 import { httpsEdgeKind, tcpEdgeKind, tlsEdgeKind } from './edge-docs.ts';
 import { httpsEdgeModules, routeModules, tcpEdgeModules, tlsEdgeModules, type ModuleSpec, type StoredModule } from './modules/index.ts';
 

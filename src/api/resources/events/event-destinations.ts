@@ -5,7 +5,7 @@ import { commonCreate, commonPatch, commonRead, Description, Metadata, type Comm
 import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid, stillInUse } from '../../errors.ts';
-import { encryptSecret } from '../tls-certificates/key-encryption.ts';
+import { encryptSecret } from '../../../config/secrets/key-encryption.ts';
 import { parseTarget, readTarget, sealTarget, type EventTarget } from './event-targets.ts';
 
 export const eventDestinationPath = '/event_destinations';

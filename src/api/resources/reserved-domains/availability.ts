@@ -8,8 +8,8 @@ import type { Store } from '../../../store/store.ts';
 import { errorCatalogue, type ErrorCode } from '../../../errors/catalogue.ts';
 import type { TunnelRegistry } from '../../../edge/tunnels/registry.ts';
 import { ApiError, invalid } from '../../errors.ts';
-import { coveringKeys, domainNameProblem, reservedDomainKind } from './domain-names.ts';
-import { normalizeHostname } from '../../../edge/tls/hostname.ts';
+import { coveringKeys, domainNameProblem, reservedDomainKind } from '../../../config/names/domain-names.ts';
+import { normalizeHostname } from '../../../config/names/hostname.ts';
 
 /** What the checks read: reservations in the store, live endpoints, the edge's --domain. */
 export interface DomainDeps {

@@ -3,13 +3,8 @@ import type { Store } from '../../../store/store.ts';
 import { ApiError, badReference, invalid } from '../../errors.ts';
 import { tlsCertificateKind } from '../tls-certificates/tls-certificates.ts';
 
-/** The automatic-certificate policy as stored and read. */
-export interface CertificateManagementPolicy {
-  /** Only "letsencrypt". */
-  authority: string;
-  /** "ecdsa" (default) or "rsa". */
-  private_key_type: string;
-}
+export type { CertificateManagementPolicy } from '../../../config/documents/reserved-domain.ts';
+import type { CertificateManagementPolicy } from '../../../config/documents/reserved-domain.ts';
 
 /** The policy as a client may send it (fields optional). */
 export interface CertificateManagementPolicyInput {

@@ -8,24 +8,14 @@ import { registerCrud } from '../../crud.ts';
 import { ApiError, notFound, stillInUse } from '../../errors.ts';
 import { ref } from '../../uri.ts';
 import { checkDomainAvailable, checkDomainName, checkRegion } from './availability.ts';
-import { checkCertificate, checkExclusive, normalizePolicy, type CertificateManagementPolicy } from './certificate-policy.ts';
-import { isUnderWildcard, reservedDomainKind } from './domain-names.ts';
-import { coveringReservations } from './ownership.ts';
+import { checkCertificate, checkExclusive, normalizePolicy } from './certificate-policy.ts';
+import type { ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
+import { isUnderWildcard, reservedDomainKind } from '../../../config/names/domain-names.ts';
+import { coveringReservations } from '../../../config/ownership/hostnames.ts';
 
 export const reservedDomainPath = '/reserved_domains';
 export { reservedDomainKind };
 
-/** A reserved domain as stored; the key of its record is `domain`. */
-export interface ReservedDomainDoc extends CommonDoc {
-  /** Lower case; may be a wildcard `*.example.com`. */
-  domain: string;
-  region: string;
-  /** An uploaded certificate, or the one the ACME manager issued under the policy. */
-  certificate_id: string | null;
-  certificate_management_policy: CertificateManagementPolicy | null;
-  /** Written by the ACME manager; absent or null until it runs. */
-  certificate_management_status?: Record<string, unknown> | null;
-}
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const Policy = Type.Union([Type.Object({ authority: Type.Optional(NullableString), private_key_type: Type.Optional(NullableString) }), Type.Null()]);

@@ -1,28 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ResourceRecord } from '../../../store/resources.ts';
-import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
+import { commonPatch, commonRead, Description, Metadata } from '../../common.ts';
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { ApiError, stillInUse } from '../../errors.ts';
-import { certificateFields, type CertificateFields } from './certificate-fields.ts';
-import { decryptSecret, encryptSecret } from './key-encryption.ts';
-import { checkBundle, PemError, type PrivateKeyType } from './pem.ts';
+import { PemError } from '../../../config/certificates/pem.ts';
+import { tlsCertificateDoc, tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
 
 export const tlsCertificatePath = '/tls_certificates';
-/** The store kind of TLS certificates (uploaded, and later ACME-issued). */
-export const tlsCertificateKind = 'tls_certificate';
-
-/** A TLS certificate as stored: the bundle, the encrypted key and the fields parsed from the leaf at upload. */
-export interface TlsCertificateDoc extends CommonDoc, CertificateFields {
-  /** The bundle as uploaded, leaf first. */
-  certificate_pem: string;
-  /** The private key PEM, encrypted (key-encryption.ts) with the owning account id as context. */
-  private_key_encrypted: string;
-  private_key_type: PrivateKeyType;
-  /** When the ACME manager issued it; null for uploads. */
-  issued_at: string | null;
-}
+export { tlsCertificateKind, type TlsCertificateDoc };
 
 const TlsCertificateCreate = Type.Object({
   description: Type.Optional(Description),
@@ -39,29 +26,13 @@ export function pemApiError(err: unknown): unknown {
   return err instanceof PemError ? new ApiError(400, err.code, `${err.field}: ${err.message}`, { field: err.field }) : err;
 }
 
-/**
- * Checks an upload (order, chain, key type, key match) and builds its stored document with
- * the key encrypted for `accountId`. Throws a 400 ApiError for anything wrong.
- */
-export function tlsCertificateDoc(encryptionKey: Buffer, accountId: string, body: TlsCertificateCreate, issuedAt: string | null = null): TlsCertificateDoc {
+/** The stored document of an upload; a 400 ApiError naming the field for anything wrong. */
+function uploadDoc(encryptionKey: Buffer, accountId: string, body: TlsCertificateCreate): TlsCertificateDoc {
   try {
-    const { chain, keyType } = checkBundle(body.certificate_pem, body.private_key_pem);
-    return {
-      ...commonCreate(body),
-      ...certificateFields(chain[0]!),
-      certificate_pem: body.certificate_pem.trim() + '\n',
-      private_key_encrypted: encryptSecret(encryptionKey, body.private_key_pem, accountId),
-      private_key_type: keyType,
-      issued_at: issuedAt,
-    };
+    return tlsCertificateDoc(encryptionKey, accountId, body);
   } catch (err) {
     throw pemApiError(err);
   }
-}
-
-/** The plain private key PEM of a stored certificate (for the data plane's certificate store). */
-export function tlsCertificateKey(encryptionKey: Buffer, record: ResourceRecord<TlsCertificateDoc>): string {
-  return decryptSecret(encryptionKey, record.doc.private_key_encrypted, record.account_id);
 }
 
 // Empty subject parts are omitted, as ngrok omits empty strings.
@@ -100,7 +71,7 @@ export function registerTlsCertificates(app: FastifyInstance, deps: ApiDeps): vo
     listKey: 'tls_certificates',
     createSchema: TlsCertificateCreate,
     updateSchema: TlsCertificateUpdate,
-    create: async (body, ctx) => ({ doc: tlsCertificateDoc(deps.encryptionKey, ctx.account.id, body) }),
+    create: async (body, ctx) => ({ doc: uploadDoc(deps.encryptionKey, ctx.account.id, body) }),
     update: async (doc, body) => commonPatch(doc, body),
     read: readCertificate,
     beforeDelete: checkUnused,

@@ -10,7 +10,7 @@ import type { Logger } from '../../../log/logger.ts';
 import { isPorticoError } from '../../../errors/catalogue.ts';
 import type { ResourceChange, ResourceRecord } from '../../../store/resources.ts';
 import type { Store } from '../../../store/store.ts';
-import { reservedDomainKind, type ReservedDomainDoc } from '../../../api/resources/reserved-domains/reserved-domains.ts';
+import { reservedDomainKind, type ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
 import type { AcmeChallenges } from './challenges.ts';
 import type { AcmeConfig } from './config.ts';
 import { dueAt, storeIssued } from './records.ts';

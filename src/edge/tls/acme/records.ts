@@ -5,8 +5,8 @@
  */
 import type { ResourceRecord } from '../../../store/resources.ts';
 import type { Store } from '../../../store/store.ts';
-import { reservedDomainKind, type ReservedDomainDoc } from '../../../api/resources/reserved-domains/reserved-domains.ts';
-import { tlsCertificateDoc, tlsCertificateKind, type TlsCertificateDoc } from '../../../api/resources/tls-certificates/tls-certificates.ts';
+import { reservedDomainKind, type ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
+import { tlsCertificateDoc, tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
 import type { IssuedCertificate } from './issue.ts';
 import { renewsAt, type ScheduleOptions } from './schedule.ts';
 import { issuedStatus, readStatus, rfc3339 } from './status.ts';

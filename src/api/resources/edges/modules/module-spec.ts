@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ApiContext } from '../../../context.ts';
-import { isSealed, secretBox, type SecretBox } from '../../tls-certificates/key-encryption.ts';
+import { isSealed, secretBox, type SecretBox } from '../../../../config/secrets/key-encryption.ts';
 
 /** A module as stored in an edge or route document; `enabled` is always filled in. */
 export interface StoredModule {

@@ -2,9 +2,9 @@
  * Who holds a host name: the account that reserved it exactly, or the one whose wildcard
  * covers it. Used by the API (edges' hostports) and the data plane (agent binds).
  */
-import type { ResourceRecord } from '../../../store/resources.ts';
-import type { Store } from '../../../store/store.ts';
-import { coveringKeys, reservedDomainKind } from './domain-names.ts';
+import type { ResourceRecord } from '../../store/resources.ts';
+import type { Store } from '../../store/store.ts';
+import { coveringKeys, reservedDomainKind } from '../names/domain-names.ts';
 
 /** The reservations covering `hostname`, most specific first (exact name, then wildcards). */
 export async function coveringReservations(store: Store, hostname: string): Promise<ResourceRecord[]> {

@@ -2,12 +2,11 @@
  * Reserved-domain names: a host name (`app.example.com`) or a wildcard (`*.example.com`) that
  * covers every name under `example.com` at any depth, but not `example.com` itself.
  */
-import { isValidHostname, isValidWildcard, normalizeHostname } from '../../../edge/tls/hostname.ts';
+import { isValidHostname, isValidWildcard, normalizeHostname } from './hostname.ts';
 
-export { isUnderWildcard } from '../../../edge/tls/hostname.ts';
+export { isUnderWildcard } from './hostname.ts';
 
-/** The store kind of reserved domains; their key is the lower-cased name. */
-export const reservedDomainKind = 'reserved_domain';
+export { reservedDomainKind } from '../documents/reserved-domain.ts';
 
 /**
  * The reservation keys that would cover `hostname`, most specific first: the name itself,

@@ -10,7 +10,7 @@
  * - `bind:*` or `*`: anything (the same as no ACL).
  */
 import { PorticoError } from '../../errors/catalogue.ts';
-import { isValidHostname, isValidWildcard, normalizeHostname } from '../tls/hostname.ts';
+import { isValidHostname, isValidWildcard, normalizeHostname } from '../names/hostname.ts';
 
 /** A parsed rule. */
 export type AclRule =
