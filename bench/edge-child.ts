@@ -1,6 +1,6 @@
 /** Bench child: a real edge on 127.0.0.1 with every port 0, silent. argv[2] is its data dir. */
 import { parseListenAddr } from '../src/edge/config.ts';
-import { startEdge } from '../src/edge/edge.ts';
+import { startEdge } from '../src/server/edge.ts';
 import { silentLogger } from '../src/log/logger.ts';
 import { runChild } from './child-side.ts';
 

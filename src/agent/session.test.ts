@@ -6,8 +6,8 @@ import type { TestContext } from 'node:test';
 import { StreamType } from '../protocol/messages.ts';
 import { AgentSession } from './session.ts';
 import type { AgentSessionOptions } from './session.ts';
-import { defaultReply as defaultReplyOf, startTestPeer } from './test-peer.ts';
-import type { TestPeer } from './test-peer.ts';
+import { defaultReply as defaultReplyOf, startTestPeer } from '../../test/support/agent-peer.ts';
+import type { TestPeer } from '../../test/support/agent-peer.ts';
 import { agentVersion } from './version.ts';
 
 const fast = { backoff: { baseMs: 20, capMs: 100 }, timeoutMs: 3_000 } satisfies Partial<AgentSessionOptions>;

@@ -8,8 +8,8 @@ import type { TestContext } from 'node:test';
 import { StreamType } from '../protocol/messages.ts';
 import { readJson } from '../protocol/rpc.ts';
 import { AgentSession } from './session.ts';
-import { readAll, startTestPeer, waitFor } from './test-peer.ts';
-import type { TestPeer } from './test-peer.ts';
+import { readAll, startTestPeer, waitFor } from '../../test/support/agent-peer.ts';
+import type { TestPeer } from '../../test/support/agent-peer.ts';
 import { freePort } from '../../test/support/services.ts';
 
 async function setup(t: TestContext): Promise<{ peer: TestPeer; session: AgentSession }> {

@@ -3,13 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from '../log/logger.ts';
 import type { Account } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
-import type { TunnelRegistry } from '../edge/tunnels/registry.ts';
+import type { LiveAgents } from './live-agents.ts';
 
 /** What the API is built from. */
 export interface ApiDeps {
   store: Store;
-  /** Live tunnel sessions and tunnels (read-only resources, commands). */
-  registry: TunnelRegistry;
+  /** The agents connected right now: tunnel sessions and tunnels, names and ports in use, commands. */
+  live: LiveAgents;
   /** Base domain of the edge: generated hostnames for edges live under it. */
   domain: string;
   /** This edge's region, recorded on reserved addresses. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { AgentSession } from '../agent/session.ts';
-import { startTestPeer } from '../agent/test-peer.ts';
+import { startTestPeer } from '../../test/support/agent-peer.ts';
 import { StreamType } from '../protocol/messages.ts';
 import type { AgentPlan } from './agent-commands.ts';
 import { endpointSpec, labeledSpec } from './agent-commands.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { listenDisplay, type EdgeConfig } from '../edge/config.ts';
-import type { Edge } from '../edge/edge.ts';
+import type { Edge } from '../server/edge.ts';
 
 /**
  * What `portico edge` prints once it accepts: the addresses it really listens on, how public

@@ -81,7 +81,7 @@ export function edgeCommand(): Command {
           { addr: config.apiAddr, what: 'API listener' },
         ]);
         // Loaded on demand so agent commands never load (or depend on) the edge stack.
-        const { startEdge } = await import('../edge/edge.ts');
+        const { startEdge } = await import('../server/edge.ts');
         const edge = await startEdge(config);
         process.stdout.write(edgeBanner(edge, config));
         stopOnSignals(edge, logger);

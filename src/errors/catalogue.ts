@@ -22,6 +22,7 @@ export const errorCatalogue = {
   ERR_TUNNEL_NOT_FOUND: { status: 404, message: 'No tunnel with this id is bound in this session.' },
   ERR_LABELS_INVALID: { status: 400, message: 'Labels must be a non-empty map of names to values.' },
   ERR_SESSION_LIMIT: { status: 503, message: 'Too many concurrent streams for this tunnel session; try again shortly.' },
+  ERR_AGENT_COMMAND_FAILED: { status: 400, message: 'The agent did not carry out the command.' },
   ERR_EDGE_SHUTTING_DOWN: { status: 503, message: 'This edge is shutting down; reconnect to another edge node or retry shortly.' },
   ERR_BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { PorticoError } from '../errors/catalogue.ts';
 import { Flag, FrameReader, FrameType, MuxErrorCode, decodeGoAway, encodeGoAway, encodeHeader, encodeRst, encodeWndInc } from './frame.ts';
 import type { Frame } from './frame.ts';
-import { rawFrame, u32 } from './test-pair.ts';
+import { rawFrame, u32 } from '../../test/support/mux-pair.ts';
 
 function drain(reader: FrameReader): Frame[] {
   const out: Frame[] = [];

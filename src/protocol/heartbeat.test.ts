@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { echoHeartbeats, startHeartbeat } from './heartbeat.ts';
 import { StreamType } from './messages.ts';
-import { sessionPair, within } from './test-pair.ts';
+import { sessionPair, within } from '../../test/support/mux-pair.ts';
 
 test('heartbeat: beats are echoed and measured', async (t) => {
   const { client, server } = await sessionPair(t);

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProxyHeader } from './messages.ts';
 import { StreamType } from './messages.ts';
 import { encodeProxyHeader, readProxyHeader } from './proxy-header.ts';
-import { nextStream, readAll, sessionPair, within } from './test-pair.ts';
+import { nextStream, readAll, sessionPair, within } from '../../test/support/mux-pair.ts';
 
 const header: ProxyHeader = { Id: 'tun_abc', ClientAddr: '203.0.113.9:51234', Proto: 'https', EdgeType: '', PassthroughTLS: false };
 

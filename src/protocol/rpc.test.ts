@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StreamType } from './messages.ts';
 import { readJson, rpcCall, writeJsonAndEnd } from './rpc.ts';
-import { nextStream, readAll, sessionPair, within } from './test-pair.ts';
+import { nextStream, readAll, sessionPair, within } from '../../test/support/mux-pair.ts';
 
 test('readJson: a value split over chunks resolves without waiting for the end', async () => {
   const stream = new PassThrough();

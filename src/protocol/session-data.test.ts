@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { STREAM_HIGH_WATER_MARK } from './stream.ts';
 import type { MuxStream } from './stream.ts';
-import { hashAll, nextStream, readAll, sessionPair, sha256, within, writeAll } from './test-pair.ts';
+import { hashAll, nextStream, readAll, sessionPair, sha256, within, writeAll } from '../../test/support/mux-pair.ts';
 
 const WINDOW = 0x40000;
 

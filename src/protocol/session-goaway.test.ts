@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Flag, FrameType, MuxErrorCode } from './frame.ts';
 import { MuxSession } from './session.ts';
 import type { MuxCloseInfo } from './session.ts';
-import { closeOf, nextStream, rawFrame, sessionPair, socketPair, u32, within } from './test-pair.ts';
+import { closeOf, nextStream, rawFrame, sessionPair, socketPair, u32, within } from '../../test/support/mux-pair.ts';
 
 test('server GOAWAY: both sides close once, streams fail, no new streams', async (t) => {
   const { client, server } = await sessionPair(t);

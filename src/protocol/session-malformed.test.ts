@@ -8,7 +8,7 @@ import { Flag, FrameType, MuxErrorCode } from './frame.ts';
 import { MuxSession } from './session.ts';
 import type { MuxCloseInfo } from './session.ts';
 import type { MuxStream } from './stream.ts';
-import { closeOf, rawFrame, readAll, socketPair, u32, within } from './test-pair.ts';
+import { closeOf, rawFrame, readAll, socketPair, u32, within } from '../../test/support/mux-pair.ts';
 
 interface RawFrame {
   type: number;

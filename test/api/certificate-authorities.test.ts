@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { makeTestPki, type TestPki } from '../../src/api/resources/tls-certificates/test-pki.ts';
+import { makeTestPki, type TestPki } from '../support/openssl-pki.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
 

@@ -55,7 +55,7 @@ test('GET /openapi.json: public, OpenAPI 3.0, lists every route the API register
 
   // Every route of a freshly built API (the same code the edge runs) is in the document.
   // Registering routes reads no deps, so a partial set is enough (and survives new deps).
-  const deps: Partial<ApiDeps> = { store: edge.store, registry: edge.registry, domain: 'localhost', region: 'local', tcpHost: 'localhost', logger: silentLogger };
+  const deps: Partial<ApiDeps> = { store: edge.store, live: edge.registry, domain: 'localhost', region: 'local', tcpHost: 'localhost', logger: silentLogger };
   const api = await createApi(deps as ApiDeps);
   // Parameter names are compared loosely: the tree merges names at one position (`:id|:edge_id`).
   const loose = (route: string) => route.replace(/:[\w|:]+/g, ':param');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { makeTestPki, type LeafKeyKind, type TestPki } from '../../src/api/resources/tls-certificates/test-pki.ts';
+import { makeTestPki, type LeafKeyKind, type TestPki } from '../support/openssl-pki.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
-import { issueTestCert, makeTestCa, type TestCa } from '../../src/edge/tls/test-pki.ts';
+import { issueTestCert, makeTestCa, type TestCa } from '../support/x509-pki.ts';
 import { apiClient } from '../support/api.ts';
 import { httpsEdge, reserve, staticBackend } from '../support/edges.ts';
 import { startTestEdge, tempDir } from '../support/edge.ts';

@@ -3,7 +3,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { test } from 'node:test';
 import { forward } from '../../src/agent/forward.ts';
-import { issueTestCert, makeTestCa } from '../../src/edge/tls/test-pki.ts';
+import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
 import { apiClient } from '../support/api.ts';
 import { loopbackLookup } from '../support/client.ts';
 import { defer } from '../support/defer.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { parseListenAddr, type EdgeConfig } from '../../src/edge/config.ts';
-import { startEdge, type Edge } from '../../src/edge/edge.ts';
+import { startEdge, type Edge } from '../../src/server/edge.ts';
 import { createLogger, silentLogger } from '../../src/log/logger.ts';
 import { createTestDatabase, edgesUsePostgres } from './store.ts';
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { AgentSession } from '../session.ts';
-import { readAll, startTestPeer, waitFor } from '../test-peer.ts';
+import { readAll, startTestPeer, waitFor } from '../../../test/support/agent-peer.ts';
 import { AgentTraffic } from './traffic.ts';
 import type { HttpRequestRecord } from './traffic.ts';
 

@@ -28,7 +28,7 @@ const ALLOCATE_ATTEMPTS = 5;
  * a reconnect, as "host:port" on the edge's TCP host.
  */
 export async function allocateAddr(deps: ApiDeps): Promise<string> {
-  const taken = async (port: number) => deps.registry.portHolder(port) !== undefined || (await reservationOfPort(deps.store, port)) !== undefined;
+  const taken = async (port: number) => deps.live.portHolder(port) !== undefined || (await reservationOfPort(deps.store, port)) !== undefined;
   try {
     return `${deps.tcpHost}:${await deps.allocateTcpPort(taken)}`;
   } catch (err) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Tunnel } from '../../edge/tunnels/tunnel.ts';
+import type { LiveTunnel } from '../live-agents.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -22,8 +22,8 @@ export function livePage<T extends { id: string }>(items: Iterable<T>, page: Pag
 }
 
 /** The account's live tunnels. */
-function accountTunnels(ctx: ApiContext): Tunnel[] {
-  return [...ctx.deps.registry.tunnels.values()].filter((t) => t.session.accountId === ctx.account.id);
+function accountTunnels(ctx: ApiContext): LiveTunnel[] {
+  return [...ctx.deps.live.tunnels.values()].filter((t) => t.session.accountId === ctx.account.id);
 }
 
 /** Every tunnel-group backend of the account (tunnels list the ones they serve). */
@@ -38,7 +38,7 @@ async function tunnelGroups(ctx: ApiContext) {
 }
 
 /** The read shape of a tunnel; `groups` are the account's tunnel-group backends. */
-function readTunnel(ctx: ApiContext, t: Tunnel, groups: Awaited<ReturnType<typeof tunnelGroups>>): Record<string, unknown> {
+function readTunnel(ctx: ApiContext, t: LiveTunnel, groups: Awaited<ReturnType<typeof tunnelGroups>>): Record<string, unknown> {
   const labeled = t.proto === 'labeled';
   const backends: Ref[] = labeled
     ? groups.filter((g) => Object.entries(g.doc.labels).every(([k, v]) => t.labels?.[k] === v)).map((g) => ref(ctx.req, tunnelGroupBackend.path, g.id))
@@ -67,7 +67,7 @@ export function registerTunnels(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get(`${path}/:id`, async (req) => {
     const ctx = contextOf(req, deps);
-    const tunnel = deps.registry.tunnels.get((req.params as { id: string }).id);
+    const tunnel = deps.live.tunnels.get((req.params as { id: string }).id);
     if (!tunnel || tunnel.session.accountId !== ctx.account.id) throw notFound();
     return readTunnel(ctx, tunnel, await tunnelGroups(ctx));
   });

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { AgentSession } from '../../agent/session.ts';
-import { readAll, startTestPeer, waitFor } from '../../agent/test-peer.ts';
+import { readAll, startTestPeer, waitFor } from '../../../test/support/agent-peer.ts';
 import { AgentTraffic } from '../../agent/traffic/traffic.ts';
 import { agentVersion } from '../../agent/version.ts';
 import { renderScreen } from './screen.ts';

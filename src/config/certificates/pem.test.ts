@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { caFields, certificateFields } from './certificate-fields.ts';
 import { decryptSecret, deriveEncryptionKey, encryptSecret } from '../secrets/key-encryption.ts';
 import { checkBundle, checkCaBundle, PemError, pemBlocks, type PemErrorCode } from './pem.ts';
-import { makeTestPki, type LeafKeyKind, type TestPki } from '../../api/resources/tls-certificates/test-pki.ts';
+import { makeTestPki, type LeafKeyKind, type TestPki } from '../../../test/support/openssl-pki.ts';
 
 let pki: TestPki;
 before(async () => {

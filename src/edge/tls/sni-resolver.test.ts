@@ -7,7 +7,7 @@ import { tlsCertificateDoc } from '../../config/documents/tls-certificate.ts';
 import { silentLogger } from '../../log/logger.ts';
 import { openStore } from '../../store/store.ts';
 import { ReservedDomainCertificates } from './sni-resolver.ts';
-import { issueTestCert, makeTestCa } from './test-pki.ts';
+import { issueTestCert, makeTestCa } from '../../../test/support/x509-pki.ts';
 
 test('resolves the exact reservation, then the most specific covering wildcard, and follows the store', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-sni-'));

@@ -11,6 +11,7 @@ import { HostnameTable } from '../routing/hostname-table.ts';
 import { namesOverlap } from '../../config/names/hostname.ts';
 import { checkBindAllowed } from '../../config/acl/acl.ts';
 import { AddrClaims } from './addr-claims.ts';
+import { sendAgentCommand, type AgentCommandName } from './agent-commands.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
 import type { Reservations } from '../../config/ownership/reservations.ts';
 import { checkHostname, randomLabel, requestedHostname, requestedPort } from './endpoint-names.ts';
@@ -161,6 +162,13 @@ export class TunnelRegistry {
   /** The account whose TCP endpoint, live or held for a reconnect, has `port`; undefined when none. */
   portHolder(port: number): string | undefined {
     return this.tcpPorts.get(port)?.group.accountId;
+  }
+
+  /** Sends a command (restart, stop, update) to a live session's agent. */
+  command(sessionId: string, name: AgentCommandName): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return Promise.reject(new PorticoError('ERR_AGENT_COMMAND_FAILED', `session ${sessionId} is not connected`));
+    return sendAgentCommand(session.mux, name);
   }
 
   /** Closes every TCP listener and forgets everything (edge shutdown). */

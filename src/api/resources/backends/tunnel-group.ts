@@ -27,7 +27,7 @@ function labels(value: Record<string, string> | undefined): Record<string, strin
 
 /** Refs of the account's live labeled tunnels whose labels include every one of `wanted`. */
 export function matchingTunnels(ctx: ApiContext, wanted: Record<string, string>): Ref[] {
-  return ctx.deps.registry.labeledTunnels(wanted, ctx.account.id).map((t) => ref(ctx.req, '/tunnels', t.id));
+  return ctx.deps.live.labeledTunnels(wanted, ctx.account.id).map((t) => ref(ctx.req, '/tunnels', t.id));
 }
 
 /** Tunnel-group backends: traffic goes to the live labeled tunnels matching their labels. */

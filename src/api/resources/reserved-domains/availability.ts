@@ -6,7 +6,7 @@
  */
 import type { Store } from '../../../store/store.ts';
 import { errorCatalogue, type ErrorCode } from '../../../errors/catalogue.ts';
-import type { TunnelRegistry } from '../../../edge/tunnels/registry.ts';
+import type { LiveAgents } from '../../live-agents.ts';
 import { ApiError, invalid } from '../../errors.ts';
 import { coveringKeys, domainNameProblem, reservedDomainKind } from '../../../config/names/domain-names.ts';
 import { normalizeHostname } from '../../../config/names/hostname.ts';
@@ -14,7 +14,7 @@ import { normalizeHostname } from '../../../config/names/hostname.ts';
 /** What the checks read: reservations in the store, live endpoints, the edge's --domain. */
 export interface DomainDeps {
   store: Store;
-  registry: Pick<TunnelRegistry, 'hostnameHolders'>;
+  live: Pick<LiveAgents, 'hostnameHolders'>;
   domain: string;
 }
 
@@ -60,7 +60,7 @@ export async function checkDomainAvailable(deps: DomainDeps, accountId: string, 
     if (under.some((r) => r.account_id !== accountId)) throw refused('ERR_NGROK_417', `another account already reserved a name under ${parent}, so ${name} cannot be reserved`);
   }
   // A name another account's agent serves now, or holds for its reconnect (60 s), is theirs.
-  if ([...deps.registry.hostnameHolders(name)].some((holder) => holder !== accountId)) {
+  if ([...deps.live.hostnameHolders(name)].some((holder) => holder !== accountId)) {
     throw name.startsWith('*.')
       ? refused('ERR_NGROK_417', `another account's agent is using a name under ${name.slice(2)} (or did within the last minute), so ${name} cannot be reserved`)
       : refused('ERR_NGROK_414', `another account's agent is using "${name}" (or did within the last minute)`);

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { issueLeafCertificate, loadOrCreateLocalCa } from '../edge/tls/local-ca.ts';
-import { echoHeartbeats } from '../protocol/heartbeat.ts';
-import { StreamType } from '../protocol/messages.ts';
-import type { ProxyHeader } from '../protocol/messages.ts';
-import { encodeProxyHeader } from '../protocol/proxy-header.ts';
-import { readJson, writeJsonAndEnd } from '../protocol/rpc.ts';
-import { MuxSession } from '../protocol/session.ts';
-import type { MuxStream } from '../protocol/stream.ts';
+import { issueLeafCertificate, loadOrCreateLocalCa } from '../../src/edge/tls/local-ca.ts';
+import { echoHeartbeats } from '../../src/protocol/heartbeat.ts';
+import { StreamType } from '../../src/protocol/messages.ts';
+import type { ProxyHeader } from '../../src/protocol/messages.ts';
+import { encodeProxyHeader } from '../../src/protocol/proxy-header.ts';
+import { readJson, writeJsonAndEnd } from '../../src/protocol/rpc.ts';
+import { MuxSession } from '../../src/protocol/session.ts';
+import type { MuxStream } from '../../src/protocol/stream.ts';
 
 export interface PeerRequest {
   conn: number;

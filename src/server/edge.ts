@@ -8,30 +8,30 @@ import { openStore, type Store } from '../store/store.ts';
 import { preparePrivateDir } from './data-dir.ts';
 import { drainTraffic } from './drain.ts';
 import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
-import { dialableAddr, timeoutDefaults, type EdgeConfig } from './config.ts';
-import { createAgentIngress } from './listeners/agent-ingress.ts';
-import { closeServer, connectionCount, listen, trackConnections } from './listeners/listen.ts';
-import { ConnectionBudget, defaultMaxConnections } from './listeners/connection-budget.ts';
-import { createProxyServer, httpServerTimeouts } from './listeners/public-http.ts';
-import { createPublicHttps } from './listeners/public-https.ts';
-import { allocatePort, createTcpListeners } from './listeners/tcp.ts';
-import { proxyConnection } from './proxy/conn-proxy.ts';
-import { createHttpProxy } from './proxy/http-proxy.ts';
-import { TunnelAgents } from './proxy/tunnel-agents.ts';
-import { certificateNameFor } from './routing/resolve-host.ts';
-import { SnapshotSource } from './snapshot/source.ts';
-import { TcpEdgeListeners } from './listeners/tcp-edges.ts';
-import { CertificateStore } from './tls/certificate-store.ts';
-import { AcmeChallenges } from './tls/acme/challenges.ts';
-import { AcmeManager } from './tls/acme/manager.ts';
-import { withConnectionTls, withoutClientCertHeader } from './tls/https-requests.ts';
-import { ReservedDomainCertificates } from './tls/sni-resolver.ts';
-import { issueLeafCertificate, loadOrCreateLocalCa } from './tls/local-ca.ts';
+import { dialableAddr, timeoutDefaults, type EdgeConfig } from '../edge/config.ts';
+import { createAgentIngress } from '../edge/listeners/agent-ingress.ts';
+import { closeServer, connectionCount, listen, trackConnections } from '../edge/listeners/listen.ts';
+import { ConnectionBudget, defaultMaxConnections } from '../edge/listeners/connection-budget.ts';
+import { createProxyServer, httpServerTimeouts } from '../edge/listeners/public-http.ts';
+import { createPublicHttps } from '../edge/listeners/public-https.ts';
+import { allocatePort, createTcpListeners } from '../edge/listeners/tcp.ts';
+import { proxyConnection } from '../edge/proxy/conn-proxy.ts';
+import { createHttpProxy } from '../edge/proxy/http-proxy.ts';
+import { TunnelAgents } from '../edge/proxy/tunnel-agents.ts';
+import { certificateNameFor } from '../edge/routing/resolve-host.ts';
+import { SnapshotSource } from '../edge/snapshot/source.ts';
+import { TcpEdgeListeners } from '../edge/listeners/tcp-edges.ts';
+import { CertificateStore } from '../edge/tls/certificate-store.ts';
+import { AcmeChallenges } from '../edge/tls/acme/challenges.ts';
+import { AcmeManager } from '../edge/tls/acme/manager.ts';
+import { withConnectionTls, withoutClientCertHeader } from '../edge/tls/https-requests.ts';
+import { ReservedDomainCertificates } from '../edge/tls/sni-resolver.ts';
+import { issueLeafCertificate, loadOrCreateLocalCa } from '../edge/tls/local-ca.ts';
 import { deriveEncryptionKey } from '../config/secrets/key-encryption.ts';
-import { AddrClaims } from './tunnels/addr-claims.ts';
+import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
 import { StoreReservations } from '../config/ownership/reservations.ts';
-import { TunnelRegistry } from './tunnels/registry.ts';
-import { SessionCookies } from './tunnels/session-cookie.ts';
+import { TunnelRegistry } from '../edge/tunnels/registry.ts';
+import { SessionCookies } from '../edge/tunnels/session-cookie.ts';
 import { porticoVersion } from '../version.ts';
 
 /** Connections the API serves at once; its own cap, apart from the public one. */
@@ -120,7 +120,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
   const api = await createApi({
     store,
-    registry,
+    live: registry,
     domain,
     region: config.region,
     tcpHost: domain,

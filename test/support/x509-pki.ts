@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { randomBytes, webcrypto } from 'node:crypto';
-import type { Pem } from './local-ca.ts';
+import type { Pem } from '../../src/edge/tls/local-ca.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 

@@ -7,9 +7,9 @@ import net from 'node:net';
 import type { TestContext } from 'node:test';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { MuxSession } from './session.ts';
-import type { MuxCloseInfo, MuxSessionOptions } from './session.ts';
-import type { MuxStream } from './stream.ts';
+import { MuxSession } from '../../src/protocol/session.ts';
+import type { MuxCloseInfo, MuxSessionOptions } from '../../src/protocol/session.ts';
+import type { MuxStream } from '../../src/protocol/stream.ts';
 
 export interface SessionPair {
   client: MuxSession;
