@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { isPorticoError } from '../errors/catalogue.ts';
 import { registerRateLimit } from './account-limits.ts';
+import { gateConfigWrites } from './config-gate.ts';
 import { ApiError, apiErrorOf, errorBody } from './errors.ts';
 import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -19,8 +20,10 @@ const fieldCodes: Record<string, string> = { '/description': 'ERR_NGROK_420', '/
  * key's account. Lenient on input (unknown fields ignored, a `module` wrapper unwrapped,
  * non-JSON bodies tolerated where a client sends them), exact on output.
  */
-export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
-  await sealPlaintextSecrets(deps);
+export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
+  await sealPlaintextSecrets(given);
+  // From here on every configuration write is compiled as a dry run first (config-gate.ts).
+  const deps: ApiDeps = { ...given, store: gateConfigWrites(given.store) };
   const http = deps.httpServer ?? {};
   const app = Fastify({
     logger: false,

@@ -94,6 +94,15 @@ export const errorCatalogue = {
   ERR_NGROK_108: { status: 429, message: 'This account has as many agent sessions as its limit allows. Stop an agent, or ask the operator to raise --max-sessions.' },
   ERR_NGROK_324: { status: 429, message: "This agent session has as many tunnels as its account's limit allows. Stop one, or ask the operator to raise --max-tunnels-per-session." },
   ERR_NGROK_7129: { status: 400, message: 'The edge has more hostports than one edge may have; split them over several edges.' },
+
+  // Configuration that does not compile (refused on the write; config_error for what only the live edge finds)
+  ERR_NGROK_242: { status: 400, message: 'The backend this refers to does not exist in your account (or does not compile). Create it under /backends first.' },
+  ERR_NGROK_1607: { status: 400, message: 'The IP policy this refers to does not exist in your account. Create it under /ip_policies first.' },
+  ERR_NGROK_1672: { status: 400, message: 'The certificate authority this refers to does not exist in your account. Upload it under /certificate_authorities first.' },
+  ERR_BACKEND_CYCLE: { status: 400, message: 'Backends would contain themselves through failover or weighted children, and traffic would loop.' },
+  ERR_BACKEND_NOT_FOR_CONNECTIONS: { status: 400, message: 'TLS and TCP edges carry connections, not HTTP requests: their backends may not contain an HTTP response backend.' },
+  ERR_MUTUAL_TLS_NEEDS_TERMINATION: { status: 400, message: 'mutual_tls needs the edge to terminate TLS (tls_termination.terminate_at "edge"): passing TLS through, the edge cannot check client certificates.' },
+  ERR_HOSTPORT_INVALID: { status: 400, message: 'A hostport must be "host:port".' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

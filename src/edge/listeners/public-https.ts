@@ -9,7 +9,7 @@ import { resolveHttpsHost } from '../routing/resolve-host.ts';
 import type { CompiledTlsEdge, Snapshot } from '../snapshot/snapshot.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 import { rememberConnectionTls, verifyClientCertificate } from '../tls/client-auth.ts';
-import { defaultTlsPolicy, type TlsPolicy } from '../tls/tls-policy.ts';
+import { defaultTlsPolicy, type TlsPolicy } from '../../config/compile/tls-policy.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { maxClientHelloBytes, parseClientHello } from './client-hello.ts';
 import type { ConnectionBudget } from './connection-budget.ts';

@@ -48,7 +48,7 @@ test('a record that fails to compile keeps its previous version live and reports
   assert.match(next.errors.get('edgtcp_1') ?? '', /HTTP response backend/);
   assert.equal(next.tcpPorts.get(20001)?.id, 'edgtcp_1', 'the previous version stays live');
   assert.equal(next.tcpPorts.has(20002), false);
-  assert.match(next.errors.get('bkdfo_1') ?? '', /refers back to itself/);
+  assert.match(next.errors.get('bkdfo_1') ?? '', /may not contain itself/);
   assert.equal(next.version, good.version + 1);
 });
 

@@ -1,7 +1,7 @@
 import type { Backend } from '../backends/backend.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
 import type { PathRouter } from '../routing/path-router.ts';
-import type { TlsPolicy } from '../tls/tls-policy.ts';
+import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
 
 /** A route of an HTTPS edge, ready to serve. */
 export interface CompiledRoute {

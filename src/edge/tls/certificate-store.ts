@@ -11,8 +11,8 @@ import { ContextCache, type CachedContext } from './context-cache.ts';
 import { isValidHostname, normalizeHostname } from '../../config/names/hostname.ts';
 import { issueLeafCertificate, type Pem } from './local-ca.ts';
 import { readPemPair, writePemPair } from './pem-files.ts';
-import { defaultTlsPolicy, type TlsPolicy } from './tls-policy.ts';
-import { ciphersFor, nodeTlsVersion } from './tls-versions.ts';
+import { defaultTlsPolicy, type TlsPolicy } from '../../config/compile/tls-policy.ts';
+import { ciphersFor, nodeTlsVersion } from '../../config/compile/tls-versions.ts';
 
 /** A certificate is replaced once it has fewer than this many milliseconds left (30 days). */
 const RENEW_BEFORE_MS = 30 * 86_400_000;

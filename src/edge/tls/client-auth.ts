@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type tls from 'node:tls';
-import type { TlsPolicy } from './tls-policy.ts';
+import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
 
 /** Request header with the verified client certificate's subject (RFC 4514, e.g. `CN=alice,O=Example`). Any copy the client sends is removed. */
 export const clientCertSubjectHeader = 'portico-client-cert-subject';

@@ -15,7 +15,7 @@ import { resolveHttpsHost } from '../routing/resolve-host.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { clientCertSubjectHeader, connectionTlsOf } from './client-auth.ts';
-import { defaultTlsPolicy } from './tls-policy.ts';
+import { defaultTlsPolicy } from '../../config/compile/tls-policy.ts';
 
 export interface HttpsRequestsOptions {
   snapshot: () => Snapshot;

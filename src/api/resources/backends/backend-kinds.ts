@@ -1,7 +1,7 @@
 /**
  * What the four backend kinds share: their stored kinds, id prefixes and paths, references
- * between backends (children of failover and weighted backends, route/edge `backend` modules),
- * cycle checks, and the "still in use" delete check.
+ * between backends (references are checked by compiling, api/config-gate.ts), and the "still
+ * in use" delete check.
  */
 import type { FastifyRequest } from 'fastify';
 import type { ResourceRecord } from '../../../store/resources.ts';
@@ -35,41 +35,12 @@ export function backendRef(req: FastifyRequest, id: string): Ref {
   return ref(req, backendKindOf(id)?.path ?? '/backends', id);
 }
 
-/** The account's backend with this id, of whichever kind; undefined when it has none. */
-export async function findBackend(ctx: ApiContext, id: string): Promise<ResourceRecord | undefined> {
-  const kind = backendKindOf(id);
-  return kind && ctx.deps.store.resources.get(ctx.account.id, kind.kind, id);
-}
-
-/** Throws ERR_NGROK_242 (naming `field`) unless every id is a backend of this account. */
-export async function requireBackends(ctx: ApiContext, ids: readonly string[], field: string): Promise<void> {
-  for (const [i, id] of ids.entries()) {
-    if (typeof id !== 'string' || !(await findBackend(ctx, id))) throw badReference('ERR_NGROK_242', `${field}[${i}]`, String(id));
-  }
-}
-
 /** The child ids of a failover (`backends: []`) or weighted (`backends: {}`) document. */
 export function childBackendIds(doc: unknown): string[] {
   const backends = (doc as { backends?: unknown }).backends;
   if (Array.isArray(backends)) return backends.filter((b): b is string => typeof b === 'string');
   if (backends && typeof backends === 'object') return Object.keys(backends);
   return [];
-}
-
-/**
- * Throws ERR_BACKEND_CYCLE when making `selfId` point at `children` would let a backend reach
- * itself through failover/weighted children (traffic would loop).
- */
-export async function refuseCycles(ctx: ApiContext, selfId: string, children: readonly string[]): Promise<void> {
-  const seen = new Set<string>();
-  const visit = async (id: string, path: string[]): Promise<void> => {
-    if (id === selfId) throw new ApiError(400, 'ERR_BACKEND_CYCLE', `backends: ${[selfId, ...path].join(' -> ')} would form a cycle; a backend may not contain itself`, { field: 'backends' });
-    if (seen.has(id)) return;
-    seen.add(id);
-    const record = await findBackend(ctx, id);
-    for (const child of record ? childBackendIds(record.doc) : []) await visit(child, [...path, child]);
-  };
-  for (const child of children) await visit(child, [child]);
 }
 
 /** Refuses (ERR_RESOURCE_IN_USE) to delete a backend that an edge, route or backend names. */

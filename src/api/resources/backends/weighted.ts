@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
-import type { ApiContext, ApiDeps } from '../../context.ts';
+import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid } from '../../errors.ts';
-import { refuseCycles, refuseDeleteInUse, requireBackends, weightedBackend } from './backend-kinds.ts';
+import { refuseDeleteInUse, weightedBackend } from './backend-kinds.ts';
 
 /** Largest weight of one child backend. */
 export const maxWeight = 10_000;
@@ -21,14 +21,16 @@ const WeightedBackendCreate = Type.Object({
 });
 type WeightedBackendCreate = Static<typeof WeightedBackendCreate>;
 
-/** Checks weights (400 ERR_NGROK_215) and child ids (ERR_NGROK_242); the normalised map. */
-async function weights(ctx: ApiContext, backends: Record<string, unknown>): Promise<Record<string, number>> {
+/**
+ * Checks weights (400 ERR_NGROK_215); the normalised map. That the children exist in the
+ * account, and form no cycle, is checked by compiling (api/config-gate.ts).
+ */
+function weights(backends: Record<string, unknown>): Record<string, number> {
   for (const [id, weight] of Object.entries(backends)) {
     if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > maxWeight) {
       throw invalid('ERR_NGROK_215', `backends.${id}`, `weight ${JSON.stringify(weight)} must be an integer from 0 to ${maxWeight}`);
     }
   }
-  await requireBackends(ctx, Object.keys(backends), 'backends');
   return backends as Record<string, number>;
 }
 
@@ -42,13 +44,8 @@ export function registerWeightedBackends(app: FastifyInstance, deps: ApiDeps): v
     listKey: 'backends',
     createSchema: WeightedBackendCreate,
     updateSchema: WeightedBackendCreate,
-    create: async (body, ctx) => ({ doc: { ...commonCreate(body), backends: await weights(ctx, body.backends ?? {}) } }),
-    update: async (doc, body, ctx, record) => {
-      if (body.backends === undefined) return commonPatch(doc, body);
-      const backends = await weights(ctx, body.backends);
-      await refuseCycles(ctx, record.id, Object.keys(backends));
-      return { ...commonPatch(doc, body), backends };
-    },
+    create: async (body) => ({ doc: { ...commonCreate(body), backends: weights(body.backends ?? {}) } }),
+    update: async (doc, body) => (body.backends === undefined ? commonPatch(doc, body) : { ...commonPatch(doc, body), backends: weights(body.backends) }),
     read: (record, ctx) => ({ ...commonRead(ctx, path, record), backends: record.doc.backends }),
     beforeDelete: refuseDeleteInUse,
   });

@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
-import { badReference } from '../../../errors.ts';
-import { backendRef, findBackend } from '../../backends/backend-kinds.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, type StoredModule } from './module-spec.ts';
+import { backendRef } from '../../backends/backend-kinds.ts';
+import { defineModule, Enabled, enabledOf, type StoredModule } from './module-spec.ts';
 
 interface BackendModule extends StoredModule {
   /** A failover, tunnel-group, weighted or http-response backend of the same account. */
@@ -12,9 +11,7 @@ interface BackendModule extends StoredModule {
 export const backendModule = defineModule({
   name: 'backend',
   schema: Type.Object({ enabled: Enabled, backend_id: Type.String() }),
-  normalize: async (body, ctx, field): Promise<BackendModule> => {
-    if (!(await findBackend(ctx, body.backend_id))) throw badReference('ERR_NGROK_242', fieldPath(field, 'backend_id'), body.backend_id);
-    return { enabled: enabledOf(body), backend_id: body.backend_id };
-  },
+  // That the backend exists in the account (and suits the edge) is checked by compiling (api/config-gate.ts).
+  normalize: (body): BackendModule => ({ enabled: enabledOf(body), backend_id: body.backend_id }),
   read: (stored: BackendModule, owner) => ({ enabled: stored.enabled, backend: backendRef(owner.req, stored.backend_id) }),
 });

@@ -4,6 +4,7 @@
  * chain to. Compiled once per snapshot so a handshake only reads it.
  */
 import { createHash } from 'node:crypto';
+import { ConfigProblem } from './problem.ts';
 import { defaultMinVersion, tlsVersionOf, type TlsVersion } from './tls-versions.ts';
 
 export interface TlsPolicy {
@@ -26,7 +27,7 @@ export interface TlsModuleDocs {
 
 /**
  * The policy of an edge. `caPemOf` returns a certificate authority's PEM by id (same account),
- * or undefined when it is gone; a missing CA is an error naming the field.
+ * or undefined when it is gone; a missing CA is a ConfigProblem naming the field.
  */
 export function compileTlsPolicy(doc: TlsModuleDocs, caPemOf: (id: string) => string | undefined): TlsPolicy {
   const termination = doc.tls_termination?.enabled === false ? undefined : doc.tls_termination;
@@ -36,7 +37,7 @@ export function compileTlsPolicy(doc: TlsModuleDocs, caPemOf: (id: string) => st
     const ids = mtls.certificate_authority_ids ?? [];
     const pems = ids.map((id, i) => {
       const pem = caPemOf(id);
-      if (!pem) throw new Error(`mutual_tls.certificate_authority_ids[${i}]: ${id} does not exist`);
+      if (!pem) throw new ConfigProblem(`mutual_tls.certificate_authority_ids[${i}]`, 'ERR_NGROK_1672', `${id} does not exist`);
       return pem.trim();
     });
     // An enabled module with no CA accepts no client at all, which is what it says.

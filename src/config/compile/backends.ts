@@ -1,0 +1,86 @@
+/**
+ * Backends as plain data: children resolved (within the account), cycles and missing children
+ * found, each with the field path of the reference that is wrong.
+ */
+import type { ResourceRecord } from '../../store/resources.ts';
+import { configKinds } from '../documents/kinds.ts';
+import type { BackendDocument } from './documents.ts';
+import { ConfigProblem } from './problem.ts';
+
+export type BackendPlan =
+  | { kind: 'tunnel_group'; id: string; accountId: string; labels: Record<string, string> }
+  | { kind: 'failover'; id: string; accountId: string; children: string[] }
+  | { kind: 'weighted'; id: string; accountId: string; children: Array<{ id: string; weight: number }> }
+  | { kind: 'http_response'; id: string; accountId: string; statusCode: number; headers: Record<string, string>; body: string };
+
+export interface BackendPlans {
+  /** Every backend that compiled, by id. */
+  plans: Map<string, BackendPlan>;
+  /** Why the others did not, by id. */
+  problems: Map<string, ConfigProblem>;
+}
+
+/** Compiles every backend record; a backend whose child does not compile does not compile either. */
+export function compileBackends(records: readonly ResourceRecord[]): BackendPlans {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const plans = new Map<string, BackendPlan>();
+  const problems = new Map<string, ConfigProblem>();
+  const building = new Set<string>();
+
+  // Resolves `id` as a child of `parent` at `field`; throws the problem of that reference.
+  const child = (parent: ResourceRecord, id: string, field: string): void => {
+    const record = byId.get(id);
+    if (!record || record.account_id !== parent.account_id) throw new ConfigProblem(field, 'ERR_NGROK_242', `${id} does not exist`);
+    if (building.has(id)) throw new ConfigProblem(field, 'ERR_BACKEND_CYCLE', `${id} leads back to ${parent.id}; a backend may not contain itself`);
+    build(record);
+    const problem = problems.get(id);
+    if (problem) throw new ConfigProblem(field, problem.code, `${id} does not compile (${problem.message})`);
+  };
+
+  const build = (record: ResourceRecord): void => {
+    if (plans.has(record.id) || problems.has(record.id)) return;
+    building.add(record.id);
+    try {
+      plans.set(record.id, plan(record, child));
+    } catch (err) {
+      if (!(err instanceof ConfigProblem)) throw err;
+      problems.set(record.id, err);
+    } finally {
+      building.delete(record.id);
+    }
+  };
+
+  for (const record of records) build(record);
+  return { plans, problems };
+}
+
+function plan(record: ResourceRecord, child: (parent: ResourceRecord, id: string, field: string) => void): BackendPlan {
+  const doc = record.doc as BackendDocument;
+  const base = { id: record.id, accountId: record.account_id };
+  switch (record.kind) {
+    case configKinds.tunnelGroupBackend:
+      return { kind: 'tunnel_group', ...base, labels: { ...(doc.labels ?? {}) } };
+    case configKinds.failoverBackend: {
+      const children = Array.isArray(doc.backends) ? doc.backends : [];
+      children.forEach((id, i) => child(record, id, `backends[${i}]`));
+      return { kind: 'failover', ...base, children };
+    }
+    case configKinds.weightedBackend: {
+      const weights = doc.backends && !Array.isArray(doc.backends) ? doc.backends : {};
+      for (const id of Object.keys(weights)) child(record, id, `backends.${id}`);
+      return { kind: 'weighted', ...base, children: Object.entries(weights).map(([id, weight]) => ({ id, weight })) };
+    }
+    default:
+      return { kind: 'http_response', ...base, statusCode: doc.status_code ?? 200, headers: { ...(doc.headers ?? {}) }, body: doc.body ?? '' };
+  }
+}
+
+/** True when `id` is, or contains through failover/weighted children, an HTTP response backend. */
+export function containsHttpResponse(plans: ReadonlyMap<string, BackendPlan>, id: string): boolean {
+  const plan = plans.get(id);
+  if (!plan) return false;
+  if (plan.kind === 'http_response') return true;
+  if (plan.kind === 'failover') return plan.children.some((c) => containsHttpResponse(plans, c));
+  if (plan.kind === 'weighted') return plan.children.some((c) => containsHttpResponse(plans, c.id));
+  return false;
+}
