@@ -148,7 +148,8 @@ export function field(obj: unknown, key: string): Json | undefined {
   return undefined;
 }
 
-function str(obj: unknown, key: string): string {
+/** A string field (a number is written out); '' when absent or of another type. */
+export function str(obj: unknown, key: string): string {
   const v = field(obj, key);
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }

@@ -133,6 +133,7 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
   }
 
   private createHost(windowSize: number, maxFrameSize: number): StreamHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below have their own `this`.
     const session = this;
     return {
       windowSize,

@@ -11,6 +11,8 @@ import { eventually } from '../support/services.ts';
 
 const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
 const port = (addr: string) => Number(addr.slice(addr.lastIndexOf(':') + 1));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read freely.
+type Body = Record<string, any>;
 
 test('portico edge --acme-directory-url --acme-ca-cert --acme-email issues from that CA', { skip: pebbleMissing }, async (t) => {
   const pebble = await preparePebble(t);
@@ -27,7 +29,7 @@ test('portico edge --acme-directory-url --acme-ca-cert --acme-email issues from 
   await pebble.start({ httpPort: port(bootstrap.http_addr!), tlsPort: port(bootstrap.https_addr!) });
 
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(bootstrap.api_url + path, { method, headers: { authorization: `Bearer ${bootstrap.api_key}`, 'ngrok-version': '2', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+    fetch(bootstrap.api_url + path, { method, headers: { authorization: `Bearer ${bootstrap.api_key}`, 'ngrok-version': '2', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Body }));
   const created = await api('POST', '/reserved_domains', { domain: 'cli.acme.test', certificate_management_policy: {} });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const domain = await eventually(async () => {

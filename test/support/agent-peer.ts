@@ -21,6 +21,7 @@ import type { MuxStream } from '../../src/protocol/stream.ts';
 export interface PeerRequest {
   conn: number;
   type: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the peer's JSON freely.
   body: Record<string, any>;
 }
 
@@ -129,7 +130,7 @@ function accept(peer: TestPeer, socket: tls.TLSSocket): void {
 }
 
 async function answer(peer: TestPeer, conn: number, stream: MuxStream): Promise<void> {
-  const body = (await readJson(stream, { timeoutMs: 5_000 }).catch(() => undefined)) as Record<string, any> | undefined;
+  const body = (await readJson(stream, { timeoutMs: 5_000 }).catch(() => undefined)) as PeerRequest['body'] | undefined;
   if (!body) return void stream.reset();
   const req = { conn, type: stream.type, body };
   peer.requests.push(req);

@@ -19,7 +19,7 @@ export function forwardedRequestHeaders(req: http.IncomingMessage, proto: 'http'
   }
   const client = clientIp(req);
   const prior = req.headers['x-forwarded-for'];
-  out['x-forwarded-for'] = prior ? `${prior}, ${client}` : client;
+  out['x-forwarded-for'] = prior ? `${String(prior)}, ${client}` : client;
   out['x-forwarded-proto'] = proto;
   out['x-forwarded-host'] = req.headers.host ?? '';
   out[hopsHeader] = hops;

@@ -31,7 +31,7 @@ export class TunnelAgents {
   /** The agent for requests to `tunnel` announced as `proto` (and, for labeled tunnels, an edge type). */
   for(tunnel: Tunnel, proto: 'http' | 'https', edgeType: '' | '3' = ''): http.Agent {
     let byKind = this.agents.get(tunnel);
-    if (!byKind) this.agents.set(tunnel, (byKind = new Map()));
+    if (!byKind) this.agents.set(tunnel, (byKind = new Map<string, http.Agent>()));
     let agent = byKind.get(proto + edgeType);
     if (!agent) {
       agent = new http.Agent({ keepAlive: true, maxFreeSockets: maxFreeStreams, scheduling: 'lifo' });

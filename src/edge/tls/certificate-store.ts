@@ -164,7 +164,7 @@ export class CertificateStore {
 
   #contextOf(pem: Pem, policy: TlsPolicy): tls.SecureContext {
     let byPolicy = this.#contexts.get(pem);
-    if (!byPolicy) this.#contexts.set(pem, (byPolicy = new Map()));
+    if (!byPolicy) this.#contexts.set(pem, (byPolicy = new Map<string, tls.SecureContext>()));
     let context = byPolicy.get(policy.key);
     if (!context) {
       context = secureContext(pem, policy);

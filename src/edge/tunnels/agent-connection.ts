@@ -11,6 +11,7 @@ import {
   parseStartTunnelWithLabelRequest,
   parseUnbindRequest,
   rpcError,
+  str,
   StreamType,
 } from '../../protocol/messages.ts';
 import { readJson, writeJsonAndEnd } from '../../protocol/rpc.ts';
@@ -125,13 +126,13 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     },
     [StreamType.Bind]: authenticated(async (body) => {
       const bind = parseBindRequest(body);
-      const region = String(field(field(body, 'Extra'), 'Region') ?? '');
+      const region = str(field(body, 'Extra'), 'Region');
       const { tunnel, opts } = await tunnelLimit!.bind(bind.id, () => deps.registry.bindEndpoint(session!, bind, region));
       log.info('bound endpoint', { tunnel: tunnel.id, url: tunnel.url });
       return { Id: tunnel.id, URL: tunnel.url, Proto: bind.proto, Opts: opts, Extra: { Token: '', TunnelID: tunnel.id }, Error: '' };
     }),
     [StreamType.StartTunnelWithLabel]: authenticated(async (body) => {
-      const region = String(field(body, 'Region') ?? '');
+      const region = str(body, 'Region');
       if (region && region !== deps.region) throw new PorticoError('ERR_REGION_MISMATCH', `asked for "${region}", this edge serves "${deps.region}"`);
       const request = parseStartTunnelWithLabelRequest(body);
       const tunnel = await tunnelLimit!.bind('', () => deps.registry.bindLabeled(session!, request));

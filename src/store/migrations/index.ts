@@ -22,7 +22,11 @@ export const migrations: Record<string, Migration> = {
 export async function migrate(db: Kysely<Database>, where = 'database'): Promise<MigrationResult[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await migrator.migrateToLatest();
-  if (error) throw new PorticoError('ERR_STORE_OPEN', `${where}: migration ${failed(results) ?? 'setup'} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  if (error) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever a migration threw, as text.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PorticoError('ERR_STORE_OPEN', `${where}: migration ${failed(results) ?? 'setup'} failed: ${message}`, { cause: error });
+  }
   return results;
 }
 
