@@ -42,7 +42,7 @@ export function gateConfigWrites(store: Store): Store {
     get: (target, prop, receiver) => {
       if (prop in gated) return gated[prop as keyof typeof gated];
       const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
   return { ...store, resources: proxied };

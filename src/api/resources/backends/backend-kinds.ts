@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import type { CommonDoc } from '../../common.ts';
 import type { ApiContext } from '../../context.ts';
-import { ApiError, badReference, stillInUse } from '../../errors.ts';
+import { stillInUse } from '../../errors.ts';
 import { ref, type Ref } from '../../uri.ts';
 
 /** One backend kind: `kind` in the store, `prefix` of its ids, `path` of its collection. */
