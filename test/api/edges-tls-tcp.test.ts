@@ -15,7 +15,7 @@ test('TLS edges: hostports, terminate_at, modules, paging, update, errors, isola
   const tls = await edgesTls.create({ description: 'passthrough', backend: { backendId }, tlsTermination: { terminateAt: 'upstream' } });
   assert.match(tls.id, /^edgtls_[0-9a-z]{27}$/);
   assert.equal(tls.uri, `${api}/edges/tls/${tls.id}`);
-  assert.match(tls.hostports![0]!, /^[0-9a-z]{12}\.localhost:443$/);
+  assert.match(tls.hostports![0]!, /^[a-z2-7]{12}\.localhost:443$/);
   assert.deepEqual(tls.backend, { enabled: true, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } });
   assert.deepEqual(tls.tlsTermination, { enabled: true, terminateAt: 'upstream', minVersion: null });
   assert.equal(tls.ipRestriction, null);

@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto, type X509Certificate } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
+import { rfc3339 } from '../../store/timestamps.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -55,11 +56,6 @@ const extendedKeyUsageNames: Record<string, string> = {
   '1.3.6.1.5.5.7.3.8': 'time_stamping',
   '1.3.6.1.5.5.7.3.9': 'ocsp_signing',
 };
-
-/** RFC 3339 UTC at second precision, e.g. `2025-01-14T10:06:43Z`. */
-function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function first(name: x509.Name, field: string): string {
   return name.getField(field)[0] ?? '';

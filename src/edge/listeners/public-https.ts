@@ -15,6 +15,7 @@ import { maxClientHelloBytes, parseClientHello } from './client-hello.ts';
 import type { ConnectionBudget } from './connection-budget.ts';
 import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder.ts';
 import type { AcmeChallenges } from '../tls/acme/challenges.ts';
+import { clientAddrOf } from '../proxy/client-addr.ts';
 
 export interface PublicHttpsOptions {
   registry: TunnelRegistry;
@@ -72,7 +73,7 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
 }
 
 function serveTlsEdge(edge: CompiledTlsEdge, name: string | undefined, socket: net.Socket, head: Buffer, options: PublicHttpsOptions, timer: NodeJS.Timeout): void {
-  const clientAddr = `${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}:${socket.remotePort ?? 0}`;
+  const clientAddr = clientAddrOf(socket);
   const forward = (ex: ConnExchange) => {
     if (!edge.backend) return void ex.socket.destroy();
     void edge.backend.forwardConn(ex).then((outcome) => outcome === 'unavailable' && ex.socket.destroy());

@@ -2,6 +2,7 @@ import type net from 'node:net';
 import type { Logger } from '../../log/logger.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TcpListeners } from '../tunnels/registry.ts';
+import { clientAddrOf } from '../proxy/client-addr.ts';
 
 /**
  * Keeps one public listener open for each TCP edge port in the current snapshot: opened when
@@ -45,7 +46,6 @@ export class TcpEdgeListeners {
     socket.pause();
     const backend = this.snapshot().tcpPorts.get(port)?.backend;
     if (!backend) return void socket.destroy();
-    const clientAddr = `${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}:${socket.remotePort ?? 0}`;
-    void backend.forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr }).then((outcome) => outcome === 'unavailable' && socket.destroy());
+    void backend.forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) }).then((outcome) => outcome === 'unavailable' && socket.destroy());
   }
 }

@@ -2,6 +2,7 @@ import type net from 'node:net';
 import type { Logger } from '../../log/logger.ts';
 import type { EndpointGroup } from '../tunnels/endpoint-group.ts';
 import { splice } from '../../stream/splice.ts';
+import { clientAddrOf } from './client-addr.ts';
 
 /** Milliseconds a connection waits for a reconnecting agent before it is closed. */
 const reconnectWaitMs = 5000;
@@ -15,7 +16,7 @@ export async function proxyConnection(group: EndpointGroup, socket: net.Socket, 
   socket.pause();
   const tunnel = await group.waitForTunnel(reconnectWaitMs);
   if (!tunnel || socket.destroyed) return void socket.destroy();
-  const clientAddr = `${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}:${socket.remotePort ?? 0}`;
+  const clientAddr = clientAddrOf(socket);
   try {
     const stream = tunnel.openStream({ clientAddr, proto, passthroughTls: proto === 'tls' });
     if (head?.length) stream.write(head);

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { clientIpOf } from './client-addr.ts';
 import { hopsHeader } from './loop.ts';
 
 /** Connection-level headers a proxy must not forward (RFC 9110 §7.6.1). */
@@ -17,7 +18,7 @@ export function forwardedRequestHeaders(req: http.IncomingMessage, proto: 'http'
     out.connection = 'upgrade';
     out.upgrade = req.headers.upgrade ?? '';
   }
-  const client = clientIp(req);
+  const client = clientIpOf(req.socket);
   const prior = req.headers['x-forwarded-for'];
   out['x-forwarded-for'] = prior ? `${String(prior)}, ${client}` : client;
   out['x-forwarded-proto'] = proto;
@@ -33,12 +34,6 @@ export function forwardedResponseHeaders(rawHeaders: string[]): string[] {
     if (!hopByHop.has(rawHeaders[i]!.toLowerCase())) out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
   }
   return out;
-}
-
-/** The client's address without an IPv4-mapped IPv6 prefix. */
-export function clientIp(req: http.IncomingMessage): string {
-  const ip = req.socket.remoteAddress ?? '';
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
 /** The Host header's name part, lower-cased, without port or trailing dot. */

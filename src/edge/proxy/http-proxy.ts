@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
+import { newRequestId as requestId } from '../../log/request-id.ts';
 import { answerUnavailable, type Backend } from '../backends/backend.ts';
 import { resolveHttpsHost } from '../routing/resolve-host.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
@@ -10,10 +10,11 @@ import type { TunnelRegistry } from '../tunnels/registry.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { sendErrorPage, writeRawErrorPage } from './error-page.ts';
 import { forwardHttpToTunnel, type HttpExchange } from './forward-http.ts';
-import { clientIp, requestHost } from './headers.ts';
+import { requestHost } from './headers.ts';
 import { nextHops } from './loop.ts';
 import type { TunnelAgents } from './tunnel-agents.ts';
 import { upgradeThroughTunnel } from './upgrade.ts';
+import { clientAddrOf } from './client-addr.ts';
 
 export interface HttpProxyOptions {
   registry: TunnelRegistry;
@@ -70,7 +71,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
 
   async function request(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const hops = nextHops(req, options.hopId);
-    const ex: HttpExchange = { req, res, scheme, requestId: requestId(), clientAddr: `${clientIp(req)}:${req.socket.remotePort ?? 0}`, hops: hops ?? '' };
+    const ex: HttpExchange = { req, res, scheme, requestId: requestId(), clientAddr: clientAddrOf(req.socket), hops: hops ?? '' };
     if (hops === undefined) return sendErrorPage(res, 'ERR_NGROK_3603', ex.requestId, requestHost(req));
     const target = await targetFor(req);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort);
@@ -96,15 +97,6 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     request: (req, res) => void request(req, res),
     upgrade: (req, socket, head) => void upgrade(req, socket, head),
   };
-}
-
-// Request ids: a random per-process prefix and a counter. Unique and unguessable enough to
-// quote in a support request, without a call into the CSPRNG on every request.
-const requestIdPrefix = randomBytes(6).toString('hex');
-let requestCounter = 0;
-
-function requestId(): string {
-  return `${requestIdPrefix}${(++requestCounter).toString(36)}`;
 }
 
 function redirectToHttps(req: http.IncomingMessage, res: http.ServerResponse, httpsPort: number): void {

@@ -3,9 +3,10 @@ import type { Duplex } from 'node:stream';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { writeRawErrorPage } from './error-page.ts';
 import { errorCodeFor } from './forward-http.ts';
-import { clientIp, forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
+import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
 import { splice } from '../../stream/splice.ts';
 import { asSocket } from './tunnel-socket.ts';
+import { clientAddrOf } from './client-addr.ts';
 
 export interface UpgradeExchange {
   req: http.IncomingMessage;
@@ -28,7 +29,7 @@ export function upgradeThroughTunnel(tunnel: Tunnel, ex: UpgradeExchange): void 
   const { req, socket, head } = ex;
   let stream;
   try {
-    stream = asSocket(tunnel.openStream({ clientAddr: `${clientIp(req)}:${req.socket.remotePort ?? 0}`, proto: ex.scheme, passthroughTls: false, edgeType: ex.edgeType }));
+    stream = asSocket(tunnel.openStream({ clientAddr: clientAddrOf(req.socket), proto: ex.scheme, passthroughTls: false, edgeType: ex.edgeType }));
   } catch (err) {
     return writeRawErrorPage(socket, errorCodeFor(err), ex.requestId);
   }

@@ -1,22 +1,19 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../../log/logger.ts';
+import { StoreFollower } from '../../store/follow.ts';
 import type { Store } from '../../store/store.ts';
 import type { BackendDeps } from '../backends/backend.ts';
 import { compileSnapshot, snapshotKinds } from './compile.ts';
 import { Snapshot } from './snapshot.ts';
 
 /**
- * Keeps `current` in step with the store: loads at start, recompiles after every change the
- * store announces (changes that arrive together are compiled once), and swaps the new
- * snapshot in atomically. Emits `swap` (next, previous) after each swap.
+ * Keeps `current` in step with the store: compiles at start and after every change the store
+ * announces (changes that arrive together are compiled once), and swaps the new snapshot in
+ * atomically. Emits `swap` (next, previous) after each swap.
  */
 export class SnapshotSource extends EventEmitter<{ swap: [Snapshot, Snapshot] }> {
   current: Snapshot = Snapshot.empty();
-  private pending: Promise<void> | undefined;
-  private dirty = false;
-  private readonly onChange = (change: { kind: string }) => {
-    if ((snapshotKinds as readonly string[]).includes(change.kind)) this.schedule();
-  };
+  private readonly follower: StoreFollower;
 
   constructor(
     private readonly store: Store,
@@ -24,34 +21,21 @@ export class SnapshotSource extends EventEmitter<{ swap: [Snapshot, Snapshot] }>
     private readonly logger: Logger,
   ) {
     super();
+    this.follower = new StoreFollower(store.resources, snapshotKinds, () => this.rebuild());
   }
 
   /** Compiles the first snapshot and starts following changes. */
-  async start(): Promise<void> {
-    this.store.resources.changes.on('change', this.onChange);
-    await this.rebuild();
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
   stop(): void {
-    this.store.resources.changes.off('change', this.onChange);
+    this.follower.stop();
   }
 
   /** Resolves once every change announced so far is in `current`. */
-  async settled(): Promise<void> {
-    while (this.pending) await this.pending;
-  }
-
-  private schedule(): void {
-    this.dirty = true;
-    this.pending ??= (async () => {
-      // Let changes made in the same tick (an edge and its routes) land in one snapshot.
-      await new Promise((r) => setImmediate(r));
-      while (this.dirty) {
-        this.dirty = false;
-        await this.rebuild();
-      }
-      this.pending = undefined;
-    })();
+  settled(): Promise<void> {
+    return this.follower.settled();
   }
 
   private async rebuild(): Promise<void> {

@@ -4,7 +4,6 @@
  * Host belongs to an edge with other TLS settings than the name the connection was made for
  * (a client must not skip an edge's mutual TLS by sending another edge's SNI).
  */
-import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../../errors/catalogue.ts';
@@ -16,6 +15,7 @@ import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { clientCertSubjectHeader, connectionTlsOf } from './client-auth.ts';
 import { defaultTlsPolicy } from '../../config/compile/tls-policy.ts';
+import { newRequestId } from '../../log/request-id.ts';
 
 export interface HttpsRequestsOptions {
   snapshot: () => Snapshot;
@@ -27,12 +27,12 @@ export function withConnectionTls(proxy: HttpProxy, options: HttpsRequestsOption
   return {
     request(req, res) {
       const refusal = admit(req, options);
-      if (refusal) return sendErrorPage(res, refusal, requestId(), requestHost(req));
+      if (refusal) return sendErrorPage(res, refusal, newRequestId(), requestHost(req));
       proxy.request(req, res);
     },
     upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
       const refusal = admit(req, options);
-      if (refusal) return writeRawErrorPage(socket, refusal, requestId());
+      if (refusal) return writeRawErrorPage(socket, refusal, newRequestId());
       proxy.upgrade(req, socket, head);
     },
   };
@@ -64,8 +64,4 @@ function admit(req: http.IncomingMessage, options: HttpsRequestsOptions): ErrorC
   if (wanted.clientCaPem !== undefined && !conn?.clientSubject) return 'ERR_EDGE_TLS_MISDIRECTED';
   if (conn?.clientSubject !== undefined) req.headers[clientCertSubjectHeader] = conn.clientSubject;
   return undefined;
-}
-
-function requestId(): string {
-  return randomBytes(8).toString('hex');
 }

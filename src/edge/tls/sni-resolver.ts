@@ -8,7 +8,8 @@ import { X509Certificate } from 'node:crypto';
 import { coveringKeys, reservedDomainKind } from '../../config/names/domain-names.ts';
 import { tlsCertificateKey, tlsCertificateKind, type TlsCertificateDoc } from '../../config/documents/tls-certificate.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { ResourceChange, ResourceRecord } from '../../store/resources.ts';
+import { StoreFollower } from '../../store/follow.ts';
+import type { ResourceRecord } from '../../store/resources.ts';
 import type { Store } from '../../store/store.ts';
 import type { Pem } from './local-ca.ts';
 
@@ -23,32 +24,28 @@ export class ReservedDomainCertificates {
   readonly #logger: Logger;
   /** Reservation key (`app.example.com`, `*.example.com`) → its certificate. */
   #byDomain = new Map<string, Attached>();
-  #pending: Promise<void> | undefined;
-  #dirty = false;
-  readonly #onChange = (change: ResourceChange) => {
-    if (change.kind === reservedDomainKind || change.kind === tlsCertificateKind) this.#schedule();
-  };
+  readonly #follower: StoreFollower;
 
   /** `encryptionKey` decrypts stored private keys (deriveEncryptionKey). */
   constructor(store: Store, encryptionKey: Buffer, logger: Logger) {
     this.#store = store;
     this.#encryptionKey = encryptionKey;
     this.#logger = logger;
+    this.#follower = new StoreFollower(store.resources, [reservedDomainKind, tlsCertificateKind], () => this.#rebuild());
   }
 
   /** Loads the index and starts following the store. */
-  async start(): Promise<void> {
-    this.#store.resources.changes.on('change', this.#onChange);
-    await this.#rebuild();
+  start(): Promise<void> {
+    return this.#follower.start();
   }
 
   stop(): void {
-    this.#store.resources.changes.off('change', this.#onChange);
+    this.#follower.stop();
   }
 
   /** Resolves once every change announced so far is in the index. */
-  async settled(): Promise<void> {
-    while (this.#pending) await this.#pending;
+  settled(): Promise<void> {
+    return this.#follower.settled();
   }
 
   /**
@@ -66,18 +63,6 @@ export class ReservedDomainCertificates {
       if (hit?.cert.checkHost(name)) return hit.pem;
     }
     return undefined;
-  }
-
-  #schedule(): void {
-    this.#dirty = true;
-    this.#pending ??= (async () => {
-      await new Promise((r) => setImmediate(r));
-      while (this.#dirty) {
-        this.#dirty = false;
-        await this.#rebuild();
-      }
-      this.#pending = undefined;
-    })();
   }
 
   async #rebuild(): Promise<void> {

@@ -23,6 +23,7 @@ import type { TunnelRegistry } from './registry.ts';
 import type { SessionCookies } from './session-cookie.ts';
 import { checkSessionLimit, TunnelLimit, type SessionLimits } from './session-limits.ts';
 import type { TunnelSession } from './tunnel.ts';
+import { clientAddrOf } from '../proxy/client-addr.ts';
 
 /** Who an authtoken belongs to. */
 export interface AgentIdentity {
@@ -84,7 +85,7 @@ function clampHeartbeat(ms: number, fallback: number): number {
  * `hooks.authenticated` runs once its Auth succeeded.
  */
 export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectionDeps, hooks: { authenticated?: () => void } = {}): MuxSession {
-  const clientAddr = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
+  const clientAddr = clientAddrOf(socket);
   const mux = new MuxSession(socket, { role: 'server', maxOutgoingStreams: maxProxyStreamsPerSession, maxIncomingStreams: incomingStreams.beforeAuth });
   let log = deps.logger.child({ client: clientAddr });
   let session: TunnelSession | undefined;

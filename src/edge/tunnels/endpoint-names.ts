@@ -1,15 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { PorticoError } from '../../errors/catalogue.ts';
 import type { BindRequest, EndpointOpts } from '../../protocol/messages.ts';
 import { isValidHostname, isValidWildcard, normalizeHostname } from '../../config/names/hostname.ts';
 
 import type { Reservations } from '../../config/ownership/reservations.ts';
-
-/** A random, DNS-safe label for generated hostnames (12 base32 characters). */
-export function randomLabel(): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  return Array.from(randomBytes(12), (b) => alphabet[b & 31]).join('');
-}
 
 /**
  * The hostname an http/https/tls bind asks for: Hostname, else Domain, else Subdomain under

@@ -14,7 +14,8 @@ import { AddrClaims } from './addr-claims.ts';
 import { sendAgentCommand, type AgentCommandName } from './agent-commands.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
 import type { Reservations } from '../../config/ownership/reservations.ts';
-import { checkHostname, randomLabel, requestedHostname, requestedPort } from './endpoint-names.ts';
+import { randomLabel } from '../../config/names/random-label.ts';
+import { checkHostname, requestedHostname, requestedPort } from './endpoint-names.ts';
 import type { ProxyTarget, Tunnel, TunnelSession } from './tunnel.ts';
 
 /** Opens public TCP listeners for TCP endpoints. */

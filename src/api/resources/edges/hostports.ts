@@ -4,7 +4,7 @@
  * own reservation or any name under its own wildcard); TCP edges serve reserved addresses.
  * No two edges claim the same hostport.
  */
-import { randomBytes } from 'node:crypto';
+import { randomLabel } from '../../../config/names/random-label.ts';
 import { PorticoError } from '../../../errors/catalogue.ts';
 import { isValidHostname, isValidWildcard, normalizeHostname } from '../../../config/names/hostname.ts';
 import type { ApiContext } from '../../context.ts';
@@ -87,16 +87,8 @@ export async function checkAddrHostports(ctx: ApiContext, hostports: readonly st
   return out;
 }
 
-/** Crockford base32, lower case, as in ids. */
-const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
-
-/** 12 random base32 characters (60 bits): the first label of a generated edge name. */
-export function randomLabel(): string {
-  return [...randomBytes(12)].map((b) => BASE32[b & 31]).join('');
-}
-
 /**
- * Reserves a generated name `<12 base32 chars>.<--domain>` for edge `edgeId` and returns its
+ * Reserves a generated name `<randomLabel()>.<--domain>` for edge `edgeId` and returns its
  * hostport. The reservation is the account's from then on: deleting the edge keeps it.
  */
 export async function reserveGeneratedHostport(ctx: ApiContext, edgeId: string): Promise<string> {

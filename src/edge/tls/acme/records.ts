@@ -9,7 +9,8 @@ import { reservedDomainKind, type ReservedDomainDoc } from '../../../config/docu
 import { tlsCertificateDoc, tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
 import type { IssuedCertificate } from './issue.ts';
 import { renewsAt, type ScheduleOptions } from './schedule.ts';
-import { issuedStatus, readStatus, rfc3339 } from './status.ts';
+import { rfc3339 } from '../../../store/timestamps.ts';
+import { issuedStatus, readStatus } from './status.ts';
 
 /**
  * Epoch milliseconds when the domain needs an order: now when it has no usable certificate
@@ -38,7 +39,7 @@ function fits(certificate: TlsCertificateDoc, domain: ReservedDomainDoc): boolea
 export async function storeIssued(store: Store, encryptionKey: Buffer, record: ResourceRecord<ReservedDomainDoc>, issued: IssuedCertificate, options: ScheduleOptions): Promise<void> {
   const accountId = record.account_id;
   const body = { description: `issued over ACME for ${record.doc.domain}`, certificate_pem: issued.certificatePem, private_key_pem: issued.privateKeyPem };
-  const created = await store.resources.create(accountId, tlsCertificateKind, 'cert', tlsCertificateDoc(encryptionKey, accountId, body, rfc3339(Date.now())));
+  const created = await store.resources.create(accountId, tlsCertificateKind, 'cert', tlsCertificateDoc(encryptionKey, accountId, body, rfc3339()));
   const current = await store.resources.get<ReservedDomainDoc>(accountId, reservedDomainKind, record.id);
   if (!current?.doc.certificate_management_policy) {
     await store.resources.delete(accountId, tlsCertificateKind, created.id);

@@ -3,6 +3,8 @@
  * API returns it (ngrok's shape): when the certificate renews, and the running or failed job.
  */
 
+import { rfc3339 } from '../../../store/timestamps.ts';
+
 /** The provisioning job: running (no error_code) or failed (error_code, msg, retries_at). */
 export interface ProvisioningJob {
   /** A stable ERR_ACME_… code when the last attempt failed; null while it runs. */
@@ -19,11 +21,6 @@ export interface CertificateManagementStatus {
   /** RFC 3339 UTC: when the current certificate is renewed; null until one is issued. */
   renews_at: string | null;
   provisioning_job: ProvisioningJob | null;
-}
-
-/** RFC 3339 UTC at second precision. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Status while an attempt runs: the previous renews_at stays visible. */
