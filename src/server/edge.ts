@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type net from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { createApi } from '../api/server.ts';
@@ -10,7 +9,7 @@ import { drainTraffic } from './drain.ts';
 import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
 import { dialableAddr, timeoutDefaults, type EdgeConfig } from '../edge/config.ts';
 import { createAgentIngress } from '../edge/listeners/agent-ingress.ts';
-import { closeServer, connectionCount, listen, trackConnections } from '../edge/listeners/listen.ts';
+import { connectionCount } from '../edge/listeners/listen.ts';
 import { ConnectionBudget, defaultMaxConnections } from '../edge/listeners/connection-budget.ts';
 import { createProxyServer, httpServerTimeouts } from '../edge/listeners/public-http.ts';
 import { createPublicHttps } from '../edge/listeners/public-https.ts';
@@ -26,12 +25,14 @@ import { AcmeChallenges } from '../edge/tls/acme/challenges.ts';
 import { AcmeManager } from '../edge/tls/acme/manager.ts';
 import { withConnectionTls, withoutClientCertHeader } from '../edge/tls/https-requests.ts';
 import { ReservedDomainCertificates } from '../edge/tls/sni-resolver.ts';
-import { issueLeafCertificate, loadOrCreateLocalCa } from '../edge/tls/local-ca.ts';
+import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../edge/tls/local-ca.ts';
 import { deriveEncryptionKey } from '../config/secrets/key-encryption.ts';
 import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
 import { StoreReservations } from '../config/ownership/reservations.ts';
 import { TunnelRegistry } from '../edge/tunnels/registry.ts';
 import { SessionCookies } from '../edge/tunnels/session-cookie.ts';
+import type { AgentConnectionDeps } from '../edge/tunnels/agent-connection.ts';
+import { closeParts, closing, Listener, startParts, type EdgePart } from './parts.ts';
 import { porticoVersion } from '../version.ts';
 
 /** Connections the API serves at once; its own cap, apart from the public one. */
@@ -66,9 +67,10 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const ca = await loadOrCreateLocalCa(join(dataDir, 'ca'));
   const edgeSecret = await loadOrCreateEdgeSecret(dataDir);
   const encryptionKey = deriveEncryptionKey(edgeSecret);
+  const credentials = await ensureBootstrapCredentials(store, dataDir);
+
   // Certificates attached to reserved domains win over the edge's own, and follow the store.
   const attached = new ReservedDomainCertificates(store, encryptionKey, logger);
-  await attached.start();
   const certificates = new CertificateStore({
     ca,
     domain,
@@ -77,14 +79,18 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     // Handshakes only start once the listeners (below) accept.
     issuable: (name) => certificateNameFor(name, snapshots.current, registry),
   });
-  await certificates.init();
-  const credentials = await ensureBootstrapCredentials(store, dataDir);
-  const cookies = new SessionCookies(edgeSecret);
 
-  const publicPorts = { http: 0, https: 0 };
   const budget = new ConnectionBudget(config.maxConnections ?? defaultMaxConnections());
   const tcp = createTcpListeners(config.httpsAddr.host, config.tcpPorts, budget);
-  const registry = new TunnelRegistry({
+  const publicPorts = {
+    get http(): number {
+      return httpListener.port;
+    },
+    get https(): number {
+      return httpsListener.port;
+    },
+  };
+  const registry: TunnelRegistry = new TunnelRegistry({
     domain,
     region: config.region,
     tcpPorts: config.tcpPorts,
@@ -96,28 +102,26 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     logger,
   });
 
-  // Configuration → snapshot: compiled now, recompiled and swapped on every change.
+  // Configuration → snapshot: compiled at start, recompiled and swapped on every change.
   const agents = new TunnelAgents({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
   const snapshots = new SnapshotSource(store, { registry, agents, logger }, logger);
   const snapshot = () => snapshots.current;
-  // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
-  const hopId = randomBytes(6).toString('hex');
   const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
-  await snapshots.start();
 
-  const httpsProxy = withConnectionTls(createHttpProxy({ registry, snapshot, agents, scheme: 'https', httpsPort: 0, hopId, logger }), { snapshot, registry });
-  const httpsTerminated = createProxyServer(httpsProxy, logger, timeouts);
+  // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
+  const hopId = randomBytes(6).toString('hex');
+  const proxy = { registry, snapshot, agents, hopId, httpsPort: () => publicPorts.https, logger };
+  const httpsTerminated = createProxyServer(withConnectionTls(createHttpProxy({ ...proxy, scheme: 'https' }), { snapshot, registry }), logger, timeouts);
   // It never listens itself (the HTTPS port hands it terminated connections), but Node starts
   // checking header and request timeouts on 'listening'.
   httpsTerminated.emit('listening');
   // ACME challenges in flight: HTTP-01 answered on the HTTP port, TLS-ALPN-01 on the HTTPS port.
   const acmeChallenges = new AcmeChallenges();
-  const httpsServer = trackConnections(createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, handshakeTimeoutMs: timeouts.handshake, budget, logger }));
-  publicPorts.https = await listen(httpsServer, config.httpsAddr, 'HTTPS listener');
-  const httpProxy = withoutClientCertHeader(createHttpProxy({ registry, snapshot, agents, scheme: 'http', httpsPort: publicPorts.https, hopId, logger }));
-  const httpServer = trackConnections(budget.guard(createProxyServer(httpProxy, logger, timeouts, acmeChallenges)));
-  publicPorts.http = await listen(httpServer, config.httpAddr, 'HTTP listener');
+  const httpsListener: Listener = new Listener('HTTPS listener', createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, handshakeTimeoutMs: timeouts.handshake, budget, logger }), config.httpsAddr);
+  const httpServer = budget.guard(createProxyServer(withoutClientCertHeader(createHttpProxy({ ...proxy, scheme: 'http' })), logger, timeouts, acmeChallenges));
+  const httpListener: Listener = new Listener('HTTP listener', httpServer, config.httpAddr);
+
   const api = await createApi({
     store,
     live: registry,
@@ -130,81 +134,63 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     httpServer: httpServerTimeouts(timeouts),
     logger,
   });
-  const apiServer = trackConnections(api.server);
-  apiServer.maxConnections = maxApiConnections;
+  api.server.maxConnections = maxApiConnections;
+  const apiListener = new Listener('API listener', api.server, config.apiAddr);
   // Automatic certificates (certificate_management_policy) when the edge is configured for ACME.
-  const acme = config.acme && new AcmeManager({ store, encryptionKey: deriveEncryptionKey(edgeSecret), dataDir, config: config.acme, challenges: acmeChallenges, logger });
-  await acme?.start();
-  const apiPort = await listen(apiServer, config.apiAddr, 'API listener');
+  const acme = config.acme && new AcmeManager({ store, encryptionKey, dataDir, config: config.acme, challenges: acmeChallenges, logger });
+  const ingress = createAgentIngress(await agentCertificate(ca, config), agentDeps(config, { store, registry, cookies: new SessionCookies(edgeSecret), authTimeoutMs: timeouts.handshake }), logger);
+  const agentListener = new Listener('agent ingress', ingress.server, config.agentAddr);
 
-  const ingressNames = [...new Set(['localhost', osHostname(), domain, config.agentAddr.host].filter((h) => h && !/^[\d.:]+$/.test(h)))];
-  const ingressIps = [...new Set(['127.0.0.1', '::1', ...(/^[\d.:]+$/.test(config.agentAddr.host) && config.agentAddr.host !== '0.0.0.0' && config.agentAddr.host !== '::' ? [config.agentAddr.host] : [])])];
-  const ingressCert = await issueLeafCertificate(ca, { dnsNames: ingressNames, ipAddresses: ingressIps });
-  const ingress = createAgentIngress(
-    ingressCert,
-    {
-      registry,
-      cookies,
-      limits: (accountId) => store.accountLimits.get(accountId),
-      region: config.region,
-      version: porticoVersion,
-      authTimeoutMs: timeouts.handshake,
-      logger,
-      authenticate: async (token) => {
-        const hit = await store.credentials.authenticate(token);
-        return hit && { accountId: hit.account.id, accountName: hit.account.name, credentialId: hit.credential.id, acl: hit.credential.acl };
-      },
-    },
-    logger,
-  );
-  trackConnections(ingress.server);
-  const agentPort = await listen(ingress.server, config.agentAddr, 'agent ingress');
+  // Started in this order, closed in the reverse: agents are told to go first, the store last.
+  const parts: EdgePart[] = [
+    closing('store', () => store.close()),
+    { name: 'reserved-domain certificates', start: () => attached.start(), close: async () => attached.stop() },
+    { name: 'local certificates', start: () => certificates.init(), close: async () => {} },
+    closing('TCP endpoints', () => {
+      registry.close();
+      tcp.closeAll();
+    }),
+    { name: 'snapshot', start: () => snapshots.start(), close: async () => (snapshots.stop(), tcpEdges.closeAll()), stopAccepting: () => tcp.stopAccepting() },
+    httpsListener,
+    closing('terminated HTTPS', () => httpsTerminated.close()),
+    httpListener,
+    apiListener,
+    { name: 'ACME', start: async () => acme?.start(), close: async () => acme?.stop() },
+    agentListener,
+    closing('agent sessions', async () => {
+      ingress.drain('edge shutting down');
+      // Give the GOAWAYs a moment on the wire before the sockets go.
+      await new Promise((r) => setTimeout(r, 50));
+      for (const mux of ingress.sessions) mux.destroy();
+    }),
+  ];
+  await startParts(parts);
 
   const bootstrap: Bootstrap = {
-    api_url: `http://${dialableAddr(config.apiAddr.host, apiPort)}`,
+    api_url: `http://${dialableAddr(config.apiAddr.host, apiListener.port)}`,
     api_key: credentials.apiKey,
     authtoken: credentials.authtoken,
-    agent_addr: dialableAddr(config.agentAddr.host, agentPort),
-    https_addr: dialableAddr(config.httpsAddr.host, publicPorts.https),
-    http_addr: dialableAddr(config.httpAddr.host, publicPorts.http),
+    agent_addr: dialableAddr(config.agentAddr.host, agentListener.port),
+    https_addr: dialableAddr(config.httpsAddr.host, httpsListener.port),
+    http_addr: dialableAddr(config.httpAddr.host, httpListener.port),
     domain,
     region: config.region,
     ca_cert: join(dataDir, 'ca', 'ca.pem'),
   };
   await writeBootstrap(dataDir, bootstrap);
 
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      // Stop accepting first, so agents told to go away cannot reconnect to this process.
-      const servers: net.Server[] = [ingress.server, httpsServer, httpServer, apiServer];
-      for (const server of servers) server.close();
-      httpsTerminated.close();
-      ingress.drain('edge shutting down');
-      snapshots.stop();
-      attached.stop();
-      tcpEdges.closeAll();
-      registry.close();
-      tcp.closeAll();
-      // Give the GOAWAYs a moment on the wire before the sockets go.
-      await new Promise((r) => setTimeout(r, 50));
-      for (const mux of ingress.sessions) mux.destroy();
-      await Promise.all(servers.map((s) => closeServer(s)));
-      await acme?.stop();
-      await store.close();
-    })());
-
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= (async () => {
+    // Nothing new is accepted while the parts close one by one.
+    for (const part of parts) part.stopAccepting?.();
+    await closeParts(parts);
+  })());
   const drain = async (timeoutMs = timeouts.drain) => {
     await drainTraffic(
       {
-        stopAccepting: () => {
-          for (const server of [ingress.server, httpsServer, httpServer, apiServer]) server.close();
-          tcp.stopAccepting();
-        },
-        closeIdle: () => {
-          for (const server of [httpServer, httpsTerminated, api.server]) server.closeIdleConnections();
-        },
-        inFlight: () => budget.used + connectionCount(apiServer),
+        stopAccepting: () => parts.forEach((part) => part.stopAccepting?.()),
+        closeIdle: () => [httpServer, httpsTerminated, api.server].forEach((server) => server.closeIdleConnections()),
+        inFlight: () => budget.used + connectionCount(api.server),
       },
       timeoutMs,
       logger,
@@ -215,12 +201,39 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   return {
     bootstrap,
     credentials,
-    ports: { agent: agentPort, https: publicPorts.https, http: publicPorts.http, api: apiPort },
+    ports: { agent: agentListener.port, https: httpsListener.port, http: httpListener.port, api: apiListener.port },
     registry,
     store,
     snapshots,
     certificates: attached,
     drain,
     close,
+  };
+}
+
+/** The agent ingress certificate: the names and addresses agents may dial the edge by. */
+function agentCertificate(ca: Pem, config: EdgeConfig): Promise<Pem> {
+  const host = config.agentAddr.host;
+  const isIp = (h: string) => /^[\d.:]+$/.test(h);
+  const dnsNames = [...new Set(['localhost', osHostname(), config.domain, host].filter((h) => h && !isIp(h)))];
+  const ipAddresses = [...new Set(['127.0.0.1', '::1', ...(isIp(host) && host !== '0.0.0.0' && host !== '::' ? [host] : [])])];
+  return issueLeafCertificate(ca, { dnsNames, ipAddresses });
+}
+
+/** What each agent connection is served with. */
+function agentDeps(config: EdgeConfig, o: { store: Store; registry: TunnelRegistry; cookies: SessionCookies; authTimeoutMs: number }): AgentConnectionDeps {
+  const { store } = o;
+  return {
+    registry: o.registry,
+    cookies: o.cookies,
+    limits: (accountId) => store.accountLimits.get(accountId),
+    region: config.region,
+    version: porticoVersion,
+    authTimeoutMs: o.authTimeoutMs,
+    logger: config.logger,
+    authenticate: async (token) => {
+      const hit = await store.credentials.authenticate(token);
+      return hit && { accountId: hit.account.id, accountName: hit.account.name, credentialId: hit.credential.id, acl: hit.credential.acl };
+    },
   };
 }

@@ -23,8 +23,8 @@ export interface HttpProxyOptions {
   agents: TunnelAgents;
   /** Which public listener this proxy serves. */
   scheme: 'http' | 'https';
-  /** Public HTTPS port, for redirects from the HTTP port to HTTPS-only names. */
-  httpsPort: number;
+  /** The public HTTPS port (once bound), for redirects from the HTTP port to HTTPS-only names. */
+  httpsPort: () => number;
   /** Milliseconds a request waits for a reconnecting agent. Default 5000. */
   reconnectWaitMs?: number;
   /** This edge process's id in the hops header (loop.ts). */
@@ -74,7 +74,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const ex: HttpExchange = { req, res, scheme, requestId: requestId(), clientAddr: clientAddrOf(req.socket), hops: hops ?? '' };
     if (hops === undefined) return sendErrorPage(res, 'ERR_NGROK_3603', ex.requestId, requestHost(req));
     const target = await targetFor(req);
-    if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort);
+    if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
     if ('tunnel' in target) return void (await forwardHttpToTunnel(target.tunnel, ex, agents, { edgeType: '', mayFail: false }));
     if ((await target.backend.forwardHttp(ex)) === 'unavailable') answerUnavailable(ex);
