@@ -10,7 +10,7 @@ import { commonCreate, commonPatch, commonRead, Description, Metadata } from '..
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { notFound } from '../../errors.ts';
-import type { EdgeDoc } from './edge-docs.ts';
+import type { EdgeDoc } from '../../../config/documents/edges.ts';
 import { checkAddrHostports, checkNamedHostports, reserveGeneratedAddr, reserveGeneratedHostport } from './hostports.ts';
 import { emptySlots, moduleProperties, normalizeModules, readModules, registerModulePaths } from './module-slots.ts';
 import type { ModuleSpec } from './modules/index.ts';

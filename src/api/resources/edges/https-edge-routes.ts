@@ -13,7 +13,8 @@ import { commonCreate, commonPatch, Description, Metadata } from '../../common.t
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { ApiError, invalid, notFound } from '../../errors.ts';
 import { apiOrigin } from '../../uri.ts';
-import { httpsEdgeKind, httpsEdgePath, httpsEdgeRoutePrefix, type HttpsEdgeDoc, type HttpsEdgeRouteDoc } from './edge-docs.ts';
+import { httpsEdgeKind, httpsEdgeRoutePrefix, type HttpsEdgeDoc, type HttpsEdgeRouteDoc } from '../../../config/documents/edges.ts';
+import { httpsEdgePath } from './edge-paths.ts';
 import { emptySlots, moduleProperties, normalizeModules, readModules, registerModulePaths } from './module-slots.ts';
 import { routeModules } from './modules/index.ts';
 import { secretsOf } from './modules/module-spec.ts';

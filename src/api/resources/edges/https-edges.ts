@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../context.ts';
-import { httpsEdgeKind, httpsEdgePath, type HttpsEdgeDoc } from './edge-docs.ts';
+import { httpsEdgeKind, type HttpsEdgeDoc } from '../../../config/documents/edges.ts';
+import { httpsEdgePath } from './edge-paths.ts';
 import { registerEdgeKind } from './edge-resource.ts';
 import { readRoute } from './https-edge-routes.ts';
 import { httpsEdgeModules } from './modules/index.ts';

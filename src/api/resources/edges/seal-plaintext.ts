@@ -6,7 +6,7 @@
 import type { Doc } from '../../../store/resources.ts';
 import type { ApiDeps } from '../../context.ts';
 import { secretBox, type SecretBox } from '../../../config/secrets/key-encryption.ts';
-import { httpsEdgeKind, tcpEdgeKind, tlsEdgeKind } from './edge-docs.ts';
+import { httpsEdgeKind, tcpEdgeKind, tlsEdgeKind } from '../../../config/documents/edges.ts';
 import { httpsEdgeModules, routeModules, tcpEdgeModules, tlsEdgeModules, type ModuleSpec, type StoredModule } from './modules/index.ts';
 
 /** Each edge kind's own module slots; HTTPS edges also hold routes with theirs. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../context.ts';
-import { tcpEdgeKind, tcpEdgePath, type TcpEdgeDoc } from './edge-docs.ts';
+import { tcpEdgeKind, type TcpEdgeDoc } from '../../../config/documents/edges.ts';
+import { tcpEdgePath } from './edge-paths.ts';
 import { registerEdgeKind } from './edge-resource.ts';
 import { tcpEdgeModules } from './modules/index.ts';
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../context.ts';
-import { tlsEdgeKind, tlsEdgePath, type TlsEdgeDoc } from './edge-docs.ts';
+import { tlsEdgeKind, type TlsEdgeDoc } from '../../../config/documents/edges.ts';
+import { tlsEdgePath } from './edge-paths.ts';
 import { registerEdgeKind } from './edge-resource.ts';
 import { tlsEdgeModules } from './modules/index.ts';
 

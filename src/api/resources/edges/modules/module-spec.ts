@@ -8,11 +8,9 @@ import { Type, type Static, type TSchema } from 'typebox';
 import type { ApiContext } from '../../../context.ts';
 import { isSealed, secretBox, type SecretBox } from '../../../../config/secrets/key-encryption.ts';
 
-/** A module as stored in an edge or route document; `enabled` is always filled in. */
-export interface StoredModule {
-  enabled: boolean;
-  [field: string]: unknown;
-}
+import type { StoredModule } from '../../../../config/documents/modules.ts';
+
+export type { StoredModule };
 
 /** Where a module sits, for read shapes that depend on it (Refs, SAML service URLs). */
 export interface ModuleOwner {

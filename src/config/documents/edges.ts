@@ -2,17 +2,15 @@
  * Edges as stored: the documents the data plane compiles. Every module slot is present, null
  * when unset, holding the module's normalised write shape (ids, not Refs) when set.
  */
-import type { CommonDoc } from '../../common.ts';
-import type { StoredModule } from './modules/index.ts';
+import type { CommonDoc } from './common.ts';
+import { configKinds } from './kinds.ts';
+import type { StoredModule } from './modules.ts';
 
 type Slot = StoredModule | null;
 
-export const httpsEdgeKind = 'https_edge';
-export const httpsEdgePath = '/edges/https';
-export const tlsEdgeKind = 'tls_edge';
-export const tlsEdgePath = '/edges/tls';
-export const tcpEdgeKind = 'tcp_edge';
-export const tcpEdgePath = '/edges/tcp';
+export const httpsEdgeKind = configKinds.httpsEdge;
+export const tlsEdgeKind = configKinds.tlsEdge;
+export const tcpEdgeKind = configKinds.tcpEdge;
 /** Id prefix of routes, which live inside their HTTPS edge's document. */
 export const httpsEdgeRoutePrefix = 'edghtsrt';
 
