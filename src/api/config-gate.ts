@@ -19,7 +19,7 @@ const creating = '(new)';
 export function gateConfigWrites(store: Store): Store {
   const resources = store.resources;
   const check = async (accountId: string, change: (records: ResourceRecord[]) => ResourceRecord[], self: string) => {
-    const records = (await resources.all(compiledKinds as string[])).filter((r) => r.account_id === accountId);
+    const records = await resources.all(compiledKinds as string[], accountId);
     refuseNewProblems(compileConfig(records).problems, compileConfig(change(records)).problems, self);
   };
   const gated: Partial<Resources> = {

@@ -106,9 +106,11 @@ export class Resources {
     return Number(row.n);
   }
 
-  /** Every record of these kinds, of every account (the data plane's snapshot input). */
-  async all<T extends Doc>(kinds: string | string[]): Promise<Array<ResourceRecord<T>>> {
-    const rows = await this.#db.selectFrom('resources').selectAll().where('kind', 'in', ([] as string[]).concat(kinds)).orderBy('id').execute();
+  /** Every record of these kinds, of every account (the snapshot's input) or of `accountId` only. */
+  async all<T extends Doc>(kinds: string | string[], accountId?: string): Promise<Array<ResourceRecord<T>>> {
+    let query = this.#db.selectFrom('resources').selectAll().where('kind', 'in', ([] as string[]).concat(kinds));
+    if (accountId !== undefined) query = query.where('account_id', '=', accountId);
+    const rows = await query.orderBy('id').execute();
     return rows.map((r) => toRecord<T>(r));
   }
 

@@ -131,6 +131,7 @@ for (const engine of testEngines()) {
       const both = await store.resources.list(alice.id, ['failover_backend', 'tunnel_group_backend'], { limit: 100 });
       assert.deepEqual(both.map((r) => r.id).sort().reverse(), newest);
       assert.deepEqual((await store.resources.all('failover_backend')).map((r) => r.id), [...failover.reverse(), theirs.id]);
+      assert.deepEqual((await store.resources.all('failover_backend', alice.id)).map((r) => r.id), failover);
       assert.deepEqual(await store.resources.list(bob.id, 'tunnel_group_backend', { limit: 10 }), []);
     });
 
