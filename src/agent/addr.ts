@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
 
 /** Where a proxy stream is dialled: a TCP address, optionally wrapped in TLS. */
@@ -54,35 +54,35 @@ function fromUrl(text: string, httpish: boolean): string {
   try {
     url = new URL(text);
   } catch {
-    throw new PorticoError('ERR_AGENT_CONFIG', `${text} is not a valid URL`);
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text} is not a valid URL`);
   }
   if (httpish) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'tcp:') {
-      throw new PorticoError('ERR_AGENT_CONFIG', `${text}: the upstream URL must be http://, https:// or tcp://`);
+      throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text}: the upstream URL must be http://, https:// or tcp://`);
     }
     const bare = url.pathname === '/' && !url.search && !url.hash && !text.endsWith('/');
     return bare || url.protocol === 'tcp:' ? `${url.protocol}//${url.host}` : url.href;
   }
-  if (!url.port) throw new PorticoError('ERR_AGENT_CONFIG', `${text}: the upstream URL needs a port`);
+  if (!url.port) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text}: the upstream URL needs a port`);
   return joinHostPort(unbracket(url.hostname), Number(url.port));
 }
 
 function portOrDefault(port: string | undefined, fallback: number | undefined, text: string): number {
   if (port !== undefined) return checkPort(port, text);
-  if (fallback === undefined) throw new PorticoError('ERR_AGENT_CONFIG', `${text}: a port is required (host:port)`);
+  if (fallback === undefined) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text}: a port is required (host:port)`);
   return fallback;
 }
 
 function checkPort(port: string, text: string): number {
   const n = Number(port);
   if (!/^\d+$/.test(port) || n < 1 || n > 65535) {
-    throw new PorticoError('ERR_AGENT_CONFIG', `${text}: the port must be a number from 1 to 65535`);
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text}: the port must be a number from 1 to 65535`);
   }
   return n;
 }
 
 function requireHost(host: string, text: string): string {
-  if (!host || /[\s/]/.test(host)) throw new PorticoError('ERR_AGENT_CONFIG', `${text} is not a port, host:port or URL`);
+  if (!host || /[\s/]/.test(host)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text} is not a port, host:port or URL`);
   return host;
 }
 

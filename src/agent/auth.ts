@@ -1,4 +1,5 @@
 import { arch, hostname, platform } from 'node:os';
+import { ErrorCode } from '../errors/catalogue.ts';
 import { field } from '../protocol/messages.ts';
 import type { JsonObject } from '../protocol/messages.ts';
 import { EdgeRpcError } from './edge-error.ts';
@@ -56,7 +57,7 @@ export function authRequest(p: AuthParams): JsonObject {
 /** Reads AuthResp; a non-empty `Error` throws an EdgeRpcError carrying the edge's text and code. */
 export function parseAuthResponse(raw: unknown): AuthResult {
   const error = text(raw, 'Error');
-  if (error) throw new EdgeRpcError('ERR_AGENT_CONNECT', error, 'authentication failed');
+  if (error) throw new EdgeRpcError(ErrorCode.ERR_AGENT_CONNECT, error, 'authentication failed');
   const extra = field(raw, 'Extra');
   return {
     clientId: text(raw, 'ClientId'),

@@ -14,7 +14,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Document, isMap, parseDocument } from 'yaml';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { ngrokTopLevelKeys, ngrokTunnelKeys, refusedKey, topLevelKeys, tunnelKeys } from './config-keys.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
 
@@ -65,7 +65,7 @@ export async function readAgentConfig(path: string): Promise<AgentConfigFile> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file: { path, found: false }, tunnels: {} };
-    throw new PorticoError('ERR_AGENT_CONFIG', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   return parseAgentConfig(text, path);
 }
@@ -76,10 +76,10 @@ export async function readAgentConfig(path: string): Promise<AgentConfigFile> {
  */
 export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile {
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: ${doc.errors[0]!.message}`);
+  if (doc.errors.length > 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${doc.errors[0]!.message}`);
   const raw: unknown = doc.toJS() ?? {};
-  if (!isRecord(raw)) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: the top level must be a mapping`);
-  const fail = (field: string, why: string) => new PorticoError('ERR_AGENT_CONFIG', `${path}: ${field}: ${why}`);
+  if (!isRecord(raw)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
+  const fail = (field: string, why: string) => new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${field}: ${why}`);
   // The version first: a version 3 file fails on it rather than on its first v3 key.
   checkVersion(raw.version, fail);
   checkKeys(raw, '', topLevelKeys, ngrokTopLevelKeys, fail);
@@ -148,8 +148,8 @@ export async function saveAuthtoken(path: string, token: string): Promise<void> 
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const doc = text.trim() ? parseDocument(text) : new Document({});
-  if (doc.errors.length > 0) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: ${doc.errors[0]!.message}`);
-  if (!isMap(doc.contents)) throw new PorticoError('ERR_AGENT_CONFIG', `${path}: the top level must be a mapping`);
+  if (doc.errors.length > 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${doc.errors[0]!.message}`);
+  if (!isMap(doc.contents)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
   doc.set('authtoken', token);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFile(path, doc.toString(), { mode: 0o600 });

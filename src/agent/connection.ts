@@ -3,7 +3,7 @@
  * then Auth. AgentSession makes a new one for every (re)connect.
  */
 import { once } from 'node:events';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
 import { StreamType } from '../protocol/messages.ts';
 import { startHeartbeat } from '../protocol/heartbeat.ts';
@@ -52,7 +52,7 @@ export async function openConnection(o: ConnectionOptions): Promise<EdgeConnecti
     onBeat: (ms) => (latencyMs = ms),
     onTimeout: () => {
       o.logger.warn('heartbeat timed out; reconnecting', { server: o.serverAddr });
-      mux.destroy(new PorticoError('ERR_AGENT_CONNECT', `no heartbeat from ${o.serverAddr}`));
+      mux.destroy(new PorticoError(ErrorCode.ERR_AGENT_CONNECT, `no heartbeat from ${o.serverAddr}`));
     },
   });
   try {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { connect } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { splitHostPort } from './addr.ts';
 
 export interface DialOptions {
@@ -35,7 +35,7 @@ export function dialEdge(options: DialOptions): Promise<TLSSocket> {
     const fail = (err: Error, unreachable = unreachableCodes.has((err as NodeJS.ErrnoException).code ?? '')) => {
       clearTimeout(timer);
       socket.destroy();
-      const code = unreachable ? 'ERR_AGENT_EDGE_UNREACHABLE' : 'ERR_AGENT_CONNECT';
+      const code = unreachable ? ErrorCode.ERR_AGENT_EDGE_UNREACHABLE : ErrorCode.ERR_AGENT_CONNECT;
       reject(new PorticoError(code, `${options.serverAddr}: ${err.message}`, { cause: err }));
     };
     // Timed out before TCP connected: as unreachable as a refusal. After it, the handshake stalled.

@@ -1,4 +1,4 @@
-import { errorCatalogue, PorticoError } from '../errors/catalogue.ts';
+import { isErrorCode, isNgrokCode, PorticoError } from '../errors/catalogue.ts';
 import type { ErrorCode } from '../errors/catalogue.ts';
 
 /**
@@ -13,7 +13,7 @@ export class EdgeRpcError extends PorticoError {
 
   constructor(fallback: ErrorCode, text: string, context?: string) {
     const { message, code } = splitEdgeError(text);
-    super(isCatalogued(code) ? code : fallback);
+    super(isErrorCode(code) ? code : fallback);
     this.name = 'EdgeRpcError';
     this.edgeCode = code;
     this.edgeMessage = message;
@@ -22,17 +22,22 @@ export class EdgeRpcError extends PorticoError {
   }
 }
 
-/** Splits "message\nERR_CODE" into its parts; a last line not shaped like a code stays in the message. */
+/** A line holding only a code. */
+const CODE_LINE = /^ERR_[A-Z0-9_]+$/;
+
+/**
+ * Splits "message\nERR_CODE" into its parts; a last line not shaped like a code stays in the
+ * message. Our edge follows its own code with ngrok's number for the SDKs ("…\nERR_CODE\nERR_NGROK_n");
+ * then its own code is the one kept.
+ */
 export function splitEdgeError(text: string): { message: string; code: string } {
   const lines = text.trim().split('\n');
+  const isCodeLine = (i: number) => CODE_LINE.test(lines[i]?.trim() ?? '');
+  if (lines.length > 2 && isCodeLine(lines.length - 2) && isNgrokCode(lines[lines.length - 1]!.trim())) lines.pop();
   const last = lines[lines.length - 1]?.trim() ?? '';
-  if (lines.length > 1 && /^ERR_[A-Z0-9_]+$/.test(last)) {
+  if (lines.length > 1 && CODE_LINE.test(last)) {
     return { message: lines.slice(0, -1).join('\n').trim(), code: last };
   }
-  if (lines.length === 1 && /^ERR_[A-Z0-9_]+$/.test(last)) return { message: last, code: last };
+  if (lines.length === 1 && CODE_LINE.test(last)) return { message: last, code: last };
   return { message: text.trim(), code: '' };
-}
-
-function isCatalogued(code: string): code is ErrorCode {
-  return Object.hasOwn(errorCatalogue, code);
 }

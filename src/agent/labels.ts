@@ -1,4 +1,4 @@
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 
 /** Parses `["k=v", …]` (CLI `--label`, config `labels`) into a map; a repeated name keeps the last value. */
 export function parseLabels(pairs: readonly string[], where = 'labels'): Record<string, string> {
@@ -7,7 +7,7 @@ export function parseLabels(pairs: readonly string[], where = 'labels'): Record<
     const eq = pair.indexOf('=');
     const name = eq < 0 ? '' : pair.slice(0, eq).trim();
     if (!name || eq === pair.length - 1) {
-      throw new PorticoError('ERR_AGENT_CONFIG', `${where}[${i}]: "${pair}" must have the form name=value`);
+      throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${where}[${i}]: "${pair}" must have the form name=value`);
     }
     labels[name] = pair.slice(eq + 1).trim();
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAuthRequest, parseBindRequest, parseEndpointOpts, parseStartTunnelWithLabelRequest } from '../protocol/messages.ts';
+import { parseAuthRequest, parseBindRequest, parseEndpointOpts, parseStartTunnelWithLabelRequest, rpcError } from '../protocol/messages.ts';
 import { authRequest, parseAuthResponse } from './auth.ts';
 import { EdgeRpcError, splitEdgeError } from './edge-error.ts';
 import { badGatewayResponse } from './bad-gateway.ts';
@@ -59,6 +59,18 @@ test('an Auth error reply names the edge text and code', () => {
   assert.deepEqual(splitEdgeError('a\nnot a code'), { message: 'a\nnot a code', code: '' });
 });
 
+test("the edge's RPC errors end in ngrok's number where it has one, after our code; our agent keeps ours", () => {
+  assert.deepEqual(rpcError('ERR_AUTHTOKEN_INVALID', 'The authtoken is not valid.'), { Error: 'The authtoken is not valid.\nERR_AUTHTOKEN_INVALID\nERR_NGROK_107' });
+  assert.deepEqual(rpcError('ERR_NGROK_108', 'At the limit.'), { Error: 'At the limit.\nERR_NGROK_108' });
+  assert.deepEqual(rpcError('ERR_REGION_MISMATCH', 'Other region.'), { Error: 'Other region.\nERR_REGION_MISMATCH' });
+  assert.deepEqual(splitEdgeError('taken\nERR_HOSTNAME_TAKEN\nERR_NGROK_334'), { message: 'taken', code: 'ERR_HOSTNAME_TAKEN' });
+  assert.deepEqual(splitEdgeError('a\nERR_NGROK_107'), { message: 'a', code: 'ERR_NGROK_107' });
+  assert.throws(
+    () => parseAuthResponse({ Error: rpcError('ERR_AUTHTOKEN_INVALID', 'The authtoken is not valid.').Error }),
+    (err: EdgeRpcError) => err.code === 'ERR_AUTHTOKEN_INVALID' && err.message === 'authentication failed: The authtoken is not valid. (ERR_AUTHTOKEN_INVALID)',
+  );
+});
+
 test('Bind bodies per protocol, as the edge reads them', () => {
   const http = bindRequest({ proto: 'http', forwardsTo: 'http://localhost:3000', subdomain: 'web', metadata: 'm', poolingEnabled: true }, '', undefined, 'eu');
   assert.deepEqual(http, {
@@ -105,5 +117,6 @@ test('the 502 page is a complete HTTP/1.1 response naming the code and the addre
   assert.match(head, /^HTTP\/1\.1 502 Bad Gateway\r\n/);
   assert.match(head, new RegExp(`Content-Length: ${Buffer.byteLength(body)}`));
   assert.match(body, /ERR_EDGE_UPSTREAM_REFUSED/);
+  assert.match(head, /\r\nNgrok-Error-Code: ERR_NGROK_8012\r\n/);
   assert.match(body, /http:\/\/localhost:3000: connect ECONNREFUSED/);
 });

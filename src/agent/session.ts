@@ -5,7 +5,7 @@
  * and the Opts the edge answered, so URLs stay the same.
  */
 import { EventEmitter } from 'node:events';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { silentLogger } from '../log/logger.ts';
 import { MuxErrorCode } from '../protocol/frame.ts';
 import type { Logger } from '../log/logger.ts';
@@ -146,7 +146,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
 
   /** Connects and authenticates. Rejects (no retry) when the first attempt fails. */
   async connect(): Promise<void> {
-    if (this.#state !== 'idle') throw new PorticoError('ERR_AGENT_CONNECT', `connect() called in state ${this.#state}`);
+    if (this.#state !== 'idle') throw new PorticoError(ErrorCode.ERR_AGENT_CONNECT, `connect() called in state ${this.#state}`);
     this.#state = 'connecting';
     let conn: EdgeConnection;
     try {
@@ -157,7 +157,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
     }
     if ((this.#state as State) === 'closed') {
       await closeConnection(conn);
-      throw new PorticoError('ERR_AGENT_CONNECT', 'the session was closed while connecting');
+      throw new PorticoError(ErrorCode.ERR_AGENT_CONNECT, 'the session was closed while connecting');
     }
     this.#attach(conn);
   }
@@ -166,7 +166,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
   async listen(spec: ListenSpec): Promise<Listener> {
     const conn = this.#conn;
     if (this.#state !== 'connected' || !conn) {
-      throw new PorticoError('ERR_AGENT_CONNECT', `the session is not connected (${this.#state})`);
+      throw new PorticoError(ErrorCode.ERR_AGENT_CONNECT, `the session is not connected (${this.#state})`);
     }
     checkTerminationSpec(spec);
     // Checked before binding: a bad certificate or key must not leave a bound endpoint behind.

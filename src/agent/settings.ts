@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { bootstrapPath, defaultAgentConfigPath, defaultDataDir } from '../bootstrap/paths.ts';
 import type { Bootstrap } from '../bootstrap/paths.ts';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { readAgentConfig } from './config-file.ts';
 import type { AgentConfigFile } from './config-file.ts';
 import { joinHostPort, splitHostPort } from './addr.ts';
@@ -60,7 +60,7 @@ export async function resolveSettings(options: SettingsOptions = {}): Promise<Ag
   ]);
   if (!server) {
     throw new PorticoError(
-      'ERR_AGENT_CONFIG',
+      ErrorCode.ERR_AGENT_CONFIG,
       `no edge address: pass --server-addr, set PORTICO_SERVER_ADDR, set server_addr in ${configPath}, or start \`portico edge\` on this machine`,
     );
   }
@@ -115,7 +115,7 @@ export async function readBootstrap(dataDir: string): Promise<Bootstrap | undefi
   try {
     return JSON.parse(text) as Bootstrap;
   } catch (err) {
-    throw new PorticoError('ERR_AGENT_CONFIG', `${path} is not valid JSON`, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path} is not valid JSON`, { cause: err });
   }
 }
 
@@ -131,7 +131,7 @@ async function readPem(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new PorticoError('ERR_AGENT_CONFIG', `cannot read CA certificate ${path}: ${(err as Error).message}`, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `cannot read CA certificate ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { TLSSocket, createSecureContext } from 'node:tls';
 import type { SecureContext } from 'node:tls';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ListenSpec } from './listener.ts';
 
@@ -23,7 +23,7 @@ export interface TerminateTls {
 /** Milliseconds a client has to finish the handshake with the agent. */
 const handshakeTimeoutMs = 10_000;
 
-const invalid = (where: string, why: string) => new PorticoError('ERR_AGENT_TLS_CERT_INVALID', `${where}: ${why}`);
+const invalid = (where: string, why: string) => new PorticoError(ErrorCode.ERR_AGENT_TLS_CERT_INVALID, `${where}: ${why}`);
 
 /**
  * Reads `--crt`/`--key` (or a config tunnel's `crt`/`key`) from disk and checks them; `where`
@@ -90,8 +90,8 @@ function parseKey(pem: string, where: string): KeyObject {
 export function checkTerminationSpec(spec: ListenSpec): void {
   if (!spec.terminateTls) return;
   const proto = spec.proto ?? 'http';
-  if (spec.labels || proto === 'tcp') throw new PorticoError('ERR_AGENT_CONFIG', '--crt/--key apply to http and tls endpoints only');
-  if (spec.scheme === 'http') throw new PorticoError('ERR_AGENT_CONFIG', '--crt/--key terminate TLS, so the public scheme cannot be http');
+  if (spec.labels || proto === 'tcp') throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, '--crt/--key apply to http and tls endpoints only');
+  if (spec.scheme === 'http') throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, '--crt/--key terminate TLS, so the public scheme cannot be http');
 }
 
 /** True when `spec` serves HTTP behind agent-terminated TLS (ALPN http/1.1, https:// URL). */

@@ -1,4 +1,5 @@
 /** Request bodies and response readers for Bind (1), StartTunnelWithLabel (7) and Unbind (2). */
+import { ErrorCode } from '../errors/catalogue.ts';
 import { field } from '../protocol/messages.ts';
 import type { Json, JsonObject } from '../protocol/messages.ts';
 import { EdgeRpcError } from './edge-error.ts';
@@ -83,7 +84,7 @@ export function parseLabelResponse(raw: unknown, spec: ListenSpec): { id: string
 /** Throws when an RPC reply (Unbind included) carries a non-empty `Error`. */
 export function failOnError(raw: unknown, context: string): void {
   const error = str(field(raw, 'Error'));
-  if (error) throw new EdgeRpcError('ERR_AGENT_CONNECT', error, context);
+  if (error) throw new EdgeRpcError(ErrorCode.ERR_AGENT_CONNECT, error, context);
 }
 
 function str(v: Json | undefined): string {

@@ -1,5 +1,5 @@
 /** Named tunnels from the config file, turned into ListenSpecs (`portico start web api`, `--all`). */
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { forwardsToFor } from './addr.ts';
 import type { AgentConfigFile, TunnelConfig } from './config-file.ts';
 import { parseLabels } from './labels.ts';
@@ -21,7 +21,7 @@ export class NoTunnelsError extends PorticoError {
   readonly example = exampleConfig;
 
   constructor(detail: string) {
-    super('ERR_AGENT_CONFIG', detail);
+    super(ErrorCode.ERR_AGENT_CONFIG, detail);
   }
 }
 
@@ -36,10 +36,10 @@ export function tunnelSpecs(config: AgentConfigFile, names: readonly string[], a
     throw new NoTunnelsError(`${file} defines no tunnels: \`portico start\` starts the tunnels under its tunnels: key`);
   }
   const chosen = all ? defined : [...names];
-  if (chosen.length === 0) throw new PorticoError('ERR_AGENT_CONFIG', `name the tunnels to start, or pass --all (tunnels in ${file}: ${defined.join(', ')})`);
+  if (chosen.length === 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `name the tunnels to start, or pass --all (tunnels in ${file}: ${defined.join(', ')})`);
   return chosen.map((name) => {
     const tunnel = config.tunnels[name];
-    if (!tunnel) throw new PorticoError('ERR_AGENT_CONFIG', `no tunnel named "${name}" in ${file} (tunnels: ${defined.join(', ') || 'none'})`);
+    if (!tunnel) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `no tunnel named "${name}" in ${file} (tunnels: ${defined.join(', ') || 'none'})`);
     return tunnelSpec(name, tunnel);
   });
 }

@@ -5,7 +5,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { AccountLimitName } from '../store/account-limits.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiDeps } from './context.ts';
@@ -13,9 +13,9 @@ import { apiErrorOf } from './errors.ts';
 
 /** The counted resource kinds: their limit, ngrok's code past it, and their name for messages. */
 const counted = {
-  reserved_domain: { limit: 'max_reserved_domains', code: 'ERR_NGROK_415', what: 'reserved domains' },
-  reserved_addr: { limit: 'max_reserved_addrs', code: 'ERR_NGROK_508', what: 'reserved addresses' },
-} as const satisfies Record<string, { limit: AccountLimitName; code: 'ERR_NGROK_415' | 'ERR_NGROK_508'; what: string }>;
+  reserved_domain: { limit: 'max_reserved_domains', code: ErrorCode.ERR_NGROK_415, what: 'reserved domains' },
+  reserved_addr: { limit: 'max_reserved_addrs', code: ErrorCode.ERR_NGROK_508, what: 'reserved addresses' },
+} as const satisfies Record<string, { limit: AccountLimitName; code: ErrorCode; what: string }>;
 
 /**
  * Throws ERR_NGROK_415 (domains) or ERR_NGROK_508 (addresses) when the account already holds
@@ -47,6 +47,6 @@ export async function registerRateLimit(app: FastifyInstance, deps: ApiDeps): Pr
     // Unauthenticated paths (/health, /openapi.json) are not counted against any account.
     allowList: (req) => !req.account,
     max: async (req) => (await deps.store.accountLimits.get(req.account.id)).max_api_requests_per_minute,
-    errorResponseBuilder: (_req, context) => apiErrorOf(new PorticoError('ERR_NGROK_226', `at most ${context.max} API requests per minute; retry in ${context.after}`)),
+    errorResponseBuilder: (_req, context) => apiErrorOf(new PorticoError(ErrorCode.ERR_NGROK_226, `at most ${context.max} API requests per minute; retry in ${context.after}`)),
   });
 }

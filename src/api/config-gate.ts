@@ -7,7 +7,6 @@
 import { compileConfig } from '../config/compile/compile.ts';
 import type { ConfigProblem } from '../config/compile/problem.ts';
 import { compiledKinds } from '../config/documents/kinds.ts';
-import { errorCatalogue } from '../errors/catalogue.ts';
 import type { Doc, ResourceRecord, Resources } from '../store/resources.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
@@ -61,5 +60,5 @@ function refuseNewProblems(before: Map<string, ConfigProblem>, after: Map<string
 }
 
 function asApiError(problem: ConfigProblem, prefix: string): ApiError {
-  return new ApiError(errorCatalogue[problem.code].status, problem.code, prefix + problem.message, { field: problem.field });
+  return new ApiError(problem.code, prefix + problem.message, { field: problem.field });
 }

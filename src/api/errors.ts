@@ -1,46 +1,50 @@
 import { randomBytes } from 'node:crypto';
-import type { PorticoError } from '../errors/catalogue.ts';
+import { errorCatalogue, ngrokCodeOf, type ErrorCode, type PorticoError } from '../errors/catalogue.ts';
 
 /**
- * An API error in ngrok's envelope: `{error_code, status_code, msg, details}`. Codes are
- * ngrok's (`ERR_NGROK_…`) where a client may act on them; the HTTP status always equals
- * `status_code`, and `details` is always an object (the TypeScript client needs one).
+ * An API error in ngrok's envelope: `{error_code, status_code, msg, details}`. `errorCode` is a
+ * catalogue code; the body's `error_code` is ngrok's number for it where ngrok has one (ngrok's
+ * clients act on those only), else our code. The HTTP status is the catalogue's unless given,
+ * and always equals `status_code`; `details` is always an object (the TypeScript client needs one).
  */
 export class ApiError extends Error {
+  readonly status: number;
+
   constructor(
-    readonly status: number,
-    readonly errorCode: string | undefined,
+    readonly errorCode: ErrorCode | undefined,
     message: string,
     readonly details: Record<string, string> = {},
+    status?: number,
   ) {
     super(message);
     this.name = 'ApiError';
+    this.status = status ?? (errorCode ? errorCatalogue[errorCode].status : 500);
   }
 }
 
 /** A catalogued error in the envelope: its code, status and message. */
 export function apiErrorOf(err: PorticoError): ApiError {
-  return new ApiError(err.status, err.code, err.message);
+  return new ApiError(err.code, err.message, {}, err.status);
 }
 
 /** 404 for an unknown id or a foreign account's id (never 403: it must not reveal existence). */
 export function notFound(what = 'Resource'): ApiError {
-  return new ApiError(404, undefined, `${what} not found`);
+  return new ApiError(undefined, `${what} not found`, {}, 404);
 }
 
 /** 400 for a field value that is not acceptable, naming the field. */
-export function invalid(code: string, field: string, message: string): ApiError {
-  return new ApiError(400, code, `${field}: ${message}`, { field });
+export function invalid(code: ErrorCode, field: string, message: string): ApiError {
+  return new ApiError(code, `${field}: ${message}`, { field });
 }
 
 /** A reference is to an id this account does not have. */
-export function badReference(code: string, field: string, id: string): ApiError {
-  return new ApiError(400, code, `${field}: ${id} does not exist`, { field });
+export function badReference(code: ErrorCode, field: string, id: string): ApiError {
+  return new ApiError(code, `${field}: ${id} does not exist`, { field });
 }
 
 /** Deleting or detaching something still in use. */
-export function stillInUse(code: string, what: string, users: string[]): ApiError {
-  return new ApiError(400, code, `${what} is still used by ${users.join(', ')}; remove those references first`);
+export function stillInUse(code: ErrorCode, what: string, users: string[]): ApiError {
+  return new ApiError(code, `${what} is still used by ${users.join(', ')}; remove those references first`);
 }
 
 export function operationId(): string {
@@ -50,6 +54,6 @@ export function operationId(): string {
 /** The JSON body of an error response. */
 export function errorBody(err: ApiError): Record<string, unknown> {
   const body: Record<string, unknown> = { status_code: err.status, msg: err.message, details: { ...err.details, operation_id: operationId() } };
-  if (err.errorCode) body.error_code = err.errorCode;
+  if (err.errorCode) body.error_code = ngrokCodeOf(err.errorCode) ?? err.errorCode;
   return body;
 }

@@ -5,25 +5,25 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { PorticoError, type ErrorCode } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { apiErrorOf, errorBody, type ApiError } from './errors.ts';
 
 /** The error for what Fastify's router refused (its `frameworkErrors` hook). */
 export function refuseUnroutable(err: { code?: string }): ApiError {
-  return apiErrorOf(new PorticoError(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'ERR_API_URI_TOO_LONG' : 'ERR_API_BAD_URL'));
+  return apiErrorOf(new PorticoError(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ErrorCode.ERR_API_URI_TOO_LONG : ErrorCode.ERR_API_BAD_URL));
 }
 
 /** Parser errors of Node's HTTP server and their codes; anything else is a malformed request. */
 const parserCodes: Record<string, ErrorCode> = {
-  HPE_HEADER_OVERFLOW: 'ERR_API_HEADERS_TOO_LARGE',
-  ERR_HTTP_REQUEST_TIMEOUT: 'ERR_API_REQUEST_TIMEOUT',
+  HPE_HEADER_OVERFLOW: ErrorCode.ERR_API_HEADERS_TOO_LARGE,
+  ERR_HTTP_REQUEST_TIMEOUT: ErrorCode.ERR_API_REQUEST_TIMEOUT,
 };
 
 /** Answers a request Node's HTTP parser refused (Fastify's `clientErrorHandler`), then closes. */
 export function refuseBadRequest(err: Error & { code?: string }, socket: Socket): void {
   // A reset connection has nobody left to answer.
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const error = apiErrorOf(new PorticoError(parserCodes[err.code ?? ''] ?? 'ERR_API_MALFORMED_REQUEST'));
+  const error = apiErrorOf(new PorticoError(parserCodes[err.code ?? ''] ?? ErrorCode.ERR_API_MALFORMED_REQUEST));
   const body = JSON.stringify(errorBody(error));
   if (socket.writable) {
     const head = [`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];

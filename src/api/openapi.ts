@@ -5,6 +5,7 @@
  * schema the route validates.
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { ErrorCode } from '../errors/catalogue.ts';
 import { porticoVersion } from '../version.ts';
 import { apiOrigin } from './uri.ts';
 
@@ -73,7 +74,7 @@ const errorSchema = {
   type: 'object',
   required: ['status_code', 'msg', 'details'],
   properties: {
-    error_code: { type: 'string', example: 'ERR_NGROK_215' },
+    error_code: { type: 'string', example: ErrorCode.ERR_NGROK_215 },
     status_code: { type: 'integer' },
     msg: { type: 'string' },
     details: { type: 'object', additionalProperties: { type: 'string' } },

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { ErrorCode } from '../errors/catalogue.ts';
 import { ApiError } from './errors.ts';
 import { collectionUri } from './uri.ts';
 
@@ -11,7 +12,7 @@ export interface Page {
 export function pageOf(req: FastifyRequest): Page {
   const q = req.query as Record<string, string | undefined>;
   const limit = q.limit === undefined || q.limit === '' ? 100 : Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ApiError(400, 'ERR_NGROK_233', 'limit must be an integer from 1 to 100', { field: 'limit' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ApiError(ErrorCode.ERR_NGROK_233, 'limit must be an integer from 1 to 100', { field: 'limit' });
   const beforeId = q.before_id || q.beforeId || undefined;
   return { limit, beforeId };
 }

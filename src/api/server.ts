@@ -1,8 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { isPorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, isPorticoError } from '../errors/catalogue.ts';
 import { registerRateLimit } from './account-limits.ts';
 import { gateConfigWrites } from './config-gate.ts';
-import { ApiError, apiErrorOf, errorBody } from './errors.ts';
+import { ApiError, apiErrorOf, errorBody, notFound } from './errors.ts';
 import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { ApiDeps } from './context.ts';
@@ -13,7 +13,7 @@ import { resources } from './resources/index.ts';
 const publicPaths = new Set(['/health', '/openapi.json']);
 
 /** Body schema paths whose validation failures have their own ngrok codes. */
-const fieldCodes: Record<string, string> = { '/description': 'ERR_NGROK_420', '/metadata': 'ERR_NGROK_421' };
+const fieldCodes: Record<string, ErrorCode> = { '/description': ErrorCode.ERR_NGROK_420, '/metadata': ErrorCode.ERR_NGROK_421 };
 
 /**
  * The REST API: ngrok API v2's Cloud Edge resources, authenticated by API key, scoped to the
@@ -51,14 +51,14 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (req) => {
     const version = req.headers['ngrok-version'];
-    if (version !== undefined && version !== '2') throw new ApiError(400, 'ERR_NGROK_217', `Ngrok-Version "${String(version)}" is not supported; use 2`);
+    if (version !== undefined && version !== '2') throw new ApiError(ErrorCode.ERR_NGROK_217, `Ngrok-Version "${String(version)}" is not supported; use 2`);
     const path = req.url.split('?')[0]!;
     if (publicPaths.has(path)) return;
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
-    if (!token) throw new ApiError(401, 'ERR_NGROK_202', 'Missing API key: send Authorization: Bearer <api key>');
+    if (!token) throw new ApiError(ErrorCode.ERR_NGROK_202, 'Missing API key: send Authorization: Bearer <api key>');
     const hit = await deps.store.apiKeys.authenticate(token);
-    if (!hit) throw new ApiError(401, 'ERR_NGROK_203', 'The API key is not valid');
+    if (!hit) throw new ApiError(ErrorCode.ERR_NGROK_203, 'The API key is not valid');
     req.account = hit.account;
   });
 
@@ -66,7 +66,7 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     const body = req.body as unknown;
     if (body instanceof NotJson) {
       if (req.routeOptions.config && (req.routeOptions.config as { ignoresBody?: boolean }).ignoresBody) return;
-      throw new ApiError(400, 'ERR_NGROK_213', 'The request body is not valid JSON');
+      throw new ApiError(ErrorCode.ERR_NGROK_213, 'The request body is not valid JSON');
     }
     // The TS client wraps module bodies: {id, edge_id, module: {...}}.
     if (body && typeof body === 'object' && !Array.isArray(body)) {
@@ -77,7 +77,7 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((err: FastifyError | ApiError, _req, reply) => sendError(reply, toApiError(err, deps)));
   app.setNotFoundHandler((_req, reply) => {
-    void reply.code(404).send(errorBody(new ApiError(404, undefined, 'Resource not found')));
+    void reply.code(404).send(errorBody(notFound()));
   });
 
   await registerRateLimit(app, deps); // its hook joins every route registered after it
@@ -105,11 +105,11 @@ function toApiError(err: FastifyError | ApiError, deps: ApiDeps): ApiError {
     const first = validation[0]!;
     const path = first.instancePath || (first.params as { missingProperty?: string })?.missingProperty || '';
     const field = path.replace(/^\//, '').replace(/\//g, '.') || 'body';
-    return new ApiError(400, fieldCodes[path] ?? 'ERR_NGROK_215', `${field}: ${first.message ?? 'is invalid'}`, { field });
+    return new ApiError(fieldCodes[path] ?? ErrorCode.ERR_NGROK_215, `${field}: ${first.message ?? 'is invalid'}`, { field });
   }
   if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
-    return new ApiError((err as FastifyError).statusCode!, 'ERR_NGROK_215', err.message);
+    return new ApiError(ErrorCode.ERR_NGROK_215, err.message, {}, (err as FastifyError).statusCode);
   }
   deps.logger.error('api request failed', { err });
-  return new ApiError(500, 'ERR_NGROK_500', 'Internal error');
+  return new ApiError(ErrorCode.ERR_NGROK_500, 'Internal error');
 }

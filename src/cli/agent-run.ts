@@ -12,7 +12,7 @@ import type { AgentSettings } from '../agent/settings.ts';
 import { certificateWarning } from '../agent/terminate-tls.ts';
 import { AgentTraffic } from '../agent/traffic/traffic.ts';
 import { NoTunnelsError } from '../agent/tunnels.ts';
-import { isPorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, isPorticoError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
 import { loggerFor, settingsOptions } from './agent-flags.ts';
 import type { AgentPlan } from './agent-commands.ts';
@@ -110,7 +110,7 @@ function report(listener: Listener, plan: AgentPlan, logger: Logger, io: RunIo, 
 
 /** The message, with the stable code appended when it is not already in it, and what to do where we know. */
 function failureText(err: Error, settings: AgentSettings | undefined): string {
-  if (isPorticoError(err) && err.code === 'ERR_AGENT_EDGE_UNREACHABLE' && settings) return edgeUnreachableText(err, settings);
+  if (isPorticoError(err) && err.code === ErrorCode.ERR_AGENT_EDGE_UNREACHABLE && settings) return edgeUnreachableText(err, settings);
   const text = isPorticoError(err) && !err.message.includes(err.code) ? `${err.message} (${err.code})` : err.message;
   if (err instanceof NoTunnelsError) return `${text}\nA minimal config file that works with \`portico start --all\`:\n\n${err.example}`;
   return text;

@@ -12,7 +12,7 @@ import {
   type EdgeConfig,
   type EdgeTimeouts,
 } from '../edge/config.ts';
-import { isPorticoError, PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, isPorticoError, PorticoError } from '../errors/catalogue.ts';
 import { LETS_ENCRYPT_DIRECTORY, type AcmeConfig } from '../edge/tls/acme/config.ts';
 import { createLogger, type Level, type LogFormat, type Logger } from '../log/logger.ts';
 import { checkPortsFree } from '../edge/listeners/listen.ts';
@@ -125,7 +125,7 @@ function timeouts(flags: EdgeFlags): EdgeTimeouts {
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new PorticoError('ERR_CONFIG_INVALID', `${flag}: "${value}" is not a whole number above 0`);
+  if (!Number.isInteger(n) || n < 1) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `${flag}: "${value}" is not a whole number above 0`);
   return n;
 }
 
@@ -153,7 +153,7 @@ function acmeConfig(flags: EdgeFlags): AcmeConfig {
   try {
     caCertPem = flags.acmeCaCert ? readFileSync(flags.acmeCaCert, 'utf8') : undefined;
   } catch (err) {
-    throw new PorticoError('ERR_CONFIG_INVALID', `--acme-ca-cert: cannot read ${flags.acmeCaCert}`, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `--acme-ca-cert: cannot read ${flags.acmeCaCert}`, { cause: err });
   }
   return { directoryUrl: flags.acmeDirectoryUrl, caCertPem, email: flags.acmeEmail };
 }

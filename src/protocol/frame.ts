@@ -2,7 +2,7 @@
  * muxado frames (docs/protocol.md §2): the wire numbers, the 8-byte header, encoders for each
  * frame kind, and FrameReader, which turns socket chunks into frames. Wire numbers never change.
  */
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { BufferQueue } from './buffer-queue.ts';
 
 /** Frame types (high nibble of header byte 3). */
@@ -191,7 +191,7 @@ export class FrameReader {
     if (p.type === FrameType.WNDINC) {
       const increment = payload.readUInt32BE(0);
       if (increment === 0 || increment > MAX_WINDOW_INCREMENT) {
-        throw new PorticoError('ERR_MUX_PROTOCOL', `WNDINC of ${increment} on stream ${p.streamId}`);
+        throw new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `WNDINC of ${increment} on stream ${p.streamId}`);
       }
     }
     return this.complete(p, payload, true);
@@ -227,14 +227,14 @@ function readHeader(h: Buffer): PendingFrame {
   const flags = h[3] & 0x0f;
   const streamId = h.readUInt32BE(4) & MAX_STREAM_ID;
   const name = typeNames[type];
-  if (name === undefined) throw new PorticoError('ERR_MUX_PROTOCOL', `unknown frame type ${type}`);
+  if (name === undefined) throw new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `unknown frame type ${type}`);
   if (type === FrameType.GOAWAY) {
-    if (streamId !== 0) throw new PorticoError('ERR_MUX_PROTOCOL', `GOAWAY on stream ${streamId}`);
+    if (streamId !== 0) throw new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `GOAWAY on stream ${streamId}`);
   } else if (streamId === 0) {
-    throw new PorticoError('ERR_MUX_PROTOCOL', `${name} frame on stream 0`);
+    throw new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `${name} frame on stream 0`);
   }
   if ((type === FrameType.RST || type === FrameType.WNDINC) && length !== 4) {
-    throw new PorticoError('ERR_MUX_FRAME_SIZE', `${name} frame of ${length} bytes on stream ${streamId}, expected 4`);
+    throw new PorticoError(ErrorCode.ERR_MUX_FRAME_SIZE, `${name} frame of ${length} bytes on stream ${streamId}, expected 4`);
   }
   return { type, flags, streamId, length, remaining: type === FrameType.DATA ? length : 0 };
 }

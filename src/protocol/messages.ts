@@ -4,6 +4,7 @@
  * case-insensitively, so every reader here looks keys up without regard to case.
  * Stream-type numbers never change.
  */
+import { ngrokCodeOf, type ErrorCode } from '../errors/catalogue.ts';
 
 /** The 4-byte type written first on every stream. */
 export const StreamType = {
@@ -264,8 +265,10 @@ export function parseRpcError(raw: unknown): string {
 
 /**
  * Formats an RPC error the way the SDKs decode it: the message, then a line holding the code.
- * The SDKs only recognise `ERR_NGROK_` lines as codes; ours stay in the message text.
+ * The SDKs only recognise `ERR_NGROK_` lines as codes, so where ngrok has a number for the case
+ * it comes last; our own code stays on the line before it, part of the message text they show.
  */
-export function rpcError(code: string, message: string): { Error: string } {
-  return { Error: `${message}\n${code}` };
+export function rpcError(code: ErrorCode, message: string): { Error: string } {
+  const ngrok = ngrokCodeOf(code);
+  return { Error: ngrok && ngrok !== code ? `${message}\n${code}\n${ngrok}` : `${message}\n${code}` };
 }

@@ -5,7 +5,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { MuxSession } from './session.ts';
 
 export interface ReadJsonOptions {
@@ -40,7 +40,7 @@ export function readJson(stream: Readable, opts: ReadJsonOptions = {}): Promise<
     };
     const onData = (chunk: Buffer | string): void => {
       size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-      if (size > maxBytes) return settle(new PorticoError('ERR_RPC_TOO_LARGE', `more than ${maxBytes} bytes`));
+      if (size > maxBytes) return settle(new PorticoError(ErrorCode.ERR_RPC_TOO_LARGE, `more than ${maxBytes} bytes`));
       text += typeof chunk === 'string' ? chunk : decoder.write(chunk);
       const value = parseComplete(text, false);
       if (value !== NOT_YET) settle(null, value);
@@ -49,12 +49,12 @@ export function readJson(stream: Readable, opts: ReadJsonOptions = {}): Promise<
       text += decoder.end();
       const value = parseComplete(text, true);
       if (value !== NOT_YET) return settle(null, value);
-      settle(new PorticoError('ERR_RPC_MALFORMED', text.trim() === '' ? 'the stream ended before any JSON' : 'the stream ended without a valid JSON value'));
+      settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, text.trim() === '' ? 'the stream ended before any JSON' : 'the stream ended without a valid JSON value'));
     };
     const onError = (err: Error): void => settle(err);
-    const onClose = (): void => settle(new PorticoError('ERR_RPC_MALFORMED', 'the stream closed before a complete JSON value'));
-    const timer = setTimeout(() => settle(new PorticoError('ERR_RPC_TIMEOUT', `no complete JSON value within ${timeoutMs} ms`)), timeoutMs);
-    if (stream.readableEnded || stream.destroyed) return settle(new PorticoError('ERR_RPC_MALFORMED', 'the stream had already ended'));
+    const onClose = (): void => settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream closed before a complete JSON value'));
+    const timer = setTimeout(() => settle(new PorticoError(ErrorCode.ERR_RPC_TIMEOUT, `no complete JSON value within ${timeoutMs} ms`)), timeoutMs);
+    if (stream.readableEnded || stream.destroyed) return settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream had already ended'));
     stream.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
@@ -81,7 +81,7 @@ export async function rpcCall(session: MuxSession, type: number, body: unknown, 
   }
   stream.end();
   const value = parseComplete(text, true);
-  if (value === NOT_YET) throw new PorticoError('ERR_RPC_MALFORMED', text.trim() === '' ? 'the reply was empty' : 'the reply is not valid JSON');
+  if (value === NOT_YET) throw new PorticoError(ErrorCode.ERR_RPC_MALFORMED, text.trim() === '' ? 'the reply was empty' : 'the reply is not valid JSON');
   return value;
 }
 
@@ -97,12 +97,12 @@ function readToEnd(stream: Readable, maxBytes: number, timeoutMs: number): Promi
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > maxBytes) return settle(new PorticoError('ERR_RPC_TOO_LARGE', `more than ${maxBytes} bytes`));
+      if (size > maxBytes) return settle(new PorticoError(ErrorCode.ERR_RPC_TOO_LARGE, `more than ${maxBytes} bytes`));
       chunks.push(chunk);
     };
     const onEnd = (): void => settle(null);
-    const onClose = (): void => settle(new PorticoError('ERR_RPC_MALFORMED', 'the stream closed before the reply ended'));
-    const timer = setTimeout(() => settle(new PorticoError('ERR_RPC_TIMEOUT', `no reply within ${timeoutMs} ms`)), timeoutMs);
+    const onClose = (): void => settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream closed before the reply ended'));
+    const timer = setTimeout(() => settle(new PorticoError(ErrorCode.ERR_RPC_TIMEOUT, `no reply within ${timeoutMs} ms`)), timeoutMs);
     stream.on('data', onData).on('end', onEnd).on('error', settle).on('close', onClose);
   });
 }

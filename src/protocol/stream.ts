@@ -4,7 +4,7 @@
  * consumes goes back to the peer as WNDINC credit.
  */
 import { Duplex } from 'node:stream';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { BufferQueue } from './buffer-queue.ts';
 import { Flag, MAX_WINDOW_INCREMENT, MuxErrorCode, muxErrorName } from './frame.ts';
 import type { StreamHost } from './stream-host.ts';
@@ -25,7 +25,7 @@ interface PendingWrite {
 }
 
 function sessionClosed(): PorticoError {
-  return new PorticoError('ERR_MUX_SESSION_CLOSED');
+  return new PorticoError(ErrorCode.ERR_MUX_SESSION_CLOSED);
 }
 
 export class MuxStream extends Duplex {
@@ -146,7 +146,7 @@ export class MuxStream extends Duplex {
   /** Session use: the peer sent RST. */
   receiveRst(code: number): void {
     this.resetReceived = true;
-    this.destroy(new PorticoError('ERR_MUX_STREAM_RESET', `stream ${this.id}, ${muxErrorName(code)}`));
+    this.destroy(new PorticoError(ErrorCode.ERR_MUX_STREAM_RESET, `stream ${this.id}, ${muxErrorName(code)}`));
   }
 
   /** Session use: the peer granted `increment` more bytes. */

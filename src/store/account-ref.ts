@@ -1,6 +1,6 @@
 /** Inserting a record that belongs to an account. */
 import type { Kysely } from 'kysely';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { constraintViolation } from './dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -10,11 +10,11 @@ import type { Database } from './schema.ts';
  */
 export async function requireAccount(db: Kysely<Database>, accountId: string, insert: () => Promise<unknown>): Promise<void> {
   const found = await db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
-  if (!found) throw new PorticoError('ERR_STORE_NOT_FOUND', `account ${accountId}`);
+  if (!found) throw new PorticoError(ErrorCode.ERR_STORE_NOT_FOUND, `account ${accountId}`);
   try {
     await insert();
   } catch (err) {
-    if (constraintViolation(err) === 'foreign_key') throw new PorticoError('ERR_STORE_NOT_FOUND', `account ${accountId}`, { cause: err });
+    if (constraintViolation(err) === 'foreign_key') throw new PorticoError(ErrorCode.ERR_STORE_NOT_FOUND, `account ${accountId}`, { cause: err });
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 /** Accounts: the owners of credentials, API keys and, later, every configuration record. */
 import type { Kysely } from 'kysely';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { constraintViolation } from './dialect.ts';
 import { newId } from './ids.ts';
 import type { Database } from './schema.ts';
@@ -28,7 +28,7 @@ export class Accounts {
     try {
       await this.#db.insertInto('accounts').values(account).execute();
     } catch (err) {
-      if (constraintViolation(err) === 'unique') throw new PorticoError('ERR_STORE_CONFLICT', `account ${name}`, { cause: err });
+      if (constraintViolation(err) === 'unique') throw new PorticoError(ErrorCode.ERR_STORE_CONFLICT, `account ${name}`, { cause: err });
       throw err;
     }
     return account;

@@ -8,7 +8,7 @@ import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 
 /** Where the store lives. */
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -31,7 +31,7 @@ export function parseDatabaseUrl(dataDir: string, url?: string): DatabaseTarget 
   if (/^sqlite:/i.test(url)) return { kind: 'sqlite', path: url.replace(/^sqlite:(\/\/)?/i, '') };
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url };
-  if (scheme) throw new PorticoError('ERR_CONFIG_INVALID', `unsupported database URL scheme ${scheme}: use postgres:// or a SQLite path`);
+  if (scheme) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `unsupported database URL scheme ${scheme}: use postgres:// or a SQLite path`);
   return { kind: 'sqlite', path: url };
 }
 
@@ -69,7 +69,7 @@ function openSqlite(path: string): Dialect {
     database.pragma('foreign_keys = ON');
     return new SqliteDialect({ database });
   } catch (err) {
-    throw new PorticoError('ERR_STORE_OPEN', path, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_STORE_OPEN, path, { cause: err });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { constraintViolation } from './dialect.ts';
 import { newId } from './ids.ts';
 import type { Database } from './schema.ts';
@@ -59,7 +59,7 @@ export class Resources {
     try {
       await this.#db.insertInto('resources').values(row).execute();
     } catch (err) {
-      if (constraintViolation(err) === 'unique') throw new PorticoError('ERR_STORE_CONFLICT', `${kind} "${key}" already exists`, { cause: err });
+      if (constraintViolation(err) === 'unique') throw new PorticoError(ErrorCode.ERR_STORE_CONFLICT, `${kind} "${key}" already exists`, { cause: err });
       throw err;
     }
     this.emit('created', row);

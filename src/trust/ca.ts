@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { bootstrapPath } from '../bootstrap/paths.ts';
-import { PorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 
 export interface TrustedCa {
   /** The PEM file read. */
@@ -30,15 +30,15 @@ export async function findCa(dataDir: string, caCertPath?: string): Promise<Trus
     pem = await readFile(candidate.path, 'utf8');
   } catch (err) {
     const hint = caCertPath ? '' : '; start `portico edge` once to create the local CA, or pass --ca-cert or --data-dir';
-    throw new PorticoError('ERR_TRUST_CA', `cannot read ${candidate.path} (${candidate.from}): ${(err as Error).message}${hint}`, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_TRUST_CA, `cannot read ${candidate.path} (${candidate.from}): ${(err as Error).message}${hint}`, { cause: err });
   }
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(pem);
   } catch (err) {
-    throw new PorticoError('ERR_TRUST_CA', `${candidate.path} is not a PEM certificate`, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_TRUST_CA, `${candidate.path} is not a PEM certificate`, { cause: err });
   }
-  if (!cert.ca) throw new PorticoError('ERR_TRUST_CA', `${candidate.path} is not a CA certificate`);
+  if (!cert.ca) throw new PorticoError(ErrorCode.ERR_TRUST_CA, `${candidate.path} is not a CA certificate`);
   const fingerprint = cert.fingerprint256;
   const name = /CN=([^\n]+)/.exec(cert.subject)?.[1] ?? cert.subject;
   return { ...candidate, pem, name, fingerprint, id: fingerprint.replace(/:/g, '').slice(0, 12).toLowerCase() };

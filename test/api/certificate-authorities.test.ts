@@ -37,7 +37,7 @@ test('certificate authorities through @ngrok/ngrok-api: CRUD, paging, parsed fie
   assert.equal(garbage.status, 400);
   assert.equal(garbage.body.error_code, 'ERR_CERT_PEM_INVALID');
   assert.match(String(garbage.body.msg), /^ca_pem: /);
-  await assert.rejects(ngrok.certificateAuthorities.create({ caPem: pki.leaves['ec-sec1'].certPem }), (e: ApiErr) => e.errorCode === 'ERR_CERT_NOT_CA' && /not a CA/.test(e.msg ?? ''));
+  await assert.rejects(ngrok.certificateAuthorities.create({ caPem: pki.leaves['ec-sec1'].certPem }), (e: ApiErr) => e.errorCode === 'ERR_NGROK_1913' && /not a CA/.test(e.msg ?? ''));
   assert.equal((await apiFetch(edge, 'POST', '/certificate_authorities', {})).body.error_code, 'ERR_NGROK_215');
   await assert.rejects(ngrok.certificateAuthorities.get('ca_00000000000000000000000000'), (e: ApiErr) => e.statusCode === 404);
 

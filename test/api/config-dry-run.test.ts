@@ -30,13 +30,13 @@ test('a route to a backend that does not exist, a module naming a missing IP pol
 
   await assert.rejects(
     ngrok.edges.edgesTls.create({ backend: { backendId }, tlsTermination: { terminateAt: 'upstream' }, mutualTls: { certificateAuthorityIds: [caId] } }),
-    refused('ERR_MUTUAL_TLS_NEEDS_TERMINATION', /^mutual_tls: /),
+    refused('ERR_NGROK_1694', /^mutual_tls: /),
   );
   // The same through a module path: PUT mutual_tls on a passthrough TLS edge.
   const tls = await ngrok.edges.edgesTls.create({ backend: { backendId }, tlsTermination: { terminateAt: 'upstream' } });
   const put = await apiFetch(edge, 'PUT', `/edges/tls/${tls.id}/mutual_tls`, { certificate_authority_ids: [caId] });
   assert.equal(put.status, 400);
-  assert.equal(put.body.error_code, 'ERR_MUTUAL_TLS_NEEDS_TERMINATION');
+  assert.equal(put.body.error_code, 'ERR_NGROK_1694');
   assert.deepEqual(put.body.details, { field: 'mutual_tls', operation_id: (put.body.details as { operation_id: string }).operation_id });
   assert.equal((await ngrok.edges.edgesTls.get(tls.id)).mutualTls, null);
   assert.equal((await apiFetch(edge, 'GET', `/edges/tls/${tls.id}`)).body.config_error, undefined, 'no config_error: the edge serves what was stored');

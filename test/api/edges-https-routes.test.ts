@@ -44,7 +44,7 @@ test('HTTPS edge routes: create/get/update/delete, embedded in the edge, errors,
   // Bad input.
   await assert.rejects(routes.create({ edgeId: https.id, matchType: 'regex', match: '/x' }), errorCode('ERR_NGROK_215'));
   await assert.rejects(routes.create({ edgeId: https.id, matchType: 'path_prefix', match: 'not a path' }), errorCode('ERR_NGROK_215'));
-  await assert.rejects(routes.create({ edgeId: https.id, matchType: 'exact_path', match: '/blog' }), errorCode('ERR_ROUTE_MATCH_TAKEN'));
+  await assert.rejects(routes.create({ edgeId: https.id, matchType: 'exact_path', match: '/blog' }), errorCode('ERR_NGROK_7126'));
   await assert.rejects(routes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/x', backend: { backendId: 'bkdtg_00000000000000000000000000' } }), errorCode('ERR_NGROK_242'));
   await assert.rejects(routes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/x', backend: { backendId: policyId } }), errorCode('ERR_NGROK_242'));
   await assert.rejects(routes.update({ edgeId: https.id, id: blog.id, matchType: 'exact_path', match: '/blog', ipRestriction: { ipPolicyIds: ['ipp_nope'] } }), errorCode('ERR_NGROK_1607'));

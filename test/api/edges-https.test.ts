@@ -31,13 +31,13 @@ test('HTTPS edges: hostports (generated, reserved, wildcard), paging, update, ed
   await ngrok.reservedDomains.create({ domain: '*.apps.example.test', region: 'local' });
   const named = await edgesHttps.create({ hostports: ['App.Example.Test:443', 'deep.x.apps.example.test:443', 'app.example.test:443'] });
   assert.deepEqual(named.hostports, ['app.example.test:443', 'deep.x.apps.example.test:443']);
-  await assert.rejects(edgesHttps.create({ hostports: ['app.example.test:443'] }), errorCode('ERR_HOSTPORT_IN_USE'));
+  await assert.rejects(edgesHttps.create({ hostports: ['app.example.test:443'] }), errorCode('ERR_NGROK_381'));
   const notOurs = await apiFetch(edge, 'POST', '/edges/https', { hostports: ['app.example.org:443'] });
   assert.equal(notOurs.status, 400);
   assert.equal(notOurs.body.error_code, 'ERR_HOSTPORT_NOT_RESERVED');
   assert.match(String(notOurs.body.msg), /hostports\[0\]: app\.example\.org:443/);
-  assert.equal((await apiFetch(edge, 'POST', '/edges/https', { hostports: ['app.example.test:80'] })).body.error_code, 'ERR_HOSTPORT_INVALID');
-  assert.equal((await apiFetch(edge, 'POST', '/edges/https', { hostports: ['app.example.test'] })).body.error_code, 'ERR_HOSTPORT_INVALID');
+  assert.equal((await apiFetch(edge, 'POST', '/edges/https', { hostports: ['app.example.test:80'] })).body.error_code, 'ERR_NGROK_7104');
+  assert.equal((await apiFetch(edge, 'POST', '/edges/https', { hostports: ['app.example.test'] })).body.error_code, 'ERR_NGROK_7104');
   // A domain used by an edge cannot be released.
   await assert.rejects(ngrok.reservedDomains.delete((await ngrok.reservedDomains.list()).find((d) => d.domain === 'app.example.test')!.id), status(400));
 

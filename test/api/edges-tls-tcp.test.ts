@@ -26,8 +26,8 @@ test('TLS edges: hostports, terminate_at, modules, paging, update, errors, isola
   // Names are shared with HTTPS edges: one hostport, one edge of either kind.
   await ngrok.reservedDomains.create({ domain: 'db.example.test', region: 'local' });
   const named = await edgesTls.create({ hostports: ['db.example.test:443'] });
-  await assert.rejects(edgesHttps.create({ hostports: ['db.example.test:443'] }), errorCode('ERR_HOSTPORT_IN_USE'));
-  await assert.rejects(edgesTls.create({ hostports: [tls.hostports![0]!] }), errorCode('ERR_HOSTPORT_IN_USE'));
+  await assert.rejects(edgesHttps.create({ hostports: ['db.example.test:443'] }), errorCode('ERR_NGROK_381'));
+  await assert.rejects(edgesTls.create({ hostports: [tls.hostports![0]!] }), errorCode('ERR_NGROK_381'));
   await assert.rejects(edgesTls.create({ hostports: ['db.example.org:443'] }), errorCode('ERR_HOSTPORT_NOT_RESERVED'));
 
   // tls_termination: edge (default min 1.2) or upstream (min_version must be null).
@@ -108,9 +108,9 @@ test('TCP edges: reserved addresses (generated or given), modules, paging, updat
   const addr = await ngrok.reservedAddrs.create({ description: 'for tcp edge', region: 'local' });
   const given = await edgesTcp.create({ hostports: [addr.addr] });
   assert.deepEqual(given.hostports, [addr.addr]);
-  await assert.rejects(edgesTcp.create({ hostports: [addr.addr] }), errorCode('ERR_HOSTPORT_IN_USE'));
+  await assert.rejects(edgesTcp.create({ hostports: [addr.addr] }), errorCode('ERR_NGROK_381'));
   await assert.rejects(edgesTcp.create({ hostports: ['localhost:1'] }), errorCode('ERR_HOSTPORT_NOT_RESERVED'));
-  await assert.rejects(edgesTcp.create({ hostports: ['localhost'] }), errorCode('ERR_HOSTPORT_INVALID'));
+  await assert.rejects(edgesTcp.create({ hostports: ['localhost'] }), errorCode('ERR_NGROK_7104'));
   await assert.rejects(ngrok.reservedAddrs.delete(addr.id), status(400));
 
   // Modules.

@@ -121,16 +121,16 @@ test('event subscriptions and sources through @ngrok/ngrok-api: CRUD, paging, so
   assert.deepEqual(await ngrok.eventSources.delete({ subscriptionId: sub.id, type: 'ip_policy_created.v0' }), {});
   assert.deepEqual((await ngrok.eventSubscriptions.get(sub.id)).sources.map((s) => s.type), ['ip_policy_deleted.v0', 'tcp_connection_closed.v0']);
   await assert.rejects(ngrok.eventSources.get({ subscriptionId: sub.id, type: 'ip_policy_created.v0' }), (e: Failure) => e.statusCode === 404);
-  await assert.rejects(ngrok.eventSources.create({ subscriptionId: sub.id, type: 'tcp_connection_closed.v0' }), code('ERR_EVENT_SOURCE_EXISTS'));
-  await assert.rejects(ngrok.eventSources.create({ subscriptionId: sub.id, type: 'coffee_brewed.v0' }), code('ERR_EVENT_SOURCE_TYPE'));
+  await assert.rejects(ngrok.eventSources.create({ subscriptionId: sub.id, type: 'tcp_connection_closed.v0' }), code('ERR_NGROK_5127'));
+  await assert.rejects(ngrok.eventSources.create({ subscriptionId: sub.id, type: 'coffee_brewed.v0' }), code('ERR_NGROK_238'));
   await assert.rejects(ngrok.eventSources.list({ subscriptionId: 'esb_00000000000000000000000000' }), (e: Failure) => e.statusCode === 404);
 
   // Errors: unknown types and destinations; other accounts.
-  await assert.rejects(ngrok.eventSubscriptions.create({ sources: [{ type: 'ip_policy_exploded.v0' }], destinationIds: [] }), code('ERR_EVENT_SOURCE_TYPE'));
-  await assert.rejects(ngrok.eventSubscriptions.create({ sources: [], destinationIds: ['ed_00000000000000000000000000'] }), code('ERR_EVENT_DESTINATION_NOT_FOUND'));
+  await assert.rejects(ngrok.eventSubscriptions.create({ sources: [{ type: 'ip_policy_exploded.v0' }], destinationIds: [] }), code('ERR_NGROK_238'));
+  await assert.rejects(ngrok.eventSubscriptions.create({ sources: [], destinationIds: ['ed_00000000000000000000000000'] }), code('ERR_NGROK_5103'));
   assert.equal((await apiFetch(edge, 'POST', '/event_subscriptions', { sources: 'all' })).body.error_code, 'ERR_NGROK_215');
   const other = await otherAccount(edge);
-  assert.equal((await apiFetch(edge, 'POST', '/event_subscriptions', { sources: [], destination_ids: [d1.id] }, other.apiKey)).body.error_code, 'ERR_EVENT_DESTINATION_NOT_FOUND');
+  assert.equal((await apiFetch(edge, 'POST', '/event_subscriptions', { sources: [], destination_ids: [d1.id] }, other.apiKey)).body.error_code, 'ERR_NGROK_5103');
   assert.equal((await apiFetch(edge, 'GET', `/event_subscriptions/${sub.id}`, undefined, other.apiKey)).status, 404);
   assert.equal((await apiFetch(edge, 'GET', `/event_subscriptions/${sub.id}/sources`, undefined, other.apiKey)).status, 404);
   assert.equal((await apiFetch(edge, 'POST', `/event_subscriptions/${sub.id}/sources`, { type: 'ip_policy_created.v0' }, other.apiKey)).status, 404);

@@ -57,7 +57,7 @@ test('reserved domains through @ngrok/ngrok-api: CRUD, paging, certificate polic
   await assert.rejects(ngrok.reservedDomains.update({ id: rd.id, certificateId: 'cert_x', certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'ecdsa' } }), code('ERR_NGROK_434'));
   assert.equal((await rawCreate(edge, { domain: 'y.example.test', certificate_management_policy: { authority: 'zerossl' } })).body.error_code, 'ERR_NGROK_435');
   assert.equal((await rawCreate(edge, { domain: 'y.example.test', certificate_management_policy: { private_key_type: 'dsa' } })).body.error_code, 'ERR_NGROK_215');
-  assert.equal((await rawCreate(edge, { domain: 'y.example.test', certificate_id: 'cert_00000000000000000000000000' })).body.error_code, 'ERR_CERTIFICATE_NOT_FOUND');
+  assert.equal((await rawCreate(edge, { domain: 'y.example.test', certificate_id: 'cert_00000000000000000000000000' })).body.error_code, 'ERR_NGROK_1965');
 
   // Names: syntax codes, region, duplicates.
   const bad: Array<[string, string]> = [

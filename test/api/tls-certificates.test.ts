@@ -95,10 +95,10 @@ test('TLS certificate uploads: each bad bundle or key has its own code and messa
     reversed: 'ERR_CERT_CHAIN_ORDER',
     misordered: 'ERR_CERT_CHAIN_ORDER',
     'missing intermediate': 'ERR_CERT_CHAIN_INCOMPLETE',
-    'encrypted pkcs8': 'ERR_CERT_KEY_ENCRYPTED',
-    'encrypted traditional': 'ERR_CERT_KEY_ENCRYPTED',
-    mismatch: 'ERR_CERT_KEY_MISMATCH',
-    unsupported: 'ERR_CERT_KEY_UNSUPPORTED',
+    'encrypted pkcs8': 'ERR_NGROK_1902',
+    'encrypted traditional': 'ERR_NGROK_1902',
+    mismatch: 'ERR_NGROK_1923',
+    unsupported: 'ERR_NGROK_1903',
     'no key': 'ERR_CERT_KEY_INVALID',
   };
   for (const [name, certPem, keyPem, message] of cases) {
@@ -107,7 +107,7 @@ test('TLS certificate uploads: each bad bundle or key has its own code and messa
     assert.equal(res.body.error_code, codes[name], name);
     assert.match(String(res.body.msg), message, name);
   }
-  await assert.rejects(ngrok.tlsCertificates.create({ certificatePem: leaf.certPem, privateKeyPem: pki.encryptedRsaTraditional }), (e: ApiErr) => e.errorCode === 'ERR_CERT_KEY_ENCRYPTED');
+  await assert.rejects(ngrok.tlsCertificates.create({ certificatePem: leaf.certPem, privateKeyPem: pki.encryptedRsaTraditional }), (e: ApiErr) => e.errorCode === 'ERR_NGROK_1902');
   assert.equal((await apiFetch(edge, 'POST', '/tls_certificates', { certificate_pem: leaf.certPem })).body.error_code, 'ERR_NGROK_215');
   await assert.rejects(ngrok.tlsCertificates.get('cert_00000000000000000000000000'), (e: ApiErr) => e.statusCode === 404);
 
@@ -117,6 +117,6 @@ test('TLS certificate uploads: each bad bundle or key has its own code and messa
   for (const method of ['GET', 'PATCH', 'DELETE']) assert.equal((await apiFetch(edge, method, `/tls_certificates/${mine.id}`, method === 'PATCH' ? {} : undefined, other.apiKey)).status, 404);
   // Another account cannot attach our certificate to its domain.
   const foreign = await apiFetch(edge, 'POST', '/reserved_domains', { domain: 'theirs.example.test', certificate_id: mine.id }, other.apiKey);
-  assert.equal(foreign.body.error_code, 'ERR_CERTIFICATE_NOT_FOUND');
+  assert.equal(foreign.body.error_code, 'ERR_NGROK_1965');
   assert.equal((await upload(leaf.certPem, leaf.keyPem, other.apiKey)).status, 201);
 });

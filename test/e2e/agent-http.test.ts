@@ -45,6 +45,8 @@ test('our agent serves HTTP over the tunnel: GET, headers, keep-alive, 404 witho
   const missing = await request(`https://nobody.localhost:${edge.ports.https}/`, { ca: edge.caPem });
   assert.equal(missing.status, 404);
   assert.equal(missing.headers['portico-error-code'], 'ERR_EDGE_TUNNEL_NOT_FOUND');
+  assert.equal(missing.headers['ngrok-error-code'], 'ERR_NGROK_3200');
+  assert.match(missing.body.toString(), /<code>ERR_EDGE_TUNNEL_NOT_FOUND<\/code> \(<code>ERR_NGROK_3200<\/code>\)/);
 
   // The plain-HTTP port redirects an https endpoint's host to HTTPS.
   const viaHttp = await request(`http://${new URL(tunnel.url).hostname}:${edge.ports.http}/x`);

@@ -87,10 +87,10 @@ test('official SDK reconnects after the edge drops its connection and keeps its 
   assert.equal(res.body.toString(), 'still here');
 });
 
-test('official SDK: a wrong authtoken fails with our error code', async (t) => {
+test("official SDK: a wrong authtoken fails with ngrok's code for it, and ours in the message", async (t) => {
   const edge = await startTestEdge(t);
   await assert.rejects(
     new ngrok.SessionBuilder().serverAddr(edge.serverAddr).caCert(Buffer.from(edge.caPem)).authtoken('nope_nope').connect(),
-    (err: Error) => /ERR_AUTHTOKEN_INVALID/.test(String(err.message)),
+    (err: Error & { errorCode?: string }) => err.errorCode === 'ERR_NGROK_107' && /ERR_AUTHTOKEN_INVALID/.test(String(err.message)),
   );
 });

@@ -7,6 +7,7 @@ import { registerCrud } from '../crud.ts';
 import { stillInUse } from '../errors.ts';
 import { caFields, type CaFields } from '../../config/certificates/certificate-fields.ts';
 import { checkCaBundle } from '../../config/certificates/pem.ts';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import { pemApiError } from './tls-certificates/tls-certificates.ts';
 
 export const certificateAuthorityPath = '/certificate_authorities';
@@ -48,7 +49,7 @@ function readCa(record: ResourceRecord<CertificateAuthorityDoc>, ctx: ApiContext
 
 async function checkUnused(record: ResourceRecord<CertificateAuthorityDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, record.id, record.id);
-  if (users.length) throw stillInUse('ERR_RESOURCE_IN_USE', `certificate authority ${record.id}`, users.map((u) => u.id));
+  if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `certificate authority ${record.id}`, users.map((u) => u.id));
 }
 
 /** Certificate authorities: roots that mutual_tls modules verify client certificates against. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { invalidAclRules } from '../../config/acl/acl.ts';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Credential, CredentialCreate as CredentialFields } from '../../store/credentials.ts';
 import { Description, Metadata } from '../common.ts';
 import type { ApiDeps } from '../context.ts';
@@ -23,7 +24,7 @@ export function checkAcl(acl: string[]): string[] {
   const rules = acl.map((r) => r.trim());
   const bad = invalidAclRules(rules);
   if (bad.length) {
-    throw invalid('ERR_NGROK_215', 'acl', `${bad.map((r) => JSON.stringify(r)).join(', ')} is not a rule; use bind:app.example.com, bind:*.example.com, bind:host:port, bind:key=value or bind:*`);
+    throw invalid(ErrorCode.ERR_NGROK_215, 'acl', `${bad.map((r) => JSON.stringify(r)).join(', ')} is not a rule; use bind:app.example.com, bind:*.example.com, bind:host:port, bind:key=value or bind:*`);
   }
   return rules;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../common.ts';
 import type { ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
@@ -26,7 +27,7 @@ export function registerIpPolicies(app: FastifyInstance, deps: ApiDeps): void {
     beforeDelete: async (record, ctx) => {
       const users = await deps.store.resources.referencing(ctx.account.id, record.id, record.id);
       const blocking = users.filter((u) => u.kind !== 'ip_policy_rule');
-      if (blocking.length) throw stillInUse('ERR_RESOURCE_IN_USE', record.id, blocking.map((u) => u.id));
+      if (blocking.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, record.id, blocking.map((u) => u.id));
       for (const rule of users) await deps.store.resources.delete(ctx.account.id, rule.kind, rule.id);
     },
   });

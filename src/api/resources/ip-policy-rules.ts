@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import { Type, type Static } from 'typebox';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../common.ts';
 import type { ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
@@ -50,7 +51,7 @@ export function normalizeCidr(value: string, field = 'cidr'): string {
     const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${bits}`);
     return `${network.toString()}/${bits}`;
   } catch {
-    throw invalid('ERR_NGROK_1410', field, `"${value}" is not a CIDR such as 10.0.0.0/8 or 2001:db8::/32 (IPv4 in four decimal parts without leading zeros, IPv6 without a %zone)`);
+    throw invalid(ErrorCode.ERR_NGROK_1410, field, `"${value}" is not a CIDR such as 10.0.0.0/8 or 2001:db8::/32 (IPv4 in four decimal parts without leading zeros, IPv6 without a %zone)`);
   }
 }
 
@@ -66,9 +67,9 @@ export function registerIpPolicyRules(app: FastifyInstance, deps: ApiDeps): void
     updateSchema: IpPolicyRuleUpdate,
     create: async (body, ctx) => {
       const action = (body.action ?? 'allow').toLowerCase();
-      if (action !== 'allow' && action !== 'deny') throw invalid('ERR_NGROK_215', 'action', 'must be "allow" or "deny"');
+      if (action !== 'allow' && action !== 'deny') throw invalid(ErrorCode.ERR_NGROK_215, 'action', 'must be "allow" or "deny"');
       if (!(await deps.store.resources.get(ctx.account.id, ipPolicyKind, body.ip_policy_id))) {
-        throw new ApiError(400, 'ERR_NGROK_1402', `ip_policy_id: ${body.ip_policy_id} does not exist`, { field: 'ip_policy_id' });
+        throw new ApiError(ErrorCode.ERR_NGROK_1402, `ip_policy_id: ${body.ip_policy_id} does not exist`, { field: 'ip_policy_id' });
       }
       return { doc: { ...commonCreate(body), cidr: normalizeCidr(body.cidr), ip_policy_id: body.ip_policy_id, action } };
     },

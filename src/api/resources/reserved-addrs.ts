@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { checkResourceLimit } from '../account-limits.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../common.ts';
@@ -31,8 +31,8 @@ export async function allocateAddr(deps: ApiDeps): Promise<string> {
   try {
     return `${deps.tcpHost}:${await deps.allocateTcpPort(taken)}`;
   } catch (err) {
-    if (err instanceof PorticoError && err.code === 'ERR_ADDR_EXHAUSTED') {
-      throw new ApiError(503, 'ERR_ADDR_EXHAUSTED', 'every port of the edge --tcp-ports range is reserved or in use; release a reserved address or widen the range');
+    if (err instanceof PorticoError && err.code === ErrorCode.ERR_ADDR_EXHAUSTED) {
+      throw new ApiError(ErrorCode.ERR_ADDR_EXHAUSTED, 'every port of the edge --tcp-ports range is reserved or in use; release a reserved address or widen the range');
     }
     throw err;
   }
@@ -50,14 +50,14 @@ export async function reserveAddr(deps: ApiDeps, accountId: string, input: Reser
     try {
       return await deps.store.resources.create<ReservedAddrDoc>(accountId, reservedAddrKind, 'ra', { ...commonCreate(input), addr, region }, addr);
     } catch (err) {
-      if (!(err instanceof PorticoError && err.code === 'ERR_STORE_CONFLICT') || attempt >= ALLOCATE_ATTEMPTS) throw err;
+      if (!(err instanceof PorticoError && err.code === ErrorCode.ERR_STORE_CONFLICT) || attempt >= ALLOCATE_ATTEMPTS) throw err;
     }
   }
 }
 
 async function checkUnused(record: ResourceRecord<ReservedAddrDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, `"${record.doc.addr}"`, record.id);
-  if (users.length) throw stillInUse('ERR_RESOURCE_IN_USE', `address ${record.doc.addr}`, users.map((u) => u.id));
+  if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `address ${record.doc.addr}`, users.map((u) => u.id));
 }
 
 /** Reserved TCP addresses: stable host:port pairs an account holds for TCP edges and agents. */

@@ -1,5 +1,5 @@
 /** Short, one-line reasons for the status screen. */
-import { isPorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
 
 /**
  * The cause of a connection failure in a few words: the socket's own message rather than the
@@ -8,6 +8,6 @@ import { isPorticoError } from '../../errors/catalogue.ts';
 export function shortReason(err: Error): string {
   const cause = err.cause instanceof Error ? err.cause.message : undefined;
   if (!isPorticoError(err)) return err.message;
-  if (err.code === 'ERR_AGENT_EDGE_UNREACHABLE') return `${cause ?? err.message}; is \`portico edge\` running?`;
+  if (err.code === ErrorCode.ERR_AGENT_EDGE_UNREACHABLE) return `${cause ?? err.message}; is \`portico edge\` running?`;
   return cause ?? err.message;
 }

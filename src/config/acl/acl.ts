@@ -9,7 +9,7 @@
  * - `bind:key=value`: labeled tunnels; `*` may stand for the key, the value or both;
  * - `bind:*` or `*`: anything (the same as no ACL).
  */
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import { isValidHostname, isValidWildcard, normalizeHostname } from '../names/hostname.ts';
 
 /** A parsed rule. */
@@ -73,7 +73,7 @@ export function aclAllows(acl: readonly string[], target: BindTarget): boolean {
 /** Throws ERR_BIND_NOT_ALLOWED unless `acl` lets its holder bind `target`. */
 export function checkBindAllowed(acl: readonly string[] | undefined, target: BindTarget): void {
   if (!acl || aclAllows(acl, target)) return;
-  throw new PorticoError('ERR_BIND_NOT_ALLOWED', `${describe(target)} is not matched by any of ${acl.join(', ')}`);
+  throw new PorticoError(ErrorCode.ERR_BIND_NOT_ALLOWED, `${describe(target)} is not matched by any of ${acl.join(', ')}`);
 }
 
 function hostnameMatches(rule: AclRule, hostname: string): boolean {

@@ -3,6 +3,7 @@
  * (chain signatures, key match); the PEM labels say the container and whether it is encrypted.
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { ErrorCode } from '../../errors/catalogue.ts';
 
 /** One `-----BEGIN <label>-----` block: its label, RFC 1421 headers and the whole block text. */
 export interface PemBlock {
@@ -23,7 +24,8 @@ export class PemError extends Error {
   }
 }
 
-export type PemErrorCode = 'ERR_CERT_PEM_INVALID' | 'ERR_CERT_CHAIN_ORDER' | 'ERR_CERT_CHAIN_INCOMPLETE' | 'ERR_CERT_KEY_INVALID' | 'ERR_CERT_KEY_ENCRYPTED' | 'ERR_CERT_KEY_UNSUPPORTED' | 'ERR_CERT_KEY_MISMATCH' | 'ERR_CERT_NOT_CA';
+/** The catalogue's codes for certificates and keys (`ERR_CERT_…`). */
+export type PemErrorCode = Extract<ErrorCode, `ERR_CERT_${string}`>;
 
 /** Key types a certificate may carry, as the API names them. */
 export type PrivateKeyType = 'rsa' | 'ecdsa' | 'ed25519';
@@ -51,17 +53,17 @@ export function pemBlocks(text: string): PemBlock[] {
 export function parseCertificates(pem: string, field: 'certificate_pem' | 'ca_pem' = 'certificate_pem'): X509Certificate[] {
   const blocks = pemBlocks(pem);
   if (blocks.length === 0) {
-    throw new PemError('ERR_CERT_PEM_INVALID', field, 'contains no PEM certificate; paste the text from "-----BEGIN CERTIFICATE-----" to "-----END CERTIFICATE-----"');
+    throw new PemError(ErrorCode.ERR_CERT_PEM_INVALID, field, 'contains no PEM certificate; paste the text from "-----BEGIN CERTIFICATE-----" to "-----END CERTIFICATE-----"');
   }
   return blocks.map((block, i) => {
     if (block.label !== 'CERTIFICATE') {
       const hint = /PRIVATE KEY/.test(block.label) ? '; send the private key in private_key_pem, never in the certificate bundle' : '';
-      throw new PemError('ERR_CERT_PEM_INVALID', field, `block ${i} is "${block.label}", not "CERTIFICATE"${hint}`);
+      throw new PemError(ErrorCode.ERR_CERT_PEM_INVALID, field, `block ${i} is "${block.label}", not "CERTIFICATE"${hint}`);
     }
     try {
       return new X509Certificate(block.text);
     } catch {
-      throw new PemError('ERR_CERT_PEM_INVALID', field, `certificate ${i} is not a valid X.509 certificate (damaged base64 or DER)`);
+      throw new PemError(ErrorCode.ERR_CERT_PEM_INVALID, field, `certificate ${i} is not a valid X.509 certificate (damaged base64 or DER)`);
     }
   });
 }
@@ -75,22 +77,22 @@ export function checkChainOrder(chain: X509Certificate[]): void {
   for (let i = 0; i + 1 < chain.length; i++) {
     const cert = chain[i]!;
     if (issuedBy(cert, chain[i + 1]!)) {
-      if (!chain[i + 1]!.ca) throw new PemError('ERR_CERT_CHAIN_ORDER', 'certificate_pem', `certificate ${i + 1} (${commonName(chain[i + 1]!)}) signs certificate ${i} but is not a CA certificate`);
+      if (!chain[i + 1]!.ca) throw new PemError(ErrorCode.ERR_CERT_CHAIN_ORDER, 'certificate_pem', `certificate ${i + 1} (${commonName(chain[i + 1]!)}) signs certificate ${i} but is not a CA certificate`);
       continue;
     }
     if (issuedBy(chain[i + 1]!, cert)) {
-      throw new PemError('ERR_CERT_CHAIN_ORDER', 'certificate_pem', `certificate ${i + 1} is issued by certificate ${i}: the bundle is in reverse order; put the leaf first, then each issuer after the certificate it signed`);
+      throw new PemError(ErrorCode.ERR_CERT_CHAIN_ORDER, 'certificate_pem', `certificate ${i + 1} is issued by certificate ${i}: the bundle is in reverse order; put the leaf first, then each issuer after the certificate it signed`);
     }
     const at = chain.findIndex((other, j) => j !== i && issuedBy(cert, other));
     if (at >= 0) {
       throw new PemError(
-        'ERR_CERT_CHAIN_ORDER',
+        ErrorCode.ERR_CERT_CHAIN_ORDER,
         'certificate_pem',
         `certificate ${i} (${commonName(cert)}) is issued by certificate ${at}, not by the next one (${i + 1}); order the bundle leaf first, then each issuer after the certificate it signed`,
       );
     }
     throw new PemError(
-      'ERR_CERT_CHAIN_INCOMPLETE',
+      ErrorCode.ERR_CERT_CHAIN_INCOMPLETE,
       'certificate_pem',
       `certificate ${i + 1} (${commonName(chain[i + 1]!)}) did not issue certificate ${i} (${commonName(cert)}, issuer "${oneLine(cert.issuer)}"); add the missing intermediate between them`,
     );
@@ -113,20 +115,20 @@ export function parsePrivateKey(pem: string): { key: KeyObject; type: PrivateKey
   const blocks = pemBlocks(pem).filter((b) => /PRIVATE KEY$/.test(b.label));
   if (blocks.length !== 1) {
     const what = blocks.length === 0 ? 'contains no PEM private key ("-----BEGIN PRIVATE KEY-----")' : `contains ${blocks.length} private keys; send only the leaf certificate's key`;
-    throw new PemError('ERR_CERT_KEY_INVALID', 'private_key_pem', what);
+    throw new PemError(ErrorCode.ERR_CERT_KEY_INVALID, 'private_key_pem', what);
   }
   const block = blocks[0]!;
   if (block.label === 'ENCRYPTED PRIVATE KEY' || /ENCRYPTED/i.test(block.headers['proc-type'] ?? '')) {
-    throw new PemError('ERR_CERT_KEY_ENCRYPTED', 'private_key_pem', 'the private key is encrypted with a passphrase; decrypt it first (openssl pkey -in key.pem -out plain.pem) and upload the plain key');
+    throw new PemError(ErrorCode.ERR_CERT_KEY_ENCRYPTED, 'private_key_pem', 'the private key is encrypted with a passphrase; decrypt it first (openssl pkey -in key.pem -out plain.pem) and upload the plain key');
   }
   if (!['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'].includes(block.label)) {
-    throw new PemError('ERR_CERT_KEY_UNSUPPORTED', 'private_key_pem', `"${block.label}" keys are not supported; use RSA, ECDSA or Ed25519 (PKCS#1, SEC 1 or PKCS#8)`);
+    throw new PemError(ErrorCode.ERR_CERT_KEY_UNSUPPORTED, 'private_key_pem', `"${block.label}" keys are not supported; use RSA, ECDSA or Ed25519 (PKCS#1, SEC 1 or PKCS#8)`);
   }
   let key: KeyObject;
   try {
     key = createPrivateKey(block.text);
   } catch {
-    throw new PemError('ERR_CERT_KEY_INVALID', 'private_key_pem', `the "${block.label}" block is not a valid private key (damaged base64 or DER)`);
+    throw new PemError(ErrorCode.ERR_CERT_KEY_INVALID, 'private_key_pem', `the "${block.label}" block is not a valid private key (damaged base64 or DER)`);
   }
   return { key, type: keyType(key) };
 }
@@ -140,7 +142,7 @@ function keyType(key: KeyObject): PrivateKeyType {
     case 'ed25519':
       return 'ed25519';
     default:
-      throw new PemError('ERR_CERT_KEY_UNSUPPORTED', 'private_key_pem', `${key.asymmetricKeyType ?? 'this'} keys are not supported; use RSA, ECDSA or Ed25519`);
+      throw new PemError(ErrorCode.ERR_CERT_KEY_UNSUPPORTED, 'private_key_pem', `${key.asymmetricKeyType ?? 'this'} keys are not supported; use RSA, ECDSA or Ed25519`);
   }
 }
 
@@ -156,7 +158,7 @@ export function checkBundle(certificatePem: string, privateKeyPem: string): Chec
   checkChainOrder(chain);
   const { key, type } = parsePrivateKey(privateKeyPem);
   if (!chain[0]!.checkPrivateKey(key)) {
-    throw new PemError('ERR_CERT_KEY_MISMATCH', 'private_key_pem', `the private key does not belong to the leaf certificate (certificate 0, ${commonName(chain[0]!)}); send the key the leaf was issued for, and put the leaf first`);
+    throw new PemError(ErrorCode.ERR_CERT_KEY_MISMATCH, 'private_key_pem', `the private key does not belong to the leaf certificate (certificate 0, ${commonName(chain[0]!)}); send the key the leaf was issued for, and put the leaf first`);
   }
   return { chain, keyType: type };
 }
@@ -165,7 +167,7 @@ export function checkBundle(certificatePem: string, privateKeyPem: string): Chec
 export function checkCaBundle(caPem: string): X509Certificate[] {
   const certs = parseCertificates(caPem, 'ca_pem');
   certs.forEach((cert, i) => {
-    if (!cert.ca) throw new PemError('ERR_CERT_NOT_CA', 'ca_pem', `certificate ${i} (${commonName(cert)}) is not a CA certificate (basicConstraints CA:TRUE is missing)`);
+    if (!cert.ca) throw new PemError(ErrorCode.ERR_CERT_NOT_CA, 'ca_pem', `certificate ${i} (${commonName(cert)}) is not a CA certificate (basicConstraints CA:TRUE is missing)`);
   });
   return certs;
 }

@@ -2,6 +2,7 @@
  * Backends as plain data: children resolved (within the account), cycles and missing children
  * found, each with the field path of the reference that is wrong.
  */
+import { ErrorCode } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { configKinds } from '../documents/kinds.ts';
 import type { BackendDocument } from './documents.ts';
@@ -30,8 +31,8 @@ export function compileBackends(records: readonly ResourceRecord[]): BackendPlan
   // Resolves `id` as a child of `parent` at `field`; throws the problem of that reference.
   const child = (parent: ResourceRecord, id: string, field: string): void => {
     const record = byId.get(id);
-    if (!record || record.account_id !== parent.account_id) throw new ConfigProblem(field, 'ERR_NGROK_242', `${id} does not exist`);
-    if (building.has(id)) throw new ConfigProblem(field, 'ERR_BACKEND_CYCLE', `${id} leads back to ${parent.id}; a backend may not contain itself`);
+    if (!record || record.account_id !== parent.account_id) throw new ConfigProblem(field, ErrorCode.ERR_NGROK_242, `${id} does not exist`);
+    if (building.has(id)) throw new ConfigProblem(field, ErrorCode.ERR_BACKEND_CYCLE, `${id} leads back to ${parent.id}; a backend may not contain itself`);
     build(record);
     const problem = problems.get(id);
     if (problem) throw new ConfigProblem(field, problem.code, `${id} does not compile (${problem.message})`);

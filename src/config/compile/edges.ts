@@ -3,6 +3,7 @@
  * reference (backends, IP policies, certificate authorities) must exist in the edge's account,
  * and the modules must make sense together; a problem names the field.
  */
+import { ErrorCode } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { configKinds } from '../documents/kinds.ts';
 import { containsHttpResponse, type BackendPlan } from './backends.ts';
@@ -54,7 +55,7 @@ export function compileEdge(record: ResourceRecord, ctx: EdgeContext): EdgePlan 
       const terminateAt = termination?.terminate_at === 'upstream' ? 'upstream' : 'edge';
       // Passing through, the edge never sees the client certificate: refuse rather than let everyone in.
       if (terminateAt === 'upstream' && isOn(doc.mutual_tls)) {
-        throw new ConfigProblem('mutual_tls', 'ERR_MUTUAL_TLS_NEEDS_TERMINATION', 'needs tls_termination.terminate_at "edge"; with "upstream" the edge cannot check client certificates');
+        throw new ConfigProblem('mutual_tls', ErrorCode.ERR_MUTUAL_TLS_NEEDS_TERMINATION, 'needs tls_termination.terminate_at "edge"; with "upstream" the edge cannot check client certificates');
       }
       return { kind: 'tls', ...base, hostnames: hostports.map(hostOf), terminateAt, backendId: refs.backend(doc.backend, 'backend', false), tls: terminateAt === 'edge' ? tls() : defaultTlsPolicy };
     }
@@ -71,16 +72,16 @@ function references(accountId: string, ctx: EdgeContext) {
       if (!isOn(slot) || !slot.backend_id) return undefined;
       const id = slot.backend_id;
       const plan = ctx.backends.get(id);
-      if (!plan || plan.accountId !== accountId) throw new ConfigProblem(`${field}.backend_id`, 'ERR_NGROK_242', `${id} does not exist or does not compile`);
+      if (!plan || plan.accountId !== accountId) throw new ConfigProblem(`${field}.backend_id`, ErrorCode.ERR_NGROK_242, `${id} does not exist or does not compile`);
       if (!http && containsHttpResponse(ctx.backends, id)) {
-        throw new ConfigProblem(`${field}.backend_id`, 'ERR_BACKEND_NOT_FOR_CONNECTIONS', `${id} contains an HTTP response backend, which only HTTPS edges can use`);
+        throw new ConfigProblem(`${field}.backend_id`, ErrorCode.ERR_BACKEND_NOT_FOR_CONNECTIONS, `${id} contains an HTTP response backend, which only HTTPS edges can use`);
       }
       return id;
     },
     ipPolicies(slot: IpRestrictionSlot | null | undefined, field: string): void {
       if (!slot) return;
       for (const [i, id] of (slot.ip_policy_ids ?? []).entries()) {
-        if (!ctx.ipPolicies.has(`${accountId}/${id}`)) throw new ConfigProblem(`${field}.ip_policy_ids[${i}]`, 'ERR_NGROK_1607', `${id} does not exist`);
+        if (!ctx.ipPolicies.has(`${accountId}/${id}`)) throw new ConfigProblem(`${field}.ip_policy_ids[${i}]`, ErrorCode.ERR_NGROK_1607, `${id} does not exist`);
       }
     },
   };
@@ -93,6 +94,6 @@ function hostOf(hostport: string): string {
 
 function portOf(hostport: string, field: string): number {
   const port = Number(/:(\d+)$/.exec(hostport)?.[1]);
-  if (!port) throw new ConfigProblem(field, 'ERR_HOSTPORT_INVALID', `"${hostport}" has no port`);
+  if (!port) throw new ConfigProblem(field, ErrorCode.ERR_HOSTPORT_INVALID, `"${hostport}" has no port`);
   return port;
 }

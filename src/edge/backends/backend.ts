@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import { sendErrorPage } from '../proxy/error-page.ts';
 import type { HttpExchange, Outcome } from '../proxy/forward-http.ts';
@@ -47,7 +48,7 @@ export interface BackendDeps {
 
 /** The error a client sees when no backend could serve its request. */
 export function answerUnavailable(ex: HttpExchange): void {
-  sendErrorPage(ex.res, 'ERR_EDGE_NO_BACKEND', ex.requestId);
+  sendErrorPage(ex.res, ErrorCode.ERR_EDGE_NO_BACKEND, ex.requestId);
 }
 
 /** True when `backend` or any backend nested in it is of `kind`. */

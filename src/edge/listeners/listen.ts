@@ -1,12 +1,12 @@
 import net from 'node:net';
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { ListenAddr } from '../config.ts';
 
 /** Binds `server` to `addr` and resolves with the port actually bound (port 0 resolved). */
 export function listen(server: net.Server, addr: ListenAddr, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) =>
-      reject(new PorticoError('ERR_LISTEN', `${what} on ${addr.host || '*'}:${addr.port}: ${err.code ?? err.message}`, { cause: err }));
+      reject(new PorticoError(ErrorCode.ERR_LISTEN, `${what} on ${addr.host || '*'}:${addr.port}: ${err.code ?? err.message}`, { cause: err }));
     server.once('error', onError);
     server.listen({ port: addr.port, host: addr.host || undefined }, () => {
       server.off('error', onError);

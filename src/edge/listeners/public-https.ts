@@ -10,6 +10,7 @@ import type { CompiledTlsEdge, Snapshot } from '../snapshot/snapshot.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 import { rememberConnectionTls, verifyClientCertificate } from '../tls/client-auth.ts';
 import { defaultTlsPolicy, type TlsPolicy } from '../../config/compile/tls-policy.ts';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { maxClientHelloBytes, parseClientHello } from './client-hello.ts';
 import type { ConnectionBudget } from './connection-budget.ts';
@@ -55,7 +56,7 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
     socket.off('data', onData);
     socket.pause();
     // Plain text on the TLS port (usually http:// to the HTTPS port): say so, then close.
-    if (hello.state === 'not-tls') return void writeRawErrorPage(socket, 'ERR_EDGE_BAD_REQUEST', 'none', 'this port speaks TLS: use https://');
+    if (hello.state === 'not-tls') return void writeRawErrorPage(socket, ErrorCode.ERR_EDGE_BAD_REQUEST, 'none', 'this port speaks TLS: use https://');
     if (hello.state === 'done' && isAlpnChallenge(options.acmeChallenges, hello.serverName, hello.alpnProtocols)) {
       return void answerAlpnChallenge(socket, buffered, hello.serverName!, options.acmeChallenges!, options.logger);
     }

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { PortRange } from '../config.ts';
 import type { TcpListeners } from '../tunnels/registry.ts';
 import type { ConnectionBudget } from './connection-budget.ts';
@@ -32,7 +32,7 @@ export function createTcpListeners(host: string, range: PortRange, budget: Conne
         try {
           return await tryPort(port, onConnection);
         } catch (err) {
-          throw new PorticoError('ERR_ADDR_TAKEN', `port ${port} is in use`, { cause: err });
+          throw new PorticoError(ErrorCode.ERR_ADDR_TAKEN, `port ${port} is in use`, { cause: err });
         }
       }
       if (range.min === 0) return tryPort(0, onConnection);
@@ -44,7 +44,7 @@ export function createTcpListeners(host: string, range: PortRange, budget: Conne
           // Taken by someone else: try another port of the range.
         }
       }
-      throw new PorticoError('ERR_ADDR_EXHAUSTED', `${range.min}-${range.max}`);
+      throw new PorticoError(ErrorCode.ERR_ADDR_EXHAUSTED, `${range.min}-${range.max}`);
     },
     /** Stops every listener accepting; their connections stay (a drain). */
     stopAccepting() {
@@ -73,5 +73,5 @@ export async function allocatePort(range: PortRange, taken: (port: number) => Pr
       // In use right now: try another.
     }
   }
-  throw new PorticoError('ERR_ADDR_EXHAUSTED', range.min === 0 ? 'no free port' : `${range.min}-${range.max}`);
+  throw new PorticoError(ErrorCode.ERR_ADDR_EXHAUSTED, range.min === 0 ? 'no free port' : `${range.min}-${range.max}`);
 }

@@ -1,22 +1,33 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { errorCatalogue, type ErrorCode } from '../../errors/catalogue.ts';
+import { errorCatalogue, ngrokCodeOf, type ErrorCode } from '../../errors/catalogue.ts';
 
 /** Response header carrying the error code of a page the edge answered itself. */
 export const errorCodeHeader = 'portico-error-code';
+
+/** Response header carrying ngrok's number for the same case, where ngrok has one. */
+export const ngrokErrorCodeHeader = 'ngrok-error-code';
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A small page the edge answers with: the code, what it means, and the request id. */
+/** A small page the edge answers with: the code (and ngrok's), what it means, and the request id. */
 export function errorPageBody(code: ErrorCode, requestId: string, detail?: string): string {
   const { message } = errorCatalogue[code];
+  const ngrok = ngrokCodeOf(code);
+  const codes = ngrok && ngrok !== code ? `<code>${code}</code> (<code>${ngrok}</code>)` : `<code>${code}</code>`;
   return (
     `<!doctype html><html><head><meta charset="utf-8"><title>${code}</title></head><body>` +
     `<h1>${escapeHtml(message)}</h1><p>${detail ? escapeHtml(detail) + '<br>' : ''}` +
-    `<code>${code}</code> · request <code>${escapeHtml(requestId)}</code></p></body></html>\n`
+    `${codes} · request <code>${escapeHtml(requestId)}</code></p></body></html>\n`
   );
+}
+
+/** The code headers of an error page: ours, and ngrok's where it has one. */
+function codeHeaders(code: ErrorCode): Record<string, string> {
+  const ngrok = ngrokCodeOf(code);
+  return ngrok ? { [errorCodeHeader]: code, [ngrokErrorCodeHeader]: ngrok } : { [errorCodeHeader]: code };
 }
 
 /** Answers `res` with the error page, unless headers already went out (then the stream is cut). */
@@ -30,7 +41,7 @@ export function sendErrorPage(res: http.ServerResponse, code: ErrorCode, request
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
-    [errorCodeHeader]: code,
+    ...codeHeaders(code),
   });
   res.end(body);
 }
@@ -40,8 +51,9 @@ export function writeRawErrorPage(socket: Duplex, code: ErrorCode, requestId: st
   if (!socket.writable) return void socket.destroy();
   const body = errorPageBody(code, requestId, detail);
   const { status } = errorCatalogue[code];
+  const headers = Object.entries(codeHeaders(code)).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
     `HTTP/1.1 ${status} ${code}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `${errorCodeHeader}: ${code}\r\nconnection: close\r\n\r\n${body}`,
+      `${headers}connection: close\r\n\r\n${body}`,
   );
 }

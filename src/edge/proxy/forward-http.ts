@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { isPorticoError, PorticoError, type ErrorCode } from '../../errors/catalogue.ts';
+import { ErrorCode, isPorticoError, PorticoError } from '../../errors/catalogue.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { errorCodeHeader, sendErrorPage } from './error-page.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
@@ -31,9 +31,9 @@ export function isReplayable(req: http.IncomingMessage): boolean {
 }
 
 export function errorCodeFor(err: unknown): ErrorCode {
-  if (isPorticoError(err) && err.code === 'ERR_MUX_STREAMS_EXHAUSTED') return 'ERR_EDGE_AGENT_BUSY';
-  if (isPorticoError(err) && err.code === 'ERR_NGROK_3008') return err.code;
-  return 'ERR_EDGE_AGENT_GONE';
+  if (isPorticoError(err) && err.code === ErrorCode.ERR_MUX_STREAMS_EXHAUSTED) return ErrorCode.ERR_EDGE_AGENT_BUSY;
+  if (isPorticoError(err) && err.code === ErrorCode.ERR_NGROK_3008) return err.code;
+  return ErrorCode.ERR_EDGE_AGENT_GONE;
 }
 
 /**
@@ -66,7 +66,7 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, agents: Tu
       const stopWaiting = waitForHeaders(upstream, agents.upstreamHeaderTimeoutMs);
       upstream.on('response', (upRes) => {
         stopWaiting();
-        if (failover && upRes.headers[errorCodeHeader] === 'ERR_EDGE_UPSTREAM_REFUSED') {
+        if (failover && upRes.headers[errorCodeHeader] === ErrorCode.ERR_EDGE_UPSTREAM_REFUSED) {
           upRes.resume();
           return resolve('unavailable');
         }
@@ -95,7 +95,7 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, agents: Tu
 }
 
 function timedOut(err: unknown): boolean {
-  return isPorticoError(err) && err.code === 'ERR_NGROK_3008';
+  return isPorticoError(err) && err.code === ErrorCode.ERR_NGROK_3008;
 }
 
 /**
@@ -107,7 +107,7 @@ function waitForHeaders(upstream: http.ClientRequest, timeoutMs: number): () => 
   let timer: NodeJS.Timeout | undefined;
   if (timeoutMs > 0) {
     upstream.once('finish', () => {
-      timer = setTimeout(() => upstream.destroy(new PorticoError('ERR_NGROK_3008', `${timeoutMs / 1000} s`)), timeoutMs);
+      timer = setTimeout(() => upstream.destroy(new PorticoError(ErrorCode.ERR_NGROK_3008, `${timeoutMs / 1000} s`)), timeoutMs);
     });
   }
   return () => clearTimeout(timer);

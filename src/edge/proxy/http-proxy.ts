@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorCode } from '../../errors/catalogue.ts';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import { newRequestId as requestId } from '../../log/request-id.ts';
 import { answerUnavailable, type Backend } from '../backends/backend.ts';
@@ -53,26 +53,26 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if (scheme === 'http') {
       const group = registry.httpEndpoint(host);
       if (group) return tunnelOf(group);
-      return resolveHttpsHost(host, options.snapshot(), registry) ? { redirect: true } : { error: 'ERR_EDGE_TUNNEL_NOT_FOUND' };
+      return resolveHttpsHost(host, options.snapshot(), registry) ? { redirect: true } : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
     }
     const found = resolveHttpsHost(host, options.snapshot(), registry);
-    if (!found) return { error: 'ERR_EDGE_TUNNEL_NOT_FOUND' };
-    if (found.kind === 'endpoint') return found.group.kind === 'https' ? tunnelOf(found.group) : { error: 'ERR_EDGE_TUNNEL_NOT_FOUND' };
-    if (found.edge.kind !== 'https') return { error: 'ERR_EDGE_TUNNEL_NOT_FOUND' };
+    if (!found) return { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
+    if (found.kind === 'endpoint') return found.group.kind === 'https' ? tunnelOf(found.group) : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
+    if (found.edge.kind !== 'https') return { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
     const route = found.edge.routes.match(host, (req.url ?? '/').split('?')[0]!);
-    if (!route) return { error: 'ERR_EDGE_ROUTE_NOT_FOUND' };
-    return route.backend ? { backend: route.backend } : { error: 'ERR_EDGE_NO_BACKEND' };
+    if (!route) return { error: ErrorCode.ERR_EDGE_ROUTE_NOT_FOUND };
+    return route.backend ? { backend: route.backend } : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
   }
 
   async function tunnelOf(group: { waitForTunnel(ms: number): Promise<Tunnel | undefined> }): Promise<Target> {
     const tunnel = await group.waitForTunnel(waitMs);
-    return tunnel ? { tunnel } : { error: 'ERR_EDGE_TUNNEL_NOT_FOUND' };
+    return tunnel ? { tunnel } : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
   }
 
   async function request(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const hops = nextHops(req, options.hopId);
     const ex: HttpExchange = { req, res, scheme, requestId: requestId(), clientAddr: clientAddrOf(req.socket), hops: hops ?? '' };
-    if (hops === undefined) return sendErrorPage(res, 'ERR_NGROK_3603', ex.requestId, requestHost(req));
+    if (hops === undefined) return sendErrorPage(res, ErrorCode.ERR_NGROK_3603, ex.requestId, requestHost(req));
     const target = await targetFor(req);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
@@ -84,12 +84,12 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const id = requestId();
     socket.on('error', () => socket.destroy());
     const hops = nextHops(req, options.hopId);
-    if (hops === undefined) return writeRawErrorPage(socket, 'ERR_NGROK_3603', id);
+    if (hops === undefined) return writeRawErrorPage(socket, ErrorCode.ERR_NGROK_3603, id);
     const target = await targetFor(req);
-    if ('redirect' in target) return writeRawErrorPage(socket, 'ERR_EDGE_TUNNEL_NOT_FOUND', id);
+    if ('redirect' in target) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND, id);
     if ('error' in target) return writeRawErrorPage(socket, target.error, id);
     const tunnel = 'tunnel' in target ? target.tunnel : target.backend.pickTunnel();
-    if (!tunnel) return writeRawErrorPage(socket, 'ERR_EDGE_NO_BACKEND', id);
+    if (!tunnel) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_NO_BACKEND, id);
     upgradeThroughTunnel(tunnel, { req, socket, head, scheme, requestId: id, edgeType: 'tunnel' in target ? '' : '3', hops });
   }
 

@@ -6,7 +6,7 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorCode } from '../../errors/catalogue.ts';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import { sendErrorPage, writeRawErrorPage } from '../proxy/error-page.ts';
 import { requestHost } from '../proxy/headers.ts';
 import type { HttpProxy } from '../proxy/http-proxy.ts';
@@ -58,10 +58,10 @@ function admit(req: http.IncomingMessage, options: HttpsRequestsOptions): ErrorC
   const conn = connectionTlsOf(req.socket);
   const target = resolveHttpsHost(requestHost(req), options.snapshot(), options.registry);
   // Without SNI only agent endpoints are served by Host: an edge's TLS settings need its name.
-  if (target?.kind === 'edge' && conn?.serverName === undefined) return 'ERR_EDGE_NO_SNI';
+  if (target?.kind === 'edge' && conn?.serverName === undefined) return ErrorCode.ERR_EDGE_NO_SNI;
   const wanted = target?.kind === 'edge' ? target.edge.tls : defaultTlsPolicy;
-  if (wanted.key !== (conn?.policy ?? defaultTlsPolicy).key) return 'ERR_EDGE_TLS_MISDIRECTED';
-  if (wanted.clientCaPem !== undefined && !conn?.clientSubject) return 'ERR_EDGE_TLS_MISDIRECTED';
+  if (wanted.key !== (conn?.policy ?? defaultTlsPolicy).key) return ErrorCode.ERR_EDGE_TLS_MISDIRECTED;
+  if (wanted.clientCaPem !== undefined && !conn?.clientSubject) return ErrorCode.ERR_EDGE_TLS_MISDIRECTED;
   if (conn?.clientSubject !== undefined) req.headers[clientCertSubjectHeader] = conn.clientSubject;
   return undefined;
 }

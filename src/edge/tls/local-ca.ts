@@ -7,7 +7,7 @@ import * as x509 from '@peculiar/x509';
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import { readPemPair, writePemPair } from './pem-files.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -37,7 +37,7 @@ export async function loadOrCreateLocalCa(dir: string): Promise<Pem> {
   const existing = await readPemPair(certPath, keyPath);
   if (existing) return checkCa(existing, certPath);
   // Half a CA is a mistake to report, not to paper over: agents may already trust the old one.
-  if (await anyExists(certPath, keyPath)) throw new PorticoError('ERR_TLS_CA_INVALID', `${certPath} or ${keyPath} is missing`);
+  if (await anyExists(certPath, keyPath)) throw new PorticoError(ErrorCode.ERR_TLS_CA_INVALID, `${certPath} or ${keyPath} is missing`);
   const ca = await createCa();
   await writePemPair(certPath, keyPath, ca);
   return ca;
@@ -73,7 +73,7 @@ function checkCa(ca: Pem, certPath: string): Pem {
     if (!cert.ca || !cert.checkPrivateKey(createPrivateKey(ca.keyPem))) throw new Error('not a CA with this key');
     return ca;
   } catch (err) {
-    throw new PorticoError('ERR_TLS_CA_INVALID', certPath, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_TLS_CA_INVALID, certPath, { cause: err });
   }
 }
 
@@ -138,7 +138,7 @@ async function authorityKeyId(caCert: x509.X509Certificate): Promise<x509.Author
 
 function subjectName(names: LeafNames, commonName: string | undefined): string {
   const cn = commonName ?? names.dnsNames[0] ?? names.ipAddresses?.[0];
-  if (!cn) throw new PorticoError('ERR_HOSTNAME_INVALID', 'a certificate needs at least one name');
+  if (!cn) throw new PorticoError(ErrorCode.ERR_HOSTNAME_INVALID, 'a certificate needs at least one name');
   // Escape the characters RFC 4514 treats specially; wildcard '*' needs none.
   return `CN=${cn.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`)}`;
 }

@@ -1,4 +1,4 @@
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import { StreamType } from '../../protocol/messages.ts';
 import { readJson } from '../../protocol/rpc.ts';
 import type { MuxSession } from '../../protocol/session.ts';
@@ -25,10 +25,10 @@ export async function sendAgentCommand(mux: MuxSession, name: AgentCommandName):
   try {
     reply = await callAgent(mux, type, body);
   } catch (err) {
-    throw new PorticoError('ERR_AGENT_COMMAND_FAILED', `the agent did not answer the ${name} command: ${(err as Error).message}`);
+    throw new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `the agent did not answer the ${name} command: ${(err as Error).message}`);
   }
   const error = reply && typeof reply === 'object' ? (reply as { Error?: unknown }).Error : undefined;
-  if (typeof error === 'string' && error !== '') throw new PorticoError('ERR_AGENT_COMMAND_FAILED', `the agent refused the ${name} command: ${error}`);
+  if (typeof error === 'string' && error !== '') throw new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `the agent refused the ${name} command: ${error}`);
 }
 
 /**

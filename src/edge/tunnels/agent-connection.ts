@@ -1,5 +1,5 @@
 import type tls from 'node:tls';
-import { isPorticoError, PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, isPorticoError, PorticoError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import { echoHeartbeats, startHeartbeat } from '../../protocol/heartbeat.ts';
 import {
@@ -97,13 +97,13 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
   }, deps.authTimeoutMs).unref();
 
   const authenticated = (handler: RpcHandler): RpcHandler => async (body) => {
-    if (!session) throw new PorticoError('ERR_AUTHTOKEN_MISSING', 'authenticate before binding');
+    if (!session) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_MISSING, 'authenticate before binding');
     return handler(body);
   };
 
   const handlers: Partial<Record<number, RpcHandler>> = {
     [StreamType.Auth]: async (body) => {
-      if (session) throw new PorticoError('ERR_BAD_REQUEST', 'already authenticated');
+      if (session) throw new PorticoError(ErrorCode.ERR_BAD_REQUEST, 'already authenticated');
       const auth = parseAuthRequest(body);
       const result = await authenticateAgent(auth, clientAddr, mux, deps);
       checkSessionLimit(deps.registry, result.session, (await deps.limits(result.identity.accountId)).max_sessions);
@@ -134,7 +134,7 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     }),
     [StreamType.StartTunnelWithLabel]: authenticated(async (body) => {
       const region = str(body, 'Region');
-      if (region && region !== deps.region) throw new PorticoError('ERR_REGION_MISMATCH', `asked for "${region}", this edge serves "${deps.region}"`);
+      if (region && region !== deps.region) throw new PorticoError(ErrorCode.ERR_REGION_MISMATCH, `asked for "${region}", this edge serves "${deps.region}"`);
       const request = parseStartTunnelWithLabelRequest(body);
       const tunnel = await tunnelLimit!.bind('', () => deps.registry.bindLabeled(session!, request));
       log.info('started labeled tunnel', { tunnel: tunnel.id, labels: tunnel.labels });
@@ -142,7 +142,7 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     }),
     [StreamType.Unbind]: authenticated(async (body) => {
       const { id } = parseUnbindRequest(body);
-      if (!deps.registry.unbind(session!, id)) throw new PorticoError('ERR_TUNNEL_NOT_FOUND', id);
+      if (!deps.registry.unbind(session!, id)) throw new PorticoError(ErrorCode.ERR_TUNNEL_NOT_FOUND, id);
       log.info('unbound tunnel', { tunnel: id });
       return {};
     }),
@@ -191,6 +191,9 @@ const errorShapes: Partial<Record<number, (body: unknown) => object>> = {
   [StreamType.StartTunnelWithLabel]: () => ({ Id: '' }),
 };
 
+/** The codes readJson fails with: the request itself could not be read. */
+const rpcReadCodes: ReadonlySet<ErrorCode> = new Set([ErrorCode.ERR_RPC_TOO_LARGE, ErrorCode.ERR_RPC_MALFORMED, ErrorCode.ERR_RPC_TIMEOUT]);
+
 /** Reads one request, runs the handler, writes its answer or an `Error` and FINs; true when the request was too large. */
 async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unknown) => object) | undefined, maxBytes: number, log: Logger): Promise<boolean> {
   let reply: object;
@@ -201,10 +204,10 @@ async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unk
     reply = await handler(body);
   } catch (err) {
     if (!isPorticoError(err)) log.error('rpc failed', { err });
-    const e = isPorticoError(err) ? err : new PorticoError('ERR_BAD_REQUEST');
+    const e = isPorticoError(err) ? err : new PorticoError(ErrorCode.ERR_BAD_REQUEST);
     log.info('rpc refused', { type: stream.type, code: e.code, reason: e.message });
-    tooLarge = e.code === 'ERR_RPC_TOO_LARGE';
-    if (e.code.startsWith('ERR_RPC_') && stream.destroyed) return tooLarge;
+    tooLarge = e.code === ErrorCode.ERR_RPC_TOO_LARGE;
+    if (rpcReadCodes.has(e.code) && stream.destroyed) return tooLarge;
     reply = { ...shape?.(body), ...rpcError(e.code, e.message) };
   }
   if (stream.destroyed || !stream.writable) return tooLarge;
@@ -215,9 +218,9 @@ async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unk
 }
 
 async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: MuxSession, deps: AgentConnectionDeps) {
-  if (!auth.authtoken) throw new PorticoError('ERR_AUTHTOKEN_MISSING');
+  if (!auth.authtoken) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_MISSING);
   const identity = await deps.authenticate(auth.authtoken);
-  if (!identity) throw new PorticoError('ERR_AUTHTOKEN_INVALID');
+  if (!identity) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_INVALID);
   const resumed = auth.clientId && deps.cookies.verify(auth.clientId, identity.accountId, auth.cookie);
   const id = resumed ? auth.clientId : newId('ts');
   const session: TunnelSession = {

@@ -1,4 +1,4 @@
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { BindRequest, EndpointOpts } from '../../protocol/messages.ts';
 import { isValidHostname, isValidWildcard, normalizeHostname } from '../../config/names/hostname.ts';
 
@@ -16,7 +16,7 @@ export function requestedHostname(opts: EndpointOpts, domain: string): string {
     try {
       return normalizeHostname(new URL(opts.url).hostname);
     } catch {
-      throw new PorticoError('ERR_HOSTNAME_INVALID', `URL "${opts.url}" cannot be parsed`);
+      throw new PorticoError(ErrorCode.ERR_HOSTNAME_INVALID, `URL "${opts.url}" cannot be parsed`);
     }
   }
   return '';
@@ -35,14 +35,14 @@ export async function checkHostname(
   reservations: Reservations,
 ): Promise<void> {
   const valid = hostname.startsWith('*.') ? isValidWildcard(hostname) : isValidHostname(hostname);
-  if (!valid) throw new PorticoError('ERR_HOSTNAME_INVALID', `"${hostname}"`);
+  if (!valid) throw new PorticoError(ErrorCode.ERR_HOSTNAME_INVALID, `"${hostname}"`);
   if (isUnderDomain(hostname, domain)) {
     // First come under --domain, but a name another account reserved is theirs alone.
-    if (await reservations.heldByOther(accountId, hostname)) throw new PorticoError('ERR_HOSTNAME_TAKEN', `"${hostname}" is reserved by another account`);
+    if (await reservations.heldByOther(accountId, hostname)) throw new PorticoError(ErrorCode.ERR_HOSTNAME_TAKEN, `"${hostname}" is reserved by another account`);
     return;
   }
   if (!(await reservations.mayBindHostname(accountId, hostname))) {
-    throw new PorticoError('ERR_HOSTNAME_NOT_RESERVED', `"${hostname}"`);
+    throw new PorticoError(ErrorCode.ERR_HOSTNAME_NOT_RESERVED, `"${hostname}"`);
   }
 }
 
@@ -52,6 +52,6 @@ export function requestedPort(bind: BindRequest, opts: EndpointOpts): number {
   if (!raw) return 0;
   const m = /:(\d{1,5})$/.exec(raw);
   const port = m ? Number(m[1]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new PorticoError('ERR_ADDR_INVALID', `"${raw}" (bind ${bind.id || 'new'})`);
+  if (!m || port < 1 || port > 65535) throw new PorticoError(ErrorCode.ERR_ADDR_INVALID, `"${raw}" (bind ${bind.id || 'new'})`);
   return port;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { BindRequest, JsonObject, StartTunnelWithLabelRequest, TunnelProto } from '../../protocol/messages.ts';
 import { field, parseEndpointOpts, StreamType } from '../../protocol/messages.ts';
@@ -99,16 +99,16 @@ export class TunnelRegistry {
   }
 
   async bindEndpoint(session: TunnelSession, bind: BindRequest, region: string): Promise<BoundEndpoint> {
-    if (this.closed) throw new PorticoError('ERR_EDGE_SHUTTING_DOWN');
+    if (this.closed) throw new PorticoError(ErrorCode.ERR_EDGE_SHUTTING_DOWN);
     if (region && region !== this.options.region) {
-      throw new PorticoError('ERR_REGION_MISMATCH', `asked for "${region}", this edge serves "${this.options.region}"`);
+      throw new PorticoError(ErrorCode.ERR_REGION_MISMATCH, `asked for "${region}", this edge serves "${this.options.region}"`);
     }
     const opts = parseEndpointOpts(bind.opts);
-    if (opts.modules.length) throw new PorticoError('ERR_OPTION_UNSUPPORTED', opts.modules.join(', '));
-    if (opts.proxyProto) throw new PorticoError('ERR_OPTION_UNSUPPORTED', 'ProxyProto');
+    if (opts.modules.length) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, opts.modules.join(', '));
+    if (opts.proxyProto) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'ProxyProto');
     // Older agents' plain options that only the edge could apply: refused until it does.
-    if (field(bind.opts, 'Auth')) throw new PorticoError('ERR_OPTION_UNSUPPORTED', 'Auth (basic auth as "user:pass"); this edge does not enforce it yet');
-    if (field(bind.opts, 'HostHeaderRewrite') === true) throw new PorticoError('ERR_OPTION_UNSUPPORTED', 'HostHeaderRewrite');
+    if (field(bind.opts, 'Auth')) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'Auth (basic auth as "user:pass"); this edge does not enforce it yet');
+    if (field(bind.opts, 'HostHeaderRewrite') === true) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'HostHeaderRewrite');
     switch (bind.proto) {
       case 'http':
       case 'https':
@@ -117,13 +117,13 @@ export class TunnelRegistry {
       case 'tcp':
         return this.bindTcp(session, bind, requestedPort(bind, opts));
       default:
-        throw new PorticoError('ERR_PROTO_UNSUPPORTED', `"${bind.proto}"`);
+        throw new PorticoError(ErrorCode.ERR_PROTO_UNSUPPORTED, `"${bind.proto}"`);
     }
   }
 
   bindLabeled(session: TunnelSession, request: StartTunnelWithLabelRequest): Tunnel {
-    if (this.closed) throw new PorticoError('ERR_EDGE_SHUTTING_DOWN');
-    if (Object.keys(request.labels).length === 0) throw new PorticoError('ERR_LABELS_INVALID');
+    if (this.closed) throw new PorticoError(ErrorCode.ERR_EDGE_SHUTTING_DOWN);
+    if (Object.keys(request.labels).length === 0) throw new PorticoError(ErrorCode.ERR_LABELS_INVALID);
     checkBindAllowed(session.acl, { labels: request.labels });
     const tunnel = this.makeTunnel(session, '', 'labeled', '', { labels: request.labels, forwardsTo: request.forwardsTo, metadata: request.metadata });
     this.labeled.add(tunnel);
@@ -168,7 +168,7 @@ export class TunnelRegistry {
   /** Sends a command (restart, stop, update) to a live session's agent. */
   command(sessionId: string, name: AgentCommandName): Promise<void> {
     const session = this.sessions.get(sessionId);
-    if (!session) return Promise.reject(new PorticoError('ERR_AGENT_COMMAND_FAILED', `session ${sessionId} is not connected`));
+    if (!session) return Promise.reject(new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `session ${sessionId} is not connected`));
     return sendAgentCommand(session.mux, name);
   }
 
@@ -208,7 +208,7 @@ export class TunnelRegistry {
 
   private async bindTcp(session: TunnelSession, bind: BindRequest, port: number): Promise<BoundEndpoint> {
     const { min, max } = this.options.tcpPorts;
-    if (port && min !== 0 && (port < min || port > max)) throw new PorticoError('ERR_ADDR_INVALID', `port ${port} is outside ${min}-${max}`);
+    if (port && min !== 0 && (port < min || port > max)) throw new PorticoError(ErrorCode.ERR_ADDR_INVALID, `port ${port} is outside ${min}-${max}`);
     // A random port (0) passes only an ACL that allows any bind.
     checkBindAllowed(session.acl, { addr: { host: this.options.domain, port } });
     if (port) await this.checkRequestedPort(session.accountId, port, bind.id);
@@ -243,10 +243,10 @@ export class TunnelRegistry {
   private async checkRequestedPort(accountId: string, port: number, bindId: string): Promise<void> {
     const holder = await this.options.reservations.addrHolder(accountId, port);
     if (holder === 'own') return;
-    if (holder === 'other') throw new PorticoError('ERR_NGROK_309', `port ${port}`);
+    if (holder === 'other') throw new PorticoError(ErrorCode.ERR_NGROK_309, `port ${port}`);
     const last = this.lastAssigned.get(port);
     if (last === accountId || (last === undefined && this.addrClaims.verify(bindId, accountId, port))) return;
-    throw new PorticoError('ERR_NGROK_307', `port ${port}`);
+    throw new PorticoError(ErrorCode.ERR_NGROK_307, `port ${port}`);
   }
 
   /** Opens `port`, or a random port that no account reserved (reserved ones are kept for their owners). */
@@ -255,7 +255,7 @@ export class TunnelRegistry {
       const listener = await this.options.tcp.open(port, onConnection);
       if (port || (await this.options.reservations.addrHolder('', listener.port)) === 'none') return listener;
       listener.close();
-      if (attempt >= 20) throw new PorticoError('ERR_ADDR_EXHAUSTED', 'every free port tried is reserved');
+      if (attempt >= 20) throw new PorticoError(ErrorCode.ERR_ADDR_EXHAUSTED, 'every free port tried is reserved');
     }
   }
 
@@ -265,7 +265,7 @@ export class TunnelRegistry {
    */
   private joinGroup(group: EndpointGroup | undefined, session: TunnelSession, bind: BindRequest, kind: EndpointKind, name: string): EndpointGroup | undefined {
     if (!group) return undefined;
-    const code = kind === 'tcp' ? 'ERR_ADDR_TAKEN' : 'ERR_HOSTNAME_TAKEN';
+    const code = kind === 'tcp' ? ErrorCode.ERR_ADDR_TAKEN : ErrorCode.ERR_HOSTNAME_TAKEN;
     if (group.accountId !== session.accountId || group.kind !== kind) throw new PorticoError(code, `"${name}"`);
     const stale = group.tunnels.find((t) => t.id === bind.id && bind.id !== '' && mayTakeOver(t, session));
     if (stale) this.removeTunnel(stale);

@@ -3,7 +3,7 @@
  * account, checked at Auth, and tunnels per session, checked at each bind. Both read the limit
  * as they run, so `portico account limits` applies to the next Auth or bind.
  */
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { TunnelRegistry } from './registry.ts';
 import type { TunnelSession } from './tunnel.ts';
 
@@ -23,7 +23,7 @@ export interface SessionLimits {
 export function checkSessionLimit(registry: Pick<TunnelRegistry, 'sessions'>, session: TunnelSession, max: number): void {
   let live = 0;
   for (const other of registry.sessions.values()) if (other.accountId === session.accountId && other.id !== session.id) live++;
-  if (live >= max) throw new PorticoError('ERR_NGROK_108', `this account has ${live} of ${max}; one agent can run several tunnels (portico start --all)`);
+  if (live >= max) throw new PorticoError(ErrorCode.ERR_NGROK_108, `this account has ${live} of ${max}; one agent can run several tunnels (portico start --all)`);
 }
 
 /** Counts one session's tunnels, and its binds still in flight, against its limit. */
@@ -45,7 +45,7 @@ export class TunnelLimit {
     // From here to the increment nothing awaits, so concurrent binds cannot both pass the check.
     let bound = 0;
     for (const tunnel of this.registry.tunnels.values()) if (tunnel.session === this.session && (rebindId === '' || tunnel.id !== rebindId)) bound++;
-    if (bound + this.#binding >= max) throw new PorticoError('ERR_NGROK_324', `this session has ${bound + this.#binding} of ${max}`);
+    if (bound + this.#binding >= max) throw new PorticoError(ErrorCode.ERR_NGROK_324, `this session has ${bound + this.#binding} of ${max}`);
     this.#binding++;
     try {
       return await bind();

@@ -3,7 +3,7 @@
  * shipped is never edited or renamed, only followed by a new one.
  */
 import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely';
-import { PorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Database } from '../schema.ts';
 import * as initial from './0001-initial.ts';
 import * as resources from './0002-resources.ts';
@@ -25,7 +25,7 @@ export async function migrate(db: Kysely<Database>, where = 'database'): Promise
   if (error) {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever a migration threw, as text.
     const message = error instanceof Error ? error.message : String(error);
-    throw new PorticoError('ERR_STORE_OPEN', `${where}: migration ${failed(results) ?? 'setup'} failed: ${message}`, { cause: error });
+    throw new PorticoError(ErrorCode.ERR_STORE_OPEN, `${where}: migration ${failed(results) ?? 'setup'} failed: ${message}`, { cause: error });
   }
   return results;
 }

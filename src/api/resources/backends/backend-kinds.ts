@@ -4,6 +4,7 @@
  * in use" delete check.
  */
 import type { FastifyRequest } from 'fastify';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import type { CommonDoc } from '../../common.ts';
 import type { ApiContext } from '../../context.ts';
@@ -46,5 +47,5 @@ export function childBackendIds(doc: unknown): string[] {
 /** Refuses (ERR_RESOURCE_IN_USE) to delete a backend that an edge, route or backend names. */
 export async function refuseDeleteInUse(record: ResourceRecord<CommonDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, record.id, record.id);
-  if (users.length) throw stillInUse('ERR_RESOURCE_IN_USE', `backend ${record.id}`, users.map((u) => `${u.kind} ${u.id}`));
+  if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `backend ${record.id}`, users.map((u) => `${u.kind} ${u.id}`));
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
 import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -27,14 +28,14 @@ type HttpResponseBackendCreate = Static<typeof HttpResponseBackendCreate>;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function statusCode(value: number): number {
-  if (value < 100 || value > 599) throw invalid('ERR_NGROK_215', 'status_code', `${value} is not an HTTP status; use 100 to 599`);
+  if (value < 100 || value > 599) throw invalid(ErrorCode.ERR_NGROK_215, 'status_code', `${value} is not an HTTP status; use 100 to 599`);
   return value;
 }
 
 function headers(value: Record<string, string>): Record<string, string> {
   for (const [name, v] of Object.entries(value)) {
-    if (!HEADER_NAME.test(name)) throw invalid('ERR_NGROK_215', `headers`, `"${name}" is not a valid HTTP header name`);
-    if (/[\r\n\0]/.test(v)) throw invalid('ERR_NGROK_215', `headers.${name}`, 'header values may not contain CR, LF or NUL');
+    if (!HEADER_NAME.test(name)) throw invalid(ErrorCode.ERR_NGROK_215, `headers`, `"${name}" is not a valid HTTP header name`);
+    if (/[\r\n\0]/.test(v)) throw invalid(ErrorCode.ERR_NGROK_215, `headers.${name}`, 'header values may not contain CR, LF or NUL');
   }
   return value;
 }

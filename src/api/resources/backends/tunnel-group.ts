@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -20,8 +21,8 @@ const TunnelGroupBackendCreate = Type.Object({
 type TunnelGroupBackendCreate = Static<typeof TunnelGroupBackendCreate>;
 
 function labels(value: Record<string, string> | undefined): Record<string, string> {
-  if (!value || Object.keys(value).length === 0) throw invalid('ERR_NGROK_215', 'labels', 'give at least one label, e.g. {"app": "web"}');
-  for (const key of Object.keys(value)) if (key.trim() === '') throw invalid('ERR_NGROK_215', 'labels', 'label names may not be empty');
+  if (!value || Object.keys(value).length === 0) throw invalid(ErrorCode.ERR_NGROK_215, 'labels', 'give at least one label, e.g. {"app": "web"}');
+  for (const key of Object.keys(value)) if (key.trim() === '') throw invalid(ErrorCode.ERR_NGROK_215, 'labels', 'label names may not be empty');
   return value;
 }
 

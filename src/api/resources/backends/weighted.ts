@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
 import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -28,7 +29,7 @@ type WeightedBackendCreate = Static<typeof WeightedBackendCreate>;
 function weights(backends: Record<string, unknown>): Record<string, number> {
   for (const [id, weight] of Object.entries(backends)) {
     if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > maxWeight) {
-      throw invalid('ERR_NGROK_215', `backends.${id}`, `weight ${JSON.stringify(weight)} must be an integer from 0 to ${maxWeight}`);
+      throw invalid(ErrorCode.ERR_NGROK_215, `backends.${id}`, `weight ${JSON.stringify(weight)} must be an integer from 0 to ${maxWeight}`);
     }
   }
   return backends as Record<string, number>;

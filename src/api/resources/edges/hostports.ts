@@ -5,7 +5,7 @@
  * No two edges claim the same hostport.
  */
 import { randomLabel } from '../../../config/names/random-label.ts';
-import { PorticoError } from '../../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import { isValidHostname, isValidWildcard, normalizeHostname } from '../../../config/names/hostname.ts';
 import type { ApiContext } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
@@ -23,11 +23,11 @@ export const maxEdgeHostports = 100;
 
 /** Refuses a list longer than maxEdgeHostports before any of it is looked up. */
 function checkCount(hostports: readonly string[]): void {
-  if (hostports.length > maxEdgeHostports) throw new PorticoError('ERR_NGROK_7129', `hostports: ${hostports.length} given, at most ${maxEdgeHostports}`);
+  if (hostports.length > maxEdgeHostports) throw new PorticoError(ErrorCode.ERR_NGROK_7129, `hostports: ${hostports.length} given, at most ${maxEdgeHostports}`);
 }
 
-function hostportError(code: string, index: number, message: string): ApiError {
-  return new ApiError(400, code, `hostports[${index}]: ${message}`, { field: `hostports[${index}]` });
+function hostportError(code: ErrorCode, index: number, message: string): ApiError {
+  return new ApiError(code, `hostports[${index}]: ${message}`, { field: `hostports[${index}]` });
 }
 
 /** Splits "host:port"; the host lower-cased. */
@@ -35,7 +35,7 @@ function split(value: string, index: number): { host: string; port: number } {
   const at = value.lastIndexOf(':');
   const port = Number(value.slice(at + 1));
   if (at < 1 || !/^\d+$/.test(value.slice(at + 1)) || port < 1 || port > 65535) {
-    throw hostportError('ERR_HOSTPORT_INVALID', index, `"${value}" is not host:port, e.g. app.example.com:443`);
+    throw hostportError(ErrorCode.ERR_HOSTPORT_INVALID, index, `"${value}" is not host:port, e.g. app.example.com:443`);
   }
   return { host: normalizeHostname(value.slice(0, at)), port };
 }
@@ -44,7 +44,7 @@ function split(value: string, index: number): { host: string; port: number } {
 async function checkUnclaimed(ctx: ApiContext, hostport: string, index: number, kinds: readonly string[], selfId?: string): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, JSON.stringify(hostport), selfId);
   const claimant = users.find((r) => kinds.includes(r.kind) && Array.isArray(r.doc.hostports) && r.doc.hostports.includes(hostport));
-  if (claimant) throw hostportError('ERR_HOSTPORT_IN_USE', index, `${hostport} is already served by edge ${claimant.id}; remove it there first`);
+  if (claimant) throw hostportError(ErrorCode.ERR_HOSTPORT_IN_USE, index, `${hostport} is already served by edge ${claimant.id}; remove it there first`);
 }
 
 /**
@@ -56,10 +56,10 @@ export async function checkNamedHostports(ctx: ApiContext, hostports: readonly s
   const out: string[] = [];
   for (const [i, value] of hostports.entries()) {
     const { host, port } = split(value.trim(), i);
-    if (!isValidHostname(host) && !isValidWildcard(host)) throw hostportError('ERR_HOSTPORT_INVALID', i, `"${host}" is not a valid host name`);
-    if (port !== namedEdgePort) throw hostportError('ERR_HOSTPORT_INVALID', i, `HTTPS and TLS edges serve port ${namedEdgePort}; use ${host}:${namedEdgePort}`);
+    if (!isValidHostname(host) && !isValidWildcard(host)) throw hostportError(ErrorCode.ERR_HOSTPORT_INVALID, i, `"${host}" is not a valid host name`);
+    if (port !== namedEdgePort) throw hostportError(ErrorCode.ERR_HOSTPORT_INVALID, i, `HTTPS and TLS edges serve port ${namedEdgePort}; use ${host}:${namedEdgePort}`);
     if (!(await ownsHostname(ctx.deps.store, ctx.account.id, host))) {
-      throw hostportError('ERR_HOSTPORT_NOT_RESERVED', i, `${host}:${port}: ${host} is not a reserved domain of this account; reserve it, or a wildcard covering it, at /reserved_domains first`);
+      throw hostportError(ErrorCode.ERR_HOSTPORT_NOT_RESERVED, i, `${host}:${port}: ${host} is not a reserved domain of this account; reserve it, or a wildcard covering it, at /reserved_domains first`);
     }
     const hostport = `${host}:${port}`;
     if (out.includes(hostport)) continue;
@@ -78,7 +78,7 @@ export async function checkAddrHostports(ctx: ApiContext, hostports: readonly st
     const hostport = `${host}:${port}`;
     const reservation = await ctx.deps.store.resources.getByKey(reservedAddrKind, hostport);
     if (!reservation || reservation.account_id !== ctx.account.id) {
-      throw hostportError('ERR_HOSTPORT_NOT_RESERVED', i, `${hostport} is not a reserved address of this account; reserve one at /reserved_addrs (the edge picks the port) and use its addr`);
+      throw hostportError(ErrorCode.ERR_HOSTPORT_NOT_RESERVED, i, `${hostport} is not a reserved address of this account; reserve one at /reserved_addrs (the edge picks the port) and use its addr`);
     }
     if (out.includes(hostport)) continue;
     await checkUnclaimed(ctx, hostport, i, addrEdgeKinds, selfId);

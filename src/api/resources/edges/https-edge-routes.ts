@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { isValidHostname, normalizeHostname } from '../../../config/names/hostname.ts';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import { newId } from '../../../store/ids.ts';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import { rfc3339 } from '../../../store/timestamps.ts';
@@ -28,25 +29,25 @@ type RouteBody = { description?: string; metadata?: string; match_type?: string;
 
 /** Checks `match_type`; "exact_path" or "path_prefix". */
 function matchTypeOf(value: string): HttpsEdgeRouteDoc['match_type'] {
-  if (!(matchTypes as readonly string[]).includes(value)) throw invalid('ERR_NGROK_215', 'match_type', `"${value}" is not a match type; use "exact_path" or "path_prefix"`);
+  if (!(matchTypes as readonly string[]).includes(value)) throw invalid(ErrorCode.ERR_NGROK_215, 'match_type', `"${value}" is not a match type; use "exact_path" or "path_prefix"`);
   return value as HttpsEdgeRouteDoc['match_type'];
 }
 
 /** Checks `match`: a path ("/blog"), a host ("example.com") or both ("example.com/blog"). */
 function matchOf(value: string): string {
   const match = value.trim();
-  if (match === '' || /\s/.test(match)) throw invalid('ERR_NGROK_215', 'match', 'give a path such as "/blog", a host such as "example.com", or both: "example.com/blog"');
+  if (match === '' || /\s/.test(match)) throw invalid(ErrorCode.ERR_NGROK_215, 'match', 'give a path such as "/blog", a host such as "example.com", or both: "example.com/blog"');
   if (match.startsWith('/')) return match;
   const slash = match.indexOf('/');
   const host = normalizeHostname(slash < 0 ? match : match.slice(0, slash));
-  if (!isValidHostname(host)) throw invalid('ERR_NGROK_215', 'match', `"${value}": "${host}" is not a valid host name; paths start with "/"`);
+  if (!isValidHostname(host)) throw invalid(ErrorCode.ERR_NGROK_215, 'match', `"${value}": "${host}" is not a valid host name; paths start with "/"`);
   return slash < 0 ? host : host + match.slice(slash);
 }
 
 /** Refuses a second route with the same match: it could never be chosen. */
 function checkUnique(routes: readonly HttpsEdgeRouteDoc[], route: HttpsEdgeRouteDoc): void {
   const twin = routes.find((r) => r.id !== route.id && r.match_type === route.match_type && r.match === route.match);
-  if (twin) throw new ApiError(400, 'ERR_ROUTE_MATCH_TAKEN', `match: route ${twin.id} already matches ${route.match_type} "${route.match}"; update that route instead`, { field: 'match' });
+  if (twin) throw new ApiError(ErrorCode.ERR_ROUTE_MATCH_TAKEN, `match: route ${twin.id} already matches ${route.match_type} "${route.match}"; update that route instead`, { field: 'match' });
 }
 
 /** The read shape of one route. */

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid, stillInUse } from '../../errors.ts';
 import { encryptSecret } from '../../../config/secrets/key-encryption.ts';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import { parseTarget, readTarget, sealTarget, type EventTarget } from './event-targets.ts';
 
 export const eventDestinationPath = '/event_destinations';
@@ -34,7 +35,7 @@ const EventDestinationUpdate = Type.Object({
 /** "json" in any case; ERR_NGROK_235 otherwise. Absent means json. */
 function parseFormat(value: string | undefined): 'json' {
   if (value === undefined || value.toLowerCase() === 'json') return 'json';
-  throw invalid('ERR_NGROK_235', 'format', `"${value}" is not supported; the only format is "json"`);
+  throw invalid(ErrorCode.ERR_NGROK_235, 'format', `"${value}" is not supported; the only format is "json"`);
 }
 
 /** Registers create/list/get/update/delete of event destinations. */
@@ -57,7 +58,7 @@ export function registerEventDestinations(app: FastifyInstance, deps: ApiDeps): 
     read: (record, ctx) => ({ ...commonRead(ctx, eventDestinationPath, record), format: record.doc.format, target: readTarget(record.doc.target) }),
     beforeDelete: async (record, ctx) => {
       const users = await deps.store.resources.referencing(ctx.account.id, record.id, record.id);
-      if (users.length) throw stillInUse('ERR_RESOURCE_IN_USE', `event destination ${record.id}`, users.map((u) => `${u.kind} ${u.id}`));
+      if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `event destination ${record.id}`, users.map((u) => `${u.kind} ${u.id}`));
     },
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { ApiError, notFound } from '../../errors.ts';
@@ -80,5 +81,5 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
 }
 
 function alreadySource(subscriptionId: string, type: string): ApiError {
-  return new ApiError(400, 'ERR_EVENT_SOURCE_EXISTS', `type: ${type} is already a source of ${subscriptionId}; nothing to add`, { field: 'type' });
+  return new ApiError(ErrorCode.ERR_EVENT_SOURCE_EXISTS, `type: ${type} is already a source of ${subscriptionId}; nothing to add`, { field: 'type' });
 }

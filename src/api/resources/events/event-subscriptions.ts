@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -34,7 +35,7 @@ const EventSubscriptionCreate = Type.Object({
 export function eventType(value: string, field = 'type'): string {
   const type = value.trim();
   if (!isEventType(type)) {
-    throw invalid('ERR_EVENT_SOURCE_TYPE', field, `"${value}" is not an event type; use <thing>_<created|updated|deleted>.v0 (e.g. ip_policy_created.v0), http_request_complete.v0 or tcp_connection_closed.v0`);
+    throw invalid(ErrorCode.ERR_EVENT_SOURCE_TYPE, field, `"${value}" is not an event type; use <thing>_<created|updated|deleted>.v0 (e.g. ip_policy_created.v0), http_request_complete.v0 or tcp_connection_closed.v0`);
   }
   return type;
 }
@@ -53,7 +54,7 @@ async function parseDestinations(ids: string[], ctx: ApiContext): Promise<string
   const unique = [...new Set(ids)];
   for (const id of unique) {
     if (!(await ctx.deps.store.resources.get(ctx.account.id, eventDestinationKind, id))) {
-      throw new ApiError(400, 'ERR_EVENT_DESTINATION_NOT_FOUND', `destination_ids: event destination ${id} does not exist; create it with POST /event_destinations first`, { field: 'destination_ids' });
+      throw new ApiError(ErrorCode.ERR_EVENT_DESTINATION_NOT_FOUND, `destination_ids: event destination ${id} does not exist; create it with POST /event_destinations first`, { field: 'destination_ids' });
     }
   }
   return unique;

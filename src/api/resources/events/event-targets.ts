@@ -4,6 +4,7 @@
  * authenticate with exactly one of an IAM role or access keys. Errors: ERR_NGROK_236 for the
  * target, ERR_NGROK_240 for its `auth`.
  */
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import { invalid } from '../../errors.ts';
 
 export interface AwsAuth {
@@ -30,19 +31,19 @@ const targetNames = [...v2Slots, 'http'].join(', ');
 
 /** Validates a target from a create or PATCH body into its stored form; nulls count as absent. */
 export function parseTarget(value: unknown): EventTarget {
-  if (!isObj(value)) throw invalid('ERR_NGROK_236', 'target', `must be an object with exactly one of ${targetNames}`);
+  if (!isObj(value)) throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must be an object with exactly one of ${targetNames}`);
   const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
   const unknown = set.find(([k]) => !(k in awsArnField) && k !== 'datadog' && k !== 'http');
-  if (unknown) throw invalid('ERR_NGROK_236', `target.${unknown[0]}`, `is not a supported target; use one of ${targetNames}`);
-  if (set.length !== 1) throw invalid('ERR_NGROK_236', 'target', `must set exactly one of ${targetNames} (got ${set.length})`);
+  if (unknown) throw invalid(ErrorCode.ERR_NGROK_236, `target.${unknown[0]}`, `is not a supported target; use one of ${targetNames}`);
+  if (set.length !== 1) throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must set exactly one of ${targetNames} (got ${set.length})`);
   const [name, body] = set[0]!;
-  if (!isObj(body)) throw invalid('ERR_NGROK_236', `target.${name}`, 'must be an object');
+  if (!isObj(body)) throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}`, 'must be an object');
   if (name === 'http') return { http: { url: httpUrl(body.url) } };
   if (name === 'datadog') return { datadog: datadog(body) };
   const aws = name as keyof typeof awsArnField;
   const arnField = awsArnField[aws];
-  const arn = requiredString(body[arnField], 'ERR_NGROK_236', `target.${name}.${arnField}`);
-  if (!arn.startsWith('arn:')) throw invalid('ERR_NGROK_236', `target.${name}.${arnField}`, `"${arn}" is not an ARN (arn:aws:…)`);
+  const arn = requiredString(body[arnField], ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`);
+  if (!arn.startsWith('arn:')) throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`, `"${arn}" is not an ARN (arn:aws:…)`);
   return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`), [arnField]: arn } } as EventTarget;
 }
 
@@ -63,21 +64,21 @@ export function readTarget(target: EventTarget): Record<string, unknown> {
 }
 
 function parseAuth(value: unknown, field: string): AwsAuth {
-  if (!isObj(value)) throw invalid('ERR_NGROK_240', field, 'must be an object with exactly one of role{role_arn} or creds{aws_access_key_id, aws_secret_access_key}');
+  if (!isObj(value)) throw invalid(ErrorCode.ERR_NGROK_240, field, 'must be an object with exactly one of role{role_arn} or creds{aws_access_key_id, aws_secret_access_key}');
   const { role, creds } = value;
   const hasRole = role !== null && role !== undefined;
   const hasCreds = creds !== null && creds !== undefined;
-  if (hasRole === hasCreds) throw invalid('ERR_NGROK_240', field, 'must set exactly one of role or creds');
+  if (hasRole === hasCreds) throw invalid(ErrorCode.ERR_NGROK_240, field, 'must set exactly one of role or creds');
   if (hasRole) {
-    const roleArn = requiredString(isObj(role) ? role.role_arn : undefined, 'ERR_NGROK_240', `${field}.role.role_arn`);
-    if (!roleArn.startsWith('arn:')) throw invalid('ERR_NGROK_240', `${field}.role.role_arn`, `"${roleArn}" is not an IAM role ARN (arn:aws:iam::…:role/…)`);
+    const roleArn = requiredString(isObj(role) ? role.role_arn : undefined, ErrorCode.ERR_NGROK_240, `${field}.role.role_arn`);
+    if (!roleArn.startsWith('arn:')) throw invalid(ErrorCode.ERR_NGROK_240, `${field}.role.role_arn`, `"${roleArn}" is not an IAM role ARN (arn:aws:iam::…:role/…)`);
     return { role: { role_arn: roleArn } };
   }
   const c = isObj(creds) ? creds : {};
   return {
     creds: {
-      aws_access_key_id: requiredString(c.aws_access_key_id, 'ERR_NGROK_240', `${field}.creds.aws_access_key_id`),
-      aws_secret_access_key: requiredString(c.aws_secret_access_key, 'ERR_NGROK_240', `${field}.creds.aws_secret_access_key`),
+      aws_access_key_id: requiredString(c.aws_access_key_id, ErrorCode.ERR_NGROK_240, `${field}.creds.aws_access_key_id`),
+      aws_secret_access_key: requiredString(c.aws_secret_access_key, ErrorCode.ERR_NGROK_240, `${field}.creds.aws_secret_access_key`),
     },
   };
 }
@@ -90,25 +91,25 @@ function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
   const optional = (key: string) => {
     const v = body[key];
     if (v === undefined || v === null) return '';
-    if (typeof v !== 'string') throw invalid('ERR_NGROK_236', `target.datadog.${key}`, 'must be a string');
+    if (typeof v !== 'string') throw invalid(ErrorCode.ERR_NGROK_236, `target.datadog.${key}`, 'must be a string');
     return v;
   };
-  return { api_key: requiredString(body.api_key, 'ERR_NGROK_236', 'target.datadog.api_key'), ddtags: optional('ddtags'), service: optional('service'), ddsite: optional('ddsite') };
+  return { api_key: requiredString(body.api_key, ErrorCode.ERR_NGROK_236, 'target.datadog.api_key'), ddtags: optional('ddtags'), service: optional('service'), ddsite: optional('ddsite') };
 }
 
 function httpUrl(value: unknown): string {
-  const raw = requiredString(value, 'ERR_NGROK_236', 'target.http.url');
+  const raw = requiredString(value, ErrorCode.ERR_NGROK_236, 'target.http.url');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw invalid('ERR_NGROK_236', 'target.http.url', `"${raw}" is not a URL; use http(s)://host[:port]/path`);
+    throw invalid(ErrorCode.ERR_NGROK_236, 'target.http.url', `"${raw}" is not a URL; use http(s)://host[:port]/path`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('ERR_NGROK_236', 'target.http.url', `must be an http:// or https:// URL, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(ErrorCode.ERR_NGROK_236, 'target.http.url', `must be an http:// or https:// URL, not ${url.protocol}`);
   return url.toString();
 }
 
-function requiredString(value: unknown, code: string, field: string): string {
+function requiredString(value: unknown, code: ErrorCode, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid(code, field, 'is required (a non-empty string)');
   return value.trim();
 }

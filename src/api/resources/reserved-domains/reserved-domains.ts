@@ -12,6 +12,7 @@ import { checkCertificate, checkExclusive, normalizePolicy } from './certificate
 import type { ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
 import { isUnderWildcard, reservedDomainKind } from '../../../config/names/domain-names.ts';
 import { coveringReservations } from '../../../config/ownership/hostnames.ts';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 
 export const reservedDomainPath = '/reserved_domains';
 export { reservedDomainKind };
@@ -82,7 +83,7 @@ async function updateDoc(doc: ReservedDomainDoc, body: ReservedDomainUpdate, ctx
 
 function detachCertificate(doc: ReservedDomainDoc): ReservedDomainDoc {
   if (doc.certificate_management_policy) {
-    throw new ApiError(400, 'ERR_NGROK_436', 'the certificate is managed by certificate_management_policy; delete the policy (DELETE .../certificate_management_policy) instead', {
+    throw new ApiError(ErrorCode.ERR_NGROK_436, 'the certificate is managed by certificate_management_policy; delete the policy (DELETE .../certificate_management_policy) instead', {
       field: 'certificate_id',
     });
   }
@@ -118,7 +119,7 @@ async function checkUnused(record: ResourceRecord<ReservedDomainDoc>, ctx: ApiCo
       if (others.length === 0) blocking.push(user.id);
     }
   }
-  if (blocking.length) throw stillInUse('ERR_NGROK_446', `domain ${domain}`, [...new Set(blocking)]);
+  if (blocking.length) throw stillInUse(ErrorCode.ERR_NGROK_446, `domain ${domain}`, [...new Set(blocking)]);
 }
 
 /** Reserved domains: names (and wildcards) an account holds for its edges and agents. */

@@ -7,6 +7,7 @@ import { registerCrud } from '../../crud.ts';
 import { ApiError, stillInUse } from '../../errors.ts';
 import { PemError } from '../../../config/certificates/pem.ts';
 import { tlsCertificateDoc, tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 
 export const tlsCertificatePath = '/tls_certificates';
 export { tlsCertificateKind, type TlsCertificateDoc };
@@ -23,7 +24,7 @@ type TlsCertificateUpdate = Static<typeof TlsCertificateUpdate>;
 
 /** A PemError as the API's 400, naming the field. */
 export function pemApiError(err: unknown): unknown {
-  return err instanceof PemError ? new ApiError(400, err.code, `${err.field}: ${err.message}`, { field: err.field }) : err;
+  return err instanceof PemError ? new ApiError(err.code, `${err.field}: ${err.message}`, { field: err.field }) : err;
 }
 
 /** The stored document of an upload; a 400 ApiError naming the field for anything wrong. */
@@ -59,7 +60,7 @@ function readCertificate(record: ResourceRecord<TlsCertificateDoc>, ctx: ApiCont
 
 async function checkUnused(record: ResourceRecord<TlsCertificateDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, record.id, record.id);
-  if (users.length) throw stillInUse('ERR_RESOURCE_IN_USE', `certificate ${record.id}`, users.map((u) => u.id));
+  if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `certificate ${record.id}`, users.map((u) => u.id));
 }
 
 /** TLS certificates: uploaded bundles with their keys, attached to reserved domains by certificate_id. */

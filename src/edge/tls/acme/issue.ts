@@ -4,7 +4,7 @@
  */
 import * as acme from 'acme-client';
 import { createPrivateKey } from 'node:crypto';
-import { PorticoError } from '../../../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import type { AcmeChallenges } from './challenges.ts';
 
 /** Challenge types the edge answers itself. */
@@ -46,7 +46,7 @@ export async function issueCertificate(request: IssueRequest): Promise<IssuedCer
         // acme-client's types list only http-01 and dns-01; CAs also offer tls-alpn-01.
         const type: string = challenge.type;
         if (type === 'http-01') return challenges.setHttp(challenge.token, keyAuthorization);
-        if (type !== 'tls-alpn-01') throw new PorticoError('ERR_ACME_CHALLENGE_FAILED', `${domain}: the CA offered no challenge the edge can answer (got ${challenge.type})`);
+        if (type !== 'tls-alpn-01') throw new PorticoError(ErrorCode.ERR_ACME_CHALLENGE_FAILED, `${domain}: the CA offered no challenge the edge can answer (got ${challenge.type})`);
         const [alpnKey, alpnCert] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
         challenges.setAlpn(domain, alpnCert.toString(), alpnKey.toString());
       },
@@ -68,5 +68,5 @@ function acmeFailure(domain: string, err: unknown): PorticoError {
   const message = err instanceof Error ? err.message : String(err);
   // acme-client reports a failed validation as 'Authorization not found'/'…invalid…' with the CA's detail.
   const challenge = /challenge|authorization|invalid|unauthorized|connection|dns|incorrect|validat/i.test(message);
-  return new PorticoError(challenge ? 'ERR_ACME_CHALLENGE_FAILED' : 'ERR_ACME_ORDER_FAILED', `${domain}: ${message}`, { cause: err });
+  return new PorticoError(challenge ? ErrorCode.ERR_ACME_CHALLENGE_FAILED : ErrorCode.ERR_ACME_ORDER_FAILED, `${domain}: ${message}`, { cause: err });
 }

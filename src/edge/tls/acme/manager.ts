@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type * as acme from 'acme-client';
 import type { Logger } from '../../../log/logger.ts';
-import { isPorticoError } from '../../../errors/catalogue.ts';
+import { ErrorCode, isPorticoError } from '../../../errors/catalogue.ts';
 import type { ResourceChange, ResourceRecord } from '../../../store/resources.ts';
 import type { Store } from '../../../store/store.ts';
 import { reservedDomainKind, type ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
@@ -139,9 +139,9 @@ export class AcmeManager {
 
   async #refuseWildcard(record: ResourceRecord<ReservedDomainDoc>): Promise<void> {
     const status = readStatus(record.doc.certificate_management_status);
-    if (status?.provisioning_job?.error_code === 'ERR_ACME_WILDCARD_NEEDS_DNS') return;
+    if (status?.provisioning_job?.error_code === ErrorCode.ERR_ACME_WILDCARD_NEEDS_DNS) return;
     const msg = `${record.doc.domain}: wildcard certificates need the DNS-01 challenge, which this edge does not answer; upload a certificate for the wildcard and attach it with certificate_id`;
-    await this.#writeStatus(record.account_id, record.id, (prev) => failedStatus(prev, { code: 'ERR_ACME_WILDCARD_NEEDS_DNS', msg }, Date.now(), null));
+    await this.#writeStatus(record.account_id, record.id, (prev) => failedStatus(prev, { code: ErrorCode.ERR_ACME_WILDCARD_NEEDS_DNS, msg }, Date.now(), null));
   }
 
   // One attempt: mark running, order, store and attach; or record the failure and its retry time.
@@ -171,7 +171,7 @@ export class AcmeManager {
     } catch (err) {
       state.failures++;
       const retriesAt = Date.now() + retryDelay(state.failures, config);
-      const failure = isPorticoError(err) ? { code: err.code, msg: err.message } : { code: 'ERR_ACME_ORDER_FAILED', msg: `${domain}: ${String(err)}` };
+      const failure = isPorticoError(err) ? { code: err.code, msg: err.message } : { code: ErrorCode.ERR_ACME_ORDER_FAILED, msg: `${domain}: ${String(err)}` };
       logger.warn('ACME: certificate order failed', { domain, err, retriesAt: new Date(retriesAt).toISOString() });
       if (!this.#stopped) await this.#writeStatus(state.accountId, id, (prev) => failedStatus(prev, failure, startedAt, retriesAt));
     }

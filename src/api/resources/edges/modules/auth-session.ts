@@ -1,5 +1,6 @@
 /** The session settings oauth, oidc and saml share. */
 import { Type } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { fieldPath, OptionalCount } from './module-spec.ts';
 
@@ -38,7 +39,7 @@ const COOKIE_PREFIX = /^[!#$%&'*+\-.^_`|~0-9a-z]*$/i;
 /** The shared settings with defaults filled in. */
 export function sessionOf(body: SessionBody, field: string): SessionSettings {
   const prefix = body.cookie_prefix || defaultCookiePrefix;
-  if (!COOKIE_PREFIX.test(prefix)) throw invalid('ERR_NGROK_215', fieldPath(field, 'cookie_prefix'), `"${prefix}" may contain only letters, digits and !#$%&'*+-.^_\`|~`);
+  if (!COOKIE_PREFIX.test(prefix)) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'cookie_prefix'), `"${prefix}" may contain only letters, digits and !#$%&'*+-.^_\`|~`);
   return {
     options_passthrough: body.options_passthrough ?? false,
     cookie_prefix: prefix,

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, OptionalCount, type StoredModule } from './module-spec.ts';
 
@@ -37,9 +38,9 @@ export const circuitBreakerModule = defineModule({
   normalize: (body, _ctx, field): CircuitBreakerModule => {
     const d = circuitBreakerDefaults;
     const numBuckets = body.num_buckets || d.num_buckets;
-    if (numBuckets > maxBuckets) throw invalid('ERR_NGROK_215', fieldPath(field, 'num_buckets'), `must be at most ${maxBuckets}`);
+    if (numBuckets > maxBuckets) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'num_buckets'), `must be at most ${maxBuckets}`);
     const threshold = body.error_threshold_percentage ?? d.error_threshold_percentage;
-    if (threshold < 0 || threshold > 1) throw invalid('ERR_NGROK_215', fieldPath(field, 'error_threshold_percentage'), 'must be a fraction from 0 to 1 (0.5 means 50%)');
+    if (threshold < 0 || threshold > 1) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'error_threshold_percentage'), 'must be a fraction from 0 to 1 (0.5 means 50%)');
     return {
       enabled: enabledOf(body),
       tripped_duration: body.tripped_duration || d.tripped_duration,

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, StringList, type StoredModule } from './module-spec.ts';
 
@@ -13,14 +14,14 @@ interface HeadersModule extends StoredModule {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
 
 function headerName(name: string, field: string): string {
-  if (!TOKEN.test(name)) throw invalid('ERR_NGROK_215', field, `"${name}" is not a valid HTTP header name`);
+  if (!TOKEN.test(name)) throw invalid(ErrorCode.ERR_NGROK_215, field, `"${name}" is not a valid HTTP header name`);
   return name.toLowerCase();
 }
 
 function normalizeHeaders(body: { enabled?: boolean | null; add?: Record<string, string> | null; remove?: string[] | null }, field: string): HeadersModule {
   const add: Record<string, string> = {};
   for (const [name, value] of Object.entries(body.add ?? {})) {
-    if (/[\r\n\0]/.test(value)) throw invalid('ERR_NGROK_215', `${fieldPath(field, 'add')}.${name}`, 'a header value may not contain CR, LF or NUL');
+    if (/[\r\n\0]/.test(value)) throw invalid(ErrorCode.ERR_NGROK_215, `${fieldPath(field, 'add')}.${name}`, 'a header value may not contain CR, LF or NUL');
     add[headerName(name, fieldPath(field, 'add'))] = value;
   }
   const remove = [...new Set((body.remove ?? []).map((name) => headerName(name, fieldPath(field, 'remove'))))];

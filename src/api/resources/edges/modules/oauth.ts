@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, OptionalCount, OptionalString, StringList, stringSecrets, type StoredModule } from './module-spec.ts';
@@ -47,7 +48,7 @@ const Schema = Type.Object({
 
 function providerSettings(name: ProviderName, body: ProviderBody, field: string): OAuthProviderSettings {
   const hasId = Boolean(body.client_id);
-  if (hasId !== Boolean(body.client_secret)) throw invalid('ERR_NGROK_215', field, 'give client_id and client_secret together (your own OAuth app), or neither');
+  if (hasId !== Boolean(body.client_secret)) throw invalid(ErrorCode.ERR_NGROK_215, field, 'give client_id and client_secret together (your own OAuth app), or neither');
   const settings: OAuthProviderSettings = {
     client_id: body.client_id || null,
     client_secret: body.client_secret || null,
@@ -65,9 +66,9 @@ export const oauthModule = defineModule({
   normalize: (body, _ctx, field): OAuthModule => {
     const at = fieldPath(field, 'provider');
     const given = Object.entries(body.provider).filter(([, v]) => v !== null && v !== undefined);
-    if (given.length !== 1) throw invalid('ERR_NGROK_215', at, `set exactly one of ${oauthProviders.join(', ')}`);
+    if (given.length !== 1) throw invalid(ErrorCode.ERR_NGROK_215, at, `set exactly one of ${oauthProviders.join(', ')}`);
     const [name, settings] = given[0]!;
-    if (!(oauthProviders as readonly string[]).includes(name)) throw invalid('ERR_NGROK_215', at, `"${name}" is not a supported provider; use one of ${oauthProviders.join(', ')}`);
+    if (!(oauthProviders as readonly string[]).includes(name)) throw invalid(ErrorCode.ERR_NGROK_215, at, `"${name}" is not a supported provider; use one of ${oauthProviders.join(', ')}`);
     const provider = { [name]: providerSettings(name as ProviderName, settings!, `${at}.${name}`) };
     return { enabled: enabledOf(body), provider, ...sessionOf(body, field), auth_check_interval: body.auth_check_interval ?? 0 };
   },

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, StringList, stringSecrets, type StoredModule } from './module-spec.ts';
@@ -21,9 +22,9 @@ function issuerOf(value: string, field: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw invalid('ERR_NGROK_215', fieldPath(field, 'issuer'), `"${value}" is not a URL; give the provider's issuer, e.g. https://accounts.example.com`);
+    throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'issuer'), `"${value}" is not a URL; give the provider's issuer, e.g. https://accounts.example.com`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('ERR_NGROK_215', fieldPath(field, 'issuer'), 'must be an http(s) URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'issuer'), 'must be an http(s) URL');
   return value;
 }
 
@@ -32,7 +33,7 @@ export const oidcModule = defineModule({
   name: 'oidc',
   schema: Type.Object({ enabled: Enabled, ...sessionProperties, issuer: Type.String(), client_id: Type.String(), client_secret: Type.String(), scopes: StringList }),
   normalize: (body, _ctx, field): OidcModule => {
-    if (!body.client_id) throw invalid('ERR_NGROK_215', fieldPath(field, 'client_id'), 'is required');
+    if (!body.client_id) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'client_id'), 'is required');
     return {
       enabled: enabledOf(body),
       ...sessionOf(body, field),

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, StringList, type SecretMap, type StoredModule } from './module-spec.ts';
 
@@ -33,7 +34,7 @@ interface PolicyModule extends StoredModule {
 function rules(list: Array<Static<typeof Rule>> | null | undefined, field: string): PolicyRule[] {
   return (list ?? []).map((rule, i) => {
     const actions = (rule.actions ?? []).map((a, j) => {
-      if (!a.type) throw invalid('ERR_NGROK_215', `${field}[${i}].actions[${j}].type`, 'is required');
+      if (!a.type) throw invalid(ErrorCode.ERR_NGROK_215, `${field}[${i}].actions[${j}].type`, 'is required');
       return { type: a.type, config: a.config ?? null };
     });
     return { name: rule.name ?? '', expressions: rule.expressions ?? [], actions };

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, OptionalString, StringList, type ModuleOwner, type StoredModule } from './module-spec.ts';
@@ -47,10 +48,10 @@ export const samlModule = defineModule({
   }),
   normalize: (body, _ctx, field): SamlModule => {
     if (!/<(\w+:)?EntityDescriptor[\s>]/.test(body.idp_metadata)) {
-      throw invalid('ERR_NGROK_215', fieldPath(field, 'idp_metadata'), "must be the IdP's metadata XML (an EntityDescriptor document)");
+      throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'idp_metadata'), "must be the IdP's metadata XML (an EntityDescriptor document)");
     }
     const format = body.nameid_format || nameIdFormats[0];
-    if (!(nameIdFormats as readonly string[]).includes(format)) throw invalid('ERR_NGROK_215', fieldPath(field, 'nameid_format'), `use one of ${nameIdFormats.join(', ')}`);
+    if (!(nameIdFormats as readonly string[]).includes(format)) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'nameid_format'), `use one of ${nameIdFormats.join(', ')}`);
     return {
       enabled: enabledOf(body),
       ...sessionOf(body, field),

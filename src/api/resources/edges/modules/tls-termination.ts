@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { ApiError } from '../../../errors.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, OptionalString, type StoredModule } from './module-spec.ts';
 
@@ -19,7 +20,7 @@ const Schema = Type.Object({ enabled: Enabled, terminate_at: OptionalString, min
 function minVersionOf(value: string | null | undefined, field: string): string {
   if (value === undefined || value === null) return defaultMinVersion;
   if (!(tlsVersions as readonly string[]).includes(value)) {
-    throw new ApiError(400, 'ERR_NGROK_219', `${fieldPath(field, 'min_version')}: "${value}" is not a TLS version; use one of ${tlsVersions.join(', ')}`, { field: fieldPath(field, 'min_version') });
+    throw new ApiError(ErrorCode.ERR_NGROK_219, `${fieldPath(field, 'min_version')}: "${value}" is not a TLS version; use one of ${tlsVersions.join(', ')}`, { field: fieldPath(field, 'min_version') });
   }
   return value;
 }
@@ -28,7 +29,7 @@ function terminateAtOf(value: string | null | undefined, field: string, allowed:
   const at = value ?? 'edge';
   if (!allowed.includes(at)) {
     const hint = allowed.length === 1 ? 'HTTPS edges always terminate TLS at the edge; use "edge" or leave it out' : 'use "edge" or "upstream"';
-    throw new ApiError(400, 'ERR_NGROK_224', `${fieldPath(field, 'terminate_at')}: "${at}" is not accepted; ${hint}`, { field: fieldPath(field, 'terminate_at') });
+    throw new ApiError(ErrorCode.ERR_NGROK_224, `${fieldPath(field, 'terminate_at')}: "${at}" is not accepted; ${hint}`, { field: fieldPath(field, 'terminate_at') });
   }
   return at as 'edge' | 'upstream';
 }
@@ -54,7 +55,7 @@ export const tlsEdgeTlsTerminationModule = defineModule({
   normalize: (body, _ctx, field): TlsTerminationModule => {
     const terminateAt = terminateAtOf(body.terminate_at, field, ['edge', 'upstream']);
     if (terminateAt === 'upstream' && body.min_version !== undefined && body.min_version !== null) {
-      throw new ApiError(400, 'ERR_NGROK_219', `${fieldPath(field, 'min_version')}: must be null when terminate_at is "upstream" (the edge does not terminate TLS)`, { field: fieldPath(field, 'min_version') });
+      throw new ApiError(ErrorCode.ERR_NGROK_219, `${fieldPath(field, 'min_version')}: must be null when terminate_at is "upstream" (the edge does not terminate TLS)`, { field: fieldPath(field, 'min_version') });
     }
     return { enabled: enabledOf(body), terminate_at: terminateAt, min_version: terminateAt === 'upstream' ? null : minVersionOf(body.min_version, field) };
   },

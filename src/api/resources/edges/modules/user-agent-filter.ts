@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, StringList, type StoredModule } from './module-spec.ts';
 
@@ -14,7 +15,7 @@ function patterns(list: string[] | null | undefined, field: string): string[] {
     try {
       new RegExp(source);
     } catch {
-      throw invalid('ERR_NGROK_215', `${field}[${i}]`, `"${source}" is not a valid regular expression`);
+      throw invalid(ErrorCode.ERR_NGROK_215, `${field}[${i}]`, `"${source}" is not a valid regular expression`);
     }
   }
   return list ?? [];
