@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.ts';
 import type { ProxyHeader } from '../protocol/messages.ts';
 import { readProxyHeader } from '../protocol/proxy-header.ts';
 import type { MuxStream } from '../protocol/stream.ts';
-import { splice } from '../stream/splice.ts';
+import { splice } from '../splice/splice.ts';
 import { upstreamTarget } from './addr.ts';
 import { badGatewayResponse } from './bad-gateway.ts';
 import type { UpstreamTarget } from './addr.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { ResourceRecord } from '../store/resources.ts';
-import type { CommonDoc } from './common.ts';
+import type { CommonDoc } from './resource-fields.ts';
 import { contextOf, type ApiContext, type ApiDeps } from './context.ts';
 import { notFound } from './errors.ts';
 import { listBody, pageOf } from './paging.ts';

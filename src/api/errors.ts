@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { errorCatalogue, ngrokCodeOf, type ErrorCode, type PorticoError } from '../errors/catalogue.ts';
+import { newRequestId } from '../log/request-id.ts';
 
 /**
  * An API error in ngrok's envelope: `{error_code, status_code, msg, details}`. `errorCode` is a
@@ -47,13 +47,9 @@ export function stillInUse(code: ErrorCode, what: string, users: string[]): ApiE
   return new ApiError(code, `${what} is still used by ${users.join(', ')}; remove those references first`);
 }
 
-export function operationId(): string {
-  return `op_${randomBytes(16).toString('hex').slice(0, 27)}`;
-}
-
-/** The JSON body of an error response. */
-export function errorBody(err: ApiError): Record<string, unknown> {
-  const body: Record<string, unknown> = { status_code: err.status, msg: err.message, details: { ...err.details, operation_id: operationId() } };
+/** The JSON body of an error response; its `operation_id` is the request's id (the one logs show). */
+export function errorBody(err: ApiError, requestId: string = newRequestId()): Record<string, unknown> {
+  const body: Record<string, unknown> = { status_code: err.status, msg: err.message, details: { ...err.details, operation_id: `op_${requestId}` } };
   if (err.errorCode) body.error_code = ngrokCodeOf(err.errorCode) ?? err.errorCode;
   return body;
 }

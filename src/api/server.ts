@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ErrorCode, isPorticoError } from '../errors/catalogue.ts';
+import { newRequestId } from '../log/request-id.ts';
 import { registerRateLimit } from './account-limits.ts';
 import { gateConfigWrites } from './config-gate.ts';
 import { ApiError, apiErrorOf, errorBody, notFound } from './errors.ts';
@@ -27,13 +28,14 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
   const http = deps.httpServer ?? {};
   const app = Fastify({
     logger: false,
+    genReqId: () => newRequestId(),
     // Node's server options (header timeout and its checking interval); Fastify sets these two itself.
     http,
     keepAliveTimeout: http.keepAliveTimeout,
     requestTimeout: http.requestTimeout,
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
     // Errors raised before a route runs get the API's envelope too, never Fastify's own shape.
-    frameworkErrors: (err, _req, reply) => sendError(reply as FastifyReply, refuseUnroutable(err)),
+    frameworkErrors: (err, req, reply) => sendError(reply as FastifyReply, refuseUnroutable(err), req.id),
     clientErrorHandler: refuseBadRequest,
   });
 
@@ -75,9 +77,9 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.setErrorHandler((err: FastifyError | ApiError, _req, reply) => sendError(reply, toApiError(err, deps)));
-  app.setNotFoundHandler((_req, reply) => {
-    void reply.code(404).send(errorBody(notFound()));
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => sendError(reply, toApiError(err, req.id, deps), req.id));
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send(errorBody(notFound(), req.id));
   });
 
   await registerRateLimit(app, deps); // its hook joins every route registered after it
@@ -88,15 +90,15 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
   return app;
 }
 
-function sendError(reply: FastifyReply, err: ApiError): void {
-  void reply.code(err.status).header('content-type', 'application/json').send(errorBody(err));
+function sendError(reply: FastifyReply, err: ApiError, requestId: string): void {
+  void reply.code(err.status).header('content-type', 'application/json').send(errorBody(err, requestId));
 }
 
 class NotJson {
   constructor(readonly text: string) {}
 }
 
-function toApiError(err: FastifyError | ApiError, deps: ApiDeps): ApiError {
+function toApiError(err: FastifyError | ApiError, requestId: string, deps: ApiDeps): ApiError {
   if (err instanceof ApiError) return err;
   // A store conflict (two requests racing for one name) or another catalogued error: its own code.
   if (isPorticoError(err)) return apiErrorOf(err);
@@ -110,6 +112,6 @@ function toApiError(err: FastifyError | ApiError, deps: ApiDeps): ApiError {
   if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
     return new ApiError(ErrorCode.ERR_NGROK_215, err.message, {}, (err as FastifyError).statusCode);
   }
-  deps.logger.error('api request failed', { err });
+  deps.logger.error('api request failed', { err, requestId });
   return new ApiError(ErrorCode.ERR_NGROK_500, 'Internal error');
 }

@@ -16,7 +16,7 @@ import { createPublicHttps } from '../edge/listeners/public-https.ts';
 import { allocatePort, createTcpListeners } from '../edge/listeners/tcp.ts';
 import { proxyConnection } from '../edge/proxy/conn-proxy.ts';
 import { createHttpProxy } from '../edge/proxy/http-proxy.ts';
-import { TunnelAgents } from '../edge/proxy/tunnel-agents.ts';
+import { StreamPools } from '../edge/proxy/stream-pools.ts';
 import { certificateNameFor } from '../edge/routing/resolve-host.ts';
 import { SnapshotSource } from '../edge/snapshot/source.ts';
 import { TcpEdgeListeners } from '../edge/listeners/tcp-edges.ts';
@@ -24,7 +24,7 @@ import { CertificateStore } from '../edge/tls/certificate-store.ts';
 import { AcmeChallenges } from '../edge/tls/acme/challenges.ts';
 import { AcmeManager } from '../edge/tls/acme/manager.ts';
 import { withConnectionTls, withoutClientCertHeader } from '../edge/tls/https-requests.ts';
-import { ReservedDomainCertificates } from '../edge/tls/sni-resolver.ts';
+import { ReservedDomainCertificates } from '../edge/tls/reserved-domain-certificates.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../edge/tls/local-ca.ts';
 import { deriveEncryptionKey } from '../config/secrets/key-encryption.ts';
 import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
@@ -103,15 +103,15 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   });
 
   // Configuration → snapshot: compiled at start, recompiled and swapped on every change.
-  const agents = new TunnelAgents({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
-  const snapshots = new SnapshotSource(store, { registry, agents, logger }, logger);
+  const streamPools = new StreamPools({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
+  const snapshots = new SnapshotSource(store, { registry, streamPools, logger }, logger);
   const snapshot = () => snapshots.current;
   const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
 
   // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
   const hopId = randomBytes(6).toString('hex');
-  const proxy = { registry, snapshot, agents, hopId, httpsPort: () => publicPorts.https, logger };
+  const proxy = { registry, snapshot, streamPools, hopId, httpsPort: () => publicPorts.https, logger };
   const httpsTerminated = createProxyServer(withConnectionTls(createHttpProxy({ ...proxy, scheme: 'https' }), { snapshot, registry }), logger, timeouts);
   // It never listens itself (the HTTPS port hands it terminated connections), but Node starts
   // checking header and request timeouts on 'listening'.

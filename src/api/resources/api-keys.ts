@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ApiKey, ApiKeyCreate as ApiKeyFields } from '../../store/api-keys.ts';
-import { Description, Metadata } from '../common.ts';
+import { Description, Metadata } from '../resource-fields.ts';
 import type { ApiDeps } from '../context.ts';
 import { registerTokenResource } from './token-resource.ts';
 

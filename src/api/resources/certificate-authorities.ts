@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ResourceRecord } from '../../store/resources.ts';
-import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../common.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../resource-fields.ts';
 import type { ApiContext, ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { stillInUse } from '../errors.ts';

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { invalidAclRules } from '../../config/acl/acl.ts';
 import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Credential, CredentialCreate as CredentialFields } from '../../store/credentials.ts';
-import { Description, Metadata } from '../common.ts';
+import { Description, Metadata } from '../resource-fields.ts';
 import type { ApiDeps } from '../context.ts';
 import { invalid } from '../errors.ts';
 import { registerTokenResource } from './token-resource.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import { Type, type Static } from 'typebox';
 import { ErrorCode } from '../../errors/catalogue.ts';
-import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../common.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../resource-fields.ts';
 import type { ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { ApiError, invalid } from '../errors.ts';

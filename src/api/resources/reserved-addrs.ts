@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { checkResourceLimit } from '../account-limits.ts';
-import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../common.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../resource-fields.ts';
 import type { ApiContext, ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { ApiError, stillInUse } from '../errors.ts';

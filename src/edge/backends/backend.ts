@@ -3,7 +3,7 @@ import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import { sendErrorPage } from '../proxy/error-page.ts';
 import type { HttpExchange, Outcome } from '../proxy/forward-http.ts';
-import type { TunnelAgents } from '../proxy/tunnel-agents.ts';
+import type { StreamPools } from '../proxy/stream-pools.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 
@@ -42,7 +42,7 @@ export interface Backend {
 /** What backends are built with. */
 export interface BackendDeps {
   registry: TunnelRegistry;
-  agents: TunnelAgents;
+  streamPools: StreamPools;
   logger: Logger;
 }
 

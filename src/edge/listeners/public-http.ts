@@ -2,6 +2,7 @@ import http from 'node:http';
 import { ErrorCode } from '../../errors/catalogue.ts';
 import { nodeErrorCode } from '../../errors/foreign.ts';
 import type { Logger } from '../../log/logger.ts';
+import { newRequestId } from '../../log/request-id.ts';
 import type { EdgeTimeouts } from '../config.ts';
 import { writeRawErrorPage } from '../proxy/error-page.ts';
 import type { HttpProxy } from '../proxy/http-proxy.ts';
@@ -34,8 +35,8 @@ export function createProxyServer(proxy: HttpProxy, logger: Logger, timeouts: Ed
     logger.debug('bad public request', { err });
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     // Node answers its own timeouts with 408 and closes; the code says which deadline it was.
-    if (err.code === nodeErrorCode.httpRequestTimeout) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_REQUEST_TIMEOUT, 'none');
-    writeRawErrorPage(socket, ErrorCode.ERR_EDGE_BAD_REQUEST, 'none', err.code);
+    if (err.code === nodeErrorCode.httpRequestTimeout) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_REQUEST_TIMEOUT, newRequestId());
+    writeRawErrorPage(socket, ErrorCode.ERR_EDGE_BAD_REQUEST, newRequestId(), err.code);
   });
   return server;
 }

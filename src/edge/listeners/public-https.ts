@@ -2,6 +2,7 @@ import type http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../../log/logger.ts';
+import { newRequestId } from '../../log/request-id.ts';
 import type { ConnExchange } from '../backends/backend.ts';
 import { proxyConnection } from '../proxy/conn-proxy.ts';
 import { writeRawErrorPage } from '../proxy/error-page.ts';
@@ -56,7 +57,7 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
     socket.off('data', onData);
     socket.pause();
     // Plain text on the TLS port (usually http:// to the HTTPS port): say so, then close.
-    if (hello.state === 'not-tls') return void writeRawErrorPage(socket, ErrorCode.ERR_EDGE_BAD_REQUEST, 'none', 'this port speaks TLS: use https://');
+    if (hello.state === 'not-tls') return void writeRawErrorPage(socket, ErrorCode.ERR_EDGE_BAD_REQUEST, newRequestId(), 'this port speaks TLS: use https://');
     if (hello.state === 'done' && isAlpnChallenge(options.acmeChallenges, hello.serverName, hello.alpnProtocols)) {
       return void answerAlpnChallenge(socket, buffered, hello.serverName!, options.acmeChallenges!, options.logger);
     }

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import type { Logger } from '../../log/logger.ts';
 import type { EndpointGroup } from '../tunnels/endpoint-group.ts';
-import { splice } from '../../stream/splice.ts';
+import { splice } from '../../splice/splice.ts';
 import { clientAddrOf } from './client-addr.ts';
 
 /** Milliseconds a connection waits for a reconnecting agent before it is closed. */

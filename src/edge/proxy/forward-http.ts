@@ -3,7 +3,7 @@ import { ErrorCode, isPorticoError, PorticoError } from '../../errors/catalogue.
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { errorCodeHeader, sendErrorPage } from './error-page.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
-import type { TunnelAgents } from './tunnel-agents.ts';
+import type { StreamPools } from './stream-pools.ts';
 
 /** One public HTTP request on its way to a backend. */
 export interface HttpExchange {
@@ -44,7 +44,7 @@ export function errorCodeFor(err: unknown): ErrorCode {
  * tunnel could not serve (agent gone before answering, or the agent's local service refused)
  * resolves `unavailable` instead of answering, so the caller can try elsewhere.
  */
-export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, agents: TunnelAgents, options: { edgeType: '' | '3'; mayFail: boolean }): Promise<Outcome> {
+export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, pools: StreamPools, options: { edgeType: '' | '3'; mayFail: boolean }): Promise<Outcome> {
   const { req, res } = ex;
   const replayable = isReplayable(req);
   const failover = options.mayFail && replayable;
@@ -56,14 +56,14 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, agents: Tu
     });
     const attempt = (retried: boolean) => {
       const upstream = (current = http.request({
-        agent: agents.for(tunnel, ex.scheme, options.edgeType),
+        agent: pools.for(tunnel, ex.scheme, options.edgeType),
         method: req.method,
         path: req.url,
         headers: forwardedRequestHeaders(req, ex.scheme, false, ex.hops),
         setHost: false,
         clientAddr: ex.clientAddr,
       } as http.RequestOptions));
-      const stopWaiting = waitForHeaders(upstream, agents.upstreamHeaderTimeoutMs);
+      const stopWaiting = waitForHeaders(upstream, pools.upstreamHeaderTimeoutMs);
       upstream.on('response', (upRes) => {
         stopWaiting();
         if (failover && upRes.headers[errorCodeHeader] === ErrorCode.ERR_EDGE_UPSTREAM_REFUSED) {
@@ -80,7 +80,7 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, agents: Tu
         if (!retried && upstream.reusedSocket && !timedOut(err) && (replayable || !req.readableDidRead) && !res.destroyed) {
           // The stream was stale: every idle stream of this tunnel is suspect, so start afresh.
           if (!replayable) req.unpipe(upstream);
-          agents.dropIdle(tunnel);
+          pools.dropIdle(tunnel);
           return attempt(true);
         }
         if (failover && !res.headersSent) return resolve('unavailable');

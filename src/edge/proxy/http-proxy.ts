@@ -12,7 +12,7 @@ import { sendErrorPage, writeRawErrorPage } from './error-page.ts';
 import { forwardHttpToTunnel, type HttpExchange } from './forward-http.ts';
 import { requestHost } from './headers.ts';
 import { nextHops } from './loop.ts';
-import type { TunnelAgents } from './tunnel-agents.ts';
+import type { StreamPools } from './stream-pools.ts';
 import { upgradeThroughTunnel } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
 
@@ -20,7 +20,7 @@ export interface HttpProxyOptions {
   registry: TunnelRegistry;
   /** The snapshot in force when a request arrives. */
   snapshot: () => Snapshot;
-  agents: TunnelAgents;
+  streamPools: StreamPools;
   /** Which public listener this proxy serves. */
   scheme: 'http' | 'https';
   /** The public HTTPS port (once bound), for redirects from the HTTP port to HTTPS-only names. */
@@ -45,7 +45,7 @@ type Target = { backend: Backend } | { tunnel: Tunnel } | { error: ErrorCode } |
  * path, agent endpoints by Host, whichever matches the name more specifically.
  */
 export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
-  const { registry, scheme, agents } = options;
+  const { registry, scheme, streamPools } = options;
   const waitMs = options.reconnectWaitMs ?? 5000;
 
   async function targetFor(req: http.IncomingMessage): Promise<Target> {
@@ -76,7 +76,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const target = await targetFor(req);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
-    if ('tunnel' in target) return void (await forwardHttpToTunnel(target.tunnel, ex, agents, { edgeType: '', mayFail: false }));
+    if ('tunnel' in target) return void (await forwardHttpToTunnel(target.tunnel, ex, streamPools, { edgeType: '', mayFail: false }));
     if ((await target.backend.forwardHttp(ex)) === 'unavailable') answerUnavailable(ex);
   }
 

@@ -4,7 +4,7 @@ import type { Tunnel } from '../tunnels/tunnel.ts';
 import { writeRawErrorPage } from './error-page.ts';
 import { errorCodeFor } from './forward-http.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
-import { splice } from '../../stream/splice.ts';
+import { splice } from '../../splice/splice.ts';
 import { asSocket } from './tunnel-socket.ts';
 import { clientAddrOf } from './client-addr.ts';
 

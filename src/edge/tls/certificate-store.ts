@@ -1,6 +1,6 @@
 /**
  * Chooses the certificate for each TLS handshake on the public listener by SNI: a resolver
- * hook first (certificates attached to reserved domains, sni-resolver.ts), then the wildcard
+ * hook first (certificates attached to reserved domains, reserved-domain-certificates.ts), then the wildcard
  * certificate for the edge domain, then a certificate issued on demand by the local CA. Each
  * certificate gets one secure context per TLS policy (minimum version, client CAs), cached.
  */

@@ -16,7 +16,7 @@ import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
 import type { Reservations } from '../../config/ownership/reservations.ts';
 import { randomLabel } from '../../config/names/random-label.ts';
 import { checkHostname, requestedHostname, requestedPort } from './endpoint-names.ts';
-import type { ProxyTarget, Tunnel, TunnelSession } from './tunnel.ts';
+import type { StreamOrigin, Tunnel, TunnelSession } from './tunnel.ts';
 
 /** Opens public TCP listeners for TCP endpoints. */
 export interface TcpListeners {
@@ -293,7 +293,7 @@ export class TunnelRegistry {
       metadata: '',
       startedAt: new Date(),
       ...rest,
-      openStream: (target: ProxyTarget) => openProxyStream(tunnel, target),
+      openStream: (target: StreamOrigin) => openProxyStream(tunnel, target),
     };
     this.tunnels.set(id, tunnel);
     return tunnel;
@@ -344,7 +344,7 @@ function mayTakeOver(existing: Tunnel, session: TunnelSession): boolean {
   return existing.session.id === session.id || existing.session.mux.isClosed;
 }
 
-function openProxyStream(tunnel: Tunnel, target: ProxyTarget) {
+function openProxyStream(tunnel: Tunnel, target: StreamOrigin) {
   const stream = tunnel.session.mux.openStream(StreamType.Proxy);
   stream.write(
     encodeProxyHeader({

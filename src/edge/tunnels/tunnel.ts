@@ -20,7 +20,7 @@ export interface TunnelSession {
 }
 
 /** Where a public connection entered, carried to the agent in the proxy header. */
-export interface ProxyTarget {
+export interface StreamOrigin {
   clientAddr: string;
   /** "http", "https", "tcp" or "tls": what the agent is told the connection is. */
   proto: string;
@@ -44,5 +44,5 @@ export interface Tunnel {
   readonly metadata: string;
   readonly startedAt: Date;
   /** Opens one proxy stream to the agent and writes the proxy header on it. */
-  openStream(target: ProxyTarget): MuxStream;
+  openStream(target: StreamOrigin): MuxStream;
 }

@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../../store/resources.ts';
-import type { CommonDoc } from '../../common.ts';
+import type { CommonDoc } from '../../resource-fields.ts';
 import type { ApiContext } from '../../context.ts';
 import { stillInUse } from '../../errors.ts';
 import { ref, type Ref } from '../../uri.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../resource-fields.ts';
 import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { failoverBackend, refuseDeleteInUse } from './backend-kinds.ts';

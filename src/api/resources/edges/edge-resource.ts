@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import type { ResourceRecord } from '../../../store/resources.ts';
-import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../../common.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../../resource-fields.ts';
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { notFound } from '../../errors.ts';

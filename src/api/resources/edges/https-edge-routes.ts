@@ -10,7 +10,7 @@ import { ErrorCode } from '../../../errors/catalogue.ts';
 import { newId } from '../../../store/ids.ts';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import { rfc3339 } from '../../../store/timestamps.ts';
-import { commonCreate, commonPatch, Description, Metadata } from '../../common.ts';
+import { commonCreate, commonPatch, Description, Metadata } from '../../resource-fields.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { ApiError, invalid, notFound } from '../../errors.ts';
 import { apiOrigin } from '../../uri.ts';

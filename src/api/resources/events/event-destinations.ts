@@ -1,7 +1,7 @@
 /** Event destinations (`/event_destinations`, `ed_…`): where event subscriptions send events. */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../common.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../resource-fields.ts';
 import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid, stillInUse } from '../../errors.ts';

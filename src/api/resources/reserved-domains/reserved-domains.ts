@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import { checkResourceLimit } from '../../account-limits.ts';
-import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../../common.ts';
+import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../../resource-fields.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { ApiError, notFound, stillInUse } from '../../errors.ts';

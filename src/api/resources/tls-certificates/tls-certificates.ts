@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ResourceRecord } from '../../../store/resources.ts';
-import { commonPatch, commonRead, Description, Metadata } from '../../common.ts';
+import { commonPatch, commonRead, Description, Metadata } from '../../resource-fields.ts';
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { ApiError, stillInUse } from '../../errors.ts';

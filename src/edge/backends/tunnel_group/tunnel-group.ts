@@ -1,5 +1,5 @@
 import { forwardHttpToTunnel } from '../../proxy/forward-http.ts';
-import { splice } from '../../../stream/splice.ts';
+import { splice } from '../../../splice/splice.ts';
 import type { Tunnel } from '../../tunnels/tunnel.ts';
 import type { Backend, BackendDeps, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
 
@@ -41,7 +41,7 @@ export class TunnelGroupBackend implements Backend {
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
     for (const tunnel of this.candidates()) {
-      const outcome = await forwardHttpToTunnel(tunnel, ex, this.deps.agents, { edgeType: '3', mayFail: true });
+      const outcome = await forwardHttpToTunnel(tunnel, ex, this.deps.streamPools, { edgeType: '3', mayFail: true });
       if (outcome === 'served') return outcome;
     }
     return 'unavailable';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { tlsCertificateDoc } from '../../config/documents/tls-certificate.ts';
 import { silentLogger } from '../../log/logger.ts';
 import { openStore } from '../../store/store.ts';
-import { ReservedDomainCertificates } from './sni-resolver.ts';
+import { ReservedDomainCertificates } from './reserved-domain-certificates.ts';
 import { issueTestCert, makeTestCa } from '../../../test/support/x509-pki.ts';
 
 test('resolves the exact reservation, then the most specific covering wildcard, and follows the store', async (t) => {

@@ -11,7 +11,7 @@ import { asSocket } from './tunnel-socket.ts';
  */
 const maxFreeStreams = 256;
 
-export interface TunnelAgentsOptions {
+export interface StreamPoolsOptions {
   /** EdgeTimeouts.upstreamHeader. Default 100 000. */
   upstreamHeaderTimeoutMs?: number;
 }
@@ -20,11 +20,11 @@ export interface TunnelAgentsOptions {
  * One keep-alive http.Agent per tunnel whose "connections" are proxy streams, so Node's HTTP
  * client writes requests onto the tunnel and the edge has no HTTP codec of its own.
  */
-export class TunnelAgents {
+export class StreamPools {
   private readonly agents = new WeakMap<Tunnel, Map<string, http.Agent>>();
   readonly upstreamHeaderTimeoutMs: number;
 
-  constructor(options: TunnelAgentsOptions = {}) {
+  constructor(options: StreamPoolsOptions = {}) {
     this.upstreamHeaderTimeoutMs = options.upstreamHeaderTimeoutMs ?? 100_000;
   }
 
