@@ -11,6 +11,10 @@ export const configErrors = {
   ERR_NGROK_1672: { status: 400, message: 'The certificate authority this refers to does not exist in your account. Upload it under /certificate_authorities first.' },
   ERR_BACKEND_CYCLE: { status: 400, message: 'Backends would contain themselves through failover or weighted children, and traffic would loop.' },
   ERR_BACKEND_NOT_FOR_CONNECTIONS: { status: 400, message: 'TLS and TCP edges carry connections, not HTTP requests: their backends may not contain an HTTP response backend.' },
+  ERR_MODULE_NOT_ENFORCED: { status: 400, message: 'This edge does not enforce this module yet, so it may not be enabled (it would let through the traffic it is meant to stop). Store it with "enabled": false, or leave it out.' },
+  ERR_NGROK_7025: { status: 400, message: 'An IP restriction must name at least one IP policy.' },
+  ERR_HEADER_TEMPLATE_INVALID: { status: 400, ngrok: 'ERR_NGROK_370', message: 'A header value uses a variable this edge does not know; the message lists those it does.' },
+  ERR_PATTERN_INVALID: { status: 400, message: 'A pattern is not a valid RE2 regular expression (the syntax ngrok uses: no lookaround, no backreferences).' },
   ERR_MUTUAL_TLS_NEEDS_TERMINATION: { status: 400, ngrok: 'ERR_NGROK_1694', message: 'mutual_tls needs the edge to terminate TLS (tls_termination.terminate_at "edge"): passing TLS through, the edge cannot check client certificates.' },
 
   // Hostports of edges

@@ -12,6 +12,7 @@ export const trafficErrors = {
   ERR_EDGE_ROUTE_NOT_FOUND: { status: 404, message: 'No route of this edge matches the request path.' },
   ERR_EDGE_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
   ERR_EDGE_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time (the edge --read-header-timeout or --request-timeout).' },
+  ERR_EDGE_IP_RESTRICTED: { status: 403, ngrok: 'ERR_NGROK_3205', message: "The client's IP address is not allowed by this endpoint's IP restriction." },
   ERR_NGROK_3603: { status: 508, message: "The request came back to the edge it already passed through: the agent forwards to the edge itself. Point the agent at your service, not at the edge's public port." },
   ERR_NGROK_3008: { status: 504, message: 'The service behind the tunnel did not answer in time: no response headers arrived within the edge --upstream-header-timeout.' },
 } as const satisfies Record<string, ErrorEntry>;

@@ -31,11 +31,11 @@ test('HTTPS edge routes: create/get/update/delete, embedded in the edge, errors,
   assert.equal(cart.match, 'shop.example.test/cart');
 
   // PATCH: absent modules unchanged, present ones replaced.
-  const updated = await routes.update({ edgeId: https.id, id: root.id, matchType: 'path_prefix', match: '/app', circuitBreaker: { trippedDuration: 30, rollingWindow: 0, numBuckets: 0, volumeThreshold: 5, errorThresholdPercentage: 0.25 } });
+  const updated = await routes.update({ edgeId: https.id, id: root.id, matchType: 'path_prefix', match: '/app', circuitBreaker: { enabled: false, trippedDuration: 30, rollingWindow: 0, numBuckets: 0, volumeThreshold: 5, errorThresholdPercentage: 0.25 } });
   assert.equal(updated.match, '/app');
   assert.equal(updated.description, 'root');
   assert.deepEqual(updated.backend, root.backend);
-  assert.deepEqual(updated.circuitBreaker, { enabled: true, trippedDuration: 30, rollingWindow: 10, numBuckets: 10, volumeThreshold: 5, errorThresholdPercentage: 0.25 });
+  assert.deepEqual(updated.circuitBreaker, { enabled: false, trippedDuration: 30, rollingWindow: 10, numBuckets: 10, volumeThreshold: 5, errorThresholdPercentage: 0.25 });
   const raw = await apiFetch(edge, 'PATCH', `/edges/https/${https.id}/routes/${root.id}`, { id: root.id, edge_id: https.id, backend: { backend_id: backendId, enabled: false } });
   assert.equal(raw.status, 200);
   assert.deepEqual(raw.body.backend, { enabled: false, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } });
@@ -101,22 +101,22 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
 
   await roundTrip('backend', m.edgeRouteBackendModule, { backendId }, { enabled: true, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } });
   await roundTrip('ipRestriction', m.edgeRouteIpRestrictionModule, { ipPolicyIds: [policyId], enabled: false }, { enabled: false, ipPolicies: [{ id: policyId, uri: `${api}/ip_policies/${policyId}` }] });
-  await roundTrip('circuitBreaker', m.edgeRouteCircuitBreakerModule, { errorThresholdPercentage: 0.6 }, { enabled: true, trippedDuration: 10, rollingWindow: 10, numBuckets: 10, volumeThreshold: 20, errorThresholdPercentage: 0.6 });
-  await roundTrip('compression', m.edgeRouteCompressionModule, {}, { enabled: true });
+  await roundTrip('circuitBreaker', m.edgeRouteCircuitBreakerModule, { errorThresholdPercentage: 0.6, enabled: false }, { enabled: false, trippedDuration: 10, rollingWindow: 10, numBuckets: 10, volumeThreshold: 20, errorThresholdPercentage: 0.6 });
+  await roundTrip('compression', m.edgeRouteCompressionModule, { enabled: false }, { enabled: false });
   await roundTrip('requestHeaders', m.edgeRouteRequestHeadersModule, { add: asMap({ 'x-from': 'edge' }), remove: ['Cookie'] }, { enabled: true, add: { xFrom: 'edge' }, remove: ['cookie'] });
   await roundTrip('responseHeaders', m.edgeRouteResponseHeadersModule, { add: asMap({ server: 'portico' }) }, { enabled: true, add: { server: 'portico' }, remove: [] });
-  await roundTrip('webhookVerification', m.edgeRouteWebhookVerificationModule, { provider: 'TWILIO', secret: 's3cret' }, { enabled: true, provider: 'twilio', secret: 's3cret' });
+  await roundTrip('webhookVerification', m.edgeRouteWebhookVerificationModule, { provider: 'TWILIO', secret: 's3cret', enabled: false }, { enabled: false, provider: 'twilio', secret: 's3cret' });
   const session = { optionsPassthrough: false, cookiePrefix: 'ngrok.', inactivityTimeout: 0, maximumDuration: 0 };
-  await roundTrip('oauth', m.edgeRouteOAuthModule, { provider: { google: { emailDomains: ['Example.com'] } } }, {
-    enabled: true,
+  await roundTrip('oauth', m.edgeRouteOAuthModule, { enabled: false, provider: { google: { emailDomains: ['Example.com'] } } }, {
+    enabled: false,
     provider: { github: null, facebook: null, microsoft: null, google: { clientId: null, clientSecret: null, scopes: [], emailAddresses: [], emailDomains: ['example.com'] }, linkedin: null, gitlab: null, twitch: null, amazon: null },
     ...session,
     authCheckInterval: 0,
   });
-  await roundTrip('oidc', m.edgeRouteOidcModule, { issuer: 'https://accounts.example.test', clientId: 'id', clientSecret: 'secret', cookiePrefix: 'app.' }, { enabled: true, ...session, cookiePrefix: 'app.', issuer: 'https://accounts.example.test', clientId: 'id', clientSecret: 'secret', scopes: ['openid', 'profile', 'email'] });
+  await roundTrip('oidc', m.edgeRouteOidcModule, { enabled: false, issuer: 'https://accounts.example.test', clientId: 'id', clientSecret: 'secret', cookiePrefix: 'app.' }, { enabled: false, ...session, cookiePrefix: 'app.', issuer: 'https://accounts.example.test', clientId: 'id', clientSecret: 'secret', scopes: ['openid', 'profile', 'email'] });
   const sp = `https://${host}/saml/${route.id}`;
-  await roundTrip('saml', m.edgeRouteSamlModule, { idpMetadata: samlMetadata, authorizedGroups: ['staff'] }, {
-    enabled: true,
+  await roundTrip('saml', m.edgeRouteSamlModule, { enabled: false, idpMetadata: samlMetadata, authorizedGroups: ['staff'] }, {
+    enabled: false,
     ...session,
     idpMetadata: samlMetadata,
     forceAuthn: false,
@@ -130,14 +130,17 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
     requestSigningCertificatePem: '',
   });
   await roundTrip('websocketTcpConverter', m.edgeRouteWebsocketTcpConverterModule, { enabled: false }, { enabled: false });
-  await roundTrip('userAgentFilter', m.edgeRouteUserAgentFilterModule, { allow: ['^curl/'], deny: ['bot'] }, { enabled: true, allow: ['^curl/'], deny: ['bot'] });
+  await roundTrip('userAgentFilter', m.edgeRouteUserAgentFilterModule, { enabled: false, allow: ['^curl/'], deny: ['bot'] }, { enabled: false, allow: ['^curl/'], deny: ['bot'] });
 
   // What the client cannot show: raw header names, the bare (unwrapped) body, policy.
   const base = `/edges/https/${https.id}/routes/${route.id}`;
   const headers = await apiFetch(edge, 'PUT', `${base}/request_headers`, { add: { 'X-Forwarded-By': 'portico' }, remove: ['X-Secret'] });
   assert.deepEqual(headers.body, { enabled: true, add: { 'x-forwarded-by': 'portico' }, remove: ['x-secret'] });
-  const policy = await apiFetch(edge, 'PUT', `${base}/policy`, { inbound: [{ name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny' }] }] });
-  assert.deepEqual(policy.body, { enabled: true, inbound: [{ name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny', config: null }] }], outbound: [] });
+  // Traffic Policy is not run by this edge yet: refused switched on, stored switched off.
+  const rule = { name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny' }] };
+  assert.equal((await apiFetch(edge, 'PUT', `${base}/policy`, { inbound: [rule] })).body.error_code, 'ERR_MODULE_NOT_ENFORCED');
+  const policy = await apiFetch(edge, 'PUT', `${base}/policy`, { enabled: false, inbound: [rule] });
+  assert.deepEqual(policy.body, { enabled: false, inbound: [{ name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny', config: null }] }], outbound: [] });
   assert.deepEqual((await apiFetch(edge, 'GET', `${base}/policy`)).body, policy.body);
   assert.deepEqual((await apiFetch(edge, 'DELETE', `${base}/policy`)).body, {});
 
@@ -156,7 +159,7 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await rejects('oidc', { issuer: 'not a url', client_id: 'a', client_secret: 'b' }, 'ERR_NGROK_215');
   await rejects('saml', { idp_metadata: 'hello' }, 'ERR_NGROK_215');
   await rejects('user_agent_filter', { deny: ['('] }, 'ERR_NGROK_215');
-  assert.equal((await apiFetch(edge, 'PUT', `${base}/webhook_verification`, { provider: 'sns' })).status, 200);
+  assert.equal((await apiFetch(edge, 'PUT', `${base}/webhook_verification`, { provider: 'sns', enabled: false })).status, 200);
   assert.equal((await apiFetch(edge, 'PUT', `/edges/https/${https.id}/routes/edghtsrt_00000000000000000000000000/compression`, {})).status, 404);
   assert.equal((await apiFetch(edge, 'GET', `${base}/nonsense`)).status, 404);
 });

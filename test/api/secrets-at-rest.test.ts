@@ -21,12 +21,12 @@ async function rawStore(edge: TestEdge): Promise<string> {
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
-/** The route modules holding secrets, as a user configures them. */
+/** The route modules holding secrets, as a user configures them (switched off where the edge does not run them yet). */
 const secretModules = {
-  webhook_verification: { provider: 'github', secret: secrets[0] },
-  oauth: { provider: { github: { client_id: 'gh-app', client_secret: secrets[1] } } },
-  oidc: { issuer: 'https://idp.example.test', client_id: 'oidc-app', client_secret: secrets[2] },
-  policy: { inbound: [{ name: 'auth', actions: [{ type: 'basic-auth', config: { credentials: [`user:${secrets[3]}`] } }] }] },
+  webhook_verification: { enabled: false, provider: 'github', secret: secrets[0] },
+  oauth: { enabled: false, provider: { github: { client_id: 'gh-app', client_secret: secrets[1] } } },
+  oidc: { enabled: false, issuer: 'https://idp.example.test', client_id: 'oidc-app', client_secret: secrets[2] },
+  policy: { enabled: false, inbound: [{ name: 'auth', actions: [{ type: 'basic-auth', config: { credentials: [`user:${secrets[3]}`] } }] }] },
 };
 
 test('module secrets are sealed at rest, read back as ngrok returns them; the data dir, database and keys are private', async (t) => {
@@ -45,7 +45,7 @@ test('module secrets are sealed at rest, read back as ngrok returns them; the da
   const edgeRead = await apiFetch(edge, 'GET', `/edges/https/${https.body.id}`);
   assert.equal((edgeRead.body.routes as Array<{ oidc: { client_secret: string } }>)[0]!.oidc.client_secret, secrets[2]);
   // The module paths too: PUT and GET.
-  const put = await apiFetch(edge, 'PUT', `/edges/https/${https.body.id}/routes/${route.body.id}/webhook_verification`, { provider: 'stripe', secret: 'whsec-PLAIN-5' });
+  const put = await apiFetch(edge, 'PUT', `/edges/https/${https.body.id}/routes/${route.body.id}/webhook_verification`, { enabled: false, provider: 'stripe', secret: 'whsec-PLAIN-5' });
   assert.equal(put.body.secret, 'whsec-PLAIN-5');
   assert.equal((await apiFetch(edge, 'GET', `/edges/https/${https.body.id}/routes/${route.body.id}/webhook_verification`)).body.secret, 'whsec-PLAIN-5');
 

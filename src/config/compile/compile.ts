@@ -8,6 +8,7 @@ import { backendKinds, configKinds, edgeKinds } from '../documents/kinds.ts';
 import { compileBackends, type BackendPlan } from './backends.ts';
 import { compileEdge, type EdgePlan } from './edges.ts';
 import { ConfigProblem } from './problem.ts';
+import type { IpRulePlan } from '../modules/plans.ts';
 
 export interface ConfigPlan {
   backends: Map<string, BackendPlan>;
@@ -22,12 +23,16 @@ export function compileConfig(records: readonly ResourceRecord[]): ConfigPlan {
   const backends = compileBackends(of(backendKinds));
   const caPems = new Map<string, string>();
   for (const r of of([configKinds.certificateAuthority])) if (typeof r.doc.ca_pem === 'string') caPems.set(`${r.account_id}/${r.id}`, r.doc.ca_pem);
-  const ipPolicies = new Set(of([configKinds.ipPolicy]).map((r) => `${r.account_id}/${r.id}`));
+  const ipPolicyRules = new Map<string, IpRulePlan[]>(of([configKinds.ipPolicy]).map((r) => [`${r.account_id}/${r.id}`, []]));
+  for (const r of of([configKinds.ipPolicyRule])) {
+    const doc = r.doc as { ip_policy_id?: string; cidr?: string; action?: string };
+    ipPolicyRules.get(`${r.account_id}/${doc.ip_policy_id}`)?.push({ cidr: String(doc.cidr), action: doc.action === 'deny' ? 'deny' : 'allow' });
+  }
   const edges = new Map<string, EdgePlan>();
   const problems = new Map(backends.problems);
   for (const record of of(edgeKinds)) {
     try {
-      edges.set(record.id, compileEdge(record, { backends: backends.plans, caPems, ipPolicies }));
+      edges.set(record.id, compileEdge(record, { backends: backends.plans, caPems, ipPolicyRules }));
     } catch (err) {
       if (!(err instanceof ConfigProblem)) throw err;
       problems.set(record.id, err);

@@ -2,16 +2,12 @@
  * The stored documents as the compile reads them: edges with their routes and module slots,
  * backends. Slots are null (or absent) when unset; a module with `enabled: false` is off.
  */
+import type { IpRestrictionSlot } from '../modules/ip-restriction.ts';
 
 /** A module slot holding a reference to a backend. */
 export interface BackendSlot {
   enabled?: boolean;
   backend_id?: string;
-}
-
-export interface IpRestrictionSlot {
-  enabled?: boolean;
-  ip_policy_ids?: string[];
 }
 
 export interface MutualTlsSlot {
@@ -34,6 +30,7 @@ export interface RouteDocument {
 }
 
 export interface EdgeDocument {
+  policy?: { enabled?: boolean } | null;
   hostports?: string[] | null;
   routes?: RouteDocument[];
   backend?: BackendSlot | null;

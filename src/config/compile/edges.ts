@@ -7,7 +7,10 @@ import { ErrorCode } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { configKinds } from '../documents/kinds.ts';
 import { containsHttpResponse, type BackendPlan } from './backends.ts';
-import { isOn, type BackendSlot, type EdgeDocument, type IpRestrictionSlot } from './documents.ts';
+import { isOn, type BackendSlot, type EdgeDocument } from './documents.ts';
+import { compileConnModules, compileRouteModules, type RouteModuleSlots } from '../modules/compile.ts';
+import type { IpPolicyRules } from '../modules/ip-restriction.ts';
+import type { HttpModulePlan, IpRestrictionPlan } from '../modules/plans.ts';
 import { ConfigProblem } from './problem.ts';
 import { compileTlsPolicy, defaultTlsPolicy, type TlsPolicy } from './tls-policy.ts';
 
@@ -17,20 +20,22 @@ export interface RoutePlan {
   match: string;
   /** Undefined when the route has no (enabled) backend module. */
   backendId: string | undefined;
+  /** The route's enabled modules in the fixed order. */
+  modules: HttpModulePlan[];
 }
 
 export type EdgePlan =
   | { kind: 'https'; id: string; accountId: string; hostnames: string[]; routes: RoutePlan[]; tls: TlsPolicy }
-  | { kind: 'tls'; id: string; accountId: string; hostnames: string[]; terminateAt: 'edge' | 'upstream'; backendId: string | undefined; tls: TlsPolicy }
-  | { kind: 'tcp'; id: string; accountId: string; ports: number[]; backendId: string | undefined };
+  | { kind: 'tls'; id: string; accountId: string; hostnames: string[]; terminateAt: 'edge' | 'upstream'; backendId: string | undefined; tls: TlsPolicy; ipRestriction: IpRestrictionPlan | undefined }
+  | { kind: 'tcp'; id: string; accountId: string; ports: number[]; backendId: string | undefined; ipRestriction: IpRestrictionPlan | undefined };
 
 /** What an edge's references resolve against: the account's compiled backends and its other records. */
 export interface EdgeContext {
   backends: ReadonlyMap<string, BackendPlan>;
   /** CA PEMs by `<account id>/<id>`. */
   caPems: ReadonlyMap<string, string>;
-  /** `<account id>/<id>` of every IP policy. */
-  ipPolicies: ReadonlySet<string>;
+  /** The rules of every IP policy, by `<account id>/<id>`. */
+  ipPolicyRules: IpPolicyRules;
 }
 
 /** Compiles one edge record; throws the ConfigProblem of the first thing wrong. */
@@ -39,13 +44,13 @@ export function compileEdge(record: ResourceRecord, ctx: EdgeContext): EdgePlan 
   const hostports = doc.hostports ?? [];
   const base = { id: record.id, accountId: record.account_id };
   const refs = references(record.account_id, ctx);
-  refs.ipPolicies(doc.ip_restriction, 'ip_restriction');
+  const modules = { accountId: record.account_id, ipPolicyRules: ctx.ipPolicyRules };
   const tls = () => compileTlsPolicy(doc, (id) => ctx.caPems.get(`${record.account_id}/${id}`));
   switch (record.kind) {
     case configKinds.httpsEdge: {
       const routes = (doc.routes ?? []).map((route, i): RoutePlan => {
-        refs.ipPolicies(route.ip_restriction, `routes[${i}].ip_restriction`);
-        return { id: route.id, matchType: route.match_type, match: route.match, backendId: refs.backend(route.backend, `routes[${i}].backend`, true) };
+        const backendId = refs.backend(route.backend, `routes[${i}].backend`, true);
+        return { id: route.id, matchType: route.match_type, match: route.match, backendId, modules: compileRouteModules(route as RouteModuleSlots, `routes[${i}].`, modules) };
       });
       return { kind: 'https', ...base, hostnames: hostports.map(hostOf), routes, tls: tls() };
     }
@@ -57,10 +62,13 @@ export function compileEdge(record: ResourceRecord, ctx: EdgeContext): EdgePlan 
       if (terminateAt === 'upstream' && isOn(doc.mutual_tls)) {
         throw new ConfigProblem('mutual_tls', ErrorCode.ERR_MUTUAL_TLS_NEEDS_TERMINATION, 'needs tls_termination.terminate_at "edge"; with "upstream" the edge cannot check client certificates');
       }
-      return { kind: 'tls', ...base, hostnames: hostports.map(hostOf), terminateAt, backendId: refs.backend(doc.backend, 'backend', false), tls: terminateAt === 'edge' ? tls() : defaultTlsPolicy };
+      const backendId = refs.backend(doc.backend, 'backend', false);
+      return { kind: 'tls', ...base, hostnames: hostports.map(hostOf), terminateAt, backendId, tls: terminateAt === 'edge' ? tls() : defaultTlsPolicy, ipRestriction: compileConnModules(doc, modules) };
     }
-    default:
-      return { kind: 'tcp', ...base, ports: hostports.map((hp, i) => portOf(hp, `hostports[${i}]`)), backendId: refs.backend(doc.backend, 'backend', false) };
+    default: {
+      const ports = hostports.map((hp, i) => portOf(hp, `hostports[${i}]`));
+      return { kind: 'tcp', ...base, ports, backendId: refs.backend(doc.backend, 'backend', false), ipRestriction: compileConnModules(doc, modules) };
+    }
   }
 }
 
@@ -77,12 +85,6 @@ function references(accountId: string, ctx: EdgeContext) {
         throw new ConfigProblem(`${field}.backend_id`, ErrorCode.ERR_BACKEND_NOT_FOR_CONNECTIONS, `${id} contains an HTTP response backend, which only HTTPS edges can use`);
       }
       return id;
-    },
-    ipPolicies(slot: IpRestrictionSlot | null | undefined, field: string): void {
-      if (!slot) return;
-      for (const [i, id] of (slot.ip_policy_ids ?? []).entries()) {
-        if (!ctx.ipPolicies.has(`${accountId}/${id}`)) throw new ConfigProblem(`${field}.ip_policy_ids[${i}]`, ErrorCode.ERR_NGROK_1607, `${id} does not exist`);
-      }
     },
   };
 }

@@ -9,6 +9,7 @@ export const configKinds = {
   httpResponseBackend: 'http_response_backend',
   certificateAuthority: 'certificate_authority',
   ipPolicy: 'ip_policy',
+  ipPolicyRule: 'ip_policy_rule',
 } as const;
 
 /** The backend kinds, which edges, routes and other backends refer to by id. */

@@ -17,7 +17,7 @@ import { maxClientHelloBytes, parseClientHello } from './client-hello.ts';
 import type { ConnectionBudget } from './connection-budget.ts';
 import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder.ts';
 import type { AcmeChallenges } from '../tls/acme/challenges.ts';
-import { clientAddrOf } from '../proxy/client-addr.ts';
+import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
 
 export interface PublicHttpsOptions {
   registry: TunnelRegistry;
@@ -76,6 +76,11 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
 
 function serveTlsEdge(edge: CompiledTlsEdge, name: string | undefined, socket: net.Socket, head: Buffer, options: PublicHttpsOptions, timer: NodeJS.Timeout): void {
   const clientAddr = clientAddrOf(socket);
+  // A source the IP restriction refuses is disconnected before the handshake, so before any byte reaches the agent.
+  if (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) {
+    clearTimeout(timer);
+    return void socket.destroy();
+  }
   const forward = (ex: ConnExchange) => {
     if (!edge.backend) return void ex.socket.destroy();
     void edge.backend.forwardConn(ex).then((outcome) => outcome === 'unavailable' && ex.socket.destroy());

@@ -2,7 +2,7 @@ import type net from 'node:net';
 import type { Logger } from '../../log/logger.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TcpListeners } from '../tunnels/registry.ts';
-import { clientAddrOf } from '../proxy/client-addr.ts';
+import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
 
 /**
  * Keeps one public listener open for each TCP edge port in the current snapshot: opened when
@@ -44,8 +44,10 @@ export class TcpEdgeListeners {
   private serve(port: number, socket: net.Socket): void {
     socket.on('error', () => socket.destroy());
     socket.pause();
-    const backend = this.snapshot().tcpPorts.get(port)?.backend;
-    if (!backend) return void socket.destroy();
+    const edge = this.snapshot().tcpPorts.get(port);
+    const backend = edge?.backend;
+    // A source the IP restriction refuses is disconnected before the agent hears of it.
+    if (!backend || (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket)))) return void socket.destroy();
     void backend.forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) }).then((outcome) => outcome === 'unavailable' && socket.destroy());
   }
 }

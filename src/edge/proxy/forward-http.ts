@@ -1,5 +1,7 @@
 import http from 'node:http';
 import { ErrorCode, isPorticoError, PorticoError } from '../../errors/catalogue.ts';
+import type { ExchangeEffects } from '../pipeline/exchange.ts';
+import { sendResponseHead, withEdits } from '../pipeline/respond.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { errorCodeHeader, sendErrorPage } from './error-page.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
@@ -16,6 +18,8 @@ export interface HttpExchange {
   clientAddr: string;
   /** The edges the request went through, this one last (loop.ts). */
   hops: string;
+  /** What the route's or endpoint's modules did to the request (pipeline/exchange.ts). */
+  effects?: ExchangeEffects;
 }
 
 /**
@@ -46,7 +50,8 @@ export function errorCodeFor(err: unknown): ErrorCode {
  */
 export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, pools: StreamPools, options: { edgeType: '' | '3'; mayFail: boolean }): Promise<Outcome> {
   const { req, res } = ex;
-  const replayable = isReplayable(req);
+  const body = ex.effects?.body;
+  const replayable = body !== undefined || isReplayable(req);
   const failover = options.mayFail && replayable;
   return new Promise((resolve) => {
     let current: http.ClientRequest | undefined;
@@ -59,7 +64,7 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, pools: Str
         agent: pools.for(tunnel, ex.scheme, options.edgeType),
         method: req.method,
         path: req.url,
-        headers: forwardedRequestHeaders(req, ex.scheme, false, ex.hops),
+        headers: withEdits(forwardedRequestHeaders(req, ex.scheme, false, ex.hops), ex.effects?.upstreamEdits),
         setHost: false,
         clientAddr: ex.clientAddr,
       } as http.RequestOptions));
@@ -70,8 +75,7 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, pools: Str
           upRes.resume();
           return resolve('unavailable');
         }
-        res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, forwardedResponseHeaders(upRes.rawHeaders));
-        upRes.pipe(res);
+        upRes.pipe(sendResponseHead(res, ex.effects, upRes.statusCode ?? 502, upRes.statusMessage, forwardedResponseHeaders(upRes.rawHeaders)));
         upRes.on('error', () => res.destroy());
         resolve('served');
       });
@@ -87,7 +91,8 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, pools: Str
         sendErrorPage(res, errorCodeFor(err), ex.requestId);
         resolve('served');
       });
-      if (replayable) upstream.end();
+      if (body !== undefined) upstream.end(body);
+      else if (replayable) upstream.end();
       else req.pipe(upstream);
     };
     attempt(false);

@@ -4,6 +4,8 @@ import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import { newRequestId as requestId } from '../../log/request-id.ts';
 import { answerUnavailable, type Backend } from '../backends/backend.ts';
+import { RequestModuleExchange, UpgradeModuleExchange } from '../pipeline/exchanges.ts';
+import { runModules, type HttpModule } from '../pipeline/http-module.ts';
 import { resolveHttpsHost } from '../routing/resolve-host.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
@@ -37,8 +39,10 @@ export interface HttpProxy {
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
-/** Where one request goes: a backend of an edge route, a tunnel of an agent endpoint, or an error. */
-type Target = { backend: Backend } | { tunnel: Tunnel } | { error: ErrorCode } | { redirect: true };
+/** Where one request goes (a backend of an edge route, a tunnel of an agent endpoint) and the modules on the way; or an error. */
+type Target = (({ backend: Backend } | { tunnel: Tunnel }) & { modules: readonly HttpModule[]; endpointId: string }) | { error: ErrorCode } | { redirect: true };
+
+const noModules: readonly HttpModule[] = [];
 
 /**
  * Forwards public HTTP requests (and WebSocket upgrades): HTTPS edges by Host then route
@@ -61,12 +65,12 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if (found.edge.kind !== 'https') return { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
     const route = found.edge.routes.match(host, (req.url ?? '/').split('?')[0]!);
     if (!route) return { error: ErrorCode.ERR_EDGE_ROUTE_NOT_FOUND };
-    return route.backend ? { backend: route.backend } : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
+    return route.backend ? { backend: route.backend, modules: route.modules, endpointId: route.id } : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
   }
 
   async function tunnelOf(group: { waitForTunnel(ms: number): Promise<Tunnel | undefined> }): Promise<Target> {
     const tunnel = await group.waitForTunnel(waitMs);
-    return tunnel ? { tunnel } : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
+    return tunnel ? { tunnel, modules: noModules, endpointId: tunnel.id } : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
   }
 
   async function request(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -76,8 +80,12 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const target = await targetFor(req);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
-    if ('tunnel' in target) return void (await forwardHttpToTunnel(target.tunnel, ex, streamPools, { edgeType: '', mayFail: false }));
-    if ((await target.backend.forwardHttp(ex)) === 'unavailable') answerUnavailable(ex);
+    const forward = async () => {
+      if ('tunnel' in target) return void (await forwardHttpToTunnel(target.tunnel, ex, streamPools, { edgeType: '', mayFail: false }));
+      if ((await target.backend.forwardHttp(ex)) === 'unavailable') answerUnavailable(ex);
+    };
+    if (target.modules.length === 0) return forward();
+    return runModules(target.modules, new RequestModuleExchange(ex, target.endpointId), forward);
   }
 
   async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -88,9 +96,12 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const target = await targetFor(req);
     if ('redirect' in target) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND, id);
     if ('error' in target) return writeRawErrorPage(socket, target.error, id);
-    const tunnel = 'tunnel' in target ? target.tunnel : target.backend.pickTunnel();
-    if (!tunnel) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_NO_BACKEND, id);
-    upgradeThroughTunnel(tunnel, { req, socket, head, scheme, requestId: id, edgeType: 'tunnel' in target ? '' : '3', hops });
+    const modules = new UpgradeModuleExchange(req, socket, scheme, id, target.endpointId);
+    return runModules(target.modules, modules, async () => {
+      const tunnel = 'tunnel' in target ? target.tunnel : target.backend.pickTunnel();
+      if (!tunnel) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_NO_BACKEND, id);
+      upgradeThroughTunnel(tunnel, { req, socket, head, scheme, requestId: id, edgeType: 'tunnel' in target ? '' : '3', hops, upstreamEdits: modules.upstreamEdits });
+    });
   }
 
   return {

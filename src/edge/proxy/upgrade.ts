@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { HeaderEdit } from '../pipeline/exchange.ts';
+import { withEdits } from '../pipeline/respond.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { writeRawErrorPage } from './error-page.ts';
 import { errorCodeFor } from './forward-http.ts';
@@ -19,6 +21,8 @@ export interface UpgradeExchange {
   edgeType: '' | '3';
   /** The edges the request went through, this one last (loop.ts). */
   hops: string;
+  /** The modules' changes to the request the service sees. */
+  upstreamEdits?: readonly HeaderEdit[];
 }
 
 /**
@@ -37,7 +41,7 @@ export function upgradeThroughTunnel(tunnel: Tunnel, ex: UpgradeExchange): void 
     createConnection: () => stream,
     method: req.method,
     path: req.url,
-    headers: forwardedRequestHeaders(req, ex.scheme, true, ex.hops),
+    headers: withEdits(forwardedRequestHeaders(req, ex.scheme, true, ex.hops), ex.upstreamEdits),
     setHost: false,
   });
   upstream.on('upgrade', (upRes, upSocket, upHead) => {

@@ -4,6 +4,8 @@ import { compiledKinds } from '../../config/documents/kinds.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import type { Backend, BackendDeps } from '../backends/backend.ts';
 import { buildBackends } from '../backends/compile.ts';
+import type { IpRestrictionPlan } from '../../config/modules/plans.ts';
+import { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
 import { PathRouter } from '../routing/path-router.ts';
 import { Snapshot, type CompiledEdge, type CompiledRoute } from './snapshot.ts';
 
@@ -16,32 +18,36 @@ export const snapshotKinds = compiledKinds;
  * keeps its version from `previous` (if it had one) and its problem is recorded.
  */
 export function compileSnapshot(records: ResourceRecord[], previous: Snapshot, deps: BackendDeps): Snapshot {
-  const snapshot = new Snapshot(previous.version + 1);
+  const snapshot = new Snapshot(previous.version + 1, previous);
   const plan = compileConfig(records);
   for (const [id, problem] of plan.problems) snapshot.errors.set(id, problem.message);
   const backends = buildBackends(plan.backends, deps);
   for (const record of records) {
     if (!['https_edge', 'tls_edge', 'tcp_edge'].includes(record.kind)) continue;
     const edgePlan = plan.edges.get(record.id);
-    const edge = edgePlan ? buildEdge(edgePlan, backends) : previous.edges.get(record.id);
+    const edge = edgePlan ? buildEdge(edgePlan, backends, snapshot) : previous.edges.get(record.id);
     if (edge) addEdge(snapshot, edge);
   }
   return snapshot;
 }
 
-function buildEdge(plan: EdgePlan, backends: ReadonlyMap<string, Backend>): CompiledEdge {
+function buildEdge(plan: EdgePlan, backends: ReadonlyMap<string, Backend>, snapshot: Snapshot): CompiledEdge {
   const backend = (id: string | undefined) => (id === undefined ? undefined : backends.get(id));
   const base = { id: plan.id, accountId: plan.accountId };
   switch (plan.kind) {
     case 'https': {
-      const routes = plan.routes.map((r) => ({ matchType: r.matchType, match: r.match, value: { id: r.id, edgeId: plan.id, backend: backend(r.backendId) } satisfies CompiledRoute }));
+      const routes = plan.routes.map((r) => ({ matchType: r.matchType, match: r.match, value: { id: r.id, edgeId: plan.id, backend: backend(r.backendId), modules: snapshot.modules.chainFor(r.id, r.modules) } satisfies CompiledRoute }));
       return { kind: 'https', ...base, hostnames: plan.hostnames, routes: new PathRouter(routes), tls: plan.tls };
     }
     case 'tls':
-      return { kind: 'tls', ...base, hostnames: plan.hostnames, terminateAt: plan.terminateAt, backend: backend(plan.backendId), tls: plan.tls };
+      return { kind: 'tls', ...base, hostnames: plan.hostnames, terminateAt: plan.terminateAt, backend: backend(plan.backendId), tls: plan.tls, ipFilter: ipFilterOf(plan.ipRestriction) };
     case 'tcp':
-      return { kind: 'tcp', ...base, ports: plan.ports, backend: backend(plan.backendId) };
+      return { kind: 'tcp', ...base, ports: plan.ports, backend: backend(plan.backendId), ipFilter: ipFilterOf(plan.ipRestriction) };
   }
+}
+
+function ipFilterOf(plan: IpRestrictionPlan | undefined): IpFilter | undefined {
+  return plan && new IpFilter(plan.rules);
 }
 
 function addEdge(snapshot: Snapshot, edge: CompiledEdge): void {

@@ -1,4 +1,7 @@
 import type { Backend } from '../backends/backend.ts';
+import type { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
+import { ModuleChains } from '../pipeline/build.ts';
+import type { HttpModule } from '../pipeline/http-module.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
 import type { PathRouter } from '../routing/path-router.ts';
 import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
@@ -9,6 +12,8 @@ export interface CompiledRoute {
   edgeId: string;
   /** Undefined when the route has no (enabled) backend: requests get ERR_EDGE_NO_BACKEND. */
   backend: Backend | undefined;
+  /** The route's modules in the fixed order. */
+  modules: readonly HttpModule[];
 }
 
 export interface CompiledHttpsEdge {
@@ -31,6 +36,8 @@ export interface CompiledTlsEdge {
   backend: Backend | undefined;
   /** Applies when `terminateAt` is `edge`; the default policy otherwise. */
   tls: TlsPolicy;
+  /** The edge's IP restriction: a refused source is disconnected before a byte is forwarded. */
+  ipFilter: IpFilter | undefined;
 }
 
 export interface CompiledTcpEdge {
@@ -39,6 +46,8 @@ export interface CompiledTcpEdge {
   accountId: string;
   ports: number[];
   backend: Backend | undefined;
+  /** The edge's IP restriction: a refused source is disconnected before a byte is forwarded. */
+  ipFilter: IpFilter | undefined;
 }
 
 export type CompiledEdge = CompiledHttpsEdge | CompiledTlsEdge | CompiledTcpEdge;
@@ -56,8 +65,15 @@ export class Snapshot {
   readonly edges = new Map<string, CompiledEdge>();
   /** Records that failed to compile, by id, with the reason. */
   readonly errors = new Map<string, string>();
+  /** The routes' module chains (kept from the previous snapshot where unchanged). */
+  readonly modules: ModuleChains;
 
-  constructor(readonly version: number) {}
+  constructor(
+    readonly version: number,
+    previous?: Snapshot,
+  ) {
+    this.modules = new ModuleChains(previous?.modules);
+  }
 
   static empty(): Snapshot {
     return new Snapshot(0);

@@ -1,3 +1,4 @@
+import { sendResponseHead } from '../../pipeline/respond.ts';
 import type { Backend, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
 
 /** A static answer: status, headers and body, prepared once at compile time. */
@@ -5,6 +6,7 @@ export class HttpResponseBackend implements Backend {
   readonly kind = 'http_response';
   readonly children = [];
   private readonly body: Buffer;
+  private readonly rawHeaders: string[];
 
   constructor(
     readonly id: string,
@@ -13,6 +15,7 @@ export class HttpResponseBackend implements Backend {
     body: string,
   ) {
     this.body = Buffer.from(body);
+    this.rawHeaders = Object.entries(headers).flat();
   }
 
   pickTunnel(): undefined {
@@ -21,8 +24,8 @@ export class HttpResponseBackend implements Backend {
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
     ex.req.resume();
-    ex.res.writeHead(this.statusCode, { ...this.headers, 'content-length': this.body.length });
-    ex.res.end(ex.req.method === 'HEAD' ? undefined : this.body);
+    const sink = sendResponseHead(ex.res, ex.effects, this.statusCode, undefined, [...this.rawHeaders, 'content-length', String(this.body.length)]);
+    sink.end(ex.req.method === 'HEAD' ? undefined : this.body);
     return 'served';
   }
 

@@ -1,0 +1,113 @@
+/**
+ * Modules as plain data: what the data plane builds its module chain from. One plan per enabled
+ * module, compiled from a stored module (API) or an agent's bind options, so both configure the
+ * same thing. Plans hold no parsed objects; the data plane compiles patterns and addresses once
+ * per snapshot (src/edge/modules).
+ */
+
+/** One IP rule: a CIDR in canonical form and what a match means. */
+export interface IpRulePlan {
+  cidr: string;
+  action: 'allow' | 'deny';
+}
+
+/** A header value with `${…}` variables, as text and parts (literal text alternating with variable names). */
+export interface HeaderTemplate {
+  text: string;
+  /** Even indexes are literal text, odd indexes variable names (`conn.client_ip`). */
+  parts: string[];
+}
+
+export interface IpRestrictionPlan {
+  name: 'ip_restriction';
+  /** A source is let in when it matches an allow rule and no deny rule. */
+  rules: IpRulePlan[];
+}
+
+export interface HeadersPlan {
+  name: 'request_headers' | 'response_headers';
+  /** Header names (lower case) removed first. */
+  remove: string[];
+  /** Then these are set, name (lower case) and value. */
+  add: Array<[string, HeaderTemplate]>;
+}
+
+export interface CircuitBreakerPlan {
+  name: 'circuit_breaker';
+  trippedDurationMs: number;
+  rollingWindowMs: number;
+  numBuckets: number;
+  volumeThreshold: number;
+  /** Fraction of 5xx responses (0..1) above which the circuit opens. */
+  errorThreshold: number;
+}
+
+export interface CompressionPlan {
+  name: 'compression';
+}
+
+export interface WebhookVerificationPlan {
+  name: 'webhook_verification';
+  provider: string;
+  /** The signing secret, sealed for the owning account (opened by the data plane). "" when none. */
+  sealedSecret: string;
+}
+
+export interface UserAgentFilterPlan {
+  name: 'user_agent_filter';
+  /** RE2 patterns; a User-Agent matching one is let through even if a deny pattern matches. */
+  allow: string[];
+  /** RE2 patterns; a matching User-Agent is refused. */
+  deny: string[];
+}
+
+export interface WebsocketTcpConverterPlan {
+  name: 'websocket_tcp_converter';
+}
+
+export interface BasicAuthPlan {
+  name: 'basic_auth';
+  realm: string;
+  /** Username and the SHA-256 of the password (hex); compared in constant time. */
+  credentials: Array<{ username: string; passwordSha256: string }>;
+}
+
+/** A module on the HTTP path of a route or agent endpoint. */
+export type HttpModulePlan =
+  | IpRestrictionPlan
+  | BasicAuthPlan
+  | UserAgentFilterPlan
+  | WebhookVerificationPlan
+  | CircuitBreakerPlan
+  | RequestHeadersOnly
+  | ResponseHeadersOnly
+  | CompressionPlan
+  | WebsocketTcpConverterPlan;
+
+type RequestHeadersOnly = HeadersPlan & { name: 'request_headers' };
+type ResponseHeadersOnly = HeadersPlan & { name: 'response_headers' };
+
+export type HttpModuleName = HttpModulePlan['name'];
+
+/**
+ * The one fixed order modules run in on the way in (DESIGN.md §5): who may connect, who the
+ * client is, whether the request is genuine, whether the upstream may be tried, what the
+ * upstream sees; on the way back the same chain unwinds, so response headers are set before
+ * the body is compressed. The WebSocket-to-TCP converter is last: it replaces the backend call.
+ */
+export const httpModuleOrder: readonly HttpModuleName[] = [
+  'ip_restriction',
+  'basic_auth',
+  'user_agent_filter',
+  'webhook_verification',
+  'circuit_breaker',
+  'request_headers',
+  'compression',
+  'response_headers',
+  'websocket_tcp_converter',
+];
+
+/** Sorts plans into the fixed order. */
+export function inModuleOrder(plans: readonly HttpModulePlan[]): HttpModulePlan[] {
+  return [...plans].sort((a, b) => httpModuleOrder.indexOf(a.name) - httpModuleOrder.indexOf(b.name));
+}

@@ -1,0 +1,50 @@
+/**
+ * What HTTP modules see of one request: who sent it, where it goes, and the ways a module may
+ * act on it. A module refuses (an error page, or on a WebSocket upgrade the same page written
+ * to the raw connection), changes what the service sees, or shapes the response on its way
+ * back. Modules never touch configuration: they were compiled with it.
+ */
+import type http from 'node:http';
+import type { Transform } from 'node:stream';
+import type { ErrorCode } from '../../errors/catalogue.ts';
+
+/** A change to the request headers the service sees, applied after the edge's own. */
+export type HeaderEdit = (headers: http.OutgoingHttpHeaders) => void;
+
+/** A response's status and raw header list ([name, value, name, value, …]) before it is sent. */
+export interface ResponseHead {
+  status: number;
+  headers: string[];
+}
+
+/**
+ * Shapes a response on its way back: changes `head` in place and may return a transform the
+ * body then flows through (compression). Shapers run innermost first: in the reverse of the
+ * module order, as the chain unwinds.
+ */
+export type ResponseShaper = (head: ResponseHead) => Transform | undefined;
+
+export interface ModuleExchange {
+  readonly req: http.IncomingMessage;
+  readonly requestId: string;
+  /** The client's IP address (IPv4-mapped IPv6 shown as IPv4). */
+  readonly clientIp: string;
+  readonly scheme: 'http' | 'https';
+  /** The route or agent endpoint serving the request. */
+  readonly endpointId: string;
+  /** The response of a plain request; undefined for a WebSocket upgrade. */
+  readonly res: http.ServerResponse | undefined;
+  /** Answers the request with the error page of `code` (and `headers`); the backend is not called. */
+  refuse(code: ErrorCode, headers?: Readonly<Record<string, string>>): void;
+  editUpstreamHeaders(edit: HeaderEdit): void;
+  shapeResponse(shaper: ResponseShaper): void;
+  /** Replaces the request body the service gets (a module that had to read it whole). */
+  replaceBody(body: Buffer): void;
+}
+
+/** What a module chain collects on a request for the backend: edits, shapers, a read body. */
+export interface ExchangeEffects {
+  upstreamEdits?: HeaderEdit[];
+  responseShapers?: ResponseShaper[];
+  body?: Buffer;
+}

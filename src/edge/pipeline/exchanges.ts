@@ -1,0 +1,75 @@
+/** The two kinds of ModuleExchange: a plain request (with its response) and a WebSocket upgrade. */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ErrorCode } from '../../errors/catalogue.ts';
+import { sendErrorPage, writeRawErrorPage } from '../proxy/error-page.ts';
+import type { HttpExchange } from '../proxy/forward-http.ts';
+import { clientIpOf } from '../proxy/client-addr.ts';
+import type { ExchangeEffects, HeaderEdit, ModuleExchange, ResponseShaper } from './exchange.ts';
+
+/** A plain request: what modules do is collected in `ex.effects` for the backend. */
+export class RequestModuleExchange implements ModuleExchange {
+  readonly clientIp: string;
+  private readonly effects: ExchangeEffects;
+
+  constructor(
+    private readonly ex: HttpExchange,
+    readonly endpointId: string,
+  ) {
+    this.clientIp = clientIpOf(ex.req.socket);
+    this.effects = ex.effects ??= {};
+  }
+
+  get req(): http.IncomingMessage {
+    return this.ex.req;
+  }
+  get res(): http.ServerResponse {
+    return this.ex.res;
+  }
+  get requestId(): string {
+    return this.ex.requestId;
+  }
+  get scheme(): 'http' | 'https' {
+    return this.ex.scheme;
+  }
+
+  refuse(code: ErrorCode, headers?: Readonly<Record<string, string>>): void {
+    sendErrorPage(this.ex.res, code, this.ex.requestId, undefined, headers);
+  }
+  editUpstreamHeaders(edit: HeaderEdit): void {
+    (this.effects.upstreamEdits ??= []).push(edit);
+  }
+  shapeResponse(shaper: ResponseShaper): void {
+    (this.effects.responseShapers ??= []).push(shaper);
+  }
+  replaceBody(body: Buffer): void {
+    this.effects.body = body;
+  }
+}
+
+/** A WebSocket upgrade: refusals are written to the raw connection; there is no response to shape. */
+export class UpgradeModuleExchange implements ModuleExchange {
+  readonly clientIp: string;
+  readonly res = undefined;
+  /** Header edits for the upgrade request sent on to the service. */
+  readonly upstreamEdits: HeaderEdit[] = [];
+
+  constructor(
+    readonly req: http.IncomingMessage,
+    private readonly socket: Duplex,
+    readonly scheme: 'http' | 'https',
+    readonly requestId: string,
+    readonly endpointId: string,
+  ) {
+    this.clientIp = clientIpOf(req.socket);
+  }
+
+  refuse(code: ErrorCode, headers?: Readonly<Record<string, string>>): void {
+    writeRawErrorPage(this.socket, code, this.requestId, undefined, headers);
+  }
+  editUpstreamHeaders(edit: HeaderEdit): void {
+    this.upstreamEdits.push(edit);
+  }
+  shapeResponse(): void {}
+  replaceBody(): void {}
+}
