@@ -27,7 +27,12 @@ export interface AgentReady {
 runChild<AgentReady>(async () => {
   const config = JSON.parse(process.argv[2] ?? '{}') as AgentChildConfig;
   const traffic = process.env.BENCH_AGENT_TRAFFIC === '0' ? undefined : new AgentTraffic();
-  const common = { serverAddr: config.serverAddr, authtoken: config.authtoken, caCert: await readFile(config.caPath, 'utf8'), ...(traffic ? { traffic } : {}) };
+  const common = {
+    serverAddr: config.serverAddr,
+    authtoken: config.authtoken,
+    caCert: await readFile(config.caPath, 'utf8'),
+    ...(traffic ? { traffic } : {}),
+  };
   const http = await forward({ ...common, addr: `127.0.0.1:${config.httpPort}` });
   const tcp = await forward({ ...common, proto: 'tcp', addr: `127.0.0.1:${config.tcpPort}` });
   return {

@@ -14,7 +14,8 @@ export interface ChildService<R> {
   stats?(): Record<string, number>;
 }
 
-export type ParentMessage = { type: 'stop' } | { type: 'stats' } | { type: 'profile-start' } | { type: 'profile-stop'; path: string };
+export type ParentMessage =
+  { type: 'stop' } | { type: 'stats' } | { type: 'profile-start' } | { type: 'profile-stop'; path: string };
 export type ChildMessage<R> =
   | { type: 'ready'; ready: R }
   | { type: 'error'; message: string }

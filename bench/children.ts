@@ -25,9 +25,18 @@ export interface BenchChild<R> {
 }
 
 /** Runs `bench/<script>` in its own Node process (own event loop), with tsx. */
-export async function startChild<R>(name: string, script: string, args: string[], env: NodeJS.ProcessEnv): Promise<BenchChild<R>> {
+export async function startChild<R>(
+  name: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<BenchChild<R>> {
   const path = new URL(script, import.meta.url).pathname;
-  const child = fork(path, args, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path, args, {
+    execArgv: ['--import', 'tsx'],
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     const ready = await waitFor<R>(child, name);
     return wrap(name, child, ready);
@@ -57,7 +66,9 @@ function wrap<R>(name: string, child: ChildProcess, ready: R): BenchChild<R> {
   const send = (message: ParentMessage) => {
     if (child.connected) child.send(message);
   };
-  const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+  const exited = new Promise<void>((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r()),
+  );
   return {
     name,
     pid: child.pid ?? 0,
@@ -69,7 +80,8 @@ function wrap<R>(name: string, child: ChildProcess, ready: R): BenchChild<R> {
     profileStart: () => send({ type: 'profile-start' }),
     profileStop: async (path) => {
       const reply = await ask(child, { type: 'profile-stop', path }, 'profile-done');
-      if (reply.type === 'profile-done' && reply.error) throw new Error(`${name}: cannot write its profile: ${reply.error}`);
+      if (reply.type === 'profile-done' && reply.error)
+        throw new Error(`${name}: cannot write its profile: ${reply.error}`);
     },
     stop: async () => {
       send({ type: 'stop' });
@@ -84,7 +96,11 @@ function wrap<R>(name: string, child: ChildProcess, ready: R): BenchChild<R> {
 }
 
 /** Sends `message` and resolves with the child's next message of type `reply`. */
-function ask(child: ChildProcess, message: ParentMessage, reply: ChildMessage<unknown>['type']): Promise<ChildMessage<unknown>> {
+function ask(
+  child: ChildProcess,
+  message: ParentMessage,
+  reply: ChildMessage<unknown>['type'],
+): Promise<ChildMessage<unknown>> {
   return new Promise((resolve, reject) => {
     if (!child.connected) return reject(new Error(`a bench child (pid ${child.pid}) has gone`));
     const done = (err: Error | undefined, m?: ChildMessage<unknown>) => {
@@ -97,8 +113,12 @@ function ask(child: ChildProcess, message: ParentMessage, reply: ChildMessage<un
     const onMessage = (m: ChildMessage<unknown>) => {
       if (m.type === reply) done(undefined, m);
     };
-    const onExit = (code: number | null) => done(new Error(`a bench child (pid ${child.pid}) exited with ${code} before answering ${message.type}`));
-    const timer = setTimeout(() => done(new Error(`no answer to ${message.type} from pid ${child.pid} in ${askTimeoutMs} ms`)), askTimeoutMs);
+    const onExit = (code: number | null) =>
+      done(new Error(`a bench child (pid ${child.pid}) exited with ${code} before answering ${message.type}`));
+    const timer = setTimeout(
+      () => done(new Error(`no answer to ${message.type} from pid ${child.pid} in ${askTimeoutMs} ms`)),
+      askTimeoutMs,
+    );
     child.on('message', onMessage);
     child.once('exit', onExit);
     child.send(message);

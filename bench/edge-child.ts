@@ -30,7 +30,12 @@ runChild<EdgeReady>(async () => {
     logger: silentLogger,
   });
   return {
-    ready: { serverAddr: `127.0.0.1:${edge.ports.agent}`, httpsPort: edge.ports.https, authtoken: edge.credentials.authtoken, caPath: edge.bootstrap.ca_cert },
+    ready: {
+      serverAddr: `127.0.0.1:${edge.ports.agent}`,
+      httpsPort: edge.ports.https,
+      authtoken: edge.credentials.authtoken,
+      caPath: edge.bootstrap.ca_cert,
+    },
     close: () => edge.close(),
   };
 });

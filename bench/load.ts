@@ -42,10 +42,12 @@ export interface LoadOptions {
 
 /** `BENCH_LOADGEN=wrk|node`, or (empty, `auto`) wrk when it is on the PATH. */
 export function chooseTool(requested: string): LoadTool {
-  if (!['', 'auto', 'wrk', 'node'].includes(requested)) throw new Error(`BENCH_LOADGEN: "${requested}" is not wrk, node or auto`);
+  if (!['', 'auto', 'wrk', 'node'].includes(requested))
+    throw new Error(`BENCH_LOADGEN: "${requested}" is not wrk, node or auto`);
   if (requested === 'node') return 'node';
   const found = !spawnSync('wrk', ['-v']).error;
-  if (requested === 'wrk' && !found) throw new Error('BENCH_LOADGEN=wrk but wrk is not installed (apt-get install -y wrk)');
+  if (requested === 'wrk' && !found)
+    throw new Error('BENCH_LOADGEN=wrk but wrk is not installed (apt-get install -y wrk)');
   return found ? 'wrk' : 'node';
 }
 
@@ -60,7 +62,19 @@ function wrkLoad(target: HttpTarget, options: LoadOptions): Promise<LoadResult> 
   // certificate and routes by the Host header, which is what matters here.
   const url = `${target.tls ? 'https' : 'http'}://127.0.0.1:${target.port}/`;
   const threads = String(Math.min(options.threads, options.connections));
-  const args = ['-t', threads, '-c', String(options.connections), '-d', `${options.seconds}s`, '-s', reportScript, '-H', `Host: ${target.hostHeader}`, url];
+  const args = [
+    '-t',
+    threads,
+    '-c',
+    String(options.connections),
+    '-d',
+    `${options.seconds}s`,
+    '-s',
+    reportScript,
+    '-H',
+    `Host: ${target.hostHeader}`,
+    url,
+  ];
   const wrk = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   options.running.add(wrk);
   let out = '';
@@ -73,16 +87,38 @@ function wrkLoad(target: HttpTarget, options: LoadOptions): Promise<LoadResult> 
       options.running.delete(wrk);
       const line = out.split('\n').find((l) => l.startsWith('BENCH_JSON '));
       if (code !== 0 || !line) return reject(new Error(`wrk exited with ${code}:\n${out}`));
-      const r = JSON.parse(line.slice('BENCH_JSON '.length)) as { requests: number; duration_us: number; p50_us: number; p99_us: number; errors: number; non2xx: number };
+      const r = JSON.parse(line.slice('BENCH_JSON '.length)) as {
+        requests: number;
+        duration_us: number;
+        p50_us: number;
+        p99_us: number;
+        errors: number;
+        non2xx: number;
+      };
       const seconds = r.duration_us / 1e6;
-      resolve({ tool: 'wrk', requests: r.requests, seconds, rps: r.requests / seconds, p50Ms: r.p50_us / 1000, p99Ms: r.p99_us / 1000, errors: r.errors, non2xx: r.non2xx });
+      resolve({
+        tool: 'wrk',
+        requests: r.requests,
+        seconds,
+        rps: r.requests / seconds,
+        p50Ms: r.p50_us / 1000,
+        p99Ms: r.p99_us / 1000,
+        errors: r.errors,
+        non2xx: r.non2xx,
+      });
     });
   });
 }
 
 /** One GET, verifying the certificate for HTTPS targets; resolves with status and body. */
 export function probe(target: HttpTarget): Promise<{ status: number; body: Buffer }> {
-  const options = { host: '127.0.0.1', port: target.port, path: '/', headers: { host: target.hostHeader }, agent: false as const };
+  const options = {
+    host: '127.0.0.1',
+    port: target.port,
+    path: '/',
+    headers: { host: target.hostHeader },
+    agent: false as const,
+  };
   return new Promise((resolve, reject) => {
     const onResponse = (res: http.IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -90,7 +126,9 @@ export function probe(target: HttpTarget): Promise<{ status: number; body: Buffe
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     };
-    const req = target.tls ? https.get({ ...options, servername: target.tls.servername, ca: target.tls.ca }, onResponse) : http.get(options, onResponse);
+    const req = target.tls
+      ? https.get({ ...options, servername: target.tls.servername, ca: target.tls.ca }, onResponse)
+      : http.get(options, onResponse);
     req.setTimeout(10_000, () => req.destroy(new Error('probe timed out')));
     req.on('error', reject);
   });

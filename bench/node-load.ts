@@ -23,7 +23,16 @@ export async function nodeLoad(target: HttpTarget, connections: number, seconds:
   const sorted = Float64Array.from(stats.latencies).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   const requests = sorted.length;
-  return { tool: 'node', requests, seconds, rps: requests / seconds, p50Ms: at(0.5), p99Ms: at(0.99), errors: stats.errors, non2xx: stats.non2xx };
+  return {
+    tool: 'node',
+    requests,
+    seconds,
+    rps: requests / seconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors: stats.errors,
+    non2xx: stats.non2xx,
+  };
 }
 
 /** Keeps one connection slot busy until the deadline, reconnecting when a connection ends. */

@@ -83,7 +83,9 @@ function addCpu(totals: RunTotals, cpu: Record<string, number>, units: number): 
 
 /** CPU per unit of work, scaled (1e6: microseconds). */
 function perUnit(totals: RunTotals, scale: number): Record<string, number> {
-  return Object.fromEntries(Object.entries(totals.cpu).map(([k, v]) => [k, totals.units ? (v * scale) / totals.units : NaN]));
+  return Object.fromEntries(
+    Object.entries(totals.cpu).map(([k, v]) => [k, totals.units ? (v * scale) / totals.units : NaN]),
+  );
 }
 
 function processes(stack: Stack): Record<string, number> {
@@ -91,7 +93,12 @@ function processes(stack: Stack): Record<string, number> {
 }
 
 export async function tcpPhase(ctx: PhaseContext): Promise<TcpPhase> {
-  const runs = { downDirect: [] as number[], downTunnel: [] as number[], upDirect: [] as number[], upTunnel: [] as number[] };
+  const runs = {
+    downDirect: [] as number[],
+    downTunnel: [] as number[],
+    upDirect: [] as number[],
+    upTunnel: [] as number[],
+  };
   const totals = { direct: newTotals(), tunnel: newTotals() };
   const peaks: RssPeaks[] = [];
   for (let round = 0; round < ctx.settings.rounds; round++) {
@@ -118,7 +125,12 @@ async function warm(ctx: PhaseContext, target: HttpTarget): Promise<void> {
 }
 
 /** One measured run, counting CPU time and the connections the local service accepted meanwhile. */
-async function counted(ctx: PhaseContext, what: 'direct' | 'tunnel', target: HttpTarget, totals: RunTotals): Promise<LoadResult> {
+async function counted(
+  ctx: PhaseContext,
+  what: 'direct' | 'tunnel',
+  target: HttpTarget,
+  totals: RunTotals,
+): Promise<LoadResult> {
   const before = await ctx.stack.services.stats();
   const cpu = countCpu(processes(ctx.stack));
   const result = await runLoad(target, ctx.load);
@@ -126,11 +138,18 @@ async function counted(ctx: PhaseContext, what: 'direct' | 'tunnel', target: Htt
   const after = await ctx.stack.services.stats();
   const opened = (after.httpConnections ?? 0) - (before.httpConnections ?? 0);
   totals.connections += opened;
-  ctx.log(`HTTP ${what}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors, ${result.non2xx} non-2xx; the service accepted ${opened} connections`);
+  ctx.log(
+    `HTTP ${what}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors, ${result.non2xx} non-2xx; the service accepted ${opened} connections`,
+  );
   return result;
 }
 
-async function transfers(ctx: PhaseContext, what: string, port: number, totals: RunTotals): Promise<{ down: number; up: number }> {
+async function transfers(
+  ctx: PhaseContext,
+  what: string,
+  port: number,
+  totals: RunTotals,
+): Promise<{ down: number; up: number }> {
   const warmBytes = Math.min(32 * MiB, Math.ceil(ctx.settings.bytes / 8));
   await download(port, warmBytes, transferTimeoutMs(warmBytes));
   await upload(port, warmBytes, transferTimeoutMs(warmBytes));
@@ -143,13 +162,18 @@ async function transfers(ctx: PhaseContext, what: string, port: number, totals: 
 }
 
 /** Runs `work` while sampling edge and agent RSS, and profiling them with BENCH_PROFILE=1. */
-async function underLoad<T>(ctx: PhaseContext, phase: string, work: () => Promise<T>): Promise<{ result: T; rss: RssPeaks }> {
+async function underLoad<T>(
+  ctx: PhaseContext,
+  phase: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; rss: RssPeaks }> {
   const { edge, agent } = ctx.stack;
   if (ctx.settings.profile) for (const c of [edge, agent]) c.profileStart();
   const stop = sampleRss({ edge: edge.pid, agent: agent.pid });
   const result = await work();
   const rss = stop();
-  if (ctx.settings.profile) await Promise.all([edge, agent].map((c) => c.profileStop(profilePath(ctx.settings, c.name, phase))));
+  if (ctx.settings.profile)
+    await Promise.all([edge, agent].map((c) => c.profileStop(profilePath(ctx.settings, c.name, phase))));
   return { result, rss };
 }
 

@@ -41,7 +41,9 @@ export async function summarizeProfile(path: string, n = 10): Promise<ProfileSum
     total += count;
     const { functionName, url, lineNumber, columnNumber } = node.callFrame;
     // Positions in files run through tsx are in its transpiled output, close to the source lines.
-    const where = url ? `${url.replace(repoRoot, '').replace('file://', '')}:${lineNumber + 1}:${columnNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(repoRoot, '').replace('file://', '')}:${lineNumber + 1}:${columnNumber + 1}`
+      : '';
     const key = `${functionName}@${where}`;
     const entry = hits.get(key) ?? { fn: functionName || '(anonymous)', where, ms: 0, percent: 0, hits: 0 };
     entry.hits += count;
@@ -49,9 +51,17 @@ export async function summarizeProfile(path: string, n = 10): Promise<ProfileSum
   }
   const totalMs = (profile.endTime - profile.startTime) / 1000;
   const msPerHit = total ? totalMs / total : 0;
-  const all = [...hits.values()].map((e) => ({ fn: e.fn, where: e.where, ms: e.hits * msPerHit, percent: total ? (100 * e.hits) / total : 0 }));
+  const all = [...hits.values()].map((e) => ({
+    fn: e.fn,
+    where: e.where,
+    ms: e.hits * msPerHit,
+    percent: total ? (100 * e.hits) / total : 0,
+  }));
   const idle = all.filter((e) => e.fn === '(idle)').reduce((s, e) => s + e.percent, 0);
-  const top = all.filter((e) => e.fn !== '(idle)').sort((a, b) => b.ms - a.ms).slice(0, n);
+  const top = all
+    .filter((e) => e.fn !== '(idle)')
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n);
   const areas = new Map<string, number>();
   for (const e of all) if (e.fn !== '(idle)') areas.set(areaOf(e), (areas.get(areaOf(e)) ?? 0) + e.percent);
   const byArea = [...areas].map(([area, percent]) => ({ area, percent })).sort((a, b) => b.percent - a.percent);
@@ -67,8 +77,17 @@ function areaOf(e: SelfTime): string {
 }
 
 export function formatProfile(name: string, summary: ProfileSummary): string {
-  const lines = [`${name}: ${(summary.totalMs / 1000).toFixed(1)} s profiled, ${summary.idlePercent.toFixed(1)}% idle; top self time:`];
-  for (const e of summary.top) lines.push(`  ${e.percent.toFixed(1).padStart(5)}%  ${e.ms.toFixed(0).padStart(6)} ms  ${e.fn}  ${e.where}`);
-  lines.push('  by area: ' + summary.areas.slice(0, 6).map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(', '));
+  const lines = [
+    `${name}: ${(summary.totalMs / 1000).toFixed(1)} s profiled, ${summary.idlePercent.toFixed(1)}% idle; top self time:`,
+  ];
+  for (const e of summary.top)
+    lines.push(`  ${e.percent.toFixed(1).padStart(5)}%  ${e.ms.toFixed(0).padStart(6)} ms  ${e.fn}  ${e.where}`);
+  lines.push(
+    '  by area: ' +
+      summary.areas
+        .slice(0, 6)
+        .map((a) => `${a.area} ${a.percent.toFixed(1)}%`)
+        .join(', '),
+  );
   return lines.join('\n');
 }

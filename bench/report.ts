@@ -8,7 +8,12 @@ import type { RssPeaks } from './proc.ts';
 type ByProcess = { direct: Record<string, number>; tunnel: Record<string, number> };
 
 export interface Measurements {
-  http: { direct: LoadResult; tunnel: LoadResult; serviceConnections: { direct: number; tunnel: number }; cpuUsPerRequest: ByProcess };
+  http: {
+    direct: LoadResult;
+    tunnel: LoadResult;
+    serviceConnections: { direct: number; tunnel: number };
+    cpuUsPerRequest: ByProcess;
+  };
   /** MiB/s. */
   tcp: { downDirect: number; downTunnel: number; upDirect: number; upTunnel: number; cpuMsPerGiB: ByProcess };
   rss: { idle: Record<string, number>; httpLoad: RssPeaks; tcpLoad: RssPeaks };
@@ -36,13 +41,33 @@ export function buildRows(m: Measurements): Row[] {
     compare('HTTP req/s', direct.rps, tunnel.rps, '>= 0.20x', (r) => r >= 0.2),
     compare('HTTP p99 ms', direct.p99Ms, tunnel.p99Ms, '<= 3x', (r) => r <= 3),
     compare('HTTP p50 ms', direct.p50Ms, tunnel.p50Ms, '', null),
-    { ...compare('HTTP service connections opened', m.http.serviceConnections.direct, m.http.serviceConnections.tunnel, '', null), ratio: null },
-    { metric: 'HTTP errors + non-2xx', direct: errors(direct), tunnel: errors(tunnel), ratio: null, target: '= 0', pass: errors(tunnel) === 0 },
+    {
+      ...compare(
+        'HTTP service connections opened',
+        m.http.serviceConnections.direct,
+        m.http.serviceConnections.tunnel,
+        '',
+        null,
+      ),
+      ratio: null,
+    },
+    {
+      metric: 'HTTP errors + non-2xx',
+      direct: errors(direct),
+      tunnel: errors(tunnel),
+      ratio: null,
+      target: '= 0',
+      pass: errors(tunnel) === 0,
+    },
     compare('TCP download MiB/s', m.tcp.downDirect, m.tcp.downTunnel, '>= 0.25x', (r) => r >= 0.25),
     compare('TCP upload MiB/s', m.tcp.upDirect, m.tcp.upTunnel, '>= 0.40x', (r) => r >= 0.4),
     ...cpuRows('HTTP CPU us/request', m.http.cpuUsPerRequest),
     ...cpuRows('TCP CPU ms/GiB', m.tcp.cpuMsPerGiB),
-    { ...only('RSS edge idle MiB', edgeIdle), target: '<= 70 MiB', pass: Number.isFinite(edgeIdle) ? edgeIdle <= 70 : null },
+    {
+      ...only('RSS edge idle MiB', edgeIdle),
+      target: '<= 70 MiB',
+      pass: Number.isFinite(edgeIdle) ? edgeIdle <= 70 : null,
+    },
     only('RSS agent idle MiB', m.rss.idle.agent ?? NaN),
     only('RSS edge peak under load MiB', loadPeak('edge')),
     only('RSS agent peak under load MiB', loadPeak('agent')),
@@ -59,7 +84,13 @@ function cpuRows(metric: string, cpu: ByProcess): Row[] {
   ];
 }
 
-function compare(metric: string, direct: number, tunnel: number, target: string, ok: ((ratio: number) => boolean) | null): Row {
+function compare(
+  metric: string,
+  direct: number,
+  tunnel: number,
+  target: string,
+  ok: ((ratio: number) => boolean) | null,
+): Row {
   const ratio = direct > 0 ? tunnel / direct : NaN;
   return { metric, direct, tunnel, ratio, target, pass: ok ? ok(ratio) : null };
 }

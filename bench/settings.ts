@@ -39,7 +39,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
 function positive(name: string, value: string | undefined, fallback: number, zeroOk = false): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroOk)) throw new Error(`${name}: "${value}" is not a positive number`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroOk))
+    throw new Error(`${name}: "${value}" is not a positive number`);
   return n;
 }
 

@@ -24,12 +24,21 @@ export interface Stack {
 export async function startStack(tmp: string, children: Array<BenchChild<unknown>>): Promise<Stack> {
   const dataDir = join(tmp, 'edge');
   // Keep the user's ~/.portico and agent config out of it.
-  const env = { ...process.env, PORTICO_DATA_DIR: dataDir, PORTICO_CONFIG: join(tmp, 'agent.yml'), XDG_CONFIG_HOME: tmp };
+  const env = {
+    ...process.env,
+    PORTICO_DATA_DIR: dataDir,
+    PORTICO_CONFIG: join(tmp, 'agent.yml'),
+    XDG_CONFIG_HOME: tmp,
+  };
   const services = await startChild<ServicesReady>('services', './services-child.ts', [], env);
   children.push(services);
   const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env);
   children.push(edge);
-  const config: AgentChildConfig = { ...edge.ready, httpPort: services.ready.httpPort, tcpPort: services.ready.tcpPort };
+  const config: AgentChildConfig = {
+    ...edge.ready,
+    httpPort: services.ready.httpPort,
+    tcpPort: services.ready.tcpPort,
+  };
   const agent = await startChild<AgentReady>('agent', './agent-child.ts', [JSON.stringify(config)], env);
   children.push(agent);
 

@@ -46,14 +46,19 @@ const abort = (why: string, code: number) => {
 process.on('exit', killAll);
 // Bounded no matter what: startup and shutdown, then per round two HTTP runs with warm-up and
 // eight transfers (four of them warm-ups of at most 32 MiB), each at its timeout.
-const perRound = 2 * (settings.warmupSeconds + settings.seconds + 15) * 1000 + 4 * (transferTimeoutMs(settings.bytes) + transferTimeoutMs(32 * MiB));
+const perRound =
+  2 * (settings.warmupSeconds + settings.seconds + 15) * 1000 +
+  4 * (transferTimeoutMs(settings.bytes) + transferTimeoutMs(32 * MiB));
 const budgetMs = 90_000 + settings.rounds * perRound;
 const watchdog = setTimeout(() => abort(`over its ${Math.round(budgetMs / 1000)} s budget, aborting`, 1), budgetMs);
 process.once('SIGINT', () => abort('interrupted', 130));
 process.once('SIGTERM', () => abort('terminated', 143));
 
 try {
-  const toolName = tool === 'wrk' ? 'wrk' : `built-in Node.js load generator (${settings.loadgen === 'node' ? 'BENCH_LOADGEN=node' : 'wrk not found'})`;
+  const toolName =
+    tool === 'wrk'
+      ? 'wrk'
+      : `built-in Node.js load generator (${settings.loadgen === 'node' ? 'BENCH_LOADGEN=node' : 'wrk not found'})`;
   const what = `${toolName}, ${settings.connections} connections x ${settings.seconds} s, 67-byte body; TCP ${formatBytes(settings.bytes)}; ${settings.rounds} round(s); ${os.availableParallelism()} CPUs`;
   log(what);
   const stack = await startStack(tmp, children);
@@ -62,22 +67,51 @@ try {
   await check(stack.httpDirect, 'direct');
   await check(stack.httpTunnel, 'tunnel');
 
-  const load: LoadOptions = { tool, connections: settings.connections, seconds: settings.seconds, threads: settings.wrkThreads, running };
+  const load: LoadOptions = {
+    tool,
+    connections: settings.connections,
+    seconds: settings.seconds,
+    threads: settings.wrkThreads,
+    running,
+  };
   const ctx: PhaseContext = { stack, settings, load, log };
   const http = await httpPhase(ctx);
   const tcp = await tcpPhase(ctx);
   const m: Measurements = {
-    http: { direct: http.direct, tunnel: http.tunnel, serviceConnections: http.serviceConnections, cpuUsPerRequest: http.cpuUsPerRequest },
-    tcp: { downDirect: tcp.downDirect, downTunnel: tcp.downTunnel, upDirect: tcp.upDirect, upTunnel: tcp.upTunnel, cpuMsPerGiB: tcp.cpuMsPerGiB },
+    http: {
+      direct: http.direct,
+      tunnel: http.tunnel,
+      serviceConnections: http.serviceConnections,
+      cpuUsPerRequest: http.cpuUsPerRequest,
+    },
+    tcp: {
+      downDirect: tcp.downDirect,
+      downTunnel: tcp.downTunnel,
+      upDirect: tcp.upDirect,
+      upTunnel: tcp.upTunnel,
+      cpuMsPerGiB: tcp.cpuMsPerGiB,
+    },
     rss: { idle, httpLoad: http.rss, tcpLoad: tcp.rss },
   };
   const rows = buildRows(m);
   process.stdout.write(`\nPortico tunnel bench (${what})\n`);
-  if (settings.profile) process.stdout.write('(profiled run: the profiler slows the edge and agent, so tunnel numbers are lower than usual)\n');
+  if (settings.profile)
+    process.stdout.write(
+      '(profiled run: the profiler slows the edge and agent, so tunnel numbers are lower than usual)\n',
+    );
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
 
-  const environment = { node: process.version, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? '', platform: `${os.platform()} ${os.release()}`, loadgen: tool };
-  await writeFile(settings.resultsPath, JSON.stringify({ date: new Date().toISOString(), environment, settings, measurements: m, rows }, null, 2) + '\n');
+  const environment = {
+    node: process.version,
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? '',
+    platform: `${os.platform()} ${os.release()}`,
+    loadgen: tool,
+  };
+  await writeFile(
+    settings.resultsPath,
+    JSON.stringify({ date: new Date().toISOString(), environment, settings, measurements: m, rows }, null, 2) + '\n',
+  );
   log(`results written to ${settings.resultsPath}`);
   if (settings.profile) await printProfiles();
 } catch (err) {
@@ -93,7 +127,9 @@ try {
 async function check(target: HttpTarget, what: string): Promise<void> {
   const res = await probe(target);
   if (res.status !== 200 || res.body.length !== 67) {
-    throw new Error(`${what}: expected 200 with 67 bytes, got ${res.status} with ${res.body.length}: ${res.body.toString().slice(0, 200)}`);
+    throw new Error(
+      `${what}: expected 200 with 67 bytes, got ${res.status} with ${res.body.length}: ${res.body.toString().slice(0, 200)}`,
+    );
   }
 }
 

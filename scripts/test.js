@@ -25,13 +25,24 @@ function find(dir) {
 /** Runs node:test on `files` with `env` added; true when every test passed. */
 function run(title, files, env = {}) {
   console.log(`\n=== ${title}: ${files.length} file(s) ===\n`);
-  const args = ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=300000', ...files];
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-force-exit',
+    '--test-concurrency=2',
+    '--test-timeout=300000',
+    ...files,
+  ];
   const result = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return result.status === 0;
 }
 
 const filters = process.argv.slice(2);
-const files = ['src', 'test'].flatMap(find).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+const files = ['src', 'test']
+  .flatMap(find)
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
@@ -39,9 +50,21 @@ if (files.length === 0) {
 
 const databaseUrl = process.env.PORTICO_TEST_DATABASE_URL;
 const postgresFiles = files.filter((f) => f.startsWith(`test${sep}api${sep}`) || f.endsWith('.contract.test.ts'));
-const passes = [{ title: databaseUrl ? 'pass 1/2: all tests (SQLite stores; the contract suite on both engines)' : 'all tests (SQLite stores)', files, env: {} }];
+const passes = [
+  {
+    title: databaseUrl
+      ? 'pass 1/2: all tests (SQLite stores; the contract suite on both engines)'
+      : 'all tests (SQLite stores)',
+    files,
+    env: {},
+  },
+];
 if (databaseUrl && postgresFiles.length > 0) {
-  passes.push({ title: 'pass 2/2: API tests and store contract on PostgreSQL (PORTICO_TEST_STORE=postgres)', files: postgresFiles, env: { PORTICO_TEST_STORE: 'postgres' } });
+  passes.push({
+    title: 'pass 2/2: API tests and store contract on PostgreSQL (PORTICO_TEST_STORE=postgres)',
+    files: postgresFiles,
+    env: { PORTICO_TEST_STORE: 'postgres' },
+  });
 }
 
 const failed = passes.filter((pass) => !run(pass.title, pass.files, pass.env));

@@ -35,7 +35,11 @@ test('bad addresses are config errors', () => {
     ['http://', 'http'],
     ['a b:1', 'http'],
   ] as const) {
-    assert.throws(() => forwardsToFor(addr, proto), (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG', addr);
+    assert.throws(
+      () => forwardsToFor(addr, proto),
+      (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG',
+      addr,
+    );
   }
 });
 
@@ -49,7 +53,11 @@ test('upstream targets', () => {
 });
 
 test('labels parse from name=value pairs; the value may contain =', () => {
-  assert.deepEqual(parseLabels(['edge=edghts_1', 'team = core', 'q=a=b']), { edge: 'edghts_1', team: 'core', q: 'a=b' });
+  assert.deepEqual(parseLabels(['edge=edghts_1', 'team = core', 'q=a=b']), {
+    edge: 'edghts_1',
+    team: 'core',
+    q: 'a=b',
+  });
   assert.deepEqual(parseLabels([]), {});
   for (const bad of ['novalue', '=x', 'k=']) {
     assert.throws(() => parseLabels([bad], '--label'), /--label\[0\]: .* must have the form name=value/);

@@ -58,7 +58,10 @@ function fromUrl(text: string, httpish: boolean): string {
   }
   if (httpish) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'tcp:') {
-      throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text}: the upstream URL must be http://, https:// or tcp://`);
+      throw new PorticoError(
+        ErrorCode.ERR_AGENT_CONFIG,
+        `${text}: the upstream URL must be http://, https:// or tcp://`,
+      );
     }
     const bare = url.pathname === '/' && !url.search && !url.hash && !text.endsWith('/');
     return bare || url.protocol === 'tcp:' ? `${url.protocol}//${url.host}` : url.href;
@@ -69,7 +72,8 @@ function fromUrl(text: string, httpish: boolean): string {
 
 function portOrDefault(port: string | undefined, fallback: number | undefined, text: string): number {
   if (port !== undefined) return checkPort(port, text);
-  if (fallback === undefined) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text}: a port is required (host:port)`);
+  if (fallback === undefined)
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text}: a port is required (host:port)`);
   return fallback;
 }
 
@@ -82,7 +86,8 @@ function checkPort(port: string, text: string): number {
 }
 
 function requireHost(host: string, text: string): string {
-  if (!host || /[\s/]/.test(host)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text} is not a port, host:port or URL`);
+  if (!host || /[\s/]/.test(host))
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text} is not a port, host:port or URL`);
   return host;
 }
 

@@ -4,7 +4,10 @@ import { backoffCeiling, backoffDelay } from './backoff.ts';
 import { Reconnector } from './reconnect.ts';
 
 test('backoff windows double from 500 ms and stop at the 30 s cap', () => {
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((n) => backoffCeiling(n)), [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 7].map((n) => backoffCeiling(n)),
+    [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000],
+  );
   assert.equal(backoffCeiling(10_000), 30_000);
   assert.equal(backoffCeiling(-3), 500);
   assert.equal(backoffCeiling(2, { baseMs: 10, capMs: 25 }), 25);
@@ -41,7 +44,11 @@ test('the reconnector retries with growing windows and resets after a stable con
   clock = 50; // dropped before it was stable: the attempt counter grows
   r.dropped();
   await done;
-  assert.deepEqual(scheduled, [[1, 1], [2, 3], [3, 3]]);
+  assert.deepEqual(scheduled, [
+    [1, 1],
+    [2, 3],
+    [3, 3],
+  ]);
   clock = 1000; // this connection was stable: back to attempt 0, and GOAWAY means no wait
   scheduled.length = 0;
   failures = 0;

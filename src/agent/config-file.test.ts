@@ -43,20 +43,36 @@ test('a v2-style config parses, version "2" included', () => {
   assert.equal(c.authtoken, 'old-token');
   assert.equal(c.server_addr, 'edge.example:4443');
   assert.deepEqual(c.tunnels.web, { proto: 'http', addr: '3000', subdomain: 'web', pooling_enabled: true });
-  assert.deepEqual(c.tunnels.api, { addr: 'http://localhost:8081', labels: ['edge=edghts_1', 'team=core'], metadata: 'api-meta' });
+  assert.deepEqual(c.tunnels.api, {
+    addr: 'http://localhost:8081',
+    labels: ['edge=edghts_1', 'team=core'],
+    metadata: 'api-meta',
+  });
 });
 
 test('named tunnels become listen specs, in the order asked; --all takes every tunnel', () => {
   const c = parseAgentConfig(sample);
   const [db, web] = tunnelSpecs(c, ['db', 'web'], false);
   assert.deepEqual(db, { name: 'db', proto: 'tcp', forwardsTo: 'localhost:5432', remoteAddr: 'edge.example:20001' });
-  assert.deepEqual(web, { name: 'web', proto: 'http', forwardsTo: 'http://localhost:3000', subdomain: 'web', poolingEnabled: true });
+  assert.deepEqual(web, {
+    name: 'web',
+    proto: 'http',
+    forwardsTo: 'http://localhost:3000',
+    subdomain: 'web',
+    poolingEnabled: true,
+  });
   const all = tunnelSpecs(c, [], true);
-  assert.deepEqual(all.map((s) => s.name), ['web', 'db', 'secure', 'api']);
+  assert.deepEqual(
+    all.map((s) => s.name),
+    ['web', 'db', 'secure', 'api'],
+  );
   assert.deepEqual(all[2], { name: 'secure', proto: 'tls', forwardsTo: 'localhost:8443', hostname: 'secure.example' });
   assert.deepEqual(all[3]!.labels, { edge: 'edghts_1', team: 'core' });
   assert.equal(all[3]!.forwardsTo, 'http://localhost:8081');
-  assert.throws(() => tunnelSpecs(c, ['nope'], false), /no tunnel named "nope" in config \(tunnels: web, db, secure, api\)/);
+  assert.throws(
+    () => tunnelSpecs(c, ['nope'], false),
+    /no tunnel named "nope" in config \(tunnels: web, db, secure, api\)/,
+  );
   assert.throws(() => tunnelSpecs(c, [], false), /--all \(tunnels in config: web, db, secure, api\)/);
 });
 
@@ -71,42 +87,76 @@ test('invalid configs fail with the field path', () => {
     ['a: [\n', /config/],
   ];
   for (const [text, pattern] of cases) {
-    assert.throws(() => parseAgentConfig(text), (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG' && pattern.test(err.message), text);
+    assert.throws(
+      () => parseAgentConfig(text),
+      (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG' && pattern.test(err.message),
+      text,
+    );
   }
-  assert.throws(() => tunnelSpecs(parseAgentConfig('tunnels:\n  x: { addr: 1, labels: ["nolabel"] }\n'), ['x'], false), /tunnels\.x\.labels\[0\]/);
+  assert.throws(
+    () => tunnelSpecs(parseAgentConfig('tunnels:\n  x: { addr: 1, labels: ["nolabel"] }\n'), ['x'], false),
+    /tunnels\.x\.labels\[0\]/,
+  );
 });
 
 test('unknown keys are refused with their path and the file; ngrok keys Portico lacks are "not supported yet"', () => {
   const cases: Array<[string, RegExp]> = [
-    ['tunnels:\n  web: { addr: 3000, auth: "user:pass" }\n', /^The agent configuration is invalid\. \(\/etc\/p\.yml: tunnels\.web\.auth: an ngrok agent setting that Portico does not support yet; remove it\)$/],
-    ['tunnels:\n  web: { addr: 3000, basic_auth: ["a:b"] }\n', /tunnels\.web\.basic_auth: an ngrok agent setting that Portico does not support yet/],
+    [
+      'tunnels:\n  web: { addr: 3000, auth: "user:pass" }\n',
+      /^The agent configuration is invalid\. \(\/etc\/p\.yml: tunnels\.web\.auth: an ngrok agent setting that Portico does not support yet; remove it\)$/,
+    ],
+    [
+      'tunnels:\n  web: { addr: 3000, basic_auth: ["a:b"] }\n',
+      /tunnels\.web\.basic_auth: an ngrok agent setting that Portico does not support yet/,
+    ],
     ['tunnels:\n  web: { addr: 3000, oauth: { provider: google } }\n', /tunnels\.web\.oauth: an ngrok agent setting/],
     ['tunnels:\n  web: { addr: 3000, inspect: false }\n', /tunnels\.web\.inspect: an ngrok agent setting/],
-    ['tunnels:\n  web: { addr: 3000, schemes: [https] }\n', /tunnels\.web\.schemes: .*does not support yet \(use scheme: https or scheme: http\)/],
-    ['tunnels:\n  web: { addr: 3000, subdomian: x }\n', /tunnels\.web\.subdomian: unknown key; did you mean "subdomain"\? \(known keys: proto, addr, /],
+    [
+      'tunnels:\n  web: { addr: 3000, schemes: [https] }\n',
+      /tunnels\.web\.schemes: .*does not support yet \(use scheme: https or scheme: http\)/,
+    ],
+    [
+      'tunnels:\n  web: { addr: 3000, subdomian: x }\n',
+      /tunnels\.web\.subdomian: unknown key; did you mean "subdomain"\? \(known keys: proto, addr, /,
+    ],
     ['tunnels:\n  web: { addr: 3000, colour: blue }\n', /tunnels\.web\.colour: unknown key \(known keys: /],
-    ['web_addr: 127.0.0.1:4040\n', /^The agent configuration is invalid\. \(\/etc\/p\.yml: web_addr: an ngrok agent setting that Portico does not support yet; remove it\)$/],
+    [
+      'web_addr: 127.0.0.1:4040\n',
+      /^The agent configuration is invalid\. \(\/etc\/p\.yml: web_addr: an ngrok agent setting that Portico does not support yet; remove it\)$/,
+    ],
     ['log_level: debug\n', /log_level: .*does not support yet \(pass --log-level instead\)/],
     ['authtokn: x\n', /authtokn: unknown key; did you mean "authtoken"\?/],
     ['version: 3\nagent:\n  authtoken: x\n', /version: 3 is not supported: this file follows ngrok's version 2 layout/],
     ['agent:\n  authtoken: x\n', /agent: .*version 3 layout/],
   ];
   for (const [text, pattern] of cases) {
-    assert.throws(() => parseAgentConfig(text, '/etc/p.yml'), (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG' && pattern.test(err.message), text);
+    assert.throws(
+      () => parseAgentConfig(text, '/etc/p.yml'),
+      (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG' && pattern.test(err.message),
+      text,
+    );
   }
   assert.equal(parseAgentConfig('version: 2\n').tunnels.web, undefined, 'version 2 as a number is accepted too');
 });
 
 test('start with no tunnels: says which file was read, or that none exists, and carries a working example', () => {
   const missing = { file: { path: '/home/u/.config/portico/portico.yml', found: false }, tunnels: {} };
-  assert.throws(() => tunnelSpecs(missing, [], true), (err: NoTunnelsError) => {
-    assert.ok(err instanceof NoTunnelsError);
-    assert.equal(err.code, 'ERR_AGENT_CONFIG');
-    assert.match(err.message, /no config file at \/home\/u\/\.config\/portico\/portico\.yml: `portico start` starts the tunnels defined there/);
-    const example = parseAgentConfig(err.example);
-    assert.deepEqual(tunnelSpecs(example, [], true), [{ name: 'web', proto: 'http', forwardsTo: 'http://localhost:3000' }]);
-    return true;
-  });
+  assert.throws(
+    () => tunnelSpecs(missing, [], true),
+    (err: NoTunnelsError) => {
+      assert.ok(err instanceof NoTunnelsError);
+      assert.equal(err.code, 'ERR_AGENT_CONFIG');
+      assert.match(
+        err.message,
+        /no config file at \/home\/u\/\.config\/portico\/portico\.yml: `portico start` starts the tunnels defined there/,
+      );
+      const example = parseAgentConfig(err.example);
+      assert.deepEqual(tunnelSpecs(example, [], true), [
+        { name: 'web', proto: 'http', forwardsTo: 'http://localhost:3000' },
+      ]);
+      return true;
+    },
+  );
   assert.throws(() => tunnelSpecs(missing, ['web'], false), NoTunnelsError);
   const empty = parseAgentConfig('authtoken: x\n', '/tmp/p.yml');
   assert.throws(() => tunnelSpecs(empty, [], true), /\/tmp\/p\.yml defines no tunnels/);
@@ -114,7 +164,10 @@ test('start with no tunnels: says which file was read, or that none exists, and 
 
 test('a missing file reads as an empty config', async (t) => {
   const dir = await tempDir(t);
-  assert.deepEqual(await readAgentConfig(join(dir, 'absent.yml')), { file: { path: join(dir, 'absent.yml'), found: false }, tunnels: {} });
+  assert.deepEqual(await readAgentConfig(join(dir, 'absent.yml')), {
+    file: { path: join(dir, 'absent.yml'), found: false },
+    tunnels: {},
+  });
 });
 
 test('add-authtoken creates the file and its directories with mode 0600', async (t) => {

@@ -65,7 +65,9 @@ export async function readAgentConfig(path: string): Promise<AgentConfigFile> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file: { path, found: false }, tunnels: {} };
-    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `cannot read ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return parseAgentConfig(text, path);
 }
@@ -79,7 +81,8 @@ export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile
   if (doc.errors.length > 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${doc.errors[0]!.message}`);
   const raw: unknown = doc.toJS() ?? {};
   if (!isRecord(raw)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
-  const fail = (field: string, why: string) => new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${field}: ${why}`);
+  const fail = (field: string, why: string) =>
+    new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${field}: ${why}`);
   // The version first: a version 3 file fails on it rather than on its first v3 key.
   checkVersion(raw.version, fail);
   checkKeys(raw, '', topLevelKeys, ngrokTopLevelKeys, fail);
@@ -92,14 +95,16 @@ export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile
   }
   const tunnels = raw.tunnels ?? {};
   if (!isRecord(tunnels)) throw fail('tunnels', 'must be a mapping of names to tunnels');
-  for (const [name, t] of Object.entries(tunnels)) config.tunnels[name] = parseTunnel(t, `tunnels.${name}`, fail, dirname(path));
+  for (const [name, t] of Object.entries(tunnels))
+    config.tunnels[name] = parseTunnel(t, `tunnels.${name}`, fail, dirname(path));
   return config;
 }
 
 function parseTunnel(raw: unknown, at: string, fail: Fail, dir: string): TunnelConfig {
   if (!isRecord(raw)) throw fail(at, 'must be a mapping');
   checkKeys(raw, `${at}.`, tunnelKeys, ngrokTunnelKeys, fail);
-  if (typeof raw.addr !== 'string' && typeof raw.addr !== 'number') throw fail(`${at}.addr`, 'is required (port, host:port or URL)');
+  if (typeof raw.addr !== 'string' && typeof raw.addr !== 'number')
+    throw fail(`${at}.addr`, 'is required (port, host:port or URL)');
   const tunnel: TunnelConfig = { addr: String(raw.addr) };
   if (raw.proto !== undefined) {
     if (!protos.includes(raw.proto as TunnelProto)) throw fail(`${at}.proto`, `must be one of ${protos.join(', ')}`);
@@ -149,7 +154,8 @@ export async function saveAuthtoken(path: string, token: string): Promise<void> 
   }
   const doc = text.trim() ? parseDocument(text) : new Document({});
   if (doc.errors.length > 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${doc.errors[0]!.message}`);
-  if (!isMap(doc.contents)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
+  if (!isMap(doc.contents))
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
   doc.set('authtoken', token);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFile(path, doc.toString(), { mode: 0o600 });
@@ -157,7 +163,13 @@ export async function saveAuthtoken(path: string, token: string): Promise<void> 
 }
 
 /** Throws ERR_AGENT_CONFIG for the first key of `raw` that is not in `known`, naming its path. */
-function checkKeys(raw: Record<string, unknown>, prefix: string, known: readonly string[], ngrok: Readonly<Record<string, string>>, fail: Fail): void {
+function checkKeys(
+  raw: Record<string, unknown>,
+  prefix: string,
+  known: readonly string[],
+  ngrok: Readonly<Record<string, string>>,
+  fail: Fail,
+): void {
   for (const key of Object.keys(raw)) {
     const why = refusedKey(key, known, ngrok);
     if (why) throw fail(`${prefix}${key}`, why);
@@ -167,7 +179,10 @@ function checkKeys(raw: Record<string, unknown>, prefix: string, known: readonly
 /** `version: "2"` (ngrok's v2 layout, which this file follows) is accepted; any other value is refused. */
 function checkVersion(version: unknown, fail: Fail): void {
   if (version === undefined || version === null || version === '2' || version === 2) return;
-  throw fail('version', `${JSON.stringify(version)} is not supported: this file follows ngrok's version 2 layout; write version: "2" or leave it out`);
+  throw fail(
+    'version',
+    `${JSON.stringify(version)} is not supported: this file follows ngrok's version 2 layout; write version: "2" or leave it out`,
+  );
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -8,11 +8,25 @@
 export const topLevelKeys = ['version', 'authtoken', 'server_addr', 'ca_cert', 'region', 'tunnels'] as const;
 
 /** Keys of one tunnel under `tunnels:`. */
-export const tunnelKeys = ['proto', 'addr', 'scheme', 'domain', 'hostname', 'subdomain', 'remote_addr', 'labels', 'metadata', 'pooling_enabled', 'crt', 'key'] as const;
+export const tunnelKeys = [
+  'proto',
+  'addr',
+  'scheme',
+  'domain',
+  'hostname',
+  'subdomain',
+  'remote_addr',
+  'labels',
+  'metadata',
+  'pooling_enabled',
+  'crt',
+  'key',
+] as const;
 
 /** ngrok agent top-level keys Portico does not support yet, with what to do instead where there is something. */
 export const ngrokTopLevelKeys: Readonly<Record<string, string>> = {
-  agent: "ngrok's version 3 layout (agent:, endpoints:) is not supported; write the version 2 layout (authtoken, server_addr, tunnels:)",
+  agent:
+    "ngrok's version 3 layout (agent:, endpoints:) is not supported; write the version 2 layout (authtoken, server_addr, tunnels:)",
   endpoints: "ngrok's version 3 layout (agent:, endpoints:) is not supported; define tunnels under tunnels:",
   api_key: 'the agent does not call the API',
   connect_timeout: '',
@@ -69,7 +83,11 @@ export const ngrokTunnelKeys: Readonly<Record<string, string>> = {
  * Why `key` is refused, or undefined when it is one of `known`. ngrok keys that Portico lacks
  * are "not supported yet"; anything else is unknown, with the nearest known key.
  */
-export function refusedKey(key: string, known: readonly string[], ngrok: Readonly<Record<string, string>>): string | undefined {
+export function refusedKey(
+  key: string,
+  known: readonly string[],
+  ngrok: Readonly<Record<string, string>>,
+): string | undefined {
   if (known.includes(key)) return undefined;
   if (Object.hasOwn(ngrok, key)) {
     const instead = ngrok[key];

@@ -87,4 +87,3 @@ export async function closeConnection(conn: EdgeConnection): Promise<void> {
   conn.mux.close();
   await closed;
 }
-

@@ -77,7 +77,14 @@ export async function forward(options: ForwardOptions): Promise<Forwarding> {
   const session = new AgentSession({
     serverAddr: settings.serverAddr,
     authtoken: settings.authtoken,
-    ...pickDefined({ ca: settings.ca, region: settings.region, metadata: options.sessionMetadata, logger: options.logger, tap: options.tap, traffic: options.traffic }),
+    ...pickDefined({
+      ca: settings.ca,
+      region: settings.region,
+      metadata: options.sessionMetadata,
+      logger: options.logger,
+      tap: options.tap,
+      traffic: options.traffic,
+    }),
   });
   await session.connect();
   try {

@@ -52,10 +52,15 @@ export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContex
   }
   const log = ctx.logger.child({ id: header.Id, client: header.ClientAddr });
   // Zero-knowledge TLS: the handshake runs while the upstream is dialled.
-  const client: Duplex = listener.tlsContext ? terminateAgentTls(stream, listener.tlsContext, terminatesHttp(listener.spec), log) : stream;
+  const client: Duplex = listener.tlsContext
+    ? terminateAgentTls(stream, listener.tlsContext, terminatesHttp(listener.spec), log)
+    : stream;
   if (listener.tlsContext) tap(stream, header.Id, ctx);
   const http = listener.tlsContext ? terminatesHttp(listener.spec) : isHttp(header, listener);
-  const observed = ctx.traffic?.connection({ tunnel: listener.name ?? listener.url, clientAddr: header.ClientAddr }, client);
+  const observed = ctx.traffic?.connection(
+    { tunnel: listener.name ?? listener.url, clientAddr: header.ClientAddr },
+    client,
+  );
   let upstream: Socket;
   try {
     upstream = await dialCached(upstreamTarget(listener.forwardsTo), listener.spec.verifyUpstreamTls ?? true, ctx);
@@ -109,7 +114,12 @@ export function dialUpstream(target: UpstreamTarget, o: DialUpstreamOptions): Pr
   const timeoutMs = o.timeoutMs;
   return new Promise((resolve, reject) => {
     const socket: Socket = target.tls
-      ? tlsConnect({ host, port: target.port, servername: isIP(target.host) ? '' : target.host, rejectUnauthorized: o.verify })
+      ? tlsConnect({
+          host,
+          port: target.port,
+          servername: isIP(target.host) ? '' : target.host,
+          rejectUnauthorized: o.verify,
+        })
       : netConnect({ host, port: target.port, allowHalfOpen: true });
     const ready = target.tls ? 'secureConnect' : 'connect';
     const timer = setTimeout(() => socket.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);

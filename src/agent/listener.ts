@@ -60,7 +60,12 @@ export class Listener extends EventEmitter<ListenerEvents> {
   #closed = false;
   readonly #unbind: (listener: Listener) => Promise<void>;
 
-  constructor(spec: ListenSpec, bound: { id: string; url: string; opts?: JsonObject }, unbind: (l: Listener) => Promise<void>, tlsContext?: SecureContext) {
+  constructor(
+    spec: ListenSpec,
+    bound: { id: string; url: string; opts?: JsonObject },
+    unbind: (l: Listener) => Promise<void>,
+    tlsContext?: SecureContext,
+  ) {
     super();
     this.spec = spec;
     this.tlsContext = tlsContext;

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAuthRequest, parseBindRequest, parseEndpointOpts, parseStartTunnelWithLabelRequest, rpcError } from '../protocol/messages.ts';
+import {
+  parseAuthRequest,
+  parseBindRequest,
+  parseEndpointOpts,
+  parseStartTunnelWithLabelRequest,
+  rpcError,
+} from '../protocol/messages.ts';
 import { authRequest, parseAuthResponse } from './auth.ts';
 import { EdgeRpcError, splitEdgeError } from './edge-error.ts';
 import { badGatewayResponse } from './bad-gateway.ts';
@@ -42,7 +48,8 @@ test('an Auth error reply names the edge text and code', () => {
     banner: '',
   });
   assert.throws(
-    () => parseAuthResponse({ Version: '3', ClientId: '', Error: 'The authtoken is not valid.\nERR_AUTHTOKEN_INVALID' }),
+    () =>
+      parseAuthResponse({ Version: '3', ClientId: '', Error: 'The authtoken is not valid.\nERR_AUTHTOKEN_INVALID' }),
     (err: EdgeRpcError) =>
       err instanceof EdgeRpcError &&
       err.code === 'ERR_AUTHTOKEN_INVALID' &&
@@ -52,7 +59,10 @@ test('an Auth error reply names the edge text and code', () => {
   // A code outside our catalogue is kept as edgeCode; the error's own code falls back.
   assert.throws(
     () => parseAuthResponse({ Error: 'banned\nERR_NGROK_107' }),
-    (err: EdgeRpcError) => err.code === 'ERR_AGENT_CONNECT' && err.edgeCode === 'ERR_NGROK_107' && /banned \(ERR_NGROK_107\)/.test(err.message),
+    (err: EdgeRpcError) =>
+      err.code === 'ERR_AGENT_CONNECT' &&
+      err.edgeCode === 'ERR_NGROK_107' &&
+      /banned \(ERR_NGROK_107\)/.test(err.message),
   );
   assert.deepEqual(splitEdgeError('just text'), { message: 'just text', code: '' });
   assert.deepEqual(splitEdgeError('a\nb\nERR_X_1'), { message: 'a\nb', code: 'ERR_X_1' });
@@ -60,19 +70,31 @@ test('an Auth error reply names the edge text and code', () => {
 });
 
 test("the edge's RPC errors end in ngrok's number where it has one, after our code; our agent keeps ours", () => {
-  assert.deepEqual(rpcError('ERR_AUTHTOKEN_INVALID', 'The authtoken is not valid.'), { Error: 'The authtoken is not valid.\nERR_AUTHTOKEN_INVALID\nERR_NGROK_107' });
+  assert.deepEqual(rpcError('ERR_AUTHTOKEN_INVALID', 'The authtoken is not valid.'), {
+    Error: 'The authtoken is not valid.\nERR_AUTHTOKEN_INVALID\nERR_NGROK_107',
+  });
   assert.deepEqual(rpcError('ERR_NGROK_108', 'At the limit.'), { Error: 'At the limit.\nERR_NGROK_108' });
   assert.deepEqual(rpcError('ERR_REGION_MISMATCH', 'Other region.'), { Error: 'Other region.\nERR_REGION_MISMATCH' });
-  assert.deepEqual(splitEdgeError('taken\nERR_HOSTNAME_TAKEN\nERR_NGROK_334'), { message: 'taken', code: 'ERR_HOSTNAME_TAKEN' });
+  assert.deepEqual(splitEdgeError('taken\nERR_HOSTNAME_TAKEN\nERR_NGROK_334'), {
+    message: 'taken',
+    code: 'ERR_HOSTNAME_TAKEN',
+  });
   assert.deepEqual(splitEdgeError('a\nERR_NGROK_107'), { message: 'a', code: 'ERR_NGROK_107' });
   assert.throws(
     () => parseAuthResponse({ Error: rpcError('ERR_AUTHTOKEN_INVALID', 'The authtoken is not valid.').Error }),
-    (err: EdgeRpcError) => err.code === 'ERR_AUTHTOKEN_INVALID' && err.message === 'authentication failed: The authtoken is not valid. (ERR_AUTHTOKEN_INVALID)',
+    (err: EdgeRpcError) =>
+      err.code === 'ERR_AUTHTOKEN_INVALID' &&
+      err.message === 'authentication failed: The authtoken is not valid. (ERR_AUTHTOKEN_INVALID)',
   );
 });
 
 test('Bind bodies per protocol, as the edge reads them', () => {
-  const http = bindRequest({ proto: 'http', forwardsTo: 'http://localhost:3000', subdomain: 'web', metadata: 'm', poolingEnabled: true }, '', undefined, 'eu');
+  const http = bindRequest(
+    { proto: 'http', forwardsTo: 'http://localhost:3000', subdomain: 'web', metadata: 'm', poolingEnabled: true },
+    '',
+    undefined,
+    'eu',
+  );
   assert.deepEqual(http, {
     Id: '',
     Proto: 'https',
@@ -85,7 +107,10 @@ test('Bind bodies per protocol, as the edge reads them', () => {
   assert.equal(parsed.poolingEnabled, true);
   assert.deepEqual(parseEndpointOpts(parsed.opts).modules, []);
   assert.equal(bindRequest({ proto: 'http', scheme: 'http', forwardsTo: 'x' }, '', undefined).Proto, 'http');
-  assert.deepEqual(bindRequest({ proto: 'tcp', forwardsTo: 'localhost:22', remoteAddr: 'e:20001' }, '', undefined).Opts, { Addr: 'e:20001', ProxyProto: 0 });
+  assert.deepEqual(
+    bindRequest({ proto: 'tcp', forwardsTo: 'localhost:22', remoteAddr: 'e:20001' }, '', undefined).Opts,
+    { Addr: 'e:20001', ProxyProto: 0 },
+  );
   assert.deepEqual(bindRequest({ proto: 'tls', forwardsTo: 'localhost:443', hostname: 'a.b' }, '', undefined).Opts, {
     Domain: '',
     Hostname: 'a.b',
@@ -95,20 +120,38 @@ test('Bind bodies per protocol, as the edge reads them', () => {
   });
   assert.equal('Region' in (bindRequest({ forwardsTo: 'x' }, '', undefined).Extra as object), false);
   // A rebind replays the id and the response Opts verbatim.
-  const replay = bindRequest({ proto: 'tcp', forwardsTo: 'localhost:22' }, 'tun_1', { Addr: 'localhost:20005', ProxyProto: 0, URL: 'u' });
+  const replay = bindRequest({ proto: 'tcp', forwardsTo: 'localhost:22' }, 'tun_1', {
+    Addr: 'localhost:20005',
+    ProxyProto: 0,
+    URL: 'u',
+  });
   assert.equal(replay.Id, 'tun_1');
   assert.deepEqual(replay.Opts, { Addr: 'localhost:20005', ProxyProto: 0, URL: 'u' });
 });
 
 test('StartTunnelWithLabel body and replies', () => {
   const body = labelRequest({ forwardsTo: 'http://localhost:8081', labels: { edge: 'e1' }, metadata: 'm' }, 'eu');
-  assert.deepEqual(body, { Labels: { edge: 'e1' }, ForwardsTo: 'http://localhost:8081', ForwardsProto: '', Metadata: 'm', Region: 'eu' });
+  assert.deepEqual(body, {
+    Labels: { edge: 'e1' },
+    ForwardsTo: 'http://localhost:8081',
+    ForwardsProto: '',
+    Metadata: 'm',
+    Region: 'eu',
+  });
   assert.deepEqual(parseStartTunnelWithLabelRequest(body).labels, { edge: 'e1' });
   assert.deepEqual(parseLabelResponse({ Id: 'lt_1' }, { forwardsTo: 'x', labels: { edge: 'e1' } }), { id: 'lt_1' });
-  assert.throws(() => parseLabelResponse({ Error: 'no\nERR_LABELS_INVALID' }, { forwardsTo: 'x', labels: {} }), { code: 'ERR_LABELS_INVALID' });
-  const bound = parseBindResponse({ Id: 't', URL: 'https://x', Proto: 'https', Opts: { Hostname: 'x' }, Extra: { Token: '' } }, { forwardsTo: 'x' });
+  assert.throws(() => parseLabelResponse({ Error: 'no\nERR_LABELS_INVALID' }, { forwardsTo: 'x', labels: {} }), {
+    code: 'ERR_LABELS_INVALID',
+  });
+  const bound = parseBindResponse(
+    { Id: 't', URL: 'https://x', Proto: 'https', Opts: { Hostname: 'x' }, Extra: { Token: '' } },
+    { forwardsTo: 'x' },
+  );
   assert.deepEqual(bound, { id: 't', url: 'https://x', proto: 'https', opts: { Hostname: 'x' } });
-  assert.throws(() => parseBindResponse({ Error: 'taken\nERR_HOSTNAME_TAKEN' }, { forwardsTo: 'x' }), /taken \(ERR_HOSTNAME_TAKEN\)/);
+  assert.throws(
+    () => parseBindResponse({ Error: 'taken\nERR_HOSTNAME_TAKEN' }, { forwardsTo: 'x' }),
+    /taken \(ERR_HOSTNAME_TAKEN\)/,
+  );
 });
 
 test('the 502 page is a complete HTTP/1.1 response naming the code and the address', () => {

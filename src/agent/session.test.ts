@@ -12,8 +12,19 @@ import { agentVersion } from './version.ts';
 
 const fast = { backoff: { baseMs: 20, capMs: 100 }, timeoutMs: 3_000 } satisfies Partial<AgentSessionOptions>;
 
-async function connected(t: TestContext, peer: TestPeer, options: Partial<AgentSessionOptions> = {}): Promise<AgentSession> {
-  const session = new AgentSession({ serverAddr: peer.addr, ca: peer.caPem, authtoken: 'tok', metadata: 'sess', ...fast, ...options });
+async function connected(
+  t: TestContext,
+  peer: TestPeer,
+  options: Partial<AgentSessionOptions> = {},
+): Promise<AgentSession> {
+  const session = new AgentSession({
+    serverAddr: peer.addr,
+    ca: peer.caPem,
+    authtoken: 'tok',
+    metadata: 'sess',
+    ...fast,
+    ...options,
+  });
   t.after(() => session.close());
   await session.connect();
   return session;
@@ -22,15 +33,32 @@ async function connected(t: TestContext, peer: TestPeer, options: Partial<AgentS
 test('the heartbeat stream comes first, then Auth and Bind with the documented shapes', async (t) => {
   const peer = await startTestPeer(t);
   const session = await connected(t, peer);
-  const web = await session.listen({ proto: 'http', forwardsTo: 'http://localhost:3000', subdomain: 'web', metadata: 'm1' });
+  const web = await session.listen({
+    proto: 'http',
+    forwardsTo: 'http://localhost:3000',
+    subdomain: 'web',
+    metadata: 'm1',
+  });
   assert.deepEqual(peer.opened[0], [StreamType.Heartbeat, StreamType.Auth, StreamType.Bind]);
   assert.equal(peer.servernames[0], false, 'no SNI for an IP literal');
   const auth = peer.of(StreamType.Auth)[0]!.body;
   assert.deepEqual(auth.Version, ['3', '2']);
   assert.equal(auth.ClientId, '');
   assert.deepEqual(Object.keys(auth.Extra).sort(), [
-    'Arch', 'AuthToken', 'ClientType', 'Cookie', 'HeartbeatInterval', 'HeartbeatTolerance', 'Hostname', 'Metadata', 'OS',
-    'RestartUnsupportedError', 'StopUnsupportedError', 'UpdateUnsupportedError', 'UserAgent', 'Version',
+    'Arch',
+    'AuthToken',
+    'ClientType',
+    'Cookie',
+    'HeartbeatInterval',
+    'HeartbeatTolerance',
+    'Hostname',
+    'Metadata',
+    'OS',
+    'RestartUnsupportedError',
+    'StopUnsupportedError',
+    'UpdateUnsupportedError',
+    'UserAgent',
+    'Version',
   ]);
   assert.equal(auth.Extra.AuthToken, 'tok');
   assert.equal(auth.Extra.Metadata, 'sess');
@@ -135,7 +163,9 @@ test('a rejected rebind emits bind-error and the reconnect is retried until it s
   const web = await session.listen({ proto: 'http', forwardsTo: 'http://localhost:3000' });
   let refusals = 2;
   peer.respond = (req) =>
-    req.type === StreamType.Bind && refusals-- > 0 ? { Error: 'This hostname is already bound.\nERR_HOSTNAME_TAKEN' } : defaultReplyOf(req);
+    req.type === StreamType.Bind && refusals-- > 0
+      ? { Error: 'This hostname is already bound.\nERR_HOSTNAME_TAKEN' }
+      : defaultReplyOf(req);
   const errors: Array<{ code?: string; id: string }> = [];
   session.on('bind-error', (err: Error & { code?: string }, l) => errors.push({ code: err.code, id: l.id }));
   const reconnected = once(session, 'reconnected');
@@ -164,7 +194,9 @@ test('listen() rejects with the edge error; close() sends Unbind; a closed sessi
   const peer = await startTestPeer(t);
   const session = await connected(t, peer);
   peer.respond = (req) => (req.type === StreamType.Bind ? { Error: 'taken\nERR_HOSTNAME_TAKEN' } : defaultReplyOf(req));
-  await assert.rejects(session.listen({ forwardsTo: 'http://localhost:1', hostname: 'x.test' }), { code: 'ERR_HOSTNAME_TAKEN' });
+  await assert.rejects(session.listen({ forwardsTo: 'http://localhost:1', hostname: 'x.test' }), {
+    code: 'ERR_HOSTNAME_TAKEN',
+  });
   peer.respond = defaultReplyOf;
   const web = await session.listen({ forwardsTo: 'http://localhost:1' });
   await web.close();
@@ -185,5 +217,8 @@ test('close() while connect() is in flight wins: connect rejects and nothing sta
   await assert.rejects(connecting, { code: 'ERR_AGENT_CONNECT' });
   assert.equal(session.state, 'closed');
   await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(peer.conns.every((c) => c.isClosed), true);
+  assert.equal(
+    peer.conns.every((c) => c.isClosed),
+    true,
+  );
 });

@@ -146,7 +146,8 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
 
   /** Connects and authenticates. Rejects (no retry) when the first attempt fails. */
   async connect(): Promise<void> {
-    if (this.#state !== 'idle') throw new PorticoError(ErrorCode.ERR_AGENT_CONNECT, `connect() called in state ${this.#state}`);
+    if (this.#state !== 'idle')
+      throw new PorticoError(ErrorCode.ERR_AGENT_CONNECT, `connect() called in state ${this.#state}`);
     this.#state = 'connecting';
     let conn: EdgeConnection;
     try {
@@ -216,7 +217,8 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
     conn.mux.once('close', (info) => this.#onDrop(conn, info));
     this.logger.debug('session up', { server: this.#o.serverAddr, clientId: conn.auth.clientId });
     // It may have died between Auth and now, before anyone listened for 'close'.
-    if (conn.mux.isClosed) this.#onDrop(conn, { remote: true, code: MuxErrorCode.PEER_EOF, message: 'the connection closed' });
+    if (conn.mux.isClosed)
+      this.#onDrop(conn, { remote: true, code: MuxErrorCode.PEER_EOF, message: 'the connection closed' });
   }
 
   #onDrop(conn: EdgeConnection, info: DisconnectInfo): void {
@@ -224,7 +226,10 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
     if (this.#conn !== conn || this.#state === 'closed') return;
     this.#conn = undefined;
     this.#state = 'reconnecting';
-    this.logger.warn('disconnected from the edge', { remote: info.remote, reason: info.error?.message ?? info.message });
+    this.logger.warn('disconnected from the edge', {
+      remote: info.remote,
+      reason: info.error?.message ?? info.message,
+    });
     this.emit('disconnected', info);
     // GOAWAY is the edge draining this node: come back at once, as the official SDKs do.
     const goAway = info.remote && !info.error && info.code !== MuxErrorCode.PEER_EOF;

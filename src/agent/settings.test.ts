@@ -38,7 +38,10 @@ test('bootstrap.json alone is enough: address made dialable, token, CA added to 
 });
 
 test('the config file beats bootstrap.json; its ca_cert is relative to the file and replaces the roots', async (t) => {
-  const f = await fixture(t, 'server_addr: edge.example:4443\nauthtoken: cfg-token\nca_cert: config-ca.pem\nregion: eu\n');
+  const f = await fixture(
+    t,
+    'server_addr: edge.example:4443\nauthtoken: cfg-token\nca_cert: config-ca.pem\nregion: eu\n',
+  );
   const s = await resolveSettings({ dataDir: f.dataDir, configPath: f.configPath, env: {} });
   assert.equal(s.serverAddr, 'edge.example:4443');
   assert.equal(s.authtoken, 'cfg-token');
@@ -57,7 +60,10 @@ test('the environment beats the config file', async (t) => {
 });
 
 test('options beat everything; an explicit CA replaces the roots', async (t) => {
-  const f = await fixture(t, 'server_addr: edge.example:4443\nauthtoken: cfg-token\nca_cert: config-ca.pem\nregion: eu\n');
+  const f = await fixture(
+    t,
+    'server_addr: edge.example:4443\nauthtoken: cfg-token\nca_cert: config-ca.pem\nregion: eu\n',
+  );
   const env = { PORTICO_SERVER_ADDR: 'env.example:443', PORTICO_AUTHTOKEN: 'env-token' };
   const s = await resolveSettings({
     dataDir: f.dataDir,
@@ -77,7 +83,12 @@ test('options beat everything; an explicit CA replaces the roots', async (t) => 
 
 test('a CA path option is read; an unreadable one is a clear config error', async (t) => {
   const f = await fixture(t, '');
-  const s = await resolveSettings({ dataDir: f.dataDir, configPath: f.configPath, env: {}, caCertPath: join(f.dataDir, 'ca.pem') });
+  const s = await resolveSettings({
+    dataDir: f.dataDir,
+    configPath: f.configPath,
+    env: {},
+    caCertPath: join(f.dataDir, 'ca.pem'),
+  });
   assert.deepEqual(s.ca, [pem('bootstrap-ca')]);
   await assert.rejects(
     resolveSettings({ dataDir: f.dataDir, configPath: f.configPath, env: {}, caCertPath: join(f.dir, 'nope.pem') }),
@@ -92,7 +103,12 @@ test('with nothing anywhere there is no address to dial: ERR_AGENT_CONFIG naming
     resolveSettings({ dataDir: join(dir, 'none'), configPath: join(dir, 'none.yml'), env: {} }),
     (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG' && /--server-addr/.test(err.message),
   );
-  const s = await resolveSettings({ dataDir: join(dir, 'none'), configPath: join(dir, 'none.yml'), env: {}, serverAddr: 'x:1' });
+  const s = await resolveSettings({
+    dataDir: join(dir, 'none'),
+    configPath: join(dir, 'none.yml'),
+    env: {},
+    serverAddr: 'x:1',
+  });
   assert.equal(s.authtoken, '');
   assert.equal(s.ca, undefined);
   assert.equal(s.sources.authtoken, 'none');

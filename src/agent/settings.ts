@@ -131,7 +131,11 @@ async function readPem(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `cannot read CA certificate ${path}: ${(err as Error).message}`, { cause: err });
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      `cannot read CA certificate ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 

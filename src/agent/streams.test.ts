@@ -99,7 +99,11 @@ test('StopTunnel closes the listener with the edge message, then the agent unbin
   const other = await session.listen({ forwardsTo: 'http://localhost:2' });
   const stopped = once(session, 'tunnel-stopped');
   const closed = once(web, 'close');
-  peer.command(StreamType.StopTunnel, { Id: web.id, Message: 'credential revoked', ErrorCode: 'ERR_AUTHTOKEN_INVALID' });
+  peer.command(StreamType.StopTunnel, {
+    Id: web.id,
+    Message: 'credential revoked',
+    ErrorCode: 'ERR_AUTHTOKEN_INVALID',
+  });
   const [listener, reason] = await stopped;
   assert.equal(listener, web);
   assert.deepEqual(reason, { message: 'credential revoked', errorCode: 'ERR_AUTHTOKEN_INVALID' });

@@ -10,7 +10,13 @@ import type { Pem } from '../edge/tls/local-ca.ts';
 import { isPorticoError } from '../errors/catalogue.ts';
 import { readAgentConfig } from './config-file.ts';
 import type { ListenSpec } from './listener.ts';
-import { agentTlsContext, certificateWarning, checkTerminationSpec, publicUrl, readTerminateTls } from './terminate-tls.ts';
+import {
+  agentTlsContext,
+  certificateWarning,
+  checkTerminationSpec,
+  publicUrl,
+  readTerminateTls,
+} from './terminate-tls.ts';
 import { bindRequest } from './tunnel-messages.ts';
 import { tunnelSpecs } from './tunnels.ts';
 
@@ -56,7 +62,8 @@ test('bad pairs fail with ERR_AGENT_TLS_CERT_INVALID and say why', async () => {
     [leaf.certPem, leaf.certPem, /not a PEM private key/],
     [leaf.certPem, encrypted, /encrypted/],
   ];
-  for (const [cert, key, why] of cases) assert.throws(() => agentTlsContext({ cert, key }), code('ERR_AGENT_TLS_CERT_INVALID', why), String(why));
+  for (const [cert, key, why] of cases)
+    assert.throws(() => agentTlsContext({ cert, key }), code('ERR_AGENT_TLS_CERT_INVALID', why), String(why));
 });
 
 test('readTerminateTls: both files are required and must be readable', async (t) => {
@@ -64,29 +71,61 @@ test('readTerminateTls: both files are required and must be readable', async (t)
   const dir = await tempDir(t);
   await writeFile(join(dir, 'cert.pem'), leaf.certPem);
   await writeFile(join(dir, 'key.pem'), leaf.keyPem);
-  assert.deepEqual(readTerminateTls(join(dir, 'cert.pem'), join(dir, 'key.pem'), '--crt/--key'), { cert: leaf.certPem, key: leaf.keyPem });
-  assert.throws(() => readTerminateTls(join(dir, 'cert.pem'), undefined, '--crt/--key'), code('ERR_AGENT_TLS_CERT_INVALID', /both/));
-  assert.throws(() => readTerminateTls(join(dir, 'nope.pem'), join(dir, 'key.pem'), '--crt/--key'), code('ERR_AGENT_TLS_CERT_INVALID', /cannot read .*nope\.pem/));
+  assert.deepEqual(readTerminateTls(join(dir, 'cert.pem'), join(dir, 'key.pem'), '--crt/--key'), {
+    cert: leaf.certPem,
+    key: leaf.keyPem,
+  });
+  assert.throws(
+    () => readTerminateTls(join(dir, 'cert.pem'), undefined, '--crt/--key'),
+    code('ERR_AGENT_TLS_CERT_INVALID', /both/),
+  );
+  assert.throws(
+    () => readTerminateTls(join(dir, 'nope.pem'), join(dir, 'key.pem'), '--crt/--key'),
+    code('ERR_AGENT_TLS_CERT_INVALID', /cannot read .*nope\.pem/),
+  );
 });
 
 test('an http tunnel with agent termination binds as tls, and its URL is https://', async () => {
   const { leaf } = await certificates();
-  const spec: ListenSpec = { proto: 'http', forwardsTo: 'http://localhost:3000', domain: 'app.example.com', terminateTls: { cert: leaf.certPem, key: leaf.keyPem } };
+  const spec: ListenSpec = {
+    proto: 'http',
+    forwardsTo: 'http://localhost:3000',
+    domain: 'app.example.com',
+    terminateTls: { cert: leaf.certPem, key: leaf.keyPem },
+  };
   const body = bindRequest(spec, '', undefined);
   assert.equal(body.Proto, 'tls');
-  assert.deepEqual(body.Opts, { Domain: 'app.example.com', Hostname: '', Subdomain: '', ProxyProto: 0, MutualTLSAtAgent: false });
+  assert.deepEqual(body.Opts, {
+    Domain: 'app.example.com',
+    Hostname: '',
+    Subdomain: '',
+    ProxyProto: 0,
+    MutualTLSAtAgent: false,
+  });
   assert.equal(publicUrl(spec, 'tls://app.example.com:443'), 'https://app.example.com:443');
   assert.equal(publicUrl({ ...spec, proto: 'tls' }, 'tls://app.example.com:443'), 'tls://app.example.com:443');
   assert.equal(certificateWarning(spec, 'https://app.example.com:443'), undefined);
   const { domain: _, ...unnamed } = spec;
-  assert.match(certificateWarning(unnamed, 'https://abcd.localhost:443') ?? '', /does not cover abcd\.localhost \(no --domain/);
+  assert.match(
+    certificateWarning(unnamed, 'https://abcd.localhost:443') ?? '',
+    /does not cover abcd\.localhost \(no --domain/,
+  );
 });
 
 test('termination applies to http and tls endpoints only', async () => {
   const terminateTls = { cert: 'c', key: 'k' };
-  assert.throws(() => checkTerminationSpec({ proto: 'tcp', forwardsTo: 'localhost:22', terminateTls }), code('ERR_AGENT_CONFIG', /http and tls/));
-  assert.throws(() => checkTerminationSpec({ forwardsTo: 'http://x:1', labels: { a: 'b' }, terminateTls }), code('ERR_AGENT_CONFIG', /http and tls/));
-  assert.throws(() => checkTerminationSpec({ proto: 'http', scheme: 'http', forwardsTo: 'http://x:1', terminateTls }), code('ERR_AGENT_CONFIG', /scheme/));
+  assert.throws(
+    () => checkTerminationSpec({ proto: 'tcp', forwardsTo: 'localhost:22', terminateTls }),
+    code('ERR_AGENT_CONFIG', /http and tls/),
+  );
+  assert.throws(
+    () => checkTerminationSpec({ forwardsTo: 'http://x:1', labels: { a: 'b' }, terminateTls }),
+    code('ERR_AGENT_CONFIG', /http and tls/),
+  );
+  assert.throws(
+    () => checkTerminationSpec({ proto: 'http', scheme: 'http', forwardsTo: 'http://x:1', terminateTls }),
+    code('ERR_AGENT_CONFIG', /scheme/),
+  );
   checkTerminationSpec({ proto: 'tls', forwardsTo: 'localhost:5432', terminateTls });
 });
 
@@ -96,9 +135,15 @@ test('config file: crt and key paths are relative to the file and read at start'
   await writeFile(join(dir, 'db.pem'), leaf.certPem);
   await writeFile(join(dir, 'db-key.pem'), leaf.keyPem);
   const path = join(dir, 'portico.yml');
-  await writeFile(path, 'tunnels:\n  db:\n    proto: tls\n    addr: 5432\n    domain: app.example.com\n    crt: db.pem\n    key: db-key.pem\n  half:\n    addr: 1\n    crt: db.pem\n');
+  await writeFile(
+    path,
+    'tunnels:\n  db:\n    proto: tls\n    addr: 5432\n    domain: app.example.com\n    crt: db.pem\n    key: db-key.pem\n  half:\n    addr: 1\n    crt: db.pem\n',
+  );
   await assert.rejects(readAgentConfig(path), code('ERR_AGENT_CONFIG', /tunnels\.half: crt and key go together/));
-  await writeFile(path, 'tunnels:\n  db:\n    proto: tls\n    addr: 5432\n    domain: app.example.com\n    crt: db.pem\n    key: db-key.pem\n');
+  await writeFile(
+    path,
+    'tunnels:\n  db:\n    proto: tls\n    addr: 5432\n    domain: app.example.com\n    crt: db.pem\n    key: db-key.pem\n',
+  );
   const config = await readAgentConfig(path);
   assert.equal(config.tunnels.db?.crt, join(dir, 'db.pem'));
   const [spec] = tunnelSpecs(config, ['db'], false);

@@ -23,13 +23,18 @@ export interface TerminateTls {
 /** Milliseconds a client has to finish the handshake with the agent. */
 const handshakeTimeoutMs = 10_000;
 
-const invalid = (where: string, why: string) => new PorticoError(ErrorCode.ERR_AGENT_TLS_CERT_INVALID, `${where}: ${why}`);
+const invalid = (where: string, why: string) =>
+  new PorticoError(ErrorCode.ERR_AGENT_TLS_CERT_INVALID, `${where}: ${why}`);
 
 /**
  * Reads `--crt`/`--key` (or a config tunnel's `crt`/`key`) from disk and checks them; `where`
  * names the setting in errors. Synchronous: it runs once, at start.
  */
-export function readTerminateTls(certPath: string | undefined, keyPath: string | undefined, where: string): TerminateTls {
+export function readTerminateTls(
+  certPath: string | undefined,
+  keyPath: string | undefined,
+  where: string,
+): TerminateTls {
   if (!certPath || !keyPath) throw invalid(where, 'give both a certificate and a key');
   const tlsFiles = { cert: readPemFile(certPath, where), key: readPemFile(keyPath, where) };
   checkTerminateTls(tlsFiles, `${where} (${certPath}, ${keyPath})`);
@@ -62,11 +67,13 @@ export function agentTlsContext(t: TerminateTls, where = 'terminateTls'): Secure
 export function checkTerminateTls(t: TerminateTls, where: string): void {
   const cert = parseCertificate(t.cert, where);
   const key = parseKey(t.key, where);
-  if (!cert.checkPrivateKey(key)) throw invalid(where, `the key does not match the certificate for ${cert.subject.replace(/\n/g, ', ')}`);
+  if (!cert.checkPrivateKey(key))
+    throw invalid(where, `the key does not match the certificate for ${cert.subject.replace(/\n/g, ', ')}`);
 }
 
 function parseCertificate(pem: string, where: string): X509Certificate {
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw invalid(where, 'the certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw invalid(where, 'the certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)');
   try {
     return new X509Certificate(pem);
   } catch (err) {
@@ -76,9 +83,13 @@ function parseCertificate(pem: string, where: string): X509Certificate {
 
 function parseKey(pem: string, where: string): KeyObject {
   if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
-    throw invalid(where, 'the key is encrypted; give an unencrypted key (e.g. `openssl pkey -in key.pem -out plain.pem`)');
+    throw invalid(
+      where,
+      'the key is encrypted; give an unencrypted key (e.g. `openssl pkey -in key.pem -out plain.pem`)',
+    );
   }
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) throw invalid(where, 'the key is not a PEM private key (-----BEGIN PRIVATE KEY-----)');
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem))
+    throw invalid(where, 'the key is not a PEM private key (-----BEGIN PRIVATE KEY-----)');
   try {
     return createPrivateKey(pem);
   } catch (err) {
@@ -90,8 +101,13 @@ function parseKey(pem: string, where: string): KeyObject {
 export function checkTerminationSpec(spec: ListenSpec): void {
   if (!spec.terminateTls) return;
   const proto = spec.proto ?? 'http';
-  if (spec.labels || proto === 'tcp') throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, '--crt/--key apply to http and tls endpoints only');
-  if (spec.scheme === 'http') throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, '--crt/--key terminate TLS, so the public scheme cannot be http');
+  if (spec.labels || proto === 'tcp')
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, '--crt/--key apply to http and tls endpoints only');
+  if (spec.scheme === 'http')
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      '--crt/--key terminate TLS, so the public scheme cannot be http',
+    );
 }
 
 /** True when `spec` serves HTTP behind agent-terminated TLS (ALPN http/1.1, https:// URL). */
@@ -112,8 +128,15 @@ export function publicUrl(spec: ListenSpec, url: string): string {
  * client's plaintext; a failed or slow (10 s) handshake tears the stream down.
  */
 export function terminateAgentTls(stream: Duplex, context: SecureContext, http: boolean, logger: Logger): TLSSocket {
-  const socket = new TLSSocket(stream, { isServer: true, secureContext: context, ...(http ? { ALPNProtocols: ['http/1.1'] } : {}) });
-  const timer = setTimeout(() => socket.destroy(new Error(`no TLS handshake after ${handshakeTimeoutMs} ms`)), handshakeTimeoutMs);
+  const socket = new TLSSocket(stream, {
+    isServer: true,
+    secureContext: context,
+    ...(http ? { ALPNProtocols: ['http/1.1'] } : {}),
+  });
+  const timer = setTimeout(
+    () => socket.destroy(new Error(`no TLS handshake after ${handshakeTimeoutMs} ms`)),
+    handshakeTimeoutMs,
+  );
   socket.once('secure', () => clearTimeout(timer));
   socket.once('close', () => {
     clearTimeout(timer);

@@ -76,7 +76,9 @@ export function parseBindResponse(raw: unknown, spec: ListenSpec): BoundTunnel {
 
 /** Reads a StartTunnelWithLabelResp (`{"Id":…}`). */
 export function parseLabelResponse(raw: unknown, spec: ListenSpec): { id: string } {
-  const labels = Object.entries(spec.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const labels = Object.entries(spec.labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   failOnError(raw, `cannot start labeled tunnel ${labels}`);
   return { id: str(field(raw, 'Id')) };
 }

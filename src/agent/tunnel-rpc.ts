@@ -25,7 +25,9 @@ export async function bindTunnel(
   o: TunnelRpcOptions,
 ): Promise<{ id: string; url: string; opts?: JsonObject }> {
   if (spec.labels) {
-    const reply = await rpcCall(mux, StreamType.StartTunnelWithLabel, labelRequest(spec, o.region), { timeoutMs: o.timeoutMs });
+    const reply = await rpcCall(mux, StreamType.StartTunnelWithLabel, labelRequest(spec, o.region), {
+      timeoutMs: o.timeoutMs,
+    });
     return { id: parseLabelResponse(reply, spec).id, url: '' };
   }
   const reply = await rpcCall(mux, StreamType.Bind, bindRequest(spec, id, opts, o.region), { timeoutMs: o.timeoutMs });

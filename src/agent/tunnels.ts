@@ -31,15 +31,25 @@ export function tunnelSpecs(config: AgentConfigFile, names: readonly string[], a
   const defined = Object.keys(config.tunnels);
   if (defined.length === 0) {
     if (config.file && !config.file.found) {
-      throw new NoTunnelsError(`no config file at ${file}: \`portico start\` starts the tunnels defined there (--config or PORTICO_CONFIG names another file)`);
+      throw new NoTunnelsError(
+        `no config file at ${file}: \`portico start\` starts the tunnels defined there (--config or PORTICO_CONFIG names another file)`,
+      );
     }
     throw new NoTunnelsError(`${file} defines no tunnels: \`portico start\` starts the tunnels under its tunnels: key`);
   }
   const chosen = all ? defined : [...names];
-  if (chosen.length === 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `name the tunnels to start, or pass --all (tunnels in ${file}: ${defined.join(', ')})`);
+  if (chosen.length === 0)
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      `name the tunnels to start, or pass --all (tunnels in ${file}: ${defined.join(', ')})`,
+    );
   return chosen.map((name) => {
     const tunnel = config.tunnels[name];
-    if (!tunnel) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `no tunnel named "${name}" in ${file} (tunnels: ${defined.join(', ') || 'none'})`);
+    if (!tunnel)
+      throw new PorticoError(
+        ErrorCode.ERR_AGENT_CONFIG,
+        `no tunnel named "${name}" in ${file} (tunnels: ${defined.join(', ') || 'none'})`,
+      );
     return tunnelSpec(name, tunnel);
   });
 }

@@ -47,6 +47,12 @@ export async function registerRateLimit(app: FastifyInstance, deps: ApiDeps): Pr
     // Unauthenticated paths (/health, /openapi.json) are not counted against any account.
     allowList: (req) => !req.account,
     max: async (req) => (await deps.store.accountLimits.get(req.account.id)).max_api_requests_per_minute,
-    errorResponseBuilder: (_req, context) => apiErrorOf(new PorticoError(ErrorCode.ERR_NGROK_226, `at most ${context.max} API requests per minute; retry in ${context.after}`)),
+    errorResponseBuilder: (_req, context) =>
+      apiErrorOf(
+        new PorticoError(
+          ErrorCode.ERR_NGROK_226,
+          `at most ${context.max} API requests per minute; retry in ${context.after}`,
+        ),
+      ),
   });
 }

@@ -22,14 +22,25 @@ export function gateConfigWrites(store: Store): Store {
     refuseNewProblems(compileConfig(records).problems, compileConfig(change(records)).problems, self);
   };
   const gated: Partial<Resources> = {
-    create: async <T extends Doc>(accountId: string, kind: string, prefix: string, doc: T, key: string | null = null) => {
+    create: async <T extends Doc>(
+      accountId: string,
+      kind: string,
+      prefix: string,
+      doc: T,
+      key: string | null = null,
+    ) => {
       if (compiledKinds.includes(kind)) {
-        await check(accountId, (rs) => [...rs, { id: creating, account_id: accountId, kind, key, created_at: '', doc }], creating);
+        await check(
+          accountId,
+          (rs) => [...rs, { id: creating, account_id: accountId, kind, key, created_at: '', doc }],
+          creating,
+        );
       }
       return resources.create(accountId, kind, prefix, doc, key);
     },
     update: async <T extends Doc>(accountId: string, kind: string, id: string, doc: T) => {
-      if (compiledKinds.includes(kind)) await check(accountId, (rs) => rs.map((r) => (r.id === id ? { ...r, doc } : r)), id);
+      if (compiledKinds.includes(kind))
+        await check(accountId, (rs) => rs.map((r) => (r.id === id ? { ...r, doc } : r)), id);
       return resources.update(accountId, kind, id, doc);
     },
     delete: async (accountId: string, kind: string, id: string) => {

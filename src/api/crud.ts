@@ -34,7 +34,11 @@ export interface CrudSpec<D extends CommonDoc, C, U> {
 }
 
 /** Registers POST, GET list, GET one, PATCH and DELETE for a document-backed resource. */
-export function registerCrud<D extends CommonDoc, C, U>(app: FastifyInstance, deps: ApiDeps, spec: CrudSpec<D, C, U>): void {
+export function registerCrud<D extends CommonDoc, C, U>(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  spec: CrudSpec<D, C, U>,
+): void {
   const { store } = deps;
   const load = async (ctx: ApiContext, id: string) => {
     const record = await store.resources.get<D>(ctx.account.id, spec.kind, id);
@@ -60,8 +64,16 @@ export function registerCrud<D extends CommonDoc, C, U>(app: FastifyInstance, de
   app.get(spec.path, async (req) => {
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
-    const records = await store.resources.list<D>(ctx.account.id, spec.kind, { limit: page.limit + 1, beforeId: page.beforeId });
-    return listBody(req, spec.listKey, page, await Promise.all(records.map(async (r) => ({ ...(await read(r, ctx)), id: r.id }))));
+    const records = await store.resources.list<D>(ctx.account.id, spec.kind, {
+      limit: page.limit + 1,
+      beforeId: page.beforeId,
+    });
+    return listBody(
+      req,
+      spec.listKey,
+      page,
+      await Promise.all(records.map(async (r) => ({ ...(await read(r, ctx)), id: r.id }))),
+    );
   });
 
   app.get(`${spec.path}/:id`, async (req) => {

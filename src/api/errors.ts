@@ -49,7 +49,11 @@ export function stillInUse(code: ErrorCode, what: string, users: string[]): ApiE
 
 /** The JSON body of an error response; its `operation_id` is the request's id (the one logs show). */
 export function errorBody(err: ApiError, requestId: string = newRequestId()): Record<string, unknown> {
-  const body: Record<string, unknown> = { status_code: err.status, msg: err.message, details: { ...err.details, operation_id: `op_${requestId}` } };
+  const body: Record<string, unknown> = {
+    status_code: err.status,
+    msg: err.message,
+    details: { ...err.details, operation_id: `op_${requestId}` },
+  };
   if (err.errorCode) body.error_code = ngrokCodeOf(err.errorCode) ?? err.errorCode;
   return body;
 }

@@ -10,7 +10,11 @@ import { apiErrorOf, errorBody, type ApiError } from './errors.ts';
 
 /** The error for what Fastify's router refused (its `frameworkErrors` hook). */
 export function refuseUnroutable(err: { code?: string }): ApiError {
-  return apiErrorOf(new PorticoError(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ErrorCode.ERR_API_URI_TOO_LONG : ErrorCode.ERR_API_BAD_URL));
+  return apiErrorOf(
+    new PorticoError(
+      err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ErrorCode.ERR_API_URI_TOO_LONG : ErrorCode.ERR_API_BAD_URL,
+    ),
+  );
 }
 
 /** Parser errors of Node's HTTP server and their codes; anything else is a malformed request. */
@@ -26,7 +30,12 @@ export function refuseBadRequest(err: Error & { code?: string }, socket: Socket)
   const error = apiErrorOf(new PorticoError(parserCodes[err.code ?? ''] ?? ErrorCode.ERR_API_MALFORMED_REQUEST));
   const body = JSON.stringify(errorBody(error));
   if (socket.writable) {
-    const head = [`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+    const head = [
+      `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+    ];
     socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
   }
   socket.destroy();

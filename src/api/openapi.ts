@@ -59,11 +59,22 @@ export function openApiDocument(operations: ApiOperation[], origin: string): Rec
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'Portico API', version: porticoVersion, description: 'ngrok API v2 compatible control plane of a Portico edge. Send Authorization: Bearer <api key> and Ngrok-Version: 2.' },
+    info: {
+      title: 'Portico API',
+      version: porticoVersion,
+      description:
+        'ngrok API v2 compatible control plane of a Portico edge. Send Authorization: Bearer <api key> and Ngrok-Version: 2.',
+    },
     servers: [{ url: origin }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (see `portico account create`, or api_key in bootstrap.json)' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key (see `portico account create`, or api_key in bootstrap.json)',
+        },
+      },
       schemas: { Error: errorSchema },
     },
     paths,
@@ -87,11 +98,18 @@ function operation(op: ApiOperation): Record<string, unknown> {
   return {
     operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     ...(op.public && { security: [] }),
-    ...(op.params.length && { parameters: op.params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })) }),
-    ...(op.body !== undefined && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }),
+    ...(op.params.length && {
+      parameters: op.params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+    }),
+    ...(op.body !== undefined && {
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } },
+    }),
     responses: {
       [success]: { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
-      default: { description: 'Error (ngrok envelope)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      default: {
+        description: 'Error (ngrok envelope)',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
     },
   };
 }

@@ -12,7 +12,8 @@ export interface Page {
 export function pageOf(req: FastifyRequest): Page {
   const q = req.query as Record<string, string | undefined>;
   const limit = q.limit === undefined || q.limit === '' ? 100 : Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ApiError(ErrorCode.ERR_NGROK_233, 'limit must be an integer from 1 to 100', { field: 'limit' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new ApiError(ErrorCode.ERR_NGROK_233, 'limit must be an integer from 1 to 100', { field: 'limit' });
   const beforeId = q.before_id || q.beforeId || undefined;
   return { limit, beforeId };
 }
@@ -21,13 +22,20 @@ export function pageOf(req: FastifyRequest): Page {
  * The list body: items under `key`, the collection `uri`, and `next_page_uri` only when more
  * items exist (the caller fetched limit + 1 to know), so a next page is never empty.
  */
-export function listBody<T extends { id: string }>(req: FastifyRequest, key: string, page: Page, fetched: T[]): Record<string, unknown> {
+export function listBody<T extends { id: string }>(
+  req: FastifyRequest,
+  key: string,
+  page: Page,
+  fetched: T[],
+): Record<string, unknown> {
   const items = fetched.slice(0, page.limit);
   const uri = collectionUri(req);
   const more = fetched.length > page.limit;
   return {
     [key]: items,
     uri,
-    next_page_uri: more ? `${uri}?before_id=${encodeURIComponent(items[items.length - 1]!.id)}&limit=${page.limit}` : null,
+    next_page_uri: more
+      ? `${uri}?before_id=${encodeURIComponent(items[items.length - 1]!.id)}&limit=${page.limit}`
+      : null,
   };
 }

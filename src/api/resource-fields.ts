@@ -13,7 +13,11 @@ export { commonCreate, type CommonDoc } from '../config/documents/common.ts';
 
 /** PATCH semantics: an absent field is unchanged; a present one (even "") replaces. */
 export function commonPatch<D extends CommonDoc>(doc: D, body: { description?: string; metadata?: string }): D {
-  return { ...doc, ...(body.description !== undefined && { description: body.description }), ...(body.metadata !== undefined && { metadata: body.metadata }) };
+  return {
+    ...doc,
+    ...(body.description !== undefined && { description: body.description }),
+    ...(body.metadata !== undefined && { metadata: body.metadata }),
+  };
 }
 
 /** The read fields every resource starts with; empty description/metadata are omitted. */

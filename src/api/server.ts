@@ -14,7 +14,10 @@ import { resources } from './resources/index.ts';
 const publicPaths = new Set(['/health', '/openapi.json']);
 
 /** Body schema paths whose validation failures have their own ngrok codes. */
-const fieldCodes: Record<string, ErrorCode> = { '/description': ErrorCode.ERR_NGROK_420, '/metadata': ErrorCode.ERR_NGROK_421 };
+const fieldCodes: Record<string, ErrorCode> = {
+  '/description': ErrorCode.ERR_NGROK_420,
+  '/metadata': ErrorCode.ERR_NGROK_421,
+};
 
 /**
  * The REST API: ngrok API v2's Cloud Edge resources, authenticated by API key, scoped to the
@@ -53,7 +56,8 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (req) => {
     const version = req.headers['ngrok-version'];
-    if (version !== undefined && version !== '2') throw new ApiError(ErrorCode.ERR_NGROK_217, `Ngrok-Version "${String(version)}" is not supported; use 2`);
+    if (version !== undefined && version !== '2')
+      throw new ApiError(ErrorCode.ERR_NGROK_217, `Ngrok-Version "${String(version)}" is not supported; use 2`);
     const path = req.url.split('?')[0]!;
     if (publicPaths.has(path)) return;
     const auth = req.headers.authorization ?? '';
@@ -77,7 +81,9 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => sendError(reply, toApiError(err, req.id, deps), req.id));
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) =>
+    sendError(reply, toApiError(err, req.id, deps), req.id),
+  );
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send(errorBody(notFound(), req.id));
   });
@@ -107,7 +113,9 @@ function toApiError(err: FastifyError | ApiError, requestId: string, deps: ApiDe
     const first = validation[0]!;
     const path = first.instancePath || (first.params as { missingProperty?: string })?.missingProperty || '';
     const field = path.replace(/^\//, '').replace(/\//g, '.') || 'body';
-    return new ApiError(fieldCodes[path] ?? ErrorCode.ERR_NGROK_215, `${field}: ${first.message ?? 'is invalid'}`, { field });
+    return new ApiError(fieldCodes[path] ?? ErrorCode.ERR_NGROK_215, `${field}: ${first.message ?? 'is invalid'}`, {
+      field,
+    });
   }
   if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
     return new ApiError(ErrorCode.ERR_NGROK_215, err.message, {}, (err as FastifyError).statusCode);

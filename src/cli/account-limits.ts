@@ -3,7 +3,13 @@
  * account limit (src/store/account-limits.ts), each a whole number or `default`.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { accountLimitNames, defaultAccountLimits, maxLimitValue, type AccountLimitName, type AccountLimitOverrides } from '../store/account-limits.ts';
+import {
+  accountLimitNames,
+  defaultAccountLimits,
+  maxLimitValue,
+  type AccountLimitName,
+  type AccountLimitOverrides,
+} from '../store/account-limits.ts';
 import type { Store } from '../store/store.ts';
 
 /** What each limit's flag says in --help. */
@@ -28,7 +34,12 @@ function propertyOf(name: AccountLimitName): string {
 /** Adds one `--max-… <n|default>` option per limit. */
 export function withLimitFlags(command: Command): Command {
   for (const name of accountLimitNames) {
-    command.addOption(new Option(`${flagOf(name)} <n>`, `${help[name]} (default ${defaultAccountLimits[name]}; "default" resets)`).argParser((raw) => parseLimit(raw)));
+    command.addOption(
+      new Option(
+        `${flagOf(name)} <n>`,
+        `${help[name]} (default ${defaultAccountLimits[name]}; "default" resets)`,
+      ).argParser((raw) => parseLimit(raw)),
+    );
   }
   return command;
 }
@@ -36,7 +47,8 @@ export function withLimitFlags(command: Command): Command {
 /** A flag value: a whole number from 0 to 2147483647, or `default`. */
 export function parseLimit(raw: string): number | 'default' {
   if (raw === 'default') return raw;
-  if (!/^\d+$/.test(raw) || Number(raw) > maxLimitValue) throw new InvalidArgumentError(`give a whole number from 0 to ${maxLimitValue}, or "default"`);
+  if (!/^\d+$/.test(raw) || Number(raw) > maxLimitValue)
+    throw new InvalidArgumentError(`give a whole number from 0 to ${maxLimitValue}, or "default"`);
   return Number(raw);
 }
 
@@ -52,7 +64,14 @@ export function limitFlags(flags: object): Partial<AccountLimitOverrides> {
 }
 
 /** One row per limit for `portico account limits`: value in force and whether it is the default. */
-export async function describeLimits(store: Store, accountId: string): Promise<Array<{ name: AccountLimitName; value: number; default: boolean }>> {
+export async function describeLimits(
+  store: Store,
+  accountId: string,
+): Promise<Array<{ name: AccountLimitName; value: number; default: boolean }>> {
   const overrides = await store.accountLimits.overrides(accountId);
-  return accountLimitNames.map((name) => ({ name, value: overrides[name] ?? defaultAccountLimits[name], default: overrides[name] === null }));
+  return accountLimitNames.map((name) => ({
+    name,
+    value: overrides[name] ?? defaultAccountLimits[name],
+    default: overrides[name] === null,
+  }));
 }

@@ -32,9 +32,15 @@ export interface CreatedAccount {
 }
 
 /** Creates an account with one API key and one authtoken, and the limits given (others default). */
-export async function createAccount(store: Store, name: string, limits: Partial<AccountLimitOverrides> = {}): Promise<CreatedAccount> {
-  if (!ACCOUNT_NAME.test(name)) throw new UsageError(`"${name}" is not a valid account name: use 1-64 letters, digits, '.', '_' or '-'`);
-  if (await store.accounts.getByName(name)) throw new UsageError(`account "${name}" already exists; pick another name or delete it first`);
+export async function createAccount(
+  store: Store,
+  name: string,
+  limits: Partial<AccountLimitOverrides> = {},
+): Promise<CreatedAccount> {
+  if (!ACCOUNT_NAME.test(name))
+    throw new UsageError(`"${name}" is not a valid account name: use 1-64 letters, digits, '.', '_' or '-'`);
+  if (await store.accounts.getByName(name))
+    throw new UsageError(`account "${name}" already exists; pick another name or delete it first`);
   const account = await store.accounts.create(name);
   await store.accountLimits.set(account.id, limits);
   const description = 'created by portico account create';
@@ -45,14 +51,25 @@ export async function createAccount(store: Store, name: string, limits: Partial<
 
 /** The account named `nameOrId`, or with that id (`acct_…`). */
 export async function findAccount(store: Store, nameOrId: string): Promise<Account | undefined> {
-  return (await store.accounts.getByName(nameOrId)) ?? (nameOrId.startsWith('acct_') ? store.accounts.get(nameOrId) : undefined);
+  return (
+    (await store.accounts.getByName(nameOrId)) ??
+    (nameOrId.startsWith('acct_') ? store.accounts.get(nameOrId) : undefined)
+  );
 }
 
 /** `portico account …` */
 export function accountCommand(): Command {
-  const account = new Command('account').description('manage the accounts of an edge (run against its data dir or database)');
+  const account = new Command('account').description(
+    'manage the accounts of an edge (run against its data dir or database)',
+  );
   account.addCommand(
-    withLimitFlags(withStore(new Command('create').description('create an account with an API key and an authtoken').argument('<name>', 'unique account name')))
+    withLimitFlags(
+      withStore(
+        new Command('create')
+          .description('create an account with an API key and an authtoken')
+          .argument('<name>', 'unique account name'),
+      ),
+    )
       .option('--json', 'print {"id","name","api_key","authtoken"}')
       .action((name: string, flags: OutputFlags) =>
         run(flags, async (store) => {
@@ -76,14 +93,26 @@ export function accountCommand(): Command {
       .action((flags: OutputFlags) =>
         run(flags, async (store) => {
           const accounts = await store.accounts.list();
-          if (flags.json) return print(JSON.stringify(accounts.map(({ id, name, created_at }) => ({ id, name, created_at }))));
+          if (flags.json)
+            return print(JSON.stringify(accounts.map(({ id, name, created_at }) => ({ id, name, created_at }))));
           const width = Math.max(4, ...accounts.map((a) => a.name.length));
-          print([`${'ID'.padEnd(32)} ${'NAME'.padEnd(width)} CREATED`, ...accounts.map((a) => `${a.id.padEnd(32)} ${a.name.padEnd(width)} ${a.created_at}`)].join('\n'));
+          print(
+            [
+              `${'ID'.padEnd(32)} ${'NAME'.padEnd(width)} CREATED`,
+              ...accounts.map((a) => `${a.id.padEnd(32)} ${a.name.padEnd(width)} ${a.created_at}`),
+            ].join('\n'),
+          );
         }),
       ),
   );
   account.addCommand(
-    withLimitFlags(withStore(new Command('limits').description("show an account's limits, or change those given (in force at once, also on a running edge)").argument('<name|id>', 'account name or id')))
+    withLimitFlags(
+      withStore(
+        new Command('limits')
+          .description("show an account's limits, or change those given (in force at once, also on a running edge)")
+          .argument('<name|id>', 'account name or id'),
+      ),
+    )
       .option('--json', 'print {"<limit>": {"value", "default"}} for every limit')
       .action((nameOrId: string, flags: OutputFlags) =>
         run(flags, async (store) => {
@@ -91,22 +120,35 @@ export function accountCommand(): Command {
           if (!found) throw new UsageError(`no account named or with id "${nameOrId}"; see portico account list`);
           await store.accountLimits.set(found.id, limitFlags(flags));
           const rows = await describeLimits(store, found.id);
-          if (flags.json) return print(JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { value: r.value, default: r.default }]))));
+          if (flags.json)
+            return print(
+              JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, { value: r.value, default: r.default }]))),
+            );
           const width = Math.max(...rows.map((r) => flagOf(r.name).length - 2));
-          print([`Limits of account ${found.name} (${found.id}):`, ...rows.map((r) => `  ${flagOf(r.name).slice(2).padEnd(width)}  ${r.value}${r.default ? ' (default)' : ''}`)].join('\n'));
+          print(
+            [
+              `Limits of account ${found.name} (${found.id}):`,
+              ...rows.map(
+                (r) => `  ${flagOf(r.name).slice(2).padEnd(width)}  ${r.value}${r.default ? ' (default)' : ''}`,
+              ),
+            ].join('\n'),
+          );
         }),
       ),
   );
   account.addCommand(
-    withStore(new Command('delete').description('delete an account with its API keys, authtokens and resources').argument('<name|id>', 'account name or id'))
-      .action((nameOrId: string, flags: StoreFlags) =>
-        run(flags, async (store) => {
-          const found = await findAccount(store, nameOrId);
-          if (!found) throw new UsageError(`no account named or with id "${nameOrId}"; see portico account list`);
-          await store.accounts.delete(found.id);
-          print(`Deleted account ${found.name} (${found.id}) with its API keys, authtokens and resources.`);
-        }),
-      ),
+    withStore(
+      new Command('delete')
+        .description('delete an account with its API keys, authtokens and resources')
+        .argument('<name|id>', 'account name or id'),
+    ).action((nameOrId: string, flags: StoreFlags) =>
+      run(flags, async (store) => {
+        const found = await findAccount(store, nameOrId);
+        if (!found) throw new UsageError(`no account named or with id "${nameOrId}"; see portico account list`);
+        await store.accounts.delete(found.id);
+        print(`Deleted account ${found.name} (${found.id}) with its API keys, authtokens and resources.`);
+      }),
+    ),
   );
   return account;
 }
@@ -114,7 +156,11 @@ export function accountCommand(): Command {
 function withStore(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'the edge data directory ($PORTICO_DATA_DIR)', defaultDataDir())
-    .option('--database-url <url>', 'store URL, as given to portico edge ($DATABASE_URL; default: SQLite in the data dir)', process.env.DATABASE_URL);
+    .option(
+      '--database-url <url>',
+      'store URL, as given to portico edge ($DATABASE_URL; default: SQLite in the data dir)',
+      process.env.DATABASE_URL,
+    );
 }
 
 /** Opens the store, runs `body`, closes the store; errors go to stderr with exit status 1. */
@@ -126,7 +172,8 @@ async function run(flags: StoreFlags, body: (store: Store) => Promise<void>): Pr
     store = await openStore({ dataDir: flags.dataDir, url: flags.databaseUrl });
     await body(store);
   } catch (err) {
-    const message = err instanceof UsageError ? err.message : isPorticoError(err) ? `${err.message} [${err.code}]` : String(err);
+    const message =
+      err instanceof UsageError ? err.message : isPorticoError(err) ? `${err.message} [${err.code}]` : String(err);
     process.stderr.write(`ERROR: ${message}\n`);
     process.exitCode = 1;
   } finally {

@@ -11,7 +11,8 @@ async function parse(...argv: string[]): Promise<AgentPlan> {
   let plan: AgentPlan | undefined;
   const program = new Command('portico').exitOverride();
   const quiet = { writeErr: () => {}, writeOut: () => {} };
-  for (const c of agentCommands(async (p) => void (plan = p))) program.addCommand(c.exitOverride().configureOutput(quiet));
+  for (const c of agentCommands(async (p) => void (plan = p)))
+    program.addCommand(c.exitOverride().configureOutput(quiet));
   await program.parseAsync(argv, { from: 'user' });
   assert.ok(plan, 'the runner was called');
   return plan;
@@ -22,15 +23,38 @@ const noConfig: AgentConfigFile = { tunnels: {} };
 test('http accepts a port, host:port or URL', async () => {
   assert.equal((await parse('http', '3000')).specs(noConfig)[0]!.forwardsTo, 'http://localhost:3000');
   assert.equal((await parse('http', '10.1.2.3:8080')).specs(noConfig)[0]!.forwardsTo, 'http://10.1.2.3:8080');
-  assert.equal((await parse('http', 'https://localhost:8443')).specs(noConfig)[0]!.forwardsTo, 'https://localhost:8443');
+  assert.equal(
+    (await parse('http', 'https://localhost:8443')).specs(noConfig)[0]!.forwardsTo,
+    'https://localhost:8443',
+  );
   await assert.rejects(async () => (await parse('http', 'nope:port')).specs(noConfig), { code: 'ERR_AGENT_CONFIG' });
 });
 
 test('http flags become the listen spec and the settings', async () => {
   const plan = await parse(
-    'http', '3000', '--subdomain', 'web', '--domain', 'app.example.com', '--hostname', 'h.example.com',
-    '--pooling-enabled', '--metadata', 'meta', '--scheme', 'http', '--authtoken', 'tok', '--server-addr', 'edge:4443',
-    '--ca-cert', '/tmp/ca.pem', '--region', 'eu', '--config', '/tmp/p.yml',
+    'http',
+    '3000',
+    '--subdomain',
+    'web',
+    '--domain',
+    'app.example.com',
+    '--hostname',
+    'h.example.com',
+    '--pooling-enabled',
+    '--metadata',
+    'meta',
+    '--scheme',
+    'http',
+    '--authtoken',
+    'tok',
+    '--server-addr',
+    'edge:4443',
+    '--ca-cert',
+    '/tmp/ca.pem',
+    '--region',
+    'eu',
+    '--config',
+    '/tmp/p.yml',
   );
   assert.deepEqual(plan.specs(noConfig), [
     {
@@ -68,16 +92,31 @@ test('log flags have defaults and fixed choices; --log is left unset for chooseO
 
 test('tcp and tls take host:port, tcp takes --remote-addr', async () => {
   const tcp = (await parse('tcp', '22', '--remote-addr', 'localhost:20001')).specs(noConfig)[0];
-  assert.deepEqual(tcp, { name: 'command_line', proto: 'tcp', forwardsTo: 'localhost:22', remoteAddr: 'localhost:20001' });
+  assert.deepEqual(tcp, {
+    name: 'command_line',
+    proto: 'tcp',
+    forwardsTo: 'localhost:22',
+    remoteAddr: 'localhost:20001',
+  });
   const tls = (await parse('tls', '127.0.0.1:8443', '--hostname', 'secure.localhost')).specs(noConfig)[0];
-  assert.deepEqual(tls, { name: 'command_line', proto: 'tls', forwardsTo: '127.0.0.1:8443', hostname: 'secure.localhost' });
+  assert.deepEqual(tls, {
+    name: 'command_line',
+    proto: 'tls',
+    forwardsTo: '127.0.0.1:8443',
+    hostname: 'secure.localhost',
+  });
   await assert.rejects(parse('tcp', '22', '--subdomain', 'x'), { code: 'commander.unknownOption' });
 });
 
 test('tunnel takes repeated --label flags', async () => {
   const plan = await parse('tunnel', '--label', 'edge=edghts_1', '--label', 'team=core', '8081', '--metadata', 'm');
   assert.deepEqual(plan.specs(noConfig), [
-    { name: 'command_line', forwardsTo: 'http://localhost:8081', labels: { edge: 'edghts_1', team: 'core' }, metadata: 'm' },
+    {
+      name: 'command_line',
+      forwardsTo: 'http://localhost:8081',
+      labels: { edge: 'edghts_1', team: 'core' },
+      metadata: 'm',
+    },
   ]);
   await assert.rejects(parse('tunnel', '8081'), { code: 'commander.missingMandatoryOptionValue' });
   const bad = await parse('tunnel', '--label', 'oops', '8081');
@@ -85,11 +124,22 @@ test('tunnel takes repeated --label flags', async () => {
 });
 
 test('start picks named tunnels or --all from the config file; --metadata is the session metadata', async () => {
-  const config: AgentConfigFile = { tunnels: { web: { proto: 'http', addr: '3000' }, db: { proto: 'tcp', addr: '5432' } } };
+  const config: AgentConfigFile = {
+    tunnels: { web: { proto: 'http', addr: '3000' }, db: { proto: 'tcp', addr: '5432' } },
+  };
   const named = await parse('start', 'db', '--metadata', 'laptop');
-  assert.deepEqual(named.specs(config).map((s) => s.name), ['db']);
+  assert.deepEqual(
+    named.specs(config).map((s) => s.name),
+    ['db'],
+  );
   assert.equal(named.sessionMetadata, 'laptop');
-  assert.deepEqual((await parse('start', '--all')).specs(config).map((s) => s.forwardsTo), ['http://localhost:3000', 'localhost:5432']);
+  assert.deepEqual(
+    (await parse('start', '--all')).specs(config).map((s) => s.forwardsTo),
+    ['http://localhost:3000', 'localhost:5432'],
+  );
   assert.throws(() => named.specs(noConfig), /the config file defines no tunnels/);
-  assert.throws(() => named.specs({ tunnels: { web: config.tunnels.web! } }), /no tunnel named "db" in the config file \(tunnels: web\)/);
+  assert.throws(
+    () => named.specs({ tunnels: { web: config.tunnels.web! } }),
+    /no tunnel named "db" in the config file \(tunnels: web\)/,
+  );
 });

@@ -8,7 +8,13 @@ import type { ListenSpec } from '../agent/listener.ts';
 import { tunnelSpecs } from '../agent/tunnels.ts';
 import { defaultAgentConfigPath } from '../bootstrap/paths.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
-import { endpointOptions, withAgentFlags, withHostnameFlags, withPoolingFlag, withTerminateTlsFlags } from './agent-flags.ts';
+import {
+  endpointOptions,
+  withAgentFlags,
+  withHostnameFlags,
+  withPoolingFlag,
+  withTerminateTlsFlags,
+} from './agent-flags.ts';
 import type { AgentFlags, EndpointFlags } from './agent-flags.ts';
 
 /** What one agent invocation should start. */
@@ -38,7 +44,9 @@ function httpCommand(run: Run): Command {
     .description('put a local HTTP service on a public HTTPS URL')
     .argument('<addr>', addrHelp)
     .addOption(new Option('--scheme <scheme>', 'public URL scheme').choices(['https', 'http']).default('https'));
-  return cmd.action((addr: string, flags: EndpointFlags) => run({ flags, specs: () => [endpointSpec('http', addr, flags)] }));
+  return cmd.action((addr: string, flags: EndpointFlags) =>
+    run({ flags, specs: () => [endpointSpec('http', addr, flags)] }),
+  );
 }
 
 function tcpCommand(run: Run): Command {
@@ -46,14 +54,20 @@ function tcpCommand(run: Run): Command {
     .description('put a local TCP service on a public TCP address')
     .argument('<addr>', 'port or host:port of the local service')
     .option('--remote-addr <host:port>', 'the public address to bind (reserved or within the edge range)');
-  return cmd.action((addr: string, flags: EndpointFlags) => run({ flags, specs: () => [endpointSpec('tcp', addr, flags)] }));
+  return cmd.action((addr: string, flags: EndpointFlags) =>
+    run({ flags, specs: () => [endpointSpec('tcp', addr, flags)] }),
+  );
 }
 
 function tlsCommand(run: Run): Command {
   const cmd = withTerminateTlsFlags(withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('tls')))))
-    .description('pass TLS connections for a hostname through to a local TLS service, or with --crt/--key terminate TLS in the agent (the edge never decrypts)')
+    .description(
+      'pass TLS connections for a hostname through to a local TLS service, or with --crt/--key terminate TLS in the agent (the edge never decrypts)',
+    )
     .argument('<addr>', 'port or host:port of the local service');
-  return cmd.action((addr: string, flags: EndpointFlags) => run({ flags, specs: () => [endpointSpec('tls', addr, flags)] }));
+  return cmd.action((addr: string, flags: EndpointFlags) =>
+    run({ flags, specs: () => [endpointSpec('tls', addr, flags)] }),
+  );
 }
 
 function tunnelCommand(run: Run): Command {
@@ -102,7 +116,11 @@ export function endpointSpec(proto: TunnelProto, addr: string, flags: EndpointFl
 
 /** The ListenSpec of `portico tunnel --label k=v … <addr>`. */
 export function labeledSpec(addr: string, labels: string[], metadata?: string): ListenSpec {
-  const spec: ListenSpec = { name: commandLineName, forwardsTo: forwardsToFor(addr, 'labeled'), labels: parseLabels(labels, '--label') };
+  const spec: ListenSpec = {
+    name: commandLineName,
+    forwardsTo: forwardsToFor(addr, 'labeled'),
+    labels: parseLabels(labels, '--label'),
+  };
   if (metadata) spec.metadata = metadata;
   return spec;
 }

@@ -40,16 +40,26 @@ export interface EndpointFlags extends AgentFlags {
 export function withAgentFlags(cmd: Command): Command {
   return cmd
     .option('--authtoken <token>', 'authtoken (default: $PORTICO_AUTHTOKEN, the config file, or the local edge)')
-    .option('--server-addr <host:port>', "edge agent address (default: $PORTICO_SERVER_ADDR, the config file, or the local edge's)")
+    .option(
+      '--server-addr <host:port>',
+      "edge agent address (default: $PORTICO_SERVER_ADDR, the config file, or the local edge's)",
+    )
     .option('--ca-cert <path>', "CA certificate (PEM) the edge's certificate is checked against")
     .option('--metadata <text>', 'metadata, opaque to the edge')
     .option('--region <name>', 'the region the edge must serve')
     .option('--config <path>', 'agent config file', defaultAgentConfigPath())
     .addOption(
-      new Option('--log <target>', 'where logs go (default: stderr; off while the status screen is on the same terminal)').choices(['stdout', 'stderr', 'false']),
+      new Option(
+        '--log <target>',
+        'where logs go (default: stderr; off while the status screen is on the same terminal)',
+      ).choices(['stdout', 'stderr', 'false']),
     )
     .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'text']).default('text'))
-    .addOption(new Option('--log-level <level>', 'lowest level logged').choices(['debug', 'info', 'warn', 'error']).default('info'));
+    .addOption(
+      new Option('--log-level <level>', 'lowest level logged')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default('info'),
+    );
 }
 
 /** Adds the naming flags of http and tls endpoints. */
@@ -63,7 +73,10 @@ export function withHostnameFlags(cmd: Command): Command {
 /** Adds --crt/--key (zero-knowledge TLS: the agent terminates TLS) to http and tls. */
 export function withTerminateTlsFlags(cmd: Command): Command {
   return cmd
-    .option('--crt <path>', 'certificate (PEM) the agent terminates TLS with, so the edge sees only ciphertext (needs --key)')
+    .option(
+      '--crt <path>',
+      'certificate (PEM) the agent terminates TLS with, so the edge sees only ciphertext (needs --key)',
+    )
     .option('--key <path>', 'unencrypted private key (PEM) of --crt');
 }
 

@@ -16,5 +16,8 @@ test('no screen when logs would share its terminal, on a dumb terminal, or off a
   assert.deepEqual(chooseOutput({ log: 'stderr' }, tty), { screen: false, log: 'stderr' });
   assert.deepEqual(chooseOutput({}, { ...tty, term: 'dumb' }), { screen: false, log: 'stderr' });
   assert.deepEqual(chooseOutput({}, { stdoutIsTty: false, stderrIsTty: true }), { screen: false, log: 'stderr' });
-  assert.deepEqual(chooseOutput({ log: 'stdout' }, { stdoutIsTty: false, stderrIsTty: false }), { screen: false, log: 'stdout' });
+  assert.deepEqual(chooseOutput({ log: 'stdout' }, { stdoutIsTty: false, stderrIsTty: false }), {
+    screen: false,
+    log: 'stdout',
+  });
 });

@@ -24,11 +24,24 @@ function capture(): RunIo & { out: string[]; err: string[]; codes: number[] } {
   };
 }
 
-async function flagsFor(t: TestContext, serverAddr: string, caPem: string, extra: Partial<AgentFlags> = {}): Promise<AgentFlags> {
+async function flagsFor(
+  t: TestContext,
+  serverAddr: string,
+  caPem: string,
+  extra: Partial<AgentFlags> = {},
+): Promise<AgentFlags> {
   const dir = await mkdtemp(join(tmpdir(), 'portico-run-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'ca.pem'), caPem);
-  return { serverAddr, caCert: join(dir, 'ca.pem'), config: join(dir, 'portico.yml'), log: 'false', logFormat: 'text', logLevel: 'info', ...extra };
+  return {
+    serverAddr,
+    caCert: join(dir, 'ca.pem'),
+    config: join(dir, 'portico.yml'),
+    log: 'false',
+    logFormat: 'text',
+    logLevel: 'info',
+    ...extra,
+  };
 }
 
 test('runAgent starts every planned tunnel on one session and prints where each forwards', async (t) => {
@@ -87,7 +100,15 @@ test('a refused authtoken prints ERROR with the edge message and code, and exits
 test('bad input (an unknown config tunnel) exits 1 before dialling', async (t) => {
   const peer = await startTestPeer(t);
   const io = capture();
-  await runAgent({ flags: await flagsFor(t, peer.addr, peer.caPem), specs: () => { throw new Error('no tunnel named "x"'); } }, io);
+  await runAgent(
+    {
+      flags: await flagsFor(t, peer.addr, peer.caPem),
+      specs: () => {
+        throw new Error('no tunnel named "x"');
+      },
+    },
+    io,
+  );
   assert.deepEqual(io.codes, [1]);
   assert.match(io.err[0]!, /^ERROR: no tunnel named "x"/);
   assert.equal(peer.conns.length, 0);
@@ -97,15 +118,25 @@ test('Stop from the edge exits 0; the edge stopping the last tunnel exits 1', as
   const peer = await startTestPeer(t);
   const io = capture();
   const flags = await flagsFor(t, peer.addr, peer.caPem);
-  const session = (await runAgent({ flags, specs: () => [endpointSpec('http', '3000', {} as never)] }, io)) as AgentSession;
+  const session = (await runAgent(
+    { flags, specs: () => [endpointSpec('http', '3000', {} as never)] },
+    io,
+  )) as AgentSession;
   peer.command(StreamType.Stop, {});
   await once(session, 'stop');
   assert.deepEqual(io.codes, [0]);
 
   const io2 = capture();
-  const second = (await runAgent({ flags, specs: () => [endpointSpec('http', '3000', {} as never)] }, io2)) as AgentSession;
+  const second = (await runAgent(
+    { flags, specs: () => [endpointSpec('http', '3000', {} as never)] },
+    io2,
+  )) as AgentSession;
   const closed = once(second, 'close');
-  peer.command(StreamType.StopTunnel, { Id: second.tunnels[0]!.id, Message: 'revoked', ErrorCode: 'ERR_AUTHTOKEN_INVALID' });
+  peer.command(StreamType.StopTunnel, {
+    Id: second.tunnels[0]!.id,
+    Message: 'revoked',
+    ErrorCode: 'ERR_AUTHTOKEN_INVALID',
+  });
   await closed;
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(io2.codes, [1]);

@@ -83,7 +83,8 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
   }
   if (traffic && output.log !== 'false') logRequests(traffic, logger);
   followReconnects(session, logger);
-  const screen = output.screen && io.terminal ? startStatusConsole(session, io.terminal, { notices: warnings }) : undefined;
+  const screen =
+    output.screen && io.terminal ? startStatusConsole(session, io.terminal, { notices: warnings }) : undefined;
   keepRunning(session, logger, io, screen);
   return session;
 }
@@ -92,7 +93,13 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
  * Logs `started tunnel`; without the screen, text logs also print a "Forwarding" line on stdout.
  * Returns the warning printed about the tunnel, if any, for the screen to repeat.
  */
-function report(listener: Listener, plan: AgentPlan, logger: Logger, io: RunIo, output: AgentOutput): string | undefined {
+function report(
+  listener: Listener,
+  plan: AgentPlan,
+  logger: Logger,
+  io: RunIo,
+  output: AgentOutput,
+): string | undefined {
   const fields: Record<string, unknown> = { name: listener.name, addr: listener.forwardsTo, url: listener.url };
   if (listener.labels) fields.labels = listener.labels;
   logger.info('started tunnel', fields);
@@ -110,15 +117,19 @@ function report(listener: Listener, plan: AgentPlan, logger: Logger, io: RunIo, 
 
 /** The message, with the stable code appended when it is not already in it, and what to do where we know. */
 function failureText(err: Error, settings: AgentSettings | undefined): string {
-  if (isPorticoError(err) && err.code === ErrorCode.ERR_AGENT_EDGE_UNREACHABLE && settings) return edgeUnreachableText(err, settings);
+  if (isPorticoError(err) && err.code === ErrorCode.ERR_AGENT_EDGE_UNREACHABLE && settings)
+    return edgeUnreachableText(err, settings);
   const text = isPorticoError(err) && !err.message.includes(err.code) ? `${err.message} (${err.code})` : err.message;
-  if (err instanceof NoTunnelsError) return `${text}\nA minimal config file that works with \`portico start --all\`:\n\n${err.example}`;
+  if (err instanceof NoTunnelsError)
+    return `${text}\nA minimal config file that works with \`portico start --all\`:\n\n${err.example}`;
   return text;
 }
 
 /** Logs when the next reconnect attempt starts (the session logs each failure and the success). */
 function followReconnects(session: AgentSession, logger: Logger): void {
-  session.on('reconnecting', ({ attempt, delayMs }) => logger.info('reconnecting', { server: session.serverAddr, attempt: attempt + 1, in_ms: Math.round(delayMs) }));
+  session.on('reconnecting', ({ attempt, delayMs }) =>
+    logger.info('reconnecting', { server: session.serverAddr, attempt: attempt + 1, in_ms: Math.round(delayMs) }),
+  );
 }
 
 function keepRunning(session: AgentSession, logger: Logger, io: RunIo, screen: StatusConsole | undefined): void {
@@ -140,10 +151,17 @@ function keepRunning(session: AgentSession, logger: Logger, io: RunIo, screen: S
     io.exit(0);
   });
   session.on('tunnel-stopped', (listener, reason) => {
-    logger.error('tunnel stopped by the edge', { name: listener.name, url: listener.url, message: reason.message, code: reason.errorCode });
+    logger.error('tunnel stopped by the edge', {
+      name: listener.name,
+      url: listener.url,
+      message: reason.message,
+      code: reason.errorCode,
+    });
     if (session.tunnels.length > 0) return;
     screen?.stop();
-    io.stderr.write(`ERROR: ${reason.message || 'the edge stopped the tunnel'}${reason.errorCode ? ` (${reason.errorCode})` : ''}\n`);
+    io.stderr.write(
+      `ERROR: ${reason.message || 'the edge stopped the tunnel'}${reason.errorCode ? ` (${reason.errorCode})` : ''}\n`,
+    );
     void session.close().then(() => io.exit(1));
   });
 }

@@ -35,7 +35,10 @@ test('the portico binary: add-authtoken through bin/portico.js, and an unreachab
   assert.equal(saved.status, 0, saved.stderr);
   assert.match(await readFile(join(dir, 'portico.yml'), 'utf8'), /authtoken: abc/);
   // Port 1 on loopback refuses at once.
-  const failed = spawnSync(process.execPath, [bin, 'http', '3000', '--server-addr', '127.0.0.1:1', '--log', 'false'], { env, encoding: 'utf8' });
+  const failed = spawnSync(process.execPath, [bin, 'http', '3000', '--server-addr', '127.0.0.1:1', '--log', 'false'], {
+    env,
+    encoding: 'utf8',
+  });
   assert.equal(failed.status, 1);
   assert.match(failed.stderr, /^ERROR: .*127\.0\.0\.1:1/m);
 });

@@ -9,9 +9,13 @@ export function edgeUnreachableText(err: PorticoError, settings: AgentSettings):
   const origin = originText(settings);
   const lines = [`cannot reach the edge at ${addr}: ${cause} (${err.code})`, `The address came from ${origin}.`];
   if (settings.sources.serverAddr === 'bootstrap') {
-    lines.push('The `portico edge` that wrote it does not seem to be running: start it again with `portico edge`, or pass --server-addr host:port.');
+    lines.push(
+      'The `portico edge` that wrote it does not seem to be running: start it again with `portico edge`, or pass --server-addr host:port.',
+    );
   } else {
-    lines.push(`Is \`portico edge\` running there, with its agent address (--agent-addr) at ${addr}? Start it, or correct the address.`);
+    lines.push(
+      `Is \`portico edge\` running there, with its agent address (--agent-addr) at ${addr}? Start it, or correct the address.`,
+    );
   }
   return lines.join('\n');
 }

@@ -49,9 +49,18 @@ export function edgeCommand(): Command {
   return new Command('edge')
     .description('run the edge: agent ingress, public HTTPS/HTTP/TCP listeners and the API')
     .option('--data-dir <dir>', 'store, local CA and bootstrap.json ($PORTICO_DATA_DIR)', defaultDataDir())
-    .option('--agent-addr <addr>', `TLS agent ingress (default ${edgeDefaults.agentAddr}; 127.0.0.1${edgeDefaults.agentAddr} with --domain localhost)`)
-    .option('--https-addr <addr>', `public HTTPS and TLS listener (default ${edgeDefaults.httpsAddr}; loopback with --domain localhost)`)
-    .option('--http-addr <addr>', `public HTTP listener (default ${edgeDefaults.httpAddr}; loopback with --domain localhost)`)
+    .option(
+      '--agent-addr <addr>',
+      `TLS agent ingress (default ${edgeDefaults.agentAddr}; 127.0.0.1${edgeDefaults.agentAddr} with --domain localhost)`,
+    )
+    .option(
+      '--https-addr <addr>',
+      `public HTTPS and TLS listener (default ${edgeDefaults.httpsAddr}; loopback with --domain localhost)`,
+    )
+    .option(
+      '--http-addr <addr>',
+      `public HTTP listener (default ${edgeDefaults.httpAddr}; loopback with --domain localhost)`,
+    )
     .option('--api-addr <addr>', 'REST API', edgeDefaults.apiAddr)
     .option('--tcp-ports <range>', 'ports for TCP addresses, or 0 for any free port', edgeDefaults.tcpPorts)
     .option('--domain <domain>', 'base domain for generated hostnames', edgeDefaults.domain)
@@ -60,12 +69,32 @@ export function edgeCommand(): Command {
     .option('--acme-directory-url <url>', 'ACME directory for automatic certificates', LETS_ENCRYPT_DIRECTORY)
     .option('--acme-ca-cert <path>', 'PEM file of CA certificates to trust for the ACME server (a private or test CA)')
     .option('--acme-email <address>', 'contact address for the ACME account (optional)')
-    .option('--handshake-timeout <duration>', 'TLS handshake, and an agent\'s Auth', seconds(timeoutDefaults.handshake))
-    .option('--read-header-timeout <duration>', 'a request\'s headers must arrive within this', seconds(timeoutDefaults.readHeader))
-    .option('--idle-timeout <duration>', 'idle keep-alive connections are closed after this', seconds(timeoutDefaults.idle))
-    .option('--request-timeout <duration>', 'a whole request (headers and body) must arrive within this; 0 for no limit', seconds(timeoutDefaults.request))
-    .option('--upstream-header-timeout <duration>', 'response headers from the service behind a tunnel; 0 waits forever', seconds(timeoutDefaults.upstreamHeader))
-    .option('--drain-timeout <duration>', 'on SIGTERM, in-flight requests get this long to finish', seconds(timeoutDefaults.drain))
+    .option('--handshake-timeout <duration>', "TLS handshake, and an agent's Auth", seconds(timeoutDefaults.handshake))
+    .option(
+      '--read-header-timeout <duration>',
+      "a request's headers must arrive within this",
+      seconds(timeoutDefaults.readHeader),
+    )
+    .option(
+      '--idle-timeout <duration>',
+      'idle keep-alive connections are closed after this',
+      seconds(timeoutDefaults.idle),
+    )
+    .option(
+      '--request-timeout <duration>',
+      'a whole request (headers and body) must arrive within this; 0 for no limit',
+      seconds(timeoutDefaults.request),
+    )
+    .option(
+      '--upstream-header-timeout <duration>',
+      'response headers from the service behind a tunnel; 0 waits forever',
+      seconds(timeoutDefaults.upstreamHeader),
+    )
+    .option(
+      '--drain-timeout <duration>',
+      'on SIGTERM, in-flight requests get this long to finish',
+      seconds(timeoutDefaults.drain),
+    )
     .option('--max-connections <n>', 'public connections open at once (default: the open-file limit less 512)')
     .option('--log-format <format>', 'json or text', 'text')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
@@ -94,7 +123,8 @@ export function edgeCommand(): Command {
 
 function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
   const domain = flags.domain.toLowerCase();
-  const addr = (value: string | undefined, fallback: string, flag: string) => parseListenAddr(value ?? localDefault(fallback, domain), flag);
+  const addr = (value: string | undefined, fallback: string, flag: string) =>
+    parseListenAddr(value ?? localDefault(fallback, domain), flag);
   return {
     dataDir: flags.dataDir,
     agentAddr: addr(flags.agentAddr, edgeDefaults.agentAddr, '--agent-addr'),
@@ -107,7 +137,8 @@ function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
     databaseUrl: flags.databaseUrl,
     acme: acmeConfig(flags),
     timeouts: timeouts(flags),
-    maxConnections: flags.maxConnections === undefined ? undefined : positiveInt(flags.maxConnections, '--max-connections'),
+    maxConnections:
+      flags.maxConnections === undefined ? undefined : positiveInt(flags.maxConnections, '--max-connections'),
     logger,
   };
 }
@@ -125,7 +156,8 @@ function timeouts(flags: EdgeFlags): EdgeTimeouts {
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `${flag}: "${value}" is not a whole number above 0`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `${flag}: "${value}" is not a whole number above 0`);
   return n;
 }
 
@@ -153,7 +185,9 @@ function acmeConfig(flags: EdgeFlags): AcmeConfig {
   try {
     caCertPem = flags.acmeCaCert ? readFileSync(flags.acmeCaCert, 'utf8') : undefined;
   } catch (err) {
-    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `--acme-ca-cert: cannot read ${flags.acmeCaCert}`, { cause: err });
+    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `--acme-ca-cert: cannot read ${flags.acmeCaCert}`, {
+      cause: err,
+    });
   }
   return { directoryUrl: flags.acmeDirectoryUrl, caCertPem, email: flags.acmeEmail };
 }

@@ -14,7 +14,10 @@ function program(): Command {
 const hintFor = (...argv: string[]) => singleDashFlagHint(program(), argv);
 
 test('ngrok-style single-dash flags get the two-dash spelling with their value', () => {
-  assert.equal(hintFor('http', '-subdomain=foo', '3000'), "-subdomain=foo is spelled the way ngrok's agent spells flags; Portico's take two dashes: --subdomain foo");
+  assert.equal(
+    hintFor('http', '-subdomain=foo', '3000'),
+    "-subdomain=foo is spelled the way ngrok's agent spells flags; Portico's take two dashes: --subdomain foo",
+  );
   assert.match(hintFor('http', '3000', '-region=us')!, /: --region us$/);
   assert.match(hintFor('http', '-authtoken', 'tok_1', '3000')!, /: --authtoken tok_1$/);
   assert.match(hintFor('http', '3000', '-log=stdout')!, /: --log stdout$/);
@@ -45,6 +48,9 @@ test('through the portico binary: ERROR with the hint, exit 1, before anything c
   const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
   const r = spawnSync(process.execPath, [bin, 'http', '-subdomain=foo', '3000'], { encoding: 'utf8' });
   assert.equal(r.status, 1);
-  assert.equal(r.stderr, "ERROR: -subdomain=foo is spelled the way ngrok's agent spells flags; Portico's take two dashes: --subdomain foo\n");
+  assert.equal(
+    r.stderr,
+    "ERROR: -subdomain=foo is spelled the way ngrok's agent spells flags; Portico's take two dashes: --subdomain foo\n",
+  );
   assert.equal(r.stdout, '');
 });

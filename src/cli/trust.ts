@@ -15,14 +15,25 @@ interface TrustFlags {
 
 export function trustCommand(): Command {
   return new Command('trust')
-    .description("install the local edge's CA into the system trust store and the browsers' NSS stores (Chrome, Chromium, Firefox), so https://*.localhost is trusted")
-    .option('--data-dir <dir>', "the edge data directory whose CA to trust: its bootstrap.json's ca_cert, else ca/ca.pem ($PORTICO_DATA_DIR)", defaultDataDir())
+    .description(
+      "install the local edge's CA into the system trust store and the browsers' NSS stores (Chrome, Chromium, Firefox), so https://*.localhost is trusted",
+    )
+    .option(
+      '--data-dir <dir>',
+      "the edge data directory whose CA to trust: its bootstrap.json's ca_cert, else ca/ca.pem ($PORTICO_DATA_DIR)",
+      defaultDataDir(),
+    )
     .option('--ca-cert <path>', 'the CA certificate (PEM) to trust instead')
     .option('--uninstall', 'remove the CA from those stores instead')
     .option('--no-system', 'leave the system trust store alone')
     .option('--no-nss', "leave the browsers' NSS stores alone")
     .action(async (flags: TrustFlags) => {
-      const options: TrustOptions = { dataDir: flags.dataDir, uninstall: flags.uninstall ?? false, skipSystem: !flags.system, skipNss: !flags.nss };
+      const options: TrustOptions = {
+        dataDir: flags.dataDir,
+        uninstall: flags.uninstall ?? false,
+        skipSystem: !flags.system,
+        skipNss: !flags.nss,
+      };
       if (flags.caCert) options.caCertPath = flags.caCert;
       try {
         const report = await trustLocalCa(options);

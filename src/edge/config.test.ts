@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkTimeouts, dialableAddr, parseDuration, parseListenAddr, parsePortRange, timeoutDefaults } from './config.ts';
+import {
+  checkTimeouts,
+  dialableAddr,
+  parseDuration,
+  parseListenAddr,
+  parsePortRange,
+  timeoutDefaults,
+} from './config.ts';
 
 test('listen addresses: host:port, all interfaces, IPv6, bare port; bad ones name the flag', () => {
   assert.deepEqual(parseListenAddr(':4443'), { host: '', port: 4443 });
@@ -8,7 +15,10 @@ test('listen addresses: host:port, all interfaces, IPv6, bare port; bad ones nam
   assert.deepEqual(parseListenAddr('[::1]:8443'), { host: '::1', port: 8443 });
   assert.deepEqual(parseListenAddr('8080'), { host: '', port: 8080 });
   for (const bad of ['', 'localhost', 'host:99999', 'a:b:c', '[::1]']) {
-    assert.throws(() => parseListenAddr(bad, '--https-addr'), (e: Error & { code?: string }) => e.code === 'ERR_CONFIG_INVALID' && e.message.includes('--https-addr'));
+    assert.throws(
+      () => parseListenAddr(bad, '--https-addr'),
+      (e: Error & { code?: string }) => e.code === 'ERR_CONFIG_INVALID' && e.message.includes('--https-addr'),
+    );
   }
 });
 
@@ -17,7 +27,10 @@ test('TCP port ranges: a range, one port, 0 for any; bad ones are refused', () =
   assert.deepEqual(parsePortRange('20001'), { min: 20001, max: 20001 });
   assert.deepEqual(parsePortRange('0'), { min: 0, max: 0 });
   for (const bad of ['20999-20000', 'x', '0-10', '1-70000', '']) {
-    assert.throws(() => parsePortRange(bad), (e: Error & { code?: string }) => e.code === 'ERR_CONFIG_INVALID');
+    assert.throws(
+      () => parsePortRange(bad),
+      (e: Error & { code?: string }) => e.code === 'ERR_CONFIG_INVALID',
+    );
   }
 });
 
@@ -36,7 +49,10 @@ test('durations: units, bare seconds, 0; bad ones name the flag; timeouts must f
   assert.equal(parseDuration('30', '--x'), 30_000);
   assert.equal(parseDuration('0', '--x'), 0);
   for (const bad of ['', '-1s', '10 parsecs', '1e3', '30d', '99999999h']) {
-    assert.throws(() => parseDuration(bad, '--drain-timeout'), (e: Error & { code?: string }) => e.code === 'ERR_CONFIG_INVALID' && e.message.includes('--drain-timeout'));
+    assert.throws(
+      () => parseDuration(bad, '--drain-timeout'),
+      (e: Error & { code?: string }) => e.code === 'ERR_CONFIG_INVALID' && e.message.includes('--drain-timeout'),
+    );
   }
   assert.deepEqual(checkTimeouts(timeoutDefaults), timeoutDefaults);
   assert.throws(() => checkTimeouts({ ...timeoutDefaults, readHeader: 0 }), /--read-header-timeout/);

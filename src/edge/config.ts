@@ -118,7 +118,10 @@ export function parseListenAddr(value: string, flag = 'address'): ListenAddr {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value) ?? /^()()(\d{1,5})$/.exec(value);
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) {
-    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `${flag}: "${value}" is not host:port (e.g. ":8443" or "127.0.0.1:0")`);
+    throw new PorticoError(
+      ErrorCode.ERR_CONFIG_INVALID,
+      `${flag}: "${value}" is not host:port (e.g. ":8443" or "127.0.0.1:0")`,
+    );
   }
   return { host: m[1] ?? m[2] ?? '', port };
 }
@@ -129,7 +132,10 @@ export function parsePortRange(value: string): PortRange {
   const min = m ? Number(m[1]) : NaN;
   const max = m ? Number(m[2] ?? m[1]) : NaN;
   if (!m || min > max || max > 65535 || (min === 0 && max !== 0)) {
-    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `--tcp-ports: "${value}" is not a range like 20000-20999 (or 0 for any free port)`);
+    throw new PorticoError(
+      ErrorCode.ERR_CONFIG_INVALID,
+      `--tcp-ports: "${value}" is not a range like 20000-20999 (or 0 for any free port)`,
+    );
   }
   return { min, max };
 }
@@ -141,17 +147,25 @@ export function parseDuration(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   const ms = m ? Number(m[1]) * durationUnits[m[2] ?? 's']! : NaN;
   if (!m || !Number.isFinite(ms) || ms > 2_147_483_647) {
-    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `${flag}: "${value}" is not a duration like 500ms, 10s, 5m or 1h (at most 24 days)`);
+    throw new PorticoError(
+      ErrorCode.ERR_CONFIG_INVALID,
+      `${flag}: "${value}" is not a duration like 500ms, 10s, 5m or 1h (at most 24 days)`,
+    );
   }
   return Math.round(ms);
 }
 
 /** Checks that timeouts fit together; throws ERR_CONFIG_INVALID naming the flag. */
 export function checkTimeouts(t: EdgeTimeouts): EdgeTimeouts {
-  if (t.readHeader < 1) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--read-header-timeout: must be more than 0');
+  if (t.readHeader < 1)
+    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--read-header-timeout: must be more than 0');
   if (t.handshake < 1) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--handshake-timeout: must be more than 0');
   if (t.idle < 1) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--idle-timeout: must be more than 0');
-  if (t.request > 0 && t.request < t.readHeader) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--request-timeout: must be 0 or at least --read-header-timeout');
+  if (t.request > 0 && t.request < t.readHeader)
+    throw new PorticoError(
+      ErrorCode.ERR_CONFIG_INVALID,
+      '--request-timeout: must be 0 or at least --read-header-timeout',
+    );
   return t;
 }
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catalogueParts, errorCatalogue, ErrorCode, isNgrokCode, ngrokCodeOf, PorticoError, type ErrorEntry } from './catalogue.ts';
+import {
+  catalogueParts,
+  errorCatalogue,
+  ErrorCode,
+  isNgrokCode,
+  ngrokCodeOf,
+  PorticoError,
+  type ErrorEntry,
+} from './catalogue.ts';
 import { nodeErrorCode } from './foreign.ts';
 
 const entries = Object.entries(errorCatalogue) as Array<[ErrorCode, ErrorEntry]>;
@@ -19,9 +27,16 @@ test('every code is in exactly one part of the catalogue', () => {
 test('every entry has a code shaped ERR_…, an HTTP status and a message that ends a sentence', () => {
   for (const [code, entry] of entries) {
     assert.match(code, /^ERR_[A-Z0-9]+(_[A-Z0-9]+)*$/, code);
-    assert.ok(Number.isInteger(entry.status) && entry.status >= 400 && entry.status <= 599, `${code}: status ${entry.status}`);
+    assert.ok(
+      Number.isInteger(entry.status) && entry.status >= 400 && entry.status <= 599,
+      `${code}: status ${entry.status}`,
+    );
     assert.ok(entry.message.trim().length > 10, `${code}: message "${entry.message}"`);
-    assert.match(entry.message, /[.?]$/, `${code}: the message should end a sentence (a detail follows in parentheses)`);
+    assert.match(
+      entry.message,
+      /[.?]$/,
+      `${code}: the message should end a sentence (a detail follows in parentheses)`,
+    );
   }
 });
 
@@ -56,6 +71,6 @@ test('ErrorCode names every code by itself, and a PorticoError takes its status 
   assert.equal(err.message, `${errorCatalogue.ERR_EDGE_NO_BACKEND.message} (route /api)`);
 });
 
-test("codes that are not ours are not in the catalogue", () => {
+test('codes that are not ours are not in the catalogue', () => {
   for (const code of Object.values(nodeErrorCode)) assert.ok(!Object.hasOwn(errorCatalogue, code), code);
 });

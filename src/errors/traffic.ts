@@ -2,17 +2,59 @@
 import type { ErrorEntry } from './entry.ts';
 
 export const trafficErrors = {
-  ERR_EDGE_TUNNEL_NOT_FOUND: { status: 404, ngrok: 'ERR_NGROK_3200', message: 'No tunnel is online for this host. Start an agent for it, e.g. `portico http 3000`.' },
-  ERR_EDGE_NO_SNI: { status: 421, ngrok: 'ERR_NGROK_3003', message: 'The client sent no server name (SNI), so the edge cannot tell which endpoint it wants.' },
-  ERR_EDGE_TLS_MISDIRECTED: { status: 421, message: 'This connection was set up for another name (SNI), whose TLS settings differ from those of the requested host. Connect again with the host as the server name.' },
-  ERR_EDGE_AGENT_GONE: { status: 502, ngrok: 'ERR_NGROK_3210', message: 'The agent serving this host went away while the request was in flight.' },
-  ERR_EDGE_AGENT_BUSY: { status: 503, message: 'The agent serving this host has too many connections open; try again shortly.' },
-  ERR_EDGE_UPSTREAM_REFUSED: { status: 502, ngrok: 'ERR_NGROK_8012', message: 'The agent could not reach the local service it forwards to. Is it running?' },
-  ERR_EDGE_NO_BACKEND: { status: 503, ngrok: 'ERR_NGROK_724', message: 'No backend of this edge could serve the request: no tunnel matching its labels is online.' },
+  ERR_EDGE_TUNNEL_NOT_FOUND: {
+    status: 404,
+    ngrok: 'ERR_NGROK_3200',
+    message: 'No tunnel is online for this host. Start an agent for it, e.g. `portico http 3000`.',
+  },
+  ERR_EDGE_NO_SNI: {
+    status: 421,
+    ngrok: 'ERR_NGROK_3003',
+    message: 'The client sent no server name (SNI), so the edge cannot tell which endpoint it wants.',
+  },
+  ERR_EDGE_TLS_MISDIRECTED: {
+    status: 421,
+    message:
+      'This connection was set up for another name (SNI), whose TLS settings differ from those of the requested host. Connect again with the host as the server name.',
+  },
+  ERR_EDGE_AGENT_GONE: {
+    status: 502,
+    ngrok: 'ERR_NGROK_3210',
+    message: 'The agent serving this host went away while the request was in flight.',
+  },
+  ERR_EDGE_AGENT_BUSY: {
+    status: 503,
+    message: 'The agent serving this host has too many connections open; try again shortly.',
+  },
+  ERR_EDGE_UPSTREAM_REFUSED: {
+    status: 502,
+    ngrok: 'ERR_NGROK_8012',
+    message: 'The agent could not reach the local service it forwards to. Is it running?',
+  },
+  ERR_EDGE_NO_BACKEND: {
+    status: 503,
+    ngrok: 'ERR_NGROK_724',
+    message: 'No backend of this edge could serve the request: no tunnel matching its labels is online.',
+  },
   ERR_EDGE_ROUTE_NOT_FOUND: { status: 404, message: 'No route of this edge matches the request path.' },
   ERR_EDGE_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
-  ERR_EDGE_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time (the edge --read-header-timeout or --request-timeout).' },
-  ERR_EDGE_IP_RESTRICTED: { status: 403, ngrok: 'ERR_NGROK_3205', message: "The client's IP address is not allowed by this endpoint's IP restriction." },
-  ERR_NGROK_3603: { status: 508, message: "The request came back to the edge it already passed through: the agent forwards to the edge itself. Point the agent at your service, not at the edge's public port." },
-  ERR_NGROK_3008: { status: 504, message: 'The service behind the tunnel did not answer in time: no response headers arrived within the edge --upstream-header-timeout.' },
+  ERR_EDGE_REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request did not arrive in time (the edge --read-header-timeout or --request-timeout).',
+  },
+  ERR_EDGE_IP_RESTRICTED: {
+    status: 403,
+    ngrok: 'ERR_NGROK_3205',
+    message: "The client's IP address is not allowed by this endpoint's IP restriction.",
+  },
+  ERR_NGROK_3603: {
+    status: 508,
+    message:
+      "The request came back to the edge it already passed through: the agent forwards to the edge itself. Point the agent at your service, not at the edge's public port.",
+  },
+  ERR_NGROK_3008: {
+    status: 504,
+    message:
+      'The service behind the tunnel did not answer in time: no response headers arrived within the edge --upstream-header-timeout.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

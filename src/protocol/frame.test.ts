@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PorticoError } from '../errors/catalogue.ts';
-import { Flag, FrameReader, FrameType, MuxErrorCode, decodeGoAway, encodeGoAway, encodeHeader, encodeRst, encodeWndInc } from './frame.ts';
+import {
+  Flag,
+  FrameReader,
+  FrameType,
+  MuxErrorCode,
+  decodeGoAway,
+  encodeGoAway,
+  encodeHeader,
+  encodeRst,
+  encodeWndInc,
+} from './frame.ts';
 import type { Frame } from './frame.ts';
 import { rawFrame, u32 } from '../../test/support/mux-pair.ts';
 
@@ -56,7 +66,10 @@ test('reader: frames fed one byte at a time come out whole, DATA as pieces', () 
 });
 
 test('reader: a DATA payload inside one chunk is a slice of it, not a copy', () => {
-  const chunk = Buffer.concat([rawFrame(FrameType.DATA, 0, 3, Buffer.alloc(1000, 7)), rawFrame(FrameType.DATA, 0, 3, Buffer.alloc(10, 8))]);
+  const chunk = Buffer.concat([
+    rawFrame(FrameType.DATA, 0, 3, Buffer.alloc(1000, 7)),
+    rawFrame(FrameType.DATA, 0, 3, Buffer.alloc(10, 8)),
+  ]);
   const reader = new FrameReader();
   reader.push(chunk);
   const frames = drain(reader);
@@ -92,7 +105,11 @@ test('reader: GOAWAY is terminal and its length is not trusted (Rust writes it 8
   const rust = new FrameReader();
   rust.push(rawFrame(FrameType.GOAWAY, 0, 0, payload, message.length));
   const [away] = drain(rust);
-  assert.deepEqual(decodeGoAway(away!.payload), { lastStreamId: 9, code: MuxErrorCode.REMOTE_GONE_AWAY, message: 'session closed by agent' });
+  assert.deepEqual(decodeGoAway(away!.payload), {
+    lastStreamId: 9,
+    code: MuxErrorCode.REMOTE_GONE_AWAY,
+    message: 'session closed by agent',
+  });
   rust.push(rawFrame(FrameType.DATA, 0, 3, Buffer.from('late')));
   assert.equal(rust.next(), null);
 

@@ -67,7 +67,14 @@ export interface Frame {
 }
 
 /** Writes a header at `offset` of `target`. */
-export function writeHeader(target: Buffer, offset: number, type: number, flags: number, streamId: number, length: number): void {
+export function writeHeader(
+  target: Buffer,
+  offset: number,
+  type: number,
+  flags: number,
+  streamId: number,
+  length: number,
+): void {
   target[offset] = (length >>> 16) & 0xff;
   target[offset + 1] = (length >>> 8) & 0xff;
   target[offset + 2] = length & 0xff;
@@ -234,7 +241,10 @@ function readHeader(h: Buffer): PendingFrame {
     throw new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `${name} frame on stream 0`);
   }
   if ((type === FrameType.RST || type === FrameType.WNDINC) && length !== 4) {
-    throw new PorticoError(ErrorCode.ERR_MUX_FRAME_SIZE, `${name} frame of ${length} bytes on stream ${streamId}, expected 4`);
+    throw new PorticoError(
+      ErrorCode.ERR_MUX_FRAME_SIZE,
+      `${name} frame of ${length} bytes on stream ${streamId}, expected 4`,
+    );
   }
   return { type, flags, streamId, length, remaining: type === FrameType.DATA ? length : 0 };
 }

@@ -13,7 +13,12 @@ test('heartbeat: beats are echoed and measured', async (t) => {
   });
   const latencies: number[] = [];
   let timeouts = 0;
-  const beat = startHeartbeat(client, { intervalMs: 20, toleranceMs: 1000, onBeat: (ms) => latencies.push(ms), onTimeout: () => timeouts++ });
+  const beat = startHeartbeat(client, {
+    intervalMs: 20,
+    toleranceMs: 1000,
+    onBeat: (ms) => latencies.push(ms),
+    onTimeout: () => timeouts++,
+  });
   t.after(() => beat.stop());
   await within(
     (async () => {

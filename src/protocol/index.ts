@@ -1,6 +1,16 @@
 /** The public pieces of Portico's muxado implementation and the agent protocol's messages. */
 export * from './messages.ts';
-export { Flag, FrameReader, FrameType, MuxErrorCode, muxErrorName, HEADER_SIZE, MAX_PAYLOAD, MAX_STREAM_ID, MAX_WINDOW_INCREMENT } from './frame.ts';
+export {
+  Flag,
+  FrameReader,
+  FrameType,
+  MuxErrorCode,
+  muxErrorName,
+  HEADER_SIZE,
+  MAX_PAYLOAD,
+  MAX_STREAM_ID,
+  MAX_WINDOW_INCREMENT,
+} from './frame.ts';
 export { decodeGoAway, encodeData, encodeGoAway, encodeHeader, encodeRst, encodeWndInc, writeHeader } from './frame.ts';
 export type { Frame, GoAway } from './frame.ts';
 export { MuxStream, STREAM_HIGH_WATER_MARK } from './stream.ts';

@@ -220,9 +220,18 @@ export function parseBindRequest(raw: unknown): BindRequest {
 
 /** Bind `Opts` keys that are plain settings rather than edge modules. */
 const plainOptKeys = new Set(
-  ['Domain', 'Hostname', 'Auth', 'Subdomain', 'HostHeaderRewrite', 'LocalUrlScheme', 'ProxyProto', 'Addr', 'URL', 'MutualTLSAtAgent'].map(
-    (k) => k.toLowerCase(),
-  ),
+  [
+    'Domain',
+    'Hostname',
+    'Auth',
+    'Subdomain',
+    'HostHeaderRewrite',
+    'LocalUrlScheme',
+    'ProxyProto',
+    'Addr',
+    'URL',
+    'MutualTLSAtAgent',
+  ].map((k) => k.toLowerCase()),
 );
 
 export function parseEndpointOpts(opts: JsonObject): EndpointOpts {

@@ -8,7 +8,13 @@ import { StreamType } from './messages.ts';
 import { encodeProxyHeader, readProxyHeader } from './proxy-header.ts';
 import { nextStream, readAll, sessionPair, within } from '../../test/support/mux-pair.ts';
 
-const header: ProxyHeader = { Id: 'tun_abc', ClientAddr: '203.0.113.9:51234', Proto: 'https', EdgeType: '', PassthroughTLS: false };
+const header: ProxyHeader = {
+  Id: 'tun_abc',
+  ClientAddr: '203.0.113.9:51234',
+  Proto: 'https',
+  EdgeType: '',
+  PassthroughTLS: false,
+};
 
 test('encodeProxyHeader: 8-byte little-endian length, then the JSON', () => {
   const bytes = encodeProxyHeader(header);
@@ -33,7 +39,10 @@ test('proxy header over a stream: the connection bytes after it arrive intact', 
 
 test('proxy header split byte by byte, with data in the same chunk as its end', async () => {
   const stream = new PassThrough();
-  const bytes = Buffer.concat([encodeProxyHeader({ ...header, EdgeType: '3', PassthroughTLS: true }), Buffer.from('GET / HTTP/1.1\r\n\r\n')]);
+  const bytes = Buffer.concat([
+    encodeProxyHeader({ ...header, EdgeType: '3', PassthroughTLS: true }),
+    Buffer.from('GET / HTTP/1.1\r\n\r\n'),
+  ]);
   const result = readProxyHeader(stream);
   for (let i = 0; i < bytes.length - 20; i++) stream.write(bytes.subarray(i, i + 1));
   await sleep(1);

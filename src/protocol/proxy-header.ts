@@ -43,8 +43,15 @@ export function readProxyHeader(stream: Readable, opts: { maxBytes?: number } = 
         if (prefix === null) return;
         if (prefix.length < LENGTH_BYTES) return onEnd();
         const declared = prefix.readBigInt64LE(0);
-        if (declared < 0n) return settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, `negative proxy header length ${declared}`));
-        if (declared > BigInt(maxBytes)) return settle(new PorticoError(ErrorCode.ERR_RPC_TOO_LARGE, `proxy header of ${declared} bytes, the limit is ${maxBytes}`));
+        if (declared < 0n)
+          return settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, `negative proxy header length ${declared}`));
+        if (declared > BigInt(maxBytes))
+          return settle(
+            new PorticoError(
+              ErrorCode.ERR_RPC_TOO_LARGE,
+              `proxy header of ${declared} bytes, the limit is ${maxBytes}`,
+            ),
+          );
         length = Number(declared);
       }
       const body = length === 0 ? Buffer.alloc(0) : (stream.read(length) as Buffer | null);
@@ -56,7 +63,8 @@ export function readProxyHeader(stream: Readable, opts: { maxBytes?: number } = 
         settle(err as Error);
       }
     };
-    const onEnd = (): void => settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream ended inside the proxy header'));
+    const onEnd = (): void =>
+      settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream ended inside the proxy header'));
     const onError = (err: Error): void => settle(err);
     if (stream.readableEnded || stream.destroyed) return onEnd();
     stream.on('readable', onReadable).on('end', onEnd).on('error', onError).on('close', onEnd);
@@ -80,6 +88,13 @@ function parseProxyHeader(body: Buffer): ProxyHeader {
     typeof h.EdgeType === 'string' &&
     ['', '0', '1', '2', '3'].includes(h.EdgeType) &&
     typeof h.PassthroughTLS === 'boolean';
-  if (!ok) throw new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the proxy header lacks a field or has one of the wrong type');
-  return { Id: h.Id as string, ClientAddr: h.ClientAddr as string, Proto: h.Proto as string, EdgeType: h.EdgeType as ProxyHeader['EdgeType'], PassthroughTLS: h.PassthroughTLS as boolean };
+  if (!ok)
+    throw new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the proxy header lacks a field or has one of the wrong type');
+  return {
+    Id: h.Id as string,
+    ClientAddr: h.ClientAddr as string,
+    Proto: h.Proto as string,
+    EdgeType: h.EdgeType as ProxyHeader['EdgeType'],
+    PassthroughTLS: h.PassthroughTLS as boolean,
+  };
 }

@@ -49,12 +49,22 @@ export function readJson(stream: Readable, opts: ReadJsonOptions = {}): Promise<
       text += decoder.end();
       const value = parseComplete(text, true);
       if (value !== NOT_YET) return settle(null, value);
-      settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, text.trim() === '' ? 'the stream ended before any JSON' : 'the stream ended without a valid JSON value'));
+      settle(
+        new PorticoError(
+          ErrorCode.ERR_RPC_MALFORMED,
+          text.trim() === '' ? 'the stream ended before any JSON' : 'the stream ended without a valid JSON value',
+        ),
+      );
     };
     const onError = (err: Error): void => settle(err);
-    const onClose = (): void => settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream closed before a complete JSON value'));
-    const timer = setTimeout(() => settle(new PorticoError(ErrorCode.ERR_RPC_TIMEOUT, `no complete JSON value within ${timeoutMs} ms`)), timeoutMs);
-    if (stream.readableEnded || stream.destroyed) return settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream had already ended'));
+    const onClose = (): void =>
+      settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream closed before a complete JSON value'));
+    const timer = setTimeout(
+      () => settle(new PorticoError(ErrorCode.ERR_RPC_TIMEOUT, `no complete JSON value within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    if (stream.readableEnded || stream.destroyed)
+      return settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream had already ended'));
     stream.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
@@ -69,7 +79,12 @@ export function writeJsonAndEnd(stream: Writable, value: unknown): void {
  * the whole reply up to the peer's FIN, then ends its own side. Rejects with the errors of
  * readJson, ERR_MUX_SESSION_CLOSED / ERR_MUX_STREAMS_EXHAUSTED, or the stream's error.
  */
-export async function rpcCall(session: MuxSession, type: number, body: unknown, opts: ReadJsonOptions = {}): Promise<unknown> {
+export async function rpcCall(
+  session: MuxSession,
+  type: number,
+  body: unknown,
+  opts: ReadJsonOptions = {},
+): Promise<unknown> {
   const stream = session.openStream(type);
   stream.write(JSON.stringify(body) ?? 'null');
   let text: string;
@@ -81,7 +96,11 @@ export async function rpcCall(session: MuxSession, type: number, body: unknown, 
   }
   stream.end();
   const value = parseComplete(text, true);
-  if (value === NOT_YET) throw new PorticoError(ErrorCode.ERR_RPC_MALFORMED, text.trim() === '' ? 'the reply was empty' : 'the reply is not valid JSON');
+  if (value === NOT_YET)
+    throw new PorticoError(
+      ErrorCode.ERR_RPC_MALFORMED,
+      text.trim() === '' ? 'the reply was empty' : 'the reply is not valid JSON',
+    );
   return value;
 }
 
@@ -101,8 +120,12 @@ function readToEnd(stream: Readable, maxBytes: number, timeoutMs: number): Promi
       chunks.push(chunk);
     };
     const onEnd = (): void => settle(null);
-    const onClose = (): void => settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream closed before the reply ended'));
-    const timer = setTimeout(() => settle(new PorticoError(ErrorCode.ERR_RPC_TIMEOUT, `no reply within ${timeoutMs} ms`)), timeoutMs);
+    const onClose = (): void =>
+      settle(new PorticoError(ErrorCode.ERR_RPC_MALFORMED, 'the stream closed before the reply ended'));
+    const timer = setTimeout(
+      () => settle(new PorticoError(ErrorCode.ERR_RPC_TIMEOUT, `no reply within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     stream.on('data', onData).on('end', onEnd).on('error', settle).on('close', onClose);
   });
 }

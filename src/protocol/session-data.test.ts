@@ -65,7 +65,9 @@ test('a paused reader stalls the writer; memory stays within window + high-water
   let acknowledged = 0;
   const writer = (async () => {
     for (let offset = 0; offset < TOTAL; offset += CHUNK) {
-      await new Promise<void>((resolve, reject) => stream.write(data.subarray(offset, offset + CHUNK), (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        stream.write(data.subarray(offset, offset + CHUNK), (err) => (err ? reject(err) : resolve())),
+      );
       acknowledged += CHUNK;
     }
     stream.end();

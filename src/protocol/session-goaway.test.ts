@@ -22,8 +22,16 @@ test('server GOAWAY: both sides close once, streams fail, no new streams', async
   server.goAway(MuxErrorCode.ENHANCE_YOUR_CALM, 'draining this node');
   assert.equal(server.isClosed, true);
   assert.throws(() => server.openStream(1), { code: 'ERR_MUX_SESSION_CLOSED' });
-  assert.deepEqual(await within(serverClosed, 5000, 'server close'), { remote: false, code: MuxErrorCode.ENHANCE_YOUR_CALM, message: 'draining this node' });
-  assert.deepEqual(await within(clientClosed, 5000, 'client close'), { remote: true, code: MuxErrorCode.ENHANCE_YOUR_CALM, message: 'draining this node' });
+  assert.deepEqual(await within(serverClosed, 5000, 'server close'), {
+    remote: false,
+    code: MuxErrorCode.ENHANCE_YOUR_CALM,
+    message: 'draining this node',
+  });
+  assert.deepEqual(await within(clientClosed, 5000, 'client close'), {
+    remote: true,
+    code: MuxErrorCode.ENHANCE_YOUR_CALM,
+    message: 'draining this node',
+  });
   assert.equal(((await localError)[0] as { code: string }).code, 'ERR_MUX_SESSION_CLOSED');
   assert.equal(((await remoteError)[0] as { code: string }).code, 'ERR_MUX_SESSION_CLOSED');
   assert.throws(() => client.openStream(1), { code: 'ERR_MUX_SESSION_CLOSED' });
@@ -35,7 +43,11 @@ test('client close(): the server sees GOAWAY NONE', async (t) => {
   const { client, server } = await sessionPair(t);
   const serverClosed = closeOf(server);
   client.close();
-  assert.deepEqual(await within(serverClosed, 5000, 'server close'), { remote: true, code: MuxErrorCode.NONE, message: '' });
+  assert.deepEqual(await within(serverClosed, 5000, 'server close'), {
+    remote: true,
+    code: MuxErrorCode.NONE,
+    message: '',
+  });
 });
 
 test('GOAWAY from a Rust agent (length 8 short) ends the session with its code and message', async (t) => {
@@ -45,8 +57,14 @@ test('GOAWAY from a Rust agent (length 8 short) ends the session with its code a
   const closed = closeOf(server);
   const message = Buffer.from('agent shutting down');
   const payload = Buffer.concat([u32(3), u32(MuxErrorCode.NONE), message]);
-  raw.write(Buffer.concat([rawFrame(FrameType.GOAWAY, 0, 0, payload, message.length), Buffer.from('trailing junk is ignored')]));
-  assert.deepEqual(await within(closed, 5000, 'close'), { remote: true, code: MuxErrorCode.NONE, message: 'agent shutting down' });
+  raw.write(
+    Buffer.concat([rawFrame(FrameType.GOAWAY, 0, 0, payload, message.length), Buffer.from('trailing junk is ignored')]),
+  );
+  assert.deepEqual(await within(closed, 5000, 'close'), {
+    remote: true,
+    code: MuxErrorCode.NONE,
+    message: 'agent shutting down',
+  });
   await within(once(raw, 'end'), 5000, 'socket end');
 
   // Only the header, as a short length with nothing after it would look.

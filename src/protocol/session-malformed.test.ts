@@ -32,9 +32,14 @@ async function rawPeer(t: TestContext) {
 
 function parse(bytes: Buffer): RawFrame[] {
   const out: RawFrame[] = [];
-  for (let at = 0; at + 8 <= bytes.length; ) {
+  for (let at = 0; at + 8 <= bytes.length;) {
     const length = bytes.readUIntBE(at, 3);
-    out.push({ type: bytes[at + 3]! >> 4, flags: bytes[at + 3]! & 15, streamId: bytes.readUInt32BE(at + 4), payload: bytes.subarray(at + 8, at + 8 + length) });
+    out.push({
+      type: bytes[at + 3]! >> 4,
+      flags: bytes[at + 3]! & 15,
+      streamId: bytes.readUInt32BE(at + 4),
+      payload: bytes.subarray(at + 8, at + 8 + length),
+    });
     at += 8 + length;
   }
   return out;
@@ -44,7 +49,13 @@ function open(id: number, type: number, data = '', flags = 0): Buffer {
   return rawFrame(FrameType.DATA, Flag.SYN | flags, id, Buffer.concat([u32(type), Buffer.from(data)]));
 }
 
-async function expectFatal(raw: net.Socket, closed: Promise<MuxCloseInfo>, frames: () => RawFrame[], code: string, muxCode: number): Promise<void> {
+async function expectFatal(
+  raw: net.Socket,
+  closed: Promise<MuxCloseInfo>,
+  frames: () => RawFrame[],
+  code: string,
+  muxCode: number,
+): Promise<void> {
   const info = await within(closed, 5000, 'session close');
   assert.equal(info.error?.code, code);
   assert.equal(info.code, muxCode);
@@ -83,7 +94,11 @@ test('a truncated frame then EOF ends the session with an error', async (t) => {
 test('unknown frame type, bad WNDINC length or increment, bad ids are protocol errors', async (t) => {
   const cases: [Buffer, string, number][] = [
     [rawFrame(4, 0, 3, Buffer.alloc(4)), 'ERR_MUX_PROTOCOL', MuxErrorCode.PROTOCOL],
-    [Buffer.concat([open(3, 1), rawFrame(FrameType.WNDINC, 0, 3, Buffer.alloc(3))]), 'ERR_MUX_FRAME_SIZE', MuxErrorCode.FRAME_SIZE],
+    [
+      Buffer.concat([open(3, 1), rawFrame(FrameType.WNDINC, 0, 3, Buffer.alloc(3))]),
+      'ERR_MUX_FRAME_SIZE',
+      MuxErrorCode.FRAME_SIZE,
+    ],
     [Buffer.concat([open(3, 1), rawFrame(FrameType.WNDINC, 0, 3, u32(0))]), 'ERR_MUX_PROTOCOL', MuxErrorCode.PROTOCOL],
     [open(2, 1), 'ERR_MUX_PROTOCOL', MuxErrorCode.PROTOCOL],
     [Buffer.concat([open(3, 1), open(3, 1)]), 'ERR_MUX_PROTOCOL', MuxErrorCode.PROTOCOL],

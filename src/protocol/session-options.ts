@@ -40,7 +40,8 @@ export type ResolvedSessionOptions = Required<MuxSessionOptions>;
 
 /** Fills in defaults; throws RangeError on a value out of range. */
 export function resolveSessionOptions(options: MuxSessionOptions): ResolvedSessionOptions {
-  if (options.role !== 'client' && options.role !== 'server') throw new RangeError(`MuxSession role must be 'client' or 'server'`);
+  if (options.role !== 'client' && options.role !== 'server')
+    throw new RangeError(`MuxSession role must be 'client' or 'server'`);
   return {
     role: options.role,
     windowSize: checkInt('windowSize', options.windowSize ?? 0x40000, 4, MAX_WINDOW_INCREMENT),

@@ -94,7 +94,10 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
     if (!Number.isInteger(type) || type < 0 || type > 0xffffffff) throw new RangeError(`invalid stream type ${type}`);
     if (this.closed) throw new PorticoError(ErrorCode.ERR_MUX_SESSION_CLOSED);
     if (this.outgoing >= this.maxOutgoing) {
-      throw new PorticoError(ErrorCode.ERR_MUX_STREAMS_EXHAUSTED, `${this.outgoing} streams open, the limit is ${this.maxOutgoing}`);
+      throw new PorticoError(
+        ErrorCode.ERR_MUX_STREAMS_EXHAUSTED,
+        `${this.outgoing} streams open, the limit is ${this.maxOutgoing}`,
+      );
     }
     const id = this.lastLocalId + 2;
     if (id > MAX_STREAM_ID) throw new PorticoError(ErrorCode.ERR_MUX_STREAMS_EXHAUSTED, 'stream ids ran out');
@@ -226,9 +229,14 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
     const id = frame.streamId;
     let stream = this.streams.get(id);
     if ((frame.flags & Flag.SYN) !== 0) {
-      if (stream !== undefined) return this.violation(new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `SYN on stream ${id}, which is already open`));
+      if (stream !== undefined)
+        return this.violation(
+          new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `SYN on stream ${id}, which is already open`),
+        );
       if (id % 2 === this.localParity) {
-        return this.violation(new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `the peer opened stream ${id}, an id of this side's parity`));
+        return this.violation(
+          new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `the peer opened stream ${id}, an id of this side's parity`),
+        );
       }
       this.highestRemoteId = Math.max(this.highestRemoteId, id);
       if (this.incoming >= this.maxIncoming) {
@@ -245,7 +253,11 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
       if (frame.length > 0 && !this.wasUsed(id)) this.write(encodeRst(id, MuxErrorCode.STREAM_CLOSED));
       return null;
     } else if (stream.remoteFinished) {
-      if (frame.length > 0) stream.abort(MuxErrorCode.STREAM_CLOSED, new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `DATA after FIN on stream ${id}`));
+      if (frame.length > 0)
+        stream.abort(
+          MuxErrorCode.STREAM_CLOSED,
+          new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, `DATA after FIN on stream ${id}`),
+        );
       return null;
     }
     if (!stream.reserveWindow(frame.length)) {
@@ -275,7 +287,8 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
 
   // The peer broke the framing rules: tell it why with GOAWAY, then end the session.
   private violation(cause: unknown): null {
-    const error = cause instanceof PorticoError ? cause : new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, String(cause), { cause });
+    const error =
+      cause instanceof PorticoError ? cause : new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, String(cause), { cause });
     const code = error.code === ErrorCode.ERR_MUX_FRAME_SIZE ? MuxErrorCode.FRAME_SIZE : MuxErrorCode.PROTOCOL;
     this.finish({ remote: false, code, message: error.message, error }, 'end', true);
     return null;
@@ -308,12 +321,17 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
 
   private readonly onEnd = (): void => {
     const info: MuxCloseInfo = { remote: true, code: MuxErrorCode.PEER_EOF, message: 'the peer closed the connection' };
-    if (this.reader.midFrame) info.error = new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, 'the connection ended inside a frame');
+    if (this.reader.midFrame)
+      info.error = new PorticoError(ErrorCode.ERR_MUX_PROTOCOL, 'the connection ended inside a frame');
     this.finish(info, 'end', false);
   };
 
   private readonly onError = (err: Error): void => {
-    this.finish({ remote: true, code: MuxErrorCode.PEER_EOF, message: `connection error: ${err.message}` }, 'destroy', false);
+    this.finish(
+      { remote: true, code: MuxErrorCode.PEER_EOF, message: `connection error: ${err.message}` },
+      'destroy',
+      false,
+    );
   };
 
   private readonly onClose = (): void => {

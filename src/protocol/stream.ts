@@ -62,7 +62,11 @@ export class MuxStream extends Duplex {
    * `local` is true when this side opened the stream (its first frame then carries SYN).
    */
   constructor(host: StreamHost, id: number, type: number, local: boolean) {
-    super({ allowHalfOpen: true, readableHighWaterMark: STREAM_HIGH_WATER_MARK, writableHighWaterMark: STREAM_HIGH_WATER_MARK });
+    super({
+      allowHalfOpen: true,
+      readableHighWaterMark: STREAM_HIGH_WATER_MARK,
+      writableHighWaterMark: STREAM_HIGH_WATER_MARK,
+    });
     // An RST destroys the stream with an error, and an 'error' event nobody listens to would
     // crash the process. pipeline() and the application's own listeners still see the error.
     this.on('error', noop);

@@ -35,13 +35,28 @@ export async function ensureBootstrapCredentials(store: Store, dataDir: string):
     const agent = await store.credentials.authenticate(previous.authtoken);
     const api = await store.apiKeys.authenticate(previous.api_key);
     if (agent && api && agent.account.id === api.account.id) {
-      return { accountId: agent.account.id, accountName: agent.account.name, apiKey: previous.api_key, authtoken: previous.authtoken, created: false };
+      return {
+        accountId: agent.account.id,
+        accountName: agent.account.name,
+        apiKey: previous.api_key,
+        authtoken: previous.authtoken,
+        created: false,
+      };
     }
   }
-  const account = (await store.accounts.getByName(bootstrapAccountName)) ?? (await store.accounts.create(bootstrapAccountName));
-  const { token: authtoken } = await store.credentials.create(account.id, { description: 'created by the first edge start' });
+  const account =
+    (await store.accounts.getByName(bootstrapAccountName)) ?? (await store.accounts.create(bootstrapAccountName));
+  const { token: authtoken } = await store.credentials.create(account.id, {
+    description: 'created by the first edge start',
+  });
   const { token: apiKey } = await store.apiKeys.create(account.id, { description: 'created by the first edge start' });
-  return { accountId: account.id, accountName: account.name, apiKey: apiKey.reveal(), authtoken: authtoken.reveal(), created: true };
+  return {
+    accountId: account.id,
+    accountName: account.name,
+    apiKey: apiKey.reveal(),
+    authtoken: authtoken.reveal(),
+    created: true,
+  };
 }
 
 /** Writes bootstrap.json atomically, readable only by its owner. */

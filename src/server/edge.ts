@@ -6,7 +6,12 @@ import type { Bootstrap } from '../bootstrap/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { preparePrivateDir } from './data-dir.ts';
 import { drainTraffic } from './drain.ts';
-import { ensureBootstrapCredentials, loadOrCreateEdgeSecret, writeBootstrap, type BootstrapCredentials } from './bootstrap.ts';
+import {
+  ensureBootstrapCredentials,
+  loadOrCreateEdgeSecret,
+  writeBootstrap,
+  type BootstrapCredentials,
+} from './bootstrap.ts';
 import { dialableAddr, timeoutDefaults, type EdgeConfig } from '../edge/config.ts';
 import { createAgentIngress } from '../edge/listeners/agent-ingress.ts';
 import { connectionCount } from '../edge/listeners/listen.ts';
@@ -112,14 +117,38 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
   const hopId = randomBytes(6).toString('hex');
   const proxy = { registry, snapshot, streamPools, hopId, httpsPort: () => publicPorts.https, logger };
-  const httpsTerminated = createProxyServer(withConnectionTls(createHttpProxy({ ...proxy, scheme: 'https' }), { snapshot, registry }), logger, timeouts);
+  const httpsTerminated = createProxyServer(
+    withConnectionTls(createHttpProxy({ ...proxy, scheme: 'https' }), { snapshot, registry }),
+    logger,
+    timeouts,
+  );
   // It never listens itself (the HTTPS port hands it terminated connections), but Node starts
   // checking header and request timeouts on 'listening'.
   httpsTerminated.emit('listening');
   // ACME challenges in flight: HTTP-01 answered on the HTTP port, TLS-ALPN-01 on the HTTPS port.
   const acmeChallenges = new AcmeChallenges();
-  const httpsListener: Listener = new Listener('HTTPS listener', createPublicHttps({ registry, snapshot, certificates, httpServer: httpsTerminated, acmeChallenges, handshakeTimeoutMs: timeouts.handshake, budget, logger }), config.httpsAddr);
-  const httpServer = budget.guard(createProxyServer(withoutClientCertHeader(createHttpProxy({ ...proxy, scheme: 'http' })), logger, timeouts, acmeChallenges));
+  const httpsListener: Listener = new Listener(
+    'HTTPS listener',
+    createPublicHttps({
+      registry,
+      snapshot,
+      certificates,
+      httpServer: httpsTerminated,
+      acmeChallenges,
+      handshakeTimeoutMs: timeouts.handshake,
+      budget,
+      logger,
+    }),
+    config.httpsAddr,
+  );
+  const httpServer = budget.guard(
+    createProxyServer(
+      withoutClientCertHeader(createHttpProxy({ ...proxy, scheme: 'http' })),
+      logger,
+      timeouts,
+      acmeChallenges,
+    ),
+  );
   const httpListener: Listener = new Listener('HTTP listener', httpServer, config.httpAddr);
 
   const api = await createApi({
@@ -137,8 +166,14 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   api.server.maxConnections = maxApiConnections;
   const apiListener = new Listener('API listener', api.server, config.apiAddr);
   // Automatic certificates (certificate_management_policy) when the edge is configured for ACME.
-  const acme = config.acme && new AcmeManager({ store, encryptionKey, dataDir, config: config.acme, challenges: acmeChallenges, logger });
-  const ingress = createAgentIngress(await agentCertificate(ca, config), agentDeps(config, { store, registry, cookies: new SessionCookies(edgeSecret), authTimeoutMs: timeouts.handshake }), logger);
+  const acme =
+    config.acme &&
+    new AcmeManager({ store, encryptionKey, dataDir, config: config.acme, challenges: acmeChallenges, logger });
+  const ingress = createAgentIngress(
+    await agentCertificate(ca, config),
+    agentDeps(config, { store, registry, cookies: new SessionCookies(edgeSecret), authTimeoutMs: timeouts.handshake }),
+    logger,
+  );
   const agentListener = new Listener('agent ingress', ingress.server, config.agentAddr);
 
   // Started in this order, closed in the reverse: agents are told to go first, the store last.
@@ -150,7 +185,12 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       registry.close();
       tcp.closeAll();
     }),
-    { name: 'snapshot', start: () => snapshots.start(), close: async () => (snapshots.stop(), tcpEdges.closeAll()), stopAccepting: () => tcp.stopAccepting() },
+    {
+      name: 'snapshot',
+      start: () => snapshots.start(),
+      close: async () => (snapshots.stop(), tcpEdges.closeAll()),
+      stopAccepting: () => tcp.stopAccepting(),
+    },
     httpsListener,
     closing('terminated HTTPS', () => httpsTerminated.close()),
     httpListener,
@@ -180,11 +220,12 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   await writeBootstrap(dataDir, bootstrap);
 
   let closed: Promise<void> | undefined;
-  const close = () => (closed ??= (async () => {
-    // Nothing new is accepted while the parts close one by one.
-    for (const part of parts) part.stopAccepting?.();
-    await closeParts(parts);
-  })());
+  const close = () =>
+    (closed ??= (async () => {
+      // Nothing new is accepted while the parts close one by one.
+      for (const part of parts) part.stopAccepting?.();
+      await closeParts(parts);
+    })());
   const drain = async (timeoutMs = timeouts.drain) => {
     await drainTraffic(
       {
@@ -216,12 +257,17 @@ function agentCertificate(ca: Pem, config: EdgeConfig): Promise<Pem> {
   const host = config.agentAddr.host;
   const isIp = (h: string) => /^[\d.:]+$/.test(h);
   const dnsNames = [...new Set(['localhost', osHostname(), config.domain, host].filter((h) => h && !isIp(h)))];
-  const ipAddresses = [...new Set(['127.0.0.1', '::1', ...(isIp(host) && host !== '0.0.0.0' && host !== '::' ? [host] : [])])];
+  const ipAddresses = [
+    ...new Set(['127.0.0.1', '::1', ...(isIp(host) && host !== '0.0.0.0' && host !== '::' ? [host] : [])]),
+  ];
   return issueLeafCertificate(ca, { dnsNames, ipAddresses });
 }
 
 /** What each agent connection is served with. */
-function agentDeps(config: EdgeConfig, o: { store: Store; registry: TunnelRegistry; cookies: SessionCookies; authTimeoutMs: number }): AgentConnectionDeps {
+function agentDeps(
+  config: EdgeConfig,
+  o: { store: Store; registry: TunnelRegistry; cookies: SessionCookies; authTimeoutMs: number },
+): AgentConnectionDeps {
   const { store } = o;
   return {
     registry: o.registry,
@@ -233,7 +279,14 @@ function agentDeps(config: EdgeConfig, o: { store: Store; registry: TunnelRegist
     logger: config.logger,
     authenticate: async (token) => {
       const hit = await store.credentials.authenticate(token);
-      return hit && { accountId: hit.account.id, accountName: hit.account.name, credentialId: hit.credential.id, acl: hit.credential.acl };
+      return (
+        hit && {
+          accountId: hit.account.id,
+          accountName: hit.account.name,
+          credentialId: hit.credential.id,
+          acl: hit.credential.acl,
+        }
+      );
     },
   };
 }

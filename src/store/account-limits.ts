@@ -48,19 +48,27 @@ export class AccountLimitsRepository {
   /** The limits in force for `accountId`: the operator's values, defaults for the rest. */
   async get(accountId: string): Promise<AccountLimits> {
     const overrides = await this.overrides(accountId);
-    return Object.fromEntries(accountLimitNames.map((name) => [name, overrides[name] ?? defaultAccountLimits[name]])) as unknown as AccountLimits;
+    return Object.fromEntries(
+      accountLimitNames.map((name) => [name, overrides[name] ?? defaultAccountLimits[name]]),
+    ) as unknown as AccountLimits;
   }
 
   /** What the operator set for `accountId` (null where the default applies). */
   async overrides(accountId: string): Promise<AccountLimitOverrides> {
-    const row = await this.#db.selectFrom('account_limits').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('account_limits')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
     return Object.fromEntries(accountLimitNames.map((name) => [name, row?.[name] ?? null])) as AccountLimitOverrides;
   }
 
   /** Sets the given limits (null: back to the default); limits not named keep their value. */
   async set(accountId: string, changes: Partial<AccountLimitOverrides>): Promise<void> {
     if (Object.keys(changes).length === 0) return;
-    await this.#db.insertInto('account_limits').values({ account_id: accountId, ...changes })
+    await this.#db
+      .insertInto('account_limits')
+      .values({ account_id: accountId, ...changes })
       .onConflict((oc) => oc.column('account_id').doUpdateSet(changes))
       .execute();
   }

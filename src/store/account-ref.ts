@@ -8,13 +8,18 @@ import type { Database } from './schema.ts';
  * Runs `insert`, turning a missing account into ERR_STORE_NOT_FOUND. The explicit check gives
  * the same answer when foreign keys are not enforced; the constraint covers a concurrent delete.
  */
-export async function requireAccount(db: Kysely<Database>, accountId: string, insert: () => Promise<unknown>): Promise<void> {
+export async function requireAccount(
+  db: Kysely<Database>,
+  accountId: string,
+  insert: () => Promise<unknown>,
+): Promise<void> {
   const found = await db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
   if (!found) throw new PorticoError(ErrorCode.ERR_STORE_NOT_FOUND, `account ${accountId}`);
   try {
     await insert();
   } catch (err) {
-    if (constraintViolation(err) === 'foreign_key') throw new PorticoError(ErrorCode.ERR_STORE_NOT_FOUND, `account ${accountId}`, { cause: err });
+    if (constraintViolation(err) === 'foreign_key')
+      throw new PorticoError(ErrorCode.ERR_STORE_NOT_FOUND, `account ${accountId}`, { cause: err });
     throw err;
   }
 }

@@ -28,7 +28,8 @@ export class Accounts {
     try {
       await this.#db.insertInto('accounts').values(account).execute();
     } catch (err) {
-      if (constraintViolation(err) === 'unique') throw new PorticoError(ErrorCode.ERR_STORE_CONFLICT, `account ${name}`, { cause: err });
+      if (constraintViolation(err) === 'unique')
+        throw new PorticoError(ErrorCode.ERR_STORE_CONFLICT, `account ${name}`, { cause: err });
       throw err;
     }
     return account;

@@ -31,7 +31,11 @@ export function parseDatabaseUrl(dataDir: string, url?: string): DatabaseTarget 
   if (/^sqlite:/i.test(url)) return { kind: 'sqlite', path: url.replace(/^sqlite:(\/\/)?/i, '') };
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url };
-  if (scheme) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `unsupported database URL scheme ${scheme}: use postgres:// or a SQLite path`);
+  if (scheme)
+    throw new PorticoError(
+      ErrorCode.ERR_CONFIG_INVALID,
+      `unsupported database URL scheme ${scheme}: use postgres:// or a SQLite path`,
+    );
   return { kind: 'sqlite', path: url };
 }
 
@@ -84,7 +88,11 @@ function prepareSqliteFile(path: string): void {
 }
 
 function openPostgres(url: string): Dialect {
-  const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: PG_POOL_SIZE,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+  });
   // An idle connection that the server closes (restart, DROP DATABASE … FORCE) is an 'error'
   // on the pool; without a listener it would crash the process. The pool discards the client
   // and the next query opens a fresh one, so there is nothing else to do.
@@ -96,7 +104,8 @@ function openPostgres(url: string): Dialect {
 export function constraintViolation(err: unknown): 'unique' | 'foreign_key' | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   // SQLite's extended codes; PostgreSQL's SQLSTATE 23505 unique_violation, 23503 foreign_key_violation.
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') return 'unique';
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505')
+    return 'unique';
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return 'foreign_key';
   return undefined;
 }

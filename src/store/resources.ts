@@ -40,7 +40,14 @@ export interface ListOptions {
 type Row = Database['resources'];
 
 function toRecord<T extends Doc>(row: Row): ResourceRecord<T> {
-  return { id: row.id, account_id: row.account_id, kind: row.kind, key: row.key, created_at: row.created_at, doc: JSON.parse(row.doc) as T };
+  return {
+    id: row.id,
+    account_id: row.account_id,
+    kind: row.kind,
+    key: row.key,
+    created_at: row.created_at,
+    doc: JSON.parse(row.doc) as T,
+  };
 }
 
 export class Resources {
@@ -54,12 +61,26 @@ export class Resources {
   }
 
   /** Creates a record; `key` must be unique within the kind (ERR_STORE_CONFLICT otherwise). */
-  async create<T extends Doc>(accountId: string, kind: string, prefix: string, doc: T, key: string | null = null): Promise<ResourceRecord<T>> {
-    const row: Row = { id: newId(prefix), account_id: accountId, kind, key, doc: JSON.stringify(doc), created_at: rfc3339() };
+  async create<T extends Doc>(
+    accountId: string,
+    kind: string,
+    prefix: string,
+    doc: T,
+    key: string | null = null,
+  ): Promise<ResourceRecord<T>> {
+    const row: Row = {
+      id: newId(prefix),
+      account_id: accountId,
+      kind,
+      key,
+      doc: JSON.stringify(doc),
+      created_at: rfc3339(),
+    };
     try {
       await this.#db.insertInto('resources').values(row).execute();
     } catch (err) {
-      if (constraintViolation(err) === 'unique') throw new PorticoError(ErrorCode.ERR_STORE_CONFLICT, `${kind} "${key}" already exists`, { cause: err });
+      if (constraintViolation(err) === 'unique')
+        throw new PorticoError(ErrorCode.ERR_STORE_CONFLICT, `${kind} "${key}" already exists`, { cause: err });
       throw err;
     }
     this.emit('created', row);
@@ -67,19 +88,35 @@ export class Resources {
   }
 
   async get<T extends Doc>(accountId: string, kind: string, id: string): Promise<ResourceRecord<T> | undefined> {
-    const row = await this.#db.selectFrom('resources').selectAll().where('account_id', '=', accountId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toRecord<T>(row);
   }
 
   /** A record of any kind by id, still scoped to the account. */
   async getAnyKind<T extends Doc>(accountId: string, id: string): Promise<ResourceRecord<T> | undefined> {
-    const row = await this.#db.selectFrom('resources').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toRecord<T>(row);
   }
 
   /** The record of `kind` holding `key`, whichever account owns it. */
   async getByKey<T extends Doc>(kind: string, key: string): Promise<ResourceRecord<T> | undefined> {
-    const row = await this.#db.selectFrom('resources').selectAll().where('kind', '=', kind).where('key', '=', key).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('key', '=', key)
+      .executeTakeFirst();
     return row && toRecord<T>(row);
   }
 
@@ -87,13 +124,26 @@ export class Resources {
 
   /** Records of `kind` whose key ends with `suffix` (e.g. every name under a wildcard). */
   async listByKeySuffix<T extends Doc>(kind: string, suffix: string): Promise<Array<ResourceRecord<T>>> {
-    const rows = await this.#db.selectFrom('resources').selectAll().where('kind', '=', kind).where('key', 'like', `%${suffix}`).execute();
+    const rows = await this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('key', 'like', `%${suffix}`)
+      .execute();
     return rows.filter((r) => r.key?.endsWith(suffix)).map((r) => toRecord<T>(r));
   }
 
   /** One page, newest first, of the account's records of one or more kinds. */
-  async list<T extends Doc>(accountId: string, kinds: string | string[], options: ListOptions): Promise<Array<ResourceRecord<T>>> {
-    let q = this.#db.selectFrom('resources').selectAll().where('account_id', '=', accountId).where('kind', 'in', ([] as string[]).concat(kinds));
+  async list<T extends Doc>(
+    accountId: string,
+    kinds: string | string[],
+    options: ListOptions,
+  ): Promise<Array<ResourceRecord<T>>> {
+    let q = this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('kind', 'in', ([] as string[]).concat(kinds));
     if (options.beforeId) q = q.where('id', '<', options.beforeId);
     const rows = await q.orderBy('id', 'desc').limit(options.limit).execute();
     return rows.map((r) => toRecord<T>(r));
@@ -101,14 +151,22 @@ export class Resources {
 
   /** How many records of `kind` the account has (for its limits). */
   async count(accountId: string, kind: string): Promise<number> {
-    const row = await this.#db.selectFrom('resources').select((eb) => eb.fn.countAll<string | number>().as('n')).where('account_id', '=', accountId).where('kind', '=', kind).executeTakeFirstOrThrow();
+    const row = await this.#db
+      .selectFrom('resources')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .executeTakeFirstOrThrow();
     // PostgreSQL returns count(*) as a bigint string, SQLite as a number.
     return Number(row.n);
   }
 
   /** Every record of these kinds, of every account (the snapshot's input) or of `accountId` only. */
   async all<T extends Doc>(kinds: string | string[], accountId?: string): Promise<Array<ResourceRecord<T>>> {
-    let query = this.#db.selectFrom('resources').selectAll().where('kind', 'in', ([] as string[]).concat(kinds));
+    let query = this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('kind', 'in', ([] as string[]).concat(kinds));
     if (accountId !== undefined) query = query.where('account_id', '=', accountId);
     const rows = await query.orderBy('id').execute();
     return rows.map((r) => toRecord<T>(r));
@@ -116,14 +174,25 @@ export class Resources {
 
   /** Replaces the document; false when no such record. */
   async update<T extends Doc>(accountId: string, kind: string, id: string, doc: T): Promise<boolean> {
-    const result = await this.#db.updateTable('resources').set({ doc: JSON.stringify(doc) }).where('account_id', '=', accountId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+    const result = await this.#db
+      .updateTable('resources')
+      .set({ doc: JSON.stringify(doc) })
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
     const changed = Number(result.numUpdatedRows) > 0;
     if (changed) this.changes.emit('change', { op: 'updated', kind, id, accountId });
     return changed;
   }
 
   async delete(accountId: string, kind: string, id: string): Promise<boolean> {
-    const result = await this.#db.deleteFrom('resources').where('account_id', '=', accountId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+    const result = await this.#db
+      .deleteFrom('resources')
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
     const deleted = Number(result.numDeletedRows) > 0;
     if (deleted) this.changes.emit('change', { op: 'deleted', kind, id, accountId });
     return deleted;
@@ -135,7 +204,11 @@ export class Resources {
    * strings, so a substring match is exact enough.
    */
   async referencing(accountId: string, needle: string, exceptId?: string): Promise<ResourceRecord[]> {
-    let q = this.#db.selectFrom('resources').selectAll().where('account_id', '=', accountId).where('doc', 'like', `%${needle}%`);
+    let q = this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('doc', 'like', `%${needle}%`);
     if (exceptId) q = q.where('id', '!=', exceptId);
     const rows = await q.execute();
     return rows.filter((r) => r.doc.includes(needle)).map((r) => toRecord(r));

@@ -17,7 +17,9 @@ export class Settings {
 
   /** Sets `key` to `value`, replacing any earlier value. */
   async set(key: string, value: string): Promise<void> {
-    await this.#db.insertInto('settings').values({ key, value })
+    await this.#db
+      .insertInto('settings')
+      .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
   }

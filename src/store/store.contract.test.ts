@@ -35,16 +35,30 @@ for (const engine of testEngines()) {
     test('credentials: create, authenticate, get, list, delete', async (t) => {
       const store = await openTestStore(t, engine);
       const account = await store.accounts.create('alice');
-      const { credential, token } = await store.credentials.create(account.id, { description: 'laptop', metadata: '{"k":1}', acl: ['bind:*.edge.test'] });
+      const { credential, token } = await store.credentials.create(account.id, {
+        description: 'laptop',
+        metadata: '{"k":1}',
+        acl: ['bind:*.edge.test'],
+      });
       assert.match(credential.id, /^cr_/);
-      assert.deepEqual(credential, { id: credential.id, account_id: account.id, description: 'laptop', metadata: '{"k":1}', acl: ['bind:*.edge.test'], created_at: credential.created_at });
+      assert.deepEqual(credential, {
+        id: credential.id,
+        account_id: account.id,
+        description: 'laptop',
+        metadata: '{"k":1}',
+        acl: ['bind:*.edge.test'],
+        created_at: credential.created_at,
+      });
       assert.ok(token.reveal().startsWith(`${credential.id.slice(3)}_`));
       assert.deepEqual(await store.credentials.authenticate(token.reveal()), { credential, account });
       assert.deepEqual(await store.credentials.get(account.id, credential.id), credential);
       const second = await store.credentials.create(account.id);
       assert.deepEqual(second.credential.acl, []);
       assert.equal(second.credential.description, '');
-      assert.deepEqual((await store.credentials.list(account.id)).map((c) => c.id), [second.credential.id, credential.id]);
+      assert.deepEqual(
+        (await store.credentials.list(account.id)).map((c) => c.id),
+        [second.credential.id, credential.id],
+      );
       assert.equal(await store.credentials.delete(account.id, credential.id), true);
       assert.equal(await store.credentials.delete(account.id, credential.id), false);
       assert.equal(await store.credentials.authenticate(token.reveal()), undefined);
@@ -97,7 +111,14 @@ for (const engine of testEngines()) {
       const created = await store.resources.create(alice.id, 'ip_policy', 'ipp', doc);
       assert.match(created.id, /^ipp_[0-9a-z]{27}$/);
       assert.match(created.created_at, RFC3339);
-      assert.deepEqual(created, { id: created.id, account_id: alice.id, kind: 'ip_policy', key: null, created_at: created.created_at, doc });
+      assert.deepEqual(created, {
+        id: created.id,
+        account_id: alice.id,
+        kind: 'ip_policy',
+        key: null,
+        created_at: created.created_at,
+        doc,
+      });
       assert.deepEqual(await store.resources.get(alice.id, 'ip_policy', created.id), created);
       assert.deepEqual(await store.resources.getAnyKind(alice.id, created.id), created);
       assert.equal(await store.resources.get(bob.id, 'ip_policy', created.id), undefined, 'another account');
@@ -105,7 +126,10 @@ for (const engine of testEngines()) {
       assert.equal(await store.resources.getAnyKind(bob.id, created.id), undefined);
 
       assert.equal(await store.resources.update(bob.id, 'ip_policy', created.id, { description: 'stolen' }), false);
-      assert.equal(await store.resources.update(alice.id, 'ip_policy', created.id, { ...doc, description: 'lab' }), true);
+      assert.equal(
+        await store.resources.update(alice.id, 'ip_policy', created.id, { ...doc, description: 'lab' }),
+        true,
+      );
       assert.equal((await store.resources.get(alice.id, 'ip_policy', created.id))?.doc.description, 'lab');
       assert.equal(await store.resources.update(alice.id, 'ip_policy', 'ipp_missing', doc), false);
 
@@ -120,59 +144,120 @@ for (const engine of testEngines()) {
       const store = await openTestStore(t, engine);
       const [alice, bob] = [await store.accounts.create('alice'), await store.accounts.create('bob')];
       const ids: string[] = [];
-      for (let i = 0; i < 7; i++) ids.push((await store.resources.create(alice.id, i % 2 ? 'tunnel_group_backend' : 'failover_backend', i % 2 ? 'bkdtg' : 'bkdfo', { n: i })).id);
+      for (let i = 0; i < 7; i++)
+        ids.push(
+          (
+            await store.resources.create(
+              alice.id,
+              i % 2 ? 'tunnel_group_backend' : 'failover_backend',
+              i % 2 ? 'bkdtg' : 'bkdfo',
+              { n: i },
+            )
+          ).id,
+        );
       const theirs = await store.resources.create(bob.id, 'failover_backend', 'bkdfo', { n: 99 });
       const newest = [...ids].sort().reverse();
-      const page = (beforeId?: string) => store.resources.list(alice.id, 'failover_backend', { limit: 3, beforeId }).then((rs) => rs.map((r) => r.id));
+      const page = (beforeId?: string) =>
+        store.resources.list(alice.id, 'failover_backend', { limit: 3, beforeId }).then((rs) => rs.map((r) => r.id));
       const failover = ids.filter((_, i) => i % 2 === 0).reverse();
       assert.deepEqual(await page(), failover.slice(0, 3));
       assert.deepEqual(await page(failover[2]), failover.slice(3));
       assert.deepEqual(await page(failover[3]), []);
       const both = await store.resources.list(alice.id, ['failover_backend', 'tunnel_group_backend'], { limit: 100 });
-      assert.deepEqual(both.map((r) => r.id).sort().reverse(), newest);
-      assert.deepEqual((await store.resources.all('failover_backend')).map((r) => r.id), [...failover.reverse(), theirs.id]);
-      assert.deepEqual((await store.resources.all('failover_backend', alice.id)).map((r) => r.id), failover);
+      assert.deepEqual(
+        both
+          .map((r) => r.id)
+          .sort()
+          .reverse(),
+        newest,
+      );
+      assert.deepEqual(
+        (await store.resources.all('failover_backend')).map((r) => r.id),
+        [...failover.reverse(), theirs.id],
+      );
+      assert.deepEqual(
+        (await store.resources.all('failover_backend', alice.id)).map((r) => r.id),
+        failover,
+      );
       assert.deepEqual(await store.resources.list(bob.id, 'tunnel_group_backend', { limit: 10 }), []);
     });
 
     test('resources: unique keys across accounts, NULL keys repeat, getByKey, listByKeySuffix', async (t) => {
       const store = await openTestStore(t, engine);
       const [alice, bob] = [await store.accounts.create('alice'), await store.accounts.create('bob')];
-      const wildcard = await store.resources.create(alice.id, 'reserved_domain', 'rd', { domain: '*.example.com' }, '*.example.com');
-      const app = await store.resources.create(alice.id, 'reserved_domain', 'rd', { domain: 'app.example.com' }, 'app.example.com');
-      const deep = await store.resources.create(bob.id, 'reserved_domain', 'rd', { domain: 'a_b.x.example.com' }, 'a_b.x.example.com');
+      const wildcard = await store.resources.create(
+        alice.id,
+        'reserved_domain',
+        'rd',
+        { domain: '*.example.com' },
+        '*.example.com',
+      );
+      const app = await store.resources.create(
+        alice.id,
+        'reserved_domain',
+        'rd',
+        { domain: 'app.example.com' },
+        'app.example.com',
+      );
+      const deep = await store.resources.create(
+        bob.id,
+        'reserved_domain',
+        'rd',
+        { domain: 'a_b.x.example.com' },
+        'a_b.x.example.com',
+      );
       await store.resources.create(bob.id, 'reserved_domain', 'rd', { domain: 'example.org' }, 'example.org');
-      await assert.rejects(store.resources.create(bob.id, 'reserved_domain', 'rd', {}, 'app.example.com'), { code: 'ERR_STORE_CONFLICT' });
-      await assert.rejects(store.resources.create(alice.id, 'reserved_domain', 'rd', {}, 'app.example.com'), { code: 'ERR_STORE_CONFLICT' });
+      await assert.rejects(store.resources.create(bob.id, 'reserved_domain', 'rd', {}, 'app.example.com'), {
+        code: 'ERR_STORE_CONFLICT',
+      });
+      await assert.rejects(store.resources.create(alice.id, 'reserved_domain', 'rd', {}, 'app.example.com'), {
+        code: 'ERR_STORE_CONFLICT',
+      });
       // Same key, other kind: allowed. No key: any number.
       await store.resources.create(bob.id, 'reserved_addr', 'ra', {}, 'app.example.com');
       for (let i = 0; i < 3; i++) await store.resources.create(alice.id, 'ip_policy', 'ipp', {});
 
       assert.deepEqual(await store.resources.getByKey('reserved_domain', 'app.example.com'), app);
       assert.equal((await store.resources.getByKey('reserved_domain', '*.example.com'))?.id, wildcard.id);
-      assert.equal(await store.resources.getByKey('reserved_domain', 'APP.example.com'), undefined, 'keys match exactly');
+      assert.equal(
+        await store.resources.getByKey('reserved_domain', 'APP.example.com'),
+        undefined,
+        'keys match exactly',
+      );
       assert.equal(await store.resources.getByKey('reserved_domain', 'nope.example.com'), undefined);
       const under = await store.resources.listByKeySuffix('reserved_domain', '.example.com');
       assert.deepEqual(under.map((r) => r.id).sort(), [wildcard.id, app.id, deep.id].sort());
       // `_` is a LIKE wildcard: the store must not treat it as one.
-      assert.deepEqual((await store.resources.listByKeySuffix('reserved_domain', 'a_b.x.example.com')).map((r) => r.id), [deep.id]);
+      assert.deepEqual(
+        (await store.resources.listByKeySuffix('reserved_domain', 'a_b.x.example.com')).map((r) => r.id),
+        [deep.id],
+      );
       assert.deepEqual(await store.resources.listByKeySuffix('reserved_domain', 'aXb.x.example.com'), []);
       // Deleting frees the key.
       await store.resources.delete(alice.id, 'reserved_domain', app.id);
-      assert.equal((await store.resources.create(bob.id, 'reserved_domain', 'rd', {}, 'app.example.com')).account_id, bob.id);
+      assert.equal(
+        (await store.resources.create(bob.id, 'reserved_domain', 'rd', {}, 'app.example.com')).account_id,
+        bob.id,
+      );
     });
 
-    test('resources: referencing finds the account\'s documents that mention an id', async (t) => {
+    test("resources: referencing finds the account's documents that mention an id", async (t) => {
       const store = await openTestStore(t, engine);
       const [alice, bob] = [await store.accounts.create('alice'), await store.accounts.create('bob')];
       const policy = await store.resources.create(alice.id, 'ip_policy', 'ipp', { description: '' });
       const rule = await store.resources.create(alice.id, 'ip_policy_rule', 'ipr', { ip_policy_id: policy.id });
-      const edge = await store.resources.create(alice.id, 'https_edge', 'edghts', { routes: [{ ip_restriction: { ip_policy_ids: [policy.id] } }] });
+      const edge = await store.resources.create(alice.id, 'https_edge', 'edghts', {
+        routes: [{ ip_restriction: { ip_policy_ids: [policy.id] } }],
+      });
       await store.resources.create(bob.id, 'ip_policy_rule', 'ipr', { ip_policy_id: policy.id });
       await store.resources.create(alice.id, 'ip_policy_rule', 'ipr', { ip_policy_id: policy.id.toUpperCase() });
       const users = await store.resources.referencing(alice.id, policy.id, policy.id);
       assert.deepEqual(users.map((r) => r.id).sort(), [rule.id, edge.id].sort());
-      assert.deepEqual((await store.resources.referencing(alice.id, policy.id, rule.id)).map((r) => r.id), [edge.id], 'exceptId is left out');
+      assert.deepEqual(
+        (await store.resources.referencing(alice.id, policy.id, rule.id)).map((r) => r.id),
+        [edge.id],
+        'exceptId is left out',
+      );
       assert.deepEqual(await store.resources.referencing(alice.id, 'ipp_nothing'), []);
     });
 
@@ -191,7 +276,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(seen, [expect('created'), expect('updated'), expect('deleted')]);
     });
 
-    test('deleting an account removes its credentials, API keys and resources, not others\'', async (t) => {
+    test("deleting an account removes its credentials, API keys and resources, not others'", async (t) => {
       const store = await openTestStore(t, engine);
       const [alice, bob] = [await store.accounts.create('alice'), await store.accounts.create('bob')];
       const { token } = await store.credentials.create(alice.id);
@@ -204,7 +289,12 @@ for (const engine of testEngines()) {
       assert.equal(await store.accounts.delete(alice.id), false);
       assert.equal(await store.credentials.authenticate(token.reveal()), undefined);
       assert.equal(await store.apiKeys.authenticate(key.reveal()), undefined);
-      const left = await store.db.selectFrom('credentials').select('account_id').union(store.db.selectFrom('api_keys').select('account_id')).union(store.db.selectFrom('resources').select('account_id')).execute();
+      const left = await store.db
+        .selectFrom('credentials')
+        .select('account_id')
+        .union(store.db.selectFrom('api_keys').select('account_id'))
+        .union(store.db.selectFrom('resources').select('account_id'))
+        .execute();
       assert.deepEqual(left, [{ account_id: bob.id }]);
       assert.deepEqual(await store.resources.get(bob.id, 'ip_policy', kept.id), kept);
       assert.ok(await store.credentials.authenticate(bobToken.reveal()));
@@ -221,13 +311,19 @@ for (const engine of testEngines()) {
       assert.equal((await store.accountLimits.overrides(alice.id)).max_sessions, null);
       await store.accountLimits.set(alice.id, { max_sessions: 3, max_reserved_domains: 0 });
       await store.accountLimits.set(alice.id, { max_api_requests_per_minute: 2_147_483_647 });
-      assert.deepEqual(await store.accountLimits.get(alice.id), { ...defaultAccountLimits, max_sessions: 3, max_reserved_domains: 0, max_api_requests_per_minute: 2_147_483_647 });
+      assert.deepEqual(await store.accountLimits.get(alice.id), {
+        ...defaultAccountLimits,
+        max_sessions: 3,
+        max_reserved_domains: 0,
+        max_api_requests_per_minute: 2_147_483_647,
+      });
       await store.accountLimits.set(alice.id, { max_sessions: null });
       assert.equal((await store.accountLimits.get(alice.id)).max_sessions, defaultAccountLimits.max_sessions);
       assert.equal((await store.accountLimits.overrides(alice.id)).max_reserved_domains, 0);
       assert.deepEqual(await store.accountLimits.get(bob.id), defaultAccountLimits);
 
-      for (let i = 0; i < 3; i++) await store.resources.create(alice.id, 'reserved_domain', 'rd', {}, `n${i}.example.com`);
+      for (let i = 0; i < 3; i++)
+        await store.resources.create(alice.id, 'reserved_domain', 'rd', {}, `n${i}.example.com`);
       await store.resources.create(alice.id, 'ip_policy', 'ipp', {});
       await store.resources.create(bob.id, 'reserved_domain', 'rd', {}, 'bob.example.com');
       assert.equal(await store.resources.count(alice.id, 'reserved_domain'), 3);
@@ -238,7 +334,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(await store.db.selectFrom('account_limits').selectAll().execute(), []);
     });
 
-    test('two stores on one database see each other\'s writes (the edge and `portico account`)', async (t) => {
+    test("two stores on one database see each other's writes (the edge and `portico account`)", async (t) => {
       const first = await openTestStore(t, engine);
       const second = await openStore({ dataDir: first.dataDir, url: first.url });
       try {
@@ -247,7 +343,10 @@ for (const engine of testEngines()) {
         const { token } = await second.apiKeys.create(account.id);
         assert.deepEqual((await first.apiKeys.authenticate(token.reveal()))?.account, account);
         await first.resources.create(account.id, 'ip_policy', 'ipp', { description: 'from the first' });
-        assert.equal((await second.resources.list(account.id, 'ip_policy', { limit: 5 }))[0]?.doc.description, 'from the first');
+        assert.equal(
+          (await second.resources.list(account.id, 'ip_policy', { limit: 5 }))[0]?.doc.description,
+          'from the first',
+        );
         assert.equal(await second.accounts.delete(account.id), true);
         assert.equal(await first.apiKeys.authenticate(token.reveal()), undefined);
       } finally {

@@ -71,16 +71,25 @@ test('database URLs: sqlite paths work, postgres URLs select PostgreSQL, other s
   assert.ok((await readdir(join(dir, 'sub'))).includes('other.db'));
   const memory = await openStore({ dataDir: dir, url: 'sqlite::memory:' });
   await memory.close();
-  assert.deepEqual(parseDatabaseUrl(dir, 'postgres://u:pw@db.example/portico'), { kind: 'postgres', url: 'postgres://u:pw@db.example/portico' });
-  assert.equal(parseDatabaseUrl(dir, 'postgresql://u@db/p').kind, 'postgres');
-  assert.equal(describeTarget(parseDatabaseUrl(dir, 'postgres://u:secret@db.example:5433/portico')), 'postgres://u:***@db.example:5433/portico');
-  // Nothing listens on port 1: the store fails to open, naming the database but not the password.
-  await assert.rejects(openStore({ dataDir: dir, url: 'postgres://u:secret@127.0.0.1:1/portico' }), (err: Error & { code?: string }) => {
-    assert.equal(err.code, 'ERR_STORE_OPEN');
-    assert.match(err.message, /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/portico/);
-    assert.doesNotMatch(err.message, /secret/);
-    return true;
+  assert.deepEqual(parseDatabaseUrl(dir, 'postgres://u:pw@db.example/portico'), {
+    kind: 'postgres',
+    url: 'postgres://u:pw@db.example/portico',
   });
+  assert.equal(parseDatabaseUrl(dir, 'postgresql://u@db/p').kind, 'postgres');
+  assert.equal(
+    describeTarget(parseDatabaseUrl(dir, 'postgres://u:secret@db.example:5433/portico')),
+    'postgres://u:***@db.example:5433/portico',
+  );
+  // Nothing listens on port 1: the store fails to open, naming the database but not the password.
+  await assert.rejects(
+    openStore({ dataDir: dir, url: 'postgres://u:secret@127.0.0.1:1/portico' }),
+    (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'ERR_STORE_OPEN');
+      assert.match(err.message, /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/portico/);
+      assert.doesNotMatch(err.message, /secret/);
+      return true;
+    },
+  );
   await assert.rejects(openStore({ dataDir: dir, url: 'mysql://x' }), { code: 'ERR_CONFIG_INVALID' });
 });
 

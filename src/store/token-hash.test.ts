@@ -29,7 +29,14 @@ test('parseToken refuses malformed tokens', () => {
   const body = newId('cr').slice(3);
   const secret = 'A'.repeat(43);
   assert.deepEqual(parseToken(`${body}_${secret}`), { idBody: body, secret });
-  for (const bad of ['', 'nounderscore', `${body}_short`, `${body.toUpperCase()}_${secret}`, `cr_${body}_${secret}`, `${body}_${secret}=`]) {
+  for (const bad of [
+    '',
+    'nounderscore',
+    `${body}_short`,
+    `${body.toUpperCase()}_${secret}`,
+    `cr_${body}_${secret}`,
+    `${body}_${secret}=`,
+  ]) {
     assert.equal(parseToken(bad), undefined, bad);
   }
 });

@@ -57,7 +57,12 @@ export abstract class TokenRecords<R extends TokenRecord, F extends TokenFields>
     const id = newId(this.prefix);
     const { token, hash } = makeToken(id);
     const row: TokenRow = {
-      id, account_id: accountId, description: fields.description ?? '', metadata: fields.metadata ?? '', created_at: rfc3339(), token_hash: hash,
+      id,
+      account_id: accountId,
+      description: fields.description ?? '',
+      metadata: fields.metadata ?? '',
+      created_at: rfc3339(),
+      token_hash: hash,
       ...this.extraColumns(fields),
     };
     await requireAccount(this.#accounts, accountId, () => this.#db.insertInto(this.table).values(row).execute());
@@ -68,7 +73,8 @@ export abstract class TokenRecords<R extends TokenRecord, F extends TokenFields>
   protected async authenticateRecord(token: string): Promise<{ record: R; account: Account } | undefined> {
     const parts = parseToken(token);
     if (!parts) return undefined;
-    const row = await this.#db.selectFrom(this.table)
+    const row = await this.#db
+      .selectFrom(this.table)
       .innerJoin('accounts', 'accounts.id', `${this.table}.account_id`)
       .selectAll(this.table)
       .select(['accounts.name as account_name', 'accounts.created_at as account_created_at'])
@@ -80,7 +86,12 @@ export abstract class TokenRecords<R extends TokenRecord, F extends TokenFields>
   }
 
   async get(accountId: string, id: string): Promise<R | undefined> {
-    const row = await this.#db.selectFrom(this.table).selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom(this.table)
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && this.fromRow(row);
   }
 
@@ -101,14 +112,23 @@ export abstract class TokenRecords<R extends TokenRecord, F extends TokenFields>
       ...this.extraColumns(fields),
     };
     if (Object.keys(set).length > 0) {
-      await this.#db.updateTable(this.table).set(set).where('account_id', '=', accountId).where('id', '=', id).execute();
+      await this.#db
+        .updateTable(this.table)
+        .set(set)
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .execute();
     }
     return this.get(accountId, id);
   }
 
   /** False when the account has no such record. */
   async delete(accountId: string, id: string): Promise<boolean> {
-    const result = await this.#db.deleteFrom(this.table).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    const result = await this.#db
+      .deleteFrom(this.table)
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 }

@@ -29,8 +29,14 @@ export async function findCa(dataDir: string, caCertPath?: string): Promise<Trus
   try {
     pem = await readFile(candidate.path, 'utf8');
   } catch (err) {
-    const hint = caCertPath ? '' : '; start `portico edge` once to create the local CA, or pass --ca-cert or --data-dir';
-    throw new PorticoError(ErrorCode.ERR_TRUST_CA, `cannot read ${candidate.path} (${candidate.from}): ${(err as Error).message}${hint}`, { cause: err });
+    const hint = caCertPath
+      ? ''
+      : '; start `portico edge` once to create the local CA, or pass --ca-cert or --data-dir';
+    throw new PorticoError(
+      ErrorCode.ERR_TRUST_CA,
+      `cannot read ${candidate.path} (${candidate.from}): ${(err as Error).message}${hint}`,
+      { cause: err },
+    );
   }
   let cert: X509Certificate;
   try {

@@ -14,7 +14,11 @@ export interface CommandResult {
 const timeoutMs = 60_000;
 
 /** Runs `file args…`; never throws. */
-export function runCommand(file: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
+export function runCommand(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(file, args, { env, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
       const output = `${stdout}${stderr}`.trim();

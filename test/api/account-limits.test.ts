@@ -6,7 +6,8 @@ import { defer } from '../support/defer.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { eventually, startHttpService } from '../support/services.ts';
 
-const refusedWith = (code: string) => (err: Error & { code?: string }) => err.code === code || err.message.includes(code);
+const refusedWith = (code: string) => (err: Error & { code?: string }) =>
+  err.code === code || err.message.includes(code);
 
 test('reserved domains and addresses stop at the account limit; a raised limit applies at once', async (t) => {
   const edge = await startTestEdge(t);
@@ -43,18 +44,27 @@ test('API requests per minute: 429 ERR_NGROK_226 with Retry-After past the limit
   const edge = await startTestEdge(t);
   const busy = await otherAccount(edge, 'busy');
   await edge.store.accountLimits.set(busy.accountId, { max_api_requests_per_minute: 5 });
-  for (let i = 0; i < 5; i++) assert.equal((await apiFetch(edge, 'GET', '/ip_policies', undefined, busy.apiKey)).status, 200);
+  for (let i = 0; i < 5; i++)
+    assert.equal((await apiFetch(edge, 'GET', '/ip_policies', undefined, busy.apiKey)).status, 200);
 
-  const res = await fetch(`${edge.bootstrap.api_url}/ip_policies`, { headers: { authorization: `Bearer ${busy.apiKey}`, 'ngrok-version': '2' } });
+  const res = await fetch(`${edge.bootstrap.api_url}/ip_policies`, {
+    headers: { authorization: `Bearer ${busy.apiKey}`, 'ngrok-version': '2' },
+  });
   assert.equal(res.status, 429);
   const retryAfter = Number(res.headers.get('retry-after'));
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${res.headers.get('retry-after')}`);
+  assert.ok(
+    Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
+    `Retry-After: ${res.headers.get('retry-after')}`,
+  );
   const body = (await res.json()) as Record<string, unknown>;
   assert.equal(body.error_code, 'ERR_NGROK_226');
   assert.equal(body.status_code, 429);
   assert.match(String((body.details as Record<string, string>).operation_id), /^op_/);
   // The official client surfaces it as an API error with the code.
-  await assert.rejects(apiClient(edge, busy.apiKey).ipPolicies.list(), (e: { errorCode?: string; statusCode?: number }) => e.errorCode === 'ERR_NGROK_226' && e.statusCode === 429);
+  await assert.rejects(
+    apiClient(edge, busy.apiKey).ipPolicies.list(),
+    (e: { errorCode?: string; statusCode?: number }) => e.errorCode === 'ERR_NGROK_226' && e.statusCode === 429,
+  );
 
   // Other accounts, and unauthenticated paths, are not affected.
   assert.equal((await apiFetch(edge, 'GET', '/ip_policies')).status, 200);
@@ -83,12 +93,22 @@ test('agent sessions per account and tunnels per session stop at the limits (ERR
 
   // Two tunnels per session: the third bind is refused, a labeled tunnel counts too.
   await first.session.listen(listenSpecFor({ addr: web.port, subdomain: 'second' }));
-  await assert.rejects(first.session.listen(listenSpecFor({ addr: web.port, subdomain: 'third' })), refusedWith('ERR_NGROK_324'));
-  await assert.rejects(first.session.listen(listenSpecFor({ addr: web.port, labels: { app: 'x' } })), refusedWith('ERR_NGROK_324'));
+  await assert.rejects(
+    first.session.listen(listenSpecFor({ addr: web.port, subdomain: 'third' })),
+    refusedWith('ERR_NGROK_324'),
+  );
+  await assert.rejects(
+    first.session.listen(listenSpecFor({ addr: web.port, labels: { app: 'x' } })),
+    refusedWith('ERR_NGROK_324'),
+  );
   // Raised limits apply to the next bind and the next Auth.
   await edge.store.accountLimits.set(agent.accountId, { max_sessions: 2, max_tunnels_per_session: 3 });
   await first.session.listen(listenSpecFor({ addr: web.port, subdomain: 'third' }));
   const second = await forward(common);
   await second.close();
-  await eventually(() => [...edge.registry.tunnels.values()].filter((tn) => tn.session.accountId === agent.accountId).length === 3, 10_000, "the first session's three tunnels left");
+  await eventually(
+    () => [...edge.registry.tunnels.values()].filter((tn) => tn.session.accountId === agent.accountId).length === 3,
+    10_000,
+    "the first session's three tunnels left",
+  );
 });

@@ -18,7 +18,14 @@ test('failover and http_response backends: CRUD, paging, errors, in-use delete',
 
   const responses = [];
   for (let i = 0; i < 5; i++) {
-    responses.push(await httpResponseBackends.create({ body: `hello ${i}`, headers: asMap({ 'content-type': 'text/plain' }), statusCode: 200 + i, description: `r${i}` }));
+    responses.push(
+      await httpResponseBackends.create({
+        body: `hello ${i}`,
+        headers: asMap({ 'content-type': 'text/plain' }),
+        statusCode: 200 + i,
+        description: `r${i}`,
+      }),
+    );
   }
   const hr = responses[0]!;
   assert.match(hr.id, /^bkdhr_[0-9a-z]{27}$/);
@@ -27,7 +34,11 @@ test('failover and http_response backends: CRUD, paging, errors, in-use delete',
   assert.equal(hr.statusCode, 200);
   assert.deepEqual(await httpResponseBackends.get(hr.id), hr);
   // Header names are lower-cased on read (seen raw: the TS client camel-folds "-x" in map keys).
-  const raw = await apiFetch(edge, 'POST', '/backends/http_response', { body: '', headers: { 'X-Reason': 'Maintenance' }, status_code: 503 });
+  const raw = await apiFetch(edge, 'POST', '/backends/http_response', {
+    body: '',
+    headers: { 'X-Reason': 'Maintenance' },
+    status_code: 503,
+  });
   assert.equal(raw.status, 201);
   assert.deepEqual(raw.body.headers, { 'x-reason': 'Maintenance' });
   const defaulted = await apiFetch(edge, 'POST', '/backends/http_response', {});
@@ -36,7 +47,10 @@ test('failover and http_response backends: CRUD, paging, errors, in-use delete',
 
   // Paging across several pages, newest first; all kinds list under "backends".
   const listed = await httpResponseBackends.list(undefined, '2');
-  assert.deepEqual(listed.map((b) => b.id), [defaulted.body.id, raw.body.id, ...responses.map((b) => b.id).reverse()]);
+  assert.deepEqual(
+    listed.map((b) => b.id),
+    [defaulted.body.id, raw.body.id, ...responses.map((b) => b.id).reverse()],
+  );
   const page = await apiFetch(edge, 'GET', '/backends/http_response?limit=2');
   assert.equal((page.body.backends as unknown[]).length, 2);
   assert.match(String(page.body.next_page_uri), /before_id=bkdhr_/);
@@ -46,12 +60,21 @@ test('failover and http_response backends: CRUD, paging, errors, in-use delete',
   assert.equal(updated.statusCode, 404);
   assert.equal(updated.description, 'r0');
 
-  assert.equal((await apiFetch(edge, 'POST', '/backends/http_response', { status_code: 99 })).body.error_code, 'ERR_NGROK_215');
-  assert.equal((await apiFetch(edge, 'PATCH', `/backends/http_response/${hr.id}`, { status_code: 600 })).body.error_code, 'ERR_NGROK_215');
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/backends/http_response', { status_code: 99 })).body.error_code,
+    'ERR_NGROK_215',
+  );
+  assert.equal(
+    (await apiFetch(edge, 'PATCH', `/backends/http_response/${hr.id}`, { status_code: 600 })).body.error_code,
+    'ERR_NGROK_215',
+  );
   assert.equal((await apiFetch(edge, 'POST', '/backends/http_response', { headers: { 'bad name': 'x' } })).status, 400);
 
   // Failover: ordered children that must exist; no cycles.
-  const fo = await failoverBackends.create({ backends: [responses[1]!.id, responses[2]!.id], description: 'primary then spare' });
+  const fo = await failoverBackends.create({
+    backends: [responses[1]!.id, responses[2]!.id],
+    description: 'primary then spare',
+  });
   assert.match(fo.id, /^bkdfo_[0-9a-z]{27}$/);
   assert.deepEqual(fo.backends, [responses[1]!.id, responses[2]!.id]);
   assert.deepEqual(await failoverBackends.get(fo.id), fo);
@@ -63,7 +86,10 @@ test('failover and http_response backends: CRUD, paging, errors, in-use delete',
   const reordered = await failoverBackends.update({ id: fo.id, backends: [responses[2]!.id, responses[1]!.id] });
   assert.deepEqual(reordered.backends, [responses[2]!.id, responses[1]!.id]);
   assert.equal(reordered.description, 'primary then spare');
-  assert.deepEqual((await failoverBackends.list()).map((b) => b.id), [outer.id, fo.id]);
+  assert.deepEqual(
+    (await failoverBackends.list()).map((b) => b.id),
+    [outer.id, fo.id],
+  );
 
   // In use: a child of a failover cannot be deleted; the error names its user.
   const inUse = await apiFetch(edge, 'DELETE', `/backends/http_response/${responses[1]!.id}`);
@@ -74,15 +100,28 @@ test('failover and http_response backends: CRUD, paging, errors, in-use delete',
   assert.deepEqual(await failoverBackends.delete(outer.id), {});
   assert.deepEqual(await failoverBackends.delete(fo.id), {});
   assert.deepEqual(await httpResponseBackends.delete(responses[1]!.id), {});
-  await assert.rejects(httpResponseBackends.get(responses[1]!.id), (e: { statusCode?: number }) => e.statusCode === 404);
-  await assert.rejects(failoverBackends.get(hr.id), (e: { statusCode?: number }) => e.statusCode === 404, 'wrong kind is 404');
+  await assert.rejects(
+    httpResponseBackends.get(responses[1]!.id),
+    (e: { statusCode?: number }) => e.statusCode === 404,
+  );
+  await assert.rejects(
+    failoverBackends.get(hr.id),
+    (e: { statusCode?: number }) => e.statusCode === 404,
+    'wrong kind is 404',
+  );
 
   // Isolation: another account sees none of them and cannot reference them.
   const other = await otherAccount(edge);
   assert.deepEqual((await apiFetch(edge, 'GET', '/backends/http_response', undefined, other.apiKey)).body.backends, []);
   assert.equal((await apiFetch(edge, 'GET', `/backends/http_response/${hr.id}`, undefined, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'DELETE', `/backends/http_response/${hr.id}`, undefined, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'POST', '/backends/failover', { backends: [hr.id] }, other.apiKey)).body.error_code, 'ERR_NGROK_242');
+  assert.equal(
+    (await apiFetch(edge, 'DELETE', `/backends/http_response/${hr.id}`, undefined, other.apiKey)).status,
+    404,
+  );
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/backends/failover', { backends: [hr.id] }, other.apiKey)).body.error_code,
+    'ERR_NGROK_242',
+  );
 });
 
 test('weighted backends: id-keyed weight maps survive the TS client; bad ids and weights refused', async (t) => {
@@ -99,33 +138,54 @@ test('weighted backends: id-keyed weight maps survive the TS client; bad ids and
   assert.deepEqual(stored.body.backends, { [a.id]: 3, [b.id]: 1 });
   // On the way back the client camel-folds "_x" in map keys (the official @ngrok/ngrok-api client does that to every map); not the edge.
   const fold = (id: string) => id.replace(/[-_]\w/g, (g) => g[1]!.toUpperCase());
-  assert.deepEqual(Object.keys(wd.backends as unknown as Record<string, number>).sort(), [fold(a.id), fold(b.id)].sort());
+  assert.deepEqual(
+    Object.keys(wd.backends as unknown as Record<string, number>).sort(),
+    [fold(a.id), fold(b.id)].sort(),
+  );
   assert.deepEqual(await weightedBackends.get(wd.id), wd);
 
   await assert.rejects(weightedBackends.create({ backends: asMap({ bkdhr_nope: 1 }) }), errorCode('ERR_NGROK_242'));
-  assert.equal((await apiFetch(edge, 'POST', '/backends/weighted', { backends: { [a.id]: 10001 } })).body.error_code, 'ERR_NGROK_215');
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/backends/weighted', { backends: { [a.id]: 10001 } })).body.error_code,
+    'ERR_NGROK_215',
+  );
   assert.equal((await apiFetch(edge, 'POST', '/backends/weighted', { backends: { [a.id]: -1 } })).status, 400);
   assert.equal((await apiFetch(edge, 'POST', '/backends/weighted', { backends: { [a.id]: 1.5 } })).status, 400);
   assert.equal((await apiFetch(edge, 'POST', '/backends/weighted', { backends: { [a.id]: '5' } })).status, 400);
 
   const updated = await weightedBackends.update({ id: wd.id, backends: asMap({ [a.id]: 0, [b.id]: 10000 }) });
   assert.equal(updated.metadata, 'm');
-  assert.deepEqual((await apiFetch(edge, 'GET', `/backends/weighted/${wd.id}`)).body.backends, { [a.id]: 0, [b.id]: 10000 });
+  assert.deepEqual((await apiFetch(edge, 'GET', `/backends/weighted/${wd.id}`)).body.backends, {
+    [a.id]: 0,
+    [b.id]: 10000,
+  });
   // A weighted backend inside a failover inside itself would loop.
   const fo = await ngrok.backends.failoverBackends.create({ backends: [wd.id] });
-  await assert.rejects(weightedBackends.update({ id: wd.id, backends: asMap({ [fo.id]: 1 }) }), errorCode('ERR_BACKEND_CYCLE'));
+  await assert.rejects(
+    weightedBackends.update({ id: wd.id, backends: asMap({ [fo.id]: 1 }) }),
+    errorCode('ERR_BACKEND_CYCLE'),
+  );
 
   const others = [];
   for (let i = 0; i < 4; i++) others.push(await weightedBackends.create({ backends: asMap({ [a.id]: i }) }));
-  assert.deepEqual((await weightedBackends.list(undefined, '2')).map((w) => w.id), [...others.map((w) => w.id).reverse(), wd.id]);
+  assert.deepEqual(
+    (await weightedBackends.list(undefined, '2')).map((w) => w.id),
+    [...others.map((w) => w.id).reverse(), wd.id],
+  );
   await assert.rejects(httpResponseBackends.delete(a.id), errorCode('ERR_RESOURCE_IN_USE'));
   await assert.rejects(weightedBackends.delete(wd.id), errorCode('ERR_RESOURCE_IN_USE'));
   await ngrok.backends.failoverBackends.delete(fo.id);
   assert.deepEqual(await weightedBackends.delete(wd.id), {});
 
   const other = await otherAccount(edge);
-  assert.equal((await apiFetch(edge, 'GET', `/backends/weighted/${others[0]!.id}`, undefined, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'POST', '/backends/weighted', { backends: { [a.id]: 1 } }, other.apiKey)).body.error_code, 'ERR_NGROK_242');
+  assert.equal(
+    (await apiFetch(edge, 'GET', `/backends/weighted/${others[0]!.id}`, undefined, other.apiKey)).status,
+    404,
+  );
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/backends/weighted', { backends: { [a.id]: 1 } }, other.apiKey)).body.error_code,
+    'ERR_NGROK_242',
+  );
 });
 
 test('tunnel_group backends list the live labeled tunnels of our agent and the official SDK', async (t) => {
@@ -140,9 +200,19 @@ test('tunnel_group backends list the live labeled tunnels of our agent and the o
   assert.deepEqual(tg.tunnels, []);
   const narrower = await tunnelGroupBackends.create({ labels: asMap({ app: 'x', env: 'prod' }) });
 
-  const ours = await forward({ addr: web.port, labels: { app: 'x' }, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const ours = await forward({
+    addr: web.port,
+    labels: { app: 'x' },
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => ours.close());
-  const session = await new ngrokSdk.SessionBuilder().serverAddr(edge.serverAddr).caCert(Buffer.from(edge.caPem)).authtoken(edge.credentials.authtoken).connect();
+  const session = await new ngrokSdk.SessionBuilder()
+    .serverAddr(edge.serverAddr)
+    .caCert(Buffer.from(edge.caPem))
+    .authtoken(edge.credentials.authtoken)
+    .connect();
   defer(t, () => Promise.race([session.close().catch(() => {}), sleep(2000)]));
   const sdk = await session.labeledListener().label('app', 'x').label('env', 'prod').listenAndForward(web.url);
 
@@ -151,7 +221,10 @@ test('tunnel_group backends list the live labeled tunnels of our agent and the o
   assert.deepEqual(got.tunnels.map((r) => r.id).sort(), [ours.id, sdk.id()].sort());
   assert.deepEqual(got.tunnels.find((r) => r.id === ours.id)!.uri, uri(ours.id));
   assert.deepEqual((await tunnelGroupBackends.get(narrower.id)).tunnels, [{ id: sdk.id(), uri: uri(sdk.id()) }]);
-  assert.deepEqual((await tunnelGroupBackends.list()).map((b) => b.id), [narrower.id, tg.id]);
+  assert.deepEqual(
+    (await tunnelGroupBackends.list()).map((b) => b.id),
+    [narrower.id, tg.id],
+  );
 
   // Another account's identical backend sees none of these tunnels.
   const other = await otherAccount(edge);
@@ -166,8 +239,14 @@ test('tunnel_group backends list the live labeled tunnels of our agent and the o
   assert.deepEqual(relabeled.labels, { app: 'y' });
   assert.deepEqual(relabeled.tunnels, []);
   assert.equal(relabeled.description, 'app x');
-  assert.equal((await apiFetch(edge, 'POST', '/backends/tunnel_group', { labels: {} })).body.error_code, 'ERR_NGROK_215');
-  assert.equal((await apiFetch(edge, 'POST', '/backends/tunnel_group', { labels: { app: 1 } })).body.error_code, 'ERR_NGROK_215');
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/backends/tunnel_group', { labels: {} })).body.error_code,
+    'ERR_NGROK_215',
+  );
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/backends/tunnel_group', { labels: { app: 1 } })).body.error_code,
+    'ERR_NGROK_215',
+  );
 
   // A failover that contains a tunnel-group backend keeps it alive.
   const fo = await failoverBackends.create({ backends: [tg.id] });

@@ -18,7 +18,11 @@ test('credentials through @ngrok/ngrok-api: CRUD, token only on create, ACL vali
   assert.equal(bootstrap.length, 1, 'the bootstrap credential is listed');
   assert.equal(bootstrap[0]!.token, null);
 
-  const created = await ngrok.credentials.create({ description: 'ci', metadata: '{"a":1}', acl: ['bind:*.example.com', 'bind:app.localhost'] });
+  const created = await ngrok.credentials.create({
+    description: 'ci',
+    metadata: '{"a":1}',
+    acl: ['bind:*.example.com', 'bind:app.localhost'],
+  });
   assert.match(created.id, /^cr_[0-9a-z]{27}$/);
   assert.equal(created.uri, `${edge.bootstrap.api_url}/credentials/${created.id}`);
   assert.ok(created.token && created.token.length > 20, 'token returned on create');
@@ -30,7 +34,10 @@ test('credentials through @ngrok/ngrok-api: CRUD, token only on create, ACL vali
   const more = [];
   for (let i = 0; i < 4; i++) more.push(await ngrok.credentials.create({ acl: [] }));
   const all = await ngrok.credentials.list(undefined, '2');
-  assert.deepEqual(all.map((c) => c.id), [...more.map((c) => c.id).reverse(), created.id, bootstrap[0]!.id]);
+  assert.deepEqual(
+    all.map((c) => c.id),
+    [...more.map((c) => c.id).reverse(), created.id, bootstrap[0]!.id],
+  );
   assert.ok(all.every((c) => c.token === null));
 
   const updated = await ngrok.credentials.update({ id: created.id, acl: ['bind:*'], description: 'ci v2' });
@@ -44,13 +51,18 @@ test('credentials through @ngrok/ngrok-api: CRUD, token only on create, ACL vali
   }
   await assert.rejects(ngrok.credentials.update({ id: created.id, acl: ['nope'] }), errorCode('ERR_NGROK_215'));
   assert.equal((await apiFetch(edge, 'POST', '/credentials', { acl: 'bind:x.com' })).body.error_code, 'ERR_NGROK_215');
-  assert.equal((await apiFetch(edge, 'POST', '/credentials', { description: 'x'.repeat(256), acl: [] })).body.error_code, 'ERR_NGROK_420');
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/credentials', { description: 'x'.repeat(256), acl: [] })).body.error_code,
+    'ERR_NGROK_420',
+  );
   await assert.rejects(ngrok.credentials.get('cr_00000000000000000000000000'), notFound);
   const nullAcl = await apiFetch(edge, 'POST', '/credentials', { acl: null, owner_id: 'usr_x' });
   assert.equal(nullAcl.status, 201);
   assert.deepEqual(nullAcl.body.acl, []);
   assert.equal(nullAcl.body.owner_id, null);
-  assert.deepEqual((await apiFetch(edge, 'PATCH', `/credentials/${more[0]!.id}`, { acl: ['bind:a.com'] })).body.acl, ['bind:a.com']);
+  assert.deepEqual((await apiFetch(edge, 'PATCH', `/credentials/${more[0]!.id}`, { acl: ['bind:a.com'] })).body.acl, [
+    'bind:a.com',
+  ]);
   assert.deepEqual((await apiFetch(edge, 'PATCH', `/credentials/${more[0]!.id}`, { acl: null })).body.acl, []);
   await ngrok.credentials.delete(String(nullAcl.body.id));
 
@@ -58,7 +70,10 @@ test('credentials through @ngrok/ngrok-api: CRUD, token only on create, ACL vali
   const theirs = await apiFetch(edge, 'GET', '/credentials', undefined, other.apiKey);
   assert.equal((theirs.body.credentials as unknown[]).length, 1, 'only their own credential');
   assert.equal((await apiFetch(edge, 'GET', `/credentials/${created.id}`, undefined, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'PATCH', `/credentials/${created.id}`, { description: 'x' }, other.apiKey)).status, 404);
+  assert.equal(
+    (await apiFetch(edge, 'PATCH', `/credentials/${created.id}`, { description: 'x' }, other.apiKey)).status,
+    404,
+  );
   assert.equal((await apiFetch(edge, 'DELETE', `/credentials/${created.id}`, undefined, other.apiKey)).status, 404);
 
   assert.deepEqual(await ngrok.credentials.delete(created.id), {});
@@ -80,7 +95,10 @@ test('API keys: token only on create, a new key works with the client, deleting 
   assert.equal((await ngrok.apiKeys.get(key.id)).token, null);
   const keys = [];
   for (let i = 0; i < 3; i++) keys.push(await ngrok.apiKeys.create({}));
-  assert.deepEqual((await ngrok.apiKeys.list(undefined, '2')).map((k) => k.id), [...keys.map((k) => k.id).reverse(), key.id, bootstrap!.id]);
+  assert.deepEqual(
+    (await ngrok.apiKeys.list(undefined, '2')).map((k) => k.id),
+    [...keys.map((k) => k.id).reverse(), key.id, bootstrap!.id],
+  );
 
   // The new key drives the API with the official client.
   const second = apiClient(edge, key.token!);
@@ -90,7 +108,10 @@ test('API keys: token only on create, a new key works with the client, deleting 
   const updated = await second.apiKeys.update({ id: key.id, description: 'deploys v2' });
   assert.equal(updated.description, 'deploys v2');
   assert.equal(updated.metadata, 'm');
-  assert.equal((await apiFetch(edge, 'PATCH', `/api_keys/${key.id}`, { metadata: 'x'.repeat(4097) })).body.error_code, 'ERR_NGROK_421');
+  assert.equal(
+    (await apiFetch(edge, 'PATCH', `/api_keys/${key.id}`, { metadata: 'x'.repeat(4097) })).body.error_code,
+    'ERR_NGROK_421',
+  );
 
   const other = await otherAccount(edge);
   assert.equal((await apiFetch(edge, 'GET', '/api_keys', undefined, other.apiKey)).body.keys instanceof Array, true);
@@ -108,22 +129,47 @@ test('credential ACL is enforced at the agent ingress', async (t) => {
   const ngrok = apiClient(edge);
   const web = await startHttpService(t, (_req, res) => res.end('ok'));
   const credential = await ngrok.credentials.create({ acl: ['bind:allowed.localhost'] });
-  const agent = (subdomain: string) => forward({ addr: web.port, subdomain, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: credential.token! });
+  const agent = (subdomain: string) =>
+    forward({
+      addr: web.port,
+      subdomain,
+      serverAddr: edge.serverAddr,
+      caCert: edge.caPem,
+      authtoken: credential.token!,
+    });
 
   const allowed = await agent('allowed');
   defer(t, () => allowed.close());
   assert.equal(allowed.url, `https://allowed.localhost:${edge.ports.https}`);
-  await assert.rejects(agent('other'), (e: unknown) => isPorticoError(e) && e.code === 'ERR_BIND_NOT_ALLOWED' && /other\.localhost/.test(e.message));
   await assert.rejects(
-    forward({ addr: web.port, labels: { app: 'x' }, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: credential.token! }),
+    agent('other'),
+    (e: unknown) => isPorticoError(e) && e.code === 'ERR_BIND_NOT_ALLOWED' && /other\.localhost/.test(e.message),
+  );
+  await assert.rejects(
+    forward({
+      addr: web.port,
+      labels: { app: 'x' },
+      serverAddr: edge.serverAddr,
+      caCert: edge.caPem,
+      authtoken: credential.token!,
+    }),
     (e: unknown) => isPorticoError(e) && e.code === 'ERR_BIND_NOT_ALLOWED',
   );
 
   // The ACL is read at authentication: widened through the API, the next session may bind more.
-  await ngrok.credentials.update({ id: credential.id, acl: ['bind:allowed.localhost', 'bind:*.apps.localhost', 'bind:app=*'] });
+  await ngrok.credentials.update({
+    id: credential.id,
+    acl: ['bind:allowed.localhost', 'bind:*.apps.localhost', 'bind:app=*'],
+  });
   const nested = await agent('a.b.apps');
   defer(t, () => nested.close());
-  const labeled = await forward({ addr: web.port, labels: { app: 'x' }, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: credential.token! });
+  const labeled = await forward({
+    addr: web.port,
+    labels: { app: 'x' },
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: credential.token!,
+  });
   defer(t, () => labeled.close());
   assert.ok(labeled.id);
 });

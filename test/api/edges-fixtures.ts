@@ -12,8 +12,14 @@ export const errorCode = (code: string) => (e: { errorCode?: string }) => e.erro
 export const status = (code: number) => (e: { statusCode?: number }) => e.statusCode === code;
 
 /** The references a route or edge module can point at, all made through the API. */
-export async function fixtures(edge: TestEdge, ngrok: Ngrok): Promise<{ backendId: string; policyId: string; caId: string }> {
-  const backend = await ngrok.backends.tunnelGroupBackends.create({ labels: asMap({ app: 'edges' }), description: 'edges test' });
+export async function fixtures(
+  edge: TestEdge,
+  ngrok: Ngrok,
+): Promise<{ backendId: string; policyId: string; caId: string }> {
+  const backend = await ngrok.backends.tunnelGroupBackends.create({
+    labels: asMap({ app: 'edges' }),
+    description: 'edges test',
+  });
   const policy = await ngrok.ipPolicies.create({ description: 'edges test' });
   const ca = await ngrok.certificateAuthorities.create({ caPem: edge.caPem, description: 'edges test' });
   return { backendId: backend.id, policyId: policy.id, caId: ca.id };

@@ -4,7 +4,8 @@ import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { asMap, errorCode, fixtures, status } from './edges-fixtures.ts';
 
-const samlMetadata = '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.test"></md:EntityDescriptor>';
+const samlMetadata =
+  '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.test"></md:EntityDescriptor>';
 
 test('HTTPS edge routes: create/get/update/delete, embedded in the edge, errors, isolation', async (t) => {
   const edge = await startTestEdge(t);
@@ -14,42 +15,140 @@ test('HTTPS edge routes: create/get/update/delete, embedded in the edge, errors,
   const https = await edgesHttps.create({ description: 'routes' });
   const api = edge.bootstrap.api_url;
 
-  const root = await routes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/', backend: { backendId }, description: 'root' });
+  const root = await routes.create({
+    edgeId: https.id,
+    matchType: 'path_prefix',
+    match: '/',
+    backend: { backendId },
+    description: 'root',
+  });
   assert.match(root.id, /^edghtsrt_[0-9a-z]{27}$/);
   assert.equal(root.edgeId, https.id);
   assert.equal(root.uri, `${api}/edges/https/${https.id}/routes/${root.id}`);
   assert.equal(root.description, 'root');
-  assert.deepEqual(root.backend, { enabled: true, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } });
-  for (const m of ['ipRestriction', 'circuitBreaker', 'compression', 'requestHeaders', 'responseHeaders', 'webhookVerification', 'oauth', 'saml', 'oidc', 'websocketTcpConverter', 'userAgentFilter', 'policy'] as const) {
+  assert.deepEqual(root.backend, {
+    enabled: true,
+    backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` },
+  });
+  for (const m of [
+    'ipRestriction',
+    'circuitBreaker',
+    'compression',
+    'requestHeaders',
+    'responseHeaders',
+    'webhookVerification',
+    'oauth',
+    'saml',
+    'oidc',
+    'websocketTcpConverter',
+    'userAgentFilter',
+    'policy',
+  ] as const) {
     assert.equal(root[m], null, m);
   }
   assert.deepEqual(await routes.get({ edgeId: https.id, id: root.id }), root);
-  const blog = await routes.create({ edgeId: https.id, matchType: 'exact_path', match: '/blog', ipRestriction: { ipPolicyIds: [policyId] } });
-  assert.deepEqual(blog.ipRestriction, { enabled: true, ipPolicies: [{ id: policyId, uri: `${api}/ip_policies/${policyId}` }] });
+  const blog = await routes.create({
+    edgeId: https.id,
+    matchType: 'exact_path',
+    match: '/blog',
+    ipRestriction: { ipPolicyIds: [policyId] },
+  });
+  assert.deepEqual(blog.ipRestriction, {
+    enabled: true,
+    ipPolicies: [{ id: policyId, uri: `${api}/ip_policies/${policyId}` }],
+  });
   assert.deepEqual((await edgesHttps.get(https.id)).routes, [root, blog]);
   const cart = await routes.create({ edgeId: https.id, matchType: 'path_prefix', match: 'Shop.Example.Test/cart' });
   assert.equal(cart.match, 'shop.example.test/cart');
 
   // PATCH: absent modules unchanged, present ones replaced.
-  const updated = await routes.update({ edgeId: https.id, id: root.id, matchType: 'path_prefix', match: '/app', circuitBreaker: { enabled: false, trippedDuration: 30, rollingWindow: 0, numBuckets: 0, volumeThreshold: 5, errorThresholdPercentage: 0.25 } });
+  const updated = await routes.update({
+    edgeId: https.id,
+    id: root.id,
+    matchType: 'path_prefix',
+    match: '/app',
+    circuitBreaker: {
+      enabled: false,
+      trippedDuration: 30,
+      rollingWindow: 0,
+      numBuckets: 0,
+      volumeThreshold: 5,
+      errorThresholdPercentage: 0.25,
+    },
+  });
   assert.equal(updated.match, '/app');
   assert.equal(updated.description, 'root');
   assert.deepEqual(updated.backend, root.backend);
-  assert.deepEqual(updated.circuitBreaker, { enabled: false, trippedDuration: 30, rollingWindow: 10, numBuckets: 10, volumeThreshold: 5, errorThresholdPercentage: 0.25 });
-  const raw = await apiFetch(edge, 'PATCH', `/edges/https/${https.id}/routes/${root.id}`, { id: root.id, edge_id: https.id, backend: { backend_id: backendId, enabled: false } });
+  assert.deepEqual(updated.circuitBreaker, {
+    enabled: false,
+    trippedDuration: 30,
+    rollingWindow: 10,
+    numBuckets: 10,
+    volumeThreshold: 5,
+    errorThresholdPercentage: 0.25,
+  });
+  const raw = await apiFetch(edge, 'PATCH', `/edges/https/${https.id}/routes/${root.id}`, {
+    id: root.id,
+    edge_id: https.id,
+    backend: { backend_id: backendId, enabled: false },
+  });
   assert.equal(raw.status, 200);
-  assert.deepEqual(raw.body.backend, { enabled: false, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } });
+  assert.deepEqual(raw.body.backend, {
+    enabled: false,
+    backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` },
+  });
   assert.equal(raw.body.match, '/app');
 
   // Bad input.
-  await assert.rejects(routes.create({ edgeId: https.id, matchType: 'regex', match: '/x' }), errorCode('ERR_NGROK_215'));
-  await assert.rejects(routes.create({ edgeId: https.id, matchType: 'path_prefix', match: 'not a path' }), errorCode('ERR_NGROK_215'));
-  await assert.rejects(routes.create({ edgeId: https.id, matchType: 'exact_path', match: '/blog' }), errorCode('ERR_NGROK_7126'));
-  await assert.rejects(routes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/x', backend: { backendId: 'bkdtg_00000000000000000000000000' } }), errorCode('ERR_NGROK_242'));
-  await assert.rejects(routes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/x', backend: { backendId: policyId } }), errorCode('ERR_NGROK_242'));
-  await assert.rejects(routes.update({ edgeId: https.id, id: blog.id, matchType: 'exact_path', match: '/blog', ipRestriction: { ipPolicyIds: ['ipp_nope'] } }), errorCode('ERR_NGROK_1607'));
-  assert.equal((await apiFetch(edge, 'POST', `/edges/https/${https.id}/routes`, { match: '/' })).body.error_code, 'ERR_NGROK_215');
-  assert.equal((await apiFetch(edge, 'POST', `/edges/https/${https.id}/routes`, { match_type: 'path_prefix', match: '/y', circuit_breaker: { num_buckets: 200 } })).body.error_code, 'ERR_NGROK_215');
+  await assert.rejects(
+    routes.create({ edgeId: https.id, matchType: 'regex', match: '/x' }),
+    errorCode('ERR_NGROK_215'),
+  );
+  await assert.rejects(
+    routes.create({ edgeId: https.id, matchType: 'path_prefix', match: 'not a path' }),
+    errorCode('ERR_NGROK_215'),
+  );
+  await assert.rejects(
+    routes.create({ edgeId: https.id, matchType: 'exact_path', match: '/blog' }),
+    errorCode('ERR_NGROK_7126'),
+  );
+  await assert.rejects(
+    routes.create({
+      edgeId: https.id,
+      matchType: 'path_prefix',
+      match: '/x',
+      backend: { backendId: 'bkdtg_00000000000000000000000000' },
+    }),
+    errorCode('ERR_NGROK_242'),
+  );
+  await assert.rejects(
+    routes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/x', backend: { backendId: policyId } }),
+    errorCode('ERR_NGROK_242'),
+  );
+  await assert.rejects(
+    routes.update({
+      edgeId: https.id,
+      id: blog.id,
+      matchType: 'exact_path',
+      match: '/blog',
+      ipRestriction: { ipPolicyIds: ['ipp_nope'] },
+    }),
+    errorCode('ERR_NGROK_1607'),
+  );
+  assert.equal(
+    (await apiFetch(edge, 'POST', `/edges/https/${https.id}/routes`, { match: '/' })).body.error_code,
+    'ERR_NGROK_215',
+  );
+  assert.equal(
+    (
+      await apiFetch(edge, 'POST', `/edges/https/${https.id}/routes`, {
+        match_type: 'path_prefix',
+        match: '/y',
+        circuit_breaker: { num_buckets: 200 },
+      })
+    ).body.error_code,
+    'ERR_NGROK_215',
+  );
 
   // The backend and policy are in use while routes name them.
   await assert.rejects(ngrok.backends.tunnelGroupBackends.delete(backendId), status(400));
@@ -58,17 +157,29 @@ test('HTTPS edge routes: create/get/update/delete, embedded in the edge, errors,
   // Unknown ids and other accounts: 404.
   await assert.rejects(routes.get({ edgeId: https.id, id: 'edghtsrt_00000000000000000000000000' }), status(404));
   await assert.rejects(routes.get({ edgeId: 'edghts_00000000000000000000000000', id: root.id }), status(404));
-  await assert.rejects(routes.create({ edgeId: 'edghts_00000000000000000000000000', matchType: 'path_prefix', match: '/' }), status(404));
+  await assert.rejects(
+    routes.create({ edgeId: 'edghts_00000000000000000000000000', matchType: 'path_prefix', match: '/' }),
+    status(404),
+  );
   const other = await otherAccount(edge);
   const foreign = apiClient(edge, other.apiKey);
   await assert.rejects(foreign.edges.edgesHttpsRoutes.get({ edgeId: https.id, id: root.id }), status(404));
-  await assert.rejects(foreign.edges.edgesHttpsRoutes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/z' }), status(404));
+  await assert.rejects(
+    foreign.edges.edgesHttpsRoutes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/z' }),
+    status(404),
+  );
   await assert.rejects(foreign.edgeModules.edgeRouteBackendModule.get({ edgeId: https.id, id: root.id }), status(404));
-  assert.equal((await apiFetch(edge, 'DELETE', `/edges/https/${https.id}/routes/${root.id}`, undefined, other.apiKey)).status, 404);
+  assert.equal(
+    (await apiFetch(edge, 'DELETE', `/edges/https/${https.id}/routes/${root.id}`, undefined, other.apiKey)).status,
+    404,
+  );
 
   // Delete a route; then the edge takes the rest along.
   assert.deepEqual(await routes.delete({ edgeId: https.id, id: blog.id }), {});
-  assert.deepEqual((await edgesHttps.get(https.id)).routes.map((r) => r.id), [root.id, cart.id]);
+  assert.deepEqual(
+    (await edgesHttps.get(https.id)).routes.map((r) => r.id),
+    [root.id, cart.id],
+  );
   await assert.rejects(routes.get({ edgeId: https.id, id: blog.id }), status(404));
   await edgesHttps.delete(https.id);
   await assert.rejects(routes.get({ edgeId: https.id, id: root.id }), status(404));
@@ -87,7 +198,12 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   const host = https.hostports![0]!.replace(/:443$/, '');
 
   /** Replace, read back through get and the embedded route, delete, and see it gone. */
-  const roundTrip = async <T>(name: string, mod: { replace(a: never): Promise<T>; get(a: typeof at): Promise<T>; delete(a: typeof at): Promise<void> }, module: unknown, expected: unknown) => {
+  const roundTrip = async <T>(
+    name: string,
+    mod: { replace(a: never): Promise<T>; get(a: typeof at): Promise<T>; delete(a: typeof at): Promise<void> },
+    module: unknown,
+    expected: unknown,
+  ) => {
     const stored = await mod.replace({ ...at, module } as never);
     assert.deepEqual(stored, expected, name);
     assert.deepEqual(await mod.get(at), expected, name);
@@ -95,57 +211,163 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
     assert.deepEqual(embedded[name], expected, name);
     assert.deepEqual(await mod.delete(at), {}, name);
     await assert.rejects(mod.get(at), status(404), name);
-    assert.equal(((await ngrok.edges.edgesHttpsRoutes.get(at)) as unknown as Record<string, unknown>)[name], null, name);
+    assert.equal(
+      ((await ngrok.edges.edgesHttpsRoutes.get(at)) as unknown as Record<string, unknown>)[name],
+      null,
+      name,
+    );
     assert.deepEqual(await mod.delete(at), {}, `${name} twice`);
   };
 
-  await roundTrip('backend', m.edgeRouteBackendModule, { backendId }, { enabled: true, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } });
-  await roundTrip('ipRestriction', m.edgeRouteIpRestrictionModule, { ipPolicyIds: [policyId], enabled: false }, { enabled: false, ipPolicies: [{ id: policyId, uri: `${api}/ip_policies/${policyId}` }] });
-  await roundTrip('circuitBreaker', m.edgeRouteCircuitBreakerModule, { errorThresholdPercentage: 0.6, enabled: false }, { enabled: false, trippedDuration: 10, rollingWindow: 10, numBuckets: 10, volumeThreshold: 20, errorThresholdPercentage: 0.6 });
+  await roundTrip(
+    'backend',
+    m.edgeRouteBackendModule,
+    { backendId },
+    { enabled: true, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } },
+  );
+  await roundTrip(
+    'ipRestriction',
+    m.edgeRouteIpRestrictionModule,
+    { ipPolicyIds: [policyId], enabled: false },
+    { enabled: false, ipPolicies: [{ id: policyId, uri: `${api}/ip_policies/${policyId}` }] },
+  );
+  await roundTrip(
+    'circuitBreaker',
+    m.edgeRouteCircuitBreakerModule,
+    { errorThresholdPercentage: 0.6, enabled: false },
+    {
+      enabled: false,
+      trippedDuration: 10,
+      rollingWindow: 10,
+      numBuckets: 10,
+      volumeThreshold: 20,
+      errorThresholdPercentage: 0.6,
+    },
+  );
   await roundTrip('compression', m.edgeRouteCompressionModule, { enabled: false }, { enabled: false });
-  await roundTrip('requestHeaders', m.edgeRouteRequestHeadersModule, { add: asMap({ 'x-from': 'edge' }), remove: ['Cookie'] }, { enabled: true, add: { xFrom: 'edge' }, remove: ['cookie'] });
-  await roundTrip('responseHeaders', m.edgeRouteResponseHeadersModule, { add: asMap({ server: 'portico' }) }, { enabled: true, add: { server: 'portico' }, remove: [] });
-  await roundTrip('webhookVerification', m.edgeRouteWebhookVerificationModule, { provider: 'TWILIO', secret: 's3cret', enabled: false }, { enabled: false, provider: 'twilio', secret: 's3cret' });
+  await roundTrip(
+    'requestHeaders',
+    m.edgeRouteRequestHeadersModule,
+    { add: asMap({ 'x-from': 'edge' }), remove: ['Cookie'] },
+    { enabled: true, add: { xFrom: 'edge' }, remove: ['cookie'] },
+  );
+  await roundTrip(
+    'responseHeaders',
+    m.edgeRouteResponseHeadersModule,
+    { add: asMap({ server: 'portico' }) },
+    { enabled: true, add: { server: 'portico' }, remove: [] },
+  );
+  await roundTrip(
+    'webhookVerification',
+    m.edgeRouteWebhookVerificationModule,
+    { provider: 'TWILIO', secret: 's3cret', enabled: false },
+    { enabled: false, provider: 'twilio', secret: 's3cret' },
+  );
   const session = { optionsPassthrough: false, cookiePrefix: 'ngrok.', inactivityTimeout: 0, maximumDuration: 0 };
-  await roundTrip('oauth', m.edgeRouteOAuthModule, { enabled: false, provider: { google: { emailDomains: ['Example.com'] } } }, {
-    enabled: false,
-    provider: { github: null, facebook: null, microsoft: null, google: { clientId: null, clientSecret: null, scopes: [], emailAddresses: [], emailDomains: ['example.com'] }, linkedin: null, gitlab: null, twitch: null, amazon: null },
-    ...session,
-    authCheckInterval: 0,
-  });
-  await roundTrip('oidc', m.edgeRouteOidcModule, { enabled: false, issuer: 'https://accounts.example.test', clientId: 'id', clientSecret: 'secret', cookiePrefix: 'app.' }, { enabled: false, ...session, cookiePrefix: 'app.', issuer: 'https://accounts.example.test', clientId: 'id', clientSecret: 'secret', scopes: ['openid', 'profile', 'email'] });
+  await roundTrip(
+    'oauth',
+    m.edgeRouteOAuthModule,
+    { enabled: false, provider: { google: { emailDomains: ['Example.com'] } } },
+    {
+      enabled: false,
+      provider: {
+        github: null,
+        facebook: null,
+        microsoft: null,
+        google: { clientId: null, clientSecret: null, scopes: [], emailAddresses: [], emailDomains: ['example.com'] },
+        linkedin: null,
+        gitlab: null,
+        twitch: null,
+        amazon: null,
+      },
+      ...session,
+      authCheckInterval: 0,
+    },
+  );
+  await roundTrip(
+    'oidc',
+    m.edgeRouteOidcModule,
+    {
+      enabled: false,
+      issuer: 'https://accounts.example.test',
+      clientId: 'id',
+      clientSecret: 'secret',
+      cookiePrefix: 'app.',
+    },
+    {
+      enabled: false,
+      ...session,
+      cookiePrefix: 'app.',
+      issuer: 'https://accounts.example.test',
+      clientId: 'id',
+      clientSecret: 'secret',
+      scopes: ['openid', 'profile', 'email'],
+    },
+  );
   const sp = `https://${host}/saml/${route.id}`;
-  await roundTrip('saml', m.edgeRouteSamlModule, { enabled: false, idpMetadata: samlMetadata, authorizedGroups: ['staff'] }, {
-    enabled: false,
-    ...session,
-    idpMetadata: samlMetadata,
-    forceAuthn: false,
-    allowIdpInitiated: false,
-    authorizedGroups: ['staff'],
-    nameidFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-    entityId: `${sp}/metadata`,
-    assertionConsumerServiceUrl: `${sp}/acs`,
-    singleLogoutUrl: `${sp}/slo`,
-    metadataUrl: `${sp}/metadata`,
-    requestSigningCertificatePem: '',
-  });
-  await roundTrip('websocketTcpConverter', m.edgeRouteWebsocketTcpConverterModule, { enabled: false }, { enabled: false });
-  await roundTrip('userAgentFilter', m.edgeRouteUserAgentFilterModule, { enabled: false, allow: ['^curl/'], deny: ['bot'] }, { enabled: false, allow: ['^curl/'], deny: ['bot'] });
+  await roundTrip(
+    'saml',
+    m.edgeRouteSamlModule,
+    { enabled: false, idpMetadata: samlMetadata, authorizedGroups: ['staff'] },
+    {
+      enabled: false,
+      ...session,
+      idpMetadata: samlMetadata,
+      forceAuthn: false,
+      allowIdpInitiated: false,
+      authorizedGroups: ['staff'],
+      nameidFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+      entityId: `${sp}/metadata`,
+      assertionConsumerServiceUrl: `${sp}/acs`,
+      singleLogoutUrl: `${sp}/slo`,
+      metadataUrl: `${sp}/metadata`,
+      requestSigningCertificatePem: '',
+    },
+  );
+  await roundTrip(
+    'websocketTcpConverter',
+    m.edgeRouteWebsocketTcpConverterModule,
+    { enabled: false },
+    { enabled: false },
+  );
+  await roundTrip(
+    'userAgentFilter',
+    m.edgeRouteUserAgentFilterModule,
+    { enabled: false, allow: ['^curl/'], deny: ['bot'] },
+    { enabled: false, allow: ['^curl/'], deny: ['bot'] },
+  );
 
   // What the client cannot show: raw header names, the bare (unwrapped) body, policy.
   const base = `/edges/https/${https.id}/routes/${route.id}`;
-  const headers = await apiFetch(edge, 'PUT', `${base}/request_headers`, { add: { 'X-Forwarded-By': 'portico' }, remove: ['X-Secret'] });
+  const headers = await apiFetch(edge, 'PUT', `${base}/request_headers`, {
+    add: { 'X-Forwarded-By': 'portico' },
+    remove: ['X-Secret'],
+  });
   assert.deepEqual(headers.body, { enabled: true, add: { 'x-forwarded-by': 'portico' }, remove: ['x-secret'] });
   // Traffic Policy is not run by this edge yet: refused switched on, stored switched off.
   const rule = { name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny' }] };
-  assert.equal((await apiFetch(edge, 'PUT', `${base}/policy`, { inbound: [rule] })).body.error_code, 'ERR_MODULE_NOT_ENFORCED');
+  assert.equal(
+    (await apiFetch(edge, 'PUT', `${base}/policy`, { inbound: [rule] })).body.error_code,
+    'ERR_MODULE_NOT_ENFORCED',
+  );
   const policy = await apiFetch(edge, 'PUT', `${base}/policy`, { enabled: false, inbound: [rule] });
-  assert.deepEqual(policy.body, { enabled: false, inbound: [{ name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny', config: null }] }], outbound: [] });
+  assert.deepEqual(policy.body, {
+    enabled: false,
+    inbound: [
+      { name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny', config: null }] },
+    ],
+    outbound: [],
+  });
   assert.deepEqual((await apiFetch(edge, 'GET', `${base}/policy`)).body, policy.body);
   assert.deepEqual((await apiFetch(edge, 'DELETE', `${base}/policy`)).body, {});
 
   // Bad module bodies.
-  const rejects = async (path: string, body: unknown, code: string) => assert.equal((await apiFetch(edge, 'PUT', `${base}/${path}`, body)).body.error_code, code, `${path} ${JSON.stringify(body)}`);
+  const rejects = async (path: string, body: unknown, code: string) =>
+    assert.equal(
+      (await apiFetch(edge, 'PUT', `${base}/${path}`, body)).body.error_code,
+      code,
+      `${path} ${JSON.stringify(body)}`,
+    );
   await rejects('backend', { backend_id: 'bkdwd_00000000000000000000000000' }, 'ERR_NGROK_242');
   await rejects('backend', {}, 'ERR_NGROK_215');
   await rejects('ip_restriction', { ip_policy_ids: ['ipp_00000000000000000000000000'] }, 'ERR_NGROK_1607');
@@ -159,7 +381,14 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await rejects('oidc', { issuer: 'not a url', client_id: 'a', client_secret: 'b' }, 'ERR_NGROK_215');
   await rejects('saml', { idp_metadata: 'hello' }, 'ERR_NGROK_215');
   await rejects('user_agent_filter', { deny: ['('] }, 'ERR_NGROK_215');
-  assert.equal((await apiFetch(edge, 'PUT', `${base}/webhook_verification`, { provider: 'sns', enabled: false })).status, 200);
-  assert.equal((await apiFetch(edge, 'PUT', `/edges/https/${https.id}/routes/edghtsrt_00000000000000000000000000/compression`, {})).status, 404);
+  assert.equal(
+    (await apiFetch(edge, 'PUT', `${base}/webhook_verification`, { provider: 'sns', enabled: false })).status,
+    200,
+  );
+  assert.equal(
+    (await apiFetch(edge, 'PUT', `/edges/https/${https.id}/routes/edghtsrt_00000000000000000000000000/compression`, {}))
+      .status,
+    404,
+  );
   assert.equal((await apiFetch(edge, 'GET', `${base}/nonsense`)).status, 404);
 });

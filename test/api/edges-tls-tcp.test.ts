@@ -12,11 +12,18 @@ test('TLS edges: hostports, terminate_at, modules, paging, update, errors, isola
   const { backendId, policyId, caId } = await fixtures(edge, ngrok);
   const api = edge.bootstrap.api_url;
 
-  const tls = await edgesTls.create({ description: 'passthrough', backend: { backendId }, tlsTermination: { terminateAt: 'upstream' } });
+  const tls = await edgesTls.create({
+    description: 'passthrough',
+    backend: { backendId },
+    tlsTermination: { terminateAt: 'upstream' },
+  });
   assert.match(tls.id, /^edgtls_[0-9a-z]{27}$/);
   assert.equal(tls.uri, `${api}/edges/tls/${tls.id}`);
   assert.match(tls.hostports![0]!, /^[a-z2-7]{12}\.localhost:443$/);
-  assert.deepEqual(tls.backend, { enabled: true, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } });
+  assert.deepEqual(tls.backend, {
+    enabled: true,
+    backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` },
+  });
   assert.deepEqual(tls.tlsTermination, { enabled: true, terminateAt: 'upstream', minVersion: null });
   assert.equal(tls.ipRestriction, null);
   assert.equal(tls.mutualTls, null);
@@ -31,11 +38,27 @@ test('TLS edges: hostports, terminate_at, modules, paging, update, errors, isola
   await assert.rejects(edgesTls.create({ hostports: ['db.example.org:443'] }), errorCode('ERR_HOSTPORT_NOT_RESERVED'));
 
   // tls_termination: edge (default min 1.2) or upstream (min_version must be null).
-  assert.deepEqual(await m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'edge' } }), { enabled: true, terminateAt: 'edge', minVersion: '1.2' });
-  assert.deepEqual(await m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'edge', minVersion: '1.3' } }), { enabled: true, terminateAt: 'edge', minVersion: '1.3' });
-  await assert.rejects(m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'upstream', minVersion: '1.2' } }), errorCode('ERR_NGROK_219'));
-  await assert.rejects(m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'agent' } }), errorCode('ERR_NGROK_224'));
-  await assert.rejects(m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'edge', minVersion: 'TLS1.2' } }), errorCode('ERR_NGROK_219'));
+  assert.deepEqual(await m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'edge' } }), {
+    enabled: true,
+    terminateAt: 'edge',
+    minVersion: '1.2',
+  });
+  assert.deepEqual(
+    await m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'edge', minVersion: '1.3' } }),
+    { enabled: true, terminateAt: 'edge', minVersion: '1.3' },
+  );
+  await assert.rejects(
+    m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'upstream', minVersion: '1.2' } }),
+    errorCode('ERR_NGROK_219'),
+  );
+  await assert.rejects(
+    m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'agent' } }),
+    errorCode('ERR_NGROK_224'),
+  );
+  await assert.rejects(
+    m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'edge', minVersion: 'TLS1.2' } }),
+    errorCode('ERR_NGROK_219'),
+  );
   await assert.rejects(edgesTls.create({ tlsTermination: { terminateAt: 'both' } }), errorCode('ERR_NGROK_224'));
   assert.deepEqual((await m.tlsEdgeTlsTerminationModule.get(named.id)).minVersion, '1.3');
   assert.deepEqual(await m.tlsEdgeTlsTerminationModule.delete(named.id), {});
@@ -44,32 +67,63 @@ test('TLS edges: hostports, terminate_at, modules, paging, update, errors, isola
   // The other TLS edge modules.
   assert.deepEqual(await m.tlsEdgeBackendModule.replace({ id: named.id, module: { backendId } }), tls.backend);
   assert.deepEqual(await m.tlsEdgeBackendModule.get(named.id), tls.backend);
-  await assert.rejects(m.tlsEdgeBackendModule.replace({ id: named.id, module: { backendId: 'bkdfo_00000000000000000000000000' } }), errorCode('ERR_NGROK_242'));
+  await assert.rejects(
+    m.tlsEdgeBackendModule.replace({ id: named.id, module: { backendId: 'bkdfo_00000000000000000000000000' } }),
+    errorCode('ERR_NGROK_242'),
+  );
   const ipr = await m.tlsEdgeIpRestrictionModule.replace({ id: named.id, module: { ipPolicyIds: [policyId] } });
   assert.deepEqual(ipr, { enabled: true, ipPolicies: [{ id: policyId, uri: `${api}/ip_policies/${policyId}` }] });
-  await assert.rejects(m.tlsEdgeIpRestrictionModule.replace({ id: named.id, module: { ipPolicyIds: ['ipp_00000000000000000000000000'] } }), errorCode('ERR_NGROK_1607'));
+  await assert.rejects(
+    m.tlsEdgeIpRestrictionModule.replace({ id: named.id, module: { ipPolicyIds: ['ipp_00000000000000000000000000'] } }),
+    errorCode('ERR_NGROK_1607'),
+  );
   const mutual = await m.tlsEdgeMutualTlsModule.replace({ id: named.id, module: { certificateAuthorityIds: [caId] } });
-  assert.deepEqual(mutual, { enabled: true, certificateAuthorities: [{ id: caId, uri: `${api}/certificate_authorities/${caId}` }] });
-  await assert.rejects(m.tlsEdgeMutualTlsModule.replace({ id: named.id, module: { certificateAuthorityIds: ['ca_00000000000000000000000000'] } }), errorCode('ERR_NGROK_1672'));
+  assert.deepEqual(mutual, {
+    enabled: true,
+    certificateAuthorities: [{ id: caId, uri: `${api}/certificate_authorities/${caId}` }],
+  });
+  await assert.rejects(
+    m.tlsEdgeMutualTlsModule.replace({
+      id: named.id,
+      module: { certificateAuthorityIds: ['ca_00000000000000000000000000'] },
+    }),
+    errorCode('ERR_NGROK_1672'),
+  );
   const read = await edgesTls.get(named.id);
-  assert.deepEqual([read.backend, read.ipRestriction, read.mutualTls, read.tlsTermination], [tls.backend, ipr, mutual, null]);
+  assert.deepEqual(
+    [read.backend, read.ipRestriction, read.mutualTls, read.tlsTermination],
+    [tls.backend, ipr, mutual, null],
+  );
   for (const mod of [m.tlsEdgeBackendModule, m.tlsEdgeIpRestrictionModule, m.tlsEdgeMutualTlsModule]) {
     assert.deepEqual(await mod.delete(named.id), {});
     await assert.rejects(mod.get(named.id), status(404));
   }
   // Traffic Policy is not run by this edge yet: it may be stored switched off, never on.
-  assert.equal((await apiFetch(edge, 'PUT', `/edges/tls/${named.id}/policy`, { inbound: [] })).body.error_code, 'ERR_MODULE_NOT_ENFORCED');
-  assert.equal((await apiFetch(edge, 'PUT', `/edges/tls/${named.id}/policy`, { enabled: false, inbound: [] })).status, 200);
+  assert.equal(
+    (await apiFetch(edge, 'PUT', `/edges/tls/${named.id}/policy`, { inbound: [] })).body.error_code,
+    'ERR_MODULE_NOT_ENFORCED',
+  );
+  assert.equal(
+    (await apiFetch(edge, 'PUT', `/edges/tls/${named.id}/policy`, { enabled: false, inbound: [] })).status,
+    200,
+  );
 
   // PATCH replaces present modules only; paging.
-  const patched = await edgesTls.update({ id: tls.id, metadata: '{"v":2}', ipRestriction: { ipPolicyIds: [policyId] } });
+  const patched = await edgesTls.update({
+    id: tls.id,
+    metadata: '{"v":2}',
+    ipRestriction: { ipPolicyIds: [policyId] },
+  });
   assert.equal(patched.metadata, '{"v":2}');
   assert.deepEqual(patched.ipRestriction, ipr);
   assert.deepEqual(patched.tlsTermination, tls.tlsTermination);
   assert.deepEqual(patched.backend, tls.backend);
   const more = [];
   for (let i = 0; i < 3; i++) more.push((await edgesTls.create({ description: `tls ${i}` })).id);
-  assert.deepEqual((await edgesTls.list(undefined, '2')).map((e) => e.id), [tls.id, named.id, ...more].reverse());
+  assert.deepEqual(
+    (await edgesTls.list(undefined, '2')).map((e) => e.id),
+    [tls.id, named.id, ...more].reverse(),
+  );
   const page = await apiFetch(edge, 'GET', '/edges/tls?limit=2');
   assert.equal((page.body.tls_edges as unknown[]).length, 2);
   assert.notEqual(page.body.next_page_uri, null);
@@ -80,7 +134,10 @@ test('TLS edges: hostports, terminate_at, modules, paging, update, errors, isola
   const other = await otherAccount(edge);
   assert.deepEqual((await apiFetch(edge, 'GET', '/edges/tls', undefined, other.apiKey)).body.tls_edges, []);
   await assert.rejects(apiClient(edge, other.apiKey).edges.edgesTls.get(tls.id), status(404));
-  await assert.rejects(apiClient(edge, other.apiKey).edgeModules.tlsEdgeBackendModule.replace({ id: tls.id, module: { backendId } }), status(404));
+  await assert.rejects(
+    apiClient(edge, other.apiKey).edgeModules.tlsEdgeBackendModule.replace({ id: tls.id, module: { backendId } }),
+    status(404),
+  );
 
   assert.deepEqual(await edgesTls.delete(tls.id), {});
   await assert.rejects(edgesTls.get(tls.id), status(404));
@@ -102,7 +159,10 @@ test('TCP edges: reserved addresses (generated or given), modules, paging, updat
   const reservation = (await ngrok.reservedAddrs.list()).find((a) => a.addr === tcp.hostports![0]);
   assert.equal(reservation?.description, `created for edge ${tcp.id}`);
   assert.equal(reservation?.region, 'local');
-  assert.deepEqual(tcp.backend, { enabled: true, backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` } });
+  assert.deepEqual(tcp.backend, {
+    enabled: true,
+    backend: { id: backendId, uri: `${api}/backends/tunnel_group/${backendId}` },
+  });
   assert.equal(tcp.ipRestriction, null);
   assert.deepEqual(await edgesTcp.get(tcp.id), tcp);
 
@@ -118,10 +178,19 @@ test('TCP edges: reserved addresses (generated or given), modules, paging, updat
   // Modules.
   assert.deepEqual(await m.tcpEdgeBackendModule.replace({ id: given.id, module: { backendId } }), tcp.backend);
   assert.deepEqual(await m.tcpEdgeBackendModule.get(given.id), tcp.backend);
-  await assert.rejects(m.tcpEdgeBackendModule.replace({ id: given.id, module: { backendId: 'bkdhr_00000000000000000000000000' } }), errorCode('ERR_NGROK_242'));
-  const ipr = await m.tcpEdgeIpRestrictionModule.replace({ id: given.id, module: { ipPolicyIds: [policyId], enabled: false } });
+  await assert.rejects(
+    m.tcpEdgeBackendModule.replace({ id: given.id, module: { backendId: 'bkdhr_00000000000000000000000000' } }),
+    errorCode('ERR_NGROK_242'),
+  );
+  const ipr = await m.tcpEdgeIpRestrictionModule.replace({
+    id: given.id,
+    module: { ipPolicyIds: [policyId], enabled: false },
+  });
   assert.deepEqual(ipr, { enabled: false, ipPolicies: [{ id: policyId, uri: `${api}/ip_policies/${policyId}` }] });
-  await assert.rejects(m.tcpEdgeIpRestrictionModule.replace({ id: given.id, module: { ipPolicyIds: ['ipp_nope'] } }), errorCode('ERR_NGROK_1607'));
+  await assert.rejects(
+    m.tcpEdgeIpRestrictionModule.replace({ id: given.id, module: { ipPolicyIds: ['ipp_nope'] } }),
+    errorCode('ERR_NGROK_1607'),
+  );
   assert.deepEqual((await edgesTcp.get(given.id)).ipRestriction, ipr);
   for (const mod of [m.tcpEdgeBackendModule, m.tcpEdgeIpRestrictionModule]) {
     assert.deepEqual(await mod.delete(given.id), {});
@@ -133,15 +202,24 @@ test('TCP edges: reserved addresses (generated or given), modules, paging, updat
   const emptied = await edgesTcp.update({ id: given.id, hostports: [], description: 'parked' });
   assert.equal(emptied.hostports, null);
   assert.equal(emptied.description, 'parked');
-  assert.deepEqual((await edgesTcp.update({ id: tcp.id, hostports: [tcp.hostports![0]!, addr.addr] })).hostports, [tcp.hostports![0], addr.addr]);
+  assert.deepEqual((await edgesTcp.update({ id: tcp.id, hostports: [tcp.hostports![0]!, addr.addr] })).hostports, [
+    tcp.hostports![0],
+    addr.addr,
+  ]);
   assert.equal((await edgesTcp.get(tcp.id)).description, 'ssh');
 
   // Paging.
   const more = [];
   for (let i = 0; i < 2; i++) more.push((await edgesTcp.create({ description: `tcp ${i}` })).id);
-  assert.deepEqual((await edgesTcp.list(undefined, '1')).map((e) => e.id), [tcp.id, given.id, ...more].reverse());
+  assert.deepEqual(
+    (await edgesTcp.list(undefined, '1')).map((e) => e.id),
+    [tcp.id, given.id, ...more].reverse(),
+  );
   const last = await apiFetch(edge, 'GET', `/edges/tcp?limit=3&before_id=${given.id}`);
-  assert.deepEqual((last.body.tcp_edges as Array<{ id: string }>).map((e) => e.id), [tcp.id]);
+  assert.deepEqual(
+    (last.body.tcp_edges as Array<{ id: string }>).map((e) => e.id),
+    [tcp.id],
+  );
   assert.equal(last.body.next_page_uri, null);
 
   // Unknown ids, other accounts.
@@ -151,7 +229,10 @@ test('TCP edges: reserved addresses (generated or given), modules, paging, updat
   const foreign = apiClient(edge, other.apiKey);
   assert.deepEqual(await foreign.edges.edgesTcp.list(), []);
   await assert.rejects(foreign.edges.edgesTcp.get(tcp.id), status(404));
-  await assert.rejects(foreign.edges.edgesTcp.create({ hostports: [addr.addr] }), errorCode('ERR_HOSTPORT_NOT_RESERVED'));
+  await assert.rejects(
+    foreign.edges.edgesTcp.create({ hostports: [addr.addr] }),
+    errorCode('ERR_HOSTPORT_NOT_RESERVED'),
+  );
   await assert.rejects(foreign.edgeModules.tcpEdgeIpRestrictionModule.get(tcp.id), status(404));
 
   // Delete: the edge goes; its generated address stays reserved.

@@ -18,37 +18,71 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
 
-  const dest = await ngrok.eventDestinations.create({ description: 'stream', metadata: '{"a":1}', format: 'json', target: kinesis });
+  const dest = await ngrok.eventDestinations.create({
+    description: 'stream',
+    metadata: '{"a":1}',
+    format: 'json',
+    target: kinesis,
+  });
   assert.match(dest.id, /^ed_[0-9a-z]{27}$/);
   assert.equal(dest.uri, `${edge.bootstrap.api_url}/event_destinations/${dest.id}`);
   assert.equal(dest.format, 'json');
-  assert.deepEqual(dest.target, { kinesis: { auth: { role: role.role, creds: null }, streamArn: kinesis.kinesis.streamArn }, firehose: null, cloudwatchLogs: null, datadog: null });
+  assert.deepEqual(dest.target, {
+    kinesis: { auth: { role: role.role, creds: null }, streamArn: kinesis.kinesis.streamArn },
+    firehose: null,
+    cloudwatchLogs: null,
+    datadog: null,
+  });
   assert.deepEqual(await ngrok.eventDestinations.get(dest.id), dest);
 
   // AWS secrets and the Datadog API key are write-only.
-  const firehose = await ngrok.eventDestinations.create({ format: 'JSON', target: { firehose: { auth: { creds: { awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: 's3cr3t' } }, deliveryStreamArn: 'arn:aws:firehose:us-east-1:1:deliverystream/x' } } });
+  const firehose = await ngrok.eventDestinations.create({
+    format: 'JSON',
+    target: {
+      firehose: {
+        auth: { creds: { awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: 's3cr3t' } },
+        deliveryStreamArn: 'arn:aws:firehose:us-east-1:1:deliverystream/x',
+      },
+    },
+  });
   assert.deepEqual(firehose.target.firehose?.auth, { role: null, creds: { awsAccessKeyId: 'AKIAEXAMPLE' } });
-  const logs = await ngrok.eventDestinations.create({ format: 'json', target: { cloudwatchLogs: { auth: role, logGroupArn: 'arn:aws:logs:us-east-1:1:log-group:portico' } } });
+  const logs = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { cloudwatchLogs: { auth: role, logGroupArn: 'arn:aws:logs:us-east-1:1:log-group:portico' } },
+  });
   assert.equal(logs.target.cloudwatchLogs?.logGroupArn, 'arn:aws:logs:us-east-1:1:log-group:portico');
-  const dd = await ngrok.eventDestinations.create({ format: 'json', target: { datadog: { apiKey: 'dd-key', ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' } } });
+  const dd = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { datadog: { apiKey: 'dd-key', ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' } },
+  });
   assert.deepEqual(dd.target.datadog, { ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' });
   // …and encrypted at rest: the stored documents hold neither secret in plaintext.
   for (const id of [firehose.id, dd.id]) {
     const stored = JSON.stringify((await edge.store.resources.getAnyKind(edge.credentials.accountId, id))?.doc);
     assert.ok(stored && !stored.includes('s3cr3t') && !stored.includes('dd-key'), stored);
   }
-  const http = await apiFetch(edge, 'POST', '/event_destinations', { format: 'json', target: { http: { url: 'https://hooks.example.test/portico' } } });
+  const http = await apiFetch(edge, 'POST', '/event_destinations', {
+    format: 'json',
+    target: { http: { url: 'https://hooks.example.test/portico' } },
+  });
   assert.equal(http.status, 201);
   assert.deepEqual((http.body.target as Record<string, unknown>).http, { url: 'https://hooks.example.test/portico' });
   assert.equal((http.body.target as Record<string, unknown>).kinesis, null);
 
   const all = [dest.id, firehose.id, logs.id, dd.id, String(http.body.id)];
-  assert.deepEqual((await ngrok.eventDestinations.list(undefined, '2')).map((d) => d.id), [...all].reverse());
+  assert.deepEqual(
+    (await ngrok.eventDestinations.list(undefined, '2')).map((d) => d.id),
+    [...all].reverse(),
+  );
   const page = await apiFetch(edge, 'GET', '/event_destinations?limit=2');
   assert.equal((page.body.event_destinations as unknown[]).length, 2);
   assert.match(String(page.body.next_page_uri), /before_id=ed_/);
 
-  const updated = await ngrok.eventDestinations.update({ id: dest.id, description: 'moved', target: { datadog: { apiKey: 'k2' } } });
+  const updated = await ngrok.eventDestinations.update({
+    id: dest.id,
+    description: 'moved',
+    target: { datadog: { apiKey: 'k2' } },
+  });
   assert.equal(updated.description, 'moved');
   assert.equal(updated.metadata, '{"a":1}', 'absent fields are unchanged');
   assert.equal(updated.target.kinesis, null);
@@ -59,26 +93,85 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
   assert.equal((await post({ format: 'xml', target: kinesis })).body.error_code, 'ERR_NGROK_235');
   assert.equal((await post({ format: 'json' })).body.error_code, 'ERR_NGROK_236');
   assert.equal((await post({ format: 'json', target: {} })).body.error_code, 'ERR_NGROK_236');
-  assert.equal((await post({ format: 'json', target: { kinesis: { auth: { role: { role_arn: 'arn:x' } }, stream_arn: 'arn:y' }, http: { url: 'http://x.test' } } })).body.error_code, 'ERR_NGROK_236');
-  assert.equal((await post({ format: 'json', target: { s3: { bucket_arn: 'arn:aws:s3:::b' } } })).body.error_code, 'ERR_NGROK_236');
-  assert.equal((await post({ format: 'json', target: { kinesis: { auth: { role: { role_arn: 'arn:x' } }, stream_arn: 'stream' } } })).body.error_code, 'ERR_NGROK_236');
-  assert.equal((await post({ format: 'json', target: { http: { url: 'ftp://files.test/' } } })).body.error_code, 'ERR_NGROK_236');
-  assert.equal((await post({ format: 'json', target: { http: { url: 'not a url' } } })).body.error_code, 'ERR_NGROK_236');
+  assert.equal(
+    (
+      await post({
+        format: 'json',
+        target: {
+          kinesis: { auth: { role: { role_arn: 'arn:x' } }, stream_arn: 'arn:y' },
+          http: { url: 'http://x.test' },
+        },
+      })
+    ).body.error_code,
+    'ERR_NGROK_236',
+  );
+  assert.equal(
+    (await post({ format: 'json', target: { s3: { bucket_arn: 'arn:aws:s3:::b' } } })).body.error_code,
+    'ERR_NGROK_236',
+  );
+  assert.equal(
+    (
+      await post({
+        format: 'json',
+        target: { kinesis: { auth: { role: { role_arn: 'arn:x' } }, stream_arn: 'stream' } },
+      })
+    ).body.error_code,
+    'ERR_NGROK_236',
+  );
+  assert.equal(
+    (await post({ format: 'json', target: { http: { url: 'ftp://files.test/' } } })).body.error_code,
+    'ERR_NGROK_236',
+  );
+  assert.equal(
+    (await post({ format: 'json', target: { http: { url: 'not a url' } } })).body.error_code,
+    'ERR_NGROK_236',
+  );
   assert.equal((await post({ format: 'json', target: { datadog: { ddtags: 'x' } } })).body.error_code, 'ERR_NGROK_236');
-  const both = await post({ format: 'json', target: { kinesis: { auth: { role: { role_arn: 'arn:x' }, creds: { aws_access_key_id: 'a', aws_secret_access_key: 'b' } }, stream_arn: 'arn:y' } } });
+  const both = await post({
+    format: 'json',
+    target: {
+      kinesis: {
+        auth: { role: { role_arn: 'arn:x' }, creds: { aws_access_key_id: 'a', aws_secret_access_key: 'b' } },
+        stream_arn: 'arn:y',
+      },
+    },
+  });
   assert.equal(both.status, 400);
   assert.equal(both.body.error_code, 'ERR_NGROK_240');
   assert.match(String(both.body.msg), /target\.kinesis\.auth/);
-  assert.equal((await post({ format: 'json', target: { firehose: { auth: {}, delivery_stream_arn: 'arn:y' } } })).body.error_code, 'ERR_NGROK_240');
-  assert.equal((await post({ format: 'json', target: { firehose: { auth: { creds: { aws_access_key_id: 'a' } }, delivery_stream_arn: 'arn:y' } } })).body.error_code, 'ERR_NGROK_240');
+  assert.equal(
+    (await post({ format: 'json', target: { firehose: { auth: {}, delivery_stream_arn: 'arn:y' } } })).body.error_code,
+    'ERR_NGROK_240',
+  );
+  assert.equal(
+    (
+      await post({
+        format: 'json',
+        target: { firehose: { auth: { creds: { aws_access_key_id: 'a' } }, delivery_stream_arn: 'arn:y' } },
+      })
+    ).body.error_code,
+    'ERR_NGROK_240',
+  );
   await assert.rejects(ngrok.eventDestinations.update({ id: dest.id, format: 'csv' }), code('ERR_NGROK_235'));
-  assert.equal((await post({ description: 'x'.repeat(256), format: 'json', target: kinesis })).body.error_code, 'ERR_NGROK_420');
-  await assert.rejects(ngrok.eventDestinations.get('ed_00000000000000000000000000'), (e: Failure) => e.statusCode === 404);
+  assert.equal(
+    (await post({ description: 'x'.repeat(256), format: 'json', target: kinesis })).body.error_code,
+    'ERR_NGROK_420',
+  );
+  await assert.rejects(
+    ngrok.eventDestinations.get('ed_00000000000000000000000000'),
+    (e: Failure) => e.statusCode === 404,
+  );
 
   const other = await otherAccount(edge);
-  assert.deepEqual((await apiFetch(edge, 'GET', '/event_destinations', undefined, other.apiKey)).body.event_destinations, []);
+  assert.deepEqual(
+    (await apiFetch(edge, 'GET', '/event_destinations', undefined, other.apiKey)).body.event_destinations,
+    [],
+  );
   assert.equal((await apiFetch(edge, 'GET', `/event_destinations/${dest.id}`, undefined, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'PATCH', `/event_destinations/${dest.id}`, { description: 'x' }, other.apiKey)).status, 404);
+  assert.equal(
+    (await apiFetch(edge, 'PATCH', `/event_destinations/${dest.id}`, { description: 'x' }, other.apiKey)).status,
+    404,
+  );
   assert.equal((await apiFetch(edge, 'DELETE', `/event_destinations/${dest.id}`, undefined, other.apiKey)).status, 404);
 
   for (const id of all) assert.deepEqual(await ngrok.eventDestinations.delete(id), {});
@@ -88,23 +181,40 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
 test('event subscriptions and sources through @ngrok/ngrok-api: CRUD, paging, sources, in-use destinations', async (t) => {
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
-  const [d1, d2] = [await ngrok.eventDestinations.create({ format: 'json', target: kinesis }), await ngrok.eventDestinations.create({ format: 'json', target: kinesis })];
+  const [d1, d2] = [
+    await ngrok.eventDestinations.create({ format: 'json', target: kinesis }),
+    await ngrok.eventDestinations.create({ format: 'json', target: kinesis }),
+  ];
 
   const sub = await ngrok.eventSubscriptions.create({
-    description: 'policy changes', sources: [{ type: 'ip_policy_created.v0' }, { type: 'ip_policy_updated.v0' }, { type: 'ip_policy_created.v0' }], destinationIds: [d1.id],
+    description: 'policy changes',
+    sources: [{ type: 'ip_policy_created.v0' }, { type: 'ip_policy_updated.v0' }, { type: 'ip_policy_created.v0' }],
+    destinationIds: [d1.id],
   });
   assert.match(sub.id, /^esb_[0-9a-z]{27}$/);
   const sourceUri = (type: string) => `${edge.bootstrap.api_url}/event_subscriptions/${sub.id}/sources/${type}`;
-  assert.deepEqual(sub.sources, [{ type: 'ip_policy_created.v0', uri: sourceUri('ip_policy_created.v0') }, { type: 'ip_policy_updated.v0', uri: sourceUri('ip_policy_updated.v0') }]);
+  assert.deepEqual(sub.sources, [
+    { type: 'ip_policy_created.v0', uri: sourceUri('ip_policy_created.v0') },
+    { type: 'ip_policy_updated.v0', uri: sourceUri('ip_policy_updated.v0') },
+  ]);
   assert.deepEqual(sub.destinations, [{ id: d1.id, uri: d1.uri }]);
   assert.deepEqual(await ngrok.eventSubscriptions.get(sub.id), sub);
 
   const more = [];
-  for (let i = 0; i < 4; i++) more.push(await ngrok.eventSubscriptions.create({ sources: [{ type: 'http_request_complete.v0' }], destinationIds: [] }));
-  assert.deepEqual((await ngrok.eventSubscriptions.list(undefined, '2')).map((s) => s.id), [sub.id, ...more.map((s) => s.id)].reverse());
+  for (let i = 0; i < 4; i++)
+    more.push(
+      await ngrok.eventSubscriptions.create({ sources: [{ type: 'http_request_complete.v0' }], destinationIds: [] }),
+    );
+  assert.deepEqual(
+    (await ngrok.eventSubscriptions.list(undefined, '2')).map((s) => s.id),
+    [sub.id, ...more.map((s) => s.id)].reverse(),
+  );
 
   const updated = await ngrok.eventSubscriptions.update({ id: sub.id, metadata: 'm', destinationIds: [d2.id, d1.id] });
-  assert.deepEqual(updated.destinations.map((d) => d.id), [d2.id, d1.id]);
+  assert.deepEqual(
+    updated.destinations.map((d) => d.id),
+    [d2.id, d1.id],
+  );
   assert.equal(updated.sources.length, 2, 'sources unchanged when absent');
   assert.equal(updated.description, 'policy changes');
 
@@ -112,29 +222,93 @@ test('event subscriptions and sources through @ngrok/ngrok-api: CRUD, paging, so
   const added = await ngrok.eventSources.create({ subscriptionId: sub.id, type: 'tcp_connection_closed.v0' });
   assert.deepEqual(added, { type: 'tcp_connection_closed.v0', uri: sourceUri('tcp_connection_closed.v0') });
   const listed = await ngrok.eventSources.list({ subscriptionId: sub.id });
-  assert.deepEqual(listed.sources.map((s) => s.type), ['ip_policy_created.v0', 'ip_policy_updated.v0', 'tcp_connection_closed.v0']);
+  assert.deepEqual(
+    listed.sources.map((s) => s.type),
+    ['ip_policy_created.v0', 'ip_policy_updated.v0', 'tcp_connection_closed.v0'],
+  );
   assert.equal(listed.uri, `${edge.bootstrap.api_url}/event_subscriptions/${sub.id}/sources`);
-  assert.deepEqual(await ngrok.eventSources.get({ subscriptionId: sub.id, type: 'ip_policy_updated.v0' }), { type: 'ip_policy_updated.v0', uri: sourceUri('ip_policy_updated.v0') });
-  assert.deepEqual(await ngrok.eventSources.update({ subscriptionId: sub.id, type: 'ip_policy_updated.v0' }), { type: 'ip_policy_updated.v0', uri: sourceUri('ip_policy_updated.v0') });
-  const renamed = await apiFetch(edge, 'PATCH', `/event_subscriptions/${sub.id}/sources/ip_policy_updated.v0`, { type: 'ip_policy_deleted.v0' });
+  assert.deepEqual(await ngrok.eventSources.get({ subscriptionId: sub.id, type: 'ip_policy_updated.v0' }), {
+    type: 'ip_policy_updated.v0',
+    uri: sourceUri('ip_policy_updated.v0'),
+  });
+  assert.deepEqual(await ngrok.eventSources.update({ subscriptionId: sub.id, type: 'ip_policy_updated.v0' }), {
+    type: 'ip_policy_updated.v0',
+    uri: sourceUri('ip_policy_updated.v0'),
+  });
+  const renamed = await apiFetch(edge, 'PATCH', `/event_subscriptions/${sub.id}/sources/ip_policy_updated.v0`, {
+    type: 'ip_policy_deleted.v0',
+  });
   assert.equal(renamed.body.type, 'ip_policy_deleted.v0');
   assert.deepEqual(await ngrok.eventSources.delete({ subscriptionId: sub.id, type: 'ip_policy_created.v0' }), {});
-  assert.deepEqual((await ngrok.eventSubscriptions.get(sub.id)).sources.map((s) => s.type), ['ip_policy_deleted.v0', 'tcp_connection_closed.v0']);
-  await assert.rejects(ngrok.eventSources.get({ subscriptionId: sub.id, type: 'ip_policy_created.v0' }), (e: Failure) => e.statusCode === 404);
-  await assert.rejects(ngrok.eventSources.create({ subscriptionId: sub.id, type: 'tcp_connection_closed.v0' }), code('ERR_NGROK_5127'));
-  await assert.rejects(ngrok.eventSources.create({ subscriptionId: sub.id, type: 'coffee_brewed.v0' }), code('ERR_NGROK_238'));
-  await assert.rejects(ngrok.eventSources.list({ subscriptionId: 'esb_00000000000000000000000000' }), (e: Failure) => e.statusCode === 404);
+  assert.deepEqual(
+    (await ngrok.eventSubscriptions.get(sub.id)).sources.map((s) => s.type),
+    ['ip_policy_deleted.v0', 'tcp_connection_closed.v0'],
+  );
+  await assert.rejects(
+    ngrok.eventSources.get({ subscriptionId: sub.id, type: 'ip_policy_created.v0' }),
+    (e: Failure) => e.statusCode === 404,
+  );
+  await assert.rejects(
+    ngrok.eventSources.create({ subscriptionId: sub.id, type: 'tcp_connection_closed.v0' }),
+    code('ERR_NGROK_5127'),
+  );
+  await assert.rejects(
+    ngrok.eventSources.create({ subscriptionId: sub.id, type: 'coffee_brewed.v0' }),
+    code('ERR_NGROK_238'),
+  );
+  await assert.rejects(
+    ngrok.eventSources.list({ subscriptionId: 'esb_00000000000000000000000000' }),
+    (e: Failure) => e.statusCode === 404,
+  );
 
   // Errors: unknown types and destinations; other accounts.
-  await assert.rejects(ngrok.eventSubscriptions.create({ sources: [{ type: 'ip_policy_exploded.v0' }], destinationIds: [] }), code('ERR_NGROK_238'));
-  await assert.rejects(ngrok.eventSubscriptions.create({ sources: [], destinationIds: ['ed_00000000000000000000000000'] }), code('ERR_NGROK_5103'));
-  assert.equal((await apiFetch(edge, 'POST', '/event_subscriptions', { sources: 'all' })).body.error_code, 'ERR_NGROK_215');
+  await assert.rejects(
+    ngrok.eventSubscriptions.create({ sources: [{ type: 'ip_policy_exploded.v0' }], destinationIds: [] }),
+    code('ERR_NGROK_238'),
+  );
+  await assert.rejects(
+    ngrok.eventSubscriptions.create({ sources: [], destinationIds: ['ed_00000000000000000000000000'] }),
+    code('ERR_NGROK_5103'),
+  );
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/event_subscriptions', { sources: 'all' })).body.error_code,
+    'ERR_NGROK_215',
+  );
   const other = await otherAccount(edge);
-  assert.equal((await apiFetch(edge, 'POST', '/event_subscriptions', { sources: [], destination_ids: [d1.id] }, other.apiKey)).body.error_code, 'ERR_NGROK_5103');
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/event_subscriptions', { sources: [], destination_ids: [d1.id] }, other.apiKey)).body
+      .error_code,
+    'ERR_NGROK_5103',
+  );
   assert.equal((await apiFetch(edge, 'GET', `/event_subscriptions/${sub.id}`, undefined, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'GET', `/event_subscriptions/${sub.id}/sources`, undefined, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'POST', `/event_subscriptions/${sub.id}/sources`, { type: 'ip_policy_created.v0' }, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'DELETE', `/event_subscriptions/${sub.id}/sources/tcp_connection_closed.v0`, undefined, other.apiKey)).status, 404);
+  assert.equal(
+    (await apiFetch(edge, 'GET', `/event_subscriptions/${sub.id}/sources`, undefined, other.apiKey)).status,
+    404,
+  );
+  assert.equal(
+    (
+      await apiFetch(
+        edge,
+        'POST',
+        `/event_subscriptions/${sub.id}/sources`,
+        { type: 'ip_policy_created.v0' },
+        other.apiKey,
+      )
+    ).status,
+    404,
+  );
+  assert.equal(
+    (
+      await apiFetch(
+        edge,
+        'DELETE',
+        `/event_subscriptions/${sub.id}/sources/tcp_connection_closed.v0`,
+        undefined,
+        other.apiKey,
+      )
+    ).status,
+    404,
+  );
 
   // A destination in use cannot go; once its subscription is gone, it can.
   await assert.rejects(ngrok.eventDestinations.delete(d1.id), code('ERR_RESOURCE_IN_USE'));

@@ -11,7 +11,18 @@ type Doc = {
   servers: Array<{ url: string }>;
   security: unknown[];
   components: { securitySchemes: Record<string, { type: string; scheme: string }> };
-  paths: Record<string, Record<string, { security?: unknown[]; parameters?: Array<{ name: string; in: string }>; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> }; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        security?: unknown[];
+        parameters?: Array<{ name: string; in: string }>;
+        requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+        responses: Record<string, unknown>;
+      }
+    >
+  >;
 };
 
 /** Every method + path in Fastify's route tree (`printRoutes({ commonPrefix: false })`), HEAD left out. */
@@ -25,7 +36,11 @@ function registeredRoutes(tree: string): string[] {
     const depth = m[1]!.length / 4 - 1; // '├── ' is one level
     stack[depth] = (depth > 0 ? stack[depth - 1]! : '') + m[2]!;
     stack.length = depth + 1;
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter((s) => s && s !== 'HEAD')) out.push(`${method} ${stack[depth]}`);
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s && s !== 'HEAD'))
+      out.push(`${method} ${stack[depth]}`);
   }
   return out;
 }
@@ -45,24 +60,44 @@ test('GET /openapi.json: public, OpenAPI 3.0, lists every route the API register
   assert.deepEqual(doc.security, [{ bearer: [] }]);
 
   // Well-known operations, with path parameters and body schemas.
-  for (const path of ['/edges/https', '/ip_policies', '/ip_policies/{id}', '/event_destinations', '/event_subscriptions/{id}/sources/{type}']) assert.ok(doc.paths[path], path);
+  for (const path of [
+    '/edges/https',
+    '/ip_policies',
+    '/ip_policies/{id}',
+    '/event_destinations',
+    '/event_subscriptions/{id}/sources/{type}',
+  ])
+    assert.ok(doc.paths[path], path);
   assert.deepEqual(Object.keys(doc.paths['/ip_policies']!).sort(), ['get', 'post']);
   assert.ok(doc.paths['/ip_policies']!.post!.responses['201']);
-  assert.deepEqual(doc.paths['/ip_policies/{id}']!.patch!.parameters, [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }]);
+  assert.deepEqual(doc.paths['/ip_policies/{id}']!.patch!.parameters, [
+    { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+  ]);
   assert.ok(doc.paths['/ip_policy_rules']!.post!.requestBody!.content['application/json']!.schema.properties!.cidr);
   assert.deepEqual(doc.paths['/openapi.json']!.get!.security, [], 'public paths need no key');
   assert.equal(doc.paths['/ip_policies']!.get!.security, undefined);
 
   // Every route of a freshly built API (the same code the edge runs) is in the document.
   // Registering routes reads no deps, so a partial set is enough (and survives new deps).
-  const deps: Partial<ApiDeps> = { store: edge.store, live: edge.registry, domain: 'localhost', region: 'local', tcpHost: 'localhost', logger: silentLogger };
+  const deps: Partial<ApiDeps> = {
+    store: edge.store,
+    live: edge.registry,
+    domain: 'localhost',
+    region: 'local',
+    tcpHost: 'localhost',
+    logger: silentLogger,
+  };
   const api = await createApi(deps as ApiDeps);
   // Parameter names are compared loosely: the tree merges names at one position (`:id|:edge_id`).
   const loose = (route: string) => route.replace(/:[\w|:]+/g, ':param');
   const routes = registeredRoutes(api.printRoutes({ commonPrefix: false })).map(loose);
   await api.close();
   assert.ok(routes.length > 20, `parsed ${routes.length} routes`);
-  const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => loose(`${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))));
+  const documented = new Set(
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => loose(`${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)),
+    ),
+  );
   const missing = routes.filter((r) => !documented.has(r));
   assert.deepEqual(missing, []);
   const extra = [...documented].filter((r) => !routes.includes(r));

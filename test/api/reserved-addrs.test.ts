@@ -17,10 +17,16 @@ test('reserved addresses through @ngrok/ngrok-api: assigned by the edge, CRUD, p
 
   // The user never chooses the address: an addr in the body is ignored; region defaults.
   const more = [ra];
-  for (let i = 0; i < 4; i++) more.push(await ngrok.reservedAddrs.create({ region: undefined as unknown as string, addr: 'localhost:1' } as never));
+  for (let i = 0; i < 4; i++)
+    more.push(
+      await ngrok.reservedAddrs.create({ region: undefined as unknown as string, addr: 'localhost:1' } as never),
+    );
   assert.equal(new Set(more.map((r) => r.addr)).size, more.length);
   assert.ok(more.every((r) => r.addr !== 'localhost:1' && r.region === 'local'));
-  assert.deepEqual((await ngrok.reservedAddrs.list(undefined, '2')).map((r) => r.id), more.map((r) => r.id).reverse());
+  assert.deepEqual(
+    (await ngrok.reservedAddrs.list(undefined, '2')).map((r) => r.id),
+    more.map((r) => r.id).reverse(),
+  );
   const page = await apiFetch(edge, 'GET', '/reserved_addrs?limit=3');
   assert.equal((page.body.reserved_addrs as unknown[]).length, 3);
   assert.match(String(page.body.next_page_uri), /before_id=ra_/);
@@ -33,17 +39,32 @@ test('reserved addresses through @ngrok/ngrok-api: assigned by the edge, CRUD, p
   const region = await apiFetch(edge, 'POST', '/reserved_addrs', { region: 'eu' });
   assert.equal(region.status, 400);
   assert.equal(region.body.error_code, 'ERR_NGROK_400');
-  assert.equal((await apiFetch(edge, 'POST', '/reserved_addrs', { description: 'x'.repeat(256) })).body.error_code, 'ERR_NGROK_420');
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/reserved_addrs', { description: 'x'.repeat(256) })).body.error_code,
+    'ERR_NGROK_420',
+  );
   await assert.rejects(ngrok.reservedAddrs.get('ra_00000000000000000000000000'), (e: ApiErr) => e.statusCode === 404);
 
   // Isolation.
   const other = await otherAccount(edge);
   assert.deepEqual((await apiFetch(edge, 'GET', '/reserved_addrs', undefined, other.apiKey)).body.reserved_addrs, []);
-  for (const method of ['GET', 'PATCH', 'DELETE']) assert.equal((await apiFetch(edge, method, `/reserved_addrs/${ra.id}`, method === 'PATCH' ? {} : undefined, other.apiKey)).status, 404);
+  for (const method of ['GET', 'PATCH', 'DELETE'])
+    assert.equal(
+      (await apiFetch(edge, method, `/reserved_addrs/${ra.id}`, method === 'PATCH' ? {} : undefined, other.apiKey))
+        .status,
+      404,
+    );
 
   // In use by a TCP edge: refused.
-  const user = await edge.store.resources.create(edge.credentials.accountId, 'tcp_edge', 'edgtcp', { description: '', metadata: '', hostports: [ra.addr] });
-  await assert.rejects(ngrok.reservedAddrs.delete(ra.id), (e: ApiErr) => e.errorCode === 'ERR_RESOURCE_IN_USE' && (e.msg ?? '').includes(user.id));
+  const user = await edge.store.resources.create(edge.credentials.accountId, 'tcp_edge', 'edgtcp', {
+    description: '',
+    metadata: '',
+    hostports: [ra.addr],
+  });
+  await assert.rejects(
+    ngrok.reservedAddrs.delete(ra.id),
+    (e: ApiErr) => e.errorCode === 'ERR_RESOURCE_IN_USE' && (e.msg ?? '').includes(user.id),
+  );
   await edge.store.resources.delete(edge.credentials.accountId, 'tcp_edge', user.id);
   for (const r of more) assert.deepEqual(await ngrok.reservedAddrs.delete(r.id), {});
   assert.deepEqual(await ngrok.reservedAddrs.list(), []);

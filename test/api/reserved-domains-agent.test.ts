@@ -8,7 +8,10 @@ import { defer } from '../support/defer.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { freePort, startEchoService, startHttpService } from '../support/services.ts';
 
-const refusedWith = (...codes: string[]) => (err: Error & { code?: string }) => codes.some((c) => err.code === c || err.message.includes(c));
+const refusedWith =
+  (...codes: string[]) =>
+  (err: Error & { code?: string }) =>
+    codes.some((c) => err.code === c || err.message.includes(c));
 
 test('agents bind reserved names: own wildcard at any depth; other accounts are refused', async (t) => {
   const edge = await startTestEdge(t);
@@ -18,7 +21,10 @@ test('agents bind reserved names: own wildcard at any depth; other accounts are 
   const common = { serverAddr: edge.serverAddr, caCert: edge.caPem, addr: web.port };
 
   // Before the reservation, a name outside --domain is refused.
-  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, hostname: 'a.b.example.test' }), refusedWith('ERR_HOSTNAME_NOT_RESERVED'));
+  await assert.rejects(
+    forward({ ...common, authtoken: edge.credentials.authtoken, hostname: 'a.b.example.test' }),
+    refusedWith('ERR_HOSTNAME_NOT_RESERVED'),
+  );
 
   await ngrok.reservedDomains.create({ domain: '*.example.test', region: 'local' });
   const ours = await forward({ ...common, authtoken: edge.credentials.authtoken, hostname: 'a.b.example.test' });
@@ -33,12 +39,19 @@ test('agents bind reserved names: own wildcard at any depth; other accounts are 
 
   // Another account: neither names under our wildcard nor the wildcard.
   for (const hostname of ['c.example.test', 'x.y.example.test', '*.z.example.test']) {
-    await assert.rejects(forward({ ...common, authtoken: other.authtoken, hostname }), refusedWith('ERR_HOSTNAME_NOT_RESERVED', 'ERR_HOSTNAME_TAKEN'), hostname);
+    await assert.rejects(
+      forward({ ...common, authtoken: other.authtoken, hostname }),
+      refusedWith('ERR_HOSTNAME_NOT_RESERVED', 'ERR_HOSTNAME_TAKEN'),
+      hostname,
+    );
   }
 
   // Under --domain names are free, except one another account reserved.
   await apiClient(edge, other.apiKey).reservedDomains.create({ domain: 'named.localhost', region: 'local' });
-  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, hostname: 'named.localhost' }), refusedWith('ERR_HOSTNAME_TAKEN'));
+  await assert.rejects(
+    forward({ ...common, authtoken: edge.credentials.authtoken, hostname: 'named.localhost' }),
+    refusedWith('ERR_HOSTNAME_TAKEN'),
+  );
   const theirs = await forward({ ...common, authtoken: other.authtoken, hostname: 'named.localhost' });
   defer(t, () => theirs.close());
   const free = await forward({ ...common, authtoken: edge.credentials.authtoken, hostname: 'free.localhost' });
@@ -52,7 +65,10 @@ test('agents bind reserved TCP addresses: the owner gets its port, other account
   const common = { proto: 'tcp' as const, serverAddr: edge.serverAddr, caCert: edge.caPem, addr: echo.port };
   const ra = await apiClient(edge).reservedAddrs.create({ region: 'local' });
 
-  await assert.rejects(forward({ ...common, authtoken: other.authtoken, remoteAddr: ra.addr }), refusedWith('ERR_NGROK_309'));
+  await assert.rejects(
+    forward({ ...common, authtoken: other.authtoken, remoteAddr: ra.addr }),
+    refusedWith('ERR_NGROK_309'),
+  );
   const ours = await forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: ra.addr });
   defer(t, () => ours.close());
   assert.equal(new URL(ours.url).port, ra.addr.split(':')[1]);
@@ -60,7 +76,10 @@ test('agents bind reserved TCP addresses: the owner gets its port, other account
   socket.end('ping');
   const echoed = await new Promise<string>((resolve, reject) => {
     let data = '';
-    socket.on('data', (c: Buffer) => (data += c.toString())).on('end', () => resolve(data)).on('error', reject);
+    socket
+      .on('data', (c: Buffer) => (data += c.toString()))
+      .on('end', () => resolve(data))
+      .on('error', reject);
   });
   assert.equal(echoed, 'ping');
 
@@ -68,7 +87,13 @@ test('agents bind reserved TCP addresses: the owner gets its port, other account
   const theirs = await forward({ ...common, authtoken: other.authtoken });
   const theirPort = new URL(theirs.url).port;
   await theirs.close();
-  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${theirPort}` }), refusedWith('ERR_NGROK_307'));
+  await assert.rejects(
+    forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${theirPort}` }),
+    refusedWith('ERR_NGROK_307'),
+  );
   // As on ngrok, an explicit address must be reserved by the account, even a free one.
-  await assert.rejects(forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${await freePort()}` }), refusedWith('ERR_NGROK_307'));
+  await assert.rejects(
+    forward({ ...common, authtoken: edge.credentials.authtoken, remoteAddr: `localhost:${await freePort()}` }),
+    refusedWith('ERR_NGROK_307'),
+  );
 });

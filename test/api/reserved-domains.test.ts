@@ -13,7 +13,12 @@ async function rawCreate(edge: TestEdge, body: Record<string, unknown>, apiKey?:
 }
 
 async function crud(edge: TestEdge, ngrok: Ngrok) {
-  const rd = await ngrok.reservedDomains.create({ domain: 'App.Example.Test.', region: undefined as unknown as string, description: 'app', metadata: '{"k":1}' });
+  const rd = await ngrok.reservedDomains.create({
+    domain: 'App.Example.Test.',
+    region: undefined as unknown as string,
+    description: 'app',
+    metadata: '{"k":1}',
+  });
   assert.match(rd.id, /^rd_[0-9a-z]{27}$/);
   assert.equal(rd.uri, `${edge.bootstrap.api_url}/reserved_domains/${rd.id}`);
   assert.equal(rd.domain, 'app.example.test');
@@ -25,9 +30,13 @@ async function crud(edge: TestEdge, ngrok: Ngrok) {
   assert.deepEqual(await ngrok.reservedDomains.get(rd.id), rd);
 
   const more = [];
-  for (let i = 0; i < 5; i++) more.push(await ngrok.reservedDomains.create({ domain: `n${i}.example.test`, region: 'local' }));
+  for (let i = 0; i < 5; i++)
+    more.push(await ngrok.reservedDomains.create({ domain: `n${i}.example.test`, region: 'local' }));
   const listed = await ngrok.reservedDomains.list(undefined, '2');
-  assert.deepEqual(listed.map((d) => d.id), [rd, ...more].map((d) => d.id).reverse());
+  assert.deepEqual(
+    listed.map((d) => d.id),
+    [rd, ...more].map((d) => d.id).reverse(),
+  );
   const page = await apiFetch(edge, 'GET', '/reserved_domains?limit=2');
   assert.equal((page.body.reserved_domains as unknown[]).length, 2);
   assert.match(String(page.body.next_page_uri), /before_id=rd_/);
@@ -45,19 +54,53 @@ test('reserved domains through @ngrok/ngrok-api: CRUD, paging, certificate polic
   const rd = await crud(edge, ngrok);
 
   // Certificate management policy: defaults, the XOR rule, the authority, the sub-path deletes.
-  const managed = await ngrok.reservedDomains.create({ domain: 'managed.example.test', region: 'local', certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'rsa' } });
+  const managed = await ngrok.reservedDomains.create({
+    domain: 'managed.example.test',
+    region: 'local',
+    certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'rsa' },
+  });
   assert.deepEqual(managed.certificateManagementPolicy, { authority: 'letsencrypt', privateKeyType: 'rsa' });
   const defaulted = await apiFetch(edge, 'PATCH', `/reserved_domains/${rd.id}`, { certificate_management_policy: {} });
-  assert.deepEqual(defaulted.body.certificate_management_policy, { authority: 'letsencrypt', private_key_type: 'ecdsa' });
+  assert.deepEqual(defaulted.body.certificate_management_policy, {
+    authority: 'letsencrypt',
+    private_key_type: 'ecdsa',
+  });
   await assert.rejects(ngrok.reservedDomains.deleteCertificate(rd.id), code('ERR_NGROK_436'));
   assert.deepEqual(await ngrok.reservedDomains.deleteCertificateManagementPolicy(rd.id), {});
   assert.equal((await ngrok.reservedDomains.get(rd.id)).certificateManagementPolicy, null);
   assert.deepEqual(await ngrok.reservedDomains.deleteCertificate(rd.id), {});
-  await assert.rejects(ngrok.reservedDomains.create({ domain: 'x.example.test', region: 'local', certificateId: 'cert_x', certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'ecdsa' } }), code('ERR_NGROK_434'));
-  await assert.rejects(ngrok.reservedDomains.update({ id: rd.id, certificateId: 'cert_x', certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'ecdsa' } }), code('ERR_NGROK_434'));
-  assert.equal((await rawCreate(edge, { domain: 'y.example.test', certificate_management_policy: { authority: 'zerossl' } })).body.error_code, 'ERR_NGROK_435');
-  assert.equal((await rawCreate(edge, { domain: 'y.example.test', certificate_management_policy: { private_key_type: 'dsa' } })).body.error_code, 'ERR_NGROK_215');
-  assert.equal((await rawCreate(edge, { domain: 'y.example.test', certificate_id: 'cert_00000000000000000000000000' })).body.error_code, 'ERR_NGROK_1965');
+  await assert.rejects(
+    ngrok.reservedDomains.create({
+      domain: 'x.example.test',
+      region: 'local',
+      certificateId: 'cert_x',
+      certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'ecdsa' },
+    }),
+    code('ERR_NGROK_434'),
+  );
+  await assert.rejects(
+    ngrok.reservedDomains.update({
+      id: rd.id,
+      certificateId: 'cert_x',
+      certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'ecdsa' },
+    }),
+    code('ERR_NGROK_434'),
+  );
+  assert.equal(
+    (await rawCreate(edge, { domain: 'y.example.test', certificate_management_policy: { authority: 'zerossl' } })).body
+      .error_code,
+    'ERR_NGROK_435',
+  );
+  assert.equal(
+    (await rawCreate(edge, { domain: 'y.example.test', certificate_management_policy: { private_key_type: 'dsa' } }))
+      .body.error_code,
+    'ERR_NGROK_215',
+  );
+  assert.equal(
+    (await rawCreate(edge, { domain: 'y.example.test', certificate_id: 'cert_00000000000000000000000000' })).body
+      .error_code,
+    'ERR_NGROK_1965',
+  );
 
   // Names: syntax codes, region, duplicates.
   const bad: Array<[string, string]> = [
@@ -83,13 +126,28 @@ test('reserved domains through @ngrok/ngrok-api: CRUD, paging, certificate polic
 
   // Another account: sees nothing, cannot touch, cannot take the same name.
   const other = await otherAccount(edge);
-  assert.deepEqual((await apiFetch(edge, 'GET', '/reserved_domains', undefined, other.apiKey)).body.reserved_domains, []);
-  for (const method of ['GET', 'PATCH', 'DELETE']) assert.equal((await apiFetch(edge, method, `/reserved_domains/${rd.id}`, method === 'PATCH' ? {} : undefined, other.apiKey)).status, 404);
-  assert.equal((await apiFetch(edge, 'DELETE', `/reserved_domains/${rd.id}/certificate`, undefined, other.apiKey)).status, 404);
+  assert.deepEqual(
+    (await apiFetch(edge, 'GET', '/reserved_domains', undefined, other.apiKey)).body.reserved_domains,
+    [],
+  );
+  for (const method of ['GET', 'PATCH', 'DELETE'])
+    assert.equal(
+      (await apiFetch(edge, method, `/reserved_domains/${rd.id}`, method === 'PATCH' ? {} : undefined, other.apiKey))
+        .status,
+      404,
+    );
+  assert.equal(
+    (await apiFetch(edge, 'DELETE', `/reserved_domains/${rd.id}/certificate`, undefined, other.apiKey)).status,
+    404,
+  );
   assert.equal((await rawCreate(edge, { domain: 'app.example.test' }, other.apiKey)).body.error_code, 'ERR_NGROK_414');
 
   // Delete is refused while an edge uses the name (hostport "app.example.test:443").
-  await edge.store.resources.create(edge.credentials.accountId, 'https_edge', 'edghts', { description: '', metadata: '', hostports: ['app.example.test:443'] });
+  await edge.store.resources.create(edge.credentials.accountId, 'https_edge', 'edghts', {
+    description: '',
+    metadata: '',
+    hostports: ['app.example.test:443'],
+  });
   await assert.rejects(ngrok.reservedDomains.delete(rd.id), code('ERR_NGROK_446'));
   assert.deepEqual(await ngrok.reservedDomains.delete(managed.id), {});
 });
@@ -128,9 +186,17 @@ test('wildcard rules: one account per subtree, own names under own wildcard, nam
   assert.equal((await rawCreate(edge, { domain: 'named.localhost' })).body.error_code, 'ERR_NGROK_414');
 
   // Deleting the wildcard is refused while an edge relies on it for a name under it.
-  const edgeRecord = await edge.store.resources.create(mine, 'https_edge', 'edghts', { description: '', metadata: '', hostports: ['svc.example.test:443', 'deep.a.example.test:443'] });
+  const edgeRecord = await edge.store.resources.create(mine, 'https_edge', 'edghts', {
+    description: '',
+    metadata: '',
+    hostports: ['svc.example.test:443', 'deep.a.example.test:443'],
+  });
   await assert.rejects(ngrok.reservedDomains.delete(wildcard.id), code('ERR_NGROK_446'));
-  await edge.store.resources.update(mine, 'https_edge', edgeRecord.id, { description: '', metadata: '', hostports: ['deep.a.example.test:443'] });
+  await edge.store.resources.update(mine, 'https_edge', edgeRecord.id, {
+    description: '',
+    metadata: '',
+    hostports: ['deep.a.example.test:443'],
+  });
   // deep.a.example.test has its own reservation, so the wildcard may go.
   assert.deepEqual(await ngrok.reservedDomains.delete(wildcard.id), {});
   await assert.rejects(ngrok.reservedDomains.delete(own.id), code('ERR_NGROK_446'));

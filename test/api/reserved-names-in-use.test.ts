@@ -13,13 +13,18 @@ test("a name another account's agent uses, or holds for its reconnect, cannot be
   const mallory = await otherAccount(edge, 'mallory');
   const web = await startHttpService(t, (_req, res) => res.end('victim'));
   const common = { serverAddr: edge.serverAddr, caCert: edge.caPem, addr: web.port, authtoken: victim.authtoken };
-  const reserve = (domain: string, apiKey = mallory.apiKey) => apiFetch(edge, 'POST', '/reserved_domains', { domain }, apiKey);
+  const reserve = (domain: string, apiKey = mallory.apiKey) =>
+    apiFetch(edge, 'POST', '/reserved_domains', { domain }, apiKey);
 
   const app = await forward({ ...common, hostname: 'app.localhost' });
   const team = await forward({ ...common, hostname: 'x.team.localhost' });
   defer(t, () => team.close());
   // The names, and a wildcard over one of them, are refused to another account.
-  for (const [domain, code] of [['app.localhost', 'ERR_NGROK_414'], ['APP.localhost.', 'ERR_NGROK_414'], ['*.team.localhost', 'ERR_NGROK_417']]) {
+  for (const [domain, code] of [
+    ['app.localhost', 'ERR_NGROK_414'],
+    ['APP.localhost.', 'ERR_NGROK_414'],
+    ['*.team.localhost', 'ERR_NGROK_417'],
+  ]) {
     const res = await reserve(domain!);
     assert.equal(res.status, 400, domain);
     assert.equal(res.body.error_code, code, `${domain}: ${String(res.body.msg)}`);
@@ -28,7 +33,11 @@ test("a name another account's agent uses, or holds for its reconnect, cannot be
 
   // The victim's agent drops: the edge holds its name for a reconnect, and so does the API.
   await app.close();
-  await eventually(() => ![...edge.registry.tunnels.values()].some((tn) => tn.hostname === 'app.localhost'), 10_000, 'the dropped tunnel gone');
+  await eventually(
+    () => ![...edge.registry.tunnels.values()].some((tn) => tn.hostname === 'app.localhost'),
+    10_000,
+    'the dropped tunnel gone',
+  );
   assert.deepEqual([...edge.registry.hostnameHolders('app.localhost')], [victim.accountId]);
   assert.equal((await reserve('app.localhost')).body.error_code, 'ERR_NGROK_414');
 
@@ -49,7 +58,13 @@ test("a TCP port another account's agent uses, or holds for its reconnect, is ne
   const edge = await startTestEdge(t, { config: { tcpPorts: { min: port, max: port } } });
   const mallory = await otherAccount(edge, 'mallory');
   const echo = await startEchoService(t);
-  const tcp = await forward({ proto: 'tcp', serverAddr: edge.serverAddr, caCert: edge.caPem, addr: echo.port, authtoken: edge.credentials.authtoken });
+  const tcp = await forward({
+    proto: 'tcp',
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    addr: echo.port,
+    authtoken: edge.credentials.authtoken,
+  });
   assert.equal(new URL(tcp.url).port, String(port));
   assert.equal(edge.registry.portHolder(port), edge.credentials.accountId);
   const refused = await apiFetch(edge, 'POST', '/reserved_addrs', {}, mallory.apiKey);
@@ -58,18 +73,32 @@ test("a TCP port another account's agent uses, or holds for its reconnect, is ne
   await tcp.close();
   await eventually(() => edge.registry.tunnels.size === 0, 10_000, 'the dropped tunnel gone');
   assert.equal(edge.registry.portHolder(port), edge.credentials.accountId);
-  assert.equal((await apiFetch(edge, 'POST', '/reserved_addrs', {}, mallory.apiKey)).body.error_code, 'ERR_ADDR_EXHAUSTED');
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/reserved_addrs', {}, mallory.apiKey)).body.error_code,
+    'ERR_ADDR_EXHAUSTED',
+  );
 });
 
 test("the edge's own domain and wildcards over it are the operator's; names under it can be reserved", async (t) => {
   const edge = await startTestEdge(t, { config: { domain: 'portico.example.test' } });
   const reserve = (domain: string) => apiFetch(edge, 'POST', '/reserved_domains', { domain });
-  for (const [domain, code] of [['portico.example.test', 'ERR_NGROK_404'], ['Portico.Example.Test.', 'ERR_NGROK_404'], ['*.portico.example.test', 'ERR_NGROK_416'], ['*.example.test', 'ERR_NGROK_416']]) {
+  for (const [domain, code] of [
+    ['portico.example.test', 'ERR_NGROK_404'],
+    ['Portico.Example.Test.', 'ERR_NGROK_404'],
+    ['*.portico.example.test', 'ERR_NGROK_416'],
+    ['*.example.test', 'ERR_NGROK_416'],
+  ]) {
     const res = await reserve(domain!);
     assert.equal(res.status, 400, domain);
     assert.equal(res.body.error_code, code, `${domain}: ${String(res.body.msg)}`);
   }
-  for (const domain of ['app.portico.example.test', '*.team.portico.example.test', 'example.test', 'other.example.test']) assert.equal((await reserve(domain)).status, 201, domain);
+  for (const domain of [
+    'app.portico.example.test',
+    '*.team.portico.example.test',
+    'example.test',
+    'other.example.test',
+  ])
+    assert.equal((await reserve(domain)).status, 201, domain);
   // With the squat refused, another account still gets HTTPS edges under the domain.
   const other = await otherAccount(edge);
   const created = await apiFetch(edge, 'POST', '/edges/https', {}, other.apiKey);

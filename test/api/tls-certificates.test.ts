@@ -16,10 +16,20 @@ before(async () => {
 test('TLS certificates through @ngrok/ngrok-api: every key format, parsed fields, paging, update, delete', async (t) => {
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
-  const types: Record<LeafKeyKind, string> = { 'rsa-pkcs1': 'rsa', 'rsa-pkcs8': 'rsa', 'ec-sec1': 'ecdsa', 'ec-pkcs8': 'ecdsa', ed25519: 'ed25519' };
+  const types: Record<LeafKeyKind, string> = {
+    'rsa-pkcs1': 'rsa',
+    'rsa-pkcs8': 'rsa',
+    'ec-sec1': 'ecdsa',
+    'ec-pkcs8': 'ecdsa',
+    ed25519: 'ed25519',
+  };
   const created = [];
   for (const [kind, leaf] of Object.entries(pki.leaves) as Array<[LeafKeyKind, TestPki['leaves'][LeafKeyKind]]>) {
-    const cert = await ngrok.tlsCertificates.create({ certificatePem: leaf.certPem + pki.interPem, privateKeyPem: leaf.keyPem, description: kind });
+    const cert = await ngrok.tlsCertificates.create({
+      certificatePem: leaf.certPem + pki.interPem,
+      privateKeyPem: leaf.keyPem,
+      description: kind,
+    });
     assert.match(cert.id, /^cert_[0-9a-z]{27}$/);
     assert.equal(cert.privateKeyType, types[kind], kind);
     created.push(cert);
@@ -27,7 +37,10 @@ test('TLS certificates through @ngrok/ngrok-api: every key format, parsed fields
   const cert = created[0]!;
   assert.equal(cert.uri, `${edge.bootstrap.api_url}/tls_certificates/${cert.id}`);
   assert.equal(cert.subjectCommonName, 'app.example.test');
-  assert.deepEqual(cert.subjectAlternativeNames, { dnsNames: ['app.example.test', '*.app.example.test'], ips: ['127.0.0.1', '2001:db8::1'] });
+  assert.deepEqual(cert.subjectAlternativeNames, {
+    dnsNames: ['app.example.test', '*.app.example.test'],
+    ips: ['127.0.0.1', '2001:db8::1'],
+  });
   assert.deepEqual(cert.keyUsages, ['digital_signature', 'key_encipherment']);
   assert.deepEqual(cert.extendedKeyUsages, ['server_auth', 'client_auth']);
   assert.equal(cert.issuerCommonName, 'Portico Test Intermediate');
@@ -49,26 +62,44 @@ test('TLS certificates through @ngrok/ngrok-api: every key format, parsed fields
   // the SQLite files (main and WAL) when the edge runs on SQLite.
   const files = (await readdir(edge.dataDir)).filter((f) => f.startsWith('portico.db'));
   const rows = await edge.store.db.selectFrom('resources').select('doc').execute();
-  const db = (await Promise.all(files.map((f) => readFile(join(edge.dataDir, f), 'latin1')))).join('') + rows.map((r) => r.doc).join('');
+  const db =
+    (await Promise.all(files.map((f) => readFile(join(edge.dataDir, f), 'latin1')))).join('') +
+    rows.map((r) => r.doc).join('');
   assert.ok(db.includes(pki.leaves.ed25519.certPem.split('\n')[1]!), 'the certificate itself is stored');
   for (const leaf of Object.values(pki.leaves)) assert.equal(db.includes(leaf.keyPem.split('\n')[1]!), false);
 
   const listed = await ngrok.tlsCertificates.list(undefined, '2');
-  assert.deepEqual(listed.map((c) => c.id), created.map((c) => c.id).reverse());
+  assert.deepEqual(
+    listed.map((c) => c.id),
+    created.map((c) => c.id).reverse(),
+  );
   const updated = await ngrok.tlsCertificates.update({ id: cert.id, description: 'renamed', metadata: 'm' });
   assert.equal(updated.description, 'renamed');
   assert.equal(updated.metadata, 'm');
   assert.equal(updated.certificatePem, cert.certificatePem);
 
   // In use by a reserved domain: refused until the domain lets go of it.
-  const rd = await ngrok.reservedDomains.create({ domain: 'app.example.test', region: 'local', certificateId: cert.id });
+  const rd = await ngrok.reservedDomains.create({
+    domain: 'app.example.test',
+    region: 'local',
+    certificateId: cert.id,
+  });
   assert.equal(rd.certificate?.id, cert.id);
   assert.equal(rd.certificate?.uri, cert.uri);
-  await assert.rejects(ngrok.tlsCertificates.delete(cert.id), (e: ApiErr) => e.errorCode === 'ERR_RESOURCE_IN_USE' && /rd_/.test(e.msg ?? ''));
+  await assert.rejects(
+    ngrok.tlsCertificates.delete(cert.id),
+    (e: ApiErr) => e.errorCode === 'ERR_RESOURCE_IN_USE' && /rd_/.test(e.msg ?? ''),
+  );
   // Switching the domain to a managed policy drops the uploaded certificate.
-  const switched = await ngrok.reservedDomains.update({ id: rd.id, certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'ecdsa' } });
+  const switched = await ngrok.reservedDomains.update({
+    id: rd.id,
+    certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'ecdsa' },
+  });
   assert.equal(switched.certificate, null);
-  assert.equal((await ngrok.reservedDomains.update({ id: rd.id, certificateId: created[1]!.id })).certificateManagementPolicy, null);
+  assert.equal(
+    (await ngrok.reservedDomains.update({ id: rd.id, certificateId: created[1]!.id })).certificateManagementPolicy,
+    null,
+  );
   assert.deepEqual(await ngrok.reservedDomains.deleteCertificate(rd.id), {});
   for (const c of created) assert.deepEqual(await ngrok.tlsCertificates.delete(c.id), {});
   assert.deepEqual(await ngrok.tlsCertificates.list(), []);
@@ -78,11 +109,17 @@ test('TLS certificate uploads: each bad bundle or key has its own code and messa
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const leaf = pki.leaves['ec-sec1'];
-  const upload = (certificate_pem: string, private_key_pem: string, apiKey?: string) => apiFetch(edge, 'POST', '/tls_certificates', { certificate_pem, private_key_pem }, apiKey);
+  const upload = (certificate_pem: string, private_key_pem: string, apiKey?: string) =>
+    apiFetch(edge, 'POST', '/tls_certificates', { certificate_pem, private_key_pem }, apiKey);
   const cases: Array<[string, string, string, RegExp]> = [
     ['garbage', 'not pem', leaf.keyPem, /certificate_pem: contains no PEM certificate/],
     ['reversed', pki.interPem + leaf.certPem, leaf.keyPem, /reverse order/],
-    ['misordered', leaf.certPem + pki.rootPem + pki.interPem, leaf.keyPem, /issued by certificate 2, not by the next one \(1\)/],
+    [
+      'misordered',
+      leaf.certPem + pki.rootPem + pki.interPem,
+      leaf.keyPem,
+      /issued by certificate 2, not by the next one \(1\)/,
+    ],
     ['missing intermediate', leaf.certPem + pki.rootPem, leaf.keyPem, /missing intermediate/],
     ['encrypted pkcs8', leaf.certPem, pki.encryptedPkcs8, /encrypted.*openssl pkey -in key\.pem -out plain\.pem/],
     ['encrypted traditional', leaf.certPem, pki.encryptedEcTraditional, /encrypted/],
@@ -107,16 +144,39 @@ test('TLS certificate uploads: each bad bundle or key has its own code and messa
     assert.equal(res.body.error_code, codes[name], name);
     assert.match(String(res.body.msg), message, name);
   }
-  await assert.rejects(ngrok.tlsCertificates.create({ certificatePem: leaf.certPem, privateKeyPem: pki.encryptedRsaTraditional }), (e: ApiErr) => e.errorCode === 'ERR_NGROK_1902');
-  assert.equal((await apiFetch(edge, 'POST', '/tls_certificates', { certificate_pem: leaf.certPem })).body.error_code, 'ERR_NGROK_215');
-  await assert.rejects(ngrok.tlsCertificates.get('cert_00000000000000000000000000'), (e: ApiErr) => e.statusCode === 404);
+  await assert.rejects(
+    ngrok.tlsCertificates.create({ certificatePem: leaf.certPem, privateKeyPem: pki.encryptedRsaTraditional }),
+    (e: ApiErr) => e.errorCode === 'ERR_NGROK_1902',
+  );
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/tls_certificates', { certificate_pem: leaf.certPem })).body.error_code,
+    'ERR_NGROK_215',
+  );
+  await assert.rejects(
+    ngrok.tlsCertificates.get('cert_00000000000000000000000000'),
+    (e: ApiErr) => e.statusCode === 404,
+  );
 
   const mine = await ngrok.tlsCertificates.create({ certificatePem: leaf.certPem, privateKeyPem: leaf.keyPem });
   const other = await otherAccount(edge);
-  assert.deepEqual((await apiFetch(edge, 'GET', '/tls_certificates', undefined, other.apiKey)).body.tls_certificates, []);
-  for (const method of ['GET', 'PATCH', 'DELETE']) assert.equal((await apiFetch(edge, method, `/tls_certificates/${mine.id}`, method === 'PATCH' ? {} : undefined, other.apiKey)).status, 404);
+  assert.deepEqual(
+    (await apiFetch(edge, 'GET', '/tls_certificates', undefined, other.apiKey)).body.tls_certificates,
+    [],
+  );
+  for (const method of ['GET', 'PATCH', 'DELETE'])
+    assert.equal(
+      (await apiFetch(edge, method, `/tls_certificates/${mine.id}`, method === 'PATCH' ? {} : undefined, other.apiKey))
+        .status,
+      404,
+    );
   // Another account cannot attach our certificate to its domain.
-  const foreign = await apiFetch(edge, 'POST', '/reserved_domains', { domain: 'theirs.example.test', certificate_id: mine.id }, other.apiKey);
+  const foreign = await apiFetch(
+    edge,
+    'POST',
+    '/reserved_domains',
+    { domain: 'theirs.example.test', certificate_id: mine.id },
+    other.apiKey,
+  );
   assert.equal(foreign.body.error_code, 'ERR_NGROK_1965');
   assert.equal((await upload(leaf.certPem, leaf.keyPem, other.apiKey)).status, 201);
 });

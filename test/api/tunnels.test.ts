@@ -11,8 +11,20 @@ import { eventually, sleep, startHttpService } from '../support/services.ts';
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 /** Our agent, forwarding to `port`, closed after the test. */
-async function ourAgent(t: TestContext, edge: TestEdge, port: number, extra: { labels?: Record<string, string>; subdomain?: string; metadata?: string } = {}) {
-  const fwd = await forward({ addr: port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, sessionMetadata: 'ours', ...extra });
+async function ourAgent(
+  t: TestContext,
+  edge: TestEdge,
+  port: number,
+  extra: { labels?: Record<string, string>; subdomain?: string; metadata?: string } = {},
+) {
+  const fwd = await forward({
+    addr: port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    sessionMetadata: 'ours',
+    ...extra,
+  });
   defer(t, () => fwd.close());
   return fwd;
 }
@@ -21,11 +33,18 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const web = await startHttpService(t, (_req, res) => res.end('ok'));
-  const tg = await ngrok.backends.tunnelGroupBackends.create({ labels: { app: 'x' } as unknown as Map<string, string> });
+  const tg = await ngrok.backends.tunnelGroupBackends.create({
+    labels: { app: 'x' } as unknown as Map<string, string>,
+  });
 
   const http = await ourAgent(t, edge, web.port, { subdomain: 'shown', metadata: 'tunnel-meta' });
   const labeled = await ourAgent(t, edge, web.port, { labels: { app: 'x' } });
-  const session = await new ngrokSdk.SessionBuilder().serverAddr(edge.serverAddr).caCert(Buffer.from(edge.caPem)).authtoken(edge.credentials.authtoken).metadata('sdk-meta').connect();
+  const session = await new ngrokSdk.SessionBuilder()
+    .serverAddr(edge.serverAddr)
+    .caCert(Buffer.from(edge.caPem))
+    .authtoken(edge.credentials.authtoken)
+    .metadata('sdk-meta')
+    .connect();
   defer(t, () => Promise.race([session.close().catch(() => {}), sleep(2000)]));
   const sdk = await session.labeledListener().label('app', 'x').label('env', 'dev').listenAndForward(web.url);
 
@@ -47,10 +66,15 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
 
   const sdkTunnel = await ngrok.tunnels.get(sdk.id());
   assert.deepEqual(sdkTunnel.labels, { app: 'x', env: 'dev' });
-  assert.deepEqual(sdkTunnel.backends, [{ id: tg.id, uri: `${edge.bootstrap.api_url}/backends/tunnel_group/${tg.id}` }]);
+  assert.deepEqual(sdkTunnel.backends, [
+    { id: tg.id, uri: `${edge.bootstrap.api_url}/backends/tunnel_group/${tg.id}` },
+  ]);
   assert.equal(sdkTunnel.publicUrl, undefined);
   assert.equal(sdkTunnel.forwardsTo, `${web.url}/`);
-  assert.deepEqual((await ngrok.tunnels.get(labeled.id)).backends?.map((r) => r.id), [tg.id]);
+  assert.deepEqual(
+    (await ngrok.tunnels.get(labeled.id)).backends?.map((r) => r.id),
+    [tg.id],
+  );
 
   // Sessions: ours (two, one per forward()) and the SDK's.
   const sessions = await ngrok.tunnelSessions.list();
@@ -64,19 +88,37 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
   assert.equal(ours.transport, 'ngrok_agent');
   assert.ok(ours.os && ours.agentVersion);
   const [credential] = await ngrok.credentials.list();
-  assert.deepEqual(ours.credential, { id: credential!.id, uri: `${edge.bootstrap.api_url}/credentials/${credential!.id}` });
+  assert.deepEqual(ours.credential, {
+    id: credential!.id,
+    uri: `${edge.bootstrap.api_url}/credentials/${credential!.id}`,
+  });
   assert.match(String((await apiFetch(edge, 'GET', `/tunnel_sessions/${ours.id}`)).body.started_at), RFC3339);
 
   // Paging of live lists: newest id first, before_id honoured, next_page_uri null at the end.
-  const ids = tunnels.map((x) => x.id).sort().reverse();
+  const ids = tunnels
+    .map((x) => x.id)
+    .sort()
+    .reverse();
   const first = await apiFetch(edge, 'GET', '/tunnels?limit=2');
-  assert.deepEqual((first.body.tunnels as Array<{ id: string }>).map((x) => x.id), ids.slice(0, 2));
+  assert.deepEqual(
+    (first.body.tunnels as Array<{ id: string }>).map((x) => x.id),
+    ids.slice(0, 2),
+  );
   assert.match(String(first.body.next_page_uri), /before_id=/);
   const last = await apiFetch(edge, 'GET', `/tunnels?limit=2&beforeId=${encodeURIComponent(ids[1]!)}`);
-  assert.deepEqual((last.body.tunnels as Array<{ id: string }>).map((x) => x.id), [ids[2]]);
+  assert.deepEqual(
+    (last.body.tunnels as Array<{ id: string }>).map((x) => x.id),
+    [ids[2]],
+  );
   assert.equal(last.body.next_page_uri, null);
-  assert.deepEqual((await ngrok.tunnelSessions.list(undefined, '1')).map((s) => s.id), sessions.map((s) => s.id));
-  assert.deepEqual((await ngrok.tunnels.list(undefined, '1')).map((x) => x.id), ids);
+  assert.deepEqual(
+    (await ngrok.tunnelSessions.list(undefined, '1')).map((s) => s.id),
+    sessions.map((s) => s.id),
+  );
+  assert.deepEqual(
+    (await ngrok.tunnels.list(undefined, '1')).map((x) => x.id),
+    ids,
+  );
 
   // Another account sees none of them.
   const other = await otherAccount(edge);
@@ -85,7 +127,10 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
   assert.equal((await apiFetch(edge, 'GET', `/tunnels/${http.id}`, undefined, other.apiKey)).status, 404);
   assert.equal((await apiFetch(edge, 'GET', `/tunnel_sessions/${ours.id}`, undefined, other.apiKey)).status, 404);
   assert.equal((await apiFetch(edge, 'POST', `/tunnel_sessions/${ours.id}/stop`, ours.id, other.apiKey)).status, 404);
-  await assert.rejects(ngrok.tunnels.get('tn_00000000000000000000000000'), (e: { statusCode?: number }) => e.statusCode === 404);
+  await assert.rejects(
+    ngrok.tunnels.get('tn_00000000000000000000000000'),
+    (e: { statusCode?: number }) => e.statusCode === 404,
+  );
 
   await http.close();
   await eventually(async () => (await ngrok.tunnels.list()).length === 2, 5000, 'closed tunnel to disappear');
@@ -96,13 +141,18 @@ test('tunnel session commands: restart reaches the SDK and reconnects our agent,
   const ngrok = apiClient(edge);
   const web = await startHttpService(t, (_req, res) => res.end('ok'));
   const sdkSession = async (metadata: string, onRestart?: () => void) => {
-    let builder = new ngrokSdk.SessionBuilder().serverAddr(edge.serverAddr).caCert(Buffer.from(edge.caPem)).authtoken(edge.credentials.authtoken).metadata(metadata);
+    let builder = new ngrokSdk.SessionBuilder()
+      .serverAddr(edge.serverAddr)
+      .caCert(Buffer.from(edge.caPem))
+      .authtoken(edge.credentials.authtoken)
+      .metadata(metadata);
     if (onRestart) builder = builder.handleRestartCommand(onRestart);
     const session = await builder.connect();
     defer(t, () => Promise.race([session.close().catch(() => {}), sleep(2000)]));
     return (await ngrok.tunnelSessions.list()).find((s) => s.metadata === metadata)!.id;
   };
-  const sessionId = async (metadata: string) => (await ngrok.tunnelSessions.list()).find((s) => s.metadata === metadata)?.id;
+  const sessionId = async (metadata: string) =>
+    (await ngrok.tunnelSessions.list()).find((s) => s.metadata === metadata)?.id;
 
   // The official SDK hands restart to the application's handler (the app decides how to restart).
   let restarts = 0;
@@ -111,12 +161,21 @@ test('tunnel session commands: restart reaches the SDK and reconnects our agent,
   await eventually(() => restarts === 1, 5000, 'the SDK restart handler');
   // Without a handler it refuses, and the API says so with the agent's words.
   const without = await sdkSession('sdk-plain');
-  await assert.rejects(ngrok.tunnelSessions.restart(without), (e: { errorCode?: string; statusCode?: number; msg?: string }) => {
-    return e.statusCode === 400 && e.errorCode === 'ERR_AGENT_COMMAND_FAILED' && /callback/.test(e.msg!);
-  });
+  await assert.rejects(
+    ngrok.tunnelSessions.restart(without),
+    (e: { errorCode?: string; statusCode?: number; msg?: string }) => {
+      return e.statusCode === 400 && e.errorCode === 'ERR_AGENT_COMMAND_FAILED' && /callback/.test(e.msg!);
+    },
+  );
 
   // Our agent: restart drops the connection and reconnects at once, keeping its tunnel.
-  const ours = await forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, sessionMetadata: 'ours' });
+  const ours = await forward({
+    addr: web.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    sessionMetadata: 'ours',
+  });
   defer(t, () => ours.close());
   const oursId = (await sessionId('ours'))!;
   const firstMux = edge.registry.sessions.get(oursId)!.mux;
@@ -128,13 +187,19 @@ test('tunnel session commands: restart reaches the SDK and reconnects our agent,
   assert.equal((await ngrok.tunnels.get(ours.id)).tunnelSession.id, again);
 
   // Update is refused with the agent's own message; stop ends the session for good.
-  await assert.rejects(ngrok.tunnelSessions.update({ id: again }), (e: { errorCode?: string; statusCode?: number; msg?: string }) => {
-    return e.statusCode === 400 && e.errorCode === 'ERR_AGENT_COMMAND_FAILED' && e.msg!.includes(updateUnsupported);
-  });
+  await assert.rejects(
+    ngrok.tunnelSessions.update({ id: again }),
+    (e: { errorCode?: string; statusCode?: number; msg?: string }) => {
+      return e.statusCode === 400 && e.errorCode === 'ERR_AGENT_COMMAND_FAILED' && e.msg!.includes(updateUnsupported);
+    },
+  );
   const stopped = new Promise<void>((resolve) => ours.session.once('stop', () => resolve()));
   assert.deepEqual(await ngrok.tunnelSessions.stop(again), {});
   await stopped;
   await eventually(async () => (await sessionId('ours')) === undefined, 5000, 'stopped session to disappear');
   await assert.rejects(ngrok.tunnelSessions.stop(again), (e: { statusCode?: number }) => e.statusCode === 404);
-  assert.equal((await apiFetch(edge, 'POST', '/tunnel_sessions/ts_00000000000000000000000000/restart', 'ts_0')).status, 404);
+  assert.equal(
+    (await apiFetch(edge, 'POST', '/tunnel_sessions/ts_00000000000000000000000000/restart', 'ts_0')).status,
+    404,
+  );
 });

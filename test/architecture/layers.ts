@@ -39,7 +39,10 @@ export function layerOf(path: string): string | undefined {
 }
 
 /** Every import from one layer into another that `rules` do not allow, as "from → to" lines. */
-export function layerViolations(files: readonly SourceFile[], rules: Record<string, readonly string[]> = allowedImports): string[] {
+export function layerViolations(
+  files: readonly SourceFile[],
+  rules: Record<string, readonly string[]> = allowedImports,
+): string[] {
   const out: string[] = [];
   for (const file of files) {
     const from = layerOf(file.path);
@@ -61,7 +64,8 @@ export function productFiles(repo: string): SourceFile[] {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) out.push({ path: relative(repo, path), text: readFileSync(path, 'utf8') });
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts'))
+        out.push({ path: relative(repo, path), text: readFileSync(path, 'utf8') });
     }
   };
   walk(join(repo, 'src'));

@@ -37,12 +37,24 @@ test('portico account create/list/delete against a running edge: the new API key
   // The API key drives the official client against the edge that was already running.
   const ngrok = apiClient(edge, carol.api_key);
   const policy = await ngrok.ipPolicies.create({ description: 'carol' });
-  assert.deepEqual((await ngrok.ipPolicies.list()).map((p) => p.id), [policy.id]);
-  assert.equal((await apiFetch(edge, 'GET', `/ip_policies/${policy.id}`)).status, 404, 'the bootstrap account does not see it');
+  assert.deepEqual(
+    (await ngrok.ipPolicies.list()).map((p) => p.id),
+    [policy.id],
+  );
+  assert.equal(
+    (await apiFetch(edge, 'GET', `/ip_policies/${policy.id}`)).status,
+    404,
+    'the bootstrap account does not see it',
+  );
 
   // The authtoken starts a tunnel with our agent.
   const web = await startHttpService(t, (req, res) => res.end(`carol ${req.url}`));
-  const tunnel = await forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: carol.authtoken });
+  const tunnel = await forward({
+    addr: web.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: carol.authtoken,
+  });
   defer(t, () => tunnel.close());
   assert.equal((await request(`${tunnel.url}/hello`, { ca: edge.caPem })).body.toString(), 'carol /hello');
   await tunnel.close();
@@ -52,7 +64,11 @@ test('portico account create/list/delete against a running edge: the new API key
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /Created account dave\.\n {2}id {9}acct_\w+\n {2}API key {4}\S+\n {2}authtoken {2}\S+/);
   const listed = await portico(edge, ['account', 'list', '--json']);
-  assert.deepEqual((JSON.parse(listed.stdout) as Array<{ name: string }>).map((a) => a.name).sort(), ['carol', 'dave', 'default']);
+  assert.deepEqual((JSON.parse(listed.stdout) as Array<{ name: string }>).map((a) => a.name).sort(), [
+    'carol',
+    'dave',
+    'default',
+  ]);
   assert.match((await portico(edge, ['account', 'list'])).stdout, /^ID\s+NAME\s+CREATED\n(acct_\w+ +\w+ +\S+Z\n){3}$/);
   const duplicate = await portico(edge, ['account', 'create', 'carol']);
   assert.equal(duplicate.code, 1);
@@ -64,30 +80,58 @@ test('portico account create/list/delete against a running edge: the new API key
   assert.equal(deleted.code, 0, deleted.stderr);
   assert.match(deleted.stdout, new RegExp(`Deleted account carol \\(${carol.id}\\)`));
   assert.equal((await apiFetch(edge, 'GET', '/ip_policies', undefined, carol.api_key)).status, 401);
-  await assert.rejects(forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: carol.authtoken }));
+  await assert.rejects(
+    forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: carol.authtoken }),
+  );
   assert.equal(await edge.store.resources.get(carol.id, 'ip_policy', policy.id), undefined);
   assert.equal((await portico(edge, ['account', 'delete', 'carol'])).code, 1);
-  const byId = await portico(edge, ['account', 'delete', JSON.parse((await portico(edge, ['account', 'list', '--json'])).stdout).find((a: { name: string }) => a.name === 'dave').id]);
+  const byId = await portico(edge, [
+    'account',
+    'delete',
+    JSON.parse((await portico(edge, ['account', 'list', '--json'])).stdout).find(
+      (a: { name: string }) => a.name === 'dave',
+    ).id,
+  ]);
   assert.equal(byId.code, 0, byId.stderr);
 });
 
 test('portico account create --max-… and account limits: the operator sets limits a running edge applies at once', async (t) => {
   const edge = await startTestEdge(t);
-  const created = await portico(edge, ['account', 'create', 'lim', '--max-reserved-domains', '1', '--max-sessions', '3', '--json']);
+  const created = await portico(edge, [
+    'account',
+    'create',
+    'lim',
+    '--max-reserved-domains',
+    '1',
+    '--max-sessions',
+    '3',
+    '--json',
+  ]);
   assert.equal(created.code, 0, created.stderr);
   const lim = JSON.parse(created.stdout) as { api_key: string };
   const reserve = (domain: string) => apiFetch(edge, 'POST', '/reserved_domains', { domain }, lim.api_key);
   assert.equal((await reserve('one.example.test')).status, 201);
   assert.equal((await reserve('two.example.test')).body.error_code, 'ERR_NGROK_415');
 
-  const raised = await portico(edge, ['account', 'limits', 'lim', '--max-reserved-domains', '2', '--max-sessions', 'default']);
+  const raised = await portico(edge, [
+    'account',
+    'limits',
+    'lim',
+    '--max-reserved-domains',
+    '2',
+    '--max-sessions',
+    'default',
+  ]);
   assert.equal(raised.code, 0, raised.stderr);
   assert.match(raised.stdout, /^Limits of account lim \(acct_\w+\):\n/);
   assert.match(raised.stdout, /\n {2}max-reserved-domains +2\n/);
   assert.match(raised.stdout, /\n {2}max-sessions +100 \(default\)\n/);
   assert.equal((await reserve('two.example.test')).status, 201, 'no edge restart needed');
 
-  const shown = JSON.parse((await portico(edge, ['account', 'limits', 'lim', '--json'])).stdout) as Record<string, { value: number; default: boolean }>;
+  const shown = JSON.parse((await portico(edge, ['account', 'limits', 'lim', '--json'])).stdout) as Record<
+    string,
+    { value: number; default: boolean }
+  >;
   assert.deepEqual(shown.max_reserved_domains, { value: 2, default: false });
   assert.deepEqual(shown.max_api_requests_per_minute, { value: 1200, default: true });
   const bad = await portico(edge, ['account', 'limits', 'lim', '--max-sessions', '-1']);

@@ -13,7 +13,13 @@ import { sleep, startHttpService } from '../support/services.ts';
 test("a bind cannot remove another account's tunnel by repeating its id, nor a live tunnel of another session", async (t) => {
   const edge = await startTestEdge(t);
   const web = await startHttpService(t, (_req, res) => res.end('victim'));
-  const victim = await forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, subdomain: 'victim' });
+  const victim = await forward({
+    addr: web.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    subdomain: 'victim',
+  });
   defer(t, () => victim.close());
   const [victimTunnel] = [...edge.registry.tunnels.values()];
   const victimId = victimTunnel!.id;
@@ -34,7 +40,10 @@ test("a bind cannot remove another account's tunnel by repeating its id, nor a l
   // The same account from another live connection cannot displace it either.
   const sibling = await rawAgent(t, edge);
   await sibling.auth(edge.credentials.authtoken);
-  assert.match(String((await sibling.bind({ Id: victimId, Opts: { Hostname: 'victim.localhost' } })).Error), /ERR_HOSTNAME_TAKEN/);
+  assert.match(
+    String((await sibling.bind({ Id: victimId, Opts: { Hostname: 'victim.localhost' } })).Error),
+    /ERR_HOSTNAME_TAKEN/,
+  );
   assert.equal((await request(victim.url, { ca: edge.caPem })).body.toString(), 'victim');
 });
 
@@ -42,24 +51,41 @@ test("older agents' Auth (basic auth) and HostHeaderRewrite options are refused 
   const edge = await startTestEdge(t);
   const raw = await rawAgent(t, edge);
   await raw.auth(edge.credentials.authtoken);
-  const withAuth = await raw.bind({ Proto: 'http', Opts: { Hostname: 'secret.localhost', Auth: 'user:pass', Subdomain: '', HostHeaderRewrite: false } });
+  const withAuth = await raw.bind({
+    Proto: 'http',
+    Opts: { Hostname: 'secret.localhost', Auth: 'user:pass', Subdomain: '', HostHeaderRewrite: false },
+  });
   assert.match(String(withAuth.Error), /ERR_OPTION_UNSUPPORTED/);
   assert.match(String(withAuth.Error), /Auth/);
   assert.equal(edge.registry.httpEndpoint('secret.localhost'), undefined);
-  const rewrite = await raw.bind({ Proto: 'http', Opts: { Hostname: 'rewrite.localhost', Auth: '', HostHeaderRewrite: true } });
+  const rewrite = await raw.bind({
+    Proto: 'http',
+    Opts: { Hostname: 'rewrite.localhost', Auth: '', HostHeaderRewrite: true },
+  });
   assert.match(String(rewrite.Error), /ERR_OPTION_UNSUPPORTED.*|HostHeaderRewrite/s);
   // The same binds without them work.
-  assert.equal((await raw.bind({ Proto: 'http', Opts: { Hostname: 'plain.localhost', Auth: '', HostHeaderRewrite: false } })).Error, '');
+  assert.equal(
+    (await raw.bind({ Proto: 'http', Opts: { Hostname: 'plain.localhost', Auth: '', HostHeaderRewrite: false } }))
+      .Error,
+    '',
+  );
 });
 
 test('heartbeat settings are held between 1 s and 5 min: a 1 ms or an overflowing interval does not make the edge flood the agent', async (t) => {
   const edge = await startTestEdge(t);
   for (const nanoseconds of [1e6, 1e19]) {
     const raw = await rawAgent(t, edge);
-    assert.equal((await raw.auth(edge.credentials.authtoken, { HeartbeatInterval: nanoseconds, HeartbeatTolerance: nanoseconds })).Error ?? '', '');
+    assert.equal(
+      (await raw.auth(edge.credentials.authtoken, { HeartbeatInterval: nanoseconds, HeartbeatTolerance: nanoseconds }))
+        .Error ?? '',
+      '',
+    );
     await sleep(600);
     // The first beat goes out at once; the next one only after the 1 s minimum.
-    assert.ok(raw.heartbeatBytes <= 4, `${raw.heartbeatBytes} heartbeat bytes in 600 ms for an interval of ${nanoseconds} ns`);
+    assert.ok(
+      raw.heartbeatBytes <= 4,
+      `${raw.heartbeatBytes} heartbeat bytes in 600 ms for an interval of ${nanoseconds} ns`,
+    );
     assert.equal(raw.mux.isClosed, false, 'the session stays up');
     raw.close();
   }

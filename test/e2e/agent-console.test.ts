@@ -15,12 +15,18 @@ test('on a terminal: the status screen shows the session, a request as it happen
   const env = { PORTICO_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config') };
   const agent = runInTerminal(t, ['http', String(web.port), '--subdomain', 'screen'], env);
 
-  const online = await agent.waitForFrame((f) => /Session Status\s+online/.test(f) && /Forwarding/.test(f), 'the screen, online');
+  const online = await agent.waitForFrame(
+    (f) => /Session Status\s+online/.test(f) && /Forwarding/.test(f),
+    'the screen, online',
+  );
   assert.match(online, /^portico\s+\(Ctrl\+C to quit\)$/m);
   assert.match(online, /^Account\s+default$/m);
   assert.match(online, /^Region\s+local$/m);
   assert.match(online, /^Version\s+\d+\.\d+\.\d+$/m);
-  assert.match(online, new RegExp(`^Forwarding\\s+https://screen\\.localhost:${ports.https} -> http://localhost:${web.port}$`, 'm'));
+  assert.match(
+    online,
+    new RegExp(`^Forwarding\\s+https://screen\\.localhost:${ports.https} -> http://localhost:${web.port}$`, 'm'),
+  );
   assert.match(online, /^Connections\s+ttl\s+opn\s+rt1\s+rt5\s+p50\s+p90$/m);
   assert.doesNotMatch(online, /Web Interface/, 'no inspector runs, so none is shown');
   await agent.waitForFrame((f) => /^Latency\s+\d+\.\d+ms$/m.test(f), 'a heartbeat latency');
@@ -77,8 +83,19 @@ test('off a terminal, text logs: a request line in logfmt on stderr, the Forward
   let stderr = '';
   agent.stdout!.on('data', (c: Buffer) => (stdout += c));
   agent.stderr!.on('data', (c: Buffer) => (stderr += c));
-  const url = await eventually(() => /^Forwarding (https:\/\/\S+) -> /m.exec(stdout)?.[1], 20_000, 'the Forwarding line');
+  const url = await eventually(
+    () => /^Forwarding (https:\/\/\S+) -> /m.exec(stdout)?.[1],
+    20_000,
+    'the Forwarding line',
+  );
   assert.equal((await request(`${url}/text`, { ca: edge.caPem })).status, 200);
-  const line = await eventually(() => stderr.split('\n').find((l) => l.includes('http request')) ?? '', 10_000, 'the request line');
-  assert.match(line, /^\S+ INFO {2}http request tunnel=command_line method=GET path=\/text status=200 duration_ms=[\d.]+ bytes=1 req_bytes=0 client=127\.0\.0\.1:\d+$/);
+  const line = await eventually(
+    () => stderr.split('\n').find((l) => l.includes('http request')) ?? '',
+    10_000,
+    'the request line',
+  );
+  assert.match(
+    line,
+    /^\S+ INFO {2}http request tunnel=command_line method=GET path=\/text status=200 duration_ms=[\d.]+ bytes=1 req_bytes=0 client=127\.0\.0\.1:\d+$/,
+  );
 });

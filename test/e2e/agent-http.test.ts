@@ -24,14 +24,23 @@ test('our agent serves HTTP over the tunnel: GET, headers, keep-alive, 404 witho
     res.setHeader('content-type', 'text/plain');
     res.end(`hello ${req.url}`);
   });
-  const tunnel = await forward({ addr: service.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const tunnel = await forward({
+    addr: service.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => tunnel.close());
   assert.match(tunnel.url, /^https:\/\/[a-z2-7]{12}\.localhost:\d+$/);
 
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
   defer(t, () => agent.destroy());
   for (let i = 0; i < 3; i++) {
-    const res = await request(`${tunnel.url}/path/${i}?q=1`, { ca: edge.caPem, agent, headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const res = await request(`${tunnel.url}/path/${i}?q=1`, {
+      ca: edge.caPem,
+      agent,
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.body.toString(), `hello /path/${i}?q=1`);
   }
@@ -65,13 +74,26 @@ test('50 MiB streams both ways, chunked, byte-exact', async (t) => {
         bytes += c.length;
         hash.update(c);
       });
-      req.on('end', () => res.end(JSON.stringify({ bytes, sha256: hash.digest('hex'), chunked: req.headers['transfer-encoding'] === 'chunked' })));
+      req.on('end', () =>
+        res.end(
+          JSON.stringify({
+            bytes,
+            sha256: hash.digest('hex'),
+            chunked: req.headers['transfer-encoding'] === 'chunked',
+          }),
+        ),
+      );
       return;
     }
     // No content-length: the response is chunked all the way to the client.
     patternStream(size, 7).pipe(res);
   });
-  const tunnel = await forward({ addr: `127.0.0.1:${service.port}`, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const tunnel = await forward({
+    addr: `127.0.0.1:${service.port}`,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => tunnel.close());
 
   const down = await requestDigest(`${tunnel.url}/download`, { ca: edge.caPem });
@@ -92,10 +114,18 @@ test('a WebSocket upgrade passes through and echoes', async (t) => {
   const wss = new WebSocketServer({ server: service.server });
   wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
   defer(t, () => wss.close());
-  const tunnel = await forward({ addr: service.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const tunnel = await forward({
+    addr: service.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => tunnel.close());
 
-  const ws = new WebSocket(tunnel.url.replace('https:', 'wss:') + '/ws', { ca: edge.caPem, lookup: loopbackLookup } as WebSocket.ClientOptions);
+  const ws = new WebSocket(tunnel.url.replace('https:', 'wss:') + '/ws', {
+    ca: edge.caPem,
+    lookup: loopbackLookup,
+  } as WebSocket.ClientOptions);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const replies: string[] = [];
   const done = new Promise<void>((resolve) =>
@@ -106,7 +136,10 @@ test('a WebSocket upgrade passes through and echoes', async (t) => {
   );
   for (const m of ['one', 'two', 'x'.repeat(300_000)]) ws.send(m);
   await done;
-  assert.deepEqual(replies.map((r) => r.slice(0, 10)), ['one', 'two', 'x'.repeat(10)]);
+  assert.deepEqual(
+    replies.map((r) => r.slice(0, 10)),
+    ['one', 'two', 'x'.repeat(10)],
+  );
   assert.equal(replies[2]!.length, 300_000);
   ws.close();
 });
@@ -115,8 +148,16 @@ test('the agent answers 502 with a code when its local service is down', async (
   const edge = await startTestEdge(t);
   const service = await startHttpService(t, (_req, res) => res.end());
   const port = service.port;
-  await new Promise<void>((r) => { service.server.closeAllConnections(); service.server.close(() => r()); });
-  const tunnel = await forward({ addr: port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  await new Promise<void>((r) => {
+    service.server.closeAllConnections();
+    service.server.close(() => r());
+  });
+  const tunnel = await forward({
+    addr: port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => tunnel.close());
   const res = await request(tunnel.url, { ca: edge.caPem });
   assert.equal(res.status, 502);

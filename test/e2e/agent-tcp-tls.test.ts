@@ -29,7 +29,13 @@ async function echoThrough(socket: net.Socket, size: number): Promise<{ bytes: n
 test('TCP endpoint: bulk echo is byte-exact and half-close passes through', async (t) => {
   const edge = await startTestEdge(t);
   const echo = await startEchoService(t);
-  const tunnel = await forward({ proto: 'tcp', addr: echo.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const tunnel = await forward({
+    proto: 'tcp',
+    addr: echo.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => tunnel.close());
   const url = new URL(tunnel.url);
   assert.equal(url.protocol, 'tcp:');
@@ -54,14 +60,29 @@ test('TLS endpoint: passed through by SNI, the service terminates with its own k
   defer(t, () => new Promise<void>((r) => service.close(() => r())));
   const port = (service.address() as net.AddressInfo).port;
 
-  const tunnel = await forward({ proto: 'tls', addr: port, hostname, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const tunnel = await forward({
+    proto: 'tls',
+    addr: port,
+    hostname,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => tunnel.close());
   assert.equal(tunnel.url, `tls://${hostname}:${edge.ports.https}`);
 
-  const client = tls.connect({ host: '127.0.0.1', port: edge.ports.https, servername: hostname, ca: serviceCa.certPem });
+  const client = tls.connect({
+    host: '127.0.0.1',
+    port: edge.ports.https,
+    servername: hostname,
+    ca: serviceCa.certPem,
+  });
   await new Promise<void>((resolve, reject) => client.once('secureConnect', resolve).once('error', reject));
   // The certificate the client verified is the service's, not one from the edge's CA.
-  assert.equal(client.getPeerX509Certificate()?.fingerprint256, new (await import('node:crypto')).X509Certificate(leaf.certPem).fingerprint256);
+  assert.equal(
+    client.getPeerX509Certificate()?.fingerprint256,
+    new (await import('node:crypto')).X509Certificate(leaf.certPem).fingerprint256,
+  );
   const result = await echoThrough(client as unknown as net.Socket, 4 * MiB);
   assert.equal(result.bytes, 4 * MiB);
   assert.equal(result.sha256, await patternDigest(4 * MiB, 3));

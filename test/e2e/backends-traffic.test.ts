@@ -13,9 +13,20 @@ import { eventually, sleep, startEchoService, startHttpService } from '../suppor
 import type { TestContext } from 'node:test';
 
 /** Our agent as a labeled tunnel in front of a service answering `name`. */
-async function labeledAgent(t: TestContext, edge: TestEdge, labels: Record<string, string>, name: string): Promise<Forwarding> {
+async function labeledAgent(
+  t: TestContext,
+  edge: TestEdge,
+  labels: Record<string, string>,
+  name: string,
+): Promise<Forwarding> {
   const service = await startHttpService(t, (_req, res) => res.end(name));
-  const agent = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: service.port, labels });
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: service.port,
+    labels,
+  });
   defer(t, () => agent.close());
   return agent;
 }
@@ -42,7 +53,14 @@ test('tunnel group: three agents share the traffic; one leaving moves its share 
   const outcomes: Array<{ status: number; body: string }> = [];
   const load = (async () => {
     while (running) {
-      const batch = await Promise.all(Array.from({ length: 6 }, () => request(url, { ca: edge.caPem }).then((r) => ({ status: r.status, body: r.body.toString() }), () => ({ status: 0, body: '' }))));
+      const batch = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          request(url, { ca: edge.caPem }).then(
+            (r) => ({ status: r.status, body: r.body.toString() }),
+            () => ({ status: 0, body: '' }),
+          ),
+        ),
+      );
       outcomes.push(...batch);
     }
   })();
@@ -70,7 +88,8 @@ test('failover: the second backend serves while the first has no agents, and the
   const failover = await ngrok.backends.failoverBackends.create({ backends: [primary, secondary, errorPage] });
   await httpsEdge(ngrok, ['fo.example.com:443'], [{ backendId: failover.id }]);
   await edge.snapshots.settled();
-  const get = async () => (await request(`https://fo.example.com:${edge.ports.https}/`, { ca: edge.caPem })).body.toString();
+  const get = async () =>
+    (await request(`https://fo.example.com:${edge.ports.https}/`, { ca: edge.caPem })).body.toString();
 
   assert.equal(await get(), 'all down');
   const second = await labeledAgent(t, edge, { role: 'secondary' }, 'secondary');
@@ -132,10 +151,16 @@ test("a route's backend changed through the API under load: no failed request, t
   await sleep(1000);
   running = false;
   await load;
-  assert.ok(seen.every((s) => s.status === 200), 'every request succeeded');
+  assert.ok(
+    seen.every((s) => s.status === 200),
+    'every request succeeded',
+  );
   const firstV2 = seen.find((s) => s.body === 'v2')!;
   assert.ok(firstV2.at - changedAt < 1000, `v2 served ${firstV2.at - changedAt} ms after the change`);
-  assert.ok(seen.filter((s) => s.at > firstV2.at + 200).every((s) => s.body === 'v2'), 'only v2 after the swap');
+  assert.ok(
+    seen.filter((s) => s.at > firstV2.at + 200).every((s) => s.body === 'v2'),
+    'only v2 after the swap',
+  );
 });
 
 test('TLS edge and TCP edge with tunnel-group backends: the official SDK and our agent', async (t) => {
@@ -146,9 +171,20 @@ test('TLS edge and TCP edge with tunnel-group backends: the official SDK and our
   // TCP edge: an address is reserved for it; our agent and the SDK both join the group.
   const tcpGroup = await tunnelGroupBackend(ngrok, { svc: 'tcp' });
   const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId: tcpGroup } });
-  const ours = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: `tcp://127.0.0.1:${echo.port}`, proto: 'tcp', labels: { svc: 'tcp' } });
+  const ours = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: `tcp://127.0.0.1:${echo.port}`,
+    proto: 'tcp',
+    labels: { svc: 'tcp' },
+  });
   defer(t, () => ours.close());
-  const sdk = await new ngrokSdk.SessionBuilder().serverAddr(edge.serverAddr).caCert(Buffer.from(edge.caPem)).authtoken(edge.credentials.authtoken).connect();
+  const sdk = await new ngrokSdk.SessionBuilder()
+    .serverAddr(edge.serverAddr)
+    .caCert(Buffer.from(edge.caPem))
+    .authtoken(edge.credentials.authtoken)
+    .connect();
   defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
   await sdk.labeledListener().label('svc', 'tcp').listenAndForward(`tcp://127.0.0.1:${echo.port}`);
   await edge.snapshots.settled();
@@ -165,15 +201,31 @@ test('TLS edge and TCP edge with tunnel-group backends: the official SDK and our
   // TLS edge terminating at the edge: the service gets plaintext from the SDK's labeled listener.
   await reserve(ngrok, 'tls.example.com');
   const tlsGroup = await tunnelGroupBackend(ngrok, { svc: 'tls' });
-  await ngrok.edges.edgesTls.create({ hostports: ['tls.example.com:443'], backend: { backendId: tlsGroup }, tlsTermination: { terminateAt: 'edge' } });
+  await ngrok.edges.edgesTls.create({
+    hostports: ['tls.example.com:443'],
+    backend: { backendId: tlsGroup },
+    tlsTermination: { terminateAt: 'edge' },
+  });
   await sdk.labeledListener().label('svc', 'tls').listenAndForward(`tcp://127.0.0.1:${echo.port}`);
-  const oursTls = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: `tcp://127.0.0.1:${echo.port}`, proto: 'tcp', labels: { svc: 'tls' } });
+  const oursTls = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: `tcp://127.0.0.1:${echo.port}`,
+    proto: 'tcp',
+    labels: { svc: 'tls' },
+  });
   defer(t, () => oursTls.close());
   assert.equal(edge.registry.labeledTunnels({ svc: 'tls' }).length, 2);
   await edge.snapshots.settled();
   // Round-robin over the SDK's listener and ours: every connection is echoed.
   for (let i = 0; i < 4; i++) {
-    const client = tls.connect({ host: '127.0.0.1', port: edge.ports.https, servername: 'tls.example.com', ca: edge.caPem });
+    const client = tls.connect({
+      host: '127.0.0.1',
+      port: edge.ports.https,
+      servername: 'tls.example.com',
+      ca: edge.caPem,
+    });
     await new Promise<void>((resolve, reject) => client.once('secureConnect', resolve).once('error', reject));
     const got = new Promise<string>((resolve) => client.once('data', (d: Buffer) => resolve(d.toString())));
     client.write(`over a tls edge ${i}`);

@@ -30,10 +30,23 @@ test('bad input: wrong authtoken, taken hostname, garbage and window overruns ge
   const good = await forward({ ...common, addr: web.port, subdomain: 'taken', authtoken: edge.credentials.authtoken });
   defer(t, () => good.close());
 
-  await assert.rejects(forward({ ...common, addr: web.port, authtoken: 'wrong_token' }), (err: Error & { code?: string }) => err.code === 'ERR_AUTHTOKEN_INVALID' || /ERR_AUTHTOKEN_INVALID/.test(err.message));
-  await assert.rejects(forward({ ...common, addr: web.port, subdomain: 'taken', authtoken: edge.credentials.authtoken }), (err: Error & { code?: string }) => err.code === 'ERR_HOSTNAME_TAKEN' || /ERR_HOSTNAME_TAKEN/.test(err.message));
-  await assert.rejects(forward({ ...common, addr: web.port, hostname: 'not valid!.localhost', authtoken: edge.credentials.authtoken }), /ERR_HOSTNAME_INVALID/);
-  await assert.rejects(forward({ ...common, addr: web.port, hostname: 'elsewhere.example.com', authtoken: edge.credentials.authtoken }), /ERR_HOSTNAME_NOT_RESERVED/);
+  await assert.rejects(
+    forward({ ...common, addr: web.port, authtoken: 'wrong_token' }),
+    (err: Error & { code?: string }) =>
+      err.code === 'ERR_AUTHTOKEN_INVALID' || /ERR_AUTHTOKEN_INVALID/.test(err.message),
+  );
+  await assert.rejects(
+    forward({ ...common, addr: web.port, subdomain: 'taken', authtoken: edge.credentials.authtoken }),
+    (err: Error & { code?: string }) => err.code === 'ERR_HOSTNAME_TAKEN' || /ERR_HOSTNAME_TAKEN/.test(err.message),
+  );
+  await assert.rejects(
+    forward({ ...common, addr: web.port, hostname: 'not valid!.localhost', authtoken: edge.credentials.authtoken }),
+    /ERR_HOSTNAME_INVALID/,
+  );
+  await assert.rejects(
+    forward({ ...common, addr: web.port, hostname: 'elsewhere.example.com', authtoken: edge.credentials.authtoken }),
+    /ERR_HOSTNAME_NOT_RESERVED/,
+  );
   await assertStillServing(edge, good.url);
 
   // Garbage before TLS: the handshake fails, nothing else happens.
@@ -99,8 +112,12 @@ test('bad input on the public ports: a malformed request gets 400 with a code; p
   assert.match(plain, /use https:\/\//);
   // And the edge still serves.
   const web = await startHttpService(t, (_req, res) => res.end('fine'));
-  const tunnel = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: web.port });
+  const tunnel = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: web.port,
+  });
   defer(t, () => tunnel.close());
   await assertStillServing(edge, tunnel.url);
 });
-

@@ -10,10 +10,26 @@ import { eventually, startHttpService } from '../support/services.ts';
 test('quick start: `portico edge` then `portico http <port>` with no flags, and `portico start` from a config file', async (t) => {
   const dataDir = await tempDir(t);
   const env = { PORTICO_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config') };
-  const zero = ['--agent-addr', '127.0.0.1:0', '--https-addr', '127.0.0.1:0', '--http-addr', '127.0.0.1:0', '--api-addr', '127.0.0.1:0', '--tcp-ports', '0'];
+  const zero = [
+    '--agent-addr',
+    '127.0.0.1:0',
+    '--https-addr',
+    '127.0.0.1:0',
+    '--http-addr',
+    '127.0.0.1:0',
+    '--api-addr',
+    '127.0.0.1:0',
+    '--tcp-ports',
+    '0',
+  ];
   spawnPortico(t, ['edge', ...zero], env);
-  const bootstrap = await eventually(async () => JSON.parse(await readFile(join(dataDir, 'bootstrap.json'), 'utf8')) as Record<string, string>, 20_000, 'bootstrap.json');
-  for (const key of ['api_url', 'api_key', 'authtoken', 'agent_addr', 'https_addr', 'http_addr', 'domain', 'ca_cert']) assert.ok(bootstrap[key], key);
+  const bootstrap = await eventually(
+    async () => JSON.parse(await readFile(join(dataDir, 'bootstrap.json'), 'utf8')) as Record<string, string>,
+    20_000,
+    'bootstrap.json',
+  );
+  for (const key of ['api_url', 'api_key', 'authtoken', 'agent_addr', 'https_addr', 'http_addr', 'domain', 'ca_cert'])
+    assert.ok(bootstrap[key], key);
   const ca = await readFile(bootstrap.ca_cert!, 'utf8');
 
   const web = await startHttpService(t, (req, res) => res.end(`cli ${req.url}`));
@@ -26,8 +42,15 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   assert.equal(res.body.toString(), 'cli /quick');
 
   const configPath = join(dataDir, 'portico.yml');
-  await writeFile(configPath, `tunnels:\n  site:\n    proto: http\n    addr: ${web.port}\n    subdomain: from-config\n  other:\n    proto: http\n    addr: ${web.port}\n`);
-  const starter = spawnPortico(t, ['start', 'site', '--config', configPath, '--log', 'stdout', '--log-format', 'json'], env);
+  await writeFile(
+    configPath,
+    `tunnels:\n  site:\n    proto: http\n    addr: ${web.port}\n    subdomain: from-config\n  other:\n    proto: http\n    addr: ${web.port}\n`,
+  );
+  const starter = spawnPortico(
+    t,
+    ['start', 'site', '--config', configPath, '--log', 'stdout', '--log-format', 'json'],
+    env,
+  );
   const fromConfig = await jsonLine(starter, (l) => l.msg === 'started tunnel');
   assert.equal(fromConfig.name, 'site');
   assert.equal(new URL(String(fromConfig.url)).hostname, 'from-config.localhost');

@@ -18,10 +18,17 @@ test('a configuration the data plane cannot compile is refused on the write; one
   // A document written straight to the store (an older version, a hand edit) bypasses the check:
   // the data plane keeps the last good version and says why on reads.
   const stored = (await edge.store.resources.get(edge.credentials.accountId, 'tcp_edge', tcpEdge.id))!;
-  await edge.store.resources.update(stored.account_id, 'tcp_edge', stored.id, { ...stored.doc, backend: { enabled: true, backend_id: page } });
+  await edge.store.resources.update(stored.account_id, 'tcp_edge', stored.id, {
+    ...stored.doc,
+    backend: { enabled: true, backend_id: page },
+  });
   await edge.snapshots.settled();
   const read = await apiFetch(edge, 'GET', `/edges/tcp/${tcpEdge.id}`);
   assert.match(String(read.body.config_error), /HTTP response backend/);
   const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
-  assert.equal(edge.snapshots.current.tcpPorts.get(port)?.backend?.kind, 'tunnel_group', 'the previous version stays live');
+  assert.equal(
+    edge.snapshots.current.tcpPorts.get(port)?.backend?.kind,
+    'tunnel_group',
+    'the previous version stays live',
+  );
 });

@@ -13,7 +13,8 @@ test('wildcard precedence: exact, then the most specific wildcard, for edges and
   const ngrok = apiClient(edge);
   const names = ['*.example.com', '*.bar.example.com', 'foo.bar.example.com'];
   await reserve(ngrok, ...names);
-  for (const name of names) await httpsEdge(ngrok, [`${name}:443`], [{ backendId: await staticBackend(ngrok, `edge ${name}`) }]);
+  for (const name of names)
+    await httpsEdge(ngrok, [`${name}:443`], [{ backendId: await staticBackend(ngrok, `edge ${name}`) }]);
   await edge.snapshots.settled();
   const at = (host: string) => `https://${host}:${edge.ports.https}/`;
   const body = async (host: string) => (await request(at(host), { ca: edge.caPem })).body.toString();
@@ -26,7 +27,13 @@ test('wildcard precedence: exact, then the most specific wildcard, for edges and
   await reserve(ngrok, ...names2);
   for (const name of names2) {
     const service = await startHttpService(t, (_req, res) => res.end(`agent ${name}`));
-    const tunnel = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: service.port, hostname: name });
+    const tunnel = await forward({
+      serverAddr: edge.serverAddr,
+      caCert: edge.caPem,
+      authtoken: edge.credentials.authtoken,
+      addr: service.port,
+      hostname: name,
+    });
     defer(t, () => tunnel.close());
   }
   assert.equal(await body('foo.bar.example.org'), 'agent foo.bar.example.org');
@@ -36,7 +43,13 @@ test('wildcard precedence: exact, then the most specific wildcard, for edges and
   // Across the two: an agent on an exact name beats an edge's wildcard.
   await reserve(ngrok, 'solo.example.com');
   const service = await startHttpService(t, (_req, res) => res.end('agent solo'));
-  const solo = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: service.port, hostname: 'solo.example.com' });
+  const solo = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: service.port,
+    hostname: 'solo.example.com',
+  });
   defer(t, () => solo.close());
   assert.equal(await body('solo.example.com'), 'agent solo');
   assert.equal(await body('other.example.com'), 'edge *.example.com');
@@ -46,12 +59,16 @@ test('path routing: several routes on one edge, each with its own backend; no ma
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   await reserve(ngrok, 'shop.example.com');
-  await httpsEdge(ngrok, ['shop.example.com:443'], [
-    { matchType: 'path_prefix', match: '/api', backendId: await staticBackend(ngrok, 'api') },
-    { matchType: 'path_prefix', match: '/api/v2', backendId: await staticBackend(ngrok, 'api v2') },
-    { matchType: 'exact_path', match: '/api/health', backendId: await staticBackend(ngrok, 'health') },
-    { matchType: 'exact_path', match: '/', backendId: await staticBackend(ngrok, 'home') },
-  ]);
+  await httpsEdge(
+    ngrok,
+    ['shop.example.com:443'],
+    [
+      { matchType: 'path_prefix', match: '/api', backendId: await staticBackend(ngrok, 'api') },
+      { matchType: 'path_prefix', match: '/api/v2', backendId: await staticBackend(ngrok, 'api v2') },
+      { matchType: 'exact_path', match: '/api/health', backendId: await staticBackend(ngrok, 'health') },
+      { matchType: 'exact_path', match: '/', backendId: await staticBackend(ngrok, 'home') },
+    ],
+  );
   await edge.snapshots.settled();
   const get = (path: string) => request(`https://shop.example.com:${edge.ports.https}${path}`, { ca: edge.caPem });
   assert.equal((await get('/')).body.toString(), 'home');

@@ -10,7 +10,13 @@ test('pooled endpoint: two agents on one hostname share its requests', async (t)
   const edge = await startTestEdge(t);
   const a = await startHttpService(t, (_req, res) => res.end('a'));
   const b = await startHttpService(t, (_req, res) => res.end('b'));
-  const common = { serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, subdomain: 'pool', poolingEnabled: true };
+  const common = {
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    subdomain: 'pool',
+    poolingEnabled: true,
+  };
   const first = await forward({ ...common, addr: a.port });
   defer(t, () => first.close());
   const second = await forward({ ...common, addr: b.port });
@@ -34,10 +40,22 @@ test('region: an agent asking for another region gets a clear error', async (t) 
   const edge = await startTestEdge(t);
   const web = await startHttpService(t, (_req, res) => res.end('x'));
   await assert.rejects(
-    forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: web.port, region: 'eu' }),
+    forward({
+      serverAddr: edge.serverAddr,
+      caCert: edge.caPem,
+      authtoken: edge.credentials.authtoken,
+      addr: web.port,
+      region: 'eu',
+    }),
     /ERR_REGION_MISMATCH/,
   );
-  const ok = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: web.port, region: 'local' });
+  const ok = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: web.port,
+    region: 'local',
+  });
   defer(t, () => ok.close());
   assert.equal((await request(ok.url, { ca: edge.caPem })).body.toString(), 'x');
 });
@@ -54,5 +72,8 @@ test('HTTP scheme endpoints are served on the plain-HTTP port, labeled tunnels r
   const labeled = await forward({ ...common, addr: web.port, labels: { app: 'ours' } });
   defer(t, () => labeled.close());
   assert.equal(labeled.url, '');
-  assert.deepEqual(edge.registry.labeledTunnels({ app: 'ours' }).map((x) => x.id), [labeled.id]);
+  assert.deepEqual(
+    edge.registry.labeledTunnels({ app: 'ours' }).map((x) => x.id),
+    [labeled.id],
+  );
 });

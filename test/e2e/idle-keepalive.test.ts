@@ -32,12 +32,32 @@ async function service(t: TestContext, behaviour: Behaviour) {
  * The service behind four public URLs: an endpoint of our agent, one of the official SDK, and
  * an HTTPS edge route to a labeled tunnel of each.
  */
-async function publicUrls(t: TestContext, edge: TestEdge, svc: { url: string; port: number }, name: string): Promise<Record<string, string>> {
-  const ours = await forward({ addr: svc.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+async function publicUrls(
+  t: TestContext,
+  edge: TestEdge,
+  svc: { url: string; port: number },
+  name: string,
+): Promise<Record<string, string>> {
+  const ours = await forward({
+    addr: svc.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => ours.close());
-  const oursLabeled = await forward({ addr: svc.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, labels: { idle: `${name}-ours` } });
+  const oursLabeled = await forward({
+    addr: svc.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    labels: { idle: `${name}-ours` },
+  });
   defer(t, () => oursLabeled.close());
-  const sdk = await new ngrokSdk.SessionBuilder().serverAddr(edge.serverAddr).caCert(Buffer.from(edge.caPem)).authtoken(edge.credentials.authtoken).connect();
+  const sdk = await new ngrokSdk.SessionBuilder()
+    .serverAddr(edge.serverAddr)
+    .caCert(Buffer.from(edge.caPem))
+    .authtoken(edge.credentials.authtoken)
+    .connect();
   defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
   const sdkEndpoint = await sdk.httpEndpoint().listenAndForward(svc.url);
   await sdk.labeledListener().label('idle', `${name}-sdk`).listenAndForward(svc.url);
@@ -47,7 +67,11 @@ async function publicUrls(t: TestContext, edge: TestEdge, svc: { url: string; po
   for (const agent of ['ours', 'sdk']) {
     const host = `${name}-${agent}.example.com`;
     await reserve(ngrok, host);
-    await httpsEdge(ngrok, [`${host}:443`], [{ backendId: await tunnelGroupBackend(ngrok, { idle: `${name}-${agent}` }) }]);
+    await httpsEdge(
+      ngrok,
+      [`${host}:443`],
+      [{ backendId: await tunnelGroupBackend(ngrok, { idle: `${name}-${agent}` }) }],
+    );
     urls[`edge route to ${agent === 'ours' ? 'our agent' : 'the SDK'}`] = `https://${host}:${edge.ports.https}`;
   }
   await edge.snapshots.settled();
@@ -62,7 +86,12 @@ async function get(edge: TestEdge, url: string): Promise<string> {
 }
 
 /** `count` requests to each URL, `gapMs` apart; every URL's sequence runs at the same time. */
-async function spaced(edge: TestEdge, urls: Record<string, string>, count: number, gapMs: number): Promise<Record<string, string[]>> {
+async function spaced(
+  edge: TestEdge,
+  urls: Record<string, string>,
+  count: number,
+  gapMs: number,
+): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   await Promise.all(
     Object.entries(urls).map(async ([what, url]) => {
@@ -117,7 +146,12 @@ test('POSTs with bodies to a service that closes after every response: each is a
       res.end(`got ${bytes}`);
     });
   });
-  const ours = await forward({ addr: svc.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const ours = await forward({
+    addr: svc.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => ours.close());
   for (let i = 0; i < 10; i++) {
     const res = await request(`${ours.url}/upload`, { ca: edge.caPem, method: 'POST', body: Buffer.alloc(10_000, 1) });
@@ -132,7 +166,12 @@ test('a service that never answers: 504 ERR_NGROK_3008 after the upstream header
     if (req.url === '/slow') return; // never answers
     res.end('fast');
   });
-  const ours = await forward({ addr: svc.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const ours = await forward({
+    addr: svc.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => ours.close());
   const slow = await request(`${ours.url}/slow`, { ca: edge.caPem });
   assert.equal(slow.status, 504);

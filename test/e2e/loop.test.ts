@@ -14,7 +14,14 @@ test('an agent forwarding to the edge itself: the request that comes back answer
     res.end(`hops ${req.headers['portico-edge-hops']}`);
   });
   // A mistake users make: the agent points at the edge's own public port.
-  const looping = await forward({ addr: edge.ports.http, scheme: 'http', subdomain: 'loop', serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const looping = await forward({
+    addr: edge.ports.http,
+    scheme: 'http',
+    subdomain: 'loop',
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => looping.close());
   const res = await request(`${looping.url}/x`);
   assert.equal(res.status, 508);
@@ -22,9 +29,23 @@ test('an agent forwarding to the edge itself: the request that comes back answer
 
   // A request that passes two edges in a row is no loop: each edge adds its own id.
   const second = await startTestEdge(t);
-  const inner = await forward({ addr: web.port, scheme: 'http', subdomain: 'inner', serverAddr: second.serverAddr, caCert: second.caPem, authtoken: second.credentials.authtoken });
+  const inner = await forward({
+    addr: web.port,
+    scheme: 'http',
+    subdomain: 'inner',
+    serverAddr: second.serverAddr,
+    caCert: second.caPem,
+    authtoken: second.credentials.authtoken,
+  });
   defer(t, () => inner.close());
-  const outer = await forward({ addr: `127.0.0.1:${second.ports.http}`, scheme: 'http', subdomain: 'inner', serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const outer = await forward({
+    addr: `127.0.0.1:${second.ports.http}`,
+    scheme: 'http',
+    subdomain: 'inner',
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => outer.close());
   const chained = await request(`http://inner.localhost:${edge.ports.http}/`);
   assert.equal(chained.status, 200);

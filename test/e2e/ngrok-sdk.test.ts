@@ -52,9 +52,17 @@ test('official @ngrok/ngrok SDK: http, tcp and tls endpoints carry traffic; labe
   const tlsService = tls.createServer({ cert: leaf.certPem, key: leaf.keyPem }, (s) => s.on('error', () => {}).pipe(s));
   await new Promise<void>((r) => tlsService.listen(0, '127.0.0.1', r));
   defer(t, () => new Promise<void>((r) => tlsService.close(() => r())));
-  const tlsListener = await session.tlsEndpoint().domain('sdk-tls.localhost').listenAndForward(`tls://127.0.0.1:${(tlsService.address() as net.AddressInfo).port}`);
+  const tlsListener = await session
+    .tlsEndpoint()
+    .domain('sdk-tls.localhost')
+    .listenAndForward(`tls://127.0.0.1:${(tlsService.address() as net.AddressInfo).port}`);
   assert.equal(tlsListener.url(), `tls://sdk-tls.localhost:${edge.ports.https}`);
-  const client = tls.connect({ host: '127.0.0.1', port: edge.ports.https, servername: 'sdk-tls.localhost', ca: pki.certPem });
+  const client = tls.connect({
+    host: '127.0.0.1',
+    port: edge.ports.https,
+    servername: 'sdk-tls.localhost',
+    ca: pki.certPem,
+  });
   await new Promise<void>((resolve, reject) => client.once('secureConnect', resolve).once('error', reject));
   const got = new Promise<string>((resolve) => client.once('data', (d: Buffer) => resolve(d.toString())));
   client.write('ping over tls');
@@ -64,10 +72,17 @@ test('official @ngrok/ngrok SDK: http, tcp and tls endpoints carry traffic; labe
   // Labeled tunnels are registered with their labels; edges route to them (tunnel-group backends).
   const labeled = await session.labeledListener().label('app', 'sdk').label('env', 'test').listenAndForward(web.url);
   assert.ok(labeled.id());
-  assert.deepEqual(edge.registry.labeledTunnels({ app: 'sdk' }).map((x) => x.id), [labeled.id()]);
+  assert.deepEqual(
+    edge.registry.labeledTunnels({ app: 'sdk' }).map((x) => x.id),
+    [labeled.id()],
+  );
 
   await http.close();
-  await eventually(async () => (await request(`https://sdk-app.localhost:${edge.ports.https}/`, { ca: edge.caPem })).status === 404, 5000, 'unbind');
+  await eventually(
+    async () => (await request(`https://sdk-app.localhost:${edge.ports.https}/`, { ca: edge.caPem })).status === 404,
+    5000,
+    'unbind',
+  );
 });
 
 test('official SDK reconnects after the edge drops its connection and keeps its URL', async (t) => {
@@ -80,7 +95,11 @@ test('official SDK reconnects after the edge drops its connection and keeps its 
   const before = [...edge.registry.sessions.keys()];
   // Cut the agent's connection from the edge side without a GOAWAY.
   for (const s of edge.registry.sessions.values()) s.mux.destroy();
-  await eventually(() => edge.registry.sessions.size === 1 && edge.registry.tunnels.has(listener.id()), 10_000, 'SDK reconnect');
+  await eventually(
+    () => edge.registry.sessions.size === 1 && edge.registry.tunnels.has(listener.id()),
+    10_000,
+    'SDK reconnect',
+  );
   // Session resumption: the agent's ClientId and Cookie give it back the same session id.
   assert.deepEqual([...edge.registry.sessions.keys()], before);
   const res = await request(url, { ca: edge.caPem });
@@ -90,7 +109,12 @@ test('official SDK reconnects after the edge drops its connection and keeps its 
 test("official SDK: a wrong authtoken fails with ngrok's code for it, and ours in the message", async (t) => {
   const edge = await startTestEdge(t);
   await assert.rejects(
-    new ngrok.SessionBuilder().serverAddr(edge.serverAddr).caCert(Buffer.from(edge.caPem)).authtoken('nope_nope').connect(),
-    (err: Error & { errorCode?: string }) => err.errorCode === 'ERR_NGROK_107' && /ERR_AUTHTOKEN_INVALID/.test(String(err.message)),
+    new ngrok.SessionBuilder()
+      .serverAddr(edge.serverAddr)
+      .caCert(Buffer.from(edge.caPem))
+      .authtoken('nope_nope')
+      .connect(),
+    (err: Error & { errorCode?: string }) =>
+      err.errorCode === 'ERR_NGROK_107' && /ERR_AUTHTOKEN_INVALID/.test(String(err.message)),
   );
 });

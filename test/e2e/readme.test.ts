@@ -46,8 +46,22 @@ interface Shell {
 async function shell(t: TestContext): Promise<Shell> {
   const home = await tempDir(t, 'portico-readme-');
   const prefix = join(home, '.npm-global');
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, npm_config_prefix: prefix, PORTICO_TRUST_ROOT: join(home, 'system-root') };
-  for (const key of ['PORTICO_DATA_DIR', 'PORTICO_CONFIG', 'PORTICO_AUTHTOKEN', 'PORTICO_SERVER_ADDR', 'XDG_CONFIG_HOME', 'DATABASE_URL']) delete env[key];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
+    npm_config_prefix: prefix,
+    PORTICO_TRUST_ROOT: join(home, 'system-root'),
+  };
+  for (const key of [
+    'PORTICO_DATA_DIR',
+    'PORTICO_CONFIG',
+    'PORTICO_AUTHTOKEN',
+    'PORTICO_SERVER_ADDR',
+    'XDG_CONFIG_HOME',
+    'DATABASE_URL',
+  ])
+    delete env[key];
   return {
     env,
     async run(command, cwd = home) {
@@ -90,13 +104,17 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const probe = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    const probe = net
+      .createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
 
 test("the README's examples run as written", async (t) => {
   for (const port of [4443, 8443, 8080, 8000, 3000, 5432, 9443]) {
-    if (!(await portFree(port))) return t.skip(`port ${port}, which the README's examples use, is taken on this machine`);
+    if (!(await portFree(port)))
+      return t.skip(`port ${port}, which the README's examples use, is taken on this machine`);
   }
   const blocks = await readmeBlocks();
   const sh = await shell(t);
@@ -121,27 +139,51 @@ test("the README's examples run as written", async (t) => {
   // More agent commands, one at a time.
   await startEchoService(t, 5432);
   const tcp = await sh.start(line(blocks, 'portico tcp 5432'), /Forwarding tcp:\/\/localhost:(\d+)/);
-  const socket = net.connect(Number(tcp.match[1]), "127.0.0.1");
+  const socket = net.connect(Number(tcp.match[1]), '127.0.0.1');
   socket.end('ping');
-  assert.equal(await new Promise<string>((resolve) => { let d = ''; socket.on('data', (c) => (d += c)).on('end', () => resolve(d)); }), 'ping');
+  assert.equal(
+    await new Promise<string>((resolve) => {
+      let d = '';
+      socket.on('data', (c) => (d += c)).on('end', () => resolve(d));
+    }),
+    'ping',
+  );
   socket.destroy();
   await stop(tcp.child);
 
   await sh.run(blocks.find((b) => b.code.startsWith('openssl req -x509'))!.code.split('\nportico ')[0]!);
-  const tlsService = tls.createServer({ cert: await readFile(join(home, 'cert.pem')), key: await readFile(join(home, 'key.pem')) }, (s) => s.end('tls service'));
+  const tlsService = tls.createServer(
+    { cert: await readFile(join(home, 'cert.pem')), key: await readFile(join(home, 'key.pem')) },
+    (s) => s.end('tls service'),
+  );
   await new Promise<void>((r) => tlsService.listen(9443, '127.0.0.1', r));
   defer(t, () => new Promise((r) => tlsService.close(r)));
   const passthrough = await sh.start(line(blocks, 'portico tls 9443'), /Forwarding (tls:\/\/\S+)/);
   const tlsClient = tls.connect({ host: '127.0.0.1', port: 8443, servername: 'app.localhost', ca: await ca() });
-  assert.equal(await new Promise<string>((resolve, reject) => { let d = ''; tlsClient.on('data', (c) => (d += c)).on('end', () => resolve(d)).on('error', reject); }), 'tls service');
+  assert.equal(
+    await new Promise<string>((resolve, reject) => {
+      let d = '';
+      tlsClient
+        .on('data', (c) => (d += c))
+        .on('end', () => resolve(d))
+        .on('error', reject);
+    }),
+    'tls service',
+  );
   tlsClient.destroy();
   await stop(passthrough.child);
 
-  const blog = await sh.start(line(blocks, 'portico http 3000 --subdomain blog'), /Forwarding (https:\/\/blog\.localhost:8443)/);
+  const blog = await sh.start(
+    line(blocks, 'portico http 3000 --subdomain blog'),
+    /Forwarding (https:\/\/blog\.localhost:8443)/,
+  );
   assert.equal((await request(`${blog.match[1]}/b`, { ca: await ca() })).body.toString(), 'web /b');
   await stop(blog.child);
 
-  const labeled = await sh.start(line(blocks, 'portico tunnel --label app=web 3000'), /Forwarding labeled tunnel app=web/);
+  const labeled = await sh.start(
+    line(blocks, 'portico tunnel --label app=web 3000'),
+    /Forwarding labeled tunnel app=web/,
+  );
   await stop(labeled.child);
 
   const yaml = blocks.find((b) => b.lang === 'yaml' && b.code.startsWith('tunnels:'))!.code;
@@ -152,7 +194,10 @@ test("the README's examples run as written", async (t) => {
   await stop(all.child);
 
   // Zero-knowledge TLS with the certificate made above.
-  const zk = await sh.start(line(blocks, 'portico http 3000 --domain app.localhost --crt'), /Forwarding (https:\/\/app\.localhost:8443)/);
+  const zk = await sh.start(
+    line(blocks, 'portico http 3000 --domain app.localhost --crt'),
+    /Forwarding (https:\/\/app\.localhost:8443)/,
+  );
   assert.equal((await request(`${zk.match[1]}/zk`, { ca: await ca() })).body.toString(), 'web /zk');
   await stop(zk.child);
 
@@ -170,11 +215,20 @@ test("the README's examples run as written", async (t) => {
   const host = (await sh.run(`${script}\necho "HOST=$HOST"`)).match(/^HOST=(\S+)$/m)![1]!;
   const tunnel = await sh.start(line(blocks, 'portico tunnel --label app=web 3000'), /Forwarding labeled tunnel/);
   const curlLine = line(blocks, 'curl --cacert ~/.portico/ca/ca.pem "https://$HOST:8443/"');
-  assert.equal(await eventually(async () => (await sh.run(`HOST=${host}; ${curlLine}`)).trim(), 10_000, 'the edge to route'), 'web /');
+  assert.equal(
+    await eventually(async () => (await sh.run(`HOST=${host}; ${curlLine}`)).trim(), 10_000, 'the edge to route'),
+    'web /',
+  );
   await stop(tunnel.child);
 
   // Accounts.
-  for (const start of ['portico account create alice', 'portico account list', 'portico account limits alice', 'portico account delete alice']) await sh.run(line(blocks, start));
+  for (const start of [
+    'portico account create alice',
+    'portico account list',
+    'portico account limits alice',
+    'portico account delete alice',
+  ])
+    await sh.run(line(blocks, start));
 
   await stop(http.child);
   await stop(edge.child);

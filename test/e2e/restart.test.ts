@@ -14,11 +14,26 @@ test('edge restart: agents reconnect, URLs and random TCP addresses keep working
   const web = await startHttpService(t, (_req, res) => res.end('web ok'));
   const echo = await startEchoService(t);
 
-  const ours = await forward({ addr: web.port, serverAddr: first.serverAddr, caCert: first.caPem, authtoken: first.credentials.authtoken });
+  const ours = await forward({
+    addr: web.port,
+    serverAddr: first.serverAddr,
+    caCert: first.caPem,
+    authtoken: first.credentials.authtoken,
+  });
   defer(t, () => ours.close());
-  const oursTcp = await forward({ proto: 'tcp', addr: echo.port, serverAddr: first.serverAddr, caCert: first.caPem, authtoken: first.credentials.authtoken });
+  const oursTcp = await forward({
+    proto: 'tcp',
+    addr: echo.port,
+    serverAddr: first.serverAddr,
+    caCert: first.caPem,
+    authtoken: first.credentials.authtoken,
+  });
   defer(t, () => oursTcp.close());
-  const sdk = await new ngrok.SessionBuilder().serverAddr(first.serverAddr).caCert(Buffer.from(first.caPem)).authtoken(first.credentials.authtoken).connect();
+  const sdk = await new ngrok.SessionBuilder()
+    .serverAddr(first.serverAddr)
+    .caCert(Buffer.from(first.caPem))
+    .authtoken(first.credentials.authtoken)
+    .connect();
   defer(t, () => sdk.close().catch(() => {}));
   const sdkListener = await sdk.httpEndpoint().listenAndForward(web.url);
   // A random TCP address comes back too: the tunnel id the agents replay proves it was theirs.

@@ -23,8 +23,12 @@ test('certificates by SNI: exact reservation, wildcard reservation for a nested 
 
   const shopCert = await upload(ngrok, root, 'shop uploaded', ['shop.example.com']);
   const wildCert = await upload(ngrok, root, 'wildcard uploaded', ['*.example.net', '*.b.example.net']);
-  await ngrok.reservedDomains.create({ domain: 'shop.example.com', certificateId: shopCert } as Parameters<Ngrok['reservedDomains']['create']>[0]);
-  await ngrok.reservedDomains.create({ domain: '*.example.net', certificateId: wildCert } as Parameters<Ngrok['reservedDomains']['create']>[0]);
+  await ngrok.reservedDomains.create({ domain: 'shop.example.com', certificateId: shopCert } as Parameters<
+    Ngrok['reservedDomains']['create']
+  >[0]);
+  await ngrok.reservedDomains.create({ domain: '*.example.net', certificateId: wildCert } as Parameters<
+    Ngrok['reservedDomains']['create']
+  >[0]);
   await reserve(ngrok, 'plain.example.org', 'app.edge.test');
   for (const host of ['shop.example.com', '*.example.net', 'plain.example.org', 'app.edge.test']) {
     await httpsEdge(ngrok, [`${host}:443`], [{ backendId: await staticBackend(ngrok, `hello ${host}`) }]);
@@ -46,20 +50,31 @@ test('certificates by SNI: exact reservation, wildcard reservation for a nested 
     assert.ok(openssl.ok, `${name}: ${JSON.stringify(openssl)}`);
     assert.equal(openssl.fingerprint, node.fingerprint, `openssl sees the same certificate for ${name}`);
     const viaCurl = await curl(dir, port, name, ca);
-    assert.deepEqual(viaCurl, { status: 200, body: `hello ${name === 'x.b.example.net' ? '*.example.net' : name}` }, `curl ${name}`);
+    assert.deepEqual(
+      viaCurl,
+      { status: 200, body: `hello ${name === 'x.b.example.net' ? '*.example.net' : name}` },
+      `curl ${name}`,
+    );
   }
   // Trusting only the upload root, the edge's own certificates fail verification: the choice is real.
-  assert.equal((await curl(dir, port, 'app.edge.test', root.certPem) as { exit: number }).exit, 60);
+  assert.equal(((await curl(dir, port, 'app.edge.test', root.certPem)) as { exit: number }).exit, 60);
 
   // Replacing the certificate through the API changes what the next handshakes see.
   const before = await nodeHandshake(port, 'shop.example.com');
   const shopCert2 = await upload(ngrok, root, 'shop replaced', ['shop.example.com']);
   const shop = (await ngrok.reservedDomains.list()).find((d) => d.domain === 'shop.example.com')!;
   await ngrok.reservedDomains.update({ id: shop.id, certificateId: shopCert2 });
-  const after = await eventually(async () => {
-    const h = await nodeHandshake(port, 'shop.example.com', { ca: root.certPem });
-    return h.ok && commonNameOf(h.subject) === 'shop replaced' ? h.fingerprint : undefined;
-  }, 5000, 'the replaced certificate');
+  const after = await eventually(
+    async () => {
+      const h = await nodeHandshake(port, 'shop.example.com', { ca: root.certPem });
+      return h.ok && commonNameOf(h.subject) === 'shop replaced' ? h.fingerprint : undefined;
+    },
+    5000,
+    'the replaced certificate',
+  );
   assert.ok(before.ok && before.fingerprint !== after);
-  assert.deepEqual(await curl(dir, port, 'shop.example.com', root.certPem), { status: 200, body: 'hello shop.example.com' });
+  assert.deepEqual(await curl(dir, port, 'shop.example.com', root.certPem), {
+    status: 200,
+    body: 'hello shop.example.com',
+  });
 });

@@ -12,17 +12,27 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** What a handshake ended with: the served leaf and the protocol, or the error code. */
-export type Handshake = { ok: true; subject: string; fingerprint: string; protocol: string } | { ok: false; error: string };
+export type Handshake =
+  { ok: true; subject: string; fingerprint: string; protocol: string } | { ok: false; error: string };
 
 /** Node `tls.connect` to 127.0.0.1:`port` sending `servername` (none when undefined). Resolves after the first reply byte or close. */
-export function nodeHandshake(port: number, servername: string | undefined, options: tls.ConnectionOptions = {}): Promise<Handshake & { data?: string }> {
+export function nodeHandshake(
+  port: number,
+  servername: string | undefined,
+  options: tls.ConnectionOptions = {},
+): Promise<Handshake & { data?: string }> {
   return new Promise((resolve) => {
     const socket = tls.connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false, ...options });
     let result: Handshake | undefined;
     socket.setTimeout(5000, () => socket.destroy(new Error('ETIMEDOUT')));
     socket.on('secureConnect', () => {
       const cert = socket.getPeerX509Certificate();
-      result = { ok: true, subject: cert?.subject ?? '', fingerprint: cert?.fingerprint256 ?? '', protocol: socket.getProtocol() ?? '' };
+      result = {
+        ok: true,
+        subject: cert?.subject ?? '',
+        fingerprint: cert?.fingerprint256 ?? '',
+        protocol: socket.getProtocol() ?? '',
+      };
       if (options.ca && !socket.authorized) result = { ok: false, error: String(socket.authorizationError) };
       socket.end();
     });
@@ -53,11 +63,29 @@ export async function opensslHandshake(port: number, servername: string, extra: 
 }
 
 /** `curl --resolve name:port:127.0.0.1 --cacert <ca>`: the status and body, or curl's exit code. */
-export async function curl(dir: string, port: number, name: string, caPem: string, extra: string[] = []): Promise<{ status: number; body: string } | { exit: number; stderr: string }> {
+export async function curl(
+  dir: string,
+  port: number,
+  name: string,
+  caPem: string,
+  extra: string[] = [],
+): Promise<{ status: number; body: string } | { exit: number; stderr: string }> {
   const caFile = join(dir, `ca-${Date.now()}-${Math.random().toString(36).slice(2)}.pem`);
   await writeFile(caFile, caPem);
   try {
-    const { stdout } = await run('curl', ['-sS', '--max-time', '10', '--resolve', `${name}:${port}:127.0.0.1`, '--cacert', caFile, '-w', '\n%{http_code}', ...extra, `https://${name}:${port}/`]);
+    const { stdout } = await run('curl', [
+      '-sS',
+      '--max-time',
+      '10',
+      '--resolve',
+      `${name}:${port}:127.0.0.1`,
+      '--cacert',
+      caFile,
+      '-w',
+      '\n%{http_code}',
+      ...extra,
+      `https://${name}:${port}/`,
+    ]);
     const lines = stdout.split('\n');
     return { status: Number(lines.pop()), body: lines.join('\n') };
   } catch (err) {

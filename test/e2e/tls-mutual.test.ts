@@ -19,10 +19,25 @@ const DAY_MS = 86_400_000;
 type Outcome = { status: number; body: string } | { error: string };
 
 /** One HTTPS GET with an optional client certificate; `host` overrides the Host header. */
-function get(port: number, name: string, options: { ca: string; cert?: string; key?: string; host?: string; headers?: Record<string, string> }): Promise<Outcome> {
+function get(
+  port: number,
+  name: string,
+  options: { ca: string; cert?: string; key?: string; host?: string; headers?: Record<string, string> },
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const req = https.request(
-      { host: name, port, path: '/', servername: name, lookup: loopbackLookup, agent: false, ca: options.ca, cert: options.cert, key: options.key, headers: { ...options.headers, ...(options.host ? { host: options.host } : {}) } },
+      {
+        host: name,
+        port,
+        path: '/',
+        servername: name,
+        lookup: loopbackLookup,
+        agent: false,
+        ca: options.ca,
+        cert: options.cert,
+        key: options.key,
+        headers: { ...options.headers, ...(options.host ? { host: options.host } : {}) },
+      },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
@@ -58,45 +73,94 @@ test('mutual TLS: a valid client certificate passes with its subject in a header
   const other = await makeTestCa('Some Other CA');
   const alice = await issueTestCert(trusted, { commonName: 'alice', usage: 'client' });
   const mallory = await issueTestCert(other, { commonName: 'alice', usage: 'client' });
-  const expired = await issueTestCert(trusted, { commonName: 'old alice', usage: 'client', notBefore: new Date(Date.now() - 10 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) });
+  const expired = await issueTestCert(trusted, {
+    commonName: 'old alice',
+    usage: 'client',
+    notBefore: new Date(Date.now() - 10 * DAY_MS),
+    notAfter: new Date(Date.now() - DAY_MS),
+  });
   const ca = await ngrok.certificateAuthorities.create({ caPem: trusted.certPem });
 
   // The service answers with the subject header it received.
-  const service = await startHttpService(t, (req, res) => res.end(`subject=${req.headers['portico-client-cert-subject'] ?? '(none)'}`));
-  const agent = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: service.port, labels: { app: 'mtls' } });
+  const service = await startHttpService(t, (req, res) =>
+    res.end(`subject=${req.headers['portico-client-cert-subject'] ?? '(none)'}`),
+  );
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: service.port,
+    labels: { app: 'mtls' },
+  });
   defer(t, () => agent.close());
   await reserve(ngrok, 'secure.example.com', 'open.example.com');
   const group = await tunnelGroupBackend(ngrok, { app: 'mtls' });
-  const secure = await ngrok.edges.edgesHttps.create({ hostports: ['secure.example.com:443'], mutualTls: { certificateAuthorityIds: [ca.id] } });
-  await ngrok.edges.edgesHttpsRoutes.create({ edgeId: secure.id, matchType: 'path_prefix', match: '/', backend: { backendId: group } });
+  const secure = await ngrok.edges.edgesHttps.create({
+    hostports: ['secure.example.com:443'],
+    mutualTls: { certificateAuthorityIds: [ca.id] },
+  });
+  await ngrok.edges.edgesHttpsRoutes.create({
+    edgeId: secure.id,
+    matchType: 'path_prefix',
+    match: '/',
+    backend: { backendId: group },
+  });
   await httpsEdge(ngrok, ['open.example.com:443'], [{ backendId: group }]);
   await edge.snapshots.settled();
   const port = edge.ports.https;
   const base = { ca: edge.caPem };
 
   // A forged header from the client is replaced by the verified subject.
-  assert.deepEqual(await get(port, 'secure.example.com', { ...base, cert: alice.certPem, key: alice.keyPem, headers: { 'Portico-Client-Cert-Subject': 'CN=admin' } }), { status: 200, body: 'subject=CN=alice,O=Portico Test' });
-  for (const [what, cert] of [['no certificate', undefined], ['another CA', mallory], ['an expired certificate', expired]] as const) {
+  assert.deepEqual(
+    await get(port, 'secure.example.com', {
+      ...base,
+      cert: alice.certPem,
+      key: alice.keyPem,
+      headers: { 'Portico-Client-Cert-Subject': 'CN=admin' },
+    }),
+    { status: 200, body: 'subject=CN=alice,O=Portico Test' },
+  );
+  for (const [what, cert] of [
+    ['no certificate', undefined],
+    ['another CA', mallory],
+    ['an expired certificate', expired],
+  ] as const) {
     const outcome = await get(port, 'secure.example.com', { ...base, cert: cert?.certPem, key: cert?.keyPem });
     assert.ok('error' in outcome, `${what} is refused: ${JSON.stringify(outcome)}`);
   }
   // Without mutual TLS the header never reaches the service, whatever the client sends.
-  assert.deepEqual(await get(port, 'open.example.com', { ...base, headers: { 'Portico-Client-Cert-Subject': 'CN=admin' } }), { status: 200, body: 'subject=(none)' });
+  assert.deepEqual(
+    await get(port, 'open.example.com', { ...base, headers: { 'Portico-Client-Cert-Subject': 'CN=admin' } }),
+    { status: 200, body: 'subject=(none)' },
+  );
   // A connection made for another name cannot be used to reach the mutual-TLS edge.
   const misdirected = await get(port, 'open.example.com', { ...base, host: 'secure.example.com' });
-  assert.ok('status' in misdirected && misdirected.status === 421 && misdirected.body.includes('ERR_EDGE_TLS_MISDIRECTED'), JSON.stringify(misdirected));
+  assert.ok(
+    'status' in misdirected && misdirected.status === 421 && misdirected.body.includes('ERR_EDGE_TLS_MISDIRECTED'),
+    JSON.stringify(misdirected),
+  );
 
   // curl, an independent client.
   const certFile = join(dir, 'alice.pem');
   const keyFile = join(dir, 'alice-key.pem');
   await writeFile(certFile, alice.certPem);
   await writeFile(keyFile, alice.keyPem);
-  assert.deepEqual(await curl(dir, port, 'secure.example.com', edge.caPem, ['--cert', certFile, '--key', keyFile]), { status: 200, body: 'subject=CN=alice,O=Portico Test' });
+  assert.deepEqual(await curl(dir, port, 'secure.example.com', edge.caPem, ['--cert', certFile, '--key', keyFile]), {
+    status: 200,
+    body: 'subject=CN=alice,O=Portico Test',
+  });
   assert.ok('exit' in (await curl(dir, port, 'secure.example.com', edge.caPem)), 'curl without a certificate fails');
 
   // A TLS edge terminating at the edge: the same checks before any byte reaches the service.
   const echo = await startEchoService(t);
-  const tcpAgent = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: `tcp://127.0.0.1:${echo.port}`, proto: 'tcp', labels: { svc: 'echo' } });
+  const tcpAgent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: `tcp://127.0.0.1:${echo.port}`,
+    proto: 'tcp',
+    labels: { svc: 'echo' },
+  });
   defer(t, () => tcpAgent.close());
   await reserve(ngrok, 'secure-tls.example.com');
   await ngrok.edges.edgesTls.create({

@@ -10,7 +10,11 @@ import { startTestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 
 /** GET https://127.0.0.1 (an IP: Node sends no SNI) with `host` as the Host header; returns the served certificate too. */
-function getWithoutSni(port: number, host: string, ca: string): Promise<{ status: number; body: string; subject: string }> {
+function getWithoutSni(
+  port: number,
+  host: string,
+  ca: string,
+): Promise<{ status: number; body: string; subject: string }> {
   return new Promise((resolve, reject) => {
     let subject = '';
     const req = https.request(
@@ -43,10 +47,20 @@ test('clients without SNI: default certificate, agent endpoints by Host, edges r
   const port = edge.ports.https;
   await reserve(ngrok, 'web.example.com', 'edge.example.com', 'raw.example.com');
   const service = await startHttpService(t, (_req, res) => res.end('agent endpoint'));
-  const agent = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: service.port, hostname: 'web.example.com' });
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: service.port,
+    hostname: 'web.example.com',
+  });
   defer(t, () => agent.close());
   await httpsEdge(ngrok, ['edge.example.com:443'], [{ backendId: await staticBackend(ngrok, 'edge') }]);
-  await ngrok.edges.edgesTls.create({ hostports: ['raw.example.com:443'], backend: { backendId: await tunnelGroupBackend(ngrok, { svc: 'raw' }) }, tlsTermination: { terminateAt: 'upstream' } });
+  await ngrok.edges.edgesTls.create({
+    hostports: ['raw.example.com:443'],
+    backend: { backendId: await tunnelGroupBackend(ngrok, { svc: 'raw' }) },
+    tlsTermination: { terminateAt: 'upstream' },
+  });
   await edge.snapshots.settled();
 
   const endpoint = await getWithoutSni(port, 'web.example.com', edge.caPem);
@@ -57,7 +71,12 @@ test('clients without SNI: default certificate, agent endpoints by Host, edges r
 
   // A TLS client meaning the TLS edge, without SNI: a verifying client refuses the default certificate...
   const verifying = await new Promise<string>((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, ca: edge.caPem, checkServerIdentity: (_h, cert) => tls.checkServerIdentity('raw.example.com', cert) });
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port,
+      ca: edge.caPem,
+      checkServerIdentity: (_h, cert) => tls.checkServerIdentity('raw.example.com', cert),
+    });
     socket.on('secureConnect', () => resolve('connected'));
     socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
@@ -66,7 +85,9 @@ test('clients without SNI: default certificate, agent endpoints by Host, edges r
   const started = Date.now();
   const reply = await new Promise<string>((resolve) => {
     let got = '';
-    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => socket.write('PING raw protocol\r\n\r\n'));
+    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () =>
+      socket.write('PING raw protocol\r\n\r\n'),
+    );
     socket.on('data', (d: Buffer) => (got += d.toString()));
     socket.on('error', () => undefined);
     socket.on('close', () => resolve(got));

@@ -9,7 +9,13 @@ import { nodeHandshake } from './tls-clients.ts';
 test('the local CA signs on demand only for names the edge serves: any other SNI gets the default certificate', async (t) => {
   const edge = await startTestEdge(t);
   const web = await startHttpService(t, (_req, res) => res.end('ok'));
-  const tunnel = await forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, subdomain: 'served' });
+  const tunnel = await forward({
+    addr: web.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    subdomain: 'served',
+  });
   defer(t, () => tunnel.close());
 
   const fallback = await nodeHandshake(edge.ports.https, undefined);

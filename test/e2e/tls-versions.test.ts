@@ -14,17 +14,31 @@ test('tls_termination min_version per edge: TLS 1.1 refused at the default 1.2, 
   const ngrok = apiClient(edge);
   await reserve(ngrok, 'modern.example.com', 'old.example.com', 'strict.example.com', 'tls13.example.com');
   await httpsEdge(ngrok, ['modern.example.com:443'], [{ backendId: await staticBackend(ngrok, 'modern') }]);
-  const old = await ngrok.edges.edgesHttps.create({ hostports: ['old.example.com:443'], tlsTermination: { minVersion: '1.0' } });
-  await ngrok.edges.edgesHttpsRoutes.create({ edgeId: old.id, matchType: 'path_prefix', match: '/', backend: { backendId: await staticBackend(ngrok, 'old') } });
+  const old = await ngrok.edges.edgesHttps.create({
+    hostports: ['old.example.com:443'],
+    tlsTermination: { minVersion: '1.0' },
+  });
+  await ngrok.edges.edgesHttpsRoutes.create({
+    edgeId: old.id,
+    matchType: 'path_prefix',
+    match: '/',
+    backend: { backendId: await staticBackend(ngrok, 'old') },
+  });
   await ngrok.edges.edgesHttps.create({ hostports: ['strict.example.com:443'], tlsTermination: { minVersion: '1.3' } });
-  await ngrok.edges.edgesTls.create({ hostports: ['tls13.example.com:443'], tlsTermination: { terminateAt: 'edge', minVersion: '1.3' } });
+  await ngrok.edges.edgesTls.create({
+    hostports: ['tls13.example.com:443'],
+    tlsTermination: { terminateAt: 'edge', minVersion: '1.3' },
+  });
   await edge.snapshots.settled();
   const port = edge.ports.https;
 
   const modern11 = await nodeHandshake(port, 'modern.example.com', legacy);
   assert.equal(modern11.ok, false, 'TLS 1.1 is refused where the minimum is the default 1.2');
   const old11 = await nodeHandshake(port, 'old.example.com', legacy);
-  assert.ok(old11.ok && old11.protocol === 'TLSv1.1', `TLS 1.1 is accepted where the module says 1.0: ${JSON.stringify(old11)}`);
+  assert.ok(
+    old11.ok && old11.protocol === 'TLSv1.1',
+    `TLS 1.1 is accepted where the module says 1.0: ${JSON.stringify(old11)}`,
+  );
   const modern12 = await nodeHandshake(port, 'modern.example.com', { maxVersion: 'TLSv1.2' });
   assert.ok(modern12.ok && modern12.protocol === 'TLSv1.2');
 

@@ -19,7 +19,10 @@ async function documentedCommands(heading: string): Promise<string[]> {
   const section = doc.slice(doc.indexOf(heading));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(block, `a sh block after ${heading}`);
-  return block.replace(/\\\n\s*/g, '').trim().split('\n');
+  return block
+    .replace(/\\\n\s*/g, '')
+    .trim()
+    .split('\n');
 }
 
 test('the documented openssl command makes a certificate from the local CA that `portico http --crt/--key` serves', async (t) => {
@@ -37,15 +40,30 @@ test('the documented openssl command makes a certificate from the local CA that 
   assert.equal(cert.ca, false);
 
   const web = await startHttpService(t, (req, res) => res.end(`zk ${req.url}`));
-  const args = agentLine!.split(' ').slice(1).map((a) => (a === '3000' ? String(web.port) : a.endsWith('.pem') ? join(cwd, a) : a));
-  const agent = spawnPortico(t, [...args, '--log', 'stdout', '--log-format', 'json'], { PORTICO_DATA_DIR: edge.dataDir, XDG_CONFIG_HOME: join(cwd, 'config') });
+  const args = agentLine!
+    .split(' ')
+    .slice(1)
+    .map((a) => (a === '3000' ? String(web.port) : a.endsWith('.pem') ? join(cwd, a) : a));
+  const agent = spawnPortico(t, [...args, '--log', 'stdout', '--log-format', 'json'], {
+    PORTICO_DATA_DIR: edge.dataDir,
+    XDG_CONFIG_HOME: join(cwd, 'config'),
+  });
   const started = await jsonLine(agent, (l) => l.msg === 'started tunnel');
   assert.equal(started.url, `https://app.localhost:${edge.ports.https}`);
 
   // A client that trusts the local CA, as one does after `portico trust`.
-  const socket = tls.connect({ host: '127.0.0.1', port: edge.ports.https, servername: 'app.localhost', ca: edge.caPem });
+  const socket = tls.connect({
+    host: '127.0.0.1',
+    port: edge.ports.https,
+    servername: 'app.localhost',
+    ca: edge.caPem,
+  });
   await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
-  assert.equal(socket.getPeerX509Certificate()?.fingerprint256, cert.fingerprint256, 'the agent presents the documented certificate');
+  assert.equal(
+    socket.getPeerX509Certificate()?.fingerprint256,
+    cert.fingerprint256,
+    'the agent presents the documented certificate',
+  );
   socket.end('GET /docs HTTP/1.1\r\nHost: app.localhost\r\nConnection: close\r\n\r\n');
   let response = '';
   for await (const chunk of socket) response += String(chunk);

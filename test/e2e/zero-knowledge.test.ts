@@ -31,7 +31,13 @@ async function servicePki(t: TestContext, hostname: string): Promise<{ ca: Pem; 
 
 /** Connects to the edge's public HTTPS port with `servername`, trusting only `ca`. */
 async function connectTls(edge: TestEdge, servername: string, ca: string, alpn?: string[]): Promise<tls.TLSSocket> {
-  const socket = tls.connect({ host: '127.0.0.1', port: edge.ports.https, servername, ca, ...(alpn ? { ALPNProtocols: alpn } : {}) });
+  const socket = tls.connect({
+    host: '127.0.0.1',
+    port: edge.ports.https,
+    servername,
+    ca,
+    ...(alpn ? { ALPNProtocols: alpn } : {}),
+  });
   await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
   return socket;
 }
@@ -67,8 +73,14 @@ test('http --crt/--key: the agent terminates TLS with its own certificate; the e
   });
   const relayed: Buffer[] = [];
   const tunnel = await forward({
-    addr: web.port, hostname, crt: leaf.certPem, key: leaf.keyPem, tap: (_id, chunk) => relayed.push(Buffer.from(chunk)),
-    serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken,
+    addr: web.port,
+    hostname,
+    crt: leaf.certPem,
+    key: leaf.keyPem,
+    tap: (_id, chunk) => relayed.push(Buffer.from(chunk)),
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
   });
   defer(t, () => tunnel.close());
   assert.equal(tunnel.url, `https://${hostname}:${edge.ports.https}`);
@@ -80,7 +92,10 @@ test('http --crt/--key: the agent terminates TLS with its own certificate; the e
   assert.equal(client.alpnProtocol, 'http/1.1');
   const marker = 'zk-marker-7f3a91';
   const body = `body-${marker}`;
-  const reply = await exchange(client, `POST /secret-path HTTP/1.1\r\nHost: ${hostname}\r\nX-Secret: ${marker}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  const reply = await exchange(
+    client,
+    `POST /secret-path HTTP/1.1\r\nHost: ${hostname}\r\nX-Secret: ${marker}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
   assert.match(reply, /^HTTP\/1\.1 200 OK\r\n/);
   assert.ok(reply.endsWith(`plain service saw POST /secret-path ${marker} ${body}`), reply);
 
@@ -98,17 +113,34 @@ test('http --crt/--key: the agent terminates TLS with its own certificate; the e
   // curl, trusting only the service's CA, gets the plain service's answer over the public URL.
   const caFile = join(await tempDir(t), 'service-ca.pem');
   await writeFile(caFile, ca.certPem);
-  const curl = await promisify(execFile)('curl', ['-sS', '--cacert', caFile, '--resolve', `${hostname}:${edge.ports.https}:127.0.0.1`, '-H', 'X-Secret: curl', `${tunnel.url}/from-curl`]);
+  const curl = await promisify(execFile)('curl', [
+    '-sS',
+    '--cacert',
+    caFile,
+    '--resolve',
+    `${hostname}:${edge.ports.https}:127.0.0.1`,
+    '-H',
+    'X-Secret: curl',
+    `${tunnel.url}/from-curl`,
+  ]);
   assert.equal(curl.stdout, 'plain service saw GET /from-curl curl ');
 });
 
-test('http --crt/--key with the local service down: a 502 page over the agent\'s TLS', async (t) => {
+test("http --crt/--key with the local service down: a 502 page over the agent's TLS", async (t) => {
   const edge = await startTestEdge(t);
   const hostname = 'zk-down.localhost';
   const { ca, leaf } = await servicePki(t, hostname);
   // A port that was free a moment ago: nothing listens there.
   const port = await freePort();
-  const tunnel = await forward({ addr: `127.0.0.1:${port}`, hostname, crt: leaf.certPem, key: leaf.keyPem, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken });
+  const tunnel = await forward({
+    addr: `127.0.0.1:${port}`,
+    hostname,
+    crt: leaf.certPem,
+    key: leaf.keyPem,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
   defer(t, () => tunnel.close());
   const res = await request(`${tunnel.url}/`, { ca: ca.certPem });
   assert.equal(res.status, 502);
@@ -124,7 +156,22 @@ test('tls --crt/--key: the tls command terminates in the agent and forwards plai
   await writeFile(join(dir, 'cert.pem'), leaf.certPem);
   await writeFile(join(dir, 'key.pem'), leaf.keyPem, { mode: 0o600 });
 
-  const agent = runCli(t, edge, ['tls', '--crt', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--hostname', hostname, String(echo.port), '--config', join(dir, 'none.yml'), '--log', 'stdout', '--log-format', 'json']);
+  const agent = runCli(t, edge, [
+    'tls',
+    '--crt',
+    join(dir, 'cert.pem'),
+    '--key',
+    join(dir, 'key.pem'),
+    '--hostname',
+    hostname,
+    String(echo.port),
+    '--config',
+    join(dir, 'none.yml'),
+    '--log',
+    'stdout',
+    '--log-format',
+    'json',
+  ]);
   const started = await jsonLine(agent, (l) => l.msg === 'started tunnel');
   assert.equal(started.url, `tls://${hostname}:${edge.ports.https}`);
 
@@ -155,16 +202,43 @@ test('bad input: a key that does not match the certificate fails with ERR_AGENT_
   await writeFile(join(dir, 'cert.pem'), leaf.certPem);
   await writeFile(join(dir, 'key.pem'), other.keyPem, { mode: 0o600 });
 
-  const agent = runCli(t, edge, ['http', '--crt', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--hostname', 'zk-bad.localhost', '3000', '--config', join(dir, 'none.yml')]);
+  const agent = runCli(t, edge, [
+    'http',
+    '--crt',
+    join(dir, 'cert.pem'),
+    '--key',
+    join(dir, 'key.pem'),
+    '--hostname',
+    'zk-bad.localhost',
+    '3000',
+    '--config',
+    join(dir, 'none.yml'),
+  ]);
   const [code, stderr] = await exited(agent);
   assert.equal(code, 1);
   assert.match(stderr, /^ERROR: .*the key does not match the certificate.*\(ERR_AGENT_TLS_CERT_INVALID\)$/m);
 
   await assert.rejects(
-    forward({ addr: 3000, crt: leaf.certPem, key: other.keyPem, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken }),
+    forward({
+      addr: 3000,
+      crt: leaf.certPem,
+      key: other.keyPem,
+      serverAddr: edge.serverAddr,
+      caCert: edge.caPem,
+      authtoken: edge.credentials.authtoken,
+    }),
     (err) => isPorticoError(err) && err.code === 'ERR_AGENT_TLS_CERT_INVALID',
   );
-  const missing = runCli(t, edge, ['tls', '--crt', join(dir, 'absent.pem'), '--key', join(dir, 'key.pem'), '3000', '--config', join(dir, 'none.yml')]);
+  const missing = runCli(t, edge, [
+    'tls',
+    '--crt',
+    join(dir, 'absent.pem'),
+    '--key',
+    join(dir, 'key.pem'),
+    '3000',
+    '--config',
+    join(dir, 'none.yml'),
+  ]);
   const [missingCode, missingErr] = await exited(missing);
   assert.equal(missingCode, 1);
   assert.match(missingErr, /cannot read .*absent\.pem.*\(ERR_AGENT_TLS_CERT_INVALID\)/);
@@ -176,7 +250,16 @@ test('without --domain the edge assigns a random name the certificate does not c
   const dir = await tempDir(t);
   await writeFile(join(dir, 'cert.pem'), leaf.certPem);
   await writeFile(join(dir, 'key.pem'), leaf.keyPem, { mode: 0o600 });
-  const agent = runCli(t, edge, ['http', '--crt', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '3000', '--config', join(dir, 'none.yml')]);
+  const agent = runCli(t, edge, [
+    'http',
+    '--crt',
+    join(dir, 'cert.pem'),
+    '--key',
+    join(dir, 'key.pem'),
+    '3000',
+    '--config',
+    join(dir, 'none.yml'),
+  ]);
   const warning = await new Promise<string>((resolve, reject) => {
     createInterface({ input: agent.stderr! }).on('line', (line) => line.startsWith('WARNING:') && resolve(line));
     agent.once('exit', (code) => reject(new Error(`exited with ${code}`)));
@@ -185,7 +268,12 @@ test('without --domain the edge assigns a random name the certificate does not c
 });
 
 function runCli(t: TestContext, edge: TestEdge, args: string[]): ChildProcess {
-  return spawnPortico(t, args, { PORTICO_DATA_DIR: edge.dataDir, XDG_CONFIG_HOME: join(edge.dataDir, 'config'), PORTICO_AUTHTOKEN: undefined, PORTICO_SERVER_ADDR: undefined });
+  return spawnPortico(t, args, {
+    PORTICO_DATA_DIR: edge.dataDir,
+    XDG_CONFIG_HOME: join(edge.dataDir, 'config'),
+    PORTICO_AUTHTOKEN: undefined,
+    PORTICO_SERVER_ADDR: undefined,
+  });
 }
 
 /** The exit code and stderr of a child expected to exit on its own. */

@@ -60,11 +60,17 @@ export function defaultReply(req: PeerRequest): unknown {
   const b = req.body;
   switch (req.type) {
     case StreamType.Auth:
-      return { Version: '3', ClientId: b.ClientId || `client-${++counter}`, Extra: { Cookie: `cookie-${req.conn}`, Region: 'local' } };
+      return {
+        Version: '3',
+        ClientId: b.ClientId || `client-${++counter}`,
+        Extra: { Cookie: `cookie-${req.conn}`, Region: 'local' },
+      };
     case StreamType.Bind: {
       const id = b.Id || `tun_${++counter}`;
       const tcp = b.Proto === 'tcp';
-      const assigned = tcp ? { Addr: b.Opts.Addr || `edge.test:${20000 + counter}` } : { Hostname: b.Opts.Hostname || `h${counter}.edge.test` };
+      const assigned = tcp
+        ? { Addr: b.Opts.Addr || `edge.test:${20000 + counter}` }
+        : { Hostname: b.Opts.Hostname || `h${counter}.edge.test` };
       const opts = { ...b.Opts, ...assigned };
       const url = tcp ? `tcp://${opts.Addr}` : `${b.Proto}://${opts.Hostname}:8443`;
       return { Id: id, URL: url, Proto: b.Proto, Opts: opts, Extra: { Token: '' } };
@@ -98,7 +104,15 @@ export async function startTestPeer(t: TestContext): Promise<TestPeer> {
     latest: () => peer.conns.at(-1)!,
     openProxy: (h: Partial<ProxyHeader> & { Id: string }) => {
       const stream = peer.latest().openStream(StreamType.Proxy);
-      stream.write(encodeProxyHeader({ ClientAddr: '203.0.113.7:5555', Proto: 'https', EdgeType: '', PassthroughTLS: false, ...h }));
+      stream.write(
+        encodeProxyHeader({
+          ClientAddr: '203.0.113.7:5555',
+          Proto: 'https',
+          EdgeType: '',
+          PassthroughTLS: false,
+          ...h,
+        }),
+      );
       return stream;
     },
     command: (type: number, body: unknown) => {
@@ -106,7 +120,8 @@ export async function startTestPeer(t: TestContext): Promise<TestPeer> {
       stream.write(JSON.stringify(body));
       return stream;
     },
-    of: (type: number, conn?: number) => peer.requests.filter((r) => r.type === type && (conn === undefined || r.conn === conn)),
+    of: (type: number, conn?: number) =>
+      peer.requests.filter((r) => r.type === type && (conn === undefined || r.conn === conn)),
   });
   t.after(async () => {
     for (const mux of peer.conns) mux.destroy();

@@ -7,7 +7,13 @@ export function apiClient(edge: TestEdge, apiKey = edge.credentials.apiKey): Ngr
 }
 
 /** Raw API call (for what the client cannot express: bad input, other accounts). */
-export async function apiFetch(edge: TestEdge, method: string, path: string, body?: unknown, apiKey = edge.credentials.apiKey): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function apiFetch(
+  edge: TestEdge,
+  method: string,
+  path: string,
+  body?: unknown,
+  apiKey = edge.credentials.apiKey,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(edge.bootstrap.api_url + path, {
     method,
     headers: { authorization: `Bearer ${apiKey}`, 'ngrok-version': '2', 'content-type': 'application/json' },
@@ -17,7 +23,10 @@ export async function apiFetch(edge: TestEdge, method: string, path: string, bod
 }
 
 /** A second account with its own API key, created through the store (as `portico account create` does). */
-export async function otherAccount(edge: TestEdge, name = 'other'): Promise<{ accountId: string; apiKey: string; authtoken: string }> {
+export async function otherAccount(
+  edge: TestEdge,
+  name = 'other',
+): Promise<{ accountId: string; apiKey: string; authtoken: string }> {
   const account = await edge.store.accounts.create(name);
   const { token: apiKey } = await edge.store.apiKeys.create(account.id, {});
   const { token: authtoken } = await edge.store.credentials.create(account.id, {});

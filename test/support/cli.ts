@@ -10,7 +10,11 @@ export const porticoBin = new URL('../../bin/portico.js', import.meta.url).pathn
  * Spawns `portico <args>` with `env` added to this process's environment (a value of
  * undefined removes the variable), stdout and stderr piped; killed after the test.
  */
-export function spawnPortico(t: TestContext, args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
+export function spawnPortico(
+  t: TestContext,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): ChildProcess {
   const merged: NodeJS.ProcessEnv = { ...process.env };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete merged[k];
@@ -24,7 +28,11 @@ export function spawnPortico(t: TestContext, args: string[], env: Record<string,
 }
 
 /** Resolves with the first JSON line on stdout that satisfies `match`. */
-export function jsonLine(child: ChildProcess, match: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+export function jsonLine(
+  child: ChildProcess,
+  match: (line: Record<string, unknown>) => boolean,
+  timeoutMs = 20_000,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no matching log line')), timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -27,24 +27,52 @@ export interface EdgeProcess {
  * Starts `portico edge` on `dataDir` with every listener on 127.0.0.1 (`ports` fixes them,
  * default any free port) and `flags` added; resolves once bootstrap.json is written anew.
  */
-export async function spawnEdge(t: TestContext, dataDir: string, options: { ports?: number[]; flags?: string[] } = {}): Promise<EdgeProcess> {
+export async function spawnEdge(
+  t: TestContext,
+  dataDir: string,
+  options: { ports?: number[]; flags?: string[] } = {},
+): Promise<EdgeProcess> {
   const [agent = 0, https = 0, http = 0, api = 0] = options.ports ?? [];
   await rm(join(dataDir, 'bootstrap.json'), { force: true });
-  const args = ['edge', '--data-dir', dataDir, '--agent-addr', `127.0.0.1:${agent}`, '--https-addr', `127.0.0.1:${https}`, '--http-addr', `127.0.0.1:${http}`, '--api-addr', `127.0.0.1:${api}`, '--tcp-ports', '0', ...(options.flags ?? [])];
+  const args = [
+    'edge',
+    '--data-dir',
+    dataDir,
+    '--agent-addr',
+    `127.0.0.1:${agent}`,
+    '--https-addr',
+    `127.0.0.1:${https}`,
+    '--http-addr',
+    `127.0.0.1:${http}`,
+    '--api-addr',
+    `127.0.0.1:${api}`,
+    '--tcp-ports',
+    '0',
+    ...(options.flags ?? []),
+  ];
   const child = spawnPortico(t, args);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const bootstrap = await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`portico edge exited: ${output}`);
-    return JSON.parse(await readFile(join(dataDir, 'bootstrap.json'), 'utf8')) as Bootstrap;
-  }, 30_000, 'bootstrap.json');
+  const bootstrap = await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`portico edge exited: ${output}`);
+      return JSON.parse(await readFile(join(dataDir, 'bootstrap.json'), 'utf8')) as Bootstrap;
+    },
+    30_000,
+    'bootstrap.json',
+  );
   const port = (addr: string) => Number(addr.slice(addr.lastIndexOf(':') + 1));
   return {
     child,
     bootstrap,
-    ports: { agent: port(bootstrap.agent_addr), https: port(bootstrap.https_addr), http: port(bootstrap.http_addr), api: port(new URL(bootstrap.api_url).host) },
+    ports: {
+      agent: port(bootstrap.agent_addr),
+      https: port(bootstrap.https_addr),
+      http: port(bootstrap.http_addr),
+      api: port(new URL(bootstrap.api_url).host),
+    },
     caPem: await readFile(bootstrap.ca_cert, 'utf8'),
     rss: async () => Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,
     exited,

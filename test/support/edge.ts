@@ -46,7 +46,11 @@ async function databaseFor(t: TestContext, dataDir: string): Promise<string | un
  */
 export async function startTestEdge(
   t: TestContext,
-  options: { dataDir?: string; ports?: Partial<Record<'agent' | 'https' | 'http' | 'api', number>>; config?: Partial<EdgeConfig> } = {},
+  options: {
+    dataDir?: string;
+    ports?: Partial<Record<'agent' | 'https' | 'http' | 'api', number>>;
+    config?: Partial<EdgeConfig>;
+  } = {},
 ): Promise<TestEdge> {
   const dataDir = options.dataDir ?? (await tempDir(t));
   const port = (name: 'agent' | 'https' | 'http' | 'api') => parseListenAddr(`127.0.0.1:${options.ports?.[name] ?? 0}`);

@@ -7,7 +7,13 @@ export function asMap<V>(obj: Record<string, V>): Map<string, V> {
 
 /** An HTTP-response backend answering `body` with status 200. */
 export async function staticBackend(ngrok: Ngrok, body: string, statusCode = 200): Promise<string> {
-  return (await ngrok.backends.httpResponseBackends.create({ body, headers: asMap({ 'content-type': 'text/plain' }), statusCode })).id;
+  return (
+    await ngrok.backends.httpResponseBackends.create({
+      body,
+      headers: asMap({ 'content-type': 'text/plain' }),
+      statusCode,
+    })
+  ).id;
 }
 
 export async function tunnelGroupBackend(ngrok: Ngrok, labels: Record<string, string>): Promise<string> {
@@ -23,7 +29,12 @@ export async function httpsEdge(
   const edge = await ngrok.edges.edgesHttps.create({ hostports });
   const routeIds: string[] = [];
   for (const r of routes) {
-    const route = await ngrok.edges.edgesHttpsRoutes.create({ edgeId: edge.id, matchType: r.matchType ?? 'path_prefix', match: r.match ?? '/', backend: { backendId: r.backendId } });
+    const route = await ngrok.edges.edgesHttpsRoutes.create({
+      edgeId: edge.id,
+      matchType: r.matchType ?? 'path_prefix',
+      match: r.match ?? '/',
+      backend: { backendId: r.backendId },
+    });
     routeIds.push(route.id);
   }
   return { id: edge.id, routeIds };
@@ -32,5 +43,6 @@ export async function httpsEdge(
 /** Reserves each name for the client's account. */
 export async function reserve(ngrok: Ngrok, ...domains: string[]): Promise<void> {
   // The client's type requires the deprecated `region`; the edge defaults it.
-  for (const domain of domains) await ngrok.reservedDomains.create({ domain } as Parameters<Ngrok['reservedDomains']['create']>[0]);
+  for (const domain of domains)
+    await ngrok.reservedDomains.create({ domain } as Parameters<Ngrok['reservedDomains']['create']>[0]);
 }

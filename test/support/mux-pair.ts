@@ -114,7 +114,13 @@ export async function writeAll(stream: MuxStream, data: Buffer, maxChunk = 100_0
 }
 
 /** A raw frame: header plus payload. */
-export function rawFrame(type: number, flags: number, streamId: number, payload: Buffer, length = payload.length): Buffer {
+export function rawFrame(
+  type: number,
+  flags: number,
+  streamId: number,
+  payload: Buffer,
+  length = payload.length,
+): Buffer {
   const header = Buffer.alloc(8);
   header.writeUIntBE(length, 0, 3);
   header[3] = (type << 4) | flags;

@@ -52,17 +52,96 @@ export async function makeTestPki(): Promise<TestPki> {
     const p = (name: string) => join(dir, name);
     const caExt = p('ca.ext');
     await writeFile(caExt, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
-    await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('root.key'), '-out', p('root.pem'), '-subj', '/CN=Portico Test Root', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-    await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('inter.key'), '-out', p('inter.csr'), '-subj', '/CN=Portico Test Intermediate']);
-    await openssl(['x509', '-req', '-in', p('inter.csr'), '-CA', p('root.pem'), '-CAkey', p('root.key'), '-CAcreateserial', '-out', p('inter.pem'), '-days', '30', '-extfile', caExt]);
+    await openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      p('root.key'),
+      '-out',
+      p('root.pem'),
+      '-subj',
+      '/CN=Portico Test Root',
+      '-days',
+      '30',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    await openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      p('inter.key'),
+      '-out',
+      p('inter.csr'),
+      '-subj',
+      '/CN=Portico Test Intermediate',
+    ]);
+    await openssl([
+      'x509',
+      '-req',
+      '-in',
+      p('inter.csr'),
+      '-CA',
+      p('root.pem'),
+      '-CAkey',
+      p('root.key'),
+      '-CAcreateserial',
+      '-out',
+      p('inter.pem'),
+      '-days',
+      '30',
+      '-extfile',
+      caExt,
+    ]);
     const leafExt = p('leaf.ext');
-    await writeFile(leafExt, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:app.example.test,DNS:*.app.example.test,IP:127.0.0.1,IP:2001:db8::1\n');
+    await writeFile(
+      leafExt,
+      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:app.example.test,DNS:*.app.example.test,IP:127.0.0.1,IP:2001:db8::1\n',
+    );
     const leaves = {} as Record<LeafKeyKind, TestLeaf>;
     for (const kind of Object.keys(keyCommands) as LeafKeyKind[]) {
       const keyPem = await openssl(keyCommands[kind]);
       await writeFile(p(`${kind}.key`), keyPem);
-      await openssl(['req', '-new', '-key', p(`${kind}.key`), '-out', p(`${kind}.csr`), '-subj', '/C=DE/ST=Berlin/L=Berlin/O=Portico Test/OU=Edge/CN=app.example.test']);
-      await openssl(['x509', '-req', '-in', p(`${kind}.csr`), '-CA', p('inter.pem'), '-CAkey', p('inter.key'), '-set_serial', '0x00ab12', '-out', p(`${kind}.pem`), '-days', '20', '-extfile', leafExt]);
+      await openssl([
+        'req',
+        '-new',
+        '-key',
+        p(`${kind}.key`),
+        '-out',
+        p(`${kind}.csr`),
+        '-subj',
+        '/C=DE/ST=Berlin/L=Berlin/O=Portico Test/OU=Edge/CN=app.example.test',
+      ]);
+      await openssl([
+        'x509',
+        '-req',
+        '-in',
+        p(`${kind}.csr`),
+        '-CA',
+        p('inter.pem'),
+        '-CAkey',
+        p('inter.key'),
+        '-set_serial',
+        '0x00ab12',
+        '-out',
+        p(`${kind}.pem`),
+        '-days',
+        '20',
+        '-extfile',
+        leafExt,
+      ]);
       leaves[kind] = { certPem: await readFile(p(`${kind}.pem`), 'utf8'), keyPem };
     }
     return {
@@ -70,7 +149,15 @@ export async function makeTestPki(): Promise<TestPki> {
       interPem: await readFile(p('inter.pem'), 'utf8'),
       leaves,
       encryptedPkcs8: await openssl(['pkcs8', '-topk8', '-in', p('ec-pkcs8.key'), '-passout', 'pass:secret']),
-      encryptedRsaTraditional: await openssl(['rsa', '-in', p('rsa-pkcs1.key'), '-traditional', '-aes256', '-passout', 'pass:secret']),
+      encryptedRsaTraditional: await openssl([
+        'rsa',
+        '-in',
+        p('rsa-pkcs1.key'),
+        '-traditional',
+        '-aes256',
+        '-passout',
+        'pass:secret',
+      ]),
       encryptedEcTraditional: await openssl(['ec', '-in', p('ec-sec1.key'), '-aes256', '-passout', 'pass:secret']),
       ed448Key: await openssl(['genpkey', '-algorithm', 'ED448']),
     };

@@ -20,7 +20,10 @@ const PEBBLE = '/usr/bin/pebble';
 const CHALLTESTSRV = '/usr/bin/pebble-challtestsrv';
 
 /** Why the ACME tests skip here, or undefined when pebble is installed (CI installs it). */
-export const pebbleMissing = existsSync(PEBBLE) && existsSync(CHALLTESTSRV) ? undefined : 'pebble is not installed: apt-get install pebble (CI installs it)';
+export const pebbleMissing =
+  existsSync(PEBBLE) && existsSync(CHALLTESTSRV)
+    ? undefined
+    : 'pebble is not installed: apt-get install pebble (CI installs it)';
 
 export interface PebbleStartOptions {
   /** The port pebble's VA dials for HTTP-01: the edge's HTTP port. */
@@ -68,7 +71,22 @@ export async function preparePebble(t: TestContext): Promise<Pebble> {
     directoryUrl: `https://127.0.0.1:${listen}/dir`,
     caCertPem: ca.certPem,
     async start(options) {
-      run(CHALLTESTSRV, ['-dns01', `127.0.0.1:${dns}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `127.0.0.1:${dnsManagement}`, '-defaultIPv4', '127.0.0.1', '-defaultIPv6', '']);
+      run(CHALLTESTSRV, [
+        '-dns01',
+        `127.0.0.1:${dns}`,
+        '-http01',
+        '',
+        '-https01',
+        '',
+        '-tlsalpn01',
+        '',
+        '-management',
+        `127.0.0.1:${dnsManagement}`,
+        '-defaultIPv4',
+        '127.0.0.1',
+        '-defaultIPv6',
+        '',
+      ]);
       const config = {
         pebble: {
           listenAddress: `127.0.0.1:${listen}`,
@@ -84,8 +102,16 @@ export async function preparePebble(t: TestContext): Promise<Pebble> {
       };
       await writeFile(join(dir, 'pebble.json'), JSON.stringify(config));
       // No random sleeps before validation, no rejected nonces: fast and deterministic runs.
-      run(PEBBLE, ['-config', join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dns}`, '-strict'], { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' });
-      await Promise.all([waitForPort(listen, () => output), waitForPort(management, () => output), waitForPort(dnsManagement, () => output)]);
+      run(PEBBLE, ['-config', join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dns}`, '-strict'], {
+        PEBBLE_VA_NOSLEEP: '1',
+        PEBBLE_WFE_NONCEREJECT: '0',
+        PEBBLE_AUTHZREUSE: '0',
+      });
+      await Promise.all([
+        waitForPort(listen, () => output),
+        waitForPort(management, () => output),
+        waitForPort(dnsManagement, () => output),
+      ]);
     },
     rootPem: () => get(`https://127.0.0.1:${management}/roots/0`, ca.certPem),
     addA: (host, addresses) => management_('/add-a', { host, addresses }),
@@ -109,11 +135,15 @@ async function waitForPort(port: number, log: () => string): Promise<void> {
 
 function get(url: string, ca: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    https.get(url, { ca }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode} ${body}`))));
-    }).on('error', reject);
+    https
+      .get(url, { ca }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode} ${body}`)),
+        );
+      })
+      .on('error', reject);
   });
 }
 

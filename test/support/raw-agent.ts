@@ -40,8 +40,20 @@ export async function rawAgent(t: TestContext, edge: TestEdge): Promise<RawAgent
       return heartbeatBytes;
     },
     auth: async (authtoken, extra = {}) =>
-      (await rpcCall(mux, StreamType.Auth, { Version: ['3'], ClientId: '', Extra: { Authtoken: authtoken, OS: 'test', ClientType: 'raw', ...extra } })) as Record<string, unknown>,
-    bind: async (body) => (await rpcCall(mux, StreamType.Bind, { Id: '', Proto: 'https', ForwardsTo: 'localhost:1', Opts: {}, Extra: {}, ...body })) as Record<string, unknown>,
+      (await rpcCall(mux, StreamType.Auth, {
+        Version: ['3'],
+        ClientId: '',
+        Extra: { Authtoken: authtoken, OS: 'test', ClientType: 'raw', ...extra },
+      })) as Record<string, unknown>,
+    bind: async (body) =>
+      (await rpcCall(mux, StreamType.Bind, {
+        Id: '',
+        Proto: 'https',
+        ForwardsTo: 'localhost:1',
+        Opts: {},
+        Extra: {},
+        ...body,
+      })) as Record<string, unknown>,
     close: () => mux.destroy(),
   };
 }

@@ -4,10 +4,21 @@ import net from 'node:net';
 import type { TestContext } from 'node:test';
 
 /** Starts a local HTTP service on 127.0.0.1 (`port`, default any free one), closed after the test. */
-export async function startHttpService(t: TestContext, handler: http.RequestListener, port = 0): Promise<{ server: http.Server; port: number; url: string }> {
+export async function startHttpService(
+  t: TestContext,
+  handler: http.RequestListener,
+  port = 0,
+): Promise<{ server: http.Server; port: number; url: string }> {
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  defer(t, () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  defer(
+    t,
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   const bound = (server.address() as net.AddressInfo).port;
   return { server, port: bound, url: `http://127.0.0.1:${bound}` };
 }
@@ -22,7 +33,14 @@ export async function startEchoService(t: TestContext, port = 0): Promise<{ port
     s.pipe(s);
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  defer(t, () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }));
+  defer(
+    t,
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  );
   return { port: (server.address() as net.AddressInfo).port };
 }
 
@@ -48,7 +66,13 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
 /** `n` loopback ports that were free a moment ago: bound on port 0 together, then released. */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s)); })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve) => {
+          const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

@@ -21,10 +21,18 @@ export interface TerminalRun {
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Starts the agent under a `columns` x `rows` terminal; killed after the test. */
-export function runInTerminal(t: TestContext, args: string[], env: Record<string, string>, size = { columns: 120, rows: 40 }): TerminalRun {
+export function runInTerminal(
+  t: TestContext,
+  args: string[],
+  env: Record<string, string>,
+  size = { columns: 120, rows: 40 },
+): TerminalRun {
   const command = [process.execPath, porticoBin, ...args].map(shellQuote).join(' ');
   const script = `stty cols ${size.columns} rows ${size.rows}; exec ${command}`;
-  const child = spawn('script', ['-q', '-e', '-c', script, '/dev/null'], { env: { ...process.env, TERM: 'xterm', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-q', '-e', '-c', script, '/dev/null'], {
+    env: { ...process.env, TERM: 'xterm', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let raw = '';
   child.stdout!.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
   child.stderr!.resume();

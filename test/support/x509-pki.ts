@@ -59,7 +59,10 @@ export async function issueTestCert(ca: TestCa, options: TestCertOptions): Promi
     new x509.ExtendedKeyUsageExtension([usage]),
     await x509.AuthorityKeyIdentifierExtension.create(ca.cert.publicKey),
   ];
-  if (options.dnsNames?.length) extensions.push(new x509.SubjectAlternativeNameExtension(options.dnsNames.map((value) => ({ type: 'dns' as const, value }))));
+  if (options.dnsNames?.length)
+    extensions.push(
+      new x509.SubjectAlternativeNameExtension(options.dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+    );
   const cert = await x509.X509CertificateGenerator.create({
     subject: `O=Portico Test, CN=${options.commonName}`,
     issuer: ca.cert.subject,

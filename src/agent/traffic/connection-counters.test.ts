@@ -30,7 +30,10 @@ test('rates are per second, updated every 5 s, and decay when traffic stops', ()
   assert.equal(counters.stats().rate5m, 10);
   now = 65_000;
   const later = counters.stats();
-  assert.ok(later.rate1m > 0 && later.rate1m < 10 * Math.exp(-1) + 0.01, `1-minute rate decays by e in a minute: ${later.rate1m}`);
+  assert.ok(
+    later.rate1m > 0 && later.rate1m < 10 * Math.exp(-1) + 0.01,
+    `1-minute rate decays by e in a minute: ${later.rate1m}`,
+  );
   assert.ok(later.rate5m > later.rate1m, 'the 5-minute rate decays slower');
   now = 1e12;
   assert.equal(counters.stats().rate1m, 0);

@@ -26,7 +26,14 @@ function dribble(stream: PassThrough, text: string): void {
   for (const byte of Buffer.from(text)) stream.write(Buffer.from([byte]));
 }
 
-const pick = (e: HttpExchange) => ({ method: e.method, path: e.path, status: e.status, requestBytes: e.requestBytes, responseBytes: e.responseBytes, error: e.error });
+const pick = (e: HttpExchange) => ({
+  method: e.method,
+  path: e.path,
+  status: e.status,
+  requestBytes: e.requestBytes,
+  responseBytes: e.responseBytes,
+  error: e.error,
+});
 
 test('keep-alive requests split byte by byte: sized, chunked, HEAD and 100-continue exchanges', () => {
   const s = sides();
@@ -52,7 +59,10 @@ test('pipelined requests in one chunk are matched to their responses in order', 
   const s = sides();
   s.requests.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n');
   s.responses.write('HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 304 Not Modified\r\n\r\n');
-  assert.deepEqual(s.seen.map((e) => `${e.method} ${e.path} ${e.status}`), ['GET /a 200', 'GET /b 304']);
+  assert.deepEqual(
+    s.seen.map((e) => `${e.method} ${e.path} ${e.status}`),
+    ['GET /a 200', 'GET /b 304'],
+  );
 });
 
 test('a response without a length ends with the connection', async () => {
@@ -61,19 +71,33 @@ test('a response without a length ends with the connection', async () => {
   s.responses.write('HTTP/1.0 200 OK\r\n\r\nsome');
   s.responses.end('thing');
   await once(s.responses, 'end');
-  assert.deepEqual(s.seen.map(pick), [{ method: 'GET', path: '/stream', status: 200, requestBytes: 0, responseBytes: 9, error: undefined }]);
+  assert.deepEqual(s.seen.map(pick), [
+    { method: 'GET', path: '/stream', status: 200, requestBytes: 0, responseBytes: 9, error: undefined },
+  ]);
 });
 
 test('a connection that closes first reports its requests with an error', () => {
   const s = sides();
   s.requests.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /cut HTTP/1.1\r\nHost: x\r\n\r\n');
   s.tap.close();
-  assert.deepEqual(s.seen.map((e) => `${e.path} ${e.status} ${e.error}`), ['/slow undefined closed before the response', '/cut undefined closed before the response']);
+  assert.deepEqual(
+    s.seen.map((e) => `${e.path} ${e.status} ${e.error}`),
+    ['/slow undefined closed before the response', '/cut undefined closed before the response'],
+  );
   const cut = sides();
   cut.requests.write('GET /half HTTP/1.1\r\nHost: x\r\n\r\n');
   cut.responses.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
   cut.tap.close();
-  assert.deepEqual(cut.seen.map(pick), [{ method: 'GET', path: '/half', status: 200, requestBytes: 0, responseBytes: 3, error: 'closed during the response' }]);
+  assert.deepEqual(cut.seen.map(pick), [
+    {
+      method: 'GET',
+      path: '/half',
+      status: 200,
+      requestBytes: 0,
+      responseBytes: 3,
+      error: 'closed during the response',
+    },
+  ]);
 });
 
 test('a WebSocket upgrade is reported, then the frames are left alone', () => {
@@ -82,7 +106,10 @@ test('a WebSocket upgrade is reported, then the frames are left alone', () => {
   s.responses.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\x81\x02hi');
   s.requests.write('GET /not-a-request HTTP/1.1\r\n\r\n');
   s.responses.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
-  assert.deepEqual(s.seen.map((e) => `${e.method} ${e.path} ${e.status}`), ['GET /ws 101']);
+  assert.deepEqual(
+    s.seen.map((e) => `${e.method} ${e.path} ${e.status}`),
+    ['GET /ws 101'],
+  );
   assert.equal(s.tap.stoppedBecause, 'switched protocols');
 });
 
@@ -138,13 +165,10 @@ test("Node's own client and server through a tapping proxy: keep-alive, HEAD, ch
   assert.equal(await ask('GET', '/chunked'), 200);
   assert.equal(await ask('GET', '/cached'), 304);
   assert.equal(await ask('POST', '/form', 'a=1&b=2'), 200);
-  assert.deepEqual(seen.map((e) => `${e.method} ${e.path} ${e.status} ${e.requestBytes} ${e.responseBytes}`), [
-    'GET / 200 0 11',
-    'HEAD / 200 0 0',
-    'GET /chunked 200 0 10',
-    'GET /cached 304 0 0',
-    'POST /form 200 7 11',
-  ]);
+  assert.deepEqual(
+    seen.map((e) => `${e.method} ${e.path} ${e.status} ${e.requestBytes} ${e.responseBytes}`),
+    ['GET / 200 0 11', 'HEAD / 200 0 0', 'GET /chunked 200 0 10', 'GET /cached 304 0 0', 'POST /form 200 7 11'],
+  );
 });
 
 async function listen(t: TestContext, server: net.Server): Promise<number> {

@@ -72,7 +72,14 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
 
   reqParser[HTTPParser.kOnHeadersComplete] = (info: HeadInfo) => {
     const method = HTTPParser.methods[info.method] ?? 'UNKNOWN';
-    pending.push({ method, path: info.url.slice(0, maxPathChars), durationMs: 0, requestBytes: 0, responseBytes: 0, startedAt: performance.now() });
+    pending.push({
+      method,
+      path: info.url.slice(0, maxPathChars),
+      durationMs: 0,
+      requestBytes: 0,
+      responseBytes: 0,
+      startedAt: performance.now(),
+    });
     if (pending.length > maxPending) stop('too many requests without a response');
     // After an upgrade or CONNECT request the client speaks another protocol.
     if (info.upgrade) requests.off('data', onRequest);
@@ -158,7 +165,8 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
   return {
     close() {
       if (stoppedBecause) return;
-      for (const req of pending.splice(0)) report(req, req.status === undefined ? 'closed before the response' : 'closed during the response');
+      for (const req of pending.splice(0))
+        report(req, req.status === undefined ? 'closed before the response' : 'closed during the response');
       stop('closed');
     },
     get stoppedBecause() {

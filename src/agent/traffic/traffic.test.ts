@@ -28,7 +28,10 @@ async function setup(t: TestContext, traffic: AgentTraffic) {
 test('requests through a real session are recorded with their tunnel and client, and counted', async (t) => {
   const traffic = new AgentTraffic({ recentRequests: 2 });
   const { peer, session } = await setup(t, traffic);
-  const port = await listen(t, http.createServer((req, res) => res.writeHead(req.url === '/missing' ? 404 : 200).end('body')));
+  const port = await listen(
+    t,
+    http.createServer((req, res) => res.writeHead(req.url === '/missing' ? 404 : 200).end('body')),
+  );
   const web = await session.listen({ name: 'web', forwardsTo: `http://127.0.0.1:${port}` });
   const events: HttpRequestRecord[] = [];
   traffic.on('request', (r) => events.push(r));
@@ -38,12 +41,19 @@ test('requests through a real session are recorded with their tunnel and client,
     await readAll(stream);
   }
   await waitFor(() => events.length === 3, 'three requests');
-  assert.deepEqual(events.map((e) => [e.tunnel, e.clientAddr, e.method, e.path, e.status, e.responseBytes]), [
-    ['web', '198.51.100.9:4000', 'GET', '/a', 200, 4],
-    ['web', '198.51.100.9:4000', 'GET', '/missing', 404, 4],
-    ['web', '198.51.100.9:4000', 'GET', '/c', 200, 4],
-  ]);
-  assert.deepEqual(traffic.recent().map((r) => r.path), ['/c', '/missing'], 'newest first, bounded to 2');
+  assert.deepEqual(
+    events.map((e) => [e.tunnel, e.clientAddr, e.method, e.path, e.status, e.responseBytes]),
+    [
+      ['web', '198.51.100.9:4000', 'GET', '/a', 200, 4],
+      ['web', '198.51.100.9:4000', 'GET', '/missing', 404, 4],
+      ['web', '198.51.100.9:4000', 'GET', '/c', 200, 4],
+    ],
+  );
+  assert.deepEqual(
+    traffic.recent().map((r) => r.path),
+    ['/c', '/missing'],
+    'newest first, bounded to 2',
+  );
   await waitFor(() => traffic.stats().open === 0, 'connections to close');
   assert.equal(traffic.stats().total, 3);
 });
@@ -51,7 +61,10 @@ test('requests through a real session are recorded with their tunnel and client,
 test('a TCP tunnel is counted, never parsed, and its bytes pass exactly', async (t) => {
   const traffic = new AgentTraffic();
   const { peer, session } = await setup(t, traffic);
-  const port = await listen(t, net.createServer({ allowHalfOpen: true }, (s) => s.pipe(s)));
+  const port = await listen(
+    t,
+    net.createServer({ allowHalfOpen: true }, (s) => s.pipe(s)),
+  );
   const db = await session.listen({ proto: 'tcp', forwardsTo: `127.0.0.1:${port}` });
   // Looks like HTTP on purpose: a tcp tunnel must not be tapped at all.
   const payload = Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.alloc(200_000, 0x16)]);
@@ -65,7 +78,10 @@ test('a TCP tunnel is counted, never parsed, and its bytes pass exactly', async 
 test('an http tunnel carrying something else: tracking stops, the bytes still pass exactly', async (t) => {
   const traffic = new AgentTraffic();
   const { peer, session } = await setup(t, traffic);
-  const port = await listen(t, net.createServer({ allowHalfOpen: true }, (s) => s.pipe(s)));
+  const port = await listen(
+    t,
+    net.createServer({ allowHalfOpen: true }, (s) => s.pipe(s)),
+  );
   const web = await session.listen({ forwardsTo: `http://127.0.0.1:${port}` });
   const payload = Buffer.concat([Buffer.from('16030100f5010000f10303', 'hex'), Buffer.alloc(100_000, 0x0a)]);
   const stream = peer.openProxy({ Id: web.id });

@@ -20,8 +20,15 @@ export interface CertificateAuthorityDoc extends CommonDoc, CaFields {
   ca_pem: string;
 }
 
-const CertificateAuthorityCreate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata), ca_pem: Type.String() });
-const CertificateAuthorityUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata) });
+const CertificateAuthorityCreate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  ca_pem: Type.String(),
+});
+const CertificateAuthorityUpdate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+});
 type CertificateAuthorityCreate = Static<typeof CertificateAuthorityCreate>;
 type CertificateAuthorityUpdate = Static<typeof CertificateAuthorityUpdate>;
 
@@ -49,7 +56,12 @@ function readCa(record: ResourceRecord<CertificateAuthorityDoc>, ctx: ApiContext
 
 async function checkUnused(record: ResourceRecord<CertificateAuthorityDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, record.id, record.id);
-  if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `certificate authority ${record.id}`, users.map((u) => u.id));
+  if (users.length)
+    throw stillInUse(
+      ErrorCode.ERR_RESOURCE_IN_USE,
+      `certificate authority ${record.id}`,
+      users.map((u) => u.id),
+    );
 }
 
 /** Certificate authorities: roots that mutual_tls modules verify client certificates against. */

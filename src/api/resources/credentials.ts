@@ -17,14 +17,22 @@ const CredentialCreate = Type.Object({
   // Accepted and ignored: Portico has no users or bots to own a credential.
   owner_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
-const CredentialUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata), acl: Type.Optional(Acl) });
+const CredentialUpdate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  acl: Type.Optional(Acl),
+});
 
 /** Refuses (ERR_NGROK_215) ACL rules that are not `bind:` rules of a known form; the trimmed rules. */
 export function checkAcl(acl: string[]): string[] {
   const rules = acl.map((r) => r.trim());
   const bad = invalidAclRules(rules);
   if (bad.length) {
-    throw invalid(ErrorCode.ERR_NGROK_215, 'acl', `${bad.map((r) => JSON.stringify(r)).join(', ')} is not a rule; use bind:app.example.com, bind:*.example.com, bind:host:port, bind:key=value or bind:*`);
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      'acl',
+      `${bad.map((r) => JSON.stringify(r)).join(', ')} is not a rule; use bind:app.example.com, bind:*.example.com, bind:host:port, bind:key=value or bind:*`,
+    );
   }
   return rules;
 }

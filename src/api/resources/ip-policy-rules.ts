@@ -22,7 +22,11 @@ const IpPolicyRuleCreate = Type.Object({
   ip_policy_id: Type.String(),
   action: Type.Optional(Type.String()),
 });
-const IpPolicyRuleUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata), cidr: Type.Optional(Type.String()) });
+const IpPolicyRuleUpdate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  cidr: Type.Optional(Type.String()),
+});
 
 /** A prefix length in plain decimal: "8", never "08". */
 const PREFIX_LENGTH = /^(0|[1-9]\d{0,2})$/;
@@ -36,7 +40,8 @@ function parseStrictAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
   const v6 = ipaddr.IPv6.parse(text);
   const embedded = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
-  if (v6.zoneId !== undefined || (embedded && !ipaddr.IPv4.isValidFourPartDecimal(embedded))) throw new Error('not in canonical form');
+  if (v6.zoneId !== undefined || (embedded && !ipaddr.IPv4.isValidFourPartDecimal(embedded)))
+    throw new Error('not in canonical form');
   return v6;
 }
 
@@ -44,14 +49,22 @@ function parseStrictAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
 export function normalizeCidr(value: string, field = 'cidr'): string {
   try {
     const [text, prefix, extra] = value.split('/');
-    if (extra !== undefined || (prefix !== undefined && !PREFIX_LENGTH.test(prefix))) throw new Error('bad prefix length');
+    if (extra !== undefined || (prefix !== undefined && !PREFIX_LENGTH.test(prefix)))
+      throw new Error('bad prefix length');
     const addr = parseStrictAddress(text!);
     const bits = prefix === undefined ? (addr.kind() === 'ipv4' ? 32 : 128) : Number(prefix);
     // The network address: host bits cleared, so "10.1.2.3/8" is stored as "10.0.0.0/8".
-    const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${bits}`);
+    const network =
+      addr.kind() === 'ipv4'
+        ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${bits}`)
+        : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${bits}`);
     return `${network.toString()}/${bits}`;
   } catch {
-    throw invalid(ErrorCode.ERR_NGROK_1410, field, `"${value}" is not a CIDR such as 10.0.0.0/8 or 2001:db8::/32 (IPv4 in four decimal parts without leading zeros, IPv6 without a %zone)`);
+    throw invalid(
+      ErrorCode.ERR_NGROK_1410,
+      field,
+      `"${value}" is not a CIDR such as 10.0.0.0/8 or 2001:db8::/32 (IPv4 in four decimal parts without leading zeros, IPv6 without a %zone)`,
+    );
   }
 }
 
@@ -67,13 +80,21 @@ export function registerIpPolicyRules(app: FastifyInstance, deps: ApiDeps): void
     updateSchema: IpPolicyRuleUpdate,
     create: async (body, ctx) => {
       const action = (body.action ?? 'allow').toLowerCase();
-      if (action !== 'allow' && action !== 'deny') throw invalid(ErrorCode.ERR_NGROK_215, 'action', 'must be "allow" or "deny"');
+      if (action !== 'allow' && action !== 'deny')
+        throw invalid(ErrorCode.ERR_NGROK_215, 'action', 'must be "allow" or "deny"');
       if (!(await deps.store.resources.get(ctx.account.id, ipPolicyKind, body.ip_policy_id))) {
-        throw new ApiError(ErrorCode.ERR_NGROK_1402, `ip_policy_id: ${body.ip_policy_id} does not exist`, { field: 'ip_policy_id' });
+        throw new ApiError(ErrorCode.ERR_NGROK_1402, `ip_policy_id: ${body.ip_policy_id} does not exist`, {
+          field: 'ip_policy_id',
+        });
       }
-      return { doc: { ...commonCreate(body), cidr: normalizeCidr(body.cidr), ip_policy_id: body.ip_policy_id, action } };
+      return {
+        doc: { ...commonCreate(body), cidr: normalizeCidr(body.cidr), ip_policy_id: body.ip_policy_id, action },
+      };
     },
-    update: async (doc, body) => ({ ...commonPatch(doc, body), ...(body.cidr !== undefined && { cidr: normalizeCidr(body.cidr) }) }),
+    update: async (doc, body) => ({
+      ...commonPatch(doc, body),
+      ...(body.cidr !== undefined && { cidr: normalizeCidr(body.cidr) }),
+    }),
     read: (record, ctx) => ({
       ...commonRead(ctx, path, record),
       cidr: record.doc.cidr,

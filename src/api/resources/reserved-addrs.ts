@@ -15,7 +15,11 @@ export const reservedAddrPath = '/reserved_addrs';
 export { reservedAddrKind };
 
 const ReservedAddrUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata) });
-const ReservedAddrCreate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata), region: Type.Optional(Type.Union([Type.String(), Type.Null()])) });
+const ReservedAddrCreate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  region: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
 type ReservedAddrCreate = Static<typeof ReservedAddrCreate>;
 type ReservedAddrUpdate = Static<typeof ReservedAddrUpdate>;
 
@@ -27,12 +31,16 @@ const ALLOCATE_ATTEMPTS = 5;
  * a reconnect, as "host:port" on the edge's TCP host.
  */
 export async function allocateAddr(deps: ApiDeps): Promise<string> {
-  const taken = async (port: number) => deps.live.portHolder(port) !== undefined || (await reservationOfPort(deps.store, port)) !== undefined;
+  const taken = async (port: number) =>
+    deps.live.portHolder(port) !== undefined || (await reservationOfPort(deps.store, port)) !== undefined;
   try {
     return `${deps.tcpHost}:${await deps.allocateTcpPort(taken)}`;
   } catch (err) {
     if (err instanceof PorticoError && err.code === ErrorCode.ERR_ADDR_EXHAUSTED) {
-      throw new ApiError(ErrorCode.ERR_ADDR_EXHAUSTED, 'every port of the edge --tcp-ports range is reserved or in use; release a reserved address or widen the range');
+      throw new ApiError(
+        ErrorCode.ERR_ADDR_EXHAUSTED,
+        'every port of the edge --tcp-ports range is reserved or in use; release a reserved address or widen the range',
+      );
     }
     throw err;
   }
@@ -42,22 +50,38 @@ export async function allocateAddr(deps: ApiDeps): Promise<string> {
  * Reserves a new TCP address for the account (for TCP edges created without hostports):
  * allocates a free port and records it, drawing again if a concurrent request took it.
  */
-export async function reserveAddr(deps: ApiDeps, accountId: string, input: ReservedAddrCreate): Promise<ResourceRecord<ReservedAddrDoc>> {
+export async function reserveAddr(
+  deps: ApiDeps,
+  accountId: string,
+  input: ReservedAddrCreate,
+): Promise<ResourceRecord<ReservedAddrDoc>> {
   const region = checkRegion(input.region, deps.region);
   await checkResourceLimit(deps.store, accountId, reservedAddrKind);
   for (let attempt = 1; ; attempt++) {
     const addr = await allocateAddr(deps);
     try {
-      return await deps.store.resources.create<ReservedAddrDoc>(accountId, reservedAddrKind, 'ra', { ...commonCreate(input), addr, region }, addr);
+      return await deps.store.resources.create<ReservedAddrDoc>(
+        accountId,
+        reservedAddrKind,
+        'ra',
+        { ...commonCreate(input), addr, region },
+        addr,
+      );
     } catch (err) {
-      if (!(err instanceof PorticoError && err.code === ErrorCode.ERR_STORE_CONFLICT) || attempt >= ALLOCATE_ATTEMPTS) throw err;
+      if (!(err instanceof PorticoError && err.code === ErrorCode.ERR_STORE_CONFLICT) || attempt >= ALLOCATE_ATTEMPTS)
+        throw err;
     }
   }
 }
 
 async function checkUnused(record: ResourceRecord<ReservedAddrDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, `"${record.doc.addr}"`, record.id);
-  if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `address ${record.doc.addr}`, users.map((u) => u.id));
+  if (users.length)
+    throw stillInUse(
+      ErrorCode.ERR_RESOURCE_IN_USE,
+      `address ${record.doc.addr}`,
+      users.map((u) => u.id),
+    );
 }
 
 /** Reserved TCP addresses: stable host:port pairs an account holds for TCP edges and agents. */
@@ -77,7 +101,11 @@ export function registerReservedAddrs(app: FastifyInstance, deps: ApiDeps): void
       return { doc: { ...commonCreate(body), addr, region }, key: addr };
     },
     update: async (doc, body) => commonPatch(doc, body),
-    read: (record, ctx) => ({ ...commonRead(ctx, reservedAddrPath, record), addr: record.doc.addr, region: record.doc.region }),
+    read: (record, ctx) => ({
+      ...commonRead(ctx, reservedAddrPath, record),
+      addr: record.doc.addr,
+      region: record.doc.region,
+    }),
     beforeDelete: checkUnused,
   });
 }

@@ -26,7 +26,11 @@ export interface TokenResourceSpec<R extends TokenRecord, F extends TokenFields>
  * the secret on create and null on every other read; `owner_id` is always null (Portico has no
  * users or bots to own one).
  */
-export function registerTokenResource<R extends TokenRecord, F extends TokenFields>(app: FastifyInstance, deps: ApiDeps, spec: TokenResourceSpec<R, F>): void {
+export function registerTokenResource<R extends TokenRecord, F extends TokenFields>(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  spec: TokenResourceSpec<R, F>,
+): void {
   const { path, repo } = spec;
   const read = (ctx: ApiContext, r: R, token: string | null = null): Record<string, unknown> => ({
     id: r.id,
@@ -53,7 +57,10 @@ export function registerTokenResource<R extends TokenRecord, F extends TokenFiel
   app.get(path, async (req) => {
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
-    const list = await repo.list(ctx.account.id, { limit: page.limit + 1, ...(page.beforeId && { beforeId: page.beforeId }) });
+    const list = await repo.list(ctx.account.id, {
+      limit: page.limit + 1,
+      ...(page.beforeId && { beforeId: page.beforeId }),
+    });
     return listBody(req, spec.listKey, page, list.map((r) => read(ctx, r)) as Array<{ id: string }>);
   });
 
@@ -64,7 +71,10 @@ export function registerTokenResource<R extends TokenRecord, F extends TokenFiel
 
   app.patch(`${path}/:id`, { schema: { body: spec.updateSchema } }, async (req) => {
     const ctx = contextOf(req, deps);
-    return read(ctx, found(await repo.update(ctx.account.id, idOf(req.params), spec.fields(req.body as Record<string, unknown>))));
+    return read(
+      ctx,
+      found(await repo.update(ctx.account.id, idOf(req.params), spec.fields(req.body as Record<string, unknown>))),
+    );
   });
 
   app.delete(`${path}/:id`, async (req) => {

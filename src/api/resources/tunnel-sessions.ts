@@ -45,7 +45,12 @@ export function registerTunnelSessions(app: FastifyInstance, deps: ApiDeps): voi
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
     const mine = [...deps.live.sessions.values()].filter((s) => s.accountId === ctx.account.id);
-    return listBody(req, 'tunnel_sessions', page, livePage(mine, page).map((s) => ({ ...readSession(ctx, s), id: s.id })));
+    return listBody(
+      req,
+      'tunnel_sessions',
+      page,
+      livePage(mine, page).map((s) => ({ ...readSession(ctx, s), id: s.id })),
+    );
   });
 
   app.get(`${path}/:id`, async (req) => {

@@ -29,8 +29,11 @@ function accountTunnels(ctx: ApiContext): LiveTunnel[] {
 /** Every tunnel-group backend of the account (tunnels list the ones they serve). */
 async function tunnelGroups(ctx: ApiContext) {
   const all = [];
-  for (let beforeId: string | undefined; ; ) {
-    const page = await ctx.deps.store.resources.list<TunnelGroupBackendDoc>(ctx.account.id, tunnelGroupBackend.kind, { limit: 500, ...(beforeId && { beforeId }) });
+  for (let beforeId: string | undefined; ;) {
+    const page = await ctx.deps.store.resources.list<TunnelGroupBackendDoc>(ctx.account.id, tunnelGroupBackend.kind, {
+      limit: 500,
+      ...(beforeId && { beforeId }),
+    });
     all.push(...page);
     if (page.length < 500) return all;
     beforeId = page[page.length - 1]!.id;
@@ -38,10 +41,16 @@ async function tunnelGroups(ctx: ApiContext) {
 }
 
 /** The read shape of a tunnel; `groups` are the account's tunnel-group backends. */
-function readTunnel(ctx: ApiContext, t: LiveTunnel, groups: Awaited<ReturnType<typeof tunnelGroups>>): Record<string, unknown> {
+function readTunnel(
+  ctx: ApiContext,
+  t: LiveTunnel,
+  groups: Awaited<ReturnType<typeof tunnelGroups>>,
+): Record<string, unknown> {
   const labeled = t.proto === 'labeled';
   const backends: Ref[] = labeled
-    ? groups.filter((g) => Object.entries(g.doc.labels).every(([k, v]) => t.labels?.[k] === v)).map((g) => ref(ctx.req, tunnelGroupBackend.path, g.id))
+    ? groups
+        .filter((g) => Object.entries(g.doc.labels).every(([k, v]) => t.labels?.[k] === v))
+        .map((g) => ref(ctx.req, tunnelGroupBackend.path, g.id))
     : [];
   return {
     id: t.id,
@@ -62,7 +71,12 @@ export function registerTunnels(app: FastifyInstance, deps: ApiDeps): void {
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
     const groups = await tunnelGroups(ctx);
-    return listBody(req, 'tunnels', page, livePage(accountTunnels(ctx), page).map((t) => ({ ...readTunnel(ctx, t, groups), id: t.id })));
+    return listBody(
+      req,
+      'tunnels',
+      page,
+      livePage(accountTunnels(ctx), page).map((t) => ({ ...readTunnel(ctx, t, groups), id: t.id })),
+    );
   });
 
   app.get(`${path}/:id`, async (req) => {

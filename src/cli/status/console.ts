@@ -41,7 +41,11 @@ const leave = '\x1b[?25h\x1b[?1049l';
 /** Notices kept on screen (the newest). */
 const maxNotices = 3;
 
-export function startStatusConsole(session: AgentSession, terminal: Terminal, o: StatusConsoleOptions = {}): StatusConsole {
+export function startStatusConsole(
+  session: AgentSession,
+  terminal: Terminal,
+  o: StatusConsoleOptions = {},
+): StatusConsole {
   const news: SessionNews = { notices: (o.notices ?? []).slice(-maxNotices) };
   let pending: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -110,8 +114,11 @@ function watchSession(session: AgentSession, news: SessionNews, changed: () => v
     changed();
   };
   const stopped = (listener: Listener, reason: StopReason) =>
-    notice(`the edge stopped ${listener.url || listener.name || 'a tunnel'}: ${reason.message}${reason.errorCode ? ` (${reason.errorCode})` : ''}`);
-  const bindError = (err: Error, listener: Listener) => notice(`rebinding ${listener.url || listener.name || 'a tunnel'} failed: ${shortReason(err)}`);
+    notice(
+      `the edge stopped ${listener.url || listener.name || 'a tunnel'}: ${reason.message}${reason.errorCode ? ` (${reason.errorCode})` : ''}`,
+    );
+  const bindError = (err: Error, listener: Listener) =>
+    notice(`rebinding ${listener.url || listener.name || 'a tunnel'} failed: ${shortReason(err)}`);
   session.on('disconnected', disconnected).on('reconnecting', reconnecting).on('reconnect-failed', failed);
   session.on('reconnected', reconnected).on('tunnel-stopped', stopped).on('bind-error', bindError);
   return () => {

@@ -20,7 +20,10 @@ test("the screen of a real session: fields, forwarding, counters and requests, n
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const web = await session.listen({ name: 'web', forwardsTo: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  const web = await session.listen({
+    name: 'web',
+    forwardsTo: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  });
   await session.listen({ forwardsTo: 'http://localhost:8081', labels: { edge: 'edghts_1' } });
   for (const path of ['/first', '/gone', `/evil\x1b[2J${'x'.repeat(200)}`]) {
     const stream = peer.openProxy({ Id: web.id });
@@ -38,14 +41,21 @@ test("the screen of a real session: fields, forwarding, counters and requests, n
   assert.match(text, /^Region {24}local$/m);
   assert.match(text, new RegExp(`^Version {23}${agentVersion.replace(/\./g, '\\.')}$`, 'm'));
   assert.match(text, /^Latency {23}\d+\.\d\dms$/m);
-  assert.match(text, new RegExp(`^Forwarding {20}${web.url.replace(/[.]/g, '\\.')} -> http://127\\.0\\.0\\.1:\\d+$`, 'm'));
+  assert.match(
+    text,
+    new RegExp(`^Forwarding {20}${web.url.replace(/[.]/g, '\\.')} -> http://127\\.0\\.0\\.1:\\d+$`, 'm'),
+  );
   assert.match(text, /^Forwarding {20}labeled tunnel edge=edghts_1 -> http:\/\/localhost:8081$/m);
   assert.match(text, /^Connections {19}ttl {5}opn {5}rt1 {5}rt5 {5}p50 {5}p90$/m);
   assert.match(text, /^ {30}3 {7}0 {7}\d\.\d\d {4}\d\.\d\d {4}\d\.\d\d {4}\d\.\d\d$/m);
   const requests = lines.slice(lines.indexOf('-------------') + 2);
   assert.equal(requests.length, 3);
   // Node's server refuses the escape character; the screen shows the path without it.
-  assert.match(requests[0]!, /^GET \/evil\?\[2Jx+… 400 Bad Request {9}[\d.]+ m?s$/, 'control characters are neutralised, long paths cut');
+  assert.match(
+    requests[0]!,
+    /^GET \/evil\?\[2Jx+… 400 Bad Request {9}[\d.]+ m?s$/,
+    'control characters are neutralised, long paths cut',
+  );
   assert.match(requests[1]!, /^GET \/gone {21}410 Gone {16}[\d.]+ m?s$/);
   assert.match(requests[2]!, /^GET \/first {20}200 OK/);
   assert.doesNotMatch(text, /\x1b/);
@@ -68,11 +78,25 @@ test('status texts: reconnecting with the attempt and reason, the inspector and 
     inspectorUrl: 'http://127.0.0.1:4040',
     forwarding: [],
     connections: { total: 0, open: 0, rate1m: 0, rate5m: 0, p50s: 0, p90s: 0 },
-    requests: [{ tunnel: 'web', clientAddr: '', method: 'GET', path: '/slow', durationMs: 30_000, requestBytes: 0, responseBytes: 0, error: 'closed before the response' }],
+    requests: [
+      {
+        tunnel: 'web',
+        clientAddr: '',
+        method: 'GET',
+        path: '/slow',
+        durationMs: 30_000,
+        requestBytes: 0,
+        responseBytes: 0,
+        error: 'closed before the response',
+      },
+    ],
     notices: ['the edge stopped https://a.localhost: revoked (ERR_AUTHTOKEN_INVALID)'],
   };
   const text = renderScreen(view, { columns: 200, rows: 40 }).join('\n');
-  assert.match(text, /^Session Status {16}reconnecting \(attempt 3 in 2 s: connect ECONNREFUSED 127\.0\.0\.1:4443; is `portico edge` running\?\)$/m);
+  assert.match(
+    text,
+    /^Session Status {16}reconnecting \(attempt 3 in 2 s: connect ECONNREFUSED 127\.0\.0\.1:4443; is `portico edge` running\?\)$/m,
+  );
   assert.match(text, /^Latency {23}-$/m);
   assert.match(text, /^Web Interface {17}http:\/\/127\.0\.0\.1:4040$/m);
   assert.match(text, /^Notice {24}the edge stopped https:\/\/a\.localhost: revoked \(ERR_AUTHTOKEN_INVALID\)$/m);

@@ -55,14 +55,26 @@ function field(label: string, value: string): string {
 
 function counters(view: StatusView): string[] {
   const c = view.connections;
-  const values = [String(c.total), String(c.open), c.rate1m.toFixed(2), c.rate5m.toFixed(2), c.p50s.toFixed(2), c.p90s.toFixed(2)];
-  const row = (cells: string[]) => cells.map((cell) => cell.padEnd(counterWidth)).join('').trimEnd();
+  const values = [
+    String(c.total),
+    String(c.open),
+    c.rate1m.toFixed(2),
+    c.rate5m.toFixed(2),
+    c.p50s.toFixed(2),
+    c.p90s.toFixed(2),
+  ];
+  const row = (cells: string[]) =>
+    cells
+      .map((cell) => cell.padEnd(counterWidth))
+      .join('')
+      .trimEnd();
   return [field('Connections', row(['ttl', 'opn', 'rt1', 'rt5', 'p50', 'p90'])), field('', row(values))];
 }
 
 function requestLine(r: HttpRequestRecord): string {
   const what = `${r.method} ${r.path}`;
-  const outcome = r.status === undefined ? `--- ${r.error ?? 'no response'}` : `${r.status} ${r.statusText ?? ''}`.trimEnd();
+  const outcome =
+    r.status === undefined ? `--- ${r.error ?? 'no response'}` : `${r.status} ${r.statusText ?? ''}`.trimEnd();
   return `${fit(what, labelWidth - 1).padEnd(labelWidth)}${outcome.padEnd(23)} ${duration(r.durationMs)}`;
 }
 

@@ -55,7 +55,10 @@ export function statusView(session: AgentSession, news: SessionNews, requests: n
     version: agentVersion,
     region: session.auth?.region ?? '',
     latencyMs: session.state === 'connected' ? session.latencyMs : undefined,
-    forwarding: session.tunnels.map((l) => ({ from: l.url || `labeled tunnel ${labelText(l.labels)}`, to: l.forwardsTo })),
+    forwarding: session.tunnels.map((l) => ({
+      from: l.url || `labeled tunnel ${labelText(l.labels)}`,
+      to: l.forwardsTo,
+    })),
     connections: traffic?.stats() ?? noConnections,
     requests: traffic?.recent(requests) ?? [],
     notices: news.notices,

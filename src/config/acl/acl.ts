@@ -22,9 +22,7 @@ export type AclRule =
 
 /** What an agent asks to bind. */
 export type BindTarget =
-  | { hostname: string }
-  | { addr: { host: string; port: number } }
-  | { labels: Readonly<Record<string, string>> };
+  { hostname: string } | { addr: { host: string; port: number } } | { labels: Readonly<Record<string, string>> };
 
 const LABEL_PART = /^(?:\*|[A-Za-z0-9][A-Za-z0-9._/-]*)$/;
 
@@ -73,7 +71,10 @@ export function aclAllows(acl: readonly string[], target: BindTarget): boolean {
 /** Throws ERR_BIND_NOT_ALLOWED unless `acl` lets its holder bind `target`. */
 export function checkBindAllowed(acl: readonly string[] | undefined, target: BindTarget): void {
   if (!acl || aclAllows(acl, target)) return;
-  throw new PorticoError(ErrorCode.ERR_BIND_NOT_ALLOWED, `${describe(target)} is not matched by any of ${acl.join(', ')}`);
+  throw new PorticoError(
+    ErrorCode.ERR_BIND_NOT_ALLOWED,
+    `${describe(target)} is not matched by any of ${acl.join(', ')}`,
+  );
 }
 
 function hostnameMatches(rule: AclRule, hostname: string): boolean {
@@ -84,11 +85,15 @@ function hostnameMatches(rule: AclRule, hostname: string): boolean {
 }
 
 function labelMatches(rule: AclRule, key: string, value: string): boolean {
-  return rule.kind === 'label' && (rule.key === '*' || rule.key === key) && (rule.value === '*' || rule.value === value);
+  return (
+    rule.kind === 'label' && (rule.key === '*' || rule.key === key) && (rule.value === '*' || rule.value === value)
+  );
 }
 
 function describe(target: BindTarget): string {
   if ('hostname' in target) return `"${target.hostname}"`;
   if ('addr' in target) return `"${target.addr.host}:${target.addr.port || '(any port)'}"`;
-  return `labels ${Object.entries(target.labels).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+  return `labels ${Object.entries(target.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}`;
 }

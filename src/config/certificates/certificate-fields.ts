@@ -71,7 +71,9 @@ export function caFields(cert: X509Certificate): CaFields {
     not_before: rfc3339(parsed.notBefore),
     not_after: rfc3339(parsed.notAfter),
     key_usages: ku ? keyUsageNames.filter(([flag]) => (ku.usages & flag) !== 0).map(([, name]) => name) : [],
-    extended_key_usages: eku ? Array.from(eku.usages).map((oid) => extendedKeyUsageNames[String(oid)] ?? String(oid)) : [],
+    extended_key_usages: eku
+      ? Array.from(eku.usages).map((oid) => extendedKeyUsageNames[String(oid)] ?? String(oid))
+      : [],
   };
 }
 

@@ -50,20 +50,37 @@ export function pemBlocks(text: string): PemBlock[] {
  * Parses a bundle of certificates, leaf first. Refuses text without certificates, blocks that
  * are not certificates, and certificates that do not parse.
  */
-export function parseCertificates(pem: string, field: 'certificate_pem' | 'ca_pem' = 'certificate_pem'): X509Certificate[] {
+export function parseCertificates(
+  pem: string,
+  field: 'certificate_pem' | 'ca_pem' = 'certificate_pem',
+): X509Certificate[] {
   const blocks = pemBlocks(pem);
   if (blocks.length === 0) {
-    throw new PemError(ErrorCode.ERR_CERT_PEM_INVALID, field, 'contains no PEM certificate; paste the text from "-----BEGIN CERTIFICATE-----" to "-----END CERTIFICATE-----"');
+    throw new PemError(
+      ErrorCode.ERR_CERT_PEM_INVALID,
+      field,
+      'contains no PEM certificate; paste the text from "-----BEGIN CERTIFICATE-----" to "-----END CERTIFICATE-----"',
+    );
   }
   return blocks.map((block, i) => {
     if (block.label !== 'CERTIFICATE') {
-      const hint = /PRIVATE KEY/.test(block.label) ? '; send the private key in private_key_pem, never in the certificate bundle' : '';
-      throw new PemError(ErrorCode.ERR_CERT_PEM_INVALID, field, `block ${i} is "${block.label}", not "CERTIFICATE"${hint}`);
+      const hint = /PRIVATE KEY/.test(block.label)
+        ? '; send the private key in private_key_pem, never in the certificate bundle'
+        : '';
+      throw new PemError(
+        ErrorCode.ERR_CERT_PEM_INVALID,
+        field,
+        `block ${i} is "${block.label}", not "CERTIFICATE"${hint}`,
+      );
     }
     try {
       return new X509Certificate(block.text);
     } catch {
-      throw new PemError(ErrorCode.ERR_CERT_PEM_INVALID, field, `certificate ${i} is not a valid X.509 certificate (damaged base64 or DER)`);
+      throw new PemError(
+        ErrorCode.ERR_CERT_PEM_INVALID,
+        field,
+        `certificate ${i} is not a valid X.509 certificate (damaged base64 or DER)`,
+      );
     }
   });
 }
@@ -77,11 +94,20 @@ export function checkChainOrder(chain: X509Certificate[]): void {
   for (let i = 0; i + 1 < chain.length; i++) {
     const cert = chain[i]!;
     if (issuedBy(cert, chain[i + 1]!)) {
-      if (!chain[i + 1]!.ca) throw new PemError(ErrorCode.ERR_CERT_CHAIN_ORDER, 'certificate_pem', `certificate ${i + 1} (${commonName(chain[i + 1]!)}) signs certificate ${i} but is not a CA certificate`);
+      if (!chain[i + 1]!.ca)
+        throw new PemError(
+          ErrorCode.ERR_CERT_CHAIN_ORDER,
+          'certificate_pem',
+          `certificate ${i + 1} (${commonName(chain[i + 1]!)}) signs certificate ${i} but is not a CA certificate`,
+        );
       continue;
     }
     if (issuedBy(chain[i + 1]!, cert)) {
-      throw new PemError(ErrorCode.ERR_CERT_CHAIN_ORDER, 'certificate_pem', `certificate ${i + 1} is issued by certificate ${i}: the bundle is in reverse order; put the leaf first, then each issuer after the certificate it signed`);
+      throw new PemError(
+        ErrorCode.ERR_CERT_CHAIN_ORDER,
+        'certificate_pem',
+        `certificate ${i + 1} is issued by certificate ${i}: the bundle is in reverse order; put the leaf first, then each issuer after the certificate it signed`,
+      );
     }
     const at = chain.findIndex((other, j) => j !== i && issuedBy(cert, other));
     if (at >= 0) {
@@ -114,21 +140,36 @@ function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
 export function parsePrivateKey(pem: string): { key: KeyObject; type: PrivateKeyType } {
   const blocks = pemBlocks(pem).filter((b) => /PRIVATE KEY$/.test(b.label));
   if (blocks.length !== 1) {
-    const what = blocks.length === 0 ? 'contains no PEM private key ("-----BEGIN PRIVATE KEY-----")' : `contains ${blocks.length} private keys; send only the leaf certificate's key`;
+    const what =
+      blocks.length === 0
+        ? 'contains no PEM private key ("-----BEGIN PRIVATE KEY-----")'
+        : `contains ${blocks.length} private keys; send only the leaf certificate's key`;
     throw new PemError(ErrorCode.ERR_CERT_KEY_INVALID, 'private_key_pem', what);
   }
   const block = blocks[0]!;
   if (block.label === 'ENCRYPTED PRIVATE KEY' || /ENCRYPTED/i.test(block.headers['proc-type'] ?? '')) {
-    throw new PemError(ErrorCode.ERR_CERT_KEY_ENCRYPTED, 'private_key_pem', 'the private key is encrypted with a passphrase; decrypt it first (openssl pkey -in key.pem -out plain.pem) and upload the plain key');
+    throw new PemError(
+      ErrorCode.ERR_CERT_KEY_ENCRYPTED,
+      'private_key_pem',
+      'the private key is encrypted with a passphrase; decrypt it first (openssl pkey -in key.pem -out plain.pem) and upload the plain key',
+    );
   }
   if (!['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'].includes(block.label)) {
-    throw new PemError(ErrorCode.ERR_CERT_KEY_UNSUPPORTED, 'private_key_pem', `"${block.label}" keys are not supported; use RSA, ECDSA or Ed25519 (PKCS#1, SEC 1 or PKCS#8)`);
+    throw new PemError(
+      ErrorCode.ERR_CERT_KEY_UNSUPPORTED,
+      'private_key_pem',
+      `"${block.label}" keys are not supported; use RSA, ECDSA or Ed25519 (PKCS#1, SEC 1 or PKCS#8)`,
+    );
   }
   let key: KeyObject;
   try {
     key = createPrivateKey(block.text);
   } catch {
-    throw new PemError(ErrorCode.ERR_CERT_KEY_INVALID, 'private_key_pem', `the "${block.label}" block is not a valid private key (damaged base64 or DER)`);
+    throw new PemError(
+      ErrorCode.ERR_CERT_KEY_INVALID,
+      'private_key_pem',
+      `the "${block.label}" block is not a valid private key (damaged base64 or DER)`,
+    );
   }
   return { key, type: keyType(key) };
 }
@@ -142,7 +183,11 @@ function keyType(key: KeyObject): PrivateKeyType {
     case 'ed25519':
       return 'ed25519';
     default:
-      throw new PemError(ErrorCode.ERR_CERT_KEY_UNSUPPORTED, 'private_key_pem', `${key.asymmetricKeyType ?? 'this'} keys are not supported; use RSA, ECDSA or Ed25519`);
+      throw new PemError(
+        ErrorCode.ERR_CERT_KEY_UNSUPPORTED,
+        'private_key_pem',
+        `${key.asymmetricKeyType ?? 'this'} keys are not supported; use RSA, ECDSA or Ed25519`,
+      );
   }
 }
 
@@ -158,7 +203,11 @@ export function checkBundle(certificatePem: string, privateKeyPem: string): Chec
   checkChainOrder(chain);
   const { key, type } = parsePrivateKey(privateKeyPem);
   if (!chain[0]!.checkPrivateKey(key)) {
-    throw new PemError(ErrorCode.ERR_CERT_KEY_MISMATCH, 'private_key_pem', `the private key does not belong to the leaf certificate (certificate 0, ${commonName(chain[0]!)}); send the key the leaf was issued for, and put the leaf first`);
+    throw new PemError(
+      ErrorCode.ERR_CERT_KEY_MISMATCH,
+      'private_key_pem',
+      `the private key does not belong to the leaf certificate (certificate 0, ${commonName(chain[0]!)}); send the key the leaf was issued for, and put the leaf first`,
+    );
   }
   return { chain, keyType: type };
 }
@@ -167,7 +216,12 @@ export function checkBundle(certificatePem: string, privateKeyPem: string): Chec
 export function checkCaBundle(caPem: string): X509Certificate[] {
   const certs = parseCertificates(caPem, 'ca_pem');
   certs.forEach((cert, i) => {
-    if (!cert.ca) throw new PemError(ErrorCode.ERR_CERT_NOT_CA, 'ca_pem', `certificate ${i} (${commonName(cert)}) is not a CA certificate (basicConstraints CA:TRUE is missing)`);
+    if (!cert.ca)
+      throw new PemError(
+        ErrorCode.ERR_CERT_NOT_CA,
+        'ca_pem',
+        `certificate ${i} (${commonName(cert)}) is not a CA certificate (basicConstraints CA:TRUE is missing)`,
+      );
   });
   return certs;
 }

@@ -12,7 +12,14 @@ export type BackendPlan =
   | { kind: 'tunnel_group'; id: string; accountId: string; labels: Record<string, string> }
   | { kind: 'failover'; id: string; accountId: string; children: string[] }
   | { kind: 'weighted'; id: string; accountId: string; children: Array<{ id: string; weight: number }> }
-  | { kind: 'http_response'; id: string; accountId: string; statusCode: number; headers: Record<string, string>; body: string };
+  | {
+      kind: 'http_response';
+      id: string;
+      accountId: string;
+      statusCode: number;
+      headers: Record<string, string>;
+      body: string;
+    };
 
 export interface BackendPlans {
   /** Every backend that compiled, by id. */
@@ -31,8 +38,14 @@ export function compileBackends(records: readonly ResourceRecord[]): BackendPlan
   // Resolves `id` as a child of `parent` at `field`; throws the problem of that reference.
   const child = (parent: ResourceRecord, id: string, field: string): void => {
     const record = byId.get(id);
-    if (!record || record.account_id !== parent.account_id) throw new ConfigProblem(field, ErrorCode.ERR_NGROK_242, `${id} does not exist`);
-    if (building.has(id)) throw new ConfigProblem(field, ErrorCode.ERR_BACKEND_CYCLE, `${id} leads back to ${parent.id}; a backend may not contain itself`);
+    if (!record || record.account_id !== parent.account_id)
+      throw new ConfigProblem(field, ErrorCode.ERR_NGROK_242, `${id} does not exist`);
+    if (building.has(id))
+      throw new ConfigProblem(
+        field,
+        ErrorCode.ERR_BACKEND_CYCLE,
+        `${id} leads back to ${parent.id}; a backend may not contain itself`,
+      );
     build(record);
     const problem = problems.get(id);
     if (problem) throw new ConfigProblem(field, problem.code, `${id} does not compile (${problem.message})`);
@@ -72,7 +85,13 @@ function plan(record: ResourceRecord, child: (parent: ResourceRecord, id: string
       return { kind: 'weighted', ...base, children: Object.entries(weights).map(([id, weight]) => ({ id, weight })) };
     }
     default:
-      return { kind: 'http_response', ...base, statusCode: doc.status_code ?? 200, headers: { ...(doc.headers ?? {}) }, body: doc.body ?? '' };
+      return {
+        kind: 'http_response',
+        ...base,
+        statusCode: doc.status_code ?? 200,
+        headers: { ...(doc.headers ?? {}) },
+        body: doc.body ?? '',
+      };
   }
 }
 

@@ -22,11 +22,16 @@ export function compileConfig(records: readonly ResourceRecord[]): ConfigPlan {
   const of = (kinds: readonly string[]) => records.filter((r) => kinds.includes(r.kind));
   const backends = compileBackends(of(backendKinds));
   const caPems = new Map<string, string>();
-  for (const r of of([configKinds.certificateAuthority])) if (typeof r.doc.ca_pem === 'string') caPems.set(`${r.account_id}/${r.id}`, r.doc.ca_pem);
-  const ipPolicyRules = new Map<string, IpRulePlan[]>(of([configKinds.ipPolicy]).map((r) => [`${r.account_id}/${r.id}`, []]));
+  for (const r of of([configKinds.certificateAuthority]))
+    if (typeof r.doc.ca_pem === 'string') caPems.set(`${r.account_id}/${r.id}`, r.doc.ca_pem);
+  const ipPolicyRules = new Map<string, IpRulePlan[]>(
+    of([configKinds.ipPolicy]).map((r) => [`${r.account_id}/${r.id}`, []]),
+  );
   for (const r of of([configKinds.ipPolicyRule])) {
     const doc = r.doc as { ip_policy_id?: string; cidr?: string; action?: string };
-    ipPolicyRules.get(`${r.account_id}/${doc.ip_policy_id}`)?.push({ cidr: String(doc.cidr), action: doc.action === 'deny' ? 'deny' : 'allow' });
+    ipPolicyRules
+      .get(`${r.account_id}/${doc.ip_policy_id}`)
+      ?.push({ cidr: String(doc.cidr), action: doc.action === 'deny' ? 'deny' : 'allow' });
   }
   const edges = new Map<string, EdgePlan>();
   const problems = new Map(backends.problems);

@@ -26,8 +26,24 @@ export interface RoutePlan {
 
 export type EdgePlan =
   | { kind: 'https'; id: string; accountId: string; hostnames: string[]; routes: RoutePlan[]; tls: TlsPolicy }
-  | { kind: 'tls'; id: string; accountId: string; hostnames: string[]; terminateAt: 'edge' | 'upstream'; backendId: string | undefined; tls: TlsPolicy; ipRestriction: IpRestrictionPlan | undefined }
-  | { kind: 'tcp'; id: string; accountId: string; ports: number[]; backendId: string | undefined; ipRestriction: IpRestrictionPlan | undefined };
+  | {
+      kind: 'tls';
+      id: string;
+      accountId: string;
+      hostnames: string[];
+      terminateAt: 'edge' | 'upstream';
+      backendId: string | undefined;
+      tls: TlsPolicy;
+      ipRestriction: IpRestrictionPlan | undefined;
+    }
+  | {
+      kind: 'tcp';
+      id: string;
+      accountId: string;
+      ports: number[];
+      backendId: string | undefined;
+      ipRestriction: IpRestrictionPlan | undefined;
+    };
 
 /** What an edge's references resolve against: the account's compiled backends and its other records. */
 export interface EdgeContext {
@@ -50,7 +66,13 @@ export function compileEdge(record: ResourceRecord, ctx: EdgeContext): EdgePlan 
     case configKinds.httpsEdge: {
       const routes = (doc.routes ?? []).map((route, i): RoutePlan => {
         const backendId = refs.backend(route.backend, `routes[${i}].backend`, true);
-        return { id: route.id, matchType: route.match_type, match: route.match, backendId, modules: compileRouteModules(route as RouteModuleSlots, `routes[${i}].`, modules) };
+        return {
+          id: route.id,
+          matchType: route.match_type,
+          match: route.match,
+          backendId,
+          modules: compileRouteModules(route as RouteModuleSlots, `routes[${i}].`, modules),
+        };
       });
       return { kind: 'https', ...base, hostnames: hostports.map(hostOf), routes, tls: tls() };
     }
@@ -60,14 +82,32 @@ export function compileEdge(record: ResourceRecord, ctx: EdgeContext): EdgePlan 
       const terminateAt = termination?.terminate_at === 'upstream' ? 'upstream' : 'edge';
       // Passing through, the edge never sees the client certificate: refuse rather than let everyone in.
       if (terminateAt === 'upstream' && isOn(doc.mutual_tls)) {
-        throw new ConfigProblem('mutual_tls', ErrorCode.ERR_MUTUAL_TLS_NEEDS_TERMINATION, 'needs tls_termination.terminate_at "edge"; with "upstream" the edge cannot check client certificates');
+        throw new ConfigProblem(
+          'mutual_tls',
+          ErrorCode.ERR_MUTUAL_TLS_NEEDS_TERMINATION,
+          'needs tls_termination.terminate_at "edge"; with "upstream" the edge cannot check client certificates',
+        );
       }
       const backendId = refs.backend(doc.backend, 'backend', false);
-      return { kind: 'tls', ...base, hostnames: hostports.map(hostOf), terminateAt, backendId, tls: terminateAt === 'edge' ? tls() : defaultTlsPolicy, ipRestriction: compileConnModules(doc, modules) };
+      return {
+        kind: 'tls',
+        ...base,
+        hostnames: hostports.map(hostOf),
+        terminateAt,
+        backendId,
+        tls: terminateAt === 'edge' ? tls() : defaultTlsPolicy,
+        ipRestriction: compileConnModules(doc, modules),
+      };
     }
     default: {
       const ports = hostports.map((hp, i) => portOf(hp, `hostports[${i}]`));
-      return { kind: 'tcp', ...base, ports, backendId: refs.backend(doc.backend, 'backend', false), ipRestriction: compileConnModules(doc, modules) };
+      return {
+        kind: 'tcp',
+        ...base,
+        ports,
+        backendId: refs.backend(doc.backend, 'backend', false),
+        ipRestriction: compileConnModules(doc, modules),
+      };
     }
   }
 }
@@ -80,9 +120,18 @@ function references(accountId: string, ctx: EdgeContext) {
       if (!isOn(slot) || !slot.backend_id) return undefined;
       const id = slot.backend_id;
       const plan = ctx.backends.get(id);
-      if (!plan || plan.accountId !== accountId) throw new ConfigProblem(`${field}.backend_id`, ErrorCode.ERR_NGROK_242, `${id} does not exist or does not compile`);
+      if (!plan || plan.accountId !== accountId)
+        throw new ConfigProblem(
+          `${field}.backend_id`,
+          ErrorCode.ERR_NGROK_242,
+          `${id} does not exist or does not compile`,
+        );
       if (!http && containsHttpResponse(ctx.backends, id)) {
-        throw new ConfigProblem(`${field}.backend_id`, ErrorCode.ERR_BACKEND_NOT_FOR_CONNECTIONS, `${id} contains an HTTP response backend, which only HTTPS edges can use`);
+        throw new ConfigProblem(
+          `${field}.backend_id`,
+          ErrorCode.ERR_BACKEND_NOT_FOR_CONNECTIONS,
+          `${id} contains an HTTP response backend, which only HTTPS edges can use`,
+        );
       }
       return id;
     },

@@ -38,7 +38,12 @@ export function compileTlsPolicy(doc: TlsModuleDocs, caPemOf: (id: string) => st
     const ids = mtls.certificate_authority_ids ?? [];
     const pems = ids.map((id, i) => {
       const pem = caPemOf(id);
-      if (!pem) throw new ConfigProblem(`mutual_tls.certificate_authority_ids[${i}]`, ErrorCode.ERR_NGROK_1672, `${id} does not exist`);
+      if (!pem)
+        throw new ConfigProblem(
+          `mutual_tls.certificate_authority_ids[${i}]`,
+          ErrorCode.ERR_NGROK_1672,
+          `${id} does not exist`,
+        );
       return pem.trim();
     });
     // An enabled module with no CA accepts no client at all, which is what it says.

@@ -10,7 +10,12 @@ export type TlsVersion = '1.0' | '1.1' | '1.2' | '1.3';
 /** The minimum when no tls_termination module says otherwise (documented default). */
 export const defaultMinVersion: TlsVersion = '1.2';
 
-const nodeNames: Record<TlsVersion, SecureVersion> = { '1.0': 'TLSv1', '1.1': 'TLSv1.1', '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
+const nodeNames: Record<TlsVersion, SecureVersion> = {
+  '1.0': 'TLSv1',
+  '1.1': 'TLSv1.1',
+  '1.2': 'TLSv1.2',
+  '1.3': 'TLSv1.3',
+};
 
 /** The API name of `value`, or the default for anything else (null, undefined, unknown text). */
 export function tlsVersionOf(value: unknown): TlsVersion {

@@ -13,7 +13,12 @@ export const configKinds = {
 } as const;
 
 /** The backend kinds, which edges, routes and other backends refer to by id. */
-export const backendKinds = [configKinds.tunnelGroupBackend, configKinds.failoverBackend, configKinds.weightedBackend, configKinds.httpResponseBackend] as const;
+export const backendKinds = [
+  configKinds.tunnelGroupBackend,
+  configKinds.failoverBackend,
+  configKinds.weightedBackend,
+  configKinds.httpResponseBackend,
+] as const;
 
 /** The edge kinds. */
 export const edgeKinds = [configKinds.httpsEdge, configKinds.tlsEdge, configKinds.tcpEdge] as const;

@@ -30,7 +30,12 @@ export interface TlsCertificateInput {
  * Checks a bundle (order, chain, key type, key match) and builds its stored document with the
  * key encrypted for `accountId`. Throws PemError, naming the field, for anything wrong.
  */
-export function tlsCertificateDoc(encryptionKey: Buffer, accountId: string, input: TlsCertificateInput, issuedAt: string | null = null): TlsCertificateDoc {
+export function tlsCertificateDoc(
+  encryptionKey: Buffer,
+  accountId: string,
+  input: TlsCertificateInput,
+  issuedAt: string | null = null,
+): TlsCertificateDoc {
   const { chain, keyType } = checkBundle(input.certificate_pem, input.private_key_pem);
   return {
     ...commonCreate(input),

@@ -1,7 +1,13 @@
 import type { CircuitBreakerPlan } from './plans.ts';
 
 /** Defaults for absent fields (API.md); a 0 duration, window or bucket count also means the default. */
-export const circuitBreakerDefaults = { tripped_duration: 10, rolling_window: 10, num_buckets: 10, volume_threshold: 20, error_threshold_percentage: 0.5 } as const;
+export const circuitBreakerDefaults = {
+  tripped_duration: 10,
+  rolling_window: 10,
+  num_buckets: 10,
+  volume_threshold: 20,
+  error_threshold_percentage: 0.5,
+} as const;
 
 /** A `circuit_breaker` module as stored (seconds and counts; the threshold a fraction). */
 export interface CircuitBreakerSlot {

@@ -59,7 +59,11 @@ function isOn<S extends Slot>(slot: S | null | undefined): slot is S {
 export function refuseNotEnforced(slots: Record<string, unknown>, field: string): void {
   for (const [name, feature] of Object.entries(notEnforced)) {
     if (isOn(slots[name] as Slot | null | undefined)) {
-      throw new ConfigProblem(`${field}${name}`, ErrorCode.ERR_MODULE_NOT_ENFORCED, `${feature} is not enforced by this edge yet; set "enabled": false or remove the module`);
+      throw new ConfigProblem(
+        `${field}${name}`,
+        ErrorCode.ERR_MODULE_NOT_ENFORCED,
+        `${feature} is not enforced by this edge yet; set "enabled": false or remove the module`,
+      );
     }
   }
 }
@@ -68,18 +72,27 @@ export function refuseNotEnforced(slots: Record<string, unknown>, field: string)
 export function compileRouteModules(slots: RouteModuleSlots, field: string, ctx: ModuleContext): HttpModulePlan[] {
   refuseNotEnforced(slots as Record<string, unknown>, field);
   const plans: HttpModulePlan[] = [];
-  if (isOn(slots.ip_restriction)) plans.push(compileIpRestriction(slots.ip_restriction, `${field}ip_restriction`, ctx.accountId, ctx.ipPolicyRules));
+  if (isOn(slots.ip_restriction))
+    plans.push(compileIpRestriction(slots.ip_restriction, `${field}ip_restriction`, ctx.accountId, ctx.ipPolicyRules));
   if (isOn(slots.circuit_breaker)) plans.push(compileCircuitBreaker(slots.circuit_breaker));
   if (isOn(slots.compression)) plans.push({ name: 'compression' });
-  if (isOn(slots.request_headers)) plans.push(compileHeaders('request_headers', slots.request_headers, `${field}request_headers`));
-  if (isOn(slots.response_headers)) plans.push(compileHeaders('response_headers', slots.response_headers, `${field}response_headers`));
-  if (isOn(slots.user_agent_filter)) plans.push(compileUserAgentFilter(slots.user_agent_filter, `${field}user_agent_filter`));
+  if (isOn(slots.request_headers))
+    plans.push(compileHeaders('request_headers', slots.request_headers, `${field}request_headers`));
+  if (isOn(slots.response_headers))
+    plans.push(compileHeaders('response_headers', slots.response_headers, `${field}response_headers`));
+  if (isOn(slots.user_agent_filter))
+    plans.push(compileUserAgentFilter(slots.user_agent_filter, `${field}user_agent_filter`));
   if (isOn(slots.websocket_tcp_converter)) plans.push({ name: 'websocket_tcp_converter' });
   return inModuleOrder(plans);
 }
 
 /** The connection modules of a TLS or TCP edge: its IP restriction, if on. */
-export function compileConnModules(slots: { ip_restriction?: IpRestrictionSlot | null; policy?: Slot | null }, ctx: ModuleContext): IpRestrictionPlan | undefined {
+export function compileConnModules(
+  slots: { ip_restriction?: IpRestrictionSlot | null; policy?: Slot | null },
+  ctx: ModuleContext,
+): IpRestrictionPlan | undefined {
   refuseNotEnforced(slots as Record<string, unknown>, '');
-  return isOn(slots.ip_restriction) ? compileIpRestriction(slots.ip_restriction, 'ip_restriction', ctx.accountId, ctx.ipPolicyRules) : undefined;
+  return isOn(slots.ip_restriction)
+    ? compileIpRestriction(slots.ip_restriction, 'ip_restriction', ctx.accountId, ctx.ipPolicyRules)
+    : undefined;
 }

@@ -31,7 +31,11 @@ export function parseHeaderTemplate(text: string, field: string): HeaderTemplate
   for (const match of text.matchAll(variable)) {
     const name = match[1]!;
     if (!(name in headerVariables)) {
-      throw new ConfigProblem(field, ErrorCode.ERR_HEADER_TEMPLATE_INVALID, `\${${name}} is not a variable this edge knows; use one of ${Object.keys(headerVariables).join(', ')}`);
+      throw new ConfigProblem(
+        field,
+        ErrorCode.ERR_HEADER_TEMPLATE_INVALID,
+        `\${${name}} is not a variable this edge knows; use one of ${Object.keys(headerVariables).join(', ')}`,
+      );
     }
     parts.push(text.slice(last, match.index), name);
     last = match.index + match[0].length;

@@ -8,7 +8,16 @@ export interface HeadersSlot {
   remove?: string[] | null;
 }
 
-export function compileHeaders<N extends HeadersPlan['name']>(name: N, slot: HeadersSlot, field: string): HeadersPlan & { name: N } {
-  const add = Object.entries(slot.add ?? {}).map(([header, value]): [string, ReturnType<typeof parseHeaderTemplate>] => [header.toLowerCase(), parseHeaderTemplate(value, `${field}.add.${header}`)]);
+export function compileHeaders<N extends HeadersPlan['name']>(
+  name: N,
+  slot: HeadersSlot,
+  field: string,
+): HeadersPlan & { name: N } {
+  const add = Object.entries(slot.add ?? {}).map(
+    ([header, value]): [string, ReturnType<typeof parseHeaderTemplate>] => [
+      header.toLowerCase(),
+      parseHeaderTemplate(value, `${field}.add.${header}`),
+    ],
+  );
   return { name, remove: (slot.remove ?? []).map((h) => h.toLowerCase()), add };
 }

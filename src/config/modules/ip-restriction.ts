@@ -12,13 +12,19 @@ export interface IpRestrictionSlot {
 export type IpPolicyRules = ReadonlyMap<string, readonly IpRulePlan[]>;
 
 /** The rules of the policies an `ip_restriction` names, which must be the account's own. */
-export function compileIpRestriction(slot: IpRestrictionSlot, field: string, accountId: string, policies: IpPolicyRules): IpRestrictionPlan {
+export function compileIpRestriction(
+  slot: IpRestrictionSlot,
+  field: string,
+  accountId: string,
+  policies: IpPolicyRules,
+): IpRestrictionPlan {
   const ids = slot.ip_policy_ids ?? [];
   if (ids.length === 0) throw new ConfigProblem(`${field}.ip_policy_ids`, ErrorCode.ERR_NGROK_7025, 'is empty');
   const rules: IpRulePlan[] = [];
   for (const [i, id] of ids.entries()) {
     const policy = policies.get(`${accountId}/${id}`);
-    if (!policy) throw new ConfigProblem(`${field}.ip_policy_ids[${i}]`, ErrorCode.ERR_NGROK_1607, `${id} does not exist`);
+    if (!policy)
+      throw new ConfigProblem(`${field}.ip_policy_ids[${i}]`, ErrorCode.ERR_NGROK_1607, `${id} does not exist`);
     rules.push(...policy);
   }
   return { name: 'ip_restriction', rules };
@@ -30,5 +36,8 @@ export function compileIpRestriction(slot: IpRestrictionSlot, field: string, acc
  */
 export function agentIpRules(allow: readonly string[], deny: readonly string[]): IpRulePlan[] {
   const allowed = allow.length ? allow : ['0.0.0.0/0', '::/0'];
-  return [...allowed.map((cidr) => ({ cidr, action: 'allow' as const })), ...deny.map((cidr) => ({ cidr, action: 'deny' as const }))];
+  return [
+    ...allowed.map((cidr) => ({ cidr, action: 'allow' as const })),
+    ...deny.map((cidr) => ({ cidr, action: 'deny' as const })),
+  ];
 }

@@ -17,7 +17,11 @@ export function compileUserAgentFilter(slot: UserAgentFilterSlot, field: string)
       try {
         RE2JS.compile(pattern);
       } catch (err) {
-        throw new ConfigProblem(`${field}.${key}[${i}]`, ErrorCode.ERR_PATTERN_INVALID, `"${pattern}": ${(err as Error).message}`);
+        throw new ConfigProblem(
+          `${field}.${key}[${i}]`,
+          ErrorCode.ERR_PATTERN_INVALID,
+          `"${pattern}": ${(err as Error).message}`,
+        );
       }
       return pattern;
     });

@@ -15,8 +15,21 @@ test('isValidHostname accepts RFC 1123 names', () => {
 
 test('isValidHostname refuses malformed names', () => {
   const long = `${'a'.repeat(63)}.`.repeat(4) + 'com'; // 259 characters
-  for (const name of ['', '.', 'a..b', '-a.com', 'a-.com', 'a_b.com', 'app.example.com.', '*.example.com',
-    '127.0.0.1', 'a b.com', `${'a'.repeat(64)}.com`, long, 'ex\u00e4mple.com']) {
+  for (const name of [
+    '',
+    '.',
+    'a..b',
+    '-a.com',
+    'a-.com',
+    'a_b.com',
+    'app.example.com.',
+    '*.example.com',
+    '127.0.0.1',
+    'a b.com',
+    `${'a'.repeat(64)}.com`,
+    long,
+    'ex\u00e4mple.com',
+  ]) {
     assert.equal(isValidHostname(name), false, name);
   }
   assert.equal(isValidHostname(`${'a'.repeat(63)}.com`), true);
@@ -25,7 +38,15 @@ test('isValidHostname refuses malformed names', () => {
 test('isValidWildcard accepts a single leading *. only', () => {
   assert.equal(isValidWildcard('*.example.com'), true);
   assert.equal(isValidWildcard('*.localhost'), true);
-  for (const name of ['example.com', '*', '*.', '*.*.example.com', 'a.*.example.com', '*example.com', '**.example.com']) {
+  for (const name of [
+    'example.com',
+    '*',
+    '*.',
+    '*.*.example.com',
+    'a.*.example.com',
+    '*example.com',
+    '**.example.com',
+  ]) {
     assert.equal(isValidWildcard(name), false, name);
   }
 });

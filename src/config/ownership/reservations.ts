@@ -20,7 +20,11 @@ export interface Reservations {
 }
 
 /** No reservations at all: only names under --domain are free (for tests without a store). */
-export const noReservations: Reservations = { mayBindHostname: async () => false, heldByOther: async () => false, addrHolder: async () => 'none' };
+export const noReservations: Reservations = {
+  mayBindHostname: async () => false,
+  heldByOther: async () => false,
+  addrHolder: async () => 'none',
+};
 
 /** Reservations backed by the store's reserved_domain and reserved_addr records. */
 export class StoreReservations implements Reservations {

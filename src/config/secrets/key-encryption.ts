@@ -16,7 +16,10 @@ const INFO = 'portico private keys at rest v1';
  */
 export function deriveEncryptionKey(edgeSecret: Buffer, env: NodeJS.ProcessEnv = process.env): Buffer {
   const configured = env.PORTICO_ENCRYPTION_KEY?.trim();
-  if (configured) return /^[0-9a-f]{64}$/i.test(configured) ? Buffer.from(configured, 'hex') : createHash('sha256').update(configured).digest();
+  if (configured)
+    return /^[0-9a-f]{64}$/i.test(configured)
+      ? Buffer.from(configured, 'hex')
+      : createHash('sha256').update(configured).digest();
   return Buffer.from(hkdfSync('sha256', edgeSecret, Buffer.alloc(0), INFO, 32));
 }
 
@@ -26,13 +29,16 @@ export function encryptSecret(key: Buffer, plaintext: string, context: string): 
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(context));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [VERSION, iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  return [VERSION, iv, cipher.getAuthTag(), body]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
 }
 
 /** Decrypts what encryptSecret made; throws when the key, the context or the text is wrong. */
 export function decryptSecret(key: Buffer, stored: string, context: string): string {
   const [version, iv, tag, body] = stored.split('.');
-  if (version !== VERSION || !iv || !tag || body === undefined) throw new Error('not an encrypted secret of a known version');
+  if (version !== VERSION || !iv || !tag || body === undefined)
+    throw new Error('not an encrypted secret of a known version');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAAD(Buffer.from(context));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));

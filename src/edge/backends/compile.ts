@@ -30,7 +30,10 @@ function create(plan: BackendPlan, child: (id: string) => Backend, deps: Backend
     case 'failover':
       return new FailoverBackend(plan.id, plan.children.map(child));
     case 'weighted':
-      return new WeightedBackend(plan.id, plan.children.map((c) => ({ backend: child(c.id), weight: c.weight })));
+      return new WeightedBackend(
+        plan.id,
+        plan.children.map((c) => ({ backend: child(c.id), weight: c.weight })),
+      );
     case 'http_response':
       return new HttpResponseBackend(plan.id, plan.statusCode, plan.headers, plan.body);
   }

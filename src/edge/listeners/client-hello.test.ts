@@ -10,7 +10,12 @@ async function captureHello(servername?: string, ALPNProtocols?: string[]): Prom
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
   const got = new Promise<Buffer>((resolve) =>
-    server.once('connection', (s) => s.once('data', (d: Buffer) => { resolve(d); s.destroy(); })),
+    server.once('connection', (s) =>
+      s.once('data', (d: Buffer) => {
+        resolve(d);
+        s.destroy();
+      }),
+    ),
   );
   const client = tls.connect({ port, host: '127.0.0.1', servername, ALPNProtocols, rejectUnauthorized: false });
   client.on('error', () => {});
@@ -34,7 +39,15 @@ test('no SNI and non-TLS bytes', async () => {
 
 test('reads the offered ALPN protocols (acme-tls/1 for TLS-ALPN-01)', async () => {
   const hello = await captureHello('alpn.example.test', ['acme-tls/1']);
-  assert.deepEqual(parseClientHello(hello), { state: 'done', serverName: 'alpn.example.test', alpnProtocols: ['acme-tls/1'] });
+  assert.deepEqual(parseClientHello(hello), {
+    state: 'done',
+    serverName: 'alpn.example.test',
+    alpnProtocols: ['acme-tls/1'],
+  });
   const both = await captureHello('x.example.test', ['h2', 'http/1.1']);
-  assert.deepEqual(parseClientHello(both), { state: 'done', serverName: 'x.example.test', alpnProtocols: ['h2', 'http/1.1'] });
+  assert.deepEqual(parseClientHello(both), {
+    state: 'done',
+    serverName: 'x.example.test',
+    alpnProtocols: ['h2', 'http/1.1'],
+  });
 });

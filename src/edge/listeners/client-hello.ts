@@ -45,7 +45,10 @@ function joinRecords(buf: Buffer): Buffer | 'not-tls' {
 
 /** The server name (SNI, extension 0) and the offered ALPN protocols (extension 16). */
 function readExtensions(hello: Buffer): { serverName: string | undefined; alpnProtocols: string[] } {
-  const found: { serverName: string | undefined; alpnProtocols: string[] } = { serverName: undefined, alpnProtocols: [] };
+  const found: { serverName: string | undefined; alpnProtocols: string[] } = {
+    serverName: undefined,
+    alpnProtocols: [],
+  };
   try {
     let p = 2 + 32; // client_version, random
     p += 1 + hello[p]!; // session_id
@@ -85,7 +88,11 @@ function readHostName(ext: Buffer): string | undefined {
   while (p + 3 <= ext.length) {
     const nameType = ext[p]!;
     const len = ext.readUInt16BE(p + 1);
-    if (nameType === 0) return ext.subarray(p + 3, p + 3 + len).toString('ascii').toLowerCase();
+    if (nameType === 0)
+      return ext
+        .subarray(p + 3, p + 3 + len)
+        .toString('ascii')
+        .toLowerCase();
     p += 3 + len;
   }
   return undefined;

@@ -52,7 +52,9 @@ export class ConnectionBudget {
  */
 export function defaultMaxConnections(): number {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s{2,}/)[1]);
     if (Number.isFinite(soft) && soft > 0) return Math.max(64, Math.min(fallbackCap * 10, soft - reservedDescriptors));
   } catch {

@@ -6,7 +6,13 @@ import type { ListenAddr } from '../config.ts';
 export function listen(server: net.Server, addr: ListenAddr, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) =>
-      reject(new PorticoError(ErrorCode.ERR_LISTEN, `${what} on ${addr.host || '*'}:${addr.port}: ${err.code ?? err.message}`, { cause: err }));
+      reject(
+        new PorticoError(
+          ErrorCode.ERR_LISTEN,
+          `${what} on ${addr.host || '*'}:${addr.port}: ${err.code ?? err.message}`,
+          { cause: err },
+        ),
+      );
     server.once('error', onError);
     server.listen({ port: addr.port, host: addr.host || undefined }, () => {
       server.off('error', onError);

@@ -27,15 +27,27 @@ export function httpServerTimeouts(timeouts: EdgeTimeouts): http.ServerOptions {
  * An HTTP/1.1 server whose requests and upgrades go to `proxy`. Used for both public ports;
  * with `acmeChallenges` (the HTTP port) it first answers ACME HTTP-01 validations.
  */
-export function createProxyServer(proxy: HttpProxy, logger: Logger, timeouts: EdgeTimeouts, acmeChallenges?: AcmeChallenges): http.Server {
+export function createProxyServer(
+  proxy: HttpProxy,
+  logger: Logger,
+  timeouts: EdgeTimeouts,
+  acmeChallenges?: AcmeChallenges,
+): http.Server {
   const server = http.createServer(httpServerTimeouts(timeouts));
-  server.on('request', acmeChallenges ? (req: http.IncomingMessage, res: http.ServerResponse) => acmeChallenges.serveHttp(req, res) || proxy.request(req, res) : proxy.request);
+  server.on(
+    'request',
+    acmeChallenges
+      ? (req: http.IncomingMessage, res: http.ServerResponse) =>
+          acmeChallenges.serveHttp(req, res) || proxy.request(req, res)
+      : proxy.request,
+  );
   server.on('upgrade', proxy.upgrade);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     logger.debug('bad public request', { err });
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     // Node answers its own timeouts with 408 and closes; the code says which deadline it was.
-    if (err.code === nodeErrorCode.httpRequestTimeout) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_REQUEST_TIMEOUT, newRequestId());
+    if (err.code === nodeErrorCode.httpRequestTimeout)
+      return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_REQUEST_TIMEOUT, newRequestId());
     writeRawErrorPage(socket, ErrorCode.ERR_EDGE_BAD_REQUEST, newRequestId(), err.code);
   });
   return server;

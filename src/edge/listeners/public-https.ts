@@ -42,7 +42,10 @@ export interface PublicHttpsOptions {
  * names without an edge, and clients that send no SNI, get the default policy.
  */
 export function createPublicHttps(options: PublicHttpsOptions): net.Server {
-  return net.createServer({ noDelay: true, allowHalfOpen: true }, options.budget.wrap((socket) => routeBySni(socket, options)));
+  return net.createServer(
+    { noDelay: true, allowHalfOpen: true },
+    options.budget.wrap((socket) => routeBySni(socket, options)),
+  );
 }
 
 function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
@@ -57,7 +60,13 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
     socket.off('data', onData);
     socket.pause();
     // Plain text on the TLS port (usually http:// to the HTTPS port): say so, then close.
-    if (hello.state === 'not-tls') return void writeRawErrorPage(socket, ErrorCode.ERR_EDGE_BAD_REQUEST, newRequestId(), 'this port speaks TLS: use https://');
+    if (hello.state === 'not-tls')
+      return void writeRawErrorPage(
+        socket,
+        ErrorCode.ERR_EDGE_BAD_REQUEST,
+        newRequestId(),
+        'this port speaks TLS: use https://',
+      );
     if (hello.state === 'done' && isAlpnChallenge(options.acmeChallenges, hello.serverName, hello.alpnProtocols)) {
       return void answerAlpnChallenge(socket, buffered, hello.serverName!, options.acmeChallenges!, options.logger);
     }
@@ -67,14 +76,24 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
       clearTimeout(timer);
       return void proxyConnection(target.group, socket, 'tls', options.logger, buffered);
     }
-    if (target?.kind === 'edge' && target.edge.kind === 'tls') return void serveTlsEdge(target.edge, name, socket, buffered, options, timer);
+    if (target?.kind === 'edge' && target.edge.kind === 'tls')
+      return void serveTlsEdge(target.edge, name, socket, buffered, options, timer);
     const policy = target?.kind === 'edge' ? target.edge.tls : defaultTlsPolicy;
-    void terminate({ socket, head: buffered, name, policy }, options, timer, (tlsSocket) => options.httpServer.emit('connection', tlsSocket));
+    void terminate({ socket, head: buffered, name, policy }, options, timer, (tlsSocket) =>
+      options.httpServer.emit('connection', tlsSocket),
+    );
   };
   socket.on('data', onData);
 }
 
-function serveTlsEdge(edge: CompiledTlsEdge, name: string | undefined, socket: net.Socket, head: Buffer, options: PublicHttpsOptions, timer: NodeJS.Timeout): void {
+function serveTlsEdge(
+  edge: CompiledTlsEdge,
+  name: string | undefined,
+  socket: net.Socket,
+  head: Buffer,
+  options: PublicHttpsOptions,
+  timer: NodeJS.Timeout,
+): void {
   const clientAddr = clientAddrOf(socket);
   // A source the IP restriction refuses is disconnected before the handshake, so before any byte reaches the agent.
   if (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) {
@@ -90,7 +109,13 @@ function serveTlsEdge(edge: CompiledTlsEdge, name: string | undefined, socket: n
     return forward({ socket, head, proto: 'tls', edgeType: '2', passthroughTls: true, clientAddr });
   }
   void terminate({ socket, head, name, policy: edge.tls }, options, timer, undefined, (tlsSocket) =>
-    forward({ socket: tlsSocket as unknown as net.Socket, proto: 'tls', edgeType: '2', passthroughTls: false, clientAddr }),
+    forward({
+      socket: tlsSocket as unknown as net.Socket,
+      proto: 'tls',
+      edgeType: '2',
+      passthroughTls: false,
+      clientAddr,
+    }),
   );
 }
 
@@ -109,7 +134,13 @@ interface Hello {
  * `onSocket` gets the TLSSocket at once (an HTTP server must see it before any data);
  * `onVerified` once the handshake is done and any client certificate was accepted.
  */
-async function terminate(hello: Hello, options: PublicHttpsOptions, timer: NodeJS.Timeout, onSocket?: (tlsSocket: tls.TLSSocket) => void, onVerified?: (tlsSocket: tls.TLSSocket) => void): Promise<void> {
+async function terminate(
+  hello: Hello,
+  options: PublicHttpsOptions,
+  timer: NodeJS.Timeout,
+  onSocket?: (tlsSocket: tls.TLSSocket) => void,
+  onVerified?: (tlsSocket: tls.TLSSocket) => void,
+): Promise<void> {
   const { socket, policy } = hello;
   let secureContext: tls.SecureContext;
   try {
@@ -123,7 +154,13 @@ async function terminate(hello: Hello, options: PublicHttpsOptions, timer: NodeJ
   socket.unshift(hello.head);
   // Requiring a certificate makes OpenSSL fail a handshake that presents none.
   const mutual = policy.clientCaPem !== undefined;
-  const tlsSocket = new tls.TLSSocket(socket, { isServer: true, secureContext, requestCert: mutual, rejectUnauthorized: mutual, ALPNProtocols: ['http/1.1'] });
+  const tlsSocket = new tls.TLSSocket(socket, {
+    isServer: true,
+    secureContext,
+    requestCert: mutual,
+    rejectUnauthorized: mutual,
+    ALPNProtocols: ['http/1.1'],
+  });
   tlsSocket.on('error', (err) => {
     options.logger.debug('public TLS handshake failed', { err, name: hello.name });
     tlsSocket.destroy();

@@ -48,6 +48,8 @@ export class TcpEdgeListeners {
     const backend = edge?.backend;
     // A source the IP restriction refuses is disconnected before the agent hears of it.
     if (!backend || (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket)))) return void socket.destroy();
-    void backend.forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) }).then((outcome) => outcome === 'unavailable' && socket.destroy());
+    void backend
+      .forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) })
+      .then((outcome) => outcome === 'unavailable' && socket.destroy());
   }
 }

@@ -12,10 +12,16 @@ const maxAttempts = 50;
  * Opens public TCP listeners on `host`, on requested ports or random ports of `range`; their
  * connections count against `budget`.
  */
-export function createTcpListeners(host: string, range: PortRange, budget: ConnectionBudget): TcpListeners & { stopAccepting(): void; closeAll(): void } {
+export function createTcpListeners(
+  host: string,
+  range: PortRange,
+  budget: ConnectionBudget,
+): TcpListeners & { stopAccepting(): void; closeAll(): void } {
   const open = new Set<net.Server>();
   const tryPort = async (port: number, onConnection: (socket: net.Socket) => void) => {
-    const server = trackConnections(net.createServer({ allowHalfOpen: true, noDelay: true }, budget.wrap(onConnection)));
+    const server = trackConnections(
+      net.createServer({ allowHalfOpen: true, noDelay: true }, budget.wrap(onConnection)),
+    );
     const bound = await listen(server, { host, port }, 'TCP endpoint');
     open.add(server);
     return {

@@ -28,6 +28,7 @@ const lookup: Record<HeaderVariable, (ex: ModuleExchange) => string> = {
 export function renderHeader(template: HeaderTemplate, ex: ModuleExchange): string {
   if (template.parts.length === 1) return template.text;
   let out = '';
-  for (let i = 0; i < template.parts.length; i++) out += i % 2 === 0 ? template.parts[i] : lookup[template.parts[i] as HeaderVariable](ex);
+  for (let i = 0; i < template.parts.length; i++)
+    out += i % 2 === 0 ? template.parts[i] : lookup[template.parts[i] as HeaderVariable](ex);
   return out.replace(/[\r\n\0]/g, '');
 }

@@ -15,6 +15,7 @@ export interface HttpModule {
 
 /** Runs `modules` in order around `terminal` (the backend). */
 export function runModules(modules: readonly HttpModule[], ex: ModuleExchange, terminal: Next): Promise<void> {
-  const step = (i: number): Promise<void> => (i === modules.length ? terminal() : modules[i]!.handle(ex, () => step(i + 1)));
+  const step = (i: number): Promise<void> =>
+    i === modules.length ? terminal() : modules[i]!.handle(ex, () => step(i + 1));
   return step(0);
 }

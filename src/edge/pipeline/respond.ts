@@ -6,7 +6,13 @@ import type { ExchangeEffects, HeaderEdit } from './exchange.ts';
  * Writes a response head through the modules' shapers and returns where the body goes: the
  * response itself, or the first of the shapers' transforms, piped on to it with backpressure.
  */
-export function sendResponseHead(res: http.ServerResponse, effects: ExchangeEffects | undefined, status: number, message: string | undefined, headers: string[]): Writable {
+export function sendResponseHead(
+  res: http.ServerResponse,
+  effects: ExchangeEffects | undefined,
+  status: number,
+  message: string | undefined,
+  headers: string[],
+): Writable {
   const shapers = effects?.responseShapers;
   if (!shapers) {
     res.writeHead(status, message, headers);
@@ -27,7 +33,10 @@ export function sendResponseHead(res: http.ServerResponse, effects: ExchangeEffe
 }
 
 /** The request headers for the service with the modules' edits applied. */
-export function withEdits(headers: http.OutgoingHttpHeaders, edits: readonly HeaderEdit[] | undefined): http.OutgoingHttpHeaders {
+export function withEdits(
+  headers: http.OutgoingHttpHeaders,
+  edits: readonly HeaderEdit[] | undefined,
+): http.OutgoingHttpHeaders {
   if (edits) for (const edit of edits) edit(headers);
   return headers;
 }

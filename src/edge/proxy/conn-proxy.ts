@@ -11,7 +11,13 @@ const reconnectWaitMs = 5000;
  * Carries one raw public connection (a TCP endpoint, or TLS passed through by SNI) over a new
  * proxy stream to a tunnel of `group`. `head` holds bytes already read (the ClientHello).
  */
-export async function proxyConnection(group: EndpointGroup, socket: net.Socket, proto: 'tcp' | 'tls', logger: Logger, head?: Buffer): Promise<void> {
+export async function proxyConnection(
+  group: EndpointGroup,
+  socket: net.Socket,
+  proto: 'tcp' | 'tls',
+  logger: Logger,
+  head?: Buffer,
+): Promise<void> {
   socket.on('error', () => socket.destroy());
   socket.pause();
   const tunnel = await group.waitForTunnel(reconnectWaitMs);

@@ -31,7 +31,13 @@ function codeHeaders(code: ErrorCode): Record<string, string> {
 }
 
 /** Answers `res` with the error page, unless headers already went out (then the stream is cut). */
-export function sendErrorPage(res: http.ServerResponse, code: ErrorCode, requestId: string, detail?: string, headers: Readonly<Record<string, string>> = {}): void {
+export function sendErrorPage(
+  res: http.ServerResponse,
+  code: ErrorCode,
+  requestId: string,
+  detail?: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -48,11 +54,19 @@ export function sendErrorPage(res: http.ServerResponse, code: ErrorCode, request
 }
 
 /** The same page written raw onto a socket (upgrade requests, client errors). */
-export function writeRawErrorPage(socket: Duplex, code: ErrorCode, requestId: string, detail?: string, extra: Readonly<Record<string, string>> = {}): void {
+export function writeRawErrorPage(
+  socket: Duplex,
+  code: ErrorCode,
+  requestId: string,
+  detail?: string,
+  extra: Readonly<Record<string, string>> = {},
+): void {
   if (!socket.writable) return void socket.destroy();
   const body = errorPageBody(code, requestId, detail);
   const { status } = errorCatalogue[code];
-  const headers = Object.entries({ ...extra, ...codeHeaders(code) }).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const headers = Object.entries({ ...extra, ...codeHeaders(code) })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
     `HTTP/1.1 ${status} ${code}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
       `${headers}connection: close\r\n\r\n${body}`,

@@ -48,7 +48,12 @@ export function errorCodeFor(err: unknown): ErrorCode {
  * tunnel could not serve (agent gone before answering, or the agent's local service refused)
  * resolves `unavailable` instead of answering, so the caller can try elsewhere.
  */
-export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, pools: StreamPools, options: { edgeType: '' | '3'; mayFail: boolean }): Promise<Outcome> {
+export function forwardHttpToTunnel(
+  tunnel: Tunnel,
+  ex: HttpExchange,
+  pools: StreamPools,
+  options: { edgeType: '' | '3'; mayFail: boolean },
+): Promise<Outcome> {
   const { req, res } = ex;
   const body = ex.effects?.body;
   const replayable = body !== undefined || isReplayable(req);
@@ -75,13 +80,27 @@ export function forwardHttpToTunnel(tunnel: Tunnel, ex: HttpExchange, pools: Str
           upRes.resume();
           return resolve('unavailable');
         }
-        upRes.pipe(sendResponseHead(res, ex.effects, upRes.statusCode ?? 502, upRes.statusMessage, forwardedResponseHeaders(upRes.rawHeaders)));
+        upRes.pipe(
+          sendResponseHead(
+            res,
+            ex.effects,
+            upRes.statusCode ?? 502,
+            upRes.statusMessage,
+            forwardedResponseHeaders(upRes.rawHeaders),
+          ),
+        );
         upRes.on('error', () => res.destroy());
         resolve('served');
       });
       upstream.on('error', (err) => {
         stopWaiting();
-        if (!retried && upstream.reusedSocket && !timedOut(err) && (replayable || !req.readableDidRead) && !res.destroyed) {
+        if (
+          !retried &&
+          upstream.reusedSocket &&
+          !timedOut(err) &&
+          (replayable || !req.readableDidRead) &&
+          !res.destroyed
+        ) {
           // The stream was stale: every idle stream of this tunnel is suspect, so start afresh.
           if (!replayable) req.unpipe(upstream);
           pools.dropIdle(tunnel);
@@ -112,7 +131,10 @@ function waitForHeaders(upstream: http.ClientRequest, timeoutMs: number): () => 
   let timer: NodeJS.Timeout | undefined;
   if (timeoutMs > 0) {
     upstream.once('finish', () => {
-      timer = setTimeout(() => upstream.destroy(new PorticoError(ErrorCode.ERR_NGROK_3008, `${timeoutMs / 1000} s`)), timeoutMs);
+      timer = setTimeout(
+        () => upstream.destroy(new PorticoError(ErrorCode.ERR_NGROK_3008, `${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
     });
   }
   return () => clearTimeout(timer);

@@ -3,12 +3,29 @@ import { clientIpOf } from './client-addr.ts';
 import { hopsHeader } from './loop.ts';
 
 /** Connection-level headers a proxy must not forward (RFC 9110 §7.6.1). */
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization']);
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+]);
 
 /** Request headers for the agent: hop-by-hop removed, X-Forwarded-* and the edge hops (loop.ts) added. */
-export function forwardedRequestHeaders(req: http.IncomingMessage, proto: 'http' | 'https', keepUpgrade: boolean, hops: string): http.OutgoingHttpHeaders {
+export function forwardedRequestHeaders(
+  req: http.IncomingMessage,
+  proto: 'http' | 'https',
+  keepUpgrade: boolean,
+  hops: string,
+): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
-  const connectionTokens = String(req.headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
+  const connectionTokens = String(req.headers.connection ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((t) => t.trim());
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     if (hopByHop.has(name) || connectionTokens.includes(name)) continue;

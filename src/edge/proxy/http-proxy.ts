@@ -40,7 +40,10 @@ export interface HttpProxy {
 }
 
 /** Where one request goes (a backend of an edge route, a tunnel of an agent endpoint) and the modules on the way; or an error. */
-type Target = (({ backend: Backend } | { tunnel: Tunnel }) & { modules: readonly HttpModule[]; endpointId: string }) | { error: ErrorCode } | { redirect: true };
+type Target =
+  | (({ backend: Backend } | { tunnel: Tunnel }) & { modules: readonly HttpModule[]; endpointId: string })
+  | { error: ErrorCode }
+  | { redirect: true };
 
 const noModules: readonly HttpModule[] = [];
 
@@ -57,31 +60,46 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if (scheme === 'http') {
       const group = registry.httpEndpoint(host);
       if (group) return tunnelOf(group);
-      return resolveHttpsHost(host, options.snapshot(), registry) ? { redirect: true } : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
+      return resolveHttpsHost(host, options.snapshot(), registry)
+        ? { redirect: true }
+        : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
     }
     const found = resolveHttpsHost(host, options.snapshot(), registry);
     if (!found) return { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
-    if (found.kind === 'endpoint') return found.group.kind === 'https' ? tunnelOf(found.group) : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
+    if (found.kind === 'endpoint')
+      return found.group.kind === 'https' ? tunnelOf(found.group) : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
     if (found.edge.kind !== 'https') return { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
     const route = found.edge.routes.match(host, (req.url ?? '/').split('?')[0]!);
     if (!route) return { error: ErrorCode.ERR_EDGE_ROUTE_NOT_FOUND };
-    return route.backend ? { backend: route.backend, modules: route.modules, endpointId: route.id } : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
+    return route.backend
+      ? { backend: route.backend, modules: route.modules, endpointId: route.id }
+      : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
   }
 
   async function tunnelOf(group: { waitForTunnel(ms: number): Promise<Tunnel | undefined> }): Promise<Target> {
     const tunnel = await group.waitForTunnel(waitMs);
-    return tunnel ? { tunnel, modules: noModules, endpointId: tunnel.id } : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
+    return tunnel
+      ? { tunnel, modules: noModules, endpointId: tunnel.id }
+      : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
   }
 
   async function request(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const hops = nextHops(req, options.hopId);
-    const ex: HttpExchange = { req, res, scheme, requestId: requestId(), clientAddr: clientAddrOf(req.socket), hops: hops ?? '' };
+    const ex: HttpExchange = {
+      req,
+      res,
+      scheme,
+      requestId: requestId(),
+      clientAddr: clientAddrOf(req.socket),
+      hops: hops ?? '',
+    };
     if (hops === undefined) return sendErrorPage(res, ErrorCode.ERR_NGROK_3603, ex.requestId, requestHost(req));
     const target = await targetFor(req);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
     const forward = async () => {
-      if ('tunnel' in target) return void (await forwardHttpToTunnel(target.tunnel, ex, streamPools, { edgeType: '', mayFail: false }));
+      if ('tunnel' in target)
+        return void (await forwardHttpToTunnel(target.tunnel, ex, streamPools, { edgeType: '', mayFail: false }));
       if ((await target.backend.forwardHttp(ex)) === 'unavailable') answerUnavailable(ex);
     };
     if (target.modules.length === 0) return forward();
@@ -100,7 +118,16 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     return runModules(target.modules, modules, async () => {
       const tunnel = 'tunnel' in target ? target.tunnel : target.backend.pickTunnel();
       if (!tunnel) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_NO_BACKEND, id);
-      upgradeThroughTunnel(tunnel, { req, socket, head, scheme, requestId: id, edgeType: 'tunnel' in target ? '' : '3', hops, upstreamEdits: modules.upstreamEdits });
+      upgradeThroughTunnel(tunnel, {
+        req,
+        socket,
+        head,
+        scheme,
+        requestId: id,
+        edgeType: 'tunnel' in target ? '' : '3',
+        hops,
+        upstreamEdits: modules.upstreamEdits,
+      });
     });
   }
 

@@ -35,9 +35,15 @@ export class StreamPools {
     let agent = byKind.get(proto + edgeType);
     if (!agent) {
       agent = new http.Agent({ keepAlive: true, maxFreeSockets: maxFreeStreams, scheduling: 'lifo' });
-      agent.createConnection = (options: http.ClientRequestArgs & { clientAddr?: string }, done?: (err: Error | null, socket: Duplex) => void) => {
+      agent.createConnection = (
+        options: http.ClientRequestArgs & { clientAddr?: string },
+        done?: (err: Error | null, socket: Duplex) => void,
+      ) => {
         try {
-          done!(null, pooledStream(tunnel, { clientAddr: options.clientAddr ?? '', proto, passthroughTls: false, edgeType }));
+          done!(
+            null,
+            pooledStream(tunnel, { clientAddr: options.clientAddr ?? '', proto, passthroughTls: false, edgeType }),
+          );
         } catch (err) {
           // Reported to the waiting request as its error, never thrown from the agent's queue.
           done!(err as Error, undefined as unknown as Duplex);
@@ -53,7 +59,8 @@ export class StreamPools {
   /** Closes the idle streams kept for `tunnel`, so the next request opens a fresh one. */
   dropIdle(tunnel: Tunnel): void {
     for (const agent of this.agents.get(tunnel)?.values() ?? []) {
-      for (const streams of Object.values(agent.freeSockets)) for (const stream of [...(streams ?? [])]) stream.destroy();
+      for (const streams of Object.values(agent.freeSockets))
+        for (const stream of [...(streams ?? [])]) stream.destroy();
     }
   }
 }

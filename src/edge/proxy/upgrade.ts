@@ -33,7 +33,14 @@ export function upgradeThroughTunnel(tunnel: Tunnel, ex: UpgradeExchange): void 
   const { req, socket, head } = ex;
   let stream;
   try {
-    stream = asSocket(tunnel.openStream({ clientAddr: clientAddrOf(req.socket), proto: ex.scheme, passthroughTls: false, edgeType: ex.edgeType }));
+    stream = asSocket(
+      tunnel.openStream({
+        clientAddr: clientAddrOf(req.socket),
+        proto: ex.scheme,
+        passthroughTls: false,
+        edgeType: ex.edgeType,
+      }),
+    );
   } catch (err) {
     return writeRawErrorPage(socket, errorCodeFor(err), ex.requestId);
   }
@@ -51,7 +58,9 @@ export function upgradeThroughTunnel(tunnel: Tunnel, ex: UpgradeExchange): void 
     splice(socket, upSocket);
   });
   upstream.on('response', (upRes) => {
-    socket.write(statusLine(upRes) + rawHeaderBlock(forwardedResponseHeaders(upRes.rawHeaders).concat('connection', 'close')));
+    socket.write(
+      statusLine(upRes) + rawHeaderBlock(forwardedResponseHeaders(upRes.rawHeaders).concat('connection', 'close')),
+    );
     upRes.pipe(socket);
   });
   upstream.on('error', (err) => writeRawErrorPage(socket, errorCodeFor(err), ex.requestId));

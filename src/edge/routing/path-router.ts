@@ -29,13 +29,16 @@ export class PathRouter<T> {
       if (!this.exact.has(key)) this.exact.set(key, e.value);
     }
     // Longest first; host-qualified before unqualified at equal length.
-    this.prefixes = entries.filter((x) => !x.exact).sort((a, b) => b.path.length - a.path.length || Number(b.host !== undefined) - Number(a.host !== undefined));
+    this.prefixes = entries
+      .filter((x) => !x.exact)
+      .sort((a, b) => b.path.length - a.path.length || Number(b.host !== undefined) - Number(a.host !== undefined));
   }
 
   match(host: string, path: string): T | undefined {
     const exact = this.exact.get(`${host} ${path}`) ?? this.exact.get(` ${path}`);
     if (exact !== undefined) return exact;
-    for (const p of this.prefixes) if ((p.host === undefined || p.host === host) && path.startsWith(p.path)) return p.value;
+    for (const p of this.prefixes)
+      if ((p.host === undefined || p.host === host) && path.startsWith(p.path)) return p.value;
     return undefined;
   }
 }

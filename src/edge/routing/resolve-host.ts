@@ -5,7 +5,8 @@ import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { specificity } from './hostname-table.ts';
 
 /** What serves a name on the public HTTPS port. */
-export type HostTarget = { kind: 'edge'; edge: CompiledHttpsEdge | CompiledTlsEdge } | { kind: 'endpoint'; group: EndpointGroup };
+export type HostTarget =
+  { kind: 'edge'; edge: CompiledHttpsEdge | CompiledTlsEdge } | { kind: 'endpoint'; group: EndpointGroup };
 
 /**
  * The name a certificate for `host` should carry, or undefined when no edge and no endpoint
@@ -15,9 +16,14 @@ export type HostTarget = { kind: 'edge'; edge: CompiledHttpsEdge | CompiledTlsEd
 export function certificateNameFor(host: string, snapshot: Snapshot, registry: TunnelRegistry): string | undefined {
   const edge = snapshot.hosts.matchEntry(host);
   const endpoint = registry.httpsEndpointEntry(host);
-  const matched = [edge?.name, endpoint?.name].filter((n): n is string => n !== undefined).sort((a, b) => specificity(b) - specificity(a))[0];
+  const matched = [edge?.name, endpoint?.name]
+    .filter((n): n is string => n !== undefined)
+    .sort((a, b) => specificity(b) - specificity(a))[0];
   if (matched === undefined) return undefined;
-  const oneLabelUnder = matched.startsWith('*.') && host.endsWith(matched.slice(1)) && !host.slice(0, host.length - matched.length + 1).includes('.');
+  const oneLabelUnder =
+    matched.startsWith('*.') &&
+    host.endsWith(matched.slice(1)) &&
+    !host.slice(0, host.length - matched.length + 1).includes('.');
   return oneLabelUnder ? matched : host;
 }
 
@@ -29,7 +35,8 @@ export function certificateNameFor(host: string, snapshot: Snapshot, registry: T
 export function resolveHttpsHost(host: string, snapshot: Snapshot, registry: TunnelRegistry): HostTarget | undefined {
   const edge = snapshot.hosts.matchEntry(host);
   const endpoint = registry.httpsEndpointEntry(host);
-  if (edge && (!endpoint || specificity(edge.name) >= specificity(endpoint.name))) return { kind: 'edge', edge: edge.value };
+  if (edge && (!endpoint || specificity(edge.name) >= specificity(endpoint.name)))
+    return { kind: 'edge', edge: edge.value };
   if (endpoint) return { kind: 'endpoint', group: endpoint.value };
   return undefined;
 }

@@ -36,13 +36,36 @@ function buildEdge(plan: EdgePlan, backends: ReadonlyMap<string, Backend>, snaps
   const base = { id: plan.id, accountId: plan.accountId };
   switch (plan.kind) {
     case 'https': {
-      const routes = plan.routes.map((r) => ({ matchType: r.matchType, match: r.match, value: { id: r.id, edgeId: plan.id, backend: backend(r.backendId), modules: snapshot.modules.chainFor(r.id, r.modules) } satisfies CompiledRoute }));
+      const routes = plan.routes.map((r) => ({
+        matchType: r.matchType,
+        match: r.match,
+        value: {
+          id: r.id,
+          edgeId: plan.id,
+          backend: backend(r.backendId),
+          modules: snapshot.modules.chainFor(r.id, r.modules),
+        } satisfies CompiledRoute,
+      }));
       return { kind: 'https', ...base, hostnames: plan.hostnames, routes: new PathRouter(routes), tls: plan.tls };
     }
     case 'tls':
-      return { kind: 'tls', ...base, hostnames: plan.hostnames, terminateAt: plan.terminateAt, backend: backend(plan.backendId), tls: plan.tls, ipFilter: ipFilterOf(plan.ipRestriction) };
+      return {
+        kind: 'tls',
+        ...base,
+        hostnames: plan.hostnames,
+        terminateAt: plan.terminateAt,
+        backend: backend(plan.backendId),
+        tls: plan.tls,
+        ipFilter: ipFilterOf(plan.ipRestriction),
+      };
     case 'tcp':
-      return { kind: 'tcp', ...base, ports: plan.ports, backend: backend(plan.backendId), ipFilter: ipFilterOf(plan.ipRestriction) };
+      return {
+        kind: 'tcp',
+        ...base,
+        ports: plan.ports,
+        backend: backend(plan.backendId),
+        ipFilter: ipFilterOf(plan.ipRestriction),
+      };
   }
 }
 

@@ -44,7 +44,8 @@ export class SnapshotSource extends EventEmitter<{ swap: [Snapshot, Snapshot] }>
       const previous = this.current;
       const next = compileSnapshot(records, previous, this.deps);
       this.current = next;
-      for (const [id, reason] of next.errors) this.logger.warn('configuration did not compile; the previous version stays live', { id, reason });
+      for (const [id, reason] of next.errors)
+        this.logger.warn('configuration did not compile; the previous version stays live', { id, reason });
       this.emit('swap', next, previous);
     } catch (err) {
       this.logger.error('could not compile the configuration', { err });

@@ -9,7 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { CertificateStore } from './certificate-store.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from './local-ca.ts';
 
-async function setup(t: TestContext, domain: string, extra: { maxCached?: number; resolve?: (n: string) => Promise<Pem | undefined>; issuable?: (n: string) => string | undefined } = {}) {
+async function setup(
+  t: TestContext,
+  domain: string,
+  extra: {
+    maxCached?: number;
+    resolve?: (n: string) => Promise<Pem | undefined>;
+    issuable?: (n: string) => string | undefined;
+  } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'portico-certs-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const ca = await loadOrCreateLocalCa(dir);
@@ -22,8 +30,13 @@ async function listen(t: TestContext, store: CertificateStore): Promise<number> 
   // The way the public port uses the store: a context per server name, the wildcard without one.
   const wildcard = await store.certificateFor(undefined);
   const SNICallback = (name: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) =>
-    void store.contextFor(name).then((ctx) => cb(null, ctx), (err: Error) => cb(err));
-  const server = tls.createServer({ cert: wildcard.certPem, key: wildcard.keyPem, SNICallback }, (socket) => socket.end());
+    void store.contextFor(name).then(
+      (ctx) => cb(null, ctx),
+      (err: Error) => cb(err),
+    );
+  const server = tls.createServer({ cert: wildcard.certPem, key: wildcard.keyPem, SNICallback }, (socket) =>
+    socket.end(),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
@@ -120,7 +133,8 @@ test('the resolve hook is consulted first', async (t) => {
 test('on demand only for names the edge serves: others get the default certificate and nothing is signed', async (t) => {
   const served = new Set(['app.example.test']);
   const { ca, store } = await setup(t, 'localhost', {
-    issuable: (name) => (served.has(name) ? name : name.endsWith('.team.example.test') ? '*.team.example.test' : undefined),
+    issuable: (name) =>
+      served.has(name) ? name : name.endsWith('.team.example.test') ? '*.team.example.test' : undefined,
   });
   const port = await listen(t, store);
   const wildcard = await peer(port, ca);

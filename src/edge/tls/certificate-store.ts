@@ -138,8 +138,13 @@ export class CertificateStore {
       const cert = new X509Certificate(pem.certPem);
       const ca = new X509Certificate(this.#ca.certPem);
       const sans = (cert.subjectAltName ?? '').split(', ');
-      return cert.checkIssued(ca) && cert.verify(ca.publicKey) && refreshAt(pem) > Date.now() &&
-        cert.checkPrivateKey(createPrivateKey(pem.keyPem)) && this.#wildcardNames().every((n) => sans.includes(`DNS:${n}`));
+      return (
+        cert.checkIssued(ca) &&
+        cert.verify(ca.publicKey) &&
+        refreshAt(pem) > Date.now() &&
+        cert.checkPrivateKey(createPrivateKey(pem.keyPem)) &&
+        this.#wildcardNames().every((n) => sans.includes(`DNS:${n}`))
+      );
     } catch {
       return false;
     }
@@ -153,7 +158,9 @@ export class CertificateStore {
   // Renewal runs on the handshake path at most once per certificate lifetime; handshakes wait for it.
   async #renewIfDue(): Promise<void> {
     if (this.#current().refreshAt > Date.now()) return;
-    this.#renewing ??= this.init().finally(() => { this.#renewing = undefined; });
+    this.#renewing ??= this.init().finally(() => {
+      this.#renewing = undefined;
+    });
     await this.#renewing;
   }
 

@@ -38,7 +38,10 @@ export function connectionTlsOf(socket: object): ConnectionTls | undefined {
  * do not chain to the policy's CAs or are outside their validity, which OpenSSL reports but
  * Node only acts on for sockets made by a `tls.Server`. Returns the subject, or why it is refused.
  */
-export function verifyClientCertificate(socket: tls.TLSSocket, policy: TlsPolicy): { subject: string } | { refused: string } {
+export function verifyClientCertificate(
+  socket: tls.TLSSocket,
+  policy: TlsPolicy,
+): { subject: string } | { refused: string } {
   if (!policy.clientCaPem) return { refused: 'mutual_tls has no certificate authority' };
   // The verification result OpenSSL computed during the handshake (Node's own server reads the same).
   const handle = (socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;

@@ -46,7 +46,10 @@ test('refuses a CA whose key does not match or is missing', async (t) => {
 test('issues a leaf that openssl verifies, CA:FALSE with every SAN', async (t) => {
   const dir = await tempDir(t);
   const ca = await loadOrCreateLocalCa(dir);
-  const leaf = await issueLeafCertificate(ca, { dnsNames: ['app.edge.test', '*.edge.test'], ipAddresses: ['127.0.0.1', '::1'] });
+  const leaf = await issueLeafCertificate(ca, {
+    dnsNames: ['app.edge.test', '*.edge.test'],
+    ipAddresses: ['127.0.0.1', '::1'],
+  });
   const leafPath = join(dir, 'leaf.pem');
   await writeFile(leafPath, leaf.certPem);
   assert.match(openssl('verify', '-CAfile', join(dir, 'ca.pem'), leafPath), /leaf\.pem: OK/);
@@ -57,7 +60,9 @@ test('issues a leaf that openssl verifies, CA:FALSE with every SAN', async (t) =
   assert.match(text, /DNS:app\.edge\.test, DNS:\*\.edge\.test, IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1/);
   assert.match(text, /Subject: CN ?= ?app\.edge\.test/);
   assert.match(leaf.keyPem, /^-----BEGIN PRIVATE KEY-----/);
-  const ski = /Subject Key Identifier:\s+([0-9A-F:]+)/.exec(openssl('x509', '-in', join(dir, 'ca.pem'), '-noout', '-text'))![1];
+  const ski = /Subject Key Identifier:\s+([0-9A-F:]+)/.exec(
+    openssl('x509', '-in', join(dir, 'ca.pem'), '-noout', '-text'),
+  )![1];
   assert.match(text, new RegExp(`Authority Key Identifier:\\s+(keyid:)?${ski}`));
 });
 

@@ -37,7 +37,8 @@ export async function loadOrCreateLocalCa(dir: string): Promise<Pem> {
   const existing = await readPemPair(certPath, keyPath);
   if (existing) return checkCa(existing, certPath);
   // Half a CA is a mistake to report, not to paper over: agents may already trust the old one.
-  if (await anyExists(certPath, keyPath)) throw new PorticoError(ErrorCode.ERR_TLS_CA_INVALID, `${certPath} or ${keyPath} is missing`);
+  if (await anyExists(certPath, keyPath))
+    throw new PorticoError(ErrorCode.ERR_TLS_CA_INVALID, `${certPath} or ${keyPath} is missing`);
   const ca = await createCa();
   await writePemPair(certPath, keyPath, ca);
   return ca;
@@ -63,7 +64,14 @@ async function createCa(): Promise<Pem> {
 }
 
 async function anyExists(...paths: string[]): Promise<boolean> {
-  const found = await Promise.all(paths.map((p) => access(p).then(() => true, () => false)));
+  const found = await Promise.all(
+    paths.map((p) =>
+      access(p).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return found.includes(true);
 }
 
@@ -113,7 +121,11 @@ export async function issueLeafCertificate(ca: Pem, names: LeafNames, options: L
   return { certPem: cert.toString('pem'), keyPem: await exportKey(keys.privateKey) };
 }
 
-async function leafExtensions(caCert: x509.X509Certificate, publicKey: CryptoKey, names: LeafNames): Promise<x509.Extension[]> {
+async function leafExtensions(
+  caCert: x509.X509Certificate,
+  publicKey: CryptoKey,
+  names: LeafNames,
+): Promise<x509.Extension[]> {
   const san = [
     ...names.dnsNames.map((value) => ({ type: 'dns' as const, value })),
     ...(names.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),

@@ -24,7 +24,8 @@ test('resolves the exact reservation, then the most specific covering wildcard, 
     const doc = tlsCertificateDoc(key, acct, { certificate_pem: pem.certPem, private_key_pem: pem.keyPem });
     return { record: await store.resources.create(acct, 'tls_certificate', 'cert', doc), pem };
   };
-  const domain = (name: string, certificateId: string | null) => store.resources.create(acct, 'reserved_domain', 'rd', { domain: name, certificate_id: certificateId }, name);
+  const domain = (name: string, certificateId: string | null) =>
+    store.resources.create(acct, 'reserved_domain', 'rd', { domain: name, certificate_id: certificateId }, name);
 
   const exact = await certOf(['app.example.com']);
   const wide = await certOf(['*.example.com']);
@@ -40,13 +41,24 @@ test('resolves the exact reservation, then the most specific covering wildcard, 
   assert.equal(certs.resolve('app.example.com')?.certPem.trim(), exact.pem.certPem.trim());
   assert.equal(certs.resolve('app.example.com')?.keyPem, exact.pem.keyPem, 'the key is decrypted');
   assert.equal(certs.resolve('x.b.example.com')?.certPem.trim(), deep.pem.certPem.trim(), 'most specific wildcard');
-  assert.equal(certs.resolve('bare.example.com')?.certPem.trim(), wide.pem.certPem.trim(), 'a reservation without a certificate falls to the wildcard');
+  assert.equal(
+    certs.resolve('bare.example.com')?.certPem.trim(),
+    wide.pem.certPem.trim(),
+    'a reservation without a certificate falls to the wildcard',
+  );
   assert.equal(certs.resolve('a.c.example.com'), undefined, "*.example.com's certificate does not cover two labels");
   assert.equal(certs.resolve('example.org'), undefined);
 
   const first = certs.resolve('app.example.com');
-  await store.resources.update(acct, 'reserved_domain', deepDomain.id, { domain: '*.b.example.com', certificate_id: null });
+  await store.resources.update(acct, 'reserved_domain', deepDomain.id, {
+    domain: '*.b.example.com',
+    certificate_id: null,
+  });
   await certs.settled();
-  assert.equal(certs.resolve('app.example.com'), first, 'an unchanged certificate keeps its object (and cached contexts)');
+  assert.equal(
+    certs.resolve('app.example.com'),
+    first,
+    'an unchanged certificate keeps its object (and cached contexts)',
+  );
   assert.equal(certs.resolve('x.b.example.com'), undefined, 'detached');
 });

@@ -6,7 +6,11 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { coveringKeys, reservedDomainKind } from '../../config/names/domain-names.ts';
-import { tlsCertificateKey, tlsCertificateKind, type TlsCertificateDoc } from '../../config/documents/tls-certificate.ts';
+import {
+  tlsCertificateKey,
+  tlsCertificateKind,
+  type TlsCertificateDoc,
+} from '../../config/documents/tls-certificate.ts';
 import type { Logger } from '../../log/logger.ts';
 import { StoreFollower } from '../../store/follow.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
@@ -31,7 +35,9 @@ export class ReservedDomainCertificates {
     this.#store = store;
     this.#encryptionKey = encryptionKey;
     this.#logger = logger;
-    this.#follower = new StoreFollower(store.resources, [reservedDomainKind, tlsCertificateKind], () => this.#rebuild());
+    this.#follower = new StoreFollower(store.resources, [reservedDomainKind, tlsCertificateKind], () =>
+      this.#rebuild(),
+    );
   }
 
   /** Loads the index and starts following the store. */
@@ -68,7 +74,9 @@ export class ReservedDomainCertificates {
   async #rebuild(): Promise<void> {
     try {
       const records = await this.#store.resources.all([reservedDomainKind, tlsCertificateKind]);
-      const certs = new Map(records.filter((r) => r.kind === tlsCertificateKind).map((r) => [r.id, r as ResourceRecord<TlsCertificateDoc>]));
+      const certs = new Map(
+        records.filter((r) => r.kind === tlsCertificateKind).map((r) => [r.id, r as ResourceRecord<TlsCertificateDoc>]),
+      );
       const previous = this.#byDomain;
       const next = new Map<string, Attached>();
       for (const r of records) {
@@ -91,7 +99,10 @@ export class ReservedDomainCertificates {
       const pem = { certPem: record.doc.certificate_pem, keyPem: tlsCertificateKey(this.#encryptionKey, record) };
       return { pem, cert: new X509Certificate(pem.certPem) };
     } catch (err) {
-      this.#logger.warn('a stored certificate cannot be used; its names get the default certificate', { id: record.id, err });
+      this.#logger.warn('a stored certificate cannot be used; its names get the default certificate', {
+        id: record.id,
+        err,
+      });
       return undefined;
     }
   }

@@ -25,10 +25,14 @@ export async function sendAgentCommand(mux: MuxSession, name: AgentCommandName):
   try {
     reply = await callAgent(mux, type, body);
   } catch (err) {
-    throw new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `the agent did not answer the ${name} command: ${(err as Error).message}`);
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_COMMAND_FAILED,
+      `the agent did not answer the ${name} command: ${(err as Error).message}`,
+    );
   }
   const error = reply && typeof reply === 'object' ? (reply as { Error?: unknown }).Error : undefined;
-  if (typeof error === 'string' && error !== '') throw new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `the agent refused the ${name} command: ${error}`);
+  if (typeof error === 'string' && error !== '')
+    throw new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `the agent refused the ${name} command: ${error}`);
 }
 
 /**

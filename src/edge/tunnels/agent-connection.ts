@@ -84,9 +84,17 @@ function clampHeartbeat(ms: number, fallback: number): number {
  * Bind/Unbind/labels for its lifetime.
  * `hooks.authenticated` runs once its Auth succeeded.
  */
-export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectionDeps, hooks: { authenticated?: () => void } = {}): MuxSession {
+export function serveAgentConnection(
+  socket: tls.TLSSocket,
+  deps: AgentConnectionDeps,
+  hooks: { authenticated?: () => void } = {},
+): MuxSession {
   const clientAddr = clientAddrOf(socket);
-  const mux = new MuxSession(socket, { role: 'server', maxOutgoingStreams: maxProxyStreamsPerSession, maxIncomingStreams: incomingStreams.beforeAuth });
+  const mux = new MuxSession(socket, {
+    role: 'server',
+    maxOutgoingStreams: maxProxyStreamsPerSession,
+    maxIncomingStreams: incomingStreams.beforeAuth,
+  });
   let log = deps.logger.child({ client: clientAddr });
   let session: TunnelSession | undefined;
   let tunnelLimit: TunnelLimit | undefined;
@@ -96,10 +104,12 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     mux.destroy();
   }, deps.authTimeoutMs).unref();
 
-  const authenticated = (handler: RpcHandler): RpcHandler => async (body) => {
-    if (!session) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_MISSING, 'authenticate before binding');
-    return handler(body);
-  };
+  const authenticated =
+    (handler: RpcHandler): RpcHandler =>
+    async (body) => {
+      if (!session) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_MISSING, 'authenticate before binding');
+      return handler(body);
+    };
 
   const handlers: Partial<Record<number, RpcHandler>> = {
     [StreamType.Auth]: async (body) => {
@@ -108,7 +118,11 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
       const result = await authenticateAgent(auth, clientAddr, mux, deps);
       checkSessionLimit(deps.registry, result.session, (await deps.limits(result.identity.accountId)).max_sessions);
       session = result.session;
-      tunnelLimit = new TunnelLimit(deps.registry, session, async () => (await deps.limits(result.identity.accountId)).max_tunnels_per_session);
+      tunnelLimit = new TunnelLimit(
+        deps.registry,
+        session,
+        async () => (await deps.limits(result.identity.accountId)).max_tunnels_per_session,
+      );
       clearTimeout(authTimer);
       mux.setMaxIncomingStreams(incomingStreams.afterAuth);
       hooks.authenticated?.();
@@ -128,13 +142,26 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     [StreamType.Bind]: authenticated(async (body) => {
       const bind = parseBindRequest(body);
       const region = str(field(body, 'Extra'), 'Region');
-      const { tunnel, opts } = await tunnelLimit!.bind(bind.id, () => deps.registry.bindEndpoint(session!, bind, region));
+      const { tunnel, opts } = await tunnelLimit!.bind(bind.id, () =>
+        deps.registry.bindEndpoint(session!, bind, region),
+      );
       log.info('bound endpoint', { tunnel: tunnel.id, url: tunnel.url });
-      return { Id: tunnel.id, URL: tunnel.url, Proto: bind.proto, Opts: opts, Extra: { Token: '', TunnelID: tunnel.id }, Error: '' };
+      return {
+        Id: tunnel.id,
+        URL: tunnel.url,
+        Proto: bind.proto,
+        Opts: opts,
+        Extra: { Token: '', TunnelID: tunnel.id },
+        Error: '',
+      };
     }),
     [StreamType.StartTunnelWithLabel]: authenticated(async (body) => {
       const region = str(body, 'Region');
-      if (region && region !== deps.region) throw new PorticoError(ErrorCode.ERR_REGION_MISMATCH, `asked for "${region}", this edge serves "${deps.region}"`);
+      if (region && region !== deps.region)
+        throw new PorticoError(
+          ErrorCode.ERR_REGION_MISMATCH,
+          `asked for "${region}", this edge serves "${deps.region}"`,
+        );
       const request = parseStartTunnelWithLabelRequest(body);
       const tunnel = await tunnelLimit!.bind('', () => deps.registry.bindLabeled(session!, request));
       log.info('started labeled tunnel', { tunnel: tunnel.id, labels: tunnel.labels });
@@ -162,10 +189,18 @@ export function serveAgentConnection(socket: tls.TLSSocket, deps: AgentConnectio
     if (stream.type === StreamType.Heartbeat) return echoHeartbeats(stream);
     const handler = handlers[stream.type];
     if (!handler) return stream.reset();
-    if (!session && ++rpcsBeforeAuth > maxRpcsBeforeAuth) return refuseBeforeAuth(`more than ${maxRpcsBeforeAuth} requests before Auth`);
+    if (!session && ++rpcsBeforeAuth > maxRpcsBeforeAuth)
+      return refuseBeforeAuth(`more than ${maxRpcsBeforeAuth} requests before Auth`);
     const preAuth = !session;
-    void answer(stream, handler, errorShapes[stream.type], preAuth ? maxMessageBytes.beforeAuth : maxMessageBytes.afterAuth, log).then((tooLarge) => {
-      if (tooLarge && preAuth) refuseBeforeAuth(`a message before Auth larger than ${maxMessageBytes.beforeAuth} bytes`);
+    void answer(
+      stream,
+      handler,
+      errorShapes[stream.type],
+      preAuth ? maxMessageBytes.beforeAuth : maxMessageBytes.afterAuth,
+      log,
+    ).then((tooLarge) => {
+      if (tooLarge && preAuth)
+        refuseBeforeAuth(`a message before Auth larger than ${maxMessageBytes.beforeAuth} bytes`);
     });
   });
 
@@ -192,10 +227,20 @@ const errorShapes: Partial<Record<number, (body: unknown) => object>> = {
 };
 
 /** The codes readJson fails with: the request itself could not be read. */
-const rpcReadCodes: ReadonlySet<ErrorCode> = new Set([ErrorCode.ERR_RPC_TOO_LARGE, ErrorCode.ERR_RPC_MALFORMED, ErrorCode.ERR_RPC_TIMEOUT]);
+const rpcReadCodes: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.ERR_RPC_TOO_LARGE,
+  ErrorCode.ERR_RPC_MALFORMED,
+  ErrorCode.ERR_RPC_TIMEOUT,
+]);
 
 /** Reads one request, runs the handler, writes its answer or an `Error` and FINs; true when the request was too large. */
-async function answer(stream: MuxStream, handler: RpcHandler, shape: ((body: unknown) => object) | undefined, maxBytes: number, log: Logger): Promise<boolean> {
+async function answer(
+  stream: MuxStream,
+  handler: RpcHandler,
+  shape: ((body: unknown) => object) | undefined,
+  maxBytes: number,
+  log: Logger,
+): Promise<boolean> {
   let reply: object;
   let body: unknown;
   let tooLarge = false;

@@ -38,7 +38,8 @@ export async function checkHostname(
   if (!valid) throw new PorticoError(ErrorCode.ERR_HOSTNAME_INVALID, `"${hostname}"`);
   if (isUnderDomain(hostname, domain)) {
     // First come under --domain, but a name another account reserved is theirs alone.
-    if (await reservations.heldByOther(accountId, hostname)) throw new PorticoError(ErrorCode.ERR_HOSTNAME_TAKEN, `"${hostname}" is reserved by another account`);
+    if (await reservations.heldByOther(accountId, hostname))
+      throw new PorticoError(ErrorCode.ERR_HOSTNAME_TAKEN, `"${hostname}" is reserved by another account`);
     return;
   }
   if (!(await reservations.mayBindHostname(accountId, hostname))) {
@@ -52,6 +53,7 @@ export function requestedPort(bind: BindRequest, opts: EndpointOpts): number {
   if (!raw) return 0;
   const m = /:(\d{1,5})$/.exec(raw);
   const port = m ? Number(m[1]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new PorticoError(ErrorCode.ERR_ADDR_INVALID, `"${raw}" (bind ${bind.id || 'new'})`);
+  if (!m || port < 1 || port > 65535)
+    throw new PorticoError(ErrorCode.ERR_ADDR_INVALID, `"${raw}" (bind ${bind.id || 'new'})`);
   return port;
 }

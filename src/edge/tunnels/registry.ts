@@ -101,14 +101,22 @@ export class TunnelRegistry {
   async bindEndpoint(session: TunnelSession, bind: BindRequest, region: string): Promise<BoundEndpoint> {
     if (this.closed) throw new PorticoError(ErrorCode.ERR_EDGE_SHUTTING_DOWN);
     if (region && region !== this.options.region) {
-      throw new PorticoError(ErrorCode.ERR_REGION_MISMATCH, `asked for "${region}", this edge serves "${this.options.region}"`);
+      throw new PorticoError(
+        ErrorCode.ERR_REGION_MISMATCH,
+        `asked for "${region}", this edge serves "${this.options.region}"`,
+      );
     }
     const opts = parseEndpointOpts(bind.opts);
     if (opts.modules.length) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, opts.modules.join(', '));
     if (opts.proxyProto) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'ProxyProto');
     // Older agents' plain options that only the edge could apply: refused until it does.
-    if (field(bind.opts, 'Auth')) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'Auth (basic auth as "user:pass"); this edge does not enforce it yet');
-    if (field(bind.opts, 'HostHeaderRewrite') === true) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'HostHeaderRewrite');
+    if (field(bind.opts, 'Auth'))
+      throw new PorticoError(
+        ErrorCode.ERR_OPTION_UNSUPPORTED,
+        'Auth (basic auth as "user:pass"); this edge does not enforce it yet',
+      );
+    if (field(bind.opts, 'HostHeaderRewrite') === true)
+      throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'HostHeaderRewrite');
     switch (bind.proto) {
       case 'http':
       case 'https':
@@ -125,7 +133,11 @@ export class TunnelRegistry {
     if (this.closed) throw new PorticoError(ErrorCode.ERR_EDGE_SHUTTING_DOWN);
     if (Object.keys(request.labels).length === 0) throw new PorticoError(ErrorCode.ERR_LABELS_INVALID);
     checkBindAllowed(session.acl, { labels: request.labels });
-    const tunnel = this.makeTunnel(session, '', 'labeled', '', { labels: request.labels, forwardsTo: request.forwardsTo, metadata: request.metadata });
+    const tunnel = this.makeTunnel(session, '', 'labeled', '', {
+      labels: request.labels,
+      forwardsTo: request.forwardsTo,
+      metadata: request.metadata,
+    });
     this.labeled.add(tunnel);
     this.labeledChanges++;
     return tunnel;
@@ -143,7 +155,10 @@ export class TunnelRegistry {
   labeledTunnels(labels: Record<string, string>, accountId?: string): Tunnel[] {
     const wanted = Object.entries(labels);
     return [...this.labeled].filter(
-      (t) => t.labels && (accountId === undefined || t.session.accountId === accountId) && wanted.every(([k, v]) => t.labels![k] === v),
+      (t) =>
+        t.labels &&
+        (accountId === undefined || t.session.accountId === accountId) &&
+        wanted.every(([k, v]) => t.labels![k] === v),
     );
   }
 
@@ -168,7 +183,10 @@ export class TunnelRegistry {
   /** Sends a command (restart, stop, update) to a live session's agent. */
   command(sessionId: string, name: AgentCommandName): Promise<void> {
     const session = this.sessions.get(sessionId);
-    if (!session) return Promise.reject(new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `session ${sessionId} is not connected`));
+    if (!session)
+      return Promise.reject(
+        new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `session ${sessionId} is not connected`),
+      );
     return sendAgentCommand(session.mux, name);
   }
 
@@ -185,7 +203,11 @@ export class TunnelRegistry {
     this.tcpPorts.clear();
   }
 
-  private async bindHostname(session: TunnelSession, bind: BindRequest, proto: 'http' | 'https' | 'tls'): Promise<BoundEndpoint> {
+  private async bindHostname(
+    session: TunnelSession,
+    bind: BindRequest,
+    proto: 'http' | 'https' | 'tls',
+  ): Promise<BoundEndpoint> {
     const { domain, publicPorts } = this.options;
     const opts = parseEndpointOpts(bind.opts);
     let hostname = requestedHostname(opts, domain);
@@ -193,22 +215,37 @@ export class TunnelRegistry {
     else hostname = `${randomLabel()}.${domain}`;
     checkBindAllowed(session.acl, { hostname });
     const table = proto === 'http' ? this.httpHosts : this.httpsHosts;
-    const group = this.joinGroup(table.get(hostname), session, bind, proto, hostname) ?? new EndpointGroup(hostname, proto, session.accountId, bind.poolingEnabled);
+    const group =
+      this.joinGroup(table.get(hostname), session, bind, proto, hostname) ??
+      new EndpointGroup(hostname, proto, session.accountId, bind.poolingEnabled);
     table.set(hostname, group);
     const port = proto === 'http' ? publicPorts.http : publicPorts.https;
     const scheme = proto === 'tls' ? 'tls' : proto;
     const defaultPort = (proto === 'http' && port === 80) || (proto === 'https' && port === 443);
     const url = `${scheme}://${hostname}${defaultPort ? '' : `:${port}`}`;
-    const tunnel = this.makeTunnel(session, bind.id, proto, url, { hostname, forwardsTo: bind.forwardsTo, metadata: bind.metadata });
+    const tunnel = this.makeTunnel(session, bind.id, proto, url, {
+      hostname,
+      forwardsTo: bind.forwardsTo,
+      metadata: bind.metadata,
+    });
     this.attach(tunnel, group);
-    const outOpts: JsonObject = { Auth: '', Subdomain: '', HostHeaderRewrite: false, MutualTLSAtAgent: false, ...bind.opts, Hostname: hostname, ProxyProto: 0 };
+    const outOpts: JsonObject = {
+      Auth: '',
+      Subdomain: '',
+      HostHeaderRewrite: false,
+      MutualTLSAtAgent: false,
+      ...bind.opts,
+      Hostname: hostname,
+      ProxyProto: 0,
+    };
     if (opts.url) outOpts.URL = url;
     return { tunnel, opts: outOpts };
   }
 
   private async bindTcp(session: TunnelSession, bind: BindRequest, port: number): Promise<BoundEndpoint> {
     const { min, max } = this.options.tcpPorts;
-    if (port && min !== 0 && (port < min || port > max)) throw new PorticoError(ErrorCode.ERR_ADDR_INVALID, `port ${port} is outside ${min}-${max}`);
+    if (port && min !== 0 && (port < min || port > max))
+      throw new PorticoError(ErrorCode.ERR_ADDR_INVALID, `port ${port} is outside ${min}-${max}`);
     // A random port (0) passes only an ACL that allows any bind.
     checkBindAllowed(session.acl, { addr: { host: this.options.domain, port } });
     if (port) await this.checkRequestedPort(session.accountId, port, bind.id);
@@ -227,7 +264,11 @@ export class TunnelRegistry {
     const url = `tcp://${this.options.domain}:${boundPort}`;
     // A random address comes with a tunnel id that proves it was given to this account.
     const id = bind.id || this.addrClaims.issue(session.accountId, boundPort);
-    const tunnel = this.makeTunnel(session, id, 'tcp', url, { port: boundPort, forwardsTo: bind.forwardsTo, metadata: bind.metadata });
+    const tunnel = this.makeTunnel(session, id, 'tcp', url, {
+      port: boundPort,
+      forwardsTo: bind.forwardsTo,
+      metadata: bind.metadata,
+    });
     this.attach(tunnel, group);
     const addr = `${this.options.domain}:${boundPort}`;
     const outOpts: JsonObject = { ...bind.opts, Addr: addr, ProxyProto: 0 };
@@ -250,7 +291,10 @@ export class TunnelRegistry {
   }
 
   /** Opens `port`, or a random port that no account reserved (reserved ones are kept for their owners). */
-  private async openTcp(port: number, onConnection: (socket: net.Socket) => void): Promise<{ port: number; close(): void }> {
+  private async openTcp(
+    port: number,
+    onConnection: (socket: net.Socket) => void,
+  ): Promise<{ port: number; close(): void }> {
     for (let attempt = 1; ; attempt++) {
       const listener = await this.options.tcp.open(port, onConnection);
       if (port || (await this.options.reservations.addrHolder('', listener.port)) === 'none') return listener;
@@ -263,7 +307,13 @@ export class TunnelRegistry {
    * Decides whether a bind may join an existing group: the same account reclaiming a held or
    * stale endpoint (same bind id), or pooling on both sides. Anything else is taken.
    */
-  private joinGroup(group: EndpointGroup | undefined, session: TunnelSession, bind: BindRequest, kind: EndpointKind, name: string): EndpointGroup | undefined {
+  private joinGroup(
+    group: EndpointGroup | undefined,
+    session: TunnelSession,
+    bind: BindRequest,
+    kind: EndpointKind,
+    name: string,
+  ): EndpointGroup | undefined {
     if (!group) return undefined;
     const code = kind === 'tcp' ? ErrorCode.ERR_ADDR_TAKEN : ErrorCode.ERR_HOSTNAME_TAKEN;
     if (group.accountId !== session.accountId || group.kind !== kind) throw new PorticoError(code, `"${name}"`);
@@ -277,7 +327,13 @@ export class TunnelRegistry {
     throw new PorticoError(code, `"${name}"`);
   }
 
-  private makeTunnel(session: TunnelSession, requestedId: string, proto: TunnelProto | 'labeled', url: string, rest: Partial<Tunnel>): Tunnel {
+  private makeTunnel(
+    session: TunnelSession,
+    requestedId: string,
+    proto: TunnelProto | 'labeled',
+    url: string,
+    rest: Partial<Tunnel>,
+  ): Tunnel {
     // Honour the agent's own id on a rebind (the SDK keys proxy streams by it) when the id is
     // free or its tunnel may be replaced; anyone else's tunnel is left alone under a new id.
     const existing = requestedId ? this.tunnels.get(requestedId) : undefined;
@@ -357,4 +413,3 @@ function openProxyStream(tunnel: Tunnel, target: StreamOrigin) {
   );
   return stream;
 }
-

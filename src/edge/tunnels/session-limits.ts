@@ -20,10 +20,19 @@ export interface SessionLimits {
  * id, the agent reconnecting before the edge noticed the old connection die) replaces its
  * earlier self, so that one is not counted.
  */
-export function checkSessionLimit(registry: Pick<TunnelRegistry, 'sessions'>, session: TunnelSession, max: number): void {
+export function checkSessionLimit(
+  registry: Pick<TunnelRegistry, 'sessions'>,
+  session: TunnelSession,
+  max: number,
+): void {
   let live = 0;
-  for (const other of registry.sessions.values()) if (other.accountId === session.accountId && other.id !== session.id) live++;
-  if (live >= max) throw new PorticoError(ErrorCode.ERR_NGROK_108, `this account has ${live} of ${max}; one agent can run several tunnels (portico start --all)`);
+  for (const other of registry.sessions.values())
+    if (other.accountId === session.accountId && other.id !== session.id) live++;
+  if (live >= max)
+    throw new PorticoError(
+      ErrorCode.ERR_NGROK_108,
+      `this account has ${live} of ${max}; one agent can run several tunnels (portico start --all)`,
+    );
 }
 
 /** Counts one session's tunnels, and its binds still in flight, against its limit. */
@@ -44,8 +53,10 @@ export class TunnelLimit {
     const max = await this.max();
     // From here to the increment nothing awaits, so concurrent binds cannot both pass the check.
     let bound = 0;
-    for (const tunnel of this.registry.tunnels.values()) if (tunnel.session === this.session && (rebindId === '' || tunnel.id !== rebindId)) bound++;
-    if (bound + this.#binding >= max) throw new PorticoError(ErrorCode.ERR_NGROK_324, `this session has ${bound + this.#binding} of ${max}`);
+    for (const tunnel of this.registry.tunnels.values())
+      if (tunnel.session === this.session && (rebindId === '' || tunnel.id !== rebindId)) bound++;
+    if (bound + this.#binding >= max)
+      throw new PorticoError(ErrorCode.ERR_NGROK_324, `this session has ${bound + this.#binding} of ${max}`);
     this.#binding++;
     try {
       return await bind();

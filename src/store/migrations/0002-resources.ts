@@ -7,7 +7,8 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable('resources')
+  await db.schema
+    .createTable('resources')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -15,7 +16,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('doc', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('resources_account_kind_id').on('resources').columns(['account_id', 'kind', 'id']).execute();
+  await db.schema
+    .createIndex('resources_account_kind_id')
+    .on('resources')
+    .columns(['account_id', 'kind', 'id'])
+    .execute();
   await db.schema.createIndex('resources_kind_key').on('resources').columns(['kind', 'key']).unique().execute();
 }
 

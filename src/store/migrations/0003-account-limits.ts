@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable('account_limits')
+  await db.schema
+    .createTable('account_limits')
     .addColumn('account_id', 'text', (c) => c.primaryKey().references('accounts.id').onDelete('cascade'))
     .addColumn('max_reserved_domains', 'integer')
     .addColumn('max_reserved_addrs', 'integer')

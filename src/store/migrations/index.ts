@@ -25,7 +25,11 @@ export async function migrate(db: Kysely<Database>, where = 'database'): Promise
   if (error) {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever a migration threw, as text.
     const message = error instanceof Error ? error.message : String(error);
-    throw new PorticoError(ErrorCode.ERR_STORE_OPEN, `${where}: migration ${failed(results) ?? 'setup'} failed: ${message}`, { cause: error });
+    throw new PorticoError(
+      ErrorCode.ERR_STORE_OPEN,
+      `${where}: migration ${failed(results) ?? 'setup'} failed: ${message}`,
+      { cause: error },
+    );
   }
   return results;
 }

@@ -21,19 +21,46 @@ test('request and response headers: the service sees its changes, the client see
     res.setHeader('server', 'local');
     res.end('ok');
   });
-  const agent = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: service.port, labels: { app: 'hdr' } });
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: service.port,
+    labels: { app: 'hdr' },
+  });
   defer(t, () => agent.close());
-  const { id: edgeId, routeIds } = await httpsEdge(ngrok, ['hdr.example.com:443'], [{ backendId: await tunnelGroupBackend(ngrok, { app: 'hdr' }) }]);
+  const { id: edgeId, routeIds } = await httpsEdge(
+    ngrok,
+    ['hdr.example.com:443'],
+    [{ backendId: await tunnelGroupBackend(ngrok, { app: 'hdr' }) }],
+  );
   const m = ngrok.edgeModules;
   await m.edgeRouteRequestHeadersModule.replace({
     edgeId,
     id: routeIds[0]!,
-    module: { add: asMap({ 'x-client-ip': '${conn.client_ip}', 'x-route': 'route ${endpoint.id} ${req.method} ${req.url.path}', 'x-static': 'yes' }), remove: ['cookie', 'X-Static'] },
+    module: {
+      add: asMap({
+        'x-client-ip': '${conn.client_ip}',
+        'x-route': 'route ${endpoint.id} ${req.method} ${req.url.path}',
+        'x-static': 'yes',
+      }),
+      remove: ['cookie', 'X-Static'],
+    },
   });
-  await m.edgeRouteResponseHeadersModule.replace({ edgeId, id: routeIds[0]!, module: { add: asMap({ 'strict-transport-security': 'max-age=63072000', 'x-tls': '${conn.tls.version}' }), remove: ['x-powered-by'] } });
+  await m.edgeRouteResponseHeadersModule.replace({
+    edgeId,
+    id: routeIds[0]!,
+    module: {
+      add: asMap({ 'strict-transport-security': 'max-age=63072000', 'x-tls': '${conn.tls.version}' }),
+      remove: ['x-powered-by'],
+    },
+  });
   await edge.snapshots.settled();
 
-  const res = await request(`https://hdr.example.com:${edge.ports.https}/path/here?q=1`, { ca: edge.caPem, headers: { cookie: 'session=1', 'x-static': 'from client', 'x-client-ip': '6.6.6.6' } });
+  const res = await request(`https://hdr.example.com:${edge.ports.https}/path/here?q=1`, {
+    ca: edge.caPem,
+    headers: { cookie: 'session=1', 'x-static': 'from client', 'x-client-ip': '6.6.6.6' },
+  });
   assert.equal(res.status, 200);
   // The service: removed first, then set (a client's own value is replaced, never kept beside).
   assert.equal(seen.cookie, undefined);
@@ -52,11 +79,22 @@ test('request and response headers: the service sees its changes, the client see
   const wsService = await startHttpService(t, (_req, r) => r.end());
   const { WebSocketServer } = await import('ws');
   const wss = new WebSocketServer({ server: wsService.server });
-  const upgradeHeaders = new Promise<http.IncomingHttpHeaders>((resolve) => wss.on('connection', (socket, req) => (resolve(req.headers), socket.close())));
-  const wsAgent = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: wsService.port, labels: { app: 'hdr' } });
+  const upgradeHeaders = new Promise<http.IncomingHttpHeaders>((resolve) =>
+    wss.on('connection', (socket, req) => (resolve(req.headers), socket.close())),
+  );
+  const wsAgent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: wsService.port,
+    labels: { app: 'hdr' },
+  });
   defer(t, () => wsAgent.close());
   await agent.close();
-  const ws = new WebSocket(`wss://hdr.example.com:${edge.ports.https}/ws`, { ca: edge.caPem, lookup: loopbackLookup } as WebSocket.ClientOptions);
+  const ws = new WebSocket(`wss://hdr.example.com:${edge.ports.https}/ws`, {
+    ca: edge.caPem,
+    lookup: loopbackLookup,
+  } as WebSocket.ClientOptions);
   ws.on('error', () => {});
   assert.equal((await upgradeHeaders)['x-client-ip'], '127.0.0.1');
 });
@@ -65,7 +103,11 @@ test('response headers apply to an HTTP response backend; an unknown variable is
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   await reserve(ngrok, 'static.example.com');
-  const { id: edgeId, routeIds } = await httpsEdge(ngrok, ['static.example.com:443'], [{ backendId: await staticBackend(ngrok, 'static') }]);
+  const { id: edgeId, routeIds } = await httpsEdge(
+    ngrok,
+    ['static.example.com:443'],
+    [{ backendId: await staticBackend(ngrok, 'static') }],
+  );
   const path = `/edges/https/${edgeId}/routes/${routeIds[0]}/response_headers`;
   const refused = await apiFetch(edge, 'PUT', path, { add: { 'x-geo': '${conn.geo.country_code}' } });
   assert.equal(refused.status, 400);

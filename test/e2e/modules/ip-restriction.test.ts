@@ -12,13 +12,35 @@ import { startTestEdge, type TestEdge } from '../../support/edge.ts';
 import { eventually, sleep, startHttpService } from '../../support/services.ts';
 
 /** A GET from a chosen loopback source address (127.0.0.1 and 127.0.0.2 are two clients). */
-function getFrom(edge: TestEdge, host: string, localAddress: string): Promise<{ status: number; code: string | undefined; body: string }> {
+function getFrom(
+  edge: TestEdge,
+  host: string,
+  localAddress: string,
+): Promise<{ status: number; code: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.get({ host: '127.0.0.1', port: edge.ports.https, servername: host, headers: { host }, path: '/', ca: edge.caPem, localAddress, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, code: res.headers['ngrok-error-code'] as string | undefined, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = https.get(
+      {
+        host: '127.0.0.1',
+        port: edge.ports.https,
+        servername: host,
+        headers: { host },
+        path: '/',
+        ca: edge.caPem,
+        localAddress,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            code: res.headers['ngrok-error-code'] as string | undefined,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -35,7 +57,10 @@ function tcpFrom(port: number, localAddress: string, text: string): Promise<stri
   });
 }
 
-async function policy(edge: TestEdge, rules: Array<{ cidr: string; action: 'allow' | 'deny' }>): Promise<{ policyId: string; ruleIds: string[] }> {
+async function policy(
+  edge: TestEdge,
+  rules: Array<{ cidr: string; action: 'allow' | 'deny' }>,
+): Promise<{ policyId: string; ruleIds: string[] }> {
   const ngrok = apiClient(edge);
   const { id: policyId } = await ngrok.ipPolicies.create({});
   const ruleIds: string[] = [];
@@ -45,7 +70,13 @@ async function policy(edge: TestEdge, rules: Array<{ cidr: string; action: 'allo
 
 async function labeledService(t: TestContext, edge: TestEdge, labels: Record<string, string>): Promise<void> {
   const service = await startHttpService(t, (_req, res) => res.end('served'));
-  const agent = await forward({ serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: edge.credentials.authtoken, addr: service.port, labels });
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: service.port,
+    labels,
+  });
   defer(t, () => agent.close());
 }
 
@@ -54,15 +85,27 @@ test('ip_restriction on a route: allow and deny rules over IPv4 sources; rule an
   const ngrok = apiClient(edge);
   await reserve(ngrok, 'ipr.example.com');
   await labeledService(t, edge, { app: 'ipr' });
-  const { routeIds, id: edgeId } = await httpsEdge(ngrok, ['ipr.example.com:443'], [{ backendId: await tunnelGroupBackend(ngrok, { app: 'ipr' }) }]);
+  const { routeIds, id: edgeId } = await httpsEdge(
+    ngrok,
+    ['ipr.example.com:443'],
+    [{ backendId: await tunnelGroupBackend(ngrok, { app: 'ipr' }) }],
+  );
   const { policyId, ruleIds } = await policy(edge, [
     { cidr: '127.0.0.0/8', action: 'allow' },
     { cidr: '127.0.0.2/32', action: 'deny' },
   ]);
-  await ngrok.edgeModules.edgeRouteIpRestrictionModule.replace({ edgeId, id: routeIds[0]!, module: { ipPolicyIds: [policyId] } });
+  await ngrok.edgeModules.edgeRouteIpRestrictionModule.replace({
+    edgeId,
+    id: routeIds[0]!,
+    module: { ipPolicyIds: [policyId] },
+  });
   await edge.snapshots.settled();
 
-  assert.deepEqual(await getFrom(edge, 'ipr.example.com', '127.0.0.1'), { status: 200, code: undefined, body: 'served' });
+  assert.deepEqual(await getFrom(edge, 'ipr.example.com', '127.0.0.1'), {
+    status: 200,
+    code: undefined,
+    body: 'served',
+  });
   const refused = await getFrom(edge, 'ipr.example.com', '127.0.0.2');
   assert.equal(refused.status, 403);
   assert.equal(refused.code, 'ERR_NGROK_3205');
@@ -94,12 +137,22 @@ test('ip_restriction on a TCP edge closes a refused connection before the servic
   });
   await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
   defer(t, () => new Promise((r) => service.close(r)));
-  const sdk = await new ngrokSdk.SessionBuilder().serverAddr(edge.serverAddr).caCert(Buffer.from(edge.caPem)).authtoken(edge.credentials.authtoken).connect();
+  const sdk = await new ngrokSdk.SessionBuilder()
+    .serverAddr(edge.serverAddr)
+    .caCert(Buffer.from(edge.caPem))
+    .authtoken(edge.credentials.authtoken)
+    .connect();
   defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
-  await sdk.labeledListener().label('svc', 'tcp').listenAndForward(`tcp://127.0.0.1:${(service.address() as net.AddressInfo).port}`);
+  await sdk
+    .labeledListener()
+    .label('svc', 'tcp')
+    .listenAndForward(`tcp://127.0.0.1:${(service.address() as net.AddressInfo).port}`);
 
   const { policyId } = await policy(edge, [{ cidr: '127.0.0.1/32', action: 'allow' }]);
-  const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId: await tunnelGroupBackend(ngrok, { svc: 'tcp' }) }, ipRestriction: { ipPolicyIds: [policyId] } });
+  const tcpEdge = await ngrok.edges.edgesTcp.create({
+    backend: { backendId: await tunnelGroupBackend(ngrok, { svc: 'tcp' }) },
+    ipRestriction: { ipPolicyIds: [policyId] },
+  });
   await edge.snapshots.settled();
   const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
 
@@ -123,7 +176,11 @@ test('ip_restriction on a TLS edge: a refused source is disconnected before the 
     { cidr: '127.0.0.0/8', action: 'allow' },
     { cidr: '127.0.0.2/32', action: 'deny' },
   ]);
-  await ngrok.edges.edgesTls.create({ hostports: ['tls-ipr.example.com:443'], backend: { backendId: await tunnelGroupBackend(ngrok, { svc: 'none' }) }, ipRestriction: { ipPolicyIds: [policyId] } });
+  await ngrok.edges.edgesTls.create({
+    hostports: ['tls-ipr.example.com:443'],
+    backend: { backendId: await tunnelGroupBackend(ngrok, { svc: 'none' }) },
+    ipRestriction: { ipPolicyIds: [policyId] },
+  });
   await edge.snapshots.settled();
   const handshake = (localAddress: string) =>
     new Promise<string>((resolve) => {

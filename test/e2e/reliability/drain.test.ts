@@ -46,9 +46,18 @@ function expectedDigest(mib: number): string {
 }
 
 async function agents(t: TestContext, edge: EdgeProcess, port: number) {
-  const ours = await forward({ addr: port, serverAddr: edge.bootstrap.agent_addr, caCert: edge.caPem, authtoken: edge.bootstrap.authtoken });
+  const ours = await forward({
+    addr: port,
+    serverAddr: edge.bootstrap.agent_addr,
+    caCert: edge.caPem,
+    authtoken: edge.bootstrap.authtoken,
+  });
   defer(t, () => ours.close());
-  const sdk = await new ngrok.SessionBuilder().serverAddr(edge.bootstrap.agent_addr).caCert(Buffer.from(edge.caPem)).authtoken(edge.bootstrap.authtoken).connect();
+  const sdk = await new ngrok.SessionBuilder()
+    .serverAddr(edge.bootstrap.agent_addr)
+    .caCert(Buffer.from(edge.caPem))
+    .authtoken(edge.bootstrap.authtoken)
+    .connect();
   defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
   const sdkListener = await sdk.httpEndpoint().listenAndForward(`http://127.0.0.1:${port}`);
   return [ours.url, sdkListener.url()!];
@@ -57,7 +66,10 @@ async function agents(t: TestContext, edge: EdgeProcess, port: number) {
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(true));
   });
 }
@@ -66,9 +78,23 @@ test('SIGTERM with 30 slow requests and three 300 MiB downloads in flight: all c
   const edge = await spawnEdge(t, await tempDir(t));
   const svc = await service(t, 300);
   const urls = await agents(t, edge, svc.port);
-  const slow = Array.from({ length: 30 }, (_, i) => request(`${urls[i % 2]}/slow`, { ca: edge.caPem }).then((r) => `${r.status} ${r.body}`, (e: Error) => e.message));
-  const big = [0, 1, 0].map((i) => requestDigest(`${urls[i]}/big`, { ca: edge.caPem }).then((r) => ({ status: r.status, bytes: r.bytes, sha256: r.sha256 }), (e: Error) => ({ error: e.message })));
-  await eventually(() => svc.started.slow === 30 && svc.started.big === 3, 15_000, 'every request to reach the service');
+  const slow = Array.from({ length: 30 }, (_, i) =>
+    request(`${urls[i % 2]}/slow`, { ca: edge.caPem }).then(
+      (r) => `${r.status} ${r.body}`,
+      (e: Error) => e.message,
+    ),
+  );
+  const big = [0, 1, 0].map((i) =>
+    requestDigest(`${urls[i]}/big`, { ca: edge.caPem }).then(
+      (r) => ({ status: r.status, bytes: r.bytes, sha256: r.sha256 }),
+      (e: Error) => ({ error: e.message }),
+    ),
+  );
+  await eventually(
+    () => svc.started.slow === 30 && svc.started.big === 3,
+    15_000,
+    'every request to reach the service',
+  );
 
   edge.child.kill('SIGTERM');
   await eventually(() => refused(edge.ports.https), 5000, 'the HTTPS port to stop accepting');
@@ -85,7 +111,10 @@ test('a second signal exits at once; --drain-timeout bounds the wait', async (t)
   const svc = await service(t, 1);
   const first = await spawnEdge(t, await tempDir(t));
   const [url] = await agents(t, first, svc.port);
-  const inFlight = request(`${url}/slow`, { ca: first.caPem }).then((r) => `${r.status} ${r.headers['portico-error-code']}`, () => 'cut');
+  const inFlight = request(`${url}/slow`, { ca: first.caPem }).then(
+    (r) => `${r.status} ${r.headers['portico-error-code']}`,
+    () => 'cut',
+  );
   await eventually(() => svc.started.slow === 1, 10_000, 'the request to reach the service');
   first.child.kill('SIGTERM');
   await sleep(200);
@@ -97,7 +126,10 @@ test('a second signal exits at once; --drain-timeout bounds the wait', async (t)
   const [url2] = await agents(t, second, svc.port);
   const agent = new http.Agent();
   defer(t, () => agent.destroy());
-  const late = request(`${url2}/slow`, { ca: second.caPem }).then((r) => `${r.status} ${r.headers['portico-error-code']}`, () => 'cut');
+  const late = request(`${url2}/slow`, { ca: second.caPem }).then(
+    (r) => `${r.status} ${r.headers['portico-error-code']}`,
+    () => 'cut',
+  );
   await eventually(() => svc.started.slow === 2, 10_000, 'the second request to reach the service');
   const signalledAt = Date.now();
   second.child.kill('SIGTERM');

@@ -61,7 +61,13 @@ test('pre-auth flood: 4 sources × 40 connections × 128 streams of 1 MiB unfini
     if (req.url === '/big') return void res.end(Buffer.alloc(64 * MiB));
     res.end('live');
   });
-  const live = await forward({ addr: svc.port, serverAddr: edge.bootstrap.agent_addr, caCert: edge.caPem, authtoken: edge.bootstrap.authtoken, subdomain: 'live' });
+  const live = await forward({
+    addr: svc.port,
+    serverAddr: edge.bootstrap.agent_addr,
+    caCert: edge.caPem,
+    authtoken: edge.bootstrap.authtoken,
+    subdomain: 'live',
+  });
   defer(t, () => live.close());
   // Warm up as a working edge is: the heap grows to its working size under traffic.
   await latencies(live.url, edge.caPem, 200);
@@ -74,7 +80,14 @@ test('pre-auth flood: 4 sources × 40 connections × 128 streams of 1 MiB unfini
   defer(t, () => sessions.forEach((m) => m.destroy()));
   let refused = 0;
   let peak = before;
-  const sampler = setInterval(() => void edge.rss().then((r) => (peak = Math.max(peak, r)), () => {}), 100);
+  const sampler = setInterval(
+    () =>
+      void edge.rss().then(
+        (r) => (peak = Math.max(peak, r)),
+        () => {},
+      ),
+    100,
+  );
   defer(t, () => clearInterval(sampler));
   await Promise.all(
     Array.from({ length: 4 * 40 }, async (_, i) => {
@@ -90,7 +103,9 @@ test('pre-auth flood: 4 sources × 40 connections × 128 streams of 1 MiB unfini
 
   const growth = (peak - before) / MiB;
   t.diagnostic(`${refused} of 160 flooding connections turned away at once`);
-  t.diagnostic(`edge RSS ${(before / MiB).toFixed(0)} MiB before, peak growth ${growth.toFixed(1)} MiB; live p99 ${p99(quiet).toFixed(1)} ms quiet, ${p99(during).toFixed(1)} ms during the flood`);
+  t.diagnostic(
+    `edge RSS ${(before / MiB).toFixed(0)} MiB before, peak growth ${growth.toFixed(1)} MiB; live p99 ${p99(quiet).toFixed(1)} ms quiet, ${p99(during).toFixed(1)} ms during the flood`,
+  );
   assert.ok(growth < 50, `edge RSS grew ${growth.toFixed(1)} MiB`);
 
   // Each flooding connection is closed: for its oversized message, or at the Auth deadline.
@@ -113,7 +128,12 @@ test('at most 32 unauthenticated connections per source: the 33rd is closed at o
   await sleep(1000);
   assert.equal(closed, 8);
   const svc = await startHttpService(t, (_req, res) => res.end('other source'));
-  const agent = await forward({ addr: svc.port, serverAddr: edge.bootstrap.agent_addr, caCert: edge.caPem, authtoken: edge.bootstrap.authtoken });
+  const agent = await forward({
+    addr: svc.port,
+    serverAddr: edge.bootstrap.agent_addr,
+    caCert: edge.caPem,
+    authtoken: edge.bootstrap.authtoken,
+  });
   defer(t, () => agent.close());
   assert.equal((await request(agent.url, { ca: edge.caPem })).body.toString(), 'other source');
 });

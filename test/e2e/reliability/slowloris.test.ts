@@ -12,7 +12,11 @@ import { spawnEdge } from '../../support/edge-process.ts';
 import { eventually, sleep, startHttpService } from '../../support/services.ts';
 
 /** A connection that writes `prelude` (and TLS first when `servername` is given), then trickles `trickle` every 300 ms. */
-async function hold(t: TestContext, port: number, o: { tls?: { servername: string; ca: string }; prelude?: string; trickle?: string } = {}): Promise<{ closedAt: Promise<number> }> {
+async function hold(
+  t: TestContext,
+  port: number,
+  o: { tls?: { servername: string; ca: string }; prelude?: string; trickle?: string } = {},
+): Promise<{ closedAt: Promise<number> }> {
   const raw = net.connect(port, '127.0.0.1');
   raw.on('error', () => {});
   await new Promise<void>((resolve) => raw.once('connect', resolve));
@@ -31,28 +35,72 @@ async function hold(t: TestContext, port: number, o: { tls?: { servername: strin
     socket.destroy();
   });
   const started = Date.now();
-  return { closedAt: new Promise((resolve) => raw.once('close', () => { clearInterval(timer); resolve(Date.now() - started); })) };
+  return {
+    closedAt: new Promise((resolve) =>
+      raw.once('close', () => {
+        clearInterval(timer);
+        resolve(Date.now() - started);
+      }),
+    ),
+  };
 }
 
 test('slowloris on every listener: idle, header-less and trickling connections are closed after their timeouts', async (t) => {
-  const edge = await spawnEdge(t, await tempDir(t), { flags: ['--handshake-timeout', '1s', '--read-header-timeout', '1s', '--idle-timeout', '1s', '--request-timeout', '3s'] });
+  const edge = await spawnEdge(t, await tempDir(t), {
+    flags: [
+      '--handshake-timeout',
+      '1s',
+      '--read-header-timeout',
+      '1s',
+      '--idle-timeout',
+      '1s',
+      '--request-timeout',
+      '3s',
+    ],
+  });
   const svc = await startHttpService(t, (_req, res) => res.end('ok'));
-  const ours = await forward({ addr: svc.port, serverAddr: edge.bootstrap.agent_addr, caCert: edge.caPem, authtoken: edge.bootstrap.authtoken, subdomain: 'live' });
+  const ours = await forward({
+    addr: svc.port,
+    serverAddr: edge.bootstrap.agent_addr,
+    caCert: edge.caPem,
+    authtoken: edge.bootstrap.authtoken,
+    subdomain: 'live',
+  });
   defer(t, () => ours.close());
   const tlsTo = (servername: string) => ({ servername, ca: edge.caPem });
   const held = {
     'HTTP, nothing sent': await hold(t, edge.ports.http),
-    'HTTP, headers trickling': await hold(t, edge.ports.http, { prelude: 'GET / HTTP/1.1\r\nHost: live.localhost\r\n', trickle: 'X-A: b\r\n' }),
-    'HTTP, body trickling': await hold(t, edge.ports.http, { prelude: 'POST / HTTP/1.1\r\nHost: live.localhost\r\nContent-Length: 1000\r\n\r\n', trickle: 'x' }),
+    'HTTP, headers trickling': await hold(t, edge.ports.http, {
+      prelude: 'GET / HTTP/1.1\r\nHost: live.localhost\r\n',
+      trickle: 'X-A: b\r\n',
+    }),
+    'HTTP, body trickling': await hold(t, edge.ports.http, {
+      prelude: 'POST / HTTP/1.1\r\nHost: live.localhost\r\nContent-Length: 1000\r\n\r\n',
+      trickle: 'x',
+    }),
     'HTTPS, no ClientHello': await hold(t, edge.ports.https),
     'HTTPS, handshake done, nothing sent': await hold(t, edge.ports.https, { tls: tlsTo('live.localhost') }),
-    'HTTPS, headers trickling': await hold(t, edge.ports.https, { tls: tlsTo('live.localhost'), prelude: 'GET / HTTP/1.1\r\nHost: live.localhost\r\n', trickle: 'X-A: b\r\n' }),
+    'HTTPS, headers trickling': await hold(t, edge.ports.https, {
+      tls: tlsTo('live.localhost'),
+      prelude: 'GET / HTTP/1.1\r\nHost: live.localhost\r\n',
+      trickle: 'X-A: b\r\n',
+    }),
     'API, nothing sent': await hold(t, edge.ports.api),
-    'API, headers trickling': await hold(t, edge.ports.api, { prelude: 'GET /health HTTP/1.1\r\nHost: x\r\n', trickle: 'X-A: b\r\n' }),
+    'API, headers trickling': await hold(t, edge.ports.api, {
+      prelude: 'GET /health HTTP/1.1\r\nHost: x\r\n',
+      trickle: 'X-A: b\r\n',
+    }),
     'agent port, no TLS': await hold(t, edge.ports.agent),
     'agent port, TLS done, no Auth': await hold(t, edge.ports.agent, { tls: tlsTo('localhost') }),
   };
-  const closed = Object.fromEntries(await Promise.all(Object.entries(held).map(async ([what, h]) => [what, await Promise.race([h.closedAt, sleep(10_000).then(() => 'still open')])])));
+  const closed = Object.fromEntries(
+    await Promise.all(
+      Object.entries(held).map(async ([what, h]) => [
+        what,
+        await Promise.race([h.closedAt, sleep(10_000).then(() => 'still open')]),
+      ]),
+    ),
+  );
   for (const [what, after] of Object.entries(closed)) assert.equal(typeof after, 'number', `${what}: ${after}`);
   t.diagnostic(`closed after (ms): ${JSON.stringify(closed)}`);
 
@@ -80,11 +128,22 @@ test('a flood of public connections past --max-connections is turned away; the a
   assert.equal(turnedAway, 20, 'exactly those past the cap of 40');
 
   // While the public ports are full: an agent connects, the API answers.
-  const ours = await forward({ addr: svc.port, serverAddr: edge.bootstrap.agent_addr, caCert: edge.caPem, authtoken: edge.bootstrap.authtoken, subdomain: 'flooded' });
+  const ours = await forward({
+    addr: svc.port,
+    serverAddr: edge.bootstrap.agent_addr,
+    caCert: edge.caPem,
+    authtoken: edge.bootstrap.authtoken,
+    subdomain: 'flooded',
+  });
   defer(t, () => ours.close());
   const health = await fetch(`${edge.bootstrap.api_url}/health`);
   assert.equal(health.status, 200);
   // Once the flood lets go, the tunnel serves.
   open.forEach((s) => s.destroy());
-  assert.equal((await eventually(() => request(`${ours.url}/`, { ca: edge.caPem }), 5000, 'a request through the tunnel')).body.toString(), 'ok');
+  assert.equal(
+    (
+      await eventually(() => request(`${ours.url}/`, { ca: edge.caPem }), 5000, 'a request through the tunnel')
+    ).body.toString(),
+    'ok',
+  );
 });

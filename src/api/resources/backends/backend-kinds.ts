@@ -19,12 +19,25 @@ export interface BackendKind {
 }
 
 export const failoverBackend: BackendKind = { kind: 'failover_backend', prefix: 'bkdfo', path: '/backends/failover' };
-export const tunnelGroupBackend: BackendKind = { kind: 'tunnel_group_backend', prefix: 'bkdtg', path: '/backends/tunnel_group' };
+export const tunnelGroupBackend: BackendKind = {
+  kind: 'tunnel_group_backend',
+  prefix: 'bkdtg',
+  path: '/backends/tunnel_group',
+};
 export const weightedBackend: BackendKind = { kind: 'weighted_backend', prefix: 'bkdwd', path: '/backends/weighted' };
-export const httpResponseBackend: BackendKind = { kind: 'http_response_backend', prefix: 'bkdhr', path: '/backends/http_response' };
+export const httpResponseBackend: BackendKind = {
+  kind: 'http_response_backend',
+  prefix: 'bkdhr',
+  path: '/backends/http_response',
+};
 
 /** Every backend kind, in the order of ngrok API v2's backend paths. */
-export const backendKinds: readonly BackendKind[] = [failoverBackend, tunnelGroupBackend, weightedBackend, httpResponseBackend];
+export const backendKinds: readonly BackendKind[] = [
+  failoverBackend,
+  tunnelGroupBackend,
+  weightedBackend,
+  httpResponseBackend,
+];
 
 /** The kind an id belongs to, by its prefix; undefined for an id that is no backend's. */
 export function backendKindOf(id: string): BackendKind | undefined {
@@ -47,5 +60,10 @@ export function childBackendIds(doc: unknown): string[] {
 /** Refuses (ERR_RESOURCE_IN_USE) to delete a backend that an edge, route or backend names. */
 export async function refuseDeleteInUse(record: ResourceRecord<CommonDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, record.id, record.id);
-  if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `backend ${record.id}`, users.map((u) => `${u.kind} ${u.id}`));
+  if (users.length)
+    throw stillInUse(
+      ErrorCode.ERR_RESOURCE_IN_USE,
+      `backend ${record.id}`,
+      users.map((u) => `${u.kind} ${u.id}`),
+    );
 }

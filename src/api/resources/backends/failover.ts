@@ -29,7 +29,8 @@ export function registerFailoverBackends(app: FastifyInstance, deps: ApiDeps): v
     updateSchema: FailoverBackendCreate,
     // Children that exist in the account, and no cycles, are checked by compiling (api/config-gate.ts).
     create: async (body) => ({ doc: { ...commonCreate(body), backends: body.backends ?? [] } }),
-    update: async (doc, body) => (body.backends === undefined ? commonPatch(doc, body) : { ...commonPatch(doc, body), backends: body.backends }),
+    update: async (doc, body) =>
+      body.backends === undefined ? commonPatch(doc, body) : { ...commonPatch(doc, body), backends: body.backends },
     read: (record, ctx) => ({ ...commonRead(ctx, path, record), backends: record.doc.backends }),
     beforeDelete: refuseDeleteInUse,
   });

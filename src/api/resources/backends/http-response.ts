@@ -28,14 +28,17 @@ type HttpResponseBackendCreate = Static<typeof HttpResponseBackendCreate>;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function statusCode(value: number): number {
-  if (value < 100 || value > 599) throw invalid(ErrorCode.ERR_NGROK_215, 'status_code', `${value} is not an HTTP status; use 100 to 599`);
+  if (value < 100 || value > 599)
+    throw invalid(ErrorCode.ERR_NGROK_215, 'status_code', `${value} is not an HTTP status; use 100 to 599`);
   return value;
 }
 
 function headers(value: Record<string, string>): Record<string, string> {
   for (const [name, v] of Object.entries(value)) {
-    if (!HEADER_NAME.test(name)) throw invalid(ErrorCode.ERR_NGROK_215, `headers`, `"${name}" is not a valid HTTP header name`);
-    if (/[\r\n\0]/.test(v)) throw invalid(ErrorCode.ERR_NGROK_215, `headers.${name}`, 'header values may not contain CR, LF or NUL');
+    if (!HEADER_NAME.test(name))
+      throw invalid(ErrorCode.ERR_NGROK_215, `headers`, `"${name}" is not a valid HTTP header name`);
+    if (/[\r\n\0]/.test(v))
+      throw invalid(ErrorCode.ERR_NGROK_215, `headers.${name}`, 'header values may not contain CR, LF or NUL');
   }
   return value;
 }
@@ -51,7 +54,12 @@ export function registerHttpResponseBackends(app: FastifyInstance, deps: ApiDeps
     createSchema: HttpResponseBackendCreate,
     updateSchema: HttpResponseBackendCreate,
     create: async (body) => ({
-      doc: { ...commonCreate(body), body: body.body ?? '', headers: headers(body.headers ?? {}), status_code: statusCode(body.status_code ?? 200) },
+      doc: {
+        ...commonCreate(body),
+        body: body.body ?? '',
+        headers: headers(body.headers ?? {}),
+        status_code: statusCode(body.status_code ?? 200),
+      },
     }),
     update: async (doc, body) => ({
       ...commonPatch(doc, body),

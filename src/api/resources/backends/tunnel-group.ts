@@ -21,8 +21,10 @@ const TunnelGroupBackendCreate = Type.Object({
 type TunnelGroupBackendCreate = Static<typeof TunnelGroupBackendCreate>;
 
 function labels(value: Record<string, string> | undefined): Record<string, string> {
-  if (!value || Object.keys(value).length === 0) throw invalid(ErrorCode.ERR_NGROK_215, 'labels', 'give at least one label, e.g. {"app": "web"}');
-  for (const key of Object.keys(value)) if (key.trim() === '') throw invalid(ErrorCode.ERR_NGROK_215, 'labels', 'label names may not be empty');
+  if (!value || Object.keys(value).length === 0)
+    throw invalid(ErrorCode.ERR_NGROK_215, 'labels', 'give at least one label, e.g. {"app": "web"}');
+  for (const key of Object.keys(value))
+    if (key.trim() === '') throw invalid(ErrorCode.ERR_NGROK_215, 'labels', 'label names may not be empty');
   return value;
 }
 
@@ -42,8 +44,15 @@ export function registerTunnelGroupBackends(app: FastifyInstance, deps: ApiDeps)
     createSchema: TunnelGroupBackendCreate,
     updateSchema: TunnelGroupBackendCreate,
     create: async (body) => ({ doc: { ...commonCreate(body), labels: labels(body.labels) } }),
-    update: async (doc, body) => ({ ...commonPatch(doc, body), ...(body.labels !== undefined && { labels: labels(body.labels) }) }),
-    read: (record, ctx) => ({ ...commonRead(ctx, path, record), labels: record.doc.labels, tunnels: matchingTunnels(ctx, record.doc.labels) }),
+    update: async (doc, body) => ({
+      ...commonPatch(doc, body),
+      ...(body.labels !== undefined && { labels: labels(body.labels) }),
+    }),
+    read: (record, ctx) => ({
+      ...commonRead(ctx, path, record),
+      labels: record.doc.labels,
+      tunnels: matchingTunnels(ctx, record.doc.labels),
+    }),
     beforeDelete: refuseDeleteInUse,
   });
 }

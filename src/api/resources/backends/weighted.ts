@@ -29,7 +29,11 @@ type WeightedBackendCreate = Static<typeof WeightedBackendCreate>;
 function weights(backends: Record<string, unknown>): Record<string, number> {
   for (const [id, weight] of Object.entries(backends)) {
     if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > maxWeight) {
-      throw invalid(ErrorCode.ERR_NGROK_215, `backends.${id}`, `weight ${JSON.stringify(weight)} must be an integer from 0 to ${maxWeight}`);
+      throw invalid(
+        ErrorCode.ERR_NGROK_215,
+        `backends.${id}`,
+        `weight ${JSON.stringify(weight)} must be an integer from 0 to ${maxWeight}`,
+      );
     }
   }
   return backends as Record<string, number>;
@@ -46,7 +50,10 @@ export function registerWeightedBackends(app: FastifyInstance, deps: ApiDeps): v
     createSchema: WeightedBackendCreate,
     updateSchema: WeightedBackendCreate,
     create: async (body) => ({ doc: { ...commonCreate(body), backends: weights(body.backends ?? {}) } }),
-    update: async (doc, body) => (body.backends === undefined ? commonPatch(doc, body) : { ...commonPatch(doc, body), backends: weights(body.backends) }),
+    update: async (doc, body) =>
+      body.backends === undefined
+        ? commonPatch(doc, body)
+        : { ...commonPatch(doc, body), backends: weights(body.backends) },
     read: (record, ctx) => ({ ...commonRead(ctx, path, record), backends: record.doc.backends }),
     beforeDelete: refuseDeleteInUse,
   });

@@ -11,7 +11,12 @@ import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { notFound } from '../../errors.ts';
 import type { EdgeDoc } from '../../../config/documents/edges.ts';
-import { checkAddrHostports, checkNamedHostports, reserveGeneratedAddr, reserveGeneratedHostport } from './hostports.ts';
+import {
+  checkAddrHostports,
+  checkNamedHostports,
+  reserveGeneratedAddr,
+  reserveGeneratedHostport,
+} from './hostports.ts';
 import { emptySlots, moduleProperties, normalizeModules, readModules, registerModulePaths } from './module-slots.ts';
 import type { ModuleSpec } from './modules/index.ts';
 import { secretsOf } from './modules/module-spec.ts';
@@ -59,7 +64,15 @@ export function registerEdgeKind<D extends EdgeDoc>(app: FastifyInstance, deps: 
     create: async (body, ctx) => {
       const hostports = body.hostports?.length ? await checkHostports(ctx, body.hostports) : [];
       const modules = await normalizeModules(spec.modules, body, ctx);
-      return { doc: { ...commonCreate(body), hostports, ...emptySlots(spec.modules), ...modules, ...spec.initialDoc } as unknown as D };
+      return {
+        doc: {
+          ...commonCreate(body),
+          hostports,
+          ...emptySlots(spec.modules),
+          ...modules,
+          ...spec.initialDoc,
+        } as unknown as D,
+      };
     },
     // An edge created without hostports gets one, reserved in the account's name.
     afterCreate: async (record, ctx) => {
@@ -80,7 +93,12 @@ export function registerEdgeKind<D extends EdgeDoc>(app: FastifyInstance, deps: 
     read: (record, ctx) => ({
       ...commonRead(ctx, spec.path, record),
       hostports: spec.endpoints === 'addr' && record.doc.hostports.length === 0 ? null : record.doc.hostports,
-      ...readModules(spec.modules, record.doc, { req: ctx.req, edgeId: record.id, hostports: record.doc.hostports, secrets: secretsOf(ctx) }),
+      ...readModules(spec.modules, record.doc, {
+        req: ctx.req,
+        edgeId: record.id,
+        hostports: record.doc.hostports,
+        secrets: secretsOf(ctx),
+      }),
       ...spec.readExtra?.(record, ctx),
     }),
   });

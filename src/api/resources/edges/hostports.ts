@@ -23,7 +23,11 @@ export const maxEdgeHostports = 100;
 
 /** Refuses a list longer than maxEdgeHostports before any of it is looked up. */
 function checkCount(hostports: readonly string[]): void {
-  if (hostports.length > maxEdgeHostports) throw new PorticoError(ErrorCode.ERR_NGROK_7129, `hostports: ${hostports.length} given, at most ${maxEdgeHostports}`);
+  if (hostports.length > maxEdgeHostports)
+    throw new PorticoError(
+      ErrorCode.ERR_NGROK_7129,
+      `hostports: ${hostports.length} given, at most ${maxEdgeHostports}`,
+    );
 }
 
 function hostportError(code: ErrorCode, index: number, message: string): ApiError {
@@ -41,25 +45,52 @@ function split(value: string, index: number): { host: string; port: number } {
 }
 
 /** Throws ERR_HOSTPORT_IN_USE when another edge of `kinds` already claims `hostport`. */
-async function checkUnclaimed(ctx: ApiContext, hostport: string, index: number, kinds: readonly string[], selfId?: string): Promise<void> {
+async function checkUnclaimed(
+  ctx: ApiContext,
+  hostport: string,
+  index: number,
+  kinds: readonly string[],
+  selfId?: string,
+): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, JSON.stringify(hostport), selfId);
-  const claimant = users.find((r) => kinds.includes(r.kind) && Array.isArray(r.doc.hostports) && r.doc.hostports.includes(hostport));
-  if (claimant) throw hostportError(ErrorCode.ERR_HOSTPORT_IN_USE, index, `${hostport} is already served by edge ${claimant.id}; remove it there first`);
+  const claimant = users.find(
+    (r) => kinds.includes(r.kind) && Array.isArray(r.doc.hostports) && r.doc.hostports.includes(hostport),
+  );
+  if (claimant)
+    throw hostportError(
+      ErrorCode.ERR_HOSTPORT_IN_USE,
+      index,
+      `${hostport} is already served by edge ${claimant.id}; remove it there first`,
+    );
 }
 
 /**
  * Normalises the hostports of an HTTPS or TLS edge ("Host:443" → "host:443", duplicates
  * dropped) and checks each: port 443, a domain this account may use, not on another edge.
  */
-export async function checkNamedHostports(ctx: ApiContext, hostports: readonly string[], selfId?: string): Promise<string[]> {
+export async function checkNamedHostports(
+  ctx: ApiContext,
+  hostports: readonly string[],
+  selfId?: string,
+): Promise<string[]> {
   checkCount(hostports);
   const out: string[] = [];
   for (const [i, value] of hostports.entries()) {
     const { host, port } = split(value.trim(), i);
-    if (!isValidHostname(host) && !isValidWildcard(host)) throw hostportError(ErrorCode.ERR_HOSTPORT_INVALID, i, `"${host}" is not a valid host name`);
-    if (port !== namedEdgePort) throw hostportError(ErrorCode.ERR_HOSTPORT_INVALID, i, `HTTPS and TLS edges serve port ${namedEdgePort}; use ${host}:${namedEdgePort}`);
+    if (!isValidHostname(host) && !isValidWildcard(host))
+      throw hostportError(ErrorCode.ERR_HOSTPORT_INVALID, i, `"${host}" is not a valid host name`);
+    if (port !== namedEdgePort)
+      throw hostportError(
+        ErrorCode.ERR_HOSTPORT_INVALID,
+        i,
+        `HTTPS and TLS edges serve port ${namedEdgePort}; use ${host}:${namedEdgePort}`,
+      );
     if (!(await ownsHostname(ctx.deps.store, ctx.account.id, host))) {
-      throw hostportError(ErrorCode.ERR_HOSTPORT_NOT_RESERVED, i, `${host}:${port}: ${host} is not a reserved domain of this account; reserve it, or a wildcard covering it, at /reserved_domains first`);
+      throw hostportError(
+        ErrorCode.ERR_HOSTPORT_NOT_RESERVED,
+        i,
+        `${host}:${port}: ${host} is not a reserved domain of this account; reserve it, or a wildcard covering it, at /reserved_domains first`,
+      );
     }
     const hostport = `${host}:${port}`;
     if (out.includes(hostport)) continue;
@@ -70,7 +101,11 @@ export async function checkNamedHostports(ctx: ApiContext, hostports: readonly s
 }
 
 /** Normalises and checks TCP edge hostports: each a reserved address of this account, not on another edge. */
-export async function checkAddrHostports(ctx: ApiContext, hostports: readonly string[], selfId?: string): Promise<string[]> {
+export async function checkAddrHostports(
+  ctx: ApiContext,
+  hostports: readonly string[],
+  selfId?: string,
+): Promise<string[]> {
   checkCount(hostports);
   const out: string[] = [];
   for (const [i, value] of hostports.entries()) {
@@ -78,7 +113,11 @@ export async function checkAddrHostports(ctx: ApiContext, hostports: readonly st
     const hostport = `${host}:${port}`;
     const reservation = await ctx.deps.store.resources.getByKey(reservedAddrKind, hostport);
     if (!reservation || reservation.account_id !== ctx.account.id) {
-      throw hostportError(ErrorCode.ERR_HOSTPORT_NOT_RESERVED, i, `${hostport} is not a reserved address of this account; reserve one at /reserved_addrs (the edge picks the port) and use its addr`);
+      throw hostportError(
+        ErrorCode.ERR_HOSTPORT_NOT_RESERVED,
+        i,
+        `${hostport} is not a reserved address of this account; reserve one at /reserved_addrs (the edge picks the port) and use its addr`,
+      );
     }
     if (out.includes(hostport)) continue;
     await checkUnclaimed(ctx, hostport, i, addrEdgeKinds, selfId);

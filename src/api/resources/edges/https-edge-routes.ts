@@ -14,7 +14,12 @@ import { commonCreate, commonPatch, Description, Metadata } from '../../resource
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { ApiError, invalid, notFound } from '../../errors.ts';
 import { apiOrigin } from '../../uri.ts';
-import { httpsEdgeKind, httpsEdgeRoutePrefix, type HttpsEdgeDoc, type HttpsEdgeRouteDoc } from '../../../config/documents/edges.ts';
+import {
+  httpsEdgeKind,
+  httpsEdgeRoutePrefix,
+  type HttpsEdgeDoc,
+  type HttpsEdgeRouteDoc,
+} from '../../../config/documents/edges.ts';
 import { httpsEdgePath } from './edge-paths.ts';
 import { emptySlots, moduleProperties, normalizeModules, readModules, registerModulePaths } from './module-slots.ts';
 import { routeModules } from './modules/index.ts';
@@ -22,36 +27,71 @@ import { secretsOf } from './modules/module-spec.ts';
 
 const matchTypes = ['exact_path', 'path_prefix'] as const;
 
-const routeFields = { description: Type.Optional(Description), metadata: Type.Optional(Metadata), ...moduleProperties(routeModules) };
+const routeFields = {
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+  ...moduleProperties(routeModules),
+};
 const RouteCreate = Type.Object({ ...routeFields, match_type: Type.String(), match: Type.String() });
-const RouteUpdate = Type.Object({ ...routeFields, match_type: Type.Optional(Type.String()), match: Type.Optional(Type.String()) });
-type RouteBody = { description?: string; metadata?: string; match_type?: string; match?: string } & Record<string, unknown>;
+const RouteUpdate = Type.Object({
+  ...routeFields,
+  match_type: Type.Optional(Type.String()),
+  match: Type.Optional(Type.String()),
+});
+type RouteBody = { description?: string; metadata?: string; match_type?: string; match?: string } & Record<
+  string,
+  unknown
+>;
 
 /** Checks `match_type`; "exact_path" or "path_prefix". */
 function matchTypeOf(value: string): HttpsEdgeRouteDoc['match_type'] {
-  if (!(matchTypes as readonly string[]).includes(value)) throw invalid(ErrorCode.ERR_NGROK_215, 'match_type', `"${value}" is not a match type; use "exact_path" or "path_prefix"`);
+  if (!(matchTypes as readonly string[]).includes(value))
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      'match_type',
+      `"${value}" is not a match type; use "exact_path" or "path_prefix"`,
+    );
   return value as HttpsEdgeRouteDoc['match_type'];
 }
 
 /** Checks `match`: a path ("/blog"), a host ("example.com") or both ("example.com/blog"). */
 function matchOf(value: string): string {
   const match = value.trim();
-  if (match === '' || /\s/.test(match)) throw invalid(ErrorCode.ERR_NGROK_215, 'match', 'give a path such as "/blog", a host such as "example.com", or both: "example.com/blog"');
+  if (match === '' || /\s/.test(match))
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      'match',
+      'give a path such as "/blog", a host such as "example.com", or both: "example.com/blog"',
+    );
   if (match.startsWith('/')) return match;
   const slash = match.indexOf('/');
   const host = normalizeHostname(slash < 0 ? match : match.slice(0, slash));
-  if (!isValidHostname(host)) throw invalid(ErrorCode.ERR_NGROK_215, 'match', `"${value}": "${host}" is not a valid host name; paths start with "/"`);
+  if (!isValidHostname(host))
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      'match',
+      `"${value}": "${host}" is not a valid host name; paths start with "/"`,
+    );
   return slash < 0 ? host : host + match.slice(slash);
 }
 
 /** Refuses a second route with the same match: it could never be chosen. */
 function checkUnique(routes: readonly HttpsEdgeRouteDoc[], route: HttpsEdgeRouteDoc): void {
   const twin = routes.find((r) => r.id !== route.id && r.match_type === route.match_type && r.match === route.match);
-  if (twin) throw new ApiError(ErrorCode.ERR_ROUTE_MATCH_TAKEN, `match: route ${twin.id} already matches ${route.match_type} "${route.match}"; update that route instead`, { field: 'match' });
+  if (twin)
+    throw new ApiError(
+      ErrorCode.ERR_ROUTE_MATCH_TAKEN,
+      `match: route ${twin.id} already matches ${route.match_type} "${route.match}"; update that route instead`,
+      { field: 'match' },
+    );
 }
 
 /** The read shape of one route. */
-export function readRoute(ctx: ApiContext, edge: ResourceRecord<HttpsEdgeDoc>, route: HttpsEdgeRouteDoc): Record<string, unknown> {
+export function readRoute(
+  ctx: ApiContext,
+  edge: ResourceRecord<HttpsEdgeDoc>,
+  route: HttpsEdgeRouteDoc,
+): Record<string, unknown> {
   const { req } = ctx;
   return {
     id: route.id,
@@ -62,7 +102,13 @@ export function readRoute(ctx: ApiContext, edge: ResourceRecord<HttpsEdgeDoc>, r
     uri: `${apiOrigin(req)}${httpsEdgePath}/${edge.id}/routes/${route.id}`,
     ...(route.description && { description: route.description }),
     ...(route.metadata && { metadata: route.metadata }),
-    ...readModules(routeModules, route, { req, edgeId: edge.id, routeId: route.id, hostports: edge.doc.hostports, secrets: secretsOf(ctx) }),
+    ...readModules(routeModules, route, {
+      req,
+      edgeId: edge.id,
+      routeId: route.id,
+      hostports: edge.doc.hostports,
+      secrets: secretsOf(ctx),
+    }),
   };
 }
 
@@ -79,7 +125,11 @@ async function loadEdge(ctx: ApiContext, edgeId: string): Promise<ResourceRecord
   return edge;
 }
 
-async function saveRoutes(ctx: ApiContext, edge: ResourceRecord<HttpsEdgeDoc>, routes: HttpsEdgeRouteDoc[]): Promise<ResourceRecord<HttpsEdgeDoc>> {
+async function saveRoutes(
+  ctx: ApiContext,
+  edge: ResourceRecord<HttpsEdgeDoc>,
+  routes: HttpsEdgeRouteDoc[],
+): Promise<ResourceRecord<HttpsEdgeDoc>> {
   const doc = { ...edge.doc, routes };
   await ctx.deps.store.resources.update(ctx.account.id, httpsEdgeKind, edge.id, doc);
   return { ...edge, doc };
@@ -90,7 +140,12 @@ async function loadRoute(ctx: ApiContext, req: FastifyRequest): Promise<Loaded> 
   const edge = await loadEdge(ctx, edgeId);
   const route = edge.doc.routes.find((r) => r.id === id);
   if (!route) throw notFound('HTTPS edge route');
-  const save = (next: HttpsEdgeRouteDoc | null) => saveRoutes(ctx, edge, edge.doc.routes.flatMap((r) => (r.id !== id ? [r] : next ? [next] : [])));
+  const save = (next: HttpsEdgeRouteDoc | null) =>
+    saveRoutes(
+      ctx,
+      edge,
+      edge.doc.routes.flatMap((r) => (r.id !== id ? [r] : next ? [next] : [])),
+    );
   return { edge, route, save };
 }
 
@@ -143,6 +198,10 @@ export function registerHttpsEdgeRoutes(app: FastifyInstance, deps: ApiDeps): vo
 
   registerModulePaths(app, deps, `${routesPath}/:id`, routeModules, async (ctx, req) => {
     const { edge, route, save } = await loadRoute(ctx, req);
-    return { slots: route, owner: { req, edgeId: edge.id, routeId: route.id, hostports: edge.doc.hostports, secrets: secretsOf(ctx) }, save: async (slots) => void (await save(slots as HttpsEdgeRouteDoc)) };
+    return {
+      slots: route,
+      owner: { req, edgeId: edge.id, routeId: route.id, hostports: edge.doc.hostports, secrets: secretsOf(ctx) },
+      save: async (slots) => void (await save(slots as HttpsEdgeRouteDoc)),
+    };
   });
 }

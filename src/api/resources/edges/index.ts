@@ -9,4 +9,9 @@ export type { HttpsEdgeDoc, HttpsEdgeRouteDoc, TcpEdgeDoc, TlsEdgeDoc } from '..
 export { httpsEdgeKind, tcpEdgeKind, tlsEdgeKind } from '../../../config/documents/edges.ts';
 
 /** The edge families: HTTPS edges and their routes, TLS edges, TCP edges. */
-export const edgeResources: ReadonlyArray<(app: FastifyInstance, deps: ApiDeps) => void> = [registerHttpsEdges, registerHttpsEdgeRoutes, registerTlsEdges, registerTcpEdges];
+export const edgeResources: ReadonlyArray<(app: FastifyInstance, deps: ApiDeps) => void> = [
+  registerHttpsEdges,
+  registerHttpsEdgeRoutes,
+  registerTlsEdges,
+  registerTcpEdges,
+];

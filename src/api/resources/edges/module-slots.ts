@@ -27,18 +27,29 @@ export function emptySlots(modules: readonly ModuleSpec[]): Record<string, null>
  * The stored form of each module object present in `body`; absent (or null) ones are left
  * out, so spreading the result over a document replaces exactly the modules given.
  */
-export async function normalizeModules(modules: readonly ModuleSpec[], body: Record<string, unknown>, ctx: ApiContext): Promise<Record<string, StoredModule>> {
+export async function normalizeModules(
+  modules: readonly ModuleSpec[],
+  body: Record<string, unknown>,
+  ctx: ApiContext,
+): Promise<Record<string, StoredModule>> {
   const out: Record<string, StoredModule> = {};
   for (const m of modules) {
     const value = body[m.name];
-    if (value !== undefined && value !== null) out[m.name] = await m.normalize(value as Record<string, unknown>, ctx, m.name);
+    if (value !== undefined && value !== null)
+      out[m.name] = await m.normalize(value as Record<string, unknown>, ctx, m.name);
   }
   return out;
 }
 
 /** The read shape of every slot, in registry order: a module's read shape or null. */
-export function readModules(modules: readonly ModuleSpec[], slots: ModuleSlots, owner: ModuleOwner): Record<string, unknown> {
-  return Object.fromEntries(modules.map((m) => [m.name, slots[m.name] ? m.read(slots[m.name] as StoredModule, owner) : null]));
+export function readModules(
+  modules: readonly ModuleSpec[],
+  slots: ModuleSlots,
+  owner: ModuleOwner,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    modules.map((m) => [m.name, slots[m.name] ? m.read(slots[m.name] as StoredModule, owner) : null]),
+  );
 }
 
 /** One owner of module slots as loaded for a request (404 is thrown while loading). */
@@ -54,7 +65,13 @@ export interface SlotHost {
  * the module and answers 200 with its read shape; GET of an unset module is 404; DELETE
  * answers 200 `{}` whether or not it was set.
  */
-export function registerModulePaths(app: FastifyInstance, deps: ApiDeps, ownerPath: string, modules: readonly ModuleSpec[], load: (ctx: ApiContext, req: FastifyRequest) => Promise<SlotHost>): void {
+export function registerModulePaths(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  ownerPath: string,
+  modules: readonly ModuleSpec[],
+  load: (ctx: ApiContext, req: FastifyRequest) => Promise<SlotHost>,
+): void {
   for (const m of modules) {
     const path = `${ownerPath}/${m.name}`;
     app.put(path, { schema: { body: m.schema } }, async (req) => {

@@ -7,10 +7,21 @@ import type { Doc } from '../../../store/resources.ts';
 import type { ApiDeps } from '../../context.ts';
 import { secretBox, type SecretBox } from '../../../config/secrets/key-encryption.ts';
 import { httpsEdgeKind, tcpEdgeKind, tlsEdgeKind } from '../../../config/documents/edges.ts';
-import { httpsEdgeModules, routeModules, tcpEdgeModules, tlsEdgeModules, type ModuleSpec, type StoredModule } from './modules/index.ts';
+import {
+  httpsEdgeModules,
+  routeModules,
+  tcpEdgeModules,
+  tlsEdgeModules,
+  type ModuleSpec,
+  type StoredModule,
+} from './modules/index.ts';
 
 /** Each edge kind's own module slots; HTTPS edges also hold routes with theirs. */
-const modulesOf: Record<string, readonly ModuleSpec[]> = { [httpsEdgeKind]: httpsEdgeModules, [tlsEdgeKind]: tlsEdgeModules, [tcpEdgeKind]: tcpEdgeModules };
+const modulesOf: Record<string, readonly ModuleSpec[]> = {
+  [httpsEdgeKind]: httpsEdgeModules,
+  [tlsEdgeKind]: tlsEdgeModules,
+  [tcpEdgeKind]: tcpEdgeModules,
+};
 
 function sealSlots<T extends Doc>(modules: readonly ModuleSpec[], slots: T, box: SecretBox): T {
   const out: Doc = { ...slots };

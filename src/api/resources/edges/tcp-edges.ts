@@ -7,5 +7,12 @@ import { tcpEdgeModules } from './modules/index.ts';
 
 /** TCP edges: `/edges/tcp` on reserved addresses, with `backend`, `ip_restriction`, `policy`. */
 export function registerTcpEdges(app: FastifyInstance, deps: ApiDeps): void {
-  registerEdgeKind<TcpEdgeDoc>(app, deps, { path: tcpEdgePath, kind: tcpEdgeKind, prefix: 'edgtcp', listKey: 'tcp_edges', modules: tcpEdgeModules, endpoints: 'addr' });
+  registerEdgeKind<TcpEdgeDoc>(app, deps, {
+    path: tcpEdgePath,
+    kind: tcpEdgeKind,
+    prefix: 'edgtcp',
+    listKey: 'tcp_edges',
+    modules: tcpEdgeModules,
+    endpoints: 'addr',
+  });
 }

@@ -7,5 +7,12 @@ import { tlsEdgeModules } from './modules/index.ts';
 
 /** TLS edges: `/edges/tls` with `backend`, `ip_restriction`, `mutual_tls`, `tls_termination`, `policy`. */
 export function registerTlsEdges(app: FastifyInstance, deps: ApiDeps): void {
-  registerEdgeKind<TlsEdgeDoc>(app, deps, { path: tlsEdgePath, kind: tlsEdgeKind, prefix: 'edgtls', listKey: 'tls_edges', modules: tlsEdgeModules, endpoints: 'named' });
+  registerEdgeKind<TlsEdgeDoc>(app, deps, {
+    path: tlsEdgePath,
+    kind: tlsEdgeKind,
+    prefix: 'edgtls',
+    listKey: 'tls_edges',
+    modules: tlsEdgeModules,
+    endpoints: 'named',
+  });
 }

@@ -41,24 +41,45 @@ function parseFormat(value: string | undefined): 'json' {
 /** Registers create/list/get/update/delete of event destinations. */
 export function registerEventDestinations(app: FastifyInstance, deps: ApiDeps): void {
   // Secrets in targets are encrypted at rest like certificate keys, bound to the account.
-  const sealed = (target: EventTarget, accountId: string) => sealTarget(target, (secret) => encryptSecret(deps.encryptionKey, secret, accountId));
-  registerCrud<EventDestinationDoc, Static<typeof EventDestinationCreate>, Static<typeof EventDestinationUpdate>>(app, deps, {
-    path: eventDestinationPath,
-    kind: eventDestinationKind,
-    prefix: 'ed',
-    listKey: 'event_destinations',
-    createSchema: EventDestinationCreate,
-    updateSchema: EventDestinationUpdate,
-    create: async (body, ctx) => ({ doc: { ...commonCreate(body), format: parseFormat(body.format), target: sealed(parseTarget(body.target), ctx.account.id) } }),
-    update: async (doc, body, ctx) => ({
-      ...commonPatch(doc, body),
-      ...(body.format !== undefined && { format: parseFormat(body.format) }),
-      ...(body.target !== undefined && body.target !== null && { target: sealed(parseTarget(body.target), ctx.account.id) }),
-    }),
-    read: (record, ctx) => ({ ...commonRead(ctx, eventDestinationPath, record), format: record.doc.format, target: readTarget(record.doc.target) }),
-    beforeDelete: async (record, ctx) => {
-      const users = await deps.store.resources.referencing(ctx.account.id, record.id, record.id);
-      if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `event destination ${record.id}`, users.map((u) => `${u.kind} ${u.id}`));
+  const sealed = (target: EventTarget, accountId: string) =>
+    sealTarget(target, (secret) => encryptSecret(deps.encryptionKey, secret, accountId));
+  registerCrud<EventDestinationDoc, Static<typeof EventDestinationCreate>, Static<typeof EventDestinationUpdate>>(
+    app,
+    deps,
+    {
+      path: eventDestinationPath,
+      kind: eventDestinationKind,
+      prefix: 'ed',
+      listKey: 'event_destinations',
+      createSchema: EventDestinationCreate,
+      updateSchema: EventDestinationUpdate,
+      create: async (body, ctx) => ({
+        doc: {
+          ...commonCreate(body),
+          format: parseFormat(body.format),
+          target: sealed(parseTarget(body.target), ctx.account.id),
+        },
+      }),
+      update: async (doc, body, ctx) => ({
+        ...commonPatch(doc, body),
+        ...(body.format !== undefined && { format: parseFormat(body.format) }),
+        ...(body.target !== undefined &&
+          body.target !== null && { target: sealed(parseTarget(body.target), ctx.account.id) }),
+      }),
+      read: (record, ctx) => ({
+        ...commonRead(ctx, eventDestinationPath, record),
+        format: record.doc.format,
+        target: readTarget(record.doc.target),
+      }),
+      beforeDelete: async (record, ctx) => {
+        const users = await deps.store.resources.referencing(ctx.account.id, record.id, record.id);
+        if (users.length)
+          throw stillInUse(
+            ErrorCode.ERR_RESOURCE_IN_USE,
+            `event destination ${record.id}`,
+            users.map((u) => `${u.kind} ${u.id}`),
+          );
+      },
     },
-  });
+  );
 }

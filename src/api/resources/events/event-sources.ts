@@ -10,7 +10,13 @@ import type { ResourceRecord } from '../../../store/resources.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { collectionUri } from '../../uri.ts';
-import { eventSubscriptionKind, eventSubscriptionPath, eventType, readSource, type EventSubscriptionDoc } from './event-subscriptions.ts';
+import {
+  eventSubscriptionKind,
+  eventSubscriptionPath,
+  eventType,
+  readSource,
+  type EventSubscriptionDoc,
+} from './event-subscriptions.ts';
 
 // `subscription_id` (the TS client echoes it) is ignored: the path names the subscription.
 const SourceCreate = Type.Object({ type: Type.String() });
@@ -27,7 +33,10 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
     return record;
   };
   const save = (ctx: ApiContext, record: ResourceRecord<EventSubscriptionDoc>, types: string[]) =>
-    deps.store.resources.update(ctx.account.id, eventSubscriptionKind, record.id, { ...record.doc, sources: types.map((type) => ({ type })) });
+    deps.store.resources.update(ctx.account.id, eventSubscriptionKind, record.id, {
+      ...record.doc,
+      sources: types.map((type) => ({ type })),
+    });
   const existing = (record: ResourceRecord<EventSubscriptionDoc>, type: string) => {
     if (!record.doc.sources.some((s) => s.type === type)) throw notFound(`Event source ${type}`);
     return type;
@@ -66,7 +75,11 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
     if (next !== current) {
       const types = record.doc.sources.map((s) => s.type);
       if (types.includes(next)) throw alreadySource(record.id, next);
-      await save(ctx, record, types.map((t) => (t === current ? next : t)));
+      await save(
+        ctx,
+        record,
+        types.map((t) => (t === current ? next : t)),
+      );
     }
     return readSource(req, record.id, next);
   });
@@ -75,11 +88,19 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
     const ctx = contextOf(req, deps);
     const record = await load(ctx, params(req).id);
     const type = existing(record, params(req).type!);
-    await save(ctx, record, record.doc.sources.map((s) => s.type).filter((t) => t !== type));
+    await save(
+      ctx,
+      record,
+      record.doc.sources.map((s) => s.type).filter((t) => t !== type),
+    );
     return {};
   });
 }
 
 function alreadySource(subscriptionId: string, type: string): ApiError {
-  return new ApiError(ErrorCode.ERR_EVENT_SOURCE_EXISTS, `type: ${type} is already a source of ${subscriptionId}; nothing to add`, { field: 'type' });
+  return new ApiError(
+    ErrorCode.ERR_EVENT_SOURCE_EXISTS,
+    `type: ${type} is already a source of ${subscriptionId}; nothing to add`,
+    { field: 'type' },
+  );
 }

@@ -35,7 +35,11 @@ const EventSubscriptionCreate = Type.Object({
 export function eventType(value: string, field = 'type'): string {
   const type = value.trim();
   if (!isEventType(type)) {
-    throw invalid(ErrorCode.ERR_EVENT_SOURCE_TYPE, field, `"${value}" is not an event type; use <thing>_<created|updated|deleted>.v0 (e.g. ip_policy_created.v0), http_request_complete.v0 or tcp_connection_closed.v0`);
+    throw invalid(
+      ErrorCode.ERR_EVENT_SOURCE_TYPE,
+      field,
+      `"${value}" is not an event type; use <thing>_<created|updated|deleted>.v0 (e.g. ip_policy_created.v0), http_request_complete.v0 or tcp_connection_closed.v0`,
+    );
   }
   return type;
 }
@@ -54,7 +58,11 @@ async function parseDestinations(ids: string[], ctx: ApiContext): Promise<string
   const unique = [...new Set(ids)];
   for (const id of unique) {
     if (!(await ctx.deps.store.resources.get(ctx.account.id, eventDestinationKind, id))) {
-      throw new ApiError(ErrorCode.ERR_EVENT_DESTINATION_NOT_FOUND, `destination_ids: event destination ${id} does not exist; create it with POST /event_destinations first`, { field: 'destination_ids' });
+      throw new ApiError(
+        ErrorCode.ERR_EVENT_DESTINATION_NOT_FOUND,
+        `destination_ids: event destination ${id} does not exist; create it with POST /event_destinations first`,
+        { field: 'destination_ids' },
+      );
     }
   }
   return unique;
@@ -71,12 +79,18 @@ export function registerEventSubscriptions(app: FastifyInstance, deps: ApiDeps):
     createSchema: EventSubscriptionCreate,
     updateSchema: EventSubscriptionCreate,
     create: async (body, ctx) => ({
-      doc: { ...commonCreate(body), sources: parseSources(body.sources ?? []), destination_ids: await parseDestinations(body.destination_ids ?? [], ctx) },
+      doc: {
+        ...commonCreate(body),
+        sources: parseSources(body.sources ?? []),
+        destination_ids: await parseDestinations(body.destination_ids ?? [], ctx),
+      },
     }),
     update: async (doc, body, ctx) => ({
       ...commonPatch(doc, body),
       ...(body.sources !== undefined && { sources: parseSources(body.sources) }),
-      ...(body.destination_ids !== undefined && { destination_ids: await parseDestinations(body.destination_ids, ctx) }),
+      ...(body.destination_ids !== undefined && {
+        destination_ids: await parseDestinations(body.destination_ids, ctx),
+      }),
     }),
     read: (record, ctx) => ({
       ...commonRead(ctx, eventSubscriptionPath, record),

@@ -26,16 +26,27 @@ type Obj = Record<string, unknown>;
 
 /** The v2 target slots, present (null when unused) in every read. */
 const v2Slots = ['kinesis', 'firehose', 'cloudwatch_logs', 'datadog'] as const;
-const awsArnField = { kinesis: 'stream_arn', firehose: 'delivery_stream_arn', cloudwatch_logs: 'log_group_arn' } as const;
+const awsArnField = {
+  kinesis: 'stream_arn',
+  firehose: 'delivery_stream_arn',
+  cloudwatch_logs: 'log_group_arn',
+} as const;
 const targetNames = [...v2Slots, 'http'].join(', ');
 
 /** Validates a target from a create or PATCH body into its stored form; nulls count as absent. */
 export function parseTarget(value: unknown): EventTarget {
-  if (!isObj(value)) throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must be an object with exactly one of ${targetNames}`);
+  if (!isObj(value))
+    throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must be an object with exactly one of ${targetNames}`);
   const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
   const unknown = set.find(([k]) => !(k in awsArnField) && k !== 'datadog' && k !== 'http');
-  if (unknown) throw invalid(ErrorCode.ERR_NGROK_236, `target.${unknown[0]}`, `is not a supported target; use one of ${targetNames}`);
-  if (set.length !== 1) throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must set exactly one of ${targetNames} (got ${set.length})`);
+  if (unknown)
+    throw invalid(
+      ErrorCode.ERR_NGROK_236,
+      `target.${unknown[0]}`,
+      `is not a supported target; use one of ${targetNames}`,
+    );
+  if (set.length !== 1)
+    throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must set exactly one of ${targetNames} (got ${set.length})`);
   const [name, body] = set[0]!;
   if (!isObj(body)) throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}`, 'must be an object');
   if (name === 'http') return { http: { url: httpUrl(body.url) } };
@@ -43,7 +54,8 @@ export function parseTarget(value: unknown): EventTarget {
   const aws = name as keyof typeof awsArnField;
   const arnField = awsArnField[aws];
   const arn = requiredString(body[arnField], ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`);
-  if (!arn.startsWith('arn:')) throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`, `"${arn}" is not an ARN (arn:aws:…)`);
+  if (!arn.startsWith('arn:'))
+    throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`, `"${arn}" is not an ARN (arn:aws:…)`);
   return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`), [arnField]: arn } } as EventTarget;
 }
 
@@ -64,27 +76,52 @@ export function readTarget(target: EventTarget): Record<string, unknown> {
 }
 
 function parseAuth(value: unknown, field: string): AwsAuth {
-  if (!isObj(value)) throw invalid(ErrorCode.ERR_NGROK_240, field, 'must be an object with exactly one of role{role_arn} or creds{aws_access_key_id, aws_secret_access_key}');
+  if (!isObj(value))
+    throw invalid(
+      ErrorCode.ERR_NGROK_240,
+      field,
+      'must be an object with exactly one of role{role_arn} or creds{aws_access_key_id, aws_secret_access_key}',
+    );
   const { role, creds } = value;
   const hasRole = role !== null && role !== undefined;
   const hasCreds = creds !== null && creds !== undefined;
   if (hasRole === hasCreds) throw invalid(ErrorCode.ERR_NGROK_240, field, 'must set exactly one of role or creds');
   if (hasRole) {
-    const roleArn = requiredString(isObj(role) ? role.role_arn : undefined, ErrorCode.ERR_NGROK_240, `${field}.role.role_arn`);
-    if (!roleArn.startsWith('arn:')) throw invalid(ErrorCode.ERR_NGROK_240, `${field}.role.role_arn`, `"${roleArn}" is not an IAM role ARN (arn:aws:iam::…:role/…)`);
+    const roleArn = requiredString(
+      isObj(role) ? role.role_arn : undefined,
+      ErrorCode.ERR_NGROK_240,
+      `${field}.role.role_arn`,
+    );
+    if (!roleArn.startsWith('arn:'))
+      throw invalid(
+        ErrorCode.ERR_NGROK_240,
+        `${field}.role.role_arn`,
+        `"${roleArn}" is not an IAM role ARN (arn:aws:iam::…:role/…)`,
+      );
     return { role: { role_arn: roleArn } };
   }
   const c = isObj(creds) ? creds : {};
   return {
     creds: {
-      aws_access_key_id: requiredString(c.aws_access_key_id, ErrorCode.ERR_NGROK_240, `${field}.creds.aws_access_key_id`),
-      aws_secret_access_key: requiredString(c.aws_secret_access_key, ErrorCode.ERR_NGROK_240, `${field}.creds.aws_secret_access_key`),
+      aws_access_key_id: requiredString(
+        c.aws_access_key_id,
+        ErrorCode.ERR_NGROK_240,
+        `${field}.creds.aws_access_key_id`,
+      ),
+      aws_secret_access_key: requiredString(
+        c.aws_secret_access_key,
+        ErrorCode.ERR_NGROK_240,
+        `${field}.creds.aws_secret_access_key`,
+      ),
     },
   };
 }
 
 function readAuth(auth: AwsAuth): Record<string, unknown> {
-  return { role: auth.role ? { ...auth.role } : null, creds: auth.creds ? { aws_access_key_id: auth.creds.aws_access_key_id } : null };
+  return {
+    role: auth.role ? { ...auth.role } : null,
+    creds: auth.creds ? { aws_access_key_id: auth.creds.aws_access_key_id } : null,
+  };
 }
 
 function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
@@ -94,7 +131,12 @@ function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
     if (typeof v !== 'string') throw invalid(ErrorCode.ERR_NGROK_236, `target.datadog.${key}`, 'must be a string');
     return v;
   };
-  return { api_key: requiredString(body.api_key, ErrorCode.ERR_NGROK_236, 'target.datadog.api_key'), ddtags: optional('ddtags'), service: optional('service'), ddsite: optional('ddsite') };
+  return {
+    api_key: requiredString(body.api_key, ErrorCode.ERR_NGROK_236, 'target.datadog.api_key'),
+    ddtags: optional('ddtags'),
+    service: optional('service'),
+    ddsite: optional('ddsite'),
+  };
 }
 
 function httpUrl(value: unknown): string {
@@ -105,7 +147,12 @@ function httpUrl(value: unknown): string {
   } catch {
     throw invalid(ErrorCode.ERR_NGROK_236, 'target.http.url', `"${raw}" is not a URL; use http(s)://host[:port]/path`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(ErrorCode.ERR_NGROK_236, 'target.http.url', `must be an http:// or https:// URL, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalid(
+      ErrorCode.ERR_NGROK_236,
+      'target.http.url',
+      `must be an http:// or https:// URL, not ${url.protocol}`,
+    );
   return url.toString();
 }
 
@@ -123,7 +170,10 @@ function isObj(value: unknown): value is Obj {
  * rest with the edge's key, bound to the owning account. Reads never return them.
  */
 export function sealTarget(target: EventTarget, seal: (secret: string) => string): EventTarget {
-  const sealAuth = (auth: AwsAuth): AwsAuth => (auth.creds ? { ...auth, creds: { ...auth.creds, aws_secret_access_key: seal(auth.creds.aws_secret_access_key) } } : auth);
+  const sealAuth = (auth: AwsAuth): AwsAuth =>
+    auth.creds
+      ? { ...auth, creds: { ...auth.creds, aws_secret_access_key: seal(auth.creds.aws_secret_access_key) } }
+      : auth;
   if (target.datadog) return { datadog: { ...target.datadog, api_key: seal(target.datadog.api_key) } };
   for (const aws of ['kinesis', 'firehose', 'cloudwatch_logs'] as const) {
     const t = target[aws];

@@ -6,9 +6,21 @@
 
 /** The configuration things with created/updated/deleted events. */
 export const eventThings = [
-  'api_key', 'certificate_authority', 'domain', 'event_destination', 'event_subscription', 'ip_policy', 'ip_policy_rule',
-  'ip_restriction', 'ssh_certificate_authority', 'ssh_credential', 'ssh_host_certificate', 'ssh_user_certificate',
-  'tcp_address', 'tls_certificate', 'tunnel_credential',
+  'api_key',
+  'certificate_authority',
+  'domain',
+  'event_destination',
+  'event_subscription',
+  'ip_policy',
+  'ip_policy_rule',
+  'ip_restriction',
+  'ssh_certificate_authority',
+  'ssh_credential',
+  'ssh_host_certificate',
+  'ssh_user_certificate',
+  'tcp_address',
+  'tls_certificate',
+  'tunnel_credential',
 ] as const;
 
 /** Traffic events, sent by the data plane. */

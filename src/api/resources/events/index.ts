@@ -5,4 +5,8 @@ import { registerEventDestinations } from './event-destinations.ts';
 import { registerEventSources } from './event-sources.ts';
 import { registerEventSubscriptions } from './event-subscriptions.ts';
 
-export const eventResources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [registerEventDestinations, registerEventSubscriptions, registerEventSources];
+export const eventResources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
+  registerEventDestinations,
+  registerEventSubscriptions,
+  registerEventSources,
+];

@@ -35,9 +35,16 @@ function refused(code: ErrorCode, message: string): ApiError {
  */
 function checkNotEdgeDomain(name: string, edgeDomain: string): void {
   const domain = normalizeHostname(edgeDomain);
-  if (name === domain) throw refused(ErrorCode.ERR_NGROK_404, `"${name}" is this edge's own domain (--domain); reserve a name under it, such as app.${domain}`);
+  if (name === domain)
+    throw refused(
+      ErrorCode.ERR_NGROK_404,
+      `"${name}" is this edge's own domain (--domain); reserve a name under it, such as app.${domain}`,
+    );
   if (name.startsWith('*.') && (domain === name.slice(2) || domain.endsWith(`.${name.slice(2)}`))) {
-    throw refused(ErrorCode.ERR_NGROK_416, `${name} would cover every name under this edge's domain ${domain}; reserve a name or wildcard under it, such as *.team.${domain}`);
+    throw refused(
+      ErrorCode.ERR_NGROK_416,
+      `${name} would cover every name under this edge's domain ${domain}; reserve a name or wildcard under it, such as *.team.${domain}`,
+    );
   }
 }
 
@@ -48,21 +55,31 @@ export async function checkDomainAvailable(deps: DomainDeps, accountId: string, 
   const [exact, ...wildcards] = coveringKeys(name);
   const existing = await store.resources.getByKey(reservedDomainKind, exact!);
   if (existing) {
-    throw existing.account_id === accountId ? refused(ErrorCode.ERR_NGROK_413, `"${name}" is already reserved by this account (${existing.id})`) : refused(ErrorCode.ERR_NGROK_414, `"${name}" is already reserved by another account`);
+    throw existing.account_id === accountId
+      ? refused(ErrorCode.ERR_NGROK_413, `"${name}" is already reserved by this account (${existing.id})`)
+      : refused(ErrorCode.ERR_NGROK_414, `"${name}" is already reserved by another account`);
   }
   for (const key of wildcards) {
     const holder = await store.resources.getByKey(reservedDomainKind, key);
-    if (holder && holder.account_id !== accountId) throw refused(ErrorCode.ERR_NGROK_414, `"${name}" is under the wildcard ${key}, which another account reserved`);
+    if (holder && holder.account_id !== accountId)
+      throw refused(ErrorCode.ERR_NGROK_414, `"${name}" is under the wildcard ${key}, which another account reserved`);
   }
   if (name.startsWith('*.')) {
     const parent = name.slice(2);
     const under = await store.resources.listByKeySuffix(reservedDomainKind, `.${parent}`);
-    if (under.some((r) => r.account_id !== accountId)) throw refused(ErrorCode.ERR_NGROK_417, `another account already reserved a name under ${parent}, so ${name} cannot be reserved`);
+    if (under.some((r) => r.account_id !== accountId))
+      throw refused(
+        ErrorCode.ERR_NGROK_417,
+        `another account already reserved a name under ${parent}, so ${name} cannot be reserved`,
+      );
   }
   // A name another account's agent serves now, or holds for its reconnect (60 s), is theirs.
   if ([...deps.live.hostnameHolders(name)].some((holder) => holder !== accountId)) {
     throw name.startsWith('*.')
-      ? refused(ErrorCode.ERR_NGROK_417, `another account's agent is using a name under ${name.slice(2)} (or did within the last minute), so ${name} cannot be reserved`)
+      ? refused(
+          ErrorCode.ERR_NGROK_417,
+          `another account's agent is using a name under ${name.slice(2)} (or did within the last minute), so ${name} cannot be reserved`,
+        )
       : refused(ErrorCode.ERR_NGROK_414, `another account's agent is using "${name}" (or did within the last minute)`);
   }
 }
@@ -70,5 +87,9 @@ export async function checkDomainAvailable(deps: DomainDeps, accountId: string, 
 /** The region to record: the edge's own when omitted; any other is refused (ERR_NGROK_400). */
 export function checkRegion(requested: string | null | undefined, edgeRegion: string): string {
   if (requested === undefined || requested === null || requested === '' || requested === edgeRegion) return edgeRegion;
-  throw invalid(ErrorCode.ERR_NGROK_400, 'region', `"${requested}" is not served by this edge; use "${edgeRegion}" or omit region`);
+  throw invalid(
+    ErrorCode.ERR_NGROK_400,
+    'region',
+    `"${requested}" is not served by this edge; use "${edgeRegion}" or omit region`,
+  );
 }

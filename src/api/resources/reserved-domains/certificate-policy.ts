@@ -13,16 +13,23 @@ export interface CertificateManagementPolicyInput {
   private_key_type?: string | null;
 }
 
-
 /** Fills defaults and checks the authority (ERR_NGROK_435) and key type. */
 export function normalizePolicy(input: CertificateManagementPolicyInput): CertificateManagementPolicy {
   const authority = (input.authority || 'letsencrypt').toLowerCase();
   if (authority !== 'letsencrypt') {
-    throw invalid(ErrorCode.ERR_NGROK_435, 'certificate_management_policy.authority', `"${input.authority}" is not supported; the only authority is "letsencrypt"`);
+    throw invalid(
+      ErrorCode.ERR_NGROK_435,
+      'certificate_management_policy.authority',
+      `"${input.authority}" is not supported; the only authority is "letsencrypt"`,
+    );
   }
   const keyType = (input.private_key_type || 'ecdsa').toLowerCase();
   if (keyType !== 'ecdsa' && keyType !== 'rsa') {
-    throw invalid(ErrorCode.ERR_NGROK_215, 'certificate_management_policy.private_key_type', `"${input.private_key_type}" is not supported; use "ecdsa" or "rsa"`);
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      'certificate_management_policy.private_key_type',
+      `"${input.private_key_type}" is not supported; use "ecdsa" or "rsa"`,
+    );
   }
   return { authority, private_key_type: keyType };
 }
@@ -30,14 +37,19 @@ export function normalizePolicy(input: CertificateManagementPolicyInput): Certif
 /** Refuses a body that sets both certificate_id and certificate_management_policy. */
 export function checkExclusive(certificateId: string | null | undefined, policy: unknown): void {
   if (certificateId && policy) {
-    throw new ApiError(ErrorCode.ERR_NGROK_434, 'certificate_id and certificate_management_policy are exclusive: upload a certificate or let the edge manage one, not both', {
-      field: 'certificate_id',
-    });
+    throw new ApiError(
+      ErrorCode.ERR_NGROK_434,
+      'certificate_id and certificate_management_policy are exclusive: upload a certificate or let the edge manage one, not both',
+      {
+        field: 'certificate_id',
+      },
+    );
   }
 }
 
 /** Checks that `id` is one of the account's TLS certificates. */
 export async function checkCertificate(store: Store, accountId: string, id: string): Promise<string> {
-  if (!(await store.resources.get(accountId, tlsCertificateKind, id))) throw badReference(ErrorCode.ERR_CERTIFICATE_NOT_FOUND, 'certificate_id', id);
+  if (!(await store.resources.get(accountId, tlsCertificateKind, id)))
+    throw badReference(ErrorCode.ERR_CERTIFICATE_NOT_FOUND, 'certificate_id', id);
   return id;
 }

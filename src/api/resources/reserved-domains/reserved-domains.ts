@@ -17,9 +17,11 @@ import { ErrorCode } from '../../../errors/catalogue.ts';
 export const reservedDomainPath = '/reserved_domains';
 export { reservedDomainKind };
 
-
 const NullableString = Type.Union([Type.String(), Type.Null()]);
-const Policy = Type.Union([Type.Object({ authority: Type.Optional(NullableString), private_key_type: Type.Optional(NullableString) }), Type.Null()]);
+const Policy = Type.Union([
+  Type.Object({ authority: Type.Optional(NullableString), private_key_type: Type.Optional(NullableString) }),
+  Type.Null(),
+]);
 const updateFields = {
   description: Type.Optional(Description),
   metadata: Type.Optional(Metadata),
@@ -27,7 +29,11 @@ const updateFields = {
   certificate_management_policy: Type.Optional(Policy),
 };
 const ReservedDomainUpdate = Type.Object(updateFields);
-const ReservedDomainCreate = Type.Object({ ...updateFields, domain: Type.String(), region: Type.Optional(NullableString) });
+const ReservedDomainCreate = Type.Object({
+  ...updateFields,
+  domain: Type.String(),
+  region: Type.Optional(NullableString),
+});
 type ReservedDomainCreate = Static<typeof ReservedDomainCreate>;
 type ReservedDomainUpdate = Static<typeof ReservedDomainUpdate>;
 
@@ -43,15 +49,28 @@ export interface ReserveDomainInput {
  * Reserves `input.domain` for the account with every rule the API applies (syntax, wildcards
  * of other accounts, region); for edges that need a generated name. Throws ApiError.
  */
-export async function reserveDomain(deps: ApiDeps, accountId: string, input: ReserveDomainInput): Promise<ResourceRecord<ReservedDomainDoc>> {
+export async function reserveDomain(
+  deps: ApiDeps,
+  accountId: string,
+  input: ReserveDomainInput,
+): Promise<ResourceRecord<ReservedDomainDoc>> {
   const domain = checkDomainName(input.domain);
   await checkResourceLimit(deps.store, accountId, reservedDomainKind);
   await checkDomainAvailable(deps, accountId, domain);
-  const doc: ReservedDomainDoc = { ...commonCreate(input), domain, region: checkRegion(input.region, deps.region), certificate_id: null, certificate_management_policy: null };
+  const doc: ReservedDomainDoc = {
+    ...commonCreate(input),
+    domain,
+    region: checkRegion(input.region, deps.region),
+    certificate_id: null,
+    certificate_management_policy: null,
+  };
   return deps.store.resources.create(accountId, reservedDomainKind, 'rd', doc, domain);
 }
 
-async function createDoc(body: ReservedDomainCreate, ctx: ApiContext): Promise<{ doc: ReservedDomainDoc; key: string }> {
+async function createDoc(
+  body: ReservedDomainCreate,
+  ctx: ApiContext,
+): Promise<{ doc: ReservedDomainDoc; key: string }> {
   const { store } = ctx.deps;
   const domain = checkDomainName(body.domain);
   const region = checkRegion(body.region, ctx.deps.region);
@@ -60,11 +79,24 @@ async function createDoc(body: ReservedDomainCreate, ctx: ApiContext): Promise<{
   const policy = body.certificate_management_policy ? normalizePolicy(body.certificate_management_policy) : null;
   await checkResourceLimit(store, ctx.account.id, reservedDomainKind);
   await checkDomainAvailable(ctx.deps, ctx.account.id, domain);
-  return { doc: { ...commonCreate(body), domain, region, certificate_id: certificateId, certificate_management_policy: policy }, key: domain };
+  return {
+    doc: {
+      ...commonCreate(body),
+      domain,
+      region,
+      certificate_id: certificateId,
+      certificate_management_policy: policy,
+    },
+    key: domain,
+  };
 }
 
 /** PATCH: an uploaded certificate replaces a policy and the other way round. */
-async function updateDoc(doc: ReservedDomainDoc, body: ReservedDomainUpdate, ctx: ApiContext): Promise<ReservedDomainDoc> {
+async function updateDoc(
+  doc: ReservedDomainDoc,
+  body: ReservedDomainUpdate,
+  ctx: ApiContext,
+): Promise<ReservedDomainDoc> {
   checkExclusive(body.certificate_id, body.certificate_management_policy);
   let next = commonPatch(doc, body);
   if (body.certificate_id) {
@@ -76,16 +108,22 @@ async function updateDoc(doc: ReservedDomainDoc, body: ReservedDomainUpdate, ctx
   if (body.certificate_management_policy) {
     const policy = normalizePolicy(body.certificate_management_policy);
     // Keep a certificate already issued under a policy; drop an uploaded one.
-    next = doc.certificate_management_policy ? { ...next, certificate_management_policy: policy } : { ...next, certificate_management_policy: policy, certificate_id: null, certificate_management_status: null };
+    next = doc.certificate_management_policy
+      ? { ...next, certificate_management_policy: policy }
+      : { ...next, certificate_management_policy: policy, certificate_id: null, certificate_management_status: null };
   }
   return next;
 }
 
 function detachCertificate(doc: ReservedDomainDoc): ReservedDomainDoc {
   if (doc.certificate_management_policy) {
-    throw new ApiError(ErrorCode.ERR_NGROK_436, 'the certificate is managed by certificate_management_policy; delete the policy (DELETE .../certificate_management_policy) instead', {
-      field: 'certificate_id',
-    });
+    throw new ApiError(
+      ErrorCode.ERR_NGROK_436,
+      'the certificate is managed by certificate_management_policy; delete the policy (DELETE .../certificate_management_policy) instead',
+      {
+        field: 'certificate_id',
+      },
+    );
   }
   return { ...doc, certificate_id: null };
 }
@@ -112,10 +150,14 @@ async function checkUnused(record: ResourceRecord<ReservedDomainDoc>, ctx: ApiCo
   const users = await store.resources.referencing(ctx.account.id, needle, record.id);
   const blocking: string[] = [];
   for (const user of users) {
-    const hosts = (Array.isArray(user.doc.hostports) ? user.doc.hostports : []).map((h) => String(h).replace(/:\d+$/, ''));
+    const hosts = (Array.isArray(user.doc.hostports) ? user.doc.hostports : []).map((h) =>
+      String(h).replace(/:\d+$/, ''),
+    );
     for (const host of hosts) {
       if (host !== domain && !isUnderWildcard(host, domain)) continue;
-      const others = (await coveringReservations(store, host)).filter((r) => r.id !== record.id && r.account_id === ctx.account.id);
+      const others = (await coveringReservations(store, host)).filter(
+        (r) => r.id !== record.id && r.account_id === ctx.account.id,
+      );
       if (others.length === 0) blocking.push(user.id);
     }
   }
@@ -144,11 +186,19 @@ function registerSubDeletes(app: FastifyInstance, deps: ApiDeps): void {
   const change = (suffix: string, apply: (doc: ReservedDomainDoc) => ReservedDomainDoc) =>
     app.delete(`${reservedDomainPath}/:id/${suffix}`, async (req) => {
       const ctx = contextOf(req, deps);
-      const record = await deps.store.resources.get<ReservedDomainDoc>(ctx.account.id, reservedDomainKind, (req.params as { id: string }).id);
+      const record = await deps.store.resources.get<ReservedDomainDoc>(
+        ctx.account.id,
+        reservedDomainKind,
+        (req.params as { id: string }).id,
+      );
       if (!record) throw notFound();
       await deps.store.resources.update(ctx.account.id, reservedDomainKind, record.id, apply(record.doc));
       return {};
     });
-  change('certificate_management_policy', (doc) => ({ ...doc, certificate_management_policy: null, certificate_management_status: null }));
+  change('certificate_management_policy', (doc) => ({
+    ...doc,
+    certificate_management_policy: null,
+    certificate_management_status: null,
+  }));
   change('certificate', detachCertificate);
 }

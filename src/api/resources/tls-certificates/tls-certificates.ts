@@ -6,7 +6,11 @@ import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { ApiError, stillInUse } from '../../errors.ts';
 import { PemError } from '../../../config/certificates/pem.ts';
-import { tlsCertificateDoc, tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
+import {
+  tlsCertificateDoc,
+  tlsCertificateKind,
+  type TlsCertificateDoc,
+} from '../../../config/documents/tls-certificate.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 
 export const tlsCertificatePath = '/tls_certificates';
@@ -18,7 +22,10 @@ const TlsCertificateCreate = Type.Object({
   certificate_pem: Type.String(),
   private_key_pem: Type.String(),
 });
-const TlsCertificateUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata) });
+const TlsCertificateUpdate = Type.Object({
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+});
 type TlsCertificateCreate = Static<typeof TlsCertificateCreate>;
 type TlsCertificateUpdate = Static<typeof TlsCertificateUpdate>;
 
@@ -37,7 +44,14 @@ function uploadDoc(encryptionKey: Buffer, accountId: string, body: TlsCertificat
 }
 
 // Empty subject parts are omitted, as ngrok omits empty strings.
-const optionalStrings = ['issuer_common_name', 'subject_organization', 'subject_organizational_unit', 'subject_locality', 'subject_province', 'subject_country'] as const;
+const optionalStrings = [
+  'issuer_common_name',
+  'subject_organization',
+  'subject_organizational_unit',
+  'subject_locality',
+  'subject_province',
+  'subject_country',
+] as const;
 
 function readCertificate(record: ResourceRecord<TlsCertificateDoc>, ctx: ApiContext): Record<string, unknown> {
   const d = record.doc;
@@ -60,7 +74,12 @@ function readCertificate(record: ResourceRecord<TlsCertificateDoc>, ctx: ApiCont
 
 async function checkUnused(record: ResourceRecord<TlsCertificateDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, record.id, record.id);
-  if (users.length) throw stillInUse(ErrorCode.ERR_RESOURCE_IN_USE, `certificate ${record.id}`, users.map((u) => u.id));
+  if (users.length)
+    throw stillInUse(
+      ErrorCode.ERR_RESOURCE_IN_USE,
+      `certificate ${record.id}`,
+      users.map((u) => u.id),
+    );
 }
 
 /** TLS certificates: uploaded bundles with their keys, attached to reserved domains by certificate_id. */

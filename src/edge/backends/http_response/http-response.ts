@@ -24,7 +24,11 @@ export class HttpResponseBackend implements Backend {
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
     ex.req.resume();
-    const sink = sendResponseHead(ex.res, ex.effects, this.statusCode, undefined, [...this.rawHeaders, 'content-length', String(this.body.length)]);
+    const sink = sendResponseHead(ex.res, ex.effects, this.statusCode, undefined, [
+      ...this.rawHeaders,
+      'content-length',
+      String(this.body.length),
+    ]);
     sink.end(ex.req.method === 'HEAD' ? undefined : this.body);
     return 'served';
   }

@@ -27,7 +27,10 @@ export class TunnelGroupBackend implements Backend {
   private candidates(): Tunnel[] {
     const { registry } = this.deps;
     if (this.matching.version !== registry.labeledVersion) {
-      this.matching = { version: registry.labeledVersion, tunnels: registry.labeledTunnels(this.labels, this.accountId) };
+      this.matching = {
+        version: registry.labeledVersion,
+        tunnels: registry.labeledTunnels(this.labels, this.accountId),
+      };
     }
     const live = this.matching.tunnels.filter((t) => !t.session.mux.isClosed);
     if (live.length < 2) return live;
@@ -50,7 +53,12 @@ export class TunnelGroupBackend implements Backend {
   async forwardConn(ex: ConnExchange): Promise<Outcome> {
     for (const tunnel of this.candidates()) {
       try {
-        const stream = tunnel.openStream({ clientAddr: ex.clientAddr, proto: ex.proto, passthroughTls: ex.passthroughTls, edgeType: ex.edgeType });
+        const stream = tunnel.openStream({
+          clientAddr: ex.clientAddr,
+          proto: ex.proto,
+          passthroughTls: ex.passthroughTls,
+          edgeType: ex.edgeType,
+        });
         if (ex.head?.length) stream.write(ex.head);
         splice(ex.socket, stream);
         ex.socket.resume();

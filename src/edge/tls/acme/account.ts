@@ -42,5 +42,11 @@ export interface AcmeClientOptions {
 
 /** A client for the directory; short polling backoff so validations finish within seconds. */
 export function createAcmeClient(options: AcmeClientOptions): acme.Client {
-  return new acme.Client({ directoryUrl: options.directoryUrl, accountKey: options.accountKey, backoffAttempts: 10, backoffMin: 250, backoffMax: 5_000 });
+  return new acme.Client({
+    directoryUrl: options.directoryUrl,
+    accountKey: options.accountKey,
+    backoffAttempts: 10,
+    backoffMin: 250,
+    backoffMax: 5_000,
+  });
 }

@@ -32,7 +32,10 @@ export interface IssuedCertificate {
 /** Orders and downloads a certificate; failures are PorticoErrors with an ERR_ACME_… code. */
 export async function issueCertificate(request: IssueRequest): Promise<IssuedCertificate> {
   const { client, challenges, domain } = request;
-  const key = request.privateKeyType === 'rsa' ? await acme.crypto.createPrivateRsaKey(2048) : await acme.crypto.createPrivateEcdsaKey('P-256');
+  const key =
+    request.privateKeyType === 'rsa'
+      ? await acme.crypto.createPrivateRsaKey(2048)
+      : await acme.crypto.createPrivateEcdsaKey('P-256');
   const [, csr] = await acme.crypto.createCsr({ commonName: domain, altNames: [domain] }, key);
   try {
     const certificatePem = await client.auto({
@@ -46,7 +49,11 @@ export async function issueCertificate(request: IssueRequest): Promise<IssuedCer
         // acme-client's types list only http-01 and dns-01; CAs also offer tls-alpn-01.
         const type: string = challenge.type;
         if (type === 'http-01') return challenges.setHttp(challenge.token, keyAuthorization);
-        if (type !== 'tls-alpn-01') throw new PorticoError(ErrorCode.ERR_ACME_CHALLENGE_FAILED, `${domain}: the CA offered no challenge the edge can answer (got ${challenge.type})`);
+        if (type !== 'tls-alpn-01')
+          throw new PorticoError(
+            ErrorCode.ERR_ACME_CHALLENGE_FAILED,
+            `${domain}: the CA offered no challenge the edge can answer (got ${challenge.type})`,
+          );
         const [alpnKey, alpnCert] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
         challenges.setAlpn(domain, alpnCert.toString(), alpnKey.toString());
       },
@@ -68,5 +75,9 @@ function acmeFailure(domain: string, err: unknown): PorticoError {
   const message = err instanceof Error ? err.message : String(err);
   // acme-client reports a failed validation as 'Authorization not found'/'…invalid…' with the CA's detail.
   const challenge = /challenge|authorization|invalid|unauthorized|connection|dns|incorrect|validat/i.test(message);
-  return new PorticoError(challenge ? ErrorCode.ERR_ACME_CHALLENGE_FAILED : ErrorCode.ERR_ACME_ORDER_FAILED, `${domain}: ${message}`, { cause: err });
+  return new PorticoError(
+    challenge ? ErrorCode.ERR_ACME_CHALLENGE_FAILED : ErrorCode.ERR_ACME_ORDER_FAILED,
+    `${domain}: ${message}`,
+    { cause: err },
+  );
 }

@@ -65,7 +65,8 @@ export class AcmeManager {
     const { store } = this.#options;
     store.resources.changes.on('change', this.#onChange);
     const domains = await store.resources.all<ReservedDomainDoc>(reservedDomainKind);
-    for (const record of domains) if (record.doc.certificate_management_policy) void this.#reconcile(record.account_id, record.id);
+    for (const record of domains)
+      if (record.doc.certificate_management_policy) void this.#reconcile(record.account_id, record.id);
   }
 
   /**
@@ -118,15 +119,20 @@ export class AcmeManager {
     const delay = Math.max(0, at - Date.now());
     // Two plans may race (changes arrive back to back): the later one wins, one timer only.
     clearTimeout(state.timer);
-    state.timer = setTimeout(() => {
-      if (delay > MAX_TIMER_MS) return void this.#reconcile(state.accountId, id);
-      if (state.running || this.#stopped) return;
-      const run = this.#run(state, id).catch((err: unknown) => this.#options.logger.warn('ACME: certificate attempt aborted', { err, id }));
-      state.running = run.finally(() => {
-        state.running = undefined;
-        void this.#reconcile(state.accountId, id);
-      });
-    }, Math.min(delay, MAX_TIMER_MS));
+    state.timer = setTimeout(
+      () => {
+        if (delay > MAX_TIMER_MS) return void this.#reconcile(state.accountId, id);
+        if (state.running || this.#stopped) return;
+        const run = this.#run(state, id).catch((err: unknown) =>
+          this.#options.logger.warn('ACME: certificate attempt aborted', { err, id }),
+        );
+        state.running = run.finally(() => {
+          state.running = undefined;
+          void this.#reconcile(state.accountId, id);
+        });
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
     state.timer.unref();
   }
 
@@ -141,7 +147,9 @@ export class AcmeManager {
     const status = readStatus(record.doc.certificate_management_status);
     if (status?.provisioning_job?.error_code === ErrorCode.ERR_ACME_WILDCARD_NEEDS_DNS) return;
     const msg = `${record.doc.domain}: wildcard certificates need the DNS-01 challenge, which this edge does not answer; upload a certificate for the wildcard and attach it with certificate_id`;
-    await this.#writeStatus(record.account_id, record.id, (prev) => failedStatus(prev, { code: ErrorCode.ERR_ACME_WILDCARD_NEEDS_DNS, msg }, Date.now(), null));
+    await this.#writeStatus(record.account_id, record.id, (prev) =>
+      failedStatus(prev, { code: ErrorCode.ERR_ACME_WILDCARD_NEEDS_DNS, msg }, Date.now(), null),
+    );
   }
 
   // One attempt: mark running, order, store and attach; or record the failure and its retry time.
@@ -171,17 +179,27 @@ export class AcmeManager {
     } catch (err) {
       state.failures++;
       const retriesAt = Date.now() + retryDelay(state.failures, config);
-      const failure = isPorticoError(err) ? { code: err.code, msg: err.message } : { code: ErrorCode.ERR_ACME_ORDER_FAILED, msg: `${domain}: ${String(err)}` };
+      const failure = isPorticoError(err)
+        ? { code: err.code, msg: err.message }
+        : { code: ErrorCode.ERR_ACME_ORDER_FAILED, msg: `${domain}: ${String(err)}` };
       logger.warn('ACME: certificate order failed', { domain, err, retriesAt: new Date(retriesAt).toISOString() });
-      if (!this.#stopped) await this.#writeStatus(state.accountId, id, (prev) => failedStatus(prev, failure, startedAt, retriesAt));
+      if (!this.#stopped)
+        await this.#writeStatus(state.accountId, id, (prev) => failedStatus(prev, failure, startedAt, retriesAt));
     }
   }
 
-  async #writeStatus(accountId: string, id: string, next: (prev: CertificateManagementStatus | null) => CertificateManagementStatus): Promise<void> {
+  async #writeStatus(
+    accountId: string,
+    id: string,
+    next: (prev: CertificateManagementStatus | null) => CertificateManagementStatus,
+  ): Promise<void> {
     const { store } = this.#options;
     const record = await store.resources.get<ReservedDomainDoc>(accountId, reservedDomainKind, id);
     if (!record?.doc.certificate_management_policy) return;
     const status = next(readStatus(record.doc.certificate_management_status));
-    await store.resources.update(accountId, reservedDomainKind, id, { ...record.doc, certificate_management_status: { ...status } });
+    await store.resources.update(accountId, reservedDomainKind, id, {
+      ...record.doc,
+      certificate_management_status: { ...status },
+    });
   }
 }

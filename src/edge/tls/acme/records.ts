@@ -6,7 +6,11 @@
 import type { ResourceRecord } from '../../../store/resources.ts';
 import type { Store } from '../../../store/store.ts';
 import { reservedDomainKind, type ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
-import { tlsCertificateDoc, tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
+import {
+  tlsCertificateDoc,
+  tlsCertificateKind,
+  type TlsCertificateDoc,
+} from '../../../config/documents/tls-certificate.ts';
 import type { IssuedCertificate } from './issue.ts';
 import { renewsAt, type ScheduleOptions } from './schedule.ts';
 import { rfc3339 } from '../../../store/timestamps.ts';
@@ -17,10 +21,16 @@ import { issuedStatus, readStatus } from './status.ts';
  * (none, deleted, another name or key type), else its renewal time; never before a failed
  * attempt's `retries_at`.
  */
-export async function dueAt(store: Store, record: ResourceRecord<ReservedDomainDoc>, options: ScheduleOptions): Promise<number> {
+export async function dueAt(
+  store: Store,
+  record: ResourceRecord<ReservedDomainDoc>,
+  options: ScheduleOptions,
+): Promise<number> {
   const { doc } = record;
   let at = Date.now();
-  const certificate = doc.certificate_id ? await store.resources.get<TlsCertificateDoc>(record.account_id, tlsCertificateKind, doc.certificate_id) : undefined;
+  const certificate = doc.certificate_id
+    ? await store.resources.get<TlsCertificateDoc>(record.account_id, tlsCertificateKind, doc.certificate_id)
+    : undefined;
   if (certificate && fits(certificate.doc, doc)) at = renewsAt(certificate.doc.certificate_pem, options);
   const job = readStatus(doc.certificate_management_status)?.provisioning_job;
   if (job?.error_code && job.retries_at) at = Math.max(at, Date.parse(job.retries_at));
@@ -28,7 +38,10 @@ export async function dueAt(store: Store, record: ResourceRecord<ReservedDomainD
 }
 
 function fits(certificate: TlsCertificateDoc, domain: ReservedDomainDoc): boolean {
-  return certificate.subject_alternative_names.dns_names.includes(domain.domain) && certificate.private_key_type === domain.certificate_management_policy?.private_key_type;
+  return (
+    certificate.subject_alternative_names.dns_names.includes(domain.domain) &&
+    certificate.private_key_type === domain.certificate_management_policy?.private_key_type
+  );
 }
 
 /**
@@ -36,10 +49,25 @@ function fits(certificate: TlsCertificateDoc, domain: ReservedDomainDoc): boolea
  * and deletes the certificate it replaces (only one the manager issued). When the policy went
  * away during the order, the new certificate is dropped instead.
  */
-export async function storeIssued(store: Store, encryptionKey: Buffer, record: ResourceRecord<ReservedDomainDoc>, issued: IssuedCertificate, options: ScheduleOptions): Promise<void> {
+export async function storeIssued(
+  store: Store,
+  encryptionKey: Buffer,
+  record: ResourceRecord<ReservedDomainDoc>,
+  issued: IssuedCertificate,
+  options: ScheduleOptions,
+): Promise<void> {
   const accountId = record.account_id;
-  const body = { description: `issued over ACME for ${record.doc.domain}`, certificate_pem: issued.certificatePem, private_key_pem: issued.privateKeyPem };
-  const created = await store.resources.create(accountId, tlsCertificateKind, 'cert', tlsCertificateDoc(encryptionKey, accountId, body, rfc3339()));
+  const body = {
+    description: `issued over ACME for ${record.doc.domain}`,
+    certificate_pem: issued.certificatePem,
+    private_key_pem: issued.privateKeyPem,
+  };
+  const created = await store.resources.create(
+    accountId,
+    tlsCertificateKind,
+    'cert',
+    tlsCertificateDoc(encryptionKey, accountId, body, rfc3339()),
+  );
   const current = await store.resources.get<ReservedDomainDoc>(accountId, reservedDomainKind, record.id);
   if (!current?.doc.certificate_management_policy) {
     await store.resources.delete(accountId, tlsCertificateKind, created.id);
@@ -47,7 +75,11 @@ export async function storeIssued(store: Store, encryptionKey: Buffer, record: R
   }
   const previousId = current.doc.certificate_id;
   const status = issuedStatus(renewsAt(issued.certificatePem, options));
-  await store.resources.update(accountId, reservedDomainKind, record.id, { ...current.doc, certificate_id: created.id, certificate_management_status: { ...status } });
+  await store.resources.update(accountId, reservedDomainKind, record.id, {
+    ...current.doc,
+    certificate_id: created.id,
+    certificate_management_status: { ...status },
+  });
   if (previousId && previousId !== created.id) await deleteIfIssued(store, accountId, previousId);
 }
 

@@ -25,10 +25,19 @@ test('renews a third of the lifetime before expiry, at most 30 days, or as confi
   assert.equal(renewsAt(short.certPem), notAfter - (notAfter - notBefore) / 3);
   const long = await leaf(397);
   assert.equal(renewsAt(long.certPem), Date.parse(new X509Certificate(long.certPem).validTo) - 30 * DAY);
-  assert.equal(renewsAt(long.certPem, { renewBeforeMs: 1_000 }), Date.parse(new X509Certificate(long.certPem).validTo) - 1_000);
+  assert.equal(
+    renewsAt(long.certPem, { renewBeforeMs: 1_000 }),
+    Date.parse(new X509Certificate(long.certPem).validTo) - 1_000,
+  );
 });
 
 test('retries back off exponentially from the base to the cap', () => {
-  assert.deepEqual([1, 2, 3, 4, 8, 20].map((n) => retryDelay(n)), [30_000, 60_000, 120_000, 240_000, 3_600_000, 3_600_000]);
-  assert.deepEqual([1, 2, 3].map((n) => retryDelay(n, { retryBaseMs: 100, retryMaxMs: 250 })), [100, 200, 250]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 8, 20].map((n) => retryDelay(n)),
+    [30_000, 60_000, 120_000, 240_000, 3_600_000, 3_600_000],
+  );
+  assert.deepEqual(
+    [1, 2, 3].map((n) => retryDelay(n, { retryBaseMs: 100, retryMaxMs: 250 })),
+    [100, 200, 250],
+  );
 });

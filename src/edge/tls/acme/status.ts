@@ -24,8 +24,19 @@ export interface CertificateManagementStatus {
 }
 
 /** Status while an attempt runs: the previous renews_at stays visible. */
-export function runningStatus(previous: CertificateManagementStatus | null | undefined, startedAt: number): CertificateManagementStatus {
-  return { renews_at: previous?.renews_at ?? null, provisioning_job: { error_code: null, msg: 'provisioning a certificate from the ACME server', started_at: rfc3339(startedAt), retries_at: null } };
+export function runningStatus(
+  previous: CertificateManagementStatus | null | undefined,
+  startedAt: number,
+): CertificateManagementStatus {
+  return {
+    renews_at: previous?.renews_at ?? null,
+    provisioning_job: {
+      error_code: null,
+      msg: 'provisioning a certificate from the ACME server',
+      started_at: rfc3339(startedAt),
+      retries_at: null,
+    },
+  };
 }
 
 /** Status after a certificate was issued. */
@@ -34,10 +45,20 @@ export function issuedStatus(renewsAt: number): CertificateManagementStatus {
 }
 
 /** Status after an attempt failed; `retriesAt` null means it is not retried on its own. */
-export function failedStatus(previous: CertificateManagementStatus | null | undefined, failure: { code: string; msg: string }, startedAt: number, retriesAt: number | null): CertificateManagementStatus {
+export function failedStatus(
+  previous: CertificateManagementStatus | null | undefined,
+  failure: { code: string; msg: string },
+  startedAt: number,
+  retriesAt: number | null,
+): CertificateManagementStatus {
   return {
     renews_at: previous?.renews_at ?? null,
-    provisioning_job: { error_code: failure.code, msg: failure.msg, started_at: rfc3339(startedAt), retries_at: retriesAt === null ? null : rfc3339(retriesAt) },
+    provisioning_job: {
+      error_code: failure.code,
+      msg: failure.msg,
+      started_at: rfc3339(startedAt),
+      retries_at: retriesAt === null ? null : rfc3339(retriesAt),
+    },
   };
 }
 
@@ -45,5 +66,8 @@ export function failedStatus(previous: CertificateManagementStatus | null | unde
 export function readStatus(value: unknown): CertificateManagementStatus | null {
   if (!value || typeof value !== 'object') return null;
   const v = value as Partial<CertificateManagementStatus>;
-  return { renews_at: typeof v.renews_at === 'string' ? v.renews_at : null, provisioning_job: v.provisioning_job ?? null };
+  return {
+    renews_at: typeof v.renews_at === 'string' ? v.renews_at : null,
+    provisioning_job: v.provisioning_job ?? null,
+  };
 }

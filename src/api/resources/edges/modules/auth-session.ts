@@ -39,7 +39,12 @@ const COOKIE_PREFIX = /^[!#$%&'*+\-.^_`|~0-9a-z]*$/i;
 /** The shared settings with defaults filled in. */
 export function sessionOf(body: SessionBody, field: string): SessionSettings {
   const prefix = body.cookie_prefix || defaultCookiePrefix;
-  if (!COOKIE_PREFIX.test(prefix)) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'cookie_prefix'), `"${prefix}" may contain only letters, digits and !#$%&'*+-.^_\`|~`);
+  if (!COOKIE_PREFIX.test(prefix))
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      fieldPath(field, 'cookie_prefix'),
+      `"${prefix}" may contain only letters, digits and !#$%&'*+-.^_\`|~`,
+    );
   return {
     options_passthrough: body.options_passthrough ?? false,
     cookie_prefix: prefix,

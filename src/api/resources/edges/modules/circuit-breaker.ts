@@ -7,7 +7,13 @@ import { defineModule, Enabled, enabledOf, fieldPath, OptionalCount, type Stored
  * Defaults for absent fields. A 0 duration, window or bucket count also means the default: the
  * Go client omits zeros, and none of them can work as 0.
  */
-export const circuitBreakerDefaults = { tripped_duration: 10, rolling_window: 10, num_buckets: 10, volume_threshold: 20, error_threshold_percentage: 0.5 } as const;
+export const circuitBreakerDefaults = {
+  tripped_duration: 10,
+  rolling_window: 10,
+  num_buckets: 10,
+  volume_threshold: 20,
+  error_threshold_percentage: 0.5,
+} as const;
 /** Most buckets a rolling window may be split into. */
 export const maxBuckets = 128;
 
@@ -38,9 +44,15 @@ export const circuitBreakerModule = defineModule({
   normalize: (body, _ctx, field): CircuitBreakerModule => {
     const d = circuitBreakerDefaults;
     const numBuckets = body.num_buckets || d.num_buckets;
-    if (numBuckets > maxBuckets) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'num_buckets'), `must be at most ${maxBuckets}`);
+    if (numBuckets > maxBuckets)
+      throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'num_buckets'), `must be at most ${maxBuckets}`);
     const threshold = body.error_threshold_percentage ?? d.error_threshold_percentage;
-    if (threshold < 0 || threshold > 1) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'error_threshold_percentage'), 'must be a fraction from 0 to 1 (0.5 means 50%)');
+    if (threshold < 0 || threshold > 1)
+      throw invalid(
+        ErrorCode.ERR_NGROK_215,
+        fieldPath(field, 'error_threshold_percentage'),
+        'must be a fraction from 0 to 1 (0.5 means 50%)',
+      );
     return {
       enabled: enabledOf(body),
       tripped_duration: body.tripped_duration || d.tripped_duration,

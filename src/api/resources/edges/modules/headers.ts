@@ -18,20 +18,40 @@ function headerName(name: string, field: string): string {
   return name.toLowerCase();
 }
 
-function normalizeHeaders(body: { enabled?: boolean | null; add?: Record<string, string> | null; remove?: string[] | null }, field: string): HeadersModule {
+function normalizeHeaders(
+  body: { enabled?: boolean | null; add?: Record<string, string> | null; remove?: string[] | null },
+  field: string,
+): HeadersModule {
   const add: Record<string, string> = {};
   for (const [name, value] of Object.entries(body.add ?? {})) {
-    if (/[\r\n\0]/.test(value)) throw invalid(ErrorCode.ERR_NGROK_215, `${fieldPath(field, 'add')}.${name}`, 'a header value may not contain CR, LF or NUL');
+    if (/[\r\n\0]/.test(value))
+      throw invalid(
+        ErrorCode.ERR_NGROK_215,
+        `${fieldPath(field, 'add')}.${name}`,
+        'a header value may not contain CR, LF or NUL',
+      );
     add[headerName(name, fieldPath(field, 'add'))] = value;
   }
   const remove = [...new Set((body.remove ?? []).map((name) => headerName(name, fieldPath(field, 'remove'))))];
   return { enabled: enabledOf(body), add, remove };
 }
 
-const Schema = Type.Object({ enabled: Enabled, add: Type.Optional(Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()])), remove: StringList });
+const Schema = Type.Object({
+  enabled: Enabled,
+  add: Type.Optional(Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()])),
+  remove: StringList,
+});
 
 /** `request_headers`: add/remove headers on the way to the upstream (names lower-cased). */
-export const requestHeadersModule = defineModule({ name: 'request_headers', schema: Schema, normalize: (body, _ctx, field) => normalizeHeaders(body, field) });
+export const requestHeadersModule = defineModule({
+  name: 'request_headers',
+  schema: Schema,
+  normalize: (body, _ctx, field) => normalizeHeaders(body, field),
+});
 
 /** `response_headers`: add/remove headers on the way back to the client (names lower-cased). */
-export const responseHeadersModule = defineModule({ name: 'response_headers', schema: Schema, normalize: (body, _ctx, field) => normalizeHeaders(body, field) });
+export const responseHeadersModule = defineModule({
+  name: 'response_headers',
+  schema: Schema,
+  normalize: (body, _ctx, field) => normalizeHeaders(body, field),
+});

@@ -42,7 +42,13 @@ export const routeModules: readonly ModuleSpec[] = [
 export const httpsEdgeModules: readonly ModuleSpec[] = [mutualTlsModule, httpsTlsTerminationModule];
 
 /** Modules of a TLS edge. */
-export const tlsEdgeModules: readonly ModuleSpec[] = [backendModule, ipRestrictionModule, mutualTlsModule, tlsEdgeTlsTerminationModule, policyModule];
+export const tlsEdgeModules: readonly ModuleSpec[] = [
+  backendModule,
+  ipRestrictionModule,
+  mutualTlsModule,
+  tlsEdgeTlsTerminationModule,
+  policyModule,
+];
 
 /** Modules of a TCP edge. */
 export const tcpEdgeModules: readonly ModuleSpec[] = [backendModule, ipRestrictionModule, policyModule];

@@ -13,6 +13,12 @@ export const ipRestrictionModule = defineModule({
   name: 'ip_restriction',
   schema: Type.Object({ enabled: Enabled, ip_policy_ids: Type.Array(Type.String()) }),
   // That every id is an IP policy of the account is checked by compiling (api/config-gate.ts).
-  normalize: (body): IpRestrictionModule => ({ enabled: enabledOf(body), ip_policy_ids: [...new Set(body.ip_policy_ids)] }),
-  read: (stored: IpRestrictionModule, owner) => ({ enabled: stored.enabled, ip_policies: stored.ip_policy_ids.map((id) => ref(owner.req, ipPolicyPath, id)) }),
+  normalize: (body): IpRestrictionModule => ({
+    enabled: enabledOf(body),
+    ip_policy_ids: [...new Set(body.ip_policy_ids)],
+  }),
+  read: (stored: IpRestrictionModule, owner) => ({
+    enabled: stored.enabled,
+    ip_policies: stored.ip_policy_ids.map((id) => ref(owner.req, ipPolicyPath, id)),
+  }),
 });

@@ -13,6 +13,12 @@ export const mutualTlsModule = defineModule({
   name: 'mutual_tls',
   schema: Type.Object({ enabled: Enabled, certificate_authority_ids: Type.Array(Type.String()) }),
   // That every id is a certificate authority of the account is checked by compiling (api/config-gate.ts).
-  normalize: (body): MutualTlsModule => ({ enabled: enabledOf(body), certificate_authority_ids: [...new Set(body.certificate_authority_ids)] }),
-  read: (stored: MutualTlsModule, owner) => ({ enabled: stored.enabled, certificate_authorities: stored.certificate_authority_ids.map((id) => ref(owner.req, caPath, id)) }),
+  normalize: (body): MutualTlsModule => ({
+    enabled: enabledOf(body),
+    certificate_authority_ids: [...new Set(body.certificate_authority_ids)],
+  }),
+  read: (stored: MutualTlsModule, owner) => ({
+    enabled: stored.enabled,
+    certificate_authorities: stored.certificate_authority_ids.map((id) => ref(owner.req, caPath, id)),
+  }),
 });

@@ -2,10 +2,29 @@ import { Type, type Static } from 'typebox';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, OptionalCount, OptionalString, StringList, stringSecrets, type StoredModule } from './module-spec.ts';
+import {
+  defineModule,
+  Enabled,
+  enabledOf,
+  fieldPath,
+  OptionalCount,
+  OptionalString,
+  StringList,
+  stringSecrets,
+  type StoredModule,
+} from './module-spec.ts';
 
 /** Identity providers, in the order the read shape lists their slots. */
-export const oauthProviders = ['github', 'facebook', 'microsoft', 'google', 'linkedin', 'gitlab', 'twitch', 'amazon'] as const;
+export const oauthProviders = [
+  'github',
+  'facebook',
+  'microsoft',
+  'google',
+  'linkedin',
+  'gitlab',
+  'twitch',
+  'amazon',
+] as const;
 type ProviderName = (typeof oauthProviders)[number];
 
 /** One provider's settings; `teams` and `organizations` only for github. */
@@ -48,7 +67,12 @@ const Schema = Type.Object({
 
 function providerSettings(name: ProviderName, body: ProviderBody, field: string): OAuthProviderSettings {
   const hasId = Boolean(body.client_id);
-  if (hasId !== Boolean(body.client_secret)) throw invalid(ErrorCode.ERR_NGROK_215, field, 'give client_id and client_secret together (your own OAuth app), or neither');
+  if (hasId !== Boolean(body.client_secret))
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      field,
+      'give client_id and client_secret together (your own OAuth app), or neither',
+    );
   const settings: OAuthProviderSettings = {
     client_id: body.client_id || null,
     client_secret: body.client_secret || null,
@@ -56,7 +80,9 @@ function providerSettings(name: ProviderName, body: ProviderBody, field: string)
     email_addresses: body.email_addresses ?? [],
     email_domains: (body.email_domains ?? []).map((d) => d.toLowerCase()),
   };
-  return name === 'github' ? { ...settings, teams: body.teams ?? [], organizations: body.organizations ?? [] } : settings;
+  return name === 'github'
+    ? { ...settings, teams: body.teams ?? [], organizations: body.organizations ?? [] }
+    : settings;
 }
 
 /** `oauth`: require a login with an OAuth identity provider. */
@@ -66,16 +92,35 @@ export const oauthModule = defineModule({
   normalize: (body, _ctx, field): OAuthModule => {
     const at = fieldPath(field, 'provider');
     const given = Object.entries(body.provider).filter(([, v]) => v !== null && v !== undefined);
-    if (given.length !== 1) throw invalid(ErrorCode.ERR_NGROK_215, at, `set exactly one of ${oauthProviders.join(', ')}`);
+    if (given.length !== 1)
+      throw invalid(ErrorCode.ERR_NGROK_215, at, `set exactly one of ${oauthProviders.join(', ')}`);
     const [name, settings] = given[0]!;
-    if (!(oauthProviders as readonly string[]).includes(name)) throw invalid(ErrorCode.ERR_NGROK_215, at, `"${name}" is not a supported provider; use one of ${oauthProviders.join(', ')}`);
+    if (!(oauthProviders as readonly string[]).includes(name))
+      throw invalid(
+        ErrorCode.ERR_NGROK_215,
+        at,
+        `"${name}" is not a supported provider; use one of ${oauthProviders.join(', ')}`,
+      );
     const provider = { [name]: providerSettings(name as ProviderName, settings!, `${at}.${name}`) };
-    return { enabled: enabledOf(body), provider, ...sessionOf(body, field), auth_check_interval: body.auth_check_interval ?? 0 };
+    return {
+      enabled: enabledOf(body),
+      provider,
+      ...sessionOf(body, field),
+      auth_check_interval: body.auth_check_interval ?? 0,
+    };
   },
   secrets: stringSecrets<OAuthModule>((m, f) => ({
     ...m,
-    provider: Object.fromEntries(Object.entries(m.provider).map(([name, p]) => [name, p?.client_secret ? { ...p, client_secret: f(p.client_secret) } : p])),
+    provider: Object.fromEntries(
+      Object.entries(m.provider).map(([name, p]) => [
+        name,
+        p?.client_secret ? { ...p, client_secret: f(p.client_secret) } : p,
+      ]),
+    ),
   })),
   // Every provider slot is present on read; the unused ones are null.
-  read: (stored: OAuthModule) => ({ ...stored, provider: Object.fromEntries(oauthProviders.map((p) => [p, stored.provider[p] ?? null])) }),
+  read: (stored: OAuthModule) => ({
+    ...stored,
+    provider: Object.fromEntries(oauthProviders.map((p) => [p, stored.provider[p] ?? null])),
+  }),
 });

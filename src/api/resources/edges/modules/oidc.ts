@@ -2,7 +2,15 @@ import { Type } from 'typebox';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, StringList, stringSecrets, type StoredModule } from './module-spec.ts';
+import {
+  defineModule,
+  Enabled,
+  enabledOf,
+  fieldPath,
+  StringList,
+  stringSecrets,
+  type StoredModule,
+} from './module-spec.ts';
 
 interface OidcModule extends StoredModule, SessionSettings {
   /** The OpenID provider's base URL (discovery at `<issuer>/.well-known/openid-configuration`). */
@@ -22,16 +30,28 @@ function issuerOf(value: string, field: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'issuer'), `"${value}" is not a URL; give the provider's issuer, e.g. https://accounts.example.com`);
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      fieldPath(field, 'issuer'),
+      `"${value}" is not a URL; give the provider's issuer, e.g. https://accounts.example.com`,
+    );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'issuer'), 'must be an http(s) URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'issuer'), 'must be an http(s) URL');
   return value;
 }
 
 /** `oidc`: require a login with an OpenID Connect provider. */
 export const oidcModule = defineModule({
   name: 'oidc',
-  schema: Type.Object({ enabled: Enabled, ...sessionProperties, issuer: Type.String(), client_id: Type.String(), client_secret: Type.String(), scopes: StringList }),
+  schema: Type.Object({
+    enabled: Enabled,
+    ...sessionProperties,
+    issuer: Type.String(),
+    client_id: Type.String(),
+    client_secret: Type.String(),
+    scopes: StringList,
+  }),
   normalize: (body, _ctx, field): OidcModule => {
     if (!body.client_id) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'client_id'), 'is required');
     return {
@@ -43,5 +63,8 @@ export const oidcModule = defineModule({
       scopes: body.scopes?.length ? body.scopes : defaultOidcScopes,
     };
   },
-  secrets: stringSecrets<OidcModule>((m, f) => ({ ...m, client_secret: m.client_secret ? f(m.client_secret) : m.client_secret })),
+  secrets: stringSecrets<OidcModule>((m, f) => ({
+    ...m,
+    client_secret: m.client_secret ? f(m.client_secret) : m.client_secret,
+  })),
 });

@@ -1,12 +1,22 @@
 import { Type, type Static } from 'typebox';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, StringList, type SecretMap, type StoredModule } from './module-spec.ts';
+import {
+  defineModule,
+  Enabled,
+  enabledOf,
+  fieldPath,
+  StringList,
+  type SecretMap,
+  type StoredModule,
+} from './module-spec.ts';
 
 const Rule = Type.Object({
   name: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   expressions: StringList,
-  actions: Type.Optional(Type.Union([Type.Array(Type.Object({ type: Type.String(), config: Type.Optional(Type.Unknown()) })), Type.Null()])),
+  actions: Type.Optional(
+    Type.Union([Type.Array(Type.Object({ type: Type.String(), config: Type.Optional(Type.Unknown()) })), Type.Null()]),
+  ),
 });
 
 /**
@@ -44,7 +54,8 @@ function rules(list: Array<Static<typeof Rule>> | null | undefined, field: strin
 /** Applies `f` to every action of both directions. */
 function mapActions(m: PolicyModule, f: (a: PolicyAction) => PolicyAction): PolicyModule {
   // Lists are always present in documents this version wrote; tolerate older ones without.
-  const rulesOf = (list: PolicyRule[] | undefined) => list?.map((r) => ({ ...r, actions: (r.actions ?? []).map(f) })) ?? [];
+  const rulesOf = (list: PolicyRule[] | undefined) =>
+    list?.map((r) => ({ ...r, actions: (r.actions ?? []).map(f) })) ?? [];
   return { ...m, inbound: rulesOf(m.inbound), outbound: rulesOf(m.outbound) };
 }
 
@@ -63,7 +74,11 @@ function openAction(a: PolicyAction, open: SecretMap): PolicyAction {
 /** `policy` (extra, API 0.11.0's traffic policy): inbound and outbound rules, stored as given (action configs sealed). */
 export const policyModule = defineModule({
   name: 'policy',
-  schema: Type.Object({ enabled: Enabled, inbound: Type.Optional(Type.Union([Type.Array(Rule), Type.Null()])), outbound: Type.Optional(Type.Union([Type.Array(Rule), Type.Null()])) }),
+  schema: Type.Object({
+    enabled: Enabled,
+    inbound: Type.Optional(Type.Union([Type.Array(Rule), Type.Null()])),
+    outbound: Type.Optional(Type.Union([Type.Array(Rule), Type.Null()])),
+  }),
   normalize: (body, _ctx, field): PolicyModule => ({
     enabled: enabledOf(body),
     inbound: rules(body.inbound, fieldPath(field, 'inbound')),

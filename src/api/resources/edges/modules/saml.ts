@@ -2,7 +2,16 @@ import { Type } from 'typebox';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, OptionalString, StringList, type ModuleOwner, type StoredModule } from './module-spec.ts';
+import {
+  defineModule,
+  Enabled,
+  enabledOf,
+  fieldPath,
+  OptionalString,
+  StringList,
+  type ModuleOwner,
+  type StoredModule,
+} from './module-spec.ts';
 
 /** Name-id formats an IdP may be asked for; the first is the default. */
 export const nameIdFormats = [
@@ -26,12 +35,22 @@ interface SamlModule extends StoredModule, SessionSettings {
  * `https://<host>/saml/<route id>/{metadata,acs,slo}`. The entity id is the metadata URL.
  * Empty strings while the edge has no hostport.
  */
-export function samlServiceUrls(owner: Pick<ModuleOwner, 'hostports' | 'routeId' | 'edgeId'>): { entity_id: string; assertion_consumer_service_url: string; single_logout_url: string; metadata_url: string } {
+export function samlServiceUrls(owner: Pick<ModuleOwner, 'hostports' | 'routeId' | 'edgeId'>): {
+  entity_id: string;
+  assertion_consumer_service_url: string;
+  single_logout_url: string;
+  metadata_url: string;
+} {
   const first = owner.hostports[0];
   if (!first) return { entity_id: '', assertion_consumer_service_url: '', single_logout_url: '', metadata_url: '' };
   const [host, port] = [first.slice(0, first.lastIndexOf(':')), first.slice(first.lastIndexOf(':') + 1)];
   const base = `https://${host}${port === '443' ? '' : `:${port}`}/saml/${owner.routeId ?? owner.edgeId}`;
-  return { entity_id: `${base}/metadata`, assertion_consumer_service_url: `${base}/acs`, single_logout_url: `${base}/slo`, metadata_url: `${base}/metadata` };
+  return {
+    entity_id: `${base}/metadata`,
+    assertion_consumer_service_url: `${base}/acs`,
+    single_logout_url: `${base}/slo`,
+    metadata_url: `${base}/metadata`,
+  };
 }
 
 /** `saml`: require a login with a SAML identity provider. */
@@ -48,10 +67,19 @@ export const samlModule = defineModule({
   }),
   normalize: (body, _ctx, field): SamlModule => {
     if (!/<(\w+:)?EntityDescriptor[\s>]/.test(body.idp_metadata)) {
-      throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'idp_metadata'), "must be the IdP's metadata XML (an EntityDescriptor document)");
+      throw invalid(
+        ErrorCode.ERR_NGROK_215,
+        fieldPath(field, 'idp_metadata'),
+        "must be the IdP's metadata XML (an EntityDescriptor document)",
+      );
     }
     const format = body.nameid_format || nameIdFormats[0];
-    if (!(nameIdFormats as readonly string[]).includes(format)) throw invalid(ErrorCode.ERR_NGROK_215, fieldPath(field, 'nameid_format'), `use one of ${nameIdFormats.join(', ')}`);
+    if (!(nameIdFormats as readonly string[]).includes(format))
+      throw invalid(
+        ErrorCode.ERR_NGROK_215,
+        fieldPath(field, 'nameid_format'),
+        `use one of ${nameIdFormats.join(', ')}`,
+      );
     return {
       enabled: enabledOf(body),
       ...sessionOf(body, field),

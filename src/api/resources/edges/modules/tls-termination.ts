@@ -20,16 +20,31 @@ const Schema = Type.Object({ enabled: Enabled, terminate_at: OptionalString, min
 function minVersionOf(value: string | null | undefined, field: string): string {
   if (value === undefined || value === null) return defaultMinVersion;
   if (!(tlsVersions as readonly string[]).includes(value)) {
-    throw new ApiError(ErrorCode.ERR_NGROK_219, `${fieldPath(field, 'min_version')}: "${value}" is not a TLS version; use one of ${tlsVersions.join(', ')}`, { field: fieldPath(field, 'min_version') });
+    throw new ApiError(
+      ErrorCode.ERR_NGROK_219,
+      `${fieldPath(field, 'min_version')}: "${value}" is not a TLS version; use one of ${tlsVersions.join(', ')}`,
+      { field: fieldPath(field, 'min_version') },
+    );
   }
   return value;
 }
 
-function terminateAtOf(value: string | null | undefined, field: string, allowed: readonly string[]): 'edge' | 'upstream' {
+function terminateAtOf(
+  value: string | null | undefined,
+  field: string,
+  allowed: readonly string[],
+): 'edge' | 'upstream' {
   const at = value ?? 'edge';
   if (!allowed.includes(at)) {
-    const hint = allowed.length === 1 ? 'HTTPS edges always terminate TLS at the edge; use "edge" or leave it out' : 'use "edge" or "upstream"';
-    throw new ApiError(ErrorCode.ERR_NGROK_224, `${fieldPath(field, 'terminate_at')}: "${at}" is not accepted; ${hint}`, { field: fieldPath(field, 'terminate_at') });
+    const hint =
+      allowed.length === 1
+        ? 'HTTPS edges always terminate TLS at the edge; use "edge" or leave it out'
+        : 'use "edge" or "upstream"';
+    throw new ApiError(
+      ErrorCode.ERR_NGROK_224,
+      `${fieldPath(field, 'terminate_at')}: "${at}" is not accepted; ${hint}`,
+      { field: fieldPath(field, 'terminate_at') },
+    );
   }
   return at as 'edge' | 'upstream';
 }
@@ -55,8 +70,16 @@ export const tlsEdgeTlsTerminationModule = defineModule({
   normalize: (body, _ctx, field): TlsTerminationModule => {
     const terminateAt = terminateAtOf(body.terminate_at, field, ['edge', 'upstream']);
     if (terminateAt === 'upstream' && body.min_version !== undefined && body.min_version !== null) {
-      throw new ApiError(ErrorCode.ERR_NGROK_219, `${fieldPath(field, 'min_version')}: must be null when terminate_at is "upstream" (the edge does not terminate TLS)`, { field: fieldPath(field, 'min_version') });
+      throw new ApiError(
+        ErrorCode.ERR_NGROK_219,
+        `${fieldPath(field, 'min_version')}: must be null when terminate_at is "upstream" (the edge does not terminate TLS)`,
+        { field: fieldPath(field, 'min_version') },
+      );
     }
-    return { enabled: enabledOf(body), terminate_at: terminateAt, min_version: terminateAt === 'upstream' ? null : minVersionOf(body.min_version, field) };
+    return {
+      enabled: enabledOf(body),
+      terminate_at: terminateAt,
+      min_version: terminateAt === 'upstream' ? null : minVersionOf(body.min_version, field),
+    };
   },
 });

@@ -1,10 +1,29 @@
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { ApiError } from '../../../errors.ts';
-import { defineModule, Enabled, enabledOf, fieldPath, OptionalString, stringSecrets, type StoredModule } from './module-spec.ts';
+import {
+  defineModule,
+  Enabled,
+  enabledOf,
+  fieldPath,
+  OptionalString,
+  stringSecrets,
+  type StoredModule,
+} from './module-spec.ts';
 
 /** The providers the product description lists, by their lower-case ids. */
-export const webhookProviders = ['github', 'gitlab', 'intercom', 'sendgrid', 'shopify', 'slack', 'sns', 'stripe', 'twilio', 'xero'] as const;
+export const webhookProviders = [
+  'github',
+  'gitlab',
+  'intercom',
+  'sendgrid',
+  'shopify',
+  'slack',
+  'sns',
+  'stripe',
+  'twilio',
+  'xero',
+] as const;
 /** Providers that sign without a shared secret (AWS SNS signs with its own certificate). */
 const secretless: readonly string[] = ['sns'];
 
@@ -22,11 +41,19 @@ export const webhookVerificationModule = defineModule({
   normalize: (body, _ctx, field): WebhookVerificationModule => {
     const provider = body.provider.trim().toLowerCase();
     if (!(webhookProviders as readonly string[]).includes(provider)) {
-      throw new ApiError(ErrorCode.ERR_NGROK_7030, `${fieldPath(field, 'provider')}: webhook provider "${body.provider}" is not supported; use one of ${webhookProviders.join(', ')}`, { field: fieldPath(field, 'provider') });
+      throw new ApiError(
+        ErrorCode.ERR_NGROK_7030,
+        `${fieldPath(field, 'provider')}: webhook provider "${body.provider}" is not supported; use one of ${webhookProviders.join(', ')}`,
+        { field: fieldPath(field, 'provider') },
+      );
     }
     const secret = body.secret ?? '';
     if (!secret && !secretless.includes(provider)) {
-      throw new ApiError(ErrorCode.ERR_NGROK_7027, `${fieldPath(field, 'secret')}: webhook verification for ${provider} requires the provider's signing secret`, { field: fieldPath(field, 'secret') });
+      throw new ApiError(
+        ErrorCode.ERR_NGROK_7027,
+        `${fieldPath(field, 'secret')}: webhook verification for ${provider} requires the provider's signing secret`,
+        { field: fieldPath(field, 'secret') },
+      );
     }
     return { enabled: enabledOf(body), provider, secret };
   },
