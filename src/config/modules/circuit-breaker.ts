@@ -1,6 +1,9 @@
 import type { CircuitBreakerPlan } from './plans.ts';
 
-/** Defaults for absent fields (API.md); a 0 duration, window or bucket count also means the default. */
+/**
+ * Defaults for absent fields (API.md). A 0 duration, window or bucket count also means the
+ * default: the Go client omits zeros, and none of them can work as 0.
+ */
 export const circuitBreakerDefaults = {
   tripped_duration: 10,
   rolling_window: 10,

@@ -1,19 +1,9 @@
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
+import { circuitBreakerDefaults } from '../../../../config/modules/circuit-breaker.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, OptionalCount, type StoredModule } from './module-spec.ts';
 
-/**
- * Defaults for absent fields. A 0 duration, window or bucket count also means the default: the
- * Go client omits zeros, and none of them can work as 0.
- */
-export const circuitBreakerDefaults = {
-  tripped_duration: 10,
-  rolling_window: 10,
-  num_buckets: 10,
-  volume_threshold: 20,
-  error_threshold_percentage: 0.5,
-} as const;
 /** Most buckets a rolling window may be split into. */
 export const maxBuckets = 128;
 
