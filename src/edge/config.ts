@@ -1,5 +1,6 @@
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
+import type { SnsCertificateOptions } from './modules/webhook_verification/sns-certificates.ts';
 import type { AcmeConfig } from './tls/acme/config.ts';
 
 /** A listen address: host "" means every interface. */
@@ -43,6 +44,12 @@ export interface EdgeConfig {
    * are closed at once. Default: the open-file limit less 512 (--max-connections).
    */
   maxConnections?: number;
+  /**
+   * Webhook verification: `maxBodyBytes` a body may have to be checked (default 1 MiB; past
+   * it 413), and where AWS SNS signing certificates may be fetched from (`sns.hostPattern`,
+   * `sns.ca`: only tests change these, to serve a certificate over loopback HTTPS).
+   */
+  webhooks?: { maxBodyBytes?: number; sns?: Partial<SnsCertificateOptions> };
   logger: Logger;
 }
 

@@ -57,4 +57,16 @@ export const trafficErrors = {
     message:
       'The service behind the tunnel did not answer in time: no response headers arrived within the edge --upstream-header-timeout.',
   },
+  // Webhook verification
+  ERR_EDGE_WEBHOOK_UNVERIFIED: {
+    status: 403,
+    ngrok: 'ERR_NGROK_3204',
+    message:
+      "Request failed webhook verification: it does not carry a valid signature of this endpoint's webhook provider.",
+  },
+  ERR_EDGE_WEBHOOK_BODY_TOO_LARGE: {
+    status: 413,
+    message:
+      'The request body is larger than the edge reads to check a webhook signature (1 MiB by default); webhook providers send less.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -31,7 +31,9 @@ import { AcmeManager } from '../edge/tls/acme/manager.ts';
 import { withConnectionTls, withoutClientCertHeader } from '../edge/tls/https-requests.ts';
 import { ReservedDomainCertificates } from '../edge/tls/reserved-domain-certificates.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../edge/tls/local-ca.ts';
-import { deriveEncryptionKey } from '../config/secrets/key-encryption.ts';
+import { deriveEncryptionKey, secretBox } from '../config/secrets/key-encryption.ts';
+import { defaultMaxBodyBytes } from '../edge/modules/webhook_verification/read-body.ts';
+import { SnsCertificates } from '../edge/modules/webhook_verification/sns-certificates.ts';
 import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
 import { StoreReservations } from '../config/ownership/reservations.ts';
 import { TunnelRegistry } from '../edge/tunnels/registry.ts';
@@ -109,7 +111,15 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
 
   // Configuration → snapshot: compiled at start, recompiled and swapped on every change.
   const streamPools = new StreamPools({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
-  const snapshots = new SnapshotSource(store, { registry, streamPools, logger }, logger);
+  const modules = {
+    openSecret: (accountId: string, sealed: string) => secretBox(encryptionKey, accountId).open(sealed),
+    webhooks: {
+      maxBodyBytes: config.webhooks?.maxBodyBytes ?? defaultMaxBodyBytes,
+      snsCertificates: new SnsCertificates(config.webhooks?.sns),
+    },
+    logger,
+  };
+  const snapshots = new SnapshotSource(store, { registry, streamPools, logger, modules }, logger);
   const snapshot = () => snapshots.current;
   const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));

@@ -260,8 +260,8 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await roundTrip(
     'webhookVerification',
     m.edgeRouteWebhookVerificationModule,
-    { provider: 'TWILIO', secret: 's3cret', enabled: false },
-    { enabled: false, provider: 'twilio', secret: 's3cret' },
+    { provider: 'TWILIO', secret: 's3cret' },
+    { enabled: true, provider: 'twilio', secret: 's3cret' },
   );
   const session = { optionsPassthrough: false, cookiePrefix: 'ngrok.', inactivityTimeout: 0, maximumDuration: 0 };
   await roundTrip(
@@ -381,10 +381,7 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await rejects('oidc', { issuer: 'not a url', client_id: 'a', client_secret: 'b' }, 'ERR_NGROK_215');
   await rejects('saml', { idp_metadata: 'hello' }, 'ERR_NGROK_215');
   await rejects('user_agent_filter', { deny: ['('] }, 'ERR_NGROK_215');
-  assert.equal(
-    (await apiFetch(edge, 'PUT', `${base}/webhook_verification`, { provider: 'sns', enabled: false })).status,
-    200,
-  );
+  assert.equal((await apiFetch(edge, 'PUT', `${base}/webhook_verification`, { provider: 'sns' })).status, 200);
   assert.equal(
     (await apiFetch(edge, 'PUT', `/edges/https/${https.id}/routes/edghtsrt_00000000000000000000000000/compression`, {}))
       .status,

@@ -23,7 +23,7 @@ const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
 /** The route modules holding secrets, as a user configures them (switched off where the edge does not run them yet). */
 const secretModules = {
-  webhook_verification: { enabled: false, provider: 'github', secret: secrets[0] },
+  webhook_verification: { enabled: true, provider: 'github', secret: secrets[0] },
   oauth: { enabled: false, provider: { github: { client_id: 'gh-app', client_secret: secrets[1] } } },
   oidc: { enabled: false, issuer: 'https://idp.example.test', client_id: 'oidc-app', client_secret: secrets[2] },
   policy: {
@@ -58,7 +58,7 @@ test('module secrets are sealed at rest, read back as ngrok returns them; the da
     edge,
     'PUT',
     `/edges/https/${https.body.id}/routes/${route.body.id}/webhook_verification`,
-    { enabled: false, provider: 'stripe', secret: 'whsec-PLAIN-5' },
+    { enabled: true, provider: 'stripe', secret: 'whsec-PLAIN-5' },
   );
   assert.equal(put.body.secret, 'whsec-PLAIN-5');
   assert.equal(

@@ -11,6 +11,7 @@ import { compileHeaders, type HeadersSlot } from './headers.ts';
 import { compileIpRestriction, type IpPolicyRules, type IpRestrictionSlot } from './ip-restriction.ts';
 import { inModuleOrder, type HttpModulePlan, type IpRestrictionPlan } from './plans.ts';
 import { compileUserAgentFilter, type UserAgentFilterSlot } from './user-agent-filter.ts';
+import { compileWebhookVerification, type WebhookVerificationSlot } from './webhook-verification.ts';
 
 /** Module slots of a route, as stored; unset slots are null or absent. */
 export interface RouteModuleSlots {
@@ -19,7 +20,7 @@ export interface RouteModuleSlots {
   compression?: Slot | null;
   request_headers?: HeadersSlot | null;
   response_headers?: HeadersSlot | null;
-  webhook_verification?: (Slot & { provider?: string; secret?: string }) | null;
+  webhook_verification?: WebhookVerificationSlot | null;
   user_agent_filter?: UserAgentFilterSlot | null;
   websocket_tcp_converter?: Slot | null;
   oauth?: Slot | null;
@@ -44,7 +45,6 @@ const notEnforced: Record<string, string> = {
   saml: 'identity at the edge',
   oidc: 'identity at the edge',
   policy: 'Traffic Policy',
-  webhook_verification: 'webhook verification',
   circuit_breaker: 'the circuit breaker',
   compression: 'compression',
   user_agent_filter: 'the user-agent filter',
@@ -74,6 +74,8 @@ export function compileRouteModules(slots: RouteModuleSlots, field: string, ctx:
   const plans: HttpModulePlan[] = [];
   if (isOn(slots.ip_restriction))
     plans.push(compileIpRestriction(slots.ip_restriction, `${field}ip_restriction`, ctx.accountId, ctx.ipPolicyRules));
+  if (isOn(slots.webhook_verification))
+    plans.push(compileWebhookVerification(slots.webhook_verification, `${field}webhook_verification`, ctx.accountId));
   if (isOn(slots.circuit_breaker)) plans.push(compileCircuitBreaker(slots.circuit_breaker));
   if (isOn(slots.compression)) plans.push({ name: 'compression' });
   if (isOn(slots.request_headers))

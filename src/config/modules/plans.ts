@@ -46,10 +46,16 @@ export interface CompressionPlan {
   name: 'compression';
 }
 
+/** A webhook provider whose signatures the edge checks (config/modules/webhook-verification.ts). */
+export type WebhookProvider =
+  'github' | 'gitlab' | 'intercom' | 'sendgrid' | 'shopify' | 'slack' | 'sns' | 'stripe' | 'twilio' | 'xero';
+
 export interface WebhookVerificationPlan {
   name: 'webhook_verification';
-  provider: string;
-  /** The signing secret, sealed for the owning account (opened by the data plane). "" when none. */
+  provider: WebhookProvider;
+  /** The account owning the route, which the secret is sealed for. */
+  accountId: string;
+  /** The signing secret, sealed for `accountId` (opened by the data plane). "" when none (sns). */
   sealedSecret: string;
 }
 

@@ -4,24 +4,41 @@
  * breaker's window) survives unrelated configuration changes.
  */
 import type { HttpModuleName, HttpModulePlan } from '../../config/modules/plans.ts';
+import type { Logger } from '../../log/logger.ts';
 import { ipRestrictionModule } from '../modules/ip_restriction/ip-restriction.ts';
 import { requestHeadersModule } from '../modules/request_headers/request-headers.ts';
 import { responseHeadersModule } from '../modules/response_headers/response-headers.ts';
+import type { SnsCertificates } from '../modules/webhook_verification/sns-certificates.ts';
+import { webhookVerificationModule } from '../modules/webhook_verification/webhook-verification.ts';
 import type { HttpModule } from './http-module.ts';
 
-type Factory<N extends HttpModuleName> = (plan: Extract<HttpModulePlan, { name: N }>) => HttpModule;
+/** What modules are built with, besides their plan; the same for every snapshot. */
+export interface ModuleDeps {
+  /** The plaintext of a secret sealed for `accountId` (config/secrets/key-encryption.ts); throws when it cannot be opened. */
+  openSecret(accountId: string, sealed: string): string;
+  webhooks: {
+    /** Bytes of a body read to check its signature; past it 413. */
+    maxBodyBytes: number;
+    /** AWS SNS signing certificates, kept across snapshots. */
+    snsCertificates: SnsCertificates;
+  };
+  logger: Logger;
+}
+
+type Factory<N extends HttpModuleName> = (plan: Extract<HttpModulePlan, { name: N }>, deps: ModuleDeps) => HttpModule;
 
 /** How each module is built from its plan. The configuration refuses any module missing here. */
 const factories: { [N in HttpModuleName]?: Factory<N> } = {
   ip_restriction: ipRestrictionModule,
+  webhook_verification: webhookVerificationModule,
   request_headers: requestHeadersModule,
   response_headers: responseHeadersModule,
 };
 
-function build(plan: HttpModulePlan): HttpModule {
+function build(plan: HttpModulePlan, deps: ModuleDeps): HttpModule {
   const factory = factories[plan.name] as Factory<typeof plan.name> | undefined;
   if (!factory) throw new Error(`no module is built for ${plan.name}`);
-  return factory(plan as never);
+  return factory(plan as never, deps);
 }
 
 /** A chain with the plans it was built from. */
@@ -37,11 +54,11 @@ export class ModuleChains {
   constructor(private readonly previous?: ModuleChains) {}
 
   /** The chain for `ownerId`: the previous snapshot's if its plans are the same, else new. */
-  chainFor(ownerId: string, plans: readonly HttpModulePlan[]): readonly HttpModule[] {
+  chainFor(ownerId: string, plans: readonly HttpModulePlan[], deps: ModuleDeps): readonly HttpModule[] {
     if (plans.length === 0) return [];
     const key = JSON.stringify(plans);
     const kept = this.previous?.chains.get(ownerId);
-    const chain = kept?.key === key ? kept : { key, modules: plans.map(build) };
+    const chain = kept?.key === key ? kept : { key, modules: plans.map((plan) => build(plan, deps)) };
     this.chains.set(ownerId, chain);
     return chain.modules;
   }

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ResourceRecord } from '../../store/resources.ts';
-import type { BackendDeps } from '../backends/backend.ts';
-import { compileSnapshot } from './compile.ts';
+import { compileSnapshot, type SnapshotDeps } from './compile.ts';
 import { Snapshot } from './snapshot.ts';
 
 // Compilation only wires objects together; nothing here opens a tunnel.
-const deps = {} as BackendDeps;
+const deps = {} as SnapshotDeps;
 const record = (id: string, kind: string, doc: Record<string, unknown>): ResourceRecord => ({
   id,
   account_id: 'acct_1',

@@ -4,6 +4,7 @@ import { compiledKinds } from '../../config/documents/kinds.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import type { Backend, BackendDeps } from '../backends/backend.ts';
 import { buildBackends } from '../backends/compile.ts';
+import type { ModuleDeps } from '../pipeline/build.ts';
 import type { IpRestrictionPlan } from '../../config/modules/plans.ts';
 import { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
 import { PathRouter } from '../routing/path-router.ts';
@@ -17,7 +18,12 @@ export const snapshotKinds = compiledKinds;
  * them (compileConfig), then the plans become serving objects. An edge that fails to compile
  * keeps its version from `previous` (if it had one) and its problem is recorded.
  */
-export function compileSnapshot(records: ResourceRecord[], previous: Snapshot, deps: BackendDeps): Snapshot {
+/** What a snapshot is built with: what its backends and its modules need. */
+export interface SnapshotDeps extends BackendDeps {
+  modules: ModuleDeps;
+}
+
+export function compileSnapshot(records: ResourceRecord[], previous: Snapshot, deps: SnapshotDeps): Snapshot {
   const snapshot = new Snapshot(previous.version + 1, previous);
   const plan = compileConfig(records);
   for (const [id, problem] of plan.problems) snapshot.errors.set(id, problem.message);
@@ -25,13 +31,18 @@ export function compileSnapshot(records: ResourceRecord[], previous: Snapshot, d
   for (const record of records) {
     if (!['https_edge', 'tls_edge', 'tcp_edge'].includes(record.kind)) continue;
     const edgePlan = plan.edges.get(record.id);
-    const edge = edgePlan ? buildEdge(edgePlan, backends, snapshot) : previous.edges.get(record.id);
+    const edge = edgePlan ? buildEdge(edgePlan, backends, snapshot, deps.modules) : previous.edges.get(record.id);
     if (edge) addEdge(snapshot, edge);
   }
   return snapshot;
 }
 
-function buildEdge(plan: EdgePlan, backends: ReadonlyMap<string, Backend>, snapshot: Snapshot): CompiledEdge {
+function buildEdge(
+  plan: EdgePlan,
+  backends: ReadonlyMap<string, Backend>,
+  snapshot: Snapshot,
+  moduleDeps: ModuleDeps,
+): CompiledEdge {
   const backend = (id: string | undefined) => (id === undefined ? undefined : backends.get(id));
   const base = { id: plan.id, accountId: plan.accountId };
   switch (plan.kind) {
@@ -43,7 +54,7 @@ function buildEdge(plan: EdgePlan, backends: ReadonlyMap<string, Backend>, snaps
           id: r.id,
           edgeId: plan.id,
           backend: backend(r.backendId),
-          modules: snapshot.modules.chainFor(r.id, r.modules),
+          modules: snapshot.modules.chainFor(r.id, r.modules, moduleDeps),
         } satisfies CompiledRoute,
       }));
       return { kind: 'https', ...base, hostnames: plan.hostnames, routes: new PathRouter(routes), tls: plan.tls };

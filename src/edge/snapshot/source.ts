@@ -2,8 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../../log/logger.ts';
 import { StoreFollower } from '../../store/follow.ts';
 import type { Store } from '../../store/store.ts';
-import type { BackendDeps } from '../backends/backend.ts';
-import { compileSnapshot, snapshotKinds } from './compile.ts';
+import { compileSnapshot, snapshotKinds, type SnapshotDeps } from './compile.ts';
 import { Snapshot } from './snapshot.ts';
 
 /**
@@ -17,7 +16,7 @@ export class SnapshotSource extends EventEmitter<{ swap: [Snapshot, Snapshot] }>
 
   constructor(
     private readonly store: Store,
-    private readonly deps: BackendDeps,
+    private readonly deps: SnapshotDeps,
     private readonly logger: Logger,
   ) {
     super();

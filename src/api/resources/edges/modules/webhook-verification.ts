@@ -1,4 +1,9 @@
 import { Type } from 'typebox';
+import {
+  isWebhookProvider,
+  secretlessProviders,
+  webhookProviders,
+} from '../../../../config/modules/webhook-verification.ts';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { ApiError } from '../../../errors.ts';
 import {
@@ -10,22 +15,6 @@ import {
   stringSecrets,
   type StoredModule,
 } from './module-spec.ts';
-
-/** The providers the product description lists, by their lower-case ids. */
-export const webhookProviders = [
-  'github',
-  'gitlab',
-  'intercom',
-  'sendgrid',
-  'shopify',
-  'slack',
-  'sns',
-  'stripe',
-  'twilio',
-  'xero',
-] as const;
-/** Providers that sign without a shared secret (AWS SNS signs with its own certificate). */
-const secretless: readonly string[] = ['sns'];
 
 interface WebhookVerificationModule extends StoredModule {
   /** One of `webhookProviders` (stored lower-case; "TWILIO" is accepted). */
@@ -40,7 +29,7 @@ export const webhookVerificationModule = defineModule({
   schema: Type.Object({ enabled: Enabled, provider: Type.String(), secret: OptionalString }),
   normalize: (body, _ctx, field): WebhookVerificationModule => {
     const provider = body.provider.trim().toLowerCase();
-    if (!(webhookProviders as readonly string[]).includes(provider)) {
+    if (!isWebhookProvider(provider)) {
       throw new ApiError(
         ErrorCode.ERR_NGROK_7030,
         `${fieldPath(field, 'provider')}: webhook provider "${body.provider}" is not supported; use one of ${webhookProviders.join(', ')}`,
@@ -48,7 +37,7 @@ export const webhookVerificationModule = defineModule({
       );
     }
     const secret = body.secret ?? '';
-    if (!secret && !secretless.includes(provider)) {
+    if (!secret && !secretlessProviders.includes(provider)) {
       throw new ApiError(
         ErrorCode.ERR_NGROK_7027,
         `${fieldPath(field, 'secret')}: webhook verification for ${provider} requires the provider's signing secret`,
