@@ -45,10 +45,6 @@ const notEnforced: Record<string, string> = {
   oidc: 'identity at the edge',
   policy: 'Traffic Policy',
   webhook_verification: 'webhook verification',
-  circuit_breaker: 'the circuit breaker',
-  compression: 'compression',
-  user_agent_filter: 'the user-agent filter',
-  websocket_tcp_converter: 'the WebSocket-to-TCP converter',
 };
 
 function isOn<S extends Slot>(slot: S | null | undefined): slot is S {

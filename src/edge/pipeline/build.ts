@@ -4,9 +4,13 @@
  * breaker's window) survives unrelated configuration changes.
  */
 import type { HttpModuleName, HttpModulePlan } from '../../config/modules/plans.ts';
+import { circuitBreakerModule } from '../modules/circuit_breaker/circuit-breaker.ts';
+import { compressionModule } from '../modules/compression/compression.ts';
 import { ipRestrictionModule } from '../modules/ip_restriction/ip-restriction.ts';
 import { requestHeadersModule } from '../modules/request_headers/request-headers.ts';
 import { responseHeadersModule } from '../modules/response_headers/response-headers.ts';
+import { userAgentFilterModule } from '../modules/user_agent_filter/user-agent-filter.ts';
+import { websocketTcpConverterModule } from '../modules/websocket_tcp_converter/websocket-tcp-converter.ts';
 import type { HttpModule } from './http-module.ts';
 
 type Factory<N extends HttpModuleName> = (plan: Extract<HttpModulePlan, { name: N }>) => HttpModule;
@@ -14,8 +18,12 @@ type Factory<N extends HttpModuleName> = (plan: Extract<HttpModulePlan, { name: 
 /** How each module is built from its plan. The configuration refuses any module missing here. */
 const factories: { [N in HttpModuleName]?: Factory<N> } = {
   ip_restriction: ipRestrictionModule,
+  user_agent_filter: userAgentFilterModule,
+  circuit_breaker: circuitBreakerModule,
   request_headers: requestHeadersModule,
+  compression: compressionModule,
   response_headers: responseHeadersModule,
+  websocket_tcp_converter: websocketTcpConverterModule,
 };
 
 function build(plan: HttpModulePlan): HttpModule {
