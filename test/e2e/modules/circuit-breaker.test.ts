@@ -57,7 +57,13 @@ test('circuit_breaker counts the edge’s own 5xx pages: a backend that cannot s
   const route = await routeToAgent(t, edge, 'cb-down.example.com', service.port);
   await route.ngrok.edgeModules.edgeRouteCircuitBreakerModule.replace({
     ...route.at,
-    module: { trippedDuration: 60, volumeThreshold: 3, errorThresholdPercentage: 0.5 },
+    module: {
+      trippedDuration: 60,
+      rollingWindow: 10,
+      numBuckets: 10,
+      volumeThreshold: 3,
+      errorThresholdPercentage: 0.5,
+    },
   });
   await edge.snapshots.settled();
   assert.equal((await request(`${route.url}/`, { ca: edge.caPem })).status, 200);

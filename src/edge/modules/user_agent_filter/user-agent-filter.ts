@@ -13,8 +13,7 @@ import type { HttpModule } from '../../pipeline/http-module.ts';
 export function userAgentFilterModule(plan: UserAgentFilterPlan): HttpModule {
   const allow = plan.allow.map((p) => RE2JS.compile(p));
   const deny = plan.deny.map((p) => RE2JS.compile(p));
-  const admits = (ua: string) =>
-    allow.some((re) => re.test(ua)) || (ua !== '' && !deny.some((re) => re.test(ua)));
+  const admits = (ua: string) => allow.some((re) => re.test(ua)) || (ua !== '' && !deny.some((re) => re.test(ua)));
   return {
     name: 'user_agent_filter',
     async handle(ex, next) {
