@@ -4,6 +4,9 @@ import { ErrorCode } from '../../../errors/catalogue.ts';
 import { splice } from '../../../splice/splice.ts';
 import type { HttpModule } from '../../pipeline/http-module.ts';
 
+/** The largest message a client may send; a larger one closes the WebSocket (1009). */
+export const maxMessageBytes = 16 * 1024 * 1024;
+
 /**
  * `websocket_tcp_converter`: the edge answers a WebSocket upgrade itself and carries the
  * messages' payloads, text and binary alike, as raw bytes on a tcp stream to the tunnel; bytes
@@ -13,7 +16,13 @@ import type { HttpModule } from '../../pipeline/http-module.ts';
  */
 export function websocketTcpConverterModule(_plan: WebsocketTcpConverterPlan): HttpModule {
   // One server per route, only for its handshake and codec: it tracks no clients and listens nowhere.
-  const server = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false });
+  const server = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    // ws holds a message whole before handing it on: a bound keeps one client from filling memory.
+    maxPayload: maxMessageBytes,
+  });
   return {
     name: 'websocket_tcp_converter',
     async handle(ex) {
