@@ -69,4 +69,22 @@ export const trafficErrors = {
     message:
       'The request body is larger than the edge reads to check a webhook signature (1 MiB by default); webhook providers send less.',
   },
+  // Circuit breaker, user-agent filter, WebSocket-to-TCP
+  ERR_EDGE_CIRCUIT_OPEN: {
+    status: 503,
+    ngrok: 'ERR_NGROK_3202',
+    message:
+      "This route's circuit breaker is open: too many recent requests failed with a 5xx response. Requests are refused for its tripped duration, then tried again.",
+  },
+  ERR_EDGE_USER_AGENT_DENIED: {
+    status: 403,
+    ngrok: 'ERR_NGROK_3211',
+    message: "The client's User-Agent is not allowed by this route's user-agent filter.",
+  },
+  ERR_EDGE_WEBSOCKET_REQUIRED: {
+    status: 400,
+    ngrok: 'ERR_NGROK_3206',
+    message:
+      'This route converts WebSocket connections to TCP: send a WebSocket upgrade request (Connection: upgrade, Upgrade: websocket).',
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -68,7 +68,7 @@ test('HTTPS edge routes: create/get/update/delete, embedded in the edge, errors,
     matchType: 'path_prefix',
     match: '/app',
     circuitBreaker: {
-      enabled: false,
+      enabled: true,
       trippedDuration: 30,
       rollingWindow: 0,
       numBuckets: 0,
@@ -80,7 +80,7 @@ test('HTTPS edge routes: create/get/update/delete, embedded in the edge, errors,
   assert.equal(updated.description, 'root');
   assert.deepEqual(updated.backend, root.backend);
   assert.deepEqual(updated.circuitBreaker, {
-    enabled: false,
+    enabled: true,
     trippedDuration: 30,
     rollingWindow: 10,
     numBuckets: 10,
@@ -234,9 +234,9 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await roundTrip(
     'circuitBreaker',
     m.edgeRouteCircuitBreakerModule,
-    { errorThresholdPercentage: 0.6, enabled: false },
+    { errorThresholdPercentage: 0.6 },
     {
-      enabled: false,
+      enabled: true,
       trippedDuration: 10,
       rollingWindow: 10,
       numBuckets: 10,
@@ -244,7 +244,7 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
       errorThresholdPercentage: 0.6,
     },
   );
-  await roundTrip('compression', m.edgeRouteCompressionModule, { enabled: false }, { enabled: false });
+  await roundTrip('compression', m.edgeRouteCompressionModule, {}, { enabled: true });
   await roundTrip(
     'requestHeaders',
     m.edgeRouteRequestHeadersModule,
@@ -327,14 +327,14 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await roundTrip(
     'websocketTcpConverter',
     m.edgeRouteWebsocketTcpConverterModule,
-    { enabled: false },
-    { enabled: false },
+    { enabled: true },
+    { enabled: true },
   );
   await roundTrip(
     'userAgentFilter',
     m.edgeRouteUserAgentFilterModule,
-    { enabled: false, allow: ['^curl/'], deny: ['bot'] },
-    { enabled: false, allow: ['^curl/'], deny: ['bot'] },
+    { allow: ['^curl/', '(?i)\\Qbot+\\E'], deny: ['bot'] },
+    { enabled: true, allow: ['^curl/', '(?i)\\Qbot+\\E'], deny: ['bot'] },
   );
 
   // What the client cannot show: raw header names, the bare (unwrapped) body, policy.
@@ -381,6 +381,7 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await rejects('oidc', { issuer: 'not a url', client_id: 'a', client_secret: 'b' }, 'ERR_NGROK_215');
   await rejects('saml', { idp_metadata: 'hello' }, 'ERR_NGROK_215');
   await rejects('user_agent_filter', { deny: ['('] }, 'ERR_NGROK_215');
+  await rejects('user_agent_filter', { allow: ['^(?!bot)'] }, 'ERR_NGROK_215');
   assert.equal((await apiFetch(edge, 'PUT', `${base}/webhook_verification`, { provider: 'sns' })).status, 200);
   assert.equal(
     (await apiFetch(edge, 'PUT', `/edges/https/${https.id}/routes/edghtsrt_00000000000000000000000000/compression`, {}))

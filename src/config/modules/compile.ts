@@ -45,10 +45,6 @@ const notEnforced: Record<string, string> = {
   saml: 'identity at the edge',
   oidc: 'identity at the edge',
   policy: 'Traffic Policy',
-  circuit_breaker: 'the circuit breaker',
-  compression: 'compression',
-  user_agent_filter: 'the user-agent filter',
-  websocket_tcp_converter: 'the WebSocket-to-TCP converter',
 };
 
 function isOn<S extends Slot>(slot: S | null | undefined): slot is S {

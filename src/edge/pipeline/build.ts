@@ -5,9 +5,13 @@
  */
 import type { HttpModuleName, HttpModulePlan } from '../../config/modules/plans.ts';
 import type { Logger } from '../../log/logger.ts';
+import { circuitBreakerModule } from '../modules/circuit_breaker/circuit-breaker.ts';
+import { compressionModule } from '../modules/compression/compression.ts';
 import { ipRestrictionModule } from '../modules/ip_restriction/ip-restriction.ts';
 import { requestHeadersModule } from '../modules/request_headers/request-headers.ts';
 import { responseHeadersModule } from '../modules/response_headers/response-headers.ts';
+import { userAgentFilterModule } from '../modules/user_agent_filter/user-agent-filter.ts';
+import { websocketTcpConverterModule } from '../modules/websocket_tcp_converter/websocket-tcp-converter.ts';
 import type { SnsCertificates } from '../modules/webhook_verification/sns-certificates.ts';
 import { webhookVerificationModule } from '../modules/webhook_verification/webhook-verification.ts';
 import type { HttpModule } from './http-module.ts';
@@ -31,8 +35,12 @@ type Factory<N extends HttpModuleName> = (plan: Extract<HttpModulePlan, { name: 
 const factories: { [N in HttpModuleName]?: Factory<N> } = {
   ip_restriction: ipRestrictionModule,
   webhook_verification: webhookVerificationModule,
+  user_agent_filter: userAgentFilterModule,
+  circuit_breaker: circuitBreakerModule,
   request_headers: requestHeadersModule,
+  compression: compressionModule,
   response_headers: responseHeadersModule,
+  websocket_tcp_converter: websocketTcpConverterModule,
 };
 
 function build(plan: HttpModulePlan, deps: ModuleDeps): HttpModule {

@@ -5,7 +5,7 @@
  * back. Modules never touch configuration: they were compiled with it.
  */
 import type http from 'node:http';
-import type { Transform } from 'node:stream';
+import type { Duplex, Transform } from 'node:stream';
 import type { ErrorCode } from '../../errors/catalogue.ts';
 
 /** A change to the request headers the service sees, applied after the edge's own. */
@@ -24,6 +24,22 @@ export interface ResponseHead {
  */
 export type ResponseShaper = (head: ResponseHead) => Transform | undefined;
 
+/**
+ * The client's connection of a WebSocket upgrade, for a module that answers the upgrade at the
+ * edge instead of sending it on (the WebSocket-to-TCP converter).
+ */
+export interface UpgradeConnection {
+  /** The client's connection, taken over from the HTTP server. */
+  readonly socket: Duplex;
+  /** Bytes the client sent after the request head. */
+  readonly head: Buffer;
+  /**
+   * Opens a raw byte stream (proto tcp) to a tunnel of the target. Undefined when none could
+   * be opened: the client has then been answered with the error page.
+   */
+  openUpstream(): Duplex | undefined;
+}
+
 export interface ModuleExchange {
   readonly req: http.IncomingMessage;
   readonly requestId: string;
@@ -34,6 +50,8 @@ export interface ModuleExchange {
   readonly endpointId: string;
   /** The response of a plain request; undefined for a WebSocket upgrade. */
   readonly res: http.ServerResponse | undefined;
+  /** The connection of a WebSocket upgrade; undefined for a plain request. */
+  readonly upgrade: UpgradeConnection | undefined;
   /** Answers the request with the error page of `code` (and `headers`); the backend is not called. */
   refuse(code: ErrorCode, headers?: Readonly<Record<string, string>>): void;
   editUpstreamHeaders(edit: HeaderEdit): void;

@@ -1,15 +1,15 @@
 /** The two kinds of ModuleExchange: a plain request (with its response) and a WebSocket upgrade. */
 import type http from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../../errors/catalogue.ts';
 import { sendErrorPage, writeRawErrorPage } from '../proxy/error-page.ts';
 import type { HttpExchange } from '../proxy/forward-http.ts';
 import { clientIpOf } from '../proxy/client-addr.ts';
-import type { ExchangeEffects, HeaderEdit, ModuleExchange, ResponseShaper } from './exchange.ts';
+import type { ExchangeEffects, HeaderEdit, ModuleExchange, ResponseShaper, UpgradeConnection } from './exchange.ts';
 
 /** A plain request: what modules do is collected in `ex.effects` for the backend. */
 export class RequestModuleExchange implements ModuleExchange {
   readonly clientIp: string;
+  readonly upgrade = undefined;
   private readonly effects: ExchangeEffects;
 
   constructor(
@@ -56,7 +56,7 @@ export class UpgradeModuleExchange implements ModuleExchange {
 
   constructor(
     readonly req: http.IncomingMessage,
-    private readonly socket: Duplex,
+    readonly upgrade: UpgradeConnection,
     readonly scheme: 'http' | 'https',
     readonly requestId: string,
     readonly endpointId: string,
@@ -65,7 +65,7 @@ export class UpgradeModuleExchange implements ModuleExchange {
   }
 
   refuse(code: ErrorCode, headers?: Readonly<Record<string, string>>): void {
-    writeRawErrorPage(this.socket, code, this.requestId, undefined, headers);
+    writeRawErrorPage(this.upgrade.socket, code, this.requestId, undefined, headers);
   }
   editUpstreamHeaders(edit: HeaderEdit): void {
     this.upstreamEdits.push(edit);

@@ -15,7 +15,7 @@ import { forwardHttpToTunnel, type HttpExchange } from './forward-http.ts';
 import { requestHost } from './headers.ts';
 import { nextHops } from './loop.ts';
 import type { StreamPools } from './stream-pools.ts';
-import { upgradeThroughTunnel } from './upgrade.ts';
+import { openTcpStream, upgradeThroughTunnel } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
 
 export interface HttpProxyOptions {
@@ -114,9 +114,16 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const target = await targetFor(req);
     if ('redirect' in target) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND, id);
     if ('error' in target) return writeRawErrorPage(socket, target.error, id);
-    const modules = new UpgradeModuleExchange(req, socket, scheme, id, target.endpointId);
+    const edgeType = 'tunnel' in target ? '' : '3';
+    const pickTunnel = () => ('tunnel' in target ? target.tunnel : target.backend.pickTunnel());
+    const connection = {
+      socket,
+      head,
+      openUpstream: () => openTcpStream(pickTunnel(), { req, socket, requestId: id, edgeType }),
+    };
+    const modules = new UpgradeModuleExchange(req, connection, scheme, id, target.endpointId);
     return runModules(target.modules, modules, async () => {
-      const tunnel = 'tunnel' in target ? target.tunnel : target.backend.pickTunnel();
+      const tunnel = pickTunnel();
       if (!tunnel) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_NO_BACKEND, id);
       upgradeThroughTunnel(tunnel, {
         req,
@@ -124,7 +131,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
         head,
         scheme,
         requestId: id,
-        edgeType: 'tunnel' in target ? '' : '3',
+        edgeType,
         hops,
         upstreamEdits: modules.upstreamEdits,
       });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import type { HeaderEdit } from '../pipeline/exchange.ts';
 import { withEdits } from '../pipeline/respond.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
@@ -65,6 +66,24 @@ export function upgradeThroughTunnel(tunnel: Tunnel, ex: UpgradeExchange): void 
   });
   upstream.on('error', (err) => writeRawErrorPage(socket, errorCodeFor(err), ex.requestId));
   upstream.end();
+}
+
+/**
+ * Opens a raw byte stream (proto tcp) on `tunnel` for a connection the edge answered itself
+ * (the WebSocket-to-TCP converter). Undefined, with the error page written to `socket`, when
+ * there is no tunnel or it cannot take a stream.
+ */
+export function openTcpStream(
+  tunnel: Tunnel | undefined,
+  ex: { req: http.IncomingMessage; socket: Duplex; requestId: string; edgeType: '' | '3' },
+): Duplex | undefined {
+  if (!tunnel) return void writeRawErrorPage(ex.socket, ErrorCode.ERR_EDGE_NO_BACKEND, ex.requestId);
+  try {
+    const origin = { clientAddr: clientAddrOf(ex.req.socket), proto: 'tcp', passthroughTls: false };
+    return tunnel.openStream({ ...origin, edgeType: ex.edgeType });
+  } catch (err) {
+    return void writeRawErrorPage(ex.socket, errorCodeFor(err), ex.requestId);
+  }
 }
 
 function statusLine(res: http.IncomingMessage): string {

@@ -1,21 +1,24 @@
+import { RE2JS } from 're2js';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, StringList, type StoredModule } from './module-spec.ts';
 
 interface UserAgentFilterModule extends StoredModule {
-  /** Regular expressions; a matching User-Agent is let through even if `deny` matches. */
+  /** RE2 expressions; a matching User-Agent is let through even if `deny` matches. */
   allow: string[];
-  /** Regular expressions; a matching User-Agent is refused. */
+  /** RE2 expressions; a matching User-Agent is refused. */
   deny: string[];
 }
 
 function patterns(list: string[] | null | undefined, field: string): string[] {
   for (const [i, source] of (list ?? []).entries()) {
     try {
-      new RegExp(source);
-    } catch {
-      throw invalid(ErrorCode.ERR_NGROK_215, `${field}[${i}]`, `"${source}" is not a valid regular expression`);
+      // RE2, as the edge runs them (and ngrok): `(?i)` is fine, lookaround and backreferences are not.
+      RE2JS.compile(source);
+    } catch (err) {
+      const why = (err as Error).message;
+      throw invalid(ErrorCode.ERR_NGROK_215, `${field}[${i}]`, `"${source}" is not a valid RE2 expression: ${why}`);
     }
   }
   return list ?? [];

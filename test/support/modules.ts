@@ -1,0 +1,44 @@
+import type { TestContext } from 'node:test';
+import type { Ngrok } from '@ngrok/ngrok-api';
+import { forward, type ForwardOptions } from '../../src/agent/forward.ts';
+import { apiClient } from './api.ts';
+import { defer } from './defer.ts';
+import { httpsEdge, reserve, tunnelGroupBackend } from './edges.ts';
+import type { TestEdge } from './edge.ts';
+
+/** An HTTPS edge route whose modules a test sets, and the URL that reaches it. */
+export interface ModuleRoute {
+  ngrok: Ngrok;
+  /** What the module clients take: `{ edgeId, id }`. */
+  at: { edgeId: string; id: string };
+  url: string;
+}
+
+/**
+ * Our agent as a labeled tunnel forwarding to `addr` (a local port, or `tcp://…`), and an HTTPS
+ * edge on `host` whose one route goes to that tunnel group.
+ */
+export async function routeToAgent(
+  t: TestContext,
+  edge: TestEdge,
+  host: string,
+  addr: ForwardOptions['addr'],
+): Promise<ModuleRoute> {
+  const ngrok = apiClient(edge);
+  await reserve(ngrok, host);
+  const labels = { route: host };
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr,
+    labels,
+  });
+  defer(t, () => agent.close());
+  const { id: edgeId, routeIds } = await httpsEdge(
+    ngrok,
+    [`${host}:443`],
+    [{ backendId: await tunnelGroupBackend(ngrok, labels) }],
+  );
+  return { ngrok, at: { edgeId, id: routeIds[0]! }, url: `https://${host}:${edge.ports.https}` };
+}
