@@ -57,4 +57,10 @@ export const trafficErrors = {
     message:
       'The service behind the tunnel did not answer in time: no response headers arrived within the edge --upstream-header-timeout.',
   },
+
+  // Agent endpoint options
+  ERR_EDGE_BASIC_AUTH_REQUIRED: {
+    status: 401,
+    message: 'This endpoint is protected by basic auth: send the username and password it was started with.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -46,12 +46,19 @@ export interface CompressionPlan {
   name: 'compression';
 }
 
-export interface WebhookVerificationPlan {
+export type WebhookVerificationPlan = {
   name: 'webhook_verification';
   provider: string;
-  /** The signing secret, sealed for the owning account (opened by the data plane). "" when none. */
-  sealedSecret: string;
-}
+} & WebhookSecretSource;
+
+/**
+ * Where a webhook signing secret comes from. A route's is stored sealed for the owning account
+ * and opened by the data plane (`sealedSecret`, "" when none). An agent gives its secret in
+ * plaintext in its bind options (`agentSecret`): it lives in memory as long as the endpoint
+ * and is never stored, so it is never sealed. Exactly one of the two is set.
+ */
+export type WebhookSecretSource =
+  { sealedSecret: string; agentSecret?: undefined } | { agentSecret: string; sealedSecret?: undefined };
 
 export interface UserAgentFilterPlan {
   name: 'user_agent_filter';

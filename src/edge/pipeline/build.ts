@@ -4,6 +4,7 @@
  * breaker's window) survives unrelated configuration changes.
  */
 import type { HttpModuleName, HttpModulePlan } from '../../config/modules/plans.ts';
+import { basicAuthModule } from '../modules/basic_auth/basic-auth.ts';
 import { ipRestrictionModule } from '../modules/ip_restriction/ip-restriction.ts';
 import { requestHeadersModule } from '../modules/request_headers/request-headers.ts';
 import { responseHeadersModule } from '../modules/response_headers/response-headers.ts';
@@ -14,9 +15,20 @@ type Factory<N extends HttpModuleName> = (plan: Extract<HttpModulePlan, { name: 
 /** How each module is built from its plan. The configuration refuses any module missing here. */
 const factories: { [N in HttpModuleName]?: Factory<N> } = {
   ip_restriction: ipRestrictionModule,
+  basic_auth: basicAuthModule,
   request_headers: requestHeadersModule,
   response_headers: responseHeadersModule,
 };
+
+/** Whether this edge builds (so runs) the module `name`; agent binds asking for another are refused. */
+export function isBuilt(name: HttpModuleName): boolean {
+  return factories[name] !== undefined;
+}
+
+/** Builds a chain from plans once, for an owner outside snapshots (an agent endpoint, at bind). */
+export function buildChain(plans: readonly HttpModulePlan[]): readonly HttpModule[] {
+  return plans.map(build);
+}
 
 function build(plan: HttpModulePlan): HttpModule {
   const factory = factories[plan.name] as Factory<typeof plan.name> | undefined;
