@@ -87,6 +87,23 @@ test('official SDK: basic auth answers 401 with a challenge, then lets the right
   assert.equal(anonymous.headers['www-authenticate'], 'Basic realm="ngrok", charset="UTF-8"');
   const wrong = await request(url, { ca: edge.caPem, headers: { authorization: basic('user', 'password2') } });
   assert.equal(wrong.status, 401);
+  // A WebSocket upgrade passes the same chain.
+  const upgrade = await new Promise<number>((resolve, reject) => {
+    const u = new URL(url);
+    https
+      .request({
+        host: '127.0.0.1',
+        port: u.port,
+        servername: u.hostname,
+        headers: { host: u.host, connection: 'Upgrade', upgrade: 'websocket' },
+        ca: edge.caPem,
+      })
+      .on('response', (res) => resolve(res.statusCode ?? 0))
+      .on('upgrade', () => resolve(101))
+      .on('error', reject)
+      .end();
+  });
+  assert.equal(upgrade, 401);
   assert.equal(service.hits(), 0, 'nothing reached the service');
 
   const ok = await request(url, {

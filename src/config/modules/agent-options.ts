@@ -71,7 +71,7 @@ export function compileAgentModules(opts: AgentModuleOptions, kind: 'http' | 'co
   const plans: HttpModulePlan[] = ip ? [ip] : [];
   const credentials = [...(opts.basicAuth ?? [])];
   if (opts.auth) credentials.push(splitUserPass(opts.auth, 'Auth'));
-  if (credentials.length || opts.basicAuth) plans.push(compileBasicAuth(credentials, 'BasicAuth.credentials'));
+  if (credentials.length) plans.push(compileBasicAuth(credentials, 'BasicAuth.credentials'));
   if (opts.compression) plans.push({ name: 'compression' });
   const threshold = opts.circuitBreaker?.errorThreshold ?? 0;
   if (!(threshold >= 0 && threshold <= 1))
