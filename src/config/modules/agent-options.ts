@@ -4,6 +4,7 @@
  * (`BasicAuth.credentials[0].cleartext_password`), which is what an SDK user can find.
  */
 import { ErrorCode } from '../../errors/catalogue.ts';
+import { Secret } from '../../store/secret.ts';
 import { ConfigProblem } from '../compile/problem.ts';
 import { canonicalCidr } from '../names/cidr.ts';
 import { compileBasicAuth, splitUserPass, type BasicAuthCredential } from './basic-auth.ts';
@@ -129,7 +130,7 @@ function webhook(o: { provider: string; secret: string }): HttpModulePlan {
   if (!o.provider)
     throw new ConfigProblem('WebhookVerification.provider', ErrorCode.ERR_AGENT_OPTION_INVALID, 'is empty');
   // The secret stays in memory with the endpoint; nothing stores it.
-  return { name: 'webhook_verification', provider: o.provider.toLowerCase(), agentSecret: o.secret };
+  return { name: 'webhook_verification', provider: o.provider.toLowerCase(), agentSecret: new Secret(o.secret) };
 }
 
 /** The Host the service expects: the host and port of the bind's ForwardsTo. */

@@ -1,3 +1,5 @@
+import type { Secret } from '../../store/secret.ts';
+
 /**
  * Modules as plain data: what the data plane builds its module chain from. One plan per enabled
  * module, compiled from a stored module (API) or an agent's bind options, so both configure the
@@ -54,11 +56,12 @@ export type WebhookVerificationPlan = {
 /**
  * Where a webhook signing secret comes from. A route's is stored sealed for the owning account
  * and opened by the data plane (`sealedSecret`, "" when none). An agent gives its secret in
- * plaintext in its bind options (`agentSecret`): it lives in memory as long as the endpoint
- * and is never stored, so it is never sealed. Exactly one of the two is set.
+ * plaintext in its bind options (`agentSecret`, `reveal()` it): it lives in memory as long as
+ * the endpoint and is never stored, so it is never sealed; its JSON form is redacted, so an
+ * agent plan is built once at bind, never compared by its JSON. Exactly one of the two is set.
  */
 export type WebhookSecretSource =
-  { sealedSecret: string; agentSecret?: undefined } | { agentSecret: string; sealedSecret?: undefined };
+  { sealedSecret: string; agentSecret?: undefined } | { agentSecret: Secret; sealedSecret?: undefined };
 
 export interface UserAgentFilterPlan {
   name: 'user_agent_filter';
