@@ -33,7 +33,10 @@ test('`portico start --all` with no config file names the file it looked for and
 test('a config file with a key Portico does not support is refused before connecting, naming the key and the file', async (t) => {
   const dir = await tempDir(t);
   const config = join(dir, 'portico.yml');
-  await writeFile(config, 'version: "2"\ntunnels:\n  web:\n    proto: http\n    addr: 3000\n    oauth: { provider: google }\n');
+  await writeFile(
+    config,
+    'version: "2"\ntunnels:\n  web:\n    proto: http\n    addr: 3000\n    oauth: { provider: google }\n',
+  );
   const r = spawnSync(
     process.execPath,
     [porticoBin, 'start', 'web', '--config', config, '--server-addr', '127.0.0.1:1'],
