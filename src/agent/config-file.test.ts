@@ -102,14 +102,14 @@ test('invalid configs fail with the field path', () => {
 test('unknown keys are refused with their path and the file; ngrok keys Portico lacks are "not supported yet"', () => {
   const cases: Array<[string, RegExp]> = [
     [
-      'tunnels:\n  web: { addr: 3000, auth: "user:pass" }\n',
-      /^The agent configuration is invalid\. \(\/etc\/p\.yml: tunnels\.web\.auth: an ngrok agent setting that Portico does not support yet; remove it\)$/,
+      'tunnels:\n  web: { addr: 3000, oauth: { provider: google } }\n',
+      /^The agent configuration is invalid\. \(\/etc\/p\.yml: tunnels\.web\.oauth: an ngrok agent setting that Portico does not support yet; remove it\)$/,
     ],
     [
-      'tunnels:\n  web: { addr: 3000, basic_auth: ["a:b"] }\n',
-      /tunnels\.web\.basic_auth: an ngrok agent setting that Portico does not support yet/,
+      'tunnels:\n  web: { addr: 3000, ip_restriction: { allow: [10.0.0.0/8] } }\n',
+      /tunnels\.web\.ip_restriction\.allow: unknown key \(known keys: allow_cidrs, deny_cidrs\)/,
     ],
-    ['tunnels:\n  web: { addr: 3000, oauth: { provider: google } }\n', /tunnels\.web\.oauth: an ngrok agent setting/],
+    ['tunnels:\n  web: { addr: 3000, compression: "yes" }\n', /tunnels\.web\.compression: must be true or false/],
     ['tunnels:\n  web: { addr: 3000, inspect: false }\n', /tunnels\.web\.inspect: an ngrok agent setting/],
     [
       'tunnels:\n  web: { addr: 3000, schemes: [https] }\n',
@@ -200,4 +200,43 @@ test('add-authtoken on an empty file and refusal of a non-mapping file', async (
   const list = join(dir, 'list.yml');
   await writeFile(list, '- a\n');
   await assert.rejects(saveAuthtoken(list, 'x'), /top level must be a mapping/);
+});
+
+test("module keys are read as ngrok's version 2 agent config names them", () => {
+  const config = parseAgentConfig(
+    [
+      'tunnels:',
+      '  web:',
+      '    addr: 3000',
+      '    basic_auth: ["user:password1"]',
+      '    auth: "old:password2"',
+      '    ip_restriction: { allow_cidrs: [10.0.0.0/8], deny_cidrs: [10.0.0.1/32] }',
+      '    compression: true',
+      '    circuit_breaker: 0.5',
+      '    request_header: { add: ["x-from: yaml"], remove: [x-internal] }',
+      '    response_header: { remove: [server] }',
+      '    webhook_verification: { provider: github, secret: s3cret }',
+      '    user_agent_filter: { deny: [curl] }',
+      '    websocket_tcp_converter: true',
+      '    host_header: rewrite',
+    ].join('\n'),
+    '/etc/p.yml',
+  );
+  assert.deepEqual(config.tunnels.web!.modules, {
+    basicAuth: ['user:password1', 'old:password2'],
+    cidrAllow: ['10.0.0.0/8'],
+    cidrDeny: ['10.0.0.1/32'],
+    compression: true,
+    circuitBreaker: 0.5,
+    requestHeaderAdd: ['x-from: yaml'],
+    requestHeaderRemove: ['x-internal'],
+    responseHeaderAdd: [],
+    responseHeaderRemove: ['server'],
+    verifyWebhook: 'github',
+    verifyWebhookSecret: 's3cret',
+    uaFilterAllow: [],
+    uaFilterDeny: ['curl'],
+    websocketTcpConverter: true,
+    hostHeader: 'rewrite',
+  });
 });

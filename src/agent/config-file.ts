@@ -10,6 +10,7 @@
  *     web: { proto: http, addr: 3000, subdomain: web }
  *     api: { labels: ["edge=edghts_1"], addr: "http://localhost:8081" }
  *     secure: { proto: tls, addr: 5432, domain: db.example.com, crt: db.pem, key: db-key.pem }
+ *     admin: { addr: 8080, basic_auth: ["admin:long-password"], ip_restriction: { allow_cidrs: [10.0.0.0/8] } }
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -17,6 +18,8 @@ import { Document, isMap, parseDocument } from 'yaml';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { ngrokTopLevelKeys, ngrokTunnelKeys, refusedKey, topLevelKeys, tunnelKeys } from './config-keys.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
+import { parseModuleKeys } from './config-modules.ts';
+import type { EndpointModuleOptions } from './endpoint-modules.ts';
 
 export interface TunnelConfig {
   /** http, https, tcp or tls; ignored for labeled tunnels. Default http. */
@@ -40,6 +43,8 @@ export interface TunnelConfig {
   crt?: string;
   /** The unencrypted PEM key of `crt`; resolved like `crt`. */
   key?: string;
+  /** Modules the edge applies (basic_auth, ip_restriction, …; config-modules.ts). */
+  modules?: EndpointModuleOptions;
 }
 
 export interface AgentConfigFile {
@@ -137,6 +142,8 @@ function parseTunnel(raw: unknown, at: string, fail: Fail, dir: string): TunnelC
     tunnel[key] = resolve(dir, value);
   }
   if ((tunnel.crt === undefined) !== (tunnel.key === undefined)) throw fail(at, 'crt and key go together');
+  const modules = parseModuleKeys(raw, at);
+  if (modules) tunnel.modules = modules;
   if (tunnel.proto === undefined && tunnel.labels === undefined) tunnel.proto = 'http';
   return tunnel;
 }

@@ -1,3 +1,5 @@
+import { moduleKeys } from './config-modules.ts';
+
 /**
  * The keys the agent's YAML config file accepts, and the keys of ngrok's agent config that it
  * does not support yet. Every other key is refused: a setting that is silently dropped (an
@@ -21,6 +23,7 @@ export const tunnelKeys = [
   'pooling_enabled',
   'crt',
   'key',
+  ...moduleKeys,
 ] as const;
 
 /** ngrok agent top-level keys Portico does not support yet, with what to do instead where there is something. */
@@ -53,30 +56,18 @@ export const ngrokTopLevelKeys: Readonly<Record<string, string>> = {
 
 /** ngrok agent tunnel keys Portico does not support yet. */
 export const ngrokTunnelKeys: Readonly<Record<string, string>> = {
-  auth: '',
-  basic_auth: '',
   bind_tls: 'use scheme: https or scheme: http',
-  circuit_breaker: '',
   client_cas: '',
-  compression: '',
-  host_header: '',
   inspect: '',
-  ip_restriction: '',
   mutual_tls_cas: '',
   name: 'the key under tunnels: is the name',
   oauth: '',
   oidc: '',
   policy: '',
   proxy_proto: '',
-  request_header: '',
-  response_header: '',
   schemes: 'use scheme: https or scheme: http',
   terminate_at: '',
   traffic_policy: '',
-  user_agent_filter: '',
-  verify_webhook: '',
-  webhook_verification: '',
-  websocket_tcp_converter: '',
 };
 
 /**

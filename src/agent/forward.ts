@@ -5,6 +5,7 @@
 import type { Logger } from '../log/logger.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
 import { forwardsToFor } from './addr.ts';
+import { moduleOptionNames, type EndpointModuleOptions } from './endpoint-modules.ts';
 import type { Listener, ListenSpec } from './listener.ts';
 import { AgentSession } from './session.ts';
 import { resolveSettings } from './settings.ts';
@@ -12,7 +13,8 @@ import { checkTerminateTls } from './terminate-tls.ts';
 import type { TerminateTls } from './terminate-tls.ts';
 import type { AgentTraffic } from './traffic/traffic.ts';
 
-export interface ForwardOptions {
+/** What to forward, and how; the module options (basicAuth, cidrAllow, …) are applied by the edge. */
+export interface ForwardOptions extends EndpointModuleOptions {
   /** The local service: a port (3000), `host:port` or a URL (`https://localhost:8443`). */
   addr: string | number;
   /** Default http (public over HTTPS; see `scheme`). */
@@ -100,6 +102,7 @@ export async function forward(options: ForwardOptions): Promise<Forwarding> {
 export function listenSpecFor(options: ForwardOptions): ListenSpec {
   const proto = options.proto ?? 'http';
   const terminateTls = terminateTlsFor(options);
+  const modules = pickDefined(Object.fromEntries(moduleOptionNames.map((k) => [k, options[k]])));
   return {
     proto,
     forwardsTo: forwardsToFor(options.addr, options.labels ? 'labeled' : proto),
@@ -114,6 +117,7 @@ export function listenSpecFor(options: ForwardOptions): ListenSpec {
       metadata: options.metadata,
       verifyUpstreamTls: options.verifyUpstreamTls,
       terminateTls,
+      modules: Object.keys(modules).length ? (modules as EndpointModuleOptions) : undefined,
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { SecureContext } from 'node:tls';
 import type { JsonObject, TunnelProto } from '../protocol/messages.ts';
+import type { EndpointModuleOptions } from './endpoint-modules.ts';
 
 /** What to listen on and where to forward: the argument of AgentSession.listen(). */
 export interface ListenSpec {
@@ -34,6 +35,8 @@ export interface ListenSpec {
    * through, so the edge never sees plaintext. Default none.
    */
   terminateTls?: { cert: string; key: string };
+  /** Modules the edge applies to the endpoint (basic auth, IP restriction, headers, …). Default none. */
+  modules?: EndpointModuleOptions;
 }
 
 /** Why the edge stopped a tunnel (StopTunnel command). */

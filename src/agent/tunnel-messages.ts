@@ -3,6 +3,7 @@ import { ErrorCode } from '../errors/catalogue.ts';
 import { field } from '../protocol/messages.ts';
 import type { Json, JsonObject } from '../protocol/messages.ts';
 import { EdgeRpcError } from './edge-error.ts';
+import { moduleOpts } from './endpoint-modules.ts';
 import { wireProto } from './listener.ts';
 import type { ListenSpec } from './listener.ts';
 import { publicUrl } from './terminate-tls.ts';
@@ -40,13 +41,15 @@ export function bindRequest(spec: ListenSpec, id: string, opts: JsonObject | und
 /** The per-protocol `Opts` of a new bind. */
 export function endpointOpts(spec: ListenSpec): JsonObject {
   const names = { Domain: spec.domain ?? '', Hostname: spec.hostname ?? '', Subdomain: spec.subdomain ?? '' };
-  switch (wireProto(spec)) {
+  const proto = wireProto(spec);
+  const modules = spec.modules ? moduleOpts(spec.modules, proto) : {};
+  switch (proto) {
     case 'tcp':
-      return { Addr: spec.remoteAddr ?? '', ProxyProto: 0 };
+      return { Addr: spec.remoteAddr ?? '', ProxyProto: 0, ...modules };
     case 'tls':
-      return { ...names, ProxyProto: 0, MutualTLSAtAgent: false };
+      return { ...names, ProxyProto: 0, MutualTLSAtAgent: false, ...modules };
     default:
-      return { ...names, Auth: '', HostHeaderRewrite: false, ProxyProto: 0 };
+      return { ...names, Auth: '', HostHeaderRewrite: false, ProxyProto: 0, ...modules };
   }
 }
 

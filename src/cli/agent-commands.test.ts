@@ -5,6 +5,7 @@ import type { AgentConfigFile } from '../agent/config-file.ts';
 import { agentCommands } from './agent-commands.ts';
 import type { AgentPlan } from './agent-commands.ts';
 import { settingsOptions } from './agent-flags.ts';
+import { endpointOpts } from '../agent/tunnel-messages.ts';
 
 /** Parses `argv` (after `portico`) with a runner that only records the plan. */
 async function parse(...argv: string[]): Promise<AgentPlan> {
@@ -142,4 +143,62 @@ test('start picks named tunnels or --all from the config file; --metadata is the
     () => named.specs({ tunnels: { web: config.tunnels.web! } }),
     /no tunnel named "db" in the config file \(tunnels: web\)/,
   );
+});
+
+test("module flags, named as ngrok's agent names them, become the spec's modules and the bind Opts the SDK sends", async () => {
+  const plan = await parse(
+    'http',
+    '3000',
+    '--basic-auth',
+    'user:password1',
+    '--basic-auth',
+    'other:password2',
+    '--cidr-allow',
+    '10.0.0.0/8,192.168.0.0/16',
+    '--cidr-deny',
+    '10.0.0.1/32',
+    '--request-header-add',
+    'x-from: cli',
+    '--response-header-remove',
+    'server',
+    '--circuit-breaker',
+    '0.25',
+    '--host-header',
+    'rewrite',
+  );
+  const spec = plan.specs(noConfig)[0]!;
+  assert.deepEqual(spec.modules, {
+    basicAuth: ['user:password1', 'other:password2'],
+    cidrAllow: ['10.0.0.0/8', '192.168.0.0/16'],
+    cidrDeny: ['10.0.0.1/32'],
+    requestHeaderAdd: ['x-from: cli'],
+    responseHeaderRemove: ['server'],
+    circuitBreaker: 0.25,
+    hostHeader: 'rewrite',
+  });
+  assert.deepEqual(endpointOpts(spec), {
+    Domain: '',
+    Hostname: '',
+    Subdomain: '',
+    Auth: '',
+    HostHeaderRewrite: true,
+    ProxyProto: 0,
+    IPRestriction: { allow_cidrs: ['10.0.0.0/8', '192.168.0.0/16'], deny_cidrs: ['10.0.0.1/32'] },
+    BasicAuth: {
+      credentials: [
+        { username: 'user', cleartext_password: 'password1' },
+        { username: 'other', cleartext_password: 'password2' },
+      ],
+    },
+    CircuitBreaker: { error_threshold: 0.25 },
+    RequestHeaders: { add: ['x-from: cli'], remove: [] },
+    ResponseHeaders: { add: [], remove: ['server'] },
+  });
+  const tcp = (await parse('tcp', '22', '--cidr-deny', '127.0.0.2')).specs(noConfig)[0]!;
+  assert.deepEqual(endpointOpts(tcp), {
+    Addr: '',
+    ProxyProto: 0,
+    IPRestriction: { allow_cidrs: [], deny_cidrs: ['127.0.0.2'] },
+  });
+  await assert.rejects(parse('http', '3000', '--circuit-breaker', '2'));
 });

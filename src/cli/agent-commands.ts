@@ -9,8 +9,11 @@ import { tunnelSpecs } from '../agent/tunnels.ts';
 import { defaultAgentConfigPath } from '../bootstrap/paths.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
 import {
+  collect,
   endpointOptions,
   withAgentFlags,
+  withCidrFlags,
+  withHttpModuleFlags,
   withHostnameFlags,
   withPoolingFlag,
   withTerminateTlsFlags,
@@ -40,7 +43,8 @@ export function agentCommands(runner: AgentRunner): Command[] {
 }
 
 function httpCommand(run: Run): Command {
-  const cmd = withTerminateTlsFlags(withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('http')))))
+  const flags = withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('http'))));
+  const cmd = withHttpModuleFlags(withCidrFlags(withTerminateTlsFlags(flags)))
     .description('put a local HTTP service on a public HTTPS URL')
     .argument('<addr>', addrHelp)
     .addOption(new Option('--scheme <scheme>', 'public URL scheme').choices(['https', 'http']).default('https'));
@@ -50,7 +54,7 @@ function httpCommand(run: Run): Command {
 }
 
 function tcpCommand(run: Run): Command {
-  const cmd = withPoolingFlag(withAgentFlags(new Command('tcp')))
+  const cmd = withCidrFlags(withPoolingFlag(withAgentFlags(new Command('tcp'))))
     .description('put a local TCP service on a public TCP address')
     .argument('<addr>', 'port or host:port of the local service')
     .option('--remote-addr <host:port>', 'the public address to bind (reserved or within the edge range)');
@@ -60,7 +64,9 @@ function tcpCommand(run: Run): Command {
 }
 
 function tlsCommand(run: Run): Command {
-  const cmd = withTerminateTlsFlags(withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('tls')))))
+  const cmd = withCidrFlags(
+    withTerminateTlsFlags(withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('tls'))))),
+  )
     .description(
       'pass TLS connections for a hostname through to a local TLS service, or with --crt/--key terminate TLS in the agent (the edge never decrypts)',
     )
@@ -123,8 +129,4 @@ export function labeledSpec(addr: string, labels: string[], metadata?: string): 
   };
   if (metadata) spec.metadata = metadata;
   return spec;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }

@@ -1,5 +1,6 @@
 /** Flags shared by the agent commands (http, tcp, tls, tunnel, start) and what they turn into. */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { moduleOptionNames, type EndpointModuleOptions } from '../agent/endpoint-modules.ts';
 import type { ListenSpec } from '../agent/listener.ts';
 import type { SettingsOptions } from '../agent/settings.ts';
 import { readTerminateTls } from '../agent/terminate-tls.ts';
@@ -22,8 +23,8 @@ export interface AgentFlags {
   logLevel: Level;
 }
 
-/** Flags of the single-endpoint commands (http, tcp, tls). */
-export interface EndpointFlags extends AgentFlags {
+/** Flags of the single-endpoint commands (http, tcp, tls); the module flags are named as ngrok's agent names them. */
+export interface EndpointFlags extends AgentFlags, EndpointModuleOptions {
   domain?: string;
   hostname?: string;
   subdomain?: string;
@@ -80,6 +81,35 @@ export function withTerminateTlsFlags(cmd: Command): Command {
     .option('--key <path>', 'unencrypted private key (PEM) of --crt');
 }
 
+/** Adds --cidr-allow/--cidr-deny (http, tcp, tls): the edge's IP restriction. Repeatable, or comma-separated. */
+export function withCidrFlags(cmd: Command): Command {
+  return cmd
+    .option('--cidr-allow <cidr>', 'let in only sources in this CIDR (repeat, or separate with commas)', collectList)
+    .option('--cidr-deny <cidr>', 'refuse sources in this CIDR (repeat, or separate with commas)', collectList);
+}
+
+/** Adds the HTTP module flags, applied by the edge (ngrok's agent flag names). */
+export function withHttpModuleFlags(cmd: Command): Command {
+  return cmd
+    .option('--basic-auth <user:password>', 'ask for this username and password (repeat for several)', collect)
+    .option('--compression', 'gzip responses for clients that accept it')
+    .option(
+      '--circuit-breaker <fraction>',
+      'stop forwarding for a while when this fraction of responses are 5xx',
+      fraction,
+    )
+    .option('--request-header-add <name:value>', 'a header the service sees added (repeat)', collect)
+    .option('--request-header-remove <name>', 'a header removed before the service sees it (repeat)', collect)
+    .option('--response-header-add <name:value>', 'a header the client sees added (repeat)', collect)
+    .option('--response-header-remove <name>', 'a header removed before the client sees it (repeat)', collect)
+    .option('--verify-webhook <provider>', 'check webhook signatures of this provider (with --verify-webhook-secret)')
+    .option('--verify-webhook-secret <secret>', 'the webhook signing secret')
+    .option('--ua-filter-allow <regex>', 'let in User-Agents matching this RE2 pattern (repeat)', collect)
+    .option('--ua-filter-deny <regex>', 'refuse User-Agents matching this RE2 pattern (repeat)', collect)
+    .option('--websocket-tcp-converter', 'convert WebSocket connections to TCP streams to the service')
+    .option('--host-header <rewrite|value>', '"rewrite": the service sees the Host of its own address; else this Host');
+}
+
 export function withPoolingFlag(cmd: Command): Command {
   return cmd.option('--pooling-enabled', 'share the endpoint with other agents that also pool (load-balanced)');
 }
@@ -105,7 +135,31 @@ export function endpointOptions(flags: EndpointFlags): Partial<ListenSpec> {
   if (flags.metadata) o.metadata = flags.metadata;
   if (flags.poolingEnabled) o.poolingEnabled = true;
   if (flags.crt || flags.key) o.terminateTls = readTerminateTls(flags.crt, flags.key, '--crt/--key');
+  const modules: EndpointModuleOptions = {};
+  for (const name of moduleOptionNames) if (flags[name] !== undefined) Object.assign(modules, { [name]: flags[name] });
+  if (Object.keys(modules).length) o.modules = modules;
   return o;
+}
+
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Like collect(), splitting on commas as ngrok's list flags do. */
+function collectList(value: string, previous: string[] | undefined): string[] {
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('give a fraction above 0 and at most 1, e.g. 0.5');
+  return n;
 }
 
 /** The logger --log-format and --log-level ask for, writing to `target` (default: --log, else stderr). */

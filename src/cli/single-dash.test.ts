@@ -30,8 +30,8 @@ test('ngrok-style single-dash flags get the two-dash spelling with their value',
 
 test('a single-dash flag Portico does not have says so and points at --help', () => {
   assert.equal(
-    hintFor('http', '3000', '-host-header=rewrite'),
-    "-host-header=rewrite: Portico's flags take two dashes (--host-header), and `portico http` has no --host-header flag; see `portico http --help`",
+    hintFor('http', '3000', '-inspect=false'),
+    "-inspect=false: Portico's flags take two dashes (--inspect), and `portico http` has no --inspect flag; see `portico http --help`",
   );
 });
 

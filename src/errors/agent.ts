@@ -114,4 +114,32 @@ export const agentErrors = {
     message:
       'The certificate or key the agent should terminate TLS with (--crt/--key) cannot be used. Give a PEM certificate (chain) and the unencrypted PEM private key that belongs to it.',
   },
+
+  // Agent endpoint options
+  ERR_NGROK_359: {
+    status: 400,
+    message: 'Invalid basic auth credential: the username must not be empty. Write credentials as "user:password".',
+  },
+  ERR_NGROK_360: {
+    status: 400,
+    message: 'Invalid basic auth credential: the password must be between 8 and 128 characters.',
+  },
+  ERR_NGROK_15011: {
+    status: 400,
+    message: 'Invalid basic auth credential: the username must not contain ":" (RFC 7617 §2), nor control characters.',
+  },
+  ERR_BASIC_AUTH_INVALID: {
+    status: 400,
+    message:
+      'The basic auth option cannot be used: give at most 10 credentials, each "user:password" or with a cleartext password (hashed passwords are verified only as base64 SHA-256).',
+  },
+  ERR_HEADER_OPTION_INVALID: {
+    status: 400,
+    message:
+      'A header to add must be written "name:value" with a valid header name, and a header to remove as its name.',
+  },
+  ERR_AGENT_OPTION_INVALID: {
+    status: 400,
+    message: 'An agent-side module option has a value this edge cannot use; the detail names the option.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

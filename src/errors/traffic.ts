@@ -87,4 +87,10 @@ export const trafficErrors = {
     message:
       'This route converts WebSocket connections to TCP: send a WebSocket upgrade request (Connection: upgrade, Upgrade: websocket).',
   },
+
+  // Agent endpoint options
+  ERR_EDGE_BASIC_AUTH_REQUIRED: {
+    status: 401,
+    message: 'This endpoint is protected by basic auth: send the username and password it was started with.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -155,7 +155,7 @@ export function str(obj: unknown, key: string): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
 
-function num(obj: unknown, key: string): number {
+export function num(obj: unknown, key: string): number {
   const v = field(obj, key);
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
@@ -169,7 +169,8 @@ function obj(value: unknown, key: string): JsonObject {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {};
 }
 
-function strings(value: unknown, key: string): string[] {
+/** A list of strings (other items dropped); [] when absent. */
+export function strings(value: unknown, key: string): string[] {
   const v = field(value, key);
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

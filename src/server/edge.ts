@@ -34,6 +34,7 @@ import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../edge/tls
 import { deriveEncryptionKey, secretBox } from '../config/secrets/key-encryption.ts';
 import { defaultMaxBodyBytes } from '../edge/modules/webhook_verification/read-body.ts';
 import { SnsCertificates } from '../edge/modules/webhook_verification/sns-certificates.ts';
+import type { ModuleDeps } from '../edge/pipeline/build.ts';
 import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
 import { StoreReservations } from '../config/ownership/reservations.ts';
 import { TunnelRegistry } from '../edge/tunnels/registry.ts';
@@ -97,6 +98,15 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       return httpsListener.port;
     },
   };
+  // What modules are built with, for edge routes (snapshots) and agent endpoints (binds) alike.
+  const modules: ModuleDeps = {
+    openSecret: (accountId: string, sealed: string) => secretBox(encryptionKey, accountId).open(sealed),
+    webhooks: {
+      maxBodyBytes: config.webhooks?.maxBodyBytes ?? defaultMaxBodyBytes,
+      snsCertificates: new SnsCertificates(config.webhooks?.sns),
+    },
+    logger,
+  };
   const registry: TunnelRegistry = new TunnelRegistry({
     domain,
     region: config.region,
@@ -106,19 +116,12 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     reservations: new StoreReservations(store),
     addrClaims: new AddrClaims(edgeSecret),
     onTcpConnection: (group, socket) => void proxyConnection(group, socket, 'tcp', logger),
+    modules,
     logger,
   });
 
   // Configuration → snapshot: compiled at start, recompiled and swapped on every change.
   const streamPools = new StreamPools({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
-  const modules = {
-    openSecret: (accountId: string, sealed: string) => secretBox(encryptionKey, accountId).open(sealed),
-    webhooks: {
-      maxBodyBytes: config.webhooks?.maxBodyBytes ?? defaultMaxBodyBytes,
-      snsCertificates: new SnsCertificates(config.webhooks?.sns),
-    },
-    logger,
-  };
   const snapshots = new SnapshotSource(store, { registry, streamPools, logger, modules }, logger);
   const snapshot = () => snapshots.current;
   const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);

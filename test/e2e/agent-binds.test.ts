@@ -47,26 +47,35 @@ test("a bind cannot remove another account's tunnel by repeating its id, nor a l
   assert.equal((await request(victim.url, { ca: edge.caPem })).body.toString(), 'victim');
 });
 
-test("older agents' Auth (basic auth) and HostHeaderRewrite options are refused with ERR_OPTION_UNSUPPORTED, not served without them", async (t) => {
+test('module options the edge does not run (OAuth, mutual TLS, unknown keys) and HostHeaderRewrite without a service address are refused with ERR_OPTION_UNSUPPORTED, not served without them', async (t) => {
   const edge = await startTestEdge(t);
   const raw = await rawAgent(t, edge);
   await raw.auth(edge.credentials.authtoken);
-  const withAuth = await raw.bind({
-    Proto: 'http',
-    Opts: { Hostname: 'secret.localhost', Auth: 'user:pass', Subdomain: '', HostHeaderRewrite: false },
-  });
-  assert.match(String(withAuth.Error), /ERR_OPTION_UNSUPPORTED/);
-  assert.match(String(withAuth.Error), /Auth/);
+  for (const [key, value] of [
+    ['OAuth', { provider: 'google' }],
+    ['MutualTLSCA', { mutual_tls_ca: 'AAAA' }],
+    ['SomethingNew', { on: true }],
+  ] as const) {
+    const refused = await raw.bind({ Proto: 'http', Opts: { Hostname: 'secret.localhost', [key]: value } });
+    assert.match(String(refused.Error), /ERR_OPTION_UNSUPPORTED/);
+    assert.match(String(refused.Error), new RegExp(key));
+  }
   assert.equal(edge.registry.httpEndpoint('secret.localhost'), undefined);
   const rewrite = await raw.bind({
     Proto: 'http',
+    ForwardsTo: '',
     Opts: { Hostname: 'rewrite.localhost', Auth: '', HostHeaderRewrite: true },
   });
-  assert.match(String(rewrite.Error), /ERR_OPTION_UNSUPPORTED.*|HostHeaderRewrite/s);
-  // The same binds without them work.
+  assert.match(String(rewrite.Error), /ERR_OPTION_UNSUPPORTED/);
+  assert.match(String(rewrite.Error), /HostHeaderRewrite/);
+  // Null options and the plain defaults bind.
   assert.equal(
-    (await raw.bind({ Proto: 'http', Opts: { Hostname: 'plain.localhost', Auth: '', HostHeaderRewrite: false } }))
-      .Error,
+    (
+      await raw.bind({
+        Proto: 'http',
+        Opts: { Hostname: 'plain.localhost', Auth: '', HostHeaderRewrite: false, OAuth: null, TrafficPolicy: null },
+      })
+    ).Error,
     '',
   );
 });

@@ -33,7 +33,10 @@ test('`portico start --all` with no config file names the file it looked for and
 test('a config file with a key Portico does not support is refused before connecting, naming the key and the file', async (t) => {
   const dir = await tempDir(t);
   const config = join(dir, 'portico.yml');
-  await writeFile(config, 'version: "2"\ntunnels:\n  web:\n    proto: http\n    addr: 3000\n    auth: "user:secret"\n');
+  await writeFile(
+    config,
+    'version: "2"\ntunnels:\n  web:\n    proto: http\n    addr: 3000\n    oauth: { provider: google }\n',
+  );
   const r = spawnSync(
     process.execPath,
     [porticoBin, 'start', 'web', '--config', config, '--server-addr', '127.0.0.1:1'],
@@ -42,7 +45,7 @@ test('a config file with a key Portico does not support is refused before connec
   assert.equal(r.status, 1);
   assert.equal(
     r.stderr,
-    `ERROR: The agent configuration is invalid. (${config}: tunnels.web.auth: an ngrok agent setting that Portico does not support yet; remove it) (ERR_AGENT_CONFIG)\n`,
+    `ERROR: The agent configuration is invalid. (${config}: tunnels.web.oauth: an ngrok agent setting that Portico does not support yet; remove it) (ERR_AGENT_CONFIG)\n`,
   );
   // `portico http` reads the same file for its settings, and refuses it too.
   const http = spawnSync(
@@ -51,5 +54,5 @@ test('a config file with a key Portico does not support is refused before connec
     { encoding: 'utf8' },
   );
   assert.equal(http.status, 1);
-  assert.match(http.stderr, /tunnels\.web\.auth/);
+  assert.match(http.stderr, /tunnels\.web\.oauth/);
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import ipaddr from 'ipaddr.js';
 import { Type, type Static } from 'typebox';
+import { canonicalCidr } from '../../config/names/cidr.ts';
 import { ErrorCode } from '../../errors/catalogue.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../resource-fields.ts';
 import type { ApiDeps } from '../context.ts';
@@ -28,44 +28,15 @@ const IpPolicyRuleUpdate = Type.Object({
   cidr: Type.Optional(Type.String()),
 });
 
-/** A prefix length in plain decimal: "8", never "08". */
-const PREFIX_LENGTH = /^(0|[1-9]\d{0,2})$/;
-
-/**
- * Parses an address written the one usual way: IPv4 as four decimal parts without leading
- * zeros ("010.0.0.1" is octal to some parsers and decimal to others), IPv6 without a zone id
- * (a zone names an interface of one host and means nothing in a policy).
- */
-function parseStrictAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
-  const v6 = ipaddr.IPv6.parse(text);
-  const embedded = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
-  if (v6.zoneId !== undefined || (embedded && !ipaddr.IPv4.isValidFourPartDecimal(embedded)))
-    throw new Error('not in canonical form');
-  return v6;
-}
-
 /** Normalises "10.0.0.0/8", "2001:db8::/32" or a bare address (as /32 or /128); throws on anything else. */
 export function normalizeCidr(value: string, field = 'cidr'): string {
-  try {
-    const [text, prefix, extra] = value.split('/');
-    if (extra !== undefined || (prefix !== undefined && !PREFIX_LENGTH.test(prefix)))
-      throw new Error('bad prefix length');
-    const addr = parseStrictAddress(text!);
-    const bits = prefix === undefined ? (addr.kind() === 'ipv4' ? 32 : 128) : Number(prefix);
-    // The network address: host bits cleared, so "10.1.2.3/8" is stored as "10.0.0.0/8".
-    const network =
-      addr.kind() === 'ipv4'
-        ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${bits}`)
-        : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${bits}`);
-    return `${network.toString()}/${bits}`;
-  } catch {
-    throw invalid(
-      ErrorCode.ERR_NGROK_1410,
-      field,
-      `"${value}" is not a CIDR such as 10.0.0.0/8 or 2001:db8::/32 (IPv4 in four decimal parts without leading zeros, IPv6 without a %zone)`,
-    );
-  }
+  const cidr = canonicalCidr(value);
+  if (cidr) return cidr;
+  throw invalid(
+    ErrorCode.ERR_NGROK_1410,
+    field,
+    `"${value}" is not a CIDR such as 10.0.0.0/8 or 2001:db8::/32 (IPv4 in four decimal parts without leading zeros, IPv6 without a %zone)`,
+  );
 }
 
 /** IP policy rules: one CIDR each, allowing or denying, inside a policy. */

@@ -1,3 +1,5 @@
+import type { Secret } from '../../store/secret.ts';
+
 /**
  * Modules as plain data: what the data plane builds its module chain from. One plan per enabled
  * module, compiled from a stored module (API) or an agent's bind options, so both configure the
@@ -50,14 +52,21 @@ export interface CompressionPlan {
 export type WebhookProvider =
   'github' | 'gitlab' | 'intercom' | 'sendgrid' | 'shopify' | 'slack' | 'sns' | 'stripe' | 'twilio' | 'xero';
 
-export interface WebhookVerificationPlan {
+export type WebhookVerificationPlan = {
   name: 'webhook_verification';
   provider: WebhookProvider;
-  /** The account owning the route, which the secret is sealed for. */
-  accountId: string;
-  /** The signing secret, sealed for `accountId` (opened by the data plane). "" when none (sns). */
-  sealedSecret: string;
-}
+} & WebhookSecretSource;
+
+/**
+ * Where a webhook signing secret comes from. A route's is stored sealed for the owning account
+ * (`accountId`) and opened by the data plane (`sealedSecret`, "" when none). An agent gives its
+ * secret in plaintext in its bind options (`agentSecret`, `reveal()` it): it lives in memory as
+ * long as the endpoint and is never stored, so it is never sealed; its JSON form is redacted,
+ * so an agent plan is built once at bind, never compared by its JSON. Exactly one of the two is set.
+ */
+export type WebhookSecretSource =
+  | { sealedSecret: string; accountId: string; agentSecret?: undefined }
+  | { agentSecret: Secret; sealedSecret?: undefined; accountId?: undefined };
 
 export interface UserAgentFilterPlan {
   name: 'user_agent_filter';

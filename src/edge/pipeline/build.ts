@@ -7,6 +7,7 @@ import type { HttpModuleName, HttpModulePlan } from '../../config/modules/plans.
 import type { Logger } from '../../log/logger.ts';
 import { circuitBreakerModule } from '../modules/circuit_breaker/circuit-breaker.ts';
 import { compressionModule } from '../modules/compression/compression.ts';
+import { basicAuthModule } from '../modules/basic_auth/basic-auth.ts';
 import { ipRestrictionModule } from '../modules/ip_restriction/ip-restriction.ts';
 import { requestHeadersModule } from '../modules/request_headers/request-headers.ts';
 import { responseHeadersModule } from '../modules/response_headers/response-headers.ts';
@@ -37,11 +38,22 @@ const factories: { [N in HttpModuleName]?: Factory<N> } = {
   webhook_verification: webhookVerificationModule,
   user_agent_filter: userAgentFilterModule,
   circuit_breaker: circuitBreakerModule,
+  basic_auth: basicAuthModule,
   request_headers: requestHeadersModule,
   compression: compressionModule,
   response_headers: responseHeadersModule,
   websocket_tcp_converter: websocketTcpConverterModule,
 };
+
+/** Whether this edge builds (so runs) the module `name`; agent binds asking for another are refused. */
+export function isBuilt(name: HttpModuleName): boolean {
+  return factories[name] !== undefined;
+}
+
+/** Builds a chain from plans once, for an owner outside snapshots (an agent endpoint, at bind). */
+export function buildChain(plans: readonly HttpModulePlan[], deps: ModuleDeps): readonly HttpModule[] {
+  return plans.map((plan) => build(plan, deps));
+}
 
 function build(plan: HttpModulePlan, deps: ModuleDeps): HttpModule {
   const factory = factories[plan.name] as Factory<typeof plan.name> | undefined;

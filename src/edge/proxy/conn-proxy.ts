@@ -2,7 +2,7 @@ import type net from 'node:net';
 import type { Logger } from '../../log/logger.ts';
 import type { EndpointGroup } from '../tunnels/endpoint-group.ts';
 import { splice } from '../../splice/splice.ts';
-import { clientAddrOf } from './client-addr.ts';
+import { clientAddrOf, clientIpOf } from './client-addr.ts';
 
 /** Milliseconds a connection waits for a reconnecting agent before it is closed. */
 const reconnectWaitMs = 5000;
@@ -22,6 +22,8 @@ export async function proxyConnection(
   socket.pause();
   const tunnel = await group.waitForTunnel(reconnectWaitMs);
   if (!tunnel || socket.destroyed) return void socket.destroy();
+  // The agent's IP restriction: a refused source is disconnected before a byte reaches the agent.
+  if (tunnel.ipFilter && !tunnel.ipFilter.admits(clientIpOf(socket))) return void socket.destroy();
   const clientAddr = clientAddrOf(socket);
   try {
     const stream = tunnel.openStream({ clientAddr, proto, passthroughTls: proto === 'tls' });

@@ -76,10 +76,11 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
   }
 
+  // Pooled agents each bring their own options: the chain is that of the tunnel picked.
   async function tunnelOf(group: { waitForTunnel(ms: number): Promise<Tunnel | undefined> }): Promise<Target> {
     const tunnel = await group.waitForTunnel(waitMs);
     return tunnel
-      ? { tunnel, modules: noModules, endpointId: tunnel.id }
+      ? { tunnel, modules: tunnel.modules ?? noModules, endpointId: tunnel.id }
       : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
   }
 

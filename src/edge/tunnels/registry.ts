@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { BindRequest, JsonObject, StartTunnelWithLabelRequest, TunnelProto } from '../../protocol/messages.ts';
-import { field, parseEndpointOpts, StreamType } from '../../protocol/messages.ts';
+import { parseEndpointOpts, StreamType } from '../../protocol/messages.ts';
 import { encodeProxyHeader } from '../../protocol/proxy-header.ts';
 import { newId } from '../../store/ids.ts';
 import type { PortRange } from '../config.ts';
@@ -11,6 +11,8 @@ import { HostnameTable } from '../routing/hostname-table.ts';
 import { namesOverlap } from '../../config/names/hostname.ts';
 import { checkBindAllowed } from '../../config/acl/acl.ts';
 import { AddrClaims } from './addr-claims.ts';
+import type { ModuleDeps } from '../pipeline/build.ts';
+import { endpointModules, type EndpointModules } from './agent-modules.ts';
 import { sendAgentCommand, type AgentCommandName } from './agent-commands.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
 import type { Reservations } from '../../config/ownership/reservations.ts';
@@ -37,6 +39,8 @@ export interface RegistryOptions {
   graceMs?: number;
   /** Signs random TCP addresses into tunnel ids (addr-claims.ts). Default: a random secret. */
   addrClaims?: AddrClaims;
+  /** What agent endpoints' modules are built with. */
+  modules: ModuleDeps;
   logger: Logger;
 }
 
@@ -107,26 +111,20 @@ export class TunnelRegistry {
       );
     }
     const opts = parseEndpointOpts(bind.opts);
-    if (opts.modules.length) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, opts.modules.join(', '));
     if (opts.proxyProto) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'ProxyProto');
-    // Older agents' plain options that only the edge could apply: refused until it does.
-    if (field(bind.opts, 'Auth'))
-      throw new PorticoError(
-        ErrorCode.ERR_OPTION_UNSUPPORTED,
-        'Auth (basic auth as "user:pass"); this edge does not enforce it yet',
-      );
-    if (field(bind.opts, 'HostHeaderRewrite') === true)
-      throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'HostHeaderRewrite');
-    switch (bind.proto) {
-      case 'http':
-      case 'https':
-      case 'tls':
-        return this.bindHostname(session, bind, bind.proto);
-      case 'tcp':
-        return this.bindTcp(session, bind, requestedPort(bind, opts));
-      default:
-        throw new PorticoError(ErrorCode.ERR_PROTO_UNSUPPORTED, `"${bind.proto}"`);
-    }
+    if (!isTunnelProto(bind.proto)) throw new PorticoError(ErrorCode.ERR_PROTO_UNSUPPORTED, `"${bind.proto}"`);
+    const http = bind.proto === 'http' || bind.proto === 'https';
+    // Compiled and built before anything is bound: a refused option binds nothing.
+    const modules = endpointModules(
+      bind.opts,
+      opts.modules,
+      bind.forwardsTo,
+      http ? 'http' : 'conn',
+      this.options.modules,
+    );
+    return bind.proto === 'tcp'
+      ? this.bindTcp(session, bind, requestedPort(bind, opts), modules)
+      : this.bindHostname(session, bind, bind.proto, modules);
   }
 
   bindLabeled(session: TunnelSession, request: StartTunnelWithLabelRequest): Tunnel {
@@ -207,6 +205,7 @@ export class TunnelRegistry {
     session: TunnelSession,
     bind: BindRequest,
     proto: 'http' | 'https' | 'tls',
+    modules: EndpointModules,
   ): Promise<BoundEndpoint> {
     const { domain, publicPorts } = this.options;
     const opts = parseEndpointOpts(bind.opts);
@@ -227,6 +226,7 @@ export class TunnelRegistry {
       hostname,
       forwardsTo: bind.forwardsTo,
       metadata: bind.metadata,
+      ...modules,
     });
     this.attach(tunnel, group);
     const outOpts: JsonObject = {
@@ -242,7 +242,12 @@ export class TunnelRegistry {
     return { tunnel, opts: outOpts };
   }
 
-  private async bindTcp(session: TunnelSession, bind: BindRequest, port: number): Promise<BoundEndpoint> {
+  private async bindTcp(
+    session: TunnelSession,
+    bind: BindRequest,
+    port: number,
+    modules: EndpointModules,
+  ): Promise<BoundEndpoint> {
     const { min, max } = this.options.tcpPorts;
     if (port && min !== 0 && (port < min || port > max))
       throw new PorticoError(ErrorCode.ERR_ADDR_INVALID, `port ${port} is outside ${min}-${max}`);
@@ -268,6 +273,7 @@ export class TunnelRegistry {
       port: boundPort,
       forwardsTo: bind.forwardsTo,
       metadata: bind.metadata,
+      ...modules,
     });
     this.attach(tunnel, group);
     const addr = `${this.options.domain}:${boundPort}`;
@@ -412,4 +418,8 @@ function openProxyStream(tunnel: Tunnel, target: StreamOrigin) {
     }),
   );
   return stream;
+}
+
+function isTunnelProto(proto: string): proto is TunnelProto {
+  return proto === 'http' || proto === 'https' || proto === 'tcp' || proto === 'tls';
 }

@@ -1,6 +1,8 @@
 import type { MuxSession } from '../../protocol/session.ts';
 import type { MuxStream } from '../../protocol/stream.ts';
 import type { TunnelProto } from '../../protocol/messages.ts';
+import type { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
+import type { HttpModule } from '../pipeline/http-module.ts';
 
 /** One authenticated agent connection, as the rest of the edge sees it. */
 export interface TunnelSession {
@@ -43,6 +45,10 @@ export interface Tunnel {
   readonly forwardsTo: string;
   readonly metadata: string;
   readonly startedAt: Date;
+  /** An http/https endpoint's module chain, built at bind from the agent's options. Absent: none. */
+  readonly modules?: readonly HttpModule[];
+  /** A tcp/tls endpoint's IP restriction, built at bind from the agent's options. Absent: none. */
+  readonly ipFilter?: IpFilter;
   /** Opens one proxy stream to the agent and writes the proxy header on it. */
   openStream(target: StreamOrigin): MuxStream;
 }

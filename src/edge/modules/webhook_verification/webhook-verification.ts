@@ -37,7 +37,12 @@ export function webhookVerificationModule(plan: WebhookVerificationPlan, deps: M
 /** The provider's verifier; one refusing everything when the secret cannot be opened or used. */
 function verifierFor(plan: WebhookVerificationPlan, deps: ModuleDeps): Verifier {
   try {
-    const secret = plan.sealedSecret ? deps.openSecret(plan.accountId, plan.sealedSecret) : '';
+    // A route's secret is sealed at rest; an agent's came in its bind and lives only in memory.
+    const secret = plan.agentSecret
+      ? plan.agentSecret.reveal()
+      : plan.sealedSecret
+        ? deps.openSecret(plan.accountId, plan.sealedSecret)
+        : '';
     return verifiers[plan.provider](secret, deps.webhooks.snsCertificates);
   } catch (err) {
     deps.logger.warn('webhook verification secret unusable; the route refuses every request', {

@@ -1,0 +1,102 @@
+/**
+ * The module keys of a tunnel in the agent's YAML config file, as ngrok's version 2 agent config
+ * names them, read into EndpointModuleOptions:
+ *
+ *   basic_auth: ["user:password"]        # auth: "user:password" (older spelling, one pair)
+ *   ip_restriction: { allow_cidrs: [10.0.0.0/8], deny_cidrs: [] }
+ *   compression: true
+ *   circuit_breaker: 0.5
+ *   request_header: { add: ["x-from: portico"], remove: [x-internal] }
+ *   response_header: { add: [], remove: [] }
+ *   webhook_verification: { provider: github, secret: … }   # verify_webhook: the same
+ *   user_agent_filter: { allow: [], deny: [curl] }
+ *   websocket_tcp_converter: true
+ *   host_header: rewrite
+ */
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
+import type { EndpointModuleOptions } from './endpoint-modules.ts';
+
+/** The keys read here. */
+export const moduleKeys = [
+  'auth',
+  'basic_auth',
+  'ip_restriction',
+  'compression',
+  'circuit_breaker',
+  'request_header',
+  'response_header',
+  'webhook_verification',
+  'verify_webhook',
+  'user_agent_filter',
+  'websocket_tcp_converter',
+  'host_header',
+] as const;
+
+type Raw = Record<string, unknown>;
+
+/** The module options of tunnel `raw` at field path `at`; undefined when it sets none. */
+export function parseModuleKeys(raw: Raw, at: string): EndpointModuleOptions | undefined {
+  const fail = (key: string, why: string) => new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${at}.${key}: ${why}`);
+  const list = (value: unknown, key: string): string[] => {
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+    throw fail(key, 'must be a list of strings');
+  };
+  const map = (key: string, keys: readonly string[]): Raw | undefined => {
+    const value = raw[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value)) throw fail(key, `must be a mapping of ${keys.join(', ')}`);
+    const unknown = Object.keys(value).find((k) => !keys.includes(k));
+    if (unknown) throw fail(`${key}.${unknown}`, `unknown key (known keys: ${keys.join(', ')})`);
+    return value as Raw;
+  };
+  const flag = (key: string): boolean | undefined => {
+    const value = raw[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'boolean') throw fail(key, 'must be true or false');
+    return value;
+  };
+  const m: EndpointModuleOptions = {};
+  const basic = [...list(raw.basic_auth, 'basic_auth'), ...list(raw.auth, 'auth')];
+  if (basic.length) m.basicAuth = basic;
+  const ip = map('ip_restriction', ['allow_cidrs', 'deny_cidrs']);
+  if (ip) {
+    m.cidrAllow = list(ip.allow_cidrs, 'ip_restriction.allow_cidrs');
+    m.cidrDeny = list(ip.deny_cidrs, 'ip_restriction.deny_cidrs');
+  }
+  if (flag('compression')) m.compression = true;
+  if (raw.circuit_breaker !== undefined) {
+    const n = raw.circuit_breaker;
+    if (typeof n !== 'number' || !(n >= 0 && n <= 1)) throw fail('circuit_breaker', 'must be a fraction, 0 to 1');
+    if (n > 0) m.circuitBreaker = n;
+  }
+  for (const [key, add, remove] of [
+    ['request_header', 'requestHeaderAdd', 'requestHeaderRemove'],
+    ['response_header', 'responseHeaderAdd', 'responseHeaderRemove'],
+  ] as const) {
+    const edits = map(key, ['add', 'remove']);
+    if (!edits) continue;
+    m[add] = list(edits.add, `${key}.add`);
+    m[remove] = list(edits.remove, `${key}.remove`);
+  }
+  const webhook = map('webhook_verification', ['provider', 'secret']) ?? map('verify_webhook', ['provider', 'secret']);
+  if (webhook) {
+    if (typeof webhook.provider !== 'string' || !webhook.provider)
+      throw fail('webhook_verification.provider', 'is required');
+    m.verifyWebhook = webhook.provider;
+    m.verifyWebhookSecret = typeof webhook.secret === 'string' ? webhook.secret : '';
+  }
+  const ua = map('user_agent_filter', ['allow', 'deny']);
+  if (ua) {
+    m.uaFilterAllow = list(ua.allow, 'user_agent_filter.allow');
+    m.uaFilterDeny = list(ua.deny, 'user_agent_filter.deny');
+  }
+  if (flag('websocket_tcp_converter')) m.websocketTcpConverter = true;
+  if (raw.host_header !== undefined) {
+    if (typeof raw.host_header !== 'string' || !raw.host_header)
+      throw fail('host_header', 'must be "rewrite" or a host');
+    m.hostHeader = raw.host_header;
+  }
+  return Object.keys(m).length ? m : undefined;
+}
