@@ -5,9 +5,14 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import { test, type TestContext } from 'node:test';
 import ngrok from '@ngrok/ngrok';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { forward } from '../../src/agent/forward.ts';
+import { endpointSpec } from '../../src/cli/agent-commands.ts';
+import type { EndpointFlags } from '../../src/cli/agent-flags.ts';
 import { defer } from '../support/defer.ts';
 import { loopbackLookup } from '../support/client.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { rawAgent } from '../support/raw-agent.ts';
 import { sleep, startHttpService } from '../support/services.ts';
 import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
@@ -165,4 +170,34 @@ test('MutualTLSCA needs an https endpoint, and MutualTLSAtEdge on a tls endpoint
   const https = await raw.bind({ Proto: 'https', Opts: { Hostname: 'raw.localhost', MutualTLSCA: mutualTlsCa } });
   assert.equal(https.Error, '');
   assert.notEqual(edge.registry.httpsEndpoint('raw.localhost')?.tls.clientCaPem, undefined);
+});
+
+test('our agent: --mutual-tls-cas <file> reads the bundle, and the edge asks clients for a certificate from it', async (t) => {
+  const edge = await startTestEdge(t);
+  const dir = await tempDir(t);
+  const ca = await makeTestCa('Agent Client CA');
+  const alice = await issueTestCert(ca, { commonName: 'alice', usage: 'client' });
+  const file = join(dir, 'client-cas.pem');
+  await writeFile(file, ca.certPem);
+  const port = await subjectService(t);
+  const spec = endpointSpec('http', String(port), { mutualTlsCas: file } as EndpointFlags);
+  assert.equal(spec.modules?.mutualTlsCa, ca.certPem);
+  assert.throws(
+    () => endpointSpec('http', '1', { mutualTlsCas: join(dir, 'nope.pem') } as EndpointFlags),
+    /--mutual-tls-cas/,
+  );
+  const agent = await forward({
+    addr: `localhost:${port}`,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    domain: 'ours.localhost',
+    mutualTlsCa: spec.modules!.mutualTlsCa!,
+  });
+  defer(t, () => agent.close());
+  assert.deepEqual(await get(edge, 'ours.localhost', { cert: alice.certPem, key: alice.keyPem }), {
+    status: 200,
+    body: 'subject=CN=alice,O=Portico Test',
+  });
+  assert.ok('error' in (await get(edge, 'ours.localhost')), 'no certificate is refused');
 });

@@ -77,7 +77,7 @@ export function compileAgentModules(opts: AgentModuleOptions, kind: 'http' | 'co
       throw new ConfigProblem(
         'MutualTLSCA',
         ErrorCode.ERR_OPTION_UNSUPPORTED,
-        'applies to https endpoints only; the edge passes a tls endpoint\'s TLS through (use MutualTLSAtAgent)',
+        "applies to https endpoints only; the edge passes a tls endpoint's TLS through (use MutualTLSAtAgent)",
       );
     const httpOnly = (Object.keys(wireKeys) as Array<keyof typeof wireKeys>).find((k) => !!opts[k]);
     if (httpOnly)
@@ -104,7 +104,8 @@ export function compileAgentModules(opts: AgentModuleOptions, kind: 'http' | 'co
   if (opts.webhookVerification) plans.push(webhook(opts.webhookVerification));
   if (opts.userAgentFilter) plans.push(compileUserAgentFilter(opts.userAgentFilter, 'UserAgentFilter'));
   if (opts.websocketTcpConverter) plans.push({ name: 'websocket_tcp_converter' });
-  const tls = opts.mutualTlsCa !== undefined ? clientCaTlsPolicy(opts.mutualTlsCa, 'MutualTLSCA.mutual_tls_ca') : undefined;
+  const tls =
+    opts.mutualTlsCa !== undefined ? clientCaTlsPolicy(opts.mutualTlsCa, 'MutualTLSCA.mutual_tls_ca') : undefined;
   return { http: inModuleOrder(plans), conn: undefined, ...(tls ? { tls } : {}) };
 }
 
