@@ -33,6 +33,8 @@ export interface EndpointModuleOptions {
   websocketTcpConverter?: boolean;
   /** `rewrite`: the service sees the Host of its own address; any other value: that Host. */
   hostHeader?: string;
+  /** PEM bundle of the CAs a client certificate must chain to; the edge asks every client for one (https only). */
+  mutualTlsCa?: string;
 }
 
 /** Every option's name, for copying them from a larger options object. */
@@ -52,6 +54,7 @@ export const moduleOptionNames = [
   'uaFilterDeny',
   'websocketTcpConverter',
   'hostHeader',
+  'mutualTlsCa',
 ] as const satisfies ReadonlyArray<keyof EndpointModuleOptions>;
 
 /** The bind `Opts` keys of `m` for an endpoint bound as `proto`; tcp and tls take the IP restriction only. */
@@ -78,6 +81,7 @@ export function moduleOpts(m: EndpointModuleOptions, proto: string): JsonObject 
     out.UserAgentFilter = { allow: m.uaFilterAllow ?? [], deny: m.uaFilterDeny ?? [] };
   if (m.websocketTcpConverter) out.WebsocketTCPConverter = {};
   if (m.hostHeader === 'rewrite') out.HostHeaderRewrite = true;
+  if (m.mutualTlsCa) out.MutualTLSCA = { mutual_tls_ca: Buffer.from(m.mutualTlsCa).toString('base64') };
   return out;
 }
 

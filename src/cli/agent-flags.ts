@@ -1,10 +1,12 @@
 /** Flags shared by the agent commands (http, tcp, tls, tunnel, start) and what they turn into. */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { moduleOptionNames, type EndpointModuleOptions } from '../agent/endpoint-modules.ts';
 import type { ListenSpec } from '../agent/listener.ts';
 import type { SettingsOptions } from '../agent/settings.ts';
 import { readTerminateTls } from '../agent/terminate-tls.ts';
 import { defaultAgentConfigPath } from '../bootstrap/paths.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { createLogger, silentLogger } from '../log/logger.ts';
 import type { Level, LogFormat, Logger } from '../log/logger.ts';
 
@@ -35,6 +37,8 @@ export interface EndpointFlags extends AgentFlags, EndpointModuleOptions {
   crt?: string;
   /** http and tls: path to the unencrypted PEM key of --crt. */
   key?: string;
+  /** http: path to the PEM bundle of client CAs, read into `mutualTlsCa`. */
+  mutualTlsCas?: string;
 }
 
 /** Adds --authtoken … --log-level to `cmd`. */
@@ -107,7 +111,8 @@ export function withHttpModuleFlags(cmd: Command): Command {
     .option('--ua-filter-allow <regex>', 'let in User-Agents matching this RE2 pattern (repeat)', collect)
     .option('--ua-filter-deny <regex>', 'refuse User-Agents matching this RE2 pattern (repeat)', collect)
     .option('--websocket-tcp-converter', 'convert WebSocket connections to TCP streams to the service')
-    .option('--host-header <rewrite|value>', '"rewrite": the service sees the Host of its own address; else this Host');
+    .option('--host-header <rewrite|value>', '"rewrite": the service sees the Host of its own address; else this Host')
+    .option('--mutual-tls-cas <file>', 'ask clients for a certificate issued by a CA of this PEM bundle (https)');
 }
 
 export function withPoolingFlag(cmd: Command): Command {
@@ -137,8 +142,21 @@ export function endpointOptions(flags: EndpointFlags): Partial<ListenSpec> {
   if (flags.crt || flags.key) o.terminateTls = readTerminateTls(flags.crt, flags.key, '--crt/--key');
   const modules: EndpointModuleOptions = {};
   for (const name of moduleOptionNames) if (flags[name] !== undefined) Object.assign(modules, { [name]: flags[name] });
+  if (flags.mutualTlsCas) modules.mutualTlsCa = readCaFile(flags.mutualTlsCas);
   if (Object.keys(modules).length) o.modules = modules;
   return o;
+}
+
+/** The --mutual-tls-cas file; the edge checks what it holds. */
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      `--mutual-tls-cas: cannot read ${path}: ${(err as Error).message}`,
+    );
+  }
 }
 
 export function collect(value: string, previous: string[] | undefined): string[] {

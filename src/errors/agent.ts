@@ -34,6 +34,11 @@ export const agentErrors = {
     message: 'The TCP address must be host:port with a port inside the edge --tcp-ports range.',
   },
   ERR_ADDR_TAKEN: { status: 409, message: 'This TCP address is already bound by another agent.' },
+  ERR_POOL_TLS_MISMATCH: {
+    status: 409,
+    message:
+      'This hostname is pooled by agents asking for other client certificate authorities (mutual TLS). Give every agent of the pool the same CA bundle.',
+  },
   ERR_NGROK_307: {
     status: 403,
     message:

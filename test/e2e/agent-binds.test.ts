@@ -47,13 +47,13 @@ test("a bind cannot remove another account's tunnel by repeating its id, nor a l
   assert.equal((await request(victim.url, { ca: edge.caPem })).body.toString(), 'victim');
 });
 
-test('module options the edge does not run (OAuth, mutual TLS, unknown keys) and HostHeaderRewrite without a service address are refused with ERR_OPTION_UNSUPPORTED, not served without them', async (t) => {
+test('module options the edge does not run (OAuth, mutual TLS at the edge for tls endpoints, unknown keys) and HostHeaderRewrite without a service address are refused with ERR_OPTION_UNSUPPORTED, not served without them', async (t) => {
   const edge = await startTestEdge(t);
   const raw = await rawAgent(t, edge);
   await raw.auth(edge.credentials.authtoken);
   for (const [key, value] of [
     ['OAuth', { provider: 'google' }],
-    ['MutualTLSCA', { mutual_tls_ca: 'AAAA' }],
+    ['MutualTLSAtEdge', { mutual_tls_ca: 'AAAA' }],
     ['SomethingNew', { on: true }],
   ] as const) {
     const refused = await raw.bind({ Proto: 'http', Opts: { Hostname: 'secret.localhost', [key]: value } });

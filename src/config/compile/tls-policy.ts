@@ -1,10 +1,12 @@
 /**
  * The TLS settings of one public name, compiled from an edge's `tls_termination` and
- * `mutual_tls` modules: the oldest TLS version accepted and the CAs client certificates must
- * chain to. Compiled once per snapshot so a handshake only reads it.
+ * `mutual_tls` modules, or from an agent endpoint's `MutualTLSCA` bind option: the oldest TLS
+ * version accepted and the CAs client certificates must chain to. Compiled once per snapshot
+ * (edges) or per bind (agent endpoints) so a handshake only reads it.
  */
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '../../errors/catalogue.ts';
+import { checkCaBundle, PemError } from '../certificates/pem.ts';
 import { ConfigProblem } from './problem.ts';
 import { defaultMinVersion, tlsVersionOf, type TlsVersion } from './tls-versions.ts';
 
@@ -17,7 +19,7 @@ export interface TlsPolicy {
   key: string;
 }
 
-/** The policy of names without an edge (agent endpoints) and of edges without the modules. */
+/** The policy of names without an edge, of agent endpoints without MutualTLSCA and of edges without the modules. */
 export const defaultTlsPolicy: TlsPolicy = makePolicy(defaultMinVersion, undefined);
 
 /** Stored module shapes, as far as the policy reads them. */
@@ -50,6 +52,24 @@ export function compileTlsPolicy(doc: TlsModuleDocs, caPemOf: (id: string) => st
     clientCaPem = pems.length ? pems.join('\n') + '\n' : '';
   }
   return makePolicy(tlsVersionOf(termination?.min_version), clientCaPem);
+}
+
+/**
+ * The policy of an agent endpoint that asks for client certificates: the default minimum
+ * version and the CAs of `caPem`, a PEM bundle of CA certificates. The CAs are kept in a
+ * canonical form (re-encoded, sorted, without duplicates) so that equal sets have equal keys
+ * whatever their order or comments. A bad bundle is a ConfigProblem at `field` with the
+ * certificate code (ERR_CERT_PEM_INVALID, ERR_CERT_NOT_CA).
+ */
+export function clientCaTlsPolicy(caPem: string, field: string): TlsPolicy {
+  let pems: string[];
+  try {
+    pems = checkCaBundle(caPem).map((cert) => cert.toString().trim());
+  } catch (err) {
+    if (err instanceof PemError) throw new ConfigProblem(field, err.code, err.message);
+    throw err;
+  }
+  return makePolicy(defaultMinVersion, [...new Set(pems)].sort().join('\n') + '\n');
 }
 
 function makePolicy(minVersion: TlsVersion, clientCaPem: string | undefined): TlsPolicy {

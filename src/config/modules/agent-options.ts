@@ -7,6 +7,7 @@ import { ErrorCode } from '../../errors/catalogue.ts';
 import { Secret } from '../../store/secret.ts';
 import { isWebhookProvider, secretlessProviders, webhookProviders } from './webhook-verification.ts';
 import { ConfigProblem } from '../compile/problem.ts';
+import { clientCaTlsPolicy, type TlsPolicy } from '../compile/tls-policy.ts';
 import { canonicalCidr } from '../names/cidr.ts';
 import { compileBasicAuth, splitUserPass, type BasicAuthCredential } from './basic-auth.ts';
 import { compileCircuitBreaker } from './circuit-breaker.ts';
@@ -35,6 +36,8 @@ export interface AgentModuleOptions {
   webhookVerification?: { provider: string; secret: string };
   userAgentFilter?: { allow: string[]; deny: string[] };
   websocketTcpConverter?: boolean;
+  /** PEM bundle of the CAs client certificates must chain to (`MutualTLSCA`, https endpoints). */
+  mutualTlsCa?: string;
   /** The service sees Host = the host and port of `forwardsTo`. */
   hostHeaderRewrite?: boolean;
   /** The bind's ForwardsTo: the agent's upstream ("http://127.0.0.1:8080/", "localhost:8080"). */
@@ -55,16 +58,27 @@ const wireKeys = {
   hostHeaderRewrite: 'HostHeaderRewrite',
 } as const satisfies Partial<Record<keyof AgentModuleOptions, string>>;
 
-/** What an agent endpoint runs: HTTP modules (http, https) or a connection filter (tcp, tls). */
+/**
+ * What an agent endpoint runs: HTTP modules (http, https) or a connection filter (tcp, tls),
+ * and the TLS policy of its handshakes when it asks for client certificates.
+ */
 export interface AgentModulePlans {
   http: HttpModulePlan[];
   conn: IpRestrictionPlan | undefined;
+  /** Client CAs from MutualTLSCA; undefined: the default policy. */
+  tls?: TlsPolicy;
 }
 
 /** Compiles the options of an http/https bind (`http`) or a tcp/tls bind (`conn`, IP restriction only). */
 export function compileAgentModules(opts: AgentModuleOptions, kind: 'http' | 'conn'): AgentModulePlans {
   const ip = opts.ipRestriction && ipRestriction(opts.ipRestriction);
   if (kind === 'conn') {
+    if (opts.mutualTlsCa !== undefined)
+      throw new ConfigProblem(
+        'MutualTLSCA',
+        ErrorCode.ERR_OPTION_UNSUPPORTED,
+        "applies to https endpoints only; the edge passes a tls endpoint's TLS through (use MutualTLSAtAgent)",
+      );
     const httpOnly = (Object.keys(wireKeys) as Array<keyof typeof wireKeys>).find((k) => !!opts[k]);
     if (httpOnly)
       throw new ConfigProblem(wireKeys[httpOnly], ErrorCode.ERR_OPTION_UNSUPPORTED, 'applies to HTTP endpoints only');
@@ -90,7 +104,9 @@ export function compileAgentModules(opts: AgentModuleOptions, kind: 'http' | 'co
   if (opts.webhookVerification) plans.push(webhook(opts.webhookVerification));
   if (opts.userAgentFilter) plans.push(compileUserAgentFilter(opts.userAgentFilter, 'UserAgentFilter'));
   if (opts.websocketTcpConverter) plans.push({ name: 'websocket_tcp_converter' });
-  return { http: inModuleOrder(plans), conn: undefined };
+  const tls =
+    opts.mutualTlsCa !== undefined ? clientCaTlsPolicy(opts.mutualTlsCa, 'MutualTLSCA.mutual_tls_ca') : undefined;
+  return { http: inModuleOrder(plans), conn: undefined, ...(tls ? { tls } : {}) };
 }
 
 function ipRestriction(o: { allowCidrs: string[]; denyCidrs: string[] }): IpRestrictionPlan | undefined {

@@ -6,11 +6,11 @@ import { newRequestId } from '../../log/request-id.ts';
 import type { ConnExchange } from '../backends/backend.ts';
 import { proxyConnection } from '../proxy/conn-proxy.ts';
 import { writeRawErrorPage } from '../proxy/error-page.ts';
-import { resolveHttpsHost } from '../routing/resolve-host.ts';
+import { resolveHttpsHost, tlsPolicyOf } from '../routing/resolve-host.ts';
 import type { CompiledTlsEdge, Snapshot } from '../snapshot/snapshot.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 import { rememberConnectionTls, verifyClientCertificate } from '../tls/client-auth.ts';
-import { defaultTlsPolicy, type TlsPolicy } from '../../config/compile/tls-policy.ts';
+import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
 import { ErrorCode } from '../../errors/catalogue.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { maxClientHelloBytes, parseClientHello } from './client-hello.ts';
@@ -38,8 +38,8 @@ export interface PublicHttpsOptions {
  * The public HTTPS port. It reads the ClientHello's server name first: a TLS endpoint or a TLS
  * edge passing through is handed on untouched; a TLS edge terminating here gets plaintext;
  * every other connection is terminated with the certificate chosen by SNI and served as HTTPS.
- * A terminated handshake uses the edge's TLS policy (minimum version, client certificates);
- * names without an edge, and clients that send no SNI, get the default policy.
+ * A terminated handshake uses the TLS policy (minimum version, client certificates) of the edge
+ * or agent endpoint serving the name; other names, and clients that send no SNI, get the default.
  */
 export function createPublicHttps(options: PublicHttpsOptions): net.Server {
   return net.createServer(
@@ -78,7 +78,7 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
     }
     if (target?.kind === 'edge' && target.edge.kind === 'tls')
       return void serveTlsEdge(target.edge, name, socket, buffered, options, timer);
-    const policy = target?.kind === 'edge' ? target.edge.tls : defaultTlsPolicy;
+    const policy = tlsPolicyOf(target);
     void terminate({ socket, head: buffered, name, policy }, options, timer, (tlsSocket) =>
       options.httpServer.emit('connection', tlsSocket),
     );

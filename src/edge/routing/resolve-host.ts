@@ -1,3 +1,4 @@
+import { defaultTlsPolicy, type TlsPolicy } from '../../config/compile/tls-policy.ts';
 import type { CompiledHttpsEdge, CompiledTlsEdge } from '../snapshot/snapshot.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { EndpointGroup } from '../tunnels/endpoint-group.ts';
@@ -39,4 +40,14 @@ export function resolveHttpsHost(host: string, snapshot: Snapshot, registry: Tun
     return { kind: 'edge', edge: edge.value };
   if (endpoint) return { kind: 'endpoint', group: endpoint.value };
   return undefined;
+}
+
+/**
+ * The TLS policy of handshakes and requests for `target`: the edge's (its modules), the agent
+ * endpoint's (MutualTLSCA), or the default for names nothing serves.
+ */
+export function tlsPolicyOf(target: HostTarget | undefined): TlsPolicy {
+  if (target?.kind === 'edge') return target.edge.tls;
+  if (target?.kind === 'endpoint') return target.group.tls;
+  return defaultTlsPolicy;
 }

@@ -1,8 +1,8 @@
 /**
  * The TLS side of HTTPS requests: the `Portico-Client-Cert-Subject` header (removed from what
  * the client sent, set from the verified client certificate), and a 421 for a request whose
- * Host belongs to an edge with other TLS settings than the name the connection was made for
- * (a client must not skip an edge's mutual TLS by sending another edge's SNI).
+ * Host belongs to an edge or agent endpoint with other TLS settings than the name the connection
+ * was made for (a client must not skip mutual TLS by sending another name's SNI).
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,7 +10,7 @@ import { ErrorCode } from '../../errors/catalogue.ts';
 import { sendErrorPage, writeRawErrorPage } from '../proxy/error-page.ts';
 import { requestHost } from '../proxy/headers.ts';
 import type { HttpProxy } from '../proxy/http-proxy.ts';
-import { resolveHttpsHost } from '../routing/resolve-host.ts';
+import { resolveHttpsHost, tlsPolicyOf } from '../routing/resolve-host.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import { clientCertSubjectHeader, connectionTlsOf } from './client-auth.ts';
@@ -59,7 +59,7 @@ function admit(req: http.IncomingMessage, options: HttpsRequestsOptions): ErrorC
   const target = resolveHttpsHost(requestHost(req), options.snapshot(), options.registry);
   // Without SNI only agent endpoints are served by Host: an edge's TLS settings need its name.
   if (target?.kind === 'edge' && conn?.serverName === undefined) return ErrorCode.ERR_EDGE_NO_SNI;
-  const wanted = target?.kind === 'edge' ? target.edge.tls : defaultTlsPolicy;
+  const wanted = tlsPolicyOf(target);
   if (wanted.key !== (conn?.policy ?? defaultTlsPolicy).key) return ErrorCode.ERR_EDGE_TLS_MISDIRECTED;
   if (wanted.clientCaPem !== undefined && !conn?.clientSubject) return ErrorCode.ERR_EDGE_TLS_MISDIRECTED;
   if (conn?.clientSubject !== undefined) req.headers[clientCertSubjectHeader] = conn.clientSubject;

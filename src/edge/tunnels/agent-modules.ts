@@ -1,13 +1,15 @@
 /**
  * An agent's module options (bind `Opts`, docs/PROTOCOL.md "Opts by protocol") read off the
  * wire, compiled to plans by the configuration layer, and built into what the endpoint runs:
- * a module chain (http, https) or an IP filter (tcp, tls). Built once per bind. An option this
- * edge does not run is refused with ERR_OPTION_UNSUPPORTED, never served without it.
+ * a module chain (http, https) or an IP filter (tcp, tls), and for https the TLS policy of its
+ * handshakes (MutualTLSCA). Built once per bind. An option this edge does not run is refused
+ * with ERR_OPTION_UNSUPPORTED, never served without it.
  */
 import { compileAgentModules, type AgentModuleOptions, type HeaderEdits } from '../../config/modules/agent-options.ts';
 import { ConfigProblem } from '../../config/compile/problem.ts';
+import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
-import { field, num, str, strings, type Json, type JsonObject } from '../../protocol/messages.ts';
+import { field, num, str, strings, type Json, type JsonObject, type TunnelProto } from '../../protocol/messages.ts';
 import { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
 import { buildChain, isBuilt, type ModuleDeps } from '../pipeline/build.ts';
 import type { HttpModule } from '../pipeline/http-module.ts';
@@ -18,14 +20,18 @@ export interface EndpointModules {
   modules?: readonly HttpModule[];
   /** tcp and tls endpoints: sources the IP restriction refuses are disconnected before a byte is forwarded. */
   ipFilter?: IpFilter;
+  /** https endpoints with MutualTLSCA: the client CAs the public port's handshakes require. Absent: the default policy. */
+  tls?: TlsPolicy;
 }
 
 /** Options refused whatever the endpoint, with why (by lower-case wire key). */
 const refused: Record<string, string> = {
   oauth: 'OAuth at the edge is not supported yet',
   oidc: 'OpenID Connect at the edge is not supported yet',
-  mutualtlsca: 'mutual TLS on agent endpoints is not supported yet; use an edge with mutual_tls',
-  mutualtlsatedge: 'mutual TLS on agent endpoints is not supported yet; use an edge with mutual_tls',
+  // Checking client certificates at the edge needs the edge to terminate TLS, which it does not
+  // for agent tls endpoints (TLSTermination, below): it passes their TLS through to the agent.
+  mutualtlsatedge:
+    'needs TLSTermination, and this edge passes agent TLS endpoints through; use MutualTLSAtAgent, an https endpoint with MutualTLSCA, or a TLS edge with mutual_tls',
   trafficpolicy: 'Traffic Policy is not supported yet',
   tlstermination: 'TLS termination at the edge for agent TLS endpoints is not supported yet',
 };
@@ -41,19 +47,21 @@ const read = new Set([
   'webhookverification',
   'useragentfilter',
   'websockettcpconverter',
+  'mutualtlsca',
 ]);
 
 /**
  * The modules of a bind. `optionKeys` are the wire keys of its non-null module options
- * (parseEndpointOpts().modules); `kind` is http for http/https binds, conn for tcp/tls.
+ * (parseEndpointOpts().modules); `proto` is the bind's.
  */
 export function endpointModules(
   opts: JsonObject,
   optionKeys: readonly string[],
   forwardsTo: string,
-  kind: 'http' | 'conn',
+  proto: TunnelProto,
   deps: ModuleDeps,
 ): EndpointModules {
+  const kind = proto === 'http' || proto === 'https' ? 'http' : 'conn';
   for (const key of optionKeys) {
     const why = refused[key.toLowerCase()] ?? (read.has(key.toLowerCase()) ? undefined : 'unknown to this edge');
     if (why) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, `${key}: ${why}`);
@@ -70,7 +78,16 @@ export function endpointModules(
       throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, `${plan.name}: this edge does not run it yet`);
   }
   if (kind === 'conn') return plans.conn ? { ipFilter: new IpFilter(plans.conn.rules) } : {};
-  return plans.http.length ? { modules: buildChain(plans.http, deps) } : {};
+  // Client certificates are asked for in the handshake, and the plain HTTP port has none.
+  if (plans.tls && proto === 'http')
+    throw new PorticoError(
+      ErrorCode.ERR_OPTION_UNSUPPORTED,
+      'MutualTLSCA: applies to https endpoints only; bind with the https scheme',
+    );
+  return {
+    ...(plans.http.length ? { modules: buildChain(plans.http, deps) } : {}),
+    ...(plans.tls ? { tls: plans.tls } : {}),
+  };
 }
 
 /** Reads the module options of `opts` (keys in any case; null, absent or {} where a list is expected means off). */
@@ -103,6 +120,9 @@ export function readOptions(opts: JsonObject, forwardsTo: string): AgentModuleOp
   const ua = present(opts, 'UserAgentFilter');
   if (ua) o.userAgentFilter = { allow: strings(ua, 'allow'), deny: strings(ua, 'deny') };
   if (present(opts, 'WebsocketTCPConverter')) o.websocketTcpConverter = true;
+  const mtls = present(opts, 'MutualTLSCA');
+  // The wire carries the PEM bundle base64-encoded (a JSON byte array in Go and Rust).
+  if (mtls) o.mutualTlsCa = Buffer.from(str(mtls, 'mutual_tls_ca'), 'base64').toString('utf8');
   return o;
 }
 

@@ -1,3 +1,4 @@
+import { defaultTlsPolicy, type TlsPolicy } from '../../config/compile/tls-policy.ts';
 import type { Tunnel } from './tunnel.ts';
 
 /** How a public name or port is served: HTTP on the HTTP port, HTTPS or TLS on the HTTPS port, TCP. */
@@ -14,6 +15,11 @@ export class EndpointGroup {
   private waiters: Array<() => void> = [];
   /** Set while the group has no tunnel and is held for its account. */
   graceTimer: NodeJS.Timeout | undefined;
+  /**
+   * https groups: the policy of handshakes on the name, its tunnels' (MutualTLSCA; pooled
+   * tunnels agree). Kept while the group is held empty, so the name is never served without it.
+   */
+  tls: TlsPolicy = defaultTlsPolicy;
 
   constructor(
     readonly key: string,

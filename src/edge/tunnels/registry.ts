@@ -10,6 +10,7 @@ import type { PortRange } from '../config.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
 import { namesOverlap } from '../../config/names/hostname.ts';
 import { checkBindAllowed } from '../../config/acl/acl.ts';
+import { defaultTlsPolicy } from '../../config/compile/tls-policy.ts';
 import { AddrClaims } from './addr-claims.ts';
 import type { ModuleDeps } from '../pipeline/build.ts';
 import { endpointModules, type EndpointModules } from './agent-modules.ts';
@@ -113,15 +114,8 @@ export class TunnelRegistry {
     const opts = parseEndpointOpts(bind.opts);
     if (opts.proxyProto) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'ProxyProto');
     if (!isTunnelProto(bind.proto)) throw new PorticoError(ErrorCode.ERR_PROTO_UNSUPPORTED, `"${bind.proto}"`);
-    const http = bind.proto === 'http' || bind.proto === 'https';
     // Compiled and built before anything is bound: a refused option binds nothing.
-    const modules = endpointModules(
-      bind.opts,
-      opts.modules,
-      bind.forwardsTo,
-      http ? 'http' : 'conn',
-      this.options.modules,
-    );
+    const modules = endpointModules(bind.opts, opts.modules, bind.forwardsTo, bind.proto, this.options.modules);
     return bind.proto === 'tcp'
       ? this.bindTcp(session, bind, requestedPort(bind, opts), modules)
       : this.bindHostname(session, bind, bind.proto, modules);
@@ -217,6 +211,11 @@ export class TunnelRegistry {
     const group =
       this.joinGroup(table.get(hostname), session, bind, proto, hostname) ??
       new EndpointGroup(hostname, proto, session.accountId, bind.poolingEnabled);
+    // One handshake serves every tunnel of a pool, so they must agree on the client CAs.
+    const tls = modules.tls ?? defaultTlsPolicy;
+    if (group.tunnels.length && group.tls.key !== tls.key)
+      throw new PorticoError(ErrorCode.ERR_POOL_TLS_MISMATCH, `"${hostname}"`);
+    group.tls = tls;
     table.set(hostname, group);
     const port = proto === 'http' ? publicPorts.http : publicPorts.https;
     const scheme = proto === 'tls' ? 'tls' : proto;

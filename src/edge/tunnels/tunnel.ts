@@ -1,6 +1,7 @@
 import type { MuxSession } from '../../protocol/session.ts';
 import type { MuxStream } from '../../protocol/stream.ts';
 import type { TunnelProto } from '../../protocol/messages.ts';
+import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
 import type { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
 import type { HttpModule } from '../pipeline/http-module.ts';
 
@@ -49,6 +50,8 @@ export interface Tunnel {
   readonly modules?: readonly HttpModule[];
   /** A tcp/tls endpoint's IP restriction, built at bind from the agent's options. Absent: none. */
   readonly ipFilter?: IpFilter;
+  /** An https endpoint's TLS policy (client CAs from MutualTLSCA), built at bind; its group's `tls` is what handshakes use. Absent: the default. */
+  readonly tls?: TlsPolicy;
   /** Opens one proxy stream to the agent and writes the proxy header on it. */
   openStream(target: StreamOrigin): MuxStream;
 }
