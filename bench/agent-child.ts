@@ -1,6 +1,6 @@
 /**
  * Bench child: our agent, `forward()` from src/agent/forward.ts, with an https endpoint for the
- * HTTP service and a tcp endpoint for the TCP service. argv[2] is an AgentChildConfig as JSON.
+ * HTTP service (and a second one with modules on) and a tcp endpoint for the TCP service. argv[2] is an AgentChildConfig as JSON.
  * Traffic is observed (connection counters, the HTTP tap) as the CLI does when its status screen
  * or log is on; BENCH_AGENT_TRAFFIC=0 measures without.
  */
@@ -20,6 +20,8 @@ export interface AgentChildConfig {
 export interface AgentReady {
   /** https://<name>.localhost:<port> */
   httpsUrl: string;
+  /** The same service on an endpoint with modules: IP restriction, request and response headers. */
+  httpsModulesUrl: string;
   /** tcp://localhost:<port> */
   tcpUrl: string;
 }
@@ -34,11 +36,21 @@ runChild<AgentReady>(async () => {
     ...(traffic ? { traffic } : {}),
   };
   const http = await forward({ ...common, addr: `127.0.0.1:${config.httpPort}` });
+  // What the modules cost: the modules ngrok users put on most endpoints, all of them on.
+  const httpModules = await forward({
+    ...common,
+    addr: `127.0.0.1:${config.httpPort}`,
+    cidrAllow: ['127.0.0.0/8', '::1/128'],
+    requestHeaderAdd: ['x-client-ip: ${conn.client_ip}'],
+    requestHeaderRemove: ['cookie'],
+    responseHeaderAdd: ['strict-transport-security: max-age=63072000'],
+    responseHeaderRemove: ['x-powered-by'],
+  });
   const tcp = await forward({ ...common, proto: 'tcp', addr: `127.0.0.1:${config.tcpPort}` });
   return {
-    ready: { httpsUrl: http.url, tcpUrl: tcp.url },
+    ready: { httpsUrl: http.url, httpsModulesUrl: httpModules.url, tcpUrl: tcp.url },
     close: async () => {
-      await Promise.all([http.close(), tcp.close()]);
+      await Promise.all([http.close(), httpModules.close(), tcp.close()]);
     },
   };
 });

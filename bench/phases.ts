@@ -20,6 +20,8 @@ export interface PhaseContext {
 export interface HttpPhase {
   direct: LoadResult;
   tunnel: LoadResult;
+  /** Through the tunnel to the endpoint with modules. */
+  modules: LoadResult;
   /** TCP connections the local service accepted per measured run (wrk opens `connections`). */
   serviceConnections: { direct: number; tunnel: number };
   /** CPU microseconds per request, by process (service, edge, agent). */
@@ -46,6 +48,7 @@ export function transferTimeoutMs(bytes: number): number {
 export async function httpPhase(ctx: PhaseContext): Promise<HttpPhase> {
   const direct: LoadResult[] = [];
   const tunnel: LoadResult[] = [];
+  const modules: LoadResult[] = [];
   const totals: Record<'direct' | 'tunnel', RunTotals> = { direct: newTotals(), tunnel: newTotals() };
   const peaks: RssPeaks[] = [];
   for (let round = 0; round < ctx.settings.rounds; round++) {
@@ -55,11 +58,14 @@ export async function httpPhase(ctx: PhaseContext): Promise<HttpPhase> {
     const t = await underLoad(ctx, 'http', () => counted(ctx, 'tunnel', ctx.stack.httpTunnel, totals.tunnel));
     tunnel.push(t.result);
     peaks.push(t.rss);
+    await warm(ctx, ctx.stack.httpModules);
+    modules.push(await runLoad(ctx.stack.httpModules, ctx.load));
   }
   const per = (n: number) => n / ctx.settings.rounds;
   return {
     direct: medianBy(direct),
     tunnel: medianBy(tunnel),
+    modules: medianBy(modules),
     serviceConnections: { direct: per(totals.direct.connections), tunnel: per(totals.tunnel.connections) },
     cpuUsPerRequest: { direct: perUnit(totals.direct, 1e6), tunnel: perUnit(totals.tunnel, 1e6) },
     rss: maxPeaks(peaks),

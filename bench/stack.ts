@@ -16,6 +16,8 @@ export interface Stack {
   agent: BenchChild<AgentReady>;
   httpDirect: HttpTarget;
   httpTunnel: HttpTarget;
+  /** Through the tunnel to an endpoint with modules (agent-child.ts). */
+  httpModules: HttpTarget;
   tcpDirectPort: number;
   tcpTunnelPort: number;
 }
@@ -43,6 +45,7 @@ export async function startStack(tmp: string, children: Array<BenchChild<unknown
   children.push(agent);
 
   const url = new URL(agent.ready.httpsUrl);
+  const modulesUrl = new URL(agent.ready.httpsModulesUrl);
   const ca = await readFile(edge.ready.caPath, 'utf8');
   return {
     services,
@@ -50,6 +53,11 @@ export async function startStack(tmp: string, children: Array<BenchChild<unknown
     agent,
     httpDirect: { port: services.ready.httpPort, hostHeader: `127.0.0.1:${services.ready.httpPort}` },
     httpTunnel: { port: edge.ready.httpsPort, hostHeader: url.host, tls: { servername: url.hostname, ca } },
+    httpModules: {
+      port: edge.ready.httpsPort,
+      hostHeader: modulesUrl.host,
+      tls: { servername: modulesUrl.hostname, ca },
+    },
     tcpDirectPort: services.ready.tcpPort,
     tcpTunnelPort: Number(new URL(agent.ready.tcpUrl).port),
   };

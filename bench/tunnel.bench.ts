@@ -44,10 +44,10 @@ const abort = (why: string, code: number) => {
 };
 // Runs on every exit, a crash included; after a normal run there is nothing left to kill.
 process.on('exit', killAll);
-// Bounded no matter what: startup and shutdown, then per round two HTTP runs with warm-up and
+// Bounded no matter what: startup and shutdown, then per round three HTTP runs with warm-up and
 // eight transfers (four of them warm-ups of at most 32 MiB), each at its timeout.
 const perRound =
-  2 * (settings.warmupSeconds + settings.seconds + 15) * 1000 +
+  3 * (settings.warmupSeconds + settings.seconds + 15) * 1000 +
   4 * (transferTimeoutMs(settings.bytes) + transferTimeoutMs(32 * MiB));
 const budgetMs = 90_000 + settings.rounds * perRound;
 const watchdog = setTimeout(() => abort(`over its ${Math.round(budgetMs / 1000)} s budget, aborting`, 1), budgetMs);
@@ -66,6 +66,7 @@ try {
   const idle = { edge: rssMiB(stack.edge.pid), agent: rssMiB(stack.agent.pid) };
   await check(stack.httpDirect, 'direct');
   await check(stack.httpTunnel, 'tunnel');
+  await check(stack.httpModules, 'tunnel with modules');
 
   const load: LoadOptions = {
     tool,
@@ -81,6 +82,7 @@ try {
     http: {
       direct: http.direct,
       tunnel: http.tunnel,
+      modules: http.modules,
       serviceConnections: http.serviceConnections,
       cpuUsPerRequest: http.cpuUsPerRequest,
     },

@@ -147,7 +147,9 @@ function refuse(stream: Duplex, http: boolean, addr: string, err: Error): void {
   stream.end(badGatewayResponse(addr, err));
 }
 
+/** Whether the stream carries HTTP: as the header says (an HTTPS edge's WebSocket-to-TCP converter sends raw "tcp"), else by the edge type or the listener. */
 function isHttp(header: ProxyHeader, listener: Listener): boolean {
-  const proto = (header.Proto || listener.proto).toLowerCase();
+  if (header.Proto) return ['http', 'https'].includes(header.Proto.toLowerCase());
+  const proto = listener.proto.toLowerCase();
   return proto === 'http' || proto === 'https' || header.EdgeType === '3';
 }

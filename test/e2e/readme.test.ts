@@ -180,6 +180,17 @@ test("the README's examples run as written", async (t) => {
   assert.equal((await request(`${blog.match[1]}/b`, { ca: await ca() })).body.toString(), 'web /b');
   await stop(blog.child);
 
+  const guardedLine = line(blocks, 'portico http 3000 --basic-auth');
+  const guarded = await sh.start(guardedLine, /Forwarding (https:\/\/\S+)/);
+  const credentials = /--basic-auth '([^']+)'/.exec(guardedLine)![1]!;
+  assert.equal((await request(`${guarded.match[1]}/g`, { ca: await ca() })).status, 401);
+  const authorized = await request(`${guarded.match[1]}/g`, {
+    ca: await ca(),
+    headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}`, 'accept-encoding': 'gzip' },
+  });
+  assert.equal(authorized.status, 200);
+  await stop(guarded.child);
+
   const labeled = await sh.start(
     line(blocks, 'portico tunnel --label app=web 3000'),
     /Forwarding labeled tunnel app=web/,
