@@ -16,21 +16,9 @@ import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { rawAgent } from '../support/raw-agent.ts';
 import { sleep, startHttpService } from '../support/services.ts';
 import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
+import { sdkForward } from '../support/sdk.ts';
 
 type Outcome = { status: number; body: string } | { error: string };
-
-/** `ngrok.forward()` of the official SDK against the test edge, on a session of its own. */
-async function sdkForward(t: TestContext, edge: TestEdge, config: ngrok.Config): Promise<ngrok.Listener> {
-  const listener = await ngrok.forward({
-    authtoken: edge.credentials.authtoken,
-    server_addr: edge.serverAddr,
-    session_ca_cert: edge.caPem,
-    force_new_session: true,
-    ...config,
-  });
-  defer(t, () => Promise.race([listener.close().catch(() => {}), sleep(2000)]));
-  return listener;
-}
 
 /** One GET to the HTTPS port for `name` (SNI), with an optional client certificate; `host` overrides Host. */
 function get(

@@ -6,26 +6,13 @@ import type http from 'node:http';
 import net from 'node:net';
 import { test, type TestContext } from 'node:test';
 import zlib from 'node:zlib';
-import ngrok from '@ngrok/ngrok';
 import { sign } from '@octokit/webhooks-methods';
 import WebSocket from 'ws';
 import { loopbackLookup, request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
-import { eventually, sleep, startHttpService } from '../support/services.ts';
-
-/** `ngrok.forward()` of the official SDK against the test edge, on a session of its own. */
-async function sdkForward(t: TestContext, edge: TestEdge, config: ngrok.Config): Promise<ngrok.Listener> {
-  const listener = await ngrok.forward({
-    authtoken: edge.credentials.authtoken,
-    server_addr: edge.serverAddr,
-    session_ca_cert: edge.caPem,
-    force_new_session: true,
-    ...config,
-  });
-  defer(t, () => Promise.race([listener.close().catch(() => {}), sleep(2000)]));
-  return listener;
-}
+import { startTestEdge } from '../support/edge.ts';
+import { eventually, startHttpService } from '../support/services.ts';
+import { sdkForward } from '../support/sdk.ts';
 
 /** A local service that records each request's body and answers with `answer`. */
 async function recordingService(

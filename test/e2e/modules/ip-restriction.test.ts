@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { test, type TestContext } from 'node:test';
@@ -10,52 +9,7 @@ import { defer } from '../../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
 import { startTestEdge, type TestEdge } from '../../support/edge.ts';
 import { eventually, sleep, startHttpService } from '../../support/services.ts';
-
-/** A GET from a chosen loopback source address (127.0.0.1 and 127.0.0.2 are two clients). */
-function getFrom(
-  edge: TestEdge,
-  host: string,
-  localAddress: string,
-): Promise<{ status: number; code: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      {
-        host: '127.0.0.1',
-        port: edge.ports.https,
-        servername: host,
-        headers: { host },
-        path: '/',
-        ca: edge.caPem,
-        localAddress,
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            code: res.headers['ngrok-error-code'] as string | undefined,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-  });
-}
-
-/** Connects to a TCP port from `localAddress`: what came back, and whether the service saw a byte. */
-function tcpFrom(port: number, localAddress: string, text: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1', localAddress });
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
-    socket.end(text);
-  });
-}
+import { getFrom, tcpFrom } from '../../support/from-address.ts';
 
 async function policy(
   edge: TestEdge,
