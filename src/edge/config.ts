@@ -50,6 +50,11 @@ export interface EdgeConfig {
    * `sns.ca`: only tests change these, to serve a certificate over loopback HTTPS).
    */
   webhooks?: { maxBodyBytes?: number; sns?: Partial<SnsCertificateOptions> };
+  /**
+   * Identity modules: `allowHttpIssuers` lets an OpenID issuer be plain http (only tests set it,
+   * with a provider on loopback); otherwise discovery requires https.
+   */
+  identity?: { allowHttpIssuers?: boolean };
   logger: Logger;
 }
 

@@ -93,4 +93,26 @@ export const trafficErrors = {
     status: 401,
     message: 'This endpoint is protected by basic auth: send the username and password it was started with.',
   },
+
+  // Identity
+  ERR_EDGE_IDENTITY_DENIED: {
+    status: 403,
+    message:
+      'You logged in, but this endpoint does not let your account in: its owner allows only some email addresses or domains. Ask the owner for access, or log in as another user at /oauth2/authorize.',
+  },
+  ERR_EDGE_IDENTITY_STATE_INVALID: {
+    status: 400,
+    message:
+      'This login cannot be completed: it was started more than 30 minutes ago, in another browser, or its cookies were blocked. Open the page you wanted again to log in anew.',
+  },
+  ERR_EDGE_IDENTITY_PROVIDER_ERROR: {
+    status: 403,
+    message:
+      'The identity provider did not log you in (it answered with an error or refused the login). Open the page again to retry; if it persists, ask the endpoint owner to check the provider application.',
+  },
+  ERR_EDGE_OIDC_DISCOVERY_FAILED: {
+    status: 502,
+    message:
+      "The edge could not read this endpoint's OpenID provider configuration (issuer discovery failed or the issuer is not https). It tries again shortly; the endpoint owner should check the issuer URL.",
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { createApi } from '../api/server.ts';
@@ -104,6 +104,10 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     webhooks: {
       maxBodyBytes: config.webhooks?.maxBodyBytes ?? defaultMaxBodyBytes,
       snsCertificates: new SnsCertificates(config.webhooks?.sns),
+    },
+    identity: {
+      cookieKey: Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'portico identity cookies v1', 32)),
+      allowHttpIssuers: config.identity?.allowHttpIssuers ?? false,
     },
     logger,
   };

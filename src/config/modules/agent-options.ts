@@ -11,6 +11,7 @@ import { clientCaTlsPolicy, type TlsPolicy } from '../compile/tls-policy.ts';
 import { canonicalCidr } from '../names/cidr.ts';
 import { compileBasicAuth, splitUserPass, type BasicAuthCredential } from './basic-auth.ts';
 import { compileCircuitBreaker } from './circuit-breaker.ts';
+import { compileAgentOidc, type AgentOidcOption } from './oidc.ts';
 import { parseHeaderTemplate } from './header-template.ts';
 import { agentIpRules } from './ip-restriction.ts';
 import { inModuleOrder, type HeadersPlan, type HttpModulePlan, type IpRestrictionPlan } from './plans.ts';
@@ -35,6 +36,8 @@ export interface AgentModuleOptions {
   responseHeaders?: HeaderEdits;
   webhookVerification?: { provider: string; secret: string };
   userAgentFilter?: { allow: string[]; deny: string[] };
+  /** A login with an OpenID provider; the client secret is kept in memory only. */
+  oidc?: AgentOidcOption;
   websocketTcpConverter?: boolean;
   /** PEM bundle of the CAs client certificates must chain to (`MutualTLSCA`, https endpoints). */
   mutualTlsCa?: string;
@@ -54,6 +57,7 @@ const wireKeys = {
   responseHeaders: 'ResponseHeaders',
   webhookVerification: 'WebhookVerification',
   userAgentFilter: 'UserAgentFilter',
+  oidc: 'OIDC',
   websocketTcpConverter: 'WebsocketTCPConverter',
   hostHeaderRewrite: 'HostHeaderRewrite',
 } as const satisfies Partial<Record<keyof AgentModuleOptions, string>>;
@@ -101,6 +105,7 @@ export function compileAgentModules(opts: AgentModuleOptions, kind: 'http' | 'co
   }
   if (request) plans.push(request);
   if (opts.responseHeaders) plans.push(headers('response_headers', opts.responseHeaders, 'ResponseHeaders'));
+  if (opts.oidc) plans.push(compileAgentOidc(opts.oidc));
   if (opts.webhookVerification) plans.push(webhook(opts.webhookVerification));
   if (opts.userAgentFilter) plans.push(compileUserAgentFilter(opts.userAgentFilter, 'UserAgentFilter'));
   if (opts.websocketTcpConverter) plans.push({ name: 'websocket_tcp_converter' });

@@ -55,18 +55,48 @@ export type WebhookProvider =
 export type WebhookVerificationPlan = {
   name: 'webhook_verification';
   provider: WebhookProvider;
-} & WebhookSecretSource;
+} & SecretSource;
 
 /**
- * Where a webhook signing secret comes from. A route's is stored sealed for the owning account
+ * Where a module's secret (a webhook signing secret, an OpenID client secret) comes from. A route's is stored sealed for the owning account
  * (`accountId`) and opened by the data plane (`sealedSecret`, "" when none). An agent gives its
  * secret in plaintext in its bind options (`agentSecret`, `reveal()` it): it lives in memory as
  * long as the endpoint and is never stored, so it is never sealed; its JSON form is redacted,
  * so an agent plan is built once at bind, never compared by its JSON. Exactly one of the two is set.
  */
-export type WebhookSecretSource =
+export type SecretSource =
   | { sealedSecret: string; accountId: string; agentSecret?: undefined }
   | { agentSecret: Secret; sealedSecret?: undefined; accountId?: undefined };
+
+/** The login session of an identity module (oidc; later oauth and saml). */
+export interface IdentitySessionPlan {
+  /** Prefix of the session and nonce cookie names. Default "ngrok.". */
+  cookiePrefix: string;
+  /** Seconds without a request after which the user logs in again. */
+  inactivityTimeoutS: number;
+  /** Seconds after a login after which the user logs in again, whatever their activity. */
+  maximumDurationS: number;
+  /** OPTIONS requests (CORS preflights) pass unauthenticated. */
+  optionsPassthrough: boolean;
+}
+
+/** Who may pass once logged in: both lists empty lets every user the provider logged in. */
+export interface IdentityConstraints {
+  /** Email addresses, lower case. */
+  allowEmails: string[];
+  /** Email domains ("example.com"), lower case. */
+  allowDomains: string[];
+}
+
+export type OidcPlan = {
+  name: 'oidc';
+  /** The issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  scopes: string[];
+  session: IdentitySessionPlan;
+  constraints: IdentityConstraints;
+} & SecretSource;
 
 export interface UserAgentFilterPlan {
   name: 'user_agent_filter';
@@ -91,6 +121,7 @@ export interface BasicAuthPlan {
 export type HttpModulePlan =
   | IpRestrictionPlan
   | BasicAuthPlan
+  | OidcPlan
   | UserAgentFilterPlan
   | WebhookVerificationPlan
   | CircuitBreakerPlan
@@ -106,13 +137,14 @@ export type HttpModuleName = HttpModulePlan['name'];
 
 /**
  * The one fixed order modules run in on the way in (DESIGN.md §5): who may connect, who the
- * client is, whether the request is genuine, whether the upstream may be tried, what the
+ * client is (basic auth, then a login with an identity provider), whether the request is genuine, whether the upstream may be tried, what the
  * upstream sees; on the way back the same chain unwinds, so response headers are set before
  * the body is compressed. The WebSocket-to-TCP converter is last: it replaces the backend call.
  */
 export const httpModuleOrder: readonly HttpModuleName[] = [
   'ip_restriction',
   'basic_auth',
+  'oidc',
   'user_agent_filter',
   'webhook_verification',
   'circuit_breaker',

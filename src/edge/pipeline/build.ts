@@ -8,6 +8,7 @@ import type { Logger } from '../../log/logger.ts';
 import { circuitBreakerModule } from '../modules/circuit_breaker/circuit-breaker.ts';
 import { compressionModule } from '../modules/compression/compression.ts';
 import { basicAuthModule } from '../modules/basic_auth/basic-auth.ts';
+import { oidcModule } from '../modules/oidc/oidc.ts';
 import { ipRestrictionModule } from '../modules/ip_restriction/ip-restriction.ts';
 import { requestHeadersModule } from '../modules/request_headers/request-headers.ts';
 import { responseHeadersModule } from '../modules/response_headers/response-headers.ts';
@@ -27,6 +28,12 @@ export interface ModuleDeps {
     /** AWS SNS signing certificates, kept across snapshots. */
     snsCertificates: SnsCertificates;
   };
+  identity: {
+    /** The edge's key for identity cookies; each module derives its own from it (identity/sealed-cookie.ts). */
+    cookieKey: Buffer;
+    /** Whether an OpenID issuer may be plain http (tests); production requires https. */
+    allowHttpIssuers: boolean;
+  };
   logger: Logger;
 }
 
@@ -39,6 +46,7 @@ const factories: { [N in HttpModuleName]?: Factory<N> } = {
   user_agent_filter: userAgentFilterModule,
   circuit_breaker: circuitBreakerModule,
   basic_auth: basicAuthModule,
+  oidc: oidcModule,
   request_headers: requestHeadersModule,
   compression: compressionModule,
   response_headers: responseHeadersModule,

@@ -8,6 +8,9 @@ import type http from 'node:http';
 import type { Duplex, Transform } from 'node:stream';
 import type { ErrorCode } from '../../errors/catalogue.ts';
 
+/** Headers of a response the edge answers itself; a list value is sent as one header line each (Set-Cookie). */
+export type AnswerHeaders = Readonly<Record<string, string | readonly string[]>>;
+
 /** A change to the request headers the service sees, applied after the edge's own. */
 export type HeaderEdit = (headers: http.OutgoingHttpHeaders) => void;
 
@@ -53,7 +56,12 @@ export interface ModuleExchange {
   /** The connection of a WebSocket upgrade; undefined for a plain request. */
   readonly upgrade: UpgradeConnection | undefined;
   /** Answers the request with the error page of `code` (and `headers`); the backend is not called. */
-  refuse(code: ErrorCode, headers?: Readonly<Record<string, string>>): void;
+  refuse(code: ErrorCode, headers?: AnswerHeaders): void;
+  /**
+   * Answers the request at the edge with `status`, `headers` and a small `body` (a login
+   * redirect); the backend is not called.
+   */
+  answer(status: number, headers: AnswerHeaders, body?: string): void;
   editUpstreamHeaders(edit: HeaderEdit): void;
   shapeResponse(shaper: ResponseShaper): void;
   /** Replaces the request body the service gets (a module that had to read it whole). */

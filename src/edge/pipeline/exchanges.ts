@@ -1,10 +1,17 @@
 /** The two kinds of ModuleExchange: a plain request (with its response) and a WebSocket upgrade. */
 import type http from 'node:http';
 import type { ErrorCode } from '../../errors/catalogue.ts';
-import { sendErrorPage, writeRawErrorPage } from '../proxy/error-page.ts';
+import { sendAnswer, sendErrorPage, writeRawAnswer, writeRawErrorPage } from '../proxy/error-page.ts';
 import type { HttpExchange } from '../proxy/forward-http.ts';
 import { clientIpOf } from '../proxy/client-addr.ts';
-import type { ExchangeEffects, HeaderEdit, ModuleExchange, ResponseShaper, UpgradeConnection } from './exchange.ts';
+import type {
+  AnswerHeaders,
+  ExchangeEffects,
+  HeaderEdit,
+  ModuleExchange,
+  ResponseShaper,
+  UpgradeConnection,
+} from './exchange.ts';
 
 /** A plain request: what modules do is collected in `ex.effects` for the backend. */
 export class RequestModuleExchange implements ModuleExchange {
@@ -33,8 +40,11 @@ export class RequestModuleExchange implements ModuleExchange {
     return this.ex.scheme;
   }
 
-  refuse(code: ErrorCode, headers?: Readonly<Record<string, string>>): void {
+  refuse(code: ErrorCode, headers?: AnswerHeaders): void {
     sendErrorPage(this.ex.res, code, this.ex.requestId, undefined, headers);
+  }
+  answer(status: number, headers: AnswerHeaders, body = ''): void {
+    sendAnswer(this.ex.res, status, headers, body);
   }
   editUpstreamHeaders(edit: HeaderEdit): void {
     (this.effects.upstreamEdits ??= []).push(edit);
@@ -64,8 +74,11 @@ export class UpgradeModuleExchange implements ModuleExchange {
     this.clientIp = clientIpOf(req.socket);
   }
 
-  refuse(code: ErrorCode, headers?: Readonly<Record<string, string>>): void {
+  refuse(code: ErrorCode, headers?: AnswerHeaders): void {
     writeRawErrorPage(this.upgrade.socket, code, this.requestId, undefined, headers);
+  }
+  answer(status: number, headers: AnswerHeaders, body = ''): void {
+    writeRawAnswer(this.upgrade.socket, status, headers, body);
   }
   editUpstreamHeaders(edit: HeaderEdit): void {
     this.upstreamEdits.push(edit);

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { AnswerHeaders } from '../pipeline/exchange.ts';
 import { errorCatalogue, ngrokCodeOf, type ErrorCode } from '../../errors/catalogue.ts';
 
 /** Response header carrying the error code of a page the edge answered itself. */
@@ -36,7 +37,7 @@ export function sendErrorPage(
   code: ErrorCode,
   requestId: string,
   detail?: string,
-  headers: Readonly<Record<string, string>> = {},
+  headers: AnswerHeaders = {},
 ): void {
   if (res.headersSent) {
     res.destroy();
@@ -59,16 +60,38 @@ export function writeRawErrorPage(
   code: ErrorCode,
   requestId: string,
   detail?: string,
-  extra: Readonly<Record<string, string>> = {},
+  extra: AnswerHeaders = {},
+): void {
+  const body = errorPageBody(code, requestId, detail);
+  writeRawAnswer(socket, errorCatalogue[code].status, { ...extra, ...codeHeaders(code) }, body, code);
+}
+
+/** Answers `res` with a small response of the edge's own (a redirect); cut if headers already went out. */
+export function sendAnswer(res: http.ServerResponse, status: number, headers: AnswerHeaders, body: string): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...(headers as http.OutgoingHttpHeaders),
+  });
+  res.end(body);
+}
+
+/** The same written raw onto a socket, which is then closed (upgrade requests, client errors). */
+export function writeRawAnswer(
+  socket: Duplex,
+  status: number,
+  headers: AnswerHeaders,
+  body: string,
+  reason = String(status),
 ): void {
   if (!socket.writable) return void socket.destroy();
-  const body = errorPageBody(code, requestId, detail);
-  const { status } = errorCatalogue[code];
-  const headers = Object.entries({ ...extra, ...codeHeaders(code) })
-    .map(([name, value]) => `${name}: ${value}\r\n`)
+  const lines = Object.entries(headers)
+    .flatMap(([name, value]) => (typeof value === 'string' ? [value] : value).map((v) => `${name}: ${v}\r\n`))
     .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${code}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `${headers}connection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `${lines}connection: close\r\n\r\n${body}`,
   );
 }

@@ -14,7 +14,20 @@ const hopByHop = new Set([
   'proxy-authorization',
 ]);
 
-/** Request headers for the agent: hop-by-hop removed, X-Forwarded-* and the edge hops (loop.ts) added. */
+/**
+ * Headers that carry a logged-in user's identity to the service (`ngrok-auth-user-id`,
+ * `ngrok-auth-email`, `ngrok-oauth-access-token`, …). Only an identity module of the edge sets
+ * them; a client's own are dropped on every route and endpoint, with an identity module or not,
+ * so a service can trust them.
+ */
+export function isIdentityHeader(name: string): boolean {
+  return name.startsWith('ngrok-auth-') || name.startsWith('ngrok-oauth-');
+}
+
+/**
+ * Request headers for the agent: hop-by-hop and identity headers (isIdentityHeader) removed,
+ * X-Forwarded-* and the edge hops (loop.ts) added.
+ */
 export function forwardedRequestHeaders(
   req: http.IncomingMessage,
   proto: 'http' | 'https',
@@ -28,7 +41,7 @@ export function forwardedRequestHeaders(
     .map((t) => t.trim());
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
-    if (hopByHop.has(name) || connectionTokens.includes(name)) continue;
+    if (hopByHop.has(name) || connectionTokens.includes(name) || isIdentityHeader(name)) continue;
     out[name] = value;
   }
   if (keepUpgrade) {

@@ -27,7 +27,6 @@ export interface EndpointModules {
 /** Options refused whatever the endpoint, with why (by lower-case wire key). */
 const refused: Record<string, string> = {
   oauth: 'OAuth at the edge is not supported yet',
-  oidc: 'OpenID Connect at the edge is not supported yet',
   // Checking client certificates at the edge needs the edge to terminate TLS, which it does not
   // for agent tls endpoints (TLSTermination, below): it passes their TLS through to the agent.
   mutualtlsatedge:
@@ -46,6 +45,7 @@ const read = new Set([
   'responseheaders',
   'webhookverification',
   'useragentfilter',
+  'oidc',
   'websockettcpconverter',
   'mutualtlsca',
 ]);
@@ -119,6 +119,16 @@ export function readOptions(opts: JsonObject, forwardsTo: string): AgentModuleOp
   if (webhook) o.webhookVerification = { provider: str(webhook, 'provider'), secret: str(webhook, 'secret') };
   const ua = present(opts, 'UserAgentFilter');
   if (ua) o.userAgentFilter = { allow: strings(ua, 'allow'), deny: strings(ua, 'deny') };
+  const oidc = present(opts, 'OIDC');
+  if (oidc)
+    o.oidc = {
+      issuerUrl: str(oidc, 'issuer_url'),
+      clientId: str(oidc, 'client_id'),
+      clientSecret: str(oidc, 'client_secret'),
+      scopes: strings(oidc, 'scopes'),
+      allowEmails: strings(oidc, 'allow_emails'),
+      allowDomains: strings(oidc, 'allow_domains'),
+    };
   if (present(opts, 'WebsocketTCPConverter')) o.websocketTcpConverter = true;
   const mtls = present(opts, 'MutualTLSCA');
   // The wire carries the PEM bundle base64-encoded (a JSON byte array in Go and Rust).

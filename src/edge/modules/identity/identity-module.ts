@@ -1,0 +1,214 @@
+/**
+ * The login workflow every identity module shares (oidc now; oauth and saml later), around a
+ * provider's LoginFlow:
+ * - capture: a request without a valid session (any method) is answered with a 302 to the
+ *   provider; the request's URI is kept in an encrypted `<prefix>nonce.<id>` cookie (30 minutes);
+ * - callback: `/oauth2/callback` checks the state against that cookie, lets the provider
+ *   complete the login, checks the constraints, writes the `<prefix>session` cookie and sends
+ *   the user back with a 302 GET of the captured URI;
+ * - pass: with a session, the service gets `ngrok-auth-user-id`, `-user-name` and `-email`, and
+ *   never sees the identity cookies.
+ * `/oauth2/authorize` starts a new login (back to `/`), `/oauth2/logout` ends the session.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { HttpModuleName, IdentityConstraints, IdentitySessionPlan } from '../../../config/modules/plans.ts';
+import { ErrorCode, isPorticoError } from '../../../errors/catalogue.ts';
+import type { Logger } from '../../../log/logger.ts';
+import type { ModuleExchange } from '../../pipeline/exchange.ts';
+import type { HttpModule, Next } from '../../pipeline/http-module.ts';
+import { requestHost } from '../../proxy/headers.ts';
+import { admits } from './constraints.ts';
+import { parseCookies, setCookie, withoutCookies } from './cookies.ts';
+import type { Identity, LoginFlow } from './login-flow.ts';
+import { CookieSealer, deriveSealKey } from './sealed-cookie.ts';
+import { currentLoginState, currentSession, loginStateTtlS, needsRenewal, type LoginState } from './session.ts';
+
+/** Paths an identity module answers itself on every host it protects. */
+export const identityPaths = {
+  /** The redirect URI registered with the provider: `https://<host>/oauth2/callback`. */
+  callback: '/oauth2/callback',
+  /** Starts a new login even with a session (the provider is asked to authenticate again). */
+  authorize: '/oauth2/authorize',
+  /** Ends the session (clears the session cookie). */
+  logout: '/oauth2/logout',
+} as const;
+
+export interface IdentityModuleOptions {
+  name: HttpModuleName;
+  session: IdentitySessionPlan;
+  constraints: IdentityConstraints;
+  flow: LoginFlow;
+  /** A digest of the module's whole configuration: a change ends every session. */
+  configDigest: string;
+  /** The edge's key for identity cookies (ModuleDeps.identity.cookieKey). */
+  cookieKey: Buffer;
+  logger: Logger;
+}
+
+/** The module built around `o.flow`. */
+export function identityModule(o: IdentityModuleOptions): HttpModule {
+  const gate = new IdentityGate(o);
+  return { name: o.name, handle: (ex, next) => gate.handle(ex, next) };
+}
+
+/** The cookies and host of one request. */
+interface Visit {
+  ex: ModuleExchange;
+  sealer: CookieSealer;
+  host: string;
+  secure: boolean;
+  cookies: Map<string, string>;
+  now: number;
+}
+
+class IdentityGate {
+  private readonly sessionCookie: string;
+  private readonly noncePrefix: string;
+  /** Sealers by owner (route or endpoint id): a chain serves one owner, so this holds one. */
+  private readonly sealers = new Map<string, CookieSealer>();
+
+  constructor(private readonly o: IdentityModuleOptions) {
+    this.sessionCookie = `${o.session.cookiePrefix}session`;
+    this.noncePrefix = `${o.session.cookiePrefix}nonce.`;
+  }
+
+  async handle(ex: ModuleExchange, next: Next): Promise<void> {
+    if (this.o.session.optionsPassthrough && ex.req.method === 'OPTIONS') return next();
+    const v = this.visit(ex);
+    const path = (ex.req.url ?? '/').split('?')[0];
+    if (path === identityPaths.callback) return this.callback(v);
+    if (path === identityPaths.authorize) return this.begin(v, '/', 'GET', true);
+    if (path === identityPaths.logout) return this.logout(v);
+    const session = currentSession(
+      v.sealer.open(v.cookies.get(this.sessionCookie), this.context(this.sessionCookie, v)),
+      this.o.session,
+      v.now,
+    );
+    if (!session) return this.begin(v, ex.req.url ?? '/', ex.req.method ?? 'GET', false);
+    if (!admits(this.o.constraints, session.user)) return ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED);
+    ex.editUpstreamHeaders((headers) => this.identify(headers, session.user));
+    if (needsRenewal(session, this.o.session, v.now)) {
+      const renewed = this.sessionSetCookie(v, { ...session, seenAt: v.now });
+      ex.shapeResponse((head) => void head.headers.push('set-cookie', renewed));
+    }
+    return next();
+  }
+
+  /** Capture: remembers the request and sends the user to the provider. */
+  private async begin(v: Visit, uri: string, method: string, force: boolean): Promise<void> {
+    const id = randomBytes(8).toString('hex');
+    const state = `${id}.${randomBytes(16).toString('base64url')}`;
+    let start;
+    try {
+      start = await this.o.flow.begin(state, this.redirectUri(v), force);
+    } catch (err) {
+      return this.fail(v, err, []);
+    }
+    const login: LoginState = {
+      state,
+      remembered: start.remember,
+      uri,
+      method,
+      expiresAt: v.now + loginStateTtlS * 1000,
+    };
+    const name = this.noncePrefix + id;
+    const cookies = [setCookie(name, v.sealer.seal(login, this.context(name, v)), loginStateTtlS, v.secure)];
+    if (force) cookies.push(setCookie(this.sessionCookie, '', 0, v.secure));
+    v.ex.answer(302, { location: start.url, 'set-cookie': cookies });
+  }
+
+  /** Callback: the provider sent the user back; completes the login and returns to the captured URI. */
+  private async callback(v: Visit): Promise<void> {
+    const url = new URL(v.ex.req.url ?? '/', `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}`);
+    const state = url.searchParams.get('state') ?? '';
+    const id = state.split('.')[0]!;
+    const name = this.noncePrefix + id;
+    const login = /^[0-9a-f]{16}$/.test(id)
+      ? currentLoginState(v.sealer.open(v.cookies.get(name), this.context(name, v)), v.now)
+      : undefined;
+    const clear = [setCookie(name, '', 0, v.secure)];
+    if (!login || !sameText(login.state, state))
+      return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID, { 'set-cookie': clear });
+    if (url.searchParams.has('error')) {
+      this.o.logger.info('identity provider refused a login', {
+        endpointId: v.ex.endpointId,
+        error: url.searchParams.get('error'),
+        description: url.searchParams.get('error_description'),
+      });
+      return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR, { 'set-cookie': clear });
+    }
+    let user: Identity;
+    try {
+      user = await this.o.flow.complete(url, this.redirectUri(v), state, login.remembered);
+    } catch (err) {
+      return this.fail(v, err, clear);
+    }
+    if (!admits(this.o.constraints, user))
+      return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED, { 'set-cookie': clear });
+    const session = this.sessionSetCookie(v, { user, loginAt: v.now, seenAt: v.now });
+    v.ex.answer(302, { location: safeLocalUri(login.uri), 'set-cookie': [...clear, session] });
+  }
+
+  private logout(v: Visit): void {
+    const body =
+      '<!doctype html><html><head><meta charset="utf-8"><title>Signed out</title></head><body><h1>You are signed out.</h1></body></html>\n';
+    v.ex.answer(200, { 'set-cookie': setCookie(this.sessionCookie, '', 0, v.secure) }, body);
+  }
+
+  /** The identity headers for the service; the identity cookies removed from what it sees. */
+  private identify(headers: Record<string, unknown>, user: Identity): void {
+    headers['ngrok-auth-user-id'] = user.id;
+    headers['ngrok-auth-user-name'] = user.name;
+    headers['ngrok-auth-email'] = user.email;
+    for (const [name, value] of Object.entries(user.extras ?? {})) headers[name] = value;
+    if (user.accessToken) headers['ngrok-oauth-access-token'] = user.accessToken;
+    if (typeof headers.cookie === 'string') {
+      const kept = withoutCookies(headers.cookie, (n) => n === this.sessionCookie || n.startsWith(this.noncePrefix));
+      if (kept) headers.cookie = kept;
+      else delete headers.cookie;
+    }
+  }
+
+  private fail(v: Visit, err: unknown, setCookies: string[]): void {
+    const code = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR;
+    this.o.logger.warn('identity login failed', { endpointId: v.ex.endpointId, code, err });
+    v.ex.refuse(code, setCookies.length ? { 'set-cookie': setCookies } : {});
+  }
+
+  private sessionSetCookie(v: Visit, payload: object): string {
+    const value = v.sealer.seal(payload, this.context(this.sessionCookie, v));
+    return setCookie(this.sessionCookie, value, this.o.session.maximumDurationS, v.secure);
+  }
+
+  private redirectUri(v: Visit): string {
+    return `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}${identityPaths.callback}`;
+  }
+
+  /** The associated data of a cookie: its name and the host, so it opens on no other domain. */
+  private context(cookie: string, v: Visit): string {
+    return `${cookie}\0${v.host}`;
+  }
+
+  private visit(ex: ModuleExchange): Visit {
+    let sealer = this.sealers.get(ex.endpointId);
+    if (!sealer) {
+      const { flow, configDigest } = this.o;
+      const binding = { owner: ex.endpointId, provider: flow.provider, clientId: flow.clientId, configDigest };
+      sealer = new CookieSealer(deriveSealKey(this.o.cookieKey, binding));
+      this.sealers.set(ex.endpointId, sealer);
+    }
+    const cookies = parseCookies(ex.req.headers.cookie);
+    return { ex, sealer, host: requestHost(ex.req), secure: ex.scheme === 'https', cookies, now: Date.now() };
+  }
+}
+
+/** A captured URI to redirect to on this host only: a path, never `//other.host` or `/\other.host`. */
+export function safeLocalUri(uri: string): string {
+  return uri.startsWith('/') && !uri.startsWith('//') && !uri.startsWith('/\\') ? uri : '/';
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,46 @@
+/**
+ * What an identity provider implements for the shared login workflow (identity-module.ts):
+ * where to send the user, and who came back. OpenID Connect implements it now; OAuth
+ * providers and SAML plug in the same way.
+ */
+
+/** Who logged in, as the session keeps it and the service sees it (`ngrok-auth-*`). */
+export interface Identity {
+  /** The provider's stable user id (OIDC `sub`). */
+  id: string;
+  /** Full name; "" when the provider gave none. */
+  name: string;
+  /** Email address; "" when the provider gave none. */
+  email: string;
+  /** False when the provider says the email address is unverified; then email constraints refuse it. */
+  emailVerified?: boolean;
+  /** Provider-specific headers to the service (`ngrok-auth-github-team`), by lower-case name. */
+  extras?: Record<string, string>;
+  /** The user's access token, for providers that hand it on (`ngrok-oauth-access-token`). */
+  accessToken?: string;
+}
+
+/** Provider state kept between `begin` and `complete` (in the encrypted nonce cookie): verifier, nonce. */
+export type Remembered = Record<string, string>;
+
+export interface LoginStart {
+  /** The provider's authorization URL the user is redirected to. */
+  url: string;
+  remember: Remembered;
+}
+
+export interface LoginFlow {
+  /** Names the provider in the session key: a session of one provider never opens under another. */
+  readonly provider: string;
+  readonly clientId: string;
+  /**
+   * Starts a login: the authorization URL carrying `state` and `redirectUri`. `forceLogin`
+   * asks the provider to authenticate the user again even if it has a session (/oauth2/authorize).
+   */
+  begin(state: string, redirectUri: string, forceLogin: boolean): Promise<LoginStart>;
+  /**
+   * Completes a login from the callback URL (code and state already matched to the nonce
+   * cookie). Throws a PorticoError with the page's code, or any error for a provider failure.
+   */
+  complete(callback: URL, redirectUri: string, expectedState: string, remembered: Remembered): Promise<Identity>;
+}

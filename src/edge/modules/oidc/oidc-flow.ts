@@ -1,0 +1,106 @@
+/**
+ * OpenID Connect as a LoginFlow, with `openid-client`: issuer discovery (cached; a failure is
+ * retried after `discoveryRetryMs`), the authorization-code flow with PKCE S256, state and
+ * nonce, ID-token validation by the library (signature, issuer, audience, expiry, nonce), and
+ * userinfo for a name or email the ID token lacks.
+ */
+import * as client from 'openid-client';
+import type { OidcPlan } from '../../../config/modules/plans.ts';
+import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
+import type { Logger } from '../../../log/logger.ts';
+import type { Identity, LoginFlow, LoginStart, Remembered } from '../identity/login-flow.ts';
+
+/** Milliseconds after a failed discovery before the issuer is asked again. */
+export const discoveryRetryMs = 10_000;
+/** Seconds a discovery or token request may take. */
+const requestTimeoutS = 10;
+
+export class OidcLoginFlow implements LoginFlow {
+  readonly provider = 'oidc';
+  readonly clientId: string;
+  private config: Promise<client.Configuration> | undefined;
+  private failedAt = 0;
+
+  constructor(
+    private readonly plan: OidcPlan,
+    private readonly clientSecret: string,
+    /** Whether an http:// issuer is allowed (tests); else discovery refuses it. */
+    private readonly allowHttpIssuer: boolean,
+    private readonly logger: Logger,
+  ) {
+    this.clientId = plan.clientId;
+  }
+
+  async begin(state: string, redirectUri: string, forceLogin: boolean): Promise<LoginStart> {
+    const config = await this.discover();
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const params: Record<string, string> = {
+      redirect_uri: redirectUri,
+      scope: this.plan.scopes.join(' '),
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    };
+    if (forceLogin) params.prompt = 'login';
+    return { url: client.buildAuthorizationUrl(config, params).href, remember: { verifier, nonce } };
+  }
+
+  async complete(callback: URL, _redirectUri: string, expectedState: string, r: Remembered): Promise<Identity> {
+    const config = await this.discover();
+    // The redirect URI sent to the token endpoint is the callback URL without its query.
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: r.verifier!,
+      expectedState,
+      expectedNonce: r.nonce!,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims()!;
+    let user = identityOf(claims);
+    if ((!user.email || !user.name) && config.serverMetadata().userinfo_endpoint) {
+      const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+      user = { ...identityOf({ ...info, ...stripEmpty(claims) }), id: claims.sub };
+    }
+    return user;
+  }
+
+  private discover(): Promise<client.Configuration> {
+    if (this.config) return this.config;
+    if (Date.now() - this.failedAt < discoveryRetryMs)
+      return Promise.reject(new PorticoError(ErrorCode.ERR_EDGE_OIDC_DISCOVERY_FAILED, 'retried shortly'));
+    const issuer = new URL(this.plan.issuer);
+    if (issuer.protocol !== 'https:' && !this.allowHttpIssuer)
+      return Promise.reject(new PorticoError(ErrorCode.ERR_EDGE_OIDC_DISCOVERY_FAILED, 'the issuer must be https'));
+    const auth = this.clientSecret ? client.ClientSecretBasic(this.clientSecret) : client.None();
+    const execute = issuer.protocol === 'https:' ? [] : [client.allowInsecureRequests];
+    this.config = client
+      .discovery(issuer, this.clientId, undefined, auth, { execute, timeout: requestTimeoutS })
+      .catch((err: unknown) => {
+        this.logger.warn('OpenID issuer discovery failed', { issuer: this.plan.issuer, err });
+        this.config = undefined;
+        this.failedAt = Date.now();
+        throw new PorticoError(ErrorCode.ERR_EDGE_OIDC_DISCOVERY_FAILED, this.plan.issuer, { cause: err });
+      });
+    return this.config;
+  }
+}
+
+type Claims = Record<string, unknown>;
+
+/** id, name and email from ID-token or userinfo claims. */
+function identityOf(c: Claims): Identity {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const given = [text(c.given_name), text(c.family_name)].filter(Boolean).join(' ');
+  return {
+    id: text(c.sub),
+    name: text(c.name) || given || text(c.preferred_username),
+    email: text(c.email),
+    ...(typeof c.email_verified === 'boolean' ? { emailVerified: c.email_verified } : {}),
+  };
+}
+
+/** Claims with a value: an empty ID-token claim does not hide the userinfo one. */
+function stripEmpty(c: Claims): Claims {
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== '' && v !== undefined && v !== null));
+}
