@@ -288,14 +288,14 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
     'oidc',
     m.edgeRouteOidcModule,
     {
-      enabled: false,
+      // Enforced: a write compiles the module but never contacts the issuer.
       issuer: 'https://accounts.example.test',
       clientId: 'id',
       clientSecret: 'secret',
       cookiePrefix: 'app.',
     },
     {
-      enabled: false,
+      enabled: true,
       ...session,
       cookiePrefix: 'app.',
       issuer: 'https://accounts.example.test',
@@ -344,6 +344,11 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
     remove: ['X-Secret'],
   });
   assert.deepEqual(headers.body, { enabled: true, add: { 'x-forwarded-by': 'portico' }, remove: ['x-secret'] });
+  // OAuth and SAML are not enforced yet: refused switched on.
+  assert.equal(
+    (await apiFetch(edge, 'PUT', `${base}/saml`, { idp_metadata: samlMetadata })).body.error_code,
+    'ERR_MODULE_NOT_ENFORCED',
+  );
   // Traffic Policy is not run by this edge yet: refused switched on, stored switched off.
   const rule = { name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny' }] };
   assert.equal(

@@ -25,7 +25,7 @@ const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 const secretModules = {
   webhook_verification: { enabled: true, provider: 'github', secret: secrets[0] },
   oauth: { enabled: false, provider: { github: { client_id: 'gh-app', client_secret: secrets[1] } } },
-  oidc: { enabled: false, issuer: 'https://idp.example.test', client_id: 'oidc-app', client_secret: secrets[2] },
+  oidc: { enabled: true, issuer: 'https://idp.example.test', client_id: 'oidc-app', client_secret: secrets[2] },
   policy: {
     enabled: false,
     inbound: [{ name: 'auth', actions: [{ type: 'basic-auth', config: { credentials: [`user:${secrets[3]}`] } }] }],
