@@ -84,8 +84,7 @@ export class Browser {
     const name = pair!.slice(0, eq);
     const cookies = this.jar.get(u.hostname) ?? new Map<string, StoredCookie>();
     this.jar.set(u.hostname, cookies);
-    const attr = (key: string) =>
-      attrs.find((a) => a.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
+    const attr = (key: string) => attrs.find((a) => a.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
     const expires = attr('expires');
     if (attr('max-age') === '0' || (expires && Date.parse(expires) <= Date.now())) return void cookies.delete(name);
     cookies.set(name, { value: pair!.slice(eq + 1), path: attr('path') ?? '/' });

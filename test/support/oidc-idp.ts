@@ -66,10 +66,12 @@ export async function startTestIdp(
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     findAccount: (_ctx: unknown, sub: string) => {
       const u = users.get(sub);
-      return u && {
-        accountId: sub,
-        claims: () => ({ sub, email: u.email, email_verified: u.emailVerified ?? true, name: u.name }),
-      };
+      return (
+        u && {
+          accountId: sub,
+          claims: () => ({ sub, email: u.email, email_verified: u.emailVerified ?? true, name: u.name }),
+        }
+      );
     },
     cookies: { keys: ['portico-test-cookie-key'] },
     ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600 },

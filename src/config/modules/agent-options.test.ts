@@ -130,3 +130,38 @@ test('bad CIDRs, headers and thresholds are refused with the wire field; tcp and
   ]);
   assert.deepEqual(compileAgentModules({ auth: '', hostHeaderRewrite: false, forwardsTo: 'x:1' }, 'http').http, []);
 });
+
+test('OIDC: compiles after basic auth with defaults; the secret stays redacted in memory; bad issuers are refused', () => {
+  const oidc = {
+    issuerUrl: 'https://idp.example.com',
+    clientId: 'app',
+    clientSecret: 'shh',
+    scopes: [],
+    allowEmails: [' Alice@Example.com'],
+    allowDomains: ['@Example.org'],
+  };
+  const { http } = compileAgentModules(
+    {
+      oidc,
+      basicAuth: [{ username: 'u', cleartextPassword: 'password1' }],
+      userAgentFilter: { allow: [], deny: ['x'] },
+    },
+    'http',
+  );
+  assert.deepEqual(
+    http.map((p) => p.name),
+    ['basic_auth', 'oidc', 'user_agent_filter'],
+  );
+  const plan = http[1]!;
+  assert.ok(plan.name === 'oidc');
+  assert.deepEqual(plan.scopes, ['openid', 'profile', 'email']);
+  assert.deepEqual(plan.constraints, { allowEmails: ['alice@example.com'], allowDomains: ['example.org'] });
+  assert.equal(plan.session.cookiePrefix, 'ngrok.');
+  assert.equal(plan.agentSecret?.reveal(), 'shh');
+  assert.ok(!JSON.stringify(plan).includes('shh'));
+  assert.throws(
+    () => compileAgentModules({ oidc: { ...oidc, issuerUrl: 'idp.example.com' } }, 'http'),
+    refusedWith('ERR_OIDC_CONFIG_INVALID', /^OIDC\.issuer_url$/),
+  );
+  assert.throws(() => compileAgentModules({ oidc }, 'conn'), refusedWith('ERR_OPTION_UNSUPPORTED', /^OIDC$/));
+});

@@ -18,6 +18,9 @@ export const headerVariables = {
   'req.url.path': 'the request path',
   'req.url.raw_query': 'the query string, without "?"',
   'endpoint.id': 'the id of the route or agent endpoint serving the request',
+  'oidc.user.id': 'the OpenID user id (`sub`) of the logged-in user; empty without an oidc module',
+  'oidc.user.name': 'the name of the user the oidc module logged in',
+  'oidc.user.email': 'the email address of the user the oidc module logged in',
 } as const;
 
 export type HeaderVariable = keyof typeof headerVariables;

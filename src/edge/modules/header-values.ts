@@ -22,7 +22,12 @@ const lookup: Record<HeaderVariable, (ex: ModuleExchange) => string> = {
     return q < 0 ? '' : url.slice(q + 1);
   },
   'endpoint.id': (ex) => ex.endpointId,
+  'oidc.user.id': (ex) => oidcUser(ex)?.id ?? '',
+  'oidc.user.name': (ex) => oidcUser(ex)?.name ?? '',
+  'oidc.user.email': (ex) => oidcUser(ex)?.email ?? '',
 };
+
+const oidcUser = (ex: ModuleExchange) => (ex.identity?.provider === 'oidc' ? ex.identity : undefined);
 
 /** The value of `template` for this request (control characters dropped so a value cannot split a header). */
 export function renderHeader(template: HeaderTemplate, ex: ModuleExchange): string {

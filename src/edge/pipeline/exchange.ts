@@ -11,6 +11,14 @@ import type { ErrorCode } from '../../errors/catalogue.ts';
 /** Headers of a response the edge answers itself; a list value is sent as one header line each (Set-Cookie). */
 export type AnswerHeaders = Readonly<Record<string, string | readonly string[]>>;
 
+/** A user an identity module let through, and by which provider ("oidc"). */
+export interface LoggedInUser {
+  provider: string;
+  id: string;
+  name: string;
+  email: string;
+}
+
 /** A change to the request headers the service sees, applied after the edge's own. */
 export type HeaderEdit = (headers: http.OutgoingHttpHeaders) => void;
 
@@ -55,6 +63,11 @@ export interface ModuleExchange {
   readonly res: http.ServerResponse | undefined;
   /** The connection of a WebSocket upgrade; undefined for a plain request. */
   readonly upgrade: UpgradeConnection | undefined;
+  /**
+   * Who an identity module logged in, for later modules (request header variables `oidc.user.*`);
+   * undefined until one has.
+   */
+  identity: LoggedInUser | undefined;
   /** Answers the request with the error page of `code` (and `headers`); the backend is not called. */
   refuse(code: ErrorCode, headers?: AnswerHeaders): void;
   /**

@@ -8,6 +8,7 @@ import type {
   AnswerHeaders,
   ExchangeEffects,
   HeaderEdit,
+  LoggedInUser,
   ModuleExchange,
   ResponseShaper,
   UpgradeConnection,
@@ -17,6 +18,7 @@ import type {
 export class RequestModuleExchange implements ModuleExchange {
   readonly clientIp: string;
   readonly upgrade = undefined;
+  identity: LoggedInUser | undefined = undefined;
   private readonly effects: ExchangeEffects;
 
   constructor(
@@ -61,6 +63,7 @@ export class RequestModuleExchange implements ModuleExchange {
 export class UpgradeModuleExchange implements ModuleExchange {
   readonly clientIp: string;
   readonly res = undefined;
+  identity: LoggedInUser | undefined = undefined;
   /** Header edits for the upgrade request sent on to the service. */
   readonly upstreamEdits: HeaderEdit[] = [];
 

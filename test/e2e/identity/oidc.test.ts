@@ -4,6 +4,7 @@ import { test, type TestContext } from 'node:test';
 import { Browser, type Visit } from '../../support/browser.ts';
 import { request } from '../../support/client.ts';
 import { startTestEdge, type TestEdge } from '../../support/edge.ts';
+import { asMap } from '../../support/edges.ts';
 import { routeToAgent, type ModuleRoute } from '../../support/modules.ts';
 import { startTestIdp, type TestIdp } from '../../support/oidc-idp.ts';
 import { sdkForward } from '../../support/sdk.ts';
@@ -65,6 +66,10 @@ const wentToIdp = (v: Visit, idp: TestIdp) => v.visited.some((u) => u.startsWith
 
 test('oidc on a route: login at the IdP, headers to the service, capture, tampering, expiry, authorize, logout', async (t) => {
   const s = await stack(t);
+  await s.route.ngrok.edgeModules.edgeRouteRequestHeadersModule.replace({
+    ...s.route.at,
+    module: { add: asMap({ 'x-who': '${oidc.user.name} <${oidc.user.email}>' }), remove: [] },
+  });
   await setOidc(s);
   const host = 'app.oidc.example.com';
   const browser = new Browser(s.edge.caPem);
@@ -80,6 +85,7 @@ test('oidc on a route: login at the IdP, headers to the service, capture, tamper
   assert.equal(seen.headers['ngrok-auth-user-name'], 'Alice Doe');
   assert.equal(seen.headers['ngrok-auth-email'], 'alice@example.com');
   assert.equal(seen.headers['ngrok-oauth-access-token'], undefined);
+  assert.equal(seen.headers['x-who'], 'Alice Doe <alice@example.com>', 'request header variables');
   assert.equal(seen.headers.cookie, undefined, 'the identity cookies are not handed to the service');
   const session = browser.cookie(host, 'ngrok.session');
   assert.ok(session?.startsWith('v1.'));
@@ -89,9 +95,11 @@ test('oidc on a route: login at the IdP, headers to the service, capture, tamper
   );
 
   // With the session: straight to the service; spoofed identity headers never arrive.
-  const again = await browser.go(`${s.route.url}/next`, { headers: { ...spoofed, cookie: 'app=1' } });
+  browser.setCookie(host, 'app', '1');
+  const again = await browser.go(`${s.route.url}/next`, { headers: spoofed });
   assert.deepEqual(again.visited, [`${s.route.url}/next`]);
   seen = seenOf(again);
+  assert.equal(seen.headers.cookie, 'app=1', "the service's own cookies pass, the edge's do not");
   assert.equal(seen.headers['ngrok-auth-email'], 'alice@example.com');
   assert.equal(seen.headers['ngrok-auth-user-id'], 'alice');
   assert.equal(seen.headers['ngrok-oauth-access-token'], undefined);

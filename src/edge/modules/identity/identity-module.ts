@@ -86,6 +86,8 @@ class IdentityGate {
     );
     if (!session) return this.begin(v, ex.req.url ?? '/', ex.req.method ?? 'GET', false);
     if (!admits(this.o.constraints, session.user)) return ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED);
+    const { id, name, email } = session.user;
+    ex.identity = { provider: this.o.flow.provider, id, name, email };
     ex.editUpstreamHeaders((headers) => this.identify(headers, session.user));
     if (needsRenewal(session, this.o.session, v.now)) {
       const renewed = this.sessionSetCookie(v, { ...session, seenAt: v.now });
