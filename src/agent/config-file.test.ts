@@ -102,14 +102,20 @@ test('invalid configs fail with the field path', () => {
 test('unknown keys are refused with their path and the file; ngrok keys Portico lacks are "not supported yet"', () => {
   const cases: Array<[string, RegExp]> = [
     [
-      'tunnels:\n  web: { addr: 3000, oauth: { provider: google } }\n',
-      /^The agent configuration is invalid\. \(\/etc\/p\.yml: tunnels\.web\.oauth: an ngrok agent setting that Portico does not support yet; remove it\)$/,
+      'tunnels:\n  web: { addr: 3000, traffic_policy: { on_http_request: [] } }\n',
+      /^The agent configuration is invalid\. \(\/etc\/p\.yml: tunnels\.web\.traffic_policy: an ngrok agent setting that Portico does not support yet; remove it\)$/,
     ],
     [
       'tunnels:\n  web: { addr: 3000, ip_restriction: { allow: [10.0.0.0/8] } }\n',
       /tunnels\.web\.ip_restriction\.allow: unknown key \(known keys: allow_cidrs, deny_cidrs\)/,
     ],
     ['tunnels:\n  web: { addr: 3000, compression: "yes" }\n', /tunnels\.web\.compression: must be true or false/],
+    ['tunnels:\n  web: { addr: 3000, oauth: { client_id: x } }\n', /tunnels\.web\.oauth\.provider: is required/],
+    [
+      'tunnels:\n  web: { addr: 3000, oidc: { issuer_url: x, allow_email: [a@b.c] } }\n',
+      /tunnels\.web\.oidc\.allow_email: unknown key \(known keys: issuer_url, client_id, client_secret, scopes, allow_emails, allow_domains\)/,
+    ],
+    ['tunnels:\n  web: { addr: 3000, oidc: { issuer_url: 7 } }\n', /tunnels\.web\.oidc\.issuer_url: must be a string/],
     ['tunnels:\n  web: { addr: 3000, inspect: false }\n', /tunnels\.web\.inspect: an ngrok agent setting/],
     [
       'tunnels:\n  web: { addr: 3000, schemes: [https] }\n',
@@ -219,6 +225,13 @@ test("module keys are read as ngrok's version 2 agent config names them", () => 
       '    user_agent_filter: { deny: [curl] }',
       '    websocket_tcp_converter: true',
       '    host_header: rewrite',
+      '    oauth: { provider: google, client_id: gid, client_secret: gsecret, allow_domains: [example.com] }',
+      '    oidc:',
+      '      issuer_url: https://idp.example.com',
+      '      client_id: oid',
+      '      client_secret: osecret',
+      '      scopes: [openid, email]',
+      '      allow_emails: [alice@example.com]',
     ].join('\n'),
     '/etc/p.yml',
   );
@@ -238,5 +251,17 @@ test("module keys are read as ngrok's version 2 agent config names them", () => 
     uaFilterDeny: ['curl'],
     websocketTcpConverter: true,
     hostHeader: 'rewrite',
+    oauth: 'google',
+    oauthClientId: 'gid',
+    oauthClientSecret: 'gsecret',
+    oauthScope: [],
+    oauthAllowEmail: [],
+    oauthAllowDomain: ['example.com'],
+    oidc: 'https://idp.example.com',
+    oidcClientId: 'oid',
+    oidcClientSecret: 'osecret',
+    oidcScope: ['openid', 'email'],
+    oidcAllowEmail: ['alice@example.com'],
+    oidcAllowDomain: [],
   });
 });

@@ -61,8 +61,6 @@ export const ngrokTunnelKeys: Readonly<Record<string, string>> = {
   inspect: '',
   mutual_tls_cas: '',
   name: 'the key under tunnels: is the name',
-  oauth: '',
-  oidc: '',
   policy: '',
   proxy_proto: '',
   schemes: 'use scheme: https or scheme: http',

@@ -12,6 +12,8 @@
  *   user_agent_filter: { allow: [], deny: [curl] }
  *   websocket_tcp_converter: true
  *   host_header: rewrite
+ *   oauth: { provider: google, client_id: …, client_secret: …, scopes: [], allow_emails: [], allow_domains: [example.com] }
+ *   oidc: { issuer_url: https://idp.example.com, client_id: …, client_secret: …, scopes: [], allow_emails: [], allow_domains: [] }
  */
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { EndpointModuleOptions } from './endpoint-modules.ts';
@@ -30,12 +32,14 @@ export const moduleKeys = [
   'user_agent_filter',
   'websocket_tcp_converter',
   'host_header',
+  'oauth',
+  'oidc',
 ] as const;
 
 type Raw = Record<string, unknown>;
 
-/** The module options of tunnel `raw` at field path `at`; undefined when it sets none. */
-export function parseModuleKeys(raw: Raw, at: string): EndpointModuleOptions | undefined {
+/** Typed reads of tunnel `raw`'s keys; errors name the field path under `at`. */
+function reader(raw: Raw, at: string) {
   const fail = (key: string, why: string) => new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${at}.${key}: ${why}`);
   const list = (value: unknown, key: string): string[] => {
     if (value === undefined || value === null) return [];
@@ -57,6 +61,12 @@ export function parseModuleKeys(raw: Raw, at: string): EndpointModuleOptions | u
     if (typeof value !== 'boolean') throw fail(key, 'must be true or false');
     return value;
   };
+  return { fail, list, map, flag };
+}
+
+/** The module options of tunnel `raw` at field path `at`; undefined when it sets none. */
+export function parseModuleKeys(raw: Raw, at: string): EndpointModuleOptions | undefined {
+  const { fail, list, map, flag } = reader(raw, at);
   const m: EndpointModuleOptions = {};
   const basic = [...list(raw.basic_auth, 'basic_auth'), ...list(raw.auth, 'auth')];
   if (basic.length) m.basicAuth = basic;
@@ -98,5 +108,36 @@ export function parseModuleKeys(raw: Raw, at: string): EndpointModuleOptions | u
       throw fail('host_header', 'must be "rewrite" or a host');
     m.hostHeader = raw.host_header;
   }
+  Object.assign(m, parseIdentityKeys(raw, at));
   return Object.keys(m).length ? m : undefined;
+}
+
+/** `oauth:` and `oidc:`, each a mapping whose provider or issuer_url is required. */
+function parseIdentityKeys(raw: Raw, at: string): EndpointModuleOptions {
+  const { fail, list, map } = reader(raw, at);
+  const m: EndpointModuleOptions = {};
+  const common = ['client_id', 'client_secret', 'scopes', 'allow_emails', 'allow_domains'];
+  const text = (value: unknown, key: string): string | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw fail(key, 'must be a string');
+    return value;
+  };
+  for (const [key, first, p] of [
+    ['oauth', 'provider', 'oauth'],
+    ['oidc', 'issuer_url', 'oidc'],
+  ] as const) {
+    const o = map(key, [first, ...common]);
+    if (!o) continue;
+    const named = text(o[first], `${key}.${first}`);
+    if (!named) throw fail(`${key}.${first}`, 'is required');
+    m[p] = named;
+    const clientId = text(o.client_id, `${key}.client_id`);
+    const clientSecret = text(o.client_secret, `${key}.client_secret`);
+    if (clientId) m[`${p}ClientId`] = clientId;
+    if (clientSecret) m[`${p}ClientSecret`] = clientSecret;
+    m[`${p}Scope`] = list(o.scopes, `${key}.scopes`);
+    m[`${p}AllowEmail`] = list(o.allow_emails, `${key}.allow_emails`);
+    m[`${p}AllowDomain`] = list(o.allow_domains, `${key}.allow_domains`);
+  }
+  return m;
 }

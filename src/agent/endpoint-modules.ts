@@ -35,6 +35,26 @@ export interface EndpointModuleOptions {
   hostHeader?: string;
   /** PEM bundle of the CAs a client certificate must chain to; the edge asks every client for one (https only). */
   mutualTlsCa?: string;
+  /** OAuth provider (`google`, `github`, `microsoft`, `facebook`): only users it signs in reach the service. */
+  oauth?: string;
+  /** Client id and secret of your own OAuth application (a self-hosted edge has no managed one). */
+  oauthClientId?: string;
+  oauthClientSecret?: string;
+  /** OAuth scopes asked for. Default: the provider's scopes for name and email. */
+  oauthScope?: string[];
+  /** Email addresses, and email domains (`example.com`), let in; with neither, every signed-in user. */
+  oauthAllowEmail?: string[];
+  oauthAllowDomain?: string[];
+  /** OpenID Connect issuer URL (discovery): only users it signs in reach the service. */
+  oidc?: string;
+  /** Client id and secret registered with the issuer. */
+  oidcClientId?: string;
+  oidcClientSecret?: string;
+  /** Scopes asked for. Default `openid profile email`. */
+  oidcScope?: string[];
+  /** Email addresses, and email domains, let in; with neither, every signed-in user. */
+  oidcAllowEmail?: string[];
+  oidcAllowDomain?: string[];
 }
 
 /** Every option's name, for copying them from a larger options object. */
@@ -55,6 +75,8 @@ export const moduleOptionNames = [
   'websocketTcpConverter',
   'hostHeader',
   'mutualTlsCa',
+  ...identityOptionNames('oauth'),
+  ...identityOptionNames('oidc'),
 ] as const satisfies ReadonlyArray<keyof EndpointModuleOptions>;
 
 /** The bind `Opts` keys of `m` for an endpoint bound as `proto`; tcp and tls take the IP restriction only. */
@@ -82,8 +104,41 @@ export function moduleOpts(m: EndpointModuleOptions, proto: string): JsonObject 
   if (m.websocketTcpConverter) out.WebsocketTCPConverter = {};
   if (m.hostHeader === 'rewrite') out.HostHeaderRewrite = true;
   if (m.mutualTlsCa) out.MutualTLSCA = { mutual_tls_ca: Buffer.from(m.mutualTlsCa).toString('base64') };
+  const oauth = identityOpts(m, 'oauth');
+  if (oauth) out.OAuth = { provider: m.oauth!, ...oauth };
+  const oidc = identityOpts(m, 'oidc');
+  if (oidc) out.OIDC = { issuer_url: m.oidc!, ...oidc };
   return out;
 }
+
+/** The option names of one identity module: `oauth`, `oauthClientId`, … */
+function identityOptionNames<P extends 'oauth' | 'oidc'>(p: P) {
+  const suffixes = ['', 'ClientId', 'ClientSecret', 'Scope', 'AllowEmail', 'AllowDomain'] as const;
+  return suffixes.map((s) => `${p}${s}` as const);
+}
+
+/**
+ * The fields the SDK sends for `OAuth` and `OIDC` besides the provider or issuer; undefined when
+ * the module is off. A client id, scope or allow list without the provider or issuer is refused:
+ * it would otherwise be dropped and the endpoint left open.
+ */
+function identityOpts(m: EndpointModuleOptions, p: 'oauth' | 'oidc'): JsonObject | undefined {
+  const [, clientId, clientSecret, scope, allowEmail, allowDomain] = identityOptionNames(p);
+  if (!m[p]) {
+    const stray = [clientId, clientSecret, scope, allowEmail, allowDomain].find((k) => isSet(m[k]));
+    if (stray) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${stray} needs ${p} (${what[p]})`);
+    return undefined;
+  }
+  return {
+    client_id: m[clientId] ?? '',
+    client_secret: m[clientSecret] ?? '',
+    scopes: m[scope] ?? [],
+    allow_emails: m[allowEmail] ?? [],
+    allow_domains: m[allowDomain] ?? [],
+  };
+}
+
+const what = { oauth: 'the provider', oidc: 'the issuer URL' } as const;
 
 /** `user:password` as the SDK sends it (split at the first ":"). */
 function credential(pair: string): JsonObject {

@@ -202,3 +202,64 @@ test("module flags, named as ngrok's agent names them, become the spec's modules
   });
   await assert.rejects(parse('http', '3000', '--circuit-breaker', '2'));
 });
+
+test("identity flags, named as ngrok's agent names them, become the OAuth and OIDC bind Opts the SDK sends", async () => {
+  const plan = await parse(
+    'http',
+    '3000',
+    '--oauth',
+    'google',
+    '--oauth-client-id',
+    'gid',
+    '--oauth-client-secret',
+    'gsecret',
+    '--oauth-scope',
+    'email',
+    '--oauth-scope',
+    'profile',
+    '--oauth-allow-domain',
+    'example.com,example.org',
+    '--oidc',
+    'https://idp.example.com',
+    '--oidc-client-id',
+    'oid',
+    '--oidc-client-secret',
+    'osecret',
+    '--oidc-allow-email',
+    'alice@example.com',
+  );
+  const spec = plan.specs(noConfig)[0]!;
+  assert.deepEqual(spec.modules, {
+    oauth: 'google',
+    oauthClientId: 'gid',
+    oauthClientSecret: 'gsecret',
+    oauthScope: ['email', 'profile'],
+    oauthAllowDomain: ['example.com', 'example.org'],
+    oidc: 'https://idp.example.com',
+    oidcClientId: 'oid',
+    oidcClientSecret: 'osecret',
+    oidcAllowEmail: ['alice@example.com'],
+  });
+  const opts = endpointOpts(spec);
+  assert.deepEqual(opts.OAuth, {
+    provider: 'google',
+    client_id: 'gid',
+    client_secret: 'gsecret',
+    scopes: ['email', 'profile'],
+    allow_emails: [],
+    allow_domains: ['example.com', 'example.org'],
+  });
+  assert.deepEqual(opts.OIDC, {
+    issuer_url: 'https://idp.example.com',
+    client_id: 'oid',
+    client_secret: 'osecret',
+    scopes: [],
+    allow_emails: ['alice@example.com'],
+    allow_domains: [],
+  });
+
+  // A client id or allow list without the provider or issuer would leave the endpoint open: refused.
+  const stray = (await parse('http', '3000', '--oidc-allow-email', 'a@b.c')).specs(noConfig)[0]!;
+  assert.throws(() => endpointOpts(stray), { code: 'ERR_AGENT_CONFIG', message: /oidcAllowEmail needs oidc/ });
+  await assert.rejects(parse('tcp', '22', '--oauth', 'google'), /unknown option '--oauth'/);
+});

@@ -14,6 +14,7 @@ import {
   withAgentFlags,
   withCidrFlags,
   withHttpModuleFlags,
+  withIdentityFlags,
   withHostnameFlags,
   withPoolingFlag,
   withTerminateTlsFlags,
@@ -44,7 +45,7 @@ export function agentCommands(runner: AgentRunner): Command[] {
 
 function httpCommand(run: Run): Command {
   const flags = withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('http'))));
-  const cmd = withHttpModuleFlags(withCidrFlags(withTerminateTlsFlags(flags)))
+  const cmd = withIdentityFlags(withHttpModuleFlags(withCidrFlags(withTerminateTlsFlags(flags))))
     .description('put a local HTTP service on a public HTTPS URL')
     .argument('<addr>', addrHelp)
     .addOption(new Option('--scheme <scheme>', 'public URL scheme').choices(['https', 'http']).default('https'));

@@ -115,6 +115,23 @@ export function withHttpModuleFlags(cmd: Command): Command {
     .option('--mutual-tls-cas <file>', 'ask clients for a certificate issued by a CA of this PEM bundle (https)');
 }
 
+/** Adds the identity flags (http): OAuth and OpenID Connect, enforced by the edge. List flags repeat or take commas. */
+export function withIdentityFlags(cmd: Command): Command {
+  return cmd
+    .option('--oauth <provider>', 'only users signed in by this OAuth provider (google, github, microsoft, facebook)')
+    .option('--oauth-client-id <id>', 'client id of your OAuth application (with --oauth-client-secret)')
+    .option('--oauth-client-secret <secret>', 'client secret of your OAuth application')
+    .option('--oauth-scope <scope>', 'an OAuth scope to ask for (repeat)', collectList)
+    .option('--oauth-allow-email <email>', 'let in only this email address (repeat)', collectList)
+    .option('--oauth-allow-domain <domain>', 'let in only email addresses of this domain (repeat)', collectList)
+    .option('--oidc <issuer-url>', 'only users signed in by this OpenID Connect issuer (its URL)')
+    .option('--oidc-client-id <id>', 'client id registered with the issuer (with --oidc-client-secret)')
+    .option('--oidc-client-secret <secret>', 'client secret registered with the issuer')
+    .option('--oidc-scope <scope>', 'a scope to ask for (repeat; default openid, profile, email)', collectList)
+    .option('--oidc-allow-email <email>', 'let in only this email address (repeat)', collectList)
+    .option('--oidc-allow-domain <domain>', 'let in only email addresses of this domain (repeat)', collectList);
+}
+
 export function withPoolingFlag(cmd: Command): Command {
   return cmd.option('--pooling-enabled', 'share the endpoint with other agents that also pool (load-balanced)');
 }

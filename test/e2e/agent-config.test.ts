@@ -35,7 +35,7 @@ test('a config file with a key Portico does not support is refused before connec
   const config = join(dir, 'portico.yml');
   await writeFile(
     config,
-    'version: "2"\ntunnels:\n  web:\n    proto: http\n    addr: 3000\n    oauth: { provider: google }\n',
+    'version: "2"\ntunnels:\n  web:\n    proto: http\n    addr: 3000\n    traffic_policy: { on_http_request: [] }\n',
   );
   const r = spawnSync(
     process.execPath,
@@ -45,7 +45,7 @@ test('a config file with a key Portico does not support is refused before connec
   assert.equal(r.status, 1);
   assert.equal(
     r.stderr,
-    `ERROR: The agent configuration is invalid. (${config}: tunnels.web.oauth: an ngrok agent setting that Portico does not support yet; remove it) (ERR_AGENT_CONFIG)\n`,
+    `ERROR: The agent configuration is invalid. (${config}: tunnels.web.traffic_policy: an ngrok agent setting that Portico does not support yet; remove it) (ERR_AGENT_CONFIG)\n`,
   );
   // `portico http` reads the same file for its settings, and refuses it too.
   const http = spawnSync(
@@ -54,5 +54,5 @@ test('a config file with a key Portico does not support is refused before connec
     { encoding: 'utf8' },
   );
   assert.equal(http.status, 1);
-  assert.match(http.stderr, /tunnels\.web\.oauth/);
+  assert.match(http.stderr, /tunnels\.web\.traffic_policy/);
 });
