@@ -1,7 +1,8 @@
 /**
  * A real OpenID provider for tests: `oidc-provider` in-process on http://127.0.0.1:<port>
  * (ORACLES.md §1). Its login and consent screens are replaced by an auto-approve handler that
- * logs in whichever account the test set in `idp.user`, so a test scripts who logs in.
+ * logs in whichever account the test set in `idp.user`, so a test scripts who logs in; or, with
+ * `loginForm`, by a minimal HTML page where a real browser types an email address and submits.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
@@ -37,10 +38,14 @@ interface ProviderApi {
   Grant: new (o: { accountId: string; clientId: string }) => { addOIDCScope(s: string): void; save(): Promise<string> };
 }
 
-/** Starts a provider whose one confidential client may redirect to `redirectUris`, closed after the test. */
+/**
+ * Starts a provider whose one confidential client may redirect to `redirectUris`, closed after the
+ * test. With `loginForm`, the login page asks for an email address and logs in the account of
+ * that address (sub: the address, name: its local part) instead of approving `idp.user` at once.
+ */
 export async function startTestIdp(
   t: TestContext,
-  client: { clientId: string; clientSecret: string; redirectUris: string[] },
+  client: { clientId: string; clientSecret: string; redirectUris: string[]; loginForm?: boolean },
 ): Promise<TestIdp> {
   let handler: http.RequestListener = (_req, res) => res.end();
   const server = http.createServer((req, res) => handler(req, res));
@@ -80,20 +85,26 @@ export async function startTestIdp(
   const callback = provider.callback();
   handler = (req, res) => {
     if (!req.url?.startsWith('/interaction/')) return callback(req, res);
-    void approve(req, res).catch((err: unknown) => {
+    const step = !client.loginForm
+      ? approve(req, res, idp.user)
+      : req.method === 'POST'
+        ? submitted(req).then((user) => approve(req, res, user))
+        : showLoginForm(req, res);
+    void step.catch((err: unknown) => {
       res.statusCode = 500;
       res.end(String(err));
     });
   };
-  // Stands in for the person: logs in idp.user and grants what the client asked.
-  const approve = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+  // Stands in for the person: logs in `user` and grants what the client asked.
+  const approve = async (req: http.IncomingMessage, res: http.ServerResponse, user: IdpUser) => {
     const { params } = await provider.interactionDetails(req, res);
-    const accountId = idp.user.sub;
-    users.set(accountId, { ...idp.user });
+    const accountId = user.sub;
+    users.set(accountId, { ...user });
     const grant = new provider.Grant({ accountId, clientId: params.client_id });
     grant.addOIDCScope(params.scope);
     const grantId = await grant.save();
     idp.logins++;
+    idp.user = user;
     await provider.interactionFinished(
       req,
       res,
@@ -102,4 +113,29 @@ export async function startTestIdp(
     );
   };
   return idp;
+}
+
+/** The login page: one email field and a button, posted back to the interaction's own URL. */
+async function showLoginForm(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const action = new URL(req.url ?? '/', 'http://idp').pathname;
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.end(`<!doctype html>
+<html><head><title>Test IdP: sign in</title></head>
+<body style="font-family: sans-serif; margin: 3em">
+  <h1>Sign in to the test IdP</h1>
+  <form method="post" action="${action}">
+    <label for="email">Email</label>
+    <input id="email" name="email" type="email" required autofocus>
+    <button type="submit">Sign in</button>
+  </form>
+</body></html>`);
+}
+
+/** The account of the email address the login form posted. */
+async function submitted(req: http.IncomingMessage): Promise<IdpUser> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const email = new URLSearchParams(Buffer.concat(chunks).toString()).get('email') ?? '';
+  if (!email.includes('@')) throw new Error(`the login form posted no email address: "${email}"`);
+  return { sub: email, email, name: email.slice(0, email.indexOf('@')) };
 }
