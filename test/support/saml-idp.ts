@@ -34,10 +34,14 @@ export interface SamlAnswer {
 export function opensslKeyPair(cn: string): { keyPem: string; certPem: string } {
   const dir = mkdtempSync(join(tmpdir(), 'portico-saml-'));
   try {
-    execFileSync('openssl', [
-      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', `/CN=${cn}`],
-      ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', `/CN=${cn}`],
+        ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      ],
+      { stdio: 'pipe' },
+    );
     return { keyPem: readFileSync(join(dir, 'key.pem'), 'utf8'), certPem: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -118,7 +122,10 @@ export class TestSamlIdp {
           NameID: user.nameId,
           InResponseTo: inResponseTo,
         };
-        return { id, context: xml.replace(/\{(\w+)\}/g, (tag, name: string) => values[name as keyof typeof values] ?? tag) };
+        return {
+          id,
+          context: xml.replace(/\{(\w+)\}/g, (tag, name: string) => values[name as keyof typeof values] ?? tag),
+        };
       },
     );
     return Buffer.from(context, 'base64').toString('utf8');
