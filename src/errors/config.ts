@@ -114,4 +114,11 @@ export const configErrors = {
     ngrok: 'ERR_NGROK_1913',
     message: 'A certificate authority must be a CA certificate (basicConstraints CA:TRUE).',
   },
+
+  // SAML
+  ERR_SAML_CONFIG_INVALID: {
+    status: 400,
+    message:
+      "A SAML module needs the IdP's metadata XML with an entityID, a SingleSignOnService for the HTTP-Redirect binding and a signing certificate; the detail names what is missing.",
+  },
 } as const satisfies Record<string, ErrorEntry>;

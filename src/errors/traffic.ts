@@ -115,4 +115,26 @@ export const trafficErrors = {
     message:
       "The edge could not read this endpoint's OpenID provider configuration (issuer discovery failed or the issuer is not https). It tries again shortly; the endpoint owner should check the issuer URL.",
   },
+
+  // SAML
+  ERR_EDGE_SAML_RESPONSE_INVALID: {
+    status: 403,
+    message:
+      "The identity provider's SAML response could not be accepted (bad or missing signature, wrong audience or issuer, expired, or not an answer to this browser's login). Open the page you wanted again to log in anew; if it persists, ask the endpoint owner to check the IdP metadata.",
+  },
+  ERR_EDGE_SAML_REPLAYED: {
+    status: 403,
+    message:
+      'This SAML assertion was already used to log in; each can be used once. Open the page you wanted again to log in anew.',
+  },
+  ERR_EDGE_SAML_IDP_INITIATED_REFUSED: {
+    status: 403,
+    message:
+      'This endpoint accepts only logins it started itself (IdP-initiated login is not allowed). Open the page you wanted directly to log in.',
+  },
+  ERR_EDGE_SAML_GROUPS_DENIED: {
+    status: 403,
+    message:
+      'You logged in, but this endpoint lets in only members of some groups, and the identity provider named none of them for you. Ask the owner for access.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

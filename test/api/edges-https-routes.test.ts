@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
+import { TestSamlIdp } from '../support/saml-idp.ts';
 import { asMap, errorCode, fixtures, status } from './edges-fixtures.ts';
 
 const samlMetadata =
@@ -305,25 +306,28 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
     },
   );
   const sp = `https://${host}/saml/${route.id}`;
-  await roundTrip(
-    'saml',
-    m.edgeRouteSamlModule,
-    { enabled: false, idpMetadata: samlMetadata, authorizedGroups: ['staff'] },
-    {
-      enabled: false,
-      ...session,
-      idpMetadata: samlMetadata,
-      forceAuthn: false,
-      allowIdpInitiated: false,
-      authorizedGroups: ['staff'],
-      nameidFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-      entityId: `${sp}/metadata`,
-      assertionConsumerServiceUrl: `${sp}/acs`,
-      singleLogoutUrl: `${sp}/slo`,
-      metadataUrl: `${sp}/metadata`,
-      requestSigningCertificatePem: '',
-    },
-  );
+  // Stored switched off with any EntityDescriptor; the request-signing certificate is made on write.
+  const samlOff = await m.edgeRouteSamlModule.replace({
+    ...at,
+    module: { enabled: false, idpMetadata: samlMetadata, authorizedGroups: ['staff'] } as never,
+  });
+  const { requestSigningCertificatePem, ...samlFields } = samlOff;
+  assert.match(requestSigningCertificatePem, /^-----BEGIN CERTIFICATE-----\n/);
+  assert.deepEqual(samlFields, {
+    enabled: false,
+    ...session,
+    idpMetadata: samlMetadata,
+    forceAuthn: false,
+    allowIdpInitiated: false,
+    authorizedGroups: ['staff'],
+    nameidFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+    entityId: `${sp}/metadata`,
+    assertionConsumerServiceUrl: `${sp}/acs`,
+    singleLogoutUrl: `${sp}/slo`,
+    metadataUrl: `${sp}/metadata`,
+  });
+  assert.deepEqual(await m.edgeRouteSamlModule.get(at), samlOff);
+  assert.deepEqual(await m.edgeRouteSamlModule.delete(at), {});
   await roundTrip(
     'websocketTcpConverter',
     m.edgeRouteWebsocketTcpConverterModule,
@@ -344,11 +348,21 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
     remove: ['X-Secret'],
   });
   assert.deepEqual(headers.body, { enabled: true, add: { 'x-forwarded-by': 'portico' }, remove: ['x-secret'] });
-  // OAuth and SAML are not enforced yet: refused switched on.
-  assert.equal(
-    (await apiFetch(edge, 'PUT', `${base}/saml`, { idp_metadata: samlMetadata })).body.error_code,
-    'ERR_MODULE_NOT_ENFORCED',
-  );
+  // SAML switched on needs metadata the edge can use (SSO URL, signing certificate); then it round-trips.
+  const incomplete = await apiFetch(edge, 'PUT', `${base}/saml`, { idp_metadata: samlMetadata });
+  assert.equal(incomplete.body.error_code, 'ERR_SAML_CONFIG_INVALID');
+  const idp = new TestSamlIdp();
+  const samlOn = await ngrok.edgeModules.edgeRouteSamlModule.replace({
+    edgeId: https.id,
+    id: route.id,
+    module: { idpMetadata: idp.metadata, allowIdpInitiated: true, forceAuthn: true } as never,
+  });
+  assert.deepEqual([samlOn.enabled, samlOn.allowIdpInitiated, samlOn.forceAuthn], [true, true, true]);
+  const rawSaml = await apiFetch(edge, 'GET', `${base}/saml`);
+  assert.equal(rawSaml.body.request_signing_certificate_pem, samlOn.requestSigningCertificatePem);
+  assert.ok(!JSON.stringify(rawSaml.body).includes('PRIVATE KEY'), 'the signing key is never read back');
+  assert.equal('request_signing_private_key' in rawSaml.body, false);
+  await ngrok.edgeModules.edgeRouteSamlModule.delete({ edgeId: https.id, id: route.id });
   // Traffic Policy is not run by this edge yet: refused switched on, stored switched off.
   const rule = { name: 'deny bots', expressions: ["req.user_agent.contains('bot')"], actions: [{ type: 'deny' }] };
   assert.equal(

@@ -71,7 +71,10 @@ export function compileEdge(record: ResourceRecord, ctx: EdgeContext): EdgePlan 
           matchType: route.match_type,
           match: route.match,
           backendId,
-          modules: compileRouteModules(route as RouteModuleSlots, `routes[${i}].`, modules),
+          modules: compileRouteModules(route as RouteModuleSlots, `routes[${i}].`, {
+            ...modules,
+            route: { id: route.id, hostports },
+          }),
         };
       });
       return { kind: 'https', ...base, hostnames: hostports.map(hostOf), routes, tls: tls() };

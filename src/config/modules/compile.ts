@@ -10,6 +10,7 @@ import { compileCircuitBreaker, type CircuitBreakerSlot } from './circuit-breake
 import { compileHeaders, type HeadersSlot } from './headers.ts';
 import { compileIpRestriction, type IpPolicyRules, type IpRestrictionSlot } from './ip-restriction.ts';
 import { compileOidc, type OidcSlot } from './oidc.ts';
+import { compileSaml, type SamlSlot } from './saml.ts';
 import { inModuleOrder, type HttpModulePlan, type IpRestrictionPlan } from './plans.ts';
 import { compileUserAgentFilter, type UserAgentFilterSlot } from './user-agent-filter.ts';
 import { compileWebhookVerification, type WebhookVerificationSlot } from './webhook-verification.ts';
@@ -25,7 +26,7 @@ export interface RouteModuleSlots {
   user_agent_filter?: UserAgentFilterSlot | null;
   websocket_tcp_converter?: Slot | null;
   oauth?: Slot | null;
-  saml?: Slot | null;
+  saml?: SamlSlot | null;
   oidc?: OidcSlot | null;
   policy?: Slot | null;
 }
@@ -38,12 +39,13 @@ interface Slot {
 export interface ModuleContext {
   accountId: string;
   ipPolicyRules: IpPolicyRules;
+  /** The route being compiled and its edge's hostports (the SAML service-provider URLs). */
+  route?: { id: string; hostports: readonly string[] };
 }
 
 /** Modules stored but not enforced yet, with the issue that brings each. */
 const notEnforced: Record<string, string> = {
   oauth: 'OAuth at the edge',
-  saml: 'SAML at the edge',
   policy: 'Traffic Policy',
 };
 
@@ -71,6 +73,8 @@ export function compileRouteModules(slots: RouteModuleSlots, field: string, ctx:
   if (isOn(slots.ip_restriction))
     plans.push(compileIpRestriction(slots.ip_restriction, `${field}ip_restriction`, ctx.accountId, ctx.ipPolicyRules));
   if (isOn(slots.oidc)) plans.push(compileOidc(slots.oidc, `${field}oidc`, ctx.accountId));
+  if (isOn(slots.saml))
+    plans.push(compileSaml(slots.saml, `${field}saml`, ctx.accountId, ctx.route ?? { id: '', hostports: [] }));
   if (isOn(slots.webhook_verification))
     plans.push(compileWebhookVerification(slots.webhook_verification, `${field}webhook_verification`, ctx.accountId));
   if (isOn(slots.circuit_breaker)) plans.push(compileCircuitBreaker(slots.circuit_breaker));

@@ -68,7 +68,7 @@ export type SecretSource =
   | { sealedSecret: string; accountId: string; agentSecret?: undefined }
   | { agentSecret: Secret; sealedSecret?: undefined; accountId?: undefined };
 
-/** The login session of an identity module (oidc; later oauth and saml). */
+/** The login session of an identity module (oidc, saml; later oauth). */
 export interface IdentitySessionPlan {
   /** Prefix of the session and nonce cookie names. Default "ngrok.". */
   cookiePrefix: string;
@@ -98,6 +98,30 @@ export type OidcPlan = {
   constraints: IdentityConstraints;
 } & SecretSource;
 
+/**
+ * A SAML service provider on one route. Its URLs are on the edge's first hostport
+ * (`https://<host>/saml/<route id>/…`); the request-signing private key is the module's secret.
+ */
+export type SamlPlan = {
+  name: 'saml';
+  /** The route id, in the SP paths `/saml/<ownerId>/{metadata,acs,slo}`. */
+  ownerId: string;
+  /** The SP entity id (its metadata URL): the audience assertions must name. */
+  entityId: string;
+  acsUrl: string;
+  sloUrl: string;
+  idp: { entityId: string; ssoUrl: string; certificates: string[] };
+  forceAuthn: boolean;
+  allowIdpInitiated: boolean;
+  /** Group names of which a user must be in one (attribute "groups"); empty lets everyone in. */
+  authorizedGroups: string[];
+  nameidFormat: string;
+  /** The self-signed certificate of the request-signing key (PEM); "" when the module has none. */
+  signingCertificatePem: string;
+  session: IdentitySessionPlan;
+  constraints: IdentityConstraints;
+} & SecretSource;
+
 export interface UserAgentFilterPlan {
   name: 'user_agent_filter';
   /** RE2 patterns; a User-Agent matching one is let through even if a deny pattern matches. */
@@ -122,6 +146,7 @@ export type HttpModulePlan =
   | IpRestrictionPlan
   | BasicAuthPlan
   | OidcPlan
+  | SamlPlan
   | UserAgentFilterPlan
   | WebhookVerificationPlan
   | CircuitBreakerPlan
@@ -145,6 +170,7 @@ export const httpModuleOrder: readonly HttpModuleName[] = [
   'ip_restriction',
   'basic_auth',
   'oidc',
+  'saml',
   'user_agent_filter',
   'webhook_verification',
   'circuit_breaker',

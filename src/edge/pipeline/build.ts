@@ -9,6 +9,8 @@ import { circuitBreakerModule } from '../modules/circuit_breaker/circuit-breaker
 import { compressionModule } from '../modules/compression/compression.ts';
 import { basicAuthModule } from '../modules/basic_auth/basic-auth.ts';
 import { oidcModule } from '../modules/oidc/oidc.ts';
+import { samlModule } from '../modules/saml/saml.ts';
+import type { SeenAssertions } from '../modules/saml/seen-assertions.ts';
 import { ipRestrictionModule } from '../modules/ip_restriction/ip-restriction.ts';
 import { requestHeadersModule } from '../modules/request_headers/request-headers.ts';
 import { responseHeadersModule } from '../modules/response_headers/response-headers.ts';
@@ -33,6 +35,8 @@ export interface ModuleDeps {
     cookieKey: Buffer;
     /** Whether an OpenID issuer may be plain http (tests); production requires https. */
     allowHttpIssuers: boolean;
+    /** SAML assertion ids already used, kept across snapshots (replays are refused). */
+    samlAssertions: SeenAssertions;
   };
   logger: Logger;
 }
@@ -47,6 +51,7 @@ const factories: { [N in HttpModuleName]?: Factory<N> } = {
   circuit_breaker: circuitBreakerModule,
   basic_auth: basicAuthModule,
   oidc: oidcModule,
+  saml: samlModule,
   request_headers: requestHeadersModule,
   compression: compressionModule,
   response_headers: responseHeadersModule,

@@ -23,8 +23,16 @@ export function withoutCookies(header: string, drop: (name: string) => boolean):
 
 /**
  * A Set-Cookie value: HttpOnly, SameSite=Lax (sent on the provider's top-level redirect back),
- * Path=/, and Secure when the endpoint is https. `maxAgeS` 0 deletes the cookie.
+ * Path=/, and Secure when the endpoint is https. `maxAgeS` 0 deletes the cookie. `crossSitePost`
+ * makes it SameSite=None on https, so it comes with a provider's cross-site form POST (SAML).
  */
-export function setCookie(name: string, value: string, maxAgeS: number, secure: boolean): string {
-  return `${name}=${value}; Max-Age=${maxAgeS}; Path=/; HttpOnly;${secure ? ' Secure;' : ''} SameSite=Lax`;
+export function setCookie(
+  name: string,
+  value: string,
+  maxAgeS: number,
+  secure: boolean,
+  crossSitePost = false,
+): string {
+  const sameSite = crossSitePost && secure ? 'None' : 'Lax';
+  return `${name}=${value}; Max-Age=${maxAgeS}; Path=/; HttpOnly;${secure ? ' Secure;' : ''} SameSite=${sameSite}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The login workflow every identity module shares (oidc now; oauth and saml later), around a
+ * The login workflow every identity module shares (oidc, saml; oauth later), around a
  * provider's LoginFlow:
  * - capture: a request without a valid session (any method) is answered with a 302 to the
  *   provider; the request's URI is kept in an encrypted `<prefix>nonce.<id>` cookie (30 minutes);
@@ -9,6 +9,8 @@
  * - pass: with a session, the service gets `ngrok-auth-user-id`, `-user-name` and `-email`, and
  *   never sees the identity cookies.
  * `/oauth2/authorize` starts a new login (back to `/`), `/oauth2/logout` ends the session.
+ * A provider with its own endpoints (SAML) is called back by a form POST at its callback path,
+ * logs out at its logout path and serves its documents (login-flow.ts ProviderEndpoints).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HttpModuleName, IdentityConstraints, IdentitySessionPlan } from '../../../config/modules/plans.ts';
@@ -19,7 +21,8 @@ import type { HttpModule, Next } from '../../pipeline/http-module.ts';
 import { requestHost } from '../../proxy/headers.ts';
 import { admits } from './constraints.ts';
 import { parseCookies, setCookie, withoutCookies } from './cookies.ts';
-import type { Identity, LoginFlow } from './login-flow.ts';
+import { readBoundedBody } from '../webhook_verification/read-body.ts';
+import type { Identity, LoginFlow, ProviderEndpoints, Remembered } from './login-flow.ts';
 import { CookieSealer, deriveSealKey } from './sealed-cookie.ts';
 import { currentLoginState, currentSession, loginStateTtlS, needsRenewal, type LoginState } from './session.ts';
 
@@ -32,6 +35,9 @@ export const identityPaths = {
   /** Ends the session (clears the session cookie). */
   logout: '/oauth2/logout',
 } as const;
+
+/** Bytes of a provider's form POST (a SAML response) the edge reads; past it the login fails. 256 KiB. */
+const maxCallbackBodyBytes = 256 * 1024;
 
 export interface IdentityModuleOptions {
   name: HttpModuleName;
@@ -75,10 +81,16 @@ class IdentityGate {
   async handle(ex: ModuleExchange, next: Next): Promise<void> {
     if (this.o.session.optionsPassthrough && ex.req.method === 'OPTIONS') return next();
     const v = this.visit(ex);
-    const path = (ex.req.url ?? '/').split('?')[0];
-    if (path === identityPaths.callback) return this.callback(v);
+    const path = (ex.req.url ?? '/').split('?')[0]!;
+    const own = this.o.flow.endpoints;
+    if (own) {
+      if (path === own.callbackPath) return this.postCallback(v, own);
+      if (path === own.logoutPath) return this.logout(v);
+      const doc = own.documents.get(path);
+      if (doc) return ex.answer(200, { 'content-type': doc.contentType }, doc.body);
+    } else if (path === identityPaths.callback) return this.callback(v);
+    else if (path === identityPaths.logout) return this.logout(v);
     if (path === identityPaths.authorize) return this.begin(v, '/', 'GET', true);
-    if (path === identityPaths.logout) return this.logout(v);
     const session = currentSession(
       v.sealer.open(v.cookies.get(this.sessionCookie), this.context(this.sessionCookie, v)),
       this.o.session,
@@ -114,23 +126,18 @@ class IdentityGate {
       expiresAt: v.now + loginStateTtlS * 1000,
     };
     const name = this.noncePrefix + id;
-    const cookies = [setCookie(name, v.sealer.seal(login, this.context(name, v)), loginStateTtlS, v.secure)];
+    const sealed = v.sealer.seal(login, this.context(name, v));
+    const cookies = [setCookie(name, sealed, loginStateTtlS, v.secure, !!this.o.flow.endpoints)];
     if (force) cookies.push(setCookie(this.sessionCookie, '', 0, v.secure));
     v.ex.answer(302, { location: start.url, 'set-cookie': cookies });
   }
 
   /** Callback: the provider sent the user back; completes the login and returns to the captured URI. */
   private async callback(v: Visit): Promise<void> {
-    const url = new URL(v.ex.req.url ?? '/', `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}`);
+    const url = this.requestUrl(v);
     const state = url.searchParams.get('state') ?? '';
-    const id = state.split('.')[0]!;
-    const name = this.noncePrefix + id;
-    const login = /^[0-9a-f]{16}$/.test(id)
-      ? currentLoginState(v.sealer.open(v.cookies.get(name), this.context(name, v)), v.now)
-      : undefined;
-    const clear = [setCookie(name, '', 0, v.secure)];
-    if (!login || !sameText(login.state, state))
-      return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID, { 'set-cookie': clear });
+    const { login, clear } = this.loginOf(v, state);
+    if (!login) return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID, { 'set-cookie': clear });
     if (url.searchParams.has('error')) {
       this.o.logger.info('identity provider refused a login', {
         endpointId: v.ex.endpointId,
@@ -139,16 +146,59 @@ class IdentityGate {
       });
       return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR, { 'set-cookie': clear });
     }
+    return this.complete(v, url, state, login.remembered, login.uri, clear);
+  }
+
+  /**
+   * The provider's form POST (SAML's ACS): its fields join the callback URL's query. Without a
+   * login of this browser matching the state, the provider's flow decides (IdP-initiated) and
+   * the user lands on `/`.
+   */
+  private async postCallback(v: Visit, own: ProviderEndpoints): Promise<void> {
+    if (v.ex.req.method !== 'POST' || !v.ex.res) return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID);
+    const body = await readBoundedBody(v.ex.req, maxCallbackBodyBytes);
+    if (body === 'aborted') return;
+    if (body === 'too-large') return this.fail(v, new Error('callback body too large'), []);
+    const url = this.requestUrl(v);
+    for (const [key, value] of new URLSearchParams(body.toString('utf8'))) url.searchParams.append(key, value);
+    const state = url.searchParams.get(own.stateField) ?? '';
+    const { login, clear } = this.loginOf(v, state);
+    return this.complete(v, url, login ? state : '', login?.remembered ?? {}, login?.uri ?? '/', clear);
+  }
+
+  /** Lets the provider complete the login; checks the constraints, writes the session, returns to `uri`. */
+  private async complete(
+    v: Visit,
+    url: URL,
+    state: string,
+    remembered: Remembered,
+    uri: string,
+    clear: string[],
+  ): Promise<void> {
     let user: Identity;
     try {
-      user = await this.o.flow.complete(url, this.redirectUri(v), state, login.remembered);
+      user = await this.o.flow.complete(url, this.redirectUri(v), state, remembered);
     } catch (err) {
       return this.fail(v, err, clear);
     }
     if (!admits(this.o.constraints, user))
       return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED, { 'set-cookie': clear });
     const session = this.sessionSetCookie(v, { user, loginAt: v.now, seenAt: v.now });
-    v.ex.answer(302, { location: safeLocalUri(login.uri), 'set-cookie': [...clear, session] });
+    v.ex.answer(302, { location: safeLocalUri(uri), 'set-cookie': [...clear, session] });
+  }
+
+  /** The login of this browser `state` names (undefined when none matches) and the Set-Cookie clearing its nonce cookie. */
+  private loginOf(v: Visit, state: string): { login: LoginState | undefined; clear: string[] } {
+    const id = state.split('.')[0]!;
+    if (!/^[0-9a-f]{16}$/.test(id)) return { login: undefined, clear: [] };
+    const name = this.noncePrefix + id;
+    const login = currentLoginState(v.sealer.open(v.cookies.get(name), this.context(name, v)), v.now);
+    const clear = [setCookie(name, '', 0, v.secure)];
+    return { login: login && sameText(login.state, state) ? login : undefined, clear };
+  }
+
+  private requestUrl(v: Visit): URL {
+    return new URL(v.ex.req.url ?? '/', `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}`);
   }
 
   private logout(v: Visit): void {
@@ -183,7 +233,8 @@ class IdentityGate {
   }
 
   private redirectUri(v: Visit): string {
-    return `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}${identityPaths.callback}`;
+    const path = this.o.flow.endpoints?.callbackPath ?? identityPaths.callback;
+    return `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}${path}`;
   }
 
   /** The associated data of a cookie: its name and the host, so it opens on no other domain. */

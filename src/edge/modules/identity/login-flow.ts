@@ -1,7 +1,7 @@
 /**
  * What an identity provider implements for the shared login workflow (identity-module.ts):
- * where to send the user, and who came back. OpenID Connect implements it now; OAuth
- * providers and SAML plug in the same way.
+ * where to send the user, and who came back. OpenID Connect and SAML implement it; OAuth
+ * providers plug in the same way.
  */
 
 /** Who logged in, as the session keeps it and the service sees it (`ngrok-auth-*`). */
@@ -29,10 +29,27 @@ export interface LoginStart {
   remember: Remembered;
 }
 
+/**
+ * The paths of a provider not reached through `/oauth2/*` (SAML: `/saml/<route id>/…`). Its
+ * answer comes back as a form POST to `callbackPath` with the state in `stateField` (SAML's
+ * HTTP-POST binding and RelayState). Such an answer may also arrive without a login this
+ * browser started (IdP-initiated): `complete` then gets `{}` as remembered values and decides.
+ */
+export interface ProviderEndpoints {
+  callbackPath: string;
+  stateField: string;
+  /** Ends the session, as `/oauth2/logout` does. */
+  logoutPath: string;
+  /** Documents served as they are, by path (SAML's SP metadata). */
+  documents: ReadonlyMap<string, { contentType: string; body: string }>;
+}
+
 export interface LoginFlow {
   /** Names the provider in the session key: a session of one provider never opens under another. */
   readonly provider: string;
   readonly clientId: string;
+  /** Set for a provider with its own paths and a POST callback; absent for `/oauth2/callback`. */
+  readonly endpoints?: ProviderEndpoints;
   /**
    * Starts a login: the authorization URL carrying `state` and `redirectUri`. `forceLogin`
    * asks the provider to authenticate the user again even if it has a session (/oauth2/authorize).

@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
+import { samlServiceUrls, type SamlServiceUrls } from '../../../../config/modules/saml.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
+import { newSigningKey } from './saml-signing.ts';
 import {
   defineModule,
   Enabled,
@@ -9,6 +11,7 @@ import {
   fieldPath,
   OptionalString,
   StringList,
+  stringSecrets,
   type ModuleOwner,
   type StoredModule,
 } from './module-spec.ts';
@@ -28,29 +31,15 @@ interface SamlModule extends StoredModule, SessionSettings {
   allow_idp_initiated: boolean;
   authorized_groups: string[];
   nameid_format: string;
+  /** The request-signing certificate (PEM), made on every write (saml-signing.ts). */
+  request_signing_certificate_pem: string;
+  /** Its private key (PKCS#8 PEM); sealed at rest, never read back. */
+  request_signing_private_key: string;
 }
 
-/**
- * The service-provider URLs of a route's SAML module, on the edge's first hostport:
- * `https://<host>/saml/<route id>/{metadata,acs,slo}`. The entity id is the metadata URL.
- * Empty strings while the edge has no hostport.
- */
-export function samlServiceUrls(owner: Pick<ModuleOwner, 'hostports' | 'routeId' | 'edgeId'>): {
-  entity_id: string;
-  assertion_consumer_service_url: string;
-  single_logout_url: string;
-  metadata_url: string;
-} {
-  const first = owner.hostports[0];
-  if (!first) return { entity_id: '', assertion_consumer_service_url: '', single_logout_url: '', metadata_url: '' };
-  const [host, port] = [first.slice(0, first.lastIndexOf(':')), first.slice(first.lastIndexOf(':') + 1)];
-  const base = `https://${host}${port === '443' ? '' : `:${port}`}/saml/${owner.routeId ?? owner.edgeId}`;
-  return {
-    entity_id: `${base}/metadata`,
-    assertion_consumer_service_url: `${base}/acs`,
-    single_logout_url: `${base}/slo`,
-    metadata_url: `${base}/metadata`,
-  };
+/** The SP URLs of a module on `owner` (config/modules/saml.ts). */
+function serviceUrls(owner: Pick<ModuleOwner, 'hostports' | 'routeId' | 'edgeId'>): SamlServiceUrls {
+  return samlServiceUrls(owner.hostports, owner.routeId ?? owner.edgeId);
 }
 
 /** `saml`: require a login with a SAML identity provider. */
@@ -65,7 +54,7 @@ export const samlModule = defineModule({
     authorized_groups: StringList,
     nameid_format: OptionalString,
   }),
-  normalize: (body, _ctx, field): SamlModule => {
+  normalize: async (body, _ctx, field): Promise<SamlModule> => {
     if (!/<(\w+:)?EntityDescriptor[\s>]/.test(body.idp_metadata)) {
       throw invalid(
         ErrorCode.ERR_NGROK_215,
@@ -80,6 +69,7 @@ export const samlModule = defineModule({
         fieldPath(field, 'nameid_format'),
         `use one of ${nameIdFormats.join(', ')}`,
       );
+    const key = await newSigningKey('Portico SAML SP');
     return {
       enabled: enabledOf(body),
       ...sessionOf(body, field),
@@ -88,8 +78,20 @@ export const samlModule = defineModule({
       allow_idp_initiated: body.allow_idp_initiated ?? false,
       authorized_groups: body.authorized_groups ?? [],
       nameid_format: format,
+      request_signing_certificate_pem: key.certificatePem,
+      request_signing_private_key: key.privateKeyPem,
     };
   },
-  // The request-signing certificate is issued by the SAML issue; until then it is "".
-  read: (stored: SamlModule, owner) => ({ ...stored, ...samlServiceUrls(owner), request_signing_certificate_pem: '' }),
+  read: ({ request_signing_private_key: _key, ...stored }: SamlModule, owner) => ({
+    ...stored,
+    ...serviceUrls(owner),
+    // Modules stored before signing keys existed have none.
+    request_signing_certificate_pem: stored.request_signing_certificate_pem ?? '',
+  }),
+  secrets: stringSecrets<SamlModule>((m, f) => ({
+    ...m,
+    request_signing_private_key: m.request_signing_private_key
+      ? f(m.request_signing_private_key)
+      : m.request_signing_private_key,
+  })),
 });

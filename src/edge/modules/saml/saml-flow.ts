@@ -1,0 +1,135 @@
+/**
+ * SAML as a LoginFlow, with `@node-saml/node-saml` as the service provider: SP-initiated login
+ * with an AuthnRequest on the HTTP-Redirect binding (signed with the route's request-signing
+ * key), the IdP's answer on the HTTP-POST binding at the ACS. The library checks the signature
+ * (of the Response or of the Assertion) against the certificates of the IdP's metadata, the
+ * issuer, the audience (the SP entity id), the time conditions and InResponseTo against the
+ * AuthnRequest id this browser's login remembered. Then this flow refuses a replayed assertion,
+ * an unsolicited (IdP-initiated) one unless allowed, and a user in none of `authorized_groups`.
+ */
+import { SAML, ValidateInResponseTo, type CacheProvider, type Profile, type SamlConfig } from '@node-saml/node-saml';
+import { randomBytes } from 'node:crypto';
+import type { SamlPlan } from '../../../config/modules/plans.ts';
+import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
+import type { Identity, LoginFlow, LoginStart, ProviderEndpoints, Remembered } from '../identity/login-flow.ts';
+import { identityOf, groupsOf } from './attributes.ts';
+import type { SeenAssertions } from './seen-assertions.ts';
+
+/** Clock difference tolerated between the edge and the IdP, in milliseconds. 60 s. */
+const clockSkewMs = 60_000;
+
+export class SamlLoginFlow implements LoginFlow {
+  readonly provider = 'saml';
+  /** The IdP's entity id: a session of one IdP never opens under another. */
+  readonly clientId: string;
+  readonly endpoints: ProviderEndpoints;
+  private readonly entityId: string;
+
+  constructor(
+    private readonly plan: SamlPlan,
+    /** The request-signing private key (PEM); "" sends unsigned AuthnRequests. */
+    private readonly signingKeyPem: string,
+    private readonly seen: SeenAssertions,
+  ) {
+    this.clientId = plan.idp.entityId;
+    this.entityId = plan.entityId || `urn:portico:saml:${plan.ownerId}`;
+    const base = `/saml/${plan.ownerId}`;
+    const metadata = { contentType: 'application/samlmetadata+xml', body: this.metadata() };
+    this.endpoints = {
+      callbackPath: `${base}/acs`,
+      stateField: 'RelayState',
+      logoutPath: `${base}/slo`,
+      documents: new Map([[`${base}/metadata`, metadata]]),
+    };
+  }
+
+  async begin(state: string, acsUrl: string, forceLogin: boolean): Promise<LoginStart> {
+    const requestId = `_${randomBytes(20).toString('hex')}`;
+    const saml = this.saml(acsUrl, {
+      generateUniqueId: () => requestId,
+      forceAuthn: this.plan.forceAuthn || forceLogin,
+    });
+    return { url: await saml.getAuthorizeUrlAsync(state, undefined, {}), remember: { requestId } };
+  }
+
+  async complete(callback: URL, acsUrl: string, _state: string, remembered: Remembered): Promise<Identity> {
+    const SAMLResponse = callback.searchParams.get('SAMLResponse');
+    if (!SAMLResponse) throw new PorticoError(ErrorCode.ERR_EDGE_SAML_RESPONSE_INVALID, 'no SAMLResponse');
+    const { requestId } = remembered;
+    const profile = await this.validate(acsUrl, SAMLResponse, requestId);
+    if (!requestId) {
+      // A response to an AuthnRequest, but not one this browser's login remembers.
+      if (profile.inResponseTo) throw new PorticoError(ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID, 'unknown request');
+      if (!this.plan.allowIdpInitiated) throw new PorticoError(ErrorCode.ERR_EDGE_SAML_IDP_INITIATED_REFUSED);
+    }
+    const { id, notOnOrAfter } = assertionOf(profile);
+    if (!id || !this.seen.firstUse(this.clientId, id, notOnOrAfter && notOnOrAfter + clockSkewMs))
+      throw new PorticoError(ErrorCode.ERR_EDGE_SAML_REPLAYED, id);
+    const groups = groupsOf(profile);
+    const { authorizedGroups } = this.plan;
+    if (authorizedGroups.length > 0 && !groups.some((g) => authorizedGroups.includes(g)))
+      throw new PorticoError(ErrorCode.ERR_EDGE_SAML_GROUPS_DENIED, profile.nameID);
+    return identityOf(profile);
+  }
+
+  /** The signed assertion's profile; any failure of the library's checks as ERR_EDGE_SAML_RESPONSE_INVALID. */
+  private async validate(acsUrl: string, response: string, requestId: string | undefined): Promise<Profile> {
+    const saml = this.saml(acsUrl, {
+      // InResponseTo must name the AuthnRequest of this login; an unsolicited response is checked without.
+      validateInResponseTo: requestId ? ValidateInResponseTo.always : ValidateInResponseTo.never,
+      cacheProvider: oneRequest(requestId),
+    });
+    try {
+      const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: response });
+      if (!profile) throw new Error('no assertion');
+      return profile;
+    } catch (err) {
+      throw new PorticoError(ErrorCode.ERR_EDGE_SAML_RESPONSE_INVALID, (err as Error).message, { cause: err });
+    }
+  }
+
+  /** The SP metadata (entity id, ACS and SLO URLs of the first hostport, the request-signing certificate). */
+  private metadata(): string {
+    const signing = this.plan.signingCertificatePem || null;
+    return this.saml(this.plan.acsUrl, {}).generateServiceProviderMetadata(null, signing);
+  }
+
+  private saml(acsUrl: string, o: Partial<SamlConfig>): SAML {
+    return new SAML({
+      idpCert: this.plan.idp.certificates,
+      idpIssuer: this.plan.idp.entityId,
+      entryPoint: this.plan.idp.ssoUrl,
+      issuer: this.entityId,
+      audience: this.entityId,
+      callbackUrl: acsUrl,
+      logoutCallbackUrl: this.plan.sloUrl || undefined,
+      identifierFormat: this.plan.nameidFormat,
+      // Either the Response or the Assertion must carry a valid signature (IdPs sign one or both).
+      wantAuthnResponseSigned: false,
+      wantAssertionsSigned: false,
+      acceptedClockSkewMs: clockSkewMs,
+      disableRequestedAuthnContext: true,
+      ...(this.signingKeyPem ? { privateKey: this.signingKeyPem, signatureAlgorithm: 'sha256' as const } : {}),
+      ...o,
+    });
+  }
+}
+
+/** The library's request-id cache holding only the AuthnRequest id this login remembered. */
+function oneRequest(requestId: string | undefined): CacheProvider {
+  const item = { value: new Date().toISOString(), createdAt: Date.now() };
+  return {
+    saveAsync: () => Promise.resolve(item),
+    getAsync: (key) => Promise.resolve(requestId && key === requestId ? item.value : null),
+    removeAsync: (key) => Promise.resolve(key),
+  };
+}
+
+type Parsed = { Assertion?: { $?: { ID?: string }; Conditions?: Array<{ $?: { NotOnOrAfter?: string } }> } };
+
+/** The signed assertion's ID and Conditions NotOnOrAfter (ms since the epoch). */
+function assertionOf(profile: Profile): { id: string; notOnOrAfter: number | undefined } {
+  const a = (profile.getAssertion?.() as Parsed | undefined)?.Assertion;
+  const until = Date.parse(a?.Conditions?.[0]?.$?.NotOnOrAfter ?? '');
+  return { id: a?.$?.ID ?? '', notOnOrAfter: Number.isNaN(until) ? undefined : until };
+}

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { Browser, type Visit } from '../../support/browser.ts';
+import { request } from '../../support/client.ts';
+import { startTestEdge, type TestEdge } from '../../support/edge.ts';
+import { routeToAgent, type ModuleRoute } from '../../support/modules.ts';
+import { TestSamlIdp } from '../../support/saml-idp.ts';
+import { startHttpService } from '../../support/services.ts';
+
+const host = 'app.saml.example.com';
+const spoofed = { 'ngrok-auth-email': 'root@evil.test', 'ngrok-auth-user-id': '0' };
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+const seenOf = (v: { body: Buffer }): Seen => JSON.parse(v.body.toString()) as Seen;
+
+interface Stack {
+  edge: TestEdge;
+  route: ModuleRoute;
+  idp: TestSamlIdp;
+  /** `https://<host>:<port>/saml/<route id>` */
+  sp: string;
+}
+
+async function stack(t: TestContext): Promise<Stack> {
+  const edge = await startTestEdge(t);
+  const service = await startHttpService(t, (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers }));
+  });
+  const route = await routeToAgent(t, edge, host, service.port);
+  return { edge, route, idp: new TestSamlIdp(), sp: `${route.url}/saml/${route.at.id}` };
+}
+
+async function setSaml(s: Stack, o: { allowIdpInitiated?: boolean; authorizedGroups?: string[] } = {}) {
+  const module = await s.route.ngrok.edgeModules.edgeRouteSamlModule.replace({
+    ...s.route.at,
+    module: {
+      idpMetadata: s.idp.metadata,
+      forceAuthn: true,
+      allowIdpInitiated: o.allowIdpInitiated ?? false,
+      authorizedGroups: o.authorizedGroups ?? ['staff', 'admins'],
+      nameidFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+      optionsPassthrough: false,
+      cookiePrefix: '',
+      inactivityTimeout: 0,
+      maximumDuration: 0,
+    },
+  });
+  await s.edge.snapshots.settled();
+  return module;
+}
+
+/** The SP metadata the edge serves: the IdP is configured from it (ACS URL, request-signing certificate). */
+async function spMetadata(s: Stack): Promise<string> {
+  const res = await request(`${s.sp}/metadata`, { ca: s.edge.caPem });
+  assert.equal(res.status, 200);
+  return res.body.toString();
+}
+
+/** Starts a login at `url`: the edge's redirect to the IdP, answered by the IdP. */
+async function loginAtIdp(s: Stack, browser: Browser, url: string) {
+  const start = await browser.go(url, { follow: false, headers: spoofed });
+  assert.equal(start.status, 302, start.body.toString());
+  const location = String(start.headers.location);
+  assert.ok(location.startsWith(`${s.idp.ssoUrl}?SAMLRequest=`), location);
+  return s.idp.answer(location, await spMetadata(s));
+}
+
+/** The browser carrying the IdP's POST form to the ACS, then following the redirects. */
+function postToAcs(s: Stack, browser: Browser, xml: string, relayState?: string): Promise<Visit> {
+  const form = new URLSearchParams({ SAMLResponse: Buffer.from(xml).toString('base64') });
+  if (relayState !== undefined) form.set('RelayState', relayState);
+  return browser.go(`${s.sp}/acs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+}
+
+/** xmlsec1's verdict on the IdP's signed XML, with the IdP's certificate (ORACLES.md §3). */
+function xmlsecVerifies(xml: string, certPem: string): boolean {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-xmlsec-'));
+  try {
+    writeFileSync(join(dir, 'idp.pem'), certPem);
+    writeFileSync(join(dir, 'resp.xml'), xml);
+    execFileSync(
+      'xmlsec1',
+      [
+        ...['--verify', '--pubkey-cert-pem', join(dir, 'idp.pem')],
+        ...['--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:Response'],
+        ...['--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:assertion:Assertion'],
+        join(dir, 'resp.xml'),
+      ],
+      { stdio: 'pipe' },
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const codeOf = (v: Visit) => v.headers['portico-error-code'];
+
+test('saml on a route: SP-initiated login with samlify as the IdP, headers, metadata, forged/unsigned/replayed refused, logout', async (t) => {
+  const s = await stack(t);
+  const module = await setSaml(s);
+  assert.equal(module.entityId, `https://${host}/saml/${s.route.at.id}/metadata`);
+  assert.equal(module.assertionConsumerServiceUrl, `https://${host}/saml/${s.route.at.id}/acs`);
+  assert.match(module.requestSigningCertificatePem, /^-----BEGIN CERTIFICATE-----/);
+
+  // The SP metadata: entity id, ACS, SLO, the request-signing certificate the API reports.
+  const metadata = await spMetadata(s);
+  assert.ok(metadata.includes(`entityID="${module.entityId}"`), metadata);
+  assert.ok(metadata.includes(`Location="${module.assertionConsumerServiceUrl}"`));
+  assert.ok(metadata.includes(`Location="${module.singleLogoutUrl}"`));
+  const certBody = module.requestSigningCertificatePem.replace(/-----[A-Z ]+-----|\s/g, '');
+  assert.ok(metadata.replace(/\s/g, '').includes(certBody), 'the signing certificate is in the metadata');
+
+  // Login: to the IdP (signed AuthnRequest, ForceAuthn) and back to the original URL, logged in.
+  const browser = new Browser(s.edge.caPem);
+  const answer = await loginAtIdp(s, browser, `${s.route.url}/some/path?q=1`);
+  assert.deepEqual(s.idp.requests, [{ forceAuthn: true }]);
+  assert.ok(xmlsecVerifies(answer.xml, s.idp.keys.certPem), 'xmlsec1 verifies the IdP signature');
+  const nonces = browser.cookieNames(host).filter((n) => n.startsWith('ngrok.nonce.'));
+  assert.equal(nonces.length, 1);
+  const nonceValue = browser.cookie(host, nonces[0]!);
+
+  // Forged: an attribute changed after signing. xmlsec1 and the edge both refuse it.
+  const forged = answer.xml.replace('alice@example.com', 'mallory@example.com');
+  assert.notEqual(forged, answer.xml);
+  assert.equal(xmlsecVerifies(forged, s.idp.keys.certPem), false, 'xmlsec1 refuses the forged response');
+  const forgedVisit = await postToAcs(s, browser, forged, answer.relayState);
+  assert.equal(forgedVisit.status, 403);
+  assert.equal(codeOf(forgedVisit), 'ERR_EDGE_SAML_RESPONSE_INVALID');
+
+  // Unsigned: the signature removed.
+  browser.setCookie(host, nonces[0]!, nonceValue);
+  const unsigned = answer.xml.replace(/<ds:Signature[\s\S]*?<\/ds:Signature>/g, '');
+  assert.ok(!unsigned.includes('Signature'));
+  const unsignedVisit = await postToAcs(s, browser, unsigned, answer.relayState);
+  assert.equal(codeOf(unsignedVisit), 'ERR_EDGE_SAML_RESPONSE_INVALID');
+
+  // The genuine response: back to the captured URL with the identity headers.
+  browser.setCookie(host, nonces[0]!, nonceValue);
+  const done = await postToAcs(s, browser, answer.xml, answer.relayState);
+  assert.equal(done.status, 200, done.body.toString());
+  assert.equal(done.url, `${s.route.url}/some/path?q=1`);
+  const seen = seenOf(done);
+  assert.deepEqual([seen.method, seen.url], ['GET', '/some/path?q=1']);
+  assert.equal(seen.headers['ngrok-auth-user-id'], 'u-alice');
+  assert.equal(seen.headers['ngrok-auth-user-name'], 'Alice Doe');
+  assert.equal(seen.headers['ngrok-auth-email'], 'alice@example.com');
+  assert.equal(seen.headers.cookie, undefined);
+  const again = await browser.go(`${s.route.url}/next`, { headers: spoofed });
+  assert.deepEqual(again.visited, [`${s.route.url}/next`]);
+  assert.equal(seenOf(again).headers['ngrok-auth-user-id'], 'u-alice');
+
+  // Replayed: the same response with the same login cookie again (a re-POST), and in another browser.
+  const other = new Browser(s.edge.caPem);
+  other.setCookie(host, nonces[0]!, nonceValue);
+  const replayed = await postToAcs(s, other, answer.xml, answer.relayState);
+  assert.equal(replayed.status, 403);
+  assert.equal(codeOf(replayed), 'ERR_EDGE_SAML_REPLAYED');
+  const elsewhere = await postToAcs(s, new Browser(s.edge.caPem), answer.xml, answer.relayState);
+  assert.equal(codeOf(elsewhere), 'ERR_EDGE_IDENTITY_STATE_INVALID', 'answers a login of another browser');
+
+  // Logout at the SLO URL clears the session.
+  const out = await browser.go(`${s.sp}/slo`);
+  assert.equal(out.status, 200);
+  assert.equal(browser.cookie(host, 'ngrok.session'), undefined);
+  assert.equal((await browser.go(`${s.route.url}/x`, { follow: false })).status, 302);
+});
+
+test('saml: authorized_groups refuses a user outside them; IdP-initiated refused unless allowed', async (t) => {
+  const s = await stack(t);
+  await setSaml(s);
+
+  // Bob is in no authorized group.
+  s.idp.user = { nameId: 'u-bob', email: 'bob@example.com', name: 'Bob', groups: ['contractors'] };
+  const bob = new Browser(s.edge.caPem);
+  const bobAnswer = await loginAtIdp(s, bob, `${s.route.url}/`);
+  const refused = await postToAcs(s, bob, bobAnswer.xml, bobAnswer.relayState);
+  assert.equal(refused.status, 403);
+  assert.equal(codeOf(refused), 'ERR_EDGE_SAML_GROUPS_DENIED');
+  assert.equal(bob.cookie(host, 'ngrok.session'), undefined);
+
+  // IdP-initiated (no AuthnRequest, no RelayState): refused while not allowed.
+  s.idp.user = { nameId: 'u-carol', email: 'carol@example.com', name: 'Carol', groups: ['admins'] };
+  const unsolicited = await s.idp.unsolicited(await spMetadata(s));
+  const carol = new Browser(s.edge.caPem);
+  const notAllowed = await postToAcs(s, carol, unsolicited);
+  assert.equal(notAllowed.status, 403);
+  assert.equal(codeOf(notAllowed), 'ERR_EDGE_SAML_IDP_INITIATED_REFUSED');
+
+  // Allowed: the user lands on / logged in; the same response a second time is a replay.
+  await setSaml(s, { allowIdpInitiated: true });
+  const fresh = await s.idp.unsolicited(await spMetadata(s));
+  const allowed = await postToAcs(s, carol, fresh);
+  assert.equal(allowed.status, 200, allowed.body.toString());
+  assert.equal(allowed.url, `${s.route.url}/`);
+  assert.equal(seenOf(allowed).headers['ngrok-auth-email'], 'carol@example.com');
+  const replayed = await postToAcs(s, new Browser(s.edge.caPem), fresh);
+  assert.equal(codeOf(replayed), 'ERR_EDGE_SAML_REPLAYED');
+});

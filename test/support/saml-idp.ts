@@ -1,0 +1,146 @@
+/**
+ * A real SAML IdP for tests: samlify as the identity provider (RSA key and self-signed
+ * certificate from `openssl req -x509`), answering the AuthnRequest the edge redirected to with
+ * a signed Response for the HTTP-POST binding. The response XML is kept for independent checks
+ * (xmlsec1) and for forging: tampered, unsigned, replayed.
+ */
+import validator from '@authenio/samlify-xmllint-wasm';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import * as samlify from 'samlify';
+
+samlify.setSchemaValidator(validator);
+
+const { binding } = samlify.Constants.namespace;
+
+export interface SamlUser {
+  nameId: string;
+  email: string;
+  name: string;
+  groups: string[];
+}
+
+export interface SamlAnswer {
+  /** The Response XML as the IdP signed it. */
+  xml: string;
+  relayState: string;
+}
+
+/** A self-signed RSA key and certificate made by openssl. */
+export function opensslKeyPair(cn: string): { keyPem: string; certPem: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-saml-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', `/CN=${cn}`],
+        ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      ],
+      { stdio: 'pipe' },
+    );
+    return { keyPem: readFileSync(join(dir, 'key.pem'), 'utf8'), certPem: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export class TestSamlIdp {
+  readonly entityId = 'https://idp.saml.test/metadata';
+  readonly ssoUrl = 'https://idp.saml.test/sso';
+  readonly keys = opensslKeyPair('Portico Test IdP');
+  readonly idp = samlify.IdentityProvider({
+    entityID: this.entityId,
+    privateKey: this.keys.keyPem,
+    signingCert: this.keys.certPem,
+    wantAuthnRequestsSigned: true,
+    singleSignOnService: [{ Binding: binding.redirect, Location: this.ssoUrl }],
+    singleLogoutService: [{ Binding: binding.redirect, Location: 'https://idp.saml.test/slo' }],
+    nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
+  });
+  user: SamlUser = { nameId: 'u-alice', email: 'alice@example.com', name: 'Alice Doe', groups: ['staff'] };
+  /** AuthnRequests received: their ForceAuthn flag. */
+  readonly requests: Array<{ forceAuthn: boolean }> = [];
+
+  get metadata(): string {
+    return this.idp.getMetadata();
+  }
+
+  /** Answers the AuthnRequest in `redirectUrl` (the edge's 302), checking its signature against the SP metadata. */
+  async answer(redirectUrl: string, spMetadata: string): Promise<SamlAnswer> {
+    const sp = samlify.ServiceProvider({ metadata: spMetadata });
+    const url = new URL(redirectUrl);
+    const rawQuery = url.search.slice(1);
+    const octetString = rawQuery
+      .split('&')
+      .filter((p) => !p.startsWith('Signature='))
+      .join('&');
+    const query = Object.fromEntries(url.searchParams);
+    const { extract } = await this.idp.parseLoginRequest(sp, 'redirect', { query, octetString });
+    const request = extract as { request: { id: string }; forceAuthn?: string };
+    this.requests.push({ forceAuthn: /ForceAuthn="true"/.test(inflate(query.SAMLRequest!)) });
+    return { xml: await this.respond(sp, request.request.id), relayState: query.RelayState ?? '' };
+  }
+
+  /** An IdP-initiated (unsolicited) response for the SP of `spMetadata`. */
+  async unsolicited(spMetadata: string): Promise<string> {
+    return this.respond(samlify.ServiceProvider({ metadata: spMetadata }), '');
+  }
+
+  private async respond(sp: samlify.ServiceProviderInstance, inResponseTo: string): Promise<string> {
+    const user = this.user;
+    const { context } = await this.idp.createLoginResponse(
+      sp,
+      { extract: { request: { id: inResponseTo } } },
+      'post',
+      { email: user.nameId },
+      (template: string) => {
+        const filled = template
+          .replace('{AttributeStatement}', attributeStatement(user))
+          .replace('{AuthnStatement}', '');
+        const xml = inResponseTo ? filled : filled.replace(/ InResponseTo="\{InResponseTo\}"/g, '');
+        const id = `_${randomBytes(16).toString('hex')}`;
+        const now = new Date();
+        const later = new Date(now.getTime() + 5 * 60_000).toISOString();
+        const acs = sp.entityMeta.getAssertionConsumerService(binding.post) as string;
+        const values = {
+          ID: id,
+          AssertionID: `_${randomBytes(16).toString('hex')}`,
+          Destination: acs,
+          Audience: sp.entityMeta.getEntityID(),
+          SubjectRecipient: acs,
+          Issuer: this.entityId,
+          IssueInstant: now.toISOString(),
+          StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+          ConditionsNotBefore: now.toISOString(),
+          ConditionsNotOnOrAfter: later,
+          SubjectConfirmationDataNotOnOrAfter: later,
+          NameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+          NameID: user.nameId,
+          InResponseTo: inResponseTo,
+        };
+        return {
+          id,
+          context: xml.replace(/\{(\w+)\}/g, (tag, name: string) => values[name as keyof typeof values] ?? tag),
+        };
+      },
+    );
+    return Buffer.from(context, 'base64').toString('utf8');
+  }
+}
+
+function attributeStatement(user: SamlUser): string {
+  const attr = (name: string, values: string[]) =>
+    `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic">${values
+      .map((v) => `<saml:AttributeValue xsi:type="xs:string">${v}</saml:AttributeValue>`)
+      .join('')}</saml:Attribute>`;
+  return `<saml:AttributeStatement>${attr('email', [user.email])}${attr('name', [user.name])}${attr('groups', user.groups)}</saml:AttributeStatement>`;
+}
+
+/** The AuthnRequest XML of a redirect binding's SAMLRequest (raw DEFLATE, base64). */
+function inflate(samlRequest: string): string {
+  return inflateRawSync(Buffer.from(samlRequest, 'base64')).toString('utf8');
+}
