@@ -114,4 +114,11 @@ export const configErrors = {
     ngrok: 'ERR_NGROK_1913',
     message: 'A certificate authority must be a CA certificate (basicConstraints CA:TRUE).',
   },
+
+  // OAuth
+  ERR_OAUTH_MANAGED_APP_UNSUPPORTED: {
+    status: 400,
+    message:
+      "ngrok's managed OAuth applications do not exist on a self-hosted edge: register your own application with the provider (redirect URL https://<your host>/oauth2/callback) and give its client_id and client_secret.",
+  },
 } as const satisfies Record<string, ErrorEntry>;

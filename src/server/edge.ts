@@ -1,3 +1,4 @@
+import { oauthProviderTable } from '../edge/modules/oauth/providers.ts';
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     identity: {
       cookieKey: Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'portico identity cookies v1', 32)),
       allowHttpIssuers: config.identity?.allowHttpIssuers ?? false,
+      oauthProviders: oauthProviderTable(config.identity?.oauthProviders, config.identity?.allowHttpIssuers),
     },
     logger,
   };

@@ -8,6 +8,8 @@ import type { Logger } from '../../log/logger.ts';
 import { circuitBreakerModule } from '../modules/circuit_breaker/circuit-breaker.ts';
 import { compressionModule } from '../modules/compression/compression.ts';
 import { basicAuthModule } from '../modules/basic_auth/basic-auth.ts';
+import { oauthModule } from '../modules/oauth/oauth.ts';
+import type { OAuthProviderTable } from '../modules/oauth/providers.ts';
 import { oidcModule } from '../modules/oidc/oidc.ts';
 import { ipRestrictionModule } from '../modules/ip_restriction/ip-restriction.ts';
 import { requestHeadersModule } from '../modules/request_headers/request-headers.ts';
@@ -33,6 +35,8 @@ export interface ModuleDeps {
     cookieKey: Buffer;
     /** Whether an OpenID issuer may be plain http (tests); production requires https. */
     allowHttpIssuers: boolean;
+    /** Where each OAuth provider lives (defaults, with the edge configuration's overrides). */
+    oauthProviders: OAuthProviderTable;
   };
   logger: Logger;
 }
@@ -46,6 +50,7 @@ const factories: { [N in HttpModuleName]?: Factory<N> } = {
   user_agent_filter: userAgentFilterModule,
   circuit_breaker: circuitBreakerModule,
   basic_auth: basicAuthModule,
+  oauth: oauthModule,
   oidc: oidcModule,
   request_headers: requestHeadersModule,
   compression: compressionModule,
