@@ -37,7 +37,11 @@ interface ProviderApi {
   Grant: new (o: { accountId: string; clientId: string }) => { addOIDCScope(s: string): void; save(): Promise<string> };
 }
 
-/** Starts a provider whose one confidential client may redirect to `redirectUris`, closed after the test. */
+/**
+ * Starts a provider whose one confidential client may redirect to `redirectUris`, closed after
+ * the test. The provider is made at the first request, so a caller may add redirect URIs known
+ * only later (an edge started with this issuer in its configuration).
+ */
 export async function startTestIdp(
   t: TestContext,
   client: { clientId: string; clientSecret: string; redirectUris: string[] },
@@ -50,35 +54,39 @@ export async function startTestIdp(
   const idp: TestIdp = { issuer, user: { sub: 'alice', email: 'alice@example.com', name: 'Alice Doe' }, logins: 0 };
   const users = new Map<string, IdpUser>();
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-  const provider = new (Provider as unknown as new (issuer: string, config: object) => ProviderApi)(issuer, {
-    clients: [
-      {
-        client_id: client.clientId,
-        client_secret: client.clientSecret,
-        redirect_uris: client.redirectUris,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
+  const make = () =>
+    new (Provider as unknown as new (issuer: string, config: object) => ProviderApi)(issuer, {
+      clients: [
+        {
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+          redirect_uris: client.redirectUris,
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+        },
+      ],
+      pkce: { required: () => true },
+      features: { devInteractions: { enabled: false } },
+      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+      findAccount: (_ctx: unknown, sub: string) => {
+        const u = users.get(sub);
+        return (
+          u && {
+            accountId: sub,
+            claims: () => ({ sub, email: u.email, email_verified: u.emailVerified ?? true, name: u.name }),
+          }
+        );
       },
-    ],
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    findAccount: (_ctx: unknown, sub: string) => {
-      const u = users.get(sub);
-      return (
-        u && {
-          accountId: sub,
-          claims: () => ({ sub, email: u.email, email_verified: u.emailVerified ?? true, name: u.name }),
-        }
-      );
-    },
-    cookies: { keys: ['portico-test-cookie-key'] },
-    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600 },
-    jwks: { keys: [{ ...key, kid: 'test', alg: 'RS256', use: 'sig' }] },
-  });
-  const callback = provider.callback();
+      cookies: { keys: ['portico-test-cookie-key'] },
+      ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600 },
+      jwks: { keys: [{ ...key, kid: 'test', alg: 'RS256', use: 'sig' }] },
+    });
+  let provider: ProviderApi | undefined;
+  let callback: http.RequestListener | undefined;
   handler = (req, res) => {
+    provider ??= make();
+    callback ??= provider.callback();
     if (!req.url?.startsWith('/interaction/')) return callback(req, res);
     void approve(req, res).catch((err: unknown) => {
       res.statusCode = 500;
@@ -87,6 +95,7 @@ export async function startTestIdp(
   };
   // Stands in for the person: logs in idp.user and grants what the client asked.
   const approve = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!provider) throw new Error('no provider yet');
     const { params } = await provider.interactionDetails(req, res);
     const accountId = idp.user.sub;
     users.set(accountId, { ...idp.user });
