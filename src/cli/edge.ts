@@ -17,6 +17,7 @@ import { LETS_ENCRYPT_DIRECTORY, type AcmeConfig } from '../edge/tls/acme/config
 import { createLogger, type Level, type LogFormat, type Logger } from '../log/logger.ts';
 import { checkPortsFree } from '../edge/listeners/listen.ts';
 import { edgeBanner } from './edge-banner.ts';
+import { collect, oauthProviderOverrides } from './oauth-provider-flag.ts';
 
 interface EdgeFlags {
   dataDir: string;
@@ -38,6 +39,7 @@ interface EdgeFlags {
   upstreamHeaderTimeout: string;
   drainTimeout: string;
   maxConnections?: string;
+  oauthProvider: string[];
   logFormat: LogFormat;
   logLevel: Level;
 }
@@ -96,6 +98,12 @@ export function edgeCommand(): Command {
       seconds(timeoutDefaults.drain),
     )
     .option('--max-connections <n>', 'public connections open at once (default: the open-file limit less 512)')
+    .option(
+      '--oauth-provider <provider.field=url>',
+      'where an OAuth provider lives, e.g. github.apiUrl=https://ghe.example.com/api/v3 (repeat)',
+      collect,
+      [],
+    )
     .option('--log-format <format>', 'json or text', 'text')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .action(async (flags: EdgeFlags) => {
@@ -139,6 +147,7 @@ function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
     timeouts: timeouts(flags),
     maxConnections:
       flags.maxConnections === undefined ? undefined : positiveInt(flags.maxConnections, '--max-connections'),
+    identity: { oauthProviders: oauthProviderOverrides(flags.oauthProvider) },
     logger,
   };
 }

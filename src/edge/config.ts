@@ -1,5 +1,7 @@
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
+import type { OAuthProvider } from '../config/modules/plans.ts';
+import type { OAuthProviderEndpoints } from './modules/oauth/providers.ts';
 import type { SnsCertificateOptions } from './modules/webhook_verification/sns-certificates.ts';
 import type { AcmeConfig } from './tls/acme/config.ts';
 
@@ -51,10 +53,16 @@ export interface EdgeConfig {
    */
   webhooks?: { maxBodyBytes?: number; sns?: Partial<SnsCertificateOptions> };
   /**
-   * Identity modules: `allowHttpIssuers` lets an OpenID issuer be plain http (only tests set it,
-   * with a provider on loopback); otherwise discovery requires https.
+   * Identity modules: `allowHttpIssuers` lets an OpenID issuer or OAuth endpoint be plain http
+   * (only tests set it, with a provider on loopback); otherwise https is required.
+   * `oauthProviders` overrides where an OAuth provider lives, field by field (GitHub Enterprise:
+   * `{ github: { authorizeUrl, tokenUrl, apiUrl } }`; an Azure tenant: `{ microsoft: { issuer } }`);
+   * the defaults are the public services (modules/oauth/providers.ts).
    */
-  identity?: { allowHttpIssuers?: boolean };
+  identity?: {
+    allowHttpIssuers?: boolean;
+    oauthProviders?: Partial<Record<OAuthProvider, OAuthProviderEndpoints>>;
+  };
   logger: Logger;
 }
 

@@ -121,4 +121,10 @@ export const configErrors = {
     message:
       "A SAML module needs the IdP's metadata XML with an entityID, a SingleSignOnService for the HTTP-Redirect binding and a signing certificate; the detail names what is missing.",
   },
+  // OAuth
+  ERR_OAUTH_MANAGED_APP_UNSUPPORTED: {
+    status: 400,
+    message:
+      "ngrok's managed OAuth applications do not exist on a self-hosted edge: register your own application with the provider (redirect URL https://<your host>/oauth2/callback) and give its client_id and client_secret.",
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -98,7 +98,7 @@ export const trafficErrors = {
   ERR_EDGE_IDENTITY_DENIED: {
     status: 403,
     message:
-      'You logged in, but this endpoint does not let your account in: its owner allows only some email addresses or domains. Ask the owner for access, or log in as another user at /oauth2/authorize.',
+      'You logged in, but this endpoint does not let your account in: its owner allows only some email addresses, domains, organizations or teams. Ask the owner for access, or log in as another user at /oauth2/authorize.',
   },
   ERR_EDGE_IDENTITY_STATE_INVALID: {
     status: 400,

@@ -1,4 +1,5 @@
 import { SeenAssertions } from '../edge/modules/saml/seen-assertions.ts';
+import { oauthProviderTable } from '../edge/modules/oauth/providers.ts';
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       cookieKey: Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'portico identity cookies v1', 32)),
       allowHttpIssuers: config.identity?.allowHttpIssuers ?? false,
       samlAssertions: new SeenAssertions(),
+      oauthProviders: oauthProviderTable(config.identity?.oauthProviders, config.identity?.allowHttpIssuers),
     },
     logger,
   };

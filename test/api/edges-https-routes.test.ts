@@ -285,6 +285,28 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
       authCheckInterval: 0,
     },
   );
+  // Enforced with the operator's own application: a write compiles it, nothing contacts GitHub.
+  const github = { clientId: 'gh-app', clientSecret: 'gh-secret', teams: ['acme/devs'], organizations: ['acme'] };
+  await roundTrip(
+    'oauth',
+    m.edgeRouteOAuthModule,
+    { provider: { github }, authCheckInterval: 600 },
+    {
+      enabled: true,
+      provider: {
+        github: { ...github, scopes: [], emailAddresses: [], emailDomains: [] },
+        facebook: null,
+        microsoft: null,
+        google: null,
+        linkedin: null,
+        gitlab: null,
+        twitch: null,
+        amazon: null,
+      },
+      ...session,
+      authCheckInterval: 600,
+    },
+  );
   await roundTrip(
     'oidc',
     m.edgeRouteOidcModule,
@@ -397,6 +419,8 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await rejects('oauth', { provider: { google: {}, github: {} } }, 'ERR_NGROK_215');
   await rejects('oauth', { provider: { myspace: {} } }, 'ERR_NGROK_215');
   await rejects('oauth', { provider: { github: { client_id: 'only-id' } } }, 'ERR_NGROK_215');
+  await rejects('oauth', { provider: { github: { email_domains: ['a.test'] } } }, 'ERR_OAUTH_MANAGED_APP_UNSUPPORTED');
+  await rejects('oauth', { provider: { linkedin: { client_id: 'a', client_secret: 'b' } } }, 'ERR_MODULE_NOT_ENFORCED');
   await rejects('oidc', { issuer: 'not a url', client_id: 'a', client_secret: 'b' }, 'ERR_NGROK_215');
   await rejects('saml', { idp_metadata: 'hello' }, 'ERR_NGROK_215');
   await rejects('user_agent_filter', { deny: ['('] }, 'ERR_NGROK_215');

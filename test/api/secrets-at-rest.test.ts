@@ -24,7 +24,7 @@ const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 /** The route modules holding secrets, as a user configures them (switched off where the edge does not run them yet). */
 const secretModules = {
   webhook_verification: { enabled: true, provider: 'github', secret: secrets[0] },
-  oauth: { enabled: false, provider: { github: { client_id: 'gh-app', client_secret: secrets[1] } } },
+  oauth: { enabled: true, provider: { github: { client_id: 'gh-app', client_secret: secrets[1] } } },
   oidc: { enabled: true, issuer: 'https://idp.example.test', client_id: 'oidc-app', client_secret: secrets[2] },
   policy: {
     enabled: false,

@@ -47,12 +47,22 @@ test("a bind cannot remove another account's tunnel by repeating its id, nor a l
   assert.equal((await request(victim.url, { ca: edge.caPem })).body.toString(), 'victim');
 });
 
-test('module options the edge does not run (OAuth, mutual TLS at the edge for tls endpoints, unknown keys) and HostHeaderRewrite without a service address are refused with ERR_OPTION_UNSUPPORTED, not served without them', async (t) => {
+test('module options the edge does not run (OAuth without an own application or with an unsupported provider, mutual TLS at the edge for tls endpoints, unknown keys) and HostHeaderRewrite without a service address are refused with ERR_OPTION_UNSUPPORTED, not served without them', async (t) => {
   const edge = await startTestEdge(t);
   const raw = await rawAgent(t, edge);
   await raw.auth(edge.credentials.authtoken);
+  const oauth = async (value: object, code: RegExp) =>
+    assert.match(
+      String((await raw.bind({ Proto: 'http', Opts: { Hostname: 'o.localhost', OAuth: value } })).Error),
+      code,
+    );
+  await oauth({ provider: 'google' }, /^(?=[\s\S]*ERR_OAUTH_MANAGED_APP_UNSUPPORTED)(?=[\s\S]*OAuth\.client_id)/);
+  await oauth(
+    { provider: 'gitlab', client_id: 'a', client_secret: 'b' },
+    /^(?=[\s\S]*ERR_MODULE_NOT_ENFORCED)(?=[\s\S]*gitlab)/,
+  );
+  assert.equal(edge.registry.httpEndpoint('o.localhost'), undefined);
   for (const [key, value] of [
-    ['OAuth', { provider: 'google' }],
     ['MutualTLSAtEdge', { mutual_tls_ca: 'AAAA' }],
     ['SomethingNew', { on: true }],
   ] as const) {

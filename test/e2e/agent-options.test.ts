@@ -115,7 +115,7 @@ test('official SDK: IP restriction on an HTTP endpoint (allow, and deny only) an
   assert.deepEqual(seen, ['allowed']);
 });
 
-test('official SDK: OAuth, Traffic Policy and a too-short basic auth password are refused at bind, visibly', async (t) => {
+test('official SDK: OAuth without an own application, Traffic Policy and a too-short basic auth password are refused at bind, visibly', async (t) => {
   const edge = await startTestEdge(t);
   const service = await headerService(t);
   const refused = async (config: ngrok.Config, check: (err: Error & { errorCode?: string }) => boolean) =>
@@ -125,7 +125,7 @@ test('official SDK: OAuth, Traffic Policy and a too-short basic auth password ar
     });
   await refused(
     { oauth_provider: 'google' },
-    (err) => /ERR_OPTION_UNSUPPORTED/.test(err.message) && /OAuth/.test(err.message),
+    (err) => /ERR_OAUTH_MANAGED_APP_UNSUPPORTED/.test(err.message) && /OAuth\.client_id/.test(err.message),
   );
   await refused(
     { traffic_policy: '{"on_http_request":[]}' },

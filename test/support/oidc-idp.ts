@@ -42,6 +42,7 @@ interface ProviderApi {
  * Starts a provider whose one confidential client may redirect to `redirectUris`, closed after the
  * test. With `loginForm`, the login page asks for an email address and logs in the account of
  * that address (sub: the address, name: its local part) instead of approving `idp.user` at once.
+    if (!provider) throw new Error('no provider yet');
  */
 export async function startTestIdp(
   t: TestContext,
@@ -55,35 +56,39 @@ export async function startTestIdp(
   const idp: TestIdp = { issuer, user: { sub: 'alice', email: 'alice@example.com', name: 'Alice Doe' }, logins: 0 };
   const users = new Map<string, IdpUser>();
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-  const provider = new (Provider as unknown as new (issuer: string, config: object) => ProviderApi)(issuer, {
-    clients: [
-      {
-        client_id: client.clientId,
-        client_secret: client.clientSecret,
-        redirect_uris: client.redirectUris,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
+  const make = () =>
+    new (Provider as unknown as new (issuer: string, config: object) => ProviderApi)(issuer, {
+      clients: [
+        {
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+          redirect_uris: client.redirectUris,
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+        },
+      ],
+      pkce: { required: () => true },
+      features: { devInteractions: { enabled: false } },
+      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+      findAccount: (_ctx: unknown, sub: string) => {
+        const u = users.get(sub);
+        return (
+          u && {
+            accountId: sub,
+            claims: () => ({ sub, email: u.email, email_verified: u.emailVerified ?? true, name: u.name }),
+          }
+        );
       },
-    ],
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    findAccount: (_ctx: unknown, sub: string) => {
-      const u = users.get(sub);
-      return (
-        u && {
-          accountId: sub,
-          claims: () => ({ sub, email: u.email, email_verified: u.emailVerified ?? true, name: u.name }),
-        }
-      );
-    },
-    cookies: { keys: ['portico-test-cookie-key'] },
-    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600 },
-    jwks: { keys: [{ ...key, kid: 'test', alg: 'RS256', use: 'sig' }] },
-  });
-  const callback = provider.callback();
+      cookies: { keys: ['portico-test-cookie-key'] },
+      ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600 },
+      jwks: { keys: [{ ...key, kid: 'test', alg: 'RS256', use: 'sig' }] },
+    });
+  let provider: ProviderApi | undefined;
+  let callback: http.RequestListener | undefined;
   handler = (req, res) => {
+    provider ??= make();
+    callback ??= provider.callback();
     if (!req.url?.startsWith('/interaction/')) return callback(req, res);
     const step = !client.loginForm
       ? approve(req, res, idp.user)
@@ -97,6 +102,7 @@ export async function startTestIdp(
   };
   // Stands in for the person: logs in `user` and grants what the client asked.
   const approve = async (req: http.IncomingMessage, res: http.ServerResponse, user: IdpUser) => {
+    if (!provider) throw new Error('no provider yet');
     const { params } = await provider.interactionDetails(req, res);
     const accountId = user.sub;
     users.set(accountId, { ...user });

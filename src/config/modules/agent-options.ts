@@ -11,6 +11,7 @@ import { clientCaTlsPolicy, type TlsPolicy } from '../compile/tls-policy.ts';
 import { canonicalCidr } from '../names/cidr.ts';
 import { compileBasicAuth, splitUserPass, type BasicAuthCredential } from './basic-auth.ts';
 import { compileCircuitBreaker } from './circuit-breaker.ts';
+import { compileAgentOAuth, type AgentOAuthOption } from './oauth.ts';
 import { compileAgentOidc, type AgentOidcOption } from './oidc.ts';
 import { parseHeaderTemplate } from './header-template.ts';
 import { agentIpRules } from './ip-restriction.ts';
@@ -36,6 +37,8 @@ export interface AgentModuleOptions {
   responseHeaders?: HeaderEdits;
   webhookVerification?: { provider: string; secret: string };
   userAgentFilter?: { allow: string[]; deny: string[] };
+  /** A login with Google, GitHub, Microsoft or Facebook; the client secret is kept in memory only. */
+  oauth?: AgentOAuthOption;
   /** A login with an OpenID provider; the client secret is kept in memory only. */
   oidc?: AgentOidcOption;
   websocketTcpConverter?: boolean;
@@ -57,6 +60,7 @@ const wireKeys = {
   responseHeaders: 'ResponseHeaders',
   webhookVerification: 'WebhookVerification',
   userAgentFilter: 'UserAgentFilter',
+  oauth: 'OAuth',
   oidc: 'OIDC',
   websocketTcpConverter: 'WebsocketTCPConverter',
   hostHeaderRewrite: 'HostHeaderRewrite',
@@ -105,6 +109,7 @@ export function compileAgentModules(opts: AgentModuleOptions, kind: 'http' | 'co
   }
   if (request) plans.push(request);
   if (opts.responseHeaders) plans.push(headers('response_headers', opts.responseHeaders, 'ResponseHeaders'));
+  if (opts.oauth) plans.push(compileAgentOAuth(opts.oauth));
   if (opts.oidc) plans.push(compileAgentOidc(opts.oidc));
   if (opts.webhookVerification) plans.push(webhook(opts.webhookVerification));
   if (opts.userAgentFilter) plans.push(compileUserAgentFilter(opts.userAgentFilter, 'UserAgentFilter'));

@@ -9,6 +9,7 @@ import { ConfigProblem } from '../compile/problem.ts';
 import { compileCircuitBreaker, type CircuitBreakerSlot } from './circuit-breaker.ts';
 import { compileHeaders, type HeadersSlot } from './headers.ts';
 import { compileIpRestriction, type IpPolicyRules, type IpRestrictionSlot } from './ip-restriction.ts';
+import { compileOAuth, type OAuthSlot } from './oauth.ts';
 import { compileOidc, type OidcSlot } from './oidc.ts';
 import { compileSaml, type SamlSlot } from './saml.ts';
 import { inModuleOrder, type HttpModulePlan, type IpRestrictionPlan } from './plans.ts';
@@ -25,7 +26,7 @@ export interface RouteModuleSlots {
   webhook_verification?: WebhookVerificationSlot | null;
   user_agent_filter?: UserAgentFilterSlot | null;
   websocket_tcp_converter?: Slot | null;
-  oauth?: Slot | null;
+  oauth?: OAuthSlot | null;
   saml?: SamlSlot | null;
   oidc?: OidcSlot | null;
   policy?: Slot | null;
@@ -45,7 +46,6 @@ export interface ModuleContext {
 
 /** Modules stored but not enforced yet, with the issue that brings each. */
 const notEnforced: Record<string, string> = {
-  oauth: 'OAuth at the edge',
   policy: 'Traffic Policy',
 };
 
@@ -72,6 +72,7 @@ export function compileRouteModules(slots: RouteModuleSlots, field: string, ctx:
   const plans: HttpModulePlan[] = [];
   if (isOn(slots.ip_restriction))
     plans.push(compileIpRestriction(slots.ip_restriction, `${field}ip_restriction`, ctx.accountId, ctx.ipPolicyRules));
+  if (isOn(slots.oauth)) plans.push(compileOAuth(slots.oauth, `${field}oauth`, ctx.accountId));
   if (isOn(slots.oidc)) plans.push(compileOidc(slots.oidc, `${field}oidc`, ctx.accountId));
   if (isOn(slots.saml))
     plans.push(compileSaml(slots.saml, `${field}saml`, ctx.accountId, ctx.route ?? { id: '', hostports: [] }));

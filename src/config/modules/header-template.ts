@@ -21,6 +21,9 @@ export const headerVariables = {
   'oidc.user.id': 'the OpenID user id (`sub`) of the logged-in user; empty without an oidc module',
   'oidc.user.name': 'the name of the user the oidc module logged in',
   'oidc.user.email': 'the email address of the user the oidc module logged in',
+  'oauth.user.id': "the provider's user id of the user the oauth module logged in; empty without an oauth module",
+  'oauth.user.name': 'the name of the user the oauth module logged in',
+  'oauth.user.email': 'the email address of the user the oauth module logged in',
 } as const;
 
 export type HeaderVariable = keyof typeof headerVariables;

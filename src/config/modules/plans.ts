@@ -68,7 +68,7 @@ export type SecretSource =
   | { sealedSecret: string; accountId: string; agentSecret?: undefined }
   | { agentSecret: Secret; sealedSecret?: undefined; accountId?: undefined };
 
-/** The login session of an identity module (oidc, saml; later oauth). */
+/** The login session of an identity module (oauth, oidc, saml). */
 export interface IdentitySessionPlan {
   /** Prefix of the session and nonce cookie names. Default "ngrok.". */
   cookiePrefix: string;
@@ -86,7 +86,32 @@ export interface IdentityConstraints {
   allowEmails: string[];
   /** Email domains ("example.com"), lower case. */
   allowDomains: string[];
+  /**
+   * Groups the provider reports (GitHub: organization handles "org" and team handles
+   * "org/team"), lower case; a member of one passes too.
+   */
+  allowGroups?: string[];
 }
+
+/** The OAuth providers this edge logs users in with. */
+export const oauthProvidersEnforced = ['github', 'google', 'microsoft', 'facebook'] as const;
+export type OAuthProvider = (typeof oauthProvidersEnforced)[number];
+
+export type OAuthPlan = {
+  name: 'oauth';
+  provider: OAuthProvider;
+  /** The operator's own application: its client id (the secret is the SecretSource). */
+  clientId: string;
+  /** Scopes asked for: the provider's defaults and the module's own. */
+  scopes: string[];
+  session: IdentitySessionPlan;
+  constraints: IdentityConstraints;
+  /** GitHub constraints as given (lower case), in order: organization handles, team handles "org/team". */
+  organizations: string[];
+  teams: string[];
+  /** Seconds between re-checks of the user with the provider; at least 180. */
+  checkIntervalS: number;
+} & SecretSource;
 
 export type OidcPlan = {
   name: 'oidc';
@@ -145,6 +170,7 @@ export interface BasicAuthPlan {
 export type HttpModulePlan =
   | IpRestrictionPlan
   | BasicAuthPlan
+  | OAuthPlan
   | OidcPlan
   | SamlPlan
   | UserAgentFilterPlan
@@ -169,6 +195,7 @@ export type HttpModuleName = HttpModulePlan['name'];
 export const httpModuleOrder: readonly HttpModuleName[] = [
   'ip_restriction',
   'basic_auth',
+  'oauth',
   'oidc',
   'saml',
   'user_agent_filter',

@@ -22,12 +22,15 @@ const lookup: Record<HeaderVariable, (ex: ModuleExchange) => string> = {
     return q < 0 ? '' : url.slice(q + 1);
   },
   'endpoint.id': (ex) => ex.endpointId,
-  'oidc.user.id': (ex) => oidcUser(ex)?.id ?? '',
-  'oidc.user.name': (ex) => oidcUser(ex)?.name ?? '',
-  'oidc.user.email': (ex) => oidcUser(ex)?.email ?? '',
+  'oidc.user.id': (ex) => userOf(ex, 'oidc')?.id ?? '',
+  'oidc.user.name': (ex) => userOf(ex, 'oidc')?.name ?? '',
+  'oidc.user.email': (ex) => userOf(ex, 'oidc')?.email ?? '',
+  'oauth.user.id': (ex) => userOf(ex, 'oauth')?.id ?? '',
+  'oauth.user.name': (ex) => userOf(ex, 'oauth')?.name ?? '',
+  'oauth.user.email': (ex) => userOf(ex, 'oauth')?.email ?? '',
 };
 
-const oidcUser = (ex: ModuleExchange) => (ex.identity?.provider === 'oidc' ? ex.identity : undefined);
+const userOf = (ex: ModuleExchange, module: string) => (ex.identity?.module === module ? ex.identity : undefined);
 
 /** The value of `template` for this request (control characters dropped so a value cannot split a header). */
 export function renderHeader(template: HeaderTemplate, ex: ModuleExchange): string {

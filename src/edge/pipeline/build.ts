@@ -8,6 +8,8 @@ import type { Logger } from '../../log/logger.ts';
 import { circuitBreakerModule } from '../modules/circuit_breaker/circuit-breaker.ts';
 import { compressionModule } from '../modules/compression/compression.ts';
 import { basicAuthModule } from '../modules/basic_auth/basic-auth.ts';
+import { oauthModule } from '../modules/oauth/oauth.ts';
+import type { OAuthProviderTable } from '../modules/oauth/providers.ts';
 import { oidcModule } from '../modules/oidc/oidc.ts';
 import { samlModule } from '../modules/saml/saml.ts';
 import type { SeenAssertions } from '../modules/saml/seen-assertions.ts';
@@ -37,6 +39,8 @@ export interface ModuleDeps {
     allowHttpIssuers: boolean;
     /** SAML assertion ids already used, kept across snapshots (replays are refused). */
     samlAssertions: SeenAssertions;
+    /** Where each OAuth provider lives (defaults, with the edge configuration's overrides). */
+    oauthProviders: OAuthProviderTable;
   };
   logger: Logger;
 }
@@ -50,6 +54,7 @@ const factories: { [N in HttpModuleName]?: Factory<N> } = {
   user_agent_filter: userAgentFilterModule,
   circuit_breaker: circuitBreakerModule,
   basic_auth: basicAuthModule,
+  oauth: oauthModule,
   oidc: oidcModule,
   saml: samlModule,
   request_headers: requestHeadersModule,

@@ -11,8 +11,9 @@ import type { ErrorCode } from '../../errors/catalogue.ts';
 /** Headers of a response the edge answers itself; a list value is sent as one header line each (Set-Cookie). */
 export type AnswerHeaders = Readonly<Record<string, string | readonly string[]>>;
 
-/** A user an identity module let through, and by which provider ("oidc"). */
+/** A user an identity module let through, by which module ("oauth") and provider ("github"). */
 export interface LoggedInUser {
+  module: string;
   provider: string;
   id: string;
   name: string;
@@ -64,7 +65,7 @@ export interface ModuleExchange {
   /** The connection of a WebSocket upgrade; undefined for a plain request. */
   readonly upgrade: UpgradeConnection | undefined;
   /**
-   * Who an identity module logged in, for later modules (request header variables `oidc.user.*`);
+   * Who an identity module logged in, for later modules (request header variables `oidc.user.*`, `oauth.user.*`);
    * undefined until one has.
    */
   identity: LoggedInUser | undefined;

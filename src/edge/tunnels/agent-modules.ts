@@ -26,7 +26,6 @@ export interface EndpointModules {
 
 /** Options refused whatever the endpoint, with why (by lower-case wire key). */
 const refused: Record<string, string> = {
-  oauth: 'OAuth at the edge is not supported yet',
   // Checking client certificates at the edge needs the edge to terminate TLS, which it does not
   // for agent tls endpoints (TLSTermination, below): it passes their TLS through to the agent.
   mutualtlsatedge:
@@ -45,6 +44,7 @@ const read = new Set([
   'responseheaders',
   'webhookverification',
   'useragentfilter',
+  'oauth',
   'oidc',
   'websockettcpconverter',
   'mutualtlsca',
@@ -119,6 +119,16 @@ export function readOptions(opts: JsonObject, forwardsTo: string): AgentModuleOp
   if (webhook) o.webhookVerification = { provider: str(webhook, 'provider'), secret: str(webhook, 'secret') };
   const ua = present(opts, 'UserAgentFilter');
   if (ua) o.userAgentFilter = { allow: strings(ua, 'allow'), deny: strings(ua, 'deny') };
+  const oauth = present(opts, 'OAuth');
+  if (oauth)
+    o.oauth = {
+      provider: str(oauth, 'provider'),
+      clientId: str(oauth, 'client_id'),
+      clientSecret: str(oauth, 'client_secret'),
+      scopes: strings(oauth, 'scopes'),
+      allowEmails: strings(oauth, 'allow_emails'),
+      allowDomains: strings(oauth, 'allow_domains'),
+    };
   const oidc = present(opts, 'OIDC');
   if (oidc)
     o.oidc = {

@@ -1,5 +1,5 @@
 /**
- * The login workflow every identity module shares (oidc, saml; oauth later), around a
+ * The login workflow every identity module shares (oauth, oidc, saml), around a
  * provider's LoginFlow:
  * - capture: a request without a valid session (any method) is answered with a 302 to the
  *   provider; the request's URI is kept in an encrypted `<prefix>nonce.<id>` cookie (30 minutes);
@@ -8,6 +8,9 @@
  *   the user back with a 302 GET of the captured URI;
  * - pass: with a session, the service gets `ngrok-auth-user-id`, `-user-name` and `-email`, and
  *   never sees the identity cookies.
+ * - refresh (OAuth): every `checkIntervalS` the user is read again from the provider with their
+ *   access token and the constraints checked anew; a grant that no longer works means a new login,
+ *   a user no longer allowed is refused (and checked again on the next request).
  * `/oauth2/authorize` starts a new login (back to `/`), `/oauth2/logout` ends the session.
  * A provider with its own endpoints (SAML) is called back by a form POST at its callback path,
  * logs out at its logout path and serves its documents (login-flow.ts ProviderEndpoints).
@@ -24,7 +27,15 @@ import { parseCookies, setCookie, withoutCookies } from './cookies.ts';
 import { readBoundedBody } from '../webhook_verification/read-body.ts';
 import type { Identity, LoginFlow, ProviderEndpoints, Remembered } from './login-flow.ts';
 import { CookieSealer, deriveSealKey } from './sealed-cookie.ts';
-import { currentLoginState, currentSession, loginStateTtlS, needsRenewal, type LoginState } from './session.ts';
+import {
+  currentLoginState,
+  currentSession,
+  loginStateTtlS,
+  needsCheck,
+  needsRenewal,
+  type LoginState,
+  type SessionPayload,
+} from './session.ts';
 
 /** Paths an identity module answers itself on every host it protects. */
 export const identityPaths = {
@@ -46,6 +57,8 @@ export interface IdentityModuleOptions {
   flow: LoginFlow;
   /** A digest of the module's whole configuration: a change ends every session. */
   configDigest: string;
+  /** Seconds between refreshes of the user with the provider (`flow.refresh`); undefined: never. */
+  checkIntervalS?: number;
   /** The edge's key for identity cookies (ModuleDeps.identity.cookieKey). */
   cookieKey: Buffer;
   logger: Logger;
@@ -91,21 +104,45 @@ class IdentityGate {
     } else if (path === identityPaths.callback) return this.callback(v);
     else if (path === identityPaths.logout) return this.logout(v);
     if (path === identityPaths.authorize) return this.begin(v, '/', 'GET', true);
-    const session = currentSession(
+    let session = currentSession(
       v.sealer.open(v.cookies.get(this.sessionCookie), this.context(this.sessionCookie, v)),
       this.o.session,
       v.now,
     );
+    const checked = session && needsCheck(session, this.o.checkIntervalS, v.now);
+    if (session && checked) session = await this.refresh(v, session);
     if (!session) return this.begin(v, ex.req.url ?? '/', ex.req.method ?? 'GET', false);
     if (!admits(this.o.constraints, session.user)) return ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED);
-    const { id, name, email } = session.user;
-    ex.identity = { provider: this.o.flow.provider, id, name, email };
-    ex.editUpstreamHeaders((headers) => this.identify(headers, session.user));
-    if (needsRenewal(session, this.o.session, v.now)) {
+    const user = session.user;
+    ex.identity = {
+      module: this.o.name,
+      provider: this.o.flow.provider,
+      id: user.id,
+      name: user.name,
+      email: user.email,
+    };
+    ex.editUpstreamHeaders((headers) => this.identify(headers, user));
+    if (checked || needsRenewal(session, this.o.session, v.now)) {
       const renewed = this.sessionSetCookie(v, { ...session, seenAt: v.now });
       ex.shapeResponse((head) => void head.headers.push('set-cookie', renewed));
     }
     return next();
+  }
+
+  /**
+   * Refresh: the user as the provider sees them now, checked at `v.now`; undefined when the
+   * grant no longer works. A user the constraints now refuse keeps the old check time, so the
+   * next request asks the provider again (their access may have been granted meanwhile).
+   */
+  private async refresh(v: Visit, session: SessionPayload): Promise<SessionPayload | undefined> {
+    if (!this.o.flow.refresh) return session;
+    try {
+      const user = await this.o.flow.refresh(session.user);
+      return admits(this.o.constraints, user) ? { ...session, user, checkedAt: v.now } : { ...session, user };
+    } catch (err) {
+      this.o.logger.info('identity refresh failed; the user logs in again', { endpointId: v.ex.endpointId, err });
+      return undefined;
+    }
   }
 
   /** Capture: remembers the request and sends the user to the provider. */
@@ -183,7 +220,7 @@ class IdentityGate {
     }
     if (!admits(this.o.constraints, user))
       return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED, { 'set-cookie': clear });
-    const session = this.sessionSetCookie(v, { user, loginAt: v.now, seenAt: v.now });
+    const session = this.sessionSetCookie(v, { user, loginAt: v.now, seenAt: v.now, checkedAt: v.now });
     v.ex.answer(302, { location: safeLocalUri(uri), 'set-cookie': [...clear, session] });
   }
 

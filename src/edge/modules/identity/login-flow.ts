@@ -1,7 +1,7 @@
 /**
  * What an identity provider implements for the shared login workflow (identity-module.ts):
- * where to send the user, and who came back. OpenID Connect and SAML implement it; OAuth
- * providers plug in the same way.
+ * where to send the user, who came back, and (OAuth) who they are now. OpenID Connect, the
+ * OAuth providers and SAML implement it.
  */
 
 /** Who logged in, as the session keeps it and the service sees it (`ngrok-auth-*`). */
@@ -18,6 +18,8 @@ export interface Identity {
   extras?: Record<string, string>;
   /** The user's access token, for providers that hand it on (`ngrok-oauth-access-token`). */
   accessToken?: string;
+  /** Groups the constraints name that the user is a member of (GitHub "org", "org/team"), lower case. */
+  groups?: string[];
 }
 
 /** Provider state kept between `begin` and `complete` (in the encrypted nonce cookie): verifier, nonce. */
@@ -60,4 +62,9 @@ export interface LoginFlow {
    * cookie). Throws a PorticoError with the page's code, or any error for a provider failure.
    */
   complete(callback: URL, redirectUri: string, expectedState: string, remembered: Remembered): Promise<Identity>;
+  /**
+   * The refresh phase (OAuth): who `user` is now, read again from the provider with their access
+   * token. Throws when the grant no longer works; then the user logs in again.
+   */
+  refresh?(user: Identity): Promise<Identity>;
 }

@@ -15,6 +15,8 @@ export interface SessionPayload {
   loginAt: number;
   /** Milliseconds since the epoch of the last request that renewed the cookie. */
   seenAt: number;
+  /** Milliseconds since the epoch the provider last confirmed the user (refresh phase); the login's when absent. */
+  checkedAt?: number;
 }
 
 export interface LoginState {
@@ -42,6 +44,12 @@ export function currentSession(payload: unknown, plan: IdentitySessionPlan, now:
 export function needsRenewal(session: SessionPayload, plan: IdentitySessionPlan, now: number): boolean {
   if (plan.inactivityTimeoutS <= 0) return false;
   return now - session.seenAt >= Math.min(60_000, (plan.inactivityTimeoutS * 1000) / 2);
+}
+
+/** Whether the user is due to be read again from the provider: `intervalS` seconds after the last check. */
+export function needsCheck(session: SessionPayload, intervalS: number | undefined, now: number): boolean {
+  if (!intervalS) return false;
+  return now - (session.checkedAt ?? session.loginAt) >= intervalS * 1000;
 }
 
 /** A login state not yet expired at `now`, else undefined. */

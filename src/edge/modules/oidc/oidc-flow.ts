@@ -2,10 +2,10 @@
  * OpenID Connect as a LoginFlow, with `openid-client`: issuer discovery (cached; a failure is
  * retried after `discoveryRetryMs`), the authorization-code flow with PKCE S256, state and
  * nonce, ID-token validation by the library (signature, issuer, audience, expiry, nonce), and
- * userinfo for a name or email the ID token lacks.
+ * userinfo for a name or email the ID token lacks. The `oidc` module uses it with any issuer;
+ * the `oauth` module's Google and Microsoft providers with theirs (and a refresh from userinfo).
  */
 import * as client from 'openid-client';
-import type { OidcPlan } from '../../../config/modules/plans.ts';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { Identity, LoginFlow, LoginStart, Remembered } from '../identity/login-flow.ts';
@@ -15,19 +15,33 @@ export const discoveryRetryMs = 10_000;
 /** Seconds a discovery or token request may take. */
 const requestTimeoutS = 10;
 
+/** What an OpenID login is made with. */
+export interface OidcFlowSettings {
+  /** Names the provider in the session key: "oidc", or an OAuth provider ("google"). */
+  provider: string;
+  issuer: string;
+  clientId: string;
+  scopes: string[];
+  /** The claim that is the user id (Microsoft's stable `oid`); `sub` when absent or empty. */
+  idClaim?: string;
+  /** Keep the access token for the service (`ngrok-oauth-access-token`) and for refreshes. */
+  keepAccessToken?: boolean;
+}
+
 export class OidcLoginFlow implements LoginFlow {
-  readonly provider = 'oidc';
+  readonly provider: string;
   readonly clientId: string;
   private config: Promise<client.Configuration> | undefined;
   private failedAt = 0;
 
   constructor(
-    private readonly plan: OidcPlan,
+    private readonly plan: OidcFlowSettings,
     private readonly clientSecret: string,
     /** Whether an http:// issuer is allowed (tests); else discovery refuses it. */
     private readonly allowHttpIssuer: boolean,
     private readonly logger: Logger,
   ) {
+    this.provider = plan.provider;
     this.clientId = plan.clientId;
   }
 
@@ -57,12 +71,26 @@ export class OidcLoginFlow implements LoginFlow {
       idTokenExpected: true,
     });
     const claims = tokens.claims()!;
-    let user = identityOf(claims);
+    const id = this.idOf(claims);
+    let user = { ...identityOf(claims), id };
     if ((!user.email || !user.name) && config.serverMetadata().userinfo_endpoint) {
       const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
-      user = { ...identityOf({ ...info, ...stripEmpty(claims) }), id: claims.sub };
+      user = { ...identityOf({ ...info, ...stripEmpty(claims) }), id };
     }
-    return user;
+    return this.plan.keepAccessToken ? { ...user, accessToken: tokens.access_token } : user;
+  }
+
+  /** The user from userinfo with the access token of their login (the id stays the login's). */
+  async refresh(user: Identity): Promise<Identity> {
+    if (!user.accessToken) throw new PorticoError(ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR, 'no access token');
+    const config = await this.discover();
+    const info = await client.fetchUserInfo(config, user.accessToken, client.skipSubjectCheck);
+    return { ...identityOf(info), id: user.id, accessToken: user.accessToken };
+  }
+
+  private idOf(claims: Claims): string {
+    const id = this.plan.idClaim ? claims[this.plan.idClaim] : undefined;
+    return typeof id === 'string' && id ? id : String(claims.sub);
   }
 
   private discover(): Promise<client.Configuration> {

@@ -12,7 +12,8 @@ import { OidcLoginFlow } from './oidc-flow.ts';
  */
 export function oidcModule(plan: OidcPlan, deps: ModuleDeps): HttpModule {
   const secret = clientSecretOf(plan, deps);
-  const flow = new OidcLoginFlow(plan, secret, deps.identity.allowHttpIssuers, deps.logger);
+  const settings = { provider: 'oidc', issuer: plan.issuer, clientId: plan.clientId, scopes: plan.scopes };
+  const flow = new OidcLoginFlow(settings, secret, deps.identity.allowHttpIssuers, deps.logger);
   return identityModule({
     name: 'oidc',
     session: plan.session,
