@@ -120,25 +120,9 @@ export function readOptions(opts: JsonObject, forwardsTo: string): AgentModuleOp
   const ua = present(opts, 'UserAgentFilter');
   if (ua) o.userAgentFilter = { allow: strings(ua, 'allow'), deny: strings(ua, 'deny') };
   const oauth = present(opts, 'OAuth');
-  if (oauth)
-    o.oauth = {
-      provider: str(oauth, 'provider'),
-      clientId: str(oauth, 'client_id'),
-      clientSecret: str(oauth, 'client_secret'),
-      scopes: strings(oauth, 'scopes'),
-      allowEmails: strings(oauth, 'allow_emails'),
-      allowDomains: strings(oauth, 'allow_domains'),
-    };
+  if (oauth) o.oauth = { provider: str(oauth, 'provider'), ...application(oauth) };
   const oidc = present(opts, 'OIDC');
-  if (oidc)
-    o.oidc = {
-      issuerUrl: str(oidc, 'issuer_url'),
-      clientId: str(oidc, 'client_id'),
-      clientSecret: str(oidc, 'client_secret'),
-      scopes: strings(oidc, 'scopes'),
-      allowEmails: strings(oidc, 'allow_emails'),
-      allowDomains: strings(oidc, 'allow_domains'),
-    };
+  if (oidc) o.oidc = { issuerUrl: str(oidc, 'issuer_url'), ...application(oidc) };
   if (present(opts, 'WebsocketTCPConverter')) o.websocketTcpConverter = true;
   const mtls = present(opts, 'MutualTLSCA');
   // The wire carries the PEM bundle base64-encoded (a JSON byte array in Go and Rust).
@@ -154,4 +138,15 @@ function edits(value: Json): HeaderEdits {
 function present(opts: JsonObject, key: string): Json | undefined {
   const v = field(opts, key);
   return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+}
+
+/** The fields OAuth and OIDC options share: the operator's application and who may log in. */
+function application(o: Json) {
+  return {
+    clientId: str(o, 'client_id'),
+    clientSecret: str(o, 'client_secret'),
+    scopes: strings(o, 'scopes'),
+    allowEmails: strings(o, 'allow_emails'),
+    allowDomains: strings(o, 'allow_domains'),
+  };
 }
