@@ -3,8 +3,7 @@ import type net from 'node:net';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { BindRequest, JsonObject, StartTunnelWithLabelRequest, TunnelProto } from '../../protocol/messages.ts';
-import { parseEndpointOpts, StreamType } from '../../protocol/messages.ts';
-import { encodeProxyHeader } from '../../protocol/proxy-header.ts';
+import { parseEndpointOpts } from '../../protocol/messages.ts';
 import { newId } from '../../store/ids.ts';
 import type { PortRange } from '../config.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
@@ -12,6 +11,8 @@ import { namesOverlap } from '../../config/names/hostname.ts';
 import { checkBindAllowed } from '../../config/acl/acl.ts';
 import { defaultTlsPolicy } from '../../config/compile/tls-policy.ts';
 import { AddrClaims } from './addr-claims.ts';
+import { openProxyStream } from './proxy-stream.ts';
+import { TcpPorts } from './tcp-ports.ts';
 import type { ModuleDeps } from '../pipeline/build.ts';
 import { endpointModules, type EndpointModules } from './agent-modules.ts';
 import { sendAgentCommand, type AgentCommandName } from './agent-commands.ts';
@@ -58,11 +59,9 @@ export class TunnelRegistry {
   private readonly httpHosts = new HostnameTable<EndpointGroup>();
   private readonly httpsHosts = new HostnameTable<EndpointGroup>();
   private readonly tcpPorts = new Map<number, { group: EndpointGroup; close(): void }>();
-  /** The account each TCP port was last given to, so only it may ask for the port again. */
-  private readonly lastAssigned = new Map<number, string>();
   private readonly groupOf = new Map<Tunnel, EndpointGroup>();
   private closed = false;
-  private readonly addrClaims: AddrClaims;
+  private readonly ports: TcpPorts;
   /** The labeled tunnels, which tunnel-group backends select from. */
   private readonly labeled = new Set<Tunnel>();
   /**
@@ -75,7 +74,7 @@ export class TunnelRegistry {
   private labeledChanges = 0;
 
   constructor(private readonly options: RegistryOptions) {
-    this.addrClaims = options.addrClaims ?? new AddrClaims(randomBytes(32));
+    this.ports = new TcpPorts(options.tcp, options.reservations, options.addrClaims ?? new AddrClaims(randomBytes(32)));
   }
 
   /** The group serving `host` on the plain-HTTP port. */
@@ -252,22 +251,22 @@ export class TunnelRegistry {
       throw new PorticoError(ErrorCode.ERR_ADDR_INVALID, `port ${port} is outside ${min}-${max}`);
     // A random port (0) passes only an ACL that allows any bind.
     checkBindAllowed(session.acl, { addr: { host: this.options.domain, port } });
-    if (port) await this.checkRequestedPort(session.accountId, port, bind.id);
+    if (port) await this.ports.checkRequested(session.accountId, port, bind.id);
     let entry = port ? this.tcpPorts.get(port) : undefined;
     const joined = this.joinGroup(entry?.group, session, bind, 'tcp', String(port));
     if (!joined) {
       const group = new EndpointGroup('', 'tcp', session.accountId, bind.poolingEnabled);
-      const listener = await this.openTcp(port, (socket) => this.options.onTcpConnection(group, socket));
+      const listener = await this.ports.open(port, (socket) => this.options.onTcpConnection(group, socket));
       (group as { key: string }).key = String(listener.port);
       entry = { group, close: listener.close };
       this.tcpPorts.set(listener.port, entry);
     }
     const group = joined ?? entry!.group;
     const boundPort = Number(group.key);
-    this.lastAssigned.set(boundPort, session.accountId);
+    this.ports.assigned(boundPort, session.accountId);
     const url = `tcp://${this.options.domain}:${boundPort}`;
     // A random address comes with a tunnel id that proves it was given to this account.
-    const id = bind.id || this.addrClaims.issue(session.accountId, boundPort);
+    const id = bind.id || this.ports.claim(session.accountId, boundPort);
     const tunnel = this.makeTunnel(session, id, 'tcp', url, {
       port: boundPort,
       forwardsTo: bind.forwardsTo,
@@ -279,33 +278,6 @@ export class TunnelRegistry {
     const outOpts: JsonObject = { ...bind.opts, Addr: addr, ProxyProto: 0 };
     if (parseEndpointOpts(bind.opts).url) outOpts.URL = url;
     return { tunnel, opts: outOpts };
-  }
-
-  /**
-   * A port an agent asks for (--remote-addr, or replayed on reconnect) must be reserved by its
-   * account, unless the edge gave it to the account at random before: the bind's tunnel id
-   * claims it (also after an edge restart), or this process remembers the assignment.
-   */
-  private async checkRequestedPort(accountId: string, port: number, bindId: string): Promise<void> {
-    const holder = await this.options.reservations.addrHolder(accountId, port);
-    if (holder === 'own') return;
-    if (holder === 'other') throw new PorticoError(ErrorCode.ERR_NGROK_309, `port ${port}`);
-    const last = this.lastAssigned.get(port);
-    if (last === accountId || (last === undefined && this.addrClaims.verify(bindId, accountId, port))) return;
-    throw new PorticoError(ErrorCode.ERR_NGROK_307, `port ${port}`);
-  }
-
-  /** Opens `port`, or a random port that no account reserved (reserved ones are kept for their owners). */
-  private async openTcp(
-    port: number,
-    onConnection: (socket: net.Socket) => void,
-  ): Promise<{ port: number; close(): void }> {
-    for (let attempt = 1; ; attempt++) {
-      const listener = await this.options.tcp.open(port, onConnection);
-      if (port || (await this.options.reservations.addrHolder('', listener.port)) === 'none') return listener;
-      listener.close();
-      if (attempt >= 20) throw new PorticoError(ErrorCode.ERR_ADDR_EXHAUSTED, 'every free port tried is reserved');
-    }
   }
 
   /**
@@ -403,20 +375,6 @@ export class TunnelRegistry {
 function mayTakeOver(existing: Tunnel, session: TunnelSession): boolean {
   if (existing.session.accountId !== session.accountId) return false;
   return existing.session.id === session.id || existing.session.mux.isClosed;
-}
-
-function openProxyStream(tunnel: Tunnel, target: StreamOrigin) {
-  const stream = tunnel.session.mux.openStream(StreamType.Proxy);
-  stream.write(
-    encodeProxyHeader({
-      Id: tunnel.id,
-      ClientAddr: target.clientAddr,
-      Proto: target.proto,
-      EdgeType: target.edgeType ?? '',
-      PassthroughTLS: target.passthroughTls,
-    }),
-  );
-  return stream;
 }
 
 function isTunnelProto(proto: string): proto is TunnelProto {
