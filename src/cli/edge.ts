@@ -40,6 +40,7 @@ interface EdgeFlags {
   drainTimeout: string;
   maxConnections?: string;
   oauthProvider: string[];
+  oauthCallbackOrigin?: string;
   logFormat: LogFormat;
   logLevel: Level;
 }
@@ -104,6 +105,10 @@ export function edgeCommand(): Command {
       collect,
       [],
     )
+    .option(
+      '--oauth-callback-origin <url>',
+      'one origin (e.g. https://login.example.com) OAuth and OIDC providers call back on, forwarding each login to its domain',
+    )
     .option('--log-format <format>', 'json or text', 'text')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .action(async (flags: EdgeFlags) => {
@@ -147,7 +152,10 @@ function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
     timeouts: timeouts(flags),
     maxConnections:
       flags.maxConnections === undefined ? undefined : positiveInt(flags.maxConnections, '--max-connections'),
-    identity: { oauthProviders: oauthProviderOverrides(flags.oauthProvider) },
+    identity: {
+      oauthProviders: oauthProviderOverrides(flags.oauthProvider),
+      callbackOrigin: flags.oauthCallbackOrigin,
+    },
     logger,
   };
 }

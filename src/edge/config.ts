@@ -57,10 +57,13 @@ export interface EdgeConfig {
    * (only tests set it, with a provider on loopback); otherwise https is required.
    * `oauthProviders` overrides where an OAuth provider lives, field by field (GitHub Enterprise:
    * `{ github: { authorizeUrl, tokenUrl, apiUrl } }`; an Azure tenant: `{ microsoft: { issuer } }`);
-   * the defaults are the public services (modules/oauth/providers.ts).
+   * the defaults are the public services (modules/oauth/providers.ts). `callbackOrigin`
+   * (`https://login.example.com`) is the one origin OAuth and OIDC providers call back on, which
+   * forwards each login to its own domain (modules/identity/callback-origin.ts).
    */
   identity?: {
     allowHttpIssuers?: boolean;
+    callbackOrigin?: string;
     oauthProviders?: Partial<Record<OAuthProvider, OAuthProviderEndpoints>>;
   };
   logger: Logger;

@@ -34,6 +34,7 @@ import { withConnectionTls, withoutClientCertHeader } from '../edge/tls/https-re
 import { ReservedDomainCertificates } from '../edge/tls/reserved-domain-certificates.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../edge/tls/local-ca.ts';
 import { deriveEncryptionKey, secretBox } from '../config/secrets/key-encryption.ts';
+import { callbackOriginFrom } from '../edge/modules/identity/callback-origin.ts';
 import { defaultMaxBodyBytes } from '../edge/modules/webhook_verification/read-body.ts';
 import { SnsCertificates } from '../edge/modules/webhook_verification/sns-certificates.ts';
 import type { ModuleDeps } from '../edge/pipeline/build.ts';
@@ -79,6 +80,9 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const encryptionKey = deriveEncryptionKey(edgeSecret);
   const credentials = await ensureBootstrapCredentials(store, dataDir);
 
+  const cookieKey = Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'portico identity cookies v1', 32));
+  const callbackOrigin = callbackOriginFrom(config.identity?.callbackOrigin, cookieKey);
+
   // Certificates attached to reserved domains win over the edge's own, and follow the store.
   const attached = new ReservedDomainCertificates(store, encryptionKey, logger);
   const certificates = new CertificateStore({
@@ -87,7 +91,9 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     dir: join(dataDir, 'certs'),
     resolve: async (name) => attached.resolve(name),
     // Handshakes only start once the listeners (below) accept.
-    issuable: (name) => certificateNameFor(name, snapshots.current, registry),
+    issuable: (name) =>
+      certificateNameFor(name, snapshots.current, registry) ??
+      (name === callbackOrigin?.origin.hostname ? name : undefined),
   });
 
   const budget = new ConnectionBudget(config.maxConnections ?? defaultMaxConnections());
@@ -108,10 +114,11 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       snsCertificates: new SnsCertificates(config.webhooks?.sns),
     },
     identity: {
-      cookieKey: Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'portico identity cookies v1', 32)),
+      cookieKey,
       allowHttpIssuers: config.identity?.allowHttpIssuers ?? false,
       samlAssertions: new SeenAssertions(),
       oauthProviders: oauthProviderTable(config.identity?.oauthProviders, config.identity?.allowHttpIssuers),
+      callbackOrigin,
     },
     logger,
   };
@@ -137,7 +144,15 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
 
   // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
   const hopId = randomBytes(6).toString('hex');
-  const proxy = { registry, snapshot, streamPools, hopId, httpsPort: () => publicPorts.https, logger };
+  const proxy = {
+    registry,
+    snapshot,
+    streamPools,
+    hopId,
+    httpsPort: () => publicPorts.https,
+    callbackOrigin: modules.identity.callbackOrigin,
+    logger,
+  };
   const httpsTerminated = createProxyServer(
     withConnectionTls(createHttpProxy({ ...proxy, scheme: 'https' }), { snapshot, registry }),
     logger,

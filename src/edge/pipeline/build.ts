@@ -8,6 +8,7 @@ import type { Logger } from '../../log/logger.ts';
 import { circuitBreakerModule } from '../modules/circuit_breaker/circuit-breaker.ts';
 import { compressionModule } from '../modules/compression/compression.ts';
 import { basicAuthModule } from '../modules/basic_auth/basic-auth.ts';
+import type { CallbackOrigin } from '../modules/identity/callback-origin.ts';
 import { oauthModule } from '../modules/oauth/oauth.ts';
 import type { OAuthProviderTable } from '../modules/oauth/providers.ts';
 import { oidcModule } from '../modules/oidc/oidc.ts';
@@ -41,6 +42,8 @@ export interface ModuleDeps {
     samlAssertions: SeenAssertions;
     /** Where each OAuth provider lives (defaults, with the edge configuration's overrides). */
     oauthProviders: OAuthProviderTable;
+    /** The common callback origin OAuth and OIDC logins return through, when the edge has one. */
+    callbackOrigin?: CallbackOrigin;
   };
   logger: Logger;
 }

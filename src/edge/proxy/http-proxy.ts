@@ -4,6 +4,7 @@ import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import { newRequestId as requestId } from '../../log/request-id.ts';
 import { answerUnavailable, type Backend } from '../backends/backend.ts';
+import { forwardCallback, type CallbackOrigin } from '../modules/identity/callback-origin.ts';
 import { RequestModuleExchange, UpgradeModuleExchange } from '../pipeline/exchanges.ts';
 import { runModules, type HttpModule } from '../pipeline/http-module.ts';
 import { resolveHttpsHost } from '../routing/resolve-host.ts';
@@ -29,6 +30,8 @@ export interface HttpProxyOptions {
   httpsPort: () => number;
   /** Milliseconds a request waits for a reconnecting agent. Default 5000. */
   reconnectWaitMs?: number;
+  /** The common callback origin whose `/oauth2/callback` forwards logins to their domain (identity/callback-origin.ts). */
+  callbackOrigin?: CallbackOrigin;
   /** This edge process's id in the hops header (loop.ts). */
   hopId: string;
   logger: Logger;
@@ -84,6 +87,16 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
   }
 
+  /** A provider's callback at the common callback origin, for a login on another domain the edge serves. */
+  function forwardedCallback(req: http.IncomingMessage): { location: string } | 'refuse' | undefined {
+    const common = options.callbackOrigin;
+    if (!common || common.origin.protocol !== `${scheme}:`) return undefined;
+    const serves = (name: string) =>
+      !!registry.httpEndpoint(name) || !!resolveHttpsHost(name, options.snapshot(), registry);
+    const decision = forwardCallback(common, req, requestHost(req), serves);
+    return decision === 'not-mine' ? undefined : decision;
+  }
+
   async function request(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const hops = nextHops(req, options.hopId);
     const ex: HttpExchange = {
@@ -95,6 +108,10 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       hops: hops ?? '',
     };
     if (hops === undefined) return sendErrorPage(res, ErrorCode.ERR_NGROK_3603, ex.requestId, requestHost(req));
+    const forwarded = forwardedCallback(req);
+    if (forwarded === 'refuse')
+      return sendErrorPage(res, ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID, ex.requestId, requestHost(req));
+    if (forwarded) return void res.writeHead(302, { location: forwarded.location, 'cache-control': 'no-store' }).end();
     const target = await targetFor(req);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));

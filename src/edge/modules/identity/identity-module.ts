@@ -22,6 +22,7 @@ import type { Logger } from '../../../log/logger.ts';
 import type { ModuleExchange } from '../../pipeline/exchange.ts';
 import type { HttpModule, Next } from '../../pipeline/http-module.ts';
 import { requestHost } from '../../proxy/headers.ts';
+import { commonRedirectUri, forwardableState, type CallbackOrigin } from './callback-origin.ts';
 import { admits } from './constraints.ts';
 import { parseCookies, setCookie, withoutCookies } from './cookies.ts';
 import { readBoundedBody } from '../webhook_verification/read-body.ts';
@@ -61,6 +62,8 @@ export interface IdentityModuleOptions {
   checkIntervalS?: number;
   /** The edge's key for identity cookies (ModuleDeps.identity.cookieKey). */
   cookieKey: Buffer;
+  /** The edge's common callback origin (ModuleDeps.identity.callbackOrigin), for flows on `/oauth2/callback`. */
+  callbackOrigin?: CallbackOrigin;
   logger: Logger;
 }
 
@@ -148,7 +151,9 @@ class IdentityGate {
   /** Capture: remembers the request and sends the user to the provider. */
   private async begin(v: Visit, uri: string, method: string, force: boolean): Promise<void> {
     const id = randomBytes(8).toString('hex');
-    const state = `${id}.${randomBytes(16).toString('base64url')}`;
+    const core = `${id}.${randomBytes(16).toString('base64url')}`;
+    const common = this.common();
+    const state = common ? forwardableState(common, core, this.origin(v)) : core;
     let start;
     try {
       start = await this.o.flow.begin(state, this.redirectUri(v), force);
@@ -270,8 +275,21 @@ class IdentityGate {
   }
 
   private redirectUri(v: Visit): string {
+    const common = this.common();
+    if (common) return commonRedirectUri(common, v.ex.req.headers.host ?? v.host);
     const path = this.o.flow.endpoints?.callbackPath ?? identityPaths.callback;
     return `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}${path}`;
+  }
+
+  /** The common callback origin, for flows the provider calls back on `/oauth2/callback`. */
+  private common(): CallbackOrigin | undefined {
+    return this.o.flow.endpoints ? undefined : this.o.callbackOrigin;
+  }
+
+  /** `scheme://host[:port]` of this request, where a forwarded callback returns. */
+  private origin(v: Visit): string {
+    const port = /:(\d+)$/.exec(v.ex.req.headers.host ?? '')?.[1];
+    return `${v.ex.scheme}://${v.host}${port ? `:${port}` : ''}`;
   }
 
   /** The associated data of a cookie: its name and the host, so it opens on no other domain. */

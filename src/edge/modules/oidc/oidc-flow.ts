@@ -61,10 +61,13 @@ export class OidcLoginFlow implements LoginFlow {
     return { url: client.buildAuthorizationUrl(config, params).href, remember: { verifier, nonce } };
   }
 
-  async complete(callback: URL, _redirectUri: string, expectedState: string, r: Remembered): Promise<Identity> {
+  async complete(callback: URL, redirectUri: string, expectedState: string, r: Remembered): Promise<Identity> {
     const config = await this.discover();
-    // The redirect URI sent to the token endpoint is the callback URL without its query.
-    const tokens = await client.authorizationCodeGrant(config, callback, {
+    // openid-client sends the URL it is given, without its query, as the redirect URI: that of
+    // the login (the common callback origin's when the edge has one), with the callback's query.
+    const current = new URL(redirectUri);
+    current.search = callback.search;
+    const tokens = await client.authorizationCodeGrant(config, current, {
       pkceCodeVerifier: r.verifier!,
       expectedState,
       expectedNonce: r.nonce!,
