@@ -28,6 +28,8 @@ export interface ApiDeps {
    * undefined. Reported on reads as `config_error`, a Portico extension.
    */
   configError?: (id: string) => string | undefined;
+  /** Identity modules: whether a SAML `idp_metadata_url` may be plain http (tests); else https only. */
+  identity?: { allowHttpIdentityProviders: boolean };
 }
 
 /** One request's view: who is asking, and the deps. */

@@ -121,6 +121,11 @@ export const configErrors = {
     message:
       "A SAML module needs the IdP's metadata XML with an entityID, a SingleSignOnService for the HTTP-Redirect binding and a signing certificate; the detail names what is missing.",
   },
+  ERR_SAML_METADATA_UNREACHABLE: {
+    status: 400,
+    message:
+      "The SAML module's idp_metadata_url could not be fetched (https, answering 200 within 10 seconds, at most 1 MiB, no redirects); the detail says why. Check the URL or give the metadata XML as idp_metadata.",
+  },
   // OAuth
   ERR_OAUTH_MANAGED_APP_UNSUPPORTED: {
     status: 400,

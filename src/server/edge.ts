@@ -196,6 +196,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
     encryptionKey,
     configError: (id) => snapshots.current.errors.get(id),
+    identity: { allowHttpIdentityProviders: config.identity?.allowHttpIssuers ?? false },
     httpServer: httpServerTimeouts(timeouts),
     logger,
   });

@@ -339,6 +339,7 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
     enabled: false,
     ...session,
     idpMetadata: samlMetadata,
+    idpMetadataUrl: '',
     forceAuthn: false,
     allowIdpInitiated: false,
     authorizedGroups: ['staff'],

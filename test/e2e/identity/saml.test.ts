@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { Browser, type Visit } from '../../support/browser.ts';
+import { apiFetch } from '../../support/api.ts';
 import { request } from '../../support/client.ts';
 import { startTestEdge, type TestEdge } from '../../support/edge.ts';
 import { routeToAgent, type ModuleRoute } from '../../support/modules.ts';
@@ -30,8 +31,8 @@ interface Stack {
   sp: string;
 }
 
-async function stack(t: TestContext): Promise<Stack> {
-  const edge = await startTestEdge(t);
+async function stack(t: TestContext, config?: Parameters<typeof startTestEdge>[1]): Promise<Stack> {
+  const edge = await startTestEdge(t, config);
   const service = await startHttpService(t, (req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers }));
@@ -212,4 +213,52 @@ test('saml: authorized_groups refuses a user outside them; IdP-initiated refused
   assert.equal(seenOf(allowed).headers['ngrok-auth-email'], 'carol@example.com');
   const replayed = await postToAcs(s, new Browser(s.edge.caPem), fresh);
   assert.equal(codeOf(replayed), 'ERR_EDGE_SAML_REPLAYED');
+});
+
+test('saml: idp_metadata_url fetched when written; the request-signing key kept across writes', async (t) => {
+  const s = await stack(t, { config: { identity: { allowHttpIssuers: true } } });
+  const served = await startHttpService(t, (req, res) => {
+    if (req.url === '/hello') return void res.end('hello');
+    if (req.url !== '/metadata.xml') return void res.writeHead(404).end();
+    res.setHeader('content-type', 'application/samlmetadata+xml');
+    res.end(s.idp.metadata);
+  });
+  const path = `/edges/https/${s.route.at.edgeId}/routes/${s.route.at.id}/saml`;
+  const url = `http://127.0.0.1:${served.port}/metadata.xml`;
+  const put = (body: object) => apiFetch(s.edge, 'PUT', path, body);
+  const first = await put({ idp_metadata_url: url, authorized_groups: ['staff'] });
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  const module = first.body as Record<string, string>;
+  assert.equal(module.idp_metadata_url, url);
+  assert.equal(module.idp_metadata, s.idp.metadata, 'reads back the document fetched');
+  await s.edge.snapshots.settled();
+
+  // A login works with the fetched metadata.
+  const browser = new Browser(s.edge.caPem);
+  const answer = await loginAtIdp(s, browser, `${s.route.url}/from-url`);
+  const v = await postToAcs(s, browser, answer.xml, answer.relayState);
+  assert.equal(v.status, 200, v.body.toString());
+  assert.equal(seenOf(v).url, '/from-url');
+
+  // Written again (a changed setting): the IdP keeps trusting the same request-signing certificate.
+  const again = await put({ idp_metadata_url: url, authorized_groups: ['staff', 'admins'] });
+  assert.equal(
+    (again.body as Record<string, string>).request_signing_certificate_pem,
+    module.request_signing_certificate_pem,
+  );
+  const read = await apiFetch(s.edge, 'GET', `/edges/https/${s.route.at.edgeId}/routes/${s.route.at.id}`);
+  const saml = (read.body as { saml: Record<string, string> }).saml;
+  assert.equal(saml.request_signing_certificate_pem, module.request_signing_certificate_pem);
+
+  // Unreachable, not https-or-allowed, not metadata: refused with the field and a code.
+  for (const [bad, code] of [
+    [`http://127.0.0.1:${served.port}/missing.xml`, 'ERR_SAML_METADATA_UNREACHABLE'],
+    ['not a url', 'ERR_SAML_METADATA_UNREACHABLE'],
+    [`http://127.0.0.1:${served.port}/hello`, 'ERR_NGROK_215'],
+  ] as const) {
+    const res = await put({ idp_metadata_url: bad });
+    assert.equal(res.status, 400, bad);
+    assert.equal((res.body as { error_code: string }).error_code, code, bad);
+    assert.match(JSON.stringify(res.body), /idp_metadata_url/);
+  }
 });

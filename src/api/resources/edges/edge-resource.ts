@@ -88,7 +88,7 @@ export function registerEdgeKind<D extends EdgeDoc>(app: FastifyInstance, deps: 
     },
     update: async (doc, body, ctx, record) => {
       const hostports = body.hostports ? await checkHostports(ctx, body.hostports, record.id) : doc.hostports;
-      return { ...commonPatch(doc, body), hostports, ...(await normalizeModules(spec.modules, body, ctx)) };
+      return { ...commonPatch(doc, body), hostports, ...(await normalizeModules(spec.modules, body, ctx, doc)) };
     },
     read: (record, ctx) => ({
       ...commonRead(ctx, spec.path, record),

@@ -185,7 +185,7 @@ export function registerHttpsEdgeRoutes(app: FastifyInstance, deps: ApiDeps): vo
       ...commonPatch(loaded.route, body),
       ...(body.match_type !== undefined && { match_type: matchTypeOf(body.match_type) }),
       ...(body.match !== undefined && { match: matchOf(body.match) }),
-      ...(await normalizeModules(routeModules, body, ctx)),
+      ...(await normalizeModules(routeModules, body, ctx, loaded.route)),
     };
     checkUnique(loaded.edge.doc.routes, route);
     return readRoute(ctx, await loaded.save(route), route);

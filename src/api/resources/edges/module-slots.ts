@@ -25,18 +25,22 @@ export function emptySlots(modules: readonly ModuleSpec[]): Record<string, null>
 
 /**
  * The stored form of each module object present in `body`; absent (or null) ones are left
- * out, so spreading the result over a document replaces exactly the modules given.
+ * out, so spreading the result over a document replaces exactly the modules given. `previous`:
+ * the document's slots before this write (what a module keeps across writes comes from there).
  */
 export async function normalizeModules(
   modules: readonly ModuleSpec[],
   body: Record<string, unknown>,
   ctx: ApiContext,
+  previous: ModuleSlots = {},
 ): Promise<Record<string, StoredModule>> {
   const out: Record<string, StoredModule> = {};
   for (const m of modules) {
     const value = body[m.name];
-    if (value !== undefined && value !== null)
-      out[m.name] = await m.normalize(value as Record<string, unknown>, ctx, m.name);
+    if (value !== undefined && value !== null) {
+      const next = await m.normalize(value as Record<string, unknown>, ctx, m.name);
+      out[m.name] = m.carry(next, previous[m.name] as StoredModule | null | undefined);
+    }
   }
   return out;
 }
@@ -77,7 +81,8 @@ export function registerModulePaths(
     app.put(path, { schema: { body: m.schema } }, async (req) => {
       const ctx = contextOf(req, deps);
       const host = await load(ctx, req);
-      const stored = await m.normalize(req.body as Record<string, unknown>, ctx, '');
+      const next = await m.normalize(req.body as Record<string, unknown>, ctx, '');
+      const stored = m.carry(next, host.slots[m.name] as StoredModule | null | undefined);
       await host.save({ ...host.slots, [m.name]: stored });
       return m.read(stored, host.owner);
     });

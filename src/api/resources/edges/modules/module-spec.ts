@@ -56,6 +56,8 @@ export interface ModuleSpec {
   normalize(body: Record<string, unknown>, ctx: ApiContext, field: string): Promise<StoredModule>;
   /** The read shape of a stored module (its secrets opened with `owner.secrets`). */
   read(stored: StoredModule, owner: ModuleOwner): Record<string, unknown>;
+  /** The stored module `next` replacing `previous`, with what must outlive a write carried over (as stored). */
+  carry(next: StoredModule, previous: StoredModule | null | undefined): StoredModule;
   /** Seals the secrets of a stored module that still has them in plain text (documents of older versions). */
   sealPlaintext(stored: StoredModule, secrets: SecretBox): StoredModule;
 }
@@ -66,6 +68,8 @@ export interface TypedModuleSpec<S extends TSchema, D extends StoredModule> {
   schema: S;
   normalize(body: Static<S>, ctx: ApiContext, field: string): Promise<D> | D;
   read?(stored: D, owner: ModuleOwner): Record<string, unknown>;
+  /** What of the module it replaces a write keeps (both as stored, secrets sealed). Default: nothing. */
+  carry?(next: D, previous: D): D;
   /** Its secret fields, if any: sealed at rest. */
   secrets?: ModuleSecrets<D>;
 }
@@ -84,6 +88,7 @@ export function defineModule<S extends TSchema, D extends StoredModule>(spec: Ty
       const plain = secrets.open(stored as D, (s) => owner.secrets.open(s));
       return spec.read ? spec.read(plain, owner) : { ...plain };
     },
+    carry: (next, previous) => (spec.carry && previous ? spec.carry(next as D, previous as D) : next),
     sealPlaintext: (stored, box) => secrets.seal(stored as D, (s) => (isSealed(s) ? s : box.seal(s))),
   };
 }

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { samlServiceUrls, type SamlServiceUrls } from '../../../../config/modules/saml.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
+import { fetchIdpMetadata } from './idp-metadata-url.ts';
 import { newSigningKey } from './saml-signing.ts';
 import {
   defineModule,
@@ -25,13 +26,15 @@ export const nameIdFormats = [
 ] as const;
 
 interface SamlModule extends StoredModule, SessionSettings {
-  /** The IdP's EntityDescriptor XML. */
+  /** The IdP's EntityDescriptor XML (as fetched from `idp_metadata_url` when that is set). */
   idp_metadata: string;
+  /** Where the metadata was fetched from when the module was written; "" when given as XML. */
+  idp_metadata_url: string;
   force_authn: boolean;
   allow_idp_initiated: boolean;
   authorized_groups: string[];
   nameid_format: string;
-  /** The request-signing certificate (PEM), made on every write (saml-signing.ts). */
+  /** The request-signing certificate (PEM), made with the module and kept across its writes (saml-signing.ts). */
   request_signing_certificate_pem: string;
   /** Its private key (PKCS#8 PEM); sealed at rest, never read back. */
   request_signing_private_key: string;
@@ -48,17 +51,22 @@ export const samlModule = defineModule({
   schema: Type.Object({
     enabled: Enabled,
     ...sessionProperties,
-    idp_metadata: Type.String(),
+    idp_metadata: OptionalString,
+    idp_metadata_url: OptionalString,
     force_authn: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
     allow_idp_initiated: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
     authorized_groups: StringList,
     nameid_format: OptionalString,
   }),
-  normalize: async (body, _ctx, field): Promise<SamlModule> => {
-    if (!/<(\w+:)?EntityDescriptor[\s>]/.test(body.idp_metadata)) {
+  normalize: async (body, ctx, field): Promise<SamlModule> => {
+    const url = body.idp_metadata_url ?? '';
+    const allowHttp = ctx.deps.identity?.allowHttpIdentityProviders ?? false;
+    const metadataField = fieldPath(field, url ? 'idp_metadata_url' : 'idp_metadata');
+    const metadata = url ? await fetchIdpMetadata(url, metadataField, allowHttp) : (body.idp_metadata ?? '');
+    if (!/<(\w+:)?EntityDescriptor[\s>]/.test(metadata)) {
       throw invalid(
         ErrorCode.ERR_NGROK_215,
-        fieldPath(field, 'idp_metadata'),
+        metadataField,
         "must be the IdP's metadata XML (an EntityDescriptor document)",
       );
     }
@@ -73,7 +81,8 @@ export const samlModule = defineModule({
     return {
       enabled: enabledOf(body),
       ...sessionOf(body, field),
-      idp_metadata: body.idp_metadata,
+      idp_metadata: metadata,
+      idp_metadata_url: url,
       force_authn: body.force_authn ?? false,
       allow_idp_initiated: body.allow_idp_initiated ?? false,
       authorized_groups: body.authorized_groups ?? [],
@@ -82,8 +91,18 @@ export const samlModule = defineModule({
       request_signing_private_key: key.privateKeyPem,
     };
   },
+  // The request-signing key stays what the IdP was given, however often the module is written.
+  carry: (next, previous) =>
+    previous.request_signing_private_key && previous.request_signing_certificate_pem
+      ? {
+          ...next,
+          request_signing_certificate_pem: previous.request_signing_certificate_pem,
+          request_signing_private_key: previous.request_signing_private_key,
+        }
+      : next,
   read: ({ request_signing_private_key: _key, ...stored }: SamlModule, owner) => ({
     ...stored,
+    idp_metadata_url: stored.idp_metadata_url ?? '',
     ...serviceUrls(owner),
     // Modules stored before signing keys existed have none.
     request_signing_certificate_pem: stored.request_signing_certificate_pem ?? '',
