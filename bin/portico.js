@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx: there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// Runs the built CLI (dist/, written by `npm run build`, which `npm ci` runs), with source maps
+// so stack traces name .ts lines. No TypeScript loader at run time.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error(`portico is not built: run \`npm run build\` in ${new URL('..', import.meta.url).pathname}`);
+  process.exit(1);
+}
+process.setSourceMapsEnabled(true);
+await import(main.href);
