@@ -1,7 +1,6 @@
 /** The agent's commands: http, tcp, tls, tunnel, start and config. They parse; `run` does the work. */
 import { Command, Option } from 'commander';
 import { forwardsToFor } from '../agent/addr.ts';
-import { saveAuthtoken } from '../agent/config-file.ts';
 import type { AgentConfigFile } from '../agent/config-file.ts';
 import { parseLabels } from '../agent/labels.ts';
 import type { ListenSpec } from '../agent/listener.ts';
@@ -106,6 +105,7 @@ function configCommand(): Command {
     .option('--config <path>', 'agent config file', defaultAgentConfigPath())
     .action(async (token: string, flags: { config: string }) => {
       try {
+        const { saveAuthtoken } = await import('../agent/config-file.ts');
         await saveAuthtoken(flags.config, token);
         process.stdout.write(`Authtoken saved to configuration file: ${flags.config}\n`);
       } catch (err) {

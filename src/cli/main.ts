@@ -1,10 +1,13 @@
-/** The `portico` program: the edge and the agent commands. */
+/**
+ * The `portico` program: the edge and the agent commands. What a command runs is loaded when
+ * it runs (the edge, the agent, the trust stores), so `portico --help` loads little.
+ */
 import { Command } from 'commander';
 import { agentVersion } from '../agent/version.ts';
-import { agentCommands } from './agent-commands.ts';
-import { runAgent } from './agent-run.ts';
+import { agentCommands, type AgentPlan } from './agent-commands.ts';
 import { edgeCommand } from './edge.ts';
 import { accountCommand } from './account.ts';
+
 import { singleDashFlagHint } from './single-dash.ts';
 import { trustCommand } from './trust.ts';
 
@@ -13,6 +16,7 @@ const program = new Command('portico')
   .version(agentVersion);
 program.addCommand(edgeCommand());
 program.addCommand(accountCommand());
+const runAgent = async (plan: AgentPlan) => (await import('./agent-run.ts')).runAgent(plan);
 for (const command of agentCommands(runAgent)) program.addCommand(command);
 program.addCommand(trustCommand());
 

@@ -2,7 +2,6 @@
 import { Command } from 'commander';
 import { defaultDataDir } from '../bootstrap/paths.ts';
 import { isPorticoError } from '../errors/catalogue.ts';
-import { trustLocalCa } from '../trust/trust.ts';
 import type { TrustOptions, TrustReport } from '../trust/trust.ts';
 
 interface TrustFlags {
@@ -36,6 +35,7 @@ export function trustCommand(): Command {
       };
       if (flags.caCert) options.caCertPath = flags.caCert;
       try {
+        const { trustLocalCa } = await import('../trust/trust.ts');
         const report = await trustLocalCa(options);
         process.stdout.write(formatReport(report, flags.uninstall ?? false));
         if (report.failed) process.exitCode = 1;
