@@ -157,20 +157,40 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
 
   private writeData(id: number, flags: number, payload: Buffer): void {
     if (this.closed || this.socket.destroyed) return;
+    this.coalesce();
     if (payload.length <= SMALL_PAYLOAD) {
       this.socket.write(encodeData(id, flags, payload));
       return;
     }
-    // Corked, header and payload leave in one writev without copying the payload.
-    this.socket.cork();
+    // Header and payload leave in the same writev, without copying the payload.
     this.socket.write(encodeHeader(FrameType.DATA, flags, id, payload.length));
     this.socket.write(payload);
-    this.socket.uncork();
   }
 
   private write(frame: Buffer): void {
-    if (!this.closed && !this.socket.destroyed) this.socket.write(frame);
+    if (this.closed || this.socket.destroyed) return;
+    this.coalesce();
+    this.socket.write(frame);
   }
+
+  /**
+   * Frames written in one turn of the event loop, for any number of streams, leave in one
+   * writev (one syscall, and on TLS fewer records): the socket is corked at the first write and
+   * uncorked once the I/O callbacks of this turn have run (setImmediate), so a lone frame waits
+   * for no timer.
+   */
+  private coalesce(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    setImmediate(this.uncork);
+  }
+
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   private readonly onData = (chunk: Buffer): void => {
     if (this.closed) return;
