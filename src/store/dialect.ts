@@ -1,14 +1,14 @@
 /**
  * Everything that depends on the database engine: reading the database URL, opening the
- * Kysely dialect, and recognising constraint errors. SQLite (better-sqlite3) by default,
+ * Kysely dialect, and recognising constraint errors. SQLite (better-sqlite3, sqlite-driver.ts) by default,
  * PostgreSQL (pg) when the URL says `postgres://`.
  */
-import SqliteDatabase from 'better-sqlite3';
 import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
+import { SqliteDatabase } from './sqlite-driver.ts';
 
 /** Where the store lives. */
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
