@@ -92,16 +92,17 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
         upstream.on('data', (chunk: Buffer) => void (tunnel.bytesOut += chunk.length));
         if (!http) return;
         const capture = conn.capture !== false ? this.#o.captureBodyBytes : undefined;
-        const record = (exchange: HttpExchange): HttpRequestRecord => ({
-          ...exchange,
-          tunnel: conn.tunnel,
-          clientAddr: conn.clientAddr,
-        });
+        let last: HttpRequestRecord | undefined;
         const tap = tapHttp(client, upstream, {
-          onExchange: (exchange) => this.#record(record(exchange)),
+          onExchange: (exchange) => {
+            last = { ...exchange, tunnel: conn.tunnel, clientAddr: conn.clientAddr };
+            this.#record(last);
+          },
           ...(capture !== undefined ? { captureBodyBytes: capture } : {}),
-          onSwitch: (exchange, responseRest) =>
-            this.emit('switched', record(exchange), { requests: client, responses: upstream, responseRest }),
+          // Called right after onExchange for the 101: `last` is its record.
+          onSwitch: (_exchange, responseRest) => {
+            if (last) this.emit('switched', last, { requests: client, responses: upstream, responseRest });
+          },
         });
         closeTap = () => tap.close();
       },
