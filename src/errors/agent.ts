@@ -139,6 +139,10 @@ export const agentErrors = {
     status: 502,
     message: "The request could not be replayed: the tunnel's local service did not accept the connection.",
   },
+  ERR_INSPECTOR_INTERNAL: {
+    status: 500,
+    message: "The agent API failed to handle the request; the agent's log has the cause.",
+  },
   ERR_INSPECTOR_ADDR_UNAVAILABLE: {
     status: 500,
     message:
