@@ -73,7 +73,8 @@ export async function replay(req: ReplayRequest, listener: Listener, traffic: Ag
       cause: err,
     });
   });
-  const client = new PassThrough();
+  // Open until the service closes: the traffic tap counts the exchange as cut when its client side closes.
+  const client = new PassThrough({ autoDestroy: false });
   const conn = {
     tunnel: listener.name ?? listener.url,
     clientAddr: '127.0.0.1:0',
