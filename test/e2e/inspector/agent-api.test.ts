@@ -9,7 +9,8 @@ import net from 'node:net';
 import { test } from 'node:test';
 import type { NgrokCapture } from '../../../src/agent/inspector/captures.ts';
 import type { NgrokTunnel } from '../../../src/agent/inspector/tunnels-api.ts';
-import { request } from '../../support/client.ts';
+import WebSocket, { WebSocketServer } from 'ws';
+import { loopbackLookup, request } from '../../support/client.ts';
 import { defer } from '../../support/defer.ts';
 import { startTestEdge } from '../../support/edge.ts';
 import { api, startInspectedAgent } from '../../support/inspector-agent.ts';
@@ -146,6 +147,60 @@ test('POST /api/tunnels starts a tunnel, DELETE stops it; Prometheus /metrics mo
   assert.equal((await api(agent.web, '/api/tunnels/second')).status, 404);
   await eventually(async () => (await request(created.json.public_url, { ca: edge.caPem })).status === 404);
   assert.match(await (await fetch(`${agent.web}/metrics`)).text(), /^portico_agent_tunnels 1$/m);
+});
+
+test('WebSocket messages of an upgraded connection are captured both ways, large ones cut', async (t) => {
+  const edge = await startTestEdge(t);
+  const service = await startHttpService(t, (_req, res) => res.end('not a websocket'));
+  const wss = new WebSocketServer({ server: service.server });
+  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  defer(t, () => wss.close());
+  const agent = await startInspectedAgent(t, edge, ['http', String(service.port)], `127.0.0.1:${await freePort()}`);
+
+  const ws = new WebSocket(agent.url.replace('https:', 'wss:') + '/chat', {
+    ca: edge.caPem,
+    lookup: loopbackLookup,
+  } as WebSocket.ClientOptions);
+  defer(t, () => ws.close());
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let replies = 0;
+  const done = new Promise<void>((resolve) => ws.on('message', () => ++replies === 3 && resolve()));
+  ws.send('hello');
+  ws.send(Buffer.from([1, 2, 3]));
+  ws.send('y'.repeat(100_000));
+  await done;
+
+  const capture = await eventually(async () => {
+    const [c] = (await api<Captures>(agent.web, '/api/requests/http')).json.requests;
+    return c?.websocket?.length === 6 ? c : undefined;
+  });
+  assert.equal(capture!.request.uri, '/chat');
+  assert.equal(capture!.response!.status_code, 101);
+  const messages = capture!.websocket!.map((m) => ({
+    direction: m.direction,
+    kind: m.kind,
+    length: m.length,
+    head: Buffer.from(m.data, 'base64').subarray(0, 5).toString('hex'),
+    kept: Buffer.from(m.data, 'base64').length,
+  }));
+  const hello = Buffer.from('hello').toString('hex');
+  const ys = Buffer.from('yyyyy').toString('hex');
+  assert.deepEqual(
+    messages.filter((m) => m.direction === 'in'),
+    [
+      { direction: 'in', kind: 'text', length: 5, head: hello, kept: 5 },
+      { direction: 'in', kind: 'binary', length: 3, head: '010203', kept: 3 },
+      { direction: 'in', kind: 'text', length: 100_000, head: ys, kept: 10 * 1024 },
+    ],
+  );
+  assert.deepEqual(
+    messages.filter((m) => m.direction === 'out').map((m) => [m.kind, m.length, m.head]),
+    [
+      ['text', 5, hello],
+      ['binary', 3, '010203'],
+      ['text', 100_000, ys],
+    ],
+  );
 });
 
 test('when the inspector port is taken the agent serves on the next one and logs where', async (t) => {
