@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import { parseRawRequest, replayBytes } from './replay.ts';
 
 test('an edited request (LF line ends, as a text box gives) is sent with its real length and Connection: close', () => {
@@ -21,6 +22,6 @@ test('an edited request (LF line ends, as a text box gives) is sent with its rea
 
 test('malformed requests are refused with ERR_INSPECTOR_REQUEST_INVALID', () => {
   for (const raw of ['', 'GET', 'GET x HTTP/1.1', 'GET / HTTP/2 extra', 'GET / HTTP/1.1\nno colon', 'G(T / HTTP/1.1']) {
-    assert.throws(() => parseRawRequest(Buffer.from(raw)), { code: 'ERR_INSPECTOR_REQUEST_INVALID' }, raw);
+    assert.throws(() => parseRawRequest(Buffer.from(raw)), { code: ErrorCode.ERR_INSPECTOR_REQUEST_INVALID }, raw);
   }
 });
