@@ -203,15 +203,29 @@ test('WebSocket messages of an upgraded connection are captured both ways, large
   );
 });
 
-test('when the inspector port is taken the agent serves on the next one and logs where', async (t) => {
+test('when the inspector port is taken the agent serves on the next one and logs where; --inspect=false captures nothing', async (t) => {
   const edge = await startTestEdge(t);
   const service = await startHttpService(t, (_req, res) => res.end('x'));
   const taken = net.createServer();
   const port = await takeWithNextFree(taken);
   defer(t, () => new Promise((r) => taken.close(r)));
-  const agent = await startInspectedAgent(t, edge, ['http', String(service.port)], `127.0.0.1:${port}`);
+  const agent = await startInspectedAgent(
+    t,
+    edge,
+    ['http', String(service.port), '--inspect=false'],
+    `127.0.0.1:${port}`,
+  );
   assert.equal(agent.webAddr, `127.0.0.1:${port + 1}`);
-  assert.equal((await api(agent.web, '/api/tunnels')).status, 200);
+  const [tunnel] = (await api<{ tunnels: NgrokTunnel[] }>(agent.web, '/api/tunnels')).json.tunnels;
+  assert.equal(tunnel!.config.inspect, false);
+
+  // --inspect=false: the request is counted, not captured.
+  assert.equal((await request(`${agent.url}/private`, { ca: edge.caPem })).status, 200);
+  await eventually(
+    async () =>
+      (await api<{ tunnels: NgrokTunnel[] }>(agent.web, '/api/tunnels')).json.tunnels[0]!.metrics.http.count === 1,
+  );
+  assert.deepEqual((await api<Captures>(agent.web, '/api/requests/http')).json.requests, []);
 });
 
 /** Listens on a port whose next port is free too; resolves with it. */
