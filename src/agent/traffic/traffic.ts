@@ -134,7 +134,7 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
     return this.#tunnels;
   }
 
-  /** Up to `n` most recent requests, newest first. */
+  /** Up to `n` most recent requests, newest first, without their captured heads and bodies. */
   recent(n = this.#capacity): HttpRequestRecord[] {
     const out: HttpRequestRecord[] = [];
     const size = Math.min(this.#recent.length, n);
@@ -144,7 +144,9 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
 
   #record(record: HttpRequestRecord): void {
     this.tunnel(record.tunnel).http.record(record.durationMs);
-    this.#recent[this.#next] = record;
+    // The ring keeps no captured heads or bodies: those are bounded by whoever keeps them (the inspector).
+    const { request: _request, response: _response, ...summary } = record;
+    this.#recent[this.#next] = summary;
     this.#next = (this.#next + 1) % this.#capacity;
     this.emit('request', record);
   }
