@@ -112,7 +112,7 @@ async function serve(ctx: InspectorContext, req: http.IncomingMessage, res: http
       if (!match || route.method !== req.method) continue;
       const body = route.method === 'POST' ? await readJson(req) : undefined;
       const answer = await route.handle(ctx, {
-        params: match.slice(1).map(decodeURIComponent),
+        params: match.slice(1).map(decodePart),
         query: url.searchParams,
         body,
         req,
@@ -126,6 +126,14 @@ async function serve(ctx: InspectorContext, req: http.IncomingMessage, res: http
     throw new PorticoError(ErrorCode.ERR_INSPECTOR_NOT_FOUND, `${req.method} ${url.pathname}`);
   } catch (err) {
     sendError(res, err, ctx.logger);
+  }
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new PorticoError(ErrorCode.ERR_INSPECTOR_REQUEST_INVALID, `${part.slice(0, 100)} is not a valid URL part`);
   }
 }
 
