@@ -99,6 +99,16 @@ test('invalid configs fail with the field path', () => {
   );
 });
 
+test("the inspector keys: web_addr, inspect_db_size and a tunnel's inspect", () => {
+  const c = parseAgentConfig(
+    'web_addr: 127.0.0.1:4141\ninspect_db_size: 1048576\ntunnels:\n  web: { addr: 3000, inspect: false }\n',
+  );
+  assert.equal(c.web_addr, '127.0.0.1:4141');
+  assert.equal(c.inspect_db_size, 1048576);
+  assert.equal(c.tunnels.web!.inspect, false);
+  assert.equal(parseAgentConfig('web_addr: false\n').web_addr, false);
+});
+
 test('unknown keys are refused with their path and the file; ngrok keys Portico lacks are "not supported yet"', () => {
   const cases: Array<[string, RegExp]> = [
     [
@@ -116,7 +126,7 @@ test('unknown keys are refused with their path and the file; ngrok keys Portico 
       /tunnels\.web\.oidc\.allow_email: unknown key \(known keys: issuer_url, client_id, client_secret, scopes, allow_emails, allow_domains\)/,
     ],
     ['tunnels:\n  web: { addr: 3000, oidc: { issuer_url: 7 } }\n', /tunnels\.web\.oidc\.issuer_url: must be a string/],
-    ['tunnels:\n  web: { addr: 3000, inspect: false }\n', /tunnels\.web\.inspect: an ngrok agent setting/],
+    ['tunnels:\n  web: { addr: 3000, inspect: "no" }\n', /tunnels\.web\.inspect: must be true or false/],
     [
       'tunnels:\n  web: { addr: 3000, schemes: [https] }\n',
       /tunnels\.web\.schemes: .*does not support yet \(use scheme: https or scheme: http\)/,
@@ -127,9 +137,11 @@ test('unknown keys are refused with their path and the file; ngrok keys Portico 
     ],
     ['tunnels:\n  web: { addr: 3000, colour: blue }\n', /tunnels\.web\.colour: unknown key \(known keys: /],
     [
-      'web_addr: 127.0.0.1:4040\n',
-      /^The agent configuration is invalid\. \(\/etc\/p\.yml: web_addr: an ngrok agent setting that Portico does not support yet; remove it\)$/,
+      'web_addr: 4040\n',
+      /^The agent configuration is invalid\. \(\/etc\/p\.yml: web_addr: must be host:port \(127\.0\.0\.1:4040\) or false\)$/,
     ],
+    ['inspect_db_size: -1\n', /inspect_db_size: must be a number of bytes above 0/],
+    ['web_allow_hosts: [a]\n', /web_allow_hosts: an ngrok agent setting that Portico does not support yet/],
     ['log_level: debug\n', /log_level: .*does not support yet \(pass --log-level instead\)/],
     ['authtokn: x\n', /authtokn: unknown key; did you mean "authtoken"\?/],
     ['version: 3\nagent:\n  authtoken: x\n', /version: 3 is not supported: this file follows ngrok's version 2 layout/],

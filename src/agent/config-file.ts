@@ -36,6 +36,8 @@ export interface TunnelConfig {
   labels?: string[];
   metadata?: string;
   pooling_enabled?: boolean;
+  /** http: show this tunnel's requests in the traffic inspector. Default true. */
+  inspect?: boolean;
   /**
    * http and tls: certificate (PEM) the agent terminates TLS with (zero-knowledge TLS); needs
    * `key`. Relative paths are relative to the config file; stored resolved.
@@ -54,6 +56,10 @@ export interface AgentConfigFile {
   server_addr?: string;
   ca_cert?: string;
   region?: string;
+  /** Where the inspector and the agent API listen (`127.0.0.1:4040`), or false for nowhere. */
+  web_addr?: string | false;
+  /** Bytes of captured requests the inspector keeps in memory (ngrok's key). */
+  inspect_db_size?: number;
   tunnels: Record<string, TunnelConfig>;
 }
 
@@ -98,11 +104,20 @@ export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile
     if (typeof v !== 'string') throw fail(key, 'must be a string');
     config[key] = v;
   }
+  parseInspectorKeys(raw, config, fail);
   const tunnels = raw.tunnels ?? {};
   if (!isRecord(tunnels)) throw fail('tunnels', 'must be a mapping of names to tunnels');
   for (const [name, t] of Object.entries(tunnels))
     config.tunnels[name] = parseTunnel(t, `tunnels.${name}`, fail, dirname(path));
   return config;
+}
+
+/**
+ * One tunnel definition given elsewhere than in the file (the agent API's `POST /api/tunnels`
+ * takes the same keys); errors name `at` and the key. Relative paths are relative to `dir`.
+ */
+export function parseTunnelConfig(raw: unknown, at: string, dir: string): TunnelConfig {
+  return parseTunnel(raw, at, (field, why) => new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${field}: ${why}`), dir);
 }
 
 function parseTunnel(raw: unknown, at: string, fail: Fail, dir: string): TunnelConfig {
@@ -131,9 +146,11 @@ function parseTunnel(raw: unknown, at: string, fail: Fail, dir: string): TunnelC
     }
     tunnel.labels = raw.labels;
   }
-  if (raw.pooling_enabled !== undefined) {
-    if (typeof raw.pooling_enabled !== 'boolean') throw fail(`${at}.pooling_enabled`, 'must be true or false');
-    tunnel.pooling_enabled = raw.pooling_enabled;
+  for (const key of ['pooling_enabled', 'inspect'] as const) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw fail(`${at}.${key}`, 'must be true or false');
+    tunnel[key] = value;
   }
   for (const key of ['crt', 'key'] as const) {
     const value = raw[key];
@@ -146,6 +163,23 @@ function parseTunnel(raw: unknown, at: string, fail: Fail, dir: string): TunnelC
   if (modules) tunnel.modules = modules;
   if (tunnel.proto === undefined && tunnel.labels === undefined) tunnel.proto = 'http';
   return tunnel;
+}
+
+/** `web_addr` (`host:port` or false) and `inspect_db_size` (bytes, a positive integer). */
+function parseInspectorKeys(raw: Record<string, unknown>, config: AgentConfigFile, fail: Fail): void {
+  const addr = raw.web_addr;
+  if (addr === false) config.web_addr = false;
+  else if (addr !== undefined && addr !== null) {
+    if (typeof addr !== 'string' || !/^[^\s]*:\d{1,5}$/.test(addr))
+      throw fail('web_addr', 'must be host:port (127.0.0.1:4040) or false');
+    config.web_addr = addr;
+  }
+  const size = raw.inspect_db_size;
+  if (size !== undefined && size !== null) {
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size <= 0)
+      throw fail('inspect_db_size', 'must be a number of bytes above 0');
+    config.inspect_db_size = size;
+  }
 }
 
 /**

@@ -7,7 +7,16 @@ import { moduleKeys } from './config-modules.ts';
  */
 
 /** Top-level keys. `version` is accepted for ngrok v2 files (`version: "2"`) and checked. */
-export const topLevelKeys = ['version', 'authtoken', 'server_addr', 'ca_cert', 'region', 'tunnels'] as const;
+export const topLevelKeys = [
+  'version',
+  'authtoken',
+  'server_addr',
+  'ca_cert',
+  'region',
+  'web_addr',
+  'inspect_db_size',
+  'tunnels',
+] as const;
 
 /** Keys of one tunnel under `tunnels:`. */
 export const tunnelKeys = [
@@ -21,6 +30,7 @@ export const tunnelKeys = [
   'labels',
   'metadata',
   'pooling_enabled',
+  'inspect',
   'crt',
   'key',
   ...moduleKeys,
@@ -39,7 +49,6 @@ export const ngrokTopLevelKeys: Readonly<Record<string, string>> = {
   dns_resolver_ips: '',
   heartbeat_interval: '',
   heartbeat_tolerance: '',
-  inspect_db_size: '',
   log: 'pass --log instead',
   log_format: 'pass --log-format instead',
   log_level: 'pass --log-level instead',
@@ -50,7 +59,6 @@ export const ngrokTopLevelKeys: Readonly<Record<string, string>> = {
   update: '',
   update_channel: '',
   update_check: '',
-  web_addr: '',
   web_allow_hosts: '',
 };
 
@@ -58,7 +66,6 @@ export const ngrokTopLevelKeys: Readonly<Record<string, string>> = {
 export const ngrokTunnelKeys: Readonly<Record<string, string>> = {
   bind_tls: 'use scheme: https or scheme: http',
   client_cas: '',
-  inspect: '',
   mutual_tls_cas: '',
   name: 'the key under tunnels: is the name',
   policy: '',

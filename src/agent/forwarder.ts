@@ -58,7 +58,7 @@ export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContex
   if (listener.tlsContext) tap(stream, header.Id, ctx);
   const http = listener.tlsContext ? terminatesHttp(listener.spec) : isHttp(header, listener);
   const observed = ctx.traffic?.connection(
-    { tunnel: listener.name ?? listener.url, clientAddr: header.ClientAddr },
+    { tunnel: listener.name ?? listener.url, clientAddr: header.ClientAddr, capture: listener.spec.inspect !== false },
     client,
   );
   let upstream: Socket;
@@ -73,7 +73,7 @@ export async function forwardProxyStream(stream: MuxStream, ctx: ForwarderContex
   splice(client, upstream);
   if (!listener.tlsContext) tap(stream, header.Id, ctx);
   // Listens only: the bytes keep flowing through the splice whatever the tap makes of them.
-  if (http) observed?.observeHttp(upstream);
+  observed?.attach(upstream, http);
 }
 
 /** Shows ctx.tap every chunk of `stream`; call once its consumer is attached, or bytes flow away. */

@@ -21,3 +21,5 @@ export { agentVersion } from './version.ts';
 export { AgentTraffic } from './traffic/traffic.ts';
 export type { AgentTrafficOptions, HttpRequestRecord } from './traffic/traffic.ts';
 export type { ConnectionStats } from './traffic/connection-counters.ts';
+export { startInspector, defaultInspectAddr } from './inspector/server.ts';
+export type { Inspector, InspectorOptions } from './inspector/server.ts';

@@ -37,6 +37,8 @@ export interface ListenSpec {
   terminateTls?: { cert: string; key: string };
   /** Modules the edge applies to the endpoint (basic auth, IP restriction, headers, …). Default none. */
   modules?: EndpointModuleOptions;
+  /** http: show this tunnel's requests in the traffic inspector (headers and bodies). Default true. */
+  inspect?: boolean;
 }
 
 /** Why the edge stopped a tunnel (StopTunnel command). */

@@ -66,6 +66,7 @@ export function tunnelSpec(name: string, t: TunnelConfig): ListenSpec {
   if (t.remote_addr) spec.remoteAddr = t.remote_addr;
   if (t.metadata) spec.metadata = t.metadata;
   if (t.pooling_enabled !== undefined) spec.poolingEnabled = t.pooling_enabled;
+  if (t.inspect !== undefined) spec.inspect = t.inspect;
   if (t.modules) spec.modules = t.modules;
   if (t.crt || t.key) spec.terminateTls = readTerminateTls(t.crt, t.key, `tunnels.${name}.crt/key`);
   return spec;

@@ -15,6 +15,7 @@ import {
   withHttpModuleFlags,
   withIdentityFlags,
   withHostnameFlags,
+  withInspectFlag,
   withPoolingFlag,
   withTerminateTlsFlags,
 } from './agent-flags.ts';
@@ -44,7 +45,7 @@ export function agentCommands(runner: AgentRunner): Command[] {
 
 function httpCommand(run: Run): Command {
   const flags = withPoolingFlag(withHostnameFlags(withAgentFlags(new Command('http'))));
-  const cmd = withIdentityFlags(withHttpModuleFlags(withCidrFlags(withTerminateTlsFlags(flags))))
+  const cmd = withInspectFlag(withIdentityFlags(withHttpModuleFlags(withCidrFlags(withTerminateTlsFlags(flags)))))
     .description('put a local HTTP service on a public HTTPS URL')
     .argument('<addr>', addrHelp)
     .addOption(new Option('--scheme <scheme>', 'public URL scheme').choices(['https', 'http']).default('https'));

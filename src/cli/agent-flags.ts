@@ -23,6 +23,8 @@ export interface AgentFlags {
   log?: 'stdout' | 'stderr' | 'false';
   logFormat: LogFormat;
   logLevel: Level;
+  /** `--inspect-addr`: where the inspector and agent API listen (`host:port`), or `false` for nowhere. */
+  inspectAddr?: string;
 }
 
 /** Flags of the single-endpoint commands (http, tcp, tls); the module flags are named as ngrok's agent names them. */
@@ -39,6 +41,8 @@ export interface EndpointFlags extends AgentFlags, EndpointModuleOptions {
   key?: string;
   /** http: path to the PEM bundle of client CAs, read into `mutualTlsCa`. */
   mutualTlsCas?: string;
+  /** http: `--inspect=false` keeps this tunnel's requests out of the inspector. */
+  inspect?: boolean;
 }
 
 /** Adds --authtoken … --log-level to `cmd`. */
@@ -64,7 +68,24 @@ export function withAgentFlags(cmd: Command): Command {
       new Option('--log-level <level>', 'lowest level logged')
         .choices(['debug', 'info', 'warn', 'error'])
         .default('info'),
+    )
+    .option(
+      '--inspect-addr <host:port>',
+      'where the traffic inspector and the agent API listen, or "false" for nowhere (default: the config file\'s web_addr, else 127.0.0.1:4040 or the next free port)',
     );
+}
+
+/** Adds --inspect (http): `--inspect=false` keeps the tunnel's requests out of the inspector. */
+export function withInspectFlag(cmd: Command): Command {
+  return cmd.addOption(
+    new Option(
+      '--inspect [true|false]',
+      "show this tunnel's requests in the traffic inspector (default true)",
+    ).argParser((value: string) => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      throw new InvalidArgumentError('write --inspect=false or --inspect=true');
+    }),
+  );
 }
 
 /** Adds the naming flags of http and tls endpoints. */
@@ -156,6 +177,7 @@ export function endpointOptions(flags: EndpointFlags): Partial<ListenSpec> {
   if (flags.scheme) o.scheme = flags.scheme;
   if (flags.metadata) o.metadata = flags.metadata;
   if (flags.poolingEnabled) o.poolingEnabled = true;
+  if (flags.inspect !== undefined) o.inspect = flags.inspect;
   if (flags.crt || flags.key) o.terminateTls = readTerminateTls(flags.crt, flags.key, '--crt/--key');
   const modules: EndpointModuleOptions = {};
   for (const name of moduleOptionNames) if (flags[name] !== undefined) Object.assign(modules, { [name]: flags[name] });

@@ -3,7 +3,12 @@
  * (status screen on a terminal, lines and logs elsewhere), and stay up until SIGINT/SIGTERM or
  * an edge Stop. The first connect failing exits 1.
  */
+import { dirname } from 'node:path';
+import { splitHostPort } from '../agent/addr.ts';
 import { readAgentConfig } from '../agent/config-file.ts';
+import type { AgentConfigFile } from '../agent/config-file.ts';
+import { defaultInspectAddr, startInspector } from '../agent/inspector/server.ts';
+import type { Inspector } from '../agent/inspector/server.ts';
 import type { Listener } from '../agent/listener.ts';
 import { AgentSession } from '../agent/session.ts';
 import type { AgentSessionOptions } from '../agent/session.ts';
@@ -55,14 +60,18 @@ const processIo: RunIo = {
 export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<AgentSession | undefined> {
   const output = chooseOutput(plan.flags, io.terminal ?? { stdoutIsTty: false, stderrIsTty: false });
   const logger = loggerFor(plan.flags, output.log);
-  // Observing traffic costs a little per request: only when someone looks (screen or log).
-  const traffic = output.screen || output.log !== 'false' ? new AgentTraffic() : undefined;
   let session: AgentSession | undefined;
   let settings: AgentSettings | undefined;
+  let traffic: AgentTraffic | undefined;
+  let inspector: Inspector | undefined;
   const warnings: string[] = [];
   try {
     const config = await readAgentConfig(plan.flags.config);
     const specs = plan.specs(config);
+    const inspectAddr = inspectAddrOf(plan.flags.inspectAddr, config);
+    // Observing traffic costs a little per request: only when someone looks (inspector, screen or log).
+    if (inspectAddr || output.screen || output.log !== 'false')
+      traffic = new AgentTraffic(inspectAddr ? { captureBodyBytes: captureBodyBytes } : {});
     settings = await resolveSettings({ ...settingsOptions(plan.flags), config });
     const options: AgentSessionOptions = { serverAddr: settings.serverAddr, authtoken: settings.authtoken, logger };
     if (settings.ca) options.ca = settings.ca;
@@ -71,11 +80,13 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
     if (traffic) options.traffic = traffic;
     session = new AgentSession(options);
     await session.connect();
+    if (inspectAddr && traffic) inspector = await startWeb(session, traffic, inspectAddr, config, logger);
     for (const spec of specs) {
       const warning = report(await session.listen(spec), plan, logger, io, output);
       if (warning) warnings.push(warning);
     }
   } catch (err) {
+    await inspector?.close();
     await session?.close();
     io.stderr.write(`ERROR: ${failureText(err as Error, settings)}\n`);
     io.exit(1);
@@ -83,10 +94,53 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
   }
   if (traffic && output.log !== 'false') logRequests(traffic, logger);
   followReconnects(session, logger);
+  if (inspector) session.once('close', () => void inspector.close());
   const screen =
-    output.screen && io.terminal ? startStatusConsole(session, io.terminal, { notices: warnings }) : undefined;
+    output.screen && io.terminal
+      ? startStatusConsole(session, io.terminal, {
+          notices: warnings,
+          ...(inspector ? { inspectorUrl: inspector.url } : {}),
+        })
+      : undefined;
   keepRunning(session, logger, io, screen);
   return session;
+}
+
+/** Bytes of each request and response body the inspector keeps, as ngrok's agent: 10 KiB. */
+const captureBodyBytes = 10 * 1024;
+
+/** Where the inspector listens: --inspect-addr, else the config file's web_addr, else 127.0.0.1:4040; undefined for off. */
+function inspectAddrOf(flag: string | undefined, config: AgentConfigFile): string | undefined {
+  const addr = flag ?? config.web_addr ?? defaultInspectAddr;
+  if (addr === false || addr === 'false') return undefined;
+  splitHostPort(addr, undefined); // A bad address fails the start, before anything connects.
+  return addr;
+}
+
+/**
+ * Starts the inspector and the agent API. A machine where no port near the one asked for is
+ * free still gets its tunnels: the failure is a warning, as the inspector is a convenience.
+ */
+async function startWeb(
+  session: AgentSession,
+  traffic: AgentTraffic,
+  addr: string,
+  config: AgentConfigFile,
+  logger: Logger,
+): Promise<Inspector | undefined> {
+  try {
+    return await startInspector({
+      session,
+      traffic,
+      addr,
+      configDir: dirname(config.file?.path ?? '.'),
+      logger,
+      ...(config.inspect_db_size !== undefined ? { maxBytes: config.inspect_db_size } : {}),
+    });
+  } catch (err) {
+    logger.warn('the inspector is not running', { addr, err });
+    return undefined;
+  }
 }
 
 /**

@@ -30,9 +30,13 @@ test('ngrok-style single-dash flags get the two-dash spelling with their value',
 
 test('a single-dash flag Portico does not have says so and points at --help', () => {
   assert.equal(
-    hintFor('http', '3000', '-inspect=false'),
-    "-inspect=false: Portico's flags take two dashes (--inspect), and `portico http` has no --inspect flag; see `portico http --help`",
+    hintFor('http', '3000', '-bind-tls=true'),
+    "-bind-tls=true: Portico's flags take two dashes (--bind-tls), and `portico http` has no --bind-tls flag; see `portico http --help`",
   );
+});
+
+test('a flag with an optional value is spelled with the value attached', () => {
+  assert.match(hintFor('http', '3000', '-inspect=false')!, /two dashes: --inspect=false$/);
 });
 
 test('real short flags, two-dash flags, option values that start with a dash and arguments after -- pass', () => {

@@ -44,7 +44,9 @@ function hint(command: Command, arg: string, name: string, value: string | undef
   if (!option) {
     return `${arg}: Portico's flags take two dashes (--${name}), and \`${path}\` has no --${name} flag; see \`${path} --help\``;
   }
-  const spelled = takesValue(option) ? `--${name} ${shellWord(value ?? `<${name}>`)}` : `--${name}`;
+  // An optional value must be attached (`--inspect=false`): apart, the next argument could be the address.
+  const glue = option.optional ? '=' : ' ';
+  const spelled = takesValue(option) ? `--${name}${glue}${shellWord(value ?? `<${name}>`)}` : `--${name}`;
   return `${arg} is spelled the way ngrok's agent spells flags; Portico's take two dashes: ${spelled}`;
 }
 

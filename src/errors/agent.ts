@@ -120,6 +120,35 @@ export const agentErrors = {
       'The certificate or key the agent should terminate TLS with (--crt/--key) cannot be used. Give a PEM certificate (chain) and the unencrypted PEM private key that belongs to it.',
   },
 
+  // The agent's traffic inspector and local API (127.0.0.1:4040)
+  ERR_INSPECTOR_NOT_FOUND: {
+    status: 404,
+    message: 'No such resource in the agent API: see /api/tunnels and /api/requests/http.',
+  },
+  ERR_INSPECTOR_REQUEST_INVALID: {
+    status: 400,
+    message: 'The agent API request is invalid; the detail names what to change.',
+  },
+  ERR_INSPECTOR_TOO_LARGE: { status: 413, message: 'The agent API request body is larger than 1 MiB.' },
+  ERR_INSPECTOR_HOST_REFUSED: {
+    status: 403,
+    message:
+      'The agent API answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]) or its own address.',
+  },
+  ERR_INSPECTOR_REPLAY_FAILED: {
+    status: 502,
+    message: "The request could not be replayed: the tunnel's local service did not accept the connection.",
+  },
+  ERR_INSPECTOR_INTERNAL: {
+    status: 500,
+    message: "The agent API failed to handle the request; the agent's log has the cause.",
+  },
+  ERR_INSPECTOR_ADDR_UNAVAILABLE: {
+    status: 500,
+    message:
+      'The inspector could not listen on its address nor on the next ports; pass --inspect-addr with a free address, or --inspect-addr false.',
+  },
+
   // Agent endpoint options
   ERR_NGROK_359: {
     status: 400,

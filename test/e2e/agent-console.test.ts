@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { jsonLine, spawnPortico } from '../support/cli.ts';
 import { request } from '../support/client.ts';
 import { startTestEdge, tempDir } from '../support/edge.ts';
-import { eventually, startHttpService } from '../support/services.ts';
+import { eventually, freePort, startHttpService } from '../support/services.ts';
 import { runInTerminal } from '../support/terminal.ts';
 
 test('on a terminal: the status screen shows the session, a request as it happens, and reconnecting then online when the edge restarts', async (t) => {
@@ -13,7 +13,12 @@ test('on a terminal: the status screen shows the session, a request as it happen
   const ports = { ...first.ports };
   const web = await startHttpService(t, (req, res) => res.writeHead(req.url === '/missing' ? 404 : 200).end('screen'));
   const env = { PORTICO_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config') };
-  const agent = runInTerminal(t, ['http', String(web.port), '--subdomain', 'screen'], env);
+  const inspectPort = await freePort();
+  const agent = runInTerminal(
+    t,
+    ['http', String(web.port), '--subdomain', 'screen', '--inspect-addr', `127.0.0.1:${inspectPort}`],
+    env,
+  );
 
   const online = await agent.waitForFrame(
     (f) => /Session Status\s+online/.test(f) && /Forwarding/.test(f),
@@ -28,7 +33,7 @@ test('on a terminal: the status screen shows the session, a request as it happen
     new RegExp(`^Forwarding\\s+https://screen\\.localhost:${ports.https} -> http://localhost:${web.port}$`, 'm'),
   );
   assert.match(online, /^Connections\s+ttl\s+opn\s+rt1\s+rt5\s+p50\s+p90$/m);
-  assert.doesNotMatch(online, /Web Interface/, 'no inspector runs, so none is shown');
+  assert.match(online, new RegExp(`^Web Interface\\s+http://127\\.0\\.0\\.1:${inspectPort}$`, 'm'));
   await agent.waitForFrame((f) => /^Latency\s+\d+\.\d+ms$/m.test(f), 'a heartbeat latency');
 
   const url = `https://screen.localhost:${ports.https}`;

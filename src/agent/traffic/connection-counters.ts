@@ -15,10 +15,16 @@ export interface ConnectionStats {
   rate1m: number;
   /** New connections per second, exponentially weighted over 5 minutes. */
   rate5m: number;
+  /** New connections per second, exponentially weighted over 15 minutes. */
+  rate15m: number;
   /** Median duration of the recent connections, in seconds (0 before any closed). */
   p50s: number;
   /** 90th percentile duration of the recent connections, in seconds. */
   p90s: number;
+  /** 95th percentile duration, in seconds. */
+  p95s: number;
+  /** 99th percentile duration, in seconds. */
+  p99s: number;
 }
 
 /** Seconds between rate updates, as in go-metrics' meters (which ngrok's agent uses). */
@@ -31,6 +37,7 @@ export class ConnectionCounters {
   #open = 0;
   readonly #rate1 = new MovingRate(60);
   readonly #rate5 = new MovingRate(300);
+  readonly #rate15 = new MovingRate(900);
   readonly #durations = new Float64Array(durationSamples);
   #durationCount = 0;
   readonly #now: () => number;
@@ -45,16 +52,21 @@ export class ConnectionCounters {
     const at = this.#now();
     this.#total += 1;
     this.#open += 1;
-    this.#rate1.mark(at);
-    this.#rate5.mark(at);
+    this.#mark(at);
     let closed = false;
     return () => {
       if (closed) return;
       closed = true;
       this.#open -= 1;
-      this.#durations[this.#durationCount % durationSamples] = (this.#now() - at) / 1000;
-      this.#durationCount += 1;
+      this.#sample((this.#now() - at) / 1000);
     };
+  }
+
+  /** Counts something that already ended (an HTTP request), which lasted `durationMs`. */
+  record(durationMs: number): void {
+    this.#total += 1;
+    this.#mark(this.#now());
+    this.#sample(durationMs / 1000);
   }
 
   stats(): ConnectionStats {
@@ -65,9 +77,23 @@ export class ConnectionCounters {
       open: this.#open,
       rate1m: this.#rate1.read(at),
       rate5m: this.#rate5.read(at),
+      rate15m: this.#rate15.read(at),
       p50s: percentile(sorted, 0.5),
       p90s: percentile(sorted, 0.9),
+      p95s: percentile(sorted, 0.95),
+      p99s: percentile(sorted, 0.99),
     };
+  }
+
+  #mark(at: number): void {
+    this.#rate1.mark(at);
+    this.#rate5.mark(at);
+    this.#rate15.mark(at);
+  }
+
+  #sample(seconds: number): void {
+    this.#durations[this.#durationCount % durationSamples] = seconds;
+    this.#durationCount += 1;
   }
 }
 

@@ -55,6 +55,28 @@ test('keep-alive requests split byte by byte: sized, chunked, HEAD and 100-conti
   assert.equal(s.tap.stoppedBecause, undefined);
 });
 
+test('with captureBodyBytes: heads in order and bodies de-chunked, cut at the limit', () => {
+  const requests = new PassThrough();
+  const responses = new PassThrough();
+  const seen: HttpExchange[] = [];
+  tapHttp(requests, responses, { onExchange: (e) => seen.push(e), captureBodyBytes: 4 });
+  dribble(requests, 'POST /a HTTP/1.1\r\nHost: x\r\nX-Two: 1\r\nX-Two: 2\r\nContent-Length: 6\r\n\r\nabcdef');
+  dribble(responses, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nxy\r\n1\r\nz\r\n0\r\n\r\n');
+  const [e] = seen;
+  assert.deepEqual(e!.request, {
+    proto: 'HTTP/1.1',
+    headers: ['Host', 'x', 'X-Two', '1', 'X-Two', '2', 'Content-Length', '6'],
+    body: Buffer.from('abcd'),
+    truncatedBytes: 2,
+  });
+  assert.deepEqual(e!.response, {
+    proto: 'HTTP/1.1',
+    headers: ['Transfer-Encoding', 'chunked'],
+    body: Buffer.from('xyz'),
+    truncatedBytes: 0,
+  });
+});
+
 test('pipelined requests in one chunk are matched to their responses in order', () => {
   const s = sides();
   s.requests.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n');

@@ -26,10 +26,36 @@ export interface HttpExchange {
   responseBytes: number;
   /** Set when the connection closed before the response was complete. */
   error?: string;
+  /** The request's head and first body bytes, when the tap captures (HttpTapOptions.captureBodyBytes). */
+  request?: CapturedMessage;
+  /** The response's head and first body bytes, when captured and a response head came. */
+  response?: CapturedMessage;
+}
+
+/** One request or response as captured: its head, and its body up to the capture limit. */
+export interface CapturedMessage {
+  /** `HTTP/1.1`. */
+  proto: string;
+  /** Header names and values as sent, in order: `[name, value, name, value, …]`. */
+  headers: string[];
+  /** The first bytes of the body, de-chunked: at most the capture limit. */
+  body: Buffer;
+  /** Bytes of body seen beyond `body` (0 when it is whole). */
+  truncatedBytes: number;
 }
 
 export interface HttpTapOptions {
   onExchange(exchange: HttpExchange): void;
+  /**
+   * Capture heads and the first this many bytes of each body (for the inspector). Default
+   * undefined: no capture, only the counts.
+   */
+  captureBodyBytes?: number;
+  /**
+   * Called when the connection switched protocols (a WebSocket upgrade), with the exchange and
+   * the response-side bytes that followed the 101 head in the same chunk. Default none.
+   */
+  onSwitch?(exchange: HttpExchange, responseRest: Buffer): void;
 }
 
 export interface HttpTap {
@@ -52,6 +78,9 @@ interface Pending extends HttpExchange {
 
 /** Parser callbacks run in http-parser-js's 0.12 mode: one info object. */
 interface HeadInfo {
+  versionMajor: number;
+  versionMinor: number;
+  headers: string[];
   method: number;
   url: string;
   statusCode: number;
@@ -79,14 +108,17 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
       requestBytes: 0,
       responseBytes: 0,
       startedAt: performance.now(),
+      ...(capture ? { request: captured(info) } : {}),
     });
     if (pending.length > maxPending) stop('too many requests without a response');
     // After an upgrade or CONNECT request the client speaks another protocol.
     if (info.upgrade) requests.off('data', onRequest);
   };
-  reqParser[HTTPParser.kOnBody] = (_chunk: Buffer, _offset: number, length: number) => {
+  reqParser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
     const current = pending[pending.length - 1];
-    if (current) current.requestBytes += length;
+    if (!current) return;
+    current.requestBytes += length;
+    if (current.request) keep(current.request, chunk, offset, length);
   };
 
   resParser[HTTPParser.kOnHeadersComplete] = (info: HeadInfo): number => {
@@ -100,25 +132,42 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
     if (interim) return 0;
     req.status = info.statusCode;
     req.statusText = info.statusMessage;
+    if (capture) req.response = captured(info);
     switched = info.statusCode === 101 || (req.method === 'CONNECT' && info.statusCode < 300);
     // A response to HEAD announces a body it does not send.
     return req.method === 'HEAD' ? 1 : 0;
   };
-  resParser[HTTPParser.kOnBody] = (_chunk: Buffer, _offset: number, length: number) => {
-    if (pending[0]) pending[0].responseBytes += length;
+  resParser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
+    const current = pending[0];
+    if (!current) return;
+    current.responseBytes += length;
+    if (current.response) keep(current.response, chunk, offset, length);
   };
   resParser[HTTPParser.kOnMessageComplete] = () => {
     if (interim) return void (interim = false);
     const req = pending.shift();
-    if (req) report(req);
-    if (switched) stop('switched protocols');
+    const exchange = req && report(req);
+    if (!switched) return;
+    stop('switched protocols');
+    // The parser is inside execute(): what is left of its chunk already belongs to the new protocol.
+    const p = resParser as unknown as { chunk: Buffer | null; offset: number; end: number };
+    if (exchange && o.onSwitch) o.onSwitch(exchange, p.chunk ? p.chunk.subarray(p.offset, p.end) : Buffer.alloc(0));
   };
 
-  const report = (req: Pending, error?: string) => {
+  const capture = o.captureBodyBytes;
+  const keep = (message: CapturedMessage, chunk: Buffer, offset: number, length: number) => {
+    const room = Math.max(0, (capture ?? 0) - message.body.length);
+    const taken = Math.min(room, length);
+    // A copy: a slice would keep the whole chunk alive as long as the capture.
+    if (taken > 0) message.body = Buffer.concat([message.body, chunk.subarray(offset, offset + taken)]);
+    message.truncatedBytes += length - taken;
+  };
+  const report = (req: Pending, error?: string): HttpExchange => {
     const { startedAt, ...exchange } = req;
     exchange.durationMs = performance.now() - startedAt;
     if (error) exchange.error = error;
     o.onExchange(exchange);
+    return exchange;
   };
   const feed = (parser: Parser, chunk: Buffer, side: string) => {
     if (stoppedBecause) return;
@@ -172,6 +221,16 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
     get stoppedBecause() {
       return stoppedBecause;
     },
+  };
+}
+
+/** The head of a message as captured, with an empty body to fill. */
+function captured(info: HeadInfo): CapturedMessage {
+  return {
+    proto: `HTTP/${info.versionMajor}.${info.versionMinor}`,
+    headers: info.headers.slice(),
+    body: Buffer.alloc(0),
+    truncatedBytes: 0,
   };
 }
 

@@ -23,55 +23,118 @@ export interface HttpRequestRecord extends HttpExchange {
 export interface TrafficConnection {
   tunnel: string;
   clientAddr: string;
+  /** Capture heads and bodies of this connection's requests (AgentTrafficOptions.captureBodyBytes). Default true. */
+  capture?: boolean;
 }
 
 export interface AgentTrafficOptions {
   /** How many recent requests recent() keeps. Default 100. */
   recentRequests?: number;
+  /**
+   * Capture request and response heads and the first this many bytes of each body, for the
+   * inspector. Default undefined: nothing is captured.
+   */
+  captureBodyBytes?: number;
   /** For tests: milliseconds now. Default performance.now. */
   now?: () => number;
 }
 
-export type AgentTrafficEvents = { request: [record: HttpRequestRecord] };
+/** One tunnel's counters: its connections, its HTTP requests and the bytes both ways. */
+export interface TunnelTraffic {
+  conns: ConnectionCounters;
+  http: ConnectionCounters;
+  /** Bytes from public clients to the service. */
+  bytesIn: number;
+  /** Bytes from the service back to clients. */
+  bytesOut: number;
+}
+
+export type AgentTrafficEvents = {
+  request: [record: HttpRequestRecord];
+  /** An HTTP connection switched protocols (WebSocket): the streams after the 101, and the response bytes already read. */
+  switched: [record: HttpRequestRecord, streams: { requests: Readable; responses: Readable; responseRest: Buffer }];
+};
+
+/** What the forwarder does with a counted connection once the upstream is dialled. */
+export interface ObservedConnection {
+  /** Counts the bytes both ways, and with `http` taps `client` (requests) and `upstream` (responses). */
+  attach(upstream: Readable, http: boolean): void;
+}
 
 export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
   readonly #counters: ConnectionCounters;
+  readonly #tunnels = new Map<string, TunnelTraffic>();
   readonly #recent: HttpRequestRecord[] = [];
   readonly #capacity: number;
+  readonly #o: AgentTrafficOptions;
   #next = 0;
 
   constructor(options: AgentTrafficOptions = {}) {
     super();
+    this.#o = options;
     this.#counters = new ConnectionCounters(options.now);
     this.#capacity = Math.max(1, options.recentRequests ?? 100);
   }
 
-  /**
-   * Counts a connection until `client` closes. With `http`, taps `client` (requests) and
-   * `upstream` (responses) once the upstream is there; returns the function that does so.
-   */
-  connection(conn: TrafficConnection, client: Readable): { observeHttp(upstream: Readable): void } {
-    const closed = this.#counters.opened();
+  /** Counts a connection until `client` closes; attach() the upstream once it is there. */
+  connection(conn: TrafficConnection, client: Readable): ObservedConnection {
+    const tunnel = this.tunnel(conn.tunnel);
+    const closed = [this.#counters.opened(), tunnel.conns.opened()];
     let closeTap = () => {};
     client.once('close', () => {
-      closed();
+      closed.forEach((close) => close());
       closeTap();
     });
     return {
-      observeHttp: (upstream) => {
+      attach: (upstream, http) => {
         if (client.destroyed) return;
-        const tap = tapHttp(client, upstream, { onExchange: (exchange) => this.#record({ ...exchange, ...conn }) });
+        client.on('data', (chunk: Buffer) => void (tunnel.bytesIn += chunk.length));
+        upstream.on('data', (chunk: Buffer) => void (tunnel.bytesOut += chunk.length));
+        if (!http) return;
+        const capture = conn.capture !== false ? this.#o.captureBodyBytes : undefined;
+        let last: HttpRequestRecord | undefined;
+        const tap = tapHttp(client, upstream, {
+          onExchange: (exchange) => {
+            last = { ...exchange, tunnel: conn.tunnel, clientAddr: conn.clientAddr };
+            this.#record(last);
+          },
+          ...(capture !== undefined ? { captureBodyBytes: capture } : {}),
+          // Called right after onExchange for the 101: `last` is its record.
+          onSwitch: (_exchange, responseRest) => {
+            if (last) this.emit('switched', last, { requests: client, responses: upstream, responseRest });
+          },
+        });
         closeTap = () => tap.close();
       },
     };
   }
 
-  /** The connection counters now. */
+  /** The connection counters of every tunnel together. */
   stats(): ConnectionStats {
     return this.#counters.stats();
   }
 
-  /** Up to `n` most recent requests, newest first. */
+  /** The counters of the tunnel named `name` (created empty when it has none yet). */
+  tunnel(name: string): TunnelTraffic {
+    let t = this.#tunnels.get(name);
+    if (!t) {
+      t = {
+        conns: new ConnectionCounters(this.#o.now),
+        http: new ConnectionCounters(this.#o.now),
+        bytesIn: 0,
+        bytesOut: 0,
+      };
+      this.#tunnels.set(name, t);
+    }
+    return t;
+  }
+
+  /** Every tunnel's counters, by name. */
+  tunnels(): ReadonlyMap<string, TunnelTraffic> {
+    return this.#tunnels;
+  }
+
+  /** Up to `n` most recent requests, newest first, without their captured heads and bodies. */
   recent(n = this.#capacity): HttpRequestRecord[] {
     const out: HttpRequestRecord[] = [];
     const size = Math.min(this.#recent.length, n);
@@ -80,7 +143,10 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
   }
 
   #record(record: HttpRequestRecord): void {
-    this.#recent[this.#next] = record;
+    this.tunnel(record.tunnel).http.record(record.durationMs);
+    // The ring keeps no captured heads or bodies: those are bounded by whoever keeps them (the inspector).
+    const { request: _request, response: _response, ...summary } = record;
+    this.#recent[this.#next] = summary;
     this.#next = (this.#next + 1) % this.#capacity;
     this.emit('request', record);
   }

@@ -77,7 +77,7 @@ test('status texts: reconnecting with the attempt and reason, the inspector and 
     latencyMs: undefined,
     inspectorUrl: 'http://127.0.0.1:4040',
     forwarding: [],
-    connections: { total: 0, open: 0, rate1m: 0, rate5m: 0, p50s: 0, p90s: 0 },
+    connections: { total: 0, open: 0, rate1m: 0, rate5m: 0, rate15m: 0, p50s: 0, p90s: 0, p95s: 0, p99s: 0 },
     requests: [
       {
         tunnel: 'web',

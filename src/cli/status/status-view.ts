@@ -34,7 +34,17 @@ export interface StatusView {
   notices: string[];
 }
 
-const noConnections: ConnectionStats = { total: 0, open: 0, rate1m: 0, rate5m: 0, p50s: 0, p90s: 0 };
+const noConnections: ConnectionStats = {
+  total: 0,
+  open: 0,
+  rate1m: 0,
+  rate5m: 0,
+  rate15m: 0,
+  p50s: 0,
+  p90s: 0,
+  p95s: 0,
+  p99s: 0,
+};
 
 /** What the screen keeps between frames beyond the session: reconnect progress and notices. */
 export interface SessionNews {
