@@ -37,6 +37,7 @@ import { deriveEncryptionKey, secretBox } from '../config/secrets/key-encryption
 import { defaultMaxBodyBytes } from '../edge/modules/webhook_verification/read-body.ts';
 import { SnsCertificates } from '../edge/modules/webhook_verification/sns-certificates.ts';
 import type { ModuleDeps } from '../edge/pipeline/build.ts';
+import { noDecisions } from '../edge/pipeline/decisions.ts';
 import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
 import { StoreReservations } from '../config/ownership/reservations.ts';
 import { TunnelRegistry } from '../edge/tunnels/registry.ts';
@@ -113,6 +114,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       samlAssertions: new SeenAssertions(),
       oauthProviders: oauthProviderTable(config.identity?.oauthProviders, config.identity?.allowHttpIssuers),
     },
+    decisions: noDecisions,
     logger,
   };
   const registry: TunnelRegistry = new TunnelRegistry({

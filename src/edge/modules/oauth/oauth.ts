@@ -24,6 +24,7 @@ export function oauthModule(plan: OAuthPlan, deps: ModuleDeps): HttpModule {
     checkIntervalS: plan.checkIntervalS,
     configDigest: configDigest(plan, secret),
     cookieKey: deps.identity.cookieKey,
+    decisions: deps.decisions,
     logger: deps.logger,
   });
 }

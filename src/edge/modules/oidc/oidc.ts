@@ -21,6 +21,7 @@ export function oidcModule(plan: OidcPlan, deps: ModuleDeps): HttpModule {
     flow,
     configDigest: configDigest(plan, secret),
     cookieKey: deps.identity.cookieKey,
+    decisions: deps.decisions,
     logger: deps.logger,
   });
 }
