@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from '../log/logger.ts';
+import type { MetricsEndpoint } from '../metrics/registry.ts';
 import type { Account } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import type { LiveAgents } from './live-agents.ts';
@@ -28,6 +29,8 @@ export interface ApiDeps {
    * undefined. Reported on reads as `config_error`, a Portico extension.
    */
   configError?: (id: string) => string | undefined;
+  /** Served at `GET /metrics` (Prometheus text format), without an API key; none: no such path. */
+  metrics?: MetricsEndpoint;
 }
 
 /** One request's view: who is asking, and the deps. */
