@@ -28,7 +28,7 @@ test('errors are logged as their message and code, without a stack', () => {
 test('text lines quote values a client could use to split them', () => {
   const { logger, lines } = capture({ format: 'text' });
   logger.info('request', { path: '/a b\n', status: 200 });
-  assert.match(lines[0]!, /^\S+ INFO  request path="\/a b\\n" status=200\n$/);
+  assert.match(lines[0]!, /^\S+ INFO {2}request path="\/a b\\n" status=200\n$/);
 });
 
 test('levels below the minimum write nothing', () => {
