@@ -8,7 +8,8 @@
 import type { HttpModuleName } from '../config/modules/plans.ts';
 import type { ModuleDecision, ModuleDecisions } from '../edge/pipeline/decisions.ts';
 import type { RequestObserver, RequestRecord } from '../edge/proxy/observe.ts';
-import { Counter, createRegistry, Gauge, Histogram, type Registry } from '../metrics/registry.ts';
+import { HotCounter, HotHistogram, type CounterSeries, type HistogramSeries } from '../metrics/hot.ts';
+import { Counter, createRegistry, Gauge, type Registry } from '../metrics/registry.ts';
 import { porticoVersion } from '../version.ts';
 
 /** Seconds; from a fast local answer to a slow upstream. */
@@ -19,10 +20,11 @@ const statusClasses = ['none', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 /** The series of one edge route (or of agent endpoints, or of unrouted requests), resolved once. */
 interface RouteSeries {
-  requests: Array<{ inc(): void }>;
-  latency: { observe(seconds: number): void };
-  bytesIn: { inc(n: number): void };
-  bytesOut: { inc(n: number): void };
+  /** By status class, as `statusClasses`. */
+  requests: CounterSeries[];
+  latency: HistogramSeries;
+  bytesIn: CounterSeries;
+  bytesOut: CounterSeries;
 }
 
 /** What the event dispatcher reports: events waiting to be delivered, and events dropped so far. */
@@ -40,10 +42,11 @@ export interface TunnelCounts {
 
 export class EdgeMetrics {
   readonly registry: Registry;
-  readonly #requests: Counter<'edge' | 'route' | 'status'>;
-  readonly #latency: Histogram<'edge' | 'route'>;
-  readonly #bytesIn: Counter<'edge' | 'route'>;
-  readonly #bytesOut: Counter<'edge' | 'route'>;
+  // Per request: plain additions on series resolved once per route (metrics/hot.ts).
+  readonly #requests: HotCounter<'edge' | 'route' | 'status'>;
+  readonly #latency: HotHistogram<'edge' | 'route'>;
+  readonly #bytesIn: HotCounter<'edge' | 'route'>;
+  readonly #bytesOut: HotCounter<'edge' | 'route'>;
   readonly #decisions: Counter<'module' | 'decision'>;
   readonly #acmeOrders: Counter<'result'>;
   readonly #series = new Map<string, RouteSeries>();
@@ -56,26 +59,26 @@ export class EdgeMetrics {
       .labels(porticoVersion)
       .set(1);
     const route = ['edge', 'route'] as const;
-    this.#requests = new Counter({
+    this.#requests = new HotCounter({
       name: 'portico_http_requests_total',
       help: 'Public HTTP requests answered, by edge and route id (empty for agent endpoints) and status class',
       labelNames: [...route, 'status'],
       registers,
     });
-    this.#latency = new Histogram({
+    this.#latency = new HotHistogram({
       name: 'portico_http_request_duration_seconds',
       help: 'Seconds from a request head to the end of its response',
       labelNames: route,
       buckets: latencyBuckets,
       registers,
     });
-    this.#bytesIn = new Counter({
+    this.#bytesIn = new HotCounter({
       name: 'portico_http_received_bytes_total',
       help: "Bytes read from clients' connections for their requests, heads included",
       labelNames: route,
       registers,
     });
-    this.#bytesOut = new Counter({
+    this.#bytesOut = new HotCounter({
       name: 'portico_http_sent_bytes_total',
       help: "Bytes written to clients' connections for responses, heads included",
       labelNames: route,
@@ -99,10 +102,10 @@ export class EdgeMetrics {
   readonly requests: RequestObserver = {
     requestDone: (r: RequestRecord) => {
       const series = this.#seriesOf(r.edgeId ?? '', r.routeId ?? '');
-      series.requests[r.status >= 100 && r.status < 600 ? Math.floor(r.status / 100) : 0]!.inc();
+      series.requests[r.status >= 100 && r.status < 600 ? Math.floor(r.status / 100) : 0]!.value++;
       series.latency.observe(r.durationMs / 1000);
-      series.bytesIn.inc(r.bytesIn);
-      series.bytesOut.inc(r.bytesOut);
+      series.bytesIn.value += r.bytesIn;
+      series.bytesOut.value += r.bytesOut;
     },
   };
 
@@ -185,10 +188,10 @@ export class EdgeMetrics {
     let series = this.#series.get(key);
     if (!series) {
       series = {
-        requests: statusClasses.map((status) => this.#requests.labels(edge, route, status)),
-        latency: this.#latency.labels(edge, route),
-        bytesIn: this.#bytesIn.labels(edge, route),
-        bytesOut: this.#bytesOut.labels(edge, route),
+        requests: statusClasses.map((status) => this.#requests.series({ edge, route, status })),
+        latency: this.#latency.series({ edge, route }),
+        bytesIn: this.#bytesIn.series({ edge, route }),
+        bytesOut: this.#bytesOut.series({ edge, route }),
       };
       this.#series.set(key, series);
     }
