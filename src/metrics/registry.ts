@@ -3,6 +3,15 @@
  * edge, an agent) makes its own registry here and registers its metrics on it: prom-client's
  * global default registry is never used, so several edges or agents in one process (tests)
  * keep apart. The process metrics (CPU, memory, event loop, handles) join each registry.
+ *
+ * Any HTTP server serves one the same way (the edge's API does, in api/server.ts):
+ *
+ *   const registry = createRegistry();
+ *   const served = new Counter({ name: 'portico_agent_requests_total', help: '…', registers: [registry] });
+ *   const answer = await scrape({ registry, key }, req.headers.authorization);
+ *   res.writeHead(answer.status, answer.headers).end(answer.body);
+ *
+ * Counters and histograms updated on every request are cheaper as metrics/hot.ts series.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
