@@ -54,3 +54,13 @@ test('a component takes its own level, else its nearest parent, else the default
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /shown/);
 });
+
+test("a child's child carries the fields of both, and a child keeps its parent's component level", () => {
+  const { logger, lines } = capture({ format: 'json', components: { api: 'warn' } });
+  const api = logger.child({ component: 'api' });
+  api.child({ session: 's1' }).info('hidden');
+  api.child({ session: 's1' }).child({ stream: 3 }).warn('shown');
+  assert.equal(lines.length, 1);
+  const line = JSON.parse(lines[0]!);
+  assert.deepEqual([line.component, line.session, line.stream, line.msg], ['api', 's1', 3, 'shown']);
+});

@@ -94,25 +94,30 @@ export function createLogger(options: LoggerOptions = {}, base: Fields = {}): Lo
     options.format === 'json' ? sink : textSink(sink),
   );
   const component = typeof base.component === 'string' ? base.component : undefined;
-  return wrap(root.child(errorFields(base)), options, component);
+  const bound = root.child(errorFields(base));
+  return wrap(() => bound, options, component);
 }
 
 function noop(): void {}
 
-// A level that is off costs one call to an empty function: no fields are looked at.
-function wrap(p: Pino, options: LoggerOptions, component: string | undefined): Logger {
+// A level that is off costs one call to an empty function: no fields are looked at. A child's
+// pino logger (which serializes its fields) is only made once it writes a line.
+function wrap(pinoOf: () => Pino, options: LoggerOptions, component: string | undefined): Logger {
   const min = rank[levelOf(component, options)];
   const at = (lvl: Level) =>
     rank[lvl] < min
       ? noop
-      : (msg: string, fields?: Fields) => (fields ? p[lvl](errorFields(fields), msg) : p[lvl](msg));
+      : (msg: string, fields?: Fields) => (fields ? pinoOf()[lvl](errorFields(fields), msg) : pinoOf()[lvl](msg));
   return {
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (fields) =>
-      wrap(p.child(errorFields(fields)), options, typeof fields.component === 'string' ? fields.component : component),
+    child: (fields) => {
+      let child: Pino | undefined;
+      const own = typeof fields.component === 'string' ? fields.component : component;
+      return wrap(() => (child ??= pinoOf().child(errorFields(fields))), options, own);
+    },
   };
 }
 
