@@ -27,9 +27,10 @@ export function webhookVerificationModule(plan: WebhookVerificationPlan, deps: M
       const verified = await Promise.resolve()
         .then(() => verifier(signedRequest(ex, body)))
         .catch(() => false);
-      if (!verified) unverified();
-      if (!verified)
+      if (!verified) {
+        unverified();
         return plan.provider === 'xero' ? unauthorized(ex) : ex.refuse(ErrorCode.ERR_EDGE_WEBHOOK_UNVERIFIED);
+      }
       ex.replaceBody(body);
       return next();
     },
