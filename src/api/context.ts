@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from '../log/logger.ts';
+import type { MetricsEndpoint } from '../metrics/registry.ts';
 import type { Account } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import type { LiveAgents } from './live-agents.ts';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   configError?: (id: string) => string | undefined;
   /** Identity modules: whether a SAML `idp_metadata_url` may be plain http (tests); else https only. */
   identity?: { allowHttpIdentityProviders: boolean };
+  /** Served at `GET /metrics` (Prometheus text format), without an API key; none: no such path. */
+  metrics?: MetricsEndpoint;
 }
 
 /** One request's view: who is asking, and the deps. */

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ErrorCode, isPorticoError } from '../errors/catalogue.ts';
 import { newRequestId } from '../log/request-id.ts';
+import { scrape } from '../metrics/registry.ts';
 import { registerRateLimit } from './account-limits.ts';
 import { gateConfigWrites } from './config-gate.ts';
 import { ApiError, apiErrorOf, errorBody, notFound } from './errors.ts';
@@ -59,7 +60,7 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     if (version !== undefined && version !== '2')
       throw new ApiError(ErrorCode.ERR_NGROK_217, `Ngrok-Version "${String(version)}" is not supported; use 2`);
     const path = req.url.split('?')[0]!;
-    if (publicPaths.has(path)) return;
+    if (publicPaths.has(path) || (path === '/metrics' && deps.metrics)) return;
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
     if (!token) throw new ApiError(ErrorCode.ERR_NGROK_202, 'Missing API key: send Authorization: Bearer <api key>');
@@ -88,12 +89,23 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     void reply.code(404).send(errorBody(notFound(), req.id));
   });
 
+  registerMetrics(app, deps); // before the rate limit and the OpenAPI document: not an API resource
   await registerRateLimit(app, deps); // its hook joins every route registered after it
   registerOpenApi(app); // first of the routes: its onRoute hook sees every route registered after it
   app.get('/health', async () => ({ status: 'ok' }));
   for (const register of resources) register(app, deps);
   await app.ready();
   return app;
+}
+
+/** `GET /metrics`: the edge's metrics in Prometheus text format; its own key, if any, not an API key. */
+function registerMetrics(app: FastifyInstance, deps: ApiDeps): void {
+  const endpoint = deps.metrics;
+  if (!endpoint) return;
+  app.get('/metrics', async (req, reply) => {
+    const answer = await scrape(endpoint, req.headers.authorization);
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  });
 }
 
 function sendError(reply: FastifyReply, err: ApiError, requestId: string): void {

@@ -14,9 +14,10 @@ import {
 } from '../edge/config.ts';
 import { ErrorCode, isPorticoError, PorticoError } from '../errors/catalogue.ts';
 import { LETS_ENCRYPT_DIRECTORY, type AcmeConfig } from '../edge/tls/acme/config.ts';
-import { createLogger, type Level, type LogFormat, type Logger } from '../log/logger.ts';
+import { createLogger, type LogFormat, type Logger } from '../log/logger.ts';
 import { checkPortsFree } from '../edge/listeners/listen.ts';
 import { edgeBanner } from './edge-banner.ts';
+import { parseLogLevels } from './log-level-flag.ts';
 import { collect, oauthProviderOverrides } from './oauth-provider-flag.ts';
 
 interface EdgeFlags {
@@ -42,7 +43,9 @@ interface EdgeFlags {
   oauthProvider: string[];
   oauthCallbackOrigin?: string;
   logFormat: LogFormat;
-  logLevel: Level;
+  logLevel: string;
+  accessLog: boolean;
+  metricsKey?: string;
 }
 
 const seconds = (ms: number) => `${ms / 1000}s`;
@@ -110,10 +113,20 @@ export function edgeCommand(): Command {
       'one origin (e.g. https://login.example.com) OAuth and OIDC providers call back on, forwarding each login to its domain',
     )
     .option('--log-format <format>', 'json or text', 'text')
-    .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .option(
+      '--log-level <levels>',
+      'debug, info, warn, error or off; then levels by component, e.g. info,edge.proxy=debug,api=warn',
+      'info',
+    )
+    .option('--no-access-log', 'no access-log line per public HTTP request (component access)')
+    .option(
+      '--metrics-key <key>',
+      '/metrics on the API address asks for Authorization: Bearer <key> ($PORTICO_METRICS_KEY; default: open)',
+      process.env.PORTICO_METRICS_KEY,
+    )
     .action(async (flags: EdgeFlags) => {
-      const logger = createLogger({ format: flags.logFormat, level: flags.logLevel });
       try {
+        const logger = createLogger({ format: flags.logFormat, ...parseLogLevels(flags.logLevel) });
         const config = edgeConfig(flags, logger);
         // A taken port is reported before the slow part of the start.
         await checkPortsFree([
@@ -156,6 +169,8 @@ function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
       oauthProviders: oauthProviderOverrides(flags.oauthProvider),
       callbackOrigin: flags.oauthCallbackOrigin,
     },
+    metrics: { key: flags.metricsKey || undefined },
+    accessLog: flags.accessLog,
     logger,
   };
 }

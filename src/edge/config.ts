@@ -66,6 +66,13 @@ export interface EdgeConfig {
     callbackOrigin?: string;
     oauthProviders?: Partial<Record<OAuthProvider, OAuthProviderEndpoints>>;
   };
+  /**
+   * `/metrics` on the API address: `key`, when set, must come as `Authorization: Bearer <key>`
+   * (--metrics-key); otherwise the endpoint is open. Undefined: open.
+   */
+  metrics?: { key?: string };
+  /** One info line per public HTTP request (component `access`). Default true (--no-access-log). */
+  accessLog?: boolean;
   logger: Logger;
 }
 

@@ -1,8 +1,14 @@
 /**
- * A small structured logger: one line per event, either JSON (`{"lvl":"info","msg":…,…}`) or
- * logfmt-like text. Passed in explicitly; there is no global logger.
+ * A small structured logger on pino: one line per event, either JSON
+ * (`{"lvl":"info","t":…,…,"msg":…}`) or logfmt-like text. Passed in explicitly; there is no
+ * global logger. A child whose fields name a `component` (`edge.proxy`, `api`) takes that
+ * component's level (LoggerOptions.components), so one part can be turned up or silenced.
  */
+import { pino, type Logger as Pino } from 'pino';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
+/** A level, or `off` for nothing at all. */
+export type LevelSetting = Level | 'off';
 export type LogFormat = 'json' | 'text';
 export type Fields = Record<string, unknown>;
 
@@ -11,55 +17,107 @@ export interface Logger {
   info(msg: string, fields?: Fields): void;
   warn(msg: string, fields?: Fields): void;
   error(msg: string, fields?: Fields): void;
-  /** A logger that adds `fields` to every line. */
+  /** A logger that adds `fields` to every line; a `component` field picks that component's level. */
   child(fields: Fields): Logger;
 }
 
-const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const rank: Record<LevelSetting, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
 
 export interface LoggerOptions {
   /** Where lines go. Default: process.stderr. */
   sink?: { write(line: string): unknown };
+  /** Default text. */
   format?: LogFormat;
   /** Lowest level written. Default info. */
-  level?: Level;
+  level?: LevelSetting;
+  /**
+   * Levels by component, e.g. `{ 'edge.proxy': 'debug', api: 'warn', access: 'off' }`. A
+   * component takes its own entry, else that of the nearest dotted parent (`edge` for
+   * `edge.proxy`), else `level`.
+   */
+  components?: Record<string, LevelSetting>;
+}
+
+/** The level of `component` under `options` (see LoggerOptions.components). */
+export function levelOf(component: string | undefined, options: LoggerOptions): LevelSetting {
+  const table = options.components ?? {};
+  for (let name = component; name; name = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : undefined) {
+    const level = table[name];
+    if (level) return level;
+  }
+  return options.level ?? 'info';
 }
 
 function textValue(v: unknown): string {
-  const s = typeof v === 'string' ? v : v instanceof Error ? v.message : JSON.stringify(v);
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
   // Quoted (and so escaped) when it has spaces, quotes, '=' or control characters: a value such
   // as a request path comes from a client and must neither split the line nor drive a terminal.
   return /[\s"=\u0000-\u001f\u007f-\u009f]/.test(s ?? '') ? JSON.stringify(s) : String(s);
 }
 
+// Errors are logged as their message and code: logs carry the cause, never a stack trace.
 function errorFields(fields: Fields): Fields {
-  const out: Fields = {};
-  for (const [k, v] of Object.entries(fields)) {
-    out[k] = v instanceof Error ? { message: v.message, code: (v as { code?: unknown }).code } : v;
+  let out: Fields | undefined;
+  for (const k in fields) {
+    const v = fields[k];
+    if (!(v instanceof Error)) continue;
+    out ??= { ...fields };
+    out[k] = { message: v.message, code: (v as { code?: unknown }).code };
   }
-  return out;
+  return out ?? fields;
+}
+
+/** Turns pino's JSON lines into `<time> LEVEL msg key=value …` lines (only lines that are written). */
+function textSink(sink: { write(line: string): unknown }): { write(line: string): void } {
+  return {
+    write(line) {
+      const { lvl, t, msg, ...rest } = JSON.parse(line) as Fields;
+      const pairs = Object.entries(rest).map(([k, v]) => `${k}=${textValue(v)}`);
+      sink.write([t, String(lvl).toUpperCase().padEnd(5), msg, ...pairs].join(' ') + '\n');
+    },
+  };
 }
 
 export function createLogger(options: LoggerOptions = {}, base: Fields = {}): Logger {
   const sink = options.sink ?? process.stderr;
-  const format = options.format ?? 'text';
-  const min = rank[options.level ?? 'info'];
-  const write = (lvl: Level, msg: string, fields: Fields = {}) => {
-    if (rank[lvl] < min) return;
-    const all = errorFields({ ...base, ...fields });
-    if (format === 'json') {
-      sink.write(JSON.stringify({ lvl, t: new Date().toISOString(), msg, ...all }) + '\n');
-    } else {
-      const rest = Object.entries(all).map(([k, v]) => `${k}=${textValue(v)}`);
-      sink.write([new Date().toISOString(), lvl.toUpperCase().padEnd(5), msg, ...rest].join(' ') + '\n');
-    }
-  };
+  const root = pino(
+    {
+      // Levels are decided by the methods below, so pino itself lets everything through.
+      level: 'debug',
+      base: null,
+      messageKey: 'msg',
+      timestamp: () => `,"t":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ lvl: label }) },
+      // errorFields below already made errors plain; pino's own serializer would add a stack.
+      serializers: { err: (v: unknown) => v },
+    },
+    options.format === 'json' ? sink : textSink(sink),
+  );
+  const component = typeof base.component === 'string' ? base.component : undefined;
+  const bound = root.child(errorFields(base));
+  return wrap(() => bound, options, component);
+}
+
+function noop(): void {}
+
+// A level that is off costs one call to an empty function: no fields are looked at. A child's
+// pino logger (which serializes its fields) is only made once it writes a line.
+function wrap(pinoOf: () => Pino, options: LoggerOptions, component: string | undefined): Logger {
+  const min = rank[levelOf(component, options)];
+  const at = (lvl: Level) =>
+    rank[lvl] < min
+      ? noop
+      : (msg: string, fields?: Fields) => (fields ? pinoOf()[lvl](errorFields(fields), msg) : pinoOf()[lvl](msg));
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(options, { ...base, ...fields }),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (fields) => {
+      let child: Pino | undefined;
+      const own = typeof fields.component === 'string' ? fields.component : component;
+      return wrap(() => (child ??= pinoOf().child(errorFields(fields))), options, own);
+    },
   };
 }
 

@@ -22,7 +22,9 @@ import { createProxyServer, httpServerTimeouts } from '../edge/listeners/public-
 import { createPublicHttps } from '../edge/listeners/public-https.ts';
 import { allocatePort, createTcpListeners } from '../edge/listeners/tcp.ts';
 import { proxyConnection } from '../edge/proxy/conn-proxy.ts';
+import { accessLog } from '../edge/proxy/access-log.ts';
 import { createHttpProxy } from '../edge/proxy/http-proxy.ts';
+import { allObservers } from '../edge/proxy/observe.ts';
 import { StreamPools } from '../edge/proxy/stream-pools.ts';
 import { certificateNameFor } from '../edge/routing/resolve-host.ts';
 import { SnapshotSource } from '../edge/snapshot/source.ts';
@@ -45,6 +47,7 @@ import { SessionCookies } from '../edge/tunnels/session-cookie.ts';
 import type { AgentConnectionDeps } from '../edge/tunnels/agent-connection.ts';
 import { closeParts, closing, Listener, startParts, type EdgePart } from './parts.ts';
 import { porticoVersion } from '../version.ts';
+import { EdgeMetrics } from './edge-metrics.ts';
 
 /** Connections the API serves at once; its own cap, apart from the public one. */
 const maxApiConnections = 256;
@@ -60,6 +63,8 @@ export interface Edge {
   readonly snapshots: SnapshotSource;
   /** Certificates attached to reserved domains, as the public port serves them. */
   readonly certificates: ReservedDomainCertificates;
+  /** This process's metrics, served at `/metrics` on the API address; more sources join here. */
+  readonly metrics: EdgeMetrics;
   /**
    * Graceful stop: stops accepting, lets requests and connections in flight finish for up to
    * `timeoutMs` (default EdgeTimeouts.drain), then closes.
@@ -72,6 +77,9 @@ export interface Edge {
 /** Starts the edge: store, local CA, listeners; writes bootstrap.json once all accept. */
 export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const { dataDir, logger, domain } = config;
+  // Each part logs as its component, so --log-level can turn it up or down on its own.
+  const log = (component: string) => logger.child({ component });
+  const metrics = new EdgeMetrics();
   const timeouts = { ...timeoutDefaults, ...config.timeouts };
   await preparePrivateDir(dataDir);
   const store = await openStore({ dataDir, url: config.databaseUrl });
@@ -84,7 +92,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const callbackOrigin = callbackOriginFrom(config.identity?.callbackOrigin, cookieKey);
 
   // Certificates attached to reserved domains win over the edge's own, and follow the store.
-  const attached = new ReservedDomainCertificates(store, encryptionKey, logger);
+  const attached = new ReservedDomainCertificates(store, encryptionKey, log('edge.tls'));
   const certificates = new CertificateStore({
     ca,
     domain,
@@ -120,7 +128,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       oauthProviders: oauthProviderTable(config.identity?.oauthProviders, config.identity?.allowHttpIssuers),
       callbackOrigin,
     },
-    logger,
+    decisions: metrics.decisions,
+    logger: log('edge.modules'),
   };
   const registry: TunnelRegistry = new TunnelRegistry({
     domain,
@@ -130,16 +139,20 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     tcp,
     reservations: new StoreReservations(store),
     addrClaims: new AddrClaims(edgeSecret),
-    onTcpConnection: (group, socket) => void proxyConnection(group, socket, 'tcp', logger),
+    onTcpConnection: (group, socket) => void proxyConnection(group, socket, 'tcp', log('edge.proxy')),
     modules,
-    logger,
+    logger: log('edge.tunnels'),
   });
 
   // Configuration → snapshot: compiled at start, recompiled and swapped on every change.
   const streamPools = new StreamPools({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
-  const snapshots = new SnapshotSource(store, { registry, streamPools, logger, modules }, logger);
+  const snapshots = new SnapshotSource(
+    store,
+    { registry, streamPools, logger: log('edge.snapshot'), modules },
+    log('edge.snapshot'),
+  );
   const snapshot = () => snapshots.current;
-  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);
+  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'));
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
 
   // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
@@ -151,11 +164,12 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     hopId,
     httpsPort: () => publicPorts.https,
     callbackOrigin: modules.identity.callbackOrigin,
-    logger,
+    observer: allObservers([metrics.requests, config.accessLog === false ? undefined : accessLog(log('access'))]),
+    logger: log('edge.proxy'),
   };
   const httpsTerminated = createProxyServer(
     withConnectionTls(createHttpProxy({ ...proxy, scheme: 'https' }), { snapshot, registry }),
-    logger,
+    log('edge.listeners'),
     timeouts,
   );
   // It never listens itself (the HTTPS port hands it terminated connections), but Node starts
@@ -173,14 +187,14 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       acmeChallenges,
       handshakeTimeoutMs: timeouts.handshake,
       budget,
-      logger,
+      logger: log('edge.listeners'),
     }),
     config.httpsAddr,
   );
   const httpServer = budget.guard(
     createProxyServer(
       withoutClientCertHeader(createHttpProxy({ ...proxy, scheme: 'http' })),
-      logger,
+      log('edge.listeners'),
       timeouts,
       acmeChallenges,
     ),
@@ -198,20 +212,40 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     configError: (id) => snapshots.current.errors.get(id),
     identity: { allowHttpIdentityProviders: config.identity?.allowHttpIssuers ?? false },
     httpServer: httpServerTimeouts(timeouts),
-    logger,
+    metrics: { registry: metrics.registry, key: config.metrics?.key },
+    logger: log('api'),
   });
   api.server.maxConnections = maxApiConnections;
   const apiListener = new Listener('API listener', api.server, config.apiAddr);
   // Automatic certificates (certificate_management_policy) when the edge is configured for ACME.
   const acme =
     config.acme &&
-    new AcmeManager({ store, encryptionKey, dataDir, config: config.acme, challenges: acmeChallenges, logger });
+    new AcmeManager({
+      store,
+      encryptionKey,
+      dataDir,
+      config: config.acme,
+      challenges: acmeChallenges,
+      onOrder: metrics.acmeOrder,
+      logger: log('edge.acme'),
+    });
+  if (acme) metrics.watchAcme(() => acme.domains());
+  metrics.watchCertificates(() => attached.expiries());
   const ingress = createAgentIngress(
     await agentCertificate(ca, config),
     agentDeps(config, { store, registry, cookies: new SessionCookies(edgeSecret), authTimeoutMs: timeouts.handshake }),
-    logger,
+    log('edge.agents'),
   );
   const agentListener = new Listener('agent ingress', ingress.server, config.agentAddr);
+  metrics.watchTunnels({
+    sessions: () => registry.sessions.size,
+    tunnels: () => registry.tunnels.size,
+    streams: () => {
+      let open = 0;
+      for (const mux of ingress.sessions) open += mux.activeStreams;
+      return open;
+    },
+  });
 
   // Started in this order, closed in the reverse: agents are told to go first, the store last.
   const parts: EdgePart[] = [
@@ -284,6 +318,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     store,
     snapshots,
     certificates: attached,
+    metrics,
     drain,
     close,
   };
@@ -313,7 +348,7 @@ function agentDeps(
     region: config.region,
     version: porticoVersion,
     authTimeoutMs: o.authTimeoutMs,
-    logger: config.logger,
+    logger: config.logger.child({ component: 'edge.agents' }),
     authenticate: async (token) => {
       const hit = await store.credentials.authenticate(token);
       return (

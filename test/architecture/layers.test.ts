@@ -21,3 +21,14 @@ test('every import in src/ follows the layers: the API and the data plane meet o
   assert.ok(!allowedImports.edge!.includes('api') && !allowedImports.api!.includes('edge'));
   assert.ok(!allowedImports.config!.includes('edge') && !allowedImports.config!.includes('api'));
 });
+
+test('prom-client is imported in src/metrics only: the data plane counts through narrow hooks', () => {
+  const strays = productFiles(repo).filter(
+    (f) => !f.path.startsWith('src/metrics/') && /from\s+['"]prom-client['"]/.test(f.text),
+  );
+  assert.deepEqual(
+    strays.map((f) => f.path),
+    [],
+  );
+  assert.ok(!allowedImports.edge!.includes('metrics'));
+});

@@ -9,6 +9,8 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 export const allowedImports: Record<string, readonly string[]> = {
   errors: [],
   log: [],
+  // Registries and the /metrics answer (prom-client); the edge's own metrics are composed in server.
+  metrics: [],
   version: [],
   splice: [],
   bootstrap: ['errors'],
@@ -16,11 +18,24 @@ export const allowedImports: Record<string, readonly string[]> = {
   store: ['errors'],
   config: ['errors', 'store'],
   edge: ['config', 'errors', 'log', 'protocol', 'store', 'splice', 'version'],
-  api: ['config', 'errors', 'log', 'store', 'version'],
-  server: ['api', 'bootstrap', 'config', 'edge', 'errors', 'log', 'protocol', 'store', 'version'],
-  agent: ['bootstrap', 'errors', 'log', 'protocol', 'splice', 'version'],
+  api: ['config', 'errors', 'log', 'metrics', 'store', 'version'],
+  server: ['api', 'bootstrap', 'config', 'edge', 'errors', 'log', 'metrics', 'protocol', 'store', 'version'],
+  agent: ['bootstrap', 'errors', 'log', 'metrics', 'protocol', 'splice', 'version'],
   trust: ['bootstrap', 'errors'],
-  cli: ['agent', 'bootstrap', 'config', 'edge', 'errors', 'log', 'protocol', 'server', 'store', 'trust', 'version'],
+  cli: [
+    'agent',
+    'bootstrap',
+    'config',
+    'edge',
+    'errors',
+    'log',
+    'metrics',
+    'protocol',
+    'server',
+    'store',
+    'trust',
+    'version',
+  ],
 };
 
 /** A source file: its path relative to the repository, and its text. */

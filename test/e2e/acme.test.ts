@@ -15,6 +15,7 @@ import type { AcmeConfig } from '../../src/edge/tls/acme/config.ts';
 import { apiFetch } from '../support/api.ts';
 import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { pebbleMissing, preparePebble, type Pebble, type PebbleStartOptions } from '../support/pebble.ts';
+import { scrapeMetrics, type Scrape } from '../support/metrics.ts';
 import { eventually } from '../support/services.ts';
 
 const run = promisify(execFile);
@@ -157,6 +158,17 @@ test('TLS-ALPN-01: issues an RSA certificate through the HTTPS port', { skip: pe
   assert.equal(served.fingerprint256, new X509Certificate(cert.certificate_pem).fingerprint256);
   // Pebble logs HTTP-01 attempts only; DNS-01 has no TXT record to find: TLS-ALPN-01 it was.
   assert.doesNotMatch(pebble.log(), /Attempting to validate w\/ HTTP/);
+  // /metrics: the order, the managed domain, and when its certificate expires.
+  const notAfter = Date.parse(new X509Certificate(cert.certificate_pem).validTo) / 1000;
+  const metrics = await eventually<Scrape | undefined>(async () => {
+    const s = await scrapeMetrics(`http://127.0.0.1:${edge.ports.api}/metrics`);
+    return s.value('portico_certificate_expiry_timestamp_seconds', { domain: 'alpn.acme.test' }) === notAfter
+      ? s
+      : undefined;
+  });
+  assert.equal(metrics!.value('portico_acme_orders_total', { result: 'issued' }), 1);
+  assert.equal(metrics!.value('portico_acme_domains'), 1);
+  assert.equal(metrics!.value('portico_acme_domains_failing'), 0);
 });
 
 test(

@@ -21,6 +21,7 @@ import { userAgentFilterModule } from '../modules/user_agent_filter/user-agent-f
 import { websocketTcpConverterModule } from '../modules/websocket_tcp_converter/websocket-tcp-converter.ts';
 import type { SnsCertificates } from '../modules/webhook_verification/sns-certificates.ts';
 import { webhookVerificationModule } from '../modules/webhook_verification/webhook-verification.ts';
+import type { ModuleDecisions } from './decisions.ts';
 import type { HttpModule } from './http-module.ts';
 
 /** What modules are built with, besides their plan; the same for every snapshot. */
@@ -45,6 +46,8 @@ export interface ModuleDeps {
     /** The common callback origin OAuth and OIDC logins return through, when the edge has one. */
     callbackOrigin?: CallbackOrigin;
   };
+  /** Counts what modules decide (denials, circuit changes, logins) for the edge's metrics. */
+  decisions: ModuleDecisions;
   logger: Logger;
 }
 

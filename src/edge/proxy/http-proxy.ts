@@ -18,6 +18,7 @@ import { nextHops } from './loop.ts';
 import type { StreamPools } from './stream-pools.ts';
 import { openTcpStream, upgradeThroughTunnel } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
+import { watchRequest, type RequestObserver } from './observe.ts';
 
 export interface HttpProxyOptions {
   registry: TunnelRegistry;
@@ -34,6 +35,8 @@ export interface HttpProxyOptions {
   callbackOrigin?: CallbackOrigin;
   /** This edge process's id in the hops header (loop.ts). */
   hopId: string;
+  /** Told about every request once it is answered (access log, metrics); none: nothing is measured. */
+  observer?: RequestObserver;
   logger: Logger;
 }
 
@@ -44,7 +47,10 @@ export interface HttpProxy {
 
 /** Where one request goes (a backend of an edge route, a tunnel of an agent endpoint) and the modules on the way; or an error. */
 type Target =
-  | (({ backend: Backend } | { tunnel: Tunnel }) & { modules: readonly HttpModule[]; endpointId: string })
+  | (({ backend: Backend; edgeId: string } | { tunnel: Tunnel }) & {
+      modules: readonly HttpModule[];
+      endpointId: string;
+    })
   | { error: ErrorCode }
   | { redirect: true };
 
@@ -75,7 +81,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const route = found.edge.routes.match(host, (req.url ?? '/').split('?')[0]!);
     if (!route) return { error: ErrorCode.ERR_EDGE_ROUTE_NOT_FOUND };
     return route.backend
-      ? { backend: route.backend, modules: route.modules, endpointId: route.id }
+      ? { backend: route.backend, modules: route.modules, endpointId: route.id, edgeId: route.edgeId }
       : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
   }
 
@@ -107,12 +113,17 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       clientAddr: clientAddrOf(req.socket),
       hops: hops ?? '',
     };
+    const served = options.observer && watchRequest(options.observer, ex);
     if (hops === undefined) return sendErrorPage(res, ErrorCode.ERR_NGROK_3603, ex.requestId, requestHost(req));
     const forwarded = forwardedCallback(req);
     if (forwarded === 'refuse')
       return sendErrorPage(res, ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID, ex.requestId, requestHost(req));
     if (forwarded) return void res.writeHead(302, { location: forwarded.location, 'cache-control': 'no-store' }).end();
     const target = await targetFor(req);
+    if (served && 'endpointId' in target) {
+      served.endpointId = target.endpointId;
+      if ('edgeId' in target) Object.assign(served, { edgeId: target.edgeId, routeId: target.endpointId });
+    }
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
     const forward = async () => {

@@ -71,6 +71,11 @@ export class ReservedDomainCertificates {
     return undefined;
   }
 
+  /** Each attached certificate's reservation and when it expires (Unix seconds), for the metrics. */
+  expiries(): Array<{ domain: string; notAfter: number }> {
+    return [...this.#byDomain].map(([domain, { cert }]) => ({ domain, notAfter: Date.parse(cert.validTo) / 1000 }));
+  }
+
   async #rebuild(): Promise<void> {
     try {
       const records = await this.#store.resources.all([reservedDomainKind, tlsCertificateKind]);

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { BasicAuthPlan } from '../../../config/modules/plans.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
+import type { ModuleDeps } from '../../pipeline/build.ts';
 import type { HttpModule } from '../../pipeline/http-module.ts';
 
 /** A credential as compared: SHA-256 digests of the username and the password (32 bytes each). */
@@ -15,7 +16,8 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8
  * `basic_auth`: a request without a username and password the plan holds gets 401 with a
  * `WWW-Authenticate: Basic` challenge and never reaches the service.
  */
-export function basicAuthModule(plan: BasicAuthPlan): HttpModule {
+export function basicAuthModule(plan: BasicAuthPlan, deps: ModuleDeps): HttpModule {
+  const denied = deps.decisions.counter('basic_auth', 'denied');
   const credentials: Digests[] = plan.credentials.map((c) => ({
     user: sha256(c.username),
     password: Buffer.from(c.passwordSha256, 'hex'),
@@ -25,7 +27,7 @@ export function basicAuthModule(plan: BasicAuthPlan): HttpModule {
     name: 'basic_auth',
     async handle(ex, next) {
       if (!admits(credentials, ex.req.headers.authorization))
-        return ex.refuse(ErrorCode.ERR_EDGE_BASIC_AUTH_REQUIRED, challenge);
+        return (denied(), ex.refuse(ErrorCode.ERR_EDGE_BASIC_AUTH_REQUIRED, challenge));
       return next();
     },
   };

@@ -58,3 +58,18 @@ test('half open after the tripped duration: one probe; success closes, failure r
   for (let i = 0; i < 3; i++) serve(breaker, true);
   assert.equal(breaker.admit(), 'pass');
 });
+
+test('openings and closings are told to the transitions (the edge counts them)', () => {
+  const clock = { ms: 10_000 };
+  const seen: string[] = [];
+  const breaker = new CircuitBreaker(plan, () => clock.ms, {
+    opened: () => seen.push('opened'),
+    closed: () => seen.push('closed'),
+  });
+  for (let i = 0; i < 4; i++) serve(breaker, true);
+  clock.ms += 1000;
+  serve(breaker, true); // the probe fails: open again
+  clock.ms += 1000;
+  serve(breaker, false); // the probe succeeds: closed
+  assert.deepEqual(seen, ['opened', 'opened', 'closed']);
+});

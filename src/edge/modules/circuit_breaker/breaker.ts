@@ -8,6 +8,14 @@ interface Bucket {
   failures: number;
 }
 
+/** Told when the circuit opens (again, after a failed probe) and when it closes. */
+export interface BreakerTransitions {
+  opened(): void;
+  closed(): void;
+}
+
+const unwatched: BreakerTransitions = { opened() {}, closed() {} };
+
 /** What the breaker says about one request: let it through, let it through as the probe, or refuse. */
 export type Admission = 'pass' | 'probe' | 'refuse';
 
@@ -27,6 +35,7 @@ export class CircuitBreaker {
   constructor(
     private readonly plan: CircuitBreakerPlan,
     private readonly now: () => number = Date.now,
+    private readonly transitions: BreakerTransitions = unwatched,
   ) {
     this.bucketMs = Math.max(1, plan.rollingWindowMs / plan.numBuckets);
     this.buckets = Array.from({ length: plan.numBuckets }, () => ({ slice: -1, total: 0, failures: 0 }));
@@ -62,10 +71,12 @@ export class CircuitBreaker {
     if (failed) return this.open();
     this.openedAt = undefined;
     for (const bucket of this.buckets) bucket.slice = -1;
+    this.transitions.closed();
   }
 
   private open(): void {
     this.openedAt = this.now();
+    this.transitions.opened();
   }
 
   private current(): Bucket {

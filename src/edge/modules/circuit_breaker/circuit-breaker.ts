@@ -1,5 +1,6 @@
 import type { CircuitBreakerPlan } from '../../../config/modules/plans.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
+import type { ModuleDeps } from '../../pipeline/build.ts';
 import type { HttpModule } from '../../pipeline/http-module.ts';
 import { CircuitBreaker } from './breaker.ts';
 
@@ -9,15 +10,19 @@ import { CircuitBreaker } from './breaker.ts';
  * as much as the service's 500). The breaker lives in the module, so it keeps its window for as
  * long as the route's modules do not change.
  */
-export function circuitBreakerModule(plan: CircuitBreakerPlan): HttpModule {
-  const breaker = new CircuitBreaker(plan);
+export function circuitBreakerModule(plan: CircuitBreakerPlan, deps: ModuleDeps): HttpModule {
+  const refused = deps.decisions.counter('circuit_breaker', 'refused');
+  const breaker = new CircuitBreaker(plan, Date.now, {
+    opened: deps.decisions.counter('circuit_breaker', 'opened'),
+    closed: deps.decisions.counter('circuit_breaker', 'closed'),
+  });
   return {
     name: 'circuit_breaker',
     async handle(ex, next) {
       // A WebSocket has no status to count once it is open: it is only refused while the circuit is.
-      if (!ex.res) return breaker.tripped ? ex.refuse(ErrorCode.ERR_EDGE_CIRCUIT_OPEN) : next();
+      if (!ex.res) return breaker.tripped ? (refused(), ex.refuse(ErrorCode.ERR_EDGE_CIRCUIT_OPEN)) : next();
       const admission = breaker.admit();
-      if (admission === 'refuse') return ex.refuse(ErrorCode.ERR_EDGE_CIRCUIT_OPEN);
+      if (admission === 'refuse') return (refused(), ex.refuse(ErrorCode.ERR_EDGE_CIRCUIT_OPEN));
       let failed = true;
       try {
         await next();

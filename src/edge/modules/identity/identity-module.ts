@@ -20,6 +20,7 @@ import type { HttpModuleName, IdentityConstraints, IdentitySessionPlan } from '.
 import { ErrorCode, isPorticoError } from '../../../errors/catalogue.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { ModuleExchange } from '../../pipeline/exchange.ts';
+import type { ModuleDecisions } from '../../pipeline/decisions.ts';
 import type { HttpModule, Next } from '../../pipeline/http-module.ts';
 import { requestHost } from '../../proxy/headers.ts';
 import { commonRedirectUri, forwardableState, type CallbackOrigin } from './callback-origin.ts';
@@ -64,6 +65,8 @@ export interface IdentityModuleOptions {
   cookieKey: Buffer;
   /** The edge's common callback origin (ModuleDeps.identity.callbackOrigin), for flows on `/oauth2/callback`. */
   callbackOrigin?: CallbackOrigin;
+  /** Counts logins, denials and failed logins (ModuleDeps.decisions). */
+  decisions: ModuleDecisions;
   logger: Logger;
 }
 
@@ -88,8 +91,11 @@ class IdentityGate {
   private readonly noncePrefix: string;
   /** Sealers by owner (route or endpoint id): a chain serves one owner, so this holds one. */
   private readonly sealers = new Map<string, CookieSealer>();
+  private readonly count: Record<'login' | 'denied' | 'failed', () => void>;
 
   constructor(private readonly o: IdentityModuleOptions) {
+    const counter = (decision: 'login' | 'denied' | 'failed') => o.decisions.counter(o.name, decision);
+    this.count = { login: counter('login'), denied: counter('denied'), failed: counter('failed') };
     this.sessionCookie = `${o.session.cookiePrefix}session`;
     this.noncePrefix = `${o.session.cookiePrefix}nonce.`;
   }
@@ -115,7 +121,8 @@ class IdentityGate {
     const checked = session && needsCheck(session, this.o.checkIntervalS, v.now);
     if (session && checked) session = await this.refresh(v, session);
     if (!session) return this.begin(v, ex.req.url ?? '/', ex.req.method ?? 'GET', false);
-    if (!admits(this.o.constraints, session.user)) return ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED);
+    if (!admits(this.o.constraints, session.user))
+      return (this.count.denied(), ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED));
     const user = session.user;
     ex.identity = {
       module: this.o.name,
@@ -186,6 +193,7 @@ class IdentityGate {
         error: url.searchParams.get('error'),
         description: url.searchParams.get('error_description'),
       });
+      this.count.failed();
       return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR, { 'set-cookie': clear });
     }
     return this.complete(v, url, state, login.remembered, login.uri, clear);
@@ -224,7 +232,8 @@ class IdentityGate {
       return this.fail(v, err, clear);
     }
     if (!admits(this.o.constraints, user))
-      return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED, { 'set-cookie': clear });
+      return (this.count.denied(), v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_DENIED, { 'set-cookie': clear }));
+    this.count.login();
     const session = this.sessionSetCookie(v, { user, loginAt: v.now, seenAt: v.now, checkedAt: v.now });
     v.ex.answer(302, { location: safeLocalUri(uri), 'set-cookie': [...clear, session] });
   }
@@ -264,6 +273,7 @@ class IdentityGate {
   }
 
   private fail(v: Visit, err: unknown, setCookies: string[]): void {
+    this.count.failed();
     const code = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR;
     this.o.logger.warn('identity login failed', { endpointId: v.ex.endpointId, code, err });
     v.ex.refuse(code, setCookies.length ? { 'set-cookie': setCookies } : {});

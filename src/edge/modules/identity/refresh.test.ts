@@ -3,6 +3,7 @@ import type http from 'node:http';
 import { test } from 'node:test';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import { silentLogger } from '../../../log/logger.ts';
+import { noDecisions } from '../../pipeline/decisions.ts';
 import type { ModuleExchange, ResponseHead } from '../../pipeline/exchange.ts';
 import { identityModule } from './identity-module.ts';
 import type { Identity, LoginFlow } from './login-flow.ts';
@@ -38,6 +39,7 @@ test('refresh phase: the user is read again after the check interval; refused, r
     checkIntervalS: 180,
     configDigest: 'd',
     cookieKey: Buffer.alloc(32, 1),
+    decisions: noDecisions,
     logger: silentLogger,
   });
   const jar = new Map<string, string>();

@@ -25,6 +25,7 @@ export function oauthModule(plan: OAuthPlan, deps: ModuleDeps): HttpModule {
     configDigest: configDigest(plan, secret),
     cookieKey: deps.identity.cookieKey,
     callbackOrigin: deps.identity.callbackOrigin,
+    decisions: deps.decisions,
     logger: deps.logger,
   });
 }

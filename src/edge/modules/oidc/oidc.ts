@@ -22,6 +22,7 @@ export function oidcModule(plan: OidcPlan, deps: ModuleDeps): HttpModule {
     configDigest: configDigest(plan, secret),
     cookieKey: deps.identity.cookieKey,
     callbackOrigin: deps.identity.callbackOrigin,
+    decisions: deps.decisions,
     logger: deps.logger,
   });
 }

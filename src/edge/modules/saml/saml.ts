@@ -21,6 +21,7 @@ export function samlModule(plan: SamlPlan, deps: ModuleDeps): HttpModule {
     flow,
     configDigest: configDigest(plan),
     cookieKey: deps.identity.cookieKey,
+    decisions: deps.decisions,
     logger: deps.logger,
   });
 }

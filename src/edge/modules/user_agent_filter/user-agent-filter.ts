@@ -1,6 +1,8 @@
 import { RE2JS } from 're2js';
 import type { UserAgentFilterPlan } from '../../../config/modules/plans.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
+import type { ModuleDeps } from '../../pipeline/build.ts';
+import { noDecisions } from '../../pipeline/decisions.ts';
 import type { HttpModule } from '../../pipeline/http-module.ts';
 
 /**
@@ -10,7 +12,11 @@ import type { HttpModule } from '../../pipeline/http-module.ts';
  * with an empty one) is refused unless an allow pattern matches the empty string (`^$`).
  * Patterns are RE2, unanchored, compiled once (the configuration layer checked them).
  */
-export function userAgentFilterModule(plan: UserAgentFilterPlan): HttpModule {
+export function userAgentFilterModule(
+  plan: UserAgentFilterPlan,
+  deps: Pick<ModuleDeps, 'decisions'> = { decisions: noDecisions },
+): HttpModule {
+  const denied = deps.decisions.counter('user_agent_filter', 'denied');
   const allow = plan.allow.map((p) => RE2JS.compile(p));
   const deny = plan.deny.map((p) => RE2JS.compile(p));
   const admits = (ua: string) => allow.some((re) => re.test(ua)) || (ua !== '' && !deny.some((re) => re.test(ua)));
@@ -18,7 +24,8 @@ export function userAgentFilterModule(plan: UserAgentFilterPlan): HttpModule {
     name: 'user_agent_filter',
     async handle(ex, next) {
       // Node keeps the first of repeated User-Agent headers, the one ngrok checks.
-      if (!admits(ex.req.headers['user-agent'] ?? '')) return ex.refuse(ErrorCode.ERR_EDGE_USER_AGENT_DENIED);
+      if (!admits(ex.req.headers['user-agent'] ?? ''))
+        return (denied(), ex.refuse(ErrorCode.ERR_EDGE_USER_AGENT_DENIED));
       return next();
     },
   };

@@ -16,6 +16,7 @@ import type { SignedRequest, Verifier } from './signed-request.ts';
 export function webhookVerificationModule(plan: WebhookVerificationPlan, deps: ModuleDeps): HttpModule {
   const verifier = verifierFor(plan, deps);
   const { maxBodyBytes } = deps.webhooks;
+  const unverified = deps.decisions.counter('webhook_verification', 'unverified');
   return {
     name: 'webhook_verification',
     async handle(ex, next) {
@@ -26,8 +27,10 @@ export function webhookVerificationModule(plan: WebhookVerificationPlan, deps: M
       const verified = await Promise.resolve()
         .then(() => verifier(signedRequest(ex, body)))
         .catch(() => false);
-      if (!verified)
+      if (!verified) {
+        unverified();
         return plan.provider === 'xero' ? unauthorized(ex) : ex.refuse(ErrorCode.ERR_EDGE_WEBHOOK_UNVERIFIED);
+      }
       ex.replaceBody(body);
       return next();
     },

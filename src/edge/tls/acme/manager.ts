@@ -30,6 +30,8 @@ export interface AcmeManagerOptions {
   dataDir: string;
   config: AcmeConfig;
   challenges: AcmeChallenges;
+  /** Told how each order ended (the edge's metrics count them). */
+  onOrder?: (result: 'issued' | 'failed') => void;
   logger: Logger;
 }
 
@@ -58,6 +60,13 @@ export class AcmeManager {
 
   constructor(options: AcmeManagerOptions) {
     this.#options = options;
+  }
+
+  /** Domains whose certificate this manager keeps, and how many of them failed their last order. */
+  domains(): { managed: number; failing: number } {
+    let failing = 0;
+    for (const state of this.#domains.values()) if (state.failures > 0) failing++;
+    return { managed: this.#domains.size, failing };
   }
 
   /** Plans every managed domain and follows changes. */
@@ -175,9 +184,11 @@ export class AcmeManager {
       if (this.#stopped) return;
       await storeIssued(store, this.#options.encryptionKey, record, issued, config);
       state.failures = 0;
+      this.#options.onOrder?.('issued');
       logger.info('ACME: certificate issued', { domain });
     } catch (err) {
       state.failures++;
+      this.#options.onOrder?.('failed');
       const retriesAt = Date.now() + retryDelay(state.failures, config);
       const failure = isPorticoError(err)
         ? { code: err.code, msg: err.message }
