@@ -3,16 +3,15 @@
  * its own (never prom-client's global one, so that an SDK user's registry is left alone).
  * Counters that the traffic layer already keeps are read when scraped, not on every request.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, createRegistry } from '../../metrics/registry.ts';
 import type { AgentSession } from '../session.ts';
 import type { AgentTraffic } from '../traffic/traffic.ts';
 
 export class AgentMetrics {
-  readonly registry = new Registry();
+  readonly registry = createRegistry();
 
   constructor(session: AgentSession, traffic: AgentTraffic) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'portico_agent_' });
     const requests = new Counter({
       name: 'portico_agent_http_requests_total',
       help: 'HTTP requests through the tunnels, by tunnel and status class (1xx…5xx, or "none" when the connection closed first).',
