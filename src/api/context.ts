@@ -28,6 +28,12 @@ export interface ApiDeps {
    * undefined. Reported on reads as `config_error`, a Portico extension.
    */
   configError?: (id: string) => string | undefined;
+  /**
+   * Receives an audit event after each committed change (`ip_policy_created.v0` and so on, with
+   * the resource's read shape). Must return at once and never throw: delivery is the event
+   * dispatcher's business (src/api/audit.ts). Absent: nothing is reported.
+   */
+  audit?: (accountId: string, type: string, object: Record<string, unknown>) => void;
 }
 
 /** One request's view: who is asking, and the deps. */

@@ -33,10 +33,12 @@ export const eventTypes: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The event thing of a stored resource kind (for delivering configuration events later), e.g.
+ * The event thing of a stored resource kind (for audit events, src/api/audit.ts), e.g.
  * `reserved_domain` → `domain`; undefined for kinds ngrok has no events for (edges, backends).
  */
 export const eventThingOfKind: Readonly<Record<string, string>> = {
+  api_key: 'api_key',
+  credential: 'tunnel_credential',
   reserved_domain: 'domain',
   reserved_addr: 'tcp_address',
   tls_certificate: 'tls_certificate',
