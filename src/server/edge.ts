@@ -26,6 +26,8 @@ import { createHttpProxy } from '../edge/proxy/http-proxy.ts';
 import { StreamPools } from '../edge/proxy/stream-pools.ts';
 import { certificateNameFor } from '../edge/routing/resolve-host.ts';
 import { SnapshotSource } from '../edge/snapshot/source.ts';
+import { EventDispatcher } from '../edge/events/dispatcher.ts';
+import { reportTcpConnectionClosed } from '../edge/events/tcp-connection-closed.ts';
 import { TcpEdgeListeners } from '../edge/listeners/tcp-edges.ts';
 import { CertificateStore } from '../edge/tls/certificate-store.ts';
 import { AcmeChallenges } from '../edge/tls/acme/challenges.ts';
@@ -59,6 +61,8 @@ export interface Edge {
   readonly snapshots: SnapshotSource;
   /** Certificates attached to reserved domains, as the public port serves them. */
   readonly certificates: ReservedDomainCertificates;
+  /** Audit and traffic events to the subscribed destinations; `stats()` for metrics. */
+  readonly events: EventDispatcher;
   /**
    * Graceful stop: stops accepting, lets requests and connections in flight finish for up to
    * `timeoutMs` (default EdgeTimeouts.drain), then closes.
@@ -115,6 +119,16 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     },
     logger,
   };
+  // Events: audit events from the API, traffic events from the proxy, to subscribed destinations.
+  const events = new EventDispatcher({
+    store,
+    dataDir,
+    fileDir: config.events?.fileDir ?? join(dataDir, 'event-files'),
+    datadogIntakeUrl: config.events?.datadogIntakeUrl,
+    limits: config.events?.limits,
+    openSecret: modules.openSecret,
+    logger: logger.child({ component: 'events' }),
+  });
   const registry: TunnelRegistry = new TunnelRegistry({
     domain,
     region: config.region,
@@ -123,7 +137,10 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     tcp,
     reservations: new StoreReservations(store),
     addrClaims: new AddrClaims(edgeSecret),
-    onTcpConnection: (group, socket) => void proxyConnection(group, socket, 'tcp', logger),
+    onTcpConnection: (group, socket) => {
+      reportTcpConnectionClosed(events, socket, { accountId: group.accountId, endpointId: group.key });
+      void proxyConnection(group, socket, 'tcp', logger);
+    },
     modules,
     logger,
   });
@@ -132,12 +149,12 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const streamPools = new StreamPools({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
   const snapshots = new SnapshotSource(store, { registry, streamPools, logger, modules }, logger);
   const snapshot = () => snapshots.current;
-  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger);
+  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, logger, events);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
 
   // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
   const hopId = randomBytes(6).toString('hex');
-  const proxy = { registry, snapshot, streamPools, hopId, httpsPort: () => publicPorts.https, logger };
+  const proxy = { registry, snapshot, streamPools, hopId, httpsPort: () => publicPorts.https, events, logger };
   const httpsTerminated = createProxyServer(
     withConnectionTls(createHttpProxy({ ...proxy, scheme: 'https' }), { snapshot, registry }),
     logger,
@@ -181,6 +198,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
     encryptionKey,
     configError: (id) => snapshots.current.errors.get(id),
+    audit: (accountId, type, object) => events.audit(accountId, type, object),
     httpServer: httpServerTimeouts(timeouts),
     logger,
   });
@@ -200,6 +218,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   // Started in this order, closed in the reverse: agents are told to go first, the store last.
   const parts: EdgePart[] = [
     closing('store', () => store.close()),
+    // Closed after every listener, so events of the last requests are kept for the next start.
+    { name: 'events', start: () => events.start(), close: () => events.close() },
     { name: 'reserved-domain certificates', start: () => attached.start(), close: async () => attached.stop() },
     { name: 'local certificates', start: () => certificates.init(), close: async () => {} },
     closing('TCP endpoints', () => {
@@ -268,6 +288,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     store,
     snapshots,
     certificates: attached,
+    events,
     drain,
     close,
   };

@@ -62,3 +62,6 @@ export const trafficEventFields: Readonly<Record<string, readonly string[]>> = {
 
 /** At most this many fields per event source. */
 export const maxSourceFields = 64;
+
+/** The traffic event types, sent by the data plane. */
+export const trafficEventTypes = ['http_request_complete.v0', 'tcp_connection_closed.v0'] as const;

@@ -17,6 +17,8 @@ import { nextHops } from './loop.ts';
 import type { StreamPools } from './stream-pools.ts';
 import { openTcpStream, upgradeThroughTunnel } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
+import { reportHttpRequestComplete, type HttpRequestIds } from '../events/http-request-complete.ts';
+import type { TrafficEvents } from '../events/traffic.ts';
 
 export interface HttpProxyOptions {
   registry: TunnelRegistry;
@@ -31,6 +33,8 @@ export interface HttpProxyOptions {
   reconnectWaitMs?: number;
   /** This edge process's id in the hops header (loop.ts). */
   hopId: string;
+  /** Where `http_request_complete.v0` goes (events/dispatcher.ts). Absent: no traffic events. */
+  events?: TrafficEvents;
   logger: Logger;
 }
 
@@ -41,7 +45,11 @@ export interface HttpProxy {
 
 /** Where one request goes (a backend of an edge route, a tunnel of an agent endpoint) and the modules on the way; or an error. */
 type Target =
-  | (({ backend: Backend } | { tunnel: Tunnel }) & { modules: readonly HttpModule[]; endpointId: string })
+  | (({ backend: Backend } | { tunnel: Tunnel }) & {
+      modules: readonly HttpModule[];
+      endpointId: string;
+      ids: HttpRequestIds;
+    })
   | { error: ErrorCode }
   | { redirect: true };
 
@@ -71,16 +79,26 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if (found.edge.kind !== 'https') return { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
     const route = found.edge.routes.match(host, (req.url ?? '/').split('?')[0]!);
     if (!route) return { error: ErrorCode.ERR_EDGE_ROUTE_NOT_FOUND };
-    return route.backend
-      ? { backend: route.backend, modules: route.modules, endpointId: route.id }
-      : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
+    if (!route.backend) return { error: ErrorCode.ERR_EDGE_NO_BACKEND };
+    const ids = {
+      accountId: found.edge.accountId,
+      edgeId: found.edge.id,
+      routeId: route.id,
+      backendId: route.backend.id,
+    };
+    return { backend: route.backend, modules: route.modules, endpointId: route.id, ids };
   }
 
   // Pooled agents each bring their own options: the chain is that of the tunnel picked.
   async function tunnelOf(group: { waitForTunnel(ms: number): Promise<Tunnel | undefined> }): Promise<Target> {
     const tunnel = await group.waitForTunnel(waitMs);
     return tunnel
-      ? { tunnel, modules: tunnel.modules ?? noModules, endpointId: tunnel.id }
+      ? {
+          tunnel,
+          modules: tunnel.modules ?? noModules,
+          endpointId: tunnel.id,
+          ids: { accountId: tunnel.session.accountId, endpointId: tunnel.id },
+        }
       : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
   }
 
@@ -98,6 +116,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const target = await targetFor(req);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
+    reportHttpRequestComplete(options.events, ex, target.ids);
     const forward = async () => {
       if ('tunnel' in target)
         return void (await forwardHttpToTunnel(target.tunnel, ex, streamPools, { edgeType: '', mayFail: false }));

@@ -3,6 +3,7 @@
  * names): `<thing>_<created|updated|deleted>.v0` for configuration changes, plus the traffic
  * events `http_request_complete.v0` and `tcp_connection_closed.v0`.
  */
+import { trafficEventTypes } from '../../../config/events/event-fields.ts';
 
 /** The configuration things with created/updated/deleted events. */
 export const eventThings = [
@@ -24,7 +25,7 @@ export const eventThings = [
 ] as const;
 
 /** Traffic events, sent by the data plane. */
-export const trafficEventTypes = ['http_request_complete.v0', 'tcp_connection_closed.v0'] as const;
+export { trafficEventTypes };
 
 /** Every event type name a source may have. */
 export const eventTypes: ReadonlySet<string> = new Set([
