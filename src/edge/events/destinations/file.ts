@@ -1,7 +1,8 @@
 /**
  * `file` target (Portico): events appended as NDJSON (one JSON object a line) to `path` under
- * the edge's event file directory. When a batch would take the file past `max_bytes`, the file
- * is rotated first: `path` → `path.1` → `path.2` …, keeping `max_files` old files.
+ * the edge's event file directory. When a line would take the file past `max_bytes`, the file
+ * is rotated first: `path` → `path.1` → `path.2` …, keeping `max_files` old files. (One event
+ * longer than `max_bytes` gets a file of its own.)
  */
 import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,10 +17,21 @@ export const fileDestination: DestinationKind<'file'> = {
     const path = join(deps.fileDir, target.path);
     return {
       async send(batch) {
-        const lines = batch.map((event) => `${JSON.stringify(event)}\n`).join('');
         await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-        if ((await sizeOf(path)) + Buffer.byteLength(lines) > target.max_bytes) await rotate(path, target);
-        await appendFile(path, lines, { mode: 0o600 });
+        let size = await sizeOf(path);
+        let pending = '';
+        for (const event of batch) {
+          const line = `${JSON.stringify(event)}\n`;
+          const bytes = Buffer.byteLength(line);
+          if (size > 0 && size + bytes > target.max_bytes) {
+            if (pending) await appendFile(path, pending, { mode: 0o600 });
+            await rotate(path, target);
+            [size, pending] = [0, ''];
+          }
+          pending += line;
+          size += bytes;
+        }
+        if (pending) await appendFile(path, pending, { mode: 0o600 });
       },
     };
   },
