@@ -115,17 +115,22 @@ export class EventDispatcher implements TrafficEvents {
     for (const id of destinationIds) this.#active.get(id)?.delivery.push(envelope);
   }
 
+  // The last good table stays in force when the store cannot be read.
   async #rebuild(): Promise<void> {
     if (this.#closed) return;
     const { store } = this.options;
-    const [subscriptions, destinations] = await Promise.all([
-      store.resources.all<EventSubscriptionDoc & Record<string, unknown>>(eventKinds.subscription),
-      store.resources.all<EventDestinationDoc & Record<string, unknown>>(eventKinds.destination),
-    ]);
-    if (this.#closed) return;
-    this.#syncDestinations(destinations);
-    this.#table = new SubscriptionTable(subscriptions);
-    this.#requeueRestored();
+    try {
+      const [subscriptions, destinations] = await Promise.all([
+        store.resources.all<EventSubscriptionDoc & Record<string, unknown>>(eventKinds.subscription),
+        store.resources.all<EventDestinationDoc & Record<string, unknown>>(eventKinds.destination),
+      ]);
+      if (this.#closed) return;
+      this.#syncDestinations(destinations);
+      this.#table = new SubscriptionTable(subscriptions);
+      this.#requeueRestored();
+    } catch (err) {
+      this.options.logger.error('could not load event subscriptions and destinations', { err });
+    }
   }
 
   // A destination whose target is unchanged keeps its queue and sender; a changed one gets a

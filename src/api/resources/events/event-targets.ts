@@ -123,7 +123,12 @@ function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
   const optional = (key: string) => {
     const v = body[key];
     if (v === undefined || v === null) return '';
-    if (typeof v !== 'string') throw invalid(ErrorCode.ERR_NGROK_236, `target.datadog.${key}`, 'must be a string');
+    if (typeof v !== 'string' || v.length > maxTargetString)
+      throw invalid(
+        ErrorCode.ERR_NGROK_236,
+        `target.datadog.${key}`,
+        `must be a string of at most ${maxTargetString} characters`,
+      );
     return v;
   };
   return {
@@ -134,8 +139,12 @@ function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
   };
 }
 
+/** Longest string any target field takes (URLs, ARNs, keys, tags). */
+const maxTargetString = 2048;
+
 export function requiredString(value: unknown, code: ErrorCode, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid(code, field, 'is required (a non-empty string)');
+  if (value.length > maxTargetString) throw invalid(code, field, `must be at most ${maxTargetString} characters`);
   return value.trim();
 }
 
