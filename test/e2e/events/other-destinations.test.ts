@@ -7,6 +7,7 @@ import { forward } from '../../../src/agent/forward.ts';
 import { apiClient } from '../../support/api.ts';
 import { defer } from '../../support/defer.ts';
 import { startTestEdge } from '../../support/edge.ts';
+import { tunnelGroupBackend } from '../../support/edges.ts';
 import { echoOnce, eventually, startEchoService } from '../../support/services.ts';
 import { eventsAtLeast, startReceiver } from './receiver.ts';
 
@@ -152,4 +153,40 @@ test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpo
   assert.equal(conn.bytes_out, Buffer.byteLength('hello events'));
   assert.equal(conn.client_ip, '127.0.0.1');
   assert.equal(typeof conn.duration_ms, 'number');
+});
+
+test('tcp_connection_closed.v0 from a TCP edge names the edge and its backend', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const echo = await startEchoService(t);
+  const backendId = await tunnelGroupBackend(ngrok, { svc: 'tcp-events' });
+  const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId } });
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: `tcp://127.0.0.1:${echo.port}`,
+    proto: 'tcp',
+    labels: { svc: 'tcp-events' },
+  });
+  defer(t, () => agent.close());
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret: 'tcp-events-secret-0123' } },
+  } as unknown as Loose);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'tcp_connection_closed.v0', fields: ['edge.id', 'backend.id', 'conn.bytes_in'] }] as never,
+    destinationIds: [destination.id],
+  });
+  await Promise.all([edge.snapshots.settled(), edge.events.settled()]);
+  const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
+  assert.equal(await echoOnce(port, 'through the edge'), 'through the edge');
+
+  const [event] = await eventsAtLeast(receiver, 1);
+  assert.deepEqual(event!.object, {
+    edge: { id: tcpEdge.id },
+    backend: { id: backendId },
+    conn: { bytes_in: Buffer.byteLength('through the edge') },
+  });
 });
