@@ -9,13 +9,15 @@ import { ErrorCode } from '../../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { ApiError, notFound } from '../../errors.ts';
-import { collectionUri, ref } from '../../uri.ts';
+import { collectionUri } from '../../uri.ts';
+import { auditChange } from '../../audit.ts';
 import type { EventSourceDoc } from '../../../config/documents/events.ts';
 import {
   eventSubscriptionKind,
   eventSubscriptionPath,
   eventType,
   readSource,
+  readSubscription,
   Source,
   sourceFields,
   type EventSubscriptionDoc,
@@ -38,12 +40,9 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
   };
   // A change of sources is a change of the subscription: audited as event_subscription_updated.
   const save = async (ctx: ApiContext, record: ResourceRecord<EventSubscriptionDoc>, sources: EventSourceDoc[]) => {
-    await deps.store.resources.update(ctx.account.id, eventSubscriptionKind, record.id, { ...record.doc, sources });
-    deps.audit?.(ctx.account.id, 'event_subscription_updated.v0', {
-      id: record.id,
-      uri: ref(ctx.req, eventSubscriptionPath, record.id).uri,
-      sources: sources.map((s) => readSource(ctx.req, record.id, s)),
-    });
+    const doc = { ...record.doc, sources };
+    await deps.store.resources.update(ctx.account.id, eventSubscriptionKind, record.id, doc);
+    auditChange(ctx, eventSubscriptionKind, 'updated', readSubscription({ ...record, doc }, ctx));
   };
   const existing = (record: ResourceRecord<EventSubscriptionDoc>, type: string) => {
     const source = record.doc.sources.find((s) => s.type === type);

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ErrorCode } from '../../../errors/catalogue.ts';
+import type { ResourceRecord } from '../../../store/resources.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../resource-fields.ts';
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -130,10 +131,18 @@ export function registerEventSubscriptions(app: FastifyInstance, deps: ApiDeps):
         destination_ids: await parseDestinations(body.destination_ids, ctx),
       }),
     }),
-    read: (record, ctx) => ({
-      ...commonRead(ctx, eventSubscriptionPath, record),
-      sources: record.doc.sources.map((s) => readSource(ctx.req, record.id, s)),
-      destinations: record.doc.destination_ids.map((id) => ref(ctx.req, eventDestinationPath, id)),
-    }),
+    read: readSubscription,
   });
+}
+
+/** The read shape of a subscription. */
+export function readSubscription(
+  record: ResourceRecord<EventSubscriptionDoc>,
+  ctx: ApiContext,
+): Record<string, unknown> {
+  return {
+    ...commonRead(ctx, eventSubscriptionPath, record),
+    sources: record.doc.sources.map((s) => readSource(ctx.req, record.id, s)),
+    destinations: record.doc.destination_ids.map((id) => ref(ctx.req, eventDestinationPath, id)),
+  };
 }
