@@ -41,6 +41,7 @@ interface Active {
   delivery: Delivery;
   accountId: string;
   target: string;
+  deliverable: boolean;
   /** The stored target, to notice a change that needs a new sender. */
   key: string;
 }
@@ -94,7 +95,7 @@ export class EventDispatcher implements TrafficEvents {
       destinationId,
       accountId: a.accountId,
       target: a.target,
-      deliverable: a.target !== '' && !['kinesis', 'firehose', 'cloudwatch_logs'].includes(a.target),
+      deliverable: a.deliverable,
       ...a.delivery.stats,
     }));
   }
@@ -142,10 +143,17 @@ export class EventDispatcher implements TrafficEvents {
       const key = JSON.stringify(record.doc.target);
       const current = this.#active.get(record.id);
       if (current?.key === key) continue;
-      const delivery = new Delivery(record.id, this.#sender(record), this.#limits, this.options.logger);
+      const sender = this.#sender(record);
+      const delivery = new Delivery(record.id, sender, this.#limits, this.options.logger);
       if (current) delivery.push(...current.delivery.stop());
       const target = Object.keys(record.doc.target).find((k) => record.doc.target[k as keyof typeof record.doc.target]);
-      this.#active.set(record.id, { delivery, accountId: record.account_id, target: target ?? '', key });
+      this.#active.set(record.id, {
+        delivery,
+        accountId: record.account_id,
+        target: target ?? '',
+        deliverable: sender !== undefined,
+        key,
+      });
     }
     for (const [id, active] of this.#active) {
       if (seen.has(id)) continue;
