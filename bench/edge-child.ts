@@ -11,6 +11,9 @@ export interface EdgeReady {
   authtoken: string;
   /** Path of the edge's local CA (PEM). */
   caPath: string;
+  /** The REST API and its bootstrap key (the events phase subscribes through it). */
+  apiUrl: string;
+  apiKey: string;
 }
 
 const dataDir = process.argv[2];
@@ -35,6 +38,8 @@ runChild<EdgeReady>(async () => {
       httpsPort: edge.ports.https,
       authtoken: edge.credentials.authtoken,
       caPath: edge.bootstrap.ca_cert,
+      apiUrl: edge.bootstrap.api_url,
+      apiKey: edge.credentials.apiKey,
     },
     close: () => edge.close(),
   };

@@ -15,6 +15,8 @@ export interface Measurements {
     modules: LoadResult;
     serviceConnections: { direct: number; tunnel: number };
     cpuUsPerRequest: ByProcess;
+    /** Through the tunnel without, then with, a subscription to a dead event destination. */
+    events: { without: LoadResult; withDead: LoadResult };
   };
   /** MiB/s. */
   tcp: { downDirect: number; downTunnel: number; upDirect: number; upTunnel: number; cpuMsPerGiB: ByProcess };
@@ -46,6 +48,14 @@ export function buildRows(m: Measurements): Row[] {
     // Here "direct" is the tunnel without modules: the ratio is what the module pipeline costs.
     compare('HTTP req/s with modules (vs without)', tunnel.rps, m.http.modules.rps, '>= 0.90x', (r) => r >= 0.9),
     compare('HTTP p99 ms with modules (vs without)', tunnel.p99Ms, m.http.modules.p99Ms, '', null),
+    // "direct" is the tunnel with no event subscription: the ratio is what a dead destination costs.
+    compare(
+      'HTTP req/s, dead event destination (vs none)',
+      m.http.events.without.rps,
+      m.http.events.withDead.rps,
+      '>= 0.85x',
+      (r) => r >= 0.85,
+    ),
     {
       ...compare(
         'HTTP service connections opened',
@@ -59,10 +69,10 @@ export function buildRows(m: Measurements): Row[] {
     {
       metric: 'HTTP errors + non-2xx',
       direct: errors(direct),
-      tunnel: errors(tunnel) + errors(m.http.modules),
+      tunnel: errors(tunnel) + errors(m.http.modules) + errors(m.http.events.withDead),
       ratio: null,
       target: '= 0',
-      pass: errors(tunnel) + errors(m.http.modules) === 0,
+      pass: errors(tunnel) + errors(m.http.modules) + errors(m.http.events.withDead) === 0,
     },
     compare('TCP download MiB/s', m.tcp.downDirect, m.tcp.downTunnel, '>= 0.25x', (r) => r >= 0.25),
     compare('TCP upload MiB/s', m.tcp.upDirect, m.tcp.upTunnel, '>= 0.40x', (r) => r >= 0.4),

@@ -10,6 +10,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BenchChild } from './children.ts';
 import { chooseTool, probe, type HttpTarget, type LoadOptions, type LoadTool } from './load.ts';
+import { eventsPhase } from './events-phase.ts';
 import { httpPhase, profilePath, tcpPhase, transferTimeoutMs, type PhaseContext } from './phases.ts';
 import { formatProfile, summarizeProfile } from './profile.ts';
 import { buildRows, formatTable, type Measurements } from './report.ts';
@@ -44,10 +45,11 @@ const abort = (why: string, code: number) => {
 };
 // Runs on every exit, a crash included; after a normal run there is nothing left to kill.
 process.on('exit', killAll);
-// Bounded no matter what: startup and shutdown, then per round three HTTP runs with warm-up and
-// eight transfers (four of them warm-ups of at most 32 MiB), each at its timeout.
+// Bounded no matter what: startup and shutdown, then per round three HTTP runs with warm-up, two
+// for the events phase, and eight transfers (four of them warm-ups of at most 32 MiB), each at its timeout.
 const perRound =
   3 * (settings.warmupSeconds + settings.seconds + 15) * 1000 +
+  2 * (settings.seconds + 15) * 1000 +
   4 * (transferTimeoutMs(settings.bytes) + transferTimeoutMs(32 * MiB));
 const budgetMs = 90_000 + settings.rounds * perRound;
 const watchdog = setTimeout(() => abort(`over its ${Math.round(budgetMs / 1000)} s budget, aborting`, 1), budgetMs);
@@ -77,6 +79,7 @@ try {
   };
   const ctx: PhaseContext = { stack, settings, load, log };
   const http = await httpPhase(ctx);
+  const events = await eventsPhase(ctx);
   const tcp = await tcpPhase(ctx);
   const m: Measurements = {
     http: {
@@ -85,6 +88,7 @@ try {
       modules: http.modules,
       serviceConnections: http.serviceConnections,
       cpuUsPerRequest: http.cpuUsPerRequest,
+      events,
     },
     tcp: {
       downDirect: tcp.downDirect,

@@ -33,6 +33,12 @@ export interface ApiDeps {
   identity?: { allowHttpIdentityProviders: boolean };
   /** Served at `GET /metrics` (Prometheus text format), without an API key; none: no such path. */
   metrics?: MetricsEndpoint;
+  /**
+   * Receives an audit event after each committed change (`ip_policy_created.v0` and so on, with
+   * the resource's read shape). Must return at once and never throw: delivery is the event
+   * dispatcher's business (src/api/audit.ts). Absent: nothing is reported.
+   */
+  audit?: (accountId: string, type: string, object: Record<string, unknown>) => void;
 }
 
 /** One request's view: who is asking, and the deps. */

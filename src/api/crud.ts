@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { ResourceRecord } from '../store/resources.ts';
 import type { CommonDoc } from './resource-fields.ts';
+import { auditChange } from './audit.ts';
 import { contextOf, type ApiContext, type ApiDeps } from './context.ts';
 import { notFound } from './errors.ts';
 import { listBody, pageOf } from './paging.ts';
@@ -58,7 +59,9 @@ export function registerCrud<D extends CommonDoc, C, U>(
     const { doc, key } = await spec.create(req.body as C, ctx);
     const created = await store.resources.create(ctx.account.id, spec.kind, spec.prefix, doc, key ?? null);
     const record = spec.afterCreate ? await spec.afterCreate(created, ctx) : created;
-    return reply.code(201).send(await read(record, ctx));
+    const shape = await read(record, ctx);
+    auditChange(ctx, spec.kind, 'created', shape);
+    return reply.code(201).send(shape);
   });
 
   app.get(spec.path, async (req) => {
@@ -86,7 +89,9 @@ export function registerCrud<D extends CommonDoc, C, U>(
     const record = await load(ctx, (req.params as { id: string }).id);
     const doc = await spec.update(record.doc, req.body as U, ctx, record);
     await store.resources.update(ctx.account.id, spec.kind, record.id, doc);
-    return read({ ...record, doc }, ctx);
+    const shape = await read({ ...record, doc }, ctx);
+    auditChange(ctx, spec.kind, 'updated', shape);
+    return shape;
   });
 
   app.delete(`${spec.path}/:id`, async (req) => {
@@ -94,6 +99,7 @@ export function registerCrud<D extends CommonDoc, C, U>(
     const record = await load(ctx, (req.params as { id: string }).id);
     await spec.beforeDelete?.(record, ctx);
     await store.resources.delete(ctx.account.id, spec.kind, record.id);
+    auditChange(ctx, spec.kind, 'deleted', await read(record, ctx));
     // 200 with {} rather than 204: @ngrok/ngrok-api 0.11.0 parses every response body as JSON.
     return {};
   });

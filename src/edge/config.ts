@@ -1,4 +1,5 @@
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
+import type { DeliveryLimits } from './events/delivery.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OAuthProvider } from '../config/modules/plans.ts';
 import type { OAuthProviderEndpoints } from './modules/oauth/providers.ts';
@@ -52,6 +53,13 @@ export interface EdgeConfig {
    * `sns.ca`: only tests change these, to serve a certificate over loopback HTTPS).
    */
   webhooks?: { maxBodyBytes?: number; sns?: Partial<SnsCertificateOptions> };
+  /**
+   * Event delivery (docs/events.md): `fileDir` is where file targets write (default
+   * `<dataDir>/event-files`); `datadogIntakeUrl` replaces every Datadog target's intake URL
+   * (tests point it at a local receiver); `limits` bound each destination's queue, batches and
+   * retries (events/delivery.ts).
+   */
+  events?: { fileDir?: string; datadogIntakeUrl?: string; limits?: Partial<DeliveryLimits> };
   /**
    * Identity modules: `allowHttpIssuers` lets an OpenID issuer or OAuth endpoint be plain http
    * (only tests set it, with a provider on loopback); otherwise https is required.

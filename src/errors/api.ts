@@ -178,6 +178,12 @@ export const apiErrors = {
     ngrok: 'ERR_NGROK_5127',
     message: 'This event type is already a source of the subscription; each type may be a source once.',
   },
+  ERR_EVENT_SOURCE_FIELDS: {
+    status: 400,
+    ngrok: 'ERR_NGROK_5401',
+    message:
+      'These event source fields cannot be selected: only traffic events (http_request_complete.v0, tcp_connection_closed.v0) take fields, and only the field names of that event type.',
+  },
   ERR_EVENT_DESTINATION_NOT_FOUND: {
     status: 400,
     ngrok: 'ERR_NGROK_5103',

@@ -10,6 +10,18 @@ export const edgeProcessErrors = {
       'The edge could not bind one of its addresses. If the port is in use (is another `portico edge` running?), stop that program or pick another address with the flag named below.',
   },
 
+  // Event delivery
+  ERR_EVENT_TARGET_UNDELIVERABLE: {
+    status: 501,
+    message:
+      'Portico cannot deliver events to this target (AWS Kinesis, Firehose and CloudWatch Logs need AWS itself); events for this destination are counted as dropped. Use an http, file or datadog target.',
+  },
+  ERR_EVENT_DELIVERY_FAILED: {
+    status: 502,
+    message:
+      'Events could not be delivered to the destination after every retry; they were dropped. Check that the destination is reachable and accepts the request.',
+  },
+
   // Certificates the edge makes or orders
   ERR_TLS_CA_INVALID: {
     status: 500,

@@ -28,6 +28,8 @@ import { allObservers } from '../edge/proxy/observe.ts';
 import { StreamPools } from '../edge/proxy/stream-pools.ts';
 import { certificateNameFor } from '../edge/routing/resolve-host.ts';
 import { SnapshotSource } from '../edge/snapshot/source.ts';
+import { EventDispatcher } from '../edge/events/dispatcher.ts';
+import { reportTcpConnectionClosed } from '../edge/events/tcp-connection-closed.ts';
 import { TcpEdgeListeners } from '../edge/listeners/tcp-edges.ts';
 import { CertificateStore } from '../edge/tls/certificate-store.ts';
 import { AcmeChallenges } from '../edge/tls/acme/challenges.ts';
@@ -65,6 +67,8 @@ export interface Edge {
   readonly certificates: ReservedDomainCertificates;
   /** This process's metrics, served at `/metrics` on the API address; more sources join here. */
   readonly metrics: EdgeMetrics;
+  /** Audit and traffic events to the subscribed destinations; `stats()` for metrics. */
+  readonly events: EventDispatcher;
   /**
    * Graceful stop: stops accepting, lets requests and connections in flight finish for up to
    * `timeoutMs` (default EdgeTimeouts.drain), then closes.
@@ -131,6 +135,22 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     decisions: metrics.decisions,
     logger: log('edge.modules'),
   };
+  // Events: audit events from the API, traffic events from the proxy, to subscribed destinations.
+  const events = new EventDispatcher({
+    store,
+    dataDir,
+    fileDir: config.events?.fileDir ?? join(dataDir, 'event-files'),
+    datadogIntakeUrl: config.events?.datadogIntakeUrl,
+    limits: config.events?.limits,
+    openSecret: modules.openSecret,
+    logger: logger.child({ component: 'events' }),
+  });
+  // Summed over the destinations that exist now: a deleted destination's drops leave the sum.
+  metrics.registerEventQueueStats(() =>
+    events
+      .stats()
+      .reduce((all, d) => ({ depth: all.depth + d.queued, drops: all.drops + d.dropped }), { depth: 0, drops: 0 }),
+  );
   const registry: TunnelRegistry = new TunnelRegistry({
     domain,
     region: config.region,
@@ -139,7 +159,10 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     tcp,
     reservations: new StoreReservations(store),
     addrClaims: new AddrClaims(edgeSecret),
-    onTcpConnection: (group, socket) => void proxyConnection(group, socket, 'tcp', log('edge.proxy')),
+    onTcpConnection: (group, socket) => {
+      reportTcpConnectionClosed(events, socket, { accountId: group.accountId, endpointId: group.key });
+      void proxyConnection(group, socket, 'tcp', log('edge.proxy'));
+    },
     modules,
     logger: log('edge.tunnels'),
   });
@@ -152,7 +175,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     log('edge.snapshot'),
   );
   const snapshot = () => snapshots.current;
-  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'));
+  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'), events);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
 
   // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
@@ -164,6 +187,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     hopId,
     httpsPort: () => publicPorts.https,
     callbackOrigin: modules.identity.callbackOrigin,
+    events,
     observer: allObservers([metrics.requests, config.accessLog === false ? undefined : accessLog(log('access'))]),
     logger: log('edge.proxy'),
   };
@@ -211,6 +235,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     encryptionKey,
     configError: (id) => snapshots.current.errors.get(id),
     identity: { allowHttpIdentityProviders: config.identity?.allowHttpIssuers ?? false },
+    audit: (accountId, type, object) => events.audit(accountId, type, object),
     httpServer: httpServerTimeouts(timeouts),
     metrics: { registry: metrics.registry, key: config.metrics?.key },
     logger: log('api'),
@@ -250,6 +275,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   // Started in this order, closed in the reverse: agents are told to go first, the store last.
   const parts: EdgePart[] = [
     closing('store', () => store.close()),
+    // Closed after every listener, so events of the last requests are kept for the next start.
+    { name: 'events', start: () => events.start(), close: () => events.close() },
     { name: 'reserved-domain certificates', start: () => attached.start(), close: async () => attached.stop() },
     { name: 'local certificates', start: () => certificates.init(), close: async () => {} },
     closing('TCP endpoints', () => {
@@ -319,6 +346,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     snapshots,
     certificates: attached,
     metrics,
+    events,
     drain,
     close,
   };

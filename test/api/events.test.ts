@@ -34,6 +34,11 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
     datadog: null,
   });
   assert.deepEqual(await ngrok.eventDestinations.get(dest.id), dest);
+  // Portico cannot deliver to AWS: every read says so (a Portico extension ngrok's clients keep).
+  assert.match(
+    String((dest as unknown as { configError?: string }).configError),
+    /^ERR_EVENT_TARGET_UNDELIVERABLE: target\.kinesis:/,
+  );
 
   // AWS secrets and the Datadog API key are write-only.
   const firehose = await ngrok.eventDestinations.create({
@@ -63,7 +68,7 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
   }
   const http = await apiFetch(edge, 'POST', '/event_destinations', {
     format: 'json',
-    target: { http: { url: 'https://hooks.example.test/portico' } },
+    target: { http: { url: 'https://hooks.example.test/portico', secret: 'a-signing-secret-16+' } },
   });
   assert.equal(http.status, 201);
   assert.deepEqual((http.body.target as Record<string, unknown>).http, { url: 'https://hooks.example.test/portico' });
@@ -99,7 +104,7 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
         format: 'json',
         target: {
           kinesis: { auth: { role: { role_arn: 'arn:x' } }, stream_arn: 'arn:y' },
-          http: { url: 'http://x.test' },
+          http: { url: 'http://x.test', secret: 'a-signing-secret-16+' },
         },
       })
     ).body.error_code,
@@ -347,4 +352,83 @@ test('every API write reaches a change subscriber (as the data plane subscribes)
   ]);
   // The change arrived before the response: the subscriber can read the committed state.
   assert.equal(await edge.store.resources.get(accountId, 'event_subscription', sub.id), undefined);
+});
+
+test('Portico targets (http, file) and source fields for traffic events', async (t) => {
+  const edge = await startTestEdge(t);
+  const post = (path: string, body: unknown) => apiFetch(edge, 'POST', path, body);
+
+  // http needs a signing secret of 16–256 characters; it is never read back.
+  assert.equal(
+    (await post('/event_destinations', { target: { http: { url: 'https://h.test/' } } })).body.error_code,
+    'ERR_NGROK_236',
+  );
+  assert.equal(
+    (await post('/event_destinations', { target: { http: { url: 'https://h.test/', secret: 'short' } } })).body
+      .error_code,
+    'ERR_NGROK_236',
+  );
+  const http = await post('/event_destinations', {
+    target: { http: { url: 'https://h.test/', secret: 'sixteen-chars-secret' } },
+  });
+  assert.deepEqual((http.body.target as Record<string, unknown>).http, { url: 'https://h.test/' });
+  assert.equal(http.body.config_error, undefined);
+  const stored = JSON.stringify(
+    (await edge.store.resources.getAnyKind(edge.credentials.accountId, String(http.body.id)))?.doc,
+  );
+  assert.ok(!stored.includes('sixteen-chars-secret'), 'the secret is sealed at rest');
+
+  // file: a relative path inside the edge's event file directory, with bounded rotation.
+  const file = await post('/event_destinations', { target: { file: { path: 'audit/events.ndjson' } } });
+  assert.deepEqual((file.body.target as Record<string, unknown>).file, {
+    path: 'audit/events.ndjson',
+    max_bytes: 10 * 1024 * 1024,
+    max_files: 5,
+  });
+  for (const bad of [
+    { path: '/etc/passwd' },
+    { path: '../escape.ndjson' },
+    { path: 'a/../../b' },
+    { path: 'x.ndjson', max_bytes: 10 },
+    { path: 'x.ndjson', max_files: 0 },
+    { path: 'x.ndjson', max_files: 1.5 },
+  ])
+    assert.equal(
+      (await post('/event_destinations', { target: { file: bad } })).body.error_code,
+      'ERR_NGROK_236',
+      JSON.stringify(bad),
+    );
+
+  // Fields: traffic events only, and only that event's field names.
+  const sub = await post('/event_subscriptions', {
+    sources: [
+      { type: 'http_request_complete.v0', fields: ['http.request.method', 'edge.route.id', 'http.request.method'] },
+    ],
+    destination_ids: [String(http.body.id)],
+  });
+  assert.equal(sub.status, 201);
+  const [source] = sub.body.sources as Array<Record<string, unknown>>;
+  assert.deepEqual(source!.fields, ['http.request.method', 'edge.route.id']);
+  assert.equal(
+    (await post('/event_subscriptions', { sources: [{ type: 'ip_policy_created.v0', fields: ['id'] }] })).body
+      .error_code,
+    'ERR_NGROK_5401',
+  );
+  assert.equal(
+    (await post('/event_subscriptions', { sources: [{ type: 'http_request_complete.v0', fields: ['conn.bytes_in'] }] }))
+      .body.error_code,
+    'ERR_NGROK_5401',
+  );
+  const added = await post(`/event_subscriptions/${String(sub.body.id)}/sources`, {
+    type: 'tcp_connection_closed.v0',
+    fields: ['conn.bytes_in', 'conn.bytes_out'],
+  });
+  assert.deepEqual(added.body.fields, ['conn.bytes_in', 'conn.bytes_out']);
+  const patched = await apiFetch(
+    edge,
+    'PATCH',
+    `/event_subscriptions/${String(sub.body.id)}/sources/tcp_connection_closed.v0`,
+    { fields: ['conn.client_ip'] },
+  );
+  assert.deepEqual(patched.body.fields, ['conn.client_ip']);
 });

@@ -18,6 +18,7 @@ export function registerApiKeys(app: FastifyInstance, deps: ApiDeps): void {
   registerTokenResource<ApiKey, ApiKeyFields>(app, deps, {
     path: '/api_keys',
     listKey: 'keys',
+    kind: 'api_key',
     repo: deps.store.apiKeys,
     createSchema: ApiKeyCreate,
     updateSchema: ApiKeyUpdate,

@@ -42,6 +42,7 @@ export function registerCredentials(app: FastifyInstance, deps: ApiDeps): void {
   registerTokenResource<Credential, CredentialFields>(app, deps, {
     path: '/credentials',
     listKey: 'credentials',
+    kind: 'credential',
     repo: deps.store.credentials,
     createSchema: CredentialCreate,
     updateSchema: CredentialUpdate,

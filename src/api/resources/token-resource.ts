@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { TokenFields, TokenRecord, TokenRecords } from '../../store/token-records.ts';
+import { auditChange } from '../audit.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { listBody, pageOf } from '../paging.ts';
@@ -12,6 +13,8 @@ export interface TokenResourceSpec<R extends TokenRecord, F extends TokenFields>
   path: string;
   /** List key, e.g. `credentials` or `keys`. */
   listKey: string;
+  /** Store kind named in audit events (src/api/audit.ts), e.g. `credential`. */
+  kind: string;
   repo: TokenRecords<R, F>;
   createSchema: TSchema;
   updateSchema: TSchema;
@@ -51,6 +54,7 @@ export function registerTokenResource<R extends TokenRecord, F extends TokenFiel
   app.post(path, { schema: { body: spec.createSchema } }, async (req, reply) => {
     const ctx = contextOf(req, deps);
     const { record, token } = await repo.createRecord(ctx.account.id, spec.fields(req.body as Record<string, unknown>));
+    auditChange(ctx, spec.kind, 'created', read(ctx, record)); // without the token
     return reply.code(201).send(read(ctx, record, token.reveal()));
   });
 
@@ -71,15 +75,19 @@ export function registerTokenResource<R extends TokenRecord, F extends TokenFiel
 
   app.patch(`${path}/:id`, { schema: { body: spec.updateSchema } }, async (req) => {
     const ctx = contextOf(req, deps);
-    return read(
+    const shape = read(
       ctx,
       found(await repo.update(ctx.account.id, idOf(req.params), spec.fields(req.body as Record<string, unknown>))),
     );
+    auditChange(ctx, spec.kind, 'updated', shape);
+    return shape;
   });
 
   app.delete(`${path}/:id`, async (req) => {
     const ctx = contextOf(req, deps);
-    if (!(await repo.delete(ctx.account.id, idOf(req.params)))) throw notFound();
+    const record = found(await repo.get(ctx.account.id, idOf(req.params)));
+    if (!(await repo.delete(ctx.account.id, record.id))) throw notFound();
+    auditChange(ctx, spec.kind, 'deleted', read(ctx, record));
     return {};
   });
 }

@@ -3,6 +3,8 @@ import type { Logger } from '../../log/logger.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TcpListeners } from '../tunnels/registry.ts';
 import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
+import { reportTcpConnectionClosed } from '../events/tcp-connection-closed.ts';
+import type { TrafficEvents } from '../events/traffic.ts';
 
 /**
  * Keeps one public listener open for each TCP edge port in the current snapshot: opened when
@@ -16,6 +18,8 @@ export class TcpEdgeListeners {
     private readonly tcp: TcpListeners,
     private readonly snapshot: () => Snapshot,
     private readonly logger: Logger,
+    /** Where `tcp_connection_closed.v0` goes. Absent: no traffic events. */
+    private readonly events?: TrafficEvents,
   ) {}
 
   /** Opens and closes listeners to match `snapshot`. */
@@ -48,6 +52,11 @@ export class TcpEdgeListeners {
     const backend = edge?.backend;
     // A source the IP restriction refuses is disconnected before the agent hears of it.
     if (!backend || (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket)))) return void socket.destroy();
+    reportTcpConnectionClosed(this.events, socket, {
+      accountId: edge.accountId,
+      edgeId: edge.id,
+      backendId: backend.id,
+    });
     void backend
       .forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) })
       .then((outcome) => outcome === 'unavailable' && socket.destroy());

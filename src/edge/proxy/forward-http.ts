@@ -20,6 +20,8 @@ export interface HttpExchange {
   hops: string;
   /** What the route's or endpoint's modules did to the request (pipeline/exchange.ts). */
   effects?: ExchangeEffects;
+  /** The tunnel the request was last sent to, once one was picked (for events). */
+  tunnel?: Tunnel;
 }
 
 /**
@@ -55,6 +57,7 @@ export function forwardHttpToTunnel(
   options: { edgeType: '' | '3'; mayFail: boolean },
 ): Promise<Outcome> {
   const { req, res } = ex;
+  ex.tunnel = tunnel;
   const body = ex.effects?.body;
   const replayable = body !== undefined || isReplayable(req);
   const failover = options.mayFail && replayable;

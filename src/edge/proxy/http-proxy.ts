@@ -19,6 +19,8 @@ import type { StreamPools } from './stream-pools.ts';
 import { openTcpStream, upgradeThroughTunnel } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
 import { watchRequest, type RequestObserver } from './observe.ts';
+import { reportHttpRequestComplete, type HttpRequestIds } from '../events/http-request-complete.ts';
+import type { TrafficEvents } from '../events/traffic.ts';
 
 export interface HttpProxyOptions {
   registry: TunnelRegistry;
@@ -37,6 +39,8 @@ export interface HttpProxyOptions {
   hopId: string;
   /** Told about every request once it is answered (access log, metrics); none: nothing is measured. */
   observer?: RequestObserver;
+  /** Where `http_request_complete.v0` goes (events/dispatcher.ts). Absent: no traffic events. */
+  events?: TrafficEvents;
   logger: Logger;
 }
 
@@ -50,6 +54,7 @@ type Target =
   | (({ backend: Backend; edgeId: string } | { tunnel: Tunnel }) & {
       modules: readonly HttpModule[];
       endpointId: string;
+      ids: HttpRequestIds;
     })
   | { error: ErrorCode }
   | { redirect: true };
@@ -80,16 +85,26 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if (found.edge.kind !== 'https') return { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
     const route = found.edge.routes.match(host, (req.url ?? '/').split('?')[0]!);
     if (!route) return { error: ErrorCode.ERR_EDGE_ROUTE_NOT_FOUND };
-    return route.backend
-      ? { backend: route.backend, modules: route.modules, endpointId: route.id, edgeId: route.edgeId }
-      : { error: ErrorCode.ERR_EDGE_NO_BACKEND };
+    if (!route.backend) return { error: ErrorCode.ERR_EDGE_NO_BACKEND };
+    const ids = {
+      accountId: found.edge.accountId,
+      edgeId: found.edge.id,
+      routeId: route.id,
+      backendId: route.backend.id,
+    };
+    return { backend: route.backend, modules: route.modules, endpointId: route.id, edgeId: route.edgeId, ids };
   }
 
   // Pooled agents each bring their own options: the chain is that of the tunnel picked.
   async function tunnelOf(group: { waitForTunnel(ms: number): Promise<Tunnel | undefined> }): Promise<Target> {
     const tunnel = await group.waitForTunnel(waitMs);
     return tunnel
-      ? { tunnel, modules: tunnel.modules ?? noModules, endpointId: tunnel.id }
+      ? {
+          tunnel,
+          modules: tunnel.modules ?? noModules,
+          endpointId: tunnel.id,
+          ids: { accountId: tunnel.session.accountId, endpointId: tunnel.id },
+        }
       : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
   }
 
@@ -126,6 +141,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     }
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
+    reportHttpRequestComplete(options.events, ex, target.ids);
     const forward = async () => {
       if ('tunnel' in target)
         return void (await forwardHttpToTunnel(target.tunnel, ex, streamPools, { edgeType: '', mayFail: false }));

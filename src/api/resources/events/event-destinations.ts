@@ -6,16 +6,30 @@ import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid, stillInUse } from '../../errors.ts';
 import { encryptSecret } from '../../../config/secrets/key-encryption.ts';
-import { ErrorCode } from '../../../errors/catalogue.ts';
-import { parseTarget, readTarget, sealTarget, type EventTarget } from './event-targets.ts';
+import { ErrorCode, errorCatalogue } from '../../../errors/catalogue.ts';
+import { eventKinds, type EventTarget } from '../../../config/documents/events.ts';
+import { parseTarget, readTarget, sealTarget } from './event-targets.ts';
 
 export const eventDestinationPath = '/event_destinations';
-export const eventDestinationKind = 'event_destination';
+export const eventDestinationKind = eventKinds.destination;
 
 export interface EventDestinationDoc extends CommonDoc {
   /** Always "json", the only format. */
   format: 'json';
   target: EventTarget;
+}
+
+/**
+ * Why Portico cannot deliver to this target, or undefined. AWS targets are accepted (ngrok's
+ * clients and Terraform create them) but reported on every read as `config_error`, the same
+ * Portico extension the data plane uses for records it cannot serve; their events are counted
+ * as dropped (docs/events.md).
+ */
+export function undeliverable(target: EventTarget): string | undefined {
+  const aws = (['kinesis', 'firehose', 'cloudwatch_logs'] as const).find((k) => target[k]);
+  if (!aws) return undefined;
+  const code = ErrorCode.ERR_EVENT_TARGET_UNDELIVERABLE;
+  return `${code}: target.${aws}: ${errorCatalogue[code].message}`;
 }
 
 // `target` is checked by parseTarget, which answers with ngrok's target/auth error codes.
@@ -66,11 +80,15 @@ export function registerEventDestinations(app: FastifyInstance, deps: ApiDeps): 
         ...(body.target !== undefined &&
           body.target !== null && { target: sealed(parseTarget(body.target), ctx.account.id) }),
       }),
-      read: (record, ctx) => ({
-        ...commonRead(ctx, eventDestinationPath, record),
-        format: record.doc.format,
-        target: readTarget(record.doc.target),
-      }),
+      read: (record, ctx) => {
+        const why = undeliverable(record.doc.target);
+        return {
+          ...commonRead(ctx, eventDestinationPath, record),
+          format: record.doc.format,
+          target: readTarget(record.doc.target),
+          ...(why && { config_error: why }),
+        };
+      },
       beforeDelete: async (record, ctx) => {
         const users = await deps.store.resources.referencing(ctx.account.id, record.id, record.id);
         if (users.length)

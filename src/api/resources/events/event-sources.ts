@@ -10,17 +10,23 @@ import type { ResourceRecord } from '../../../store/resources.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { collectionUri } from '../../uri.ts';
+import { auditChange } from '../../audit.ts';
+import type { EventSourceDoc } from '../../../config/documents/events.ts';
 import {
   eventSubscriptionKind,
   eventSubscriptionPath,
   eventType,
   readSource,
+  readSubscription,
+  Source,
+  sourceFields,
   type EventSubscriptionDoc,
 } from './event-subscriptions.ts';
 
 // `subscription_id` (the TS client echoes it) is ignored: the path names the subscription.
-const SourceCreate = Type.Object({ type: Type.String() });
-const SourceUpdate = Type.Object({ type: Type.Optional(Type.String()) });
+const SourceCreate = Source;
+const SourceUpdate = Type.Partial(Source);
+type SourceBody = { type?: string; fields?: string[] };
 
 type Params = { id: string; type?: string };
 
@@ -32,31 +38,35 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
     if (!record) throw notFound('Event subscription');
     return record;
   };
-  const save = (ctx: ApiContext, record: ResourceRecord<EventSubscriptionDoc>, types: string[]) =>
-    deps.store.resources.update(ctx.account.id, eventSubscriptionKind, record.id, {
-      ...record.doc,
-      sources: types.map((type) => ({ type })),
-    });
+  // A change of sources is a change of the subscription: audited as event_subscription_updated.
+  const save = async (ctx: ApiContext, record: ResourceRecord<EventSubscriptionDoc>, sources: EventSourceDoc[]) => {
+    const doc = { ...record.doc, sources };
+    await deps.store.resources.update(ctx.account.id, eventSubscriptionKind, record.id, doc);
+    auditChange(ctx, eventSubscriptionKind, 'updated', readSubscription({ ...record, doc }, ctx));
+  };
   const existing = (record: ResourceRecord<EventSubscriptionDoc>, type: string) => {
-    if (!record.doc.sources.some((s) => s.type === type)) throw notFound(`Event source ${type}`);
-    return type;
+    const source = record.doc.sources.find((s) => s.type === type);
+    if (!source) throw notFound(`Event source ${type}`);
+    return source;
   };
   const params = (req: FastifyRequest) => req.params as Params;
 
   app.post(base, { schema: { body: SourceCreate } }, async (req, reply) => {
     const ctx = contextOf(req, deps);
     const record = await load(ctx, params(req).id);
-    const type = eventType((req.body as { type: string }).type);
-    const types = record.doc.sources.map((s) => s.type);
-    if (types.includes(type)) throw alreadySource(record.id, type);
-    await save(ctx, record, [...types, type]);
-    return reply.code(201).send(readSource(req, record.id, type));
+    const body = req.body as SourceBody;
+    const type = eventType(body.type ?? '');
+    const fields = sourceFields(type, body.fields);
+    if (record.doc.sources.some((s) => s.type === type)) throw alreadySource(record.id, type);
+    const source: EventSourceDoc = fields ? { type, fields } : { type };
+    await save(ctx, record, [...record.doc.sources, source]);
+    return reply.code(201).send(readSource(req, record.id, source));
   });
 
   app.get(base, async (req) => {
     const ctx = contextOf(req, deps);
     const record = await load(ctx, params(req).id);
-    return { sources: record.doc.sources.map((s) => readSource(req, record.id, s.type)), uri: collectionUri(req) };
+    return { sources: record.doc.sources.map((s) => readSource(req, record.id, s)), uri: collectionUri(req) };
   });
 
   app.get(`${base}/:type`, async (req) => {
@@ -65,33 +75,33 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
     return readSource(req, record.id, existing(record, params(req).type!));
   });
 
-  // PATCH may rename the source to another type; without a new type it changes nothing.
+  // PATCH may rename the source to another type and/or replace its fields; absent = unchanged.
   app.patch(`${base}/:type`, { schema: { body: SourceUpdate } }, async (req) => {
     const ctx = contextOf(req, deps);
     const record = await load(ctx, params(req).id);
     const current = existing(record, params(req).type!);
-    const wanted = (req.body as { type?: string }).type;
-    const next = wanted === undefined || wanted.trim() === current ? current : eventType(wanted);
-    if (next !== current) {
-      const types = record.doc.sources.map((s) => s.type);
-      if (types.includes(next)) throw alreadySource(record.id, next);
+    const body = req.body as SourceBody;
+    const type = body.type === undefined || body.type.trim() === current.type ? current.type : eventType(body.type);
+    if (type !== current.type && record.doc.sources.some((s) => s.type === type)) throw alreadySource(record.id, type);
+    const fields = body.fields !== undefined ? sourceFields(type, body.fields) : sourceFields(type, current.fields);
+    const next: EventSourceDoc = fields ? { type, fields } : { type };
+    if (JSON.stringify(next) !== JSON.stringify(current))
       await save(
         ctx,
         record,
-        types.map((t) => (t === current ? next : t)),
+        record.doc.sources.map((s) => (s === current ? next : s)),
       );
-    }
     return readSource(req, record.id, next);
   });
 
   app.delete(`${base}/:type`, async (req) => {
     const ctx = contextOf(req, deps);
     const record = await load(ctx, params(req).id);
-    const type = existing(record, params(req).type!);
+    const source = existing(record, params(req).type!);
     await save(
       ctx,
       record,
-      record.doc.sources.map((s) => s.type).filter((t) => t !== type),
+      record.doc.sources.filter((s) => s !== source),
     );
     return {};
   });

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ErrorCode } from '../../../errors/catalogue.ts';
+import type { ResourceRecord } from '../../../store/resources.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../../resource-fields.ts';
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -12,23 +13,29 @@ import { ApiError, invalid } from '../../errors.ts';
 import { apiOrigin, ref } from '../../uri.ts';
 import { eventDestinationKind, eventDestinationPath } from './event-destinations.ts';
 import { isEventType } from './event-types.ts';
+import { eventKinds, type EventSourceDoc } from '../../../config/documents/events.ts';
+import { maxSourceFields, trafficEventFields } from '../../../config/events/event-fields.ts';
 
 export const eventSubscriptionPath = '/event_subscriptions';
-export const eventSubscriptionKind = 'event_subscription';
+export const eventSubscriptionKind = eventKinds.subscription;
 
 export interface EventSubscriptionDoc extends CommonDoc {
   /** Event types, unique, in the order given, e.g. `[{type: "ip_policy_created.v0"}]`. */
-  sources: Array<{ type: string }>;
+  sources: EventSourceDoc[];
   /** Event destination ids (`ed_…`), unique. */
   destination_ids: string[];
 }
 
-const Source = Type.Object({ type: Type.String() });
+/** An event source in a body: its type and, for traffic events, the fields to send. */
+export const Source = Type.Object({
+  type: Type.String({ maxLength: 128 }),
+  fields: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: maxSourceFields })),
+});
 const EventSubscriptionCreate = Type.Object({
   description: Type.Optional(Description),
   metadata: Type.Optional(Metadata),
-  sources: Type.Optional(Type.Array(Source)),
-  destination_ids: Type.Optional(Type.Array(Type.String())),
+  sources: Type.Optional(Type.Array(Source, { maxItems: 100 })),
+  destination_ids: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })),
 });
 
 /** Checks an event type name: ERR_EVENT_SOURCE_TYPE (400) for an unknown one. */
@@ -44,14 +51,46 @@ export function eventType(value: string, field = 'type'): string {
   return type;
 }
 
-/** The read shape of one source of a subscription. */
-export function readSource(req: FastifyRequest, subscriptionId: string, type: string): { type: string; uri: string } {
-  return { type, uri: `${apiOrigin(req)}${eventSubscriptionPath}/${subscriptionId}/sources/${type}` };
+/**
+ * Checks a source's `fields`: only traffic events take them (ERR_EVENT_SOURCE_FIELDS otherwise),
+ * and only that event's field names. Empty or absent means every field; duplicates go.
+ */
+export function sourceFields(type: string, fields: string[] | undefined, field = 'fields'): string[] | undefined {
+  if (!fields?.length) return undefined;
+  const known = trafficEventFields[type];
+  if (!known)
+    throw invalid(ErrorCode.ERR_EVENT_SOURCE_FIELDS, field, `${type} is not a traffic event; it takes no fields`);
+  const unknown = fields.find((f) => !known.includes(f.trim()));
+  if (unknown !== undefined)
+    throw invalid(
+      ErrorCode.ERR_EVENT_SOURCE_FIELDS,
+      field,
+      `"${unknown}" is not a field of ${type}; use some of ${known.join(', ')}`,
+    );
+  return [...new Set(fields.map((f) => f.trim()))];
 }
 
-function parseSources(sources: Array<{ type: string }>): Array<{ type: string }> {
-  const types = sources.map((s, i) => eventType(s.type, `sources.${i}.type`));
-  return [...new Set(types)].map((type) => ({ type }));
+/** The read shape of one source of a subscription: `fields` (a Portico extension) only when selected. */
+export function readSource(
+  req: FastifyRequest,
+  subscriptionId: string,
+  source: EventSourceDoc,
+): { type: string; uri: string; fields?: string[] } {
+  return {
+    type: source.type,
+    uri: `${apiOrigin(req)}${eventSubscriptionPath}/${subscriptionId}/sources/${source.type}`,
+    ...(source.fields?.length && { fields: source.fields }),
+  };
+}
+
+function parseSources(sources: Array<{ type: string; fields?: string[] }>): EventSourceDoc[] {
+  const out = new Map<string, EventSourceDoc>();
+  sources.forEach((s, i) => {
+    const type = eventType(s.type, `sources.${i}.type`);
+    const fields = sourceFields(type, s.fields, `sources.${i}.fields`);
+    if (!out.has(type)) out.set(type, fields ? { type, fields } : { type });
+  });
+  return [...out.values()];
 }
 
 async function parseDestinations(ids: string[], ctx: ApiContext): Promise<string[]> {
@@ -92,10 +131,18 @@ export function registerEventSubscriptions(app: FastifyInstance, deps: ApiDeps):
         destination_ids: await parseDestinations(body.destination_ids, ctx),
       }),
     }),
-    read: (record, ctx) => ({
-      ...commonRead(ctx, eventSubscriptionPath, record),
-      sources: record.doc.sources.map((s) => readSource(ctx.req, record.id, s.type)),
-      destinations: record.doc.destination_ids.map((id) => ref(ctx.req, eventDestinationPath, id)),
-    }),
+    read: readSubscription,
   });
+}
+
+/** The read shape of a subscription. */
+export function readSubscription(
+  record: ResourceRecord<EventSubscriptionDoc>,
+  ctx: ApiContext,
+): Record<string, unknown> {
+  return {
+    ...commonRead(ctx, eventSubscriptionPath, record),
+    sources: record.doc.sources.map((s) => readSource(ctx.req, record.id, s)),
+    destinations: record.doc.destination_ids.map((id) => ref(ctx.req, eventDestinationPath, id)),
+  };
 }

@@ -1,28 +1,17 @@
 /**
  * Event destination targets: where events go. Exactly one of ngrok's v2 targets (kinesis,
- * firehose, cloudwatch_logs, datadog) or our extension `http` (a webhook URL). AWS targets
- * authenticate with exactly one of an IAM role or access keys. Errors: ERR_NGROK_236 for the
- * target, ERR_NGROK_240 for its `auth`.
+ * firehose, cloudwatch_logs, datadog) or our extensions `http` (signed JSON batches to a URL)
+ * and `file` (NDJSON on the edge's disk). AWS targets authenticate with exactly one of an IAM
+ * role or access keys. Errors: ERR_NGROK_236 for the target, ERR_NGROK_240 for its `auth`.
  */
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import { invalid } from '../../errors.ts';
+import { type AwsAuth, type EventTarget } from '../../../config/documents/events.ts';
+import { fileTarget, httpTarget } from './portico-targets.ts';
 
-export interface AwsAuth {
-  role?: { role_arn: string };
-  creds?: { aws_access_key_id: string; aws_secret_access_key: string };
-}
+export type { AwsAuth, EventTarget };
 
-/** The stored target: exactly one key set. */
-export interface EventTarget {
-  kinesis?: { auth: AwsAuth; stream_arn: string };
-  firehose?: { auth: AwsAuth; delivery_stream_arn: string };
-  cloudwatch_logs?: { auth: AwsAuth; log_group_arn: string };
-  datadog?: { api_key: string; ddtags: string; service: string; ddsite: string };
-  /** Our extension: events are POSTed as JSON to this http(s) URL. */
-  http?: { url: string };
-}
-
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 /** The v2 target slots, present (null when unused) in every read. */
 const v2Slots = ['kinesis', 'firehose', 'cloudwatch_logs', 'datadog'] as const;
@@ -31,14 +20,18 @@ const awsArnField = {
   firehose: 'delivery_stream_arn',
   cloudwatch_logs: 'log_group_arn',
 } as const;
-const targetNames = [...v2Slots, 'http'].join(', ');
+/** Portico's own targets, beside ngrok's. */
+const porticoTargets = ['http', 'file'] as const;
+const targetNames = [...v2Slots, ...porticoTargets].join(', ');
 
 /** Validates a target from a create or PATCH body into its stored form; nulls count as absent. */
 export function parseTarget(value: unknown): EventTarget {
   if (!isObj(value))
     throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must be an object with exactly one of ${targetNames}`);
   const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
-  const unknown = set.find(([k]) => !(k in awsArnField) && k !== 'datadog' && k !== 'http');
+  const unknown = set.find(
+    ([k]) => !(k in awsArnField) && k !== 'datadog' && !(porticoTargets as readonly string[]).includes(k),
+  );
   if (unknown)
     throw invalid(
       ErrorCode.ERR_NGROK_236,
@@ -49,7 +42,8 @@ export function parseTarget(value: unknown): EventTarget {
     throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must set exactly one of ${targetNames} (got ${set.length})`);
   const [name, body] = set[0]!;
   if (!isObj(body)) throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}`, 'must be an object');
-  if (name === 'http') return { http: { url: httpUrl(body.url) } };
+  if (name === 'http') return { http: httpTarget(body) };
+  if (name === 'file') return { file: fileTarget(body) };
   if (name === 'datadog') return { datadog: datadog(body) };
   const aws = name as keyof typeof awsArnField;
   const arnField = awsArnField[aws];
@@ -59,7 +53,7 @@ export function parseTarget(value: unknown): EventTarget {
   return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`), [arnField]: arn } } as EventTarget;
 }
 
-/** The read shape: every v2 slot (null unless used), `http` only when used; secrets left out. */
+/** The read shape: every v2 slot (null unless used), `http`/`file` only when used; secrets left out. */
 export function readTarget(target: EventTarget): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const slot of v2Slots) out[slot] = null;
@@ -71,7 +65,8 @@ export function readTarget(target: EventTarget): Record<string, unknown> {
     const t = target[aws];
     if (t) out[aws] = { ...t, auth: readAuth(t.auth) };
   }
-  if (target.http) out.http = { ...target.http };
+  if (target.http) out.http = { url: target.http.url };
+  if (target.file) out.file = { ...target.file };
   return out;
 }
 
@@ -128,7 +123,12 @@ function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
   const optional = (key: string) => {
     const v = body[key];
     if (v === undefined || v === null) return '';
-    if (typeof v !== 'string') throw invalid(ErrorCode.ERR_NGROK_236, `target.datadog.${key}`, 'must be a string');
+    if (typeof v !== 'string' || v.length > maxTargetString)
+      throw invalid(
+        ErrorCode.ERR_NGROK_236,
+        `target.datadog.${key}`,
+        `must be a string of at most ${maxTargetString} characters`,
+      );
     return v;
   };
   return {
@@ -139,34 +139,22 @@ function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
   };
 }
 
-function httpUrl(value: unknown): string {
-  const raw = requiredString(value, ErrorCode.ERR_NGROK_236, 'target.http.url');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw invalid(ErrorCode.ERR_NGROK_236, 'target.http.url', `"${raw}" is not a URL; use http(s)://host[:port]/path`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw invalid(
-      ErrorCode.ERR_NGROK_236,
-      'target.http.url',
-      `must be an http:// or https:// URL, not ${url.protocol}`,
-    );
-  return url.toString();
-}
+/** Longest string any target field takes (URLs, ARNs, keys, tags). */
+const maxTargetString = 2048;
 
-function requiredString(value: unknown, code: ErrorCode, field: string): string {
+export function requiredString(value: unknown, code: ErrorCode, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid(code, field, 'is required (a non-empty string)');
+  if (value.length > maxTargetString) throw invalid(code, field, `must be at most ${maxTargetString} characters`);
   return value.trim();
 }
 
-function isObj(value: unknown): value is Obj {
+export function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
- * The target as stored: its secrets (AWS secret access keys, the Datadog API key) encrypted at
+ * The target as stored: its secrets (AWS secret access keys, the Datadog API key, the http
+ * signing secret) encrypted at
  * rest with the edge's key, bound to the owning account. Reads never return them.
  */
 export function sealTarget(target: EventTarget, seal: (secret: string) => string): EventTarget {
@@ -175,6 +163,7 @@ export function sealTarget(target: EventTarget, seal: (secret: string) => string
       ? { ...auth, creds: { ...auth.creds, aws_secret_access_key: seal(auth.creds.aws_secret_access_key) } }
       : auth;
   if (target.datadog) return { datadog: { ...target.datadog, api_key: seal(target.datadog.api_key) } };
+  if (target.http) return { http: { ...target.http, secret: seal(target.http.secret) } };
   for (const aws of ['kinesis', 'firehose', 'cloudwatch_logs'] as const) {
     const t = target[aws];
     if (t) return { [aws]: { ...t, auth: sealAuth(t.auth) } } as EventTarget;

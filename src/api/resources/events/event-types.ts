@@ -3,6 +3,7 @@
  * names): `<thing>_<created|updated|deleted>.v0` for configuration changes, plus the traffic
  * events `http_request_complete.v0` and `tcp_connection_closed.v0`.
  */
+import { trafficEventTypes } from '../../../config/events/event-fields.ts';
 
 /** The configuration things with created/updated/deleted events. */
 export const eventThings = [
@@ -24,7 +25,7 @@ export const eventThings = [
 ] as const;
 
 /** Traffic events, sent by the data plane. */
-export const trafficEventTypes = ['http_request_complete.v0', 'tcp_connection_closed.v0'] as const;
+export { trafficEventTypes };
 
 /** Every event type name a source may have. */
 export const eventTypes: ReadonlySet<string> = new Set([
@@ -33,10 +34,12 @@ export const eventTypes: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The event thing of a stored resource kind (for delivering configuration events later), e.g.
+ * The event thing of a stored resource kind (for audit events, src/api/audit.ts), e.g.
  * `reserved_domain` → `domain`; undefined for kinds ngrok has no events for (edges, backends).
  */
 export const eventThingOfKind: Readonly<Record<string, string>> = {
+  api_key: 'api_key',
+  credential: 'tunnel_credential',
   reserved_domain: 'domain',
   reserved_addr: 'tcp_address',
   tls_certificate: 'tls_certificate',

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { silentLogger } from '../../log/logger.ts';
+import { backoffMs, Delivery, deliveryDefaults, type Sender } from './delivery.ts';
+import { newEnvelope, type EventEnvelope } from './envelope.ts';
+
+const fast = { ...deliveryDefaults, retryBaseMs: 5, retryMaxMs: 20 };
+const events = (n: number) => Array.from({ length: n }, (_, i) => newEnvelope('ip_policy_created.v0', { i }));
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(check(), 'condition never held');
+};
+
+test('a failing batch is retried with backoff until the destination takes it, in order', async () => {
+  const got: EventEnvelope[] = [];
+  let failures = 3;
+  const sender: Sender = {
+    async send(batch) {
+      if (failures-- > 0) throw new Error('503');
+      got.push(...batch);
+    },
+  };
+  const delivery = new Delivery('ed_1', sender, { ...fast, maxBatch: 2 }, silentLogger);
+  const sent = events(5);
+  delivery.push(...sent);
+  await until(() => delivery.stats.delivered === 5);
+  assert.deepEqual(got, sent);
+  assert.equal(delivery.stats.retries, 3);
+  assert.equal(delivery.stats.queued, 0);
+  assert.equal(delivery.stats.lastError, undefined);
+});
+
+test('the queue is bounded: past it events are dropped and counted, and push never waits', async () => {
+  const sender: Sender = { send: () => new Promise(() => {}) }; // a destination that never answers
+  const delivery = new Delivery('ed_2', sender, { ...fast, maxQueue: 10, maxBatch: 4 }, silentLogger);
+  delivery.push(...events(25));
+  assert.equal(delivery.stats.queued, 10);
+  assert.equal(delivery.stats.dropped, 15);
+  // What stop() hands back is what was not delivered: the batch in flight first, then the rest.
+  assert.equal(delivery.stop().length, 10);
+});
+
+test('a batch is dropped after its last attempt, with the error kept', async () => {
+  const sender: Sender = { send: async () => Promise.reject(new Error('connection refused')) };
+  const delivery = new Delivery('ed_3', sender, { ...fast, maxAttempts: 3 }, silentLogger);
+  delivery.push(...events(2));
+  await until(() => delivery.stats.dropped === 2);
+  assert.equal(delivery.stats.retries, 2);
+  assert.equal(delivery.stats.lastError, 'connection refused');
+});
+
+test('without a sender (a target Portico cannot deliver to) every event counts as dropped', () => {
+  const delivery = new Delivery('ed_4', undefined, fast, silentLogger);
+  delivery.push(...events(3));
+  assert.deepEqual(delivery.stats, { queued: 0, delivered: 0, dropped: 3, retries: 0 });
+});
+
+test('backoff doubles from the base up to the cap, with jitter between half and all of it', () => {
+  const limits = { retryBaseMs: 100, retryMaxMs: 1000 };
+  for (const [attempt, full] of [
+    [1, 100],
+    [2, 200],
+    [4, 800],
+    [5, 1000],
+    [40, 1000],
+  ] as const) {
+    const ms = backoffMs(attempt, limits);
+    assert.ok(ms >= full / 2 && ms <= full, `attempt ${attempt}: ${ms}`);
+  }
+});

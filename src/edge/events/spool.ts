@@ -1,0 +1,36 @@
+/**
+ * Events still queued when the edge stops gracefully are written to one file in the data
+ * directory and queued again when it starts (then the file is removed), so a restart loses
+ * nothing that was accepted. A crash loses what was in memory.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import type { EventEnvelope } from './envelope.ts';
+
+export interface SpooledDestination {
+  destination_id: string;
+  events: EventEnvelope[];
+}
+
+/** Writes `queued` to `path` (0600); removes the file when there is nothing to keep. */
+export async function writeSpool(path: string, queued: readonly SpooledDestination[]): Promise<void> {
+  const kept = queued.filter((q) => q.events.length);
+  if (!kept.length) return void (await rm(path, { force: true }));
+  await writeFile(path, JSON.stringify({ version: 1, destinations: kept }), { mode: 0o600 });
+}
+
+/** Reads and removes the spool at `path`; nothing when there is none or it cannot be read. */
+export async function takeSpool(path: string): Promise<SpooledDestination[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  await rm(path, { force: true });
+  try {
+    const parsed = JSON.parse(text) as { destinations?: SpooledDestination[] };
+    return Array.isArray(parsed.destinations) ? parsed.destinations : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Ngrok } from '@ngrok/ngrok-api';
+import { forward } from '../../../src/agent/forward.ts';
+import { apiClient } from '../../support/api.ts';
+import { request } from '../../support/client.ts';
+import { defer } from '../../support/defer.ts';
+import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
+import { startTestEdge, type TestEdge } from '../../support/edge.ts';
+import { eventually, startHttpService } from '../../support/services.ts';
+import { eventsAtLeast, startReceiver, verifySignature } from './receiver.ts';
+import type { TestContext } from 'node:test';
+
+const secret = 'receiver-shared-secret-0123456789';
+// The TS client (0.11.0) has no types for Portico's targets or source fields; it sends them as given.
+type Loose = Parameters<Ngrok['eventDestinations']['create']>[0];
+type LooseSub = Parameters<Ngrok['eventSubscriptions']['create']>[0];
+
+/** The destination's counters once it has delivered at least `n` events. */
+async function deliveredAtLeast(edge: TestEdge, destinationId: string, n: number) {
+  const stats = () => edge.events.stats().find((s) => s.destinationId === destinationId);
+  await eventually(() => (stats()?.delivered ?? 0) >= n, 10_000, `${n} events delivered`);
+  return stats()!;
+}
+
+/** An HTTPS edge on `host` whose one route goes to our agent (a labeled tunnel) in front of a local service. */
+async function servedEdge(t: TestContext, edge: TestEdge, ngrok: Ngrok, host: string) {
+  const service = await startHttpService(t, (_req, res) => res.writeHead(200, { 'content-length': 2 }).end('ok'));
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: service.port,
+    labels: { app: 'events' },
+  });
+  defer(t, () => agent.close());
+  await reserve(ngrok, host);
+  const backendId = await tunnelGroupBackend(ngrok, { app: 'events' });
+  const created = await httpsEdge(ngrok, [`${host}:443`], [{ backendId }]);
+  await edge.snapshots.settled();
+  return { ...created, backendId, url: `https://${host}:${edge.ports.https}` };
+}
+
+test('http destination: selected fields of http_request_complete.v0 and audit events, signed batches', async (t) => {
+  const edge = await startTestEdge(t, { config: { events: { limits: { retryBaseMs: 20, retryMaxMs: 100 } } } });
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const site = await servedEdge(t, edge, ngrok, 'events.example.com');
+
+  const destination = await ngrok.eventDestinations.create({
+    description: 'local receiver',
+    format: 'json',
+    target: { http: { url: receiver.url, secret } },
+  } as unknown as Loose);
+  const fields = [
+    'http.request.method',
+    'http.request.url.path',
+    'http.response.status_code',
+    'edge.id',
+    'edge.route.id',
+    'backend.id',
+    'tunnel.id',
+    'conn.client_ip',
+  ];
+  const subscription = await ngrok.eventSubscriptions.create({
+    sources: [
+      { type: 'http_request_complete.v0', fields },
+      { type: 'ip_policy_created.v0' },
+      { type: 'ip_policy_deleted.v0' },
+    ],
+    destinationIds: [destination.id],
+  } as unknown as LooseSub);
+  assert.deepEqual((subscription.sources[0] as unknown as { fields: string[] }).fields, fields);
+  await edge.events.settled();
+
+  for (const path of ['/a', '/b?x=1', '/c'])
+    assert.equal((await request(site.url + path, { ca: edge.caPem })).status, 200);
+  const policy = await ngrok.ipPolicies.create({ description: 'office' });
+  await ngrok.ipPolicies.delete(policy.id);
+
+  const events = await eventsAtLeast(receiver, 5);
+
+  // Every batch is signed; the receiver checks it on its own with node:crypto.
+  for (const r of receiver.requests) {
+    assert.equal(r.headers['content-type'], 'application/json');
+    assert.ok(verifySignature(r.headers['portico-signature'] as string, r.body, secret), 'signature verifies');
+    assert.ok(!verifySignature(r.headers['portico-signature'] as string, r.body, 'another-secret-0123456789'));
+    assert.ok(!verifySignature(r.headers['portico-signature'] as string, `${r.body} `, secret), 'a changed body fails');
+  }
+
+  const traffic = events.filter((e) => e.event_type === 'http_request_complete.v0');
+  assert.deepEqual(
+    traffic.map((e) => (e.object.http as { request: { url: { path: string } } }).request.url.path),
+    ['/a', '/b', '/c'],
+  );
+  const [first] = traffic;
+  assert.match(first!.event_id, /^ev_[0-9a-z]{27}$/);
+  assert.match(first!.event_timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  // Only the selected fields, nested as ngrok's payloads are.
+  assert.deepEqual(first!.object, {
+    http: { request: { method: 'GET', url: { path: '/a' } }, response: { status_code: 200 } },
+    edge: { id: site.id, route: { id: site.routeIds[0] } },
+    backend: { id: site.backendId },
+    tunnel: { id: (first!.object.tunnel as { id: string }).id },
+    conn: { client_ip: '127.0.0.1' },
+  });
+  assert.match((first!.object.tunnel as { id: string }).id, /.+/);
+
+  const audit = events.filter((e) => e.event_type.startsWith('ip_policy_'));
+  assert.deepEqual(
+    audit.map((e) => [e.event_type, e.object.id, e.object.description]),
+    [
+      ['ip_policy_created.v0', policy.id, 'office'],
+      ['ip_policy_deleted.v0', policy.id, 'office'],
+    ],
+  );
+  assert.equal(audit[0]!.object.uri, policy.uri, 'the object is the API read shape');
+
+  // The receiver records a batch before it answers: the edge counts it once the answer is back.
+  const stats = await deliveredAtLeast(edge, destination.id, 5);
+  assert.equal(stats.target, 'http');
+  assert.equal(stats.delivered, 5);
+  assert.equal(stats.dropped, 0);
+});
+
+test('subscription changes take effect without a restart; an unsubscribed type is not sent', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret } },
+  } as unknown as Loose);
+  const subscription = await ngrok.eventSubscriptions.create({
+    description: 'watching',
+    sources: [{ type: 'ip_policy_updated.v0' }, { type: 'event_subscription_updated.v0' }],
+    destinationIds: [destination.id],
+  });
+  await edge.events.settled();
+  const policy = await ngrok.ipPolicies.create({ description: 'not subscribed yet' });
+  await ngrok.ipPolicies.update({ id: policy.id, description: 'subscribed' });
+  await ngrok.eventSources.create({ subscriptionId: subscription.id, type: 'ip_policy_deleted.v0' });
+  await edge.events.settled();
+  await ngrok.ipPolicies.delete(policy.id);
+  const events = await eventsAtLeast(receiver, 3);
+  assert.deepEqual(
+    events.map((e) => e.event_type),
+    ['ip_policy_updated.v0', 'event_subscription_updated.v0', 'ip_policy_deleted.v0'],
+  );
+  // A source added one by one is a change of the subscription, sent in its full read shape.
+  const updated = events[1]!.object;
+  assert.equal(updated.description, 'watching');
+  assert.deepEqual(
+    (updated.sources as Array<{ type: string }>).map((s) => s.type),
+    ['ip_policy_updated.v0', 'event_subscription_updated.v0', 'ip_policy_deleted.v0'],
+  );
+  assert.deepEqual(updated.destinations, [{ id: destination.id, uri: destination.uri }]);
+});
+
+test('a destination that is down gets retries with backoff while traffic keeps flowing', async (t) => {
+  const edge = await startTestEdge(t, { config: { events: { limits: { retryBaseMs: 50, retryMaxMs: 200 } } } });
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  let refusals = 4;
+  receiver.answer = () => (refusals-- > 0 ? 503 : 200);
+  const site = await servedEdge(t, edge, ngrok, 'down.example.com');
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret } },
+  } as unknown as Loose);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'http_request_complete.v0', fields: ['http.request.url.path'] }] as never,
+    destinationIds: [destination.id],
+  });
+  await edge.events.settled();
+
+  const statuses = [];
+  for (let i = 0; i < 20; i++) statuses.push((await request(`${site.url}/r${i}`, { ca: edge.caPem })).status);
+  assert.deepEqual(new Set(statuses), new Set([200]), 'every request served while the destination refuses');
+
+  const events = await eventsAtLeast(receiver, 20, 15_000);
+  assert.deepEqual(
+    events.map((e) => (e.object.http as { request: { url: { path: string } } }).request.url.path),
+    Array.from({ length: 20 }, (_, i) => `/r${i}`),
+  );
+  assert.equal(receiver.requests.filter((r) => r.status === 503).length, 4);
+  const stats = await deliveredAtLeast(edge, destination.id, 20);
+  assert.equal(stats.retries, 4);
+  assert.equal(stats.delivered, 20);
+  assert.equal(stats.dropped, 0);
+});
+
+test('queued events survive a graceful restart: kept in the data directory, delivered after the start', async (t) => {
+  const config = { events: { limits: { retryBaseMs: 60_000, retryMaxMs: 60_000 } } };
+  const first = await startTestEdge(t, { config });
+  const ngrok = apiClient(first);
+  const receiver = await startReceiver(t);
+  receiver.answer = () => 503; // down: the first batch waits a minute for its retry
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret } },
+  } as unknown as Loose);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'ip_policy_created.v0' }],
+    destinationIds: [destination.id],
+  });
+  await first.events.settled();
+  const ids = [];
+  for (let i = 0; i < 3; i++) ids.push((await ngrok.ipPolicies.create({ description: `p${i}` })).id);
+  await eventually(() => receiver.requests.length >= 1, 5000, 'a first, refused attempt');
+  await first.drain(1000);
+
+  receiver.answer = () => 200;
+  const second = await startTestEdge(t, {
+    dataDir: first.dataDir,
+    config: { ...config, databaseUrl: first.databaseUrl },
+  });
+  const events = await eventsAtLeast(receiver, 3);
+  assert.deepEqual(
+    events.map((e) => e.object.id),
+    ids,
+  );
+  assert.equal((await deliveredAtLeast(second, destination.id, 3)).delivered, 3);
+});

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Ngrok } from '@ngrok/ngrok-api';
+import { forward } from '../../../src/agent/forward.ts';
+import { apiClient } from '../../support/api.ts';
+import { defer } from '../../support/defer.ts';
+import { startTestEdge } from '../../support/edge.ts';
+import { tunnelGroupBackend } from '../../support/edges.ts';
+import { echoOnce, eventually, startEchoService } from '../../support/services.ts';
+import { eventsAtLeast, startReceiver } from './receiver.ts';
+
+type Loose = Parameters<Ngrok['eventDestinations']['create']>[0];
+
+test('file destination: audit events as NDJSON under the edge event file directory, rotated by size', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { file: { path: 'audit/events.ndjson', max_bytes: 2048, max_files: 3 } },
+  } as unknown as Loose);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'ip_policy_created.v0' }, { type: 'ip_policy_updated.v0' }],
+    destinationIds: [destination.id],
+  });
+  await edge.events.settled();
+  const ids: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const policy = await ngrok.ipPolicies.create({ description: `policy ${i}`, metadata: 'm'.repeat(200) });
+    ids.push(policy.id);
+    await ngrok.ipPolicies.update({ id: policy.id, description: `policy ${i} v2` });
+  }
+  const dir = join(edge.dataDir, 'event-files', 'audit');
+  await eventually(
+    () => edge.events.stats().find((s) => s.destinationId === destination.id)?.delivered === 24,
+    10_000,
+    '24 events written',
+  );
+
+  const files = (await readdir(dir)).sort();
+  assert.deepEqual(files, ['events.ndjson', 'events.ndjson.1', 'events.ndjson.2', 'events.ndjson.3']);
+  const lines: Array<{ event_type: string; object: { id: string } }> = [];
+  for (const name of ['events.ndjson.3', 'events.ndjson.2', 'events.ndjson.1', 'events.ndjson']) {
+    const text = await readFile(join(dir, name), 'utf8');
+    assert.ok(Buffer.byteLength(text) <= 2048, `${name}: ${Buffer.byteLength(text)} bytes`);
+    assert.ok(text.endsWith('\n'));
+    for (const line of text.trim().split('\n')) lines.push(JSON.parse(line) as (typeof lines)[number]);
+  }
+  // The newest events are all there, in order; the oldest went with rotation.
+  const expected = ids.flatMap((id) => [`ip_policy_created.v0 ${id}`, `ip_policy_updated.v0 ${id}`]);
+  assert.deepEqual(
+    lines.map((l) => `${l.event_type} ${l.object.id}`),
+    expected.slice(expected.length - lines.length),
+  );
+  assert.ok(lines.length < expected.length, 'the oldest file was rotated away');
+});
+
+test('datadog destination: logs posted to the (local stand-in) intake with DD-API-KEY, tags and service', async (t) => {
+  const intake = await startReceiver(t);
+  const edge = await startTestEdge(t, { config: { events: { datadogIntakeUrl: intake.url } } });
+  const ngrok = apiClient(edge);
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: {
+      datadog: { apiKey: 'dd-api-key-123', ddtags: 'env:test,team:edge', service: 'portico', ddsite: 'datadoghq.eu' },
+    },
+  });
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'ip_policy_created.v0' }],
+    destinationIds: [destination.id],
+  });
+  await edge.events.settled();
+  const policy = await ngrok.ipPolicies.create({ description: 'to datadog' });
+
+  const [log] = await eventsAtLeast(intake, 1);
+  const request = intake.requests[0]!;
+  assert.equal(request.headers['dd-api-key'], 'dd-api-key-123');
+  assert.equal(request.headers['content-type'], 'application/json');
+  const entry = log as unknown as Record<string, unknown>;
+  assert.equal(entry.ddtags, 'env:test,team:edge');
+  assert.equal(entry.service, 'portico');
+  assert.equal(entry.ddsource, 'portico');
+  assert.equal(entry.event_type, 'ip_policy_created.v0');
+  assert.equal((entry.object as { id: string }).id, policy.id);
+  assert.equal(JSON.parse(String(entry.message)).event_id, entry.event_id);
+});
+
+test('AWS targets: accepted, reported undeliverable through the API, their events counted as dropped', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: {
+      kinesis: {
+        auth: { role: { roleArn: 'arn:aws:iam::123456789012:role/events' } },
+        streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/portico',
+      },
+    },
+  });
+  const read = (await ngrok.eventDestinations.get(destination.id)) as unknown as { configError?: string };
+  assert.match(String(read.configError), /^ERR_EVENT_TARGET_UNDELIVERABLE: target\.kinesis: /);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'ip_policy_created.v0' }],
+    destinationIds: [destination.id],
+  });
+  await edge.events.settled();
+  await ngrok.ipPolicies.create({ description: 'nowhere to go' });
+  await ngrok.ipPolicies.create({ description: 'nowhere either' });
+  const stats = edge.events.stats().find((s) => s.destinationId === destination.id)!;
+  assert.deepEqual(
+    { target: stats.target, deliverable: stats.deliverable, dropped: stats.dropped, delivered: stats.delivered },
+    { target: 'kinesis', deliverable: false, dropped: 2, delivered: 0 },
+  );
+});
+
+test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpoint connection', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const echo = await startEchoService(t);
+  const tunnel = await forward({
+    proto: 'tcp',
+    addr: echo.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
+  defer(t, () => tunnel.close());
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret: 'tcp-events-secret-0123' } },
+  } as unknown as Loose);
+  await ngrok.eventSubscriptions.create({
+    sources: [
+      {
+        type: 'tcp_connection_closed.v0',
+        fields: ['conn.bytes_in', 'conn.bytes_out', 'conn.client_ip', 'conn.duration_ms'],
+      },
+    ] as never,
+    destinationIds: [destination.id],
+  });
+  await edge.events.settled();
+  const port = Number(new URL(tunnel.url).port);
+  assert.equal(await echoOnce(port, 'hello events'), 'hello events');
+
+  const [event] = await eventsAtLeast(receiver, 1);
+  assert.equal(event!.event_type, 'tcp_connection_closed.v0');
+  const conn = event!.object.conn as Record<string, unknown>;
+  assert.deepEqual(Object.keys(event!.object), ['conn']);
+  assert.deepEqual(Object.keys(conn).sort(), ['bytes_in', 'bytes_out', 'client_ip', 'duration_ms']);
+  assert.equal(conn.bytes_in, Buffer.byteLength('hello events'));
+  assert.equal(conn.bytes_out, Buffer.byteLength('hello events'));
+  assert.equal(conn.client_ip, '127.0.0.1');
+  assert.equal(typeof conn.duration_ms, 'number');
+});
+
+test('tcp_connection_closed.v0 from a TCP edge names the edge and its backend', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const echo = await startEchoService(t);
+  const backendId = await tunnelGroupBackend(ngrok, { svc: 'tcp-events' });
+  const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId } });
+  const agent = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    addr: `tcp://127.0.0.1:${echo.port}`,
+    proto: 'tcp',
+    labels: { svc: 'tcp-events' },
+  });
+  defer(t, () => agent.close());
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret: 'tcp-events-secret-0123' } },
+  } as unknown as Loose);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'tcp_connection_closed.v0', fields: ['edge.id', 'backend.id', 'conn.bytes_in'] }] as never,
+    destinationIds: [destination.id],
+  });
+  await Promise.all([edge.snapshots.settled(), edge.events.settled()]);
+  const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
+  assert.equal(await echoOnce(port, 'through the edge'), 'through the edge');
+
+  const [event] = await eventsAtLeast(receiver, 1);
+  assert.deepEqual(event!.object, {
+    edge: { id: tcpEdge.id },
+    backend: { id: backendId },
+    conn: { bytes_in: Buffer.byteLength('through the edge') },
+  });
+});
