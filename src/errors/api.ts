@@ -43,6 +43,17 @@ export const apiErrors = {
       'The Ngrok-Version header asks for an API version this edge does not serve. Send 2, or leave the header out.',
   },
   ERR_NGROK_233: { status: 400, message: 'The page size (limit) must be an integer from 1 to 100.' },
+  ERR_NGROK_250: {
+    status: 400,
+    message:
+      'The list filter is not a valid CEL expression over obj (the object as the API reads it), or it names a field the object does not have.',
+  },
+  ERR_FILTER_TOO_COSTLY: {
+    status: 400,
+    ngrok: 'ERR_NGROK_250',
+    message:
+      'The list filter is too long (over 1024 characters), too large, nests one list macro inside another, or took too long to evaluate; simplify it.',
+  },
   ERR_NGROK_420: { status: 400, message: 'The description is longer than 255 characters.' },
   ERR_NGROK_421: { status: 400, message: 'The metadata is longer than 4096 characters.' },
   ERR_NGROK_500: {
