@@ -70,7 +70,8 @@ export const apiErrors = {
   // Reserved domains and addresses (ngrok's codes): names, the operator's domain, other accounts' names
   ERR_NGROK_400: {
     status: 400,
-    message: 'This edge serves one region only. Leave region out, or give the region the edge serves.',
+    message:
+      "The region is not one of ngrok's region codes (us, eu, ap, au, sa, jp, in), local, or the edge's own --region. Leave region out to use the edge's.",
   },
   ERR_NGROK_402: {
     status: 400,
