@@ -1,5 +1,6 @@
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ApiPublicAddress } from '../config/api-public-address.ts';
 import type { OAuthProvider } from '../config/modules/plans.ts';
 import type { OAuthProviderEndpoints } from './modules/oauth/providers.ts';
 import type { SnsCertificateOptions } from './modules/webhook_verification/sns-certificates.ts';
@@ -66,6 +67,8 @@ export interface EdgeConfig {
     callbackOrigin?: string;
     oauthProviders?: Partial<Record<OAuthProvider, OAuthProviderEndpoints>>;
   };
+  /** The API's public address behind a reverse proxy (src/api/public-origin.ts); none by default. */
+  api?: ApiPublicAddress;
   logger: Logger;
 }
 

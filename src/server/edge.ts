@@ -198,6 +198,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     configError: (id) => snapshots.current.errors.get(id),
     identity: { allowHttpIdentityProviders: config.identity?.allowHttpIssuers ?? false },
     httpServer: httpServerTimeouts(timeouts),
+    ...(config.api && { publicAddress: config.api }),
     logger,
   });
   api.server.maxConnections = maxApiConnections;
