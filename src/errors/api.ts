@@ -50,7 +50,6 @@ export const apiErrors = {
   },
   ERR_FILTER_TOO_COSTLY: {
     status: 400,
-    ngrok: 'ERR_NGROK_250',
     message:
       'The list filter is too long (over 1024 characters), too large, nests one list macro inside another, or took too long to evaluate; simplify it.',
   },

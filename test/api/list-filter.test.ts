@@ -84,20 +84,22 @@ test('list filter: CEL over the read shape (equality, startsWith, in, boolean co
   assert.deepEqual(await listIds(edge, '/tunnel_sessions', 'tunnel_sessions', 'obj.transport == "ngrok/v2"'), []);
 });
 
-test('list filter: a malformed, non-boolean, unknown-field or oversized filter answers 400 ERR_NGROK_250', async (t) => {
+test('list filter: a malformed, non-boolean or unknown-field filter answers 400 ERR_NGROK_250; an oversized one ERR_FILTER_TOO_COSTLY', async (t) => {
   const edge = await startTestEdge(t);
   await apiClient(edge).ipPolicies.create({ description: 'one' });
-  for (const filter of [
-    'obj.description ==',
-    'obj.description',
-    'obj.no_such_field == "x"',
-    '1 + "a" == 2',
-    'x'.repeat(1025),
-    '[1,2].all(a, [3,4].exists(b, b > a))',
-  ]) {
+  const refused: Array<[string, string]> = [
+    ['obj.description ==', 'ERR_NGROK_250'],
+    ['obj.description', 'ERR_NGROK_250'],
+    ['obj.no_such_field == "x"', 'ERR_NGROK_250'],
+    ['1 + "a" == 2', 'ERR_NGROK_250'],
+    ['x'.repeat(1025), 'ERR_FILTER_TOO_COSTLY'],
+    [Array(170).fill('1==1').join('||'), 'ERR_FILTER_TOO_COSTLY'],
+    ['[1,2].all(a, [3,4].exists(b, b > a))', 'ERR_FILTER_TOO_COSTLY'],
+  ];
+  for (const [filter, code] of refused) {
     const res = await apiFetch(edge, 'GET', `/ip_policies?filter=${encodeURIComponent(filter)}`);
     assert.equal(res.status, 400, filter);
-    assert.equal(res.body.error_code, 'ERR_NGROK_250', filter);
+    assert.equal(res.body.error_code, code, filter);
     assert.equal((res.body.details as Record<string, string>).field, 'filter');
   }
   // A blank filter is no filter.
