@@ -199,6 +199,17 @@ export const apiErrors = {
   // Deleting what is still used
   ERR_RESOURCE_IN_USE: {
     status: 400,
+    ngrok: 'ERR_NGROK_27615',
     message: 'This is still used by other resources; remove those references first.',
+  },
+  ERR_BACKEND_IN_USE: {
+    status: 400,
+    ngrok: 'ERR_NGROK_6502',
+    message: 'This backend is still used by other backends, edges or routes; remove those references first.',
+  },
+  ERR_IP_POLICY_IN_USE: {
+    status: 400,
+    ngrok: 'ERR_NGROK_1420',
+    message: 'This IP policy is still used by IP restrictions; detach it from them first.',
   },
 } as const satisfies Record<string, ErrorEntry>;

@@ -71,7 +71,7 @@ test('reserved addresses through @ngrok/ngrok-api: assigned by the edge, CRUD, p
   });
   await assert.rejects(
     ngrok.reservedAddrs.delete(ra.id),
-    (e: ApiErr) => e.errorCode === 'ERR_RESOURCE_IN_USE' && (e.msg ?? '').includes(user.id),
+    (e: ApiErr) => e.errorCode === 'ERR_NGROK_27615' && (e.msg ?? '').includes(user.id),
   );
   await edge.store.resources.delete(edge.credentials.accountId, 'tcp_edge', user.id);
   for (const r of more) assert.deepEqual(await ngrok.reservedAddrs.delete(r.id), {});
