@@ -237,4 +237,24 @@ test('every resource kind: read shapes match ngrok.yaml field by field, through 
     assert.equal(session.transport, 'ngrok/v2');
     assert.equal(session.metadata, '');
   }
+  // Live lists take the filter too.
+  const labeled = await ok(
+    edge,
+    'GET',
+    `/tunnels?filter=${encodeURIComponent('obj.proto == "" && obj.labels.app == "x"')}`,
+  );
+  assert.deepEqual(
+    (labeled.tunnels as Body[]).map((x) => x.public_url),
+    [''],
+  );
+  const one = String(sessions[0]!.id);
+  const picked = await ok(
+    edge,
+    'GET',
+    `/tunnel_sessions?filter=${encodeURIComponent(`obj.id == "${one}" && obj.transport == "ngrok/v2"`)}`,
+  );
+  assert.deepEqual(
+    (picked.tunnel_sessions as Body[]).map((s) => s.id),
+    [one],
+  );
 });
