@@ -5,6 +5,7 @@ import type { MetricsEndpoint } from '../metrics/registry.ts';
 import type { Account } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import type { LiveAgents } from './live-agents.ts';
+import type { ApiPublicAddress } from './public-origin.ts';
 
 /** What the API is built from. */
 export interface ApiDeps {
@@ -29,6 +30,8 @@ export interface ApiDeps {
    * undefined. Reported on reads as `config_error`, a Portico extension.
    */
   configError?: (id: string) => string | undefined;
+  /** The API's public address behind a reverse proxy (--api-public-url, --api-trusted-proxies). */
+  publicAddress?: ApiPublicAddress;
   /** Identity modules: whether a SAML `idp_metadata_url` may be plain http (tests); else https only. */
   identity?: { allowHttpIdentityProviders: boolean };
   /** Served at `GET /metrics` (Prometheus text format), without an API key; none: no such path. */
@@ -52,6 +55,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the auth hook for every authenticated request. */
     account: Account;
+    /** The API's public base URL for this request (public-origin.ts); set by the first onRequest hook. */
+    publicOrigin: string;
   }
 }
 

@@ -5,7 +5,7 @@ import type { CommonDoc } from './resource-fields.ts';
 import { auditChange } from './audit.ts';
 import { contextOf, type ApiContext, type ApiDeps } from './context.ts';
 import { notFound } from './errors.ts';
-import { listBody, pageOf } from './paging.ts';
+import { listBody, pageOf, readPage } from './paging.ts';
 
 /** How one document-backed resource family maps onto create/get/list/update/delete. */
 export interface CrudSpec<D extends CommonDoc, C, U> {
@@ -67,16 +67,9 @@ export function registerCrud<D extends CommonDoc, C, U>(
   app.get(spec.path, async (req) => {
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
-    const records = await store.resources.list<D>(ctx.account.id, spec.kind, {
-      limit: page.limit + 1,
-      beforeId: page.beforeId,
-    });
-    return listBody(
-      req,
-      spec.listKey,
-      page,
-      await Promise.all(records.map(async (r) => ({ ...(await read(r, ctx)), id: r.id }))),
-    );
+    const fetch = (beforeId: string | undefined, limit: number) =>
+      store.resources.list<D>(ctx.account.id, spec.kind, { limit, beforeId });
+    return listBody(req, spec.listKey, page, await readPage(page, fetch, (r) => read(r, ctx)));
   });
 
   app.get(`${spec.path}/:id`, async (req) => {

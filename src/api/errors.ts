@@ -54,6 +54,11 @@ export function errorBody(err: ApiError, requestId: string = newRequestId()): Re
     msg: err.message,
     details: { ...err.details, operation_id: `op_${requestId}` },
   };
-  if (err.errorCode) body.error_code = ngrokCodeOf(err.errorCode) ?? err.errorCode;
+  if (err.errorCode) {
+    const ngrok = ngrokCodeOf(err.errorCode);
+    body.error_code = ngrok ?? err.errorCode;
+    // Where ngrok's number stands in error_code, Portico's own code stays in details.
+    if (ngrok && ngrok !== err.errorCode) (body.details as Record<string, string>).portico_code = err.errorCode;
+  }
   return body;
 }

@@ -20,13 +20,13 @@ export function commonPatch<D extends CommonDoc>(doc: D, body: { description?: s
   };
 }
 
-/** The read fields every resource starts with; empty description/metadata are omitted. */
+/** The read fields every resource starts with; description and metadata always present ("" when empty), as ngrok sends them. */
 export function commonRead(ctx: ApiContext, path: string, record: ResourceRecord<CommonDoc>): Record<string, unknown> {
   return {
     id: record.id,
     uri: `${apiOrigin(ctx.req)}${path}/${record.id}`,
     created_at: record.created_at,
-    ...(record.doc.description && { description: record.doc.description }),
-    ...(record.doc.metadata && { metadata: record.doc.metadata }),
+    description: record.doc.description ?? '',
+    metadata: record.doc.metadata ?? '',
   };
 }

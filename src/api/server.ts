@@ -7,6 +7,7 @@ import { gateConfigWrites } from './config-gate.ts';
 import { ApiError, apiErrorOf, errorBody, notFound } from './errors.ts';
 import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
 import { registerOpenApi } from './openapi.ts';
+import { publicOriginOf } from './public-origin.ts';
 import type { ApiDeps } from './context.ts';
 import { sealPlaintextSecrets } from './resources/edges/seal-plaintext.ts';
 import { resources } from './resources/index.ts';
@@ -38,6 +39,8 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     keepAliveTimeout: http.keepAliveTimeout,
     requestTimeout: http.requestTimeout,
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+    // X-Forwarded-Proto/Host/For are believed only from these proxies (none unless configured).
+    ...(deps.publicAddress?.trustedProxies?.length && { trustProxy: deps.publicAddress.trustedProxies }),
     // Errors raised before a route runs get the API's envelope too, never Fastify's own shape.
     frameworkErrors: (err, req, reply) => sendError(reply as FastifyReply, refuseUnroutable(err), req.id),
     clientErrorHandler: refuseBadRequest,
@@ -55,6 +58,10 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
+  app.decorateRequest('publicOrigin', '');
+  app.addHook('onRequest', async (req) => {
+    req.publicOrigin = publicOriginOf(req, deps.publicAddress ?? {});
+  });
   app.addHook('onRequest', async (req) => {
     const version = req.headers['ngrok-version'];
     if (version !== undefined && version !== '2')

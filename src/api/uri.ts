@@ -1,8 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 
-/** The API's own origin as the client reached it, e.g. `http://127.0.0.1:8000`. */
+/**
+ * The API's public base URL, e.g. `http://127.0.0.1:8000`: what the server's onRequest hook
+ * decided (public-origin.ts), else the Host the client sent.
+ */
 export function apiOrigin(req: FastifyRequest): string {
-  return `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+  return req.publicOrigin || `${req.protocol}://${req.headers.host ?? 'localhost'}`;
 }
 
 /** The request's path without its query, as an absolute URL. */

@@ -13,6 +13,7 @@ import {
   type EdgeTimeouts,
 } from '../edge/config.ts';
 import { ErrorCode, isPorticoError, PorticoError } from '../errors/catalogue.ts';
+import { parsePublicUrl, parseTrustedProxies } from '../config/api-public-address.ts';
 import { LETS_ENCRYPT_DIRECTORY, type AcmeConfig } from '../edge/tls/acme/config.ts';
 import { createLogger, type LogFormat, type Logger } from '../log/logger.ts';
 import { checkPortsFree } from '../edge/listeners/listen.ts';
@@ -26,6 +27,8 @@ interface EdgeFlags {
   httpsAddr?: string;
   httpAddr?: string;
   apiAddr: string;
+  apiPublicUrl?: string;
+  apiTrustedProxies?: string;
   tcpPorts: string;
   domain: string;
   region: string;
@@ -68,6 +71,14 @@ export function edgeCommand(): Command {
       `public HTTP listener (default ${edgeDefaults.httpAddr}; loopback with --domain localhost)`,
     )
     .option('--api-addr <addr>', 'REST API', edgeDefaults.apiAddr)
+    .option(
+      '--api-public-url <url>',
+      "the API's public base URL behind a reverse proxy (e.g. https://api.example.com); every uri and next_page_uri starts with it",
+    )
+    .option(
+      '--api-trusted-proxies <cidrs>',
+      'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-Proto/Host the API believes',
+    )
     .option('--tcp-ports <range>', 'ports for TCP addresses, or 0 for any free port', edgeDefaults.tcpPorts)
     .option('--domain <domain>', 'base domain for generated hostnames', edgeDefaults.domain)
     .option('--region <name>', 'the region this edge serves', edgeDefaults.region)
@@ -171,6 +182,10 @@ function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
     },
     metrics: { key: flags.metricsKey || undefined },
     accessLog: flags.accessLog,
+    api: {
+      ...(flags.apiPublicUrl !== undefined && { publicUrl: parsePublicUrl(flags.apiPublicUrl) }),
+      ...(flags.apiTrustedProxies !== undefined && { trustedProxies: parseTrustedProxies(flags.apiTrustedProxies) }),
+    },
     logger,
   };
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { DeliveryLimits } from './events/delivery.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ApiPublicAddress } from '../config/api-public-address.ts';
 import type { OAuthProvider } from '../config/modules/plans.ts';
 import type { OAuthProviderEndpoints } from './modules/oauth/providers.ts';
 import type { SnsCertificateOptions } from './modules/webhook_verification/sns-certificates.ts';
@@ -81,6 +82,8 @@ export interface EdgeConfig {
   metrics?: { key?: string };
   /** One info line per public HTTP request (component `access`). Default true (--no-access-log). */
   accessLog?: boolean;
+  /** The API's public address behind a reverse proxy (src/api/public-origin.ts); none by default. */
+  api?: ApiPublicAddress;
   logger: Logger;
 }
 

@@ -69,6 +69,11 @@ export const agentErrors = {
     message: 'Too many concurrent streams for this tunnel session; try again shortly.',
   },
   ERR_AGENT_COMMAND_FAILED: { status: 400, message: 'The agent did not carry out the command.' },
+  ERR_AGENT_UPDATE_REFUSED: {
+    status: 400,
+    ngrok: 'ERR_NGROK_806',
+    message: 'The agent does not support remote updating; update it where it runs.',
+  },
   ERR_EDGE_SHUTTING_DOWN: {
     status: 503,
     ngrok: 'ERR_NGROK_803',

@@ -43,6 +43,16 @@ export const apiErrors = {
       'The Ngrok-Version header asks for an API version this edge does not serve. Send 2, or leave the header out.',
   },
   ERR_NGROK_233: { status: 400, message: 'The page size (limit) must be an integer from 1 to 100.' },
+  ERR_NGROK_250: {
+    status: 400,
+    message:
+      'The list filter is not a valid CEL expression over obj (the object as the API reads it), or it names a field the object does not have.',
+  },
+  ERR_FILTER_TOO_COSTLY: {
+    status: 400,
+    message:
+      'The list filter is too long (over 1024 characters), too large, nests one list macro inside another, or took too long to evaluate; simplify it.',
+  },
   ERR_NGROK_420: { status: 400, message: 'The description is longer than 255 characters.' },
   ERR_NGROK_421: { status: 400, message: 'The metadata is longer than 4096 characters.' },
   ERR_NGROK_500: {
@@ -59,7 +69,8 @@ export const apiErrors = {
   // Reserved domains and addresses (ngrok's codes): names, the operator's domain, other accounts' names
   ERR_NGROK_400: {
     status: 400,
-    message: 'This edge serves one region only. Leave region out, or give the region the edge serves.',
+    message:
+      "The region is not one of ngrok's region codes (us, eu, ap, au, sa, jp, in), local, or the edge's own --region. Leave region out to use the edge's.",
   },
   ERR_NGROK_402: {
     status: 400,
@@ -194,6 +205,17 @@ export const apiErrors = {
   // Deleting what is still used
   ERR_RESOURCE_IN_USE: {
     status: 400,
+    ngrok: 'ERR_NGROK_27615',
     message: 'This is still used by other resources; remove those references first.',
+  },
+  ERR_BACKEND_IN_USE: {
+    status: 400,
+    ngrok: 'ERR_NGROK_6502',
+    message: 'This backend is still used by other backends, edges or routes; remove those references first.',
+  },
+  ERR_IP_POLICY_IN_USE: {
+    status: 400,
+    ngrok: 'ERR_NGROK_1420',
+    message: 'This IP policy is still used by IP restrictions; detach it from them first.',
   },
 } as const satisfies Record<string, ErrorEntry>;

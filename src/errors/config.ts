@@ -65,8 +65,14 @@ export const configErrors = {
   },
   ERR_HOSTPORT_NOT_RESERVED: {
     status: 400,
+    ngrok: 'ERR_NGROK_7118',
     message:
       'The hostport is not reserved by this account: reserve its domain (/reserved_domains) or address (/reserved_addrs) first.',
+  },
+  ERR_ADDR_NOT_RESERVED: {
+    status: 400,
+    ngrok: 'ERR_NGROK_7113',
+    message: 'The TCP address is not reserved by this account: reserve one at /reserved_addrs and use its addr.',
   },
   ERR_NGROK_7129: {
     status: 400,

@@ -238,6 +238,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     audit: (accountId, type, object) => events.audit(accountId, type, object),
     httpServer: httpServerTimeouts(timeouts),
     metrics: { registry: metrics.registry, key: config.metrics?.key },
+    ...(config.api && { publicAddress: config.api }),
     logger: log('api'),
   });
   api.server.maxConnections = maxApiConnections;

@@ -94,9 +94,9 @@ test('failover and http_response backends: CRUD, paging, errors, in-use delete',
   // In use: a child of a failover cannot be deleted; the error names its user.
   const inUse = await apiFetch(edge, 'DELETE', `/backends/http_response/${responses[1]!.id}`);
   assert.equal(inUse.status, 400);
-  assert.equal(inUse.body.error_code, 'ERR_RESOURCE_IN_USE');
+  assert.equal(inUse.body.error_code, 'ERR_NGROK_6502');
   assert.match(String(inUse.body.msg), new RegExp(fo.id));
-  await assert.rejects(failoverBackends.delete(fo.id), errorCode('ERR_RESOURCE_IN_USE'));
+  await assert.rejects(failoverBackends.delete(fo.id), errorCode('ERR_NGROK_6502'));
   assert.deepEqual(await failoverBackends.delete(outer.id), {});
   assert.deepEqual(await failoverBackends.delete(fo.id), {});
   assert.deepEqual(await httpResponseBackends.delete(responses[1]!.id), {});
@@ -172,8 +172,8 @@ test('weighted backends: id-keyed weight maps survive the TS client; bad ids and
     (await weightedBackends.list(undefined, '2')).map((w) => w.id),
     [...others.map((w) => w.id).reverse(), wd.id],
   );
-  await assert.rejects(httpResponseBackends.delete(a.id), errorCode('ERR_RESOURCE_IN_USE'));
-  await assert.rejects(weightedBackends.delete(wd.id), errorCode('ERR_RESOURCE_IN_USE'));
+  await assert.rejects(httpResponseBackends.delete(a.id), errorCode('ERR_NGROK_6502'));
+  await assert.rejects(weightedBackends.delete(wd.id), errorCode('ERR_NGROK_6502'));
   await ngrok.backends.failoverBackends.delete(fo.id);
   assert.deepEqual(await weightedBackends.delete(wd.id), {});
 
@@ -250,7 +250,7 @@ test('tunnel_group backends list the live labeled tunnels of our agent and the o
 
   // A failover that contains a tunnel-group backend keeps it alive.
   const fo = await failoverBackends.create({ backends: [tg.id] });
-  await assert.rejects(tunnelGroupBackends.delete(tg.id), errorCode('ERR_RESOURCE_IN_USE'));
+  await assert.rejects(tunnelGroupBackends.delete(tg.id), errorCode('ERR_NGROK_6502'));
   await failoverBackends.delete(fo.id);
   assert.deepEqual(await tunnelGroupBackends.delete(tg.id), {});
 });

@@ -80,7 +80,7 @@ test('certificate authorities through @ngrok/ngrok-api: CRUD, paging, parsed fie
   });
   await assert.rejects(
     ngrok.certificateAuthorities.delete(ca.id),
-    (e: ApiErr) => e.errorCode === 'ERR_RESOURCE_IN_USE' && (e.msg ?? '').includes(user.id),
+    (e: ApiErr) => e.errorCode === 'ERR_NGROK_27615' && (e.msg ?? '').includes(user.id),
   );
   await edge.store.resources.delete(edge.credentials.accountId, 'https_edge', user.id);
   for (const c of more) assert.deepEqual(await ngrok.certificateAuthorities.delete(c.id), {});

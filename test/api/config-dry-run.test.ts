@@ -57,6 +57,7 @@ test('a route to a backend that does not exist, a module naming a missing IP pol
   assert.deepEqual(put.body.details, {
     field: 'mutual_tls',
     operation_id: (put.body.details as { operation_id: string }).operation_id,
+    portico_code: 'ERR_MUTUAL_TLS_NEEDS_TERMINATION',
   });
   assert.equal((await ngrok.edges.edgesTls.get(tls.id)).mutualTls, null);
   assert.equal(

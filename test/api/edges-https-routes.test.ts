@@ -262,7 +262,8 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
     'webhookVerification',
     m.edgeRouteWebhookVerificationModule,
     { provider: 'TWILIO', secret: 's3cret' },
-    { enabled: true, provider: 'twilio', secret: 's3cret' },
+    // The provider is echoed as sent (ngrok does); the edge matches it case-insensitively.
+    { enabled: true, provider: 'TWILIO', secret: 's3cret' },
   );
   const session = { optionsPassthrough: false, cookiePrefix: 'ngrok.', inactivityTimeout: 0, maximumDuration: 0 };
   await roundTrip(

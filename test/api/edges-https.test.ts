@@ -36,7 +36,7 @@ test('HTTPS edges: hostports (generated, reserved, wildcard), paging, update, ed
   await assert.rejects(edgesHttps.create({ hostports: ['app.example.test:443'] }), errorCode('ERR_NGROK_381'));
   const notOurs = await apiFetch(edge, 'POST', '/edges/https', { hostports: ['app.example.org:443'] });
   assert.equal(notOurs.status, 400);
-  assert.equal(notOurs.body.error_code, 'ERR_HOSTPORT_NOT_RESERVED');
+  assert.equal(notOurs.body.error_code, 'ERR_NGROK_7118');
   assert.match(String(notOurs.body.msg), /hostports\[0\]: app\.example\.org:443/);
   assert.equal(
     (await apiFetch(edge, 'POST', '/edges/https', { hostports: ['app.example.test:80'] })).body.error_code,
@@ -161,12 +161,12 @@ test('HTTPS edges: hostports (generated, reserved, wildcard), paging, update, ed
   assert.equal(
     (await apiFetch(edge, 'POST', '/edges/https', { hostports: ['x.apps.example.test:443'] }, other.apiKey)).body
       .error_code,
-    'ERR_HOSTPORT_NOT_RESERVED',
+    'ERR_NGROK_7118',
   );
   assert.equal(
     (await apiFetch(edge, 'POST', '/edges/https', { hostports: [generated.hostports![0]] }, other.apiKey)).body
       .error_code,
-    'ERR_HOSTPORT_NOT_RESERVED',
+    'ERR_NGROK_7118',
   );
 
   // Delete: 200 {}; the generated reservation stays the account's.

@@ -35,7 +35,7 @@ test('TLS edges: hostports, terminate_at, modules, paging, update, errors, isola
   const named = await edgesTls.create({ hostports: ['db.example.test:443'] });
   await assert.rejects(edgesHttps.create({ hostports: ['db.example.test:443'] }), errorCode('ERR_NGROK_381'));
   await assert.rejects(edgesTls.create({ hostports: [tls.hostports![0]!] }), errorCode('ERR_NGROK_381'));
-  await assert.rejects(edgesTls.create({ hostports: ['db.example.org:443'] }), errorCode('ERR_HOSTPORT_NOT_RESERVED'));
+  await assert.rejects(edgesTls.create({ hostports: ['db.example.org:443'] }), errorCode('ERR_NGROK_7118'));
 
   // tls_termination: edge (default min 1.2) or upstream (min_version must be null).
   assert.deepEqual(await m.tlsEdgeTlsTerminationModule.replace({ id: named.id, module: { terminateAt: 'edge' } }), {
@@ -171,7 +171,7 @@ test('TCP edges: reserved addresses (generated or given), modules, paging, updat
   const given = await edgesTcp.create({ hostports: [addr.addr] });
   assert.deepEqual(given.hostports, [addr.addr]);
   await assert.rejects(edgesTcp.create({ hostports: [addr.addr] }), errorCode('ERR_NGROK_381'));
-  await assert.rejects(edgesTcp.create({ hostports: ['localhost:1'] }), errorCode('ERR_HOSTPORT_NOT_RESERVED'));
+  await assert.rejects(edgesTcp.create({ hostports: ['localhost:1'] }), errorCode('ERR_NGROK_7113'));
   await assert.rejects(edgesTcp.create({ hostports: ['localhost'] }), errorCode('ERR_NGROK_7104'));
   await assert.rejects(ngrok.reservedAddrs.delete(addr.id), status(400));
 
@@ -229,10 +229,7 @@ test('TCP edges: reserved addresses (generated or given), modules, paging, updat
   const foreign = apiClient(edge, other.apiKey);
   assert.deepEqual(await foreign.edges.edgesTcp.list(), []);
   await assert.rejects(foreign.edges.edgesTcp.get(tcp.id), status(404));
-  await assert.rejects(
-    foreign.edges.edgesTcp.create({ hostports: [addr.addr] }),
-    errorCode('ERR_HOSTPORT_NOT_RESERVED'),
-  );
+  await assert.rejects(foreign.edges.edgesTcp.create({ hostports: [addr.addr] }), errorCode('ERR_NGROK_7113'));
   await assert.rejects(foreign.edgeModules.tcpEdgeIpRestrictionModule.get(tcp.id), status(404));
 
   // Delete: the edge goes; its generated address stays reserved.

@@ -316,7 +316,7 @@ test('event subscriptions and sources through @ngrok/ngrok-api: CRUD, paging, so
   );
 
   // A destination in use cannot go; once its subscription is gone, it can.
-  await assert.rejects(ngrok.eventDestinations.delete(d1.id), code('ERR_RESOURCE_IN_USE'));
+  await assert.rejects(ngrok.eventDestinations.delete(d1.id), code('ERR_NGROK_27615'));
   assert.deepEqual(await ngrok.eventSubscriptions.delete(sub.id), {});
   await assert.rejects(ngrok.eventSubscriptions.get(sub.id), (e: Failure) => e.statusCode === 404);
   assert.deepEqual(await ngrok.eventDestinations.delete(d1.id), {});

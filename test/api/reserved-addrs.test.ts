@@ -36,7 +36,15 @@ test('reserved addresses through @ngrok/ngrok-api: assigned by the edge, CRUD, p
   assert.equal(updated.addr, ra.addr);
 
   // Errors.
-  const region = await apiFetch(edge, 'POST', '/reserved_addrs', { region: 'eu' });
+  // ngrok's region codes are recorded and echoed as sent; anything else is refused.
+  for (const code of ['us', 'eu', 'ap', 'au', 'sa', 'jp', 'in', 'local']) {
+    const made = await apiFetch(edge, 'POST', '/reserved_addrs', { region: code });
+    assert.equal(made.status, 201);
+    assert.equal(made.body.region, code);
+    assert.equal((await apiFetch(edge, 'GET', `/reserved_addrs/${String(made.body.id)}`)).body.region, code);
+    await apiFetch(edge, 'DELETE', `/reserved_addrs/${String(made.body.id)}`);
+  }
+  const region = await apiFetch(edge, 'POST', '/reserved_addrs', { region: 'mars' });
   assert.equal(region.status, 400);
   assert.equal(region.body.error_code, 'ERR_NGROK_400');
   assert.equal(
@@ -63,7 +71,7 @@ test('reserved addresses through @ngrok/ngrok-api: assigned by the edge, CRUD, p
   });
   await assert.rejects(
     ngrok.reservedAddrs.delete(ra.id),
-    (e: ApiErr) => e.errorCode === 'ERR_RESOURCE_IN_USE' && (e.msg ?? '').includes(user.id),
+    (e: ApiErr) => e.errorCode === 'ERR_NGROK_27615' && (e.msg ?? '').includes(user.id),
   );
   await edge.store.resources.delete(edge.credentials.accountId, 'tcp_edge', user.id);
   for (const r of more) assert.deepEqual(await ngrok.reservedAddrs.delete(r.id), {});

@@ -119,7 +119,10 @@ test('reserved domains through @ngrok/ngrok-api: CRUD, paging, certificate polic
     assert.equal(res.status, 400, domain);
     assert.equal(res.body.error_code, expected, `${domain}: ${String(res.body.msg)}`);
   }
-  assert.equal((await rawCreate(edge, { domain: 'r.example.test', region: 'eu' })).body.error_code, 'ERR_NGROK_400');
+  assert.equal((await rawCreate(edge, { domain: 'r.example.test', region: 'mars' })).body.error_code, 'ERR_NGROK_400');
+  const eu = await rawCreate(edge, { domain: 'eu.example.test', region: 'eu' });
+  assert.equal(eu.status, 201);
+  assert.equal(eu.body.region, 'eu');
   assert.equal((await rawCreate(edge, { domain: 'APP.example.test' })).body.error_code, 'ERR_NGROK_413');
   assert.equal((await rawCreate(edge, {})).body.error_code, 'ERR_NGROK_215');
   await assert.rejects(ngrok.reservedDomains.get('rd_00000000000000000000000000'), (e: ApiErr) => e.statusCode === 404);
@@ -202,4 +205,29 @@ test('wildcard rules: one account per subtree, own names under own wildcard, nam
   await assert.rejects(ngrok.reservedDomains.delete(own.id), code('ERR_NGROK_446'));
   // With the wildcard gone, the other account may reserve under it.
   assert.equal((await rawCreate(edge, { domain: 'foo.example.test' }, other.apiKey)).status, 201);
+});
+
+test('reserved domains: resolves_to is stored, echoed, replaced by PATCH and checked', async (t) => {
+  const edge = await startTestEdge(t);
+  const made = await rawCreate(edge, {
+    domain: 'rt.example.test',
+    resolves_to: [{ value: 'eu' }, { value: 'global' }],
+  });
+  assert.equal(made.status, 201);
+  assert.deepEqual(made.body.resolves_to, [{ value: 'eu' }, { value: 'global' }]);
+  const id = String(made.body.id);
+  assert.deepEqual((await apiFetch(edge, 'GET', `/reserved_domains/${id}`)).body.resolves_to, [
+    { value: 'eu' },
+    { value: 'global' },
+  ]);
+  const patched = await apiFetch(edge, 'PATCH', `/reserved_domains/${id}`, { resolves_to: [{ value: 'local' }] });
+  assert.deepEqual(patched.body.resolves_to, [{ value: 'local' }]);
+  assert.deepEqual((await apiFetch(edge, 'PATCH', `/reserved_domains/${id}`, { description: 'x' })).body.resolves_to, [
+    { value: 'local' },
+  ]);
+  const plain = await rawCreate(edge, { domain: 'plain.example.test' });
+  assert.equal(plain.body.resolves_to, null);
+  const bad = await apiFetch(edge, 'PATCH', `/reserved_domains/${id}`, { resolves_to: [{ value: 'mars' }] });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error_code, 'ERR_NGROK_215');
 });

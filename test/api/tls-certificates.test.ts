@@ -88,7 +88,7 @@ test('TLS certificates through @ngrok/ngrok-api: every key format, parsed fields
   assert.equal(rd.certificate?.uri, cert.uri);
   await assert.rejects(
     ngrok.tlsCertificates.delete(cert.id),
-    (e: ApiErr) => e.errorCode === 'ERR_RESOURCE_IN_USE' && /rd_/.test(e.msg ?? ''),
+    (e: ApiErr) => e.errorCode === 'ERR_NGROK_27615' && /rd_/.test(e.msg ?? ''),
   );
   // Switching the domain to a managed policy drops the uploaded certificate.
   const switched = await ngrok.reservedDomains.update({

@@ -56,7 +56,8 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
   assert.equal(endpoint.metadata, 'tunnel-meta');
   assert.equal(endpoint.region, 'local');
   assert.match(endpoint.forwardsTo, new RegExp(`:${web.port}$`));
-  assert.equal(endpoint.labels, undefined);
+  assert.deepEqual(endpoint.labels, {});
+  assert.deepEqual(endpoint.backends, []);
   assert.equal(endpoint.endpoint, null);
   const raw = await apiFetch(edge, 'GET', `/tunnels/${http.id}`);
   assert.match(String(raw.body.started_at), RFC3339);
@@ -69,7 +70,8 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
   assert.deepEqual(sdkTunnel.backends, [
     { id: tg.id, uri: `${edge.bootstrap.api_url}/backends/tunnel_group/${tg.id}` },
   ]);
-  assert.equal(sdkTunnel.publicUrl, undefined);
+  assert.equal(sdkTunnel.publicUrl, '');
+  assert.equal(sdkTunnel.proto, '');
   assert.equal(sdkTunnel.forwardsTo, `${web.url}/`);
   assert.deepEqual(
     (await ngrok.tunnels.get(labeled.id)).backends?.map((r) => r.id),
@@ -85,7 +87,7 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
   assert.equal(ours.metadata, 'ours');
   assert.equal(ours.ip, '127.0.0.1');
   assert.equal(ours.region, 'local');
-  assert.equal(ours.transport, 'ngrok_agent');
+  assert.equal(ours.transport, 'ngrok/v2');
   assert.ok(ours.os && ours.agentVersion);
   const [credential] = await ngrok.credentials.list();
   assert.deepEqual(ours.credential, {
@@ -190,7 +192,7 @@ test('tunnel session commands: restart reaches the SDK and reconnects our agent,
   await assert.rejects(
     ngrok.tunnelSessions.update({ id: again }),
     (e: { errorCode?: string; statusCode?: number; msg?: string }) => {
-      return e.statusCode === 400 && e.errorCode === 'ERR_AGENT_COMMAND_FAILED' && e.msg!.includes(updateUnsupported);
+      return e.statusCode === 400 && e.errorCode === 'ERR_NGROK_806' && e.msg!.includes(updateUnsupported);
     },
   );
   const stopped = new Promise<void>((resolve) => ours.session.once('stop', () => resolve()));

@@ -32,7 +32,7 @@ export function registerIpPolicies(app: FastifyInstance, deps: ApiDeps): void {
         const blocking = users.filter((u) => u.kind !== 'ip_policy_rule');
         if (blocking.length)
           throw stillInUse(
-            ErrorCode.ERR_RESOURCE_IN_USE,
+            ErrorCode.ERR_IP_POLICY_IN_USE,
             record.id,
             blocking.map((u) => u.id),
           );

@@ -4,7 +4,7 @@ import type { TokenFields, TokenRecord, TokenRecords } from '../../store/token-r
 import { auditChange } from '../audit.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { listBody, pageOf } from '../paging.ts';
+import { listBody, pageOf, readPage } from '../paging.ts';
 import { apiOrigin } from '../uri.ts';
 
 /** How a token-backed family (credentials, API keys) maps onto the API. */
@@ -39,8 +39,8 @@ export function registerTokenResource<R extends TokenRecord, F extends TokenFiel
     id: r.id,
     uri: `${apiOrigin(ctx.req)}${path}/${r.id}`,
     created_at: r.created_at,
-    ...(r.description && { description: r.description }),
-    ...(r.metadata && { metadata: r.metadata }),
+    description: r.description ?? '',
+    metadata: r.metadata ?? '',
     token,
     ...spec.extra?.(r),
     owner_id: null,
@@ -61,11 +61,9 @@ export function registerTokenResource<R extends TokenRecord, F extends TokenFiel
   app.get(path, async (req) => {
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
-    const list = await repo.list(ctx.account.id, {
-      limit: page.limit + 1,
-      ...(page.beforeId && { beforeId: page.beforeId }),
-    });
-    return listBody(req, spec.listKey, page, list.map((r) => read(ctx, r)) as Array<{ id: string }>);
+    const fetch = (beforeId: string | undefined, limit: number) =>
+      repo.list(ctx.account.id, { limit, ...(beforeId && { beforeId }) });
+    return listBody(req, spec.listKey, page, await readPage(page, fetch, (r) => read(ctx, r)));
   });
 
   app.get(`${path}/:id`, async (req) => {

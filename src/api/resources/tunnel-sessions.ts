@@ -3,9 +3,9 @@ import type { AgentCommand, LiveSession } from '../live-agents.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { listBody, pageOf } from '../paging.ts';
+import { listBody, pageOf, readPage } from '../paging.ts';
 import { apiOrigin, ref } from '../uri.ts';
-import { livePage } from './tunnels.ts';
+import { liveRecords } from './tunnels.ts';
 
 const path = '/tunnel_sessions';
 
@@ -25,11 +25,11 @@ function readSession(ctx: ApiContext, s: LiveSession): Record<string, unknown> {
     agent_version: s.agentVersion,
     credential: ref(ctx.req, '/credentials', s.credentialId),
     ip: ipOf(s.clientAddr),
-    ...(s.metadata && { metadata: s.metadata }),
+    metadata: s.metadata ?? '',
     os: s.os,
     region: ctx.deps.region,
     started_at: rfc3339(s.startedAt),
-    transport: 'ngrok_agent',
+    transport: 'ngrok/v2',
   };
 }
 
@@ -45,12 +45,7 @@ export function registerTunnelSessions(app: FastifyInstance, deps: ApiDeps): voi
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
     const mine = [...deps.live.sessions.values()].filter((s) => s.accountId === ctx.account.id);
-    return listBody(
-      req,
-      'tunnel_sessions',
-      page,
-      livePage(mine, page).map((s) => ({ ...readSession(ctx, s), id: s.id })),
-    );
+    return listBody(req, 'tunnel_sessions', page, await readPage(page, liveRecords(mine), (s) => readSession(ctx, s)));
   });
 
   app.get(`${path}/:id`, async (req) => {

@@ -3,7 +3,7 @@ import type { LiveTunnel } from '../live-agents.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { listBody, pageOf, type Page } from '../paging.ts';
+import { listBody, pageOf, readPage, type FetchRecords } from '../paging.ts';
 import { ref, type Ref } from '../uri.ts';
 import { tunnelGroupBackend } from './backends/backend-kinds.ts';
 import type { TunnelGroupBackendDoc } from './backends/tunnel-group.ts';
@@ -11,14 +11,12 @@ import type { TunnelGroupBackendDoc } from './backends/tunnel-group.ts';
 const path = '/tunnels';
 
 /**
- * One page of a live (in-memory) list in the store's order: newest id first, only ids before
- * `page.beforeId`, and one more than `page.limit` so listBody knows whether more exist.
+ * Reads a live (in-memory) list in the store's order for readPage: newest id first, only ids
+ * before `beforeId`, at most `limit` of them.
  */
-export function livePage<T extends { id: string }>(items: Iterable<T>, page: Page): T[] {
-  return [...items]
-    .filter((item) => !page.beforeId || item.id < page.beforeId)
-    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-    .slice(0, page.limit + 1);
+export function liveRecords<T extends { id: string }>(items: Iterable<T>): FetchRecords<T> {
+  const sorted = [...items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return async (beforeId, limit) => sorted.filter((item) => !beforeId || item.id < beforeId).slice(0, limit);
 }
 
 /** The account's live tunnels. */
@@ -54,14 +52,18 @@ function readTunnel(
     : [];
   return {
     id: t.id,
-    ...(!labeled && { public_url: t.url, proto: t.proto }),
+    // Every field ngrok documents is present: a labeled tunnel has no URL or protocol of its
+    // own (""), an agent endpoint has no labels ({}) and serves no tunnel-group backend ([]).
+    public_url: labeled ? '' : t.url,
     started_at: rfc3339(t.startedAt),
-    ...(t.metadata && { metadata: t.metadata }),
+    metadata: t.metadata ?? '',
+    proto: labeled ? '' : t.proto,
     region: ctx.deps.region,
     tunnel_session: ref(ctx.req, '/tunnel_sessions', t.session.id),
     endpoint: null,
-    ...(labeled && { labels: { ...t.labels }, backends }),
-    forwards_to: t.forwardsTo,
+    labels: labeled ? { ...t.labels } : {},
+    backends,
+    forwards_to: t.forwardsTo ?? '',
   };
 }
 
@@ -71,12 +73,8 @@ export function registerTunnels(app: FastifyInstance, deps: ApiDeps): void {
     const ctx = contextOf(req, deps);
     const page = pageOf(req);
     const groups = await tunnelGroups(ctx);
-    return listBody(
-      req,
-      'tunnels',
-      page,
-      livePage(accountTunnels(ctx), page).map((t) => ({ ...readTunnel(ctx, t, groups), id: t.id })),
-    );
+    const tunnels = await readPage(page, liveRecords(accountTunnels(ctx)), (t) => readTunnel(ctx, t, groups));
+    return listBody(req, 'tunnels', page, tunnels);
   });
 
   app.get(`${path}/:id`, async (req) => {

@@ -19,6 +19,8 @@ export interface ReservedDomainDoc extends CommonDoc {
   /** An uploaded certificate, or the one the ACME manager issued under the policy. */
   certificate_id: string | null;
   certificate_management_policy: CertificateManagementPolicy | null;
+  /** Where the name resolves, as ngrok's `resolves_to` entries (`{value: "us"}`, `global`); null when never set. */
+  resolves_to?: Array<{ value: string }> | null;
   /** Written by the ACME manager; absent or null until it runs. */
   certificate_management_status?: Record<string, unknown> | null;
 }

@@ -17,7 +17,7 @@ export type AgentCommandName = keyof typeof commands;
 
 /**
  * Sends one command on `mux`; resolves when the agent answered without `Error`, else rejects
- * with ERR_AGENT_COMMAND_FAILED.
+ * with ERR_AGENT_COMMAND_FAILED (ERR_AGENT_UPDATE_REFUSED when an agent will not update).
  */
 export async function sendAgentCommand(mux: MuxSession, name: AgentCommandName): Promise<void> {
   const { type, body } = commands[name];
@@ -31,8 +31,11 @@ export async function sendAgentCommand(mux: MuxSession, name: AgentCommandName):
     );
   }
   const error = reply && typeof reply === 'object' ? (reply as { Error?: unknown }).Error : undefined;
-  if (typeof error === 'string' && error !== '')
-    throw new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `the agent refused the ${name} command: ${error}`);
+  if (typeof error === 'string' && error !== '') {
+    // ngrok's own number for an agent that will not update itself, so clients can match it.
+    const code = name === 'update' ? ErrorCode.ERR_AGENT_UPDATE_REFUSED : ErrorCode.ERR_AGENT_COMMAND_FAILED;
+    throw new PorticoError(code, `the agent refused the ${name} command: ${error}`);
+  }
 }
 
 /**

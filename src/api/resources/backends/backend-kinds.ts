@@ -57,12 +57,12 @@ export function childBackendIds(doc: unknown): string[] {
   return [];
 }
 
-/** Refuses (ERR_RESOURCE_IN_USE) to delete a backend that an edge, route or backend names. */
+/** Refuses (ERR_BACKEND_IN_USE, ngrok's 6502) to delete a backend that an edge, route or backend names. */
 export async function refuseDeleteInUse(record: ResourceRecord<CommonDoc>, ctx: ApiContext): Promise<void> {
   const users = await ctx.deps.store.resources.referencing(ctx.account.id, record.id, record.id);
   if (users.length)
     throw stillInUse(
-      ErrorCode.ERR_RESOURCE_IN_USE,
+      ErrorCode.ERR_BACKEND_IN_USE,
       `backend ${record.id}`,
       users.map((u) => `${u.kind} ${u.id}`),
     );

@@ -114,7 +114,7 @@ export async function checkAddrHostports(
     const reservation = await ctx.deps.store.resources.getByKey(reservedAddrKind, hostport);
     if (!reservation || reservation.account_id !== ctx.account.id) {
       throw hostportError(
-        ErrorCode.ERR_HOSTPORT_NOT_RESERVED,
+        ErrorCode.ERR_ADDR_NOT_RESERVED,
         i,
         `${hostport} is not a reserved address of this account; reserve one at /reserved_addrs (the edge picks the port) and use its addr`,
       );

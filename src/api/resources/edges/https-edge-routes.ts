@@ -100,8 +100,8 @@ export function readRoute(
     match_type: route.match_type,
     match: route.match,
     uri: `${apiOrigin(req)}${httpsEdgePath}/${edge.id}/routes/${route.id}`,
-    ...(route.description && { description: route.description }),
-    ...(route.metadata && { metadata: route.metadata }),
+    description: route.description ?? '',
+    metadata: route.metadata ?? '',
     ...readModules(routeModules, route, {
       req,
       edgeId: edge.id,

@@ -45,15 +45,21 @@ export async function normalizeModules(
   return out;
 }
 
-/** The read shape of every slot, in registry order: a module's read shape or null. */
+/**
+ * The read shape of every slot, in registry order: a module's read shape or null. Where the
+ * registry has `policy` (API 0.11.0's name), ngrok's newer `traffic_policy` slot is present
+ * too, null, so clients reading ngrok's current shape find it (the module is its own issue).
+ */
 export function readModules(
   modules: readonly ModuleSpec[],
   slots: ModuleSlots,
   owner: ModuleOwner,
 ): Record<string, unknown> {
-  return Object.fromEntries(
+  const read = Object.fromEntries(
     modules.map((m) => [m.name, slots[m.name] ? m.read(slots[m.name] as StoredModule, owner) : null]),
   );
+  const names = new Set(modules.map((m) => m.name));
+  return names.has('policy') && !names.has('traffic_policy') ? { ...read, traffic_policy: null } : read;
 }
 
 /** One owner of module slots as loaded for a request (404 is thrown while loading). */

@@ -84,12 +84,43 @@ export async function checkDomainAvailable(deps: DomainDeps, accountId: string, 
   }
 }
 
-/** The region to record: the edge's own when omitted; any other is refused (ERR_NGROK_400). */
+/**
+ * ngrok's region codes, and `local` (Portico's own). A self-hosted edge serves every name from
+ * wherever it runs, so a region is a label recorded and echoed as sent (docs/api.md, Regions).
+ */
+export const regionCodes: readonly string[] = ['us', 'eu', 'ap', 'au', 'sa', 'jp', 'in', 'local'];
+
+/**
+ * `resolves_to` as stored: each entry a region code (see regionCodes), the edge's --region or
+ * `global`, kept as sent; null when not set. Like region, a label on a self-hosted edge.
+ */
+export function checkResolvesTo(
+  entries: Array<{ value: string }> | null | undefined,
+  edgeRegion: string,
+): Array<{ value: string }> | null {
+  if (!entries) return null;
+  const allowed = new Set([...regionCodes, edgeRegion, 'global']);
+  return entries.map((entry, i) => {
+    if (!allowed.has(entry.value))
+      throw invalid(
+        ErrorCode.ERR_NGROK_215,
+        `resolves_to[${i}].value`,
+        `"${entry.value}" is not a region; use one of ${[...allowed].join(', ')}`,
+      );
+    return { value: entry.value };
+  });
+}
+
+/**
+ * The region to record: the one sent when it is one of ngrok's codes, `local` or the edge's
+ * own --region; the edge's own when omitted; anything else is refused (ERR_NGROK_400).
+ */
 export function checkRegion(requested: string | null | undefined, edgeRegion: string): string {
-  if (requested === undefined || requested === null || requested === '' || requested === edgeRegion) return edgeRegion;
+  if (requested === undefined || requested === null || requested === '') return edgeRegion;
+  if (requested === edgeRegion || regionCodes.includes(requested)) return requested;
   throw invalid(
     ErrorCode.ERR_NGROK_400,
     'region',
-    `"${requested}" is not served by this edge; use "${edgeRegion}" or omit region`,
+    `"${requested}" is not a region; use one of ${[...new Set([...regionCodes, edgeRegion])].join(', ')}, or omit region`,
   );
 }

@@ -7,7 +7,7 @@ import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { ApiError, notFound, stillInUse } from '../../errors.ts';
 import { ref } from '../../uri.ts';
-import { checkDomainAvailable, checkDomainName, checkRegion } from './availability.ts';
+import { checkDomainAvailable, checkDomainName, checkRegion, checkResolvesTo } from './availability.ts';
 import { checkCertificate, checkExclusive, normalizePolicy } from './certificate-policy.ts';
 import type { ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
 import { isUnderWildcard, reservedDomainKind } from '../../../config/names/domain-names.ts';
@@ -22,7 +22,9 @@ const Policy = Type.Union([
   Type.Object({ authority: Type.Optional(NullableString), private_key_type: Type.Optional(NullableString) }),
   Type.Null(),
 ]);
+const ResolvesTo = Type.Union([Type.Array(Type.Object({ value: Type.String() }), { maxItems: 16 }), Type.Null()]);
 const updateFields = {
+  resolves_to: Type.Optional(ResolvesTo),
   description: Type.Optional(Description),
   metadata: Type.Optional(Metadata),
   certificate_id: Type.Optional(NullableString),
@@ -75,6 +77,7 @@ async function createDoc(
   const domain = checkDomainName(body.domain);
   const region = checkRegion(body.region, ctx.deps.region);
   checkExclusive(body.certificate_id, body.certificate_management_policy);
+  const resolvesTo = checkResolvesTo(body.resolves_to, ctx.deps.region);
   const certificateId = body.certificate_id ? await checkCertificate(store, ctx.account.id, body.certificate_id) : null;
   const policy = body.certificate_management_policy ? normalizePolicy(body.certificate_management_policy) : null;
   await checkResourceLimit(store, ctx.account.id, reservedDomainKind);
@@ -86,6 +89,7 @@ async function createDoc(
       region,
       certificate_id: certificateId,
       certificate_management_policy: policy,
+      resolves_to: resolvesTo,
     },
     key: domain,
   };
@@ -99,6 +103,8 @@ async function updateDoc(
 ): Promise<ReservedDomainDoc> {
   checkExclusive(body.certificate_id, body.certificate_management_policy);
   let next = commonPatch(doc, body);
+  if (body.resolves_to !== undefined)
+    next = { ...next, resolves_to: checkResolvesTo(body.resolves_to, ctx.deps.region) };
   if (body.certificate_id) {
     const id = await checkCertificate(ctx.deps.store, ctx.account.id, body.certificate_id);
     next = { ...next, certificate_id: id, certificate_management_policy: null, certificate_management_status: null };
@@ -139,6 +145,7 @@ function readDomain(record: ResourceRecord<ReservedDomainDoc>, ctx: ApiContext):
     certificate_management_policy: doc.certificate_management_policy ?? null,
     certificate_management_status: doc.certificate_management_status ?? null,
     acme_challenge_cname_target: null,
+    resolves_to: doc.resolves_to ?? null,
   };
 }
 

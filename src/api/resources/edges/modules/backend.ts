@@ -13,8 +13,9 @@ export const backendModule = defineModule({
   schema: Type.Object({ enabled: Enabled, backend_id: Type.String() }),
   // That the backend exists in the account (and suits the edge) is checked by compiling (api/config-gate.ts).
   normalize: (body): BackendModule => ({ enabled: enabledOf(body), backend_id: body.backend_id }),
+  disabled: (): BackendModule => ({ enabled: false, backend_id: '' }),
   read: (stored: BackendModule, owner) => ({
     enabled: stored.enabled,
-    backend: backendRef(owner.req, stored.backend_id),
+    backend: stored.backend_id ? backendRef(owner.req, stored.backend_id) : null,
   }),
 });

@@ -17,6 +17,7 @@ export const ipRestrictionModule = defineModule({
     enabled: enabledOf(body),
     ip_policy_ids: [...new Set(body.ip_policy_ids)],
   }),
+  disabled: (): IpRestrictionModule => ({ enabled: false, ip_policy_ids: [] }),
   read: (stored: IpRestrictionModule, owner) => ({
     enabled: stored.enabled,
     ip_policies: stored.ip_policy_ids.map((id) => ref(owner.req, ipPolicyPath, id)),

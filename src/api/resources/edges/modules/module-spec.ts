@@ -4,7 +4,9 @@
  * checked), and how a stored module reads back.
  */
 import type { FastifyRequest } from 'fastify';
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TObject, type TSchema } from 'typebox';
+import { ErrorCode } from '../../../../errors/catalogue.ts';
+import { invalid } from '../../../errors.ts';
 import type { ApiContext } from '../../../context.ts';
 import { isSealed, secretBox, type SecretBox } from '../../../../config/secrets/key-encryption.ts';
 
@@ -72,16 +74,47 @@ export interface TypedModuleSpec<S extends TSchema, D extends StoredModule> {
   carry?(next: D, previous: D): D;
   /** Its secret fields, if any: sealed at rest. */
   secrets?: ModuleSecrets<D>;
+  /**
+   * The stored module for a bare `{"enabled": false}` (what the Go and Python clients send to
+   * switch a module off: they leave empty fields out), for modules whose schema requires
+   * fields. The write schema then requires them only when the module is enabled.
+   */
+  disabled?(): D;
+}
+
+/** Whether `body` only switches the module off: `enabled: false` and every other field empty. */
+function onlyDisables(body: Record<string, unknown>): boolean {
+  return (
+    body.enabled === false &&
+    Object.entries(body).every(
+      ([k, v]) => k === 'enabled' || v === null || v === undefined || (Array.isArray(v) && v.length === 0),
+    )
+  );
+}
+
+/** The fields `schema` requires (of an object schema; none otherwise). */
+function requiredOf(schema: TSchema): string[] {
+  return [...((schema as { required?: string[] }).required ?? [])].filter((k) => k !== 'enabled');
 }
 
 /** Erases a typed definition's types; the body was validated against `schema` before. */
 export function defineModule<S extends TSchema, D extends StoredModule>(spec: TypedModuleSpec<S, D>): ModuleSpec {
   const secrets: ModuleSecrets<D> = spec.secrets ?? { seal: (d) => d, open: (d) => d };
+  const required = spec.disabled ? requiredOf(spec.schema) : [];
+  const disabled = spec.disabled;
   return {
     name: spec.name,
-    schema: spec.schema,
+    schema: required.length ? Type.Partial(spec.schema as unknown as TObject) : spec.schema,
     normalize: async (body, ctx, field) => {
       const box = secretsOf(ctx);
+      if (disabled && onlyDisables(body)) return secrets.seal(disabled(), (s) => box.seal(s));
+      const missing = required.find((k) => body[k] === undefined || body[k] === null);
+      if (missing)
+        throw invalid(
+          ErrorCode.ERR_NGROK_215,
+          fieldPath(field, missing),
+          'is required while the module is enabled (send {"enabled": false} alone to switch it off)',
+        );
       return secrets.seal(await spec.normalize(body as Static<S>, ctx, field), (s) => box.seal(s));
     },
     read: (stored, owner) => {

@@ -17,6 +17,7 @@ export const mutualTlsModule = defineModule({
     enabled: enabledOf(body),
     certificate_authority_ids: [...new Set(body.certificate_authority_ids)],
   }),
+  disabled: (): MutualTlsModule => ({ enabled: false, certificate_authority_ids: [] }),
   read: (stored: MutualTlsModule, owner) => ({
     enabled: stored.enabled,
     certificate_authorities: stored.certificate_authority_ids.map((id) => ref(owner.req, caPath, id)),

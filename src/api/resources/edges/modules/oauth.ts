@@ -109,6 +109,7 @@ export const oauthModule = defineModule({
       auth_check_interval: body.auth_check_interval ?? 0,
     };
   },
+  disabled: (): OAuthModule => ({ enabled: false, provider: {}, ...sessionOf({}, ''), auth_check_interval: 0 }),
   secrets: stringSecrets<OAuthModule>((m, f) => ({
     ...m,
     provider: Object.fromEntries(

@@ -63,6 +63,14 @@ export const oidcModule = defineModule({
       scopes: body.scopes?.length ? body.scopes : defaultOidcScopes,
     };
   },
+  disabled: (): OidcModule => ({
+    enabled: false,
+    ...sessionOf({}, ''),
+    issuer: '',
+    client_id: '',
+    client_secret: '',
+    scopes: defaultOidcScopes,
+  }),
   secrets: stringSecrets<OidcModule>((m, f) => ({
     ...m,
     client_secret: m.client_secret ? f(m.client_secret) : m.client_secret,

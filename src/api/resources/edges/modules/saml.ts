@@ -91,6 +91,18 @@ export const samlModule = defineModule({
       request_signing_private_key: key.privateKeyPem,
     };
   },
+  disabled: (): SamlModule => ({
+    enabled: false,
+    ...sessionOf({}, ''),
+    idp_metadata: '',
+    idp_metadata_url: '',
+    force_authn: false,
+    allow_idp_initiated: false,
+    authorized_groups: [],
+    nameid_format: nameIdFormats[0],
+    request_signing_certificate_pem: '',
+    request_signing_private_key: '',
+  }),
   // The request-signing key stays what the IdP was given, however often the module is written.
   carry: (next, previous) =>
     previous.request_signing_private_key && previous.request_signing_certificate_pem

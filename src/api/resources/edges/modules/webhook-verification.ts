@@ -19,6 +19,8 @@ import {
 interface WebhookVerificationModule extends StoredModule {
   /** One of `webhookProviders` (stored lower-case; "TWILIO" is accepted). */
   provider: string;
+  /** `provider` as the client wrote it ("TWILIO"), echoed on read; absent in modules stored before. */
+  provider_as_sent?: string;
   /** The provider's signing secret; "" for sns. Sealed at rest; echoed back on read, as ngrok does. */
   secret: string;
 }
@@ -44,7 +46,13 @@ export const webhookVerificationModule = defineModule({
         { field: fieldPath(field, 'secret') },
       );
     }
-    return { enabled: enabledOf(body), provider, secret };
+    // Stored lower-case (what the edge matches on); read back as it was sent.
+    return { enabled: enabledOf(body), provider, provider_as_sent: body.provider, secret };
   },
+  disabled: (): WebhookVerificationModule => ({ enabled: false, provider: '', secret: '' }),
+  read: ({ provider_as_sent: sent, ...stored }: WebhookVerificationModule) => ({
+    ...stored,
+    provider: sent ?? stored.provider,
+  }),
   secrets: stringSecrets<WebhookVerificationModule>((m, f) => ({ ...m, secret: m.secret ? f(m.secret) : m.secret })),
 });

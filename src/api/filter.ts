@@ -1,0 +1,90 @@
+/**
+ * List `filter`: a CEL expression over each object in its read shape, bound as `obj` (as ngrok
+ * documents: `?filter=obj.domain.startsWith("app.")`). Parsed and checked once per request;
+ * evaluated with @bufbuild/cel, whose `matches()` runs RE2 (linear time). Cost is bounded by
+ * the expression's length and size, no nested comprehensions, and a time budget per list.
+ */
+import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import type { FastifyRequest } from 'fastify';
+import { ErrorCode } from '../errors/catalogue.ts';
+import { ApiError } from './errors.ts';
+
+/** Longest accepted filter, in characters. */
+export const FILTER_MAX_LENGTH = 1024;
+/** Most expression nodes a filter may have. */
+const FILTER_MAX_NODES = 256;
+/** Milliseconds one list request may spend evaluating its filter. */
+export const FILTER_TIME_BUDGET_MS = 2000;
+
+const env = celEnv();
+
+/** A checked filter: `matches` answers whether one read-shape object passes. */
+export interface ListFilter {
+  /** The expression as sent (next_page_uri repeats it). */
+  readonly text: string;
+  matches(obj: Record<string, unknown>): boolean;
+}
+
+function refused(message: string, code: ErrorCode = ErrorCode.ERR_NGROK_250): ApiError {
+  return new ApiError(code, `filter: ${message}`, { field: 'filter' });
+}
+
+interface Walk {
+  nodes: number;
+}
+
+/** Counts expression nodes and refuses a comprehension inside another (its cost multiplies). */
+function measure(value: unknown, walk: Walk, inComprehension: boolean): void {
+  if (!value || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) measure(item, walk, inComprehension);
+    return;
+  }
+  const msg = value as { $typeName?: string; exprKind?: { case?: string } };
+  let nested = inComprehension;
+  if (msg.$typeName === 'cel.expr.Expr') {
+    if (++walk.nodes > FILTER_MAX_NODES)
+      throw refused(`the expression has more than ${FILTER_MAX_NODES} terms`, ErrorCode.ERR_FILTER_TOO_COSTLY);
+    if (msg.exprKind?.case === 'comprehensionExpr') {
+      if (inComprehension)
+        throw refused(
+          'a list macro (all, exists, map, filter) may not contain another',
+          ErrorCode.ERR_FILTER_TOO_COSTLY,
+        );
+      nested = true;
+    }
+  }
+  for (const [key, child] of Object.entries(value)) if (key !== 'sourceInfo') measure(child, walk, nested);
+}
+
+/** Compiles `text` into a ListFilter, or throws a 400 naming what is wrong. */
+export function compileFilter(text: string): ListFilter {
+  if (text.length > FILTER_MAX_LENGTH)
+    throw refused(`longer than ${FILTER_MAX_LENGTH} characters`, ErrorCode.ERR_FILTER_TOO_COSTLY);
+  let run: (ctx: Record<string, CelInput>) => CelResult;
+  try {
+    const parsed = parse(text);
+    measure(parsed.expr, { nodes: 0 }, false);
+    run = plan(env, parsed) as (ctx: Record<string, CelInput>) => CelResult;
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw refused(err instanceof Error ? err.message : String(err));
+  }
+  return {
+    text,
+    matches(obj) {
+      const result = run({ obj: obj as CelInput });
+      if (isCelError(result)) throw refused(result.message);
+      if (typeof result !== 'boolean') throw refused('the expression must evaluate to true or false');
+      return result;
+    },
+  };
+}
+
+/** The request's `?filter=`, compiled; undefined when absent or blank. */
+export function filterOf(req: FastifyRequest): ListFilter | undefined {
+  const raw = (req.query as Record<string, unknown>).filter;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw refused('give filter once, as one CEL expression');
+  return raw.trim() === '' ? undefined : compileFilter(raw);
+}
