@@ -14,7 +14,7 @@ export const edgeProcessErrors = {
   ERR_EVENT_TARGET_UNDELIVERABLE: {
     status: 501,
     message:
-      'Portico cannot deliver events to this target (AWS Kinesis, Firehose and CloudWatch Logs need AWS itself); events for this destination are counted as dropped. Use an http, file or datadog target.',
+      'Portico cannot deliver events to this target yet (AWS Kinesis, Firehose and CloudWatch Logs, Azure Logs Ingestion); events for this destination are counted as dropped. Use an http, file or datadog target.',
   },
   ERR_EVENT_DELIVERY_FAILED: {
     status: 502,

@@ -32,6 +32,7 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
     firehose: null,
     cloudwatchLogs: null,
     datadog: null,
+    azureLogsIngestion: null,
   });
   assert.deepEqual(await ngrok.eventDestinations.get(dest.id), dest);
   // Portico cannot deliver to AWS: every read says so (a Portico extension ngrok's clients keep).
@@ -40,7 +41,7 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
     /^ERR_EVENT_TARGET_UNDELIVERABLE: target\.kinesis:/,
   );
 
-  // AWS secrets and the Datadog API key are write-only.
+  // AWS secrets and the Datadog API key are write-only: present in reads (clients read them by key), empty.
   const firehose = await ngrok.eventDestinations.create({
     format: 'JSON',
     target: {
@@ -50,7 +51,10 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
       },
     },
   });
-  assert.deepEqual(firehose.target.firehose?.auth, { role: null, creds: { awsAccessKeyId: 'AKIAEXAMPLE' } });
+  assert.deepEqual(firehose.target.firehose?.auth, {
+    role: null,
+    creds: { awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: '' },
+  });
   const logs = await ngrok.eventDestinations.create({
     format: 'json',
     target: { cloudwatchLogs: { auth: role, logGroupArn: 'arn:aws:logs:us-east-1:1:log-group:portico' } },
@@ -60,7 +64,36 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
     format: 'json',
     target: { datadog: { apiKey: 'dd-key', ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' } },
   });
-  assert.deepEqual(dd.target.datadog, { ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' });
+  assert.deepEqual(dd.target.datadog, { apiKey: '', ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' });
+  // Azure Logs Ingestion (newer clients): accepted, its secret sealed, reported undeliverable.
+  const azureTarget = {
+    tenant_id: 'tenant',
+    client_id: 'client',
+    client_secret: 'azure-s3cr3t',
+    logs_ingestion_uri: 'https://portico.westeurope-1.ingest.monitor.azure.com',
+    data_collection_rule_id: 'dcr-0123',
+    data_collection_stream_name: 'Custom-Portico',
+  };
+  const azure = await apiFetch(edge, 'POST', '/event_destinations', {
+    format: 'json',
+    target: { azure_logs_ingestion: azureTarget },
+  });
+  assert.equal(azure.status, 201, JSON.stringify(azure.body));
+  assert.deepEqual((azure.body.target as Record<string, unknown>).azure_logs_ingestion, {
+    ...azureTarget,
+    client_secret: '',
+  });
+  assert.match(String(azure.body.config_error), /^ERR_EVENT_TARGET_UNDELIVERABLE: target\.azure_logs_ingestion:/);
+  const azureStored = JSON.stringify(
+    (await edge.store.resources.getAnyKind(edge.credentials.accountId, String(azure.body.id)))?.doc,
+  );
+  assert.ok(!azureStored.includes('azure-s3cr3t'), azureStored);
+  const noUri = await apiFetch(edge, 'POST', '/event_destinations', {
+    target: { azure_logs_ingestion: { ...azureTarget, logs_ingestion_uri: '' } },
+  });
+  assert.equal(noUri.status, 400);
+  assert.equal(noUri.body.error_code, 'ERR_NGROK_236');
+  await apiFetch(edge, 'DELETE', `/event_destinations/${String(azure.body.id)}`);
   // …and encrypted at rest: the stored documents hold neither secret in plaintext.
   for (const id of [firehose.id, dd.id]) {
     const stored = JSON.stringify((await edge.store.resources.getAnyKind(edge.credentials.accountId, id))?.doc);
@@ -91,7 +124,7 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
   assert.equal(updated.description, 'moved');
   assert.equal(updated.metadata, '{"a":1}', 'absent fields are unchanged');
   assert.equal(updated.target.kinesis, null);
-  assert.deepEqual(updated.target.datadog, { ddtags: '', service: '', ddsite: '' });
+  assert.deepEqual(updated.target.datadog, { apiKey: '', ddtags: '', service: '', ddsite: '' });
 
   // Errors: format 235, target 236, auth 240; unknown id 404; other accounts see nothing.
   const post = (body: unknown) => apiFetch(edge, 'POST', '/event_destinations', body);

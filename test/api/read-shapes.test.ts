@@ -74,6 +74,9 @@ test('every resource kind: read shapes match ngrok.yaml field by field, through 
   const edge = await startTestEdge(t);
   const policy = await ok(edge, 'POST', '/ip_policies', {});
   const backend = await ok(edge, 'POST', '/backends/http_response', { body: 'hi', status_code: 200 });
+  const destination = await ok(edge, 'POST', '/event_destinations', {
+    target: { http: { url: 'https://hooks.example.test/e', secret: 'a-signing-secret-16+' } },
+  });
   const ca = await ok(edge, 'POST', '/certificate_authorities', { ca_pem: pki.rootPem });
   const leaf = pki.leaves['ec-pkcs8']!;
   const same = { description: 'd', metadata: 'm' };
@@ -87,6 +90,20 @@ test('every resource kind: read shapes match ngrok.yaml field by field, through 
       update: { ...same, cidr: '10.1.0.0/16' },
     },
     { path: '/api_keys', listKey: 'keys', schema: 'APIKey', create: {}, update: same },
+    {
+      path: '/event_destinations',
+      listKey: 'event_destinations',
+      schema: 'EventDestination',
+      create: { format: 'json', target: { datadog: { api_key: 'dd-key', ddsite: 'datadoghq.eu' } } },
+      update: same,
+    },
+    {
+      path: '/event_subscriptions',
+      listKey: 'event_subscriptions',
+      schema: 'EventSubscription',
+      create: { sources: [{ type: 'ip_policy_created.v0' }], destination_ids: [destination.id] },
+      update: same,
+    },
     { path: '/credentials', listKey: 'credentials', schema: 'Credential', create: {}, update: same },
     {
       path: '/certificate_authorities',

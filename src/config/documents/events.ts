@@ -18,6 +18,15 @@ export interface EventTarget {
   cloudwatch_logs?: { auth: AwsAuth; log_group_arn: string };
   /** `api_key` sealed; `ddsite` e.g. "datadoghq.com", "datadoghq.eu", "us3.datadoghq.com" ("" = datadoghq.com). */
   datadog?: { api_key: string; ddtags: string; service: string; ddsite: string };
+  /** Azure Monitor's Logs Ingestion API; `client_secret` sealed. Accepted, not delivered (undeliverable()). */
+  azure_logs_ingestion?: {
+    tenant_id: string;
+    client_id: string;
+    client_secret: string;
+    logs_ingestion_uri: string;
+    data_collection_rule_id: string;
+    data_collection_stream_name: string;
+  };
   /** Portico: batches POSTed as JSON to `url`, signed with `secret` (sealed) — docs/events.md. */
   http?: { url: string; secret: string };
   /** Portico: NDJSON appended to `path` under the edge's event file directory, rotated by size. */

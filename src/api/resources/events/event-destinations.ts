@@ -20,16 +20,16 @@ export interface EventDestinationDoc extends CommonDoc {
 }
 
 /**
- * Why Portico cannot deliver to this target, or undefined. AWS targets are accepted (ngrok's
+ * Why Portico cannot deliver to this target, or undefined. AWS and Azure targets are accepted (ngrok's
  * clients and Terraform create them) but reported on every read as `config_error`, the same
  * Portico extension the data plane uses for records it cannot serve; their events are counted
  * as dropped (docs/events.md).
  */
 export function undeliverable(target: EventTarget): string | undefined {
-  const aws = (['kinesis', 'firehose', 'cloudwatch_logs'] as const).find((k) => target[k]);
-  if (!aws) return undefined;
+  const kind = (['kinesis', 'firehose', 'cloudwatch_logs', 'azure_logs_ingestion'] as const).find((k) => target[k]);
+  if (!kind) return undefined;
   const code = ErrorCode.ERR_EVENT_TARGET_UNDELIVERABLE;
-  return `${code}: target.${aws}: ${errorCatalogue[code].message}`;
+  return `${code}: target.${kind}: ${errorCatalogue[code].message}`;
 }
 
 // `target` is checked by parseTarget, which answers with ngrok's target/auth error codes.

@@ -1,6 +1,6 @@
 /**
  * Event destination targets: where events go. Exactly one of ngrok's v2 targets (kinesis,
- * firehose, cloudwatch_logs, datadog) or our extensions `http` (signed JSON batches to a URL)
+ * firehose, cloudwatch_logs, datadog, azure_logs_ingestion) or our extensions `http` (signed JSON batches to a URL)
  * and `file` (NDJSON on the edge's disk). AWS targets authenticate with exactly one of an IAM
  * role or access keys. Errors: ERR_NGROK_236 for the target, ERR_NGROK_240 for its `auth`.
  */
@@ -14,7 +14,15 @@ export type { AwsAuth, EventTarget };
 export type Obj = Record<string, unknown>;
 
 /** The v2 target slots, present (null when unused) in every read. */
-const v2Slots = ['kinesis', 'firehose', 'cloudwatch_logs', 'datadog'] as const;
+const v2Slots = ['kinesis', 'firehose', 'cloudwatch_logs', 'datadog', 'azure_logs_ingestion'] as const;
+const azureFields = [
+  'tenant_id',
+  'client_id',
+  'client_secret',
+  'logs_ingestion_uri',
+  'data_collection_rule_id',
+  'data_collection_stream_name',
+] as const;
 const awsArnField = {
   kinesis: 'stream_arn',
   firehose: 'delivery_stream_arn',
@@ -30,7 +38,11 @@ export function parseTarget(value: unknown): EventTarget {
     throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must be an object with exactly one of ${targetNames}`);
   const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
   const unknown = set.find(
-    ([k]) => !(k in awsArnField) && k !== 'datadog' && !(porticoTargets as readonly string[]).includes(k),
+    ([k]) =>
+      !(k in awsArnField) &&
+      k !== 'datadog' &&
+      k !== 'azure_logs_ingestion' &&
+      !(porticoTargets as readonly string[]).includes(k),
   );
   if (unknown)
     throw invalid(
@@ -45,6 +57,7 @@ export function parseTarget(value: unknown): EventTarget {
   if (name === 'http') return { http: httpTarget(body) };
   if (name === 'file') return { file: fileTarget(body) };
   if (name === 'datadog') return { datadog: datadog(body) };
+  if (name === 'azure_logs_ingestion') return { azure_logs_ingestion: azure(body) };
   const aws = name as keyof typeof awsArnField;
   const arnField = awsArnField[aws];
   const arn = requiredString(body[arnField], ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`);
@@ -53,14 +66,15 @@ export function parseTarget(value: unknown): EventTarget {
   return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`), [arnField]: arn } } as EventTarget;
 }
 
-/** The read shape: every v2 slot (null unless used), `http`/`file` only when used; secrets left out. */
+/**
+ * The read shape: every v2 slot (null unless used), `http`/`file` only when used. Secrets are
+ * never read back: their fields are present (ngrok's clients read them by key) and "".
+ */
 export function readTarget(target: EventTarget): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const slot of v2Slots) out[slot] = null;
-  if (target.datadog) {
-    const { api_key: _secret, ...rest } = target.datadog;
-    out.datadog = rest;
-  }
+  if (target.datadog) out.datadog = { ...target.datadog, api_key: '' };
+  if (target.azure_logs_ingestion) out.azure_logs_ingestion = { ...target.azure_logs_ingestion, client_secret: '' };
   for (const aws of ['kinesis', 'firehose', 'cloudwatch_logs'] as const) {
     const t = target[aws];
     if (t) out[aws] = { ...t, auth: readAuth(t.auth) };
@@ -115,7 +129,7 @@ function parseAuth(value: unknown, field: string): AwsAuth {
 function readAuth(auth: AwsAuth): Record<string, unknown> {
   return {
     role: auth.role ? { ...auth.role } : null,
-    creds: auth.creds ? { aws_access_key_id: auth.creds.aws_access_key_id } : null,
+    creds: auth.creds ? { aws_access_key_id: auth.creds.aws_access_key_id, aws_secret_access_key: '' } : null,
   };
 }
 
@@ -137,6 +151,15 @@ function datadog(body: Obj): NonNullable<EventTarget['datadog']> {
     service: optional('service'),
     ddsite: optional('ddsite'),
   };
+}
+
+function azure(body: Obj): NonNullable<EventTarget['azure_logs_ingestion']> {
+  const out = {} as Record<(typeof azureFields)[number], string>;
+  for (const key of azureFields)
+    out[key] = requiredString(body[key], ErrorCode.ERR_NGROK_236, `target.azure_logs_ingestion.${key}`);
+  if (!/^https:\/\//.test(out.logs_ingestion_uri))
+    throw invalid(ErrorCode.ERR_NGROK_236, 'target.azure_logs_ingestion.logs_ingestion_uri', 'must be an https URL');
+  return out;
 }
 
 /** Longest string any target field takes (URLs, ARNs, keys, tags). */
@@ -163,6 +186,8 @@ export function sealTarget(target: EventTarget, seal: (secret: string) => string
       ? { ...auth, creds: { ...auth.creds, aws_secret_access_key: seal(auth.creds.aws_secret_access_key) } }
       : auth;
   if (target.datadog) return { datadog: { ...target.datadog, api_key: seal(target.datadog.api_key) } };
+  const azure = target.azure_logs_ingestion;
+  if (azure) return { azure_logs_ingestion: { ...azure, client_secret: seal(azure.client_secret) } };
   if (target.http) return { http: { ...target.http, secret: seal(target.http.secret) } };
   for (const aws of ['kinesis', 'firehose', 'cloudwatch_logs'] as const) {
     const t = target[aws];

@@ -1,6 +1,6 @@
 /**
  * The targets Portico delivers to, in one explicit list. ngrok's AWS targets (kinesis,
- * firehose, cloudwatch_logs) are accepted by the API but have no entry: their destinations get
+ * firehose, cloudwatch_logs) and azure_logs_ingestion are accepted by the API but have no entry: their destinations get
  * no sender, report `config_error` through the API, and count their events as dropped.
  */
 import type { EventTarget } from '../../../config/documents/events.ts';
