@@ -145,12 +145,21 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     openSecret: modules.openSecret,
     logger: logger.child({ component: 'events' }),
   });
-  // Summed over the destinations that exist now: a deleted destination's drops leave the sum.
-  metrics.registerEventQueueStats(() =>
-    events
-      .stats()
-      .reduce((all, d) => ({ depth: all.depth + d.queued, drops: all.drops + d.dropped }), { depth: 0, drops: 0 }),
-  );
+  // Drops only ever add up: each destination's growth since the last scrape joins the total, so
+  // a deleted destination (or one rebuilt by a change) never takes its drops back out.
+  let dropped = 0;
+  let dropsSeen = new Map<string, number>();
+  metrics.registerEventQueueStats(() => {
+    let depth = 0;
+    const seen = new Map<string, number>();
+    for (const d of events.stats()) {
+      depth += d.queued;
+      dropped += Math.max(0, d.dropped - (dropsSeen.get(d.destinationId) ?? 0));
+      seen.set(d.destinationId, d.dropped);
+    }
+    dropsSeen = seen;
+    return { depth, drops: dropped };
+  });
   const registry: TunnelRegistry = new TunnelRegistry({
     domain,
     region: config.region,
