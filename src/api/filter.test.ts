@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import { ApiError } from './errors.ts';
-import { compileFilter } from './filter.ts';
+import { compileFilter, loadFilterLanguage } from './filter.ts';
+
+before(loadFilterLanguage);
 
 const domain = {
   id: 'rd_1',

@@ -4,9 +4,10 @@
  * evaluated with @bufbuild/cel, whose `matches()` runs RE2 (linear time). Cost is bounded by
  * the expression's length and size, no nested comprehensions, and a time budget per list.
  */
-import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
-import type { FastifyRequest } from 'fastify';
+import type { CelInput, CelResult } from '@bufbuild/cel';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../errors/catalogue.ts';
+import { onFirstUse } from '../packages/on-first-use.ts';
 import { ApiError } from './errors.ts';
 
 /** Longest accepted filter, in characters. */
@@ -16,7 +17,23 @@ const FILTER_MAX_NODES = 256;
 /** Milliseconds one list request may spend evaluating its filter. */
 export const FILTER_TIME_BUDGET_MS = 2000;
 
-const env = celEnv();
+type Cel = typeof import('@bufbuild/cel');
+/** The CEL library and its environment, loaded by the first request that filters (issue 13: lean start). */
+let cel: { lib: Cel; env: ReturnType<Cel['celEnv']> } | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the CEL library once; compileFilter needs it loaded. */
+export function loadFilterLanguage(): Promise<void> {
+  return (loading ??= celLibrary().then((lib) => void (cel = { lib, env: lib.celEnv() })));
+}
+const celLibrary = onFirstUse(() => import('@bufbuild/cel'), 'celEnv');
+
+/** Loads the CEL library before the first request that carries a `filter` is routed. */
+export function registerFilterLanguage(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req) => {
+    if (!cel && req.url.includes('filter=')) await loadFilterLanguage();
+  });
+}
 
 /** A checked filter: `matches` answers whether one read-shape object passes. */
 export interface ListFilter {
@@ -57,15 +74,17 @@ function measure(value: unknown, walk: Walk, inComprehension: boolean): void {
   for (const [key, child] of Object.entries(value)) if (key !== 'sourceInfo') measure(child, walk, nested);
 }
 
-/** Compiles `text` into a ListFilter, or throws a 400 naming what is wrong. */
+/** Compiles `text` into a ListFilter, or throws a 400 naming what is wrong. Load the language first. */
 export function compileFilter(text: string): ListFilter {
+  if (!cel) throw new Error('the CEL library is not loaded (loadFilterLanguage)');
+  const { lib, env } = cel;
   if (text.length > FILTER_MAX_LENGTH)
     throw refused(`longer than ${FILTER_MAX_LENGTH} characters`, ErrorCode.ERR_FILTER_TOO_COSTLY);
   let run: (ctx: Record<string, CelInput>) => CelResult;
   try {
-    const parsed = parse(text);
+    const parsed = lib.parse(text);
     measure(parsed.expr, { nodes: 0 }, false);
-    run = plan(env, parsed) as (ctx: Record<string, CelInput>) => CelResult;
+    run = lib.plan(env, parsed) as (ctx: Record<string, CelInput>) => CelResult;
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw refused(err instanceof Error ? err.message : String(err));
@@ -74,7 +93,7 @@ export function compileFilter(text: string): ListFilter {
     text,
     matches(obj) {
       const result = run({ obj: obj as CelInput });
-      if (isCelError(result)) throw refused(result.message);
+      if (lib.isCelError(result)) throw refused(result.message);
       if (typeof result !== 'boolean') throw refused('the expression must evaluate to true or false');
       return result;
     },

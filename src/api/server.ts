@@ -6,6 +6,8 @@ import { registerRateLimit } from './account-limits.ts';
 import { gateConfigWrites } from './config-gate.ts';
 import { ApiError, apiErrorOf, errorBody, notFound } from './errors.ts';
 import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
+import { registerFilterLanguage } from './filter.ts';
+import { lazyValidators, type LazyValidators } from './lazy-validators.ts';
 import { registerOpenApi } from './openapi.ts';
 import { publicOriginOf } from './public-origin.ts';
 import type { ApiDeps } from './context.ts';
@@ -31,6 +33,7 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
   // From here on every configuration write is compiled as a dry run first (config-gate.ts).
   const deps: ApiDeps = { ...given, store: gateConfigWrites(given.store) };
   const http = deps.httpServer ?? {};
+  const validators = lazyValidators();
   const app = Fastify({
     logger: false,
     genReqId: () => newRequestId(),
@@ -39,6 +42,8 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     keepAliveTimeout: http.keepAliveTimeout,
     requestTimeout: http.requestTimeout,
     ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+    // Route schemas compile on first use rather than all at start (lazy-validators.ts).
+    schemaController: { compilersFactory: { buildValidator: validators.buildValidator } },
     // X-Forwarded-Proto/Host/For are believed only from these proxies (none unless configured).
     ...(deps.publicAddress?.trustedProxies?.length && { trustProxy: deps.publicAddress.trustedProxies }),
     // Errors raised before a route runs get the API's envelope too, never Fastify's own shape.
@@ -96,13 +101,22 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     void reply.code(404).send(errorBody(notFound(), req.id));
   });
 
+  registerFilterLanguage(app);
   registerMetrics(app, deps); // before the rate limit and the OpenAPI document: not an API resource
   await registerRateLimit(app, deps); // its hook joins every route registered after it
   registerOpenApi(app); // first of the routes: its onRoute hook sees every route registered after it
   app.get('/health', async () => ({ status: 'ok' }));
   for (const register of resources) register(app, deps);
   await app.ready();
+  validatorsOf.set(app, validators);
   return app;
+}
+
+const validatorsOf = new WeakMap<FastifyInstance, LazyValidators>();
+
+/** Compiles every route's request schema of `app` now; throws what Ajv throws for a bad one. */
+export function compileAllValidators(app: FastifyInstance): void {
+  validatorsOf.get(app)?.compileAll();
 }
 
 /** `GET /metrics`: the edge's metrics in Prometheus text format; its own key, if any, not an API key. */

@@ -1,9 +1,9 @@
 import { SeenAssertions } from '../edge/modules/saml/seen-assertions.ts';
 import { oauthProviderTable } from '../edge/modules/oauth/providers.ts';
 import { hkdfSync, randomBytes } from 'node:crypto';
+import type http from 'node:http';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { createApi } from '../api/server.ts';
 import type { Bootstrap } from '../bootstrap/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { preparePrivateDir } from './data-dir.ts';
@@ -36,7 +36,8 @@ import { AcmeChallenges } from '../edge/tls/acme/challenges.ts';
 import { AcmeManager } from '../edge/tls/acme/manager.ts';
 import { withConnectionTls, withoutClientCertHeader } from '../edge/tls/https-requests.ts';
 import { ReservedDomainCertificates } from '../edge/tls/reserved-domain-certificates.ts';
-import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../edge/tls/local-ca.ts';
+import { agentCertificate } from '../edge/tls/agent-certificate.ts';
+import { loadOrCreateLocalCa, type LeafNames } from '../edge/tls/local-ca.ts';
 import { deriveEncryptionKey, secretBox } from '../config/secrets/key-encryption.ts';
 import { callbackOriginFrom } from '../edge/modules/identity/callback-origin.ts';
 import { defaultMaxBodyBytes } from '../edge/modules/webhook_verification/read-body.ts';
@@ -234,24 +235,34 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   );
   const httpListener: Listener = new Listener('HTTP listener', httpServer, config.httpAddr);
 
-  const api = await createApi({
-    store,
-    live: registry,
-    domain,
-    region: config.region,
-    tcpHost: domain,
-    allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
-    encryptionKey,
-    configError: (id) => snapshots.current.errors.get(id),
-    identity: { allowHttpIdentityProviders: config.identity?.allowHttpIssuers ?? false },
-    audit: (accountId, type, object) => events.audit(accountId, type, object),
-    httpServer: httpServerTimeouts(timeouts),
-    metrics: { registry: metrics.registry, key: config.metrics?.key },
-    ...(config.api && { publicAddress: config.api }),
-    logger: log('api'),
-  });
-  api.server.maxConnections = maxApiConnections;
-  const apiListener = new Listener('API listener', api.server, config.apiAddr);
+  // The API's code (Fastify, its schemas) loads once the traffic and agent listeners accept, so
+  // a restarted edge takes its agents back as early as it can (issue 13: the official SDK
+  // retries 50 ms after a drop, then 2.5 s later, then only after 125 s).
+  const apiListener = new Listener<http.Server>(
+    'API listener',
+    async () => {
+      const { createApi } = await import('../api/server.ts');
+      const api = await createApi({
+        store,
+        live: registry,
+        domain,
+        region: config.region,
+        tcpHost: domain,
+        allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
+        encryptionKey,
+        configError: (id) => snapshots.current.errors.get(id),
+        identity: { allowHttpIdentityProviders: config.identity?.allowHttpIssuers ?? false },
+        audit: (accountId, type, object) => events.audit(accountId, type, object),
+        httpServer: httpServerTimeouts(timeouts),
+        metrics: { registry: metrics.registry, key: config.metrics?.key },
+        ...(config.api && { publicAddress: config.api }),
+        logger: log('api'),
+      });
+      api.server.maxConnections = maxApiConnections;
+      return api.server;
+    },
+    config.apiAddr,
+  );
   // Automatic certificates (certificate_management_policy) when the edge is configured for ACME.
   const acme =
     config.acme &&
@@ -267,7 +278,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   if (acme) metrics.watchAcme(() => acme.domains());
   metrics.watchCertificates(() => attached.expiries());
   const ingress = createAgentIngress(
-    await agentCertificate(ca, config),
+    await agentCertificate(ca, agentNames(config), join(dataDir, 'certs')),
     agentDeps(config, { store, registry, cookies: new SessionCookies(edgeSecret), authTimeoutMs: timeouts.handshake }),
     log('edge.agents'),
   );
@@ -302,8 +313,6 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     httpsListener,
     closing('terminated HTTPS', () => httpsTerminated.close()),
     httpListener,
-    apiListener,
-    { name: 'ACME', start: async () => acme?.start(), close: async () => acme?.stop() },
     agentListener,
     closing('agent sessions', async () => {
       ingress.drain('edge shutting down');
@@ -311,6 +320,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       await new Promise((r) => setTimeout(r, 50));
       for (const mux of ingress.sessions) mux.destroy();
     }),
+    apiListener,
+    { name: 'ACME', start: async () => acme?.start(), close: async () => acme?.stop() },
   ];
   await startParts(parts);
 
@@ -338,8 +349,9 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     await drainTraffic(
       {
         stopAccepting: () => parts.forEach((part) => part.stopAccepting?.()),
-        closeIdle: () => [httpServer, httpsTerminated, api.server].forEach((server) => server.closeIdleConnections()),
-        inFlight: () => budget.used + connectionCount(api.server),
+        closeIdle: () =>
+          [httpServer, httpsTerminated, apiListener.server].forEach((server) => server?.closeIdleConnections()),
+        inFlight: () => budget.used + (apiListener.server ? connectionCount(apiListener.server) : 0),
       },
       timeoutMs,
       logger,
@@ -362,15 +374,15 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   };
 }
 
-/** The agent ingress certificate: the names and addresses agents may dial the edge by. */
-function agentCertificate(ca: Pem, config: EdgeConfig): Promise<Pem> {
+/** The names and addresses agents may dial the edge by: its agent certificate covers them. */
+function agentNames(config: EdgeConfig): LeafNames {
   const host = config.agentAddr.host;
   const isIp = (h: string) => /^[\d.:]+$/.test(h);
   const dnsNames = [...new Set(['localhost', osHostname(), config.domain, host].filter((h) => h && !isIp(h)))];
   const ipAddresses = [
     ...new Set(['127.0.0.1', '::1', ...(isIp(host) && host !== '0.0.0.0' && host !== '::' ? [host] : [])]),
   ];
-  return issueLeafCertificate(ca, { dnsNames, ipAddresses });
+  return { dnsNames, ipAddresses };
 }
 
 /** What each agent connection is served with. */

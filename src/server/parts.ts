@@ -14,16 +14,21 @@ export interface EdgePart {
   close(): Promise<void>;
 }
 
-/** A listening socket: binds `addr` on start (`port` is then the bound port) and closes with its connections. */
-export class Listener implements EdgePart {
+/**
+ * A listening socket: binds `addr` on start (`port` is then the bound port) and closes with its
+ * connections. Given a function instead of a server, it makes the server on start: a part whose
+ * code is loaded then (the API) costs nothing to the parts started before it.
+ */
+export class Listener<S extends net.Server = net.Server> implements EdgePart {
   #port = 0;
+  #server: S | undefined;
 
   constructor(
     readonly name: string,
-    readonly server: net.Server,
+    private readonly make: S | (() => Promise<S>),
     private readonly addr: ListenAddr,
   ) {
-    trackConnections(server);
+    if (typeof make !== 'function') this.#server = trackConnections(make);
   }
 
   /** The bound port (0 before start). */
@@ -31,16 +36,22 @@ export class Listener implements EdgePart {
     return this.#port;
   }
 
+  /** The server, once made (always, for one given as a server). */
+  get server(): S | undefined {
+    return this.#server;
+  }
+
   async start(): Promise<void> {
-    this.#port = await listen(this.server, this.addr, this.name);
+    const server = (this.#server ??= trackConnections(await (this.make as () => Promise<S>)()));
+    this.#port = await listen(server, this.addr, this.name);
   }
 
   stopAccepting(): void {
-    this.server.close();
+    this.#server?.close();
   }
 
-  close(): Promise<void> {
-    return closeServer(this.server);
+  async close(): Promise<void> {
+    if (this.#server) await closeServer(this.#server);
   }
 }
 

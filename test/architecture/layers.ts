@@ -12,13 +12,15 @@ export const allowedImports: Record<string, readonly string[]> = {
   // Registries and the /metrics answer (prom-client); the edge's own metrics are composed in server.
   metrics: [],
   version: [],
+  // npm packages loaded on first use (on-first-use.ts).
+  packages: [],
   splice: [],
   bootstrap: ['errors'],
   protocol: ['errors'],
   store: ['errors'],
   config: ['errors', 'store'],
-  edge: ['config', 'errors', 'log', 'protocol', 'store', 'splice', 'version'],
-  api: ['config', 'errors', 'log', 'metrics', 'store', 'version'],
+  edge: ['config', 'errors', 'log', 'packages', 'protocol', 'store', 'splice', 'version'],
+  api: ['config', 'errors', 'log', 'metrics', 'packages', 'store', 'version'],
   server: ['api', 'bootstrap', 'config', 'edge', 'errors', 'log', 'metrics', 'protocol', 'store', 'version'],
   agent: ['bootstrap', 'errors', 'log', 'metrics', 'protocol', 'splice', 'version'],
   trust: ['bootstrap', 'errors'],

@@ -63,20 +63,30 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
   }
 }
 
-/** `n` loopback ports that were free a moment ago: bound on port 0 together, then released. */
+/** `n` distinct loopback ports that were free a moment ago (checked by listening, then released). */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve) => {
-          const s = net.createServer().listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  const ports: number[] = [];
+  while (ports.length < n) {
+    const port = lowPortBase + Math.floor(Math.random() * lowPortSpan);
+    if (!ports.includes(port) && (await canListen(port))) ports.push(port);
+  }
   return ports;
+}
+
+/**
+ * Ports handed to programs that listen later are drawn below Linux's ephemeral range
+ * (32768–60999), where nothing that listens on port 0 or connects out is given a port: a port
+ * from that range could be handed to another edge between our check and the program's listen.
+ */
+const lowPortBase = 20000;
+const lowPortSpan = 12000;
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 }
 
 /** A loopback port that was free a moment ago (nothing listens there now). */

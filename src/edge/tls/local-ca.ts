@@ -2,15 +2,27 @@
  * The edge's local certificate authority: an ECDSA P-256 root kept in the data directory,
  * and leaf certificates it issues for the edge's listeners.
  */
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
+import { onFirstUse } from '../../packages/on-first-use.ts';
 import { readPemPair, writePemPair } from './pem-files.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+type X509Lib = typeof X509;
+/** The certificate tooling, loaded when something is first signed rather than at start (issue 13). */
+const x509Library = onFirstUse(async () => {
+  await import('reflect-metadata');
+  return import('@peculiar/x509');
+}, 'X509CertificateGenerator');
+let library: Promise<X509Lib> | undefined;
+function peculiar(): Promise<X509Lib> {
+  return (library ??= x509Library().then((x509) => {
+    x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+    return x509;
+  }));
+}
 
 /** A certificate (leaf first when it is a chain) and its PKCS#8 private key, both PEM. */
 export interface Pem {
@@ -45,6 +57,7 @@ export async function loadOrCreateLocalCa(dir: string): Promise<Pem> {
 }
 
 async function createCa(): Promise<Pem> {
+  const x509 = await peculiar();
   const keys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -60,7 +73,7 @@ async function createCa(): Promise<Pem> {
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKey(keys.privateKey) };
+  return { certPem: cert.toString('pem'), keyPem: await exportKey(x509, keys.privateKey) };
 }
 
 async function anyExists(...paths: string[]): Promise<boolean> {
@@ -103,6 +116,7 @@ export interface LeafOptions {
  * in the SAN, valid from a minute ago. The key is returned as PKCS#8 PEM.
  */
 export async function issueLeafCertificate(ca: Pem, names: LeafNames, options: LeafOptions = {}): Promise<Pem> {
+  const x509 = await peculiar();
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importSigningKey(ca.keyPem);
   const keys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
@@ -116,16 +130,17 @@ export async function issueLeafCertificate(ca: Pem, names: LeafNames, options: L
     notBefore: new Date(now - BACKDATE_MS),
     notAfter: new Date(now + (options.days ?? LEAF_DAYS) * DAY_MS),
     signingAlgorithm: SIGNING,
-    extensions: await leafExtensions(caCert, keys.publicKey, names),
+    extensions: await leafExtensions(x509, caCert, keys.publicKey, names),
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKey(keys.privateKey) };
+  return { certPem: cert.toString('pem'), keyPem: await exportKey(x509, keys.privateKey) };
 }
 
 async function leafExtensions(
-  caCert: x509.X509Certificate,
+  x509: X509Lib,
+  caCert: X509.X509Certificate,
   publicKey: CryptoKey,
   names: LeafNames,
-): Promise<x509.Extension[]> {
+): Promise<X509.Extension[]> {
   const san = [
     ...names.dnsNames.map((value) => ({ type: 'dns' as const, value })),
     ...(names.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
@@ -137,12 +152,15 @@ async function leafExtensions(
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
     new x509.SubjectAlternativeNameExtension(san),
     await x509.SubjectKeyIdentifierExtension.create(publicKey),
-    await authorityKeyId(caCert),
+    await authorityKeyId(x509, caCert),
   ];
 }
 
 // Reuse the CA's own subject key identifier so the two always match, whatever method made it.
-async function authorityKeyId(caCert: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
+async function authorityKeyId(
+  x509: X509Lib,
+  caCert: X509.X509Certificate,
+): Promise<X509.AuthorityKeyIdentifierExtension> {
   const ski = caCert.getExtension(x509.SubjectKeyIdentifierExtension);
   if (ski) return new x509.AuthorityKeyIdentifierExtension(ski.keyId);
   return x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey);
@@ -162,7 +180,7 @@ function randomSerial(): string {
   return bytes.toString('hex');
 }
 
-async function exportKey(key: CryptoKey): Promise<string> {
+async function exportKey(x509: X509Lib, key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }

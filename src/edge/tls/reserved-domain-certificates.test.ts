@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tlsCertificateDoc } from '../../config/documents/tls-certificate.ts';
+import { tlsCertificateDoc } from '../../config/documents/tls-certificate-from-pem.ts';
 import { silentLogger } from '../../log/logger.ts';
 import { openStore } from '../../store/store.ts';
 import { ReservedDomainCertificates } from './reserved-domain-certificates.ts';

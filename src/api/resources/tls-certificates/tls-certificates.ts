@@ -6,11 +6,8 @@ import type { ApiContext, ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { ApiError, stillInUse } from '../../errors.ts';
 import { PemError } from '../../../config/certificates/pem.ts';
-import {
-  tlsCertificateDoc,
-  tlsCertificateKind,
-  type TlsCertificateDoc,
-} from '../../../config/documents/tls-certificate.ts';
+import { tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
+import { tlsCertificateDoc } from '../../../config/documents/tls-certificate-from-pem.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 
 export const tlsCertificatePath = '/tls_certificates';

@@ -109,7 +109,7 @@ class IdentityGate {
       if (path === own.callbackPath) return this.postCallback(v, own);
       if (path === own.logoutPath) return this.logout(v);
       const doc = own.documents.get(path);
-      if (doc) return ex.answer(200, { 'content-type': doc.contentType }, doc.body);
+      if (doc) return ex.answer(200, { 'content-type': doc.contentType }, await doc.body());
     } else if (path === identityPaths.callback) return this.callback(v);
     else if (path === identityPaths.logout) return this.logout(v);
     if (path === identityPaths.authorize) return this.begin(v, '/', 'GET', true);

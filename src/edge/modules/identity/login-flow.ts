@@ -42,8 +42,8 @@ export interface ProviderEndpoints {
   stateField: string;
   /** Ends the session, as `/oauth2/logout` does. */
   logoutPath: string;
-  /** Documents served as they are, by path (SAML's SP metadata). */
-  documents: ReadonlyMap<string, { contentType: string; body: string }>;
+  /** Documents served as they are, by path (SAML's SP metadata), each made on first request. */
+  documents: ReadonlyMap<string, { contentType: string; body: () => Promise<string> }>;
 }
 
 export interface LoginFlow {

@@ -5,10 +5,14 @@
  * userinfo for a name or email the ID token lacks. The `oidc` module uses it with any issuer;
  * the `oauth` module's Google and Microsoft providers with theirs (and a refresh from userinfo).
  */
-import * as client from 'openid-client';
+import type { Configuration } from 'openid-client';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import type { Logger } from '../../../log/logger.ts';
+import { onFirstUse } from '../../../packages/on-first-use.ts';
 import type { Identity, LoginFlow, LoginStart, Remembered } from '../identity/login-flow.ts';
+
+/** openid-client, loaded by the first OpenID login rather than at start (issue 13). */
+const openidClient = onFirstUse(() => import('openid-client'), 'discovery');
 
 /** Milliseconds after a failed discovery before the issuer is asked again. */
 export const discoveryRetryMs = 10_000;
@@ -31,7 +35,7 @@ export interface OidcFlowSettings {
 export class OidcLoginFlow implements LoginFlow {
   readonly provider: string;
   readonly clientId: string;
-  private config: Promise<client.Configuration> | undefined;
+  private config: Promise<Configuration> | undefined;
   private failedAt = 0;
 
   constructor(
@@ -46,6 +50,7 @@ export class OidcLoginFlow implements LoginFlow {
   }
 
   async begin(state: string, redirectUri: string, forceLogin: boolean): Promise<LoginStart> {
+    const client = await openidClient();
     const config = await this.discover();
     const verifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
@@ -62,6 +67,7 @@ export class OidcLoginFlow implements LoginFlow {
   }
 
   async complete(callback: URL, redirectUri: string, expectedState: string, r: Remembered): Promise<Identity> {
+    const client = await openidClient();
     const config = await this.discover();
     // openid-client sends the URL it is given, without its query, as the redirect URI: that of
     // the login (the common callback origin's when the edge has one), with the callback's query.
@@ -86,6 +92,7 @@ export class OidcLoginFlow implements LoginFlow {
   /** The user from userinfo with the access token of their login (the id stays the login's). */
   async refresh(user: Identity): Promise<Identity> {
     if (!user.accessToken) throw new PorticoError(ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR, 'no access token');
+    const client = await openidClient();
     const config = await this.discover();
     const info = await client.fetchUserInfo(config, user.accessToken, client.skipSubjectCheck);
     return { ...identityOf(info), id: user.id, accessToken: user.accessToken };
@@ -96,13 +103,15 @@ export class OidcLoginFlow implements LoginFlow {
     return typeof id === 'string' && id ? id : String(claims.sub);
   }
 
-  private discover(): Promise<client.Configuration> {
+  private async discover(): Promise<Configuration> {
     if (this.config) return this.config;
     if (Date.now() - this.failedAt < discoveryRetryMs)
-      return Promise.reject(new PorticoError(ErrorCode.ERR_EDGE_OIDC_DISCOVERY_FAILED, 'retried shortly'));
+      throw new PorticoError(ErrorCode.ERR_EDGE_OIDC_DISCOVERY_FAILED, 'retried shortly');
     const issuer = new URL(this.plan.issuer);
     if (issuer.protocol !== 'https:' && !this.allowHttpIssuer)
-      return Promise.reject(new PorticoError(ErrorCode.ERR_EDGE_OIDC_DISCOVERY_FAILED, 'the issuer must be https'));
+      throw new PorticoError(ErrorCode.ERR_EDGE_OIDC_DISCOVERY_FAILED, 'the issuer must be https');
+    const client = await openidClient();
+    if (this.config) return this.config;
     const auth = this.clientSecret ? client.ClientSecretBasic(this.clientSecret) : client.None();
     const execute = issuer.protocol === 'https:' ? [] : [client.allowInsecureRequests];
     this.config = client

@@ -7,13 +7,17 @@
  * AuthnRequest id this browser's login remembered. Then this flow refuses a replayed assertion,
  * an unsolicited (IdP-initiated) one unless allowed, and a user in none of `authorized_groups`.
  */
-import { SAML, ValidateInResponseTo, type CacheProvider, type Profile, type SamlConfig } from '@node-saml/node-saml';
+import type { CacheProvider, Profile, SAML, SamlConfig } from '@node-saml/node-saml';
 import { randomBytes } from 'node:crypto';
 import type { SamlPlan } from '../../../config/modules/plans.ts';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
+import { onFirstUse } from '../../../packages/on-first-use.ts';
 import type { Identity, LoginFlow, LoginStart, ProviderEndpoints, Remembered } from '../identity/login-flow.ts';
 import { identityOf, groupsOf } from './attributes.ts';
 import type { SeenAssertions } from './seen-assertions.ts';
+
+/** node-saml and its XML stack, loaded by the first SAML request rather than at start (issue 13). */
+const nodeSaml = onFirstUse(() => import('@node-saml/node-saml'), 'SAML');
 
 /** Clock difference tolerated between the edge and the IdP, in milliseconds. 60 s. */
 const clockSkewMs = 60_000;
@@ -34,18 +38,19 @@ export class SamlLoginFlow implements LoginFlow {
     this.clientId = plan.idp.entityId;
     this.entityId = plan.entityId || `urn:portico:saml:${plan.ownerId}`;
     const base = `/saml/${plan.ownerId}`;
-    const metadata = { contentType: 'application/samlmetadata+xml', body: this.metadata() };
+    let metadata: Promise<string> | undefined;
+    const document = { contentType: 'application/samlmetadata+xml', body: () => (metadata ??= this.metadata()) };
     this.endpoints = {
       callbackPath: `${base}/acs`,
       stateField: 'RelayState',
       logoutPath: `${base}/slo`,
-      documents: new Map([[`${base}/metadata`, metadata]]),
+      documents: new Map([[`${base}/metadata`, document]]),
     };
   }
 
   async begin(state: string, acsUrl: string, forceLogin: boolean): Promise<LoginStart> {
     const requestId = `_${randomBytes(20).toString('hex')}`;
-    const saml = this.saml(acsUrl, {
+    const saml = await this.saml(acsUrl, {
       generateUniqueId: () => requestId,
       forceAuthn: this.plan.forceAuthn || forceLogin,
     });
@@ -74,7 +79,8 @@ export class SamlLoginFlow implements LoginFlow {
 
   /** The signed assertion's profile; any failure of the library's checks as ERR_EDGE_SAML_RESPONSE_INVALID. */
   private async validate(acsUrl: string, response: string, requestId: string | undefined): Promise<Profile> {
-    const saml = this.saml(acsUrl, {
+    const { ValidateInResponseTo } = await nodeSaml();
+    const saml = await this.saml(acsUrl, {
       // InResponseTo must name the AuthnRequest of this login; an unsolicited response is checked without.
       validateInResponseTo: requestId ? ValidateInResponseTo.always : ValidateInResponseTo.never,
       cacheProvider: oneRequest(requestId),
@@ -89,12 +95,13 @@ export class SamlLoginFlow implements LoginFlow {
   }
 
   /** The SP metadata (entity id, ACS and SLO URLs of the first hostport, the request-signing certificate). */
-  private metadata(): string {
+  private async metadata(): Promise<string> {
     const signing = this.plan.signingCertificatePem || null;
-    return this.saml(this.plan.acsUrl, {}).generateServiceProviderMetadata(null, signing);
+    return (await this.saml(this.plan.acsUrl, {})).generateServiceProviderMetadata(null, signing);
   }
 
-  private saml(acsUrl: string, o: Partial<SamlConfig>): SAML {
+  private async saml(acsUrl: string, o: Partial<SamlConfig>): Promise<SAML> {
+    const { SAML } = await nodeSaml();
     return new SAML({
       idpCert: this.plan.idp.certificates,
       idpIssuer: this.plan.idp.entityId,

@@ -6,11 +6,7 @@
 import type { ResourceRecord } from '../../../store/resources.ts';
 import type { Store } from '../../../store/store.ts';
 import { reservedDomainKind, type ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
-import {
-  tlsCertificateDoc,
-  tlsCertificateKind,
-  type TlsCertificateDoc,
-} from '../../../config/documents/tls-certificate.ts';
+import { tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
 import type { IssuedCertificate } from './issue.ts';
 import { renewsAt, type ScheduleOptions } from './schedule.ts';
 import { rfc3339 } from '../../../store/timestamps.ts';
@@ -56,6 +52,8 @@ export async function storeIssued(
   issued: IssuedCertificate,
   options: ScheduleOptions,
 ): Promise<void> {
+  // Loaded with the first certificate issued: it brings the x509 tooling (lean start).
+  const { tlsCertificateDoc } = await import('../../../config/documents/tls-certificate-from-pem.ts');
   const accountId = record.account_id;
   const body = {
     description: `issued over ACME for ${record.doc.domain}`,
