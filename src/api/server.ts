@@ -6,7 +6,7 @@ import { registerRateLimit } from './account-limits.ts';
 import { gateConfigWrites } from './config-gate.ts';
 import { ApiError, apiErrorOf, errorBody, notFound } from './errors.ts';
 import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
-import { registerOpenApi } from './openapi.ts';
+import { registerOpenApi } from './openapi/register.ts';
 import { publicOriginOf } from './public-origin.ts';
 import type { ApiDeps } from './context.ts';
 import { sealPlaintextSecrets } from './resources/edges/seal-plaintext.ts';
