@@ -1,6 +1,6 @@
 /** Certificate authorities (for mutual TLS) and TLS certificates (for reserved domains). */
 import type { ResourceDoc } from '../resource-doc.ts';
-import { list, object, ref, str } from './builders.ts';
+import { list, nullable, object, ref, str } from './builders.ts';
 import { pageOf, stored } from './common.ts';
 
 export const certificateDocs: ResourceDoc[] = [
@@ -28,7 +28,7 @@ export const certificateDocs: ResourceDoc[] = [
       certificate_pem: str,
       subject_common_name: str,
       subject_alternative_names: ref('TLSCertificateSANs'),
-      issued_at: str,
+      issued_at: nullable(str),
       not_before: str,
       not_after: str,
       key_usages: list(str),
