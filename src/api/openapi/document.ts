@@ -86,13 +86,21 @@ function operation(op: ApiOperation, names: OperationNames): Record<string, unkn
     ...(names.undocumented && { 'x-portico-undocumented': true }),
     ...(op.public && { security: [] }),
     ...(parameters.length && { parameters }),
-    ...(op.body !== undefined && { requestBody: { required: true, content: { 'application/json': { schema: body } } } }),
+    ...(op.body !== undefined && {
+      requestBody: { required: true, content: { 'application/json': { schema: body } } },
+    }),
     responses: {
-      [names.status]: { description: 'Success', content: { 'application/json': { schema: names.response } } },
+      [names.status]: { description: success(names), content: { 'application/json': { schema: names.response } } },
       default: {
         description: 'Error (ngrok envelope)',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       },
     },
   };
+}
+
+function success(names: OperationNames): string {
+  if (names.response.$ref === '#/components/schemas/Empty')
+    return 'Done: an empty object (ngrok answers 204 No Content; Portico 200 {}, which @ngrok/ngrok-api 0.11.0 parses)';
+  return names.status === '201' ? 'Created' : 'Success';
 }

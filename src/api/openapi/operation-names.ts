@@ -51,42 +51,85 @@ export function operationNames(
   docs: readonly ResourceDoc[],
   modules: readonly ModuleDoc[],
 ): OperationNames {
-  const portico = porticoPaths[`${method} ${path}`];
-  if (portico) return portico;
-  for (const r of docs) {
-    if (path === r.path && method === 'post')
-      return { tag: r.tag, operationId: `${r.operation}Create`, status: '201', response: component(r.name), bodyName: `${r.name}Create` };
-    if (path === r.path && method === 'get' && r.list)
-      return { tag: r.tag, operationId: `${r.operation}List`, status: '200', response: component(`${r.name}List`), paged: r.paged !== false };
+  return (
+    porticoPaths[`${method} ${path}`] ??
+    firstOf(docs, (r) => collectionNames(method, path, r)) ??
+    firstOf(docs, (r) => itemNames(method, path, r)) ??
+    firstOf(docs, (r) => underItemNames(method, path, r, modules)) ??
+    undocumented(method, path)
+  );
+}
+
+function firstOf<T, R>(list: readonly T[], f: (item: T) => R | undefined): R | undefined {
+  for (const item of list) {
+    const found = f(item);
+    if (found) return found;
   }
-  for (const r of docs) {
-    if (!new RegExp(`^${escape(r.path)}/\\{\\w+\\}$`).test(path)) continue;
-    const crud = { get: 'Get', patch: 'Update', delete: 'Delete' }[method];
-    if (!crud) break;
+  return undefined;
+}
+
+/** `POST <path>` creates, `GET <path>` lists. */
+function collectionNames(method: string, path: string, r: ResourceDoc): OperationNames | undefined {
+  if (path !== r.path) return undefined;
+  if (method === 'post')
     return {
       tag: r.tag,
-      operationId: `${r.operation}${crud}`,
-      status: '200',
-      response: method === 'delete' ? empty : component(r.name),
-      ...(method === 'patch' && { bodyName: `${r.name}Update` }),
+      operationId: `${r.operation}Create`,
+      status: '201',
+      response: component(r.name),
+      bodyName: `${r.name}Create`,
     };
-  }
-  for (const r of docs) {
-    const suffix = new RegExp(`^${escape(r.path)}/\\{\\w+\\}/(\\w+)$`).exec(path)?.[1];
-    if (!suffix) continue;
-    const module = r.modules && modules.find((m) => m.slot === suffix);
-    if (module && r.modules) return moduleNames(method, r.modules, module);
-    // A command on an item: `TunnelSessionsRestart`, `ReservedDomainsDeleteCertificate`.
+  if (method === 'get' && r.list)
     return {
       tag: r.tag,
-      operationId: `${r.operation}${method === 'delete' ? 'Delete' : ''}${pascal(suffix)}`,
+      operationId: `${r.operation}List`,
       status: '200',
-      response: empty,
+      response: component(`${r.name}List`),
+      paged: r.paged !== false,
     };
-  }
+  return undefined;
+}
+
+/** `GET|PATCH|DELETE <path>/{id}`. */
+function itemNames(method: string, path: string, r: ResourceDoc): OperationNames | undefined {
+  const verb = ({ get: 'Get', patch: 'Update', delete: 'Delete' } as Record<string, string>)[method];
+  if (!verb || !new RegExp(`^${escape(r.path)}/\\{\\w+\\}$`).test(path)) return undefined;
+  return {
+    tag: r.tag,
+    operationId: `${r.operation}${verb}`,
+    status: '200',
+    response: method === 'delete' ? empty : component(r.name),
+    ...(method === 'patch' && { bodyName: `${r.name}Update` }),
+  };
+}
+
+/** `<path>/{id}/<word>`: a module slot, else a command (`TunnelSessionsRestart`, `ReservedDomainsDeleteCertificate`). */
+function underItemNames(
+  method: string,
+  path: string,
+  r: ResourceDoc,
+  modules: readonly ModuleDoc[],
+): OperationNames | undefined {
+  const word = new RegExp(`^${escape(r.path)}/\\{\\w+\\}/(\\w+)$`).exec(path)?.[1];
+  if (!word) return undefined;
+  const module = modules.find((m) => m.slot === word);
+  if (module && r.modules) return moduleNames(method, r.modules, module);
+  return {
+    tag: r.tag,
+    operationId: `${r.operation}${method === 'delete' ? 'Delete' : ''}${pascal(word)}`,
+    status: '200',
+    response: empty,
+  };
+}
+
+/** A route no entry describes: a name derived from its path (the test refuses any). */
+function undocumented(method: string, path: string): OperationNames {
+  const words = path
+    .replace(/[{}]/g, '')
+    .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
   return {
     tag: 'Undocumented',
-    operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    operationId: `${method}${words}`,
     status: '200',
     response: { type: 'object' },
     undocumented: true,

@@ -84,7 +84,12 @@ export const moduleSchemas: Record<string, JsonSchema> = {
   EndpointRequestHeaders: headers,
   EndpointResponseHeaders: headers,
   EndpointWebhookValidation: object({ enabled: bool, provider: str, secret: str }),
-  EndpointOAuth: object({ enabled: bool, provider: nullable(ref('EndpointOAuthProvider')), ...session, auth_check_interval: int }),
+  EndpointOAuth: object({
+    enabled: bool,
+    provider: nullable(ref('EndpointOAuthProvider')),
+    ...session,
+    auth_check_interval: int,
+  }),
   EndpointOAuthProvider: object({
     github: nullable(ref('EndpointOAuthGitHub')),
     facebook: nullable(ref('EndpointOAuthFacebook')),

@@ -28,7 +28,12 @@ export const reservedDocs: ResourceDoc[] = [
         renews_at: nullable(str),
         provisioning_job: nullable(ref('ReservedDomainCertJob')),
       }),
-      ReservedDomainCertJob: object({ error_code: nullable(str), msg: str, started_at: str, retries_at: nullable(str) }),
+      ReservedDomainCertJob: object({
+        error_code: nullable(str),
+        msg: str,
+        started_at: str,
+        retries_at: nullable(str),
+      }),
     },
     list: pageOf('reserved_domains', 'ReservedDomain'),
   },
