@@ -65,7 +65,8 @@ export function responseChecker(doc: OpenApiDoc) {
       }
       if (validate(body)) return [];
       return (validate.errors ?? []).map(
-        (e) => `${method} ${template} ${status}: ${e.instancePath || '(body)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+        (e) =>
+          `${method} ${template} ${status}: ${e.instancePath || '(body)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
       );
     },
   };
