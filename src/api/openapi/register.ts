@@ -50,7 +50,10 @@ export function registerOpenApi(app: FastifyInstance): void {
   // Built once, after every route is registered; only `servers` differs between requests.
   let built: Promise<Record<string, unknown>> | undefined;
   app.get('/openapi.json', async (req) => {
-    built ??= import('./document.ts').then((m) => m.openApiDocument(operations));
+    if (!built) {
+      built = import('./document.ts').then((m) => m.openApiDocument(operations));
+      built.catch(() => (built = undefined)); // a failed build is tried again on the next request
+    }
     return { ...(await built), servers: [{ url: apiOrigin(req) }] };
   });
 }
