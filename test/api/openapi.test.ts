@@ -5,7 +5,9 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { ApiDeps } from '../../src/api/context.ts';
 import { createApi } from '../../src/api/server.ts';
 import { silentLogger } from '../../src/log/logger.ts';
+import { apiFetch } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
+import { responseChecker, type OpenApiDoc } from '../support/openapi-check.ts';
 
 type Schema = { $ref?: string; properties?: Record<string, Schema>; 'x-portico-extension'?: boolean };
 type Operation = {
@@ -130,6 +132,19 @@ test('GET /openapi.json: valid OpenAPI 3.0 (swagger-parser); every answer, list 
   const edge = await startTestEdge(t);
   const doc = (await (await fetch(`${edge.bootstrap.api_url}/openapi.json`)).json()) as Doc;
   await SwaggerParser.validate(structuredClone(doc) as never);
+
+  // Real errors (not found, a bad list parameter, a body the route's schema refuses) are the documented envelope.
+  const documented = responseChecker(doc as unknown as OpenApiDoc);
+  const errors: Array<[string, string, number]> = [
+    ['GET', '/ip_policies/ipp_missing', 404],
+    ['GET', '/ip_policies?limit=0', 400],
+    ['POST', '/ip_policy_rules', 400],
+  ];
+  for (const [method, path, status] of errors) {
+    const res = await apiFetch(edge, method, path, method === 'POST' ? { cidr: 7 } : undefined);
+    assert.equal(res.status, status, `${method} ${path}`);
+    assert.deepEqual(documented.problems(method, path, res.status, res.body), [], `${method} ${path}`);
+  }
 
   const ids = new Set<string>();
   for (const [method, path, op] of operationsOf(doc)) {
