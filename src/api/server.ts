@@ -8,7 +8,7 @@ import { ApiError, apiErrorOf, errorBody, notFound } from './errors.ts';
 import { refuseBadRequest, refuseUnroutable } from './framework-errors.ts';
 import { registerFilterLanguage } from './filter.ts';
 import { lazyValidators, type LazyValidators } from './lazy-validators.ts';
-import { registerOpenApi } from './openapi.ts';
+import { registerOpenApi } from './openapi/register.ts';
 import { publicOriginOf } from './public-origin.ts';
 import type { ApiDeps } from './context.ts';
 import { sealPlaintextSecrets } from './resources/edges/seal-plaintext.ts';

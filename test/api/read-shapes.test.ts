@@ -1,7 +1,8 @@
 /**
  * Every resource kind through create, get, list (with filter and paging), update and delete,
  * each read shape checked field by field against ngrok's published schema for it
- * (test/data/ngrok-openapi, from ngrok.yaml), so a missing or misnamed field fails.
+ * (test/data/ngrok-openapi, from ngrok.yaml), so a missing or misnamed field fails, and every
+ * answer against the edge's own /openapi.json (so the document cannot drift from the API).
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
@@ -10,6 +11,7 @@ import { apiFetch } from '../support/api.ts';
 import { defer } from '../support/defer.ts';
 import { startTestEdge, type TestEdge } from '../support/edge.ts';
 import { schemaProblems } from '../support/ngrok-schema.ts';
+import { openApiDoc, responseChecker } from '../support/openapi-check.ts';
 import { makeTestPki, type TestPki } from '../support/openssl-pki.ts';
 import { startHttpService } from '../support/services.ts';
 
@@ -30,9 +32,13 @@ interface Kind {
   extensions?: string[];
 }
 
+/** Checks answers against the edge's /openapi.json; set once the edge runs. */
+let documented: ReturnType<typeof responseChecker>;
+
 async function ok(edge: TestEdge, method: string, path: string, body?: unknown): Promise<Body> {
   const res = await apiFetch(edge, method, path, body);
   assert.ok(res.status === 200 || res.status === 201, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  assert.deepEqual(documented.problems(method, path, res.status, res.body), [], `${method} ${path} as documented`);
   return res.body;
 }
 
@@ -72,6 +78,7 @@ async function walk(edge: TestEdge, kind: Kind): Promise<void> {
 
 test('every resource kind: read shapes match ngrok.yaml field by field, through create, get, list, update, delete', async (t) => {
   const edge = await startTestEdge(t);
+  documented = responseChecker(await openApiDoc(edge));
   const policy = await ok(edge, 'POST', '/ip_policies', {});
   const backend = await ok(edge, 'POST', '/backends/http_response', { body: 'hi', status_code: 200 });
   const destination = await ok(edge, 'POST', '/event_destinations', {
@@ -201,6 +208,18 @@ test('every resource kind: read shapes match ngrok.yaml field by field, through 
     'PATCH /reserved_domains/{id}',
   );
 
+  // Event sources, one at a time under their subscription.
+  const subscription = await ok(edge, 'POST', '/event_subscriptions', {
+    sources: [{ type: 'ip_policy_created.v0' }],
+    destination_ids: [destination.id],
+  });
+  const sources = `/event_subscriptions/${String(subscription.id)}/sources`;
+  await ok(edge, 'POST', sources, { type: 'ip_policy_deleted.v0' });
+  await ok(edge, 'GET', sources);
+  await ok(edge, 'GET', `${sources}/ip_policy_deleted.v0`);
+  await ok(edge, 'PATCH', `${sources}/ip_policy_deleted.v0`, { type: 'ip_policy_updated.v0' });
+  await ok(edge, 'DELETE', `${sources}/ip_policy_updated.v0`);
+
   // Routes (no list of their own: embedded in the edge).
   const https = await ok(edge, 'POST', '/edges/https', { hostports: ['shape.example.test:443'] });
   const route = await ok(edge, 'POST', `/edges/https/${String(https.id)}/routes`, {
@@ -226,6 +245,12 @@ test('every resource kind: read shapes match ngrok.yaml field by field, through 
     routeKind,
     'GET route',
   );
+  // Each module path of the route answers its module's documented read shape.
+  const routePath = `/edges/https/${String(https.id)}/routes/${String(route.id)}`;
+  for (const slot of Object.keys(route).filter((k) => route[k] && typeof route[k] === 'object'))
+    await ok(edge, 'GET', `${routePath}/${slot}`);
+  await ok(edge, 'PUT', `${routePath}/compression`, { enabled: true });
+  await ok(edge, 'DELETE', `${routePath}/compression`);
   const withRoute = await ok(edge, 'GET', `/edges/https/${String(https.id)}`);
   assertShape(
     withRoute,
