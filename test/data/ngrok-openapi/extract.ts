@@ -31,6 +31,7 @@ export const readShapes = [
   'IPPolicyRule',
   'ReservedAddr',
   'ReservedDomain',
+  'StaticBackend',
   'TCPEdge',
   'TLSCertificate',
   'TLSEdge',
