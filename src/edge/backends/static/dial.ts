@@ -16,6 +16,9 @@ export interface UpstreamOptions {
   isOwnListener(ip: string, port: number): boolean;
 }
 
+/** Errors after which another address of the same name may still work (a certificate error would not). */
+const unreachable = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ECONNRESET']);
+
 /** A static backend's address, as compiled. */
 export interface StaticTarget {
   host: string;
@@ -31,16 +34,37 @@ export interface StaticTarget {
  */
 export async function dialStatic(target: StaticTarget, options: UpstreamOptions, alpn?: string): Promise<net.Socket> {
   const deadline = AbortSignal.timeout(options.connectTimeoutMs);
-  const ip = await resolve(target, options, deadline);
+  let last: unknown;
+  // Each address the name resolves to in turn (IPv6 and IPv4, say), all within the one deadline.
+  for (const ip of await resolve(target, options, deadline)) {
+    try {
+      return await connect(ip, target, options, deadline, alpn);
+    } catch (err) {
+      last = err;
+      if (deadline.aborted || !unreachable.has(String((err as { cause?: { code?: unknown } }).cause?.code))) break;
+    }
+  }
+  throw last;
+}
+
+function connect(
+  ip: string,
+  target: StaticTarget,
+  options: UpstreamOptions,
+  deadline: AbortSignal,
+  alpn: string | undefined,
+): Promise<net.Socket> {
   return new Promise((resolvePromise, reject) => {
     const socket = target.tls
-      ? tls.connect({
-          host: ip,
-          port: target.port,
-          servername: net.isIP(target.host) ? undefined : target.host,
-          ca: options.extraCa.length ? [...tls.rootCertificates, ...options.extraCa] : undefined,
-          ALPNProtocols: alpn ? [alpn] : undefined,
-        }).setNoDelay(true)
+      ? tls
+          .connect({
+            host: ip,
+            port: target.port,
+            servername: net.isIP(target.host) ? undefined : target.host,
+            ca: options.extraCa.length ? [...tls.rootCertificates, ...options.extraCa] : undefined,
+            ALPNProtocols: alpn ? [alpn] : undefined,
+          })
+          .setNoDelay(true)
       : net.connect({ host: ip, port: target.port, noDelay: true });
     const fail = (err: unknown) => {
       deadline.removeEventListener('abort', onTimeout);
@@ -59,8 +83,8 @@ export async function dialStatic(target: StaticTarget, options: UpstreamOptions,
   });
 }
 
-/** The IP address to dial: the host itself, or the first it resolves to; none may be the edge's own. */
-async function resolve(target: StaticTarget, options: UpstreamOptions, deadline: AbortSignal): Promise<string> {
+/** The IP addresses to dial: the host itself, or those it resolves to; none may be the edge's own. */
+async function resolve(target: StaticTarget, options: UpstreamOptions, deadline: AbortSignal): Promise<string[]> {
   let ips: string[];
   if (net.isIP(target.host)) ips = [target.host];
   else {
@@ -74,8 +98,8 @@ async function resolve(target: StaticTarget, options: UpstreamOptions, deadline:
   // Every address is checked, not just the one dialed: a name may resolve differently next time.
   if (ips.some((ip) => options.isOwnListener(ip, target.port)))
     throw new PorticoError(ErrorCode.ERR_EDGE_STATIC_BACKEND_LOOP, `${target.host}:${target.port}`);
-  if (!ips[0]) throw refused('the host name resolves to no address');
-  return ips[0];
+  if (!ips.length) throw refused('the host name resolves to no address');
+  return ips;
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
