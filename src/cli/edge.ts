@@ -184,7 +184,9 @@ function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
     region: flags.region,
     databaseUrl: flags.databaseUrl,
     acme: acmeConfig(flags),
-    staticBackends: { ca: flags.staticBackendCaCert ? [readPem(flags.staticBackendCaCert, '--static-backend-ca-cert')] : [] },
+    staticBackends: {
+      ca: flags.staticBackendCaCert ? [readPem(flags.staticBackendCaCert, '--static-backend-ca-cert')] : [],
+    },
     timeouts: timeouts(flags),
     maxConnections:
       flags.maxConnections === undefined ? undefined : positiveInt(flags.maxConnections, '--max-connections'),

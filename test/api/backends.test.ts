@@ -283,7 +283,10 @@ test('static backends: CRUD through the TS client, address checked with ngrok co
   assert.equal(updated.address, '10.0.0.7:443');
   assert.deepEqual(updated.tls, { enabled: false });
   assert.equal(updated.description, 'internal api', 'fields not sent are kept');
-  assert.equal((await apiFetch(edge, 'PATCH', `/backends/static/${sb.id}`, { description: 'x' })).body.address, '10.0.0.7:443');
+  assert.equal(
+    (await apiFetch(edge, 'PATCH', `/backends/static/${sb.id}`, { description: 'x' })).body.address,
+    '10.0.0.7:443',
+  );
 
   assert.deepEqual(
     (await staticBackends.list()).map((b) => b.id),

@@ -12,6 +12,7 @@ import { asMap, httpsEdge, reserve } from '../support/edges.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { freePort, startEchoService, startHttpService } from '../support/services.ts';
 import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
+import { eventsAtLeast, startReceiver } from './events/receiver.ts';
 
 /** A static backend forwarding to `address`, over TLS when `tls`. */
 async function staticTo(ngrok: Ngrok, address: string, tls = false): Promise<string> {
@@ -79,6 +80,20 @@ test('HTTPS edge route with a static backend: requests reach the address with no
   assert.equal(seen[0]!.proto, 'https');
   assert.ok(seen[0]!.hops, 'the edge hops header goes along (loop detection between edges)');
 
+  // The route's request_headers module may set Host; the service sees that one.
+  await reserve(ngrok, 'rewrite.example.com');
+  const rewrite = await ngrok.edges.edgesHttps.create({ hostports: ['rewrite.example.com:443'] });
+  await ngrok.edges.edgesHttpsRoutes.create({
+    edgeId: rewrite.id,
+    matchType: 'path_prefix',
+    match: '/',
+    backend: { backendId: await staticTo(ngrok, `127.0.0.1:${service.port}`) },
+    requestHeaders: { add: asMap({ host: 'internal.example' }), remove: [] },
+  });
+  await edge.snapshots.settled();
+  await get(edge, 'rewrite.example.com');
+  assert.equal(seen.at(-1)!.host, 'internal.example');
+
   const big = Buffer.alloc(2 * 1024 * 1024, 'x');
   const posted = await request(`https://static.example.com:${edge.ports.https}/upload`, {
     ca: edge.caPem,
@@ -86,7 +101,7 @@ test('HTTPS edge route with a static backend: requests reach the address with no
     body: big,
   });
   assert.equal(posted.body.toString(), 'POST /upload');
-  assert.equal(seen[1]!.body.length, big.length);
+  assert.equal(seen.at(-1)!.body.length, big.length);
 });
 
 test('TCP edge and TLS edge with a static backend splice bytes to the address', async (t) => {
@@ -276,4 +291,30 @@ test("a static backend may not point at the edge's own listeners", async (t) => 
     assert.equal(res.headers['portico-error-code'], 'ERR_EDGE_STATIC_BACKEND_LOOP');
   }
   assert.equal(await echoThrough(net.connect(port, '127.0.0.1'), 'GET / HTTP/1.1\r\n\r\n'), '');
+});
+
+test('http_request_complete.v0 names the static backend and no tunnel', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const service = await startHttpService(t, (_req, res) => res.end('ok'));
+  const backendId = await staticTo(ngrok, `127.0.0.1:${service.port}`);
+  await reserve(ngrok, 'events-static.example.com');
+  await httpsEdge(ngrok, ['events-static.example.com:443'], [{ backendId }]);
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret: 'receiver-shared-secret-0123456789' } },
+  } as unknown as Parameters<Ngrok['eventDestinations']['create']>[0]);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'http_request_complete.v0', fields: ['backend.id', 'tunnel.id', 'http.response.status_code'] }],
+    destinationIds: [destination.id],
+  } as unknown as Parameters<Ngrok['eventSubscriptions']['create']>[0]);
+  await edge.snapshots.settled();
+  await edge.events.settled();
+
+  assert.equal((await get(edge, 'events-static.example.com')).status, 200);
+  const [event] = await eventsAtLeast(receiver, 1);
+  assert.deepEqual(event!.object.backend, { id: backendId });
+  assert.equal((event!.object.tunnel as { id?: string } | undefined)?.id, undefined);
+  assert.deepEqual(event!.object.http, { response: { status_code: 200 } });
 });

@@ -102,15 +102,18 @@ async function resolve(target: StaticTarget, options: UpstreamOptions, deadline:
   return ips;
 }
 
+/** Rejects when `signal` aborts (the caller reports the timeout; the reason is only a marker). */
 function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+  return new Promise((_, reject) =>
+    signal.addEventListener('abort', () => reject(new Error('connect deadline passed')), { once: true }),
+  );
 }
 
 function refused(reason: string, cause?: unknown): PorticoError {
   return new PorticoError(ErrorCode.ERR_EDGE_UPSTREAM_REFUSED, reason, { cause });
 }
 
-/** A short reason for a failed dial, safe to show to the public client (no address in it). */
+/** A short reason for a failed dial, for the log (no address in it). */
 function describe(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   if (code === 'ECONNREFUSED') return 'connection refused';
