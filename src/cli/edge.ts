@@ -35,12 +35,14 @@ interface EdgeFlags {
   databaseUrl?: string;
   acmeDirectoryUrl: string;
   acmeCaCert?: string;
+  staticBackendCaCert?: string;
   acmeEmail?: string;
   handshakeTimeout: string;
   readHeaderTimeout: string;
   idleTimeout: string;
   requestTimeout: string;
   upstreamHeaderTimeout: string;
+  upstreamConnectTimeout: string;
   drainTimeout: string;
   maxConnections?: string;
   oauthProvider: string[];
@@ -85,6 +87,10 @@ export function edgeCommand(): Command {
     .option('--database-url <url>', 'store URL (default: SQLite in the data dir)', process.env.DATABASE_URL)
     .option('--acme-directory-url <url>', 'ACME directory for automatic certificates', LETS_ENCRYPT_DIRECTORY)
     .option('--acme-ca-cert <path>', 'PEM file of CA certificates to trust for the ACME server (a private or test CA)')
+    .option(
+      '--static-backend-ca-cert <path>',
+      "PEM file of CA certificates to trust for static backends' TLS, besides the bundled roots (a private CA)",
+    )
     .option('--acme-email <address>', 'contact address for the ACME account (optional)')
     .option('--handshake-timeout <duration>', "TLS handshake, and an agent's Auth", seconds(timeoutDefaults.handshake))
     .option(
@@ -106,6 +112,11 @@ export function edgeCommand(): Command {
       '--upstream-header-timeout <duration>',
       'response headers from the service behind a tunnel; 0 waits forever',
       seconds(timeoutDefaults.upstreamHeader),
+    )
+    .option(
+      '--upstream-connect-timeout <duration>',
+      "connecting to a static backend's address, TLS handshake included",
+      seconds(timeoutDefaults.upstreamConnect),
     )
     .option(
       '--drain-timeout <duration>',
@@ -173,6 +184,9 @@ function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
     region: flags.region,
     databaseUrl: flags.databaseUrl,
     acme: acmeConfig(flags),
+    staticBackends: {
+      ca: flags.staticBackendCaCert ? [readPem(flags.staticBackendCaCert, '--static-backend-ca-cert')] : [],
+    },
     timeouts: timeouts(flags),
     maxConnections:
       flags.maxConnections === undefined ? undefined : positiveInt(flags.maxConnections, '--max-connections'),
@@ -197,6 +211,7 @@ function timeouts(flags: EdgeFlags): EdgeTimeouts {
     idle: parseDuration(flags.idleTimeout, '--idle-timeout'),
     request: parseDuration(flags.requestTimeout, '--request-timeout'),
     upstreamHeader: parseDuration(flags.upstreamHeaderTimeout, '--upstream-header-timeout'),
+    upstreamConnect: parseDuration(flags.upstreamConnectTimeout, '--upstream-connect-timeout'),
     drain: parseDuration(flags.drainTimeout, '--drain-timeout'),
   });
 }
@@ -225,6 +240,15 @@ function stopOnSignals(edge: { drain(): Promise<void> }, logger: Logger): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The text of the PEM file at `path`; ERR_CONFIG_INVALID naming `flag` when it cannot be read. */
+function readPem(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `${flag}: cannot read ${path}`, { cause: err });
+  }
 }
 
 function acmeConfig(flags: EdgeFlags): AcmeConfig {

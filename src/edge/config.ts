@@ -80,6 +80,12 @@ export interface EdgeConfig {
    * (--metrics-key); otherwise the endpoint is open. Undefined: open.
    */
   metrics?: { key?: string };
+  /**
+   * Static backends: `ca`, PEM CA certificates trusted for their TLS (`tls.enabled`) besides
+   * Node's bundled roots, e.g. a private CA of your services (--static-backend-ca-cert), or a
+   * test CA. Default none.
+   */
+  staticBackends?: { ca?: readonly string[] };
   /** One info line per public HTTP request (component `access`). Default true (--no-access-log). */
   accessLog?: boolean;
   /** The API's public address behind a reverse proxy (src/api/public-origin.ts); none by default. */
@@ -113,6 +119,12 @@ export interface EdgeTimeouts {
    */
   upstreamHeader: number;
   /**
+   * A static backend's address must be resolved, connected (and its TLS handshake done)
+   * within this; past it the backend counts as unreachable (502 ERR_NGROK_8012, or the next
+   * backend of a failover). Default 10 000 (--upstream-connect-timeout).
+   */
+  upstreamConnect: number;
+  /**
    * On SIGTERM, in-flight requests and connections get this long to finish before the edge
    * exits anyway. Default 30 000 (--drain-timeout).
    */
@@ -125,6 +137,7 @@ export const timeoutDefaults: EdgeTimeouts = {
   idle: 60_000,
   request: 300_000,
   upstreamHeader: 100_000,
+  upstreamConnect: 10_000,
   drain: 30_000,
 };
 
@@ -201,6 +214,8 @@ export function checkTimeouts(t: EdgeTimeouts): EdgeTimeouts {
   if (t.readHeader < 1)
     throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--read-header-timeout: must be more than 0');
   if (t.handshake < 1) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--handshake-timeout: must be more than 0');
+  if (t.upstreamConnect < 1)
+    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--upstream-connect-timeout: must be more than 0');
   if (t.idle < 1) throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, '--idle-timeout: must be more than 0');
   if (t.request > 0 && t.request < t.readHeader)
     throw new PorticoError(

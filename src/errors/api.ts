@@ -42,6 +42,13 @@ export const apiErrors = {
     message:
       'The Ngrok-Version header asks for an API version this edge does not serve. Send 2, or leave the header out.',
   },
+  // Static backends: their address
+  ERR_NGROK_6505: { status: 400, message: 'A static backend requires an address in the host:port form.' },
+  ERR_NGROK_6506: {
+    status: 400,
+    message: 'The static backend address is invalid; the message says why. Use host:port as address.',
+  },
+  ERR_NGROK_6507: { status: 400, message: 'The static backend address is missing its host. Use host:port as address.' },
   ERR_NGROK_233: { status: 400, message: 'The page size (limit) must be an integer from 1 to 100.' },
   ERR_NGROK_250: {
     status: 400,

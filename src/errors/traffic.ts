@@ -29,7 +29,8 @@ export const trafficErrors = {
   ERR_EDGE_UPSTREAM_REFUSED: {
     status: 502,
     ngrok: 'ERR_NGROK_8012',
-    message: 'The agent could not reach the local service it forwards to. Is it running?',
+    message:
+      'The service behind this endpoint could not be reached (by the agent, or by the edge for a static backend): connection refused, timed out, or its TLS certificate not trusted. Is it running?',
   },
   ERR_EDGE_NO_BACKEND: {
     status: 503,
@@ -51,6 +52,11 @@ export const trafficErrors = {
     status: 508,
     message:
       "The request came back to the edge it already passed through: the agent forwards to the edge itself. Point the agent at your service, not at the edge's public port.",
+  },
+  ERR_EDGE_STATIC_BACKEND_LOOP: {
+    status: 508,
+    message:
+      "A static backend's address is one of this edge's own listeners, so the edge would forward to itself. Point the static backend at your service.",
   },
   ERR_NGROK_3008: {
     status: 504,

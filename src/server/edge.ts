@@ -31,6 +31,7 @@ import { SnapshotSource } from '../edge/snapshot/source.ts';
 import { EventDispatcher } from '../edge/events/dispatcher.ts';
 import { reportTcpConnectionClosed } from '../edge/events/tcp-connection-closed.ts';
 import { TcpEdgeListeners } from '../edge/listeners/tcp-edges.ts';
+import { ownListeners } from '../edge/backends/static/own-listeners.ts';
 import { CertificateStore } from '../edge/tls/certificate-store.ts';
 import { AcmeChallenges } from '../edge/tls/acme/challenges.ts';
 import { AcmeManager } from '../edge/tls/acme/manager.ts';
@@ -179,9 +180,18 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
 
   // Configuration → snapshot: compiled at start, recompiled and swapped on every change.
   const streamPools = new StreamPools({ upstreamHeaderTimeoutMs: timeouts.upstreamHeader });
+  // Static backends dial their addresses themselves, never one of this edge's own listeners.
+  const upstream = {
+    connectTimeoutMs: timeouts.upstreamConnect,
+    extraCa: config.staticBackends?.ca ?? [],
+    isOwnListener: ownListeners(() => [
+      ...[httpListener, httpsListener, apiListener, agentListener].map((l) => l.port),
+      ...tcp.ports(),
+    ]),
+  };
   const snapshots = new SnapshotSource(
     store,
-    { registry, streamPools, logger: log('edge.snapshot'), modules },
+    { registry, streamPools, upstream, logger: log('edge.snapshot'), modules },
     log('edge.snapshot'),
   );
   const snapshot = () => snapshots.current;

@@ -254,3 +254,91 @@ test('tunnel_group backends list the live labeled tunnels of our agent and the o
   await failoverBackends.delete(fo.id);
   assert.deepEqual(await tunnelGroupBackends.delete(tg.id), {});
 });
+
+test('static backends: CRUD through the TS client, address checked with ngrok codes, in-use delete refused', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const { staticBackends, failoverBackends } = ngrok.backends;
+
+  const sb = await staticBackends.create({
+    address: 'api.internal.example:8443',
+    tls: { enabled: true },
+    description: 'internal api',
+    metadata: '{"team":"a"}',
+  });
+  assert.match(sb.id, /^bkdsc_[0-9a-z]{27}$/);
+  assert.equal(sb.uri, `${edge.bootstrap.api_url}/backends/static/${sb.id}`);
+  assert.equal(sb.address, 'api.internal.example:8443');
+  assert.deepEqual(sb.tls, { enabled: true });
+  assert.equal(sb.description, 'internal api');
+  assert.deepEqual(await staticBackends.get(sb.id), sb);
+
+  // tls defaults to off and always reads as an object.
+  const plain = await apiFetch(edge, 'POST', '/backends/static', { address: '[::1]:80' });
+  assert.equal(plain.status, 201);
+  assert.deepEqual(plain.body.tls, { enabled: false });
+  assert.equal(plain.body.address, '[::1]:80');
+
+  const updated = await staticBackends.update({ id: sb.id, address: '10.0.0.7:443', tls: { enabled: false } });
+  assert.equal(updated.address, '10.0.0.7:443');
+  assert.deepEqual(updated.tls, { enabled: false });
+  assert.equal(updated.description, 'internal api', 'fields not sent are kept');
+  assert.equal(
+    (await apiFetch(edge, 'PATCH', `/backends/static/${sb.id}`, { description: 'x' })).body.address,
+    '10.0.0.7:443',
+  );
+
+  assert.deepEqual(
+    (await staticBackends.list()).map((b) => b.id),
+    [plain.body.id, sb.id],
+  );
+  const page = await apiFetch(edge, 'GET', '/backends/static?limit=1');
+  assert.equal((page.body.backends as unknown[]).length, 1);
+  assert.match(String(page.body.next_page_uri), /before_id=bkdsc_/);
+
+  // Bad addresses: ngrok's numbered codes, naming the field; nothing stored.
+  const refused = async (body: unknown, code: string) => {
+    const res = await apiFetch(edge, 'POST', '/backends/static', body);
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.equal(res.body.error_code, code, JSON.stringify(body));
+  };
+  await refused({}, 'ERR_NGROK_6505');
+  await refused({ address: 'example.com' }, 'ERR_NGROK_6505');
+  await refused({ address: ':443' }, 'ERR_NGROK_6507');
+  await refused({ address: 'example.com:0' }, 'ERR_NGROK_6506');
+  await refused({ address: 'example.com:65536' }, 'ERR_NGROK_6506');
+  await refused({ address: 'bad host:80' }, 'ERR_NGROK_6506');
+  await refused({ address: `${'a'.repeat(300)}:80` }, 'ERR_NGROK_6506');
+  await refused({ address: 'example.com:80', tls: { enabled: 'yes' } }, 'ERR_NGROK_215');
+  await assert.rejects(
+    staticBackends.update({ id: sb.id, address: 'nope', tls: { enabled: false } }),
+    errorCode('ERR_NGROK_6505'),
+  );
+  assert.equal((await staticBackends.get(sb.id)).address, '10.0.0.7:443');
+  assert.equal((await staticBackends.list()).length, 2);
+
+  // In use by a failover backend and by an HTTPS edge route: refused with ngrok's 6502.
+  const fo = await failoverBackends.create({ backends: [sb.id] });
+  await assert.rejects(staticBackends.delete(sb.id), errorCode('ERR_NGROK_6502'));
+  await failoverBackends.delete(fo.id);
+  const https = await ngrok.edges.edgesHttps.create({ hostports: [] });
+  const route = await ngrok.edges.edgesHttpsRoutes.create({
+    edgeId: https.id,
+    matchType: 'path_prefix',
+    match: '/',
+    backend: { backendId: sb.id },
+  });
+  assert.equal(route.backend?.backend.uri, sb.uri, "the route's backend ref points under /backends/static");
+  const inUse = await apiFetch(edge, 'DELETE', `/backends/static/${sb.id}`);
+  assert.equal(inUse.body.error_code, 'ERR_NGROK_6502');
+  assert.match(String(inUse.body.msg), new RegExp(https.id));
+  await ngrok.edges.edgesHttpsRoutes.delete({ edgeId: https.id, id: route.id });
+  assert.deepEqual(await staticBackends.delete(sb.id), {});
+  await assert.rejects(staticBackends.get(sb.id), (e: { statusCode?: number }) => e.statusCode === 404);
+
+  const other = await otherAccount(edge);
+  assert.equal(
+    (await apiFetch(edge, 'GET', `/backends/static/${String(plain.body.id)}`, undefined, other.apiKey)).status,
+    404,
+  );
+});

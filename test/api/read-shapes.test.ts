@@ -148,6 +148,13 @@ test('every resource kind: read shapes match ngrok.yaml field by field, through 
       update: same,
     },
     {
+      path: '/backends/static',
+      listKey: 'backends',
+      schema: 'StaticBackend',
+      create: { address: '127.0.0.1:9', tls: { enabled: true } },
+      update: same,
+    },
+    {
       path: '/backends/tunnel_group',
       listKey: 'backends',
       schema: 'TunnelGroupBackend',

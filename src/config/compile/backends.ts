@@ -5,6 +5,7 @@
 import { ErrorCode } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { configKinds } from '../documents/kinds.ts';
+import { isAddressProblem, parseStaticAddress } from '../static-address/static-address.ts';
 import type { BackendDocument } from './documents.ts';
 import { ConfigProblem } from './problem.ts';
 
@@ -19,6 +20,16 @@ export type BackendPlan =
       statusCode: number;
       headers: Record<string, string>;
       body: string;
+    }
+  | {
+      kind: 'static';
+      id: string;
+      accountId: string;
+      /** The dialed address, host without brackets. */
+      host: string;
+      port: number;
+      /** TLS to the address, its certificate verified for `host`. */
+      tls: boolean;
     };
 
 export interface BackendPlans {
@@ -83,6 +94,11 @@ function plan(record: ResourceRecord, child: (parent: ResourceRecord, id: string
       const weights = doc.backends && !Array.isArray(doc.backends) ? doc.backends : {};
       for (const id of Object.keys(weights)) child(record, id, `backends.${id}`);
       return { kind: 'weighted', ...base, children: Object.entries(weights).map(([id, weight]) => ({ id, weight })) };
+    }
+    case configKinds.staticBackend: {
+      const address = parseStaticAddress(doc.address ?? '');
+      if (isAddressProblem(address)) throw new ConfigProblem('address', address.code, address.reason);
+      return { kind: 'static', ...base, host: address.host, port: address.port, tls: doc.tls?.enabled === true };
     }
     default:
       return {

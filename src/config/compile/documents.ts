@@ -46,6 +46,9 @@ export interface BackendDocument {
   body?: string;
   headers?: Record<string, string>;
   status_code?: number;
+  /** Static: `host:port` and whether to speak TLS to it. */
+  address?: string;
+  tls?: { enabled?: boolean };
 }
 
 /** True when a module slot is set and not switched off. */

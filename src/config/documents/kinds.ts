@@ -7,6 +7,7 @@ export const configKinds = {
   tunnelGroupBackend: 'tunnel_group_backend',
   weightedBackend: 'weighted_backend',
   httpResponseBackend: 'http_response_backend',
+  staticBackend: 'static_backend',
   certificateAuthority: 'certificate_authority',
   ipPolicy: 'ip_policy',
   ipPolicyRule: 'ip_policy_rule',
@@ -18,6 +19,7 @@ export const backendKinds = [
   configKinds.failoverBackend,
   configKinds.weightedBackend,
   configKinds.httpResponseBackend,
+  configKinds.staticBackend,
 ] as const;
 
 /** The edge kinds. */

@@ -6,10 +6,11 @@ import type { HttpExchange, Outcome } from '../proxy/forward-http.ts';
 import type { StreamPools } from '../proxy/stream-pools.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
+import type { UpstreamOptions } from './static/dial.ts';
 
 export type { HttpExchange, Outcome };
 
-export type BackendKind = 'tunnel_group' | 'failover' | 'weighted' | 'http_response';
+export type BackendKind = 'tunnel_group' | 'failover' | 'weighted' | 'http_response' | 'static';
 
 /** One raw public connection (TLS or TCP edge) on its way to a backend. */
 export interface ConnExchange {
@@ -43,12 +44,17 @@ export interface Backend {
 export interface BackendDeps {
   registry: TunnelRegistry;
   streamPools: StreamPools;
+  /** How static backends dial their addresses. */
+  upstream: UpstreamOptions;
   logger: Logger;
 }
 
-/** The error a client sees when no backend could serve its request. */
+/**
+ * The error a client sees when no backend could serve its request: why the last one tried
+ * could not (a static backend's address unreachable: 502), else ERR_EDGE_NO_BACKEND.
+ */
 export function answerUnavailable(ex: HttpExchange): void {
-  sendErrorPage(ex.res, ErrorCode.ERR_EDGE_NO_BACKEND, ex.requestId);
+  sendErrorPage(ex.res, ex.failure ?? ErrorCode.ERR_EDGE_NO_BACKEND, ex.requestId);
 }
 
 /** True when `backend` or any backend nested in it is of `kind`. */

@@ -2,6 +2,7 @@ import type { BackendPlan } from '../../config/compile/backends.ts';
 import type { Backend, BackendDeps } from './backend.ts';
 import { FailoverBackend } from './failover/failover.ts';
 import { HttpResponseBackend } from './http_response/http-response.ts';
+import { StaticBackend } from './static/static.ts';
 import { TunnelGroupBackend } from './tunnel_group/tunnel-group.ts';
 import { WeightedBackend } from './weighted/weighted.ts';
 
@@ -36,5 +37,7 @@ function create(plan: BackendPlan, child: (id: string) => Backend, deps: Backend
       );
     case 'http_response':
       return new HttpResponseBackend(plan.id, plan.statusCode, plan.headers, plan.body);
+    case 'static':
+      return new StaticBackend(plan.id, { host: plan.host, port: plan.port, tls: plan.tls }, deps);
   }
 }

@@ -16,14 +16,15 @@ export function createTcpListeners(
   host: string,
   range: PortRange,
   budget: ConnectionBudget,
-): TcpListeners & { stopAccepting(): void; closeAll(): void } {
-  const open = new Set<net.Server>();
+): TcpListeners & { stopAccepting(): void; closeAll(): void; ports(): number[] } {
+  /** Each open listener and its bound port. */
+  const open = new Map<net.Server, number>();
   const tryPort = async (port: number, onConnection: (socket: net.Socket) => void) => {
     const server = trackConnections(
       net.createServer({ allowHalfOpen: true, noDelay: true }, budget.wrap(onConnection)),
     );
     const bound = await listen(server, { host, port }, 'TCP endpoint');
-    open.add(server);
+    open.set(server, bound);
     return {
       port: bound,
       close: () => {
@@ -52,12 +53,16 @@ export function createTcpListeners(
       }
       throw new PorticoError(ErrorCode.ERR_ADDR_EXHAUSTED, `${range.min}-${range.max}`);
     },
+    /** The ports listened on now (a static backend may not dial them: backends/static/own-listeners.ts). */
+    ports() {
+      return [...open.values()];
+    },
     /** Stops every listener accepting; their connections stay (a drain). */
     stopAccepting() {
-      for (const server of open) server.close();
+      for (const server of open.keys()) server.close();
     },
     closeAll() {
-      for (const server of open) void closeServer(server);
+      for (const server of open.keys()) void closeServer(server);
       open.clear();
     },
   };

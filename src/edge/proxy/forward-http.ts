@@ -22,6 +22,11 @@ export interface HttpExchange {
   effects?: ExchangeEffects;
   /** The tunnel the request was last sent to, once one was picked (for events). */
   tunnel?: Tunnel;
+  /**
+   * Why the last backend tried could not serve, when it knows (a static backend's address
+   * unreachable): what the client is told when no backend can. Unset: ERR_EDGE_NO_BACKEND.
+   */
+  failure?: ErrorCode;
 }
 
 /**
@@ -121,7 +126,8 @@ export function forwardHttpToTunnel(
   });
 }
 
-function timedOut(err: unknown): boolean {
+/** True for the error waitForHeaders fails a request with. */
+export function timedOut(err: unknown): boolean {
   return isPorticoError(err) && err.code === ErrorCode.ERR_NGROK_3008;
 }
 
@@ -130,7 +136,7 @@ function timedOut(err: unknown): boolean {
  * `timeoutMs` after the request was written in full (an upload is not timed). Returns the
  * function that stops the clock.
  */
-function waitForHeaders(upstream: http.ClientRequest, timeoutMs: number): () => void {
+export function waitForHeaders(upstream: http.ClientRequest, timeoutMs: number): () => void {
   let timer: NodeJS.Timeout | undefined;
   if (timeoutMs > 0) {
     upstream.once('finish', () => {

@@ -40,6 +40,7 @@ export const readShapes = [
   'IPPolicyRule',
   'ReservedAddr',
   'ReservedDomain',
+  'StaticBackend',
   'TCPEdge',
   'TLSCertificate',
   'TLSEdge',

@@ -1,5 +1,5 @@
 /**
- * What the four backend kinds share: their stored kinds, id prefixes and paths, references
+ * What the five backend kinds share: their stored kinds, id prefixes and paths, references
  * between backends (references are checked by compiling, api/config-gate.ts), and the "still
  * in use" delete check.
  */
@@ -30,6 +30,7 @@ export const httpResponseBackend: BackendKind = {
   prefix: 'bkdhr',
   path: '/backends/http_response',
 };
+export const staticBackend: BackendKind = { kind: 'static_backend', prefix: 'bkdsc', path: '/backends/static' };
 
 /** Every backend kind, in the order of ngrok API v2's backend paths. */
 export const backendKinds: readonly BackendKind[] = [
@@ -37,6 +38,7 @@ export const backendKinds: readonly BackendKind[] = [
   tunnelGroupBackend,
   weightedBackend,
   httpResponseBackend,
+  staticBackend,
 ];
 
 /** The kind an id belongs to, by its prefix; undefined for an id that is no backend's. */

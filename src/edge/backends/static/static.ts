@@ -1,0 +1,62 @@
+import type net from 'node:net';
+import { ErrorCode, isPorticoError } from '../../../errors/catalogue.ts';
+import { splice } from '../../../splice/splice.ts';
+import type { Backend, BackendDeps, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
+import { dialStatic, type StaticTarget } from './dial.ts';
+import { relayHttp } from './relay-http.ts';
+
+/**
+ * A fixed `host:port` the edge dials itself, no agent involved: HTTP requests are sent to it
+ * (over TLS when `tls` is set), TCP and TLS edge connections spliced to it. An address that
+ * cannot be reached leaves the exchange untouched (`unavailable`, its code in `ex.failure`),
+ * so a failover backend tries the next; on its own the client gets 502 ERR_NGROK_8012.
+ */
+export class StaticBackend implements Backend {
+  readonly kind = 'static';
+  readonly children = [];
+
+  constructor(
+    readonly id: string,
+    private readonly target: StaticTarget,
+    private readonly deps: BackendDeps,
+  ) {}
+
+  pickTunnel(): undefined {
+    return undefined;
+  }
+
+  async forwardHttp(ex: HttpExchange): Promise<Outcome> {
+    const socket = await this.dial(ex, 'http/1.1');
+    if (!socket) return 'unavailable';
+    if (ex.res.destroyed) {
+      socket.destroy();
+      return 'served';
+    }
+    ex.tunnel = undefined;
+    return relayHttp(socket, ex, this.deps.streamPools.upstreamHeaderTimeoutMs);
+  }
+
+  async forwardConn(ex: ConnExchange): Promise<Outcome> {
+    const upstream = await this.dial(ex);
+    if (!upstream) return 'unavailable';
+    if (ex.socket.destroyed) {
+      upstream.destroy();
+      return 'served';
+    }
+    if (ex.head?.length) upstream.write(ex.head);
+    splice(ex.socket, upstream);
+    ex.socket.resume();
+    return 'served';
+  }
+
+  /** The connected socket, or undefined (the reason logged, and recorded on an HTTP exchange). */
+  private async dial(ex: HttpExchange | ConnExchange, alpn?: string): Promise<net.Socket | undefined> {
+    try {
+      return await dialStatic(this.target, this.deps.upstream, alpn);
+    } catch (err) {
+      this.deps.logger.info('static backend address unreachable', { backend: this.id, err });
+      if ('res' in ex) ex.failure = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_UPSTREAM_REFUSED;
+      return undefined;
+    }
+  }
+}

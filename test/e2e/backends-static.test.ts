@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import type http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import { test, type TestContext } from 'node:test';
+import type { Ngrok } from '@ngrok/ngrok-api';
+import { apiClient } from '../support/api.ts';
+import { request } from '../support/client.ts';
+import { defer } from '../support/defer.ts';
+import { asMap, httpsEdge, reserve } from '../support/edges.ts';
+import { startTestEdge } from '../support/edge.ts';
+import { freePort, startEchoService, startHttpService } from '../support/services.ts';
+import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
+import { eventsAtLeast, startReceiver } from './events/receiver.ts';
+
+/** A static backend forwarding to `address`, over TLS when `tls`. */
+async function staticTo(ngrok: Ngrok, address: string, tls = false): Promise<string> {
+  return (await ngrok.backends.staticBackends.create({ address, tls: { enabled: tls } })).id;
+}
+
+/** One public request through the edge's HTTPS port to `host`. */
+function get(edge: { ports: { https: number }; caPem: string }, host: string, path = '/') {
+  return request(`https://${host}:${edge.ports.https}${path}`, { ca: edge.caPem });
+}
+
+/** Sends `text` on `socket`, half-closes, and resolves with everything read back once it closes. */
+async function echoThrough(socket: net.Socket, text: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  socket.end(text);
+  await new Promise((r) => socket.once('close', r));
+  return Buffer.concat(chunks).toString();
+}
+
+/** An HTTPS service on 127.0.0.1 serving `cert`, closed after the test. */
+async function startHttpsService(
+  t: TestContext,
+  cert: { certPem: string; keyPem: string },
+  handler: http.RequestListener,
+) {
+  const server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  defer(t, () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+  return { port: (server.address() as net.AddressInfo).port };
+}
+
+test('HTTPS edge route with a static backend: requests reach the address with no agent, Host kept, body streamed', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const seen: Array<{ host?: string; proto?: string; hops?: string; body: string }> = [];
+  const service = await startHttpService(t, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({
+        host: req.headers.host,
+        proto: req.headers['x-forwarded-proto'] as string,
+        hops: req.headers['portico-edge-hops'] as string,
+        body: Buffer.concat(chunks).toString(),
+      });
+      res.setHeader('x-served-by', 'static');
+      res.end(`${req.method} ${req.url}`);
+    });
+  });
+  await reserve(ngrok, 'static.example.com');
+  await httpsEdge(
+    ngrok,
+    ['static.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `127.0.0.1:${service.port}`) }],
+  );
+  await edge.snapshots.settled();
+  assert.equal(edge.registry.labeledTunnels({}).length, 0);
+
+  const res = await get(edge, 'static.example.com', '/a/b?c=1');
+  assert.equal(res.status, 200);
+  assert.equal(res.body.toString(), 'GET /a/b?c=1');
+  assert.equal(res.headers['x-served-by'], 'static');
+  assert.equal(seen[0]!.host, `static.example.com:${edge.ports.https}`);
+  assert.equal(seen[0]!.proto, 'https');
+  assert.ok(seen[0]!.hops, 'the edge hops header goes along (loop detection between edges)');
+
+  // The route's request_headers module may set Host; the service sees that one.
+  await reserve(ngrok, 'rewrite.example.com');
+  const rewrite = await ngrok.edges.edgesHttps.create({ hostports: ['rewrite.example.com:443'] });
+  await ngrok.edges.edgesHttpsRoutes.create({
+    edgeId: rewrite.id,
+    matchType: 'path_prefix',
+    match: '/',
+    backend: { backendId: await staticTo(ngrok, `127.0.0.1:${service.port}`) },
+    requestHeaders: { add: asMap({ host: 'internal.example' }), remove: [] },
+  });
+  await edge.snapshots.settled();
+  await get(edge, 'rewrite.example.com');
+  assert.equal(seen.at(-1)!.host, 'internal.example');
+
+  const big = Buffer.alloc(2 * 1024 * 1024, 'x');
+  const posted = await request(`https://static.example.com:${edge.ports.https}/upload`, {
+    ca: edge.caPem,
+    method: 'POST',
+    body: big,
+  });
+  assert.equal(posted.body.toString(), 'POST /upload');
+  assert.equal(seen.at(-1)!.body.length, big.length);
+});
+
+test('TCP edge and TLS edge with a static backend splice bytes to the address', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const echo = await startEchoService(t);
+  const backendId = await staticTo(ngrok, `127.0.0.1:${echo.port}`);
+  const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId } });
+  await reserve(ngrok, 'tls-static.example.com');
+  await ngrok.edges.edgesTls.create({
+    hostports: ['tls-static.example.com:443'],
+    backend: { backendId },
+    tlsTermination: { terminateAt: 'edge' },
+  });
+  await edge.snapshots.settled();
+
+  const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
+  for (let i = 0; i < 3; i++) assert.equal(await echoThrough(net.connect(port, '127.0.0.1'), `tcp ${i}`), `tcp ${i}`);
+
+  const client = tls.connect({
+    host: '127.0.0.1',
+    port: edge.ports.https,
+    servername: 'tls-static.example.com',
+    ca: edge.caPem,
+  });
+  await new Promise<void>((resolve, reject) => client.once('secureConnect', resolve).once('error', reject));
+  const got = new Promise<string>((resolve) => client.once('data', (d: Buffer) => resolve(d.toString())));
+  client.write('over a tls edge');
+  assert.equal(await got, 'over a tls edge');
+  client.destroy();
+});
+
+test('tls.enabled: the upstream certificate is verified (system roots plus the configured CA)', async (t) => {
+  const ca = await makeTestCa('Static Upstream Test Root');
+  const cert = await issueTestCert(ca, { commonName: 'localhost', dnsNames: ['localhost'], usage: 'server' });
+  const upstream = await startHttpsService(t, cert, (req, res) => res.end(`secure ${req.headers.host}`));
+  const edge = await startTestEdge(t, { config: { staticBackends: { ca: [ca.certPem] } } });
+  const ngrok = apiClient(edge);
+  await reserve(ngrok, 'secure.example.com', 'wrong-name.example.com', 'plain.example.com');
+  await httpsEdge(
+    ngrok,
+    ['secure.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `localhost:${upstream.port}`, true) }],
+  );
+  // The certificate names localhost, not 127.0.0.1: verification fails.
+  await httpsEdge(
+    ngrok,
+    ['wrong-name.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `127.0.0.1:${upstream.port}`, true) }],
+  );
+  await edge.snapshots.settled();
+
+  const ok = await get(edge, 'secure.example.com');
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.toString(), `secure secure.example.com:${edge.ports.https}`);
+
+  const refused = await get(edge, 'wrong-name.example.com');
+  assert.equal(refused.status, 502);
+  assert.equal(refused.headers['ngrok-error-code'], 'ERR_NGROK_8012');
+
+  // Without the CA configured, the test CA is not trusted.
+  const other = await startTestEdge(t);
+  const ngrok2 = apiClient(other);
+  await reserve(ngrok2, 'secure.example.com');
+  await httpsEdge(
+    ngrok2,
+    ['secure.example.com:443'],
+    [{ backendId: await staticTo(ngrok2, `localhost:${upstream.port}`, true) }],
+  );
+  await other.snapshots.settled();
+  const untrusted = await get(other, 'secure.example.com');
+  assert.equal(untrusted.status, 502);
+  assert.equal(untrusted.headers['portico-error-code'], 'ERR_EDGE_UPSTREAM_REFUSED');
+  assert.match(untrusted.body.toString(), /ERR_NGROK_8012/);
+});
+
+test('upstream down: 502 ERR_NGROK_8012; a connect that never completes gives up at the connect timeout', async (t) => {
+  const edge = await startTestEdge(t, { config: { timeouts: { upstreamConnect: 300 } } });
+  const ngrok = apiClient(edge);
+  const dead = await freePort();
+  // Accepts TCP but never answers a TLS ClientHello: the handshake cannot finish.
+  const held = new Set<net.Socket>();
+  const silent = net.createServer((s) => held.add(s.on('error', () => {})));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  defer(t, () => new Promise<void>((r) => (held.forEach((s) => s.destroy()), silent.close(() => r()))));
+  const silentPort = (silent.address() as net.AddressInfo).port;
+  await reserve(ngrok, 'down.example.com', 'slow.example.com');
+  await httpsEdge(ngrok, ['down.example.com:443'], [{ backendId: await staticTo(ngrok, `127.0.0.1:${dead}`) }]);
+  await httpsEdge(
+    ngrok,
+    ['slow.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `127.0.0.1:${silentPort}`, true) }],
+  );
+  const tcpEdge = await ngrok.edges.edgesTcp.create({
+    backend: { backendId: await staticTo(ngrok, `127.0.0.1:${dead}`) },
+  });
+  await edge.snapshots.settled();
+
+  const down = await get(edge, 'down.example.com');
+  assert.equal(down.status, 502);
+  assert.equal(down.headers['ngrok-error-code'], 'ERR_NGROK_8012');
+
+  const started = Date.now();
+  const slow = await get(edge, 'slow.example.com');
+  assert.equal(slow.status, 502);
+  assert.equal(slow.headers['ngrok-error-code'], 'ERR_NGROK_8012');
+  assert.ok(Date.now() - started < 5000, `gave up after ${Date.now() - started} ms`);
+
+  // A TCP edge whose address is down closes the public connection.
+  const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
+  assert.equal(await echoThrough(net.connect(port, '127.0.0.1'), 'hello?'), '');
+});
+
+test('static backends as failover and weighted children', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const a = await startHttpService(t, (_req, res) => res.end('a'));
+  const b = await startHttpService(t, (_req, res) => res.end('b'));
+  const dead = await staticTo(ngrok, `127.0.0.1:${await freePort()}`);
+  const toA = await staticTo(ngrok, `127.0.0.1:${a.port}`);
+  const toB = await staticTo(ngrok, `127.0.0.1:${b.port}`);
+  const { failoverBackends, weightedBackends } = ngrok.backends;
+  const failover = await failoverBackends.create({ backends: [dead, toA] });
+  const weighted = await weightedBackends.create({ backends: asMap({ [toA]: 1, [toB]: 1, [dead]: 0 }) });
+  const allDead = await failoverBackends.create({ backends: [dead, dead] });
+  await reserve(ngrok, 'fo.example.com', 'wd.example.com', 'none.example.com');
+  await httpsEdge(ngrok, ['fo.example.com:443'], [{ backendId: failover.id }]);
+  await httpsEdge(ngrok, ['wd.example.com:443'], [{ backendId: weighted.id }]);
+  await httpsEdge(ngrok, ['none.example.com:443'], [{ backendId: allDead.id }]);
+  // A TCP edge fails over too.
+  const echo = await startEchoService(t);
+  const tcpFailover = await failoverBackends.create({
+    backends: [dead, await staticTo(ngrok, `127.0.0.1:${echo.port}`)],
+  });
+  const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId: tcpFailover.id } });
+  await edge.snapshots.settled();
+
+  for (let i = 0; i < 3; i++) assert.equal((await get(edge, 'fo.example.com')).body.toString(), 'a');
+  const posted = await request(`https://fo.example.com:${edge.ports.https}/`, {
+    ca: edge.caPem,
+    method: 'POST',
+    body: 'x',
+  });
+  assert.equal(
+    posted.body.toString(),
+    'a',
+    'a request with a body fails over too: nothing was sent to the dead address',
+  );
+
+  const seen = new Set<string>();
+  for (let i = 0; i < 40 && seen.size < 2; i++) seen.add((await get(edge, 'wd.example.com')).body.toString());
+  assert.deepEqual([...seen].sort(), ['a', 'b']);
+
+  const none = await get(edge, 'none.example.com');
+  assert.equal(none.status, 502);
+  assert.equal(none.headers['ngrok-error-code'], 'ERR_NGROK_8012');
+
+  const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
+  assert.equal(await echoThrough(net.connect(port, '127.0.0.1'), 'failed over'), 'failed over');
+});
+
+test("a static backend may not point at the edge's own listeners", async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  await reserve(ngrok, 'loop.example.com', 'api.example.com');
+  await httpsEdge(
+    ngrok,
+    ['loop.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `127.0.0.1:${edge.ports.https}`, true) }],
+  );
+  // The API by name: every address the name resolves to is checked.
+  await httpsEdge(
+    ngrok,
+    ['api.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `localhost:${edge.ports.api}`) }],
+  );
+  const tcpBackend = await staticTo(ngrok, '127.0.0.1:9');
+  const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId: tcpBackend } });
+  // Its own TCP edge port, too: each connection would dial itself again.
+  const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
+  await ngrok.backends.staticBackends.update({ id: tcpBackend, address: `127.0.0.1:${port}`, tls: { enabled: false } });
+  await edge.snapshots.settled();
+
+  for (const host of ['loop.example.com', 'api.example.com']) {
+    const res = await get(edge, host);
+    assert.equal(res.status, 508, host);
+    assert.equal(res.headers['portico-error-code'], 'ERR_EDGE_STATIC_BACKEND_LOOP');
+  }
+  assert.equal(await echoThrough(net.connect(port, '127.0.0.1'), 'GET / HTTP/1.1\r\n\r\n'), '');
+});
+
+test('http_request_complete.v0 names the static backend and no tunnel', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const service = await startHttpService(t, (_req, res) => res.end('ok'));
+  const backendId = await staticTo(ngrok, `127.0.0.1:${service.port}`);
+  await reserve(ngrok, 'events-static.example.com');
+  await httpsEdge(ngrok, ['events-static.example.com:443'], [{ backendId }]);
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret: 'receiver-shared-secret-0123456789' } },
+  } as unknown as Parameters<Ngrok['eventDestinations']['create']>[0]);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'http_request_complete.v0', fields: ['backend.id', 'tunnel.id', 'http.response.status_code'] }],
+    destinationIds: [destination.id],
+  } as unknown as Parameters<Ngrok['eventSubscriptions']['create']>[0]);
+  await edge.snapshots.settled();
+  await edge.events.settled();
+
+  assert.equal((await get(edge, 'events-static.example.com')).status, 200);
+  const [event] = await eventsAtLeast(receiver, 1);
+  assert.deepEqual(event!.object.backend, { id: backendId });
+  assert.equal((event!.object.tunnel as { id?: string } | undefined)?.id, undefined);
+  assert.deepEqual(event!.object.http, { response: { status_code: 200 } });
+});
