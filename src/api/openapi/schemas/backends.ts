@@ -1,6 +1,6 @@
 /** The backend kinds under `/backends/<kind>`, all listed under `backends`. */
 import type { ResourceDoc } from '../resource-doc.ts';
-import { int, list, map, ref, str } from './builders.ts';
+import { bool, int, list, map, object, ref, str } from './builders.ts';
 import { pageOf, stored } from './common.ts';
 
 export const backendDocs: ResourceDoc[] = [
@@ -19,6 +19,15 @@ export const backendDocs: ResourceDoc[] = [
     name: 'HTTPResponseBackend',
     schema: stored({ body: str, headers: map(str), status_code: int }),
     list: pageOf('backends', 'HTTPResponseBackend'),
+  },
+  {
+    path: '/backends/static',
+    tag: 'StaticBackends',
+    operation: 'StaticBackends',
+    name: 'StaticBackend',
+    schema: stored({ address: str, tls: ref('StaticBackendTLS') }),
+    parts: { StaticBackendTLS: object({ enabled: bool }) },
+    list: pageOf('backends', 'StaticBackend'),
   },
   {
     path: '/backends/tunnel_group',
