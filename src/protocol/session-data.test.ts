@@ -89,6 +89,76 @@ test('a paused reader stalls the writer; memory stays within window + high-water
   assert.ok(peak <= WINDOW + STREAM_HIGH_WATER_MARK, `peak ${peak} bytes held`);
 });
 
+/** Writes `data` in 64 KiB writes, one at a time; `progress()` says how many were acknowledged. */
+function steadyWriter(stream: MuxStream, data: Buffer): { done: Promise<void>; progress: () => number } {
+  let acknowledged = 0;
+  const done = (async () => {
+    for (let offset = 0; offset < data.length; offset += 64 * 1024) {
+      await new Promise<void>((resolve, reject) =>
+        stream.write(data.subarray(offset, offset + 64 * 1024), (err) => (err ? reject(err) : resolve())),
+      );
+      acknowledged += Math.min(64 * 1024, data.length - offset);
+    }
+    stream.end();
+  })();
+  return { done, progress: () => acknowledged };
+}
+
+/** Resolves once `progress()` has not moved for 200 ms. */
+async function stalled(progress: () => number): Promise<number> {
+  for (let last = -1; ;) {
+    await sleep(200);
+    if (progress() === last) return last;
+    last = progress();
+  }
+}
+
+test('a reader that keeps up grows the window up to maxWindowSize; paused, it then holds at most that', async (t) => {
+  const MAX = 2 * 1024 * 1024;
+  const { client, server } = await sessionPair(t, {}, { maxWindowSize: MAX });
+  const data = randomBytes(24 * 1024 * 1024);
+  const accepted = nextStream(server);
+  const stream = client.openStream(7);
+  const remote = await accepted;
+  const received = hashAll(remote);
+  let consumed = 0;
+  remote.on('data', (c: Buffer) => {
+    consumed += c.length;
+    if (consumed >= 12 * 1024 * 1024 && consumed - c.length < 12 * 1024 * 1024) remote.pause();
+  });
+  const writer = steadyWriter(stream, data);
+  const sent = await within(stalled(writer.progress), 20_000, 'the writer to stall');
+  const ahead = sent - consumed;
+  assert.ok(ahead > WINDOW + STREAM_HIGH_WATER_MARK, `the window grew: the writer got ${ahead} bytes ahead`);
+  assert.ok(ahead <= MAX + STREAM_HIGH_WATER_MARK + 64 * 1024, `but not past ${MAX}: ${ahead} bytes ahead`);
+  assert.ok(remote.bufferedBytes <= MAX + STREAM_HIGH_WATER_MARK, `${remote.bufferedBytes} bytes held`);
+
+  remote.resume();
+  const result = await within(received, 20_000, 'all bytes');
+  await writer.done;
+  assert.equal(result.hash, sha256(data));
+});
+
+test('window growth is bounded per session: streams share windowGrowthBudget', async (t) => {
+  const { client, server } = await sessionPair(t, {}, { maxWindowSize: 4 * 1024 * 1024, windowGrowthBudget: 0 });
+  const data = randomBytes(8 * 1024 * 1024);
+  const accepted = nextStream(server);
+  const stream = client.openStream(7);
+  const remote = await accepted;
+  const received = hashAll(remote);
+  let consumed = 0;
+  remote.on('data', (c: Buffer) => {
+    consumed += c.length;
+    if (consumed >= 4 * 1024 * 1024 && consumed - c.length < 4 * 1024 * 1024) remote.pause();
+  });
+  const writer = steadyWriter(stream, data);
+  const sent = await within(stalled(writer.progress), 20_000, 'the writer to stall');
+  assert.ok(sent - consumed <= WINDOW + STREAM_HIGH_WATER_MARK, `no budget, no growth: ${sent - consumed} ahead`);
+  remote.resume();
+  assert.equal((await within(received, 20_000, 'all bytes')).hash, sha256(data));
+  await writer.done;
+});
+
 test('FIN half-close: request then response, and response before the request ends', async (t) => {
   const { client, server } = await sessionPair(t);
 

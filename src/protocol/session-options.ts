@@ -10,6 +10,14 @@ export interface MuxSessionOptions {
   role: 'client' | 'server';
   /** Initial window of each direction of each stream, in bytes. Default 262144, as the SDKs hard-code it. */
   windowSize?: number;
+  /**
+   * Largest receive window a stream grows to, in bytes. A stream starts at windowSize; while its
+   * reader keeps up and the peer has used all its credit (the window, not the reader, limits
+   * it), each grant doubles it up to this. Default 4 MiB; windowSize turns growth off.
+   */
+  maxWindowSize?: number;
+  /** Bytes of growth beyond windowSize all streams of a session may hold together. Default 16 MiB. */
+  windowGrowthBudget?: number;
   /** Largest DATA payload this side sends, in bytes. Default 65536. */
   maxFrameSize?: number;
   /** Peer-opened streams open at once; a SYN beyond this is answered RST STREAM_REFUSED. Default 512. */
@@ -42,9 +50,22 @@ export type ResolvedSessionOptions = Required<MuxSessionOptions>;
 export function resolveSessionOptions(options: MuxSessionOptions): ResolvedSessionOptions {
   if (options.role !== 'client' && options.role !== 'server')
     throw new RangeError(`MuxSession role must be 'client' or 'server'`);
+  const windowSize = checkInt('windowSize', options.windowSize ?? 0x40000, 4, MAX_WINDOW_INCREMENT);
   return {
     role: options.role,
-    windowSize: checkInt('windowSize', options.windowSize ?? 0x40000, 4, MAX_WINDOW_INCREMENT),
+    windowSize,
+    maxWindowSize: checkInt(
+      'maxWindowSize',
+      options.maxWindowSize ?? Math.max(windowSize, 4 * 1024 * 1024),
+      windowSize,
+      MAX_WINDOW_INCREMENT,
+    ),
+    windowGrowthBudget: checkInt(
+      'windowGrowthBudget',
+      options.windowGrowthBudget ?? 16 * 1024 * 1024,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
     maxFrameSize: checkInt('maxFrameSize', options.maxFrameSize ?? 0x10000, 1, MAX_PAYLOAD),
     maxIncomingStreams: checkInt('maxIncomingStreams', options.maxIncomingStreams ?? 512, 0, MAX_STREAM_ID),
     maxOutgoingStreams: checkInt('maxOutgoingStreams', options.maxOutgoingStreams ?? 500, 0, MAX_STREAM_ID),

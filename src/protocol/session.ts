@@ -21,7 +21,7 @@ import {
 } from './frame.ts';
 import type { Frame } from './frame.ts';
 import { resolveSessionOptions } from './session-options.ts';
-import type { MuxCloseInfo, MuxSessionEvents, MuxSessionOptions } from './session-options.ts';
+import type { MuxCloseInfo, MuxSessionEvents, MuxSessionOptions, ResolvedSessionOptions } from './session-options.ts';
 import { MuxStream } from './stream.ts';
 import type { StreamHost } from './stream-host.ts';
 
@@ -47,6 +47,8 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
   private outgoing = 0;
   private closed = false;
   private drainWaiters: (() => void)[] = [];
+  /** Window growth streams may still borrow (session-options.ts windowGrowthBudget). */
+  private windowBudget: number;
   /** The stream receiving the DATA frame in progress; null drops the frame's remaining pieces. */
   private dataTarget: MuxStream | null = null;
 
@@ -59,7 +61,8 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
     this.localParity = resolved.role === 'client' ? 1 : 0;
     this.lastLocalId = this.localParity;
     this.socket = socket;
-    this.host = this.createHost(resolved.windowSize, resolved.maxFrameSize);
+    this.host = this.createHost(resolved);
+    this.windowBudget = resolved.windowGrowthBudget;
     (socket as Duplex & { setNoDelay?: (noDelay?: boolean) => unknown }).setNoDelay?.(true);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -135,12 +138,19 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
     this.finish(info, 'destroy', false);
   }
 
-  private createHost(windowSize: number, maxFrameSize: number): StreamHost {
+  private createHost(options: ResolvedSessionOptions): StreamHost {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below have their own `this`.
     const session = this;
     return {
-      windowSize,
-      maxFrameSize,
+      windowSize: options.windowSize,
+      maxWindowSize: options.maxWindowSize,
+      maxFrameSize: options.maxFrameSize,
+      borrowWindow: (wanted) => {
+        const granted = Math.max(0, Math.min(wanted, this.windowBudget));
+        this.windowBudget -= granted;
+        return granted;
+      },
+      returnWindow: (bytes) => void (this.windowBudget += bytes),
       get closed() {
         return session.closed;
       },

@@ -7,6 +7,12 @@ import type { MuxStream } from './stream.ts';
 export interface StreamHost {
   /** Initial window of each direction, in bytes. */
   readonly windowSize: number;
+  /** Largest receive window a stream grows to, in bytes. */
+  readonly maxWindowSize: number;
+  /** Up to `wanted` bytes of window growth from the session's budget; what it grants (maybe 0). */
+  borrowWindow(wanted: number): number;
+  /** Gives growth back to the session's budget (a stream that ends). */
+  returnWindow(bytes: number): void;
   /** Largest DATA payload this side sends, in bytes. */
   readonly maxFrameSize: number;
   /** True once the session is over: nothing more can be sent. */

@@ -46,6 +46,10 @@ export class MuxStream extends Duplex {
   private recvWindow: number;
   /** Bytes consumed by the application and not yet returned to the peer as credit. */
   private unacked = 0;
+  /** The receive window now: windowSize, grown while the window limits the stream (see grant). */
+  private window: number;
+  /** Bytes consumed since the window last grew. */
+  private consumedAtWindow = 0;
   private readonly grantBatch: number;
   private readWanted = false;
   private flushing = false;
@@ -77,6 +81,7 @@ export class MuxStream extends Duplex {
     this.synSent = !local;
     this.sendWindow = host.windowSize;
     this.recvWindow = host.windowSize;
+    this.window = host.windowSize;
     this.grantBatch = Math.max(1, Math.floor(host.windowSize / 4));
   }
 
@@ -289,10 +294,27 @@ export class MuxStream extends Duplex {
   // Credit goes back in batches of a quarter window rather than one WNDINC per read. This never
   // stalls the peer: it is stalled only when queue + unacked = window, and then reading either
   // leaves more queued bytes to read or brings unacked up to a batch.
+  //
+  // The window grows (doubles, up to maxWindowSize, within the session's budget) each time the
+  // reader has consumed a whole window while keeping up (at most half a window unread): a bulk
+  // transfer, which the window would otherwise hold to one window per round trip. Short
+  // exchanges never grow it; a reader that falls behind stops its growth, and what one stream
+  // can make this side hold stays within its window plus the readable high-water mark.
+  // Credit still goes back every quarter of the initial window: the official SDK's muxado caps
+  // its send window at the initial size, drops credit beyond it, and must never wait for more.
   private grant(): void {
     if (this.unacked < this.grantBatch || this.finReceived || this.host.closed || this.destroyed) return;
-    this.host.sendWndInc(this.id, this.unacked);
-    this.recvWindow += this.unacked;
+    let increment = this.unacked;
+    this.consumedAtWindow += this.unacked;
+    const unread = this.received.length + this.readableLength;
+    if (this.consumedAtWindow >= this.window && unread <= this.window / 2 && this.window < this.host.maxWindowSize) {
+      const growth = this.host.borrowWindow(Math.min(this.window, this.host.maxWindowSize - this.window));
+      this.window += growth;
+      this.consumedAtWindow = 0;
+      increment += growth;
+    }
+    this.host.sendWndInc(this.id, increment);
+    this.recvWindow += increment;
     this.unacked = 0;
   }
 
@@ -309,6 +331,7 @@ export class MuxStream extends Duplex {
   private release(): void {
     if (this.released) return;
     this.released = true;
+    this.host.returnWindow(this.window - this.host.windowSize);
     this.host.release(this);
   }
 }
