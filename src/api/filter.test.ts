@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { ApiError } from './errors.ts';
 import { compileFilter, loadFilterLanguage } from './filter.ts';
+import { durationMs } from './filter-time.ts';
 
 before(loadFilterLanguage);
 
@@ -29,6 +30,29 @@ test('compileFilter: CEL over obj (equality, startsWith, in, boolean combination
   ];
   for (const text of yes) assert.equal(compileFilter(text).matches(domain), true, text);
   assert.equal(compileFilter('obj.region in ["us", "ap"]').matches(domain), false);
+});
+
+test("compileFilter: ngrok's time helpers over the read shape's times", () => {
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  const obj = { ...domain, created_at: hourAgo };
+  const yes = [
+    'obj.created_at > timestamp(time.now).subtract("7d")',
+    'obj.created_at < timestamp(time.now)',
+    'obj.created_at > timestamp(time.now).subtract("1h30m")',
+    'obj.created_at < timestamp(time.now).subtract("59m")',
+    'obj.created_at > timestamp("2020-01-01T00:00:00Z")',
+    'timestamp(time.now).add("1d") > timestamp(time.now)',
+    'obj.created_at.getFullYear() >= 2020',
+  ];
+  for (const text of yes) assert.equal(compileFilter(text).matches(obj), true, text);
+  assert.equal(compileFilter('obj.created_at > timestamp(time.now).subtract("30m")').matches(obj), false);
+  assert.throws(
+    () => compileFilter('obj.created_at > timestamp(time.now).subtract("7 days")').matches(obj),
+    /duration/,
+  );
+  assert.equal(durationMs('1h30m'), 5_400_000);
+  assert.equal(durationMs('1.5s'), 1500);
+  assert.throws(() => durationMs('1y'));
 });
 
 test('compileFilter: refused with a code and the field named', () => {

@@ -8,6 +8,7 @@ import type { CelInput, CelResult } from '@bufbuild/cel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../errors/catalogue.ts';
 import { onFirstUse } from '../packages/on-first-use.ts';
+import { timeMethods, timeVariable, withTimestamps } from './filter-time.ts';
 import { ApiError } from './errors.ts';
 
 /** Longest accepted filter, in characters. */
@@ -18,15 +19,19 @@ const FILTER_MAX_NODES = 256;
 export const FILTER_TIME_BUDGET_MS = 2000;
 
 type Cel = typeof import('@bufbuild/cel');
+type Wkt = typeof import('@bufbuild/protobuf/wkt');
 /** The CEL library and its environment, loaded by the first request that filters (issue 13: lean start). */
-let cel: { lib: Cel; env: ReturnType<Cel['celEnv']> } | undefined;
+let cel: { lib: Cel; wkt: Wkt; env: ReturnType<Cel['celEnv']> } | undefined;
 let loading: Promise<void> | undefined;
 
 /** Loads the CEL library once; compileFilter needs it loaded. */
 export function loadFilterLanguage(): Promise<void> {
-  return (loading ??= celLibrary().then((lib) => void (cel = { lib, env: lib.celEnv() })));
+  return (loading ??= Promise.all([celLibrary(), wktLibrary()]).then(
+    ([lib, wkt]) => void (cel = { lib, wkt, env: lib.celEnv({ funcs: timeMethods(lib, wkt) }) }),
+  ));
 }
 const celLibrary = onFirstUse(() => import('@bufbuild/cel'), 'celEnv');
+const wktLibrary = onFirstUse(() => import('@bufbuild/protobuf/wkt'), 'timestampFromMs');
 
 /** Loads the CEL library before the first request that carries a `filter` is routed. */
 export function registerFilterLanguage(app: FastifyInstance): void {
@@ -77,7 +82,7 @@ function measure(value: unknown, walk: Walk, inComprehension: boolean): void {
 /** Compiles `text` into a ListFilter, or throws a 400 naming what is wrong. Load the language first. */
 export function compileFilter(text: string): ListFilter {
   if (!cel) throw new Error('the CEL library is not loaded (loadFilterLanguage)');
-  const { lib, env } = cel;
+  const { lib, wkt, env } = cel;
   if (text.length > FILTER_MAX_LENGTH)
     throw refused(`longer than ${FILTER_MAX_LENGTH} characters`, ErrorCode.ERR_FILTER_TOO_COSTLY);
   let run: (ctx: Record<string, CelInput>) => CelResult;
@@ -89,10 +94,12 @@ export function compileFilter(text: string): ListFilter {
     if (err instanceof ApiError) throw err;
     throw refused(err instanceof Error ? err.message : String(err));
   }
+  // One `time.now` per list request, so every object is compared with the same moment.
+  const time = timeVariable(wkt) as unknown as CelInput;
   return {
     text,
     matches(obj) {
-      const result = run({ obj: obj as CelInput });
+      const result = run({ obj: withTimestamps(obj, wkt) as CelInput, time });
       if (lib.isCelError(result)) throw refused(result.message);
       if (typeof result !== 'boolean') throw refused('the expression must evaluate to true or false');
       return result;

@@ -44,6 +44,9 @@ test('list filter: CEL over the read shape (equality, startsWith, in, boolean co
   );
   assert.deepEqual(await list('obj.domain.matches("^(?i)API\\\\.")'), [id('api.example.test')]);
   assert.deepEqual(await list('false'), []);
+  // ngrok's time helpers, over created_at as a timestamp.
+  assert.deepEqual(await list('obj.created_at > timestamp(time.now).subtract("1h")'), newestFirst(...names));
+  assert.deepEqual(await list('obj.created_at < timestamp(time.now).subtract("1h")'), []);
 
   // Filter, then page: the next page keeps the filter and is never empty.
   const first = await apiFetch(
