@@ -2,11 +2,14 @@
 // Runs the built CLI (dist/, written by `npm run build`, which `npm ci` runs), with source maps
 // so stack traces name .ts lines. No TypeScript loader at run time.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 
 const main = new URL('../dist/main.js', import.meta.url);
 if (!existsSync(main)) {
   console.error(`portico is not built: run \`npm run build\` in ${new URL('..', import.meta.url).pathname}`);
   process.exit(1);
 }
+// Node 22.1+ keeps the compiled code of dist/ in its on-disk cache, so later starts skip compiling it.
+module.enableCompileCache?.();
 process.setSourceMapsEnabled(true);
 await import(main.href);
