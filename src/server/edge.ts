@@ -1,7 +1,6 @@
 import { SeenAssertions } from '../edge/modules/saml/seen-assertions.ts';
 import { oauthProviderTable } from '../edge/modules/oauth/providers.ts';
 import { hkdfSync, randomBytes } from 'node:crypto';
-import type http from 'node:http';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Bootstrap } from '../bootstrap/paths.ts';
@@ -52,6 +51,7 @@ import type { AgentConnectionDeps } from '../edge/tunnels/agent-connection.ts';
 import { closeParts, closing, Listener, startParts, type EdgePart } from './parts.ts';
 import { porticoVersion } from '../version.ts';
 import { EdgeMetrics } from './edge-metrics.ts';
+import { lazyApi } from './lazy-api.ts';
 
 /** Connections the API serves at once; its own cap, apart from the public one. */
 const maxApiConnections = 256;
@@ -245,14 +245,13 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   );
   const httpListener: Listener = new Listener('HTTP listener', httpServer, config.httpAddr);
 
-  // The API's code (Fastify, its schemas) loads once the traffic and agent listeners accept, so
-  // a restarted edge takes its agents back as early as it can (issue 13: the official SDK
-  // retries 50 ms after a drop, then 2.5 s later, then only after 125 s).
-  const apiListener = new Listener<http.Server>(
-    'API listener',
+  // The API's code (Fastify, its schemas) loads with the first API connection (lazy-api.ts): a
+  // restarted edge takes its agents back as early as it can (issue 13: the official SDK retries
+  // 50 ms after a drop, then 2.5 s later, then only after 125 s), and an idle edge is smaller.
+  const api = lazyApi(
     async () => {
       const { createApi } = await import('../api/server.ts');
-      const api = await createApi({
+      const app = await createApi({
         store,
         live: registry,
         domain,
@@ -268,11 +267,12 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
         ...(config.api && { publicAddress: config.api }),
         logger: log('api'),
       });
-      api.server.maxConnections = maxApiConnections;
-      return api.server;
+      return app.server;
     },
-    config.apiAddr,
+    maxApiConnections,
+    log('api'),
   );
+  const apiListener = new Listener('API listener', api.server, config.apiAddr);
   // Automatic certificates (certificate_management_policy) when the edge is configured for ACME.
   const acme =
     config.acme &&
@@ -359,9 +359,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     await drainTraffic(
       {
         stopAccepting: () => parts.forEach((part) => part.stopAccepting?.()),
-        closeIdle: () =>
-          [httpServer, httpsTerminated, apiListener.server].forEach((server) => server?.closeIdleConnections()),
-        inFlight: () => budget.used + (apiListener.server ? connectionCount(apiListener.server) : 0),
+        closeIdle: () => [httpServer, httpsTerminated, api.loaded].forEach((server) => server?.closeIdleConnections()),
+        inFlight: () => budget.used + connectionCount(api.server),
       },
       timeoutMs,
       logger,

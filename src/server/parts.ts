@@ -14,21 +14,16 @@ export interface EdgePart {
   close(): Promise<void>;
 }
 
-/**
- * A listening socket: binds `addr` on start (`port` is then the bound port) and closes with its
- * connections. Given a function instead of a server, it makes the server on start: a part whose
- * code is loaded then (the API) costs nothing to the parts started before it.
- */
-export class Listener<S extends net.Server = net.Server> implements EdgePart {
+/** A listening socket: binds `addr` on start (`port` is then the bound port) and closes with its connections. */
+export class Listener implements EdgePart {
   #port = 0;
-  #server: S | undefined;
 
   constructor(
     readonly name: string,
-    private readonly make: S | (() => Promise<S>),
+    readonly server: net.Server,
     private readonly addr: ListenAddr,
   ) {
-    if (typeof make !== 'function') this.#server = trackConnections(make);
+    trackConnections(server);
   }
 
   /** The bound port (0 before start). */
@@ -36,22 +31,16 @@ export class Listener<S extends net.Server = net.Server> implements EdgePart {
     return this.#port;
   }
 
-  /** The server, once made (always, for one given as a server). */
-  get server(): S | undefined {
-    return this.#server;
-  }
-
   async start(): Promise<void> {
-    const server = (this.#server ??= trackConnections(await (this.make as () => Promise<S>)()));
-    this.#port = await listen(server, this.addr, this.name);
+    this.#port = await listen(this.server, this.addr, this.name);
   }
 
   stopAccepting(): void {
-    this.#server?.close();
+    this.server.close();
   }
 
-  async close(): Promise<void> {
-    if (this.#server) await closeServer(this.#server);
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 }
 
