@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { ApiDeps } from '../../src/api/context.ts';
-import { createApi } from '../../src/api/server.ts';
+import { compileAllValidators, createApi } from '../../src/api/server.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { apiFetch } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
@@ -115,6 +115,8 @@ test('GET /openapi.json: public, OpenAPI 3.0, lists every route the API register
   // Parameter names are compared loosely: the tree merges names at one position (`:id|:edge_id`).
   const loose = (route: string) => route.replace(/:[\w|:]+/g, ':param');
   const routes = registeredRoutes(api.printRoutes({ commonPrefix: false })).map(loose);
+  // Route schemas compile on first use (lazy-validators.ts): every one of them must compile.
+  compileAllValidators(api);
   await api.close();
   assert.ok(routes.length > 20, `parsed ${routes.length} routes`);
   const documented = new Set(
