@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { STREAM_HIGH_WATER_MARK } from './stream.ts';
 import type { MuxStream } from './stream.ts';
+import type { MuxSessionOptions } from './session-options.ts';
 import { hashAll, nextStream, readAll, sessionPair, sha256, within, writeAll } from '../../test/support/mux-pair.ts';
 
 const WINDOW = 0x40000;
@@ -113,10 +114,19 @@ async function stalled(progress: () => number): Promise<number> {
   }
 }
 
-test('a reader that keeps up grows the window up to maxWindowSize; paused, it then holds at most that', async (t) => {
-  const MAX = 2 * 1024 * 1024;
-  const { client, server } = await sessionPair(t, {}, { maxWindowSize: MAX });
-  const data = randomBytes(24 * 1024 * 1024);
+/**
+ * Sends `size` random bytes on a new stream whose reader keeps up until `pauseAt` bytes, then
+ * pauses; resolves once the writer stalls with how far it got ahead of the reader. `finish()`
+ * resumes the reader and checks every byte arrived.
+ */
+async function aheadWhenPaused(
+  t: TestContext,
+  serverOptions: Partial<MuxSessionOptions>,
+  size: number,
+  pauseAt: number,
+): Promise<{ ahead: number; held: number; finish: () => Promise<void> }> {
+  const { client, server } = await sessionPair(t, {}, serverOptions);
+  const data = randomBytes(size);
   const accepted = nextStream(server);
   const stream = client.openStream(7);
   const remote = await accepted;
@@ -124,39 +134,32 @@ test('a reader that keeps up grows the window up to maxWindowSize; paused, it th
   let consumed = 0;
   remote.on('data', (c: Buffer) => {
     consumed += c.length;
-    if (consumed >= 12 * 1024 * 1024 && consumed - c.length < 12 * 1024 * 1024) remote.pause();
+    if (consumed >= pauseAt && consumed - c.length < pauseAt) remote.pause();
   });
   const writer = steadyWriter(stream, data);
   const sent = await within(stalled(writer.progress), 20_000, 'the writer to stall');
-  const ahead = sent - consumed;
+  const finish = async () => {
+    remote.resume();
+    assert.equal((await within(received, 20_000, 'all bytes')).hash, sha256(data));
+    await writer.done;
+  };
+  return { ahead: sent - consumed, held: remote.bufferedBytes, finish };
+}
+
+test('a reader that keeps up grows the window up to maxWindowSize; paused, it then holds at most that', async (t) => {
+  const MAX = 2 * 1024 * 1024;
+  const { ahead, held, finish } = await aheadWhenPaused(t, { maxWindowSize: MAX }, 24 * 1024 * 1024, 12 * 1024 * 1024);
   assert.ok(ahead > WINDOW + STREAM_HIGH_WATER_MARK, `the window grew: the writer got ${ahead} bytes ahead`);
   assert.ok(ahead <= MAX + STREAM_HIGH_WATER_MARK + 64 * 1024, `but not past ${MAX}: ${ahead} bytes ahead`);
-  assert.ok(remote.bufferedBytes <= MAX + STREAM_HIGH_WATER_MARK, `${remote.bufferedBytes} bytes held`);
-
-  remote.resume();
-  const result = await within(received, 20_000, 'all bytes');
-  await writer.done;
-  assert.equal(result.hash, sha256(data));
+  assert.ok(held <= MAX + STREAM_HIGH_WATER_MARK, `${held} bytes held`);
+  await finish();
 });
 
 test('window growth is bounded per session: streams share windowGrowthBudget', async (t) => {
-  const { client, server } = await sessionPair(t, {}, { maxWindowSize: 4 * 1024 * 1024, windowGrowthBudget: 0 });
-  const data = randomBytes(8 * 1024 * 1024);
-  const accepted = nextStream(server);
-  const stream = client.openStream(7);
-  const remote = await accepted;
-  const received = hashAll(remote);
-  let consumed = 0;
-  remote.on('data', (c: Buffer) => {
-    consumed += c.length;
-    if (consumed >= 4 * 1024 * 1024 && consumed - c.length < 4 * 1024 * 1024) remote.pause();
-  });
-  const writer = steadyWriter(stream, data);
-  const sent = await within(stalled(writer.progress), 20_000, 'the writer to stall');
-  assert.ok(sent - consumed <= WINDOW + STREAM_HIGH_WATER_MARK, `no budget, no growth: ${sent - consumed} ahead`);
-  remote.resume();
-  assert.equal((await within(received, 20_000, 'all bytes')).hash, sha256(data));
-  await writer.done;
+  const options = { maxWindowSize: 4 * 1024 * 1024, windowGrowthBudget: 0 };
+  const { ahead, finish } = await aheadWhenPaused(t, options, 8 * 1024 * 1024, 4 * 1024 * 1024);
+  assert.ok(ahead <= WINDOW + STREAM_HIGH_WATER_MARK, `no budget, no growth: ${ahead} ahead`);
+  await finish();
 });
 
 test('FIN half-close: request then response, and response before the request ends', async (t) => {
