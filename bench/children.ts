@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ChildMessage, ParentMessage } from './child-side.ts';
 
-/** Milliseconds a child has to report ready, and to exit once asked to stop. */
+/** Milliseconds a child has to report ready (unless told otherwise), and to exit once asked to stop. */
 const readyTimeoutMs = 30_000;
 const stopTimeoutMs = 8_000;
 /** Milliseconds a child has to answer a stats or profile request. */
@@ -30,6 +30,7 @@ export async function startChild<R>(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  readyMs = readyTimeoutMs,
 ): Promise<BenchChild<R>> {
   const path = new URL(script, import.meta.url).pathname;
   const child = fork(path, args, {
@@ -38,7 +39,7 @@ export async function startChild<R>(
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const ready = await waitFor<R>(child, name);
+    const ready = await waitFor<R>(child, name, readyMs);
     return wrap(name, child, ready);
   } catch (err) {
     child.kill('SIGKILL');
@@ -46,9 +47,9 @@ export async function startChild<R>(
   }
 }
 
-function waitFor<R>(child: ChildProcess, name: string): Promise<R> {
+function waitFor<R>(child: ChildProcess, name: string, readyMs: number): Promise<R> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${readyTimeoutMs} ms`)), readyTimeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${readyMs} ms`)), readyMs);
     child.on('message', (message: ChildMessage<R>) => {
       if (message.type === 'ready') resolve(message.ready);
       else if (message.type === 'error') reject(new Error(`${name} failed to start: ${message.message}`));

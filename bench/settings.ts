@@ -8,7 +8,7 @@ export interface Settings {
   warmupSeconds: number;
   /** Concurrent keep-alive connections. BENCH_CONNECTIONS, default 50. */
   connections: number;
-  /** Bytes per TCP transfer. BENCH_BYTES ("256M", "1G" or a number), default 256 MiB. */
+  /** Bytes per bulk transfer (TCP and HTTP). BENCH_BYTES ("256M", "1G" or a number), default 256 MiB. */
   bytes: number;
   /** Direct/tunnel pairs; each metric is the median over rounds. BENCH_ROUNDS, default 1. */
   rounds: number;
@@ -18,6 +18,12 @@ export interface Settings {
   loadgen: string;
   /** Profile edge and agent during the tunnel runs. BENCH_PROFILE=1. */
   profile: boolean;
+  /** Run the scale phase (idle sessions, tunnels, WebSockets). BENCH_SCALE=0 skips it. */
+  scale: boolean;
+  /** Idle tunnels, then idle agent sessions, in the scale phase. BENCH_SESSIONS, default 1000. */
+  sessions: number;
+  /** Concurrent WebSockets in the scale phase. BENCH_WEBSOCKETS, default 10000. */
+  websockets: number;
   /** Where the JSON goes (profiles go beside it). BENCH_RESULTS, default bench/results/latest.json. */
   resultsPath: string;
 }
@@ -32,6 +38,9 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     wrkThreads: Math.round(positive('BENCH_WRK_THREADS', env.BENCH_WRK_THREADS, 2)),
     loadgen: env.BENCH_LOADGEN ?? '',
     profile: env.BENCH_PROFILE === '1',
+    scale: env.BENCH_SCALE !== '0',
+    sessions: Math.round(positive('BENCH_SESSIONS', env.BENCH_SESSIONS, 1000)),
+    websockets: Math.round(positive('BENCH_WEBSOCKETS', env.BENCH_WEBSOCKETS, 10_000)),
     resultsPath: env.BENCH_RESULTS || new URL('./results/latest.json', import.meta.url).pathname,
   };
 }
