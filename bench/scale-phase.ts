@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnPortico } from './built-cli.ts';
 import { startChild, type BenchChild } from './children.ts';
 import { rssMiB } from './proc.ts';
-import type { SessionsChildConfig } from './sessions-child.ts';
+import type { SessionsChildConfig, SessionsReady } from './sessions-child.ts';
 import type { Settings } from './settings.ts';
 import { startStack } from './stack.ts';
 import { openWebSockets } from './websockets.ts';
@@ -26,7 +26,7 @@ export interface ScaleStep {
   /** Edge RSS growth, MiB, and per item in KiB. */
   edgeGrowthMiB: number;
   edgeKiB: number;
-  /** Agent RSS growth per item, KiB (WebSockets only: the agent holds one stream and one local connection each). */
+  /** Agent RSS growth per item, KiB (WebSockets only: the pool's agents hold one stream and one local connection each). */
   agentKiB?: number;
   seconds: number;
 }
@@ -43,6 +43,8 @@ export interface ScalePhase {
 
 /** File descriptors kept for everything else when sizing the WebSocket step. */
 const fdReserve = 1000;
+/** WebSockets per session of the pool that serves them (the edge allows 500 streams per session). */
+const webSocketsPerSession = 400;
 /** Milliseconds to let RSS settle before reading it. */
 const settleMs = 1000;
 
@@ -64,56 +66,80 @@ export async function scalePhase(
   const n = settings.sessions;
   await raiseLimits(stack.dataDir, n, stack.env, running);
   const edgeRss = () => rssMiB(stack.edge.pid);
-  await settle();
-  const edgeRssBefore = edgeRss();
-  const config = (sessions: number, tunnelsPerSession: number): SessionsChildConfig => ({
-    serverAddr: stack.edge.ready.serverAddr,
-    authtoken: stack.edge.ready.authtoken,
-    caPath: stack.edge.ready.caPath,
-    httpPort: stack.services.ready.httpPort,
-    sessions,
-    tunnelsPerSession,
-  });
-  const sessionsStep = async (
-    name: string,
-    c: SessionsChildConfig,
-    count: (r: { sessions: number; tunnels: number }) => number,
-  ) => {
-    const before = edgeRss();
-    const started = performance.now();
-    const child = await startChild<{ sessions: number; tunnels: number }>(
+  const startSessions = async (name: string, sessions: number, endpoint?: SessionsChildConfig['endpoint']) => {
+    const config: SessionsChildConfig = {
+      serverAddr: stack.edge.ready.serverAddr,
+      authtoken: stack.edge.ready.authtoken,
+      caPath: stack.edge.ready.caPath,
+      httpPort: stack.services.ready.httpPort,
+      sessions,
+      tunnelsPerSession: name === 'tunnels' ? n : 1,
+      ...(endpoint ? { endpoint } : {}),
+    };
+    const child = await startChild<SessionsReady>(
       name,
       './sessions-child.ts',
-      [JSON.stringify(c)],
+      [JSON.stringify(config)],
       stack.env,
       120_000,
     );
     children.push(child);
+    return child;
+  };
+  const sessionsStep = async (name: 'tunnels' | 'sessions') => {
+    const before = edgeRss();
+    const started = performance.now();
+    const child = await startSessions(name, name === 'tunnels' ? 1 : n);
     const seconds = (performance.now() - started) / 1000;
     await settle();
-    return step(n, count(child.ready), edgeRss() - before, seconds);
+    const result = step(
+      n,
+      name === 'tunnels' ? child.ready.tunnels : child.ready.sessions,
+      edgeRss() - before,
+      seconds,
+    );
+    log(
+      `scale: ${result.open} idle ${name === 'tunnels' ? 'tunnels on one session' : 'agent sessions'}: edge +${result.edgeGrowthMiB.toFixed(1)} MiB, ${result.edgeKiB.toFixed(1)} KiB each`,
+    );
+    return result;
   };
-  const tunnels = await sessionsStep('tunnels', config(1, n), (r) => r.tunnels);
-  log(
-    `scale: ${tunnels.open} idle tunnels on one session: edge +${tunnels.edgeGrowthMiB.toFixed(1)} MiB, ${tunnels.edgeKiB.toFixed(1)} KiB each`,
-  );
-  const sessions = await sessionsStep('sessions', config(n, 1), (r) => r.sessions);
-  log(
-    `scale: ${sessions.open} idle agent sessions: edge +${sessions.edgeGrowthMiB.toFixed(1)} MiB, ${sessions.edgeKiB.toFixed(1)} KiB each`,
-  );
-
-  const before = { edge: edgeRss(), agent: rssMiB(stack.agent.pid) };
-  const ws = await openWebSockets(stack.httpPlain, wsCount, 60_000);
-  if (ws.failed) log(`scale: ${ws.failed} WebSockets failed, the first: ${ws.firstError}`);
   await settle();
-  const websockets = step(wsCount, ws.open, edgeRss() - before.edge, ws.ms / 1000);
-  websockets.agentKiB = ((rssMiB(stack.agent.pid) - before.agent) * 1024) / Math.max(1, ws.open);
-  log(
-    `scale: ${ws.open} WebSockets open in ${(ws.ms / 1000).toFixed(1)} s: edge +${websockets.edgeGrowthMiB.toFixed(1)} MiB, ${websockets.edgeKiB.toFixed(1)} KiB each`,
-  );
-  ws.close();
+  const edgeRssBefore = edgeRss();
+  const tunnels = await sessionsStep('tunnels');
+  const sessions = await sessionsStep('sessions');
+  const pool = await startSessions('ws-pool', Math.max(1, Math.ceil(wsCount / webSocketsPerSession)), {
+    scheme: 'http',
+    subdomain: 'bench-ws',
+    poolingEnabled: true,
+  });
+  await settle();
+  const websockets = await webSocketsStep(wsCount, { edge: stack.edge, pool }, stack.edge.ready.httpPort, log);
   for (const child of children.splice(children.indexOf(stack.services)).reverse()) await child.stop();
   return { fdLimit, note, edgeRssBefore, tunnels, sessions, websockets };
+}
+
+/** Opens `count` WebSockets through the pool's endpoint; RSS growth of the edge and of the pool's process. */
+async function webSocketsStep(
+  count: number,
+  p: { edge: BenchChild<unknown>; pool: BenchChild<SessionsReady> },
+  httpPort: number,
+  log: (text: string) => void,
+): Promise<ScaleStep> {
+  const before = { edge: rssMiB(p.edge.pid), agent: rssMiB(p.pool.pid) };
+  const target = { port: httpPort, hostHeader: new URL(p.pool.ready.url).host };
+  const ws = await openWebSockets(target, count, 60_000);
+  try {
+    if (ws.failed) log(`scale: ${ws.failed} WebSockets failed, the first: ${ws.firstError}`);
+    await settle();
+    const result = step(count, ws.open, rssMiB(p.edge.pid) - before.edge, ws.ms / 1000);
+    result.agentKiB = ((rssMiB(p.pool.pid) - before.agent) * 1024) / Math.max(1, ws.open);
+    log(
+      `scale: ${ws.open} WebSockets open in ${result.seconds.toFixed(1)} s: edge +${result.edgeGrowthMiB.toFixed(1)} MiB, ${result.edgeKiB.toFixed(1)} KiB each`,
+    );
+    return result;
+  } finally {
+    ws.close();
+  }
 }
 
 function step(requested: number, open: number, growthMiB: number, seconds: number): ScaleStep {

@@ -63,9 +63,13 @@ export async function openWebSockets(target: HttpTarget, count: number, timeoutM
 function echoOnce(ws: WebSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(new Error(`upgrade answered ${res.statusCode} ${String(res.headers['portico-error-code'] ?? '')}`)),
+    );
     ws.once('open', () => ws.send('ping'));
-    ws.once('message', (data) => (data.toString() === 'ping' ? resolve() : reject(new Error('wrong echo'))));
+    ws.once('message', (data) =>
+      Buffer.isBuffer(data) && data.toString() === 'ping' ? resolve() : reject(new Error('wrong echo')),
+    );
     ws.once('close', () => reject(new Error('closed before the echo')));
   });
 }
