@@ -1,5 +1,7 @@
 /** The parent half of bench processes: start a child script, wait for it, profile it, stop it. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { bundleDir } from './bundle.ts';
 import type { ChildMessage, ParentMessage } from './child-side.ts';
 
 /** Milliseconds a child has to report ready (unless told otherwise), and to exit once asked to stop. */
@@ -24,17 +26,27 @@ export interface BenchChild<R> {
   kill(): void;
 }
 
-/** Runs `bench/<script>` in its own Node process (own event loop), with tsx. */
+/**
+ * How children run: `bundle`, their bundle from bench/bundle.ts with plain node (built code, as
+ * the CLI runs); `tsx`, the TypeScript sources through tsx (profiles then name source lines).
+ */
+export type ChildRunner = 'bundle' | 'tsx';
+
+/** Runs `bench/<script>` (e.g. `./edge-child.ts`) in its own Node process (own event loop). */
 export async function startChild<R>(
   name: string,
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  runner: ChildRunner,
   readyMs = readyTimeoutMs,
 ): Promise<BenchChild<R>> {
-  const path = new URL(script, import.meta.url).pathname;
+  const path =
+    runner === 'bundle'
+      ? join(bundleDir, script.replace(/^\.\//, '').replace(/\.ts$/, '.js'))
+      : new URL(script, import.meta.url).pathname;
   const child = fork(path, args, {
-    execArgv: ['--import', 'tsx'],
+    execArgv: runner === 'bundle' ? [] : ['--import', 'tsx'],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -62,7 +62,7 @@ export async function scalePhase(
       ? `open-file limit ${fdLimit}: ${wsCount} WebSockets instead of ${settings.websockets} (raise it with ulimit -n)`
       : '';
   if (note) log(note);
-  const stack = await startStack(join(tmp, 'scale'), children);
+  const stack = await startStack(join(tmp, 'scale'), children, settings.children);
   const n = settings.sessions;
   await raiseLimits(stack.dataDir, n, stack.env, running);
   const edgeRss = () => rssMiB(stack.edge.pid);
@@ -81,6 +81,7 @@ export async function scalePhase(
       './sessions-child.ts',
       [JSON.stringify(config)],
       stack.env,
+      settings.children,
       120_000,
     );
     children.push(child);

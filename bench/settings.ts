@@ -1,4 +1,6 @@
 /** The bench's knobs, from the environment (documented in bench/README.md). */
+import type { ChildRunner } from './children.ts';
+
 export const MiB = 1024 * 1024;
 
 export interface Settings {
@@ -18,6 +20,8 @@ export interface Settings {
   loadgen: string;
   /** Profile edge and agent during the tunnel runs. BENCH_PROFILE=1. */
   profile: boolean;
+  /** How the traffic stack's processes run: `bundle` (built code) or `tsx`. BENCH_CHILDREN, default bundle, tsx with BENCH_PROFILE=1. */
+  children: ChildRunner;
   /** Run the scale phase (idle sessions, tunnels, WebSockets). BENCH_SCALE=0 skips it. */
   scale: boolean;
   /** Idle tunnels, then idle agent sessions, in the scale phase. BENCH_SESSIONS, default 1000. */
@@ -38,11 +42,18 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     wrkThreads: Math.round(positive('BENCH_WRK_THREADS', env.BENCH_WRK_THREADS, 2)),
     loadgen: env.BENCH_LOADGEN ?? '',
     profile: env.BENCH_PROFILE === '1',
+    children: childRunner(env),
     scale: env.BENCH_SCALE !== '0',
     sessions: Math.round(positive('BENCH_SESSIONS', env.BENCH_SESSIONS, 1000)),
     websockets: Math.round(positive('BENCH_WEBSOCKETS', env.BENCH_WEBSOCKETS, 10_000)),
     resultsPath: env.BENCH_RESULTS || new URL('./results/latest.json', import.meta.url).pathname,
   };
+}
+
+function childRunner(env: NodeJS.ProcessEnv): ChildRunner {
+  const value = env.BENCH_CHILDREN || (env.BENCH_PROFILE === '1' ? 'tsx' : 'bundle');
+  if (value !== 'bundle' && value !== 'tsx') throw new Error(`BENCH_CHILDREN: "${value}" is not bundle or tsx`);
+  return value;
 }
 
 function positive(name: string, value: string | undefined, fallback: number, zeroOk = false): number {

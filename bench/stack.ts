@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentChildConfig, AgentReady } from './agent-child.ts';
-import { startChild, type BenchChild } from './children.ts';
+import { startChild, type BenchChild, type ChildRunner } from './children.ts';
 import type { EdgeReady } from './edge-child.ts';
 import type { HttpTarget } from './load.ts';
 import type { ServicesReady } from './services-child.ts';
@@ -39,19 +39,23 @@ export function benchEnv(tmp: string, dataDir: string): NodeJS.ProcessEnv {
 }
 
 /** Starts the three processes; each is pushed onto `children` as soon as it runs, for cleanup. */
-export async function startStack(tmp: string, children: Array<BenchChild<unknown>>): Promise<Stack> {
+export async function startStack(
+  tmp: string,
+  children: Array<BenchChild<unknown>>,
+  runner: ChildRunner,
+): Promise<Stack> {
   const dataDir = join(tmp, 'edge');
   const env = benchEnv(tmp, dataDir);
-  const services = await startChild<ServicesReady>('services', './services-child.ts', [], env);
+  const services = await startChild<ServicesReady>('services', './services-child.ts', [], env, runner);
   children.push(services);
-  const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env);
+  const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env, runner);
   children.push(edge);
   const config: AgentChildConfig = {
     ...edge.ready,
     httpPort: services.ready.httpPort,
     tcpPort: services.ready.tcpPort,
   };
-  const agent = await startChild<AgentReady>('agent', './agent-child.ts', [JSON.stringify(config)], env);
+  const agent = await startChild<AgentReady>('agent', './agent-child.ts', [JSON.stringify(config)], env, runner);
   children.push(agent);
 
   const url = new URL(agent.ready.httpsUrl);

@@ -12,6 +12,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureBuilt } from './built-cli.ts';
 import { bulkPhase } from './bulk-phase.ts';
+import { bundleChildren } from './bundle.ts';
 import type { BenchChild } from './children.ts';
 import { cliPhase } from './cli-phase.ts';
 import { eventsPhase } from './events-phase.ts';
@@ -67,10 +68,11 @@ try {
       ? 'wrk'
       : `built-in Node.js load generator (${settings.loadgen === 'node' ? 'BENCH_LOADGEN=node' : 'wrk not found'})`;
   const scale = settings.scale ? `${settings.sessions} sessions, ${settings.websockets} WebSockets` : 'no scale phase';
-  const what = `${toolName}, ${settings.connections} connections x ${settings.seconds} s, 67-byte body; bulk ${formatBytes(settings.bytes)}; ${settings.rounds} round(s); ${scale}; ${os.availableParallelism()} CPUs`;
+  const what = `${toolName}, ${settings.connections} connections x ${settings.seconds} s, 67-byte body; bulk ${formatBytes(settings.bytes)}; ${settings.rounds} round(s); ${scale}; children ${settings.children}; ${os.availableParallelism()} CPUs`;
   log(what);
   ensureBuilt(log);
-  const stack = await startStack(tmp, children);
+  if (settings.children === 'bundle') await bundleChildren();
+  const stack = await startStack(tmp, children, settings.children);
   await new Promise((r) => setTimeout(r, 1000));
   const stackIdle = { edge: rssMiB(stack.edge.pid), agent: rssMiB(stack.agent.pid) };
   await check(stack.httpDirect, 'direct');
