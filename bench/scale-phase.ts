@@ -16,7 +16,7 @@ import { startChild, type BenchChild } from './children.ts';
 import { rssMiB } from './proc.ts';
 import type { SessionsChildConfig, SessionsReady } from './sessions-child.ts';
 import type { Settings } from './settings.ts';
-import { startStack } from './stack.ts';
+import { startStack, type Stack } from './stack.ts';
 import { openWebSockets } from './websockets.ts';
 
 export interface ScaleStep {
@@ -45,8 +45,18 @@ export interface ScalePhase {
 const fdReserve = 1000;
 /** WebSockets per session of the pool that serves them (the edge allows 500 streams per session). */
 const webSocketsPerSession = 400;
+/** Milliseconds the WebSockets have to open; those not open by then are left out. */
+const openTimeoutMs = 60_000;
 /** Milliseconds to let RSS settle before reading it. */
 const settleMs = 1000;
+
+/** What the steps share. */
+interface ScaleContext {
+  stack: Stack;
+  settings: Settings;
+  children: Array<BenchChild<unknown>>;
+  log(text: string): void;
+}
 
 export async function scalePhase(
   tmp: string,
@@ -63,78 +73,76 @@ export async function scalePhase(
       : '';
   if (note) log(note);
   const stack = await startStack(join(tmp, 'scale'), children, settings.children);
-  const n = settings.sessions;
-  await raiseLimits(stack.dataDir, n, stack.env, running);
-  const edgeRss = () => rssMiB(stack.edge.pid);
-  const startSessions = async (name: string, sessions: number, endpoint?: SessionsChildConfig['endpoint']) => {
-    const config: SessionsChildConfig = {
-      serverAddr: stack.edge.ready.serverAddr,
-      authtoken: stack.edge.ready.authtoken,
-      caPath: stack.edge.ready.caPath,
-      httpPort: stack.services.ready.httpPort,
-      sessions,
-      tunnelsPerSession: name === 'tunnels' ? n : 1,
-      ...(endpoint ? { endpoint } : {}),
-    };
-    const child = await startChild<SessionsReady>(
-      name,
-      './sessions-child.ts',
-      [JSON.stringify(config)],
-      stack.env,
-      settings.children,
-      120_000,
-    );
-    children.push(child);
-    return child;
-  };
-  const sessionsStep = async (name: 'tunnels' | 'sessions') => {
-    const before = edgeRss();
-    const started = performance.now();
-    const child = await startSessions(name, name === 'tunnels' ? 1 : n);
-    const seconds = (performance.now() - started) / 1000;
-    await settle();
-    const result = step(
-      n,
-      name === 'tunnels' ? child.ready.tunnels : child.ready.sessions,
-      edgeRss() - before,
-      seconds,
-    );
-    log(
-      `scale: ${result.open} idle ${name === 'tunnels' ? 'tunnels on one session' : 'agent sessions'}: edge +${result.edgeGrowthMiB.toFixed(1)} MiB, ${result.edgeKiB.toFixed(1)} KiB each`,
-    );
-    return result;
-  };
+  await raiseLimits(stack.dataDir, settings.sessions, stack.env, running);
+  const ctx: ScaleContext = { stack, settings, children, log };
   await settle();
-  const edgeRssBefore = edgeRss();
-  const tunnels = await sessionsStep('tunnels');
-  const sessions = await sessionsStep('sessions');
-  const pool = await startSessions('ws-pool', Math.max(1, Math.ceil(wsCount / webSocketsPerSession)), {
+  const edgeRssBefore = rssMiB(stack.edge.pid);
+  const tunnels = await idleStep(ctx, 'tunnels');
+  const sessions = await idleStep(ctx, 'sessions');
+  const websockets = await webSocketsStep(ctx, wsCount);
+  for (const child of children.splice(children.indexOf(stack.services)).reverse()) await child.stop();
+  return { fdLimit, note, edgeRssBefore, tunnels, sessions, websockets };
+}
+
+/** A sessions child (bench/sessions-child.ts) against the scale edge, stopped with the bench's children. */
+async function startSessions(
+  ctx: ScaleContext,
+  name: string,
+  sessions: number,
+  tunnelsPerSession: number,
+  endpoint?: SessionsChildConfig['endpoint'],
+): Promise<BenchChild<SessionsReady>> {
+  const { edge, services, env } = ctx.stack;
+  const config: SessionsChildConfig = {
+    serverAddr: edge.ready.serverAddr,
+    authtoken: edge.ready.authtoken,
+    caPath: edge.ready.caPath,
+    httpPort: services.ready.httpPort,
+    sessions,
+    tunnelsPerSession,
+    ...(endpoint ? { endpoint } : {}),
+  };
+  const args = [JSON.stringify(config)];
+  const child = await startChild<SessionsReady>(name, './sessions-child.ts', args, env, ctx.settings.children, 120_000);
+  ctx.children.push(child);
+  return child;
+}
+
+/** BENCH_SESSIONS idle tunnels on one session, or as many idle sessions with one tunnel each. */
+async function idleStep(ctx: ScaleContext, what: 'tunnels' | 'sessions'): Promise<ScaleStep> {
+  const n = ctx.settings.sessions;
+  const before = rssMiB(ctx.stack.edge.pid);
+  const started = performance.now();
+  const child = await (what === 'tunnels' ? startSessions(ctx, what, 1, n) : startSessions(ctx, what, n, 1));
+  const seconds = (performance.now() - started) / 1000;
+  await settle();
+  const open = what === 'tunnels' ? child.ready.tunnels : child.ready.sessions;
+  const result = step(n, open, rssMiB(ctx.stack.edge.pid) - before, seconds);
+  const label = what === 'tunnels' ? 'tunnels on one session' : 'agent sessions';
+  ctx.log(
+    `scale: ${open} idle ${label}: edge +${result.edgeGrowthMiB.toFixed(1)} MiB, ${result.edgeKiB.toFixed(1)} KiB each`,
+  );
+  return result;
+}
+
+/** Opens `count` WebSockets through a pooled endpoint; RSS growth of the edge and of the pool's process. */
+async function webSocketsStep(ctx: ScaleContext, count: number): Promise<ScaleStep> {
+  const pool = await startSessions(ctx, 'ws-pool', Math.max(1, Math.ceil(count / webSocketsPerSession)), 1, {
     scheme: 'http',
     subdomain: 'bench-ws',
     poolingEnabled: true,
   });
   await settle();
-  const websockets = await webSocketsStep(wsCount, { edge: stack.edge, pool }, stack.edge.ready.httpPort, log);
-  for (const child of children.splice(children.indexOf(stack.services)).reverse()) await child.stop();
-  return { fdLimit, note, edgeRssBefore, tunnels, sessions, websockets };
-}
-
-/** Opens `count` WebSockets through the pool's endpoint; RSS growth of the edge and of the pool's process. */
-async function webSocketsStep(
-  count: number,
-  p: { edge: BenchChild<unknown>; pool: BenchChild<SessionsReady> },
-  httpPort: number,
-  log: (text: string) => void,
-): Promise<ScaleStep> {
-  const before = { edge: rssMiB(p.edge.pid), agent: rssMiB(p.pool.pid) };
-  const target = { port: httpPort, hostHeader: new URL(p.pool.ready.url).host };
-  const ws = await openWebSockets(target, count, 60_000);
+  const { edge } = ctx.stack;
+  const before = { edge: rssMiB(edge.pid), agent: rssMiB(pool.pid) };
+  const target = { port: edge.ready.httpPort, hostHeader: new URL(pool.ready.url).host };
+  const ws = await openWebSockets(target, count, openTimeoutMs);
   try {
-    if (ws.failed) log(`scale: ${ws.failed} WebSockets failed, the first: ${ws.firstError}`);
+    if (ws.failed) ctx.log(`scale: ${ws.failed} WebSockets failed, the first: ${ws.firstError}`);
     await settle();
-    const result = step(count, ws.open, rssMiB(p.edge.pid) - before.edge, ws.ms / 1000);
-    result.agentKiB = ((rssMiB(p.pool.pid) - before.agent) * 1024) / Math.max(1, ws.open);
-    log(
+    const result = step(count, ws.open, rssMiB(edge.pid) - before.edge, ws.ms / 1000);
+    result.agentKiB = ((rssMiB(pool.pid) - before.agent) * 1024) / Math.max(1, ws.open);
+    ctx.log(
       `scale: ${ws.open} WebSockets open in ${result.seconds.toFixed(1)} s: edge +${result.edgeGrowthMiB.toFixed(1)} MiB, ${result.edgeKiB.toFixed(1)} KiB each`,
     );
     return result;
