@@ -1,6 +1,7 @@
 /**
  * Bench child: our agent, `forward()` from src/agent/forward.ts, with an https endpoint for the
- * HTTP service (and a second one with modules on) and a tcp endpoint for the TCP service. argv[2] is an AgentChildConfig as JSON.
+ * HTTP service (and a second one with modules on), an http endpoint (served on the edge's
+ * plain-HTTP port) for it, and a tcp endpoint for the TCP service. argv[2] is an AgentChildConfig as JSON.
  * Traffic is observed (connection counters, the HTTP tap) as the CLI does when its status screen
  * or log is on; BENCH_AGENT_TRAFFIC=0 measures without.
  */
@@ -22,6 +23,8 @@ export interface AgentReady {
   httpsUrl: string;
   /** The same service on an endpoint with modules: IP restriction, request and response headers. */
   httpsModulesUrl: string;
+  /** http://<name>.localhost:<port>: the same service on the edge's plain-HTTP port. */
+  httpUrl: string;
   /** tcp://localhost:<port> */
   tcpUrl: string;
 }
@@ -36,6 +39,8 @@ runChild<AgentReady>(async () => {
     ...(traffic ? { traffic } : {}),
   };
   const http = await forward({ ...common, addr: `127.0.0.1:${config.httpPort}` });
+  // An https endpoint's host is redirected to HTTPS on the plain-HTTP port; an http one is served there.
+  const plain = await forward({ ...common, addr: `127.0.0.1:${config.httpPort}`, scheme: 'http' });
   // What the modules cost: the modules ngrok users put on most endpoints, all of them on.
   const httpModules = await forward({
     ...common,
@@ -48,9 +53,9 @@ runChild<AgentReady>(async () => {
   });
   const tcp = await forward({ ...common, proto: 'tcp', addr: `127.0.0.1:${config.tcpPort}` });
   return {
-    ready: { httpsUrl: http.url, httpsModulesUrl: httpModules.url, tcpUrl: tcp.url },
+    ready: { httpsUrl: http.url, httpsModulesUrl: httpModules.url, httpUrl: plain.url, tcpUrl: tcp.url },
     close: async () => {
-      await Promise.all([http.close(), httpModules.close(), tcp.close()]);
+      await Promise.all([http.close(), httpModules.close(), plain.close(), tcp.close()]);
     },
   };
 });

@@ -1,8 +1,10 @@
 /** The parent half of bench processes: start a child script, wait for it, profile it, stop it. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { bundleDir } from './bundle.ts';
 import type { ChildMessage, ParentMessage } from './child-side.ts';
 
-/** Milliseconds a child has to report ready, and to exit once asked to stop. */
+/** Milliseconds a child has to report ready (unless told otherwise), and to exit once asked to stop. */
 const readyTimeoutMs = 30_000;
 const stopTimeoutMs = 8_000;
 /** Milliseconds a child has to answer a stats or profile request. */
@@ -24,21 +26,32 @@ export interface BenchChild<R> {
   kill(): void;
 }
 
-/** Runs `bench/<script>` in its own Node process (own event loop), with tsx. */
+/**
+ * How children run: `bundle`, their bundle from bench/bundle.ts with plain node (built code, as
+ * the CLI runs); `tsx`, the TypeScript sources through tsx (profiles then name source lines).
+ */
+export type ChildRunner = 'bundle' | 'tsx';
+
+/** Runs `bench/<script>` (e.g. `./edge-child.ts`) in its own Node process (own event loop). */
 export async function startChild<R>(
   name: string,
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  runner: ChildRunner,
+  readyMs = readyTimeoutMs,
 ): Promise<BenchChild<R>> {
-  const path = new URL(script, import.meta.url).pathname;
+  const path =
+    runner === 'bundle'
+      ? join(bundleDir, script.replace(/^\.\//, '').replace(/\.ts$/, '.js'))
+      : new URL(script, import.meta.url).pathname;
   const child = fork(path, args, {
-    execArgv: ['--import', 'tsx'],
+    execArgv: runner === 'bundle' ? [] : ['--import', 'tsx'],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const ready = await waitFor<R>(child, name);
+    const ready = await waitFor<R>(child, name, readyMs);
     return wrap(name, child, ready);
   } catch (err) {
     child.kill('SIGKILL');
@@ -46,9 +59,9 @@ export async function startChild<R>(
   }
 }
 
-function waitFor<R>(child: ChildProcess, name: string): Promise<R> {
+function waitFor<R>(child: ChildProcess, name: string, readyMs: number): Promise<R> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${readyTimeoutMs} ms`)), readyTimeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${readyMs} ms`)), readyMs);
     child.on('message', (message: ChildMessage<R>) => {
       if (message.type === 'ready') resolve(message.ready);
       else if (message.type === 'error') reject(new Error(`${name} failed to start: ${message.message}`));

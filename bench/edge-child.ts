@@ -8,6 +8,8 @@ export interface EdgeReady {
   /** "127.0.0.1:<port>" of the agent ingress. */
   serverAddr: string;
   httpsPort: number;
+  /** The plain-HTTP public port. */
+  httpPort: number;
   authtoken: string;
   /** Path of the edge's local CA (PEM). */
   caPath: string;
@@ -36,6 +38,7 @@ runChild<EdgeReady>(async () => {
     ready: {
       serverAddr: `127.0.0.1:${edge.ports.agent}`,
       httpsPort: edge.ports.https,
+      httpPort: edge.ports.http,
       authtoken: edge.credentials.authtoken,
       caPath: edge.bootstrap.ca_cert,
       apiUrl: edge.bootstrap.api_url,

@@ -8,7 +8,7 @@
 import net from 'node:net';
 import { Ngrok } from '@ngrok/ngrok-api';
 import { runLoad, type LoadResult } from './load.ts';
-import type { PhaseContext } from './phases.ts';
+import { medianBy, type PhaseContext } from './phases.ts';
 
 export interface EventsPhase {
   /** Through the tunnel, no subscription. */
@@ -60,8 +60,4 @@ function closedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-function medianBy(results: LoadResult[]): LoadResult {
-  return [...results].sort((a, b) => a.rps - b.rps)[Math.floor((results.length - 1) / 2)]!;
 }

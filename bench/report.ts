@@ -1,66 +1,69 @@
 /**
- * Turns measurements into the table the targets are checked against, and its JSON form. The
- * targets are those of bench/README.md ("Targets"); keep the two in step.
+ * Turns measurements into the table the targets are checked against (bench/table.ts prints it).
+ * The targets are those of bench/README.md ("Targets"); keep the two in step.
  */
+import type { BulkPhase } from './bulk-phase.ts';
+import type { CliPhase } from './cli-phase.ts';
+import type { EventsPhase } from './events-phase.ts';
+import type { HttpPhase } from './http-phase.ts';
 import type { LoadResult } from './load.ts';
 import type { RssPeaks } from './proc.ts';
-
-type ByProcess = { direct: Record<string, number>; tunnel: Record<string, number> };
+import type { RestartPhase } from './restart-phase.ts';
+import type { ScalePhase } from './scale-phase.ts';
+import { beside, compare, only, type Row } from './table.ts';
 
 export interface Measurements {
-  http: {
-    direct: LoadResult;
-    tunnel: LoadResult;
-    /** Through the tunnel to an endpoint with IP restriction and request and response headers. */
-    modules: LoadResult;
-    serviceConnections: { direct: number; tunnel: number };
-    cpuUsPerRequest: ByProcess;
-    /** Through the tunnel without, then with, a subscription to a dead event destination. */
-    events: { without: LoadResult; withDead: LoadResult };
-  };
-  /** MiB/s. */
-  tcp: { downDirect: number; downTunnel: number; upDirect: number; upTunnel: number; cpuMsPerGiB: ByProcess };
-  rss: { idle: Record<string, number>; httpLoad: RssPeaks; tcpLoad: RssPeaks };
-}
-
-export interface Row {
-  metric: string;
-  direct: number | null;
-  tunnel: number;
-  /** tunnel / direct. */
-  ratio: number | null;
-  target: string;
-  /** null for rows without a target. */
-  pass: boolean | null;
+  http: HttpPhase & { events: EventsPhase };
+  /** HTTP bulk through the https endpoint; TCP bulk through the tcp endpoint. */
+  httpBulk: BulkPhase;
+  tcp: BulkPhase;
+  /** Edge and agent of the traffic stack: idle after start-up, MiB. */
+  stackIdle: Record<string, number>;
+  cli: CliPhase;
+  restart: RestartPhase;
+  scale: ScalePhase | null;
 }
 
 export function buildRows(m: Measurements): Row[] {
-  const { direct, tunnel } = m.http;
-  const errors = (r: LoadResult) => r.errors + r.non2xx;
-  const loadPeak = (name: string) => Math.max(m.rss.httpLoad.peak[name] ?? 0, m.rss.tcpLoad.peak[name] ?? 0);
-  const peakSum = Math.max(m.rss.httpLoad.peakSum, m.rss.tcpLoad.peakSum);
-  const edgeIdle = m.rss.idle.edge ?? NaN;
   return [
-    // The load goes through the HTTPS port, so the HTTPS-port target applies.
-    compare('HTTP req/s', direct.rps, tunnel.rps, '>= 0.20x', (r) => r >= 0.2),
-    compare('HTTP p99 ms', direct.p99Ms, tunnel.p99Ms, '<= 3x', (r) => r <= 3),
-    compare('HTTP p50 ms', direct.p50Ms, tunnel.p50Ms, '', null),
+    ...httpRows(m.http),
+    ...bulkRows('HTTP', m.httpBulk),
+    ...bulkRows('TCP', m.tcp),
+    ...cpuRows('HTTP CPU us/request (HTTPS port)', m.http.cpuUsPerRequest.direct, m.http.cpuUsPerRequest.tunnel),
+    ...cpuRows('HTTP bulk CPU ms/GiB', m.httpBulk.cpuMsPerGiB.direct, m.httpBulk.cpuMsPerGiB.tunnel),
+    ...cpuRows('TCP bulk CPU ms/GiB', m.tcp.cpuMsPerGiB.direct, m.tcp.cpuMsPerGiB.tunnel),
+    ...cliRows(m.cli, m.restart),
+    ...loadRssRows(m),
+    ...(m.scale ? scaleRows(m.scale) : []),
+  ];
+}
+
+function httpRows(h: Measurements['http']): Row[] {
+  const errors = (r: LoadResult) => r.errors + r.non2xx;
+  const tunnelErrors = errors(h.plain) + errors(h.tunnel) + errors(h.modules) + errors(h.events.withDead);
+  return [
+    compare('HTTP req/s, HTTP port', h.direct.rps, h.plain.rps, '>= 0.25x', (r) => r >= 0.25),
+    compare('HTTP p99 ms, HTTP port', h.direct.p99Ms, h.plain.p99Ms, '<= 3x', (r) => r <= 3),
+    compare('HTTP req/s, HTTPS port', h.direct.rps, h.tunnel.rps, '>= 0.20x', (r) => r >= 0.2),
+    compare('HTTP p99 ms, HTTPS port', h.direct.p99Ms, h.tunnel.p99Ms, '<= 3x', (r) => r <= 3),
+    compare('HTTP p50 ms, HTTP port', h.direct.p50Ms, h.plain.p50Ms, '', null),
+    compare('HTTP p50 ms, HTTPS port', h.direct.p50Ms, h.tunnel.p50Ms, '', null),
     // Here "direct" is the tunnel without modules: the ratio is what the module pipeline costs.
-    compare('HTTP req/s with modules (vs without)', tunnel.rps, m.http.modules.rps, '>= 0.90x', (r) => r >= 0.9),
-    compare('HTTP p99 ms with modules (vs without)', tunnel.p99Ms, m.http.modules.p99Ms, '', null),
+    compare('HTTP req/s with modules (vs without)', h.tunnel.rps, h.modules.rps, '>= 0.90x', (r) => r >= 0.9),
+    compare('HTTP p99 ms with modules (vs without)', h.tunnel.p99Ms, h.modules.p99Ms, '', null),
     // "direct" is the tunnel with no event subscription: the ratio is what a dead destination costs.
     compare(
       'HTTP req/s, dead event destination (vs none)',
-      m.http.events.without.rps,
-      m.http.events.withDead.rps,
+      h.events.without.rps,
+      h.events.withDead.rps,
       '>= 0.85x',
       (r) => r >= 0.85,
     ),
     {
       ...compare(
-        'HTTP service connections opened',
-        m.http.serviceConnections.direct,
-        m.http.serviceConnections.tunnel,
+        'HTTP service connections opened (HTTPS port)',
+        h.serviceConnections.direct,
+        h.serviceConnections.tunnel,
         '',
         null,
       ),
@@ -68,71 +71,81 @@ export function buildRows(m: Measurements): Row[] {
     },
     {
       metric: 'HTTP errors + non-2xx',
-      direct: errors(direct),
-      tunnel: errors(tunnel) + errors(m.http.modules) + errors(m.http.events.withDead),
+      direct: errors(h.direct),
+      tunnel: tunnelErrors,
       ratio: null,
       target: '= 0',
-      pass: errors(tunnel) + errors(m.http.modules) + errors(m.http.events.withDead) === 0,
+      pass: tunnelErrors === 0,
     },
-    compare('TCP download MiB/s', m.tcp.downDirect, m.tcp.downTunnel, '>= 0.25x', (r) => r >= 0.25),
-    compare('TCP upload MiB/s', m.tcp.upDirect, m.tcp.upTunnel, '>= 0.40x', (r) => r >= 0.4),
-    ...cpuRows('HTTP CPU us/request', m.http.cpuUsPerRequest),
-    ...cpuRows('TCP CPU ms/GiB', m.tcp.cpuMsPerGiB),
-    {
-      ...only('RSS edge idle MiB', edgeIdle),
-      target: '<= 70 MiB',
-      pass: Number.isFinite(edgeIdle) ? edgeIdle <= 70 : null,
-    },
-    only('RSS agent idle MiB', m.rss.idle.agent ?? NaN),
-    only('RSS edge peak under load MiB', loadPeak('edge')),
-    only('RSS agent peak under load MiB', loadPeak('agent')),
-    { ...only('RSS edge+agent under load MiB', peakSum), target: '<= 140 MiB', pass: peakSum <= 140 },
+  ];
+}
+
+function bulkRows(name: string, b: BulkPhase): Row[] {
+  return [
+    compare(`${name} bulk download MiB/s`, b.downDirect, b.downTunnel, '>= 0.25x', (r) => r >= 0.25),
+    compare(`${name} bulk upload MiB/s`, b.upDirect, b.upTunnel, '>= 0.40x', (r) => r >= 0.4),
   ];
 }
 
 /** Where the CPU goes, per process: the service direct vs tunnel, then edge and agent. */
-function cpuRows(metric: string, cpu: ByProcess): Row[] {
+function cpuRows(metric: string, direct: Record<string, number>, tunnel: Record<string, number>): Row[] {
   return [
-    { ...compare(`${metric}, service`, cpu.direct.service ?? NaN, cpu.tunnel.service ?? NaN, '', null), ratio: null },
-    only(`${metric}, edge`, cpu.tunnel.edge ?? NaN),
-    only(`${metric}, agent`, cpu.tunnel.agent ?? NaN),
+    { ...compare(`${metric}, service`, direct.service ?? NaN, tunnel.service ?? NaN, '', null), ratio: null },
+    only(`${metric}, edge`, tunnel.edge ?? NaN),
+    only(`${metric}, agent`, tunnel.agent ?? NaN),
   ];
 }
 
-function compare(
-  metric: string,
-  direct: number,
-  tunnel: number,
-  target: string,
-  ok: ((ratio: number) => boolean) | null,
-): Row {
-  const ratio = direct > 0 ? tunnel / direct : NaN;
-  return { metric, direct, tunnel, ratio, target, pass: ok ? ok(ratio) : null };
+/** The built CLI: `--help` beside `node -e 0`, start times, idle RSS, restart after SIGKILL. */
+function cliRows(c: CliPhase, r: RestartPhase): Row[] {
+  const idleSum = c.idleRss.edge + c.idleRss.agent;
+  return [
+    beside('portico --help ms (direct: node -e 0)', c.node.ms, c.help.ms, 120, 'ms'),
+    { ...compare('portico --help max RSS MiB (direct: node -e 0)', c.node.maxRssMiB, c.help.maxRssMiB, '', null) },
+    only('portico edge cold start to bootstrap.json ms (new data dir)', c.coldStart.bootstrapMs),
+    only('portico edge warm start to agent port accepting ms', c.warmStart.agentAcceptMs),
+    only('portico edge warm start to bootstrap.json ms', c.warmStart.bootstrapMs, 500, 'ms'),
+    only('portico http start to forwarding ms', c.agentStartMs),
+    only('restart after SIGKILL: agent port accepting ms', r.agentAcceptMs, 2550, 'ms'),
+    only('restart after SIGKILL: bootstrap.json ms', r.bootstrapMs),
+    only('restart after SIGKILL: tunnel answering again ms', r.tunnelMs),
+    only('RSS portico edge idle MiB', c.idleRss.edge, 70, 'MiB'),
+    only('RSS portico http idle MiB', c.idleRss.agent),
+    only('RSS portico edge + portico http idle MiB', idleSum, 110, 'MiB'),
+  ];
 }
 
-function only(metric: string, tunnel: number): Row {
-  return { metric, direct: null, tunnel, ratio: null, target: '', pass: null };
+/** RSS of the traffic stack's edge and agent: idle, and the peaks sampled every 100 ms under load. */
+function loadRssRows(m: Measurements): Row[] {
+  const rows: Row[] = [
+    only('RSS traffic-stack edge idle MiB', m.stackIdle.edge ?? NaN),
+    only('RSS traffic-stack agent idle MiB', m.stackIdle.agent ?? NaN),
+  ];
+  const phases: Array<[string, RssPeaks]> = [
+    ['HTTP load', m.http.rss],
+    ['HTTP bulk', m.httpBulk.rss],
+    ['TCP bulk', m.tcp.rss],
+  ];
+  for (const [name, p] of phases) {
+    rows.push(only(`RSS edge peak, ${name} MiB`, p.peak.edge ?? NaN));
+    rows.push(only(`RSS agent peak, ${name} MiB`, p.peak.agent ?? NaN));
+    rows.push(only(`RSS edge+agent peak, ${name} MiB`, p.peakSum, 140, 'MiB'));
+  }
+  return rows;
 }
 
-export function formatTable(rows: Row[]): string {
-  const header = ['metric', 'direct', 'tunnel', 'ratio', 'target', 'result'];
-  const cells = rows.map((r) => [
-    r.metric,
-    r.direct === null ? '-' : num(r.direct),
-    num(r.tunnel),
-    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
-    r.target || '-',
-    r.pass === null ? '-' : r.pass ? 'PASS' : r.metric.startsWith('HTTP errors') ? 'FAIL' : 'BELOW',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
-}
-
-function num(v: number): string {
-  if (!Number.isFinite(v)) return 'n/a';
-  if (Number.isInteger(v)) return v.toString();
-  if (Math.abs(v) >= 1000) return Math.round(v).toString();
-  if (Math.abs(v) >= 100) return v.toFixed(1);
-  return v.toFixed(2);
+function scaleRows(s: ScalePhase): Row[] {
+  return [
+    only(`scale: idle tunnels open (of ${s.tunnels.requested}, one session)`, s.tunnels.open),
+    only('scale: edge RSS per idle tunnel KiB', s.tunnels.edgeKiB, 20, 'KiB'),
+    only(`scale: idle agent sessions open (of ${s.sessions.requested})`, s.sessions.open),
+    only('scale: edge RSS per idle agent session (1 tunnel) KiB', s.sessions.edgeKiB),
+    only(`scale: WebSockets open (of ${s.websockets.requested})`, s.websockets.open),
+    only('scale: edge RSS per open WebSocket KiB', s.websockets.edgeKiB, 64, 'KiB'),
+    only('scale: agent RSS per open WebSocket KiB', s.websockets.agentKiB ?? NaN),
+    only(
+      'scale: edge RSS with all of them MiB',
+      s.edgeRssBefore + s.tunnels.edgeGrowthMiB + s.sessions.edgeGrowthMiB + s.websockets.edgeGrowthMiB,
+    ),
+  ];
 }

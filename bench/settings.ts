@@ -1,4 +1,6 @@
 /** The bench's knobs, from the environment (documented in bench/README.md). */
+import type { ChildRunner } from './children.ts';
+
 export const MiB = 1024 * 1024;
 
 export interface Settings {
@@ -8,7 +10,7 @@ export interface Settings {
   warmupSeconds: number;
   /** Concurrent keep-alive connections. BENCH_CONNECTIONS, default 50. */
   connections: number;
-  /** Bytes per TCP transfer. BENCH_BYTES ("256M", "1G" or a number), default 256 MiB. */
+  /** Bytes per bulk transfer (TCP and HTTP). BENCH_BYTES ("256M", "1G" or a number), default 256 MiB. */
   bytes: number;
   /** Direct/tunnel pairs; each metric is the median over rounds. BENCH_ROUNDS, default 1. */
   rounds: number;
@@ -18,6 +20,14 @@ export interface Settings {
   loadgen: string;
   /** Profile edge and agent during the tunnel runs. BENCH_PROFILE=1. */
   profile: boolean;
+  /** How the traffic stack's processes run: `bundle` (built code) or `tsx`. BENCH_CHILDREN, default bundle, tsx with BENCH_PROFILE=1. */
+  children: ChildRunner;
+  /** Run the scale phase (idle sessions, tunnels, WebSockets). BENCH_SCALE=0 skips it. */
+  scale: boolean;
+  /** Idle tunnels, then idle agent sessions, in the scale phase. BENCH_SESSIONS, default 1000. */
+  sessions: number;
+  /** Concurrent WebSockets in the scale phase. BENCH_WEBSOCKETS, default 10000. */
+  websockets: number;
   /** Where the JSON goes (profiles go beside it). BENCH_RESULTS, default bench/results/latest.json. */
   resultsPath: string;
 }
@@ -32,8 +42,18 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     wrkThreads: Math.round(positive('BENCH_WRK_THREADS', env.BENCH_WRK_THREADS, 2)),
     loadgen: env.BENCH_LOADGEN ?? '',
     profile: env.BENCH_PROFILE === '1',
+    children: childRunner(env),
+    scale: env.BENCH_SCALE !== '0',
+    sessions: Math.round(positive('BENCH_SESSIONS', env.BENCH_SESSIONS, 1000)),
+    websockets: Math.round(positive('BENCH_WEBSOCKETS', env.BENCH_WEBSOCKETS, 10_000)),
     resultsPath: env.BENCH_RESULTS || new URL('./results/latest.json', import.meta.url).pathname,
   };
+}
+
+function childRunner(env: NodeJS.ProcessEnv): ChildRunner {
+  const value = env.BENCH_CHILDREN || (env.BENCH_PROFILE === '1' ? 'tsx' : 'bundle');
+  if (value !== 'bundle' && value !== 'tsx') throw new Error(`BENCH_CHILDREN: "${value}" is not bundle or tsx`);
+  return value;
 }
 
 function positive(name: string, value: string | undefined, fallback: number, zeroOk = false): number {

@@ -5,9 +5,8 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Writable } from 'node:stream';
 import { MiB } from './settings.ts';
-
-/** Bytes per write when the client sends. */
 
 /** Reads `bytes` from the service; resolves with MiB/s. */
 export function download(port: number, bytes: number, timeoutMs: number): Promise<number> {
@@ -54,8 +53,8 @@ function transfer(port: number, timeoutMs: number, run: (socket: net.Socket, don
   });
 }
 
-/** Writes `bytes` bytes of `fill` with backpressure, 64 KiB at a time, then ends the socket. */
-export function sendBytes(socket: net.Socket, bytes: number, fill: number): void {
+/** Writes `bytes` bytes of `fill` with backpressure, 64 KiB at a time, then ends the stream (a socket, an HTTP request or response). */
+export function sendBytes(socket: Writable, bytes: number, fill: number): void {
   const chunk = Buffer.alloc(64 * 1024, fill);
   let left = bytes;
   const pump = () => {

@@ -1,22 +1,34 @@
 /**
- * `npm run bench`: HTTP requests/s and p99, TCP bulk MiB/s and edge/agent RSS, direct vs
- * through Portico, in one run on 127.0.0.1. Prints the table the targets of bench/README.md
- * are checked against and writes bench/results/latest.json. Knobs: bench/settings.ts and bench/README.md.
+ * `npm run bench`: every figure of issue 13's table in one run on 127.0.0.1: HTTP req/s and p99
+ * through the edge's HTTP and HTTPS ports, HTTP and TCP bulk MiB/s, each against a direct
+ * connection; start time, idle RSS and restart of the built CLI; RSS under load; and the scale of
+ * idle sessions and WebSockets. Prints the table the targets of bench/README.md are checked
+ * against and writes bench/results/latest.json. Knobs: bench/settings.ts and bench/README.md.
  */
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { ensureBuilt } from './built-cli.ts';
+import { bulkPhase } from './bulk-phase.ts';
+import { bundleChildren } from './bundle.ts';
 import type { BenchChild } from './children.ts';
-import { chooseTool, probe, type HttpTarget, type LoadOptions, type LoadTool } from './load.ts';
+import { cliPhase } from './cli-phase.ts';
 import { eventsPhase } from './events-phase.ts';
-import { httpPhase, profilePath, tcpPhase, transferTimeoutMs, type PhaseContext } from './phases.ts';
-import { formatProfile, summarizeProfile } from './profile.ts';
-import { buildRows, formatTable, type Measurements } from './report.ts';
+import { httpDownload, httpUpload } from './http-bulk.ts';
+import { httpPhase } from './http-phase.ts';
+import { chooseTool, probe, type HttpTarget, type LoadOptions, type LoadTool } from './load.ts';
+import { profilePath, transferTimeoutMs, type PhaseContext } from './phases.ts';
 import { rssMiB } from './proc.ts';
+import { formatProfile, summarizeProfile } from './profile.ts';
+import { buildRows, type Measurements } from './report.ts';
+import { restartPhase } from './restart-phase.ts';
+import { scalePhase } from './scale-phase.ts';
 import { formatBytes, MiB, readSettings, type Settings } from './settings.ts';
-import { startStack } from './stack.ts';
+import { benchEnv, startStack } from './stack.ts';
+import { formatTable } from './table.ts';
+import { download, upload } from './tcp-bulk.ts';
 
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 let settings: Settings;
@@ -45,13 +57,7 @@ const abort = (why: string, code: number) => {
 };
 // Runs on every exit, a crash included; after a normal run there is nothing left to kill.
 process.on('exit', killAll);
-// Bounded no matter what: startup and shutdown, then per round three HTTP runs with warm-up, two
-// for the events phase, and eight transfers (four of them warm-ups of at most 32 MiB), each at its timeout.
-const perRound =
-  3 * (settings.warmupSeconds + settings.seconds + 15) * 1000 +
-  2 * (settings.seconds + 15) * 1000 +
-  4 * (transferTimeoutMs(settings.bytes) + transferTimeoutMs(32 * MiB));
-const budgetMs = 90_000 + settings.rounds * perRound;
+const budgetMs = budget(settings);
 const watchdog = setTimeout(() => abort(`over its ${Math.round(budgetMs / 1000)} s budget, aborting`, 1), budgetMs);
 process.once('SIGINT', () => abort('interrupted', 130));
 process.once('SIGTERM', () => abort('terminated', 143));
@@ -61,14 +67,29 @@ try {
     tool === 'wrk'
       ? 'wrk'
       : `built-in Node.js load generator (${settings.loadgen === 'node' ? 'BENCH_LOADGEN=node' : 'wrk not found'})`;
-  const what = `${toolName}, ${settings.connections} connections x ${settings.seconds} s, 67-byte body; TCP ${formatBytes(settings.bytes)}; ${settings.rounds} round(s); ${os.availableParallelism()} CPUs`;
+  const scale = settings.scale ? `${settings.sessions} sessions, ${settings.websockets} WebSockets` : 'no scale phase';
+  const what = `${toolName}, ${settings.connections} connections x ${settings.seconds} s, 67-byte body; bulk ${formatBytes(settings.bytes)}; ${settings.rounds} round(s); ${scale}; children ${settings.children}; ${os.availableParallelism()} CPUs`;
   log(what);
-  const stack = await startStack(tmp, children);
+  ensureBuilt(log);
+  if (settings.children === 'bundle') await bundleChildren();
+  const stack = await startStack(tmp, children, settings.children);
   await new Promise((r) => setTimeout(r, 1000));
-  const idle = { edge: rssMiB(stack.edge.pid), agent: rssMiB(stack.agent.pid) };
+  const stackIdle = { edge: rssMiB(stack.edge.pid), agent: rssMiB(stack.agent.pid) };
   await check(stack.httpDirect, 'direct');
-  await check(stack.httpTunnel, 'tunnel');
+  await check(stack.httpPlain, 'tunnel, HTTP port');
+  await check(stack.httpTunnel, 'tunnel, HTTPS port');
   await check(stack.httpModules, 'tunnel with modules');
+
+  // The built CLI first, while the machine is quiet: its start times are the figures most upset by load.
+  const cliOptions = {
+    tmp,
+    env: benchEnv(tmp, join(tmp, 'cli-edge')),
+    running,
+    servicePort: stack.services.ready.httpPort,
+    log,
+  };
+  const cli = await cliPhase(cliOptions);
+  const restart = await restartPhase(cli.running, cliOptions.env, running, log);
 
   const load: LoadOptions = {
     tool,
@@ -80,31 +101,35 @@ try {
   const ctx: PhaseContext = { stack, settings, load, log };
   const http = await httpPhase(ctx);
   const events = await eventsPhase(ctx);
-  const tcp = await tcpPhase(ctx);
+  const httpBulk = await bulkPhase(
+    ctx,
+    'HTTP',
+    { down: (b, t) => httpDownload(stack.httpDirect, b, t), up: (b, t) => httpUpload(stack.httpDirect, b, t) },
+    { down: (b, t) => httpDownload(stack.httpTunnel, b, t), up: (b, t) => httpUpload(stack.httpTunnel, b, t) },
+  );
+  const tcp = await bulkPhase(
+    ctx,
+    'TCP',
+    { down: (b, t) => download(stack.tcpDirectPort, b, t), up: (b, t) => upload(stack.tcpDirectPort, b, t) },
+    { down: (b, t) => download(stack.tcpTunnelPort, b, t), up: (b, t) => upload(stack.tcpTunnelPort, b, t) },
+  );
+  const scaled = settings.scale ? await scalePhase(tmp, settings, children, running, log) : null;
   const m: Measurements = {
-    http: {
-      direct: http.direct,
-      tunnel: http.tunnel,
-      modules: http.modules,
-      serviceConnections: http.serviceConnections,
-      cpuUsPerRequest: http.cpuUsPerRequest,
-      events,
-    },
-    tcp: {
-      downDirect: tcp.downDirect,
-      downTunnel: tcp.downTunnel,
-      upDirect: tcp.upDirect,
-      upTunnel: tcp.upTunnel,
-      cpuMsPerGiB: tcp.cpuMsPerGiB,
-    },
-    rss: { idle, httpLoad: http.rss, tcpLoad: tcp.rss },
+    http: { ...http, events },
+    httpBulk,
+    tcp,
+    stackIdle,
+    cli: cli.result,
+    restart,
+    scale: scaled,
   };
   const rows = buildRows(m);
-  process.stdout.write(`\nPortico tunnel bench (${what})\n`);
+  process.stdout.write(`\nPortico bench (${what})\n`);
   if (settings.profile)
     process.stdout.write(
       '(profiled run: the profiler slows the edge and agent, so tunnel numbers are lower than usual)\n',
     );
+  if (scaled?.note) process.stdout.write(`(${scaled.note})\n`);
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
 
   const environment = {
@@ -125,8 +150,24 @@ try {
   log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 } finally {
   for (const child of children.reverse()) await child.stop();
+  for (const p of running) p.kill('SIGKILL');
   await rm(tmp, { recursive: true, force: true });
   clearTimeout(watchdog);
+}
+
+/**
+ * Milliseconds the whole run may take, every step at its own timeout: start-up, build and the
+ * CLI and restart phases; per round four HTTP runs with warm-up and two for the events phase, and
+ * sixteen transfers (HTTP and TCP; half of them warm-ups of at most 32 MiB); the scale phase.
+ */
+function budget(s: Settings): number {
+  const perRound =
+    4 * (s.warmupSeconds + s.seconds + 15) * 1000 +
+    2 * (s.seconds + 15) * 1000 +
+    8 * (transferTimeoutMs(s.bytes) + transferTimeoutMs(32 * MiB));
+  const cli = 120_000 + 6 * 30_000;
+  const scale = s.scale ? 60_000 + 2 * 120_000 + 60_000 : 0;
+  return 90_000 + cli + s.rounds * perRound + scale;
 }
 
 /** One request must answer 200 with the 67-byte body before anything is measured. */
@@ -140,7 +181,7 @@ async function check(target: HttpTarget, what: string): Promise<void> {
 }
 
 async function printProfiles(): Promise<void> {
-  for (const phase of ['http', 'tcp']) {
+  for (const phase of ['http', 'http-bulk', 'tcp']) {
     for (const name of ['edge', 'agent']) {
       const summary = await summarizeProfile(profilePath(settings, name, phase));
       process.stdout.write(`${formatProfile(`${name}, ${phase} tunnel run`, summary)}\n\n`);
