@@ -3,9 +3,13 @@
 // lines. Bundling the packages too spares start-up thousands of file lookups and module
 // compilations (issue 13). `npm ci` runs it (prepare); bin/portico.js runs what it writes.
 import { build } from 'esbuild';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
 
-const outdir = new URL('../dist/', import.meta.url).pathname;
+// Written beside dist/ and swapped in by two renames, so a portico starting meanwhile (a test,
+// while `npm link` rebuilds) finds the old build or the new one, never a half-written one.
+const dist = new URL('../dist/', import.meta.url).pathname;
+const outdir = new URL(`../dist.next-${process.pid}/`, import.meta.url).pathname;
+const old = new URL(`../dist.old-${process.pid}/`, import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { main: new URL('../src/cli/main.ts', import.meta.url).pathname },
@@ -32,3 +36,10 @@ await build({
 // sits in dist/, so they go there.
 for (const asset of ['src/agent/inspector/inspector.html'])
   copyFileSync(new URL(`../${asset}`, import.meta.url), new URL(asset.split('/').pop(), new URL(outdir, 'file:')));
+try {
+  renameSync(dist, old);
+} catch (err) {
+  if (err.code !== 'ENOENT') throw err;
+}
+renameSync(outdir, dist);
+rmSync(old, { recursive: true, force: true });
