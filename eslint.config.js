@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const testFiles = ['test/**', '**/*.test.ts', 'src/**/test-*.ts'];
 
 export default defineConfig(
-  globalIgnores(['bench/results/', 'dist/', '.portico/', 'tmp/']),
+  globalIgnores(['bench/results/', 'dist/', 'dist.next-*/', 'dist.old-*/', '.portico/', 'tmp/']),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
