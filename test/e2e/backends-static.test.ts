@@ -451,14 +451,14 @@ test('websocket_tcp_converter through a static backend: messages reach a TCP ser
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const echo = await startEchoService(t);
-  await reserve(ngrok, 'wstcp-static.example.com', 'wstcp-fo.example.com');
+  await reserve(ngrok, 'wstcp-static.example.com', 'wstcp-fo.example.com', 'wstcp-down.example.com');
   const toEcho = await staticTo(ngrok, `127.0.0.1:${echo.port}`);
-  const failover = await ngrok.backends.failoverBackends.create({
-    backends: [await staticTo(ngrok, `127.0.0.1:${await freePort()}`), toEcho],
-  });
+  const dead = await staticTo(ngrok, `127.0.0.1:${await freePort()}`);
+  const failover = await ngrok.backends.failoverBackends.create({ backends: [dead, toEcho] });
   for (const [host, backendId] of [
     ['wstcp-static.example.com', toEcho],
     ['wstcp-fo.example.com', failover.id],
+    ['wstcp-down.example.com', dead],
   ] as const) {
     const { id, routeIds } = await httpsEdge(ngrok, [`${host}:443`], [{ backendId }]);
     await ngrok.edgeModules.edgeRouteWebsocketTcpConverterModule.replace({
@@ -481,4 +481,7 @@ test('websocket_tcp_converter through a static backend: messages reach a TCP ser
     assert.deepEqual(Buffer.concat(chunks), expected);
     ws.close();
   }
+  const down = await wsRefusal(edge, 'wstcp-down.example.com');
+  assert.equal(down.status, 502);
+  assert.equal(down.headers['ngrok-error-code'], 'ERR_NGROK_8012');
 });
