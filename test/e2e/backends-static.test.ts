@@ -5,12 +5,13 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { test, type TestContext } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
+import WebSocket, { WebSocketServer } from 'ws';
 import { apiClient } from '../support/api.ts';
-import { request } from '../support/client.ts';
+import { loopbackLookup, request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { asMap, httpsEdge, reserve } from '../support/edges.ts';
 import { startTestEdge } from '../support/edge.ts';
-import { freePort, startEchoService, startHttpService } from '../support/services.ts';
+import { eventually, freePort, startEchoService, startHttpService } from '../support/services.ts';
 import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
 import { eventsAtLeast, startReceiver } from './events/receiver.ts';
 
@@ -43,6 +44,58 @@ async function startHttpsService(
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   defer(t, () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
   return { port: (server.address() as net.AddressInfo).port };
+}
+
+/**
+ * A WebSocket echo on `server` that greets each client first; `upgrades` keeps the headers of
+ * each upgrade request it accepted.
+ */
+function serveWebSocketEcho(t: TestContext, server: http.Server) {
+  const upgrades: http.IncomingHttpHeaders[] = [];
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (ws, req) => {
+    upgrades.push(req.headers);
+    ws.send('hello from the service');
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  });
+  // Upgraded connections are the WebSocket server's, not the HTTP server's, to close.
+  defer(t, () => (wss.clients.forEach((c) => c.terminate()), wss.close()));
+  return { upgrades };
+}
+
+/** A WebSocket client through the edge's HTTPS port to `host`. */
+function wsTo(edge: { ports: { https: number }; caPem: string }, host: string): WebSocket {
+  return new WebSocket(`wss://${host}:${edge.ports.https}/ws`, {
+    ca: edge.caPem,
+    lookup: loopbackLookup,
+  } as WebSocket.ClientOptions);
+}
+
+/** Opens a WebSocket to `host`, sends `sent`, and resolves with every message received once as many came back after the greeting. */
+async function wsEcho(edge: { ports: { https: number }; caPem: string }, host: string, sent: string[]) {
+  const ws = wsTo(edge, host);
+  const received: string[] = [];
+  const done = new Promise<void>((resolve) =>
+    ws.on('message', (data) => received.push(String(data)) === sent.length + 1 && resolve()),
+  );
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  for (const m of sent) ws.send(m);
+  await done;
+  ws.close();
+  return received;
+}
+
+/** The edge's answer to a WebSocket upgrade it refused: status and headers. */
+function wsRefusal(edge: { ports: { https: number }; caPem: string }, host: string) {
+  const ws = wsTo(edge, host);
+  ws.on('error', () => {});
+  return new Promise<{ status?: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    ws.once('open', () => reject(new Error(`${host}: the upgrade went through`)));
+    ws.once('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve({ status: res.statusCode, headers: res.headers });
+    });
+  });
 }
 
 test('HTTPS edge route with a static backend: requests reach the address with no agent, Host kept, body streamed', async (t) => {
@@ -289,6 +342,9 @@ test("a static backend may not point at the edge's own listeners", async (t) => 
     const res = await get(edge, host);
     assert.equal(res.status, 508, host);
     assert.equal(res.headers['portico-error-code'], 'ERR_EDGE_STATIC_BACKEND_LOOP');
+    const upgrade = await wsRefusal(edge, host);
+    assert.equal(upgrade.status, 508, `${host} (WebSocket)`);
+    assert.equal(upgrade.headers['portico-error-code'], 'ERR_EDGE_STATIC_BACKEND_LOOP');
   }
   assert.equal(await echoThrough(net.connect(port, '127.0.0.1'), 'GET / HTTP/1.1\r\n\r\n'), '');
 });
@@ -317,4 +373,115 @@ test('http_request_complete.v0 names the static backend and no tunnel', async (t
   assert.deepEqual(event!.object.backend, { id: backendId });
   assert.equal((event!.object.tunnel as { id?: string } | undefined)?.id, undefined);
   assert.deepEqual(event!.object.http, { response: { status_code: 200 } });
+});
+
+test('WebSocket upgrades through a static backend, alone and as a failover or weighted child', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const service = await startHttpService(t, (_req, res) => res.end('not a websocket'));
+  const { upgrades } = serveWebSocketEcho(t, service.server);
+  const toWs = await staticTo(ngrok, `127.0.0.1:${service.port}`);
+  const dead = await staticTo(ngrok, `127.0.0.1:${await freePort()}`);
+  const { failoverBackends, weightedBackends } = ngrok.backends;
+  const failover = await failoverBackends.create({ backends: [dead, toWs] });
+  const weighted = await weightedBackends.create({ backends: asMap({ [toWs]: 1, [dead]: 0 }) });
+  const allDead = await failoverBackends.create({ backends: [dead, dead] });
+  await reserve(ngrok, 'ws.example.com', 'ws-fo.example.com', 'ws-wd.example.com', 'ws-down.example.com');
+  await httpsEdge(ngrok, ['ws.example.com:443'], [{ backendId: toWs }]);
+  await httpsEdge(ngrok, ['ws-fo.example.com:443'], [{ backendId: failover.id }]);
+  await httpsEdge(ngrok, ['ws-wd.example.com:443'], [{ backendId: weighted.id }]);
+  await httpsEdge(ngrok, ['ws-down.example.com:443'], [{ backendId: allDead.id }]);
+  await edge.snapshots.settled();
+
+  const big = 'x'.repeat(300_000);
+  const received = await wsEcho(edge, 'ws.example.com', ['one', 'two', big]);
+  assert.deepEqual(received.slice(0, 3), ['hello from the service', 'one', 'two']);
+  assert.equal(received[3], big);
+  // The same request headers as through a tunnel: X-Forwarded-*, the edge hops.
+  assert.equal(upgrades[0]!.host, `ws.example.com:${edge.ports.https}`);
+  assert.equal(upgrades[0]!['x-forwarded-proto'], 'https');
+  assert.ok(upgrades[0]!['portico-edge-hops']);
+
+  // The dead first child is passed over for the next.
+  assert.deepEqual(await wsEcho(edge, 'ws-fo.example.com', ['failed over']), ['hello from the service', 'failed over']);
+  assert.deepEqual(await wsEcho(edge, 'ws-wd.example.com', ['weighted']), ['hello from the service', 'weighted']);
+
+  // No address reachable: 502 ERR_NGROK_8012, as for a plain request.
+  const down = await wsRefusal(edge, 'ws-down.example.com');
+  assert.equal(down.status, 502);
+  assert.equal(down.headers['ngrok-error-code'], 'ERR_NGROK_8012');
+  assert.equal(down.headers['portico-error-code'], 'ERR_EDGE_UPSTREAM_REFUSED');
+
+  // A service that answers the upgrade with something else: relayed as is.
+  const plain = await request(`https://ws.example.com:${edge.ports.https}/`, { ca: edge.caPem });
+  assert.equal(plain.body.toString(), 'not a websocket');
+});
+
+test('WebSocket through a static backend with tls.enabled: the upstream certificate is verified', async (t) => {
+  const ca = await makeTestCa('Static WebSocket Test Root');
+  const cert = await issueTestCert(ca, { commonName: 'localhost', dnsNames: ['localhost'], usage: 'server' });
+  const server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => res.end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  defer(t, () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+  const { upgrades } = serveWebSocketEcho(t, server);
+  const port = (server.address() as net.AddressInfo).port;
+  const edge = await startTestEdge(t, { config: { staticBackends: { ca: [ca.certPem] } } });
+  const ngrok = apiClient(edge);
+  await reserve(ngrok, 'wss-static.example.com', 'wss-wrong-name.example.com');
+  await httpsEdge(
+    ngrok,
+    ['wss-static.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `localhost:${port}`, true) }],
+  );
+  await httpsEdge(
+    ngrok,
+    ['wss-wrong-name.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `127.0.0.1:${port}`, true) }],
+  );
+  await edge.snapshots.settled();
+
+  assert.deepEqual(await wsEcho(edge, 'wss-static.example.com', ['over tls']), ['hello from the service', 'over tls']);
+  assert.equal(upgrades.length, 1);
+  const refused = await wsRefusal(edge, 'wss-wrong-name.example.com');
+  assert.equal(refused.status, 502);
+  assert.equal(refused.headers['ngrok-error-code'], 'ERR_NGROK_8012');
+});
+
+test('websocket_tcp_converter through a static backend: messages reach a TCP service as bytes and come back', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const echo = await startEchoService(t);
+  await reserve(ngrok, 'wstcp-static.example.com', 'wstcp-fo.example.com', 'wstcp-down.example.com');
+  const toEcho = await staticTo(ngrok, `127.0.0.1:${echo.port}`);
+  const dead = await staticTo(ngrok, `127.0.0.1:${await freePort()}`);
+  const failover = await ngrok.backends.failoverBackends.create({ backends: [dead, toEcho] });
+  for (const [host, backendId] of [
+    ['wstcp-static.example.com', toEcho],
+    ['wstcp-fo.example.com', failover.id],
+    ['wstcp-down.example.com', dead],
+  ] as const) {
+    const { id, routeIds } = await httpsEdge(ngrok, [`${host}:443`], [{ backendId }]);
+    await ngrok.edgeModules.edgeRouteWebsocketTcpConverterModule.replace({
+      edgeId: id,
+      id: routeIds[0]!,
+      module: { enabled: true },
+    });
+  }
+  await edge.snapshots.settled();
+
+  for (const host of ['wstcp-static.example.com', 'wstcp-fo.example.com']) {
+    const ws = wsTo(edge, host);
+    const chunks: Buffer[] = [];
+    ws.on('message', (data: Buffer) => chunks.push(data));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.send('hello ');
+    ws.send(Buffer.from([0, 1, 2, 0xff]));
+    const expected = Buffer.concat([Buffer.from('hello '), Buffer.from([0, 1, 2, 0xff])]);
+    await eventually(() => Buffer.concat(chunks).length === expected.length, 5000, `the echo via ${host}`);
+    assert.deepEqual(Buffer.concat(chunks), expected);
+    ws.close();
+  }
+  const down = await wsRefusal(edge, 'wstcp-down.example.com');
+  assert.equal(down.status, 502);
+  assert.equal(down.headers['ngrok-error-code'], 'ERR_NGROK_8012');
 });

@@ -5,8 +5,8 @@ import { sendErrorPage } from '../proxy/error-page.ts';
 import type { HttpExchange, Outcome } from '../proxy/forward-http.ts';
 import type { StreamPools } from '../proxy/stream-pools.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
-import type { Tunnel } from '../tunnels/tunnel.ts';
 import type { UpstreamOptions } from './static/dial.ts';
+import type { Upstream } from './upstream.ts';
 
 export type { HttpExchange, Outcome };
 
@@ -36,8 +36,11 @@ export interface Backend {
   readonly children: readonly Backend[];
   forwardHttp(ex: HttpExchange): Promise<Outcome>;
   forwardConn(ex: ConnExchange): Promise<Outcome>;
-  /** The tunnel an upgraded (WebSocket) connection would go to now, if any. */
-  pickTunnel(): Tunnel | undefined;
+  /**
+   * Where an upgraded connection (WebSocket, websocket_tcp_converter) would be opened now, in
+   * the order to try them: the first that opens carries it. Empty when none is available.
+   */
+  upstreams(): Iterable<Upstream>;
 }
 
 /** What backends are built with. */

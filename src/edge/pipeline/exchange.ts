@@ -46,10 +46,11 @@ export interface UpgradeConnection {
   /** Bytes the client sent after the request head. */
   readonly head: Buffer;
   /**
-   * Opens a raw byte stream (proto tcp) to a tunnel of the target. Undefined when none could
-   * be opened: the client has then been answered with the error page.
+   * Opens a raw byte stream (proto tcp) to the target: a tunnel stream, or a connection to a
+   * static backend's address. Undefined when none could be opened: the client has then been
+   * answered with the error page.
    */
-  openUpstream(): Duplex | undefined;
+  openUpstream(): Promise<Duplex | undefined>;
 }
 
 export interface ModuleExchange {

@@ -4,6 +4,7 @@ import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import { newRequestId as requestId } from '../../log/request-id.ts';
 import { answerUnavailable, type Backend } from '../backends/backend.ts';
+import { tunnelUpstream } from '../backends/upstream.ts';
 import { forwardCallback, type CallbackOrigin } from '../modules/identity/callback-origin.ts';
 import { RequestModuleExchange, UpgradeModuleExchange } from '../pipeline/exchanges.ts';
 import { runModules, type HttpModule } from '../pipeline/http-module.ts';
@@ -16,7 +17,7 @@ import { forwardHttpToTunnel, type HttpExchange } from './forward-http.ts';
 import { requestHost } from './headers.ts';
 import { nextHops } from './loop.ts';
 import type { StreamPools } from './stream-pools.ts';
-import { openTcpStream, upgradeThroughTunnel } from './upgrade.ts';
+import { openUpstream, upgradeThroughUpstream, type UpgradeClient } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
 import { watchRequest, type RequestObserver } from './observe.ts';
 import { reportHttpRequestComplete, type HttpRequestIds } from '../events/http-request-complete.ts';
@@ -160,27 +161,30 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if ('redirect' in target) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND, id);
     if ('error' in target) return writeRawErrorPage(socket, target.error, id);
     const edgeType = 'tunnel' in target ? '' : '3';
-    const pickTunnel = () => ('tunnel' in target ? target.tunnel : target.backend.pickTunnel());
+    // Asked afresh each time: a module may have waited (a login), and agents come and go.
+    const client = (): UpgradeClient => ({
+      socket,
+      requestId: id,
+      upstreams: 'tunnel' in target ? [tunnelUpstream(target.tunnel)] : target.backend.upstreams(),
+      conn: { clientAddr: clientAddrOf(req.socket), edgeType },
+    });
     const connection = {
       socket,
       head,
-      openUpstream: () => openTcpStream(pickTunnel(), { req, socket, requestId: id, edgeType }),
+      openUpstream: async () => (await openUpstream(client(), 'tcp'))?.socket,
     };
     const modules = new UpgradeModuleExchange(req, connection, scheme, id, target.endpointId);
-    return runModules(target.modules, modules, async () => {
-      const tunnel = pickTunnel();
-      if (!tunnel) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_NO_BACKEND, id);
-      upgradeThroughTunnel(tunnel, {
+    return runModules(target.modules, modules, () =>
+      upgradeThroughUpstream({
+        ...client(),
         req,
-        socket,
         head,
         scheme,
-        requestId: id,
-        edgeType,
         hops,
         upstreamEdits: modules.upstreamEdits,
-      });
-    });
+        headerTimeoutMs: streamPools.upstreamHeaderTimeoutMs,
+      }),
+    );
   }
 
   return {

@@ -1,89 +1,108 @@
 import http from 'node:http';
+import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ErrorCode } from '../../errors/catalogue.ts';
+import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
+import type { Upstream, UpstreamConn } from '../backends/upstream.ts';
 import type { HeaderEdit } from '../pipeline/exchange.ts';
 import { withEdits } from '../pipeline/respond.ts';
-import type { Tunnel } from '../tunnels/tunnel.ts';
 import { writeRawErrorPage } from './error-page.ts';
-import { errorCodeFor } from './forward-http.ts';
+import { timedOut, waitForHeaders } from './forward-http.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
 import { splice } from '../../splice/splice.ts';
-import { asSocket } from './tunnel-socket.ts';
-import { clientAddrOf } from './client-addr.ts';
 
-export interface UpgradeExchange {
-  req: http.IncomingMessage;
+/** The client's side of an upgraded connection, and where its upstream connection would come from. */
+export interface UpgradeClient {
   /** The client's connection, taken over from the HTTP server. */
   socket: Duplex;
+  requestId: string;
+  /** Where the connection may be opened, in the order to try them (Backend.upstreams()). */
+  upstreams: Iterable<Upstream>;
+  conn: Omit<UpstreamConn, 'proto'>;
+}
+
+export interface UpgradeExchange extends UpgradeClient {
+  req: http.IncomingMessage;
   /** Bytes the client sent after the request head. */
   head: Buffer;
   scheme: 'http' | 'https';
-  requestId: string;
-  edgeType: '' | '3';
   /** The edges the request went through, this one last (loop.ts). */
   hops: string;
   /** The modules' changes to the request the service sees. */
   upstreamEdits?: readonly HeaderEdit[];
+  /** Milliseconds the service has to answer the upgrade request (--upstream-header-timeout); 0: no limit. */
+  headerTimeoutMs: number;
 }
 
 /**
- * Sends an upgrade request (WebSocket) on its own tunnel stream; once the service answers
- * 101, the client connection and the stream are spliced. Any other answer is relayed as is.
+ * Opens a connection carrying `proto` on the first upstream that takes one (a failover's dead
+ * static address is passed over for its next child). Undefined, with the error page written to
+ * the client, when none could: the last one's reason (502 ERR_NGROK_8012 for an unreachable
+ * address), or 503 ERR_EDGE_NO_BACKEND when there was none to try.
  */
-export function upgradeThroughTunnel(tunnel: Tunnel, ex: UpgradeExchange): void {
-  const { req, socket, head } = ex;
-  let stream;
-  try {
-    stream = asSocket(
-      tunnel.openStream({
-        clientAddr: clientAddrOf(req.socket),
-        proto: ex.scheme,
-        passthroughTls: false,
-        edgeType: ex.edgeType,
-      }),
-    );
-  } catch (err) {
-    return writeRawErrorPage(socket, errorCodeFor(err), ex.requestId);
+export async function openUpstream(
+  client: UpgradeClient,
+  proto: UpstreamConn['proto'],
+): Promise<{ socket: net.Socket; upstream: Upstream } | undefined> {
+  let failure: ErrorCode = ErrorCode.ERR_EDGE_NO_BACKEND;
+  for (const upstream of client.upstreams) {
+    if (client.socket.destroyed) return undefined;
+    try {
+      const socket = await upstream.open({ ...client.conn, proto });
+      // The client left while the address was dialed.
+      if (client.socket.destroyed) return void socket.destroy();
+      return { socket, upstream };
+    } catch (err) {
+      failure = isPorticoError(err) ? err.code : upstream.lostCode;
+    }
   }
+  writeRawErrorPage(client.socket, failure, client.requestId);
+  return undefined;
+}
+
+/**
+ * Sends an upgrade request (WebSocket) on a connection of its own to the first upstream that
+ * opens one; once the service answers 101, the client connection and the upstream one are
+ * spliced. Any other answer is relayed as is.
+ */
+export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void> {
+  const { req, socket, head } = ex;
+  const opened = await openUpstream(ex, ex.scheme);
+  if (!opened) return;
+  let answered = false;
   const upstream = http.request({
-    createConnection: () => stream,
+    createConnection: () => opened.socket,
     method: req.method,
     path: req.url,
     headers: withEdits(forwardedRequestHeaders(req, ex.scheme, true, ex.hops), ex.upstreamEdits),
     setHost: false,
   });
+  // The client went away before the service answered: nobody is waiting for the upgrade.
+  socket.once('close', () => {
+    if (!answered) upstream.destroy();
+  });
+  const stopWaiting = waitForHeaders(upstream, ex.headerTimeoutMs);
   upstream.on('upgrade', (upRes, upSocket, upHead) => {
+    answered = true;
+    stopWaiting();
     socket.write(statusLine(upRes) + rawHeaderBlock(upRes.rawHeaders));
     if (upHead.length) socket.write(upHead);
     if (head.length) upSocket.write(head);
     splice(socket, upSocket);
   });
   upstream.on('response', (upRes) => {
+    answered = true;
+    stopWaiting();
     socket.write(
       statusLine(upRes) + rawHeaderBlock(forwardedResponseHeaders(upRes.rawHeaders).concat('connection', 'close')),
     );
     upRes.pipe(socket);
   });
-  upstream.on('error', (err) => writeRawErrorPage(socket, errorCodeFor(err), ex.requestId));
+  upstream.on('error', (err) => {
+    stopWaiting();
+    if (answered) return void socket.destroy();
+    writeRawErrorPage(socket, timedOut(err) ? ErrorCode.ERR_NGROK_3008 : opened.upstream.lostCode, ex.requestId);
+  });
   upstream.end();
-}
-
-/**
- * Opens a raw byte stream (proto tcp) on `tunnel` for a connection the edge answered itself
- * (the WebSocket-to-TCP converter). Undefined, with the error page written to `socket`, when
- * there is no tunnel or it cannot take a stream.
- */
-export function openTcpStream(
-  tunnel: Tunnel | undefined,
-  ex: { req: http.IncomingMessage; socket: Duplex; requestId: string; edgeType: '' | '3' },
-): Duplex | undefined {
-  if (!tunnel) return void writeRawErrorPage(ex.socket, ErrorCode.ERR_EDGE_NO_BACKEND, ex.requestId);
-  try {
-    const origin = { clientAddr: clientAddrOf(ex.req.socket), proto: 'tcp', passthroughTls: false };
-    return tunnel.openStream({ ...origin, edgeType: ex.edgeType });
-  } catch (err) {
-    return void writeRawErrorPage(ex.socket, errorCodeFor(err), ex.requestId);
-  }
 }
 
 function statusLine(res: http.IncomingMessage): string {

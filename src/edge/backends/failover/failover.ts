@@ -1,5 +1,5 @@
-import type { Tunnel } from '../../tunnels/tunnel.ts';
 import type { Backend, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
+import type { Upstream } from '../upstream.ts';
 
 /** Tries its backends in order; the first that serves wins. */
 export class FailoverBackend implements Backend {
@@ -14,12 +14,9 @@ export class FailoverBackend implements Backend {
     private readonly backends: readonly Backend[],
   ) {}
 
-  pickTunnel(): Tunnel | undefined {
-    for (const backend of this.backends) {
-      const tunnel = backend.pickTunnel();
-      if (tunnel) return tunnel;
-    }
-    return undefined;
+  // Lazily: a later child (its round-robin) is consulted only when the earlier ones could not open.
+  *upstreams(): Iterable<Upstream> {
+    for (const backend of this.backends) yield* backend.upstreams();
   }
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {

@@ -18,8 +18,9 @@ export class HttpResponseBackend implements Backend {
     this.rawHeaders = Object.entries(headers).flat();
   }
 
-  pickTunnel(): undefined {
-    return undefined;
+  /** None: an upgrade to this backend answers 503 ERR_EDGE_NO_BACKEND (it has no service to upgrade to). */
+  upstreams(): [] {
+    return [];
   }
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {

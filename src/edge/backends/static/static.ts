@@ -2,6 +2,7 @@ import type net from 'node:net';
 import { ErrorCode, isPorticoError } from '../../../errors/catalogue.ts';
 import { splice } from '../../../splice/splice.ts';
 import type { Backend, BackendDeps, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
+import type { Upstream } from '../upstream.ts';
 import { dialStatic, type StaticTarget } from './dial.ts';
 import { relayHttp } from './relay-http.ts';
 
@@ -10,6 +11,7 @@ import { relayHttp } from './relay-http.ts';
  * (over TLS when `tls` is set), TCP and TLS edge connections spliced to it. An address that
  * cannot be reached leaves the exchange untouched (`unavailable`, its code in `ex.failure`),
  * so a failover backend tries the next; on its own the client gets 502 ERR_NGROK_8012.
+ * Upgraded connections (WebSocket, websocket_tcp_converter) get a dialed socket of their own.
  */
 export class StaticBackend implements Backend {
   readonly kind = 'static';
@@ -21,8 +23,21 @@ export class StaticBackend implements Backend {
     private readonly deps: BackendDeps,
   ) {}
 
-  pickTunnel(): undefined {
-    return undefined;
+  private readonly upstream: Upstream = {
+    // Dialed and connected, the address dropping the connection is the service's doing.
+    lostCode: ErrorCode.ERR_EDGE_UPSTREAM_REFUSED,
+    open: async (conn) => {
+      try {
+        return await dialStatic(this.target, this.deps.upstream, conn.proto === 'tcp' ? undefined : 'http/1.1');
+      } catch (err) {
+        this.unreachable(err);
+        throw err;
+      }
+    },
+  };
+
+  upstreams(): Iterable<Upstream> {
+    return [this.upstream];
   }
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
@@ -54,9 +69,13 @@ export class StaticBackend implements Backend {
     try {
       return await dialStatic(this.target, this.deps.upstream, alpn);
     } catch (err) {
-      this.deps.logger.info('static backend address unreachable', { backend: this.id, err });
+      this.unreachable(err);
       if ('res' in ex) ex.failure = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_UPSTREAM_REFUSED;
       return undefined;
     }
+  }
+
+  private unreachable(err: unknown): void {
+    this.deps.logger.info('static backend address unreachable', { backend: this.id, err });
   }
 }

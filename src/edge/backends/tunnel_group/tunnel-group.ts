@@ -2,6 +2,7 @@ import { forwardHttpToTunnel } from '../../proxy/forward-http.ts';
 import { splice } from '../../../splice/splice.ts';
 import type { Tunnel } from '../../tunnels/tunnel.ts';
 import type { Backend, BackendDeps, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
+import { tunnelUpstream, type Upstream } from '../upstream.ts';
 
 /**
  * Every live labeled tunnel of the account whose labels include all of `labels`, chosen
@@ -38,8 +39,8 @@ export class TunnelGroupBackend implements Backend {
     return [...live.slice(start), ...live.slice(0, start)];
   }
 
-  pickTunnel(): Tunnel | undefined {
-    return this.candidates()[0];
+  upstreams(): Iterable<Upstream> {
+    return this.candidates().map(tunnelUpstream);
   }
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {

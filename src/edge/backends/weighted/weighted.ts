@@ -1,5 +1,5 @@
-import type { Tunnel } from '../../tunnels/tunnel.ts';
 import type { Backend, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
+import type { Upstream } from '../upstream.ts';
 
 /** Splits traffic across its backends in proportion to their weights (0..10000). */
 export class WeightedBackend implements Backend {
@@ -27,8 +27,8 @@ export class WeightedBackend implements Backend {
     return undefined;
   }
 
-  pickTunnel(): Tunnel | undefined {
-    return this.pick()?.pickTunnel();
+  upstreams(): Iterable<Upstream> {
+    return this.pick()?.upstreams() ?? [];
   }
 
   forwardHttp(ex: HttpExchange): Promise<Outcome> {

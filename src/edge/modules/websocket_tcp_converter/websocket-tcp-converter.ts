@@ -9,10 +9,11 @@ export const maxMessageBytes = 16 * 1024 * 1024;
 
 /**
  * `websocket_tcp_converter`: the edge answers a WebSocket upgrade itself and carries the
- * messages' payloads, text and binary alike, as raw bytes on a tcp stream to the tunnel; bytes
- * from the service come back as binary messages. Framing, masking, fragments, ping/pong and
- * close are the `ws` package's. Like ngrok, anything but a WebSocket upgrade gets 400
- * ERR_NGROK_3206. Last in the module order: it replaces the call to the backend.
+ * messages' payloads, text and binary alike, as raw bytes on a tcp stream to the tunnel (or on
+ * a connection to a static backend's address); bytes from the service come back as binary
+ * messages. Framing, masking, fragments, ping/pong and close are the `ws` package's. Like
+ * ngrok, anything but a WebSocket upgrade gets 400 ERR_NGROK_3206. Last in the module order:
+ * it replaces the call to the backend.
  */
 export function websocketTcpConverterModule(_plan: WebsocketTcpConverterPlan): HttpModule {
   // One server per route, only for its handshake and codec: it tracks no clients and listens nowhere.
@@ -29,10 +30,12 @@ export function websocketTcpConverterModule(_plan: WebsocketTcpConverterPlan): H
       const connection = ex.upgrade;
       if (!connection || (ex.req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
         return ex.refuse(ErrorCode.ERR_EDGE_WEBSOCKET_REQUIRED);
-      const upstream = connection.openUpstream();
+      const upstream = await connection.openUpstream();
       if (!upstream) return;
       // If ws refuses the handshake (its own 400) the client's socket closes: the stream goes with it.
       connection.socket.once('close', () => upstream.destroy());
+      // Until spliced, an upstream error (a reset address) must not go unhandled.
+      upstream.on('error', () => upstream.destroy());
       server.handleUpgrade(ex.req, connection.socket, connection.head, (ws) => {
         splice(createWebSocketStream(ws), upstream);
       });
