@@ -11,7 +11,6 @@ import { lazyValidators, type LazyValidators } from './lazy-validators.ts';
 import { registerOpenApi } from './openapi/register.ts';
 import { publicOriginOf } from './public-origin.ts';
 import type { ApiDeps } from './context.ts';
-import { sealPlaintextSecrets } from './resources/edges/seal-plaintext.ts';
 import { resources } from './resources/index.ts';
 
 /** Paths served without an API key. */
@@ -29,7 +28,6 @@ const fieldCodes: Record<string, ErrorCode> = {
  * non-JSON bodies tolerated where a client sends them), exact on output.
  */
 export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
-  await sealPlaintextSecrets(given);
   // From here on every configuration write is compiled as a dry run first (config-gate.ts).
   const deps: ApiDeps = { ...given, store: gateConfigWrites(given.store) };
   const http = deps.httpServer ?? {};

@@ -52,6 +52,7 @@ import { closeParts, closing, Listener, startParts, type EdgePart } from './part
 import { porticoVersion } from '../version.ts';
 import { EdgeMetrics } from './edge-metrics.ts';
 import { lazyApi } from './lazy-api.ts';
+import { sealLegacySecrets } from './seal-legacy-secrets.ts';
 
 /** Connections the API serves at once; its own cap, apart from the public one. */
 const maxApiConnections = 256;
@@ -93,6 +94,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const edgeSecret = await loadOrCreateEdgeSecret(dataDir);
   const encryptionKey = deriveEncryptionKey(edgeSecret);
   const credentials = await ensureBootstrapCredentials(store, dataDir);
+  await sealLegacySecrets(store, encryptionKey, log('api'));
 
   const cookieKey = Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'portico identity cookies v1', 32));
   const callbackOrigin = callbackOriginFrom(config.identity?.callbackOrigin, cookieKey);

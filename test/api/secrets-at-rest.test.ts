@@ -108,6 +108,8 @@ test('plaintext secrets and loose modes left by an older version are sealed and 
   });
   const legacy = stored;
   assert.ok((await rawStore(first)).includes(secrets[1]!), 'the legacy document holds plaintext');
+  // An older version's store has no record of its module secrets being sealed.
+  await first.store.settings.set('module_secrets_sealed', '');
   await first.close();
   await chmod(dataDir, 0o755);
   for (const file of ['edge-secret', join('ca', 'ca-key.pem'), ...(first.databaseUrl ? [] : ['portico.db'])])

@@ -1,7 +1,8 @@
 /**
  * Module secrets written before they were sealed at rest (webhook signing secrets, OAuth and
  * OIDC client secrets, traffic-policy action configs): reads already accept them in plain text,
- * and the API seals them once when it starts, rewriting each edge document that still has one.
+ * and the edge seals them at start (server/seal-legacy-secrets.ts), rewriting each edge document
+ * that still has one.
  */
 import type { Doc } from '../../../store/resources.ts';
 import type { ApiDeps } from '../../context.ts';
