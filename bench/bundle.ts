@@ -6,6 +6,7 @@
  * node_modules, with a package.json beside them for what the sources read from theirs (the version).
  */
 import { build } from 'esbuild';
+import { bundleOptions } from '../scripts/bundle-options.js';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -32,18 +33,6 @@ export async function bundleChildren(): Promise<void> {
       Object.entries(entryPoints).map(([name, file]) => [name, new URL(file, import.meta.url).pathname]),
     ),
     outdir: bundleDir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // As scripts/build.js: native addons (and the PostgreSQL driver) load from node_modules.
-    external: ['better-sqlite3', 'better-sqlite3-napi', 'pg', 'pg-native'],
-    banner: {
-      js: "import { createRequire as __porticoRequire } from 'node:module'; const require = __porticoRequire(import.meta.url);",
-    },
-    minify: true,
-    keepNames: true,
-    logLevel: 'warning',
+    ...bundleOptions,
   });
 }

@@ -3,6 +3,7 @@
 // lines. Bundling the packages too spares start-up thousands of file lookups and module
 // compilations (issue 13). `npm ci` runs it (prepare); bin/portico.js runs what it writes.
 import { build } from 'esbuild';
+import { bundleOptions } from './bundle-options.js';
 import { copyFileSync, renameSync, rmSync } from 'node:fs';
 
 // Written beside dist/ and swapped in by two renames, so a portico starting meanwhile (a test,
@@ -14,23 +15,10 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { main: new URL('../src/cli/main.ts', import.meta.url).pathname },
   outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Native addons (and the PostgreSQL driver, which looks for one) load from node_modules.
-  external: ['better-sqlite3', 'better-sqlite3-napi', 'pg', 'pg-native'],
-  // Packages written as CommonJS call require() for Node's own modules.
-  banner: {
-    js: "import { createRequire as __porticoRequire } from 'node:module'; const require = __porticoRequire(import.meta.url);",
-  },
-  // Smaller files compile faster; names are kept for stack traces and the maps point at sources.
-  minify: true,
-  keepNames: true,
+  ...bundleOptions,
+  // The maps point at the sources (kept beside dist/), without copying them.
   sourcemap: true,
   sourcesContent: false,
-  logLevel: 'warning',
 });
 // Files the sources read beside themselves (new URL('./<file>', import.meta.url)): every chunk
 // sits in dist/, so they go there.
