@@ -1,7 +1,6 @@
 import { SeenAssertions } from '../edge/modules/saml/seen-assertions.ts';
 import { oauthProviderTable } from '../edge/modules/oauth/providers.ts';
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Bootstrap } from '../bootstrap/paths.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -37,7 +36,7 @@ import { AcmeManager } from '../edge/tls/acme/manager.ts';
 import { withConnectionTls, withoutClientCertHeader } from '../edge/tls/https-requests.ts';
 import { ReservedDomainCertificates } from '../edge/tls/reserved-domain-certificates.ts';
 import { agentCertificate } from '../edge/tls/agent-certificate.ts';
-import { loadOrCreateLocalCa, type LeafNames } from '../edge/tls/local-ca.ts';
+import { loadOrCreateLocalCa } from '../edge/tls/local-ca.ts';
 import { deriveEncryptionKey, secretBox } from '../config/secrets/key-encryption.ts';
 import { callbackOriginFrom } from '../edge/modules/identity/callback-origin.ts';
 import { defaultMaxBodyBytes } from '../edge/modules/webhook_verification/read-body.ts';
@@ -47,10 +46,9 @@ import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
 import { StoreReservations } from '../config/ownership/reservations.ts';
 import { TunnelRegistry } from '../edge/tunnels/registry.ts';
 import { SessionCookies } from '../edge/tunnels/session-cookie.ts';
-import type { AgentConnectionDeps } from '../edge/tunnels/agent-connection.ts';
 import { closeParts, closing, Listener, startParts, type EdgePart } from './parts.ts';
-import { porticoVersion } from '../version.ts';
 import { EdgeMetrics } from './edge-metrics.ts';
+import { agentDeps, agentNames } from './agent-ingress-deps.ts';
 import { lazyApi } from './lazy-api.ts';
 import { sealLegacySecrets } from './seal-legacy-secrets.ts';
 
@@ -382,44 +380,5 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     events,
     drain,
     close,
-  };
-}
-
-/** The names and addresses agents may dial the edge by: its agent certificate covers them. */
-function agentNames(config: EdgeConfig): LeafNames {
-  const host = config.agentAddr.host;
-  const isIp = (h: string) => /^[\d.:]+$/.test(h);
-  const dnsNames = [...new Set(['localhost', osHostname(), config.domain, host].filter((h) => h && !isIp(h)))];
-  const ipAddresses = [
-    ...new Set(['127.0.0.1', '::1', ...(isIp(host) && host !== '0.0.0.0' && host !== '::' ? [host] : [])]),
-  ];
-  return { dnsNames, ipAddresses };
-}
-
-/** What each agent connection is served with. */
-function agentDeps(
-  config: EdgeConfig,
-  o: { store: Store; registry: TunnelRegistry; cookies: SessionCookies; authTimeoutMs: number },
-): AgentConnectionDeps {
-  const { store } = o;
-  return {
-    registry: o.registry,
-    cookies: o.cookies,
-    limits: (accountId) => store.accountLimits.get(accountId),
-    region: config.region,
-    version: porticoVersion,
-    authTimeoutMs: o.authTimeoutMs,
-    logger: config.logger.child({ component: 'edge.agents' }),
-    authenticate: async (token) => {
-      const hit = await store.credentials.authenticate(token);
-      return (
-        hit && {
-          accountId: hit.account.id,
-          accountName: hit.account.name,
-          credentialId: hit.credential.id,
-          acl: hit.credential.acl,
-        }
-      );
-    },
   };
 }
