@@ -7,8 +7,7 @@ import type { SettingsOptions } from '../agent/settings.ts';
 import { readTerminateTls } from '../agent/terminate-tls.ts';
 import { defaultAgentConfigPath } from '../bootstrap/paths.ts';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
-import { createLogger, silentLogger } from '../log/logger.ts';
-import type { Level, LogFormat, Logger } from '../log/logger.ts';
+import type { Level, LogFormat } from '../log/logger.ts';
 
 export interface AgentFlags {
   authtoken?: string;
@@ -217,11 +216,4 @@ function fraction(value: string): number {
   const n = Number(value);
   if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('give a fraction above 0 and at most 1, e.g. 0.5');
   return n;
-}
-
-/** The logger --log-format and --log-level ask for, writing to `target` (default: --log, else stderr). */
-export function loggerFor(flags: AgentFlags, target = flags.log ?? 'stderr'): Logger {
-  if (target === 'false') return silentLogger;
-  const sink = target === 'stdout' ? process.stdout : process.stderr;
-  return createLogger({ sink, format: flags.logFormat, level: flags.logLevel });
 }

@@ -13,9 +13,8 @@ import {
   type EdgeTimeouts,
 } from '../edge/config.ts';
 import { ErrorCode, isPorticoError, PorticoError } from '../errors/catalogue.ts';
-import { parsePublicUrl, parseTrustedProxies } from '../config/api-public-address.ts';
 import { LETS_ENCRYPT_DIRECTORY, type AcmeConfig } from '../edge/tls/acme/config.ts';
-import { createLogger, type LogFormat, type Logger } from '../log/logger.ts';
+import type { LogFormat, Logger } from '../log/logger.ts';
 import { checkPortsFree } from '../edge/listeners/listen.ts';
 import { edgeBanner } from './edge-banner.ts';
 import { parseLogLevels } from './log-level-flag.ts';
@@ -148,8 +147,10 @@ export function edgeCommand(): Command {
     )
     .action(async (flags: EdgeFlags) => {
       try {
+        // Loaded here rather than at the top, so `portico --help` does not load pino.
+        const { createLogger } = await import('../log/logger.ts');
         const logger = createLogger({ format: flags.logFormat, ...parseLogLevels(flags.logLevel) });
-        const config = edgeConfig(flags, logger);
+        const config = await edgeConfig(flags, logger);
         // A taken port is reported before the slow part of the start.
         await checkPortsFree([
           { addr: config.agentAddr, what: 'agent ingress' },
@@ -169,7 +170,7 @@ export function edgeCommand(): Command {
     });
 }
 
-function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
+async function edgeConfig(flags: EdgeFlags, logger: Logger): Promise<EdgeConfig> {
   const domain = flags.domain.toLowerCase();
   const addr = (value: string | undefined, fallback: string, flag: string) =>
     parseListenAddr(value ?? localDefault(fallback, domain), flag);
@@ -196,11 +197,17 @@ function edgeConfig(flags: EdgeFlags, logger: Logger): EdgeConfig {
     },
     metrics: { key: flags.metricsKey || undefined },
     accessLog: flags.accessLog,
-    api: {
-      ...(flags.apiPublicUrl !== undefined && { publicUrl: parsePublicUrl(flags.apiPublicUrl) }),
-      ...(flags.apiTrustedProxies !== undefined && { trustedProxies: parseTrustedProxies(flags.apiTrustedProxies) }),
-    },
+    api: await apiAddressConfig(flags),
     logger,
+  };
+}
+
+async function apiAddressConfig(flags: EdgeFlags): Promise<EdgeConfig['api']> {
+  if (flags.apiPublicUrl === undefined && flags.apiTrustedProxies === undefined) return {};
+  const { parsePublicUrl, parseTrustedProxies } = await import('../config/api-public-address.ts');
+  return {
+    ...(flags.apiPublicUrl !== undefined && { publicUrl: parsePublicUrl(flags.apiPublicUrl) }),
+    ...(flags.apiTrustedProxies !== undefined && { trustedProxies: parseTrustedProxies(flags.apiTrustedProxies) }),
   };
 }
 
