@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the built CLI (dist/, written by `npm run build`, which `npm ci` runs), with source maps
-// so stack traces name .ts lines. No TypeScript loader at run time.
+// Runs the built CLI (dist/, written by `npm run build`, which `npm ci` runs). No TypeScript
+// loader at run time; stack traces name .ts lines through dist's source maps, read when a trace
+// is formatted (src/log/stack-source-maps.ts).
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 
@@ -11,5 +12,4 @@ if (!existsSync(main)) {
 }
 // Node 22.1+ keeps the compiled code of dist/ in its on-disk cache, so later starts skip compiling it.
 module.enableCompileCache?.();
-process.setSourceMapsEnabled(true);
 await import(main.href);

@@ -3,6 +3,7 @@
  * it runs (the edge, the agent, the trust stores), so `portico --help` loads little.
  */
 import { Command } from 'commander';
+import { mapStackTraces } from '../log/stack-source-maps.ts';
 import { agentVersion } from '../agent/version.ts';
 import { agentCommands, type AgentPlan } from './agent-commands.ts';
 import { edgeCommand } from './edge.ts';
@@ -10,6 +11,9 @@ import { accountCommand } from './account.ts';
 
 import { singleDashFlagHint } from './single-dash.ts';
 import { trustCommand } from './trust.ts';
+
+// The built CLI's traces name .ts lines (dist/*.js.map beside each chunk).
+mapStackTraces(new URL('.', import.meta.url).href);
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')

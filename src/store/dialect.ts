@@ -6,7 +6,6 @@
 import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { SqliteDatabase } from './sqlite-driver.ts';
 
@@ -87,17 +86,26 @@ function prepareSqliteFile(path: string): void {
   for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, SQLITE_FILE_MODE);
 }
 
+/**
+ * The pool is made at the first query, and pg loaded then: loading pg also loads Node's fetch
+ * implementation (pg probes for `Response`), a few MiB an edge on SQLite never needs.
+ */
 function openPostgres(url: string): Dialect {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: PG_POOL_SIZE,
-    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+  return new PostgresDialect({
+    pool: async () => {
+      const { default: pg } = await import('pg');
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: PG_POOL_SIZE,
+        connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      });
+      // An idle connection that the server closes (restart, DROP DATABASE … FORCE) is an 'error'
+      // on the pool; without a listener it would crash the process. The pool discards the client
+      // and the next query opens a fresh one, so there is nothing else to do.
+      pool.on('error', () => {});
+      return pool;
+    },
   });
-  // An idle connection that the server closes (restart, DROP DATABASE … FORCE) is an 'error'
-  // on the pool; without a listener it would crash the process. The pool discards the client
-  // and the next query opens a fresh one, so there is nothing else to do.
-  pool.on('error', () => {});
-  return new PostgresDialect({ pool });
 }
 
 /** Which constraint an insert or update broke, if the error is a constraint violation. */
