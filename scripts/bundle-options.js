@@ -13,8 +13,11 @@ export const bundleOptions = {
   banner: {
     js: "import { createRequire as __porticoRequire } from 'node:module'; const require = __porticoRequire(import.meta.url);",
   },
-  // Smaller files compile faster; names are kept for stack traces.
-  minify: true,
-  keepNames: true,
+  // Smaller files compile faster. Identifiers keep their names, so functions and classes keep
+  // theirs (stack traces, packages that read constructor.name) without esbuild's keepNames,
+  // which redefines the name of every function as it is created: that cost the traffic path
+  // 10-15% of its CPU (issue 13). Start time is the same either way (measured).
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 };

@@ -5,16 +5,20 @@
  * that are rarely printed.
  */
 import { readFileSync } from 'node:fs';
-import { SourceMap, type SourceMapPayload } from 'node:module';
+import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** A frame's position in its original source; undefined when no map covers it. */
-type Original = { file: string; line: number; column: number };
+/**
+ * A frame's position in its original source, and the identifier written there if the map names
+ * one; undefined when no map covers the frame.
+ */
+type Original = { file: string; line: number; column: number; name?: string };
 
 /**
  * Formats stack traces with positions mapped through the `.map` file beside each script under
  * `dir` (a file: URL ending in `/`), loaded the first time a trace passes through that script.
- * Does nothing when Node already maps traces (tsx, `--enable-source-maps`).
+ * Does nothing when Node already maps traces (tsx, `--enable-source-maps`). A frame takes its
+ * function's source name from the call site in the frame below it, when that frame is mapped too.
  */
 export function mapStackTraces(dir: string): void {
   if (process.sourceMapsEnabled) return;
@@ -24,13 +28,15 @@ export function mapStackTraces(dir: string): void {
     const url = file.startsWith('/') ? pathToFileURL(file).href : file;
     if (!url.startsWith(dir)) return undefined;
     if (!maps.has(url)) maps.set(url, readMap(url));
-    const entry = maps.get(url)?.findEntry(line - 1, column - 1);
+    // Node's types leave out `name`, which findEntry gives when the map names the identifier there.
+    const entry = maps.get(url)?.findEntry(line - 1, column - 1) as (SourceMapping & { name?: string }) | undefined;
     if (!entry || !('originalSource' in entry)) return undefined;
     const source = new URL(entry.originalSource, url);
     return {
       file: source.protocol === 'file:' ? fileURLToPath(source) : source.href,
       line: entry.originalLine + 1,
       column: entry.originalColumn + 1,
+      ...(entry.name && { name: entry.name }),
     };
   };
   Error.prepareStackTrace = (error, frames) => {
@@ -40,25 +46,29 @@ export function mapStackTraces(dir: string): void {
     } catch {
       head = '<error>';
     }
-    return head + frames.map((frame) => `\n    at ${frameText(frame, original)}`).join('');
+    const mapped = frames.map((frame) => {
+      const file = frame.getFileName();
+      const line = frame.getLineNumber();
+      const column = frame.getColumnNumber();
+      return file && line !== null && column !== null ? original(file, line, column) : undefined;
+    });
+    // A minified function's name is not its own: the caller's call site names the function
+    // as the source wrote it (how Node's --enable-source-maps names frames too).
+    return head + frames.map((frame, i) => `\n    at ${frameText(frame, mapped[i], mapped[i + 1]?.name)}`).join('');
   };
 }
 
-function frameText(
-  frame: NodeJS.CallSite,
-  original: (file: string, line: number, column: number) => Original | undefined,
-): string {
+function frameText(frame: NodeJS.CallSite, mapped: Original | undefined, calledAs: string | undefined): string {
   // V8's own text for the frame ("fn (file:line:column)", "async fn …", "new C …").
   const text = (frame as { toString(): string }).toString();
-  const file = frame.getFileName();
-  const line = frame.getLineNumber();
-  const column = frame.getColumnNumber();
-  if (!file || line === null || column === null) return text;
-  const position = `${file}:${line}:${column}`;
-  const at = text.lastIndexOf(position);
-  const mapped = at < 0 ? undefined : original(file, line, column);
   if (!mapped) return text;
-  return text.slice(0, at) + `${mapped.file}:${mapped.line}:${mapped.column}` + text.slice(at + position.length);
+  const position = `${frame.getFileName()}:${frame.getLineNumber()}:${frame.getColumnNumber()}`;
+  const at = text.lastIndexOf(position);
+  if (at < 0) return text;
+  let prefix = text.slice(0, at);
+  const minified = frame.getFunctionName();
+  if (minified && calledAs && calledAs !== minified) prefix = prefix.replace(minified, calledAs);
+  return prefix + `${mapped.file}:${mapped.line}:${mapped.column}` + text.slice(at + position.length);
 }
 
 function readMap(url: string): SourceMap | undefined {
