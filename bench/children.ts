@@ -1,5 +1,6 @@
 /** The parent half of bench processes: start a child script, wait for it, profile it, stop it. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleDir } from './bundle.ts';
 import type { ChildMessage, ParentMessage } from './child-side.ts';
@@ -39,17 +40,21 @@ export async function startChild<R>(
   args: string[],
   env: NodeJS.ProcessEnv,
   runner: ChildRunner,
-  readyMs = readyTimeoutMs,
+  options: { readyMs?: number; stderrPath?: string } = {},
 ): Promise<BenchChild<R>> {
+  const readyMs = options.readyMs ?? readyTimeoutMs;
   const path =
     runner === 'bundle'
       ? join(bundleDir, script.replace(/^\.\//, '').replace(/\.ts$/, '.js'))
       : new URL(script, import.meta.url).pathname;
+  const stderr = options.stderrPath ? openSync(options.stderrPath, 'a') : 'inherit';
   const child = fork(path, args, {
     execArgv: runner === 'bundle' ? [] : ['--import', 'tsx'],
     env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // A child that logs (the edge) writes to a file, as `portico edge 2> edge.log` would.
+    stdio: ['ignore', 'inherit', stderr, 'ipc'],
   });
+  if (typeof stderr === 'number') closeSync(stderr);
   try {
     const ready = await waitFor<R>(child, name, readyMs);
     return wrap(name, child, ready);

@@ -1,7 +1,11 @@
-/** Bench child: a real edge on 127.0.0.1 with every port 0, silent. argv[2] is its data dir. */
+/**
+ * Bench child: a real edge on 127.0.0.1 with every port 0. argv[2] is its data dir. It logs as
+ * `portico edge` does (text, info, an access-log line per request) to its stderr, which the bench
+ * points at a file (stack.ts), so the bench counts what logging costs; BENCH_EDGE_LOG=0 silences it.
+ */
 import { parseListenAddr } from '../src/edge/config.ts';
 import { startEdge } from '../src/server/edge.ts';
-import { silentLogger } from '../src/log/logger.ts';
+import { createLogger, silentLogger } from '../src/log/logger.ts';
 import { runChild } from './child-side.ts';
 
 export interface EdgeReady {
@@ -32,7 +36,7 @@ runChild<EdgeReady>(async () => {
     tcpPorts: { min: 0, max: 0 },
     domain: 'localhost',
     region: 'local',
-    logger: silentLogger,
+    logger: process.env.BENCH_EDGE_LOG === '0' ? silentLogger : createLogger(),
   });
   return {
     ready: {

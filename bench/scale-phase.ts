@@ -103,7 +103,9 @@ async function startSessions(
     ...(endpoint ? { endpoint } : {}),
   };
   const args = [JSON.stringify(config)];
-  const child = await startChild<SessionsReady>(name, './sessions-child.ts', args, env, ctx.settings.children, 120_000);
+  const child = await startChild<SessionsReady>(name, './sessions-child.ts', args, env, ctx.settings.children, {
+    readyMs: 120_000,
+  });
   ctx.children.push(child);
   return child;
 }

@@ -48,7 +48,9 @@ export async function startStack(
   const env = benchEnv(tmp, dataDir);
   const services = await startChild<ServicesReady>('services', './services-child.ts', [], env, runner);
   children.push(services);
-  const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env, runner);
+  const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env, runner, {
+    stderrPath: join(tmp, 'edge.log'),
+  });
   children.push(edge);
   const config: AgentChildConfig = {
     ...edge.ready,

@@ -74,12 +74,17 @@ test('json logs on stdout: one "started tunnel" object per tunnel and no friendl
   let session: AgentSession | undefined;
   try {
     session = await runAgent({ flags, specs: () => [endpointSpec('tcp', '22', {} as never)] }, io);
+    // Log lines to stdout leave once per turn of the event loop (log/stdio-lines.ts).
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
     process.stdout.write = write;
   }
   t.after(() => session?.close());
   assert.deepEqual(io.out, []);
-  const started = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'started tunnel');
+  const started = lines
+    .flatMap((text) => text.split('\n').filter(Boolean))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.msg === 'started tunnel');
   assert.equal(started.length, 1);
   assert.equal(started[0]!.lvl, 'info');
   assert.equal(started[0]!.name, 'command_line');

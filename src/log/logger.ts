@@ -5,6 +5,7 @@
  * component's level (LoggerOptions.components), so one part can be turned up or silenced.
  */
 import { pino, type Logger as Pino } from 'pino';
+import { stdioLines } from './stdio-lines.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 /** A level, or `off` for nothing at all. */
@@ -67,56 +68,87 @@ function errorFields(fields: Fields): Fields {
   return out ?? fields;
 }
 
-/** Turns pino's JSON lines into `<time> LEVEL msg key=value …` lines (only lines that are written). */
-function textSink(sink: { write(line: string): unknown }): { write(line: string): void } {
+/** Where a logger's lines go, and how they are made: JSON by pino, or text (textLines). */
+interface Lines {
+  write(lvl: Level, msg: string, fields?: Fields): void;
+  child(fields: Fields): Lines;
+}
+
+function pinoLines(logger: Pino): Lines {
   return {
-    write(line) {
-      const { lvl, t, msg, ...rest } = JSON.parse(line) as Fields;
-      const pairs = Object.entries(rest).map(([k, v]) => `${k}=${textValue(v)}`);
-      sink.write([t, String(lvl).toUpperCase().padEnd(5), msg, ...pairs].join(' ') + '\n');
-    },
+    write: (lvl, msg, fields) => (fields ? logger[lvl](errorFields(fields), msg) : logger[lvl](msg)),
+    child: (fields) => pinoLines(logger.child(errorFields(fields))),
   };
 }
 
+/**
+ * `<time> LEVEL msg key=value …` lines, the logger's fields first, then the call's. Made
+ * directly rather than from pino's JSON: this is the default format, and an access-log line is
+ * written per public request.
+ */
+function textLines(sink: { write(line: string): unknown }, bound = ''): Lines {
+  return {
+    write: (lvl, msg, fields) =>
+      sink.write(
+        `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}${bound}${fields ? textPairs(fields) : ''}\n`,
+      ),
+    child: (fields) => textLines(sink, bound + textPairs(fields)),
+  };
+}
+
+/** ` key=value` for each field with a value, as JSON lines would carry them. */
+function textPairs(fields: Fields): string {
+  let out = '';
+  const plain = errorFields(fields);
+  for (const key in plain) {
+    const value = plain[key];
+    if (value !== undefined) out += ` ${key}=${textValue(value)}`;
+  }
+  return out;
+}
+
 export function createLogger(options: LoggerOptions = {}, base: Fields = {}): Logger {
-  const sink = options.sink ?? process.stderr;
-  const root = pino(
-    {
-      // Levels are decided by the methods below, so pino itself lets everything through.
-      level: 'debug',
-      base: null,
-      messageKey: 'msg',
-      timestamp: () => `,"t":"${new Date().toISOString()}"`,
-      formatters: { level: (label) => ({ lvl: label }) },
-      // errorFields below already made errors plain; pino's own serializer would add a stack.
-      serializers: { err: (v: unknown) => v },
-    },
-    options.format === 'json' ? sink : textSink(sink),
-  );
+  const sink = stdioLines(options.sink ?? process.stderr);
+  const root =
+    options.format === 'json'
+      ? pinoLines(
+          pino(
+            {
+              // Levels are decided by wrap() below, so pino itself lets everything through.
+              level: 'debug',
+              base: null,
+              messageKey: 'msg',
+              timestamp: () => `,"t":"${new Date().toISOString()}"`,
+              formatters: { level: (label) => ({ lvl: label }) },
+              // errorFields already made errors plain; pino's own serializer would add a stack.
+              serializers: { err: (v: unknown) => v },
+            },
+            sink,
+          ),
+        )
+      : textLines(sink);
   const component = typeof base.component === 'string' ? base.component : undefined;
-  const bound = root.child(errorFields(base));
+  const bound = root.child(base);
   return wrap(() => bound, options, component);
 }
 
 function noop(): void {}
 
 // A level that is off costs one call to an empty function: no fields are looked at. A child's
-// pino logger (which serializes its fields) is only made once it writes a line.
-function wrap(pinoOf: () => Pino, options: LoggerOptions, component: string | undefined): Logger {
+// fields are only formatted once it writes a line.
+function wrap(linesOf: () => Lines, options: LoggerOptions, component: string | undefined): Logger {
   const min = rank[levelOf(component, options)];
   const at = (lvl: Level) =>
-    rank[lvl] < min
-      ? noop
-      : (msg: string, fields?: Fields) => (fields ? pinoOf()[lvl](errorFields(fields), msg) : pinoOf()[lvl](msg));
+    rank[lvl] < min ? noop : (msg: string, fields?: Fields) => linesOf().write(lvl, msg, fields);
   return {
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
     child: (fields) => {
-      let child: Pino | undefined;
+      let child: Lines | undefined;
       const own = typeof fields.component === 'string' ? fields.component : component;
-      return wrap(() => (child ??= pinoOf().child(errorFields(fields))), options, own);
+      return wrap(() => (child ??= linesOf().child(fields)), options, own);
     },
   };
 }
