@@ -19,7 +19,7 @@ test("lines to stderr in one turn of the event loop leave in one write, in order
 test('lines pending when the process exits are written first', () => {
   const script = [
     `import { createLogger } from ${JSON.stringify(join(import.meta.dirname, 'logger.ts'))};`,
-    "const logger = createLogger();",
+    'const logger = createLogger();',
     "for (let i = 0; i < 3; i++) logger.info('line', { i });",
     'process.exit(0);',
   ].join('\n');
@@ -28,7 +28,10 @@ test('lines pending when the process exits are written first', () => {
   });
   assert.equal(status, 0);
   assert.deepEqual(
-    stderr.split('\n').filter(Boolean).map((line) => line.replace(/^\S+ /, '')),
+    stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.replace(/^\S+ /, '')),
     ['INFO  line i=0', 'INFO  line i=1', 'INFO  line i=2'],
   );
 });
