@@ -1,5 +1,5 @@
 /**
- * A small structured logger on pino: one line per event, either JSON
+ * A small structured logger: one line per event, either JSON by pino
  * (`{"lvl":"info","t":…,…,"msg":…}`) or logfmt-like text. Passed in explicitly; there is no
  * global logger. A child whose fields name a `component` (`edge.proxy`, `api`) takes that
  * component's level (LoggerOptions.components), so one part can be turned up or silenced.
