@@ -2,6 +2,7 @@
  * Starts what the bench measures, each in its own process as in a real deployment: the local
  * services, the edge, and our agent with https, http and tcp endpoints.
  */
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentChildConfig, AgentReady } from './agent-child.ts';
@@ -46,6 +47,7 @@ export async function startStack(
 ): Promise<Stack> {
   const dataDir = join(tmp, 'edge');
   const env = benchEnv(tmp, dataDir);
+  mkdirSync(tmp, { recursive: true });
   const services = await startChild<ServicesReady>('services', './services-child.ts', [], env, runner);
   children.push(services);
   const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env, runner, {
