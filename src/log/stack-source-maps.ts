@@ -46,15 +46,20 @@ export function mapStackTraces(dir: string): void {
     } catch {
       head = '<error>';
     }
-    const mapped = frames.map((frame) => {
-      const file = frame.getFileName();
-      const line = frame.getLineNumber();
-      const column = frame.getColumnNumber();
-      return file && line !== null && column !== null ? original(file, line, column) : undefined;
-    });
-    // A minified function's name is not its own: the caller's call site names the function
-    // as the source wrote it (how Node's --enable-source-maps names frames too).
-    return head + frames.map((frame, i) => `\n    at ${frameText(frame, mapped[i], mapped[i + 1]?.name)}`).join('');
+    try {
+      const mapped = frames.map((frame) => {
+        const file = frame.getFileName();
+        const line = frame.getLineNumber();
+        const column = frame.getColumnNumber();
+        return file && line !== null && column !== null ? original(file, line, column) : undefined;
+      });
+      // A function the bundle renamed (two modules had one of that name) is named as the source
+      // wrote it at the caller's call site (how Node's --enable-source-maps names frames too).
+      return head + frames.map((frame, i) => `\n    at ${frameText(frame, mapped[i], mapped[i + 1]?.name)}`).join('');
+    } catch {
+      // A trace is never lost to the mapping: V8's own positions instead.
+      return head + frames.map((frame) => `\n    at ${(frame as { toString(): string }).toString()}`).join('');
+    }
   };
 }
 
