@@ -7,7 +7,7 @@ import { forward, type Forwarding } from '../../src/agent/forward.ts';
 import { apiClient } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
-import { asMap, httpsEdge, reserve, staticBackend, tunnelGroupBackend } from '../support/edges.ts';
+import { asMap, httpsEdge, reserve, httpResponseBackend, tunnelGroupBackend } from '../support/edges.ts';
 import { startTestEdge, type TestEdge } from '../support/edge.ts';
 import { eventually, sleep, startEchoService, startHttpService } from '../support/services.ts';
 import type { TestContext } from 'node:test';
@@ -84,7 +84,7 @@ test('failover: the second backend serves while the first has no agents, and the
   await reserve(ngrok, 'fo.example.com');
   const primary = await tunnelGroupBackend(ngrok, { role: 'primary' });
   const secondary = await tunnelGroupBackend(ngrok, { role: 'secondary' });
-  const errorPage = await staticBackend(ngrok, 'all down', 503);
+  const errorPage = await httpResponseBackend(ngrok, 'all down', 503);
   const failover = await ngrok.backends.failoverBackends.create({ backends: [primary, secondary, errorPage] });
   await httpsEdge(ngrok, ['fo.example.com:443'], [{ backendId: failover.id }]);
   await edge.snapshots.settled();
@@ -107,8 +107,8 @@ test('weighted 80/20 over 2000 requests lands within the binomial tolerance', as
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   await reserve(ngrok, 'w.example.com');
-  const heavy = await staticBackend(ngrok, 'heavy');
-  const light = await staticBackend(ngrok, 'light');
+  const heavy = await httpResponseBackend(ngrok, 'heavy');
+  const light = await httpResponseBackend(ngrok, 'light');
   const weighted = await ngrok.backends.weightedBackends.create({ backends: asMap({ [heavy]: 80, [light]: 20 }) });
   await httpsEdge(ngrok, ['w.example.com:443'], [{ backendId: weighted.id }]);
   await edge.snapshots.settled();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiClient, apiFetch } from '../support/api.ts';
-import { staticBackend, tunnelGroupBackend } from '../support/edges.ts';
+import { httpResponseBackend, tunnelGroupBackend } from '../support/edges.ts';
 import { startTestEdge } from '../support/edge.ts';
 
 test('a configuration the data plane cannot compile is refused on the write; one stored some other way is reported through the API and the previous version stays live', async (t) => {
@@ -9,7 +9,7 @@ test('a configuration the data plane cannot compile is refused on the write; one
   const ngrok = apiClient(edge);
   const group = await tunnelGroupBackend(ngrok, { app: 'tcp' });
   const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId: group } });
-  const page = await staticBackend(ngrok, 'not for tcp');
+  const page = await httpResponseBackend(ngrok, 'not for tcp');
   const put = await apiFetch(edge, 'PUT', `/edges/tcp/${tcpEdge.id}/backend`, { backend_id: page });
   assert.equal(put.status, 400);
   assert.equal(put.body.error_code, 'ERR_BACKEND_NOT_FOR_CONNECTIONS');

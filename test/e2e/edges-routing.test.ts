@@ -4,7 +4,7 @@ import { forward } from '../../src/agent/forward.ts';
 import { apiClient } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
-import { httpsEdge, reserve, staticBackend } from '../support/edges.ts';
+import { httpsEdge, reserve, httpResponseBackend } from '../support/edges.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 
@@ -14,7 +14,7 @@ test('wildcard precedence: exact, then the most specific wildcard, for edges and
   const names = ['*.example.com', '*.bar.example.com', 'foo.bar.example.com'];
   await reserve(ngrok, ...names);
   for (const name of names)
-    await httpsEdge(ngrok, [`${name}:443`], [{ backendId: await staticBackend(ngrok, `edge ${name}`) }]);
+    await httpsEdge(ngrok, [`${name}:443`], [{ backendId: await httpResponseBackend(ngrok, `edge ${name}`) }]);
   await edge.snapshots.settled();
   const at = (host: string) => `https://${host}:${edge.ports.https}/`;
   const body = async (host: string) => (await request(at(host), { ca: edge.caPem })).body.toString();
@@ -63,10 +63,10 @@ test('path routing: several routes on one edge, each with its own backend; no ma
     ngrok,
     ['shop.example.com:443'],
     [
-      { matchType: 'path_prefix', match: '/api', backendId: await staticBackend(ngrok, 'api') },
-      { matchType: 'path_prefix', match: '/api/v2', backendId: await staticBackend(ngrok, 'api v2') },
-      { matchType: 'exact_path', match: '/api/health', backendId: await staticBackend(ngrok, 'health') },
-      { matchType: 'exact_path', match: '/', backendId: await staticBackend(ngrok, 'home') },
+      { matchType: 'path_prefix', match: '/api', backendId: await httpResponseBackend(ngrok, 'api') },
+      { matchType: 'path_prefix', match: '/api/v2', backendId: await httpResponseBackend(ngrok, 'api v2') },
+      { matchType: 'exact_path', match: '/api/health', backendId: await httpResponseBackend(ngrok, 'health') },
+      { matchType: 'exact_path', match: '/', backendId: await httpResponseBackend(ngrok, 'home') },
     ],
   );
   await edge.snapshots.settled();

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
 import { issueTestCert, makeTestCa, type TestCa } from '../support/x509-pki.ts';
 import { apiClient } from '../support/api.ts';
-import { httpsEdge, reserve, staticBackend } from '../support/edges.ts';
+import { httpsEdge, reserve, httpResponseBackend } from '../support/edges.ts';
 import { startTestEdge, tempDir } from '../support/edge.ts';
 import { eventually } from '../support/services.ts';
 import { commonNameOf, curl, nodeHandshake, opensslHandshake } from './tls-clients.ts';
@@ -31,7 +31,7 @@ test('certificates by SNI: exact reservation, wildcard reservation for a nested 
   >[0]);
   await reserve(ngrok, 'plain.example.org', 'app.edge.test');
   for (const host of ['shop.example.com', '*.example.net', 'plain.example.org', 'app.edge.test']) {
-    await httpsEdge(ngrok, [`${host}:443`], [{ backendId: await staticBackend(ngrok, `hello ${host}`) }]);
+    await httpsEdge(ngrok, [`${host}:443`], [{ backendId: await httpResponseBackend(ngrok, `hello ${host}`) }]);
   }
   await edge.snapshots.settled();
   await edge.certificates.settled();

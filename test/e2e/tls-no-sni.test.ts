@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { forward } from '../../src/agent/forward.ts';
 import { apiClient } from '../support/api.ts';
 import { defer } from '../support/defer.ts';
-import { httpsEdge, reserve, staticBackend, tunnelGroupBackend } from '../support/edges.ts';
+import { httpsEdge, reserve, httpResponseBackend, tunnelGroupBackend } from '../support/edges.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 
@@ -55,7 +55,7 @@ test('clients without SNI: default certificate, agent endpoints by Host, edges r
     hostname: 'web.example.com',
   });
   defer(t, () => agent.close());
-  await httpsEdge(ngrok, ['edge.example.com:443'], [{ backendId: await staticBackend(ngrok, 'edge') }]);
+  await httpsEdge(ngrok, ['edge.example.com:443'], [{ backendId: await httpResponseBackend(ngrok, 'edge') }]);
   await ngrok.edges.edgesTls.create({
     hostports: ['raw.example.com:443'],
     backend: { backendId: await tunnelGroupBackend(ngrok, { svc: 'raw' }) },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiClient } from '../support/api.ts';
-import { httpsEdge, reserve, staticBackend } from '../support/edges.ts';
+import { httpsEdge, reserve, httpResponseBackend } from '../support/edges.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { nodeHandshake, opensslHandshake } from './tls-clients.ts';
 
@@ -13,7 +13,7 @@ test('tls_termination min_version per edge: TLS 1.1 refused at the default 1.2, 
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   await reserve(ngrok, 'modern.example.com', 'old.example.com', 'strict.example.com', 'tls13.example.com');
-  await httpsEdge(ngrok, ['modern.example.com:443'], [{ backendId: await staticBackend(ngrok, 'modern') }]);
+  await httpsEdge(ngrok, ['modern.example.com:443'], [{ backendId: await httpResponseBackend(ngrok, 'modern') }]);
   const old = await ngrok.edges.edgesHttps.create({
     hostports: ['old.example.com:443'],
     tlsTermination: { minVersion: '1.0' },
@@ -22,7 +22,7 @@ test('tls_termination min_version per edge: TLS 1.1 refused at the default 1.2, 
     edgeId: old.id,
     matchType: 'path_prefix',
     match: '/',
-    backend: { backendId: await staticBackend(ngrok, 'old') },
+    backend: { backendId: await httpResponseBackend(ngrok, 'old') },
   });
   await ngrok.edges.edgesHttps.create({ hostports: ['strict.example.com:443'], tlsTermination: { minVersion: '1.3' } });
   await ngrok.edges.edgesTls.create({

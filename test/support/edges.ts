@@ -6,7 +6,7 @@ export function asMap<V>(obj: Record<string, V>): Map<string, V> {
 }
 
 /** An HTTP-response backend answering `body` with status 200. */
-export async function staticBackend(ngrok: Ngrok, body: string, statusCode = 200): Promise<string> {
+export async function httpResponseBackend(ngrok: Ngrok, body: string, statusCode = 200): Promise<string> {
   return (
     await ngrok.backends.httpResponseBackends.create({
       body,

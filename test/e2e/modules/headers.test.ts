@@ -6,7 +6,7 @@ import { forward } from '../../../src/agent/forward.ts';
 import { apiClient, apiFetch } from '../../support/api.ts';
 import { loopbackLookup, request } from '../../support/client.ts';
 import { defer } from '../../support/defer.ts';
-import { asMap, httpsEdge, reserve, staticBackend, tunnelGroupBackend } from '../../support/edges.ts';
+import { asMap, httpsEdge, reserve, httpResponseBackend, tunnelGroupBackend } from '../../support/edges.ts';
 import { startTestEdge } from '../../support/edge.ts';
 import { startHttpService } from '../../support/services.ts';
 
@@ -106,7 +106,7 @@ test('response headers apply to an HTTP response backend; an unknown variable is
   const { id: edgeId, routeIds } = await httpsEdge(
     ngrok,
     ['static.example.com:443'],
-    [{ backendId: await staticBackend(ngrok, 'static') }],
+    [{ backendId: await httpResponseBackend(ngrok, 'static') }],
   );
   const path = `/edges/https/${edgeId}/routes/${routeIds[0]}/response_headers`;
   const refused = await apiFetch(edge, 'PUT', path, { add: { 'x-geo': '${conn.geo.country_code}' } });
