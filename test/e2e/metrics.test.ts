@@ -5,7 +5,8 @@ import { test, type TestContext } from 'node:test';
 import { forward } from '../../src/agent/forward.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { apiClient } from '../support/api.ts';
-import { request } from '../support/client.ts';
+import WebSocket, { WebSocketServer } from 'ws';
+import { loopbackLookup, request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { startTestEdge, type TestEdge } from '../support/edge.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
@@ -171,4 +172,43 @@ test('an unrouted request is logged with the id of its error page; --no-access-l
     quiet.lines.filter((l) => l.msg === 'request'),
     [],
   );
+});
+
+test('a WebSocket is logged and counted once its connection closes: 101, the bytes of the whole connection', async (t) => {
+  const log = logLines();
+  const edge = await startTestEdge(t, { config: { logger: createLogger({ format: 'json', sink: log.sink }) } });
+  const service = await startHttpService(t, (_req, res) => res.end('not a websocket'));
+  const wss = new WebSocketServer({ server: service.server });
+  wss.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
+  defer(t, () => wss.close());
+  const tunnel = await forward({
+    addr: service.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
+  defer(t, () => tunnel.close());
+
+  const ws = new WebSocket(`${tunnel.url.replace('https:', 'wss:')}/chat?token=secret`, {
+    ca: edge.caPem,
+    lookup: loopbackLookup,
+  } as WebSocket.ClientOptions);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const echoed = new Promise((resolve) => ws.once('message', resolve));
+  ws.send('x'.repeat(100_000));
+  await echoed;
+  ws.close();
+
+  const line = (await eventually(
+    () => log.lines.find((l) => l.msg === 'request' && l.path === '/chat'),
+    10_000,
+    'the access-log line of the WebSocket',
+  ))!;
+  assert.equal(line.status, 101);
+  assert.equal(line.method, 'GET');
+  assert.equal(line.scheme, 'https');
+  assert.equal(line.endpointId, tunnel.id);
+  assert.ok((line.bytesIn as number) > 100_000 && (line.bytesOut as number) > 100_000, JSON.stringify(line));
+  const scrape = await scrapeMetrics(metricsUrl(edge));
+  assert.equal(scrape.value('portico_http_requests_total', { edge: '', route: '', status: '1xx' }), 1);
 });

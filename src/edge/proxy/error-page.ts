@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { AnswerHeaders } from '../pipeline/exchange.ts';
 import { errorCatalogue, ngrokCodeOf, type ErrorCode } from '../../errors/catalogue.ts';
@@ -78,6 +79,20 @@ export function sendAnswer(res: http.ServerResponse, status: number, headers: An
   res.end(body);
 }
 
+/**
+ * The status of the answer written raw on a socket (an upgrade request's: an error page, the
+ * service's 101 or its refusal) and when, for the access log and metrics of upgrades (observe.ts).
+ */
+const rawAnswers = new WeakMap<Duplex, { status: number; at: number }>();
+
+export function noteRawAnswer(socket: Duplex, status: number): void {
+  if (!rawAnswers.has(socket)) rawAnswers.set(socket, { status, at: performance.now() });
+}
+
+export function rawAnswerOf(socket: Duplex): { status: number; at: number } | undefined {
+  return rawAnswers.get(socket);
+}
+
 /** The same written raw onto a socket, which is then closed (upgrade requests, client errors). */
 export function writeRawAnswer(
   socket: Duplex,
@@ -87,6 +102,7 @@ export function writeRawAnswer(
   reason = String(status),
 ): void {
   if (!socket.writable) return void socket.destroy();
+  noteRawAnswer(socket, status);
   const lines = Object.entries(headers)
     .flatMap(([name, value]) => (typeof value === 'string' ? [value] : value).map((v) => `${name}: ${v}\r\n`))
     .join('');

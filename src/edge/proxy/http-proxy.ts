@@ -19,7 +19,7 @@ import { nextHops } from './loop.ts';
 import type { StreamPools } from './stream-pools.ts';
 import { openUpstream, upgradeThroughUpstream, type UpgradeClient } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
-import { watchRequest, type RequestObserver } from './observe.ts';
+import { watchRequest, watchUpgrade, type RequestObserver, type Served } from './observe.ts';
 import { reportHttpRequestComplete, type HttpRequestIds } from '../events/http-request-complete.ts';
 import type { TrafficEvents } from '../events/traffic.ts';
 
@@ -136,10 +136,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       return sendErrorPage(res, ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID, ex.requestId, requestHost(req));
     if (forwarded) return void res.writeHead(302, { location: forwarded.location, 'cache-control': 'no-store' }).end();
     const target = await targetFor(req);
-    if (served && 'endpointId' in target) {
-      served.endpointId = target.endpointId;
-      if ('edgeId' in target) Object.assign(served, { edgeId: target.edgeId, routeId: target.endpointId });
-    }
+    if (served) noteWhere(served, target);
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
     reportHttpRequestComplete(options.events, ex, target.ids);
@@ -155,9 +152,13 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const id = requestId();
     socket.on('error', () => socket.destroy());
+    const served =
+      options.observer &&
+      watchUpgrade(options.observer, { req, socket, scheme, requestId: id, clientAddr: clientAddrOf(req.socket) });
     const hops = nextHops(req, options.hopId);
     if (hops === undefined) return writeRawErrorPage(socket, ErrorCode.ERR_NGROK_3603, id);
     const target = await targetFor(req);
+    if (served) noteWhere(served, target);
     if ('redirect' in target) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND, id);
     if ('error' in target) return writeRawErrorPage(socket, target.error, id);
     const edgeType = 'tunnel' in target ? '' : '3';
@@ -191,6 +192,13 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     request: (req, res) => void request(req, res),
     upgrade: (req, socket, head) => void upgrade(req, socket, head),
   };
+}
+
+/** Where a request went, for its access-log line and metrics. */
+function noteWhere(served: Served, target: Target): void {
+  if (!('endpointId' in target)) return;
+  served.endpointId = target.endpointId;
+  if ('edgeId' in target) Object.assign(served, { edgeId: target.edgeId, routeId: target.endpointId });
 }
 
 function redirectToHttps(req: http.IncomingMessage, res: http.ServerResponse, httpsPort: number): void {

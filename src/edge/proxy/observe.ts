@@ -4,6 +4,8 @@
  */
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
+import { rawAnswerOf } from './error-page.ts';
 import { requestHost } from './headers.ts';
 
 /** One public HTTP request, once answered (or abandoned by the client). */
@@ -52,6 +54,20 @@ export function allObservers(list: readonly (RequestObserver | undefined)[]): Re
 /** Socket byte counts at the end of the previous request on the connection (keep-alive). */
 const marks = new WeakMap<object, { read: number; written: number }>();
 
+/** Bytes read and written on `socket` since the previous request on it ended; marks this one's end. */
+function bytesSinceLast(socket: { bytesRead?: number; bytesWritten?: number }): { bytesIn: number; bytesOut: number } {
+  const read = socket.bytesRead ?? 0;
+  const written = socket.bytesWritten ?? 0;
+  const mark = marks.get(socket) ?? { read: 0, written: 0 };
+  marks.set(socket, { read, written });
+  return { bytesIn: Math.max(0, read - mark.read), bytesOut: Math.max(0, written - mark.written) };
+}
+
+/** What a request record says of the request itself. */
+function requestFields(req: http.IncomingMessage) {
+  return { method: req.method ?? '', host: requestHost(req), path: (req.url ?? '/').split('?')[0]! };
+}
+
 /**
  * Tells `observer` about the request once its response closes. Returns `served`, for the proxy
  * to fill in where the request goes.
@@ -70,25 +86,48 @@ export function watchRequest(
   const served: Served = {};
   ex.res.once('close', () => {
     const { req, res } = ex;
-    const socket = req.socket;
-    // Bytes since the previous request on this connection ended: this request's head and body.
-    const read = socket.bytesRead ?? 0;
-    const written = socket.bytesWritten ?? 0;
-    const mark = marks.get(socket) ?? { read: 0, written: 0 };
-    marks.set(socket, { read, written });
     observer.requestDone({
       requestId: ex.requestId,
-      method: req.method ?? '',
-      host: requestHost(req),
-      path: (req.url ?? '/').split('?')[0]!,
+      ...requestFields(req),
       scheme: ex.scheme,
       status: res.headersSent ? res.statusCode : 0,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-      bytesIn: Math.max(0, read - mark.read),
-      bytesOut: Math.max(0, written - mark.written),
+      durationMs: roundMs(performance.now() - started),
+      // Bytes since the previous request on this connection ended: this request's head and body.
+      ...bytesSinceLast(req.socket),
       clientAddr: ex.clientAddr,
       ...served,
     });
   });
   return served;
+}
+
+/**
+ * Tells `observer` about an upgrade request (a WebSocket) once its connection closes: the status
+ * answered (101 when the service took the upgrade; 0 when the client left before any answer),
+ * milliseconds until that answer, and the bytes of the whole connection from the request on.
+ */
+export function watchUpgrade(
+  observer: RequestObserver,
+  ex: { req: http.IncomingMessage; socket: Duplex; scheme: 'http' | 'https'; requestId: string; clientAddr: string },
+): Served {
+  const started = performance.now();
+  const served: Served = {};
+  ex.socket.once('close', () => {
+    const answer = rawAnswerOf(ex.socket);
+    observer.requestDone({
+      requestId: ex.requestId,
+      ...requestFields(ex.req),
+      scheme: ex.scheme,
+      status: answer?.status ?? 0,
+      durationMs: roundMs((answer?.at ?? performance.now()) - started),
+      ...bytesSinceLast(ex.req.socket),
+      clientAddr: ex.clientAddr,
+      ...served,
+    });
+  });
+  return served;
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

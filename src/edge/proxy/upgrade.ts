@@ -5,7 +5,7 @@ import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
 import type { Upstream, UpstreamConn } from '../backends/upstream.ts';
 import type { HeaderEdit } from '../pipeline/exchange.ts';
 import { withEdits } from '../pipeline/respond.ts';
-import { writeRawErrorPage } from './error-page.ts';
+import { noteRawAnswer, writeRawErrorPage } from './error-page.ts';
 import { timedOut, waitForHeaders } from './forward-http.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
 import { splice } from '../../splice/splice.ts';
@@ -84,6 +84,7 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
   upstream.on('upgrade', (upRes, upSocket, upHead) => {
     answered = true;
     stopWaiting();
+    noteRawAnswer(socket, upRes.statusCode ?? 101);
     socket.write(statusLine(upRes) + rawHeaderBlock(upRes.rawHeaders));
     if (upHead.length) socket.write(upHead);
     if (head.length) upSocket.write(head);
@@ -92,6 +93,7 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
   upstream.on('response', (upRes) => {
     answered = true;
     stopWaiting();
+    noteRawAnswer(socket, upRes.statusCode ?? 502);
     socket.write(
       statusLine(upRes) + rawHeaderBlock(forwardedResponseHeaders(upRes.rawHeaders).concat('connection', 'close')),
     );
