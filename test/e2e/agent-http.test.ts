@@ -5,12 +5,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { WebSocketServer } from 'ws';
 import { forward } from '../../src/agent/forward.ts';
 import { loopbackLookup, request, requestDigest } from '../support/client.ts';
 import { patternDigest, patternStream } from '../support/data.ts';
 import { startTestEdge } from '../support/edge.ts';
-import { startHttpService } from '../support/services.ts';
+import { startHttpService, startWebSocketEcho } from '../support/services.ts';
 
 const MiB = 1024 * 1024;
 
@@ -110,10 +109,7 @@ test('50 MiB streams both ways, chunked, byte-exact', async (t) => {
 
 test('a WebSocket upgrade passes through and echoes', async (t) => {
   const edge = await startTestEdge(t);
-  const service = await startHttpService(t, (_req, res) => res.end('not a websocket'));
-  const wss = new WebSocketServer({ server: service.server });
-  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
-  defer(t, () => wss.close());
+  const service = await startWebSocketEcho(t);
   const tunnel = await forward({
     addr: service.port,
     serverAddr: edge.serverAddr,

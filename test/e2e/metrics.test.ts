@@ -5,7 +5,7 @@ import { test, type TestContext } from 'node:test';
 import { forward } from '../../src/agent/forward.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { apiClient } from '../support/api.ts';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { loopbackLookup, request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { startTestEdge, type TestEdge } from '../support/edge.ts';
@@ -13,7 +13,7 @@ import { httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
 import { getFrom } from '../support/from-address.ts';
 import { scrapeMetrics, type Scrape } from '../support/metrics.ts';
 import { sdkForward } from '../support/sdk.ts';
-import { eventually, startHttpService } from '../support/services.ts';
+import { eventually, startHttpService, startWebSocketEcho } from '../support/services.ts';
 
 const body = 'served by the service';
 
@@ -177,10 +177,7 @@ test('an unrouted request is logged with the id of its error page; --no-access-l
 test('a WebSocket is logged and counted once its connection closes: 101, the bytes of the whole connection', async (t) => {
   const log = logLines();
   const edge = await startTestEdge(t, { config: { logger: createLogger({ format: 'json', sink: log.sink }) } });
-  const service = await startHttpService(t, (_req, res) => res.end('not a websocket'));
-  const wss = new WebSocketServer({ server: service.server });
-  wss.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
-  defer(t, () => wss.close());
+  const service = await startWebSocketEcho(t);
   const tunnel = await forward({
     addr: service.port,
     serverAddr: edge.serverAddr,

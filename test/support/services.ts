@@ -2,6 +2,7 @@ import { defer } from './defer.ts';
 import http from 'node:http';
 import net from 'node:net';
 import type { TestContext } from 'node:test';
+import { WebSocketServer } from 'ws';
 
 /** Starts a local HTTP service on 127.0.0.1 (`port`, default any free one), closed after the test. */
 export async function startHttpService(
@@ -103,4 +104,13 @@ export async function echoOnce(port: number, text: string): Promise<string> {
   socket.end(text);
   await new Promise((r) => socket.once('close', r));
   return Buffer.concat(chunks).toString();
+}
+
+/** An HTTP service on 127.0.0.1 whose WebSocket endpoint (any path) echoes every message; plain requests get a short text. */
+export async function startWebSocketEcho(t: TestContext): Promise<{ server: http.Server; port: number; url: string }> {
+  const service = await startHttpService(t, (_req, res) => res.end('not a websocket'));
+  const wss = new WebSocketServer({ server: service.server });
+  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  defer(t, () => wss.close());
+  return service;
 }
