@@ -2,8 +2,23 @@
 // Runs the built CLI (dist/, written by `npm run build`, which `npm ci` runs). No TypeScript
 // loader at run time; stack traces name .ts lines through dist's source maps, read when a trace
 // is formatted (src/log/stack-source-maps.ts).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import module from 'node:module';
+
+// `portico --help` prints the help the build wrote (scripts/build.js) rather than start the CLI.
+const args = process.argv.slice(2);
+if (args.length === 1 && ['--help', '-h', 'help'].includes(args[0])) {
+  let help;
+  try {
+    help = readFileSync(new URL('../dist/help.txt', import.meta.url));
+  } catch {
+    // An older build: the CLI prints it.
+  }
+  if (help) {
+    process.stdout.write(help);
+    process.exit(0);
+  }
+}
 
 const main = new URL('../dist/main.js', import.meta.url);
 if (!existsSync(main)) {

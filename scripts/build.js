@@ -4,7 +4,8 @@
 // compilations (issue 13). `npm ci` runs it (prepare); bin/portico.js runs what it writes.
 import { build } from 'esbuild';
 import { bundleOptions } from './bundle-options.js';
-import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 // Written beside dist/ and swapped in by two renames, so a portico starting meanwhile (a test,
 // while `npm link` rebuilds) finds the old build or the new one, never a half-written one.
@@ -24,6 +25,9 @@ await build({
 // sits in dist/, so they go there.
 for (const asset of ['src/agent/inspector/inspector.html'])
   copyFileSync(new URL(`../${asset}`, import.meta.url), new URL(asset.split('/').pop(), new URL(outdir, 'file:')));
+// `portico --help`, as the built CLI prints it (at a fixed width): bin/portico.js prints this file
+// for `portico --help`, `-h` and `help`, sparing them the CLI's start-up.
+writeFileSync(`${outdir}help.txt`, execFileSync(process.execPath, [`${outdir}main.js`, '--help']));
 try {
   renameSync(dist, old);
 } catch (err) {

@@ -12,12 +12,18 @@ import { accountCommand } from './account.ts';
 import { singleDashFlagHint } from './single-dash.ts';
 import { trustCommand } from './trust.ts';
 
+const topHelpWidth = 80;
+
 // The built CLI's traces name .ts lines (dist/*.js.map beside each chunk).
 mapStackTraces(new URL('.', import.meta.url).href);
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')
-  .version(agentVersion);
+  .version(agentVersion)
+  // The top-level help wraps at 80 columns whatever the terminal: the build writes it to
+  // dist/help.txt, which bin/portico.js prints for `portico --help` without loading the CLI.
+  // Subcommands' help (added with addCommand, which does not inherit this) fits the terminal.
+  .configureOutput({ getOutHelpWidth: () => topHelpWidth, getErrHelpWidth: () => topHelpWidth });
 program.addCommand(edgeCommand());
 program.addCommand(accountCommand());
 const runAgent = async (plan: AgentPlan) => (await import('./agent-run.ts')).runAgent(plan);

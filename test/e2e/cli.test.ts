@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { jsonLine, spawnPortico } from '../support/cli.ts';
+import { jsonLine, porticoBin, spawnPortico } from '../support/cli.ts';
 import { request } from '../support/client.ts';
 import { tempDir } from '../support/edge.ts';
 import { eventually, startHttpService } from '../support/services.ts';
@@ -55,4 +56,14 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   assert.equal(fromConfig.name, 'site');
   assert.equal(new URL(String(fromConfig.url)).hostname, 'from-config.localhost');
   assert.equal((await request(`${fromConfig.url}/cfg`, { ca })).body.toString(), 'cli /cfg');
+});
+
+test('`portico --help`, `-h` and `help` print the help the CLI itself prints (the build writes it to dist/help.txt)', () => {
+  const cli = new URL('../../dist/main.js', import.meta.url).pathname;
+  const fromCli = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  assert.match(fromCli, /^Usage: portico \[options\] \[command\]/);
+  for (const command of ['edge', 'account', 'http', 'tcp', 'tls', 'tunnel', 'start', 'config', 'trust'])
+    assert.match(fromCli, new RegExp(`^  ${command} `, 'm'));
+  for (const flag of ['--help', '-h', 'help'])
+    assert.equal(execFileSync(process.execPath, [porticoBin, flag], { encoding: 'utf8' }), fromCli, flag);
 });
