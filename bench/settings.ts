@@ -30,6 +30,10 @@ export interface Settings {
   websockets: number;
   /** Where the JSON goes (profiles go beside it). BENCH_RESULTS, default bench/results/latest.json. */
   resultsPath: string;
+  /** The edge logs as `portico edge` does (read by edge-child.ts). BENCH_EDGE_LOG=0 silences it. */
+  edgeLog: boolean;
+  /** The agent observes traffic as the CLI does (read by agent-child.ts). BENCH_AGENT_TRAFFIC=0 turns it off. */
+  agentTraffic: boolean;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -47,7 +51,16 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     sessions: Math.round(positive('BENCH_SESSIONS', env.BENCH_SESSIONS, 1000)),
     websockets: Math.round(positive('BENCH_WEBSOCKETS', env.BENCH_WEBSOCKETS, 10_000)),
     resultsPath: env.BENCH_RESULTS || new URL('./results/latest.json', import.meta.url).pathname,
+    edgeLog: onOff('BENCH_EDGE_LOG', env.BENCH_EDGE_LOG),
+    agentTraffic: onOff('BENCH_AGENT_TRAFFIC', env.BENCH_AGENT_TRAFFIC),
   };
+}
+
+/** `1` (the default) or `0`. */
+function onOff(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '1') return true;
+  if (value === '0') return false;
+  throw new Error(`${name}: "${value}" is not 0 or 1`);
 }
 
 function childRunner(env: NodeJS.ProcessEnv): ChildRunner {

@@ -68,7 +68,7 @@ try {
       ? 'wrk'
       : `built-in Node.js load generator (${settings.loadgen === 'node' ? 'BENCH_LOADGEN=node' : 'wrk not found'})`;
   const scale = settings.scale ? `${settings.sessions} sessions, ${settings.websockets} WebSockets` : 'no scale phase';
-  const what = `${toolName}, ${settings.connections} connections x ${settings.seconds} s, 67-byte body; bulk ${formatBytes(settings.bytes)}; ${settings.rounds} round(s); ${scale}; children ${settings.children}; ${os.availableParallelism()} CPUs`;
+  const what = `${toolName}, ${settings.connections} connections x ${settings.seconds} s, 67-byte body; bulk ${formatBytes(settings.bytes)}; ${settings.rounds} round(s); ${scale}; children ${settings.children}${settings.edgeLog ? '' : ', edge log off'}${settings.agentTraffic ? '' : ', agent traffic observation off'}; ${os.availableParallelism()} CPUs`;
   log(what);
   ensureBuilt(log);
   if (settings.children === 'bundle') await bundleChildren();

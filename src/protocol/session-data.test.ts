@@ -3,10 +3,23 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Duplex } from 'node:stream';
+import { Flag, FrameType } from './frame.ts';
+import { MuxSession } from './session.ts';
 import { STREAM_HIGH_WATER_MARK } from './stream.ts';
 import type { MuxStream } from './stream.ts';
 import type { MuxSessionOptions } from './session-options.ts';
-import { hashAll, nextStream, readAll, sessionPair, sha256, within, writeAll } from '../../test/support/mux-pair.ts';
+import {
+  hashAll,
+  nextStream,
+  rawFrame,
+  readAll,
+  sessionPair,
+  sha256,
+  u32,
+  within,
+  writeAll,
+} from '../../test/support/mux-pair.ts';
 
 const WINDOW = 0x40000;
 
@@ -160,6 +173,45 @@ test('window growth is bounded per session: streams share windowGrowthBudget', a
   const { ahead, finish } = await aheadWhenPaused(t, options, 8 * 1024 * 1024, 4 * 1024 * 1024);
   assert.ok(ahead <= WINDOW + STREAM_HIGH_WATER_MARK, `no budget, no growth: ${ahead} ahead`);
   await finish();
+});
+
+test('a frame that arrives in pieces reaches the reader in one chunk; one that trickles is not held back', async (t) => {
+  // The session's socket hands over a frame in pieces, as a TLS socket does one 16 KiB record
+  // at a time; here the test plays the socket.
+  const wire = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() });
+  const server = new MuxSession(wire, { role: 'server' });
+  t.after(() => server.destroy());
+  const chunks: Buffer[] = [];
+  server.on('stream', (stream) => stream.on('data', (chunk: Buffer) => chunks.push(chunk)));
+
+  const whole = randomBytes(60_000);
+  const frame = rawFrame(FrameType.DATA, Flag.SYN, 3, Buffer.concat([u32(9), whole]));
+  for (let at = 0; at < frame.length; at += 16_384) wire.push(frame.subarray(at, at + 16_384));
+  await within(
+    (async () => {
+      while (Buffer.concat(chunks).length < whole.length) await sleep(1);
+    })(),
+    5000,
+    'the frame',
+  );
+  assert.equal(chunks.length, 1, 'one chunk, not one per piece');
+  assert.deepEqual(chunks[0], whole);
+
+  // A frame whose rest has not come yet: what came reaches the reader in this turn of the loop.
+  chunks.length = 0;
+  const next = rawFrame(FrameType.DATA, 0, 3, randomBytes(30_000));
+  wire.push(next.subarray(0, 10_008));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(Buffer.concat(chunks).length, 10_000);
+  wire.push(next.subarray(10_008));
+  await within(
+    (async () => {
+      while (Buffer.concat(chunks).length < 30_000) await sleep(1);
+    })(),
+    5000,
+    'the rest',
+  );
+  assert.deepEqual(Buffer.concat(chunks), next.subarray(8));
 });
 
 test('FIN half-close: request then response, and response before the request ends', async (t) => {

@@ -244,7 +244,7 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
       this.dataTarget = null;
       return;
     }
-    if (frame.payload.length > 0 && stream.receive(frame.payload)) this.accept(stream);
+    if ((frame.payload.length > 0 || frame.last) && stream.receive(frame.payload, frame.last)) this.accept(stream);
     if (!frame.last) return;
     this.dataTarget = null;
     if ((frame.flags & Flag.FIN) === 0 || stream.destroyed) return;

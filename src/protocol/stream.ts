@@ -54,6 +54,7 @@ export class MuxStream extends Duplex {
   private readWanted = false;
   private flushing = false;
   private retryScheduled = false;
+  private flushScheduled = false;
   private finReceived = false;
   private eofPushed = false;
   private resetReceived = false;
@@ -122,8 +123,11 @@ export class MuxStream extends Duplex {
     return true;
   }
 
-  /** Session use: one piece of DATA payload. Returns true when it completed the stream type. */
-  receive(payload: Buffer): boolean {
+  /**
+   * Session use: one piece of DATA payload; `frameDone` when it is the last piece of its frame.
+   * Returns true when it completed the stream type.
+   */
+  receive(payload: Buffer, frameDone = true): boolean {
     let typed = false;
     if (this.typeBytes !== null) {
       // The type may arrive split over several frames; its bytes count as consumed at once.
@@ -138,10 +142,14 @@ export class MuxStream extends Duplex {
         typed = true;
       }
     }
-    if (payload.length > 0) {
-      this.received.push(payload);
-      if (this.readWanted) this.flush();
-    }
+    this.received.push(payload);
+    if (!this.readWanted || this.received.length === 0) return typed;
+    // A frame arrives in pieces, one per TLS record of the session (16 KiB), the rest of it in
+    // the same read of the socket or the next. Pieces are handed on together (one write to the
+    // service or client rather than one per record) when the frame is complete, or at the end of
+    // this turn of the event loop, so a frame that trickles in is never held back longer.
+    if (frameDone || this.received.length >= this.readableHighWaterMark) this.flush();
+    else this.flushSoon();
     return typed;
   }
 
@@ -243,6 +251,17 @@ export class MuxStream extends Duplex {
     else w.callback();
   };
 
+  private flushSoon(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.scheduledFlush);
+  }
+
+  private readonly scheduledFlush = (): void => {
+    this.flushScheduled = false;
+    if (this.readWanted) this.flush();
+  };
+
   private readonly retryFlush = (): void => {
     this.retryScheduled = false;
     this.flush(true);
@@ -277,7 +296,8 @@ export class MuxStream extends Duplex {
         }
         room = Math.max(room, 1);
         force = false;
-        const chunk = this.received.take(room);
+        // Pieces queued together leave as one chunk (copied), up to the room there is.
+        const chunk = this.received.read(Math.min(room, this.received.length));
         this.unacked += chunk.length;
         if (!this.push(chunk)) this.readWanted = false;
       }
