@@ -27,12 +27,15 @@ export interface Upstream {
   open(conn: UpstreamConn): Promise<net.Socket>;
   /** The client's answer when an opened connection is lost before the service answered. */
   readonly lostCode: ErrorCode;
+  /** The tunnel its connections go to; undefined for a static backend's address. */
+  readonly tunnel?: Tunnel;
 }
 
 /** `tunnel` as an upstream: each open is a new proxy stream. */
 export function tunnelUpstream(tunnel: Tunnel): Upstream {
   return {
     lostCode: ErrorCode.ERR_EDGE_AGENT_GONE,
+    tunnel,
     async open(conn) {
       try {
         return asSocket(tunnel.openStream({ ...conn, passthroughTls: false }));

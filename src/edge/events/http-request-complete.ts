@@ -1,14 +1,20 @@
 /**
  * `http_request_complete.v0`: when a public request the proxy routed has finished (response
  * sent, or the client gone), its fields are gathered and handed to the dispatcher. Only done
- * when some subscription of the account wants the event type.
+ * when some subscription of the account wants the event type. An upgrade request (a WebSocket)
+ * is reported when its connection closes, with the answer written to it (101 when the service
+ * took it) and the time until that answer, as the access log has it.
  */
 import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import type { HttpRequestCompleteField } from '../../config/events/event-fields.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { clientIpOf } from '../proxy/client-addr.ts';
+import { rawAnswerOf } from '../proxy/error-page.ts';
 import type { HttpExchange } from '../proxy/forward-http.ts';
 import { requestHost } from '../proxy/headers.ts';
+import type { Tunnel } from '../tunnels/tunnel.ts';
 import type { TrafficEvents } from './traffic.ts';
 
 /** Ids of what served the request, as far as the proxy knows them when it routes. */
@@ -34,6 +40,35 @@ export function reportHttpRequestComplete(
   ex.res.once('close', () => events.traffic(ids.accountId, type, httpRequestFields(ex, ids, started)));
 }
 
+/**
+ * Reports the upgrade request `req` once `socket` (the client's connection) closes, if the
+ * account subscribes to the event. `tunnel()` names the tunnel that took it, if one did.
+ */
+export function reportUpgradeComplete(
+  events: TrafficEvents | undefined,
+  ex: { req: http.IncomingMessage; socket: Duplex; tunnel(): Tunnel | undefined },
+  ids: HttpRequestIds,
+): void {
+  if (!events?.wants(ids.accountId, type)) return;
+  const startedMs = Date.now();
+  const started = performance.now();
+  ex.socket.once('close', () => {
+    const answer = rawAnswerOf(ex.socket);
+    const fields = completedFields(
+      {
+        req: ex.req,
+        tunnel: ex.tunnel(),
+        status: answer?.status,
+        responseHeaders: answer ? headerRecord(answer.rawHeaders) : {},
+        startedMs,
+        durationMs: Math.round((answer?.at ?? performance.now()) - started),
+      },
+      ids,
+    );
+    events.traffic(ids.accountId, type, fields);
+  });
+}
+
 /** Every field of the event for a finished exchange. */
 export function httpRequestFields(
   ex: HttpExchange,
@@ -41,16 +76,42 @@ export function httpRequestFields(
   startedMs: number,
 ): Record<HttpRequestCompleteField, unknown> {
   const { req, res } = ex;
+  return completedFields(
+    {
+      req,
+      tunnel: ex.tunnel,
+      status: res.headersSent ? res.statusCode : undefined,
+      responseHeaders: responseHeaders(res),
+      startedMs,
+      durationMs: Date.now() - startedMs,
+    },
+    ids,
+  );
+}
+
+/** A request once over, as the event tells it. */
+interface Completed {
+  req: http.IncomingMessage;
+  tunnel: Tunnel | undefined;
+  /** The status answered; undefined when the client left before any. */
+  status: number | undefined;
+  /** As sent to the client, names in lower case. */
+  responseHeaders: Record<string, string>;
+  startedMs: number;
+  durationMs: number;
+}
+
+function completedFields(c: Completed, ids: HttpRequestIds): Record<HttpRequestCompleteField, unknown> {
+  const { req } = c;
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
-  const headers = responseHeaders(res);
   return {
     'backend.id': ids.backendId,
     'conn.client_ip': clientIpOf(req.socket),
     'conn.client_port': req.socket.remotePort,
     'conn.server_name': requestHost(req),
     'conn.server_port': req.socket.localPort,
-    'conn.start_ts': rfc3339(startedMs),
+    'conn.start_ts': rfc3339(c.startedMs),
     'edge.id': ids.edgeId,
     'edge.route.id': ids.routeId,
     'endpoint.id': ids.endpointId,
@@ -61,12 +122,12 @@ export function httpRequestFields(
     'http.request.url.query': q < 0 ? '' : raw.slice(q + 1),
     'http.request.url.raw': raw,
     'http.request.user_agent': req.headers['user-agent'] ?? '',
-    'http.response.body_length': lengthOf(headers['content-length']),
-    'http.response.headers': headers,
-    'http.response.status_code': res.headersSent ? res.statusCode : undefined,
-    'http.duration_ms': Date.now() - startedMs,
-    'tunnel.id': ex.tunnel?.id,
-    'tunnel.session.id': ex.tunnel?.session.id,
+    'http.response.body_length': lengthOf(c.responseHeaders['content-length']),
+    'http.response.headers': c.responseHeaders,
+    'http.response.status_code': c.status || undefined,
+    'http.duration_ms': c.durationMs,
+    'tunnel.id': c.tunnel?.id,
+    'tunnel.session.id': c.tunnel?.session.id,
   };
 }
 
@@ -88,6 +149,16 @@ function responseHeaders(res: http.ServerResponse): Record<string, string> {
     const name = line.slice(0, at).trim().toLowerCase();
     const value = line.slice(at + 1).trim();
     out[name] = name in out && !res.hasHeader(name) ? `${out[name]}, ${value}` : value;
+  }
+  return out;
+}
+
+/** `[name, value, …]` as a record of lower-case names, repeated headers joined with ", ". */
+function headerRecord(raw: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    out[name] = name in out ? `${out[name]}, ${raw[i + 1]}` : raw[i + 1]!;
   }
   return out;
 }

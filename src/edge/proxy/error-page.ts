@@ -79,17 +79,24 @@ export function sendAnswer(res: http.ServerResponse, status: number, headers: An
   res.end(body);
 }
 
-/**
- * The status of the answer written raw on a socket (an upgrade request's: an error page, the
- * service's 101 or its refusal) and when, for the access log and metrics of upgrades (observe.ts).
- */
-const rawAnswers = new WeakMap<Duplex, { status: number; at: number }>();
-
-export function noteRawAnswer(socket: Duplex, status: number): void {
-  if (!rawAnswers.has(socket)) rawAnswers.set(socket, { status, at: performance.now() });
+/** The answer written raw on a socket: its status, its header lines (`[name, value, …]`) and when. */
+export interface RawAnswer {
+  status: number;
+  rawHeaders: readonly string[];
+  at: number;
 }
 
-export function rawAnswerOf(socket: Duplex): { status: number; at: number } | undefined {
+/**
+ * The answer written raw on a socket (an upgrade request's: an error page, the service's 101 or
+ * its refusal), for the access log, metrics and events of upgrades (observe.ts, events).
+ */
+const rawAnswers = new WeakMap<Duplex, RawAnswer>();
+
+export function noteRawAnswer(socket: Duplex, status: number, rawHeaders: readonly string[]): void {
+  if (!rawAnswers.has(socket)) rawAnswers.set(socket, { status, rawHeaders, at: performance.now() });
+}
+
+export function rawAnswerOf(socket: Duplex): RawAnswer | undefined {
   return rawAnswers.get(socket);
 }
 
@@ -102,12 +109,19 @@ export function writeRawAnswer(
   reason = String(status),
 ): void {
   if (!socket.writable) return void socket.destroy();
-  noteRawAnswer(socket, status);
-  const lines = Object.entries(headers)
-    .flatMap(([name, value]) => (typeof value === 'string' ? [value] : value).map((v) => `${name}: ${v}\r\n`))
-    .join('');
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `${lines}connection: close\r\n\r\n${body}`,
-  );
+  const raw = [
+    'content-type',
+    'text/html; charset=utf-8',
+    'content-length',
+    String(Buffer.byteLength(body)),
+    ...Object.entries(headers).flatMap(([name, value]) =>
+      (typeof value === 'string' ? [value] : value).flatMap((v) => [name, v]),
+    ),
+    'connection',
+    'close',
+  ];
+  noteRawAnswer(socket, status, raw);
+  let lines = '';
+  for (let i = 0; i < raw.length; i += 2) lines += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${lines}\r\n${body}`);
 }

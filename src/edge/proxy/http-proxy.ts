@@ -20,7 +20,11 @@ import type { StreamPools } from './stream-pools.ts';
 import { openUpstream, upgradeThroughUpstream, type UpgradeClient } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
 import { watchRequest, watchUpgrade, type RequestObserver, type Served } from './observe.ts';
-import { reportHttpRequestComplete, type HttpRequestIds } from '../events/http-request-complete.ts';
+import {
+  reportHttpRequestComplete,
+  reportUpgradeComplete,
+  type HttpRequestIds,
+} from '../events/http-request-complete.ts';
 import type { TrafficEvents } from '../events/traffic.ts';
 
 export interface HttpProxyOptions {
@@ -162,12 +166,15 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if ('redirect' in target) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND, id);
     if ('error' in target) return writeRawErrorPage(socket, target.error, id);
     const edgeType = 'tunnel' in target ? '' : '3';
+    let tunnel: Tunnel | undefined;
+    reportUpgradeComplete(options.events, { req, socket, tunnel: () => tunnel }, target.ids);
     // Asked afresh each time: a module may have waited (a login), and agents come and go.
     const client = (): UpgradeClient => ({
       socket,
       requestId: id,
       upstreams: 'tunnel' in target ? [tunnelUpstream(target.tunnel)] : target.backend.upstreams(),
       conn: { clientAddr: clientAddrOf(req.socket), edgeType },
+      onOpen: (upstream) => (tunnel = upstream.tunnel),
     });
     const connection = {
       socket,

@@ -18,6 +18,8 @@ export interface UpgradeClient {
   /** Where the connection may be opened, in the order to try them (Backend.upstreams()). */
   upstreams: Iterable<Upstream>;
   conn: Omit<UpstreamConn, 'proto'>;
+  /** Told which upstream took the connection (events name its tunnel). Optional. */
+  onOpen?(upstream: Upstream): void;
 }
 
 export interface UpgradeExchange extends UpgradeClient {
@@ -50,6 +52,7 @@ export async function openUpstream(
       const socket = await upstream.open({ ...client.conn, proto });
       // The client left while the address was dialed.
       if (client.socket.destroyed) return void socket.destroy();
+      client.onOpen?.(upstream);
       return { socket, upstream };
     } catch (err) {
       failure = isPorticoError(err) ? err.code : upstream.lostCode;
@@ -84,7 +87,7 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
   upstream.on('upgrade', (upRes, upSocket, upHead) => {
     answered = true;
     stopWaiting();
-    noteRawAnswer(socket, upRes.statusCode ?? 101);
+    noteRawAnswer(socket, upRes.statusCode ?? 101, upRes.rawHeaders);
     socket.write(statusLine(upRes) + rawHeaderBlock(upRes.rawHeaders));
     if (upHead.length) socket.write(upHead);
     if (head.length) upSocket.write(head);
@@ -93,10 +96,9 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
   upstream.on('response', (upRes) => {
     answered = true;
     stopWaiting();
-    noteRawAnswer(socket, upRes.statusCode ?? 502);
-    socket.write(
-      statusLine(upRes) + rawHeaderBlock(forwardedResponseHeaders(upRes.rawHeaders).concat('connection', 'close')),
-    );
+    const headers = forwardedResponseHeaders(upRes.rawHeaders).concat('connection', 'close');
+    noteRawAnswer(socket, upRes.statusCode ?? 502, headers);
+    socket.write(statusLine(upRes) + rawHeaderBlock(headers));
     upRes.pipe(socket);
   });
   upstream.on('error', (err) => {

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
+import WebSocket from 'ws';
 import { forward } from '../../../src/agent/forward.ts';
 import { apiClient } from '../../support/api.ts';
-import { request } from '../../support/client.ts';
+import { loopbackLookup, request } from '../../support/client.ts';
 import { defer } from '../../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
 import { startTestEdge, type TestEdge } from '../../support/edge.ts';
-import { eventually, startHttpService } from '../../support/services.ts';
+import { eventually, startHttpService, startWebSocketEcho } from '../../support/services.ts';
 import { eventsAtLeast, startReceiver, verifySignature } from './receiver.ts';
 import type { TestContext } from 'node:test';
 
@@ -121,6 +122,64 @@ test('http destination: selected fields of http_request_complete.v0 and audit ev
   assert.equal(stats.target, 'http');
   assert.equal(stats.delivered, 5);
   assert.equal(stats.dropped, 0);
+});
+
+test('a WebSocket is reported as http_request_complete.v0 once its connection closes: 101 and its tunnel', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const service = await startWebSocketEcho(t);
+  const tunnel = await forward({
+    addr: service.port,
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+  });
+  defer(t, () => tunnel.close());
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret } },
+  } as unknown as Loose);
+  const fields = [
+    'http.request.method',
+    'http.request.url.path',
+    'http.request.url.query',
+    'http.response.status_code',
+    'http.response.headers',
+    'endpoint.id',
+    'tunnel.id',
+  ];
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'http_request_complete.v0', fields }],
+    destinationIds: [destination.id],
+  } as unknown as LooseSub);
+  await edge.events.settled();
+
+  const ws = new WebSocket(`${tunnel.url.replace('https:', 'wss:')}/chat?room=1`, {
+    ca: edge.caPem,
+    lookup: loopbackLookup,
+  } as WebSocket.ClientOptions);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const echoed = new Promise((resolve) => ws.once('message', resolve));
+  ws.send('hello');
+  await echoed;
+  // Nothing is sent while the connection is open.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(receiver.requests.length, 0);
+  ws.close();
+
+  const [event] = await eventsAtLeast(receiver, 1);
+  assert.equal(event!.event_type, 'http_request_complete.v0');
+  const object = event!.object as {
+    http: { request: unknown; response: { status_code: number; headers: Record<string, string> } };
+    endpoint: { id: string };
+    tunnel: { id: string };
+  };
+  assert.deepEqual(object.http.request, { method: 'GET', url: { path: '/chat', query: 'room=1' } });
+  assert.equal(object.http.response.status_code, 101);
+  assert.equal(object.http.response.headers.upgrade?.toLowerCase(), 'websocket');
+  assert.ok(object.tunnel.id, 'the tunnel that took it');
+  assert.equal(object.endpoint.id, object.tunnel.id);
 });
 
 test('subscription changes take effect without a restart; an unsubscribed type is not sent', async (t) => {
