@@ -95,8 +95,11 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
         let last: HttpRequestRecord | undefined;
         const tap = tapHttp(client, upstream, {
           onExchange: (exchange) => {
-            last = { ...exchange, tunnel: conn.tunnel, clientAddr: conn.clientAddr };
-            this.#record(last);
+            // The tap made this exchange for us alone: it becomes the record (no copy per request).
+            const record = exchange as HttpRequestRecord;
+            record.tunnel = conn.tunnel;
+            record.clientAddr = conn.clientAddr;
+            this.#record((last = record));
           },
           ...(capture !== undefined ? { captureBodyBytes: capture } : {}),
           // Called right after onExchange for the 101: `last` is its record.
@@ -145,9 +148,14 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
   #record(record: HttpRequestRecord): void {
     this.tunnel(record.tunnel).http.record(record.durationMs);
     // The ring keeps no captured heads or bodies: those are bounded by whoever keeps them (the inspector).
-    const { request: _request, response: _response, ...summary } = record;
-    this.#recent[this.#next] = summary;
+    this.#recent[this.#next] = record.request || record.response ? withoutCaptures(record) : record;
     this.#next = (this.#next + 1) % this.#capacity;
     this.emit('request', record);
   }
+}
+
+/** `record` without its captured heads and bodies. */
+function withoutCaptures(record: HttpRequestRecord): HttpRequestRecord {
+  const { request: _request, response: _response, ...summary } = record;
+  return summary;
 }
