@@ -85,6 +85,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
   readonly logger: Logger;
   readonly #o: AgentSessionOptions;
   #state: State = 'idle';
+  #reconnects = 0;
   #conn: EdgeConnection | undefined;
   #resume: ResumeState = { clientId: '', cookie: '' };
   #auth: AuthResult | undefined;
@@ -112,6 +113,11 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
 
   get state(): State {
     return this.#state;
+  }
+
+  /** Times the session reconnected after losing its connection. */
+  get reconnects(): number {
+    return this.#reconnects;
   }
 
   /** The ClientId the edge assigned (resumed across reconnects). */
@@ -251,6 +257,7 @@ export class AgentSession extends EventEmitter<AgentSessionEvents> {
     if (this.#state !== 'reconnecting') return void (await closeConnection(conn));
     this.#attach(conn);
     this.logger.info('reconnected', { server: this.#o.serverAddr, tunnels: this.#listeners.size });
+    this.#reconnects += 1;
     this.emit('reconnected');
   }
 

@@ -1,32 +1,50 @@
 /**
  * The agent's own Prometheus metrics (`GET /metrics` beside the inspector), in a registry of
  * its own (never prom-client's global one, so that an SDK user's registry is left alone).
- * Counters that the traffic layer already keeps are read when scraped, not on every request.
+ * Everything is read when scraped from what the session and the traffic layer count anyway, so
+ * this can be made at the first scrape (the inspector loads prom-client then) and still count
+ * what came before it.
  */
 import { Counter, Gauge, createRegistry } from '../../metrics/registry.ts';
 import type { AgentSession } from '../session.ts';
 import type { AgentTraffic } from '../traffic/traffic.ts';
+
+/** `status_class` by TunnelTraffic.requestsByClass index. */
+const statusClasses = ['none', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 export class AgentMetrics {
   readonly registry = createRegistry();
 
   constructor(session: AgentSession, traffic: AgentTraffic) {
     const registers = [this.registry];
-    const requests = new Counter({
+    // Counters move by the difference since the last scrape, so they stay monotonic.
+    const reported = new Map<string, number>();
+    const catchUp = (counter: Counter<string>, key: string, labels: Record<string, string>, now: number) => {
+      const before = reported.get(key) ?? 0;
+      if (now > before) counter.inc(labels, now - before);
+      reported.set(key, now);
+    };
+    new Counter({
       name: 'portico_agent_http_requests_total',
       help: 'HTTP requests through the tunnels, by tunnel and status class (1xx…5xx, or "none" when the connection closed first).',
       labelNames: ['tunnel', 'status_class'] as const,
       registers,
+      collect() {
+        for (const [tunnel, t] of traffic.tunnels())
+          t.requestsByClass.forEach((n, i) => {
+            const status_class = statusClasses[i]!;
+            if (n > 0) catchUp(this, `requests ${status_class} ${tunnel}`, { tunnel, status_class }, n);
+          });
+      },
     });
-    traffic.on('request', (r) =>
-      requests.inc({ tunnel: r.tunnel, status_class: r.status ? `${Math.floor(r.status / 100)}xx` : 'none' }),
-    );
-    const reconnects = new Counter({
+    new Counter({
       name: 'portico_agent_reconnects_total',
       help: 'Times the session reconnected to the edge after losing its connection.',
       registers,
+      collect() {
+        catchUp(this, 'reconnects', {}, session.reconnects);
+      },
     });
-    session.on('reconnected', () => reconnects.inc());
     new Gauge({
       name: 'portico_agent_tunnels',
       help: 'Tunnels bound now.',
@@ -43,7 +61,7 @@ export class AgentMetrics {
         this.set(session.state === 'connected' ? 1 : 0);
       },
     });
-    this.#fromTraffic(traffic);
+    this.#fromTraffic(traffic, catchUp);
   }
 
   /** Prometheus text format. */
@@ -55,15 +73,11 @@ export class AgentMetrics {
     return this.registry.contentType;
   }
 
-  #fromTraffic(traffic: AgentTraffic): void {
+  #fromTraffic(
+    traffic: AgentTraffic,
+    catchUp: (counter: Counter<string>, key: string, labels: Record<string, string>, now: number) => void,
+  ): void {
     const registers = [this.registry];
-    // Counters move by the difference since the last scrape, so they stay monotonic.
-    const reported = new Map<string, number>();
-    const catchUp = (counter: Counter<string>, key: string, labels: Record<string, string>, now: number) => {
-      const before = reported.get(key) ?? 0;
-      if (now > before) counter.inc(labels, now - before);
-      reported.set(key, now);
-    };
     new Counter({
       name: 'portico_agent_bytes_total',
       help: 'Bytes through the tunnels: direction "in" from public clients to the service, "out" back.',

@@ -19,7 +19,8 @@ export interface InspectorContext {
   traffic: AgentTraffic;
   captures: CaptureStore;
   feed: LiveFeed;
-  metrics: AgentMetrics;
+  /** The agent's metrics, made at the first call. */
+  metrics(): Promise<AgentMetrics>;
   configDir: string;
   logger: Logger;
 }

@@ -12,7 +12,7 @@ import { joinHostPort, splitHostPort } from '../addr.ts';
 import type { AgentSession } from '../session.ts';
 import type { AgentTraffic } from '../traffic/traffic.ts';
 import { CaptureStore } from './captures.ts';
-import { AgentMetrics } from './metrics.ts';
+import type { AgentMetrics } from './metrics.ts';
 import { routes } from './routes.ts';
 import type { InspectorContext } from './routes.ts';
 import { LiveFeed } from './live-feed.ts';
@@ -54,7 +54,11 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
     ...(o.maxRequests !== undefined ? { maxRequests: o.maxRequests } : {}),
   });
   const feed = new LiveFeed(o.traffic, captures);
-  const metrics = new AgentMetrics(o.session, o.traffic);
+  // Made at the first scrape, with prom-client loaded then: an agent nobody scrapes never
+  // holds it (a few MiB). It counts what came before from the session's and the traffic's counts.
+  let made: Promise<AgentMetrics> | undefined;
+  const metrics = () =>
+    (made ??= import('./metrics.ts').then(({ AgentMetrics }) => new AgentMetrics(o.session, o.traffic)));
   const { host, port } = splitHostPort(o.addr ?? defaultInspectAddr, 4040);
   const ctx: InspectorContext = { ...o, captures, feed, metrics };
   const server = http.createServer((req, res) => void serve(ctx, req, res, host));
@@ -104,7 +108,9 @@ async function serve(ctx: InspectorContext, req: http.IncomingMessage, res: http
     const url = new URL(req.url ?? '/', 'http://inspector');
     if (req.method === 'GET' && url.pathname === '/') return void page200(res);
     if (req.method === 'GET' && url.pathname === '/metrics') {
-      res.writeHead(200, { 'content-type': ctx.metrics.contentType }).end(await ctx.metrics.text());
+      const metrics = await ctx.metrics();
+      const text = await metrics.text();
+      res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
       return;
     }
     for (const route of routes) {

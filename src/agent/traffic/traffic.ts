@@ -47,6 +47,8 @@ export interface TunnelTraffic {
   bytesIn: number;
   /** Bytes from the service back to clients. */
   bytesOut: number;
+  /** HTTP requests by the class of their status: index 1 to 5 for 1xx to 5xx, 0 when none came. */
+  requestsByClass: number[];
 }
 
 export type AgentTrafficEvents = {
@@ -126,6 +128,7 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
         http: new ConnectionCounters(this.#o.now),
         bytesIn: 0,
         bytesOut: 0,
+        requestsByClass: [0, 0, 0, 0, 0, 0],
       };
       this.#tunnels.set(name, t);
     }
@@ -146,7 +149,10 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
   }
 
   #record(record: HttpRequestRecord): void {
-    this.tunnel(record.tunnel).http.record(record.durationMs);
+    const tunnel = this.tunnel(record.tunnel);
+    tunnel.http.record(record.durationMs);
+    const status = record.status ?? 0;
+    tunnel.requestsByClass[status >= 100 && status < 600 ? Math.floor(status / 100) : 0]! += 1;
     // The ring keeps no captured heads or bodies: those are bounded by whoever keeps them (the inspector).
     this.#recent[this.#next] = record.request || record.response ? withoutCaptures(record) : record;
     this.#next = (this.#next + 1) % this.#capacity;
