@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import ngrokSdk from '@ngrok/ngrok';
-import { forward } from '../../src/agent/forward.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { defer } from '../support/defer.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { eventually, sleep, startHttpService } from '../support/services.ts';
 
 /** The TS client types map fields as Map, but sends a Map as {}: tests pass plain objects. */
@@ -200,14 +199,10 @@ test('tunnel_group backends list the live labeled tunnels of our agent and the o
   assert.deepEqual(tg.tunnels, []);
   const narrower = await tunnelGroupBackends.create({ labels: asMap({ app: 'x', env: 'prod' }) });
 
-  const ours = await forward({
+  const ours = await forwardTo(t, edge, {
     addr: web.port,
     labels: { app: 'x' },
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => ours.close());
   const session = await new ngrokSdk.SessionBuilder()
     .serverAddr(edge.serverAddr)
     .caCert(Buffer.from(edge.caPem))

@@ -6,10 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { forward } from '../../src/agent/forward.ts';
 import { apiFetch } from '../support/api.ts';
-import { defer } from '../support/defer.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { schemaProblems } from '../support/ngrok-schema.ts';
 import { openApiDoc, responseChecker } from '../support/openapi-check.ts';
 import { makeTestPki, type TestPki } from '../support/openssl-pki.ts';
@@ -268,14 +266,10 @@ test('every resource kind: read shapes match ngrok.yaml field by field, through 
   // Tunnels and tunnel sessions: an agent endpoint and a labeled tunnel.
   const web = await startHttpService(t, (_req, res) => res.end('ok'));
   for (const extra of [{ subdomain: 'shape' }, { labels: { app: 'x' } }]) {
-    const fwd = await forward({
+    await forwardTo(t, edge, {
       addr: web.port,
-      serverAddr: edge.serverAddr,
-      caCert: edge.caPem,
-      authtoken: edge.credentials.authtoken,
       ...extra,
     });
-    defer(t, () => fwd.close());
   }
   const tunnels = (await ok(edge, 'GET', '/tunnels')).tunnels as Body[];
   assert.equal(tunnels.length, 2);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import ngrokSdk from '@ngrok/ngrok';
-import { forward } from '../../src/agent/forward.ts';
 import { updateUnsupported } from '../../src/agent/commands.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { defer } from '../support/defer.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { eventually, sleep, startHttpService } from '../support/services.ts';
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -17,15 +16,11 @@ async function ourAgent(
   port: number,
   extra: { labels?: Record<string, string>; subdomain?: string; metadata?: string } = {},
 ) {
-  const fwd = await forward({
+  const fwd = await forwardTo(t, edge, {
     addr: port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
     sessionMetadata: 'ours',
     ...extra,
   });
-  defer(t, () => fwd.close());
   return fwd;
 }
 
@@ -171,14 +166,10 @@ test('tunnel session commands: restart reaches the SDK and reconnects our agent,
   );
 
   // Our agent: restart drops the connection and reconnects at once, keeping its tunnel.
-  const ours = await forward({
+  const ours = await forwardTo(t, edge, {
     addr: web.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
     sessionMetadata: 'ours',
   });
-  defer(t, () => ours.close());
   const oursId = (await sessionId('ours'))!;
   const firstMux = edge.registry.sessions.get(oursId)!.mux;
   const reconnected = new Promise<void>((resolve) => ours.session.once('reconnected', () => resolve()));

@@ -2,25 +2,19 @@
 // agents that only the edge could apply, heartbeat settings at the edges of the number line.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forward } from '../../src/agent/forward.ts';
 import { otherAccount } from '../support/api.ts';
 import { request } from '../support/client.ts';
-import { defer } from '../support/defer.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { rawAgent } from '../support/raw-agent.ts';
 import { sleep, startHttpService } from '../support/services.ts';
 
 test("a bind cannot remove another account's tunnel by repeating its id, nor a live tunnel of another session", async (t) => {
   const edge = await startTestEdge(t);
   const web = await startHttpService(t, (_req, res) => res.end('victim'));
-  const victim = await forward({
+  const victim = await forwardTo(t, edge, {
     addr: web.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
     subdomain: 'victim',
   });
-  defer(t, () => victim.close());
   const [victimTunnel] = [...edge.registry.tunnels.values()];
   const victimId = victimTunnel!.id;
 

@@ -5,10 +5,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { forward } from '../../src/agent/forward.ts';
 import { loopbackLookup, request, requestDigest } from '../support/client.ts';
 import { patternDigest, patternStream } from '../support/data.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { startHttpService, startWebSocketEcho } from '../support/services.ts';
 
 const MiB = 1024 * 1024;
@@ -23,13 +22,7 @@ test('our agent serves HTTP over the tunnel: GET, headers, keep-alive, 404 witho
     res.setHeader('content-type', 'text/plain');
     res.end(`hello ${req.url}`);
   });
-  const tunnel = await forward({
-    addr: service.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-  });
-  defer(t, () => tunnel.close());
+  const tunnel = await forwardTo(t, edge, { addr: service.port });
   assert.match(tunnel.url, /^https:\/\/[a-z2-7]{12}\.localhost:\d+$/);
 
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
@@ -87,13 +80,9 @@ test('50 MiB streams both ways, chunked, byte-exact', async (t) => {
     // No content-length: the response is chunked all the way to the client.
     patternStream(size, 7).pipe(res);
   });
-  const tunnel = await forward({
+  const tunnel = await forwardTo(t, edge, {
     addr: `127.0.0.1:${service.port}`,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => tunnel.close());
 
   const down = await requestDigest(`${tunnel.url}/download`, { ca: edge.caPem });
   assert.equal(down.status, 200);
@@ -110,13 +99,7 @@ test('50 MiB streams both ways, chunked, byte-exact', async (t) => {
 test('a WebSocket upgrade passes through and echoes', async (t) => {
   const edge = await startTestEdge(t);
   const service = await startWebSocketEcho(t);
-  const tunnel = await forward({
-    addr: service.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-  });
-  defer(t, () => tunnel.close());
+  const tunnel = await forwardTo(t, edge, { addr: service.port });
 
   const ws = new WebSocket(tunnel.url.replace('https:', 'wss:') + '/ws', {
     ca: edge.caPem,
@@ -148,13 +131,7 @@ test('the agent answers 502 with a code when its local service is down', async (
     service.server.closeAllConnections();
     service.server.close(() => r());
   });
-  const tunnel = await forward({
-    addr: port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-  });
-  defer(t, () => tunnel.close());
+  const tunnel = await forwardTo(t, edge, { addr: port });
   const res = await request(tunnel.url, { ca: edge.caPem });
   assert.equal(res.status, 502);
   assert.match(res.body.toString(), /ERR_EDGE_UPSTREAM_REFUSED/);

@@ -7,12 +7,11 @@ import { test, type TestContext } from 'node:test';
 import ngrok from '@ngrok/ngrok';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { forward } from '../../src/agent/forward.ts';
 import { endpointSpec } from '../../src/cli/agent-commands.ts';
 import type { EndpointFlags } from '../../src/cli/agent-flags.ts';
 import { defer } from '../support/defer.ts';
 import { loopbackLookup } from '../support/client.ts';
-import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { rawAgent } from '../support/raw-agent.ts';
 import { sleep, startHttpService } from '../support/services.ts';
 import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
@@ -174,15 +173,11 @@ test('our agent: --mutual-tls-cas <file> reads the bundle, and the edge asks cli
     () => endpointSpec('http', '1', { mutualTlsCas: join(dir, 'nope.pem') } as EndpointFlags),
     /--mutual-tls-cas/,
   );
-  const agent = await forward({
+  await forwardTo(t, edge, {
     addr: `localhost:${port}`,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
     domain: 'ours.localhost',
     mutualTlsCa: spec.modules!.mutualTlsCa!,
   });
-  defer(t, () => agent.close());
   assert.deepEqual(await get(edge, 'ours.localhost', { cert: alice.certPem, key: alice.keyPem }), {
     status: 200,
     body: 'subject=CN=alice,O=Portico Test',

@@ -6,10 +6,9 @@ import https from 'node:https';
 import net from 'node:net';
 import { test, type TestContext } from 'node:test';
 import ngrok from '@ngrok/ngrok';
-import { forward } from '../../src/agent/forward.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { rawAgent } from '../support/raw-agent.ts';
 import { sleep, startHttpService } from '../support/services.ts';
 import { sdkForward } from '../support/sdk.ts';
@@ -176,18 +175,14 @@ test("older agents' Auth and HostHeaderRewrite; a malformed header or CIDR refus
 test('our agent: forward() with basic auth, headers and Host rewriting', async (t) => {
   const edge = await startTestEdge(t);
   const service = await headerService(t);
-  const agent = await forward({
+  const agent = await forwardTo(t, edge, {
     addr: `localhost:${service.port}`,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
     subdomain: 'ours',
     basicAuth: ['user:password1'],
     requestHeaderAdd: ['x-from: portico'],
     responseHeaderRemove: ['x-secret'],
     hostHeader: 'rewrite',
   });
-  defer(t, () => agent.close());
   assert.equal((await request(agent.url, { ca: edge.caPem })).status, 401);
   const ok = await request(agent.url, { ca: edge.caPem, headers: { authorization: basic('user', 'password1') } });
   assert.equal(ok.status, 200);

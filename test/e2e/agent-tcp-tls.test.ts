@@ -4,10 +4,9 @@ import { createHash } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { test } from 'node:test';
-import { forward } from '../../src/agent/forward.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa } from '../../src/edge/tls/local-ca.ts';
 import { patternDigest, patternStream } from '../support/data.ts';
-import { startTestEdge, tempDir } from '../support/edge.ts';
+import { forwardTo, startTestEdge, tempDir } from '../support/edge.ts';
 import { startEchoService } from '../support/services.ts';
 
 const MiB = 1024 * 1024;
@@ -29,14 +28,10 @@ async function echoThrough(socket: net.Socket, size: number): Promise<{ bytes: n
 test('TCP endpoint: bulk echo is byte-exact and half-close passes through', async (t) => {
   const edge = await startTestEdge(t);
   const echo = await startEchoService(t);
-  const tunnel = await forward({
+  const tunnel = await forwardTo(t, edge, {
     proto: 'tcp',
     addr: echo.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => tunnel.close());
   const url = new URL(tunnel.url);
   assert.equal(url.protocol, 'tcp:');
   const size = 32 * MiB;
@@ -60,15 +55,11 @@ test('TLS endpoint: passed through by SNI, the service terminates with its own k
   defer(t, () => new Promise<void>((r) => service.close(() => r())));
   const port = (service.address() as net.AddressInfo).port;
 
-  const tunnel = await forward({
+  const tunnel = await forwardTo(t, edge, {
     proto: 'tls',
     addr: port,
     hostname,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => tunnel.close());
   assert.equal(tunnel.url, `tls://${hostname}:${edge.ports.https}`);
 
   const client = tls.connect({

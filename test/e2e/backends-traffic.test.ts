@@ -3,12 +3,12 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { test } from 'node:test';
 import ngrokSdk from '@ngrok/ngrok';
-import { forward, type Forwarding } from '../../src/agent/forward.ts';
+import { type Forwarding } from '../../src/agent/forward.ts';
 import { apiClient } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { asMap, httpsEdge, reserve, httpResponseBackend, tunnelGroupBackend } from '../support/edges.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { eventually, sleep, startEchoService, startHttpService } from '../support/services.ts';
 import type { TestContext } from 'node:test';
 
@@ -20,14 +20,10 @@ async function labeledAgent(
   name: string,
 ): Promise<Forwarding> {
   const service = await startHttpService(t, (_req, res) => res.end(name));
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  const agent = await forwardTo(t, edge, {
     addr: service.port,
     labels,
   });
-  defer(t, () => agent.close());
   return agent;
 }
 
@@ -171,15 +167,11 @@ test('TLS edge and TCP edge with tunnel-group backends: the official SDK and our
   // TCP edge: an address is reserved for it; our agent and the SDK both join the group.
   const tcpGroup = await tunnelGroupBackend(ngrok, { svc: 'tcp' });
   const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId: tcpGroup } });
-  const ours = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: `tcp://127.0.0.1:${echo.port}`,
     proto: 'tcp',
     labels: { svc: 'tcp' },
   });
-  defer(t, () => ours.close());
   const sdk = await new ngrokSdk.SessionBuilder()
     .serverAddr(edge.serverAddr)
     .caCert(Buffer.from(edge.caPem))
@@ -207,15 +199,11 @@ test('TLS edge and TCP edge with tunnel-group backends: the official SDK and our
     tlsTermination: { terminateAt: 'edge' },
   });
   await sdk.labeledListener().label('svc', 'tls').listenAndForward(`tcp://127.0.0.1:${echo.port}`);
-  const oursTls = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: `tcp://127.0.0.1:${echo.port}`,
     proto: 'tcp',
     labels: { svc: 'tls' },
   });
-  defer(t, () => oursTls.close());
   assert.equal(edge.registry.labeledTunnels({ svc: 'tls' }).length, 2);
   await edge.snapshots.settled();
   // Round-robin over the SDK's listener and ours: every connection is echoed.

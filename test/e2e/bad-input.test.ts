@@ -8,7 +8,7 @@ import { StreamType } from '../../src/protocol/messages.ts';
 import { readJson } from '../../src/protocol/rpc.ts';
 import { MuxSession } from '../../src/protocol/session.ts';
 import { request } from '../support/client.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { startHttpService, sleep } from '../support/services.ts';
 
 async function assertStillServing(edge: TestEdge, url: string): Promise<void> {
@@ -112,12 +112,6 @@ test('bad input on the public ports: a malformed request gets 400 with a code; p
   assert.match(plain, /use https:\/\//);
   // And the edge still serves.
   const web = await startHttpService(t, (_req, res) => res.end('fine'));
-  const tunnel = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-    addr: web.port,
-  });
-  defer(t, () => tunnel.close());
+  const tunnel = await forwardTo(t, edge, { addr: web.port });
   await assertStillServing(edge, tunnel.url);
 });

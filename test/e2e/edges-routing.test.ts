@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forward } from '../../src/agent/forward.ts';
 import { apiClient } from '../support/api.ts';
 import { request } from '../support/client.ts';
-import { defer } from '../support/defer.ts';
 import { httpsEdge, reserve, httpResponseBackend } from '../support/edges.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 
 test('wildcard precedence: exact, then the most specific wildcard, for edges and agent endpoints', async (t) => {
@@ -27,14 +25,10 @@ test('wildcard precedence: exact, then the most specific wildcard, for edges and
   await reserve(ngrok, ...names2);
   for (const name of names2) {
     const service = await startHttpService(t, (_req, res) => res.end(`agent ${name}`));
-    const tunnel = await forward({
-      serverAddr: edge.serverAddr,
-      caCert: edge.caPem,
-      authtoken: edge.credentials.authtoken,
+    await forwardTo(t, edge, {
       addr: service.port,
       hostname: name,
     });
-    defer(t, () => tunnel.close());
   }
   assert.equal(await body('foo.bar.example.org'), 'agent foo.bar.example.org');
   assert.equal(await body('x.bar.example.org'), 'agent *.bar.example.org');
@@ -43,14 +37,10 @@ test('wildcard precedence: exact, then the most specific wildcard, for edges and
   // Across the two: an agent on an exact name beats an edge's wildcard.
   await reserve(ngrok, 'solo.example.com');
   const service = await startHttpService(t, (_req, res) => res.end('agent solo'));
-  const solo = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: service.port,
     hostname: 'solo.example.com',
   });
-  defer(t, () => solo.close());
   assert.equal(await body('solo.example.com'), 'agent solo');
   assert.equal(await body('other.example.com'), 'edge *.example.com');
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { forward } from '../../src/agent/forward.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 
 test('pooled endpoint: two agents on one hostname share its requests', async (t) => {
@@ -49,14 +49,10 @@ test('region: an agent asking for another region gets a clear error', async (t) 
     }),
     /ERR_REGION_MISMATCH/,
   );
-  const ok = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  const ok = await forwardTo(t, edge, {
     addr: web.port,
     region: 'local',
   });
-  defer(t, () => ok.close());
   assert.equal((await request(ok.url, { ca: edge.caPem })).body.toString(), 'x');
 });
 

@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import ngrokSdk from '@ngrok/ngrok';
-import { forward } from '../../src/agent/forward.ts';
 import { apiClient } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { sleep, startHttpService } from '../support/services.ts';
 
 type Behaviour = { keepAliveMs: number } | 'close-after-response';
@@ -38,21 +37,11 @@ async function publicUrls(
   svc: { url: string; port: number },
   name: string,
 ): Promise<Record<string, string>> {
-  const ours = await forward({
+  const ours = await forwardTo(t, edge, { addr: svc.port });
+  await forwardTo(t, edge, {
     addr: svc.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-  });
-  defer(t, () => ours.close());
-  const oursLabeled = await forward({
-    addr: svc.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
     labels: { idle: `${name}-ours` },
   });
-  defer(t, () => oursLabeled.close());
   const sdk = await new ngrokSdk.SessionBuilder()
     .serverAddr(edge.serverAddr)
     .caCert(Buffer.from(edge.caPem))
@@ -146,13 +135,7 @@ test('POSTs with bodies to a service that closes after every response: each is a
       res.end(`got ${bytes}`);
     });
   });
-  const ours = await forward({
-    addr: svc.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-  });
-  defer(t, () => ours.close());
+  const ours = await forwardTo(t, edge, { addr: svc.port });
   for (let i = 0; i < 10; i++) {
     const res = await request(`${ours.url}/upload`, { ca: edge.caPem, method: 'POST', body: Buffer.alloc(10_000, 1) });
     assert.equal(res.body.toString(), 'got 10000');
@@ -166,13 +149,7 @@ test('a service that never answers: 504 ERR_NGROK_3008 after the upstream header
     if (req.url === '/slow') return; // never answers
     res.end('fast');
   });
-  const ours = await forward({
-    addr: svc.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-  });
-  defer(t, () => ours.close());
+  const ours = await forwardTo(t, edge, { addr: svc.port });
   const slow = await request(`${ours.url}/slow`, { ca: edge.caPem });
   assert.equal(slow.status, 504);
   assert.equal(slow.headers['portico-error-code'], 'ERR_NGROK_3008');

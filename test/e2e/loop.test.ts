@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { forward } from '../../src/agent/forward.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 
 test('an agent forwarding to the edge itself: the request that comes back answers 508 ERR_NGROK_3603 instead of looping', async (t) => {
@@ -14,15 +14,11 @@ test('an agent forwarding to the edge itself: the request that comes back answer
     res.end(`hops ${req.headers['portico-edge-hops']}`);
   });
   // A mistake users make: the agent points at the edge's own public port.
-  const looping = await forward({
+  const looping = await forwardTo(t, edge, {
     addr: edge.ports.http,
     scheme: 'http',
     subdomain: 'loop',
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => looping.close());
   const res = await request(`${looping.url}/x`);
   assert.equal(res.status, 508);
   assert.equal(res.headers['portico-error-code'], 'ERR_NGROK_3603');
@@ -38,15 +34,11 @@ test('an agent forwarding to the edge itself: the request that comes back answer
     authtoken: second.credentials.authtoken,
   });
   defer(t, () => inner.close());
-  const outer = await forward({
+  await forwardTo(t, edge, {
     addr: `127.0.0.1:${second.ports.http}`,
     scheme: 'http',
     subdomain: 'inner',
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => outer.close());
   const chained = await request(`http://inner.localhost:${edge.ports.http}/`);
   assert.equal(chained.status, 200);
   assert.match(chained.body.toString(), /^hops [0-9a-f]{12}, [0-9a-f]{12}$/);

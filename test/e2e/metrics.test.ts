@@ -2,13 +2,11 @@
 // log: counters move with traffic through a real edge and real agents (ours and ngrok's SDK).
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { forward } from '../../src/agent/forward.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { apiClient } from '../support/api.ts';
 import WebSocket from 'ws';
 import { loopbackLookup, request } from '../support/client.ts';
-import { defer } from '../support/defer.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
 import { getFrom } from '../support/from-address.ts';
 import { scrapeMetrics, type Scrape } from '../support/metrics.ts';
@@ -37,14 +35,10 @@ async function restrictedRoute(t: TestContext, edge: TestEdge, host: string) {
   const ngrok = apiClient(edge);
   await reserve(ngrok, host);
   const service = await startHttpService(t, (_req, res) => res.end(body));
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: service.port,
     labels: { app: 'metrics' },
   });
-  defer(t, () => agent.close());
   const { id: edgeId, routeIds } = await httpsEdge(
     ngrok,
     [`${host}:443`],
@@ -178,13 +172,7 @@ test('a WebSocket is logged and counted once its connection closes: 101, the byt
   const log = logLines();
   const edge = await startTestEdge(t, { config: { logger: createLogger({ format: 'json', sink: log.sink }) } });
   const service = await startWebSocketEcho(t);
-  const tunnel = await forward({
-    addr: service.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-  });
-  defer(t, () => tunnel.close());
+  const tunnel = await forwardTo(t, edge, { addr: service.port });
 
   const ws = new WebSocket(`${tunnel.url.replace('https:', 'wss:')}/chat?token=secret`, {
     ca: edge.caPem,

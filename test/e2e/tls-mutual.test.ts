@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import tls from 'node:tls';
 import { test } from 'node:test';
-import { forward } from '../../src/agent/forward.ts';
 import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
 import { apiClient } from '../support/api.ts';
 import { loopbackLookup } from '../support/client.ts';
-import { defer } from '../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
-import { startTestEdge, tempDir } from '../support/edge.ts';
+import { forwardTo, startTestEdge, tempDir } from '../support/edge.ts';
 import { startEchoService, startHttpService } from '../support/services.ts';
 import { curl } from './tls-clients.ts';
 import { writeFile } from 'node:fs/promises';
@@ -85,14 +83,10 @@ test('mutual TLS: a valid client certificate passes with its subject in a header
   const service = await startHttpService(t, (req, res) =>
     res.end(`subject=${req.headers['portico-client-cert-subject'] ?? '(none)'}`),
   );
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: service.port,
     labels: { app: 'mtls' },
   });
-  defer(t, () => agent.close());
   await reserve(ngrok, 'secure.example.com', 'open.example.com');
   const group = await tunnelGroupBackend(ngrok, { app: 'mtls' });
   const secure = await ngrok.edges.edgesHttps.create({
@@ -153,15 +147,11 @@ test('mutual TLS: a valid client certificate passes with its subject in a header
 
   // A TLS edge terminating at the edge: the same checks before any byte reaches the service.
   const echo = await startEchoService(t);
-  const tcpAgent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: `tcp://127.0.0.1:${echo.port}`,
     proto: 'tcp',
     labels: { svc: 'echo' },
   });
-  defer(t, () => tcpAgent.close());
   await reserve(ngrok, 'secure-tls.example.com');
   await ngrok.edges.edgesTls.create({
     hostports: ['secure-tls.example.com:443'],

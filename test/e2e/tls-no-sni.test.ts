@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import tls from 'node:tls';
 import { test } from 'node:test';
-import { forward } from '../../src/agent/forward.ts';
 import { apiClient } from '../support/api.ts';
-import { defer } from '../support/defer.ts';
 import { httpsEdge, reserve, httpResponseBackend, tunnelGroupBackend } from '../support/edges.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 
 /** GET https://127.0.0.1 (an IP: Node sends no SNI) with `host` as the Host header; returns the served certificate too. */
@@ -47,14 +45,10 @@ test('clients without SNI: default certificate, agent endpoints by Host, edges r
   const port = edge.ports.https;
   await reserve(ngrok, 'web.example.com', 'edge.example.com', 'raw.example.com');
   const service = await startHttpService(t, (_req, res) => res.end('agent endpoint'));
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: service.port,
     hostname: 'web.example.com',
   });
-  defer(t, () => agent.close());
   await httpsEdge(ngrok, ['edge.example.com:443'], [{ backendId: await httpResponseBackend(ngrok, 'edge') }]);
   await ngrok.edges.edgesTls.create({
     hostports: ['raw.example.com:443'],

@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forward } from '../../src/agent/forward.ts';
-import { defer } from '../support/defer.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 import { nodeHandshake } from './tls-clients.ts';
 
 test('the local CA signs on demand only for names the edge serves: any other SNI gets the default certificate', async (t) => {
   const edge = await startTestEdge(t);
   const web = await startHttpService(t, (_req, res) => res.end('ok'));
-  const tunnel = await forward({
+  await forwardTo(t, edge, {
     addr: web.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
     subdomain: 'served',
   });
-  defer(t, () => tunnel.close());
 
   const fallback = await nodeHandshake(edge.ports.https, undefined);
   assert.ok(fallback.ok);

@@ -2,7 +2,6 @@
  * Zero-knowledge TLS: the agent terminates TLS with the service's own certificate (`--crt`/`--key`),
  * the edge passes the connection through by SNI and relays only ciphertext.
  */
-import { defer } from '../support/defer.ts';
 import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
@@ -17,7 +16,7 @@ import { isPorticoError } from '../../src/errors/catalogue.ts';
 import { issueLeafCertificate, loadOrCreateLocalCa, type Pem } from '../../src/edge/tls/local-ca.ts';
 import { jsonLine, spawnPortico } from '../support/cli.ts';
 import { patternDigest, patternStream } from '../support/data.ts';
-import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
+import { forwardTo, startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { request } from '../support/client.ts';
 import { freePort, startEchoService, startHttpService } from '../support/services.ts';
 
@@ -72,17 +71,13 @@ test('http --crt/--key: the agent terminates TLS with its own certificate; the e
     req.on('end', () => res.end(`plain service saw ${req.method} ${req.url} ${req.headers['x-secret']} ${body}`));
   });
   const relayed: Buffer[] = [];
-  const tunnel = await forward({
+  const tunnel = await forwardTo(t, edge, {
     addr: web.port,
     hostname,
     crt: leaf.certPem,
     key: leaf.keyPem,
     tap: (_id, chunk) => relayed.push(Buffer.from(chunk)),
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => tunnel.close());
   assert.equal(tunnel.url, `https://${hostname}:${edge.ports.https}`);
 
   const client = await connectTls(edge, hostname, ca.certPem, ['http/1.1']);
@@ -132,16 +127,12 @@ test("http --crt/--key with the local service down: a 502 page over the agent's 
   const { ca, leaf } = await servicePki(t, hostname);
   // A port that was free a moment ago: nothing listens there.
   const port = await freePort();
-  const tunnel = await forward({
+  const tunnel = await forwardTo(t, edge, {
     addr: `127.0.0.1:${port}`,
     hostname,
     crt: leaf.certPem,
     key: leaf.keyPem,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => tunnel.close());
   const res = await request(`${tunnel.url}/`, { ca: ca.certPem });
   assert.equal(res.status, 502);
   assert.match(res.body.toString(), /ERR_EDGE_UPSTREAM_REFUSED/);

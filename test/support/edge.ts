@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { forward, type ForwardOptions, type Forwarding } from '../../src/agent/forward.ts';
 import { parseListenAddr, type EdgeConfig } from '../../src/edge/config.ts';
 import { startEdge, type Edge } from '../../src/server/edge.ts';
 import { createLogger, silentLogger } from '../../src/log/logger.ts';
@@ -71,4 +72,19 @@ export async function startTestEdge(
   defer(t, () => edge.close());
   const caPem = await readFile(edge.bootstrap.ca_cert, 'utf8');
   return Object.assign(edge, { dataDir, caPem, serverAddr: `127.0.0.1:${edge.ports.agent}`, databaseUrl });
+}
+
+/**
+ * Our agent's forward() to `edge`: its agent address and CA, the account's authtoken (each
+ * overridable in `options`). Closed after the test.
+ */
+export async function forwardTo(t: TestContext, edge: TestEdge, options: ForwardOptions): Promise<Forwarding> {
+  const forwarding = await forward({
+    serverAddr: edge.serverAddr,
+    caCert: edge.caPem,
+    authtoken: edge.credentials.authtoken,
+    ...options,
+  });
+  defer(t, () => forwarding.close());
+  return forwarding;
 }

@@ -1,10 +1,10 @@
 import type { TestContext } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
-import { forward, type ForwardOptions } from '../../src/agent/forward.ts';
+import { type ForwardOptions } from '../../src/agent/forward.ts';
 import { apiClient } from './api.ts';
-import { defer } from './defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from './edges.ts';
 import type { TestEdge } from './edge.ts';
+import { forwardTo } from './edge.ts';
 
 /** An HTTPS edge route whose modules a test sets, and the URL that reaches it. */
 export interface ModuleRoute {
@@ -27,14 +27,10 @@ export async function routeToAgent(
   const ngrok = apiClient(edge);
   await reserve(ngrok, host);
   const labels = { route: host };
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr,
     labels,
   });
-  defer(t, () => agent.close());
   const { id: edgeId, routeIds } = await httpsEdge(
     ngrok,
     [`${host}:443`],

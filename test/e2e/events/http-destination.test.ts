@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
 import WebSocket from 'ws';
-import { forward } from '../../../src/agent/forward.ts';
 import { apiClient } from '../../support/api.ts';
 import { loopbackLookup, request } from '../../support/client.ts';
-import { defer } from '../../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
-import { startTestEdge, type TestEdge } from '../../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../../support/edge.ts';
 import { eventually, startHttpService, startWebSocketEcho } from '../../support/services.ts';
 import { eventsAtLeast, startReceiver, verifySignature } from './receiver.ts';
 import type { TestContext } from 'node:test';
@@ -27,14 +25,10 @@ async function deliveredAtLeast(edge: TestEdge, destinationId: string, n: number
 /** An HTTPS edge on `host` whose one route goes to our agent (a labeled tunnel) in front of a local service. */
 async function servedEdge(t: TestContext, edge: TestEdge, ngrok: Ngrok, host: string) {
   const service = await startHttpService(t, (_req, res) => res.writeHead(200, { 'content-length': 2 }).end('ok'));
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: service.port,
     labels: { app: 'events' },
   });
-  defer(t, () => agent.close());
   await reserve(ngrok, host);
   const backendId = await tunnelGroupBackend(ngrok, { app: 'events' });
   const created = await httpsEdge(ngrok, [`${host}:443`], [{ backendId }]);
@@ -129,13 +123,7 @@ test('a WebSocket is reported as http_request_complete.v0 once its connection cl
   const ngrok = apiClient(edge);
   const receiver = await startReceiver(t);
   const service = await startWebSocketEcho(t);
-  const tunnel = await forward({
-    addr: service.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
-  });
-  defer(t, () => tunnel.close());
+  const tunnel = await forwardTo(t, edge, { addr: service.port });
   const destination = await ngrok.eventDestinations.create({
     format: 'json',
     target: { http: { url: receiver.url, secret } },

@@ -3,10 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
-import { forward } from '../../../src/agent/forward.ts';
 import { apiClient } from '../../support/api.ts';
-import { defer } from '../../support/defer.ts';
-import { startTestEdge } from '../../support/edge.ts';
+import { forwardTo, startTestEdge } from '../../support/edge.ts';
 import { tunnelGroupBackend } from '../../support/edges.ts';
 import { echoOnce, eventually, startEchoService } from '../../support/services.ts';
 import { eventsAtLeast, startReceiver } from './receiver.ts';
@@ -119,14 +117,10 @@ test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpo
   const ngrok = apiClient(edge);
   const receiver = await startReceiver(t);
   const echo = await startEchoService(t);
-  const tunnel = await forward({
+  const tunnel = await forwardTo(t, edge, {
     proto: 'tcp',
     addr: echo.port,
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
   });
-  defer(t, () => tunnel.close());
   const destination = await ngrok.eventDestinations.create({
     format: 'json',
     target: { http: { url: receiver.url, secret: 'tcp-events-secret-0123' } },
@@ -162,15 +156,11 @@ test('tcp_connection_closed.v0 from a TCP edge names the edge and its backend', 
   const echo = await startEchoService(t);
   const backendId = await tunnelGroupBackend(ngrok, { svc: 'tcp-events' });
   const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId } });
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: `tcp://127.0.0.1:${echo.port}`,
     proto: 'tcp',
     labels: { svc: 'tcp-events' },
   });
-  defer(t, () => agent.close());
   const destination = await ngrok.eventDestinations.create({
     format: 'json',
     target: { http: { url: receiver.url, secret: 'tcp-events-secret-0123' } },

@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { forward } from '../../../src/agent/forward.ts';
 import { defer } from '../../support/defer.ts';
-import { startTestEdge } from '../../support/edge.ts';
+import { forwardTo, startTestEdge } from '../../support/edge.ts';
 import { startTestIdp } from '../../support/oidc-idp.ts';
 import { startHttpService } from '../../support/services.ts';
 
@@ -35,17 +34,13 @@ test('headless Chromium: a person signs in at the IdP and the service page shows
   });
   const url = `https://browser-oidc.localhost:${edge.ports.https}`;
   const idp = await startTestIdp(t, { ...client, redirectUris: [`${url}/oauth2/callback`], loginForm: true });
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: service.port,
     domain: 'browser-oidc.localhost',
     oidc: idp.issuer,
     oidcClientId: client.clientId,
     oidcClientSecret: client.clientSecret,
   });
-  defer(t, () => agent.close());
 
   const browser = await chromium.launch({
     executablePath,

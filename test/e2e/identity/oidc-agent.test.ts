@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { test } from 'node:test';
-import { forward } from '../../../src/agent/forward.ts';
 import { Browser } from '../../support/browser.ts';
-import { defer } from '../../support/defer.ts';
-import { startTestEdge } from '../../support/edge.ts';
+import { forwardTo, startTestEdge } from '../../support/edge.ts';
 import { startTestIdp } from '../../support/oidc-idp.ts';
 import { startHttpService } from '../../support/services.ts';
 
@@ -19,10 +17,7 @@ test("oidc through our agent's forward() options: login at the IdP, the identity
   });
   const url = `https://agent-oidc.localhost:${edge.ports.https}`;
   const idp = await startTestIdp(t, { ...client, redirectUris: [`${url}/oauth2/callback`] });
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  const agent = await forwardTo(t, edge, {
     addr: service.port,
     domain: 'agent-oidc.localhost',
     oidc: idp.issuer,
@@ -31,7 +26,6 @@ test("oidc through our agent's forward() options: login at the IdP, the identity
     oidcScope: ['openid', 'profile', 'email'],
     oidcAllowDomain: ['example.com'],
   });
-  defer(t, () => agent.close());
   assert.equal(agent.url, url);
 
   const alice = await new Browser(edge.caPem).go(`${url}/from-agent?z=1`, {

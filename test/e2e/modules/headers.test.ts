@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { forward } from '../../../src/agent/forward.ts';
 import { apiClient, apiFetch } from '../../support/api.ts';
 import { loopbackLookup, request } from '../../support/client.ts';
-import { defer } from '../../support/defer.ts';
 import { asMap, httpsEdge, reserve, httpResponseBackend, tunnelGroupBackend } from '../../support/edges.ts';
-import { startTestEdge } from '../../support/edge.ts';
+import { forwardTo, startTestEdge } from '../../support/edge.ts';
 import { startHttpService } from '../../support/services.ts';
 
 test('request and response headers: the service sees its changes, the client sees its own; variables are filled per request', async (t) => {
@@ -21,14 +19,10 @@ test('request and response headers: the service sees its changes, the client see
     res.setHeader('server', 'local');
     res.end('ok');
   });
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  const agent = await forwardTo(t, edge, {
     addr: service.port,
     labels: { app: 'hdr' },
   });
-  defer(t, () => agent.close());
   const { id: edgeId, routeIds } = await httpsEdge(
     ngrok,
     ['hdr.example.com:443'],
@@ -82,14 +76,10 @@ test('request and response headers: the service sees its changes, the client see
   const upgradeHeaders = new Promise<http.IncomingHttpHeaders>((resolve) =>
     wss.on('connection', (socket, req) => (resolve(req.headers), socket.close())),
   );
-  const wsAgent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: wsService.port,
     labels: { app: 'hdr' },
   });
-  defer(t, () => wsAgent.close());
   await agent.close();
   const ws = new WebSocket(`wss://hdr.example.com:${edge.ports.https}/ws`, {
     ca: edge.caPem,

@@ -3,11 +3,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { test, type TestContext } from 'node:test';
 import ngrokSdk from '@ngrok/ngrok';
-import { forward } from '../../../src/agent/forward.ts';
 import { apiClient } from '../../support/api.ts';
 import { defer } from '../../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
-import { startTestEdge, type TestEdge } from '../../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../../support/edge.ts';
 import { eventually, sleep, startHttpService } from '../../support/services.ts';
 import { getFrom, tcpFrom } from '../../support/from-address.ts';
 
@@ -24,14 +23,10 @@ async function policy(
 
 async function labeledService(t: TestContext, edge: TestEdge, labels: Record<string, string>): Promise<void> {
   const service = await startHttpService(t, (_req, res) => res.end('served'));
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: service.port,
     labels,
   });
-  defer(t, () => agent.close());
 }
 
 test('ip_restriction on a route: allow and deny rules over IPv4 sources; rule and module changes apply at once', async (t) => {

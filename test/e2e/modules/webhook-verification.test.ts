@@ -21,12 +21,11 @@ import { isValidSlackRequest } from '@slack/bolt';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import twilio from 'twilio';
-import { forward } from '../../../src/agent/forward.ts';
 import { apiClient } from '../../support/api.ts';
 import { request, type FetchResult } from '../../support/client.ts';
 import { defer } from '../../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
-import { startTestEdge, type TestEdge } from '../../support/edge.ts';
+import { forwardTo, startTestEdge, type TestEdge } from '../../support/edge.ts';
 import { startHttpService } from '../../support/services.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -371,14 +370,10 @@ test('webhook_verification: every provider signed by its own library passes byte
       res.end('received');
     });
   });
-  const agent = await forward({
-    serverAddr: edge.serverAddr,
-    caCert: edge.caPem,
-    authtoken: edge.credentials.authtoken,
+  await forwardTo(t, edge, {
     addr: service.port,
     labels: { app: 'webhooks' },
   });
-  defer(t, () => agent.close());
   const all = cases(sns);
   const backendId = await tunnelGroupBackend(ngrok, { app: 'webhooks' });
   const { id: edgeId, routeIds } = await httpsEdge(
