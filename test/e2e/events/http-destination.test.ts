@@ -7,7 +7,7 @@ import { loopbackLookup, request } from '../../support/client.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
 import { forwardTo, startTestEdge, type TestEdge } from '../../support/edge.ts';
 import { eventually, startHttpService, startWebSocketEcho } from '../../support/services.ts';
-import { eventsAtLeast, startReceiver, verifySignature } from './receiver.ts';
+import { eventsAtLeast, startReceiver, verifySignature, type Receiver } from './receiver.ts';
 import type { TestContext } from 'node:test';
 
 const secret = 'receiver-shared-secret-0123456789';
@@ -20,6 +20,15 @@ async function deliveredAtLeast(edge: TestEdge, destinationId: string, n: number
   const stats = () => edge.events.stats().find((s) => s.destinationId === destinationId);
   await eventually(() => (stats()?.delivered ?? 0) >= n, 10_000, `${n} events delivered`);
   return stats()!;
+}
+
+/** An http destination that posts to `receiver`, signing with `secret`. */
+function receiverDestination(ngrok: Ngrok, receiver: Receiver, description?: string) {
+  return ngrok.eventDestinations.create({
+    ...(description ? { description } : {}),
+    format: 'json',
+    target: { http: { url: receiver.url, secret } },
+  } as unknown as Loose);
 }
 
 /** An HTTPS edge on `host` whose one route goes to our agent (a labeled tunnel) in front of a local service. */
@@ -42,11 +51,7 @@ test('http destination: selected fields of http_request_complete.v0 and audit ev
   const receiver = await startReceiver(t);
   const site = await servedEdge(t, edge, ngrok, 'events.example.com');
 
-  const destination = await ngrok.eventDestinations.create({
-    description: 'local receiver',
-    format: 'json',
-    target: { http: { url: receiver.url, secret } },
-  } as unknown as Loose);
+  const destination = await receiverDestination(ngrok, receiver, 'local receiver');
   const fields = [
     'http.request.method',
     'http.request.url.path',
@@ -124,10 +129,7 @@ test('a WebSocket is reported as http_request_complete.v0 once its connection cl
   const receiver = await startReceiver(t);
   const service = await startWebSocketEcho(t);
   const tunnel = await forwardTo(t, edge, { addr: service.port });
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret } },
-  } as unknown as Loose);
+  const destination = await receiverDestination(ngrok, receiver);
   const fields = [
     'http.request.method',
     'http.request.url.path',
@@ -174,10 +176,7 @@ test('subscription changes take effect without a restart; an unsubscribed type i
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const receiver = await startReceiver(t);
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret } },
-  } as unknown as Loose);
+  const destination = await receiverDestination(ngrok, receiver);
   const subscription = await ngrok.eventSubscriptions.create({
     description: 'watching',
     sources: [{ type: 'ip_policy_updated.v0' }, { type: 'event_subscription_updated.v0' }],
@@ -211,10 +210,7 @@ test('a destination that is down gets retries with backoff while traffic keeps f
   let refusals = 4;
   receiver.answer = () => (refusals-- > 0 ? 503 : 200);
   const site = await servedEdge(t, edge, ngrok, 'down.example.com');
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret } },
-  } as unknown as Loose);
+  const destination = await receiverDestination(ngrok, receiver);
   await ngrok.eventSubscriptions.create({
     sources: [{ type: 'http_request_complete.v0', fields: ['http.request.url.path'] }] as never,
     destinationIds: [destination.id],
@@ -243,10 +239,7 @@ test('queued events survive a graceful restart: kept in the data directory, deli
   const ngrok = apiClient(first);
   const receiver = await startReceiver(t);
   receiver.answer = () => 503; // down: the first batch waits a minute for its retry
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret } },
-  } as unknown as Loose);
+  const destination = await receiverDestination(ngrok, receiver);
   await ngrok.eventSubscriptions.create({
     sources: [{ type: 'ip_policy_created.v0' }],
     destinationIds: [destination.id],
