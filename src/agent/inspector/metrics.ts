@@ -17,13 +17,7 @@ export class AgentMetrics {
 
   constructor(session: AgentSession, traffic: AgentTraffic) {
     const registers = [this.registry];
-    // Counters move by the difference since the last scrape, so they stay monotonic.
-    const reported = new Map<string, number>();
-    const catchUp = (counter: Counter<string>, key: string, labels: Record<string, string>, now: number) => {
-      const before = reported.get(key) ?? 0;
-      if (now > before) counter.inc(labels, now - before);
-      reported.set(key, now);
-    };
+    const catchUp = this.#catchUp;
     new Counter({
       name: 'portico_agent_http_requests_total',
       help: 'HTTP requests through the tunnels, by tunnel and status class (1xx…5xx, or "none" when the connection closed first).',
@@ -61,8 +55,16 @@ export class AgentMetrics {
         this.set(session.state === 'connected' ? 1 : 0);
       },
     });
-    this.#fromTraffic(traffic, catchUp);
+    this.#fromTraffic(traffic);
   }
+
+  // Counters move by the difference since the last scrape, so they stay monotonic.
+  readonly #reported = new Map<string, number>();
+  readonly #catchUp = (counter: Counter<string>, key: string, labels: Record<string, string>, now: number) => {
+    const before = this.#reported.get(key) ?? 0;
+    if (now > before) counter.inc(labels, now - before);
+    this.#reported.set(key, now);
+  };
 
   /** Prometheus text format. */
   async text(): Promise<string> {
@@ -73,11 +75,9 @@ export class AgentMetrics {
     return this.registry.contentType;
   }
 
-  #fromTraffic(
-    traffic: AgentTraffic,
-    catchUp: (counter: Counter<string>, key: string, labels: Record<string, string>, now: number) => void,
-  ): void {
+  #fromTraffic(traffic: AgentTraffic): void {
     const registers = [this.registry];
+    const catchUp = this.#catchUp;
     new Counter({
       name: 'portico_agent_bytes_total',
       help: 'Bytes through the tunnels: direction "in" from public clients to the service, "out" back.',

@@ -121,7 +121,12 @@ export function writeRawAnswer(
     'close',
   ];
   noteRawAnswer(socket, status, raw);
-  let lines = '';
-  for (let i = 0; i < raw.length; i += 2) lines += `${raw[i]}: ${raw[i + 1]}\r\n`;
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${lines}\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${rawHeaderBlock(raw)}${body}`);
+}
+
+/** Header lines for `[name, value, …]`, with the blank line that ends a head. */
+export function rawHeaderBlock(raw: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < raw.length; i += 2) out += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  return out + '\r\n';
 }

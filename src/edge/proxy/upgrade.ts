@@ -5,7 +5,7 @@ import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
 import type { Upstream, UpstreamConn } from '../backends/upstream.ts';
 import type { HeaderEdit } from '../pipeline/exchange.ts';
 import { withEdits } from '../pipeline/respond.ts';
-import { noteRawAnswer, writeRawErrorPage } from './error-page.ts';
+import { noteRawAnswer, rawHeaderBlock, writeRawErrorPage } from './error-page.ts';
 import { timedOut, waitForHeaders } from './forward-http.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
 import { splice } from '../../splice/splice.ts';
@@ -111,10 +111,4 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
 
 function statusLine(res: http.IncomingMessage): string {
   return `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n`;
-}
-
-function rawHeaderBlock(raw: string[]): string {
-  let out = '';
-  for (let i = 0; i < raw.length; i += 2) out += `${raw[i]}: ${raw[i + 1]}\r\n`;
-  return out + '\r\n';
 }
