@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { parseAgentConfig, readAgentConfig, saveAuthtoken } from './config-file.ts';
+import { readAgentConfig } from './config-file.ts';
+import { parseAgentConfig, saveAuthtoken } from './config-yaml.ts';
 import { NoTunnelsError, tunnelSpecs } from './tunnels.ts';
 
 async function tempDir(t: TestContext): Promise<string> {

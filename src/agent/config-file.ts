@@ -12,9 +12,8 @@
  *     secure: { proto: tls, addr: 5432, domain: db.example.com, crt: db.pem, key: db-key.pem }
  *     admin: { addr: 8080, basic_auth: ["admin:long-password"], ip_restriction: { allow_cidrs: [10.0.0.0/8] } }
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Document, isMap, parseDocument } from 'yaml';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { ngrokTopLevelKeys, ngrokTunnelKeys, refusedKey, topLevelKeys, tunnelKeys } from './config-keys.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
@@ -80,17 +79,17 @@ export async function readAgentConfig(path: string): Promise<AgentConfigFile> {
       cause: err,
     });
   }
+  // The YAML parser loads with the first file there is: an agent without one never holds it.
+  const { parseAgentConfig } = await import('./config-yaml.ts');
   return parseAgentConfig(text, path);
 }
 
 /**
- * Parses YAML text; errors name the file and the field path (`tunnels.web.proto: …`). Unknown
- * keys are refused (config-keys.ts), so that no setting is silently ignored.
+ * Checks what the file's YAML held (config-yaml.ts parses it); errors name the file and the
+ * field path (`tunnels.web.proto: …`). Unknown keys are refused (config-keys.ts), so that no
+ * setting is silently ignored.
  */
-export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${doc.errors[0]!.message}`);
-  const raw: unknown = doc.toJS() ?? {};
+export function agentConfigOf(raw: unknown, path: string): AgentConfigFile {
   if (!isRecord(raw)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
   const fail = (field: string, why: string) =>
     new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${field}: ${why}`);
@@ -180,27 +179,6 @@ function parseInspectorKeys(raw: Record<string, unknown>, config: AgentConfigFil
       throw fail('inspect_db_size', 'must be a number of bytes above 0');
     config.inspect_db_size = size;
   }
-}
-
-/**
- * Sets `authtoken` in the config file, keeping everything else (comments included). Creates the
- * file and its directories when missing; the file is left with mode 0600 (it holds a secret).
- */
-export async function saveAuthtoken(path: string, token: string): Promise<void> {
-  let text = '';
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const doc = text.trim() ? parseDocument(text) : new Document({});
-  if (doc.errors.length > 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${doc.errors[0]!.message}`);
-  if (!isMap(doc.contents))
-    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
-  doc.set('authtoken', token);
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFile(path, doc.toString(), { mode: 0o600 });
-  await chmod(path, 0o600);
 }
 
 /** Throws ERR_AGENT_CONFIG for the first key of `raw` that is not in `known`, naming its path. */

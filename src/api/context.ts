@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from '../log/logger.ts';
-import type { MetricsEndpoint } from '../metrics/registry.ts';
+import type { MetricsEndpoint } from '../metrics/scrape.ts';
 import type { Account } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import type { LiveAgents } from './live-agents.ts';

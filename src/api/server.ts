@@ -1,7 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ErrorCode, isPorticoError } from '../errors/catalogue.ts';
 import { newRequestId } from '../log/request-id.ts';
-import { scrape } from '../metrics/registry.ts';
+import { scrape } from '../metrics/scrape.ts';
 import { registerRateLimit } from './account-limits.ts';
 import { gateConfigWrites } from './config-gate.ts';
 import { ApiError, apiErrorOf, errorBody, notFound } from './errors.ts';

@@ -106,7 +106,7 @@ function configCommand(): Command {
     .option('--config <path>', 'agent config file', defaultAgentConfigPath())
     .action(async (token: string, flags: { config: string }) => {
       try {
-        const { saveAuthtoken } = await import('../agent/config-file.ts');
+        const { saveAuthtoken } = await import('../agent/config-yaml.ts');
         await saveAuthtoken(flags.config, token);
         process.stdout.write(`Authtoken saved to configuration file: ${flags.config}\n`);
       } catch (err) {

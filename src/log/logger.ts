@@ -4,8 +4,13 @@
  * global logger. A child whose fields name a `component` (`edge.proxy`, `api`) takes that
  * component's level (LoggerOptions.components), so one part can be turned up or silenced.
  */
-import { pino, type Logger as Pino } from 'pino';
+import type * as Pino from 'pino';
+import { requireOnFirstUse } from '../packages/on-first-use.ts';
 import { stdioLines } from './stdio-lines.ts';
+
+// pino loads with the first JSON logger: the default text format makes its lines without it,
+// so a process logging text never holds pino's code.
+const pinoPackage = requireOnFirstUse<typeof Pino>('pino');
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 /** A level, or `off` for nothing at all. */
@@ -74,7 +79,7 @@ interface Lines {
   child(fields: Fields): Lines;
 }
 
-function pinoLines(logger: Pino): Lines {
+function pinoLines(logger: Pino.Logger): Lines {
   return {
     write: (lvl, msg, fields) => (fields ? logger[lvl](errorFields(fields), msg) : logger[lvl](msg)),
     child: (fields) => pinoLines(logger.child(errorFields(fields))),
@@ -112,7 +117,7 @@ export function createLogger(options: LoggerOptions = {}, base: Fields = {}): Lo
   const root =
     options.format === 'json'
       ? pinoLines(
-          pino(
+          pinoPackage().pino(
             {
               // Levels are decided by wrap() below, so pino itself lets everything through.
               level: 'debug',

@@ -10,8 +10,8 @@ test('a hot counter exports the values added to its series since the start', asy
     name: 'x_requests_total',
     help: 'h',
     labelNames: ['route'],
-    registers: [registry],
   });
+  requests.register(registry);
   const a = requests.series({ route: 'a' });
   a.value += 2;
   requests.series({ route: 'a' }).value++;
@@ -31,8 +31,8 @@ test('a hot histogram is exported in the text format: cumulative buckets, +Inf, 
     help: 'h',
     labelNames: ['route'],
     buckets: [0.1, 1],
-    registers: [registry],
   });
+  latency.register(registry);
   const a = latency.series({ route: 'a' });
   for (const v of [0.05, 0.1, 0.5, 3]) a.observe(v);
   const text = await registry.metrics();

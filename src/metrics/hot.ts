@@ -1,9 +1,10 @@
 /**
  * Metrics for the request path: plain numbers per label set, handed to the registry when it is
  * scraped. prom-client's own `labels(…).inc()` hashes the label values on every call; here a
- * caller resolves a series once (per route, say) and then only adds to numbers.
+ * caller resolves a series once (per route, say) and then only adds to numbers. Nothing here
+ * needs prom-client until `register`: the numbers can be counted before any registry exists.
  */
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 
 type Labels<L extends string> = Record<L, string>;
 
@@ -20,29 +21,40 @@ export interface HistogramSeries {
 const keyOf = (names: readonly string[], labels: Record<string, string>) =>
   names.map((n) => labels[n] ?? '').join('\u0000');
 
+/** What a metric of this file is named and described as, and its label names. */
+interface HotConfig<L extends string> {
+  name: string;
+  help: string;
+  labelNames: readonly L[];
+}
+
+/** A metric of this file as prom-client's registry takes one: it asks only for the name and values. */
+function collector(name: string, help: string, type: 'counter' | 'histogram', values: () => unknown[]): Counter {
+  const get = () => ({ name, help, type, values: values(), aggregator: 'sum' });
+  return { name, help, type, aggregator: 'sum', get } as unknown as Counter;
+}
+
 /** A counter whose series live as plain numbers until a scrape. */
 export class HotCounter<L extends string> {
   readonly #series = new Map<string, { labels: Labels<L>; series: CounterSeries }>();
-  readonly #names: readonly L[];
 
-  constructor(config: { name: string; help: string; labelNames: readonly L[]; registers: Registry[] }) {
-    this.#names = config.labelNames;
-    const all = this.#series;
-    new Counter<L>({
-      ...config,
-      collect() {
-        this.reset();
-        for (const { labels, series } of all.values()) if (series.value > 0) this.inc(labels, series.value);
-      },
-    });
-  }
+  constructor(private readonly config: HotConfig<L>) {}
 
   /** The series of `labels`, made on first use; keep it and add to its value. */
   series(labels: Labels<L>): CounterSeries {
-    const key = keyOf(this.#names, labels);
+    const key = keyOf(this.config.labelNames, labels);
     let entry = this.#series.get(key);
     if (!entry) this.#series.set(key, (entry = { labels, series: { value: 0 } }));
     return entry.series;
+  }
+
+  /** Exports the counter on `registry`, with everything added before and after; series still at 0 are left out. */
+  register(registry: Registry): void {
+    const values = () =>
+      [...this.#series.values()]
+        .filter(({ series }) => series.value > 0)
+        .map(({ labels, series }) => ({ labels, value: series.value }));
+    registry.registerMetric(collector(this.config.name, this.config.help, 'counter', values));
   }
 }
 
@@ -70,25 +82,11 @@ export class HotHistogram<L extends string> {
   readonly #series = new Map<string, { labels: Labels<L>; buckets: Buckets }>();
 
   constructor(
-    private readonly config: {
-      name: string;
-      help: string;
-      labelNames: readonly L[];
+    private readonly config: HotConfig<L> & {
       /** Upper bounds, ascending; `+Inf` is added. */
       buckets: readonly number[];
-      registers: Registry[];
     },
-  ) {
-    const metric = {
-      name: config.name,
-      help: config.help,
-      type: 'histogram',
-      aggregator: 'sum',
-      get: () => this.#get(),
-    };
-    // A collector of our own: the registry only asks it for its name and values.
-    for (const registry of config.registers) registry.registerMetric(metric as unknown as Counter);
-  }
+  ) {}
 
   /** The series of `labels`, made on first use; keep it and observe values on it. */
   series(labels: Labels<L>): HistogramSeries {
@@ -98,8 +96,13 @@ export class HotHistogram<L extends string> {
     return entry.buckets;
   }
 
-  #get() {
-    const { name, help, buckets: bounds } = this.config;
+  /** Exports the histogram on `registry`, with everything observed before and after. */
+  register(registry: Registry): void {
+    registry.registerMetric(collector(this.config.name, this.config.help, 'histogram', () => this.#values()));
+  }
+
+  #values() {
+    const { name, buckets: bounds } = this.config;
     const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = [];
     for (const { labels, buckets } of this.#series.values()) {
       let cumulative = 0;
@@ -111,6 +114,6 @@ export class HotHistogram<L extends string> {
       values.push({ metricName: `${name}_sum`, labels, value: buckets.sum });
       values.push({ metricName: `${name}_count`, labels, value: buckets.count });
     }
-    return { name, help, type: 'histogram', values, aggregator: 'sum' };
+    return values;
   }
 }

@@ -8,12 +8,12 @@
  *
  *   const registry = createRegistry();
  *   const served = new Counter({ name: 'portico_agent_requests_total', help: '…', registers: [registry] });
- *   const answer = await scrape({ registry, key }, req.headers.authorization);
+ *   const answer = await scrape({ registry: async () => registry, key }, req.headers.authorization);
  *   res.writeHead(answer.status, answer.headers).end(answer.body);
  *
- * Counters and histograms updated on every request are cheaper as metrics/hot.ts series.
+ * (scrape.ts). Counters and histograms updated on every request are cheaper as metrics/hot.ts
+ * series, which also count before a registry exists, so it can be made at the first scrape.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -31,37 +31,4 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
   if (options.labels) registry.setDefaultLabels(options.labels);
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   return registry;
-}
-
-/** What a `/metrics` endpoint serves: a registry, and the bearer key it asks for (none: open). */
-export interface MetricsEndpoint {
-  registry: Registry;
-  /** When set, a scrape must send `Authorization: Bearer <key>`. */
-  key?: string;
-}
-
-/** One answer of a `/metrics` endpoint, for any HTTP server to send. */
-export interface MetricsAnswer {
-  status: 200 | 401;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** The scrape answer for a request with this Authorization header: the text format, or 401. */
-export async function scrape(endpoint: MetricsEndpoint, authorization: string | undefined): Promise<MetricsAnswer> {
-  if (endpoint.key !== undefined && !bearerMatches(authorization, endpoint.key))
-    return {
-      status: 401,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="metrics"' },
-      body: 'send Authorization: Bearer <metrics key>\n',
-    };
-  const body = await endpoint.registry.metrics();
-  return { status: 200, headers: { 'content-type': endpoint.registry.contentType }, body };
-}
-
-// Digests of equal length, so the comparison takes the same time whatever was sent.
-function bearerMatches(authorization: string | undefined, key: string): boolean {
-  const sent = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim() ?? '';
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(sent), digest(key));
 }

@@ -9,7 +9,8 @@ import type { HttpModuleName } from '../config/modules/plans.ts';
 import type { ModuleDecision, ModuleDecisions } from '../edge/pipeline/decisions.ts';
 import type { RequestObserver, RequestRecord } from '../edge/proxy/observe.ts';
 import { HotCounter, HotHistogram, type CounterSeries, type HistogramSeries } from '../metrics/hot.ts';
-import { Counter, createRegistry, Gauge, type Registry } from '../metrics/registry.ts';
+import type * as Registries from '../metrics/registry.ts';
+import type { Registry, RegistryOptions } from '../metrics/registry.ts';
 import { porticoVersion } from '../version.ts';
 
 /** Seconds; from a fast local answer to a slow upstream. */
@@ -40,62 +41,77 @@ export interface TunnelCounts {
   streams(): number;
 }
 
+/** prom-client's metric classes and a registry maker (metrics/registry.ts), loaded with the first scrape. */
+type Prom = typeof Registries;
+
 export class EdgeMetrics {
-  readonly registry: Registry;
   // Per request: plain additions on series resolved once per route (metrics/hot.ts).
-  readonly #requests: HotCounter<'edge' | 'route' | 'status'>;
-  readonly #latency: HotHistogram<'edge' | 'route'>;
-  readonly #bytesIn: HotCounter<'edge' | 'route'>;
-  readonly #bytesOut: HotCounter<'edge' | 'route'>;
-  readonly #decisions: Counter<'module' | 'decision'>;
-  readonly #acmeOrders: Counter<'result'>;
+  readonly #requests = new HotCounter({
+    name: 'portico_http_requests_total',
+    help: 'Public HTTP requests answered, by edge and route id (empty for agent endpoints) and status class',
+    labelNames: ['edge', 'route', 'status'],
+  });
+  readonly #latency = new HotHistogram({
+    name: 'portico_http_request_duration_seconds',
+    help: 'Seconds from a request head to the end of its response',
+    labelNames: ['edge', 'route'],
+    buckets: latencyBuckets,
+  });
+  readonly #bytesIn = new HotCounter({
+    name: 'portico_http_received_bytes_total',
+    help: "Bytes read from clients' connections for their requests, heads included",
+    labelNames: ['edge', 'route'],
+  });
+  readonly #bytesOut = new HotCounter({
+    name: 'portico_http_sent_bytes_total',
+    help: "Bytes written to clients' connections for responses, heads included",
+    labelNames: ['edge', 'route'],
+  });
+  readonly #decisions = new HotCounter({
+    name: 'portico_module_decisions_total',
+    help: 'What traffic modules decided: denials, circuit breaker openings and refusals, failed webhook signatures, logins',
+    labelNames: ['module', 'decision'],
+  });
+  readonly #acmeOrders = new HotCounter({
+    name: 'portico_acme_orders_total',
+    help: 'ACME certificate orders, by result (issued or failed)',
+    labelNames: ['result'],
+  });
   readonly #series = new Map<string, RouteSeries>();
   #eventQueue: (() => EventQueueStats) | undefined;
+  // What the registry exports, kept until it is made and applied to it from then on.
+  readonly #exports: Array<(registry: Registry, prom: Prom) => void> = [];
+  #registry: Promise<Registry> | undefined;
+  #made: { registry: Registry; prom: Prom } | undefined;
 
-  constructor(registry: Registry = createRegistry()) {
-    this.registry = registry;
-    const registers = [registry];
-    new Gauge({ name: 'portico_info', help: 'The running Portico version', labelNames: ['version'], registers })
-      .labels(porticoVersion)
-      .set(1);
-    const route = ['edge', 'route'] as const;
-    this.#requests = new HotCounter({
-      name: 'portico_http_requests_total',
-      help: 'Public HTTP requests answered, by edge and route id (empty for agent endpoints) and status class',
-      labelNames: [...route, 'status'],
-      registers,
-    });
-    this.#latency = new HotHistogram({
-      name: 'portico_http_request_duration_seconds',
-      help: 'Seconds from a request head to the end of its response',
-      labelNames: route,
-      buckets: latencyBuckets,
-      registers,
-    });
-    this.#bytesIn = new HotCounter({
-      name: 'portico_http_received_bytes_total',
-      help: "Bytes read from clients' connections for their requests, heads included",
-      labelNames: route,
-      registers,
-    });
-    this.#bytesOut = new HotCounter({
-      name: 'portico_http_sent_bytes_total',
-      help: "Bytes written to clients' connections for responses, heads included",
-      labelNames: route,
-      registers,
-    });
-    this.#decisions = new Counter({
-      name: 'portico_module_decisions_total',
-      help: 'What traffic modules decided: denials, circuit breaker openings and refusals, failed webhook signatures, logins',
-      labelNames: ['module', 'decision'],
-      registers,
-    });
-    this.#acmeOrders = new Counter({
-      name: 'portico_acme_orders_total',
-      help: 'ACME certificate orders, by result (issued or failed)',
-      labelNames: ['result'],
-      registers,
-    });
+  /**
+   * Everything is counted from the start, as plain numbers; prom-client and the registry are
+   * only loaded and made with the first scrape (`registry()`), so an edge nobody scrapes never
+   * holds them. `registry` makes the process metrics unless `processMetrics` is false.
+   */
+  constructor(private readonly registryOptions: RegistryOptions = {}) {
+    for (const hot of [this.#requests, this.#latency, this.#bytesIn, this.#bytesOut, this.#decisions, this.#acmeOrders])
+      this.#export((registry) => hot.register(registry));
+    this.#export((registry, prom) =>
+      new prom.Gauge({
+        name: 'portico_info',
+        help: 'The running Portico version',
+        labelNames: ['version'],
+        registers: [registry],
+      })
+        .labels(porticoVersion)
+        .set(1),
+    );
+  }
+
+  /** The registry Prometheus scrapes, made (and prom-client loaded) on the first call. */
+  registry(): Promise<Registry> {
+    return (this.#registry ??= import('../metrics/registry.ts').then((prom) => {
+      const registry = prom.createRegistry(this.registryOptions);
+      for (const define of this.#exports) define(registry, prom);
+      this.#made = { registry, prom };
+      return registry;
+    }));
   }
 
   /** Counts requests, latency and bytes (HttpProxyOptions.observer). */
@@ -112,13 +128,13 @@ export class EdgeMetrics {
   /** Counts module decisions (ModuleDeps.decisions); each counter is resolved once, at build. */
   readonly decisions: ModuleDecisions = {
     counter: (module: HttpModuleName, decision: ModuleDecision) => {
-      const child = this.#decisions.labels(module, decision);
-      return () => child.inc();
+      const series = this.#decisions.series({ module, decision });
+      return () => series.value++;
     },
   };
 
   /** Counts an ACME order's result (AcmeManagerOptions.onOrder). */
-  readonly acmeOrder = (result: 'issued' | 'failed'): void => this.#acmeOrders.labels(result).inc();
+  readonly acmeOrder = (result: 'issued' | 'failed'): void => void this.#acmeOrders.series({ result }).value++;
 
   /** Gauges of live tunnel sessions, tunnels and open streams, read at scrape time. */
   watchTunnels(counts: TunnelCounts): void {
@@ -139,16 +155,19 @@ export class EdgeMetrics {
 
   /** When each certificate attached to a reserved domain expires. */
   watchCertificates(expiries: () => Iterable<{ domain: string; notAfter: number }>): void {
-    new Gauge({
-      name: 'portico_certificate_expiry_timestamp_seconds',
-      help: 'Unix time a certificate attached to a reserved domain expires, by reserved domain',
-      labelNames: ['domain'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const { domain, notAfter } of expiries()) this.labels(domain).set(notAfter);
-      },
-    });
+    this.#export(
+      (registry, prom) =>
+        new prom.Gauge({
+          name: 'portico_certificate_expiry_timestamp_seconds',
+          help: 'Unix time a certificate attached to a reserved domain expires, by reserved domain',
+          labelNames: ['domain'],
+          registers: [registry],
+          collect() {
+            this.reset();
+            for (const { domain, notAfter } of expiries()) this.labels(domain).set(notAfter);
+          },
+        }),
+    );
   }
 
   /**
@@ -161,26 +180,38 @@ export class EdgeMetrics {
     if (!first) return;
     const read = () => this.#eventQueue!();
     this.#gauge('portico_event_queue_depth', 'Events waiting to be delivered', () => read().depth);
-    new Counter({
-      name: 'portico_event_queue_dropped_total',
-      help: 'Events dropped because a queue was full',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(read().drops);
-      },
-    });
+    this.#export(
+      (registry, prom) =>
+        new prom.Counter({
+          name: 'portico_event_queue_dropped_total',
+          help: 'Events dropped because a queue was full',
+          registers: [registry],
+          collect() {
+            this.reset();
+            this.inc(read().drops);
+          },
+        }),
+    );
   }
 
   #gauge(name: string, help: string, value: () => number): void {
-    new Gauge({
-      name,
-      help,
-      registers: [this.registry],
-      collect() {
-        this.set(value());
-      },
-    });
+    this.#export(
+      (registry, prom) =>
+        new prom.Gauge({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            this.set(value());
+          },
+        }),
+    );
+  }
+
+  /** Exports a metric on the registry: now if it is made, else when it is. */
+  #export(define: (registry: Registry, prom: Prom) => void): void {
+    this.#exports.push(define);
+    if (this.#made) define(this.#made.registry, this.#made.prom);
   }
 
   #seriesOf(edge: string, route: string): RouteSeries {

@@ -263,7 +263,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
         identity: { allowHttpIdentityProviders: config.identity?.allowHttpIssuers ?? false },
         audit: (accountId, type, object) => events.audit(accountId, type, object),
         httpServer: httpServerTimeouts(timeouts),
-        metrics: { registry: metrics.registry, key: config.metrics?.key },
+        metrics: { registry: () => metrics.registry(), key: config.metrics?.key },
         ...(config.api && { publicAddress: config.api }),
         logger: log('api'),
       });

@@ -8,7 +8,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 
 export const allowedImports: Record<string, readonly string[]> = {
   errors: [],
-  log: [],
+  log: ['packages'],
   // Registries and the /metrics answer (prom-client); the edge's own metrics are composed in server.
   metrics: [],
   version: [],
@@ -18,7 +18,7 @@ export const allowedImports: Record<string, readonly string[]> = {
   bootstrap: ['errors'],
   protocol: ['errors'],
   store: ['errors'],
-  config: ['errors', 'store'],
+  config: ['errors', 'packages', 'store'],
   edge: ['config', 'errors', 'log', 'packages', 'protocol', 'store', 'splice', 'version'],
   api: ['config', 'errors', 'log', 'metrics', 'packages', 'store', 'version'],
   server: ['api', 'bootstrap', 'config', 'edge', 'errors', 'log', 'metrics', 'protocol', 'store', 'version'],

@@ -4,8 +4,9 @@
  * HTTP-Redirect binding and its signing certificates. Metadata without them is refused with the
  * field path, so a route never runs with an IdP it cannot reach or verify.
  */
-import { DOMParser } from '@xmldom/xmldom';
+import type * as Xmldom from '@xmldom/xmldom';
 import { ErrorCode } from '../../errors/catalogue.ts';
+import { requireOnFirstUse } from '../../packages/on-first-use.ts';
 import { ConfigProblem } from '../compile/problem.ts';
 import { compileSession } from './oidc.ts';
 import type { SamlPlan } from './plans.ts';
@@ -13,6 +14,9 @@ import type { SamlPlan } from './plans.ts';
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
 const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+
+// The XML parser loads with the first metadata read: an edge without SAML never holds it.
+const xmldom = requireOnFirstUse<typeof Xmldom>('@xmldom/xmldom');
 
 /** A `saml` module as stored; the request-signing private key is sealed for the owning account. */
 export interface SamlSlot {
@@ -75,7 +79,10 @@ export function parseIdpMetadata(xml: string, field: string): IdpMetadata {
   const problem = (why: string) => new ConfigProblem(field, ErrorCode.ERR_SAML_CONFIG_INVALID, why);
   let root: XmlElement | undefined;
   try {
-    const doc = new DOMParser({ errorHandler: { error: fail, fatalError: fail } }).parseFromString(xml, 'text/xml');
+    const doc = new (xmldom().DOMParser)({ errorHandler: { error: fail, fatalError: fail } }).parseFromString(
+      xml,
+      'text/xml',
+    );
     root = (doc as unknown as XmlElement).getElementsByTagNameNS(MD, 'EntityDescriptor').item(0) ?? undefined;
   } catch {
     throw problem('is not well-formed XML');

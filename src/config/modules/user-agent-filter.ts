@@ -1,7 +1,7 @@
-import { RE2JS } from 're2js';
 import { ErrorCode } from '../../errors/catalogue.ts';
 import { ConfigProblem } from '../compile/problem.ts';
 import type { UserAgentFilterPlan } from './plans.ts';
+import { compileRe2 } from '../../packages/re2.ts';
 
 /** A `user_agent_filter` module as stored. */
 export interface UserAgentFilterSlot {
@@ -15,7 +15,7 @@ export function compileUserAgentFilter(slot: UserAgentFilterSlot, field: string)
   const check = (list: string[] | null | undefined, key: string) =>
     (list ?? []).map((pattern, i) => {
       try {
-        RE2JS.compile(pattern);
+        compileRe2(pattern);
       } catch (err) {
         throw new ConfigProblem(
           `${field}.${key}[${i}]`,

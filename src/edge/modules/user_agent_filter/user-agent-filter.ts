@@ -1,9 +1,9 @@
-import { RE2JS } from 're2js';
 import type { UserAgentFilterPlan } from '../../../config/modules/plans.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import type { ModuleDeps } from '../../pipeline/build.ts';
 import { noDecisions } from '../../pipeline/decisions.ts';
 import type { HttpModule } from '../../pipeline/http-module.ts';
+import { compileRe2 } from '../../../packages/re2.ts';
 
 /**
  * `user_agent_filter`, as ngrok runs it: a request is let through when its User-Agent matches
@@ -17,8 +17,8 @@ export function userAgentFilterModule(
   deps: Pick<ModuleDeps, 'decisions'> = { decisions: noDecisions },
 ): HttpModule {
   const denied = deps.decisions.counter('user_agent_filter', 'denied');
-  const allow = plan.allow.map((p) => RE2JS.compile(p));
-  const deny = plan.deny.map((p) => RE2JS.compile(p));
+  const allow = plan.allow.map(compileRe2);
+  const deny = plan.deny.map(compileRe2);
   const admits = (ua: string) => allow.some((re) => re.test(ua)) || (ua !== '' && !deny.some((re) => re.test(ua)));
   return {
     name: 'user_agent_filter',
