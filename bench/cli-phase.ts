@@ -32,8 +32,13 @@ export interface CliPhase {
   warmStart: StartTimes;
   /** Milliseconds from `portico http` spawned to its "Forwarding" line (connected and bound). */
   agentStartMs: number;
-  /** VmRSS after ~1 s idle, MiB. */
+  /** VmRSS just started: the edge 1 s after its warm start, the agent 1 s after it was forwarding, MiB. */
   idleRss: { edge: number; agent: number };
+  /**
+   * VmRSS of both once settled, `settleMs` after the agent was forwarding: past V8's memory
+   * reducer, which collects start-up's garbage and shrinks the heap ~8 s after start, MiB.
+   */
+  settledRss: { edge: number; agent: number };
 }
 
 /** What the restart phase takes over: the running edge and agent, their ports and data dir. */
@@ -54,6 +59,9 @@ export interface CliOptions {
   servicePort: number;
   log(text: string): void;
 }
+
+/** How long idle processes are left before their settled RSS is read: past V8's 8 s memory-reducer delay. */
+const settleMs = 10_000;
 
 export async function cliPhase(o: CliOptions): Promise<{ result: CliPhase; running: RunningCli }> {
   const help = await timed([porticoBin, '--help'], o);
@@ -95,10 +103,15 @@ export async function cliPhase(o: CliOptions): Promise<{ result: CliPhase; runni
   await new Promise((r) => setTimeout(r, 1000));
   const idleRss = { edge: edgeIdle, agent: rssMiB(agentProcess.pid) };
   o.log(
-    `idle RSS: portico edge ${idleRss.edge.toFixed(1)} MiB, portico http ${idleRss.agent.toFixed(1)} MiB (agent ready in ${agentStartMs.toFixed(0)} ms)`,
+    `idle RSS 1 s after start: portico edge ${idleRss.edge.toFixed(1)} MiB, portico http ${idleRss.agent.toFixed(1)} MiB (agent ready in ${agentStartMs.toFixed(0)} ms)`,
+  );
+  await new Promise((r) => setTimeout(r, settleMs - 1000));
+  const settledRss = { edge: rssMiB(edge!.pid), agent: rssMiB(agentProcess.pid) };
+  o.log(
+    `idle RSS settled (${settleMs / 1000} s): portico edge ${settledRss.edge.toFixed(1)} MiB, portico http ${settledRss.agent.toFixed(1)} MiB`,
   );
   return {
-    result: { help, node, coldStart, warmStart, agentStartMs, idleRss },
+    result: { help, node, coldStart, warmStart, agentStartMs, idleRss, settledRss },
     running: { edge: edge!, agent: agentProcess, ports, dataDir, url },
   };
 }

@@ -3,7 +3,10 @@
  * subscription, then with a subscription to `http_request_complete.v0` whose HTTP destination
  * refuses every connection (a loopback port nothing listens on), back to back in each round.
  * The edge then retries with backoff and drops what its bounded queue cannot hold; the ratio
- * shows whether traffic noticed.
+ * shows whether traffic noticed. Each measured run follows a warm-up of the same load, as the
+ * HTTP phase's do; with the dead destination, warm-ups go on until its queue is full
+ * (`portico_event_queue_depth` on the edge's `/metrics`), so that the run measures a
+ * destination that stays down, not the first seconds in which its queue fills.
  */
 import net from 'node:net';
 import { Ngrok } from '@ngrok/ngrok-api';
@@ -24,6 +27,7 @@ export async function eventsPhase(ctx: PhaseContext): Promise<EventsPhase> {
   const without: LoadResult[] = [];
   const withDead: LoadResult[] = [];
   for (let round = 0; round < ctx.settings.rounds; round++) {
+    await warmUp(ctx);
     without.push(await measured(ctx, 'no event subscription', () => runLoad(target, ctx.load)));
     const destination = await ngrok.eventDestinations.create({
       format: 'json',
@@ -35,11 +39,29 @@ export async function eventsPhase(ctx: PhaseContext): Promise<EventsPhase> {
     });
     // The dispatcher follows the store asynchronously; give it a moment to take the subscription.
     await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < maxFillWarmUps && (await queueDepth(apiUrl)) < queueBound; i++) await warmUp(ctx);
+    ctx.log(`dead event destination: ${await queueDepth(apiUrl)} events queued after warm-up`);
     withDead.push(await measured(ctx, 'dead event destination', () => runLoad(target, ctx.load)));
     await ngrok.eventSubscriptions.delete(subscription.id);
     await ngrok.eventDestinations.delete(destination.id);
   }
   return { without: medianBy(without), withDead: medianBy(withDead) };
+}
+
+/** The edge's bound on each destination's queue (deliveryDefaults.maxQueue). */
+const queueBound = 10_000;
+/** Warm-ups tried while the dead destination's queue fills. */
+export const maxFillWarmUps = 5;
+
+async function warmUp(ctx: PhaseContext): Promise<void> {
+  if (ctx.settings.warmupSeconds > 0)
+    await runLoad(ctx.stack.httpTunnel, { ...ctx.load, seconds: ctx.settings.warmupSeconds });
+}
+
+/** Events waiting for delivery at the edge, from its `/metrics` (the bench's edge has no metrics key). */
+async function queueDepth(apiUrl: string): Promise<number> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  return Number(/^portico_event_queue_depth (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
 async function measured(ctx: PhaseContext, what: string, run: () => Promise<LoadResult>): Promise<LoadResult> {

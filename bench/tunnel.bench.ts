@@ -15,7 +15,7 @@ import { bulkPhase } from './bulk-phase.ts';
 import { bundleChildren } from './bundle.ts';
 import type { BenchChild } from './children.ts';
 import { cliPhase } from './cli-phase.ts';
-import { eventsPhase } from './events-phase.ts';
+import { eventsPhase, maxFillWarmUps } from './events-phase.ts';
 import { httpDownload, httpUpload } from './http-bulk.ts';
 import { httpPhase } from './http-phase.ts';
 import { chooseTool, probe, type HttpTarget, type LoadOptions, type LoadTool } from './load.ts';
@@ -157,13 +157,14 @@ try {
 
 /**
  * Milliseconds the whole run may take, every step at its own timeout: start-up, build and the
- * CLI and restart phases; per round four HTTP runs with warm-up and two for the events phase, and
+ * CLI and restart phases; per round four HTTP runs with warm-up and two for the events phase (with
+ * up to 1 + maxFillWarmUps warm-ups), and
  * sixteen transfers (HTTP and TCP; half of them warm-ups of at most 32 MiB); the scale phase.
  */
 function budget(s: Settings): number {
   const perRound =
     4 * (s.warmupSeconds + s.seconds + 15) * 1000 +
-    2 * (s.seconds + 15) * 1000 +
+    (2 * (s.seconds + 15) + (1 + maxFillWarmUps) * s.warmupSeconds) * 1000 +
     8 * (transferTimeoutMs(s.bytes) + transferTimeoutMs(32 * MiB));
   const cli = 120_000 + 6 * 30_000;
   const scale = s.scale ? 60_000 + 2 * 120_000 + 60_000 : 0;

@@ -40,6 +40,21 @@ test('the queue is bounded: past it events are dropped and counted, and push nev
   assert.equal(delivery.stop().length, 10);
 });
 
+test('offer makes the event only when there is room: a full queue drops it unmade, and counts it', () => {
+  const sender: Sender = { send: () => new Promise(() => {}) };
+  const delivery = new Delivery('ed_5', sender, { ...fast, maxQueue: 3, maxBatch: 2 }, silentLogger);
+  let made = 0;
+  const make = () => (made++, newEnvelope('http_request_complete.v0', {}));
+  for (let i = 0; i < 5; i++) delivery.offer(make);
+  assert.equal(made, 3, 'events past the bound are never made');
+  assert.equal(delivery.stats.queued, 3);
+  assert.equal(delivery.stats.dropped, 2);
+  const undeliverable = new Delivery('ed_6', undefined, fast, silentLogger);
+  undeliverable.offer(make);
+  assert.equal(made, 3);
+  assert.equal(undeliverable.stats.dropped, 1);
+});
+
 test('a batch is dropped after its last attempt, with the error kept', async () => {
   const sender: Sender = { send: async () => Promise.reject(new Error('connection refused')) };
   const delivery = new Delivery('ed_3', sender, { ...fast, maxAttempts: 3 }, silentLogger);

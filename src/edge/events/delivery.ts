@@ -80,6 +80,16 @@ export class Delivery {
     if (!this.#running) void this.#run();
   }
 
+  /**
+   * Queues the event `make` returns when there is room for it, like `push`; when there is none,
+   * drops and counts it without calling `make`, so a full queue costs the caller nothing more.
+   */
+  offer(make: () => EventEnvelope): void {
+    if (this.#stopped || !this.sender) return this.#drop(1, 'undeliverable target');
+    if (this.#queue.length + this.#inFlight.length >= this.limits.maxQueue) return this.#drop(1, 'queue full');
+    this.push(make());
+  }
+
   /** Stops sending; returns what was not delivered (the batch in flight first), to keep for later. */
   stop(): EventEnvelope[] {
     this.#stopped = true;

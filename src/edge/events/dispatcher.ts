@@ -84,9 +84,15 @@ export class EventDispatcher implements TrafficEvents {
     return !this.#closed && this.#table.wants(accountId, type);
   }
 
-  traffic(accountId: string, type: TrafficEventType, fields: FlatFields): void {
-    for (const route of this.#table.routes(accountId, type))
-      this.#queue(route.destinationIds, newEnvelope(type, selectFields(fields, route.fields)));
+  traffic(accountId: string, type: TrafficEventType, fields: () => FlatFields): void {
+    if (this.#closed) return;
+    let flat: FlatFields | undefined;
+    for (const route of this.#table.routes(accountId, type)) {
+      let envelope: EventEnvelope | undefined;
+      // Made for the first destination with room; one that has none drops the event unmade.
+      const make = () => (envelope ??= newEnvelope(type, selectFields((flat ??= fields()), route.fields)));
+      for (const id of route.destinationIds) this.#active.get(id)?.delivery.offer(make);
+    }
   }
 
   /** Queue depth, deliveries, drops and retries of every destination. */

@@ -37,7 +37,7 @@ export function reportHttpRequestComplete(
 ): void {
   if (!events?.wants(ids.accountId, type)) return;
   const started = Date.now();
-  ex.res.once('close', () => events.traffic(ids.accountId, type, httpRequestFields(ex, ids, started)));
+  ex.res.once('close', () => events.traffic(ids.accountId, type, () => httpRequestFields(ex, ids, started)));
 }
 
 /**
@@ -53,19 +53,21 @@ export function reportUpgradeComplete(
   const startedMs = Date.now();
   const started = performance.now();
   ex.socket.once('close', () => {
-    const answer = rawAnswerOf(ex.socket);
-    const fields = completedFields(
-      {
-        req: ex.req,
-        tunnel: ex.tunnel(),
-        status: answer?.status,
-        responseHeaders: answer ? headerRecord(answer.rawHeaders) : {},
-        startedMs,
-        durationMs: Math.round((answer?.at ?? performance.now()) - started),
-      },
-      ids,
-    );
-    events.traffic(ids.accountId, type, fields);
+    const closed = performance.now();
+    events.traffic(ids.accountId, type, () => {
+      const answer = rawAnswerOf(ex.socket);
+      return completedFields(
+        {
+          req: ex.req,
+          tunnel: ex.tunnel(),
+          status: answer?.status,
+          responseHeaders: answer ? headerRecord(answer.rawHeaders) : {},
+          startedMs,
+          durationMs: Math.round((answer?.at ?? closed) - started),
+        },
+        ids,
+      );
+    });
   });
 }
 

@@ -12,20 +12,28 @@ export function selectFields(flat: FlatFields, fields: readonly string[]): Recor
   const names = fields.length ? fields : Object.keys(flat);
   for (const name of names) {
     const value = flat[name];
-    if (value !== undefined) setPath(out, name, value);
+    if (value !== undefined) setPath(out, pathOf(name), value);
   }
   return out;
 }
 
+// Field names are the event types' own (config/events/event-fields.ts, a closed list), split once.
+const paths = new Map<string, readonly string[]>();
+
+function pathOf(name: string): readonly string[] {
+  let path = paths.get(name);
+  if (!path) paths.set(name, (path = name.split('.')));
+  return path;
+}
+
 // `edge.id` and `edge.route.id` both live under `edge`: a leaf never replaces a branch.
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
-  for (const part of parts.slice(0, -1)) {
-    const next = node[part];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
-    node = node[part] as Record<string, unknown>;
+  const last = path.length - 1;
+  for (let i = 0; i < last; i++) {
+    const next = node[path[i]!];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[path[i]!] = {};
+    node = node[path[i]!] as Record<string, unknown>;
   }
-  const last = parts[parts.length - 1]!;
-  if (!(last in node)) node[last] = value;
+  if (!(path[last]! in node)) node[path[last]!] = value;
 }

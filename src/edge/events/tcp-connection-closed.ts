@@ -27,7 +27,7 @@ export function reportTcpConnectionClosed(
 ): void {
   if (!events?.wants(ids.accountId, type)) return;
   const started = Date.now();
-  socket.once('close', () => events.traffic(ids.accountId, type, tcpConnectionFields(socket, ids, started)));
+  socket.once('close', () => events.traffic(ids.accountId, type, () => tcpConnectionFields(socket, ids, started)));
 }
 
 export function tcpConnectionFields(
