@@ -8,6 +8,9 @@ import { request } from '../support/client.ts';
 import { tempDir } from '../support/edge.ts';
 import { eventually, startHttpService } from '../support/services.ts';
 
+// The CLI runs built (bin/portico.js, dist/): this also checks that what the built edge and
+// agent load on first use loads there (pino for JSON logs, YAML with a config file, RE2 with a
+// user_agent_filter, the metrics library with the first scrape).
 test('quick start: `portico edge` then `portico http <port>` with no flags, and `portico start` from a config file', async (t) => {
   const dataDir = await tempDir(t);
   const env = { PORTICO_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config') };
@@ -45,7 +48,7 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   const configPath = join(dataDir, 'portico.yml');
   await writeFile(
     configPath,
-    `tunnels:\n  site:\n    proto: http\n    addr: ${web.port}\n    subdomain: from-config\n  other:\n    proto: http\n    addr: ${web.port}\n`,
+    `tunnels:\n  site:\n    proto: http\n    addr: ${web.port}\n    subdomain: from-config\n    user_agent_filter: { deny: ["(?i)bad-bot"] }\n  other:\n    proto: http\n    addr: ${web.port}\n`,
   );
   const starter = spawnPortico(
     t,
@@ -55,7 +58,16 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   const fromConfig = await jsonLine(starter, (l) => l.msg === 'started tunnel');
   assert.equal(fromConfig.name, 'site');
   assert.equal(new URL(String(fromConfig.url)).hostname, 'from-config.localhost');
-  assert.equal((await request(`${fromConfig.url}/cfg`, { ca })).body.toString(), 'cli /cfg');
+  // A request without a User-Agent is refused by any user_agent_filter, as ngrok does.
+  const browser = { 'user-agent': 'Mozilla/5.0' };
+  assert.equal((await request(`${fromConfig.url}/cfg`, { ca, headers: browser })).body.toString(), 'cli /cfg');
+  const bot = await request(`${fromConfig.url}/cfg`, { ca, headers: { 'user-agent': 'Bad-Bot/1.0' } });
+  assert.equal(bot.status, 403);
+
+  const metrics = (await request(`${bootstrap.api_url}/metrics`)).body.toString();
+  assert.match(metrics, /^portico_info\{version="[^"]+"\} 1$/m);
+  assert.match(metrics, /^portico_http_requests_total\{edge="",route="",status="2xx"\} [1-9]\d*$/m);
+  assert.match(metrics, /^portico_module_decisions_total\{module="user_agent_filter",decision="denied"\} 1$/m);
 });
 
 test('`portico --help`, `-h` and `help` print the help the CLI itself prints (the build writes it to dist/help.txt)', () => {
