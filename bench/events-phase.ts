@@ -10,6 +10,7 @@
  */
 import net from 'node:net';
 import { Ngrok } from '@ngrok/ngrok-api';
+import { deliveryDefaults } from '../src/edge/events/delivery.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { medianBy, type PhaseContext } from './phases.ts';
 
@@ -39,7 +40,8 @@ export async function eventsPhase(ctx: PhaseContext): Promise<EventsPhase> {
     });
     // The dispatcher follows the store asynchronously; give it a moment to take the subscription.
     await new Promise((r) => setTimeout(r, 300));
-    for (let i = 0; i < maxFillWarmUps && (await queueDepth(apiUrl)) < queueBound; i++) await warmUp(ctx);
+    for (let i = 0; i < maxFillWarmUps && (await queueDepth(apiUrl)) < deliveryDefaults.maxQueue; i++)
+      await warmUp(ctx);
     ctx.log(`dead event destination: ${await queueDepth(apiUrl)} events queued after warm-up`);
     withDead.push(await measured(ctx, 'dead event destination', () => runLoad(target, ctx.load)));
     await ngrok.eventSubscriptions.delete(subscription.id);
@@ -48,8 +50,6 @@ export async function eventsPhase(ctx: PhaseContext): Promise<EventsPhase> {
   return { without: medianBy(without), withDead: medianBy(withDead) };
 }
 
-/** The edge's bound on each destination's queue (deliveryDefaults.maxQueue). */
-const queueBound = 10_000;
 /** Warm-ups tried while the dead destination's queue fills. */
 export const maxFillWarmUps = 5;
 

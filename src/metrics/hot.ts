@@ -34,6 +34,25 @@ function collector(name: string, help: string, type: 'counter' | 'histogram', va
   return { name, help, type, aggregator: 'sum', get } as unknown as Counter;
 }
 
+/** One series of a counter read at scrape time. */
+export interface CounterReading {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/**
+ * Exports on `registry` a counter whose numbers something else keeps (they only grow), read at
+ * every scrape: nothing to update per event, nothing to remember between scrapes, and made late
+ * it still counts what came before.
+ */
+export function registerReadCounter(
+  registry: Registry,
+  config: { name: string; help: string },
+  read: () => Iterable<CounterReading>,
+): void {
+  registry.registerMetric(collector(config.name, config.help, 'counter', () => [...read()]));
+}
+
 /** A counter whose series live as plain numbers until a scrape. */
 export class HotCounter<L extends string> {
   readonly #series = new Map<string, { labels: Labels<L>; series: CounterSeries }>();
@@ -50,11 +69,11 @@ export class HotCounter<L extends string> {
 
   /** Exports the counter on `registry`, with everything added before and after; series still at 0 are left out. */
   register(registry: Registry): void {
-    const values = () =>
+    registerReadCounter(registry, this.config, () =>
       [...this.#series.values()]
         .filter(({ series }) => series.value > 0)
-        .map(({ labels, series }) => ({ labels, value: series.value }));
-    registry.registerMetric(collector(this.config.name, this.config.help, 'counter', values));
+        .map(({ labels, series }) => ({ labels, value: series.value })),
+    );
   }
 }
 

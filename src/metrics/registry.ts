@@ -11,8 +11,9 @@
  *   const answer = await scrape({ registry: async () => registry, key }, req.headers.authorization);
  *   res.writeHead(answer.status, answer.headers).end(answer.body);
  *
- * (scrape.ts). Counters and histograms updated on every request are cheaper as metrics/hot.ts
- * series, which also count before a registry exists, so it can be made at the first scrape.
+ * (`scrape` is in scrape.ts.) Counters and histograms updated on every request are cheaper as
+ * metrics/hot.ts series, and numbers kept elsewhere are exported with `registerReadCounter`:
+ * both count before a registry exists, so it can be made at the first scrape.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 

@@ -8,7 +8,13 @@
 import type { HttpModuleName } from '../config/modules/plans.ts';
 import type { ModuleDecision, ModuleDecisions } from '../edge/pipeline/decisions.ts';
 import type { RequestObserver, RequestRecord } from '../edge/proxy/observe.ts';
-import { HotCounter, HotHistogram, type CounterSeries, type HistogramSeries } from '../metrics/hot.ts';
+import {
+  HotCounter,
+  HotHistogram,
+  registerReadCounter,
+  type CounterSeries,
+  type HistogramSeries,
+} from '../metrics/hot.ts';
 import type * as Registries from '../metrics/registry.ts';
 import type { Registry, RegistryOptions } from '../metrics/registry.ts';
 import { porticoVersion } from '../version.ts';
@@ -180,17 +186,12 @@ export class EdgeMetrics {
     if (!first) return;
     const read = () => this.#eventQueue!();
     this.#gauge('portico_event_queue_depth', 'Events waiting to be delivered', () => read().depth);
-    this.#export(
-      (registry, prom) =>
-        new prom.Counter({
-          name: 'portico_event_queue_dropped_total',
-          help: 'Events dropped because a queue was full',
-          registers: [registry],
-          collect() {
-            this.reset();
-            this.inc(read().drops);
-          },
-        }),
+    this.#export((registry) =>
+      registerReadCounter(
+        registry,
+        { name: 'portico_event_queue_dropped_total', help: 'Events dropped because a queue was full' },
+        () => [{ labels: {}, value: read().drops }],
+      ),
     );
   }
 

@@ -5,9 +5,10 @@
  * this can be made at the first scrape (the inspector loads prom-client then) and still count
  * what came before it.
  */
-import { Counter, Gauge, createRegistry } from '../../metrics/registry.ts';
+import { registerReadCounter, type CounterReading } from '../../metrics/hot.ts';
+import { Gauge, createRegistry } from '../../metrics/registry.ts';
 import type { AgentSession } from '../session.ts';
-import type { AgentTraffic } from '../traffic/traffic.ts';
+import type { AgentTraffic, TunnelTraffic } from '../traffic/traffic.ts';
 
 /** `status_class` by TunnelTraffic.requestsByClass index. */
 const statusClasses = ['none', '1xx', '2xx', '3xx', '4xx', '5xx'];
@@ -16,29 +17,47 @@ export class AgentMetrics {
   readonly registry = createRegistry();
 
   constructor(session: AgentSession, traffic: AgentTraffic) {
-    const registers = [this.registry];
-    const catchUp = this.#catchUp;
-    new Counter({
-      name: 'portico_agent_http_requests_total',
-      help: 'HTTP requests through the tunnels, by tunnel and status class (1xx…5xx, or "none" when the connection closed first).',
-      labelNames: ['tunnel', 'status_class'] as const,
-      registers,
-      collect() {
-        for (const [tunnel, t] of traffic.tunnels())
-          t.requestsByClass.forEach((n, i) => {
-            const status_class = statusClasses[i]!;
-            if (n > 0) catchUp(this, `requests ${status_class} ${tunnel}`, { tunnel, status_class }, n);
-          });
+    const registry = this.registry;
+    // Counters are the traffic layer's and the session's own numbers; a series appears once it is above 0.
+    const perTunnel = (read: (t: TunnelTraffic, tunnel: string) => CounterReading[]) =>
+      function* (): Generator<CounterReading> {
+        for (const [tunnel, t] of traffic.tunnels()) for (const r of read(t, tunnel)) if (r.value > 0) yield r;
+      };
+    registerReadCounter(
+      registry,
+      {
+        name: 'portico_agent_http_requests_total',
+        help: 'HTTP requests through the tunnels, by tunnel and status class (1xx…5xx, or "none" when the connection closed first).',
       },
-    });
-    new Counter({
-      name: 'portico_agent_reconnects_total',
-      help: 'Times the session reconnected to the edge after losing its connection.',
-      registers,
-      collect() {
-        catchUp(this, 'reconnects', {}, session.reconnects);
+      perTunnel((t, tunnel) =>
+        t.requestsByClass.map((value, i) => ({ labels: { tunnel, status_class: statusClasses[i]! }, value })),
+      ),
+    );
+    registerReadCounter(
+      registry,
+      {
+        name: 'portico_agent_reconnects_total',
+        help: 'Times the session reconnected to the edge after losing its connection.',
       },
-    });
+      () => [{ labels: {}, value: session.reconnects }],
+    );
+    registerReadCounter(
+      registry,
+      {
+        name: 'portico_agent_bytes_total',
+        help: 'Bytes through the tunnels: direction "in" from public clients to the service, "out" back.',
+      },
+      perTunnel((t, tunnel) => [
+        { labels: { tunnel, direction: 'in' }, value: t.bytesIn },
+        { labels: { tunnel, direction: 'out' }, value: t.bytesOut },
+      ]),
+    );
+    registerReadCounter(
+      registry,
+      { name: 'portico_agent_connections_total', help: 'Connections proxied to the local services, by tunnel.' },
+      perTunnel((t, tunnel) => [{ labels: { tunnel }, value: t.conns.stats().total }]),
+    );
+    const registers = [registry];
     new Gauge({
       name: 'portico_agent_tunnels',
       help: 'Tunnels bound now.',
@@ -55,51 +74,6 @@ export class AgentMetrics {
         this.set(session.state === 'connected' ? 1 : 0);
       },
     });
-    this.#fromTraffic(traffic);
-  }
-
-  // Counters move by the difference since the last scrape, so they stay monotonic.
-  readonly #reported = new Map<string, number>();
-  readonly #catchUp = (counter: Counter<string>, key: string, labels: Record<string, string>, now: number) => {
-    const before = this.#reported.get(key) ?? 0;
-    if (now > before) counter.inc(labels, now - before);
-    this.#reported.set(key, now);
-  };
-
-  /** Prometheus text format. */
-  async text(): Promise<string> {
-    return this.registry.metrics();
-  }
-
-  get contentType(): string {
-    return this.registry.contentType;
-  }
-
-  #fromTraffic(traffic: AgentTraffic): void {
-    const registers = [this.registry];
-    const catchUp = this.#catchUp;
-    new Counter({
-      name: 'portico_agent_bytes_total',
-      help: 'Bytes through the tunnels: direction "in" from public clients to the service, "out" back.',
-      labelNames: ['tunnel', 'direction'] as const,
-      registers,
-      collect() {
-        for (const [tunnel, t] of traffic.tunnels()) {
-          catchUp(this, `bytes in ${tunnel}`, { tunnel, direction: 'in' }, t.bytesIn);
-          catchUp(this, `bytes out ${tunnel}`, { tunnel, direction: 'out' }, t.bytesOut);
-        }
-      },
-    });
-    new Counter({
-      name: 'portico_agent_connections_total',
-      help: 'Connections proxied to the local services, by tunnel.',
-      labelNames: ['tunnel'] as const,
-      registers,
-      collect() {
-        for (const [tunnel, t] of traffic.tunnels())
-          catchUp(this, `conns ${tunnel}`, { tunnel }, t.conns.stats().total);
-      },
-    });
     new Gauge({
       name: 'portico_agent_open_connections',
       help: 'Connections open now, by tunnel.',
@@ -109,5 +83,14 @@ export class AgentMetrics {
         for (const [tunnel, t] of traffic.tunnels()) this.set({ tunnel }, t.conns.stats().open);
       },
     });
+  }
+
+  /** Prometheus text format. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
   }
 }

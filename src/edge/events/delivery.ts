@@ -73,7 +73,7 @@ export class Delivery {
   /** Queues `events` (dropping what does not fit) and starts sending. Never waits. */
   push(...events: EventEnvelope[]): void {
     if (this.#stopped || !this.sender) return this.#drop(events.length, 'undeliverable target');
-    const room = Math.max(0, this.limits.maxQueue - this.#queue.length - this.#inFlight.length);
+    const room = this.#room();
     this.#queue.push(...events.slice(0, room));
     if (events.length > room) this.#drop(events.length - room, 'queue full');
     this.#count();
@@ -86,7 +86,7 @@ export class Delivery {
    */
   offer(make: () => EventEnvelope): void {
     if (this.#stopped || !this.sender) return this.#drop(1, 'undeliverable target');
-    if (this.#queue.length + this.#inFlight.length >= this.limits.maxQueue) return this.#drop(1, 'queue full');
+    if (this.#room() === 0) return this.#drop(1, 'queue full');
     this.push(make());
   }
 
@@ -161,6 +161,11 @@ export class Delivery {
     this.logger.warn('events dropped', { destination: this.destinationId, reason, dropped: this.#unloggedDrops });
     this.#lastDropLog = now;
     this.#unloggedDrops = 0;
+  }
+
+  /** Events the queue can still take, counting the batch in flight. */
+  #room(): number {
+    return Math.max(0, this.limits.maxQueue - this.#queue.length - this.#inFlight.length);
   }
 
   #count(): void {
