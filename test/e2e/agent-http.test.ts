@@ -136,3 +136,48 @@ test('the agent answers 502 with a code when its local service is down', async (
   assert.equal(res.status, 502);
   assert.match(res.body.toString(), /ERR_EDGE_UPSTREAM_REFUSED/);
 });
+
+test('informational responses and Expect: 100-continue: the client gets the final response and its body goes through', async (t) => {
+  const edge = await startTestEdge(t);
+  const seen: http.IncomingHttpHeaders[] = [];
+  const service = await startHttpService(t, (req, res) => {
+    seen.push(req.headers);
+    if (req.url === '/hints') {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      return void res.end('final');
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => res.end(`got ${Buffer.concat(chunks).toString()}`));
+  });
+  const tunnel = await forwardTo(t, edge, { addr: service.port });
+
+  // 103 Early Hints from the service: the edge waits for the final response.
+  const hinted = await request(`${tunnel.url}/hints`, { ca: edge.caPem });
+  assert.equal(hinted.status, 200);
+  assert.equal(hinted.body.toString(), 'final');
+
+  // The client waits for 100 Continue before its body; the edge's server sends it, and the
+  // request reaches the service without Expect (already answered).
+  const answer = await new Promise<{ status: number; continued: boolean; body: string }>((resolve, reject) => {
+    let continued = false;
+    const req = https.request(`${tunnel.url}/upload`, {
+      method: 'POST',
+      ca: edge.caPem,
+      lookup: loopbackLookup,
+      headers: { expect: '100-continue', 'content-length': '5' },
+    });
+    req.on('continue', () => {
+      continued = true;
+      req.end('hello');
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, continued, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+  });
+  assert.deepEqual(answer, { status: 200, continued: true, body: 'got hello' });
+  assert.equal(seen.at(-1)!.expect, undefined);
+});

@@ -1,5 +1,7 @@
-import http from 'node:http';
-import { ErrorCode, isPorticoError, PorticoError } from '../../errors/catalogue.ts';
+import type http from 'node:http';
+import { PassThrough, type Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
 import type { ExchangeEffects } from '../pipeline/exchange.ts';
 import { sendResponseHead, withEdits } from '../pipeline/respond.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
@@ -44,16 +46,28 @@ export function isReplayable(req: http.IncomingMessage): boolean {
 export function errorCodeFor(err: unknown): ErrorCode {
   if (isPorticoError(err) && err.code === ErrorCode.ERR_MUX_STREAMS_EXHAUSTED) return ErrorCode.ERR_EDGE_AGENT_BUSY;
   if (isPorticoError(err) && err.code === ErrorCode.ERR_NGROK_3008) return err.code;
+  if ((err as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT') return ErrorCode.ERR_NGROK_3008;
   return ErrorCode.ERR_EDGE_AGENT_GONE;
 }
 
 /**
- * Sends the request to `tunnel` with Node's HTTP client over a keep-alive tunnel stream and
- * streams the response back. A request that fails on a reused stream before any response
- * byte is sent once more on a fresh stream, if its body is untouched: the agent may have
- * closed that stream as the request went out. With `mayFail`, a replayable request that the
- * tunnel could not serve (agent gone before answering, or the agent's local service refused)
- * resolves `unavailable` instead of answering, so the caller can try elsewhere.
+ * Whether a request that failed before its response began may go once more on a fresh stream:
+ * the kept stream it was written on had closed as it went out (the agent's service dropped an
+ * idle connection). Not when the stream could not be opened at all (the session is full or
+ * gone: PorticoError from the connector), when the headers timed out, or when the client left.
+ */
+function mayRetry(err: unknown): boolean {
+  if (isPorticoError(err) && err.code !== ErrorCode.ERR_MUX_STREAM_RESET) return false;
+  const code = (err as { code?: string }).code;
+  return code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_ABORTED';
+}
+
+/**
+ * Sends the request to `tunnel` over a keep-alive tunnel stream (StreamPools) and streams the
+ * response back with backpressure. A request without a body that fails before any response
+ * byte is sent once more on a fresh stream (mayRetry). With `mayFail`, a replayable request
+ * that the tunnel could not serve (agent gone before answering, or the agent's local service
+ * refused) resolves `unavailable` instead of answering, so the caller can try elsewhere.
  */
 export function forwardHttpToTunnel(
   tunnel: Tunnel,
@@ -63,88 +77,64 @@ export function forwardHttpToTunnel(
 ): Promise<Outcome> {
   const { req, res } = ex;
   ex.tunnel = tunnel;
-  const body = ex.effects?.body;
-  const replayable = body !== undefined || isReplayable(req);
+  const given = ex.effects?.body;
+  const replayable = given !== undefined || isReplayable(req);
   const failover = options.mayFail && replayable;
+  const request: Dispatcher.DispatchOptions = {
+    method: req.method as Dispatcher.HttpMethod,
+    path: req.url ?? '/',
+    headers: withEdits(forwardedRequestHeaders(req, ex.scheme, false, ex.hops), ex.effects?.upstreamEdits) as Record<
+      string,
+      string
+    >,
+    // Not the request itself: undici destroys a body it gives up on, and the client's request
+    // must stay whole for the error page the client is then owed.
+    body: given ?? (replayable ? null : req.pipe(new PassThrough())),
+  };
   return new Promise((resolve) => {
-    let current: http.ClientRequest | undefined;
+    let abort: ((err?: Error) => void) | undefined;
     // The client went away: stop the upstream request rather than finish it for nobody.
     res.once('close', () => {
-      if (!res.writableFinished) current?.destroy();
+      if (!res.writableFinished) abort?.();
     });
-    const attempt = (retried: boolean) => {
-      const upstream = (current = http.request({
-        agent: pools.for(tunnel, ex.scheme, options.edgeType),
-        method: req.method,
-        path: req.url,
-        headers: withEdits(forwardedRequestHeaders(req, ex.scheme, false, ex.hops), ex.effects?.upstreamEdits),
-        setHost: false,
-        clientAddr: ex.clientAddr,
-      } as http.RequestOptions));
-      const stopWaiting = waitForHeaders(upstream, pools.upstreamHeaderTimeoutMs);
-      upstream.on('response', (upRes) => {
-        stopWaiting();
-        if (failover && upRes.headers[errorCodeHeader] === ErrorCode.ERR_EDGE_UPSTREAM_REFUSED) {
-          upRes.resume();
-          return resolve('unavailable');
-        }
-        upRes.pipe(
-          sendResponseHead(
-            res,
-            ex.effects,
-            upRes.statusCode ?? 502,
-            upRes.statusMessage,
-            forwardedResponseHeaders(upRes.rawHeaders),
-          ),
-        );
-        upRes.on('error', () => res.destroy());
-        resolve('served');
-      });
-      upstream.on('error', (err) => {
-        stopWaiting();
-        if (
-          !retried &&
-          upstream.reusedSocket &&
-          !timedOut(err) &&
-          (replayable || !req.readableDidRead) &&
-          !res.destroyed
-        ) {
-          // The stream was stale: every idle stream of this tunnel is suspect, so start afresh.
-          if (!replayable) req.unpipe(upstream);
-          pools.dropIdle(tunnel);
-          return attempt(true);
-        }
-        if (failover && !res.headersSent) return resolve('unavailable');
-        sendErrorPage(res, errorCodeFor(err), ex.requestId);
-        resolve('served');
-      });
-      if (body !== undefined) upstream.end(body);
-      else if (replayable) upstream.end();
-      else req.pipe(upstream);
+    const attempt = (via: Dispatcher, retried: boolean) => {
+      let body: Writable | undefined;
+      let refused = false;
+      via.dispatch(request, {
+        onConnect: (stop: (err?: Error) => void) => (abort = stop),
+        onHeaders: (status: number, raw: Buffer[], resume: () => void, message: string) => {
+          // 1xx (103 Early Hints): the final response follows.
+          if (status < 200) return true;
+          const rawHeaders = raw.map((b) => b.toString('latin1'));
+          if (failover && headerValue(rawHeaders, errorCodeHeader) === ErrorCode.ERR_EDGE_UPSTREAM_REFUSED) {
+            refused = true;
+            resolve('unavailable');
+            return true;
+          }
+          body = sendResponseHead(res, ex.effects, status, message, forwardedResponseHeaders(rawHeaders));
+          body.on('drain', resume);
+          resolve('served');
+          return true;
+        },
+        onData: (chunk: Buffer) => refused || body!.write(chunk),
+        onComplete: () => body?.end(),
+        onError: (err: Error) => {
+          if (body) return res.destroy();
+          if (refused) return;
+          if (!retried && replayable && mayRetry(err) && !res.destroyed)
+            return attempt(pools.fresh(tunnel, ex.scheme, options.edgeType, ex.clientAddr), true);
+          if (failover && !res.headersSent) return resolve('unavailable');
+          sendErrorPage(res, errorCodeFor(err), ex.requestId);
+          resolve('served');
+        },
+      } as Dispatcher.DispatchHandler);
     };
-    attempt(false);
+    attempt(pools.for(tunnel, ex.scheme, options.edgeType, ex.clientAddr), false);
   });
 }
 
-/** True for the error waitForHeaders fails a request with. */
-export function timedOut(err: unknown): boolean {
-  return isPorticoError(err) && err.code === ErrorCode.ERR_NGROK_3008;
-}
-
-/**
- * Fails `upstream` with ERR_NGROK_3008 when its response headers have not arrived
- * `timeoutMs` after the request was written in full (an upload is not timed). Returns the
- * function that stops the clock.
- */
-export function waitForHeaders(upstream: http.ClientRequest, timeoutMs: number): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  if (timeoutMs > 0) {
-    upstream.once('finish', () => {
-      timer = setTimeout(
-        () => upstream.destroy(new PorticoError(ErrorCode.ERR_NGROK_3008, `${timeoutMs / 1000} s`)),
-        timeoutMs,
-      );
-    });
-  }
-  return () => clearTimeout(timer);
+/** The first value of `name` (lower case) in a raw header list. */
+function headerValue(rawHeaders: string[], name: string): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) return rawHeaders[i + 1];
+  return undefined;
 }

@@ -12,6 +12,8 @@ const hopByHop = new Set([
   'trailer',
   'upgrade',
   'proxy-authorization',
+  // Node's server has answered it (100 Continue) before the request reached the proxy.
+  'expect',
 ]);
 
 /**

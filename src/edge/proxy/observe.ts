@@ -84,6 +84,8 @@ export function watchRequest(
 ): Served {
   const started = performance.now();
   const served: Served = {};
+  // Taken now: by the time the response closes, Node may have let go of the socket (req.socket null).
+  const socket = ex.req.socket;
   ex.res.once('close', () => {
     const { req, res } = ex;
     observer.requestDone({
@@ -93,7 +95,7 @@ export function watchRequest(
       status: res.headersSent ? res.statusCode : 0,
       durationMs: roundMs(performance.now() - started),
       // Bytes since the previous request on this connection ended: this request's head and body.
-      ...bytesSinceLast(req.socket),
+      ...bytesSinceLast(socket),
       clientAddr: ex.clientAddr,
       ...served,
     });
@@ -112,6 +114,7 @@ export function watchUpgrade(
 ): Served {
   const started = performance.now();
   const served: Served = {};
+  const socket = ex.req.socket;
   ex.socket.once('close', () => {
     const answer = rawAnswerOf(ex.socket);
     observer.requestDone({
@@ -120,7 +123,7 @@ export function watchUpgrade(
       scheme: ex.scheme,
       status: answer?.status ?? 0,
       durationMs: roundMs((answer?.at ?? performance.now()) - started),
-      ...bytesSinceLast(ex.req.socket),
+      ...bytesSinceLast(socket),
       clientAddr: ex.clientAddr,
       ...served,
     });

@@ -1,78 +1,122 @@
-import http from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Client, Dispatcher, Pool } from 'undici';
+import { requireOnFirstUse } from '../../packages/on-first-use.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { asSocket } from './tunnel-socket.ts';
 
 /**
- * Idle tunnel streams kept open per tunnel for reuse by later requests. Kept above the number
- * of concurrent clients a busy endpoint sees: every stream closed and reopened costs a new
- * connection to the local service on the agent side (the bench showed a quarter of requests
- * paying it at 32).
+ * undici's HTTP/1.1 client, loaded with the first request an edge forwards to a tunnel. Only
+ * its connection pool and client are taken (not its fetch and WebSocket): both write requests
+ * and parse responses on any Duplex a connector hands them, here proxy streams.
  */
-const maxFreeStreams = 256;
+const undiciPool = requireOnFirstUse<typeof Pool>('undici/lib/dispatcher/pool.js');
+const undiciClient = requireOnFirstUse<typeof Client>('undici/lib/dispatcher/client.js');
+
+/** The origin undici is given; requests carry the client's own Host header. */
+const tunnelOrigin = 'http://tunnel';
+
+/**
+ * How long an idle tunnel stream is kept for the next request when the agent's response said
+ * nothing of its keep-alive. A `Keep-Alive: timeout=N` from the service (its connection behind
+ * the stream) is followed instead, less two seconds, up to `maxIdleMs`.
+ */
+const idleMs = 60_000;
+const maxIdleMs = 600_000;
 
 export interface StreamPoolsOptions {
   /** EdgeTimeouts.upstreamHeader. Default 100 000. */
   upstreamHeaderTimeoutMs?: number;
 }
 
+/** What a pool opens its streams with; `clientAddr` is that of the request that opens the next one. */
+interface PoolEntry {
+  pool: Pool;
+  clientAddr: string;
+}
+
 /**
- * One keep-alive http.Agent per tunnel whose "connections" are proxy streams, so Node's HTTP
- * client writes requests onto the tunnel and the edge has no HTTP codec of its own.
+ * One keep-alive undici pool per tunnel (and kind of request), whose connections are proxy
+ * streams: undici writes requests onto the tunnel and parses the agent's responses, so the
+ * edge has no HTTP codec of its own. A stream opens when every open one is busy and is kept
+ * while the service's connection behind it is (see idleMs); a request waits for none.
  */
 export class StreamPools {
-  private readonly agents = new WeakMap<Tunnel, Map<string, http.Agent>>();
+  private readonly pools = new WeakMap<Tunnel, Map<string, PoolEntry>>();
   readonly upstreamHeaderTimeoutMs: number;
 
   constructor(options: StreamPoolsOptions = {}) {
     this.upstreamHeaderTimeoutMs = options.upstreamHeaderTimeoutMs ?? 100_000;
   }
 
-  /** The agent for requests to `tunnel` announced as `proto` (and, for labeled tunnels, an edge type). */
-  for(tunnel: Tunnel, proto: 'http' | 'https', edgeType: '' | '3' = ''): http.Agent {
-    let byKind = this.agents.get(tunnel);
-    if (!byKind) this.agents.set(tunnel, (byKind = new Map<string, http.Agent>()));
-    let agent = byKind.get(proto + edgeType);
-    if (!agent) {
-      agent = new http.Agent({ keepAlive: true, maxFreeSockets: maxFreeStreams, scheduling: 'lifo' });
-      agent.createConnection = (
-        options: http.ClientRequestArgs & { clientAddr?: string },
-        done?: (err: Error | null, socket: Duplex) => void,
-      ) => {
-        try {
-          done!(
-            null,
-            pooledStream(tunnel, { clientAddr: options.clientAddr ?? '', proto, passthroughTls: false, edgeType }),
-          );
-        } catch (err) {
-          // Reported to the waiting request as its error, never thrown from the agent's queue.
-          done!(err as Error, undefined as unknown as Duplex);
-        }
-        return undefined;
-      };
-      tunnel.session.mux.once('close', () => agent!.destroy());
-      byKind.set(proto + edgeType, agent);
+  /**
+   * The dispatcher for a request to `tunnel` announced as `proto` (and, for labeled tunnels, an
+   * edge type). A stream it opens for this request announces `clientAddr` to the agent; a
+   * reused one still carries the address of the request it was opened for, as a kept-alive
+   * connection would.
+   */
+  for(tunnel: Tunnel, proto: 'http' | 'https', edgeType: '' | '3', clientAddr: string): Dispatcher {
+    let byKind = this.pools.get(tunnel);
+    if (!byKind) this.pools.set(tunnel, (byKind = new Map<string, PoolEntry>()));
+    let entry = byKind.get(proto + edgeType);
+    if (!entry) {
+      const opened: PoolEntry = { clientAddr, pool: undefined as unknown as Pool };
+      opened.pool = new (undiciPool())(tunnelOrigin, {
+        ...this.#clientOptions(),
+        connect: connector(tunnel, () => ({ clientAddr: opened.clientAddr, proto, passthroughTls: false, edgeType })),
+      });
+      tunnel.session.mux.once('close', () => void opened.pool.destroy().catch(() => {}));
+      byKind.set(proto + edgeType, (entry = opened));
     }
-    return agent;
+    entry.clientAddr = clientAddr;
+    return entry.pool;
   }
 
-  /** Closes the idle streams kept for `tunnel`, so the next request opens a fresh one. */
-  dropIdle(tunnel: Tunnel): void {
-    for (const agent of this.agents.get(tunnel)?.values() ?? []) {
-      for (const streams of Object.values(agent.freeSockets))
-        for (const stream of [...(streams ?? [])]) stream.destroy();
-    }
+  /**
+   * A dispatcher with one new stream, for a single request (a retry after a kept stream
+   * failed): it closes once that request is done.
+   */
+  fresh(tunnel: Tunnel, proto: 'http' | 'https', edgeType: '' | '3', clientAddr: string): Dispatcher {
+    const client = new (undiciClient())(tunnelOrigin, {
+      ...this.#clientOptions(),
+      connect: connector(tunnel, () => ({ clientAddr, proto, passthroughTls: false, edgeType })),
+    });
+    return {
+      dispatch: (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) => {
+        const accepted = client.dispatch(options, handler);
+        void client.close().catch(() => {});
+        return accepted;
+      },
+    } as Dispatcher;
+  }
+
+  #clientOptions() {
+    return {
+      pipelining: 1,
+      keepAliveTimeout: idleMs,
+      keepAliveMaxTimeout: maxIdleMs,
+      // Counted from the end of the request's body, or from the last write of an upload the
+      // tunnel stopped taking: ERR_NGROK_3008 (errorCodeFor).
+      headersTimeout: this.upstreamHeaderTimeoutMs,
+      // A response may rest between chunks (server-sent events, long polls): never cut for it.
+      bodyTimeout: 0,
+    };
   }
 }
 
 /**
- * A proxy stream for the pool. Once the agent ends it (its local service closed an idle
- * keep-alive connection), it can carry no further request: end it here too, so it closes and
- * leaves the pool the way a TCP socket without half-open would, instead of taking the next
- * request into a connection nobody reads.
+ * undici's connector: a new proxy stream to `tunnel`, handed over on the next tick (undici
+ * cannot take a connection in the same turn it asked for it). Once the agent ends a stream (its
+ * local service closed an idle keep-alive connection), it can carry no further request: it is
+ * ended here too, so undici closes it as it would a TCP socket without half-open.
  */
-function pooledStream(tunnel: Tunnel, target: Parameters<Tunnel['openStream']>[0]) {
-  const stream = asSocket(tunnel.openStream(target));
-  stream.once('end', () => stream.end());
-  return stream;
+function connector(tunnel: Tunnel, target: () => Parameters<Tunnel['openStream']>[0]) {
+  return (_options: object, done: (err: Error | null, socket: never) => void) => {
+    try {
+      const stream = asSocket(tunnel.openStream(target()));
+      stream.once('end', () => stream.end());
+      process.nextTick(done, null, stream);
+    } catch (err) {
+      // A session without room for another stream: the request fails with this error.
+      process.nextTick(done, err, null);
+    }
+  };
 }

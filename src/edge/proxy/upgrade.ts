@@ -6,7 +6,7 @@ import type { Upstream, UpstreamConn } from '../backends/upstream.ts';
 import type { HeaderEdit } from '../pipeline/exchange.ts';
 import { withEdits } from '../pipeline/respond.ts';
 import { noteRawAnswer, rawHeaderBlock, writeRawErrorPage } from './error-page.ts';
-import { timedOut, waitForHeaders } from './forward-http.ts';
+import { timedOut, waitForHeaders } from './header-timeout.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
 import { splice } from '../../splice/splice.ts';
 

@@ -3,8 +3,9 @@ import type net from 'node:net';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import { sendResponseHead, withEdits } from '../../pipeline/respond.ts';
 import { sendErrorPage } from '../../proxy/error-page.ts';
-import { isReplayable, timedOut, waitForHeaders, type HttpExchange, type Outcome } from '../../proxy/forward-http.ts';
+import { isReplayable, type HttpExchange, type Outcome } from '../../proxy/forward-http.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from '../../proxy/headers.ts';
+import { timedOut, waitForHeaders } from '../../proxy/header-timeout.ts';
 
 /**
  * Sends the request on `socket`, already connected to a static backend's address, and
