@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { test, type TestContext } from 'node:test';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { forwardHttpToTunnel, type Outcome } from './forward-http.ts';
 import { StreamPools } from './stream-pools.ts';
@@ -101,4 +102,20 @@ test('with mayFail, the agent refusing (its service down) or a stream lost leave
   // Sent once more on a fresh stream first, as without mayFail.
   assert.equal(lost.connections(), 2);
   assert.deepEqual([...front.outcomes, ...other.outcomes], ['unavailable', 'unavailable', 'unavailable']);
+});
+
+test('a session with no room for another stream answers 503 ERR_EDGE_AGENT_BUSY, without a retry', async (t) => {
+  let opened = 0;
+  const tunnel = {
+    session: { mux: new EventEmitter() },
+    openStream: () => {
+      opened++;
+      throw new PorticoError(ErrorCode.ERR_MUX_STREAMS_EXHAUSTED, '500 streams open');
+    },
+  } as unknown as Tunnel;
+  const front = await edgeFront(t, tunnel, new StreamPools());
+  const res = await send(front.url);
+  assert.equal(res.status, 503);
+  assert.equal(res.code, 'ERR_EDGE_AGENT_BUSY');
+  assert.equal(opened, 1);
 });

@@ -80,13 +80,11 @@ export function forwardHttpToTunnel(
   const given = ex.effects?.body;
   const replayable = given !== undefined || isReplayable(req);
   const failover = options.mayFail && replayable;
+  const headers = withEdits(forwardedRequestHeaders(req, ex.scheme, false, ex.hops), ex.effects?.upstreamEdits);
   const request: Dispatcher.DispatchOptions = {
     method: req.method as Dispatcher.HttpMethod,
     path: req.url ?? '/',
-    headers: withEdits(forwardedRequestHeaders(req, ex.scheme, false, ex.hops), ex.effects?.upstreamEdits) as Record<
-      string,
-      string
-    >,
+    headers: headers as Dispatcher.DispatchOptions['headers'],
     // Not the request itself: undici destroys a body it gives up on, and the client's request
     // must stay whole for the error page the client is then owed.
     body: given ?? (replayable ? null : req.pipe(new PassThrough())),

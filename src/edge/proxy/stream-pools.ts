@@ -6,7 +6,8 @@ import { asSocket } from './tunnel-socket.ts';
 /**
  * undici's HTTP/1.1 client, loaded with the first request an edge forwards to a tunnel. Only
  * its connection pool and client are taken (not its fetch and WebSocket): both write requests
- * and parse responses on any Duplex a connector hands them, here proxy streams.
+ * and parse responses on any Duplex a connector hands them, here proxy streams. They are
+ * required by their paths inside the package (it has no exports map); its version is pinned.
  */
 const undiciPool = requireOnFirstUse<typeof Pool>('undici/lib/dispatcher/pool.js');
 const undiciClient = requireOnFirstUse<typeof Client>('undici/lib/dispatcher/client.js');
