@@ -119,3 +119,19 @@ test('a session with no room for another stream answers 503 ERR_EDGE_AGENT_BUSY,
   assert.equal(res.code, 'ERR_EDGE_AGENT_BUSY');
   assert.equal(opened, 1);
 });
+
+test('a request target that is not a path (OPTIONS *) answers 400 ERR_EDGE_BAD_REQUEST and opens no stream', async (t) => {
+  const { tunnel, connections } = await agentSide(t, (_conn, socket) => socket.end(ok('no')));
+  const front = await edgeFront(t, tunnel, new StreamPools());
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(new URL(front.url).port), '127.0.0.1');
+    let got = '';
+    socket.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+    socket.on('end', () => resolve(got));
+    socket.on('error', reject);
+    socket.end('OPTIONS * HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n');
+  });
+  assert.match(answer, /^HTTP\/1\.1 400 /);
+  assert.match(answer, /portico-error-code: ERR_EDGE_BAD_REQUEST/i);
+  assert.equal(connections(), 0);
+});

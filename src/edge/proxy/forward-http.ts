@@ -46,7 +46,10 @@ export function isReplayable(req: http.IncomingMessage): boolean {
 export function errorCodeFor(err: unknown): ErrorCode {
   if (isPorticoError(err) && err.code === ErrorCode.ERR_MUX_STREAMS_EXHAUSTED) return ErrorCode.ERR_EDGE_AGENT_BUSY;
   if (isPorticoError(err) && err.code === ErrorCode.ERR_NGROK_3008) return err.code;
-  if ((err as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT') return ErrorCode.ERR_NGROK_3008;
+  const code = (err as { code?: string }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return ErrorCode.ERR_NGROK_3008;
+  // A request the client library will not write (`OPTIONS *`: the target must be a path).
+  if (code === 'UND_ERR_INVALID_ARG') return ErrorCode.ERR_EDGE_BAD_REQUEST;
   return ErrorCode.ERR_EDGE_AGENT_GONE;
 }
 
@@ -59,7 +62,7 @@ export function errorCodeFor(err: unknown): ErrorCode {
 function mayRetry(err: unknown): boolean {
   if (isPorticoError(err) && err.code !== ErrorCode.ERR_MUX_STREAM_RESET) return false;
   const code = (err as { code?: string }).code;
-  return code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_ABORTED';
+  return code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_ABORTED' && code !== 'UND_ERR_INVALID_ARG';
 }
 
 /**
@@ -122,7 +125,8 @@ export function forwardHttpToTunnel(
           if (!retried && replayable && mayRetry(err) && !res.destroyed)
             return attempt(pools.fresh(tunnel, ex.scheme, options.edgeType, ex.clientAddr), true);
           if (failover && !res.headersSent) return resolve('unavailable');
-          sendErrorPage(res, errorCodeFor(err), ex.requestId);
+          const code = errorCodeFor(err);
+          sendErrorPage(res, code, ex.requestId, code === ErrorCode.ERR_EDGE_BAD_REQUEST ? err.message : undefined);
           resolve('served');
         },
       } as Dispatcher.DispatchHandler);
