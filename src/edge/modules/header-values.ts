@@ -6,7 +6,7 @@ import type { TLSSocket } from 'node:tls';
 import type { HeaderTemplate } from '../../config/modules/plans.ts';
 import type { HeaderVariable } from '../../config/modules/header-template.ts';
 import type { ModuleExchange } from '../pipeline/exchange.ts';
-import { requestHost } from '../proxy/headers.ts';
+import { requestHost, textAsHeaderValue } from '../proxy/headers.ts';
 
 const lookup: Record<HeaderVariable, (ex: ModuleExchange) => string> = {
   'conn.client_ip': (ex) => ex.clientIp,
@@ -22,21 +22,25 @@ const lookup: Record<HeaderVariable, (ex: ModuleExchange) => string> = {
     return q < 0 ? '' : url.slice(q + 1);
   },
   'endpoint.id': (ex) => ex.endpointId,
-  'oidc.user.id': (ex) => userOf(ex, 'oidc')?.id ?? '',
-  'oidc.user.name': (ex) => userOf(ex, 'oidc')?.name ?? '',
-  'oidc.user.email': (ex) => userOf(ex, 'oidc')?.email ?? '',
-  'oauth.user.id': (ex) => userOf(ex, 'oauth')?.id ?? '',
-  'oauth.user.name': (ex) => userOf(ex, 'oauth')?.name ?? '',
-  'oauth.user.email': (ex) => userOf(ex, 'oauth')?.email ?? '',
+  'oidc.user.id': (ex) => textAsHeaderValue(userOf(ex, 'oidc')?.id ?? ''),
+  'oidc.user.name': (ex) => textAsHeaderValue(userOf(ex, 'oidc')?.name ?? ''),
+  'oidc.user.email': (ex) => textAsHeaderValue(userOf(ex, 'oidc')?.email ?? ''),
+  'oauth.user.id': (ex) => textAsHeaderValue(userOf(ex, 'oauth')?.id ?? ''),
+  'oauth.user.name': (ex) => textAsHeaderValue(userOf(ex, 'oauth')?.name ?? ''),
+  'oauth.user.email': (ex) => textAsHeaderValue(userOf(ex, 'oauth')?.email ?? ''),
 };
 
 const userOf = (ex: ModuleExchange, module: string) => (ex.identity?.module === module ? ex.identity : undefined);
 
-/** The value of `template` for this request (control characters dropped so a value cannot split a header). */
+/**
+ * The value of `template` for this request (control characters dropped so a value cannot split a
+ * header). The template's own text and identity values are text (textAsHeaderValue); values from
+ * the request are its bytes.
+ */
 export function renderHeader(template: HeaderTemplate, ex: ModuleExchange): string {
-  if (template.parts.length === 1) return template.text;
+  if (template.parts.length === 1) return textAsHeaderValue(template.text);
   let out = '';
   for (let i = 0; i < template.parts.length; i++)
-    out += i % 2 === 0 ? template.parts[i] : lookup[template.parts[i] as HeaderVariable](ex);
+    out += i % 2 === 0 ? textAsHeaderValue(template.parts[i]!) : lookup[template.parts[i] as HeaderVariable](ex);
   return out.replace(/[\r\n\0]/g, '');
 }

@@ -32,11 +32,35 @@ export function sendResponseHead(
   return transforms[0]!;
 }
 
-/** The request headers for the service with the modules' edits applied. */
+/**
+ * The request headers for the service with the modules' edits applied. A value an edit set (a
+ * template's expansion, a name from an identity provider) may hold what no header can carry:
+ * line breaks and other control characters go as spaces, characters beyond Latin-1 as the
+ * value's UTF-8 bytes (sendableHeaderValue), so the request still goes out.
+ */
 export function withEdits(
   headers: http.OutgoingHttpHeaders,
   edits: readonly HeaderEdit[] | undefined,
 ): http.OutgoingHttpHeaders {
-  if (edits) for (const edit of edits) edit(headers);
+  if (!edits) return headers;
+  for (const edit of edits) edit(headers);
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') headers[name] = sendableHeaderValue(value);
+    else if (Array.isArray(value)) headers[name] = value.map(sendableHeaderValue);
+  }
   return headers;
+}
+
+/** What a header value cannot carry on the wire (RFC 9110 §5.5: tab, visible ASCII, space, obs-text). */
+const unsendable = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * `value` as it can go in a header: unchanged when it can; otherwise controls become spaces and
+ * the whole value goes as its UTF-8 bytes (one Latin-1 character per byte), as an edge written
+ * in Go sends a string.
+ */
+export function sendableHeaderValue(value: string): string {
+  if (!unsendable.test(value)) return value;
+  const spaced = value.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+  return unsendable.test(spaced) ? Buffer.from(spaced, 'utf8').toString('latin1') : spaced;
 }

@@ -74,3 +74,12 @@ export function requestHost(req: http.IncomingMessage): string {
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
   return name.endsWith('.') ? name.slice(0, -1) : name;
 }
+
+/**
+ * Text (from the configuration, or a name from an identity provider) as a header value: its UTF-8
+ * bytes, one Latin-1 character per byte, as ngrok's edge sends a string; ASCII is unchanged.
+ * Values taken from the request itself are bytes already and go as they came.
+ */
+export function textAsHeaderValue(text: string): string {
+  return /[^\x00-\x7f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+}

@@ -122,14 +122,19 @@ test('oidc on a route: login at the IdP, headers to the service, capture, tamper
   assert.ok(wentToIdp(relogged, s.idp));
 
   // /oauth2/authorize forces a new login at the IdP (prompt=login), even with a session; back to /.
-  s.idp.user = { ...s.idp.user, name: 'Alice Renamed' };
+  // A name in any script reaches the service as its UTF-8 bytes, in the identity header and in a
+  // request header template alike.
+  const renamed = 'Alice Renamed Зоя 张 Zoë';
+  s.idp.user = { ...s.idp.user, name: renamed };
   const logins = s.idp.logins;
   const before = browser.cookie(host, 'ngrok.session');
   const forced = await browser.go(`${s.route.url}/oauth2/authorize`);
   assert.equal(forced.url, `${s.route.url}/`, `${forced.status} ${forced.body.toString()}`);
   assert.equal(s.idp.logins, logins + 1);
   assert.notEqual(browser.cookie(host, 'ngrok.session'), before);
-  assert.equal(seenOf(forced).headers['ngrok-auth-user-name'], 'Alice Renamed');
+  const utf8 = (value: unknown) => Buffer.from(String(value), 'latin1').toString('utf8');
+  assert.equal(utf8(seenOf(forced).headers['ngrok-auth-user-name']), renamed);
+  assert.equal(utf8(seenOf(forced).headers['x-who']), `${renamed} <alice@example.com>`);
 
   // Logout clears the session: the next request goes to the IdP again.
   const out = await browser.go(`${s.route.url}/oauth2/logout`);

@@ -22,7 +22,7 @@ import type { Logger } from '../../../log/logger.ts';
 import type { ModuleExchange } from '../../pipeline/exchange.ts';
 import type { ModuleDecisions } from '../../pipeline/decisions.ts';
 import type { HttpModule, Next } from '../../pipeline/http-module.ts';
-import { requestHost } from '../../proxy/headers.ts';
+import { requestHost, textAsHeaderValue } from '../../proxy/headers.ts';
 import { commonRedirectUri, forwardableState, type CallbackOrigin } from './callback-origin.ts';
 import { admits } from './constraints.ts';
 import { parseCookies, setCookie, withoutCookies } from './cookies.ts';
@@ -258,12 +258,15 @@ class IdentityGate {
     v.ex.answer(200, { 'set-cookie': setCookie(this.sessionCookie, '', 0, v.secure) }, body);
   }
 
-  /** The identity headers for the service; the identity cookies removed from what it sees. */
+  /**
+   * The identity headers for the service; the identity cookies removed from what it sees. The
+   * provider's values go as their UTF-8 bytes (a name may be in any script: textAsHeaderValue).
+   */
   private identify(headers: Record<string, unknown>, user: Identity): void {
-    headers['ngrok-auth-user-id'] = user.id;
-    headers['ngrok-auth-user-name'] = user.name;
-    headers['ngrok-auth-email'] = user.email;
-    for (const [name, value] of Object.entries(user.extras ?? {})) headers[name] = value;
+    headers['ngrok-auth-user-id'] = textAsHeaderValue(user.id);
+    headers['ngrok-auth-user-name'] = textAsHeaderValue(user.name);
+    headers['ngrok-auth-email'] = textAsHeaderValue(user.email);
+    for (const [name, value] of Object.entries(user.extras ?? {})) headers[name] = textAsHeaderValue(value);
     if (user.accessToken) headers['ngrok-oauth-access-token'] = user.accessToken;
     if (typeof headers.cookie === 'string') {
       const kept = withoutCookies(headers.cookie, (n) => n === this.sessionCookie || n.startsWith(this.noncePrefix));
