@@ -28,10 +28,12 @@ export interface StreamPoolsOptions {
   upstreamHeaderTimeoutMs?: number;
 }
 
-/** What a pool opens its streams with; `clientAddr` is that of the request that opens the next one. */
+type StreamOrigin = Parameters<Tunnel['openStream']>[0];
+
 interface PoolEntry {
   pool: Pool;
-  clientAddr: string;
+  /** What the next stream the pool opens announces; its clientAddr is the latest request's. */
+  origin: StreamOrigin;
 }
 
 /**
@@ -59,15 +61,15 @@ export class StreamPools {
     if (!byKind) this.pools.set(tunnel, (byKind = new Map<string, PoolEntry>()));
     let entry = byKind.get(proto + edgeType);
     if (!entry) {
-      const opened: PoolEntry = { clientAddr, pool: undefined as unknown as Pool };
-      opened.pool = new (undiciPool())(tunnelOrigin, {
+      const origin: StreamOrigin = { clientAddr, proto, passthroughTls: false, edgeType };
+      const pool = new (undiciPool())(tunnelOrigin, {
         ...this.#clientOptions(),
-        connect: connector(tunnel, () => ({ clientAddr: opened.clientAddr, proto, passthroughTls: false, edgeType })),
+        connect: connector(tunnel, () => ({ ...origin })),
       });
-      tunnel.session.mux.once('close', () => void opened.pool.destroy().catch(() => {}));
-      byKind.set(proto + edgeType, (entry = opened));
+      tunnel.session.mux.once('close', () => void pool.destroy().catch(() => {}));
+      byKind.set(proto + edgeType, (entry = { pool, origin }));
     }
-    entry.clientAddr = clientAddr;
+    entry.origin.clientAddr = clientAddr;
     return entry.pool;
   }
 
@@ -109,7 +111,7 @@ export class StreamPools {
  * local service closed an idle keep-alive connection), it can carry no further request: it is
  * ended here too, so undici closes it as it would a TCP socket without half-open.
  */
-function connector(tunnel: Tunnel, target: () => Parameters<Tunnel['openStream']>[0]) {
+function connector(tunnel: Tunnel, target: () => StreamOrigin) {
   return (_options: object, done: (err: Error | null, socket: never) => void) => {
     try {
       const stream = asSocket(tunnel.openStream(target()));
