@@ -33,10 +33,10 @@ export function sendResponseHead(
 }
 
 /**
- * The request headers for the service with the modules' edits applied. A value an edit set (a
- * template's expansion, a name from an identity provider) may hold what no header can carry:
- * line breaks and other control characters go as spaces, characters beyond Latin-1 as the
- * value's UTF-8 bytes (sendableHeaderValue), so the request still goes out.
+ * The request headers for the service with the modules' edits applied. Modules set text as
+ * header bytes already (proxy/headers.ts textAsHeaderValue); should an edit still set what no
+ * header can carry, line breaks and other controls go as spaces and characters beyond Latin-1 as
+ * the value's UTF-8 bytes (sendableHeaderValue), so the request goes out rather than failing.
  */
 export function withEdits(
   headers: http.OutgoingHttpHeaders,
@@ -59,7 +59,7 @@ const unsendable = /[^\t\x20-\x7e\x80-\xff]/;
  * the whole value goes as its UTF-8 bytes (one Latin-1 character per byte), as an edge written
  * in Go sends a string.
  */
-export function sendableHeaderValue(value: string): string {
+function sendableHeaderValue(value: string): string {
   if (!unsendable.test(value)) return value;
   const spaced = value.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
   return unsendable.test(spaced) ? Buffer.from(spaced, 'utf8').toString('latin1') : spaced;
