@@ -33,14 +33,22 @@ const lookup: Record<HeaderVariable, (ex: ModuleExchange) => string> = {
 const userOf = (ex: ModuleExchange, module: string) => (ex.identity?.module === module ? ex.identity : undefined);
 
 /**
- * The value of `template` for this request (control characters dropped so a value cannot split a
- * header). The template's own text and identity values are text (textAsHeaderValue); values from
- * the request are its bytes.
+ * `template` with its own text as header bytes (textAsHeaderValue), once when a module is made:
+ * identity values are converted as they are looked up, values from the request are its bytes.
+ */
+export function asHeaderBytes(template: HeaderTemplate): HeaderTemplate {
+  const parts = template.parts.map((part, i) => (i % 2 === 0 ? textAsHeaderValue(part) : part));
+  return { text: textAsHeaderValue(template.text), parts };
+}
+
+/**
+ * The value of `template` (made by asHeaderBytes) for this request (control characters dropped so
+ * a value cannot split a header).
  */
 export function renderHeader(template: HeaderTemplate, ex: ModuleExchange): string {
-  if (template.parts.length === 1) return textAsHeaderValue(template.text);
+  if (template.parts.length === 1) return template.text;
   let out = '';
   for (let i = 0; i < template.parts.length; i++)
-    out += i % 2 === 0 ? textAsHeaderValue(template.parts[i]!) : lookup[template.parts[i] as HeaderVariable](ex);
+    out += i % 2 === 0 ? template.parts[i] : lookup[template.parts[i] as HeaderVariable](ex);
   return out.replace(/[\r\n\0]/g, '');
 }

@@ -3,6 +3,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
 import type { ExchangeEffects } from '../pipeline/exchange.ts';
+import { rawHeader } from '../pipeline/raw-headers.ts';
 import { sendResponseHead, withEdits } from '../pipeline/respond.ts';
 import type { Tunnel } from '../tunnels/tunnel.ts';
 import { errorCodeHeader, sendErrorPage } from './error-page.ts';
@@ -107,7 +108,7 @@ export function forwardHttpToTunnel(
           // 1xx (103 Early Hints): the final response follows.
           if (status < 200) return true;
           const rawHeaders = raw.map((b) => b.toString('latin1'));
-          if (failover && headerValue(rawHeaders, errorCodeHeader) === ErrorCode.ERR_EDGE_UPSTREAM_REFUSED) {
+          if (failover && rawHeader(rawHeaders, errorCodeHeader) === ErrorCode.ERR_EDGE_UPSTREAM_REFUSED) {
             refused = true;
             resolve('unavailable');
             return true;
@@ -133,10 +134,4 @@ export function forwardHttpToTunnel(
     };
     attempt(pools.for(tunnel, ex.scheme, options.edgeType, ex.clientAddr), false);
   });
-}
-
-/** The first value of `name` (lower case) in a raw header list. */
-function headerValue(rawHeaders: string[], name: string): string | undefined {
-  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) return rawHeaders[i + 1];
-  return undefined;
 }
