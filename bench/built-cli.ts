@@ -1,12 +1,12 @@
 /**
- * The built CLI as users run it (`node bin/portico.js …`, no TypeScript loader): building it
+ * The built CLI as users run it (`bin/portico.js …` as a program, no TypeScript loader): building it
  * when dist/ is missing or older than src/, starting `portico edge` and `portico http` as
  * processes, and the clocks the start-up figures read (bootstrap.json written, a port accepting).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -28,6 +28,21 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/**
+ * `env` for running bin/portico.js as a program: its launcher line starts the `node` it finds on
+ * PATH, and this puts the one running the bench first.
+ */
+export function withThisNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, PATH: [dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter) };
+}
+
+/** The V8 flags bin/portico.js's launcher line gives Node; the traffic stack's edge and agent run with them too. */
+export function launcherFlags(): string[] {
+  const line = /^\/\/.*exec node (.*) "\$0" "\$@"$/m.exec(readFileSync(porticoBin, 'utf8'));
+  if (!line) throw new Error(`no launcher line (exec node … "$0" "$@") in ${porticoBin}`);
+  return line[1]!.split(' ');
+}
+
 /** A `portico …` process and what it printed so far. */
 export interface PorticoProcess {
   child: ChildProcess;
@@ -37,9 +52,9 @@ export interface PorticoProcess {
   exited: Promise<number | string | null>;
 }
 
-/** Starts `node bin/portico.js …args`; `running` holds it until it exits (the bench kills what is left). */
+/** Starts `bin/portico.js …args`; `running` holds it until it exits (the bench kills what is left). */
 export function spawnPortico(args: string[], env: NodeJS.ProcessEnv, running: Set<ChildProcess>): PorticoProcess {
-  const child = spawn(process.execPath, [porticoBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(porticoBin, args, { env: withThisNode(env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));

@@ -40,7 +40,7 @@ export async function startChild<R>(
   args: string[],
   env: NodeJS.ProcessEnv,
   runner: ChildRunner,
-  options: { readyMs?: number; stderrPath?: string } = {},
+  options: { readyMs?: number; stderrPath?: string; nodeFlags?: string[] } = {},
 ): Promise<BenchChild<R>> {
   const readyMs = options.readyMs ?? readyTimeoutMs;
   const path =
@@ -49,7 +49,7 @@ export async function startChild<R>(
       : new URL(script, import.meta.url).pathname;
   const stderr = options.stderrPath ? openSync(options.stderrPath, 'a') : 'inherit';
   const child = fork(path, args, {
-    execArgv: runner === 'bundle' ? [] : ['--import', 'tsx'],
+    execArgv: [...(options.nodeFlags ?? []), ...(runner === 'bundle' ? [] : ['--import', 'tsx'])],
     env,
     // A child that logs (the edge) writes to a file, as `portico edge 2> edge.log` would.
     stdio: ['ignore', 'inherit', stderr, 'ipc'],

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import {
   freePorts,
   porticoBin,
+  withThisNode,
   spawnEdge,
   spawnPortico,
   startTimes,
@@ -64,8 +65,8 @@ export interface CliOptions {
 const settleMs = 10_000;
 
 export async function cliPhase(o: CliOptions): Promise<{ result: CliPhase; running: RunningCli }> {
-  const help = await timed([porticoBin, '--help'], o);
-  const node = await timed(['-e', '0'], o);
+  const help = await timed(porticoBin, ['--help'], o);
+  const node = await timed(process.execPath, ['-e', '0'], o);
   o.log(
     `portico --help: ${help.ms.toFixed(0)} ms, ${help.maxRssMiB.toFixed(1)} MiB; node -e 0: ${node.ms.toFixed(0)} ms`,
   );
@@ -147,12 +148,12 @@ async function forwarding(agent: PorticoProcess, timeoutMs = 30_000): Promise<st
   throw new Error(`portico http did not start forwarding:\n${agent.output()}`);
 }
 
-/** Median wall time of 5 runs of `node …args`, and the highest max RSS (GNU time's %M). */
-async function timed(args: string[], o: CliOptions): Promise<{ ms: number; maxRssMiB: number }> {
+/** Median wall time of 5 runs of `program …args`, and the highest max RSS (GNU time's %M). */
+async function timed(program: string, args: string[], o: CliOptions): Promise<{ ms: number; maxRssMiB: number }> {
   const times: number[] = [];
   let maxRss = NaN;
   for (let i = 0; i < 5; i++) {
-    const run = await once(args, o);
+    const run = await once(program, args, o);
     times.push(run.ms);
     maxRss = Number.isNaN(maxRss) ? run.maxRssMiB : Math.max(maxRss, run.maxRssMiB);
   }
@@ -161,13 +162,11 @@ async function timed(args: string[], o: CliOptions): Promise<{ ms: number; maxRs
 
 const gnuTime = '/usr/bin/time';
 
-function once(args: string[], o: CliOptions): Promise<{ ms: number; maxRssMiB: number }> {
+function once(program: string, args: string[], o: CliOptions): Promise<{ ms: number; maxRssMiB: number }> {
   const withTime = existsSync(gnuTime);
-  const [command, argv] = withTime
-    ? [gnuTime, ['-f', 'BENCH_MAXRSS_KIB %M', process.execPath, ...args]]
-    : [process.execPath, args];
+  const [command, argv] = withTime ? [gnuTime, ['-f', 'BENCH_MAXRSS_KIB %M', program, ...args]] : [program, args];
   const started = performance.now();
-  const child = spawn(command, argv, { env: o.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, argv, { env: withThisNode(o.env), stdio: ['ignore', 'ignore', 'pipe'] });
   o.running.add(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -176,7 +175,7 @@ function once(args: string[], o: CliOptions): Promise<{ ms: number; maxRssMiB: n
     child.once('exit', (code) => {
       const ms = performance.now() - started;
       o.running.delete(child);
-      if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited with ${code}: ${err}`));
+      if (code !== 0) return reject(new Error(`${program} ${args.join(' ')} exited with ${code}: ${err}`));
       const kib = /BENCH_MAXRSS_KIB (\d+)/.exec(err);
       resolve({ ms, maxRssMiB: kib ? Number(kib[1]) / 1024 : NaN });
     });

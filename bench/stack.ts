@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentChildConfig, AgentReady } from './agent-child.ts';
+import { launcherFlags } from './built-cli.ts';
 import { startChild, type BenchChild, type ChildRunner } from './children.ts';
 import type { EdgeReady } from './edge-child.ts';
 import type { HttpTarget } from './load.ts';
@@ -50,8 +51,11 @@ export async function startStack(
   mkdirSync(tmp, { recursive: true });
   const services = await startChild<ServicesReady>('services', './services-child.ts', [], env, runner);
   children.push(services);
+  // The edge and the agent run with the V8 flags `portico` runs with (bin/portico.js's launcher line).
+  const nodeFlags = launcherFlags();
   const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env, runner, {
     stderrPath: join(tmp, 'edge.log'),
+    nodeFlags,
   });
   children.push(edge);
   const config: AgentChildConfig = {
@@ -59,7 +63,9 @@ export async function startStack(
     httpPort: services.ready.httpPort,
     tcpPort: services.ready.tcpPort,
   };
-  const agent = await startChild<AgentReady>('agent', './agent-child.ts', [JSON.stringify(config)], env, runner);
+  const agent = await startChild<AgentReady>('agent', './agent-child.ts', [JSON.stringify(config)], env, runner, {
+    nodeFlags,
+  });
   children.push(agent);
 
   const url = new URL(agent.ready.httpsUrl);

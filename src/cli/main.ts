@@ -8,6 +8,7 @@ import { agentVersion } from '../agent/version.ts';
 import { agentCommands, type AgentPlan } from './agent-commands.ts';
 import { edgeCommand } from './edge.ts';
 import { accountCommand } from './account.ts';
+import { outliveClosedOutput } from './closed-output.ts';
 
 import { singleDashFlagHint } from './single-dash.ts';
 import { trustCommand } from './trust.ts';
@@ -16,6 +17,7 @@ const topHelpWidth = 80;
 
 // The built CLI's traces name .ts lines (dist/*.js.map beside each chunk).
 mapStackTraces(new URL('.', import.meta.url).href);
+outliveClosedOutput();
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')

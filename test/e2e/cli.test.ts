@@ -26,7 +26,11 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
     '--tcp-ports',
     '0',
   ];
-  spawnPortico(t, ['edge', ...zero], env);
+  const edgeProcess = spawnPortico(t, ['edge', ...zero], env);
+  // Nobody reads the edge's output (as with `portico edge | head` once head is gone): writing its
+  // banner and log lines to closed pipes must not end it.
+  edgeProcess.stdout!.destroy();
+  edgeProcess.stderr!.destroy();
   const bootstrap = await eventually(
     async () => JSON.parse(await readFile(join(dataDir, 'bootstrap.json'), 'utf8')) as Record<string, string>,
     20_000,
@@ -35,6 +39,9 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   for (const key of ['api_url', 'api_key', 'authtoken', 'agent_addr', 'https_addr', 'http_addr', 'domain', 'ca_cert'])
     assert.ok(bootstrap[key], key);
   const ca = await readFile(bootstrap.ca_cert!, 'utf8');
+  // Run as a program, bin/portico.js's launcher line replaced the shell with Node and its V8 flags.
+  const argv = (await readFile(`/proc/${edgeProcess.pid}/cmdline`, 'utf8')).split('\0');
+  assert.equal(argv[1], '--max-semi-space-size=4', argv.join(' '));
 
   const web = await startHttpService(t, (req, res) => res.end(`cli ${req.url}`));
   const agent = spawnPortico(t, ['http', String(web.port), '--log', 'stdout', '--log-format', 'json'], env);
@@ -68,6 +75,7 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   assert.match(metrics, /^portico_info\{version="[^"]+"\} 1$/m);
   assert.match(metrics, /^portico_http_requests_total\{edge="",route="",status="2xx"\} [1-9]\d*$/m);
   assert.match(metrics, /^portico_module_decisions_total\{module="user_agent_filter",decision="denied"\} 1$/m);
+  assert.equal(edgeProcess.exitCode, null, 'the edge still runs');
 });
 
 test('`portico --help`, `-h` and `help` print the help the CLI itself prints (the build writes it to dist/help.txt)', () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { delimiter, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
 import { defer } from './defer.ts';
@@ -7,7 +8,8 @@ import { defer } from './defer.ts';
 export const porticoBin = new URL('../../bin/portico.js', import.meta.url).pathname;
 
 /**
- * Spawns `portico <args>` with `env` added to this process's environment (a value of
+ * Spawns `portico <args>` as users run it (bin/portico.js as a program: its launcher line starts
+ * the `node` on PATH, this one first) with `env` added to this process's environment (a value of
  * undefined removes the variable), stdout and stderr piped; killed after the test.
  */
 export function spawnPortico(
@@ -15,12 +17,15 @@ export function spawnPortico(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): ChildProcess {
-  const merged: NodeJS.ProcessEnv = { ...process.env };
+  const merged: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
+  };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete merged[k];
     else merged[k] = v;
   }
-  const child = spawn(process.execPath, [porticoBin, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(porticoBin, args, { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   defer(t, () => {
     if (child.exitCode === null) child.kill('SIGTERM');
   });
