@@ -12,10 +12,10 @@ import { performance } from 'node:perf_hooks';
 import {
   freePorts,
   porticoBin,
-  withThisNode,
   spawnEdge,
   spawnPortico,
   startTimes,
+  withThisNode,
   type EdgePorts,
   type PorticoProcess,
   type StartTimes,
