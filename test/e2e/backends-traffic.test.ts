@@ -88,6 +88,19 @@ test('failover: the second backend serves while the first has no agents, and the
     (await request(`https://fo.example.com:${edge.ports.https}/`, { ca: edge.caPem })).body.toString();
 
   assert.equal(await get(), 'all down');
+  // A WebSocket upgrade gets the same answer from the http_response backend, not a 503 of the edge's.
+  const upgrade = await request(`https://fo.example.com:${edge.ports.https}/socket`, {
+    ca: edge.caPem,
+    headers: {
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      'sec-websocket-version': '13',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    },
+  });
+  assert.deepEqual([upgrade.status, upgrade.body.toString()], [503, 'all down']);
+  assert.equal(upgrade.headers['content-length'], '8');
+  assert.equal(upgrade.headers['ngrok-error-code'], undefined);
   const second = await labeledAgent(t, edge, { role: 'secondary' }, 'secondary');
   assert.equal(await get(), 'secondary');
   const first = await labeledAgent(t, edge, { role: 'primary' }, 'primary');

@@ -1,12 +1,13 @@
 import type net from 'node:net';
-import type { MuxStream } from '../../protocol/stream.ts';
+import type { Duplex } from 'node:stream';
 
 /**
- * Gives a tunnel stream the few socket methods Node's HTTP client and http.Agent call
- * (keep-alive, no-delay, timeouts, ref/unref), so a stream can stand in for a TCP socket.
+ * Gives a tunnel stream (or another in-process Duplex) the few socket methods Node's HTTP client
+ * and http.Agent call (keep-alive, no-delay, timeouts, ref/unref), so it can stand in for a TCP
+ * socket.
  */
-export function asSocket(stream: MuxStream): net.Socket {
-  const s = stream as MuxStream & Partial<net.Socket>;
+export function asSocket(stream: Duplex): net.Socket {
+  const s = stream as Duplex & Partial<net.Socket>;
   let timer: NodeJS.Timeout | undefined;
   const clear = () => {
     if (timer) clearTimeout(timer);

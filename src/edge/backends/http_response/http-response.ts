@@ -1,5 +1,10 @@
+import { STATUS_CODES } from 'node:http';
+import { Duplex } from 'node:stream';
+import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import { sendResponseHead } from '../../pipeline/respond.ts';
+import { asSocket } from '../../proxy/tunnel-socket.ts';
 import type { Backend, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
+import type { Upstream } from '../upstream.ts';
 
 /** A static answer: status, headers and body, prepared once at compile time. */
 export class HttpResponseBackend implements Backend {
@@ -18,9 +23,32 @@ export class HttpResponseBackend implements Backend {
     this.rawHeaders = Object.entries(headers).flat();
   }
 
-  /** None: an upgrade to this backend answers 503 ERR_EDGE_NO_BACKEND (it has no service to upgrade to). */
-  upstreams(): [] {
-    return [];
+  /**
+   * An upgrade request (WebSocket) gets the same answer as any other request: its one upstream
+   * is an in-process connection that answers the request sent on it with this status, headers and
+   * body, and closes. The upgrade path relays that answer as it relays a service's refusal. A
+   * websocket_tcp_converter still gets 503 ERR_EDGE_NO_BACKEND: there are no bytes to carry.
+   */
+  upstreams(): Upstream[] {
+    return [this.answering];
+  }
+
+  private readonly answering: Upstream = {
+    lostCode: ErrorCode.ERR_EDGE_NO_BACKEND,
+    open: async (conn) => {
+      // A websocket_tcp_converter's raw bytes have no service to reach here.
+      if (conn.proto === 'tcp') throw new PorticoError(ErrorCode.ERR_EDGE_NO_BACKEND, 'an HTTP response backend');
+      return asSocket(answerOnRequest(this.upgradeAnswer()));
+    },
+  };
+
+  private upgradeAnswer(): Buffer {
+    const status = `HTTP/1.1 ${this.statusCode} ${STATUS_CODES[this.statusCode] ?? ''}\r\n`;
+    const fields = [...this.rawHeaders, 'content-length', String(this.body.length)];
+    let head = status;
+    // The API refuses names and values that could not be a header (CR, LF, NUL).
+    for (let i = 0; i < fields.length; i += 2) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
+    return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), this.body]);
   }
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
@@ -38,4 +66,27 @@ export class HttpResponseBackend implements Backend {
   async forwardConn(_ex: ConnExchange): Promise<Outcome> {
     return 'unavailable';
   }
+}
+
+/**
+ * A connection whose other end answers `answer` once the head of the request sent on it is
+ * complete (its blank line), then ends. What follows the head is read and dropped.
+ */
+function answerOnRequest(answer: Buffer): Duplex {
+  let tail = '';
+  let answered = false;
+  return new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      if (!answered) {
+        const seen = tail + chunk.toString('latin1');
+        if (seen.includes('\r\n\r\n')) {
+          answered = true;
+          this.push(answer);
+          this.push(null);
+        } else tail = seen.slice(-3);
+      }
+      callback();
+    },
+  });
 }
