@@ -59,13 +59,18 @@ export class RequestModuleExchange implements ModuleExchange {
   }
 }
 
-/** A WebSocket upgrade: refusals are written to the raw connection; there is no response to shape. */
+/**
+ * A WebSocket upgrade: refusals are written to the raw connection; the service's answer (101, or
+ * a refusal relayed as is) goes through the modules' response shapers.
+ */
 export class UpgradeModuleExchange implements ModuleExchange {
   readonly clientIp: string;
   readonly res = undefined;
   identity: LoggedInUser | undefined = undefined;
   /** Header edits for the upgrade request sent on to the service. */
   readonly upstreamEdits: HeaderEdit[] = [];
+  /** The modules' shapers of the service's answer. */
+  readonly responseShapers: ResponseShaper[] = [];
 
   constructor(
     readonly req: http.IncomingMessage,
@@ -86,6 +91,8 @@ export class UpgradeModuleExchange implements ModuleExchange {
   editUpstreamHeaders(edit: HeaderEdit): void {
     this.upstreamEdits.push(edit);
   }
-  shapeResponse(): void {}
+  shapeResponse(shaper: ResponseShaper): void {
+    this.responseShapers.push(shaper);
+  }
   replaceBody(): void {}
 }

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { pipeline, type Transform, type Writable } from 'node:stream';
-import type { ExchangeEffects, HeaderEdit } from './exchange.ts';
+import type { ExchangeEffects, HeaderEdit, ResponseHead, ResponseShaper } from './exchange.ts';
 
 /**
  * Writes a response head through the modules' shapers and returns where the body goes: the
@@ -19,17 +19,26 @@ export function sendResponseHead(
     return res;
   }
   const head = { status, headers };
-  const transforms: Transform[] = [];
-  for (let i = shapers.length - 1; i >= 0; i--) {
-    const transform = shapers[i]!(head);
-    if (transform) transforms.push(transform);
-  }
+  const transforms = shapeHead(shapers, head);
   res.writeHead(head.status, head.status === status ? message : undefined, head.headers);
   if (transforms.length === 0) return res;
   pipeline([...transforms, res], (err) => {
     if (err) res.destroy();
   });
   return transforms[0]!;
+}
+
+/**
+ * Runs the modules' response shapers on `head` (innermost first, as the chain unwinds); returns
+ * the transforms the body then flows through, in order.
+ */
+export function shapeHead(shapers: readonly ResponseShaper[] | undefined, head: ResponseHead): Transform[] {
+  const transforms: Transform[] = [];
+  for (let i = (shapers?.length ?? 0) - 1; i >= 0; i--) {
+    const transform = shapers![i]!(head);
+    if (transform) transforms.push(transform);
+  }
+  return transforms;
 }
 
 /**

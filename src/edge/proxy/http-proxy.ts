@@ -190,6 +190,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
         scheme,
         hops,
         upstreamEdits: modules.upstreamEdits,
+        responseShapers: modules.responseShapers,
         headerTimeoutMs: streamPools.upstreamHeaderTimeoutMs,
       }),
     );

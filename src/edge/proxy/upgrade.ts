@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type net from 'node:net';
-import type { Duplex } from 'node:stream';
+import { pipeline, type Duplex } from 'node:stream';
 import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
 import type { Upstream, UpstreamConn } from '../backends/upstream.ts';
-import type { HeaderEdit } from '../pipeline/exchange.ts';
-import { withEdits } from '../pipeline/respond.ts';
+import type { HeaderEdit, ResponseShaper } from '../pipeline/exchange.ts';
+import { shapeHead, withEdits } from '../pipeline/respond.ts';
 import { noteRawAnswer, rawHeaderBlock, writeRawErrorPage } from './error-page.ts';
 import { timedOut, waitForHeaders } from './header-timeout.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
@@ -31,6 +31,8 @@ export interface UpgradeExchange extends UpgradeClient {
   hops: string;
   /** The modules' changes to the request the service sees. */
   upstreamEdits?: readonly HeaderEdit[];
+  /** The modules' shapers of the service's answer (response headers, compression of a refusal's body). */
+  responseShapers?: readonly ResponseShaper[];
   /** Milliseconds the service has to answer the upgrade request (--upstream-header-timeout); 0: no limit. */
   headerTimeoutMs: number;
 }
@@ -87,8 +89,11 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
   upstream.on('upgrade', (upRes, upSocket, upHead) => {
     answered = true;
     stopWaiting();
-    noteRawAnswer(socket, upRes.statusCode ?? 101, upRes.rawHeaders);
-    socket.write(statusLine(upRes) + rawHeaderBlock(upRes.rawHeaders));
+    // A 101 has no body: shapers only change its headers (compression leaves 1xx alone).
+    const answer = { status: upRes.statusCode ?? 101, headers: upRes.rawHeaders };
+    shapeHead(ex.responseShapers, answer);
+    noteRawAnswer(socket, answer.status, answer.headers);
+    socket.write(statusLine(upRes) + rawHeaderBlock(answer.headers), 'latin1');
     if (upHead.length) socket.write(upHead);
     if (head.length) upSocket.write(head);
     splice(socket, upSocket);
@@ -96,10 +101,15 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
   upstream.on('response', (upRes) => {
     answered = true;
     stopWaiting();
-    const headers = forwardedResponseHeaders(upRes.rawHeaders).concat('connection', 'close');
-    noteRawAnswer(socket, upRes.statusCode ?? 502, headers);
-    socket.write(statusLine(upRes) + rawHeaderBlock(headers));
-    upRes.pipe(socket);
+    const answer = { status: upRes.statusCode ?? 502, headers: forwardedResponseHeaders(upRes.rawHeaders) };
+    const transforms = shapeHead(ex.responseShapers, answer);
+    const headers = answer.headers.concat('connection', 'close');
+    noteRawAnswer(socket, answer.status, headers);
+    socket.write(statusLine(upRes) + rawHeaderBlock(headers), 'latin1');
+    if (transforms.length === 0) return void upRes.pipe(socket);
+    pipeline([upRes, ...transforms, socket], (err) => {
+      if (err) socket.destroy();
+    });
   });
   upstream.on('error', (err) => {
     stopWaiting();

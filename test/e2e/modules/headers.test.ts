@@ -69,10 +69,12 @@ test('request and response headers: the service sees its changes, the client see
   assert.equal(res.headers['x-tls'], 'TLSv1.3');
   assert.equal(res.headers['x-static'], undefined);
 
-  // A WebSocket upgrade gets the request headers too.
+  // A WebSocket upgrade gets the request headers too, and its 101 the response headers; header
+  // bytes that are not ASCII reach the client as the service sent them.
   const wsService = await startHttpService(t, (_req, r) => r.end());
   const { WebSocketServer } = await import('ws');
   const wss = new WebSocketServer({ server: wsService.server });
+  wss.on('headers', (headers) => headers.push('X-Powered-By: secret stack', 'X-Name: Zoë'));
   const upgradeHeaders = new Promise<http.IncomingHttpHeaders>((resolve) =>
     wss.on('connection', (socket, req) => (resolve(req.headers), socket.close())),
   );
@@ -86,7 +88,14 @@ test('request and response headers: the service sees its changes, the client see
     lookup: loopbackLookup,
   } as WebSocket.ClientOptions);
   ws.on('error', () => {});
+  const switched = new Promise<http.IncomingMessage>((resolve) => ws.once('upgrade', resolve));
   assert.equal((await upgradeHeaders)['x-client-ip'], '127.0.0.1');
+  const answer = await switched;
+  assert.equal(answer.statusCode, 101);
+  assert.equal(answer.headers['strict-transport-security'], 'max-age=63072000');
+  assert.equal(answer.headers['x-tls'], 'TLSv1.3');
+  assert.equal(answer.headers['x-powered-by'], undefined);
+  assert.equal(Buffer.from(String(answer.headers['x-name']), 'latin1').toString(), 'Zoë');
 });
 
 test('response headers apply to an HTTP response backend; an unknown variable is refused on the write with its field', async (t) => {
