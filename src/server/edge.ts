@@ -130,7 +130,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     identity: {
       cookieKey,
       allowHttpIssuers: config.identity?.allowHttpIssuers ?? false,
-      samlAssertions: new SeenAssertions(),
+      samlAssertions: new SeenAssertions(store.usedOnce),
       oauthProviders: oauthProviderTable(config.identity?.oauthProviders, config.identity?.allowHttpIssuers),
       callbackOrigin,
     },

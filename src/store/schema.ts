@@ -63,6 +63,13 @@ export interface AccountLimitsTable {
   max_api_requests_per_minute: number | null;
 }
 
+/** A key used once until it expires (src/store/used-once.ts). */
+export interface UsedOnceTable {
+  key: string;
+  /** Milliseconds since the epoch. */
+  expires_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
@@ -70,4 +77,5 @@ export interface Database {
   settings: SettingsTable;
   resources: ResourcesTable;
   account_limits: AccountLimitsTable;
+  used_once: UsedOnceTable;
 }

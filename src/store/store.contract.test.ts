@@ -104,6 +104,28 @@ for (const engine of testEngines()) {
       assert.equal(await store.settings.get('bootstrap'), 'b');
     });
 
+    test('used once: a key is refused until it expires, also by a second store on the database (a restart, another edge)', async (t) => {
+      const store = await openTestStore(t, engine);
+      assert.equal(await store.usedOnce.firstUse('a', 2_000, 1_000), true);
+      assert.equal(await store.usedOnce.firstUse('a', 2_000, 1_500), false, 'used');
+      assert.equal(await store.usedOnce.firstUse('b', 2_000, 1_500), true, 'another key');
+      const second = await openStore({ dataDir: store.dataDir, url: store.url });
+      try {
+        assert.equal(await second.usedOnce.firstUse('b', 2_000, 1_600), false, 'seen from the other store');
+        assert.equal(await second.usedOnce.firstUse('a', 3_000, 2_000), true, 'expired: usable again');
+      } finally {
+        await second.close();
+      }
+      assert.equal(await store.usedOnce.firstUse('a', 3_000, 2_500), false, 'and recorded again');
+      // A first use a minute after the last sweep deletes every expired key.
+      assert.equal(await store.usedOnce.firstUse('c', 200_000, 100_000), true);
+      const left = await store.db.selectFrom('used_once').select('key').orderBy('key').execute();
+      assert.deepEqual(
+        left.map((r) => r.key),
+        ['c'],
+      );
+    });
+
     test('resources: create, get, getAnyKind, update, delete, scoped by account and kind', async (t) => {
       const store = await openTestStore(t, engine);
       const [alice, bob] = [await store.accounts.create('alice'), await store.accounts.create('bob')];

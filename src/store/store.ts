@@ -12,6 +12,7 @@ import { describeTarget, openDialect, parseDatabaseUrl } from './dialect.ts';
 import { migrate } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { Settings } from './settings.ts';
+import { UsedOnce } from './used-once.ts';
 
 export interface Store {
   db: Kysely<Database>;
@@ -25,6 +26,8 @@ export interface Store {
   settings: Settings;
   /** Control-plane resources as documents; `resources.changes` announces every write. */
   resources: Resources;
+  /** Keys used once until they expire (SAML assertion ids). */
+  usedOnce: UsedOnce;
   /** Closes the database connection. */
   close(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     apiKeys: new ApiKeys(db),
     settings: new Settings(db),
     resources: new Resources(db),
+    usedOnce: new UsedOnce(db),
     close: () => db.destroy(),
   };
 }

@@ -8,11 +8,13 @@ import type { Database } from '../schema.ts';
 import * as initial from './0001-initial.ts';
 import * as resources from './0002-resources.ts';
 import * as accountLimits from './0003-account-limits.ts';
+import * as usedOnce from './0004-used-once.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-resources': resources,
   '0003-account-limits': accountLimits,
+  '0004-used-once': usedOnce,
 };
 
 /**

@@ -68,7 +68,7 @@ export class SamlLoginFlow implements LoginFlow {
       if (!this.plan.allowIdpInitiated) throw new PorticoError(ErrorCode.ERR_EDGE_SAML_IDP_INITIATED_REFUSED);
     }
     const { id, notOnOrAfter } = assertionOf(profile);
-    if (!id || !this.seen.firstUse(this.clientId, id, notOnOrAfter && notOnOrAfter + clockSkewMs))
+    if (!id || !(await this.seen.firstUse(this.clientId, id, notOnOrAfter && notOnOrAfter + clockSkewMs)))
       throw new PorticoError(ErrorCode.ERR_EDGE_SAML_REPLAYED, id);
     const groups = groupsOf(profile);
     const { authorizedGroups } = this.plan;
