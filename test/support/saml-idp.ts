@@ -52,15 +52,28 @@ export class TestSamlIdp {
   readonly entityId = 'https://idp.saml.test/metadata';
   readonly ssoUrl = 'https://idp.saml.test/sso';
   readonly keys = opensslKeyPair('Portico Test IdP');
-  readonly idp = samlify.IdentityProvider({
-    entityID: this.entityId,
-    privateKey: this.keys.keyPem,
-    signingCert: this.keys.certPem,
-    wantAuthnRequestsSigned: true,
-    singleSignOnService: [{ Binding: binding.redirect, Location: this.ssoUrl }],
-    singleLogoutService: [{ Binding: binding.redirect, Location: 'https://idp.saml.test/slo' }],
-    nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
-  });
+  readonly idp: samlify.IdentityProviderInstance;
+
+  private readonly encryptAssertions: boolean;
+
+  /**
+   * `encryptAssertions`: assertions are encrypted to the SP metadata's encryption certificate
+   * (AES-256-CBC, RSA-OAEP), then the Response is signed over the encrypted assertion.
+   */
+  constructor(o: { encryptAssertions?: boolean } = {}) {
+    this.encryptAssertions = o.encryptAssertions ?? false;
+    this.idp = samlify.IdentityProvider({
+      entityID: this.entityId,
+      privateKey: this.keys.keyPem,
+      signingCert: this.keys.certPem,
+      isAssertionEncrypted: this.encryptAssertions,
+      wantAuthnRequestsSigned: true,
+      singleSignOnService: [{ Binding: binding.redirect, Location: this.ssoUrl }],
+      singleLogoutService: [{ Binding: binding.redirect, Location: 'https://idp.saml.test/slo' }],
+      nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
+    });
+  }
+
   user: SamlUser = { nameId: 'u-alice', email: 'alice@example.com', name: 'Alice Doe', groups: ['staff'] };
   /** AuthnRequests received: their ForceAuthn flag. */
   readonly requests: Array<{ forceAuthn: boolean }> = [];
@@ -127,6 +140,8 @@ export class TestSamlIdp {
           context: xml.replace(/\{(\w+)\}/g, (tag, name: string) => values[name as keyof typeof values] ?? tag),
         };
       },
+      // Encrypting after signing the Response would break its signature: encrypt, then sign.
+      this.encryptAssertions,
     );
     return Buffer.from(context, 'base64').toString('utf8');
   }

@@ -183,6 +183,21 @@ test('saml on a route: SP-initiated login with samlify as the IdP, headers, meta
   assert.equal((await browser.go(`${s.route.url}/x`, { follow: false })).status, 302);
 });
 
+test("saml: an IdP that encrypts assertions to the SP metadata's certificate: the edge decrypts them and logs in", async (t) => {
+  const s = await stack(t);
+  s.idp = new TestSamlIdp({ encryptAssertions: true });
+  await setSaml(s);
+  assert.match(await spMetadata(s), /KeyDescriptor use="encryption"/);
+  const browser = new Browser(s.edge.caPem);
+  const answer = await loginAtIdp(s, browser, `${s.route.url}/private`);
+  assert.match(answer.xml, /EncryptedAssertion[\s\S]*xmlenc#aes256-cbc[\s\S]*xmlenc#rsa-oaep-mgf1p/);
+  assert.ok(!answer.xml.includes('alice@example.com'), 'the assertion is not in the clear');
+  const done = await postToAcs(s, browser, answer.xml, answer.relayState);
+  assert.equal(done.status, 200, done.body.toString());
+  assert.equal(done.url, `${s.route.url}/private`);
+  assert.equal(seenOf(done).headers['ngrok-auth-email'], 'alice@example.com');
+});
+
 test('saml: authorized_groups refuses a user outside them; IdP-initiated refused unless allowed', async (t) => {
   const s = await stack(t);
   await setSaml(s);

@@ -94,10 +94,15 @@ export class SamlLoginFlow implements LoginFlow {
     }
   }
 
-  /** The SP metadata (entity id, ACS and SLO URLs of the first hostport, the request-signing certificate). */
+  /**
+   * The SP metadata (entity id, ACS and SLO URLs of the first hostport, the request-signing
+   * certificate). The same certificate is offered for encryption: an IdP that encrypts
+   * assertions encrypts them to it, and the flow decrypts with the route's key.
+   */
   private async metadata(): Promise<string> {
     const signing = this.plan.signingCertificatePem || null;
-    return (await this.saml(this.plan.acsUrl, {})).generateServiceProviderMetadata(null, signing);
+    const decryption = this.signingKeyPem ? signing : null;
+    return (await this.saml(this.plan.acsUrl, {})).generateServiceProviderMetadata(decryption, signing);
   }
 
   private async saml(acsUrl: string, o: Partial<SamlConfig>): Promise<SAML> {
@@ -116,7 +121,9 @@ export class SamlLoginFlow implements LoginFlow {
       wantAssertionsSigned: false,
       acceptedClockSkewMs: clockSkewMs,
       disableRequestedAuthnContext: true,
-      ...(this.signingKeyPem ? { privateKey: this.signingKeyPem, signatureAlgorithm: 'sha256' as const } : {}),
+      ...(this.signingKeyPem
+        ? { privateKey: this.signingKeyPem, signatureAlgorithm: 'sha256' as const, decryptionPvk: this.signingKeyPem }
+        : {}),
       ...o,
     });
   }
