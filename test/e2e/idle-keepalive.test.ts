@@ -9,7 +9,7 @@ import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
 import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
-import { sleep, startHttpService } from '../support/services.ts';
+import { eventually, sleep, startHttpService } from '../support/services.ts';
 
 type Behaviour = { keepAliveMs: number } | 'close-after-response';
 
@@ -154,4 +154,26 @@ test('a service that never answers: 504 ERR_NGROK_3008 after the upstream header
   assert.equal(slow.status, 504);
   assert.equal(slow.headers['portico-error-code'], 'ERR_NGROK_3008');
   assert.equal((await request(`${ours.url}/fast`, { ca: edge.caPem })).body.toString(), 'fast');
+});
+
+test("the edge lets an idle stream go at the service's Keep-Alive hint: the service's connections close though the service would keep them", async (t) => {
+  const edge = await startTestEdge(t);
+  const open = new Set<object>();
+  const svc = await startHttpService(t, (req, res) => {
+    const socket = req.socket;
+    if (!open.has(socket)) socket.once('close', () => open.delete(socket));
+    open.add(socket);
+    res.setHeader('keep-alive', 'timeout=3');
+    res.end('ok');
+  });
+  // The service never closes an idle connection itself: only a stream the edge ends can close one.
+  svc.server.keepAliveTimeout = 0;
+  const urls = await publicUrls(t, edge, svc, 'hint');
+  // Our agent gives each stream a connection to the service of its own, ended with the stream;
+  // the SDK keeps its connections to the service apart from the edge's streams.
+  const ours = Object.entries(urls).filter(([what]) => what.includes('our agent'));
+  assert.equal(ours.length, 2);
+  for (const [, url] of ours) assert.equal(await get(edge, url), 'ok');
+  assert.ok(open.size > 0);
+  await eventually(() => open.size === 0, 15_000, 'every service connection closed');
 });
