@@ -93,7 +93,7 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
     const answer = { status: upRes.statusCode ?? 101, headers: upRes.rawHeaders };
     shapeHead(ex.responseShapers, answer);
     noteRawAnswer(socket, answer.status, answer.headers);
-    socket.write(statusLine(upRes) + rawHeaderBlock(answer.headers), 'latin1');
+    socket.write(statusLine(upRes, answer.status) + rawHeaderBlock(answer.headers), 'latin1');
     if (upHead.length) socket.write(upHead);
     if (head.length) upSocket.write(head);
     splice(socket, upSocket);
@@ -105,7 +105,7 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
     const transforms = shapeHead(ex.responseShapers, answer);
     const headers = answer.headers.concat('connection', 'close');
     noteRawAnswer(socket, answer.status, headers);
-    socket.write(statusLine(upRes) + rawHeaderBlock(headers), 'latin1');
+    socket.write(statusLine(upRes, answer.status) + rawHeaderBlock(headers), 'latin1');
     if (transforms.length === 0) return void upRes.pipe(socket);
     pipeline([upRes, ...transforms, socket], (err) => {
       if (err) socket.destroy();
@@ -119,6 +119,8 @@ export async function upgradeThroughUpstream(ex: UpgradeExchange): Promise<void>
   upstream.end();
 }
 
-function statusLine(res: http.IncomingMessage): string {
-  return `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n`;
+/** The status line of `status`, with the service's reason phrase while the modules kept its status. */
+function statusLine(res: http.IncomingMessage, status: number): string {
+  const reason = status === res.statusCode ? (res.statusMessage ?? '') : (http.STATUS_CODES[status] ?? '');
+  return `HTTP/1.1 ${status} ${reason}\r\n`;
 }

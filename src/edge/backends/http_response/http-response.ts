@@ -12,6 +12,8 @@ export class HttpResponseBackend implements Backend {
   readonly children = [];
   private readonly body: Buffer;
   private readonly rawHeaders: string[];
+  /** The same answer as bytes on a connection, for upgrade requests. */
+  private readonly upgradeAnswer: Buffer;
 
   constructor(
     readonly id: string,
@@ -21,6 +23,11 @@ export class HttpResponseBackend implements Backend {
   ) {
     this.body = Buffer.from(body);
     this.rawHeaders = Object.entries(headers).flat();
+    this.upgradeAnswer = asBytes(
+      statusCode,
+      [...this.rawHeaders, 'content-length', String(this.body.length)],
+      this.body,
+    );
   }
 
   /**
@@ -38,18 +45,9 @@ export class HttpResponseBackend implements Backend {
     open: async (conn) => {
       // A websocket_tcp_converter's raw bytes have no service to reach here.
       if (conn.proto === 'tcp') throw new PorticoError(ErrorCode.ERR_EDGE_NO_BACKEND, 'an HTTP response backend');
-      return asSocket(answerOnRequest(this.upgradeAnswer()));
+      return asSocket(answerOnRequest(this.upgradeAnswer));
     },
   };
-
-  private upgradeAnswer(): Buffer {
-    const status = `HTTP/1.1 ${this.statusCode} ${STATUS_CODES[this.statusCode] ?? ''}\r\n`;
-    const fields = [...this.rawHeaders, 'content-length', String(this.body.length)];
-    let head = status;
-    // The API refuses names and values that could not be a header (CR, LF, NUL).
-    for (let i = 0; i < fields.length; i += 2) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
-    return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), this.body]);
-  }
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
     ex.req.resume();
@@ -66,6 +64,13 @@ export class HttpResponseBackend implements Backend {
   async forwardConn(_ex: ConnExchange): Promise<Outcome> {
     return 'unavailable';
   }
+}
+
+/** An HTTP/1.1 response as bytes. The API refuses names and values that could not be a header (CR, LF, NUL). */
+function asBytes(status: number, rawHeaders: readonly string[], body: Buffer): Buffer {
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
+  for (let i = 0; i < rawHeaders.length; i += 2) head += `${rawHeaders[i]}: ${rawHeaders[i + 1]}\r\n`;
+  return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), body]);
 }
 
 /**
