@@ -5,6 +5,7 @@
  * every route of the edge and across snapshots (ModuleDeps), so a configuration change does not
  * reopen the window.
  */
+import { createHash } from 'node:crypto';
 import type { UsedOnce } from '../../../store/used-once.ts';
 
 /** Milliseconds an id is kept when the assertion names no NotOnOrAfter. One hour. */
@@ -15,6 +16,10 @@ export class SeenAssertions {
 
   /** Records `id` of `issuer` until `notOnOrAfter`; false when it was seen already (a replay). */
   firstUse(issuer: string, id: string, notOnOrAfter: number | undefined, now = Date.now()): Promise<boolean> {
-    return this.usedOnce.firstUse(`saml\0${issuer}\0${id}`, notOnOrAfter ?? now + defaultKeepMs, now);
+    // A digest: a key of fixed length, whatever the IdP's ids hold (PostgreSQL's text takes no NUL).
+    const key = `saml:${createHash('sha256')
+      .update(JSON.stringify([issuer, id]))
+      .digest('hex')}`;
+    return this.usedOnce.firstUse(key, notOnOrAfter ?? now + defaultKeepMs, now);
   }
 }
