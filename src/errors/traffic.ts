@@ -39,6 +39,10 @@ export const trafficErrors = {
   },
   ERR_EDGE_ROUTE_NOT_FOUND: { status: 404, message: 'No route of this edge matches the request path.' },
   ERR_EDGE_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  ERR_EDGE_INTERNAL: {
+    status: 500,
+    message: 'The edge failed to handle this request. The failure is in its log under this request id.',
+  },
   ERR_EDGE_REQUEST_TIMEOUT: {
     status: 408,
     message: 'The request did not arrive in time (the edge --read-header-timeout or --request-timeout).',

@@ -77,9 +77,12 @@ export function requestHost(req: http.IncomingMessage): string {
 
 /**
  * Text (from the configuration, or a name from an identity provider) as a header value: its UTF-8
- * bytes, one Latin-1 character per byte, as ngrok's edge sends a string; ASCII is unchanged.
- * Values taken from the request itself are bytes already and go as they came.
+ * bytes, one Latin-1 character per byte, as ngrok's edge sends a string; control characters
+ * (which no header may carry, tab aside) as spaces; printable ASCII is unchanged. Values taken
+ * from the request itself are bytes already and go as they came.
  */
 export function textAsHeaderValue(text: string): string {
-  return /[^\x00-\x7f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+  if (!/[^\t\x20-\x7e]/.test(text)) return text;
+  const spaced = text.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+  return /[^\x00-\x7f]/.test(spaced) ? Buffer.from(spaced, 'utf8').toString('latin1') : spaced;
 }

@@ -123,13 +123,13 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     return decision === 'not-mine' ? undefined : decision;
   }
 
-  async function request(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function request(req: http.IncomingMessage, res: http.ServerResponse, id: string): Promise<void> {
     const hops = nextHops(req, options.hopId);
     const ex: HttpExchange = {
       req,
       res,
       scheme,
-      requestId: requestId(),
+      requestId: id,
       clientAddr: clientAddrOf(req.socket),
       hops: hops ?? '',
     };
@@ -153,8 +153,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     return runModules(target.modules, new RequestModuleExchange(ex, target.endpointId), forward);
   }
 
-  async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const id = requestId();
+  async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, id: string): Promise<void> {
     socket.on('error', () => socket.destroy());
     const served =
       options.observer &&
@@ -196,9 +195,28 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     );
   }
 
+  // What fails here is a defect, not the client's input: it is logged, the client gets 500
+  // ERR_EDGE_INTERNAL (or its connection closed when an answer had begun), and the edge carries on.
+  const failed = (id: string, answer: () => void) => (err: unknown) => {
+    options.logger.error('request failed', { requestId: id, err });
+    answer();
+  };
   return {
-    request: (req, res) => void request(req, res),
-    upgrade: (req, socket, head) => void upgrade(req, socket, head),
+    request(req, res) {
+      const id = requestId();
+      void request(req, res, id).catch(
+        failed(id, () => {
+          if (res.headersSent) res.destroy();
+          else sendErrorPage(res, ErrorCode.ERR_EDGE_INTERNAL, id, requestHost(req));
+        }),
+      );
+    },
+    upgrade(req, socket, head) {
+      const id = requestId();
+      void upgrade(req, socket, head, id).catch(
+        failed(id, () => writeRawErrorPage(socket, ErrorCode.ERR_EDGE_INTERNAL, id)),
+      );
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { Duplex } from 'node:stream';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import { sendResponseHead } from '../../pipeline/respond.ts';
+import { textAsHeaderValue } from '../../proxy/headers.ts';
 import { asSocket } from '../../proxy/tunnel-socket.ts';
 import type { Backend, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
 import type { Upstream } from '../upstream.ts';
@@ -22,7 +23,9 @@ export class HttpResponseBackend implements Backend {
     body: string,
   ) {
     this.body = Buffer.from(body);
-    this.rawHeaders = Object.entries(headers).flat();
+    // Values as header bytes: text beyond ASCII as its UTF-8 bytes, controls as spaces (the API
+    // refuses only CR, LF and NUL), so writing the answer cannot fail.
+    this.rawHeaders = Object.entries(headers).flatMap(([name, value]) => [name, textAsHeaderValue(value)]);
     this.upgradeAnswer = asBytes(
       statusCode,
       [...this.rawHeaders, 'content-length', String(this.body.length)],
