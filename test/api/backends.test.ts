@@ -68,6 +68,9 @@ test('failover and http_response backends: CRUD, paging, errors, in-use delete',
     'ERR_NGROK_215',
   );
   assert.equal((await apiFetch(edge, 'POST', '/backends/http_response', { headers: { 'bad name': 'x' } })).status, 400);
+  const control = await apiFetch(edge, 'POST', '/backends/http_response', { headers: { 'x-a': 'one\x01two' } });
+  assert.deepEqual([control.status, control.body.error_code], [400, 'ERR_NGROK_215']);
+  assert.match(String(control.body.msg), /headers\.x-a.*control characters/);
 
   // Failover: ordered children that must exist; no cycles.
   const fo = await failoverBackends.create({

@@ -416,6 +416,7 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   await rejects('ip_restriction', { ip_policy_ids: ['ipp_00000000000000000000000000'] }, 'ERR_NGROK_1607');
   await rejects('circuit_breaker', { error_threshold_percentage: 50 }, 'ERR_NGROK_215');
   await rejects('request_headers', { add: { 'bad header': 'x' } }, 'ERR_NGROK_215');
+  await rejects('response_headers', { add: { 'x-ok': 'bell\x07' } }, 'ERR_NGROK_215');
   await rejects('webhook_verification', { provider: 'myspace', secret: 'x' }, 'ERR_NGROK_7030');
   await rejects('webhook_verification', { provider: 'github' }, 'ERR_NGROK_7027');
   await rejects('oauth', { provider: { google: {}, github: {} } }, 'ERR_NGROK_215');

@@ -5,6 +5,7 @@ import { commonCreate, commonPatch, commonRead, Description, Metadata, type Comm
 import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid } from '../../errors.ts';
+import { checkHeaderName, checkHeaderValue } from '../../header-fields.ts';
 import { httpResponseBackend, refuseDeleteInUse } from './backend-kinds.ts';
 
 /** Stored HTTP-response backend: the fixed answer it gives. */
@@ -25,8 +26,6 @@ const HttpResponseBackendCreate = Type.Object({
 });
 type HttpResponseBackendCreate = Static<typeof HttpResponseBackendCreate>;
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 function statusCode(value: number): number {
   if (value < 100 || value > 599)
     throw invalid(ErrorCode.ERR_NGROK_215, 'status_code', `${value} is not an HTTP status; use 100 to 599`);
@@ -35,10 +34,8 @@ function statusCode(value: number): number {
 
 function headers(value: Record<string, string>): Record<string, string> {
   for (const [name, v] of Object.entries(value)) {
-    if (!HEADER_NAME.test(name))
-      throw invalid(ErrorCode.ERR_NGROK_215, `headers`, `"${name}" is not a valid HTTP header name`);
-    if (/[\r\n\0]/.test(v))
-      throw invalid(ErrorCode.ERR_NGROK_215, `headers.${name}`, 'header values may not contain CR, LF or NUL');
+    checkHeaderName(name, 'headers');
+    checkHeaderValue(v, `headers.${name}`);
   }
   return value;
 }

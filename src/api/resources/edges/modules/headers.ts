@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
-import { ErrorCode } from '../../../../errors/catalogue.ts';
-import { invalid } from '../../../errors.ts';
+import { checkHeaderName, checkHeaderValue } from '../../../header-fields.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, StringList, type StoredModule } from './module-spec.ts';
 
 interface HeadersModule extends StoredModule {
@@ -10,12 +9,8 @@ interface HeadersModule extends StoredModule {
   remove: string[];
 }
 
-/** An HTTP field name (RFC 9110 token). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
-
 function headerName(name: string, field: string): string {
-  if (!TOKEN.test(name)) throw invalid(ErrorCode.ERR_NGROK_215, field, `"${name}" is not a valid HTTP header name`);
-  return name.toLowerCase();
+  return checkHeaderName(name, field).toLowerCase();
 }
 
 function normalizeHeaders(
@@ -24,13 +19,7 @@ function normalizeHeaders(
 ): HeadersModule {
   const add: Record<string, string> = {};
   for (const [name, value] of Object.entries(body.add ?? {})) {
-    if (/[\r\n\0]/.test(value))
-      throw invalid(
-        ErrorCode.ERR_NGROK_215,
-        `${fieldPath(field, 'add')}.${name}`,
-        'a header value may not contain CR, LF or NUL',
-      );
-    add[headerName(name, fieldPath(field, 'add'))] = value;
+    add[headerName(name, fieldPath(field, 'add'))] = checkHeaderValue(value, `${fieldPath(field, 'add')}.${name}`);
   }
   const remove = [...new Set((body.remove ?? []).map((name) => headerName(name, fieldPath(field, 'remove'))))];
   return { enabled: enabledOf(body), add, remove };
