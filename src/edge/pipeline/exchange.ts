@@ -51,6 +51,8 @@ export interface UpgradeConnection {
    * answered with the error page.
    */
   openUpstream(): Promise<Duplex | undefined>;
+  /** Runs the modules' response shapers on an answer the edge gives the upgrade itself (its 101). */
+  shapeAnswer(head: ResponseHead): void;
 }
 
 export interface ModuleExchange {

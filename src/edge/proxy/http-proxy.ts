@@ -7,6 +7,8 @@ import { answerUnavailable, type Backend } from '../backends/backend.ts';
 import { tunnelUpstream } from '../backends/upstream.ts';
 import { forwardCallback, type CallbackOrigin } from '../modules/identity/callback-origin.ts';
 import { RequestModuleExchange, UpgradeModuleExchange } from '../pipeline/exchanges.ts';
+import type { ResponseHead } from '../pipeline/exchange.ts';
+import { shapeHead } from '../pipeline/respond.ts';
 import { runModules, type HttpModule } from '../pipeline/http-module.ts';
 import { resolveHttpsHost } from '../routing/resolve-host.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
@@ -179,6 +181,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       socket,
       head,
       openUpstream: async () => (await openUpstream(client(), 'tcp'))?.socket,
+      shapeAnswer: (answer: ResponseHead) => void shapeHead(modules.responseShapers, answer),
     };
     const modules = new UpgradeModuleExchange(req, connection, scheme, id, target.endpointId);
     return runModules(target.modules, modules, () =>

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import type http from 'node:http';
 import net from 'node:net';
 import { test, type TestContext } from 'node:test';
 import WebSocket from 'ws';
 import { loopbackLookup, request } from '../../support/client.ts';
 import { defer } from '../../support/defer.ts';
 import { startTestEdge } from '../../support/edge.ts';
+import { asMap } from '../../support/edges.ts';
 import { routeToAgent } from '../../support/modules.ts';
 import { eventually } from '../../support/services.ts';
 
@@ -29,6 +31,11 @@ test('websocket_tcp_converter: WebSocket messages reach a TCP service as raw byt
     ...route.at,
     module: { enabled: true },
   });
+  // The edge answers the handshake itself: the route's response headers apply to its 101.
+  await route.ngrok.edgeModules.edgeRouteResponseHeadersModule.replace({
+    ...route.at,
+    module: { add: asMap({ 'x-frame-options': 'DENY' }), remove: [] },
+  });
   await edge.snapshots.settled();
 
   const ws = new WebSocket(route.url.replace('https:', 'wss:'), {
@@ -37,7 +44,12 @@ test('websocket_tcp_converter: WebSocket messages reach a TCP service as raw byt
   } as WebSocket.ClientOptions);
   const messages: Array<{ data: Buffer; binary: boolean }> = [];
   ws.on('message', (data: Buffer, binary) => messages.push({ data, binary }));
+  const handshake = new Promise<http.IncomingMessage>((resolve) => ws.once('upgrade', resolve));
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const answer = await handshake;
+  assert.equal(answer.statusCode, 101);
+  assert.equal(answer.headers['x-frame-options'], 'DENY');
+  assert.equal(answer.headers.upgrade, 'websocket');
 
   const binary = Buffer.from([0, 1, 2, 0xfe, 0xff]);
   ws.send('hello ');

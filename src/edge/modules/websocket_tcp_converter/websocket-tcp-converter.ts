@@ -3,6 +3,7 @@ import type { WebsocketTcpConverterPlan } from '../../../config/modules/plans.ts
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import { onFirstUse } from '../../../packages/on-first-use.ts';
 import { splice } from '../../../splice/splice.ts';
+import type { ResponseHead } from '../../pipeline/exchange.ts';
 import type { HttpModule } from '../../pipeline/http-module.ts';
 
 /** The largest message a client may send; a larger one closes the WebSocket (1009). */
@@ -42,9 +43,32 @@ export function websocketTcpConverterModule(_plan: WebsocketTcpConverterPlan): H
       connection.socket.once('close', () => upstream.destroy());
       // Until spliced, an upstream error (a reset address) must not go unhandled.
       upstream.on('error', () => upstream.destroy());
-      server.handleUpgrade(ex.req, connection.socket, connection.head, (client) => {
-        splice(ws.createWebSocketStream(client), upstream);
-      });
+      // The 101 is the edge's own answer: the modules' response shapers (response_headers) apply
+      // to it. ws announces its headers, then writes them, within handleUpgrade.
+      const shape = (lines: string[], req: unknown) => {
+        if (req === ex.req) shapeHandshake(lines, connection.shapeAnswer);
+      };
+      server.on('headers', shape);
+      try {
+        server.handleUpgrade(ex.req, connection.socket, connection.head, (client) => {
+          splice(ws.createWebSocketStream(client), upstream);
+        });
+      } finally {
+        server.off('headers', shape);
+      }
     },
   };
+}
+
+/** Runs `shapeAnswer` on ws's handshake lines (`HTTP/1.1 101 …`, then `Name: value`), in place. */
+function shapeHandshake(lines: string[], shapeAnswer: (head: ResponseHead) => void): void {
+  const head: ResponseHead = { status: 101, headers: [] };
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    head.headers.push(line.slice(0, colon), line.slice(colon + 1).trim());
+  }
+  shapeAnswer(head);
+  const shaped = [lines[0]!];
+  for (let i = 0; i < head.headers.length; i += 2) shaped.push(`${head.headers[i]}: ${head.headers[i + 1]}`);
+  lines.splice(0, lines.length, ...shaped);
 }
