@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { pipeline, type Transform, type Writable } from 'node:stream';
+import { controlsAsSpaces } from '../proxy/headers.ts';
 import type { ExchangeEffects, HeaderEdit, ResponseHead, ResponseShaper } from './exchange.ts';
 
 /**
@@ -70,6 +71,6 @@ const unsendable = /[^\t\x20-\x7e\x80-\xff]/;
  */
 function sendableHeaderValue(value: string): string {
   if (!unsendable.test(value)) return value;
-  const spaced = value.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+  const spaced = controlsAsSpaces(value);
   return unsendable.test(spaced) ? Buffer.from(spaced, 'utf8').toString('latin1') : spaced;
 }

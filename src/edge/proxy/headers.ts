@@ -83,6 +83,11 @@ export function requestHost(req: http.IncomingMessage): string {
  */
 export function textAsHeaderValue(text: string): string {
   if (!/[^\t\x20-\x7e]/.test(text)) return text;
-  const spaced = text.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+  const spaced = controlsAsSpaces(text);
   return /[^\x00-\x7f]/.test(spaced) ? Buffer.from(spaced, 'utf8').toString('latin1') : spaced;
+}
+
+/** `value` with the control characters no header may carry (tab aside) as spaces. */
+export function controlsAsSpaces(value: string): string {
+  return value.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
 }

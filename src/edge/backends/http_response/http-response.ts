@@ -19,7 +19,7 @@ export class HttpResponseBackend implements Backend {
   constructor(
     readonly id: string,
     private readonly statusCode: number,
-    private readonly headers: Readonly<Record<string, string>>,
+    headers: Readonly<Record<string, string>>,
     body: string,
   ) {
     this.body = Buffer.from(body);
