@@ -1,7 +1,8 @@
 /**
  * Bulk transfers, `rounds` times: one download and one upload of BENCH_BYTES direct, then the
- * same through the tunnel, each pair after a warm-up pair of an eighth (at most 32 MiB). Run
- * for TCP (a tcp endpoint, bench/tcp-bulk.ts) and for HTTP (an https endpoint, bench/http-bulk.ts).
+ * same through the tunnel, then through the floor (bench/floor-mux.ts), each pair after a warm-up
+ * pair of an eighth (at most 32 MiB). Run for TCP (a tcp endpoint, bench/tcp-bulk.ts) and for
+ * HTTP (an https endpoint, bench/http-bulk.ts).
  */
 import { countCpu, type RssPeaks } from './proc.ts';
 import {
@@ -31,8 +32,10 @@ export interface BulkPhase {
   downTunnel: number;
   upDirect: number;
   upTunnel: number;
+  downFloor: number;
+  upFloor: number;
   /** CPU milliseconds per GiB moved (download and upload together), by process. */
-  cpuMsPerGiB: { direct: Record<string, number>; tunnel: Record<string, number> };
+  cpuMsPerGiB: { direct: Record<string, number>; tunnel: Record<string, number>; floor: Record<string, number> };
   rss: RssPeaks;
 }
 
@@ -42,14 +45,17 @@ export async function bulkPhase(
   name: string,
   direct: BulkRoute,
   tunnel: BulkRoute,
+  floor: BulkRoute,
 ): Promise<BulkPhase> {
   const runs = {
     downDirect: [] as number[],
     downTunnel: [] as number[],
+    downFloor: [] as number[],
     upDirect: [] as number[],
     upTunnel: [] as number[],
+    upFloor: [] as number[],
   };
-  const totals = { direct: newTotals(), tunnel: newTotals() };
+  const totals = { direct: newTotals(), tunnel: newTotals(), floor: newTotals() };
   const peaks: RssPeaks[] = [];
   const profileName = name === 'TCP' ? 'tcp' : 'http-bulk';
   for (let round = 0; round < ctx.settings.rounds; round++) {
@@ -60,13 +66,22 @@ export async function bulkPhase(
     runs.downTunnel.push(t.result.down);
     runs.upTunnel.push(t.result.up);
     peaks.push(t.rss);
+    const f = await transfers(ctx, `${name} floor`, floor, totals.floor);
+    runs.downFloor.push(f.down);
+    runs.upFloor.push(f.up);
   }
   return {
     downDirect: median(runs.downDirect),
     downTunnel: median(runs.downTunnel),
     upDirect: median(runs.upDirect),
     upTunnel: median(runs.upTunnel),
-    cpuMsPerGiB: { direct: perUnit(totals.direct, 1e3), tunnel: perUnit(totals.tunnel, 1e3) },
+    downFloor: median(runs.downFloor),
+    upFloor: median(runs.upFloor),
+    cpuMsPerGiB: {
+      direct: perUnit(totals.direct, 1e3),
+      tunnel: perUnit(totals.tunnel, 1e3),
+      floor: perUnit(totals.floor, 1e3),
+    },
     rss: maxPeaks(peaks),
   };
 }
@@ -81,7 +96,7 @@ async function transfers(
   const warm = warmBytes(bytes);
   await route.down(warm, transferTimeoutMs(warm));
   await route.up(warm, transferTimeoutMs(warm));
-  const cpu = countCpu(processes(ctx.stack));
+  const cpu = countCpu(processes(ctx));
   const down = await route.down(bytes, transferTimeoutMs(bytes));
   const up = await route.up(bytes, transferTimeoutMs(bytes));
   addCpu(totals, cpu(), (2 * bytes) / (1024 * MiB));

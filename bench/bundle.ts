@@ -21,6 +21,7 @@ const entryPoints = {
   'agent-child': 'agent-child.ts',
   'services-child': 'services-child.ts',
   'sessions-child': 'sessions-child.ts',
+  'floor-child': 'floor-child.ts',
 };
 
 export async function bundleChildren(): Promise<void> {

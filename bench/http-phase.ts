@@ -1,7 +1,8 @@
 /**
- * HTTP load, `rounds` times: direct, then through the tunnel on the edge's plain-HTTP port, on
- * its HTTPS port, and on the HTTPS port to the endpoint with modules. Edge and agent RSS is
- * sampled during the two tunnel runs without modules.
+ * HTTP load, `rounds` times: direct, then through the tunnel on the edge's plain-HTTP port and
+ * through the floor the same way, on its HTTPS port and through the floor's TLS listener, and on
+ * the HTTPS port to the endpoint with modules. Edge and agent RSS is sampled during the two
+ * tunnel runs without modules.
  */
 import { runLoad, type HttpTarget, type LoadResult } from './load.ts';
 import { countCpu, type RssPeaks } from './proc.ts';
@@ -17,7 +18,7 @@ import {
   type RunTotals,
 } from './phases.ts';
 
-type Run = 'direct' | 'plain' | 'tunnel';
+type Run = 'direct' | 'plain' | 'tunnel' | 'floor' | 'floorTls';
 
 export interface HttpPhase {
   direct: LoadResult;
@@ -27,17 +28,28 @@ export interface HttpPhase {
   tunnel: LoadResult;
   /** Through the tunnel to the endpoint with modules (HTTPS port). */
   modules: LoadResult;
+  /** Through the floor (bench/floor-mux.ts): plain HTTP into its entry, and TLS terminated there. */
+  floor: LoadResult;
+  floorTls: LoadResult;
   /** TCP connections the local service accepted per measured run (wrk opens `connections`). */
   serviceConnections: Record<Run, number>;
-  /** CPU microseconds per request, by process (service, edge, agent). */
+  /** CPU microseconds per request, by process (service, edge, agent, floor entry and exit). */
   cpuUsPerRequest: Record<Run, Record<string, number>>;
   rss: RssPeaks;
 }
 
 export async function httpPhase(ctx: PhaseContext): Promise<HttpPhase> {
   const { stack } = ctx;
-  const results: Record<Run | 'modules', LoadResult[]> = { direct: [], plain: [], tunnel: [], modules: [] };
-  const totals: Record<Run, RunTotals> = { direct: newTotals(), plain: newTotals(), tunnel: newTotals() };
+  const results: Record<Run | 'modules', LoadResult[]> = {
+    direct: [],
+    plain: [],
+    tunnel: [],
+    modules: [],
+    floor: [],
+    floorTls: [],
+  };
+  const runs = ['direct', 'plain', 'tunnel', 'floor', 'floorTls'] as const;
+  const totals = Object.fromEntries(runs.map((r) => [r, newTotals()])) as Record<Run, RunTotals>;
   const peaks: RssPeaks[] = [];
   const tunnelRun = async (run: Run, target: HttpTarget) => {
     await warm(ctx, target);
@@ -45,21 +57,28 @@ export async function httpPhase(ctx: PhaseContext): Promise<HttpPhase> {
     results[run].push(t.result);
     peaks.push(t.rss);
   };
+  const floorRun = async (run: Run, target: HttpTarget) => {
+    await warm(ctx, target);
+    results[run].push(await counted(ctx, run, target, totals[run]));
+  };
   for (let round = 0; round < ctx.settings.rounds; round++) {
     await warm(ctx, stack.httpDirect);
     results.direct.push(await counted(ctx, 'direct', stack.httpDirect, totals.direct));
     await tunnelRun('plain', stack.httpPlain);
+    await floorRun('floor', ctx.floor.http);
     await tunnelRun('tunnel', stack.httpTunnel);
+    await floorRun('floorTls', ctx.floor.https);
     await warm(ctx, stack.httpModules);
     results.modules.push(await runLoad(stack.httpModules, ctx.load));
   }
   const per = (n: number) => n / ctx.settings.rounds;
-  const runs = ['direct', 'plain', 'tunnel'] as const;
   return {
     direct: medianBy(results.direct),
     plain: medianBy(results.plain),
     tunnel: medianBy(results.tunnel),
     modules: medianBy(results.modules),
+    floor: medianBy(results.floor),
+    floorTls: medianBy(results.floorTls),
     serviceConnections: Object.fromEntries(runs.map((r) => [r, per(totals[r].connections)])) as Record<Run, number>,
     cpuUsPerRequest: Object.fromEntries(runs.map((r) => [r, perUnit(totals[r], 1e6)])) as HttpPhase['cpuUsPerRequest'],
     rss: maxPeaks(peaks),
@@ -70,12 +89,18 @@ async function warm(ctx: PhaseContext, target: HttpTarget): Promise<void> {
   if (ctx.settings.warmupSeconds > 0) await runLoad(target, { ...ctx.load, seconds: ctx.settings.warmupSeconds });
 }
 
-const labels: Record<Run, string> = { direct: 'direct', plain: 'tunnel, HTTP port', tunnel: 'tunnel, HTTPS port' };
+const labels: Record<Run, string> = {
+  direct: 'direct',
+  plain: 'tunnel, HTTP port',
+  tunnel: 'tunnel, HTTPS port',
+  floor: 'floor, plain',
+  floorTls: 'floor, TLS',
+};
 
 /** One measured run, counting CPU time and the connections the local service accepted meanwhile. */
 async function counted(ctx: PhaseContext, run: Run, target: HttpTarget, totals: RunTotals): Promise<LoadResult> {
   const before = await ctx.stack.services.stats();
-  const cpu = countCpu(processes(ctx.stack));
+  const cpu = countCpu(processes(ctx));
   const result = await runLoad(target, ctx.load);
   addCpu(totals, cpu(), result.requests);
   const after = await ctx.stack.services.stats();

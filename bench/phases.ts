@@ -3,6 +3,7 @@
  * profiling) of edge and agent while tunnel traffic runs, CPU accounting, and medians over rounds.
  */
 import { dirname, join } from 'node:path';
+import type { Floor } from './floor.ts';
 import type { LoadOptions, LoadResult } from './load.ts';
 import { sampleRss, type RssPeaks } from './proc.ts';
 import type { Stack } from './stack.ts';
@@ -10,6 +11,8 @@ import { MiB, type Settings } from './settings.ts';
 
 export interface PhaseContext {
   stack: Stack;
+  /** The floor the tunnel is compared with (bench/floor-mux.ts). */
+  floor: Floor;
   settings: Settings;
   load: LoadOptions;
   log(text: string): void;
@@ -47,8 +50,16 @@ export function perUnit(totals: RunTotals, scale: number): Record<string, number
   );
 }
 
-export function processes(stack: Stack): Record<string, number> {
-  return { service: stack.services.pid, edge: stack.edge.pid, agent: stack.agent.pid };
+/** The processes whose CPU is counted: the service, and the edge and agent or the floor's entry and exit in their place. */
+export function processes(ctx: PhaseContext): Record<string, number> {
+  const { stack, floor } = ctx;
+  return {
+    service: stack.services.pid,
+    edge: stack.edge.pid,
+    agent: stack.agent.pid,
+    'floor entry': floor.entry.pid,
+    'floor exit': floor.exit.pid,
+  };
 }
 
 /** Runs `work` while sampling edge and agent RSS every 100 ms, and profiling them with BENCH_PROFILE=1. */

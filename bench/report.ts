@@ -29,9 +29,11 @@ export function buildRows(m: Measurements): Row[] {
     ...httpRows(m.http),
     ...bulkRows('HTTP', m.httpBulk),
     ...bulkRows('TCP', m.tcp),
+    ...floorRows(m),
     ...cpuRows('HTTP CPU us/request (HTTPS port)', m.http.cpuUsPerRequest.direct, m.http.cpuUsPerRequest.tunnel),
     ...cpuRows('HTTP bulk CPU ms/GiB', m.httpBulk.cpuMsPerGiB.direct, m.httpBulk.cpuMsPerGiB.tunnel),
     ...cpuRows('TCP bulk CPU ms/GiB', m.tcp.cpuMsPerGiB.direct, m.tcp.cpuMsPerGiB.tunnel),
+    ...floorCpuRows(m),
     ...cliRows(m.cli, m.restart),
     ...loadRssRows(m),
     ...(m.scale ? scaleRows(m.scale) : []),
@@ -85,6 +87,42 @@ function bulkRows(name: string, b: BulkPhase): Row[] {
     compare(`${name} bulk download MiB/s`, b.downDirect, b.downTunnel, '>= 0.25x', (r) => r >= 0.25),
     compare(`${name} bulk upload MiB/s`, b.upDirect, b.upTunnel, '>= 0.40x', (r) => r >= 0.4),
   ];
+}
+
+/**
+ * The floor (bench/floor-mux.ts: the same processes and TLS, nothing but bytes moved) against
+ * direct, then Portico against the floor: how much of what Node allows the tunnel reaches.
+ */
+function floorRows(m: Measurements): Row[] {
+  const { http, httpBulk: hb, tcp } = m;
+  const pairs: Array<[string, number, number, number]> = [
+    ['HTTP req/s, HTTP port', http.direct.rps, http.floor.rps, http.plain.rps],
+    ['HTTP req/s, HTTPS port', http.direct.rps, http.floorTls.rps, http.tunnel.rps],
+    ['HTTP p99 ms, HTTP port', http.direct.p99Ms, http.floor.p99Ms, http.plain.p99Ms],
+    ['HTTP p99 ms, HTTPS port', http.direct.p99Ms, http.floorTls.p99Ms, http.tunnel.p99Ms],
+    ['HTTP bulk download MiB/s', hb.downDirect, hb.downFloor, hb.downTunnel],
+    ['HTTP bulk upload MiB/s', hb.upDirect, hb.upFloor, hb.upTunnel],
+    ['TCP bulk download MiB/s', tcp.downDirect, tcp.downFloor, tcp.downTunnel],
+    ['TCP bulk upload MiB/s', tcp.upDirect, tcp.upFloor, tcp.upTunnel],
+  ];
+  return [
+    ...pairs.map(([metric, direct, floor]) => compare(`floor: ${metric}`, direct, floor, '', null)),
+    // Here "direct" is the floor: the ratio is the share of the floor the tunnel reaches.
+    ...pairs.map(([metric, , floor, tunnel]) => compare(`${metric} (vs floor)`, floor, tunnel, '', null)),
+  ];
+}
+
+/** The floor's CPU in the edge's and the agent's places, beside theirs above. */
+function floorCpuRows(m: Measurements): Row[] {
+  const rows: Array<[string, Record<string, number>]> = [
+    ['HTTP CPU us/request (HTTPS port)', m.http.cpuUsPerRequest.floorTls],
+    ['HTTP bulk CPU ms/GiB', m.httpBulk.cpuMsPerGiB.floor],
+    ['TCP bulk CPU ms/GiB', m.tcp.cpuMsPerGiB.floor],
+  ];
+  return rows.flatMap(([metric, cpu]) => [
+    only(`floor: ${metric}, entry (edge's place)`, cpu['floor entry'] ?? NaN),
+    only(`floor: ${metric}, exit (agent's place)`, cpu['floor exit'] ?? NaN),
+  ]);
 }
 
 /** Where the CPU goes, per process: the service direct vs tunnel, then edge and agent. */

@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureBuilt } from './built-cli.ts';
+import { startFloor } from './floor.ts';
 import { bulkPhase } from './bulk-phase.ts';
 import { bundleChildren } from './bundle.ts';
 import type { BenchChild } from './children.ts';
@@ -79,6 +80,9 @@ try {
   await check(stack.httpPlain, 'tunnel, HTTP port');
   await check(stack.httpTunnel, 'tunnel, HTTPS port');
   await check(stack.httpModules, 'tunnel with modules');
+  const floor = await startFloor(stack, children, settings.children);
+  await check(floor.http, 'floor, plain');
+  await check(floor.https, 'floor, TLS');
 
   // The built CLI first, while the machine is quiet: its start times are the figures most upset by load.
   const cliOptions = {
@@ -98,7 +102,7 @@ try {
     threads: settings.wrkThreads,
     running,
   };
-  const ctx: PhaseContext = { stack, settings, load, log };
+  const ctx: PhaseContext = { stack, floor, settings, load, log };
   const http = await httpPhase(ctx);
   const events = await eventsPhase(ctx);
   const httpBulk = await bulkPhase(
@@ -106,12 +110,14 @@ try {
     'HTTP',
     { down: (b, t) => httpDownload(stack.httpDirect, b, t), up: (b, t) => httpUpload(stack.httpDirect, b, t) },
     { down: (b, t) => httpDownload(stack.httpTunnel, b, t), up: (b, t) => httpUpload(stack.httpTunnel, b, t) },
+    { down: (b, t) => httpDownload(floor.https, b, t), up: (b, t) => httpUpload(floor.https, b, t) },
   );
   const tcp = await bulkPhase(
     ctx,
     'TCP',
     { down: (b, t) => download(stack.tcpDirectPort, b, t), up: (b, t) => upload(stack.tcpDirectPort, b, t) },
     { down: (b, t) => download(stack.tcpTunnelPort, b, t), up: (b, t) => upload(stack.tcpTunnelPort, b, t) },
+    { down: (b, t) => download(floor.tcpPort, b, t), up: (b, t) => upload(floor.tcpPort, b, t) },
   );
   const scaled = settings.scale ? await scalePhase(tmp, settings, children, running, log) : null;
   const m: Measurements = {
@@ -157,15 +163,15 @@ try {
 
 /**
  * Milliseconds the whole run may take, every step at its own timeout: start-up, build and the
- * CLI and restart phases; per round four HTTP runs with warm-up and two for the events phase (with
- * up to 1 + maxFillWarmUps warm-ups), and
- * sixteen transfers (HTTP and TCP; half of them warm-ups of at most 32 MiB); the scale phase.
+ * CLI and restart phases; per round six HTTP runs with warm-up (two through the floor) and two
+ * for the events phase (with up to 1 + maxFillWarmUps warm-ups), and twenty-four transfers (HTTP
+ * and TCP, direct, tunnel and floor; half of them warm-ups of at most 32 MiB); the scale phase.
  */
 function budget(s: Settings): number {
   const perRound =
-    4 * (s.warmupSeconds + s.seconds + 15) * 1000 +
+    6 * (s.warmupSeconds + s.seconds + 15) * 1000 +
     (2 * (s.seconds + 15) + (1 + maxFillWarmUps) * s.warmupSeconds) * 1000 +
-    8 * (transferTimeoutMs(s.bytes) + transferTimeoutMs(32 * MiB));
+    12 * (transferTimeoutMs(s.bytes) + transferTimeoutMs(32 * MiB));
   const cli = 120_000 + 6 * 30_000;
   const scale = s.scale ? 60_000 + 2 * 120_000 + 60_000 : 0;
   return 90_000 + cli + s.rounds * perRound + scale;
