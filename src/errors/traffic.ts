@@ -132,6 +132,11 @@ export const trafficErrors = {
     message:
       "The identity provider's SAML response could not be accepted (bad or missing signature, wrong audience or issuer, expired, or not an answer to this browser's login). Open the page you wanted again to log in anew; if it persists, ask the endpoint owner to check the IdP metadata.",
   },
+  ERR_EDGE_SAML_LOGOUT_INVALID: {
+    status: 403,
+    message:
+      "The identity provider's SAML logout request could not be accepted (bad or missing signature, wrong issuer or expired). You are signed out of this endpoint all the same; the identity provider was not answered.",
+  },
   ERR_EDGE_SAML_REPLAYED: {
     status: 403,
     message:

@@ -2,7 +2,8 @@
  * A real SAML IdP for tests: samlify as the identity provider (RSA key and self-signed
  * certificate from `openssl req -x509`), answering the AuthnRequest the edge redirected to with
  * a signed Response for the HTTP-POST binding. The response XML is kept for independent checks
- * (xmlsec1) and for forging: tampered, unsigned, replayed.
+ * (xmlsec1) and for forging: tampered, unsigned, replayed. It also starts single logout: a signed
+ * LogoutRequest to the SP, whose LogoutResponse it checks.
  */
 import validator from '@authenio/samlify-xmllint-wasm';
 import { execFileSync } from 'node:child_process';
@@ -51,6 +52,7 @@ export function opensslKeyPair(cn: string): { keyPem: string; certPem: string } 
 export class TestSamlIdp {
   readonly entityId = 'https://idp.saml.test/metadata';
   readonly ssoUrl = 'https://idp.saml.test/sso';
+  readonly sloUrl = 'https://idp.saml.test/slo';
   readonly keys = opensslKeyPair('Portico Test IdP');
   readonly idp: samlify.IdentityProviderInstance;
 
@@ -68,8 +70,9 @@ export class TestSamlIdp {
       signingCert: this.keys.certPem,
       isAssertionEncrypted: this.encryptAssertions,
       wantAuthnRequestsSigned: true,
+      wantLogoutResponseSigned: true,
       singleSignOnService: [{ Binding: binding.redirect, Location: this.ssoUrl }],
-      singleLogoutService: [{ Binding: binding.redirect, Location: 'https://idp.saml.test/slo' }],
+      singleLogoutService: [{ Binding: binding.redirect, Location: this.sloUrl }],
       nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
     });
   }
@@ -86,16 +89,50 @@ export class TestSamlIdp {
   async answer(redirectUrl: string, spMetadata: string): Promise<SamlAnswer> {
     const sp = samlify.ServiceProvider({ metadata: spMetadata });
     const url = new URL(redirectUrl);
-    const rawQuery = url.search.slice(1);
-    const octetString = rawQuery
-      .split('&')
-      .filter((p) => !p.startsWith('Signature='))
-      .join('&');
     const query = Object.fromEntries(url.searchParams);
-    const { extract } = await this.idp.parseLoginRequest(sp, 'redirect', { query, octetString });
+    const { extract } = await this.idp.parseLoginRequest(sp, 'redirect', { query, octetString: signedPart(url) });
     const request = extract as { request: { id: string }; forceAuthn?: string };
     this.requests.push({ forceAuthn: /ForceAuthn="true"/.test(inflate(query.SAMLRequest!)) });
     return { xml: await this.respond(sp, request.request.id), relayState: query.RelayState ?? '' };
+  }
+
+  /**
+   * A LogoutRequest for the current user, signed, to the SP of `spMetadata`: on the HTTP-POST
+   * binding (the one the SP metadata names) its form fields; on HTTP-Redirect the URL, with the
+   * signature in its query.
+   */
+  logoutRequest(spMetadata: string, via: 'post' | 'redirect'): { id: string; form?: URLSearchParams; url?: string } {
+    const relayState = 'idp-relay';
+    if (via === 'post') {
+      const sp = samlify.ServiceProvider({ metadata: spMetadata, wantLogoutRequestSigned: true });
+      const made = this.idp.createLogoutRequest(sp, 'post', { logoutNameID: this.user.nameId }, relayState) as {
+        id: string;
+        context: string;
+      };
+      return { id: made.id, form: new URLSearchParams({ SAMLRequest: made.context, RelayState: relayState }) };
+    }
+    // samlify builds the redirect to the SP's HTTP-Redirect SLO service; the edge takes both bindings there.
+    const redirectSlo = spMetadata.replace(/(SingleLogoutService Binding=")[^"]+/, `$1${binding.redirect}`);
+    const sp = samlify.ServiceProvider({ metadata: redirectSlo, wantLogoutRequestSigned: true });
+    const made = this.idp.createLogoutRequest(sp, 'redirect', { logoutNameID: this.user.nameId }, relayState) as {
+      id: string;
+      context: string;
+    };
+    return { id: made.id, url: made.context };
+  }
+
+  /**
+   * Reads the LogoutResponse in `redirectUrl` (the SP's 303): samlify checks its signature against
+   * the SP metadata and refuses a status other than Success. Resolves with what it answers.
+   */
+  async logoutResponse(redirectUrl: string, spMetadata: string): Promise<{ inResponseTo: string }> {
+    const sp = samlify.ServiceProvider({ metadata: spMetadata });
+    const url = new URL(redirectUrl);
+    const { extract } = await this.idp.parseLogoutResponse(sp, 'redirect', {
+      query: Object.fromEntries(url.searchParams),
+      octetString: signedPart(url),
+    });
+    return { inResponseTo: (extract as { response: { inResponseTo: string } }).response.inResponseTo };
   }
 
   /** An IdP-initiated (unsolicited) response for the SP of `spMetadata`. */
@@ -153,6 +190,15 @@ function attributeStatement(user: SamlUser): string {
       .map((v) => `<saml:AttributeValue xsi:type="xs:string">${v}</saml:AttributeValue>`)
       .join('')}</saml:Attribute>`;
   return `<saml:AttributeStatement>${attr('email', [user.email])}${attr('name', [user.name])}${attr('groups', user.groups)}</saml:AttributeStatement>`;
+}
+
+/** What a redirect binding's signature covers: the query as sent, without the Signature. */
+function signedPart(url: URL): string {
+  return url.search
+    .slice(1)
+    .split('&')
+    .filter((p) => !p.startsWith('Signature='))
+    .join('&');
 }
 
 /** The AuthnRequest XML of a redirect binding's SAMLRequest (raw DEFLATE, base64). */

@@ -1,4 +1,5 @@
 import type { Secret } from '../../store/secret.ts';
+import type { IdpMetadata } from './saml.ts';
 
 /**
  * Modules as plain data: what the data plane builds its module chain from. One plan per enabled
@@ -135,7 +136,7 @@ export type SamlPlan = {
   entityId: string;
   acsUrl: string;
   sloUrl: string;
-  idp: { entityId: string; ssoUrl: string; certificates: string[] };
+  idp: IdpMetadata;
   forceAuthn: boolean;
   allowIdpInitiated: boolean;
   /** Group names of which a user must be in one (attribute "groups"); empty lets everyone in. */

@@ -70,6 +70,8 @@ export interface IdpMetadata {
   entityId: string;
   /** SingleSignOnService Location for the HTTP-Redirect binding. */
   ssoUrl: string;
+  /** SingleLogoutService Location for the HTTP-Redirect binding, where a LogoutResponse goes; "" when it has none. */
+  sloUrl: string;
   /** Signing certificates as PEM. */
   certificates: string[];
 }
@@ -102,7 +104,11 @@ export function parseIdpMetadata(xml: string, field: string): IdpMetadata {
     .map((c) => pem((c.textContent ?? '').replace(/\s+/g, '')))
     .filter((p) => p.length > 60);
   if (certificates.length === 0) throw problem('needs a signing KeyDescriptor with an X509Certificate');
-  return { entityId, ssoUrl, certificates };
+  const slo = [...asArray(idp.getElementsByTagNameNS(MD, 'SingleLogoutService'))].find(
+    (e) => e.getAttribute('Binding') === REDIRECT_BINDING,
+  );
+  const sloUrl = slo?.getAttribute('Location') ?? '';
+  return { entityId, ssoUrl, sloUrl: /^https?:\/\//.test(sloUrl) ? sloUrl : '', certificates };
 }
 
 /** A route's stored `saml` module as a plan. */

@@ -183,6 +183,70 @@ test('saml on a route: SP-initiated login with samlify as the IdP, headers, meta
   assert.equal((await browser.go(`${s.route.url}/x`, { follow: false })).status, 302);
 });
 
+test('saml: single logout started by the IdP, on the HTTP-POST and HTTP-Redirect bindings: signed LogoutResponse back, session ended; an unsigned or forged LogoutRequest refused', async (t) => {
+  const s = await stack(t);
+  await setSaml(s);
+  const metadata = await spMetadata(s);
+  const browser = new Browser(s.edge.caPem);
+  const login = async () => {
+    const answer = await loginAtIdp(s, browser, `${s.route.url}/app`);
+    assert.equal((await postToAcs(s, browser, answer.xml, answer.relayState)).status, 200);
+    assert.ok(browser.cookie(host, 'ngrok.session'));
+  };
+  const loggedOut = async () => {
+    assert.equal(browser.cookie(host, 'ngrok.session'), undefined);
+    assert.equal((await browser.go(`${s.route.url}/app`, { follow: false })).status, 302, 'a new login starts');
+  };
+  const post = (form: URLSearchParams) =>
+    browser.go(`${s.sp}/slo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      follow: false,
+    });
+  const answered = async (visit: Visit, requestId: string) => {
+    assert.equal(visit.status, 303, visit.body.toString());
+    const location = String(visit.headers.location);
+    assert.ok(location.startsWith(`${s.idp.sloUrl}?SAMLResponse=`), location);
+    assert.equal(new URL(location).searchParams.get('RelayState'), 'idp-relay');
+    // samlify checks the signature against the SP metadata's certificate, and the Success status.
+    assert.deepEqual(await s.idp.logoutResponse(location, metadata), { inResponseTo: requestId });
+  };
+
+  // HTTP-POST, the binding the SP metadata names for its SingleLogoutService.
+  await login();
+  const byPost = s.idp.logoutRequest(metadata, 'post');
+  await answered(await post(byPost.form!), byPost.id);
+  await loggedOut();
+
+  // HTTP-Redirect: the signature in the query.
+  await login();
+  const byRedirect = s.idp.logoutRequest(metadata, 'redirect');
+  const query = new URL(byRedirect.url!).search;
+  await answered(await browser.go(`${s.sp}/slo${query}`, { follow: false }), byRedirect.id);
+  await loggedOut();
+
+  // Forged (another user named after signing) or unsigned: refused, and no answer goes to the IdP.
+  await login();
+  const genuine = s.idp.logoutRequest(metadata, 'post').form!;
+  const xml = Buffer.from(genuine.get('SAMLRequest')!, 'base64').toString();
+  assert.ok(xml.includes('u-alice'));
+  const forged = new URLSearchParams(genuine);
+  forged.set('SAMLRequest', Buffer.from(xml.replace('u-alice', 'u-bob')).toString('base64'));
+  const refused = await post(forged);
+  assert.equal(refused.status, 403);
+  assert.equal(codeOf(refused), 'ERR_EDGE_SAML_LOGOUT_INVALID');
+  assert.equal(refused.headers.location, undefined);
+  await loggedOut();
+  await login();
+  const unsigned = new URL(s.idp.logoutRequest(metadata, 'redirect').url!);
+  unsigned.searchParams.delete('Signature');
+  unsigned.searchParams.delete('SigAlg');
+  const refusedToo = await browser.go(`${s.sp}/slo${unsigned.search}`, { follow: false });
+  assert.equal(codeOf(refusedToo), 'ERR_EDGE_SAML_LOGOUT_INVALID');
+  await loggedOut();
+});
+
 test("saml: an IdP that encrypts assertions to the SP metadata's certificate: the edge decrypts them and logs in", async (t) => {
   const s = await stack(t);
   s.idp = new TestSamlIdp({ encryptAssertions: true });

@@ -252,10 +252,36 @@ class IdentityGate {
     return new URL(v.ex.req.url ?? '/', `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}`);
   }
 
-  private logout(v: Visit): void {
+  /**
+   * Ends the session. A provider's message there (SAML single logout) is the flow's to check
+   * and answer: the browser goes on with its answer, or gets its refusal, signed out either way.
+   */
+  private async logout(v: Visit): Promise<void> {
+    const clear = { 'set-cookie': setCookie(this.sessionCookie, '', 0, v.secure) };
+    const { endSession } = this.o.flow;
+    if (endSession) {
+      const url = this.requestUrl(v);
+      const posted = v.ex.req.method === 'POST';
+      if (posted) {
+        const body = await readBoundedBody(v.ex.req, maxCallbackBodyBytes);
+        if (body === 'aborted') return;
+        if (body === 'too-large') return this.fail(v, new Error('logout body too large'), [clear['set-cookie']]);
+        for (const [key, value] of new URLSearchParams(body.toString('utf8'))) url.searchParams.append(key, value);
+      }
+      const rawQuery = (v.ex.req.url ?? '').split('?')[1] ?? '';
+      let next: string | undefined;
+      try {
+        next = await endSession.call(this.o.flow, url, rawQuery, posted);
+      } catch (err) {
+        this.o.logger.warn('identity logout refused', { endpointId: v.ex.endpointId, err });
+        const code = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR;
+        return v.ex.refuse(code, clear);
+      }
+      if (next) return v.ex.answer(303, { ...clear, location: next });
+    }
     const body =
       '<!doctype html><html><head><meta charset="utf-8"><title>Signed out</title></head><body><h1>You are signed out.</h1></body></html>\n';
-    v.ex.answer(200, { 'set-cookie': setCookie(this.sessionCookie, '', 0, v.secure) }, body);
+    v.ex.answer(200, clear, body);
   }
 
   /**

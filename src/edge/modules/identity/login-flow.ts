@@ -67,4 +67,12 @@ export interface LoginFlow {
    * token. Throws when the grant no longer works; then the user logs in again.
    */
   refresh?(user: Identity): Promise<Identity>;
+  /**
+   * A provider's message at the logout path (SAML's LogoutRequest): `request` is its URL with a
+   * POSTed form's fields added, `rawQuery` the query string as sent (a redirect binding's
+   * signature covers it). Resolves with the URL to send the browser on to (the provider's
+   * answer), or undefined when there is nothing to answer; throws a PorticoError when the
+   * message must be refused. The session ends either way.
+   */
+  endSession?(request: URL, rawQuery: string, posted: boolean): Promise<string | undefined>;
 }

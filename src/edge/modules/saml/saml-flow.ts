@@ -6,6 +6,7 @@
  * issuer, the audience (the SP entity id), the time conditions and InResponseTo against the
  * AuthnRequest id this browser's login remembered. Then this flow refuses a replayed assertion,
  * an unsolicited (IdP-initiated) one unless allowed, and a user in none of `authorized_groups`.
+ * At the SLO URL it answers the IdP's signed LogoutRequest (single logout) with a LogoutResponse.
  */
 import type { CacheProvider, Profile, SAML, SamlConfig } from '@node-saml/node-saml';
 import { randomBytes } from 'node:crypto';
@@ -75,6 +76,32 @@ export class SamlLoginFlow implements LoginFlow {
     if (authorizedGroups.length > 0 && !groups.some((g) => authorizedGroups.includes(g)))
       throw new PorticoError(ErrorCode.ERR_EDGE_SAML_GROUPS_DENIED, profile.nameID);
     return identityOf(profile);
+  }
+
+  /**
+   * The IdP's LogoutRequest, signed (in the XML on the HTTP-POST binding, in the query on
+   * HTTP-Redirect): answered with a signed LogoutResponse to the IdP's SingleLogoutService, so
+   * its single logout goes on to the next service. A LogoutResponse (the end of a logout the IdP
+   * ran) and a visit without a message need no answer.
+   */
+  async endSession(request: URL, rawQuery: string, posted: boolean): Promise<string | undefined> {
+    const SAMLRequest = request.searchParams.get('SAMLRequest');
+    if (!SAMLRequest) return undefined;
+    const saml = await this.saml(this.plan.acsUrl, { logoutUrl: this.plan.idp.sloUrl || undefined });
+    let profile: Profile | null;
+    try {
+      if (posted) ({ profile } = await saml.validatePostRequestAsync({ SAMLRequest }));
+      else {
+        // node-saml takes a redirect without a signature as valid: only a signed one ends a session here.
+        if (!request.searchParams.get('Signature')) throw new Error('the LogoutRequest is not signed');
+        ({ profile } = await saml.validateRedirectAsync(Object.fromEntries(request.searchParams), rawQuery));
+      }
+      if (!profile) throw new Error('not a LogoutRequest');
+    } catch (err) {
+      throw new PorticoError(ErrorCode.ERR_EDGE_SAML_LOGOUT_INVALID, (err as Error).message, { cause: err });
+    }
+    if (!this.plan.idp.sloUrl) return undefined;
+    return saml.getLogoutResponseUrlAsync(profile, request.searchParams.get('RelayState') ?? '', {}, true);
   }
 
   /** The signed assertion's profile; any failure of the library's checks as ERR_EDGE_SAML_RESPONSE_INVALID. */
