@@ -29,6 +29,7 @@ import { SnapshotSource } from '../edge/snapshot/source.ts';
 import { EventDispatcher } from '../edge/events/dispatcher.ts';
 import { reportTcpConnectionClosed } from '../edge/events/tcp-connection-closed.ts';
 import { TcpEdgeListeners } from '../edge/listeners/tcp-edges.ts';
+import { KeptConnections } from '../edge/backends/static/kept-connections.ts';
 import { ownListeners } from '../edge/backends/static/own-listeners.ts';
 import { CertificateStore } from '../edge/tls/certificate-store.ts';
 import { AcmeChallenges } from '../edge/tls/acme/challenges.ts';
@@ -189,9 +190,10 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       ...tcp.ports(),
     ]),
   };
+  const keptConnections = new KeptConnections(upstream);
   const snapshots = new SnapshotSource(
     store,
-    { registry, streamPools, upstream, logger: log('edge.snapshot'), modules },
+    { registry, streamPools, upstream, keptConnections, logger: log('edge.snapshot'), modules },
     log('edge.snapshot'),
   );
   const snapshot = () => snapshots.current;
@@ -317,7 +319,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     {
       name: 'snapshot',
       start: () => snapshots.start(),
-      close: async () => (snapshots.stop(), tcpEdges.closeAll()),
+      close: async () => (snapshots.stop(), tcpEdges.closeAll(), keptConnections.close()),
       stopAccepting: () => tcp.stopAccepting(),
     },
     httpsListener,

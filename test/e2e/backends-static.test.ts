@@ -41,9 +41,11 @@ async function startHttpsService(
   handler: http.RequestListener,
 ) {
   const server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, handler);
+  let handshakes = 0;
+  server.on('secureConnection', () => handshakes++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   defer(t, () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
-  return { port: (server.address() as net.AddressInfo).port };
+  return { port: (server.address() as net.AddressInfo).port, handshakes: () => handshakes };
 }
 
 /**
@@ -155,6 +157,91 @@ test('HTTPS edge route with a static backend: requests reach the address with no
   });
   assert.equal(posted.body.toString(), 'POST /upload');
   assert.equal(seen.at(-1)!.body.length, big.length);
+});
+
+test('a static backend keeps its connections: requests reuse one, also over TLS; one the service closed while idle is replaced', async (t) => {
+  const ca = await makeTestCa('Static Keep-Alive Test Root');
+  const cert = await issueTestCert(ca, { commonName: 'localhost', dnsNames: ['localhost'], usage: 'server' });
+  const edge = await startTestEdge(t, { config: { staticBackends: { ca: [ca.certPem] } } });
+  const ngrok = apiClient(edge);
+  const plain = await startHttpService(t, (req, res) => res.end(`${req.method} ${req.url}`));
+  // The service closes a connection idle for 3 s (Node closes it a second later).
+  plain.server.keepAliveTimeout = 3000;
+  let plainConnections = 0;
+  plain.server.on('connection', () => plainConnections++);
+  const secure = await startHttpsService(t, cert, (req, res) => res.end(req.url));
+  await reserve(ngrok, 'kept.example.com');
+  await reserve(ngrok, 'kept-tls.example.com');
+  await httpsEdge(ngrok, ['kept.example.com:443'], [{ backendId: await staticTo(ngrok, `127.0.0.1:${plain.port}`) }]);
+  await httpsEdge(
+    ngrok,
+    ['kept-tls.example.com:443'],
+    [{ backendId: await staticTo(ngrok, `localhost:${secure.port}`, true) }],
+  );
+  await edge.snapshots.settled();
+
+  for (let i = 0; i < 5; i++) assert.equal((await get(edge, 'kept.example.com', `/${i}`)).body.toString(), `GET /${i}`);
+  const posted = await request(`https://kept.example.com:${edge.ports.https}/up`, {
+    ca: edge.caPem,
+    method: 'POST',
+    body: Buffer.alloc(100_000, 'x'),
+  });
+  assert.equal(posted.body.toString(), 'POST /up');
+  assert.equal(plainConnections, 1, 'six requests, one connection');
+
+  // Idle longer than the service keeps a connection: the edge saw it close, and dials anew.
+  await new Promise((r) => setTimeout(r, 4500));
+  assert.equal((await get(edge, 'kept.example.com', '/later')).status, 200);
+  assert.equal(plainConnections, 2);
+
+  for (let i = 0; i < 3; i++) assert.equal((await get(edge, 'kept-tls.example.com', `/${i}`)).body.toString(), `/${i}`);
+  assert.equal(secure.handshakes(), 1, 'three requests, one TLS handshake');
+});
+
+test('a kept connection the service dropped as a request went out: a request without a body goes again on a new one, one with a body gets 502', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  // Answers the first request of each connection and keeps it open, then drops it at the next.
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const service = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    let requests = 0;
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      head = '';
+      if (++requests > 1) return void socket.destroy();
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: keep-alive\r\n\r\nfirst');
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
+  defer(t, () => new Promise<void>((r) => (sockets.forEach((c) => c.destroy()), service.close(() => r()))));
+  const port = (service.address() as net.AddressInfo).port;
+  await reserve(ngrok, 'dropped.example.com');
+  await httpsEdge(ngrok, ['dropped.example.com:443'], [{ backendId: await staticTo(ngrok, `127.0.0.1:${port}`) }]);
+  await edge.snapshots.settled();
+
+  assert.equal((await get(edge, 'dropped.example.com')).body.toString(), 'first');
+  const again = await get(edge, 'dropped.example.com');
+  assert.equal(again.status, 200);
+  assert.equal(again.body.toString(), 'first');
+  assert.equal(connections, 2, 'sent again on a new connection');
+
+  // That one was dialed for the retry alone; the next request leaves a new kept one.
+  assert.equal((await get(edge, 'dropped.example.com')).body.toString(), 'first');
+  assert.equal(connections, 3);
+  const posted = await request(`https://dropped.example.com:${edge.ports.https}/`, {
+    ca: edge.caPem,
+    method: 'POST',
+    body: Buffer.from('once'),
+  });
+  assert.equal(posted.status, 502);
+  assert.equal(posted.headers['portico-error-code'], 'ERR_EDGE_UPSTREAM_REFUSED');
+  assert.equal(connections, 3, 'a body is never sent twice');
 });
 
 test('TCP edge and TLS edge with a static backend splice bytes to the address', async (t) => {

@@ -6,6 +6,7 @@ import type { HttpExchange, Outcome } from '../proxy/forward-http.ts';
 import type { StreamPools } from '../proxy/stream-pools.ts';
 import type { TunnelRegistry } from '../tunnels/registry.ts';
 import type { UpstreamOptions } from './static/dial.ts';
+import type { KeptConnections } from './static/kept-connections.ts';
 import type { Upstream } from './upstream.ts';
 
 export type { HttpExchange, Outcome };
@@ -49,6 +50,8 @@ export interface BackendDeps {
   streamPools: StreamPools;
   /** How static backends dial their addresses. */
   upstream: UpstreamOptions;
+  /** Static backends' kept-alive connections, across snapshots. */
+  keptConnections: KeptConnections;
   logger: Logger;
 }
 

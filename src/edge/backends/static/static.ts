@@ -1,7 +1,14 @@
 import type net from 'node:net';
 import { ErrorCode, isPorticoError } from '../../../errors/catalogue.ts';
 import { splice } from '../../../splice/splice.ts';
-import type { Backend, BackendDeps, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
+import {
+  answerUnavailable,
+  type Backend,
+  type BackendDeps,
+  type ConnExchange,
+  type HttpExchange,
+  type Outcome,
+} from '../backend.ts';
 import type { Upstream } from '../upstream.ts';
 import { dialStatic, type StaticTarget } from './dial.ts';
 import { relayHttp } from './relay-http.ts';
@@ -40,15 +47,33 @@ export class StaticBackend implements Backend {
     return [this.upstream];
   }
 
+  /**
+   * Over a kept connection when one is idle, else a new one; a request without a body that a
+   * kept connection dropped before any answer goes once more on a connection dialed for it.
+   */
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
-    const socket = await this.dial(ex, 'http/1.1');
-    if (!socket) return 'unavailable';
-    if (ex.res.destroyed) {
-      socket.destroy();
-      return 'served';
-    }
     ex.tunnel = undefined;
-    return relayHttp(socket, ex, this.deps.streamPools.upstreamHeaderTimeoutMs);
+    const timeoutMs = this.deps.streamPools.upstreamHeaderTimeoutMs;
+    let relayed = await relayHttp({ agent: this.deps.keptConnections.for(this.id, this.target) }, ex, timeoutMs);
+    if (relayed === 'stale') {
+      const socket = await this.dial(ex, 'http/1.1');
+      if (!socket) return 'unavailable';
+      if (ex.res.destroyed) {
+        socket.destroy();
+        return 'served';
+      }
+      relayed = await relayHttp({ socket }, ex, timeoutMs);
+    }
+    if (relayed === 'served' || relayed === 'unavailable') return relayed;
+    if (relayed !== 'stale') {
+      this.unreachable(relayed.unreachable);
+      ex.failure = isPorticoError(relayed.unreachable) ? relayed.unreachable.code : ErrorCode.ERR_EDGE_UPSTREAM_REFUSED;
+      return 'unavailable';
+    }
+    // A connection dialed for this request is never stale; answered as a lost connection all the same.
+    ex.failure = ErrorCode.ERR_EDGE_UPSTREAM_REFUSED;
+    answerUnavailable(ex);
+    return 'served';
   }
 
   async forwardConn(ex: ConnExchange): Promise<Outcome> {
