@@ -35,6 +35,7 @@ export function relayHttp(via: RelayVia, ex: HttpExchange, headerTimeoutMs: numb
       setHost: false,
     });
     let connected = false;
+    let answered = false;
     // The client went away: stop the upstream request rather than finish it for nobody.
     const onClientClose = () => {
       if (!res.writableFinished) upstream.destroy();
@@ -50,6 +51,7 @@ export function relayHttp(via: RelayVia, ex: HttpExchange, headerTimeoutMs: numb
       else req.pipe(upstream);
     });
     upstream.on('response', (upRes) => {
+      answered = true;
       stopWaiting();
       const head = forwardedResponseHeaders(upRes.rawHeaders);
       upRes.pipe(sendResponseHead(res, ex.effects, upRes.statusCode ?? 502, upRes.statusMessage, head));
@@ -60,7 +62,7 @@ export function relayHttp(via: RelayVia, ex: HttpExchange, headerTimeoutMs: numb
       stopWaiting();
       // The client left: there is nobody to answer.
       if (res.destroyed) return resolve('served');
-      if (!connected || (upstream.reusedSocket && again && !timedOut(err))) {
+      if (!connected || (upstream.reusedSocket && again && !answered && !timedOut(err))) {
         res.off('close', onClientClose);
         return resolve(connected ? 'stale' : { unreachable: err });
       }
