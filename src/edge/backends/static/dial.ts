@@ -1,5 +1,6 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { ErrorCode, isPorticoError, PorticoError } from '../../../errors/catalogue.ts';
 
@@ -121,4 +122,15 @@ function describe(err: unknown): string {
   if (typeof code === 'string' && /CERT|SELF_SIGNED|VERIFY|ALTNAME/.test(code))
     return `the TLS certificate is not trusted (${code})`;
   return typeof code === 'string' ? code : 'the connection failed';
+}
+
+/** A createConnection in its callback form (http.request's, http.Agent's), for a socket `dial` makes. */
+export function dialedBy(dial: () => Promise<net.Socket>) {
+  return (_: unknown, done: (err: Error | null, socket: Duplex) => void): undefined => {
+    dial().then(
+      (socket) => done(null, socket),
+      (err: Error) => done(err, undefined as unknown as Duplex),
+    );
+    return undefined;
+  };
 }

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { dialStatic, type StaticTarget, type UpstreamOptions } from './dial.ts';
+import { dialedBy, dialStatic, type StaticTarget, type UpstreamOptions } from './dial.ts';
 
 /**
  * Milliseconds an idle connection is kept: 60 s, as tunnel streams. One the service closes
@@ -28,12 +28,8 @@ class StaticAgent extends http.Agent {
     super({ keepAlive: true, maxFreeSockets: maxIdle, scheduling: 'lifo', timeout: idleMs });
   }
 
-  override createConnection(_: unknown, callback?: (err: Error | null, socket: Duplex) => void): undefined {
-    dialStatic(this.target, this.options, 'http/1.1').then(
-      (socket) => callback?.(null, socket),
-      (err: Error) => callback?.(err, undefined as unknown as Duplex),
-    );
-    return undefined;
+  override createConnection(options: unknown, callback: (err: Error | null, socket: Duplex) => void): undefined {
+    return dialedBy(() => dialStatic(this.target, this.options, 'http/1.1'))(options, callback);
   }
 
   /** True when it holds no connection and waits for none. */

@@ -6,9 +6,10 @@ import { sendErrorPage } from '../../proxy/error-page.ts';
 import { isReplayable, type HttpExchange, type Outcome } from '../../proxy/forward-http.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from '../../proxy/headers.ts';
 import { timedOut, waitForHeaders } from '../../proxy/header-timeout.ts';
+import { dialedBy } from './dial.ts';
 
-/** Where relayHttp sends a request: over the backend's kept connections, or on one socket dialed for it. */
-export type RelayVia = { agent: http.Agent } | { socket: net.Socket };
+/** Where relayHttp sends a request: over the backend's kept connections, or on a connection dialed for it alone. */
+export type RelayVia = { agent: http.Agent } | { dial: () => Promise<net.Socket> };
 
 /**
  * What came of it besides an answer: `stale`, a kept connection closed before any answer to a
@@ -28,7 +29,7 @@ export function relayHttp(via: RelayVia, ex: HttpExchange, headerTimeoutMs: numb
   const { req, res } = ex;
   return new Promise((resolve) => {
     const upstream = http.request({
-      ...('agent' in via ? { agent: via.agent } : { createConnection: () => via.socket }),
+      ...('agent' in via ? { agent: via.agent } : { createConnection: dialedBy(via.dial) }),
       method: req.method,
       path: req.url,
       headers: withEdits(forwardedRequestHeaders(req, ex.scheme, false, ex.hops), ex.effects?.upstreamEdits),

@@ -1,14 +1,7 @@
 import type net from 'node:net';
 import { ErrorCode, isPorticoError } from '../../../errors/catalogue.ts';
 import { splice } from '../../../splice/splice.ts';
-import {
-  answerUnavailable,
-  type Backend,
-  type BackendDeps,
-  type ConnExchange,
-  type HttpExchange,
-  type Outcome,
-} from '../backend.ts';
+import type { Backend, BackendDeps, ConnExchange, HttpExchange, Outcome } from '../backend.ts';
 import type { Upstream } from '../upstream.ts';
 import { dialStatic, type StaticTarget } from './dial.ts';
 import { relayHttp } from './relay-http.ts';
@@ -54,30 +47,22 @@ export class StaticBackend implements Backend {
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
     ex.tunnel = undefined;
     const timeoutMs = this.deps.streamPools.upstreamHeaderTimeoutMs;
-    let relayed = await relayHttp({ agent: this.deps.keptConnections.for(this.id, this.target) }, ex, timeoutMs);
+    const kept = { agent: this.deps.keptConnections.for(this.id, this.target) };
+    let relayed = await relayHttp(kept, ex, timeoutMs);
     if (relayed === 'stale') {
-      const socket = await this.dial(ex, 'http/1.1');
-      if (!socket) return 'unavailable';
-      if (ex.res.destroyed) {
-        socket.destroy();
-        return 'served';
-      }
-      relayed = await relayHttp({ socket }, ex, timeoutMs);
+      const dial = () => dialStatic(this.target, this.deps.upstream, 'http/1.1');
+      relayed = await relayHttp({ dial }, ex, timeoutMs);
     }
     if (relayed === 'served' || relayed === 'unavailable') return relayed;
-    if (relayed !== 'stale') {
-      this.unreachable(relayed.unreachable);
-      ex.failure = isPorticoError(relayed.unreachable) ? relayed.unreachable.code : ErrorCode.ERR_EDGE_UPSTREAM_REFUSED;
-      return 'unavailable';
-    }
-    // A connection dialed for this request is never stale; answered as a lost connection all the same.
-    ex.failure = ErrorCode.ERR_EDGE_UPSTREAM_REFUSED;
-    answerUnavailable(ex);
-    return 'served';
+    // Nothing was sent to the client: a failover may try its next child.
+    const err = relayed === 'stale' ? undefined : relayed.unreachable;
+    if (err) this.unreachable(err);
+    ex.failure = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_UPSTREAM_REFUSED;
+    return 'unavailable';
   }
 
   async forwardConn(ex: ConnExchange): Promise<Outcome> {
-    const upstream = await this.dial(ex);
+    const upstream = await this.dial();
     if (!upstream) return 'unavailable';
     if (ex.socket.destroyed) {
       upstream.destroy();
@@ -89,13 +74,12 @@ export class StaticBackend implements Backend {
     return 'served';
   }
 
-  /** The connected socket, or undefined (the reason logged, and recorded on an HTTP exchange). */
-  private async dial(ex: HttpExchange | ConnExchange, alpn?: string): Promise<net.Socket | undefined> {
+  /** A connected socket for a TCP or TLS edge connection, or undefined (the reason logged). */
+  private async dial(): Promise<net.Socket | undefined> {
     try {
-      return await dialStatic(this.target, this.deps.upstream, alpn);
+      return await dialStatic(this.target, this.deps.upstream);
     } catch (err) {
       this.unreachable(err);
-      if ('res' in ex) ex.failure = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_UPSTREAM_REFUSED;
       return undefined;
     }
   }
