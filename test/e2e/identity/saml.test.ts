@@ -245,6 +245,13 @@ test('saml: single logout started by the IdP, on the HTTP-POST and HTTP-Redirect
   const refusedToo = await browser.go(`${s.sp}/slo${unsigned.search}`, { follow: false });
   assert.equal(codeOf(refusedToo), 'ERR_EDGE_SAML_LOGOUT_INVALID');
   await loggedOut();
+
+  // A form beyond the 256 KiB bound is not read further: refused, signed out all the same.
+  await login();
+  const huge = await post(new URLSearchParams({ SAMLRequest: 'x'.repeat(300 * 1024) }));
+  assert.equal(huge.status, 403);
+  assert.equal(codeOf(huge), 'ERR_EDGE_IDENTITY_PROVIDER_ERROR');
+  await loggedOut();
 });
 
 test("saml: an IdP that encrypts assertions to the SP metadata's certificate: the edge decrypts them and logs in", async (t) => {

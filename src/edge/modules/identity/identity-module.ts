@@ -206,11 +206,9 @@ class IdentityGate {
    */
   private async postCallback(v: Visit, own: ProviderEndpoints): Promise<void> {
     if (v.ex.req.method !== 'POST' || !v.ex.res) return v.ex.refuse(ErrorCode.ERR_EDGE_IDENTITY_STATE_INVALID);
-    const body = await readBoundedBody(v.ex.req, maxCallbackBodyBytes);
-    if (body === 'aborted') return;
-    if (body === 'too-large') return this.fail(v, new Error('callback body too large'), []);
-    const url = this.requestUrl(v);
-    for (const [key, value] of new URLSearchParams(body.toString('utf8'))) url.searchParams.append(key, value);
+    const url = await this.postedUrl(v);
+    if (url === 'aborted') return;
+    if (url === 'too-large') return this.fail(v, new Error('callback body too large'), []);
     const state = url.searchParams.get(own.stateField) ?? '';
     const { login, clear } = this.loginOf(v, state);
     return this.complete(v, url, login ? state : '', login?.remembered ?? {}, login?.uri ?? '/', clear);
@@ -248,6 +246,15 @@ class IdentityGate {
     return { login: login && sameText(login.state, state) ? login : undefined, clear };
   }
 
+  /** The request URL with the fields of its form body (a provider's POST binding) added. */
+  private async postedUrl(v: Visit): Promise<URL | 'aborted' | 'too-large'> {
+    const body = await readBoundedBody(v.ex.req, maxCallbackBodyBytes);
+    if (body === 'aborted' || body === 'too-large') return body;
+    const url = this.requestUrl(v);
+    for (const [key, value] of new URLSearchParams(body.toString('utf8'))) url.searchParams.append(key, value);
+    return url;
+  }
+
   private requestUrl(v: Visit): URL {
     return new URL(v.ex.req.url ?? '/', `${v.ex.scheme}://${v.ex.req.headers.host ?? v.host}`);
   }
@@ -260,14 +267,10 @@ class IdentityGate {
     const clear = { 'set-cookie': setCookie(this.sessionCookie, '', 0, v.secure) };
     const { endSession } = this.o.flow;
     if (endSession) {
-      const url = this.requestUrl(v);
       const posted = v.ex.req.method === 'POST';
-      if (posted) {
-        const body = await readBoundedBody(v.ex.req, maxCallbackBodyBytes);
-        if (body === 'aborted') return;
-        if (body === 'too-large') return this.fail(v, new Error('logout body too large'), [clear['set-cookie']]);
-        for (const [key, value] of new URLSearchParams(body.toString('utf8'))) url.searchParams.append(key, value);
-      }
+      const url = posted ? await this.postedUrl(v) : this.requestUrl(v);
+      if (url === 'aborted') return;
+      if (url === 'too-large') return this.fail(v, new Error('logout body too large'), [clear['set-cookie']]);
       const rawQuery = (v.ex.req.url ?? '').split('?')[1] ?? '';
       let next: string | undefined;
       try {
