@@ -10,7 +10,7 @@ import { StreamPools } from './stream-pools.ts';
 
 /**
  * What stands behind the tunnel here: a TCP server each "stream" connects to, answering each
- * connection as `answer` says (by its number, from 1). Real sockets, so undici parses real bytes.
+ * connection as `answer` says (by its number, from 1). Real sockets, so the tunnel client parses real bytes.
  */
 async function agentSide(t: TestContext, answer: (conn: number, socket: net.Socket, head: string) => void) {
   let conns = 0;

@@ -1,6 +1,5 @@
 import type http from 'node:http';
-import { PassThrough, type Writable } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import type { Writable } from 'node:stream';
 import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
 import type { ExchangeEffects } from '../pipeline/exchange.ts';
 import { rawHeader } from '../pipeline/raw-headers.ts';
@@ -9,6 +8,8 @@ import type { Tunnel } from '../tunnels/tunnel.ts';
 import { errorCodeHeader, sendErrorPage } from './error-page.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.ts';
 import type { StreamPools } from './stream-pools.ts';
+import { requestHead } from './tunnel-http/request-head.ts';
+import type { TunnelConnection, TunnelRequest } from './tunnel-http/tunnel-connection.ts';
 
 /** One public HTTP request on its way to a backend. */
 export interface HttpExchange {
@@ -46,32 +47,29 @@ export function isReplayable(req: http.IncomingMessage): boolean {
 
 export function errorCodeFor(err: unknown): ErrorCode {
   if (isPorticoError(err) && err.code === ErrorCode.ERR_MUX_STREAMS_EXHAUSTED) return ErrorCode.ERR_EDGE_AGENT_BUSY;
-  if (isPorticoError(err) && err.code === ErrorCode.ERR_NGROK_3008) return err.code;
-  const code = (err as { code?: string }).code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return ErrorCode.ERR_NGROK_3008;
-  // A request the client library will not write (`OPTIONS *`: the target must be a path).
-  if (code === 'UND_ERR_INVALID_ARG') return ErrorCode.ERR_EDGE_BAD_REQUEST;
+  if (isPorticoError(err) && (err.code === ErrorCode.ERR_NGROK_3008 || err.code === ErrorCode.ERR_EDGE_BAD_REQUEST))
+    return err.code;
   return ErrorCode.ERR_EDGE_AGENT_GONE;
 }
 
 /**
  * Whether a request that failed before its response began may go once more on a fresh stream:
  * the kept stream it was written on had closed as it went out (the agent's service dropped an
- * idle connection). Not when the stream could not be opened at all (the session is full or
- * gone: PorticoError from the connector), when the headers timed out, or when the client left.
+ * idle connection). Not when the headers timed out or the request cannot be written.
  */
 function mayRetry(err: unknown): boolean {
-  if (isPorticoError(err) && err.code !== ErrorCode.ERR_MUX_STREAM_RESET) return false;
-  const code = (err as { code?: string }).code;
-  return code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_ABORTED' && code !== 'UND_ERR_INVALID_ARG';
+  return !(
+    isPorticoError(err) &&
+    (err.code === ErrorCode.ERR_NGROK_3008 || err.code === ErrorCode.ERR_EDGE_BAD_REQUEST)
+  );
 }
 
 /**
  * Sends the request to `tunnel` over a keep-alive tunnel stream (StreamPools) and streams the
- * response back with backpressure. A request without a body that fails before any response
- * byte is sent once more on a fresh stream (mayRetry). With `mayFail`, a replayable request
- * that the tunnel could not serve (agent gone before answering, or the agent's local service
- * refused) resolves `unavailable` instead of answering, so the caller can try elsewhere.
+ * response back with backpressure. A request without a body that fails before any response byte
+ * is sent once more on a fresh stream (mayRetry). With `mayFail`, a replayable request that the
+ * tunnel could not serve (agent gone before answering, or the agent's local service refused)
+ * resolves `unavailable` instead of answering, so the caller can try elsewhere.
  */
 export function forwardHttpToTunnel(
   tunnel: Tunnel,
@@ -84,54 +82,75 @@ export function forwardHttpToTunnel(
   const given = ex.effects?.body;
   const replayable = given !== undefined || isReplayable(req);
   const failover = options.mayFail && replayable;
-  const headers = withEdits(forwardedRequestHeaders(req, ex.scheme, false, ex.hops), ex.effects?.upstreamEdits);
-  const request: Dispatcher.DispatchOptions = {
-    method: req.method as Dispatcher.HttpMethod,
-    path: req.url ?? '/',
-    headers: headers as Dispatcher.DispatchOptions['headers'],
-    // Not the request itself: undici destroys a body it gives up on, and the client's request
-    // must stay whole for the error page the client is then owed.
-    body: given ?? (replayable ? null : req.pipe(new PassThrough())),
-  };
+  const method = req.method ?? 'GET';
+  const body = given ?? (replayable ? null : req);
   return new Promise((resolve) => {
-    let abort: ((err?: Error) => void) | undefined;
+    const answerError = (err: unknown) => {
+      const code = errorCodeFor(err);
+      sendErrorPage(
+        res,
+        code,
+        ex.requestId,
+        code === ErrorCode.ERR_EDGE_BAD_REQUEST ? (err as Error).message : undefined,
+      );
+      resolve('served');
+    };
+    let request: TunnelRequest;
+    try {
+      const headers = withEdits(forwardedRequestHeaders(req, ex.scheme, false, ex.hops), ex.effects?.upstreamEdits);
+      const { head, framing } = requestHead(
+        method,
+        req.url ?? '/',
+        headers,
+        Buffer.isBuffer(body) ? body : body ? 'stream' : 'none',
+      );
+      request = { method, head, framing, body };
+    } catch (err) {
+      // A request that cannot be written (ERR_EDGE_BAD_REQUEST): no stream is opened for it.
+      return answerError(err);
+    }
+    let current: TunnelConnection | undefined;
     // The client went away: stop the upstream request rather than finish it for nobody.
     res.once('close', () => {
-      if (!res.writableFinished) abort?.();
+      if (!res.writableFinished) current?.abort();
     });
-    const attempt = (via: Dispatcher, retried: boolean) => {
-      let body: Writable | undefined;
+    const attempt = (fresh: boolean) => {
+      let sink: Writable | undefined;
       let refused = false;
-      via.dispatch(request, {
-        onConnect: (stop: (err?: Error) => void) => (abort = stop),
-        onHeaders: (status: number, raw: Buffer[], resume: () => void, message: string) => {
-          // 1xx (103 Early Hints): the final response follows.
-          if (status < 200) return true;
-          const rawHeaders = raw.map((b) => b.toString('latin1'));
+      let conn: TunnelConnection;
+      try {
+        conn = pools.connection(tunnel, ex.scheme, options.edgeType, ex.clientAddr, fresh);
+      } catch (err) {
+        // A session without room for another stream, or gone.
+        if (failover) return resolve('unavailable');
+        return answerError(err);
+      }
+      current = conn;
+      conn.send(request, {
+        head: (status, message, rawHeaders, resume) => {
           if (failover && rawHeader(rawHeaders, errorCodeHeader) === ErrorCode.ERR_EDGE_UPSTREAM_REFUSED) {
             refused = true;
-            resolve('unavailable');
-            return true;
+            return resolve('unavailable');
           }
-          body = sendResponseHead(res, ex.effects, status, message, forwardedResponseHeaders(rawHeaders));
-          body.on('drain', resume);
+          sink = sendResponseHead(res, ex.effects, status, message, forwardedResponseHeaders(rawHeaders));
+          sink.on('drain', resume);
           resolve('served');
-          return true;
         },
-        onData: (chunk: Buffer) => refused || body!.write(chunk),
-        onComplete: () => body?.end(),
-        onError: (err: Error) => {
-          if (body) return res.destroy();
-          if (refused) return;
-          if (!retried && replayable && mayRetry(err) && !res.destroyed)
-            return attempt(pools.fresh(tunnel, ex.scheme, options.edgeType, ex.clientAddr), true);
+        data: (chunk) => refused || sink!.write(chunk),
+        end: () => {
+          current = undefined;
+          sink?.end();
+        },
+        error: (err, how) => {
+          current = undefined;
+          if (sink) return res.destroy();
+          if (refused || res.destroyed) return;
+          if (!fresh && !how.responded && replayable && mayRetry(err)) return attempt(true);
           if (failover && !res.headersSent) return resolve('unavailable');
-          const code = errorCodeFor(err);
-          sendErrorPage(res, code, ex.requestId, code === ErrorCode.ERR_EDGE_BAD_REQUEST ? err.message : undefined);
-          resolve('served');
+          answerError(err);
         },
-      } as Dispatcher.DispatchHandler);
+      });
     };
-    attempt(pools.for(tunnel, ex.scheme, options.edgeType, ex.clientAddr), false);
+    attempt(false);
   });
 }
