@@ -1,13 +1,14 @@
 /**
  * A passive HTTP/1.1 observer of one proxied connection. It sees the chunks going each way as
- * they pass (it never changes, holds or delays them), parses them with http-parser-js and
+ * they pass (it never changes, holds or delays them), parses them with Node's own parser
+ * (packages/http-parser.ts, lenient: it only watches) and
  * reports each request with its response. A connection that stops parsing as HTTP (TLS, a TCP
  * protocol, garbage, an upgrade to WebSocket, a CONNECT tunnel) is no longer tracked; its bytes
  * flow on unchanged because the tap only ever listened.
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { HTTPParser } from 'http-parser-js';
+import { HttpParser, type MessageHead } from '../../packages/http-parser.ts';
 
 /** One request and what came back for it. */
 export interface HttpExchange {
@@ -71,24 +72,12 @@ const maxHeadBytes = 32 * 1024;
 const maxPathChars = 1024;
 /** Pipelined requests waiting for a response before the tap gives up on the connection. */
 const maxPending = 32;
+/** The tap only watches: it takes what llhttp can read past strict HTTP/1.1. */
+const parserOptions = { maxHeadBytes, lenient: true };
 
 interface Pending extends HttpExchange {
   startedAt: number;
 }
-
-/** Parser callbacks run in http-parser-js's 0.12 mode: one info object. */
-interface HeadInfo {
-  versionMajor: number;
-  versionMinor: number;
-  headers: string[];
-  method: number;
-  url: string;
-  statusCode: number;
-  statusMessage: string;
-  upgrade: boolean;
-}
-
-type Parser = InstanceType<typeof HTTPParser>;
 
 /** Starts observing `requests` (client → service) and `responses` (service → client). */
 export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptions): HttpTap {
@@ -96,86 +85,96 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
   let stoppedBecause: string | undefined;
   let interim = false;
   let switched = false;
-  const reqParser = newParser(HTTPParser.REQUEST);
-  const resParser = newParser(HTTPParser.RESPONSE);
+  /** The exchange whose response switched protocols, once its head is parsed. */
+  let switchedBy: HttpExchange | undefined;
 
-  reqParser[HTTPParser.kOnHeadersComplete] = (info: HeadInfo) => {
-    const method = HTTPParser.methods[info.method] ?? 'UNKNOWN';
-    pending.push({
-      method,
-      path: info.url.slice(0, maxPathChars),
-      durationMs: 0,
-      requestBytes: 0,
-      responseBytes: 0,
-      startedAt: performance.now(),
-      ...(capture ? { request: captured(info) } : {}),
-    });
-    if (pending.length > maxPending) stop('too many requests without a response');
-    // After an upgrade or CONNECT request the client speaks another protocol.
-    if (info.upgrade) requests.off('data', onRequest);
-  };
-  reqParser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
-    const current = pending[pending.length - 1];
-    if (!current) return;
-    current.requestBytes += length;
-    if (current.request) keep(current.request, chunk, offset, length);
-  };
+  const reqParser = new HttpParser(
+    'request',
+    {
+      head: (head) => {
+        pending.push({
+          method: head.method,
+          path: head.url.slice(0, maxPathChars),
+          durationMs: 0,
+          requestBytes: 0,
+          responseBytes: 0,
+          startedAt: performance.now(),
+          ...(capture ? { request: captured(head) } : {}),
+        });
+        if (pending.length > maxPending) stop('too many requests without a response');
+        // After an upgrade or CONNECT request the client speaks another protocol.
+        if (head.upgrade) requests.off('data', onRequest);
+        return 'body';
+      },
+      body: (chunk) => {
+        const current = pending[pending.length - 1];
+        if (!current) return;
+        current.requestBytes += chunk.length;
+        if (current.request) keep(current.request, chunk);
+      },
+      end: () => {},
+    },
+    parserOptions,
+  );
 
-  resParser[HTTPParser.kOnHeadersComplete] = (info: HeadInfo): number => {
-    const req = pending[0];
-    if (!req) {
-      stop('a response without a request');
-      return 1;
-    }
-    // 100 Continue and other interim answers come before the real one.
-    interim = info.statusCode < 200 && info.statusCode !== 101;
-    if (interim) return 0;
-    req.status = info.statusCode;
-    req.statusText = info.statusMessage;
-    if (capture) req.response = captured(info);
-    switched = info.statusCode === 101 || (req.method === 'CONNECT' && info.statusCode < 300);
-    // A response to HEAD announces a body it does not send.
-    return req.method === 'HEAD' ? 1 : 0;
-  };
-  resParser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
-    const current = pending[0];
-    if (!current) return;
-    current.responseBytes += length;
-    if (current.response) keep(current.response, chunk, offset, length);
-  };
-  resParser[HTTPParser.kOnMessageComplete] = () => {
-    if (interim) return void (interim = false);
-    const req = pending.shift();
-    const exchange = req && report(req);
-    if (!switched) return;
-    stop('switched protocols');
-    // The parser is inside execute(): what is left of its chunk already belongs to the new protocol.
-    const p = resParser as unknown as { chunk: Buffer | null; offset: number; end: number };
-    if (exchange && o.onSwitch) o.onSwitch(exchange, p.chunk ? p.chunk.subarray(p.offset, p.end) : Buffer.alloc(0));
-  };
+  const resParser = new HttpParser(
+    'response',
+    {
+      head: (head) => {
+        const req = pending[0];
+        if (!req) {
+          stop('a response without a request');
+          return 'none';
+        }
+        // 100 Continue and other interim answers come before the real one.
+        interim = head.status < 200 && head.status !== 101;
+        if (interim) return 'body';
+        req.status = head.status;
+        req.statusText = head.statusMessage;
+        if (capture) req.response = captured(head);
+        switched = head.status === 101 || (req.method === 'CONNECT' && head.status < 300);
+        if (switched) return 'switch';
+        // A response to HEAD announces a body it does not send.
+        return req.method === 'HEAD' ? 'none' : 'body';
+      },
+      body: (chunk) => {
+        const current = pending[0];
+        if (!current) return;
+        current.responseBytes += chunk.length;
+        if (current.response) keep(current.response, chunk);
+      },
+      end: () => {
+        if (interim) return void (interim = false);
+        const req = pending.shift();
+        const exchange = req && report(req);
+        if (switched) switchedBy = exchange;
+      },
+    },
+    parserOptions,
+  );
 
   const capture = o.captureBodyBytes;
-  const keep = (message: CapturedMessage, chunk: Buffer, offset: number, length: number) => {
+  const keep = (message: CapturedMessage, chunk: Buffer) => {
     const room = Math.max(0, (capture ?? 0) - message.body.length);
-    const taken = Math.min(room, length);
-    // A copy: a slice would keep the whole chunk alive as long as the capture.
-    if (taken > 0) message.body = Buffer.concat([message.body, chunk.subarray(offset, offset + taken)]);
-    message.truncatedBytes += length - taken;
+    const taken = Math.min(room, chunk.length);
+    // A copy of the part kept: the parser's piece may be larger than the capture.
+    if (taken > 0) message.body = Buffer.concat([message.body, chunk.subarray(0, taken)]);
+    message.truncatedBytes += chunk.length - taken;
   };
   const report = (req: Pending, error?: string): HttpExchange => {
     const exchange = exchangeOf(req, performance.now() - req.startedAt, error);
     o.onExchange(exchange);
     return exchange;
   };
-  const feed = (parser: Parser, chunk: Buffer, side: string) => {
-    if (stoppedBecause) return;
-    let result: number | Error;
+  /** Parses `chunk`; returns the bytes that were HTTP, or undefined when tracking stopped. */
+  const feed = (parser: HttpParser, chunk: Buffer, side: string): number | undefined => {
+    if (stoppedBecause) return undefined;
     try {
-      result = parser.execute(chunk);
+      return parser.execute(chunk);
     } catch (err) {
-      result = err as Error;
+      if (!stoppedBecause) stop(`${side} is not HTTP/1.x (${(err as Error).message})`);
+      return undefined;
     }
-    if (result instanceof Error && !stoppedBecause) stop(`${side} is not HTTP/1.x (${result.message})`);
   };
   // The first byte tells TLS and most binary protocols apart at once (a request starts with a
   // method's capital letter, a response with "HTTP/"), before the parser waits for a line end.
@@ -193,17 +192,32 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
       firstResponse = false;
       if (chunk[0] !== 0x48) return stop('the response side is not HTTP/1.x (first byte)');
     }
-    feed(resParser, chunk, 'the response side');
+    const parsed = feed(resParser, chunk, 'the response side');
+    if (parsed === undefined || !switched) return;
+    stop('switched protocols');
+    // What follows the 101 head in its chunk already belongs to the new protocol.
+    if (switchedBy && o.onSwitch) o.onSwitch(switchedBy, chunk.subarray(parsed));
   };
   // A response without a length ends with the connection.
   const onResponseEnd = () => {
-    if (!stoppedBecause && resParser.finish() instanceof Error) stop('the response side ended mid-message');
+    if (stoppedBecause) return;
+    try {
+      resParser.finish();
+    } catch {
+      stop('the response side ended mid-message');
+    }
   };
   const stop = (why: string) => {
-    stoppedBecause ??= why;
+    if (stoppedBecause) return;
+    stoppedBecause = why;
     requests.off('data', onRequest);
     responses.off('data', onResponse);
     responses.off('end', onResponseEnd);
+    // The parsers may be inside a callback: freed once the stack unwinds.
+    setImmediate(() => {
+      reqParser.close();
+      resParser.close();
+    });
   };
 
   requests.on('data', onRequest);
@@ -243,17 +257,11 @@ function exchangeOf(req: Pending, durationMs: number, error: string | undefined)
 }
 
 /** The head of a message as captured, with an empty body to fill. */
-function captured(info: HeadInfo): CapturedMessage {
+function captured(head: MessageHead): CapturedMessage {
   return {
-    proto: `HTTP/${info.versionMajor}.${info.versionMinor}`,
-    headers: info.headers.slice(),
+    proto: `HTTP/${head.versionMajor}.${head.versionMinor}`,
+    headers: head.headers,
     body: Buffer.alloc(0),
     truncatedBytes: 0,
   };
-}
-
-function newParser(type: 'REQUEST' | 'RESPONSE'): Parser {
-  const parser = new HTTPParser(type);
-  parser.maxHeaderSize = maxHeadBytes;
-  return parser;
 }

@@ -1,7 +1,7 @@
 import type { Duplex, Readable } from 'node:stream';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import type { BodyFraming } from './request-head.ts';
-import { ResponseParser } from './response-parser.ts';
+import { HttpParser, type MessageHead } from '../../../packages/http-parser.ts';
 
 /** One request for a tunnel stream (request-head.ts writes its head). */
 export interface TunnelRequest {
@@ -68,12 +68,12 @@ const keepAliveTimeout = /timeout=(\d+)/i;
 
 /**
  * An HTTP/1.1 client connection over one tunnel stream: writes one request at a time and
- * parses the agent's responses with Node's own parser (response-parser.ts). Bodies stream both
+ * parses the agent's responses with Node's own parser (packages/http-parser.ts). Bodies stream both
  * ways with backpressure: the client's body is read as the stream takes it, and the response
  * body's pieces are handed over as they are parsed, the stream paused when the handler asks.
  */
 export class TunnelConnection {
-  private readonly parser: ResponseParser;
+  private readonly parser: HttpParser;
   private exchange: Exchange | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Requests this connection completed. */
@@ -85,8 +85,8 @@ export class TunnelConnection {
     private readonly owner: ConnectionOwner,
     private readonly options: ConnectionOptions,
   ) {
-    this.parser = new ResponseParser({
-      head: (status, message, raw, keepAlive) => this.onHead(status, message, raw, keepAlive),
+    this.parser = new HttpParser('response', {
+      head: (head) => this.onHead(head),
       body: (chunk) => this.onBody(chunk),
       end: () => this.onEnd(),
     });
@@ -224,13 +224,13 @@ export class TunnelConnection {
     this.timer = undefined;
   }
 
-  private onHead(status: number, message: string, raw: string[], keepAlive: boolean): boolean {
+  private onHead({ status, statusMessage: message, headers: raw, keepAlive }: MessageHead): 'body' | 'none' {
     const ex = this.exchange!;
     if (status < 200) {
       // 103 Early Hints, 100 Continue: the final response follows. A 101 the edge did not ask for cannot.
       if (status === 101) throw new Error('the agent switched protocols on a plain request');
       ex.interim = true;
-      return false;
+      return 'body';
     }
     this.stopTimer();
     ex.responded = true;
@@ -246,7 +246,7 @@ export class TunnelConnection {
       ex.paused = false;
       this.stream.resume();
     });
-    return ex.method === 'HEAD';
+    return ex.method === 'HEAD' ? 'none' : 'body';
   }
 
   private onBody(chunk: Buffer): void {
