@@ -15,14 +15,16 @@ export const allowedImports: Record<string, readonly string[]> = {
   // npm packages loaded on first use (on-first-use.ts).
   packages: [],
   splice: [],
+  // HTTP/1.1 on the wire, shared by the edge's tunnel client and the agent's traffic tap.
+  http1: [],
   bootstrap: ['errors'],
   protocol: ['errors'],
   store: ['errors'],
   config: ['errors', 'packages', 'store'],
-  edge: ['config', 'errors', 'log', 'packages', 'protocol', 'store', 'splice', 'version'],
+  edge: ['config', 'errors', 'http1', 'log', 'packages', 'protocol', 'store', 'splice', 'version'],
   api: ['config', 'errors', 'log', 'metrics', 'packages', 'store', 'version'],
   server: ['api', 'bootstrap', 'config', 'edge', 'errors', 'log', 'metrics', 'protocol', 'store', 'version'],
-  agent: ['bootstrap', 'errors', 'log', 'metrics', 'protocol', 'splice', 'version'],
+  agent: ['bootstrap', 'errors', 'http1', 'log', 'metrics', 'protocol', 'splice', 'version'],
   trust: ['bootstrap', 'errors'],
   cli: [
     'agent',

@@ -1,14 +1,16 @@
 /**
  * A passive HTTP/1.1 observer of one proxied connection. It sees the chunks going each way as
  * they pass (it never changes, holds or delays them), parses them with Node's own parser
- * (packages/http-parser.ts, lenient: it only watches) and
+ * (http1/parser.ts, lenient: it only watches) and
  * reports each request with its response. A connection that stops parsing as HTTP (TLS, a TCP
  * protocol, garbage, an upgrade to WebSocket, a CONNECT tunnel) is no longer tracked; its bytes
- * flow on unchanged because the tap only ever listened.
+ * flow on unchanged because the tap only ever listened. That includes a request target with
+ * control characters or raw non-ASCII bytes, which llhttp refuses even when lenient (as Node's
+ * server, and so the edge in front of an HTTP endpoint, refuses them).
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { HttpParser, type MessageHead } from '../../packages/http-parser.ts';
+import { HttpParser, type MessageHead } from '../../http1/parser.ts';
 
 /** One request and what came back for it. */
 export interface HttpExchange {

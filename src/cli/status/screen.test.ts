@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { AgentSession } from '../../agent/session.ts';
 import { readAll, startTestPeer, waitFor } from '../../../test/support/agent-peer.ts';
@@ -16,7 +15,14 @@ test("the screen of a real session: fields, forwarding, counters and requests, n
   const session = new AgentSession({ serverAddr: peer.addr, ca: peer.caPem, traffic });
   t.after(() => session.close());
   await session.connect();
-  const server = http.createServer((req, res) => res.writeHead(req.url === '/gone' ? 410 : 200).end());
+  // Raw answers: Node's own server would not send a reason phrase with an escape in it.
+  const server = net.createServer((socket) =>
+    socket.once('data', (head: Buffer) => {
+      const path = head.toString('latin1').split(' ')[1]!;
+      const status = path === '/gone' ? '410 Gone' : path.startsWith('/evil') ? '400 Bad\x1b[2J' : '200 OK';
+      socket.end(`HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+    }),
+  );
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -25,7 +31,7 @@ test("the screen of a real session: fields, forwarding, counters and requests, n
     forwardsTo: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
   });
   await session.listen({ forwardsTo: 'http://localhost:8081', labels: { edge: 'edghts_1' } });
-  for (const path of ['/first', '/gone', `/evil\x1b[2J${'x'.repeat(200)}`]) {
+  for (const path of ['/first', '/gone', `/evil${'x'.repeat(200)}`]) {
     const stream = peer.openProxy({ Id: web.id });
     stream.end(`GET ${path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
     await readAll(stream);
@@ -50,10 +56,9 @@ test("the screen of a real session: fields, forwarding, counters and requests, n
   assert.match(text, /^ {30}3 {7}0 {7}\d\.\d\d {4}\d\.\d\d {4}\d\.\d\d {4}\d\.\d\d$/m);
   const requests = lines.slice(lines.indexOf('-------------') + 2);
   assert.equal(requests.length, 3);
-  // Node's server refuses the escape character; the screen shows the path without it.
   assert.match(
     requests[0]!,
-    /^GET \/evil\?\[2Jx+… 400 Bad Request {9}[\d.]+ m?s$/,
+    /^GET \/evilx+… 400 Bad\?\[2J +[\d.]+ m?s$/,
     'control characters are neutralised, long paths cut',
   );
   assert.match(requests[1]!, /^GET \/gone {21}410 Gone {16}[\d.]+ m?s$/);

@@ -1,7 +1,7 @@
 import type { Duplex, Readable } from 'node:stream';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import type { BodyFraming } from './request-head.ts';
-import { HttpParser, type MessageHead } from '../../../packages/http-parser.ts';
+import { HttpParser, type MessageHead } from '../../../http1/parser.ts';
 
 /** One request for a tunnel stream (request-head.ts writes its head). */
 export interface TunnelRequest {
@@ -68,7 +68,7 @@ const keepAliveTimeout = /timeout=(\d+)/i;
 
 /**
  * An HTTP/1.1 client connection over one tunnel stream: writes one request at a time and
- * parses the agent's responses with Node's own parser (packages/http-parser.ts). Bodies stream both
+ * parses the agent's responses with Node's own parser (http1/parser.ts). Bodies stream both
  * ways with backpressure: the client's body is read as the stream takes it, and the response
  * body's pieces are handed over as they are parsed, the stream paused when the handler asks.
  */
