@@ -7,6 +7,7 @@
 import { countCpu, type RssPeaks } from './proc.ts';
 import {
   addCpu,
+  floorUnderLoad,
   maxPeaks,
   median,
   newTotals,
@@ -37,6 +38,8 @@ export interface BulkPhase {
   /** CPU milliseconds per GiB moved (download and upload together), by process. */
   cpuMsPerGiB: { direct: Record<string, number>; tunnel: Record<string, number>; floor: Record<string, number> };
   rss: RssPeaks;
+  /** The floor's entry and exit during its transfers. */
+  floorRss: RssPeaks;
 }
 
 /** `name` is "TCP" or "HTTP" (progress lines; "tcp" / "http-bulk" for profile file names). */
@@ -57,6 +60,7 @@ export async function bulkPhase(
   };
   const totals = { direct: newTotals(), tunnel: newTotals(), floor: newTotals() };
   const peaks: RssPeaks[] = [];
+  const floorPeaks: RssPeaks[] = [];
   const profileName = name === 'TCP' ? 'tcp' : 'http-bulk';
   for (let round = 0; round < ctx.settings.rounds; round++) {
     const d = await transfers(ctx, `${name} direct`, direct, totals.direct);
@@ -66,9 +70,10 @@ export async function bulkPhase(
     runs.downTunnel.push(t.result.down);
     runs.upTunnel.push(t.result.up);
     peaks.push(t.rss);
-    const f = await transfers(ctx, `${name} floor`, floor, totals.floor);
-    runs.downFloor.push(f.down);
-    runs.upFloor.push(f.up);
+    const f = await floorUnderLoad(ctx, () => transfers(ctx, `${name} floor`, floor, totals.floor));
+    runs.downFloor.push(f.result.down);
+    runs.upFloor.push(f.result.up);
+    floorPeaks.push(f.rss);
   }
   return {
     downDirect: median(runs.downDirect),
@@ -83,6 +88,7 @@ export async function bulkPhase(
       floor: perUnit(totals.floor, 1e3),
     },
     rss: maxPeaks(peaks),
+    floorRss: maxPeaks(floorPeaks),
   };
 }
 

@@ -8,6 +8,7 @@ import { runLoad, type HttpTarget, type LoadResult } from './load.ts';
 import { countCpu, type RssPeaks } from './proc.ts';
 import {
   addCpu,
+  floorUnderLoad,
   maxPeaks,
   medianBy,
   newTotals,
@@ -36,6 +37,8 @@ export interface HttpPhase {
   /** CPU microseconds per request, by process (service, edge, agent, floor entry and exit). */
   cpuUsPerRequest: Record<Run, Record<string, number>>;
   rss: RssPeaks;
+  /** The floor's entry and exit under the same loads. */
+  floorRss: RssPeaks;
 }
 
 export async function httpPhase(ctx: PhaseContext): Promise<HttpPhase> {
@@ -57,9 +60,12 @@ export async function httpPhase(ctx: PhaseContext): Promise<HttpPhase> {
     results[run].push(t.result);
     peaks.push(t.rss);
   };
+  const floorPeaks: RssPeaks[] = [];
   const floorRun = async (run: Run, target: HttpTarget) => {
     await warm(ctx, target);
-    results[run].push(await counted(ctx, run, target, totals[run]));
+    const f = await floorUnderLoad(ctx, () => counted(ctx, run, target, totals[run]));
+    results[run].push(f.result);
+    floorPeaks.push(f.rss);
   };
   for (let round = 0; round < ctx.settings.rounds; round++) {
     await warm(ctx, stack.httpDirect);
@@ -82,6 +88,7 @@ export async function httpPhase(ctx: PhaseContext): Promise<HttpPhase> {
     serviceConnections: Object.fromEntries(runs.map((r) => [r, per(totals[r].connections)])) as Record<Run, number>,
     cpuUsPerRequest: Object.fromEntries(runs.map((r) => [r, perUnit(totals[r], 1e6)])) as HttpPhase['cpuUsPerRequest'],
     rss: maxPeaks(peaks),
+    floorRss: maxPeaks(floorPeaks),
   };
 }
 

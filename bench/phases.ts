@@ -83,6 +83,17 @@ export function profilePath(settings: Settings, name: string, phase: string): st
   return join(dirname(settings.resultsPath), `${name}-${phase}.cpuprofile`);
 }
 
+/** Runs `work` while sampling the floor's entry and exit RSS every 100 ms (no profiling). */
+export async function floorUnderLoad<T>(
+  ctx: PhaseContext,
+  work: () => Promise<T>,
+): Promise<{ result: T; rss: RssPeaks }> {
+  const { entry, exit } = ctx.floor;
+  const stop = sampleRss({ entry: entry.pid, exit: exit.pid }, 100);
+  const result = await work();
+  return { result, rss: stop() };
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

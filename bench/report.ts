@@ -19,6 +19,8 @@ export interface Measurements {
   tcp: BulkPhase;
   /** Edge and agent of the traffic stack: idle after start-up, MiB. */
   stackIdle: Record<string, number>;
+  /** The floor's entry + exit RSS, 1 s after they started, MiB. */
+  floorIdle?: number;
   cli: CliPhase;
   restart: RestartPhase;
   scale: ScalePhase | null;
@@ -161,16 +163,19 @@ function loadRssRows(m: Measurements): Row[] {
   const rows: Row[] = [
     only('RSS traffic-stack edge idle MiB', m.stackIdle.edge ?? NaN),
     only('RSS traffic-stack agent idle MiB', m.stackIdle.agent ?? NaN),
+    only('floor: RSS entry+exit idle MiB', m.floorIdle ?? NaN),
   ];
-  const phases: Array<[string, RssPeaks]> = [
-    ['HTTP load', m.http.rss],
-    ['HTTP bulk', m.httpBulk.rss],
-    ['TCP bulk', m.tcp.rss],
+  const phases: Array<[string, RssPeaks, RssPeaks | undefined]> = [
+    ['HTTP load', m.http.rss, m.http.floorRss],
+    ['HTTP bulk', m.httpBulk.rss, m.httpBulk.floorRss],
+    ['TCP bulk', m.tcp.rss, m.tcp.floorRss],
   ];
-  for (const [name, p] of phases) {
+  for (const [name, p, floor] of phases) {
     rows.push(only(`RSS edge peak, ${name} MiB`, p.peak.edge ?? NaN));
     rows.push(only(`RSS agent peak, ${name} MiB`, p.peak.agent ?? NaN));
     rows.push(only(`RSS edge+agent peak, ${name} MiB`, p.peakSum, 140, 'MiB'));
+    // The same processes' worth of Node.js moving the same traffic, for scale (bench/README.md).
+    if (floor) rows.push(only(`floor: RSS entry+exit peak, ${name} MiB`, floor.peakSum));
   }
   return rows;
 }

@@ -81,6 +81,8 @@ try {
   await check(stack.httpTunnel, 'tunnel, HTTPS port');
   await check(stack.httpModules, 'tunnel with modules');
   const floor = await startFloor(stack, children, settings.children);
+  await new Promise((r) => setTimeout(r, 1000));
+  const floorIdle = rssMiB(floor.entry.pid) + rssMiB(floor.exit.pid);
   await check(floor.http, 'floor, plain');
   await check(floor.https, 'floor, TLS');
 
@@ -125,6 +127,7 @@ try {
     httpBulk,
     tcp,
     stackIdle,
+    floorIdle,
     cli: cli.result,
     restart,
     scale: scaled,
