@@ -1,5 +1,6 @@
 import type { Duplex, Readable } from 'node:stream';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
+import { Countdown } from './countdown.ts';
 import type { BodyFraming } from './request-head.ts';
 import { HttpParser, type MessageHead } from '../../../http1/parser.ts';
 
@@ -75,7 +76,12 @@ const keepAliveTimeout = /timeout=(\d+)/i;
 export class TunnelConnection {
   private readonly parser: HttpParser;
   private exchange: Exchange | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** Counts toward ERR_NGROK_3008 while a response head is awaited. */
+  private readonly headTimer = new Countdown(() =>
+    this.fail(new PorticoError(ErrorCode.ERR_NGROK_3008, `no response head in ${this.options.headersTimeoutMs} ms`)),
+  );
+  /** Counts the idle time the connection is kept for. */
+  private readonly restTimer = new Countdown(() => this.close());
   /** Requests this connection completed. */
   private carried = 0;
   private closed = false;
@@ -118,7 +124,7 @@ export class TunnelConnection {
 
   /** Sends `request`; `handler` hears of its response. The connection must be idle. */
   send(request: TunnelRequest, handler: ExchangeHandler): void {
-    this.stopTimer();
+    this.restTimer.stop();
     const ex: Exchange = {
       method: request.method,
       handler,
@@ -151,7 +157,8 @@ export class TunnelConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.stopTimer();
+    this.headTimer.dispose();
+    this.restTimer.dispose();
     this.exchange?.stopSending?.();
     this.stream.destroy();
     this.owner.gone(this);
@@ -161,8 +168,7 @@ export class TunnelConnection {
 
   /** Keeps the connection idle until `ms` passes, then closes it. */
   rest(ms: number): void {
-    this.stopTimer();
-    this.timer = setTimeout(() => this.close(), ms).unref();
+    this.restTimer.start(ms);
   }
 
   private sendBody(ex: Exchange, source: Readable, chunked: boolean): void {
@@ -174,12 +180,12 @@ export class TunnelConnection {
       if (!more) {
         source.pause();
         // A tunnel that stops taking the upload counts toward the header timeout from here.
-        this.startHeadersTimer();
+        this.headTimer.start(this.options.headersTimeoutMs);
       }
     };
     const onDrain = () => {
       if (this.exchange !== ex || ex.sent) return;
-      this.stopTimer();
+      this.headTimer.stop();
       source.resume();
     };
     const onEnd = () => {
@@ -205,23 +211,7 @@ export class TunnelConnection {
   private bodySent(ex: Exchange): void {
     ex.sent = true;
     if (this.exchange !== ex) return;
-    if (!ex.responded) this.startHeadersTimer();
-  }
-
-  private startHeadersTimer(): void {
-    this.stopTimer();
-    this.timer = setTimeout(
-      () =>
-        this.fail(
-          new PorticoError(ErrorCode.ERR_NGROK_3008, `no response head in ${this.options.headersTimeoutMs} ms`),
-        ),
-      this.options.headersTimeoutMs,
-    );
-  }
-
-  private stopTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (!ex.responded) this.headTimer.start(this.options.headersTimeoutMs);
   }
 
   private onHead({ status, statusMessage: message, headers: raw, keepAlive }: MessageHead): 'body' | 'none' {
@@ -232,7 +222,7 @@ export class TunnelConnection {
       ex.interim = true;
       return 'body';
     }
-    this.stopTimer();
+    this.headTimer.stop();
     ex.responded = true;
     ex.keepAlive = keepAlive;
     for (let i = 0; i < raw.length; i += 2) {
