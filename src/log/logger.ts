@@ -55,6 +55,8 @@ export function levelOf(component: string | undefined, options: LoggerOptions): 
 }
 
 function textValue(v: unknown): string {
+  // Numbers and booleans (an access-log line has four) need neither JSON nor quotes.
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   // Quoted (and so escaped) when it has spaces, quotes, '=' or control characters: a value such
   // as a request path comes from a client and must neither split the line nor drive a terminal.

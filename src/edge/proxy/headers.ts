@@ -37,13 +37,18 @@ export function forwardedRequestHeaders(
   hops: string,
 ): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
-  const connectionTokens = String(req.headers.connection ?? '')
-    .toLowerCase()
-    .split(',')
-    .map((t) => t.trim());
-  for (const [name, value] of Object.entries(req.headers)) {
+  const { connection } = req.headers;
+  // Headers the client named in Connection are hop-by-hop too (keep-alive, close: none).
+  const connectionTokens = connection
+    ? String(connection)
+        .toLowerCase()
+        .split(',')
+        .map((t) => t.trim())
+    : undefined;
+  for (const name in req.headers) {
+    const value = req.headers[name];
     if (value === undefined) continue;
-    if (hopByHop.has(name) || connectionTokens.includes(name) || isIdentityHeader(name)) continue;
+    if (hopByHop.has(name) || connectionTokens?.includes(name) || isIdentityHeader(name)) continue;
     out[name] = value;
   }
   if (keepUpgrade) {

@@ -65,7 +65,14 @@ function bytesSinceLast(socket: { bytesRead?: number; bytesWritten?: number }): 
 
 /** What a request record says of the request itself. */
 function requestFields(req: http.IncomingMessage) {
-  return { method: req.method ?? '', host: requestHost(req), path: (req.url ?? '/').split('?')[0]! };
+  return { method: req.method ?? '', host: requestHost(req), path: pathOf(req) };
+}
+
+/** The request's path, without the query string. */
+function pathOf(req: http.IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 /**
@@ -88,16 +95,23 @@ export function watchRequest(
   const socket = ex.req.socket;
   ex.res.once('close', () => {
     const { req, res } = ex;
+    // Bytes since the previous request on this connection ended: this request's head and body.
+    const bytes = bytesSinceLast(socket);
+    // Field by field: a record made by spreads takes V8's slow path, once per request.
     observer.requestDone({
       requestId: ex.requestId,
-      ...requestFields(req),
+      method: req.method ?? '',
+      host: requestHost(req),
+      path: pathOf(req),
       scheme: ex.scheme,
       status: res.headersSent ? res.statusCode : 0,
       durationMs: roundMs(performance.now() - started),
-      // Bytes since the previous request on this connection ended: this request's head and body.
-      ...bytesSinceLast(socket),
+      bytesIn: bytes.bytesIn,
+      bytesOut: bytes.bytesOut,
       clientAddr: ex.clientAddr,
-      ...served,
+      edgeId: served.edgeId,
+      routeId: served.routeId,
+      endpointId: served.endpointId,
     });
   });
   return served;
