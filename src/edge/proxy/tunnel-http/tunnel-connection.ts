@@ -59,8 +59,7 @@ interface Exchange {
   sent: boolean;
   keepAlive: boolean;
   idleMs: number;
-  /** The client's body, while it is being sent. */
-  source?: Readable;
+  /** Stops reading the client's body, while it is being sent. */
   stopSending?: () => void;
 }
 
@@ -172,7 +171,6 @@ export class TunnelConnection {
   }
 
   private sendBody(ex: Exchange, source: Readable, chunked: boolean): void {
-    ex.source = source;
     const onData = (chunk: Buffer) => {
       if (chunked) this.stream.write(`${chunk.length.toString(16)}\r\n`);
       let more = this.stream.write(chunk);
@@ -197,7 +195,6 @@ export class TunnelConnection {
       source.off('data', onData);
       source.off('end', onEnd);
       this.stream.off('drain', onDrain);
-      ex.source = undefined;
       ex.stopSending = undefined;
     };
     ex.stopSending = stop;
