@@ -1,12 +1,12 @@
 /**
  * A passive HTTP/1.1 observer of one proxied connection. It sees the chunks going each way as
  * they pass (it never changes, holds or delays them), parses them with Node's own parser
- * (http1/parser.ts, lenient: it only watches) and
- * reports each request with its response. A connection that stops parsing as HTTP (TLS, a TCP
- * protocol, garbage, an upgrade to WebSocket, a CONNECT tunnel) is no longer tracked; its bytes
- * flow on unchanged because the tap only ever listened. That includes a request target with
- * control characters or raw non-ASCII bytes, which llhttp refuses even when lenient (as Node's
- * server, and so the edge in front of an HTTP endpoint, refuses them).
+ * (http1/parser.ts, lenient: it only watches) and reports each request with its response. A
+ * connection that stops parsing as HTTP (TLS, a TCP protocol, garbage, an upgrade to WebSocket,
+ * a CONNECT tunnel) is no longer tracked; its bytes flow on unchanged because the tap only ever
+ * listened. That includes a request target with control characters or raw non-ASCII bytes,
+ * which llhttp refuses even when lenient (as Node's server, and so the edge in front of an HTTP
+ * endpoint, refuses them).
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
