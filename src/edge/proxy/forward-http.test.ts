@@ -135,3 +135,17 @@ test('a request target that is not a path (OPTIONS *) answers 400 ERR_EDGE_BAD_R
   assert.match(answer, /portico-error-code: ERR_EDGE_BAD_REQUEST/i);
   assert.equal(connections(), 0);
 });
+
+test('an agent answering what is not HTTP/1.1, or a head past 16 KiB, gets 502 ERR_EDGE_AGENT_GONE', async (t) => {
+  const garbage = await agentSide(t, (_conn, socket) => socket.write('SSH-2.0-OpenSSH_9.6\r\n'));
+  const front = await edgeFront(t, garbage.tunnel, new StreamPools());
+  const res = await send(front.url);
+  assert.deepEqual([res.status, res.code], [502, 'ERR_EDGE_AGENT_GONE']);
+
+  const huge = await agentSide(t, (_conn, socket) =>
+    socket.write(`HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(20 * 1024)}\r\ncontent-length: 0\r\n\r\n`),
+  );
+  const other = await edgeFront(t, huge.tunnel, new StreamPools());
+  const big = await send(other.url);
+  assert.deepEqual([big.status, big.code], [502, 'ERR_EDGE_AGENT_GONE']);
+});

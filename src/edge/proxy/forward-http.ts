@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Writable } from 'node:stream';
-import { ErrorCode, isPorticoError } from '../../errors/catalogue.ts';
+import { ErrorCode, isPorticoError, type PorticoError } from '../../errors/catalogue.ts';
 import type { ExchangeEffects } from '../pipeline/exchange.ts';
 import { rawHeader } from '../pipeline/raw-headers.ts';
 import { sendResponseHead, withEdits } from '../pipeline/respond.ts';
@@ -45,29 +45,25 @@ export function isReplayable(req: http.IncomingMessage): boolean {
   return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
-export function errorCodeFor(err: unknown): ErrorCode {
-  if (isPorticoError(err) && err.code === ErrorCode.ERR_MUX_STREAMS_EXHAUSTED) return ErrorCode.ERR_EDGE_AGENT_BUSY;
-  if (isPorticoError(err) && (err.code === ErrorCode.ERR_NGROK_3008 || err.code === ErrorCode.ERR_EDGE_BAD_REQUEST))
-    return err.code;
-  return ErrorCode.ERR_EDGE_AGENT_GONE;
+/**
+ * A failure that is the request's own, not the stream's (no headers in time, or not writable):
+ * never sent again. Any other before the response began means the stream it went on was lost
+ * (a kept one whose service dropped an idle connection): a request without a body goes once
+ * more on a fresh stream.
+ */
+function isFinal(err: unknown): err is PorticoError {
+  return isPorticoError(err) && (err.code === ErrorCode.ERR_NGROK_3008 || err.code === ErrorCode.ERR_EDGE_BAD_REQUEST);
 }
 
-/**
- * Whether a request that failed before its response began may go once more on a fresh stream:
- * the kept stream it was written on had closed as it went out (the agent's service dropped an
- * idle connection). Not when the headers timed out or the request cannot be written.
- */
-function mayRetry(err: unknown): boolean {
-  return !(
-    isPorticoError(err) &&
-    (err.code === ErrorCode.ERR_NGROK_3008 || err.code === ErrorCode.ERR_EDGE_BAD_REQUEST)
-  );
+export function errorCodeFor(err: unknown): ErrorCode {
+  if (isPorticoError(err) && err.code === ErrorCode.ERR_MUX_STREAMS_EXHAUSTED) return ErrorCode.ERR_EDGE_AGENT_BUSY;
+  return isFinal(err) ? err.code : ErrorCode.ERR_EDGE_AGENT_GONE;
 }
 
 /**
  * Sends the request to `tunnel` over a keep-alive tunnel stream (StreamPools) and streams the
  * response back with backpressure. A request without a body that fails before any response byte
- * is sent once more on a fresh stream (mayRetry). With `mayFail`, a replayable request that the
+ * is sent once more on a fresh stream (isFinal). With `mayFail`, a replayable request that the
  * tunnel could not serve (agent gone before answering, or the agent's local service refused)
  * resolves `unavailable` instead of answering, so the caller can try elsewhere.
  */
@@ -145,7 +141,7 @@ export function forwardHttpToTunnel(
           current = undefined;
           if (sink) return res.destroy();
           if (refused || res.destroyed) return;
-          if (!fresh && !how.responded && replayable && mayRetry(err)) return attempt(true);
+          if (!fresh && !how.responded && replayable && !isFinal(err)) return attempt(true);
           if (failover && !res.headersSent) return resolve('unavailable');
           answerError(err);
         },

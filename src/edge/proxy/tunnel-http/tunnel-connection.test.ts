@@ -4,6 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isPorticoError } from '../../../errors/catalogue.ts';
 import { requestHead } from './request-head.ts';
 import {
@@ -52,7 +53,7 @@ interface Heard {
   headers: string[];
   body: string;
   error?: Error;
-  how?: { responded: boolean; reused: boolean };
+  how?: { responded: boolean };
 }
 
 /** Sends `request` and resolves with what the handler heard once the exchange ends either way. */
@@ -159,7 +160,7 @@ test('bytes that are not a response fail the exchange before its head, and close
   const { conn, events } = await agentSide(t, (socket) => socket.write('SSH-2.0-nope\r\n\r\n'));
   const heard = await exchange(conn, get());
   assert.ok(heard.error);
-  assert.deepEqual(heard.how, { responded: false, reused: false });
+  assert.deepEqual(heard.how, { responded: false });
   assert.deepEqual(events, ['gone']);
 });
 
@@ -223,4 +224,31 @@ test('a large chunked upload to a slow reader arrives byte-exact, with backpress
     sha256: expected.digest('hex'),
     te: 'chunked',
   });
+});
+
+test('an idle connection kept past its rest (the service keeps 3 s, the edge 1 s) is closed and leaves its pool', async (t) => {
+  let closedByEdge = false;
+  const server = net.createServer((socket) => {
+    socket.once('data', () => socket.write(ok('kept', 'keep-alive: timeout=3\r\n')));
+    socket.on('end', () => (closedByEdge = true));
+    socket.on('error', () => (closedByEdge = true));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const events: string[] = [];
+  const owner: ConnectionOwner = {
+    // As the pool does: an idle connection rests for the time the response allowed.
+    idle: (conn, ms) => (events.push(`idle ${ms}`), conn.rest(ms)),
+    gone: () => void events.push('gone'),
+  };
+  const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  const conn = new TunnelConnection(socket, owner, { headersTimeoutMs: 5000, idleMs: 60_000, maxIdleMs: 600_000 });
+  t.after(() => conn.close());
+  assert.equal((await exchange(conn, get())).body, 'kept');
+  assert.deepEqual(events, ['idle 1000']);
+  // Waits past the rest: the edge lets go before the service would.
+  await sleep(1600);
+  assert.deepEqual(events, ['idle 1000', 'gone']);
+  assert.equal(conn.isClosed, true);
+  assert.equal(closedByEdge, true);
 });

@@ -23,11 +23,8 @@ export interface ExchangeHandler {
   /** A piece of the body; false asks for no more until `resume`. */
   data(chunk: Buffer): boolean;
   end(): void;
-  /**
-   * The exchange failed: before the head (`responded` false: nothing reached the client) or
-   * within the body. `reused`: the connection had carried a request before this one.
-   */
-  error(err: Error, how: { responded: boolean; reused: boolean }): void;
+  /** The exchange failed: before the head (`responded` false: nothing reached the client) or within the body. */
+  error(err: Error, how: { responded: boolean }): void;
 }
 
 /** What the pool is told about a connection. */
@@ -81,8 +78,6 @@ export class TunnelConnection {
   );
   /** Counts the idle time the connection is kept for. */
   private readonly restTimer = new Countdown(() => this.close());
-  /** Requests this connection completed. */
-  private carried = 0;
   private closed = false;
 
   constructor(
@@ -253,7 +248,6 @@ export class TunnelConnection {
       return;
     }
     this.exchange = undefined;
-    this.carried++;
     if (ex.paused) this.stream.resume();
     ex.handler.end();
     // A response that came before the whole request was sent leaves the stream mid-request.
@@ -266,6 +260,6 @@ export class TunnelConnection {
     this.exchange = undefined;
     this.close();
     ex?.stopSending?.();
-    ex?.handler.error(err, { responded: ex.responded, reused: this.carried > 0 });
+    ex?.handler.error(err, { responded: ex.responded });
   }
 }
