@@ -70,28 +70,27 @@ export async function underLoad<T>(
 ): Promise<{ result: T; rss: RssPeaks }> {
   const { edge, agent } = ctx.stack;
   if (ctx.settings.profile) for (const c of [edge, agent]) c.profileStart();
-  const stop = sampleRss({ edge: edge.pid, agent: agent.pid }, 100);
-  const result = await work();
-  const rss = stop();
+  const sampled = await withRss({ edge: edge.pid, agent: agent.pid }, work);
   if (ctx.settings.profile)
     await Promise.all([edge, agent].map((c) => c.profileStop(profilePath(ctx.settings, c.name, phase))));
-  return { result, rss };
+  return sampled;
+}
+
+/** Runs `work` while sampling the floor's entry and exit RSS (no profiling). */
+export function floorUnderLoad<T>(ctx: PhaseContext, work: () => Promise<T>): Promise<{ result: T; rss: RssPeaks }> {
+  return withRss({ entry: ctx.floor.entry.pid, exit: ctx.floor.exit.pid }, work);
+}
+
+/** Runs `work` while sampling the RSS of `pids` every 100 ms. */
+async function withRss<T>(pids: Record<string, number>, work: () => Promise<T>): Promise<{ result: T; rss: RssPeaks }> {
+  const stop = sampleRss(pids, 100);
+  const result = await work();
+  return { result, rss: stop() };
 }
 
 /** Where the last round's profile of `name` during `phase` ("http", "tcp", "bulk") is written. */
 export function profilePath(settings: Settings, name: string, phase: string): string {
   return join(dirname(settings.resultsPath), `${name}-${phase}.cpuprofile`);
-}
-
-/** Runs `work` while sampling the floor's entry and exit RSS every 100 ms (no profiling). */
-export async function floorUnderLoad<T>(
-  ctx: PhaseContext,
-  work: () => Promise<T>,
-): Promise<{ result: T; rss: RssPeaks }> {
-  const { entry, exit } = ctx.floor;
-  const stop = sampleRss({ entry: entry.pid, exit: exit.pid }, 100);
-  const result = await work();
-  return { result, rss: stop() };
 }
 
 export function median(values: number[]): number {
