@@ -5,14 +5,14 @@
  * accepted and sent as its UTF-8 bytes.
  */
 import { ErrorCode } from '../errors/catalogue.ts';
+import { isToken } from '../http1/token.ts';
 import { invalid } from './errors.ts';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /** `name`, refused with ERR_NGROK_215 naming `field` unless it is a header name. */
 export function checkHeaderName(name: string, field: string): string {
-  if (!TOKEN.test(name)) throw invalid(ErrorCode.ERR_NGROK_215, field, `"${name}" is not a valid HTTP header name`);
+  if (!isToken(name)) throw invalid(ErrorCode.ERR_NGROK_215, field, `"${name}" is not a valid HTTP header name`);
   return name;
 }
 

@@ -15,14 +15,14 @@ export const allowedImports: Record<string, readonly string[]> = {
   // npm packages loaded on first use (on-first-use.ts).
   packages: [],
   splice: [],
-  // HTTP/1.1 on the wire, shared by the edge's tunnel client and the agent's traffic tap.
+  // HTTP/1.1 on the wire: Node's parser (the edge's tunnel client, the agent's traffic tap), tokens.
   http1: [],
   bootstrap: ['errors'],
   protocol: ['errors'],
   store: ['errors'],
-  config: ['errors', 'packages', 'store'],
+  config: ['errors', 'http1', 'packages', 'store'],
   edge: ['config', 'errors', 'http1', 'log', 'packages', 'protocol', 'store', 'splice', 'version'],
-  api: ['config', 'errors', 'log', 'metrics', 'packages', 'store', 'version'],
+  api: ['config', 'errors', 'http1', 'log', 'metrics', 'packages', 'store', 'version'],
   server: ['api', 'bootstrap', 'config', 'edge', 'errors', 'log', 'metrics', 'protocol', 'store', 'version'],
   agent: ['bootstrap', 'errors', 'http1', 'log', 'metrics', 'protocol', 'splice', 'version'],
   trust: ['bootstrap', 'errors'],

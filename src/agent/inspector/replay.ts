@@ -4,6 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
+import { isToken } from '../../http1/token.ts';
 import { upstreamTarget } from '../addr.ts';
 import { dialUpstream } from '../forwarder.ts';
 import type { Listener } from '../listener.ts';
@@ -20,7 +21,6 @@ export interface ReplayRequest {
 
 /** Milliseconds a replay may take (connect, send, the whole response). Default 30 s. */
 const replayTimeoutMs = 30_000;
-const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Parses the raw text of a request (`GET /x HTTP/1.1`, header lines, a blank line, the body).
@@ -33,7 +33,7 @@ export function parseRawRequest(raw: Buffer): ReplayRequest {
   const lines = raw.subarray(0, end).toString('latin1').split(/\r?\n/);
   const [method, target, version, extra] = (lines.shift() ?? '').split(' ');
   const bad = (why: string) => new PorticoError(ErrorCode.ERR_INSPECTOR_REQUEST_INVALID, why);
-  if (!method || !token.test(method)) throw bad('the request line must start with a method');
+  if (!method || !isToken(method)) throw bad('the request line must start with a method');
   if (!target || !target.startsWith('/')) throw bad('the request target must start with /');
   if ((version && !/^HTTP\/1\.[01]$/.test(version)) || extra !== undefined)
     throw bad('the request line must be "METHOD /path HTTP/1.1"');
@@ -41,7 +41,7 @@ export function parseRawRequest(raw: Buffer): ReplayRequest {
   for (const line of lines) {
     const colon = line.indexOf(':');
     const name = line.slice(0, colon);
-    if (colon <= 0 || !token.test(name)) throw bad(`not a header line: ${JSON.stringify(line.slice(0, 80))}`);
+    if (colon <= 0 || !isToken(name)) throw bad(`not a header line: ${JSON.stringify(line.slice(0, 80))}`);
     const value = line.slice(colon + 1).trim();
     if (/[\r\n\0]/.test(value)) throw bad(`header ${name} has a control character`);
     headers.push([name, value]);

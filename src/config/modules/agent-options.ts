@@ -4,6 +4,7 @@
  * (`BasicAuth.credentials[0].cleartext_password`), which is what an SDK user can find.
  */
 import { ErrorCode } from '../../errors/catalogue.ts';
+import { isToken } from '../../http1/token.ts';
 import { Secret } from '../../store/secret.ts';
 import { isWebhookProvider, secretlessProviders, webhookProviders } from './webhook-verification.ts';
 import { ConfigProblem } from '../compile/problem.ts';
@@ -133,20 +134,17 @@ function ipRestriction(o: { allowCidrs: string[]; denyCidrs: string[] }): IpRest
   return { name: 'ip_restriction', rules: agentIpRules(allow, deny) };
 }
 
-/** An HTTP token (RFC 9110 §5.6.2): what a header name may be. */
-const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 function headers<N extends HeadersPlan['name']>(name: N, edits: HeaderEdits, field: string): HeadersPlan & { name: N } {
   const add = edits.add.map((entry, i): HeadersPlan['add'][number] => {
     const colon = entry.indexOf(':');
     const header = entry.slice(0, colon).trim();
-    if (colon < 0 || !token.test(header))
+    if (colon < 0 || !isToken(header))
       throw new ConfigProblem(`${field}.add[${i}]`, ErrorCode.ERR_HEADER_OPTION_INVALID, `"${entry}"`);
     const value = entry.slice(colon + 1).trim();
     return [header.toLowerCase(), parseHeaderTemplate(value, `${field}.add[${i}]`)];
   });
   const remove = edits.remove.map((header, i) => {
-    if (!token.test(header.trim()))
+    if (!isToken(header.trim()))
       throw new ConfigProblem(`${field}.remove[${i}]`, ErrorCode.ERR_HEADER_OPTION_INVALID, `"${header}"`);
     return header.trim().toLowerCase();
   });

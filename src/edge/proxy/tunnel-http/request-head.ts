@@ -1,8 +1,7 @@
 import type http from 'node:http';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
+import { isToken } from '../../../http1/token.ts';
 
-/** A header name: an RFC 9110 token. */
-const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What no header value may carry on the wire: CR, LF, NUL. */
 const breaksLine = /[\r\n\0]/;
 /** A request target in origin form: a path (and query), nothing that breaks the line. */
@@ -37,7 +36,7 @@ export function requestHead(
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
-    if (!token.test(name)) throw new PorticoError(ErrorCode.ERR_EDGE_BAD_REQUEST, `invalid header name "${name}"`);
+    if (!isToken(name)) throw new PorticoError(ErrorCode.ERR_EDGE_BAD_REQUEST, `invalid header name "${name}"`);
     if (Array.isArray(value)) for (const v of value) head += line(name, v);
     else head += line(name, String(value));
   }
