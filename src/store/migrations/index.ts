@@ -22,7 +22,11 @@ export const migrations: Record<string, Migration> = {
  * `where` names the database in the error (a path, or a URL without its password).
  */
 export async function migrate(db: Kysely<Database>, where = 'database'): Promise<MigrationResult[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    nameComparator: byCodeUnits,
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever a migration threw, as text.
@@ -34,6 +38,14 @@ export async function migrate(db: Kysely<Database>, where = 'database'): Promise
     );
   }
   return results;
+}
+
+/**
+ * Names compared by their code units, as \`Array.prototype.sort\` orders them. Kysely's default,
+ * \`localeCompare\`, loads ICU's collator: 2-3 MiB of the edge's idle memory (issue 13).
+ */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function failed(results: MigrationResult[]): string | undefined {
