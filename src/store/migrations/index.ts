@@ -41,8 +41,8 @@ export async function migrate(db: Kysely<Database>, where = 'database'): Promise
 }
 
 /**
- * Names compared by their code units, as \`Array.prototype.sort\` orders them. Kysely's default,
- * \`localeCompare\`, loads ICU's collator: 2-3 MiB of the edge's idle memory (issue 13).
+ * Names compared by their code units, as `Array.prototype.sort` orders them. Kysely's default,
+ * `localeCompare`, loads ICU's collator: 2-3 MiB of the edge's idle memory (issue 13).
  */
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
