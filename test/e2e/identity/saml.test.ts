@@ -183,7 +183,7 @@ test('saml on a route: SP-initiated login with samlify as the IdP, headers, meta
   assert.equal((await browser.go(`${s.route.url}/x`, { follow: false })).status, 302);
 });
 
-test('saml: single logout started by the IdP, on the HTTP-POST and HTTP-Redirect bindings: signed LogoutResponse back, session ended; an unsigned or forged LogoutRequest refused', async (t) => {
+test("saml: single logout started by the IdP, on the HTTP-POST and HTTP-Redirect bindings: signed LogoutResponse back, session ended, Success only for the session's user; an unsigned or forged LogoutRequest refused", async (t) => {
   const s = await stack(t);
   await setSaml(s);
   const metadata = await spMetadata(s);
@@ -225,6 +225,24 @@ test('saml: single logout started by the IdP, on the HTTP-POST and HTTP-Redirect
   const query = new URL(byRedirect.url!).search;
   await answered(await browser.go(`${s.sp}/slo${query}`, { follow: false }), byRedirect.id);
   await loggedOut();
+
+  // Signed for another user than this browser's: answered, but not as Success (the IdP must not
+  // count that user's session here as ended); the browser is signed out all the same.
+  await login();
+  const alice = s.idp.user;
+  s.idp.user = { ...alice, nameId: 'u-bob', email: 'bob@example.com' };
+  const forBob = await post(s.idp.logoutRequest(metadata, 'post').form!);
+  assert.equal(forBob.status, 303, forBob.body.toString());
+  assert.ok(String(forBob.headers.location).startsWith(`${s.idp.sloUrl}?SAMLResponse=`));
+  await assert.rejects(
+    s.idp.logoutResponse(String(forBob.headers.location), metadata),
+    /ERR_FAILED_STATUS with top tier code: urn:oasis:names:tc:SAML:2.0:status:Requester, second tier code: urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal/,
+  );
+  await loggedOut();
+  // A browser without a session has nothing of bob's left here: Success.
+  const noSession = s.idp.logoutRequest(metadata, 'post');
+  await answered(await post(noSession.form!), noSession.id);
+  s.idp.user = alice;
 
   // Forged (another user named after signing) or unsigned: refused, and no answer goes to the IdP.
   await login();

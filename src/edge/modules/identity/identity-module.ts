@@ -113,11 +113,7 @@ class IdentityGate {
     } else if (path === identityPaths.callback) return this.callback(v);
     else if (path === identityPaths.logout) return this.logout(v);
     if (path === identityPaths.authorize) return this.begin(v, '/', 'GET', true);
-    let session = currentSession(
-      v.sealer.open(v.cookies.get(this.sessionCookie), this.context(this.sessionCookie, v)),
-      this.o.session,
-      v.now,
-    );
+    let session = currentSession(this.openSession(v), this.o.session, v.now);
     const checked = session && needsCheck(session, this.o.checkIntervalS, v.now);
     if (session && checked) session = await this.refresh(v, session);
     if (!session) return this.begin(v, ex.req.url ?? '/', ex.req.method ?? 'GET', false);
@@ -272,9 +268,10 @@ class IdentityGate {
       if (url === 'aborted') return;
       if (url === 'too-large') return this.fail(v, new Error('logout body too large'), [clear['set-cookie']]);
       const rawQuery = (v.ex.req.url ?? '').split('?')[1] ?? '';
+      const session = currentSession(this.openSession(v), this.o.session, v.now);
       let next: string | undefined;
       try {
-        next = await endSession.call(this.o.flow, url, rawQuery, posted);
+        next = await endSession.call(this.o.flow, url, rawQuery, posted, session?.user);
       } catch (err) {
         this.o.logger.warn('identity logout refused', { endpointId: v.ex.endpointId, err });
         const code = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR;
@@ -309,6 +306,11 @@ class IdentityGate {
     const code = isPorticoError(err) ? err.code : ErrorCode.ERR_EDGE_IDENTITY_PROVIDER_ERROR;
     this.o.logger.warn('identity login failed', { endpointId: v.ex.endpointId, code, err });
     v.ex.refuse(code, setCookies.length ? { 'set-cookie': setCookies } : {});
+  }
+
+  /** The session cookie's payload, opened (undefined when absent, forged or sealed for another endpoint). */
+  private openSession(v: Visit): unknown {
+    return v.sealer.open(v.cookies.get(this.sessionCookie), this.context(this.sessionCookie, v));
   }
 
   private sessionSetCookie(v: Visit, payload: object): string {

@@ -70,9 +70,10 @@ export interface LoginFlow {
   /**
    * A provider's message at the logout path (SAML's LogoutRequest): `request` is its URL with a
    * POSTed form's fields added, `rawQuery` the query string as sent (a redirect binding's
-   * signature covers it). Resolves with the URL to send the browser on to (the provider's
-   * answer), or undefined when there is nothing to answer; throws a PorticoError when the
-   * message must be refused. The session ends either way.
+   * signature covers it), `user` who the browser's session is for (undefined without one).
+   * Resolves with the URL to send the browser on to (the provider's answer), or undefined when
+   * there is nothing to answer; throws a PorticoError when the message must be refused. The
+   * session ends either way.
    */
-  endSession?(request: URL, rawQuery: string, posted: boolean): Promise<string | undefined>;
+  endSession?(request: URL, rawQuery: string, posted: boolean, user: Identity | undefined): Promise<string | undefined>;
 }

@@ -6,7 +6,8 @@
  * issuer, the audience (the SP entity id), the time conditions and InResponseTo against the
  * AuthnRequest id this browser's login remembered. Then this flow refuses a replayed assertion,
  * an unsolicited (IdP-initiated) one unless allowed, and a user in none of `authorized_groups`.
- * At the SLO URL it answers the IdP's signed LogoutRequest (single logout) with a LogoutResponse.
+ * At the SLO URL it answers the IdP's signed LogoutRequest (single logout) with a LogoutResponse,
+ * Success only for the user of the browser's session.
  */
 import type { CacheProvider, Profile, SAML, SamlConfig } from '@node-saml/node-saml';
 import { randomBytes } from 'node:crypto';
@@ -82,9 +83,17 @@ export class SamlLoginFlow implements LoginFlow {
    * The IdP's LogoutRequest, signed (in the XML on the HTTP-POST binding, in the query on
    * HTTP-Redirect): answered with a signed LogoutResponse to the IdP's SingleLogoutService, so
    * its single logout goes on to the next service. A LogoutResponse (the end of a logout the IdP
-   * ran) and a visit without a message need no answer.
+   * ran) and a visit without a message need no answer. The answer is Success when the request
+   * names the user of this browser's session (by NameID) or the browser has no session; for
+   * another user it is Requester / UnknownPrincipal: their session is not the one this browser
+   * held, so the IdP must not count it as ended here.
    */
-  async endSession(request: URL, rawQuery: string, posted: boolean): Promise<string | undefined> {
+  async endSession(
+    request: URL,
+    rawQuery: string,
+    posted: boolean,
+    user: Identity | undefined,
+  ): Promise<string | undefined> {
     const SAMLRequest = request.searchParams.get('SAMLRequest');
     if (!SAMLRequest) return undefined;
     const saml = await this.saml(this.plan.acsUrl, { logoutUrl: this.plan.idp.sloUrl || undefined });
@@ -101,7 +110,8 @@ export class SamlLoginFlow implements LoginFlow {
       throw new PorticoError(ErrorCode.ERR_EDGE_SAML_LOGOUT_INVALID, (err as Error).message, { cause: err });
     }
     if (!this.plan.idp.sloUrl) return undefined;
-    return saml.getLogoutResponseUrlAsync(profile, request.searchParams.get('RelayState') ?? '', {}, true);
+    const principalHere = !user || user.id === profile.nameID;
+    return saml.getLogoutResponseUrlAsync(profile, request.searchParams.get('RelayState') ?? '', {}, principalHere);
   }
 
   /** The signed assertion's profile; any failure of the library's checks as ERR_EDGE_SAML_RESPONSE_INVALID. */
