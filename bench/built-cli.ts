@@ -36,11 +36,17 @@ export function withThisNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, PATH: [dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter) };
 }
 
-/** The V8 flags bin/portico.js's launcher line gives Node; the traffic stack's edge and agent run with them too. */
-export function launcherFlags(): string[] {
-  const line = /^\/\/.*exec node (.*) "\$0" "\$@"$/m.exec(readFileSync(porticoBin, 'utf8'));
-  if (!line) throw new Error(`no launcher line (exec node … "$0" "$@") in ${porticoBin}`);
-  return line[1]!.split(' ');
+/**
+ * The V8 flags bin/portico.js's launcher line gives Node for `portico edge` (`edge`) or for the
+ * agent's commands (`agent`); the traffic stack's edge and agent, and the floor's entry and exit
+ * in their places, run with them too.
+ */
+export function launcherFlags(command: 'edge' | 'agent'): string[] {
+  const line = /^\/\/usr\/bin\/env true; f=(\S+); \[ "\$1" = edge \] && f=(\S+); exec node \$f "\$0" "\$@"$/m.exec(
+    readFileSync(porticoBin, 'utf8'),
+  );
+  if (!line) throw new Error(`no launcher line (f=…; [ "$1" = edge ] && f=…; exec node $f …) in ${porticoBin}`);
+  return [command === 'edge' ? line[2]! : line[1]!];
 }
 
 /** A `portico …` process and what it printed so far. */

@@ -26,9 +26,10 @@ export async function startFloor(
 ): Promise<Floor> {
   const { caPath } = stack.edge.ready;
   const { httpPort, tcpPort } = stack.services.ready;
+  // Each side runs with the flags of the process in its place: the entry the edge's, the exit the agent's.
   const start = async (name: string, config: FloorChildConfig) => {
     const child = await startChild<FloorReady>(name, './floor-child.ts', [JSON.stringify(config)], stack.env, runner, {
-      nodeFlags: launcherFlags(),
+      nodeFlags: launcherFlags(config.role === 'entry' ? 'edge' : 'agent'),
     });
     children.push(child);
     return child;

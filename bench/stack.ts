@@ -51,11 +51,10 @@ export async function startStack(
   mkdirSync(tmp, { recursive: true });
   const services = await startChild<ServicesReady>('services', './services-child.ts', [], env, runner);
   children.push(services);
-  // The edge and the agent run with the V8 flags `portico` runs with (bin/portico.js's launcher line).
-  const nodeFlags = launcherFlags();
+  // The edge and the agent run with the V8 flags `portico` runs them with (bin/portico.js's launcher line).
   const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env, runner, {
     stderrPath: join(tmp, 'edge.log'),
-    nodeFlags,
+    nodeFlags: launcherFlags('edge'),
   });
   children.push(edge);
   const config: AgentChildConfig = {
@@ -64,7 +63,7 @@ export async function startStack(
     tcpPort: services.ready.tcpPort,
   };
   const agent = await startChild<AgentReady>('agent', './agent-child.ts', [JSON.stringify(config)], env, runner, {
-    nodeFlags,
+    nodeFlags: launcherFlags('agent'),
   });
   children.push(agent);
 

@@ -1,11 +1,13 @@
 #!/bin/sh
-//usr/bin/env true; exec node --max-semi-space-size=4 "$0" "$@"
+//usr/bin/env true; f=--max-semi-space-size=1; [ "$1" = edge ] && f=--max-semi-space-size=4; exec node $f "$0" "$@"
 // Run as a program (`portico …` through npm's link, or `bin/portico.js …`), the two lines above
 // are a shell script that starts Node with the V8 flags Portico runs with (the second runs `true`,
 // then replaces the shell with Node); to Node the second is a comment. `node bin/portico.js …`
 // runs the same CLI without the flags.
-// --max-semi-space-size=4: V8's young generation stays at 2 × 4 MiB instead of growing to 2 × 16
-// MiB under load (docs/architecture.md, "Start-up and footprint").
+// --max-semi-space-size: V8's young generation stays small instead of growing to 2 × 16 MiB
+// under load: 2 × 4 MiB for `portico edge` (many requests in flight, whose objects a smaller one
+// would promote), 2 × 1 MiB for the agent and every other command (docs/architecture.md,
+// "Start-up and footprint").
 
 // Runs the built CLI (dist/, written by `npm run build`, which `npm ci` runs). No TypeScript
 // loader at run time; stack traces name .ts lines through dist's source maps, read when a trace

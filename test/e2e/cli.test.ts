@@ -46,6 +46,9 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   const web = await startHttpService(t, (req, res) => res.end(`cli ${req.url}`));
   const agent = spawnPortico(t, ['http', String(web.port), '--log', 'stdout', '--log-format', 'json'], env);
   const started = await jsonLine(agent, (l) => l.msg === 'started tunnel');
+  // The agent's young generation is the smaller one (bin/portico.js).
+  const agentArgv = (await readFile(`/proc/${agent.pid}/cmdline`, 'utf8')).split('\0');
+  assert.equal(agentArgv[1], '--max-semi-space-size=1', agentArgv.join(' '));
   assert.equal(started.lvl, 'info');
   assert.match(String(started.url), /^https:\/\/[a-z2-7]+\.localhost:\d+$/);
   assert.match(String(started.addr), new RegExp(`${web.port}`));
