@@ -12,24 +12,29 @@ import type { Duplex } from 'node:stream';
 import { dialedBy, dialStatic, type StaticTarget, type UpstreamOptions } from './dial.ts';
 
 /**
- * Milliseconds an idle connection is kept: 60 s, as tunnel streams. One the service closes
- * sooner leaves the pool when it closes; one it closes just as a request goes out is the case
- * relayHttp's `stale` covers.
+ * Milliseconds an idle connection is kept: 60 s, as tunnel streams, or a second less than the
+ * service's `Keep-Alive: timeout` when it sends one (Node's agent reads the hint), so the edge
+ * lets go first. One the service closes sooner without saying so leaves the pool when it
+ * closes; one it closes just as a request goes out is the case relayHttp's `stale` covers.
  */
 const idleMs = 60_000;
 /** Idle connections kept per backend; beyond this a connection is closed once its response is done. */
 const maxIdle = 32;
 
 class StaticAgent extends http.Agent {
-  constructor(
-    private readonly target: StaticTarget,
-    private readonly options: UpstreamOptions,
-  ) {
+  // Private fields, not parameter properties: a property named `options` would replace the
+  // agent's own (its idle timeout, which also shortens to a service's Keep-Alive hint).
+  readonly #target: StaticTarget;
+  readonly #upstream: UpstreamOptions;
+
+  constructor(target: StaticTarget, upstream: UpstreamOptions) {
     super({ keepAlive: true, maxFreeSockets: maxIdle, scheduling: 'lifo', timeout: idleMs });
+    this.#target = target;
+    this.#upstream = upstream;
   }
 
   override createConnection(options: unknown, callback: (err: Error | null, socket: Duplex) => void): undefined {
-    return dialedBy(() => dialStatic(this.target, this.options, 'http/1.1'))(options, callback);
+    return dialedBy(() => dialStatic(this.#target, this.#upstream, 'http/1.1'))(options, callback);
   }
 
   /** True when it holds no connection and waits for none. */
