@@ -63,9 +63,42 @@ function bytesSinceLast(socket: { bytesRead?: number; bytesWritten?: number }): 
   return { bytesIn: Math.max(0, read - mark.read), bytesOut: Math.max(0, written - mark.written) };
 }
 
-/** What a request record says of the request itself. */
-function requestFields(req: http.IncomingMessage) {
-  return { method: req.method ?? '', host: requestHost(req), path: pathOf(req) };
+/** What one request or upgrade watched on `ex` comes to. */
+interface Watched {
+  req: http.IncomingMessage;
+  scheme: 'http' | 'https';
+  requestId: string;
+  clientAddr: string;
+}
+
+/**
+ * The record of `ex` once over, built field by field: a record made by spreads takes V8's slow
+ * path, and this runs once per request. `socket` is the client's connection (for the bytes).
+ */
+function recordOf(
+  ex: Watched,
+  socket: { bytesRead?: number; bytesWritten?: number },
+  status: number,
+  durationMs: number,
+  served: Served,
+): RequestRecord {
+  // Bytes since the previous request on this connection ended: this request's head and body.
+  const bytes = bytesSinceLast(socket);
+  return {
+    requestId: ex.requestId,
+    method: ex.req.method ?? '',
+    host: requestHost(ex.req),
+    path: pathOf(ex.req),
+    scheme: ex.scheme,
+    status,
+    durationMs: roundMs(durationMs),
+    bytesIn: bytes.bytesIn,
+    bytesOut: bytes.bytesOut,
+    clientAddr: ex.clientAddr,
+    edgeId: served.edgeId,
+    routeId: served.routeId,
+    endpointId: served.endpointId,
+  };
 }
 
 /** The request's path, without the query string. */
@@ -79,40 +112,14 @@ function pathOf(req: http.IncomingMessage): string {
  * Tells `observer` about the request once its response closes. Returns `served`, for the proxy
  * to fill in where the request goes.
  */
-export function watchRequest(
-  observer: RequestObserver,
-  ex: {
-    req: http.IncomingMessage;
-    res: http.ServerResponse;
-    scheme: 'http' | 'https';
-    requestId: string;
-    clientAddr: string;
-  },
-): Served {
+export function watchRequest(observer: RequestObserver, ex: Watched & { res: http.ServerResponse }): Served {
   const started = performance.now();
   const served: Served = {};
   // Taken now: by the time the response closes, Node may have let go of the socket (req.socket null).
   const socket = ex.req.socket;
   ex.res.once('close', () => {
-    const { req, res } = ex;
-    // Bytes since the previous request on this connection ended: this request's head and body.
-    const bytes = bytesSinceLast(socket);
-    // Field by field: a record made by spreads takes V8's slow path, once per request.
-    observer.requestDone({
-      requestId: ex.requestId,
-      method: req.method ?? '',
-      host: requestHost(req),
-      path: pathOf(req),
-      scheme: ex.scheme,
-      status: res.headersSent ? res.statusCode : 0,
-      durationMs: roundMs(performance.now() - started),
-      bytesIn: bytes.bytesIn,
-      bytesOut: bytes.bytesOut,
-      clientAddr: ex.clientAddr,
-      edgeId: served.edgeId,
-      routeId: served.routeId,
-      endpointId: served.endpointId,
-    });
+    const status = ex.res.headersSent ? ex.res.statusCode : 0;
+    observer.requestDone(recordOf(ex, socket, status, performance.now() - started, served));
   });
   return served;
 }
@@ -122,25 +129,14 @@ export function watchRequest(
  * answered (101 when the service took the upgrade; 0 when the client left before any answer),
  * milliseconds until that answer, and the bytes of the whole connection from the request on.
  */
-export function watchUpgrade(
-  observer: RequestObserver,
-  ex: { req: http.IncomingMessage; socket: Duplex; scheme: 'http' | 'https'; requestId: string; clientAddr: string },
-): Served {
+export function watchUpgrade(observer: RequestObserver, ex: Watched & { socket: Duplex }): Served {
   const started = performance.now();
   const served: Served = {};
   const socket = ex.req.socket;
   ex.socket.once('close', () => {
     const answer = rawAnswerOf(ex.socket);
-    observer.requestDone({
-      requestId: ex.requestId,
-      ...requestFields(ex.req),
-      scheme: ex.scheme,
-      status: answer?.status ?? 0,
-      durationMs: roundMs((answer?.at ?? performance.now()) - started),
-      ...bytesSinceLast(socket),
-      clientAddr: ex.clientAddr,
-      ...served,
-    });
+    const durationMs = (answer?.at ?? performance.now()) - started;
+    observer.requestDone(recordOf(ex, socket, answer?.status ?? 0, durationMs, served));
   });
   return served;
 }
