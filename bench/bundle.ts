@@ -6,7 +6,7 @@
  * node_modules, with a package.json beside them for what the sources read from theirs (the version).
  */
 import { build } from 'esbuild';
-import { bundleOptions } from '../scripts/bundle-options.js';
+import { bundleOptions, childEntryPoints } from '../scripts/bundle-options.js';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -30,9 +30,12 @@ export async function bundleChildren(): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
   await writeFile(join(cacheDir, 'package.json'), JSON.stringify({ private: true, type: 'module', version }) + '\n');
   await build({
-    entryPoints: Object.fromEntries(
-      Object.entries(entryPoints).map(([name, file]) => [name, new URL(file, import.meta.url).pathname]),
-    ),
+    entryPoints: {
+      ...Object.fromEntries(
+        Object.entries(entryPoints).map(([name, file]) => [name, new URL(file, import.meta.url).pathname]),
+      ),
+      ...childEntryPoints,
+    },
     outdir: bundleDir,
     ...bundleOptions,
   });

@@ -3,7 +3,7 @@
 // lines. Bundling the packages too spares start-up thousands of file lookups and module
 // compilations (issue 13). `npm ci` runs it (prepare); bin/portico.js runs what it writes.
 import { build } from 'esbuild';
-import { bundleOptions } from './bundle-options.js';
+import { bundleOptions, childEntryPoints } from './bundle-options.js';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -14,7 +14,7 @@ const outdir = new URL(`../dist.next-${process.pid}/`, import.meta.url).pathname
 const old = new URL(`../dist.old-${process.pid}/`, import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: new URL('../src/cli/main.ts', import.meta.url).pathname },
+  entryPoints: { main: new URL('../src/cli/main.ts', import.meta.url).pathname, ...childEntryPoints },
   outdir,
   ...bundleOptions,
   // The maps point at the sources (kept beside dist/), without copying them.

@@ -1,5 +1,14 @@
 // How Portico's code is bundled, shared by the CLI build (scripts/build.js) and the bench's
 // child processes (bench/bundle.ts), so the bench measures what users run.
+/**
+ * Entry points every bundle has beside its own, by the name of the file they become: the
+ * processes Portico's code starts itself (src/config/certificates/signing/signer.ts finds its child by this
+ * name, beside its chunk).
+ */
+export const childEntryPoints = {
+  'certificate-signer': new URL('../src/config/certificates/signing/child.ts', import.meta.url).pathname,
+};
+
 /** @type {import('esbuild').BuildOptions} */
 export const bundleOptions = {
   bundle: true,

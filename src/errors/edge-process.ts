@@ -28,6 +28,11 @@ export const edgeProcessErrors = {
     message:
       'The local CA files in the data directory cannot be used (unreadable, not a CA, or the key does not match). Move ca.pem and ca-key.pem aside to create a new CA.',
   },
+  ERR_TLS_SIGNING_FAILED: {
+    status: 500,
+    message:
+      'The edge could not make a certificate (the cause follows). When its signing process failed, check that the edge can start a Node.js child process (memory, process limits).',
+  },
   ERR_ACME_WILDCARD_NEEDS_DNS: {
     status: 400,
     message:

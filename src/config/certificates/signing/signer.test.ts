@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sign } from './signer.ts';
+
+/** Pids of this process's signing processes. */
+function children(): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => line.includes('signing/child.ts'))
+    .map((line) => Number.parseInt(line, 10));
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await sleep(50);
+  assert.ok(check(), what);
+}
+
+test('a burst of tasks shares one signing process, which exits once it is idle', async () => {
+  const ca = await sign({ kind: 'local-ca' });
+  const signers = children();
+  assert.equal(signers.length, 1, 'one signing process while tasks come');
+  const leaves = await Promise.all(
+    ['a.example.test', 'b.example.test'].map((name) =>
+      sign({ kind: 'leaf', ca, leaf: { commonName: name, dnsNames: [name], ipAddresses: [], days: 7 } }),
+    ),
+  );
+  assert.deepEqual(children(), signers, 'the same process made the leaves');
+  const caCert = new X509Certificate(ca.certPem);
+  for (const leaf of leaves) assert.ok(new X509Certificate(leaf.certPem).verify(caCert.publicKey));
+  await until(() => children().length === 0, 'the signing process exits after its last answer');
+});
+
+test('a signing process that dies fails its tasks with a code, and the next task starts a new one', async () => {
+  const task = sign({ kind: 'saml-signing-key', commonName: 'sp.example.test' });
+  const [pid] = children();
+  assert.ok(pid, 'a signing process runs');
+  process.kill(pid, 'SIGKILL');
+  await assert.rejects(task, (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'ERR_TLS_SIGNING_FAILED');
+    assert.match(err.message, /the signing process failed: it exited \(SIGKILL\)/);
+    return true;
+  });
+  const key = await sign({ kind: 'saml-signing-key', commonName: 'sp.example.test' });
+  assert.match(new X509Certificate(key.certPem).subject, /CN=sp\.example\.test/);
+  assert.match(key.keyPem, /^-----BEGIN PRIVATE KEY-----\n/);
+});
+
+test('a task the signing process cannot make fails with its reason and leaves the process serving', async () => {
+  const broken = { certPem: 'not a certificate', keyPem: 'not a key' };
+  const leaf = { commonName: 'x.example.test', dnsNames: ['x.example.test'], ipAddresses: [], days: 1 };
+  await assert.rejects(sign({ kind: 'leaf', ca: broken, leaf }), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'ERR_TLS_SIGNING_FAILED');
+    assert.match(err.message, /\(Unsupported format/);
+    return true;
+  });
+  const ca = await sign({ kind: 'local-ca' });
+  assert.ok(new X509Certificate(ca.certPem).ca);
+});
