@@ -5,7 +5,7 @@ import { commonCreate, commonPatch, commonRead, Description, Metadata, type Comm
 import type { ApiContext, ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { stillInUse } from '../errors.ts';
-import { caFields, type CaFields } from '../../config/certificates/certificate-fields.ts';
+import type { CaFields } from '../../config/certificates/certificate-fields.ts';
 import { checkCaBundle } from '../../config/certificates/pem.ts';
 import { ErrorCode } from '../../errors/catalogue.ts';
 import { pemApiError } from './tls-certificates/tls-certificates.ts';
@@ -32,7 +32,9 @@ const CertificateAuthorityUpdate = Type.Object({
 type CertificateAuthorityCreate = Static<typeof CertificateAuthorityCreate>;
 type CertificateAuthorityUpdate = Static<typeof CertificateAuthorityUpdate>;
 
-function caDoc(body: CertificateAuthorityCreate): CertificateAuthorityDoc {
+// The x509 tooling that reads the CA's fields loads with the first upload, not with the API.
+async function caDoc(body: CertificateAuthorityCreate): Promise<CertificateAuthorityDoc> {
+  const { caFields } = await import('../../config/certificates/certificate-fields.ts');
   try {
     const certs = checkCaBundle(body.ca_pem);
     return { ...commonCreate(body), ...caFields(certs[0]!), ca_pem: body.ca_pem.trim() + '\n' };
@@ -73,7 +75,7 @@ export function registerCertificateAuthorities(app: FastifyInstance, deps: ApiDe
     listKey: 'certificate_authorities',
     createSchema: CertificateAuthorityCreate,
     updateSchema: CertificateAuthorityUpdate,
-    create: async (body) => ({ doc: caDoc(body) }),
+    create: async (body) => ({ doc: await caDoc(body) }),
     update: async (doc, body) => commonPatch(doc, body),
     read: readCa,
     beforeDelete: checkUnused,

@@ -7,7 +7,6 @@ import { registerCrud } from '../../crud.ts';
 import { ApiError, stillInUse } from '../../errors.ts';
 import { PemError } from '../../../config/certificates/pem.ts';
 import { tlsCertificateKind, type TlsCertificateDoc } from '../../../config/documents/tls-certificate.ts';
-import { tlsCertificateDoc } from '../../../config/documents/tls-certificate-from-pem.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 
 export const tlsCertificatePath = '/tls_certificates';
@@ -31,8 +30,16 @@ export function pemApiError(err: unknown): unknown {
   return err instanceof PemError ? new ApiError(err.code, `${err.field}: ${err.message}`, { field: err.field }) : err;
 }
 
-/** The stored document of an upload; a 400 ApiError naming the field for anything wrong. */
-function uploadDoc(encryptionKey: Buffer, accountId: string, body: TlsCertificateCreate): TlsCertificateDoc {
+/**
+ * The stored document of an upload; a 400 ApiError naming the field for anything wrong. The x509
+ * tooling that reads the certificate's fields loads with the first upload, not with the API.
+ */
+async function uploadDoc(
+  encryptionKey: Buffer,
+  accountId: string,
+  body: TlsCertificateCreate,
+): Promise<TlsCertificateDoc> {
+  const { tlsCertificateDoc } = await import('../../../config/documents/tls-certificate-from-pem.ts');
   try {
     return tlsCertificateDoc(encryptionKey, accountId, body);
   } catch (err) {
@@ -88,7 +95,7 @@ export function registerTlsCertificates(app: FastifyInstance, deps: ApiDeps): vo
     listKey: 'tls_certificates',
     createSchema: TlsCertificateCreate,
     updateSchema: TlsCertificateUpdate,
-    create: async (body, ctx) => ({ doc: uploadDoc(deps.encryptionKey, ctx.account.id, body) }),
+    create: async (body, ctx) => ({ doc: await uploadDoc(deps.encryptionKey, ctx.account.id, body) }),
     update: async (doc, body) => commonPatch(doc, body),
     read: readCertificate,
     beforeDelete: checkUnused,
