@@ -2,10 +2,11 @@
  * Certificates are made in a child process (child.ts), not in the edge: the certificate tooling
  * and the memory that signing grows stay out of the long-running edge and are returned to the
  * system when the child exits (issue 13: an edge that made its CA and certificates at its first
- * start held some 9 MiB more for the rest of its life). One child serves the tasks of a burst
+ * start held the tooling for the rest of its life). One child serves the tasks of a burst
  * (the first start makes three certificates) and is let go a second after its last answer.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import type { Pem, SigningAnswer, SigningTask } from './tasks.ts';
 
@@ -108,7 +109,9 @@ class SigningProcess {
 
   // While tasks wait, the child keeps the edge's event loop alive, as the work would in process.
   #hold(held: boolean): void {
-    for (const handle of [this.#child, this.#child.channel]) {
+    // stdio: ['ignore', 'ignore', 'pipe', 'ipc'] makes stderr a socket over a pipe.
+    const stderr = this.#child.stderr as Socket | null;
+    for (const handle of [this.#child, this.#child.channel, stderr]) {
       if (held) handle?.ref();
       else handle?.unref();
     }
