@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { forward } from '../src/agent/forward.ts';
 import { AgentTraffic } from '../src/agent/traffic/traffic.ts';
 import { runChild } from './child-side.ts';
+import { bufferStreamsAsNode22 } from '../src/cli/stream-buffers.ts';
 
 export interface AgentChildConfig {
   serverAddr: string;
@@ -28,6 +29,9 @@ export interface AgentReady {
   /** tcp://localhost:<port> */
   tcpUrl: string;
 }
+
+// As `portico` does (src/cli/main.ts): 64 KiB stream buffers on every runtime.
+bufferStreamsAsNode22();
 
 runChild<AgentReady>(async () => {
   const config = JSON.parse(process.argv[2] ?? '{}') as AgentChildConfig;

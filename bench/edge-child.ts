@@ -7,6 +7,7 @@ import { parseListenAddr } from '../src/edge/config.ts';
 import { startEdge } from '../src/server/edge.ts';
 import { createLogger, silentLogger } from '../src/log/logger.ts';
 import { runChild } from './child-side.ts';
+import { bufferStreamsAsNode22 } from '../src/cli/stream-buffers.ts';
 
 export interface EdgeReady {
   /** "127.0.0.1:<port>" of the agent ingress. */
@@ -23,6 +24,9 @@ export interface EdgeReady {
 }
 
 const dataDir = process.argv[2];
+
+// As `portico` does (src/cli/main.ts): 64 KiB stream buffers on every runtime.
+bufferStreamsAsNode22();
 
 runChild<EdgeReady>(async () => {
   if (!dataDir) throw new Error('usage: edge-child.ts <data dir>');

@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import tls from 'node:tls';
 import { issueLeafCertificate, loadOrCreateLocalCa } from '../src/edge/tls/local-ca.ts';
 import { runChild } from './child-side.ts';
+import { bufferStreamsAsNode22 } from '../src/cli/stream-buffers.ts';
 import { FloorSession, FloorTarget } from './floor-mux.ts';
 
 export type FloorChildConfig =
@@ -28,6 +29,9 @@ export interface FloorReady {
 }
 
 const servername = 'localhost';
+
+// With Portico's runtime settings (src/cli/main.ts), as it runs with its V8 flags: 64 KiB stream buffers.
+bufferStreamsAsNode22();
 
 runChild<FloorReady>(async () => {
   const config = JSON.parse(process.argv[2] ?? '{}') as FloorChildConfig;

@@ -11,6 +11,7 @@ import { accountCommand } from './account.ts';
 import { outliveClosedOutput } from './closed-output.ts';
 
 import { singleDashFlagHint } from './single-dash.ts';
+import { bufferStreamsAsNode22 } from './stream-buffers.ts';
 import { trustCommand } from './trust.ts';
 
 const topHelpWidth = 80;
@@ -18,6 +19,7 @@ const topHelpWidth = 80;
 // The built CLI's traces name .ts lines (dist/*.js.map beside each chunk).
 mapStackTraces(new URL('.', import.meta.url).href);
 outliveClosedOutput();
+bufferStreamsAsNode22();
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')

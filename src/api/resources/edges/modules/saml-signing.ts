@@ -1,9 +1,9 @@
 /**
  * The request-signing key of a route's SAML module: RSA 2048 with a self-signed certificate
  * (SHA-256, valid 10 years), made when the module is written, in the edge's signing process
- * (src/config/certificates/signing/). The edge signs its AuthnRequests with it; the IdP checks them against
- * the certificate (in the SP metadata and the API's `request_signing_certificate_pem`). The
- * private key is stored sealed and never read back.
+ * (src/config/certificates/signing/). The edge signs its AuthnRequests with it; the IdP checks
+ * them against the certificate (in the SP metadata and the API's
+ * `request_signing_certificate_pem`). The private key is stored sealed and never read back.
  */
 import { sign } from '../../../../config/certificates/signing/signer.ts';
 
