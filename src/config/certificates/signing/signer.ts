@@ -3,15 +3,19 @@
  * and the memory that signing grows stay out of the long-running edge and are returned to the
  * system when the child exits (issue 13: an edge that made its CA and certificates at its first
  * start held the tooling for the rest of its life). One child serves the tasks of a burst
- * (the first start makes three certificates) and is let go a second after its last answer.
+ * (the first start makes three certificates) and is let go ten seconds after its last answer.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import type { Pem, SigningAnswer, SigningTask } from './tasks.ts';
 
-/** Milliseconds the child is kept after its last answer, for the next task of a burst. */
-const LINGER_MS = 1_000;
+/**
+ * Milliseconds the child is kept after its last answer, for the next tasks of a burst: names a
+ * browser asks for one after another, or the edges a test suite starts one after another (a child
+ * run from the sources takes some 0.5 s to start, 0.15 s built).
+ */
+export const LINGER_MS = 10_000;
 /** Milliseconds a task may take before the child is stopped and its tasks fail. */
 const TASK_TIMEOUT_MS = 60_000;
 /** Characters of the child's stderr kept for the message when it fails. */
