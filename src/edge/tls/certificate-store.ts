@@ -100,8 +100,8 @@ export class CertificateStore {
     const resolved = this.#resolve && (await this.#resolve(name));
     if (resolved) return resolved;
     if (this.#wildcardCovers(name)) return this.#current().pem;
-    // Signing costs ~10 ms of CPU: only for names the edge serves, never for whatever a client
-    // sends. Names one label under a single-label domain are the exception: the wildcard would
+    // Signing costs ~10 ms of CPU in the signing process, and a start of it when none is up:
+    // only for names the edge serves, never for whatever a client sends. Names one label under a single-label domain are the exception: the wildcard would
     // cover them if clients accepted it, and their visitors should see the error page, not a
     // certificate warning, while no tunnel serves them.
     const issueAs = this.#issuable(name) ?? (this.#oneLabelUnderDomain(name) ? name : undefined);
