@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -59,4 +59,33 @@ test('a task the signing process cannot make fails with its reason and leaves th
   });
   const ca = await sign({ kind: 'local-ca' });
   assert.ok(new X509Certificate(ca.certPem).ca);
+});
+
+test('a signing process that stops answering fails its tasks after a minute, and the next task starts a new one', async (t) => {
+  // The minute passes on mocked timers; the child is stopped (SIGSTOP) before it can answer.
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const task = sign({ kind: 'saml-signing-key', commonName: 'sp.example.test' });
+  const [pid] = children();
+  assert.ok(pid, 'a signing process runs');
+  process.kill(pid, 'SIGSTOP');
+  mock.timers.tick(59_999);
+  let settled = false;
+  void task.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(settled, false, 'the task still waits just before the minute');
+  mock.timers.tick(1);
+  await assert.rejects(task, (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'ERR_TLS_SIGNING_FAILED');
+    assert.match(err.message, /the signing process failed: it did not answer within 60 s/);
+    return true;
+  });
+  mock.timers.reset();
+  // The stopped child was killed, not left behind.
+  await until(() => !children().includes(pid), 'the stopped signing process is gone');
+  const key = await sign({ kind: 'saml-signing-key', commonName: 'sp.example.test' });
+  assert.match(new X509Certificate(key.certPem).subject, /CN=sp\.example\.test/);
 });
