@@ -214,6 +214,38 @@ test('a frame that arrives in pieces reaches the reader in one chunk; one that t
   assert.deepEqual(Buffer.concat(chunks), next.subarray(8));
 });
 
+test('large frames that one read brings reach the reader together at the end of the turn; a small frame at once', async (t) => {
+  // As an HTTP upload comes: one 16 KiB DATA frame per TLS record of the client's, several per
+  // read of the session's socket. The test plays the socket, one piece per record.
+  const wire = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() });
+  const server = new MuxSession(wire, { role: 'server' });
+  t.after(() => server.destroy());
+  const chunks: Buffer[] = [];
+  server.on('stream', (stream) => stream.on('data', (chunk: Buffer) => chunks.push(chunk)));
+  wire.push(rawFrame(FrameType.DATA, Flag.SYN, 3, u32(9)));
+  await new Promise((resolve) => setImmediate(resolve));
+
+  const small = randomBytes(1_000);
+  wire.push(rawFrame(FrameType.DATA, 0, 3, small));
+  assert.deepEqual(chunks, [small], 'a small frame is handed on as soon as it is complete');
+
+  chunks.length = 0;
+  const large = [randomBytes(16_384), randomBytes(16_384), randomBytes(16_384)];
+  for (const payload of large) wire.push(rawFrame(FrameType.DATA, 0, 3, payload));
+  assert.equal(chunks.length, 0, 'large frames wait for the end of the turn');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(chunks.length, 1, 'the three frames leave as one chunk');
+  assert.deepEqual(chunks[0], Buffer.concat(large));
+
+  // Up to the high-water mark, not beyond: what reaches it is handed on at once.
+  chunks.length = 0;
+  const many = Array.from({ length: 5 }, () => randomBytes(16_384));
+  for (const payload of many) wire.push(rawFrame(FrameType.DATA, 0, 3, payload));
+  assert.equal(Buffer.concat(chunks).length, STREAM_HIGH_WATER_MARK, 'a high-water mark of bytes at once');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(Buffer.concat(chunks), Buffer.concat(many));
+});
+
 test('FIN half-close: request then response, and response before the request ends', async (t) => {
   const { client, server } = await sessionPair(t);
 
