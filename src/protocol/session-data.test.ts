@@ -175,14 +175,23 @@ test('window growth is bounded per session: streams share windowGrowthBudget', a
   await finish();
 });
 
-test('a frame that arrives in pieces reaches the reader in one chunk; one that trickles is not held back', async (t) => {
-  // The session's socket hands over a frame in pieces, as a TLS socket does one 16 KiB record
-  // at a time; here the test plays the socket.
+/**
+ * A server session on a socket the test plays (it pushes what the peer sends) and the chunks its
+ * streams' readers receive.
+ */
+function playedSocket(t: TestContext): { wire: Duplex; chunks: Buffer[] } {
   const wire = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() });
   const server = new MuxSession(wire, { role: 'server' });
   t.after(() => server.destroy());
   const chunks: Buffer[] = [];
   server.on('stream', (stream) => stream.on('data', (chunk: Buffer) => chunks.push(chunk)));
+  return { wire, chunks };
+}
+
+test('a frame that arrives in pieces reaches the reader in one chunk; one that trickles is not held back', async (t) => {
+  // The session's socket hands over a frame in pieces, as a TLS socket does one 16 KiB record
+  // at a time; here the test plays the socket.
+  const { wire, chunks } = playedSocket(t);
 
   const whole = randomBytes(60_000);
   const frame = rawFrame(FrameType.DATA, Flag.SYN, 3, Buffer.concat([u32(9), whole]));
@@ -217,11 +226,7 @@ test('a frame that arrives in pieces reaches the reader in one chunk; one that t
 test('large frames that one read brings reach the reader together at the end of the turn; a small frame at once', async (t) => {
   // As an HTTP upload comes: one 16 KiB DATA frame per TLS record of the client's, several per
   // read of the session's socket. The test plays the socket, one piece per record.
-  const wire = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() });
-  const server = new MuxSession(wire, { role: 'server' });
-  t.after(() => server.destroy());
-  const chunks: Buffer[] = [];
-  server.on('stream', (stream) => stream.on('data', (chunk: Buffer) => chunks.push(chunk)));
+  const { wire, chunks } = playedSocket(t);
   wire.push(rawFrame(FrameType.DATA, Flag.SYN, 3, u32(9)));
   await new Promise((resolve) => setImmediate(resolve));
 
