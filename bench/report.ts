@@ -21,6 +21,8 @@ export interface Measurements {
   stackIdle: Record<string, number>;
   /** The floor's entry + exit RSS, 1 s after they started, MiB. */
   floorIdle?: number;
+  /** Edge, agent and the floor's entry + exit, idle 1 s after the last bulk transfer, MiB. */
+  afterBulk?: { edge: number; agent: number; floor: number };
   cli: CliPhase;
   restart: RestartPhase;
   scale: ScalePhase | null;
@@ -177,6 +179,11 @@ function loadRssRows(m: Measurements): Row[] {
     // The same processes' worth of Node.js moving the same traffic, for scale (bench/README.md).
     if (floor) rows.push(only(`floor: RSS entry+exit peak, ${name} MiB`, floor.peakSum));
   }
+  rows.push(
+    only('RSS traffic-stack edge idle after the bulk transfers MiB', m.afterBulk?.edge ?? NaN),
+    only('RSS traffic-stack agent idle after the bulk transfers MiB', m.afterBulk?.agent ?? NaN),
+    only('floor: RSS entry+exit idle after the bulk transfers MiB', m.afterBulk?.floor ?? NaN),
+  );
   return rows;
 }
 

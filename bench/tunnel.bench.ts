@@ -121,6 +121,14 @@ try {
     { down: (b, t) => download(stack.tcpTunnelPort, b, t), up: (b, t) => upload(stack.tcpTunnelPort, b, t) },
     { down: (b, t) => download(floor.tcpPort, b, t), up: (b, t) => upload(floor.tcpPort, b, t) },
   );
+  // What edge, agent and floor keep once the bulk transfers are over (memory freed inside the
+  // allocator's heap stays in RSS: bench/README.md).
+  await new Promise((r) => setTimeout(r, 1000));
+  const afterBulk = {
+    edge: rssMiB(stack.edge.pid),
+    agent: rssMiB(stack.agent.pid),
+    floor: rssMiB(floor.entry.pid) + rssMiB(floor.exit.pid),
+  };
   const scaled = settings.scale ? await scalePhase(tmp, settings, children, running, log) : null;
   const m: Measurements = {
     http: { ...http, events },
@@ -128,6 +136,7 @@ try {
     tcp,
     stackIdle,
     floorIdle,
+    afterBulk,
     cli: cli.result,
     restart,
     scale: scaled,
