@@ -89,3 +89,32 @@ test('a signing process that stops answering fails its tasks after a minute, and
   const key = await sign({ kind: 'saml-signing-key', commonName: 'sp.example.test' });
   assert.match(new X509Certificate(key.certPem).subject, /CN=sp\.example\.test/);
 });
+
+test('a signing process that dies while idle is replaced, and its own idle timer never lets go of the next one', async (t) => {
+  // Mocked timers run each process's ten idle seconds; the processes and their messages are real.
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const soon = async (check: () => boolean, what: string): Promise<void> => {
+    for (let i = 0; i < 2_000 && !check(); i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(check(), what);
+  };
+  await sign({ kind: 'saml-signing-key', commonName: 'first.example.test' });
+  const [first] = children();
+  assert.ok(first, 'a signing process runs');
+  process.kill(first, 'SIGKILL');
+  // Gone from ps even as a zombie: this process has reaped it and seen its exit.
+  const listed = (): boolean =>
+    execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .some((line) => Number.parseInt(line, 10) === first);
+  await soon(() => !listed(), 'the killed process is reaped');
+  await new Promise((resolve) => setImmediate(resolve));
+  mock.timers.tick(LINGER_MS / 2);
+  await sign({ kind: 'saml-signing-key', commonName: 'second.example.test' });
+  const [second] = children();
+  assert.ok(second && second !== first, 'a new signing process serves the next task');
+  // The dead process's idle time ends here, halfway through the new one's.
+  mock.timers.tick(LINGER_MS / 2);
+  await sign({ kind: 'saml-signing-key', commonName: 'third.example.test' });
+  assert.deepEqual(children(), [second], 'the idle process serves it; no second one is started');
+});

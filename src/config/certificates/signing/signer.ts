@@ -33,7 +33,9 @@ let current: SigningProcess | undefined;
 
 /** Makes the certificate `task` asks for, in the signing process. */
 export function sign(task: SigningTask): Promise<Pem> {
-  current ??= new SigningProcess(() => (current = undefined));
+  current ??= new SigningProcess((retired) => {
+    if (current === retired) current = undefined;
+  });
   return current.run(task);
 }
 
@@ -46,13 +48,13 @@ interface Waiting {
 class SigningProcess {
   readonly #child: ChildProcess;
   readonly #waiting = new Map<number, Waiting>();
-  readonly #onRetire: () => void;
+  readonly #onRetire: (retired: SigningProcess) => void;
   #nextId = 1;
   #stderr = '';
   #linger: NodeJS.Timeout | undefined;
   #retired = false;
 
-  constructor(onRetire: () => void) {
+  constructor(onRetire: (retired: SigningProcess) => void) {
     this.#onRetire = onRetire;
     // The edge's own flags and loader, but not its inspector, whose port the child cannot share.
     const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--inspect'));
@@ -92,16 +94,20 @@ class SigningProcess {
     this.#linger = setTimeout(() => this.#retire(), LINGER_MS).unref();
   }
 
+  // Once, whichever comes first: the idle time ran out or the child failed. A child that fails
+  // while idle leaves its idle timer behind, which must not let go of the process after it.
   #retire(): void {
+    if (this.#retired) return;
     this.#retired = true;
-    this.#onRetire();
+    clearTimeout(this.#linger);
+    this.#onRetire(this);
     if (this.#child.connected) this.#child.disconnect();
   }
 
   // The child failed (it could not start, crashed, was stopped or dropped the channel):
   // every task it had fails, and the next task starts a new child.
   #fail(reason: string): void {
-    if (!this.#retired) this.#retire();
+    this.#retire();
     const detail = `the signing process failed: ${reason}${this.#stderr ? `: ${this.#stderr.trim()}` : ''}`;
     for (const waiting of this.#waiting.values()) {
       clearTimeout(waiting.timer);
