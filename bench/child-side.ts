@@ -74,7 +74,7 @@ async function startProfile(profiler: Session): Promise<void> {
   await profiler.post('Profiler.enable');
   // Starting the profiler logs every compiled function under a lock that a garbage collection
   // started by that logging takes again: the process then hangs for good (V8 crbug 41497149, seen
-  // here on Node 20 about once in twenty starts under bulk traffic). A full collection just
+  // here on Node 20 in 3 of some 32 starts under bulk traffic). A full collection just
   // before leaves the heap far from the next one.
   await profiler.post('HeapProfiler.collectGarbage');
   await profiler.post('Profiler.start');

@@ -101,9 +101,10 @@ export class CertificateStore {
     if (resolved) return resolved;
     if (this.#wildcardCovers(name)) return this.#current().pem;
     // Signing costs ~10 ms of CPU in the signing process, and a start of it when none is up:
-    // only for names the edge serves, never for whatever a client sends. Names one label under a single-label domain are the exception: the wildcard would
-    // cover them if clients accepted it, and their visitors should see the error page, not a
-    // certificate warning, while no tunnel serves them.
+    // only for names the edge serves, never for whatever a client sends. Names one label under a
+    // single-label domain are the exception: the wildcard would cover them if clients accepted
+    // it, and their visitors should see the error page, not a certificate warning, while no
+    // tunnel serves them.
     const issueAs = this.#issuable(name) ?? (this.#oneLabelUnderDomain(name) ? name : undefined);
     if (issueAs === undefined) return this.#current().pem;
     return (await this.#onDemand.entry(issueAs, () => this.#issue(issueAs))).pem;
