@@ -118,3 +118,19 @@ test('a signing process that dies while idle is replaced, and its own idle timer
   await sign({ kind: 'saml-signing-key', commonName: 'third.example.test' });
   assert.deepEqual(children(), [second], 'the idle process serves it; no second one is started');
 });
+
+test('tasks given to an idle signing process that has just died are made by a new one', async () => {
+  await sign({ kind: 'saml-signing-key', commonName: 'first.example.test' });
+  const [first] = children();
+  assert.ok(first, 'a signing process runs');
+  // Killed and asked in the same turn: this process has not yet seen it exit.
+  process.kill(first, 'SIGKILL');
+  const names = ['a.example.test', 'b.example.test'];
+  const keys = await Promise.all(names.map((commonName) => sign({ kind: 'saml-signing-key', commonName })));
+  assert.deepEqual(
+    keys.map((key) => new X509Certificate(key.certPem).subject),
+    names.map((name) => `CN=${name}`),
+  );
+  const [next] = children();
+  assert.ok(next && next !== first, 'a new signing process made them');
+});

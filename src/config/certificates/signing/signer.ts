@@ -31,12 +31,27 @@ const script = import.meta.url.endsWith('.ts')
 // One child at a time for the whole process, as a loaded package would be.
 let current: SigningProcess | undefined;
 
-/** Makes the certificate `task` asks for, in the signing process. */
-export function sign(task: SigningTask): Promise<Pem> {
+/**
+ * Makes the certificate `task` asks for, in the signing process. An idle child may have died
+ * before this process has seen it exit; the tasks given to it then are made once more by a new
+ * child.
+ */
+export async function sign(task: SigningTask): Promise<Pem> {
+  const signer = signingProcess();
+  const idle = signer.idle;
+  try {
+    return await signer.run(task);
+  } catch (err) {
+    if (!(idle && signer.gone)) throw err;
+    return signingProcess().run(task);
+  }
+}
+
+function signingProcess(): SigningProcess {
   current ??= new SigningProcess((retired) => {
     if (current === retired) current = undefined;
   });
-  return current.run(task);
+  return current;
 }
 
 interface Waiting {
@@ -53,6 +68,8 @@ class SigningProcess {
   #stderr = '';
   #linger: NodeJS.Timeout | undefined;
   #retired = false;
+  #gone = false;
+  #idle = false;
 
   constructor(onRetire: (retired: SigningProcess) => void) {
     this.#onRetire = onRetire;
@@ -63,8 +80,18 @@ class SigningProcess {
       this.#stderr = (this.#stderr + text).slice(0, STDERR_CHARS);
     });
     this.#child.on('message', (answer: SigningAnswer) => this.#answer(answer));
-    this.#child.on('error', (err) => this.#fail(err.message));
-    this.#child.on('exit', (code, signal) => this.#fail(`it exited (${signal ?? `code ${code}`})`));
+    this.#child.on('error', (err) => this.#lost(err.message));
+    this.#child.on('exit', (code, signal) => this.#lost(`it exited (${signal ?? `code ${code}`})`));
+  }
+
+  /** It was idle and has not answered since: it may have died unseen. */
+  get idle(): boolean {
+    return this.#idle;
+  }
+
+  /** It exited or its channel failed (not: it stopped answering). */
+  get gone(): boolean {
+    return this.#gone;
   }
 
   run(task: SigningTask): Promise<Pem> {
@@ -77,13 +104,14 @@ class SigningProcess {
         TASK_TIMEOUT_MS,
       );
       this.#waiting.set(id, { resolve, reject, timer });
-      this.#child.send({ id, task }, (err) => err && this.#fail(err.message));
+      this.#child.send({ id, task }, (err) => err && this.#lost(err.message));
     });
   }
 
   #answer(answer: SigningAnswer): void {
     const waiting = this.#waiting.get(answer.id);
     if (!waiting) return;
+    this.#idle = false;
     this.#waiting.delete(answer.id);
     clearTimeout(waiting.timer);
     if ('error' in answer) waiting.reject(new PorticoError(ErrorCode.ERR_TLS_SIGNING_FAILED, answer.error));
@@ -91,6 +119,7 @@ class SigningProcess {
     if (this.#waiting.size > 0) return;
     // Idle: the edge may exit without waiting for the child, which leaves when let go.
     this.#hold(false);
+    this.#idle = true;
     this.#linger = setTimeout(() => this.#retire(), LINGER_MS).unref();
   }
 
@@ -102,6 +131,11 @@ class SigningProcess {
     clearTimeout(this.#linger);
     this.#onRetire(this);
     if (this.#child.connected) this.#child.disconnect();
+  }
+
+  #lost(reason: string): void {
+    this.#gone = true;
+    this.#fail(reason);
   }
 
   // The child failed (it could not start, crashed, was stopped or dropped the channel):
