@@ -20,9 +20,9 @@ export interface Measurements {
   /** Edge and agent of the traffic stack: idle after start-up, MiB. */
   stackIdle: Record<string, number>;
   /** The floor's entry + exit RSS, 1 s after they started, MiB. */
-  floorIdle?: number;
+  floorIdle: number;
   /** Edge, agent and the floor's entry + exit, idle 1 s after the last bulk transfer, MiB. */
-  afterBulk?: { edge: number; agent: number; floor: number };
+  afterBulk: { edge: number; agent: number; floor: number };
   cli: CliPhase;
   restart: RestartPhase;
   scale: ScalePhase | null;
@@ -165,7 +165,7 @@ function loadRssRows(m: Measurements): Row[] {
   const rows: Row[] = [
     only('RSS traffic-stack edge idle MiB', m.stackIdle.edge ?? NaN),
     only('RSS traffic-stack agent idle MiB', m.stackIdle.agent ?? NaN),
-    only('floor: RSS entry+exit idle MiB', m.floorIdle ?? NaN),
+    only('floor: RSS entry+exit idle MiB', m.floorIdle),
   ];
   const phases: Array<[string, RssPeaks, RssPeaks | undefined]> = [
     ['HTTP load', m.http.rss, m.http.floorRss],
@@ -180,9 +180,9 @@ function loadRssRows(m: Measurements): Row[] {
     if (floor) rows.push(only(`floor: RSS entry+exit peak, ${name} MiB`, floor.peakSum));
   }
   rows.push(
-    only('RSS traffic-stack edge idle after the bulk transfers MiB', m.afterBulk?.edge ?? NaN),
-    only('RSS traffic-stack agent idle after the bulk transfers MiB', m.afterBulk?.agent ?? NaN),
-    only('floor: RSS entry+exit idle after the bulk transfers MiB', m.afterBulk?.floor ?? NaN),
+    only('RSS traffic-stack edge idle after the bulk transfers MiB', m.afterBulk.edge),
+    only('RSS traffic-stack agent idle after the bulk transfers MiB', m.afterBulk.agent),
+    only('floor: RSS entry+exit idle after the bulk transfers MiB', m.afterBulk.floor),
   );
   return rows;
 }
