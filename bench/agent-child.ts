@@ -2,8 +2,9 @@
  * Bench child: our agent, `forward()` from src/agent/forward.ts, with an https endpoint for the
  * HTTP service (and a second one with modules on), an http endpoint (served on the edge's
  * plain-HTTP port) for it, and a tcp endpoint for the TCP service. argv[2] is an AgentChildConfig as JSON.
- * Traffic is observed (connection counters, the HTTP tap) as the CLI does when its status screen
- * or log is on; BENCH_AGENT_TRAFFIC=0 measures without.
+ * Traffic is observed (connection counters, the HTTP tap) as the CLI does when its log is on
+ * (on a terminal, its status screen also keeps the newest 100 requests); BENCH_AGENT_TRAFFIC=0
+ * measures without.
  */
 import { readFile } from 'node:fs/promises';
 import { forward } from '../src/agent/forward.ts';

@@ -25,7 +25,7 @@ import type { AgentPlan } from './agent-commands.ts';
 import { chooseOutput } from './agent-output.ts';
 import type { AgentOutput, TerminalFacts } from './agent-output.ts';
 import { edgeUnreachableText } from './edge-unreachable.ts';
-import { startStatusConsole } from './status/console.ts';
+import { screenRequests, startStatusConsole } from './status/console.ts';
 import type { StatusConsole, Terminal } from './status/console.ts';
 import { logRequests } from './status/request-log.ts';
 
@@ -71,8 +71,12 @@ export async function runAgent(plan: AgentPlan, io: RunIo = processIo): Promise<
     const specs = plan.specs(config);
     const inspectAddr = inspectAddrOf(plan.flags.inspectAddr, config);
     // Observing traffic costs a little per request: only when someone looks (inspector, screen or log).
-    if (inspectAddr || output.screen || output.log !== 'false')
-      traffic = new AgentTraffic(inspectAddr ? { captureBodyBytes: captureBodyBytes } : {});
+    if (inspectAddr || output.screen || output.log !== 'false') {
+      traffic = new AgentTraffic({
+        ...(inspectAddr ? { captureBodyBytes } : {}),
+        ...(output.screen ? { recentRequests: screenRequests } : {}),
+      });
+    }
     settings = await resolveSettings({ ...settingsOptions(plan.flags), config });
     const options: AgentSessionOptions = { serverAddr: settings.serverAddr, authtoken: settings.authtoken, logger };
     if (settings.ca) options.ca = settings.ca;

@@ -58,8 +58,31 @@ test('requests through a real session are recorded with their tunnel and client,
   assert.equal(traffic.stats().total, 3);
 });
 
-test('a TCP tunnel is counted, never parsed, and its bytes pass exactly', async (t) => {
+test('without recentRequests no request is kept: each is still counted and reported', async (t) => {
   const traffic = new AgentTraffic();
+  const { peer, session } = await setup(t, traffic);
+  const port = await listen(
+    t,
+    http.createServer((_req, res) => res.end('body')),
+  );
+  const web = await session.listen({ forwardsTo: `http://127.0.0.1:${port}` });
+  const events: HttpRequestRecord[] = [];
+  traffic.on('request', (r) => events.push(r));
+  for (const path of ['/a', '/b']) {
+    const stream = peer.openProxy({ Id: web.id });
+    stream.end(`GET ${path} HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n`);
+    await readAll(stream);
+  }
+  await waitFor(() => events.length === 2, 'two requests');
+  assert.deepEqual(traffic.recent(), []);
+  assert.deepEqual(
+    [...traffic.tunnels().values()].map((tunnel) => tunnel.requestsByClass[2]),
+    [2],
+  );
+});
+
+test('a TCP tunnel is counted, never parsed, and its bytes pass exactly', async (t) => {
+  const traffic = new AgentTraffic({ recentRequests: 10 });
   const { peer, session } = await setup(t, traffic);
   const port = await listen(
     t,
@@ -76,7 +99,7 @@ test('a TCP tunnel is counted, never parsed, and its bytes pass exactly', async 
 });
 
 test('an http tunnel carrying something else: tracking stops, the bytes still pass exactly', async (t) => {
-  const traffic = new AgentTraffic();
+  const traffic = new AgentTraffic({ recentRequests: 10 });
   const { peer, session } = await setup(t, traffic);
   const port = await listen(
     t,

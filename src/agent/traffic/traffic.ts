@@ -1,8 +1,8 @@
 /**
  * AgentTraffic: what passes through an agent's tunnels, for its status screen and request log.
  * The forwarder reports every proxied connection; HTTP connections get a passive tap that turns
- * them into requests. Memory is bounded: counters, a fixed sample of durations and a ring of
- * the most recent requests.
+ * them into requests. Memory is bounded: counters, a fixed sample of durations and, for the
+ * status screen, a ring of the most recent requests.
  */
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -28,7 +28,11 @@ export interface TrafficConnection {
 }
 
 export interface AgentTrafficOptions {
-  /** How many recent requests recent() keeps. Default 100. */
+  /**
+   * How many recent requests recent() keeps. Default 0: none. Only the status screen reads them,
+   * and a ring of them costs under load: a record kept past two young collections is moved to
+   * V8's old generation, where it stays as garbage until a full collection (bench/README.md).
+   */
   recentRequests?: number;
   /**
    * Capture request and response heads and the first this many bytes of each body, for the
@@ -75,7 +79,7 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
     super();
     this.#o = options;
     this.#counters = new ConnectionCounters(options.now);
-    this.#capacity = Math.max(1, options.recentRequests ?? 100);
+    this.#capacity = Math.max(0, Math.floor(options.recentRequests ?? 0));
   }
 
   /** Counts a connection until `client` closes; attach() the upstream once it is there. */
@@ -153,9 +157,11 @@ export class AgentTraffic extends EventEmitter<AgentTrafficEvents> {
     tunnel.http.record(record.durationMs);
     const status = record.status ?? 0;
     tunnel.requestsByClass[status >= 100 && status < 600 ? Math.floor(status / 100) : 0]! += 1;
-    // The ring keeps no captured heads or bodies: those are bounded by whoever keeps them (the inspector).
-    this.#recent[this.#next] = record.request || record.response ? withoutCaptures(record) : record;
-    this.#next = (this.#next + 1) % this.#capacity;
+    if (this.#capacity > 0) {
+      // The ring keeps no captured heads or bodies: those are bounded by whoever keeps them (the inspector).
+      this.#recent[this.#next] = record.request || record.response ? withoutCaptures(record) : record;
+      this.#next = (this.#next + 1) % this.#capacity;
+    }
     this.emit('request', record);
   }
 }

@@ -20,6 +20,9 @@ export interface Terminal {
   off(event: 'resize', listener: () => void): unknown;
 }
 
+/** The most requests the screen lists (as many as fit below its fixed lines): AgentTraffic's recentRequests for it. */
+export const screenRequests = 100;
+
 export interface StatusConsoleOptions {
   /** Milliseconds between redraws when nothing happens. Default 1000. */
   refreshMs?: number;

@@ -6,12 +6,13 @@ import { AgentSession } from '../../agent/session.ts';
 import { readAll, startTestPeer, waitFor } from '../../../test/support/agent-peer.ts';
 import { AgentTraffic } from '../../agent/traffic/traffic.ts';
 import { agentVersion } from '../../agent/version.ts';
+import { screenRequests } from './console.ts';
 import { renderScreen } from './screen.ts';
 import { statusView } from './status-view.ts';
 
 test("the screen of a real session: fields, forwarding, counters and requests, newest first, cut to the terminal's size", async (t) => {
   const peer = await startTestPeer(t);
-  const traffic = new AgentTraffic();
+  const traffic = new AgentTraffic({ recentRequests: screenRequests });
   const session = new AgentSession({ serverAddr: peer.addr, ca: peer.caPem, traffic });
   t.after(() => session.close());
   await session.connect();
