@@ -14,6 +14,7 @@ import tls from 'node:tls';
 import { issueLeafCertificate, loadOrCreateLocalCa } from '../src/edge/tls/local-ca.ts';
 import { runChild } from './child-side.ts';
 import { bufferStreamsAsNode22 } from '../src/cli/stream-buffers.ts';
+import { growOldGenerationByHalf } from '../src/cli/heap-growth.ts';
 import { FloorSession, FloorTarget } from './floor-mux.ts';
 
 export type FloorChildConfig =
@@ -30,8 +31,10 @@ export interface FloorReady {
 
 const servername = 'localhost';
 
-// With Portico's runtime settings (src/cli/main.ts), as it runs with its V8 flags: 64 KiB stream buffers.
+// With Portico's runtime settings (src/cli/main.ts), as it runs with its V8 flags: 64 KiB stream
+// buffers, an old generation that grows by half between full collections.
 bufferStreamsAsNode22();
+growOldGenerationByHalf();
 
 runChild<FloorReady>(async () => {
   const config = JSON.parse(process.argv[2] ?? '{}') as FloorChildConfig;

@@ -12,6 +12,7 @@ import { outliveClosedOutput } from './closed-output.ts';
 
 import { singleDashFlagHint } from './single-dash.ts';
 import { bufferStreamsAsNode22 } from './stream-buffers.ts';
+import { growOldGenerationByHalf } from './heap-growth.ts';
 import { trustCommand } from './trust.ts';
 
 const topHelpWidth = 80;
@@ -20,6 +21,7 @@ const topHelpWidth = 80;
 mapStackTraces(new URL('.', import.meta.url).href);
 outliveClosedOutput();
 bufferStreamsAsNode22();
+growOldGenerationByHalf();
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')
