@@ -1,5 +1,5 @@
 /**
- * The built CLI as users run it (`bin/portico.js …` as a program, no TypeScript loader): building it
+ * The built CLI as users run it (`bin/portico.cjs …` as a program, no TypeScript loader): building it
  * when dist/ is missing or older than src/, starting `portico edge` and `portico http` as
  * processes, and the clocks the start-up figures read (bootstrap.json written, a port accepting).
  */
@@ -10,7 +10,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const root = new URL('..', import.meta.url).pathname;
-export const porticoBin = join(root, 'bin/portico.js');
+export const porticoBin = join(root, 'bin/portico.cjs');
 const distMain = join(root, 'dist/main.js');
 
 /** Runs `npm run build` (node scripts/build.js) unless dist/main.js is newer than every file in src/. */
@@ -29,7 +29,7 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * `env` for running bin/portico.js as a program: its launcher line starts the `node` it finds on
+ * `env` for running bin/portico.cjs as a program: its launcher line starts the `node` it finds on
  * PATH, and this puts the one running the bench first.
  */
 export function withThisNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -37,7 +37,7 @@ export function withThisNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
- * The V8 flags bin/portico.js's launcher line gives Node for `portico edge` (`edge`) or for the
+ * The V8 flags bin/portico.cjs's launcher line gives Node for `portico edge` (`edge`) or for the
  * agent's commands (`agent`); the traffic stack's edge and agent, and the floor's entry and exit
  * in their places, run with them too.
  */
@@ -58,7 +58,7 @@ export interface PorticoProcess {
   exited: Promise<number | string | null>;
 }
 
-/** Starts `bin/portico.js …args`; `running` holds it until it exits (the bench kills what is left). */
+/** Starts `bin/portico.cjs …args`; `running` holds it until it exits (the bench kills what is left). */
 export function spawnPortico(args: string[], env: NodeJS.ProcessEnv, running: Set<ChildProcess>): PorticoProcess {
   const child = spawn(porticoBin, args, { env: withThisNode(env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);

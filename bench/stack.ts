@@ -51,7 +51,7 @@ export async function startStack(
   mkdirSync(tmp, { recursive: true });
   const services = await startChild<ServicesReady>('services', './services-child.ts', [], env, runner);
   children.push(services);
-  // The edge and the agent run with the V8 flags `portico` runs them with (bin/portico.js's launcher line).
+  // The edge and the agent run with the V8 flags `portico` runs them with (bin/portico.cjs's launcher line).
   const edge = await startChild<EdgeReady>('edge', './edge-child.ts', [dataDir], env, runner, {
     stderrPath: join(tmp, 'edge.log'),
     nodeFlags: launcherFlags('edge'),

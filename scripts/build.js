@@ -1,7 +1,7 @@
 // Builds the CLI to JavaScript: one ES module bundle of src/ and the npm packages it uses in
 // dist/ (code split where the sources import lazily), with source maps so stack traces name .ts
 // lines. Bundling the packages too spares start-up thousands of file lookups and module
-// compilations (issue 13). `npm ci` runs it (prepare); bin/portico.js runs what it writes.
+// compilations (issue 13). `npm ci` runs it (prepare); bin/portico.cjs runs what it writes.
 import { build } from 'esbuild';
 import { bundleOptions, childEntryPoints } from './bundle-options.js';
 import { execFileSync } from 'node:child_process';
@@ -25,7 +25,7 @@ await build({
 // sits in dist/, so they go there.
 for (const asset of ['src/agent/inspector/inspector.html'])
   copyFileSync(new URL(`../${asset}`, import.meta.url), new URL(asset.split('/').pop(), new URL(outdir, 'file:')));
-// `portico --help`, as the built CLI prints it (at a fixed width): bin/portico.js prints this file
+// `portico --help`, as the built CLI prints it (at a fixed width): bin/portico.cjs prints this file
 // for `portico --help`, `-h` and `help`, sparing them the CLI's start-up.
 writeFileSync(`${outdir}help.txt`, execFileSync(process.execPath, [`${outdir}main.js`, '--help']));
 try {

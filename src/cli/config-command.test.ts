@@ -26,11 +26,11 @@ test('config add-authtoken writes the token into the file named by --config', as
   assert.match(out.join(''), new RegExp(`saved .*${path.replace(/[/.]/g, '\\$&')}`));
 });
 
-test('the portico binary: add-authtoken through bin/portico.js, and an unreachable edge exits 1 with ERROR', async (t) => {
+test('the portico binary: add-authtoken through bin/portico.cjs, and an unreachable edge exits 1 with ERROR', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-bin-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const env = { ...process.env, PORTICO_CONFIG: join(dir, 'portico.yml'), PORTICO_DATA_DIR: join(dir, 'data') };
-  const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
+  const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
   const saved = spawnSync(process.execPath, [bin, 'config', 'add-authtoken', 'abc'], { env, encoding: 'utf8' });
   assert.equal(saved.status, 0, saved.stderr);
   assert.match(await readFile(join(dir, 'portico.yml'), 'utf8'), /authtoken: abc/);

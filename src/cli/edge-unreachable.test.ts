@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../../test/support/services.ts';
 
-const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
+const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
 
 test('no edge at the address: the error names the address, where it came from, and suggests `portico edge`', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-unreachable-'));

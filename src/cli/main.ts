@@ -27,7 +27,7 @@ const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')
   .version(agentVersion)
   // The top-level help wraps at 80 columns whatever the terminal: the build writes it to
-  // dist/help.txt, which bin/portico.js prints for `portico --help` without loading the CLI.
+  // dist/help.txt, which bin/portico.cjs prints for `portico --help` without loading the CLI.
   // Subcommands' help (added with addCommand, which does not inherit this) fits the terminal.
   .configureOutput({ getOutHelpWidth: () => topHelpWidth, getErrHelpWidth: () => topHelpWidth });
 program.addCommand(edgeCommand());

@@ -49,7 +49,7 @@ test('real short flags, two-dash flags, option values that start with a dash and
 });
 
 test('through the portico binary: ERROR with the hint, exit 1, before anything connects', () => {
-  const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
+  const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
   const r = spawnSync(process.execPath, [bin, 'http', '-subdomain=foo', '3000'], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.equal(

@@ -9,7 +9,7 @@ import { defer } from '../support/defer.ts';
 import { startTestEdge, type TestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 
-const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
+const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
 const exec = promisify(execFile);
 
 /** Runs the real CLI against the edge's store; resolves with its output, whatever the exit status. */

@@ -9,7 +9,7 @@ import { tempDir } from '../support/edge.ts';
 import { pebbleMissing, preparePebble } from '../support/pebble.ts';
 import { eventually } from '../support/services.ts';
 
-const bin = new URL('../../bin/portico.js', import.meta.url).pathname;
+const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
 const port = (addr: string) => Number(addr.slice(addr.lastIndexOf(':') + 1));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read freely.
 type Body = Record<string, any>;

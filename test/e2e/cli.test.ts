@@ -8,7 +8,7 @@ import { request } from '../support/client.ts';
 import { tempDir } from '../support/edge.ts';
 import { eventually, startHttpService } from '../support/services.ts';
 
-// The CLI runs built (bin/portico.js, dist/): this also checks that what the built edge and
+// The CLI runs built (bin/portico.cjs, dist/): this also checks that what the built edge and
 // agent load on first use loads there (pino for JSON logs, YAML with a config file, RE2 with a
 // user_agent_filter, the metrics library with the first scrape).
 test('quick start: `portico edge` then `portico http <port>` with no flags, and `portico start` from a config file', async (t) => {
@@ -39,14 +39,14 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   for (const key of ['api_url', 'api_key', 'authtoken', 'agent_addr', 'https_addr', 'http_addr', 'domain', 'ca_cert'])
     assert.ok(bootstrap[key], key);
   const ca = await readFile(bootstrap.ca_cert!, 'utf8');
-  // Run as a program, bin/portico.js's launcher line replaced the shell with Node and its V8 flags.
+  // Run as a program, bin/portico.cjs's launcher line replaced the shell with Node and its V8 flags.
   const argv = (await readFile(`/proc/${edgeProcess.pid}/cmdline`, 'utf8')).split('\0');
   assert.equal(argv[1], '--max-semi-space-size=4', argv.join(' '));
 
   const web = await startHttpService(t, (req, res) => res.end(`cli ${req.url}`));
   const agent = spawnPortico(t, ['http', String(web.port), '--log', 'stdout', '--log-format', 'json'], env);
   const started = await jsonLine(agent, (l) => l.msg === 'started tunnel');
-  // The agent's young generation is the smaller one (bin/portico.js).
+  // The agent's young generation is the smaller one (bin/portico.cjs).
   const agentArgv = (await readFile(`/proc/${agent.pid}/cmdline`, 'utf8')).split('\0');
   assert.equal(agentArgv[1], '--max-semi-space-size=1', agentArgv.join(' '));
   assert.equal(started.lvl, 'info');

@@ -5,10 +5,10 @@ import type { TestContext } from 'node:test';
 import { defer } from './defer.ts';
 
 /** The `portico` executable as a user runs it. */
-export const porticoBin = new URL('../../bin/portico.js', import.meta.url).pathname;
+export const porticoBin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
 
 /**
- * Spawns `portico <args>` as users run it (bin/portico.js as a program: its launcher line starts
+ * Spawns `portico <args>` as users run it (bin/portico.cjs as a program: its launcher line starts
  * the `node` on PATH, this one first) with `env` added to this process's environment (a value of
  * undefined removes the variable), stdout and stderr piped; killed after the test.
  */
