@@ -111,8 +111,11 @@ test('oidc on a route: login at the IdP, headers to the service, capture, tamper
   assert.equal(posted.visited[1]?.startsWith(`${s.idp.issuer}/auth`), true);
   assert.deepEqual([seenOf(posted).method, seenOf(posted).url], ['GET', '/form?x=2']);
 
-  // A tampered session cookie starts a new login.
-  const flipped = session!.slice(0, -2) + (session!.endsWith('A') ? 'B' : 'A') + session!.slice(-1);
+  // A tampered session cookie starts a new login. The second-to-last character changes (the last
+  // may carry only padding bits of base64url); it must differ from the one it replaces.
+  const changed = session!.at(-2) === 'A' ? 'B' : 'A';
+  const flipped = session!.slice(0, -2) + changed + session!.slice(-1);
+  assert.notEqual(flipped, session);
   browser.setCookie(host, 'ngrok.session', flipped);
   const tampered = await browser.go(`${s.route.url}/t`, { follow: false });
   assert.equal(tampered.status, 302);
