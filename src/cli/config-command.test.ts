@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { agentCommands } from './agent-commands.ts';
+import { porticoBin as bin } from '../../test/support/cli.ts';
 
 test('config add-authtoken writes the token into the file named by --config', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-cli-'));
@@ -30,7 +31,6 @@ test('the portico binary: add-authtoken through bin/portico.cjs, and an unreacha
   const dir = await mkdtemp(join(tmpdir(), 'portico-bin-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const env = { ...process.env, PORTICO_CONFIG: join(dir, 'portico.yml'), PORTICO_DATA_DIR: join(dir, 'data') };
-  const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
   const saved = spawnSync(process.execPath, [bin, 'config', 'add-authtoken', 'abc'], { env, encoding: 'utf8' });
   assert.equal(saved.status, 0, saved.stderr);
   assert.match(await readFile(join(dir, 'portico.yml'), 'utf8'), /authtoken: abc/);

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../../test/support/services.ts';
-
-const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
+import { porticoBin as bin } from '../../test/support/cli.ts';
 
 test('no edge at the address: the error names the address, where it came from, and suggests `portico edge`', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-unreachable-'));

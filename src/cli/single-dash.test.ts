@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { Command } from 'commander';
 import { agentCommands } from './agent-commands.ts';
 import { singleDashFlagHint } from './single-dash.ts';
+import { porticoBin as bin } from '../../test/support/cli.ts';
 
 function program(): Command {
   const p = new Command('portico').version('1.0.0');
@@ -49,7 +50,6 @@ test('real short flags, two-dash flags, option values that start with a dash and
 });
 
 test('through the portico binary: ERROR with the hint, exit 1, before anything connects', () => {
-  const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
   const r = spawnSync(process.execPath, [bin, 'http', '-subdomain=foo', '3000'], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.equal(

@@ -8,8 +8,8 @@ import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { startTestEdge, type TestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
+import { porticoBin as bin } from '../support/cli.ts';
 
-const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
 const exec = promisify(execFile);
 
 /** Runs the real CLI against the edge's store; resolves with its output, whatever the exit status. */

@@ -8,8 +8,8 @@ import { defer } from '../support/defer.ts';
 import { tempDir } from '../support/edge.ts';
 import { pebbleMissing, preparePebble } from '../support/pebble.ts';
 import { eventually } from '../support/services.ts';
+import { porticoBin as bin } from '../support/cli.ts';
 
-const bin = new URL('../../bin/portico.cjs', import.meta.url).pathname;
 const port = (addr: string) => Number(addr.slice(addr.lastIndexOf(':') + 1));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read freely.
 type Body = Record<string, any>;
