@@ -10,8 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { forward } from '../src/agent/forward.ts';
 import { AgentTraffic } from '../src/agent/traffic/traffic.ts';
 import { runChild } from './child-side.ts';
-import { bufferStreamsAsNode22 } from '../src/cli/stream-buffers.ts';
-import { growOldGenerationByHalf } from '../src/cli/heap-growth.ts';
+import { applyRuntimeSettings } from '../src/cli/runtime-settings.ts';
 
 export interface AgentChildConfig {
   serverAddr: string;
@@ -32,10 +31,8 @@ export interface AgentReady {
   tcpUrl: string;
 }
 
-// As `portico` does (src/cli/main.ts): 64 KiB stream buffers on every runtime, and an old
-// generation that grows by half between full collections.
-bufferStreamsAsNode22();
-growOldGenerationByHalf();
+// Portico's runtime settings, as `portico` applies them (src/cli/main.ts).
+applyRuntimeSettings();
 
 runChild<AgentReady>(async () => {
   const config = JSON.parse(process.argv[2] ?? '{}') as AgentChildConfig;

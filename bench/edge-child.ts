@@ -7,8 +7,7 @@ import { parseListenAddr } from '../src/edge/config.ts';
 import { startEdge } from '../src/server/edge.ts';
 import { createLogger, silentLogger } from '../src/log/logger.ts';
 import { runChild } from './child-side.ts';
-import { bufferStreamsAsNode22 } from '../src/cli/stream-buffers.ts';
-import { growOldGenerationByHalf } from '../src/cli/heap-growth.ts';
+import { applyRuntimeSettings } from '../src/cli/runtime-settings.ts';
 
 export interface EdgeReady {
   /** "127.0.0.1:<port>" of the agent ingress. */
@@ -26,10 +25,8 @@ export interface EdgeReady {
 
 const dataDir = process.argv[2];
 
-// As `portico` does (src/cli/main.ts): 64 KiB stream buffers on every runtime, and an old
-// generation that grows by half between full collections.
-bufferStreamsAsNode22();
-growOldGenerationByHalf();
+// Portico's runtime settings, as `portico` applies them (src/cli/main.ts).
+applyRuntimeSettings();
 
 runChild<EdgeReady>(async () => {
   if (!dataDir) throw new Error('usage: edge-child.ts <data dir>');

@@ -13,8 +13,7 @@ import { dirname } from 'node:path';
 import tls from 'node:tls';
 import { issueLeafCertificate, loadOrCreateLocalCa } from '../src/edge/tls/local-ca.ts';
 import { runChild } from './child-side.ts';
-import { bufferStreamsAsNode22 } from '../src/cli/stream-buffers.ts';
-import { growOldGenerationByHalf } from '../src/cli/heap-growth.ts';
+import { applyRuntimeSettings } from '../src/cli/runtime-settings.ts';
 import { FloorSession, FloorTarget } from './floor-mux.ts';
 
 export type FloorChildConfig =
@@ -31,10 +30,8 @@ export interface FloorReady {
 
 const servername = 'localhost';
 
-// With Portico's runtime settings (src/cli/main.ts), as it runs with its V8 flags: 64 KiB stream
-// buffers, an old generation that grows by half between full collections.
-bufferStreamsAsNode22();
-growOldGenerationByHalf();
+// Portico's runtime settings, as `portico` applies them (src/cli/main.ts).
+applyRuntimeSettings();
 
 runChild<FloorReady>(async () => {
   const config = JSON.parse(process.argv[2] ?? '{}') as FloorChildConfig;

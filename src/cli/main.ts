@@ -11,8 +11,7 @@ import { accountCommand } from './account.ts';
 import { outliveClosedOutput } from './closed-output.ts';
 
 import { singleDashFlagHint } from './single-dash.ts';
-import { bufferStreamsAsNode22 } from './stream-buffers.ts';
-import { growOldGenerationByHalf } from './heap-growth.ts';
+import { applyRuntimeSettings } from './runtime-settings.ts';
 import { trustCommand } from './trust.ts';
 
 const topHelpWidth = 80;
@@ -20,8 +19,7 @@ const topHelpWidth = 80;
 // The built CLI's traces name .ts lines (dist/*.js.map beside each chunk).
 mapStackTraces(new URL('.', import.meta.url).href);
 outliveClosedOutput();
-bufferStreamsAsNode22();
-growOldGenerationByHalf();
+applyRuntimeSettings();
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')
