@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { silentLogger } from '../../log/logger.ts';
 import { backoffMs, Delivery, deliveryDefaults, type Sender } from './delivery.ts';
-import { newEnvelope, type EventEnvelope } from './envelope.ts';
+import { newEventJson, type EventJson } from './envelope.ts';
 
 const fast = { ...deliveryDefaults, retryBaseMs: 5, retryMaxMs: 20 };
-const events = (n: number) => Array.from({ length: n }, (_, i) => newEnvelope('ip_policy_created.v0', { i }));
+const events = (n: number) => Array.from({ length: n }, (_, i) => newEventJson('ip_policy_created.v0', { i }));
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   assert.ok(check(), 'condition never held');
 };
 
 test('a failing batch is retried with backoff until the destination takes it, in order', async () => {
-  const got: EventEnvelope[] = [];
+  const got: EventJson[] = [];
   let failures = 3;
   const sender: Sender = {
     async send(batch) {
@@ -44,7 +44,7 @@ test('offer makes the event only when there is room: a full queue drops it unmad
   const sender: Sender = { send: () => new Promise(() => {}) };
   const delivery = new Delivery('ed_5', sender, { ...fast, maxQueue: 3, maxBatch: 2 }, silentLogger);
   let made = 0;
-  const make = () => (made++, newEnvelope('http_request_complete.v0', {}));
+  const make = () => (made++, newEventJson('http_request_complete.v0', {}));
   for (let i = 0; i < 5; i++) delivery.offer(make);
   assert.equal(made, 3, 'events past the bound are never made');
   assert.equal(delivery.stats.queued, 3);

@@ -7,11 +7,11 @@
  */
 import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { EventEnvelope } from './envelope.ts';
+import type { EventJson } from './envelope.ts';
 
 /** Sends one batch; rejects when the destination did not take it (it is then retried). */
 export interface Sender {
-  send(batch: readonly EventEnvelope[]): Promise<void>;
+  send(batch: readonly EventJson[]): Promise<void>;
 }
 
 export interface DeliveryLimits {
@@ -53,8 +53,8 @@ export interface DeliveryStats {
 const dropLogEveryMs = 10_000;
 
 export class Delivery {
-  readonly #queue: EventEnvelope[] = [];
-  #inFlight: readonly EventEnvelope[] = [];
+  readonly #queue: EventJson[] = [];
+  #inFlight: readonly EventJson[] = [];
   #running = false;
   #stopped = false;
   #wake: (() => void) | undefined;
@@ -71,7 +71,7 @@ export class Delivery {
   ) {}
 
   /** Queues `events` (dropping what does not fit) and starts sending. Never waits. */
-  push(...events: EventEnvelope[]): void {
+  push(...events: EventJson[]): void {
     if (this.#stopped || !this.sender) return this.#drop(events.length, 'undeliverable target');
     const room = this.#room();
     this.#queue.push(...events.slice(0, room));
@@ -84,14 +84,14 @@ export class Delivery {
    * Queues the event `make` returns when there is room for it, like `push`; when there is none,
    * drops and counts it without calling `make`, so a full queue costs the caller nothing more.
    */
-  offer(make: () => EventEnvelope): void {
+  offer(make: () => EventJson): void {
     if (this.#stopped || !this.sender) return this.#drop(1, 'undeliverable target');
     if (this.#room() === 0) return this.#drop(1, 'queue full');
     this.push(make());
   }
 
   /** Stops sending; returns what was not delivered (the batch in flight first), to keep for later. */
-  stop(): EventEnvelope[] {
+  stop(): EventJson[] {
     this.#stopped = true;
     this.#wake?.();
     const left = [...this.#inFlight, ...this.#queue.splice(0)];
@@ -114,7 +114,7 @@ export class Delivery {
     }
   }
 
-  async #sendWithRetries(batch: readonly EventEnvelope[]): Promise<void> {
+  async #sendWithRetries(batch: readonly EventJson[]): Promise<void> {
     for (let attempt = 1; !this.#stopped; attempt++) {
       try {
         await this.sender!.send(batch);

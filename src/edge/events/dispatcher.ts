@@ -13,7 +13,7 @@ import type { ResourceRecord } from '../../store/resources.ts';
 import type { Store } from '../../store/store.ts';
 import { Delivery, deliveryDefaults, type DeliveryLimits, type DeliveryStats } from './delivery.ts';
 import { senderFor, type SenderDeps } from './destinations/index.ts';
-import { newEnvelope, type EventEnvelope } from './envelope.ts';
+import { newEventJson, type EventJson } from './envelope.ts';
 import { selectFields, type FlatFields } from './select-fields.ts';
 import { takeSpool, writeSpool, type SpooledDestination } from './spool.ts';
 import { SubscriptionTable } from './subscription-table.ts';
@@ -77,7 +77,7 @@ export class EventDispatcher implements TrafficEvents {
   /** An audit event (`ip_policy_created.v0` …) with the resource's read shape. */
   audit(accountId: string, type: string, object: Record<string, unknown>): void {
     for (const route of this.#table.routes(accountId, type))
-      this.#queue(route.destinationIds, newEnvelope(type, object));
+      this.#queue(route.destinationIds, newEventJson(type, object));
   }
 
   wants(accountId: string, type: TrafficEventType): boolean {
@@ -88,9 +88,9 @@ export class EventDispatcher implements TrafficEvents {
     if (this.#closed) return;
     let flat: FlatFields | undefined;
     for (const route of this.#table.routes(accountId, type)) {
-      let envelope: EventEnvelope | undefined;
+      let event: EventJson | undefined;
       // Made for the first destination with room; one that has none drops the event unmade.
-      const make = () => (envelope ??= newEnvelope(type, selectFields((flat ??= fields()), route.fields)));
+      const make = () => (event ??= newEventJson(type, selectFields((flat ??= fields()), route.fields)));
       for (const id of route.destinationIds) this.#active.get(id)?.delivery.offer(make);
     }
   }
@@ -117,9 +117,9 @@ export class EventDispatcher implements TrafficEvents {
     if (kept) this.options.logger.info('queued events kept for the next start', { events: kept });
   }
 
-  #queue(destinationIds: readonly string[], envelope: EventEnvelope): void {
+  #queue(destinationIds: readonly string[], event: EventJson): void {
     if (this.#closed) return;
-    for (const id of destinationIds) this.#active.get(id)?.delivery.push(envelope);
+    for (const id of destinationIds) this.#active.get(id)?.delivery.push(event);
   }
 
   // The last good table stays in force when the store cannot be read.

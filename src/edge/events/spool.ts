@@ -4,18 +4,22 @@
  * nothing that was accepted. A crash loses what was in memory.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import type { EventEnvelope } from './envelope.ts';
+import type { EventJson } from './envelope.ts';
 
 export interface SpooledDestination {
   destination_id: string;
-  events: EventEnvelope[];
+  events: EventJson[];
 }
 
 /** Writes `queued` to `path` (0600); removes the file when there is nothing to keep. */
 export async function writeSpool(path: string, queued: readonly SpooledDestination[]): Promise<void> {
   const kept = queued.filter((q) => q.events.length);
   if (!kept.length) return void (await rm(path, { force: true }));
-  await writeFile(path, JSON.stringify({ version: 1, destinations: kept }), { mode: 0o600 });
+  // The events' text is written as it is, inside JSON written around it.
+  const destinations = kept.map(
+    (q) => `{"destination_id":${JSON.stringify(q.destination_id)},"events":[${q.events.join(',')}]}`,
+  );
+  await writeFile(path, `{"version":1,"destinations":[${destinations.join(',')}]}`, { mode: 0o600 });
 }
 
 /** Reads and removes the spool at `path`; nothing when there is none or it cannot be read. */
@@ -28,8 +32,11 @@ export async function takeSpool(path: string): Promise<SpooledDestination[]> {
   }
   await rm(path, { force: true });
   try {
-    const parsed = JSON.parse(text) as { destinations?: SpooledDestination[] };
-    return Array.isArray(parsed.destinations) ? parsed.destinations : [];
+    const parsed = JSON.parse(text) as { destinations?: Array<{ destination_id: string; events: unknown[] }> };
+    if (!Array.isArray(parsed.destinations)) return [];
+    return parsed.destinations
+      .filter((d) => typeof d.destination_id === 'string' && Array.isArray(d.events))
+      .map((d) => ({ destination_id: d.destination_id, events: d.events.map((e) => JSON.stringify(e)) }));
   } catch {
     return [];
   }

@@ -4,6 +4,7 @@
  * the target's `ddtags` and `service`. `ddsite` is a Datadog site ("datadoghq.com" when empty,
  * "datadoghq.eu", "us3.datadoghq.com", …) or one of Datadog's region names ("US1", "EU1", …).
  */
+import type { EventEnvelope } from '../envelope.ts';
 import { expectOk, type DestinationKind } from './destination.ts';
 
 /** Datadog's region names and their sites. */
@@ -35,8 +36,8 @@ export const datadogDestination: DestinationKind<'datadog'> = {
           ddsource: 'portico',
           ...(target.ddtags && { ddtags: target.ddtags }),
           ...(target.service && { service: target.service }),
-          message: JSON.stringify(event),
-          ...event,
+          message: event,
+          ...(JSON.parse(event) as EventEnvelope),
         }));
         const res = await fetch(url, {
           method: 'POST',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import { silentLogger } from '../../../log/logger.ts';
-import { newEnvelope } from '../envelope.ts';
+import { newEventJson } from '../envelope.ts';
 import { fileDestination } from './file.ts';
 
 test('file target: NDJSON appended, rotated by size, at most max_files old files kept', async (t) => {
@@ -16,9 +16,10 @@ test('file target: NDJSON appended, rotated by size, at most max_files old files
     logger: silentLogger,
   });
   const sent = Array.from({ length: 40 }, (_, i) =>
-    newEnvelope('ip_policy_created.v0', { id: `ipp_${i}`, pad: 'x'.repeat(60) }),
+    newEventJson('ip_policy_created.v0', { id: `ipp_${i}`, pad: 'x'.repeat(60) }),
   );
   for (const event of sent) await sender.send([event]);
+  const sentIds = sent.map((e) => (JSON.parse(e) as { object: { id: string } }).object.id);
 
   const files = (await readdir(join(dir, 'sub'))).sort();
   assert.deepEqual(files, ['events.ndjson', 'events.ndjson.1', 'events.ndjson.2']);
@@ -38,6 +39,6 @@ test('file target: NDJSON appended, rotated by size, at most max_files old files
   const kept = [...(await lines('events.ndjson.2')), ...(await lines('events.ndjson.1')), ...current];
   assert.deepEqual(
     kept.map((e) => e.object.id),
-    sent.slice(sent.findIndex((e) => e.object.id === oldest)).map((e) => e.object.id),
+    sentIds.slice(sentIds.indexOf(oldest)),
   );
 });

@@ -21,7 +21,7 @@ export const fileDestination: DestinationKind<'file'> = {
         let size = await sizeOf(path);
         let pending = '';
         for (const event of batch) {
-          const line = `${JSON.stringify(event)}\n`;
+          const line = `${event}\n`;
           const bytes = Buffer.byteLength(line);
           if (size > 0 && size + bytes > target.max_bytes) {
             if (pending) await appendFile(path, pending, { mode: 0o600 });

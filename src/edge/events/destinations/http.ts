@@ -1,4 +1,4 @@
-/** `http` target (Portico): each batch POSTed as a JSON array, signed (../signature.ts). */
+/** `http` target (Portico): each batch POSTed as a JSON array of the events' text, signed (../signature.ts). */
 import { porticoVersion } from '../../../version.ts';
 import { signatureHeader, signBatch } from '../signature.ts';
 import { expectOk, type DestinationKind } from './destination.ts';
@@ -10,7 +10,7 @@ export const httpDestination: DestinationKind<'http'> = {
     const timeoutMs = deps.requestTimeoutMs ?? 10_000;
     return {
       async send(batch) {
-        const body = JSON.stringify(batch);
+        const body = `[${batch.join(',')}]`;
         const res = await fetch(target.url, {
           method: 'POST',
           headers: {
