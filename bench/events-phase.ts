@@ -13,12 +13,15 @@ import { Ngrok } from '@ngrok/ngrok-api';
 import { deliveryDefaults } from '../src/edge/events/delivery.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { medianBy, type PhaseContext } from './phases.ts';
+import { rssMiB } from './proc.ts';
 
 export interface EventsPhase {
   /** Through the tunnel, no subscription. */
   without: LoadResult;
   /** Through the tunnel, every request's event queued for a destination that is down. */
   withDead: LoadResult;
+  /** The edge's RSS in MiB once the dead destination's queue was full (the last round's). */
+  queueFullRss: number;
 }
 
 export async function eventsPhase(ctx: PhaseContext): Promise<EventsPhase> {
@@ -27,6 +30,7 @@ export async function eventsPhase(ctx: PhaseContext): Promise<EventsPhase> {
   const target = ctx.stack.httpTunnel;
   const without: LoadResult[] = [];
   const withDead: LoadResult[] = [];
+  let queueFullRss = NaN;
   for (let round = 0; round < ctx.settings.rounds; round++) {
     await warmUp(ctx);
     without.push(await measured(ctx, 'no event subscription', () => runLoad(target, ctx.load)));
@@ -42,12 +46,15 @@ export async function eventsPhase(ctx: PhaseContext): Promise<EventsPhase> {
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < maxFillWarmUps && (await queueDepth(apiUrl)) < deliveryDefaults.maxQueue; i++)
       await warmUp(ctx);
-    ctx.log(`dead event destination: ${await queueDepth(apiUrl)} events queued after warm-up`);
+    queueFullRss = rssMiB(ctx.stack.edge.pid);
+    ctx.log(
+      `dead event destination: ${await queueDepth(apiUrl)} events queued after warm-up, edge RSS ${queueFullRss.toFixed(1)} MiB`,
+    );
     withDead.push(await measured(ctx, 'dead event destination', () => runLoad(target, ctx.load)));
     await ngrok.eventSubscriptions.delete(subscription.id);
     await ngrok.eventDestinations.delete(destination.id);
   }
-  return { without: medianBy(without), withDead: medianBy(withDead) };
+  return { without: medianBy(without), withDead: medianBy(withDead), queueFullRss };
 }
 
 /** Warm-ups tried while the dead destination's queue fills. */

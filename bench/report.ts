@@ -183,6 +183,7 @@ function loadRssRows(m: Measurements): Row[] {
     only('RSS traffic-stack edge idle after the bulk transfers MiB', m.afterBulk.edge),
     only('RSS traffic-stack agent idle after the bulk transfers MiB', m.afterBulk.agent),
     only('floor: RSS entry+exit idle after the bulk transfers MiB', m.afterBulk.floor),
+    only(`RSS traffic-stack edge, dead destination's queue full MiB`, m.http.events.queueFullRss),
   );
   return rows;
 }

@@ -106,7 +106,6 @@ try {
   };
   const ctx: PhaseContext = { stack, floor, settings, load, log };
   const http = await httpPhase(ctx);
-  const events = await eventsPhase(ctx);
   const httpBulk = await bulkPhase(
     ctx,
     'HTTP',
@@ -129,6 +128,8 @@ try {
     agent: rssMiB(stack.agent.pid),
     floor: rssMiB(floor.entry.pid) + rssMiB(floor.exit.pid),
   };
+  // After the bulk phases, so that their peaks are not of memory the dead destination's queue left.
+  const events = await eventsPhase(ctx);
   const scaled = settings.scale ? await scalePhase(tmp, settings, children, running, log) : null;
   const m: Measurements = {
     http: { ...http, events },
