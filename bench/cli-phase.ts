@@ -65,8 +65,13 @@ export interface CliOptions {
 const settleMs = 10_000;
 
 export async function cliPhase(o: CliOptions): Promise<{ result: CliPhase; running: RunningCli }> {
-  const help = await timed(porticoBin, ['--help'], o);
-  const node = await timed(process.execPath, ['-e', '0'], o);
+  const [help, node] = await timedInTurn(
+    [
+      [porticoBin, ['--help']],
+      [process.execPath, ['-e', '0']],
+    ],
+    o,
+  );
   o.log(
     `portico --help: ${help.ms.toFixed(0)} ms, ${help.maxRssMiB.toFixed(1)} MiB; node -e 0: ${node.ms.toFixed(0)} ms`,
   );
@@ -149,15 +154,23 @@ async function forwarding(agent: PorticoProcess, timeoutMs = 30_000): Promise<st
 }
 
 /** Median wall time of 5 runs of `program …args`, and the highest max RSS (GNU time's %M). */
-async function timed(program: string, args: string[], o: CliOptions): Promise<{ ms: number; maxRssMiB: number }> {
-  const times: number[] = [];
-  let maxRss = NaN;
-  for (let i = 0; i < 5; i++) {
-    const run = await once(program, args, o);
-    times.push(run.ms);
-    maxRss = Number.isNaN(maxRss) ? run.maxRssMiB : Math.max(maxRss, run.maxRssMiB);
-  }
-  return { ms: median(times), maxRssMiB: maxRss };
+/**
+ * Each command 5 times, taking turns (so that a slow spell of the machine falls on all of them
+ * alike): the median wall time and the highest max RSS of each.
+ */
+async function timedInTurn(
+  commands: ReadonlyArray<[program: string, args: string[]]>,
+  o: CliOptions,
+): Promise<Array<{ ms: number; maxRssMiB: number }>> {
+  const runs = commands.map(() => ({ times: [] as number[], maxRss: NaN }));
+  for (let i = 0; i < 5; i++)
+    for (const [k, [program, args]] of commands.entries()) {
+      const run = await once(program, args, o);
+      const r = runs[k]!;
+      r.times.push(run.ms);
+      r.maxRss = Number.isNaN(r.maxRss) ? run.maxRssMiB : Math.max(r.maxRss, run.maxRssMiB);
+    }
+  return runs.map((r) => ({ ms: median(r.times), maxRssMiB: r.maxRss }));
 }
 
 const gnuTime = '/usr/bin/time';
