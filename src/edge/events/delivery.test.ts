@@ -22,7 +22,7 @@ test('a failing batch is retried with backoff until the destination takes it, in
   };
   const delivery = new Delivery('ed_1', sender, { ...fast, maxBatch: 2 }, silentLogger);
   const sent = events(5);
-  delivery.push(...sent);
+  delivery.push(sent);
   await until(() => delivery.stats.delivered === 5);
   assert.deepEqual(got, sent);
   assert.equal(delivery.stats.retries, 3);
@@ -33,11 +33,25 @@ test('a failing batch is retried with backoff until the destination takes it, in
 test('the queue is bounded: past it events are dropped and counted, and push never waits', async () => {
   const sender: Sender = { send: () => new Promise(() => {}) }; // a destination that never answers
   const delivery = new Delivery('ed_2', sender, { ...fast, maxQueue: 10, maxBatch: 4 }, silentLogger);
-  delivery.push(...events(25));
+  delivery.push(events(25));
   assert.equal(delivery.stats.queued, 10);
   assert.equal(delivery.stats.dropped, 15);
   // What stop() hands back is what was not delivered: the batch in flight first, then the rest.
   assert.equal(delivery.stop().length, 10);
+});
+
+test('a queue set far above the default moves whole to a new delivery (no spread past the call stack)', () => {
+  const sender: Sender = { send: () => new Promise(() => {}) };
+  const limits = { ...fast, maxQueue: 300_000, maxBatch: 100 };
+  const first = new Delivery('ed_7', sender, limits, silentLogger);
+  const many = Array.from({ length: 300_000 }, (_, i) => `{"i":${i}}`);
+  first.push(many);
+  assert.equal(first.stats.queued, 300_000);
+  const second = new Delivery('ed_7', sender, limits, silentLogger);
+  second.push(first.stop());
+  assert.equal(second.stats.queued, 300_000);
+  assert.equal(second.stats.dropped, 0);
+  second.stop();
 });
 
 test('offer makes the event only when there is room: a full queue drops it unmade, and counts it', () => {
@@ -58,7 +72,7 @@ test('offer makes the event only when there is room: a full queue drops it unmad
 test('a batch is dropped after its last attempt, with the error kept', async () => {
   const sender: Sender = { send: async () => Promise.reject(new Error('connection refused')) };
   const delivery = new Delivery('ed_3', sender, { ...fast, maxAttempts: 3 }, silentLogger);
-  delivery.push(...events(2));
+  delivery.push(events(2));
   await until(() => delivery.stats.dropped === 2);
   assert.equal(delivery.stats.retries, 2);
   assert.equal(delivery.stats.lastError, 'connection refused');
@@ -66,7 +80,7 @@ test('a batch is dropped after its last attempt, with the error kept', async () 
 
 test('without a sender (a target Portico cannot deliver to) every event counts as dropped', () => {
   const delivery = new Delivery('ed_4', undefined, fast, silentLogger);
-  delivery.push(...events(3));
+  delivery.push(events(3));
   assert.deepEqual(delivery.stats, { queued: 0, delivered: 0, dropped: 3, retries: 0 });
 });
 

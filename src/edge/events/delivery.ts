@@ -70,12 +70,16 @@ export class Delivery {
     private readonly logger: Logger,
   ) {}
 
-  /** Queues `events` (dropping what does not fit) and starts sending. Never waits. */
-  push(...events: EventJson[]): void {
+  /**
+   * Queues `events` (dropping what does not fit) and starts sending. Never waits. One by one, not
+   * spread into a call: a whole queue moved or restored would pass the call stack's limit of
+   * arguments (some 150,000) when `maxQueue` is set that high.
+   */
+  push(events: readonly EventJson[]): void {
     if (this.#stopped || !this.sender) return this.#drop(events.length, 'undeliverable target');
-    const room = this.#room();
-    this.#queue.push(...events.slice(0, room));
-    if (events.length > room) this.#drop(events.length - room, 'queue full');
+    const taken = Math.min(this.#room(), events.length);
+    for (let i = 0; i < taken; i++) this.#queue.push(events[i]!);
+    if (events.length > taken) this.#drop(events.length - taken, 'queue full');
     this.#count();
     if (!this.#running) void this.#run();
   }
@@ -87,7 +91,7 @@ export class Delivery {
   offer(make: () => EventJson): void {
     if (this.#stopped || !this.sender) return this.#drop(1, 'undeliverable target');
     if (this.#room() === 0) return this.#drop(1, 'queue full');
-    this.push(make());
+    this.push([make()]);
   }
 
   /** Stops sending; returns what was not delivered (the batch in flight first), to keep for later. */

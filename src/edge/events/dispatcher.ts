@@ -119,7 +119,7 @@ export class EventDispatcher implements TrafficEvents {
 
   #queue(destinationIds: readonly string[], event: EventJson): void {
     if (this.#closed) return;
-    for (const id of destinationIds) this.#active.get(id)?.delivery.push(event);
+    for (const id of destinationIds) this.#active.get(id)?.delivery.push([event]);
   }
 
   // The last good table stays in force when the store cannot be read.
@@ -151,7 +151,7 @@ export class EventDispatcher implements TrafficEvents {
       if (current?.key === key) continue;
       const sender = this.#sender(record);
       const delivery = new Delivery(record.id, sender, this.#limits, this.options.logger);
-      if (current) delivery.push(...current.delivery.stop());
+      if (current) delivery.push(current.delivery.stop());
       const target = Object.keys(record.doc.target).find((k) => record.doc.target[k as keyof typeof record.doc.target]);
       this.#active.set(record.id, {
         delivery,
@@ -188,7 +188,7 @@ export class EventDispatcher implements TrafficEvents {
     for (const spooled of this.#restored) {
       const active = this.#active.get(spooled.destination_id);
       if (!active) continue;
-      active.delivery.push(...spooled.events);
+      active.delivery.push(spooled.events);
       events += spooled.events.length;
     }
     this.#restored = [];
