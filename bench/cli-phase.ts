@@ -153,7 +153,6 @@ async function forwarding(agent: PorticoProcess, timeoutMs = 30_000): Promise<st
   throw new Error(`portico http did not start forwarding:\n${agent.output()}`);
 }
 
-/** Median wall time of 5 runs of `program …args`, and the highest max RSS (GNU time's %M). */
 /**
  * Each command 5 times, taking turns (so that a slow spell of the machine falls on all of them
  * alike): the median wall time and the highest max RSS of each.

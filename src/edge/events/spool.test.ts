@@ -31,7 +31,7 @@ test('a spool that cannot be read as one gives nothing, and is removed', async (
   const dir = await mkdtemp(join(tmpdir(), 'portico-spool-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'events-spool.json');
-  for (const text of ['{not json', '{"version":1,"destinations":[{"destination_id":7,"events":[]}]}']) {
+  for (const text of ['{not json', 'null', '{"version":1,"destinations":[{"destination_id":7,"events":[]},null]}']) {
     await writeFile(path, text);
     assert.deepEqual(await takeSpool(path), []);
     await assert.rejects(readFile(path));

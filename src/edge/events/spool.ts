@@ -32,12 +32,19 @@ export async function takeSpool(path: string): Promise<SpooledDestination[]> {
   }
   await rm(path, { force: true });
   try {
-    const parsed = JSON.parse(text) as { destinations?: Array<{ destination_id: string; events: unknown[] }> };
-    if (!Array.isArray(parsed.destinations)) return [];
-    return parsed.destinations
-      .filter((d) => typeof d.destination_id === 'string' && Array.isArray(d.events))
-      .map((d) => ({ destination_id: d.destination_id, events: d.events.map((e) => JSON.stringify(e)) }));
+    const destinations = (JSON.parse(text) as { destinations?: unknown } | null)?.destinations;
+    if (!Array.isArray(destinations)) return [];
+    return destinations.filter(isSpooled).map((d) => ({
+      destination_id: d.destination_id,
+      events: d.events.map((e) => JSON.stringify(e)),
+    }));
   } catch {
     return [];
   }
+}
+
+/** One destination's entry as the file holds it (its events parsed). */
+function isSpooled(d: unknown): d is { destination_id: string; events: unknown[] } {
+  const entry = d as { destination_id?: unknown; events?: unknown } | null;
+  return typeof entry?.destination_id === 'string' && Array.isArray(entry.events);
 }
