@@ -27,7 +27,7 @@ test('the spool is one JSON document of the queued events, read back as their te
   assert.deepEqual(await takeSpool(path), [], 'taken once');
 });
 
-test('a spool that cannot be read as one gives nothing, and is removed', async (t) => {
+test('a spool that cannot be read gives nothing, an entry that cannot be read is passed over; the file is removed', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-spool-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'events-spool.json');
@@ -36,4 +36,6 @@ test('a spool that cannot be read as one gives nothing, and is removed', async (
     assert.deepEqual(await takeSpool(path), []);
     await assert.rejects(readFile(path));
   }
+  await writeFile(path, '{"version":1,"destinations":[null,{"destination_id":"ed_1","events":[{"a":1}]}]}');
+  assert.deepEqual(await takeSpool(path), [{ destination_id: 'ed_1', events: ['{"a":1}'] }], 'the good entry kept');
 });
