@@ -16,6 +16,11 @@ export const edgeProcessErrors = {
     message:
       'Portico cannot deliver events to this target yet (AWS Kinesis, Firehose and CloudWatch Logs, Azure Logs Ingestion); events for this destination are counted as dropped. Use an http, file or datadog target.',
   },
+  ERR_EVENT_SPOOL_UNREADABLE: {
+    status: 500,
+    message:
+      'Events kept at the last graceful stop could not all be read back from the data directory; those are not delivered. The file is kept beside it as events-spool.json.unreadable for inspection.',
+  },
   ERR_EVENT_DELIVERY_FAILED: {
     status: 502,
     message:

@@ -9,17 +9,12 @@ import { loopbackLookup, request } from '../support/client.ts';
 import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
 import { getFrom } from '../support/from-address.ts';
+import { logLines } from '../support/log-lines.ts';
 import { scrapeMetrics, type Scrape } from '../support/metrics.ts';
 import { sdkForward } from '../support/sdk.ts';
 import { eventually, startHttpService, startWebSocketEcho } from '../support/services.ts';
 
 const body = 'served by the service';
-
-/** Access-log lines (JSON) the edge writes, as objects. */
-function logLines(): { lines: Array<Record<string, unknown>>; sink: { write(line: string): void } } {
-  const lines: Array<Record<string, unknown>> = [];
-  return { lines, sink: { write: (line) => void lines.push(JSON.parse(line) as Record<string, unknown>) } };
-}
 
 const metricsUrl = (edge: TestEdge) => `http://127.0.0.1:${edge.ports.api}/metrics`;
 

@@ -65,7 +65,15 @@ export class EventDispatcher implements TrafficEvents {
 
   /** Reads what the last graceful stop kept, loads subscriptions and destinations, and follows changes. */
   async start(): Promise<void> {
-    this.#restored = await takeSpool(this.#spoolPath);
+    const spool = await takeSpool(this.#spoolPath);
+    this.#restored = spool.destinations;
+    if (spool.problem)
+      this.options.logger.warn('events kept at the last stop could not all be read', {
+        code: ErrorCode.ERR_EVENT_SPOOL_UNREADABLE,
+        path: `${this.#spoolPath}.unreadable`,
+        problem: spool.problem,
+        destinations: spool.destinations.length,
+      });
     await this.#follower.start();
   }
 

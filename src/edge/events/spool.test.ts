@@ -23,19 +23,34 @@ test('the spool is one JSON document of the queued events, read back as their te
     version: 1,
     destinations: [{ destination_id: 'ed_"1', events: events.map((e) => JSON.parse(e)) }],
   });
-  assert.deepEqual(await takeSpool(path), [{ destination_id: 'ed_"1', events }]);
-  assert.deepEqual(await takeSpool(path), [], 'taken once');
+  assert.deepEqual(await takeSpool(path), { destinations: [{ destination_id: 'ed_"1', events }] });
+  assert.deepEqual(await takeSpool(path), { destinations: [] }, 'taken once');
+  await assert.rejects(readFile(`${path}.unreadable`), 'nothing kept aside');
 });
 
-test('a spool that cannot be read gives nothing, an entry that cannot be read is passed over; the file is removed', async (t) => {
+test('a spool that cannot be read gives nothing, an entry that cannot be read is passed over; the file is moved aside with the reason', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-spool-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'events-spool.json');
-  for (const text of ['{not json', 'null', '{"version":1,"destinations":[{"destination_id":7,"events":[]},null]}']) {
+  for (const [text, problem] of [
+    ['{not json', /^not JSON/],
+    ['null', /^not a version 1 spool$/],
+    ['{"version":2,"destinations":[]}', /^not a version 1 spool$/],
+    ['{"version":1,"destinations":[{"destination_id":7,"events":[]},null]}', /^2 of 2 entries unreadable$/],
+  ] as const) {
     await writeFile(path, text);
-    assert.deepEqual(await takeSpool(path), []);
+    const taken = await takeSpool(path);
+    assert.deepEqual(taken.destinations, []);
+    assert.match(taken.problem ?? '', problem);
     await assert.rejects(readFile(path));
+    assert.equal(await readFile(`${path}.unreadable`, 'utf8'), text, 'kept for inspection');
   }
-  await writeFile(path, '{"version":1,"destinations":[null,{"destination_id":"ed_1","events":[{"a":1}]}]}');
-  assert.deepEqual(await takeSpool(path), [{ destination_id: 'ed_1', events: ['{"a":1}'] }], 'the good entry kept');
+  const partly = '{"version":1,"destinations":[null,{"destination_id":"ed_1","events":[{"a":1}]}]}';
+  await writeFile(path, partly);
+  assert.deepEqual(
+    await takeSpool(path),
+    { destinations: [{ destination_id: 'ed_1', events: ['{"a":1}'] }], problem: '1 of 2 entries unreadable' },
+    'the good entry kept',
+  );
+  assert.equal(await readFile(`${path}.unreadable`, 'utf8'), partly);
 });

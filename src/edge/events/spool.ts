@@ -1,9 +1,10 @@
 /**
  * Events still queued when the edge stops gracefully are written to one file in the data
  * directory and queued again when it starts (then the file is removed), so a restart loses
- * nothing that was accepted. A crash loses what was in memory.
+ * nothing that was accepted. A crash loses what was in memory. A file that cannot all be read
+ * back is kept beside it as `<file>.unreadable`, and what could be read is queued.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { EventJson } from './envelope.ts';
 
 export interface SpooledDestination {
@@ -22,25 +23,48 @@ export async function writeSpool(path: string, queued: readonly SpooledDestinati
   await writeFile(path, `{"version":1,"destinations":[${destinations.join(',')}]}`, { mode: 0o600 });
 }
 
-/** Reads and removes the spool at `path`; nothing when there is none or it cannot be read. */
-export async function takeSpool(path: string): Promise<SpooledDestination[]> {
+/** What `takeSpool` read. */
+export interface TakenSpool {
+  destinations: SpooledDestination[];
+  /** Why the file could not all be read; it is then at `<path>.unreadable`. */
+  problem?: string;
+}
+
+/**
+ * Reads the spool at `path` and removes it; nothing when there is none. A file that is not a
+ * spool, or has entries that are not, is moved to `<path>.unreadable` instead, with the reason.
+ */
+export async function takeSpool(path: string): Promise<TakenSpool> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    return [];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { destinations: [] };
+    return { destinations: [], problem: `cannot be read (${(err as Error).message})` };
   }
-  await rm(path, { force: true });
+  const { destinations, problem } = parseSpool(text);
+  // Kept for inspection; removed only when it cannot even be moved.
+  if (problem) await rename(path, `${path}.unreadable`).catch(() => rm(path, { force: true }));
+  else await rm(path, { force: true });
+  return { destinations, ...(problem && { problem }) };
+}
+
+function parseSpool(text: string): TakenSpool {
+  let doc: { version?: unknown; destinations?: unknown } | null;
   try {
-    const destinations = (JSON.parse(text) as { destinations?: unknown } | null)?.destinations;
-    if (!Array.isArray(destinations)) return [];
-    return destinations.filter(isSpooled).map((d) => ({
-      destination_id: d.destination_id,
-      events: d.events.map((e) => JSON.stringify(e)),
-    }));
-  } catch {
-    return [];
+    doc = JSON.parse(text) as typeof doc;
+  } catch (err) {
+    return { destinations: [], problem: `not JSON (${(err as Error).message})` };
   }
+  if (doc?.version !== 1 || !Array.isArray(doc.destinations))
+    return { destinations: [], problem: 'not a version 1 spool' };
+  const entries: unknown[] = doc.destinations;
+  const destinations = entries.filter(isSpooled).map((d) => ({
+    destination_id: d.destination_id,
+    events: d.events.map((e) => JSON.stringify(e)),
+  }));
+  const skipped = entries.length - destinations.length;
+  return skipped ? { destinations, problem: `${skipped} of ${entries.length} entries unreadable` } : { destinations };
 }
 
 /** One destination's entry as the file holds it (its events parsed). */

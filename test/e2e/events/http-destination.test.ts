@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
 import WebSocket from 'ws';
+import { createLogger } from '../../../src/log/logger.ts';
 import { apiClient } from '../../support/api.ts';
 import { loopbackLookup, request } from '../../support/client.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
-import { forwardTo, startTestEdge, type TestEdge } from '../../support/edge.ts';
+import { forwardTo, startTestEdge, tempDir, type TestEdge } from '../../support/edge.ts';
+import { logLines } from '../../support/log-lines.ts';
 import { eventually, startHttpService, startWebSocketEcho } from '../../support/services.ts';
 import { eventsAtLeast, startReceiver, verifySignature, type Receiver } from './receiver.ts';
 import type { TestContext } from 'node:test';
@@ -261,4 +265,22 @@ test('queued events survive a graceful restart: kept in the data directory, deli
     ids,
   );
   assert.equal((await deliveredAtLeast(second, destination.id, 3)).delivered, 3);
+});
+
+test('a spool that cannot be read is kept aside and logged with its code; the edge starts', async (t) => {
+  const dataDir = await tempDir(t);
+  const spool = join(dataDir, 'events-spool.json');
+  await writeFile(spool, '{"version":1,"destinations":[{"destination_id":"ed_1","events":[{"cut short"');
+  const log = logLines();
+  const edge = await startTestEdge(t, {
+    dataDir,
+    config: { logger: createLogger({ format: 'json', sink: log.sink }) },
+  });
+  const warned = log.lines.find((l) => l.code === 'ERR_EVENT_SPOOL_UNREADABLE');
+  assert.ok(warned, 'a warning with the code');
+  assert.equal(warned.path, `${spool}.unreadable`);
+  assert.match(String(warned.problem), /^not JSON/);
+  assert.match(await readFile(`${spool}.unreadable`, 'utf8'), /cut short/);
+  await assert.rejects(readFile(spool));
+  assert.deepEqual(await apiClient(edge).ipPolicies.list(), [], 'the API answers');
 });
