@@ -42,11 +42,16 @@ export function withThisNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * in their places, run with them too.
  */
 export function launcherFlags(command: 'edge' | 'agent'): string[] {
-  const line = /^\/\/usr\/bin\/env true; f=(\S+); \[ "\$1" = edge \] && f=(\S+); exec node \$f "\$0" "\$@"$/m.exec(
-    readFileSync(porticoBin, 'utf8'),
-  );
-  if (!line) throw new Error(`no launcher line (f=…; [ "$1" = edge ] && f=…; exec node $f …) in ${porticoBin}`);
-  return [command === 'edge' ? line[2]! : line[1]!];
+  const script = readFileSync(porticoBin, 'utf8');
+  const line =
+    /^\/\/usr\/bin\/env true; f=; case \$1 in edge\) f=(\S+) ;; http [^)]*\) f=(\S+) ;; esac; exec node \$f /m.exec(
+      script,
+    );
+  if (!line)
+    throw new Error(
+      `no launcher line (f=; case $1 in edge) f=… ;; http …) f=… ;; esac; exec node $f …) in ${porticoBin}`,
+    );
+  return [command === 'edge' ? line[1]! : line[2]!];
 }
 
 /** A `portico …` process and what it printed so far. */

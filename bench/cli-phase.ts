@@ -1,5 +1,6 @@
 /**
- * Start-up and idle memory of the built CLI, as users run it: `portico --help` beside a bare
+ * Start-up and idle memory of the built CLI, as users run it: `portico --help` (printed by the
+ * launcher's shell line) and `portico --version` (the CLI loaded in Node) beside a bare
  * `node -e 0`; `portico edge` started once on a new data dir (cold) then three times on the same
  * one (warm), to its agent port accepting and to bootstrap.json; then `portico http` against it,
  * and the idle RSS of both. The edge and agent are left running for the restart phase.
@@ -26,6 +27,8 @@ import { rssMiB } from './proc.ts';
 export interface CliPhase {
   /** Medians of 5 runs, milliseconds; max RSS in MiB (NaN without /usr/bin/time). */
   help: { ms: number; maxRssMiB: number };
+  /** `portico --version`: Node started and the CLI loaded, as for any command. */
+  version: { ms: number; maxRssMiB: number };
   node: { ms: number; maxRssMiB: number };
   /** First start, creating the data dir (store, CA, credentials). */
   coldStart: StartTimes;
@@ -65,15 +68,16 @@ export interface CliOptions {
 const settleMs = 10_000;
 
 export async function cliPhase(o: CliOptions): Promise<{ result: CliPhase; running: RunningCli }> {
-  const [help, node] = await timedInTurn(
+  const [help, version, node] = await timedInTurn(
     [
       [porticoBin, ['--help']],
+      [porticoBin, ['--version']],
       [process.execPath, ['-e', '0']],
     ],
     o,
   );
   o.log(
-    `portico --help: ${help.ms.toFixed(0)} ms, ${help.maxRssMiB.toFixed(1)} MiB; node -e 0: ${node.ms.toFixed(0)} ms`,
+    `portico --help: ${help.ms.toFixed(0)} ms, ${help.maxRssMiB.toFixed(1)} MiB; portico --version: ${version.ms.toFixed(0)} ms, ${version.maxRssMiB.toFixed(1)} MiB; node -e 0: ${node.ms.toFixed(0)} ms`,
   );
   const dataDir = join(o.tmp, 'cli-edge');
   const [agent, https, http, api, inspect] = await freePorts(5);
@@ -117,7 +121,7 @@ export async function cliPhase(o: CliOptions): Promise<{ result: CliPhase; runni
     `idle RSS settled (${settleMs / 1000} s): portico edge ${settledRss.edge.toFixed(1)} MiB, portico http ${settledRss.agent.toFixed(1)} MiB`,
   );
   return {
-    result: { help, node, coldStart, warmStart, agentStartMs, idleRss, settledRss },
+    result: { help, version, node, coldStart, warmStart, agentStartMs, idleRss, settledRss },
     running: { edge: edge!, agent: agentProcess, ports, dataDir, url },
   };
 }

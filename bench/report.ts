@@ -138,12 +138,13 @@ function cpuRows(metric: string, direct: Record<string, number>, tunnel: Record<
   ];
 }
 
-/** The built CLI: `--help` beside `node -e 0`, start times, idle RSS, restart after SIGKILL. */
+/** The built CLI: `--help` and `--version` beside `node -e 0`, start times, idle RSS, restart after SIGKILL. */
 function cliRows(c: CliPhase, r: RestartPhase): Row[] {
   const settledSum = c.settledRss.edge + c.settledRss.agent;
   return [
     beside('portico --help ms (direct: node -e 0)', c.node.ms, c.help.ms, 120, 'ms'),
     { ...compare('portico --help max RSS MiB (direct: node -e 0)', c.node.maxRssMiB, c.help.maxRssMiB, '', null) },
+    compare('portico --version ms (direct: node -e 0)', c.node.ms, c.version.ms, '', null),
     only('portico edge cold start to bootstrap.json ms (new data dir)', c.coldStart.bootstrapMs),
     only('portico edge warm start to agent port accepting ms', c.warmStart.agentAcceptMs),
     only('portico edge warm start to bootstrap.json ms', c.warmStart.bootstrapMs, 500, 'ms'),

@@ -19,7 +19,6 @@ const topHelpWidth = 80;
 // The built CLI's traces name .ts lines (dist/*.js.map beside each chunk).
 mapStackTraces(new URL('.', import.meta.url).href);
 outliveClosedOutput();
-applyRuntimeSettings();
 
 const program = new Command('portico')
   .description('Portico: a self-hosted cloud edge and its agent')
@@ -33,6 +32,13 @@ program.addCommand(accountCommand());
 const runAgent = async (plan: AgentPlan) => (await import('./agent-run.ts')).runAgent(plan);
 for (const command of agentCommands(runAgent)) program.addCommand(command);
 program.addCommand(trustCommand());
+// The commands that keep running (the edge, the agent's) set their runtime as they start; the
+// short ones leave it: on Node 20 a V8 flag set at run time makes Node compile the built-in modules
+// it loads after it instead of taking their code from its cache (bin/portico.cjs).
+const longRunning = new Set(['edge', 'http', 'tcp', 'tls', 'tunnel', 'start']);
+program.hook('preAction', (_program, command) => {
+  if (longRunning.has(command.name())) applyRuntimeSettings();
+});
 
 const hint = singleDashFlagHint(program, process.argv.slice(2));
 if (hint) {

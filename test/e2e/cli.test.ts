@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { agentVersion } from '../../src/agent/version.ts';
 import { jsonLine, porticoBin, spawnPortico } from '../support/cli.ts';
 import { request } from '../support/client.ts';
 import { tempDir } from '../support/edge.ts';
@@ -81,12 +83,22 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   assert.equal(edgeProcess.exitCode, null, 'the edge still runs');
 });
 
-test('`portico --help`, `-h` and `help` print the help the CLI itself prints (the build writes it to dist/help.txt)', () => {
+test('`portico --help`, `-h` and `help` print the help the CLI itself prints (the build writes it to dist/help.txt)', async (t) => {
   const cli = new URL('../../dist/main.js', import.meta.url).pathname;
   const fromCli = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
   assert.match(fromCli, /^Usage: portico \[options\] \[command\]/);
   for (const command of ['edge', 'account', 'http', 'tcp', 'tls', 'tunnel', 'start', 'config', 'trust'])
     assert.match(fromCli, new RegExp(`^  ${command} `, 'm'));
-  for (const flag of ['--help', '-h', 'help'])
-    assert.equal(execFileSync(process.execPath, [porticoBin, flag], { encoding: 'utf8' }), fromCli, flag);
+  // As a program the launcher's shell line prints the file, also through a link as npm makes
+  // one; run by Node, the launcher does.
+  const linked = join(await tempDir(t), 'portico');
+  symlinkSync(porticoBin, linked);
+  for (const flag of ['--help', '-h', 'help']) {
+    assert.equal(execFileSync(process.execPath, [porticoBin, flag], { encoding: 'utf8' }), fromCli, `node, ${flag}`);
+    assert.equal(execFileSync(porticoBin, [flag], { encoding: 'utf8' }), fromCli, flag);
+    assert.equal(execFileSync(linked, [flag], { encoding: 'utf8' }), fromCli, `linked, ${flag}`);
+  }
+  // Anything more goes to the CLI.
+  assert.match(execFileSync(porticoBin, ['help', 'http'], { encoding: 'utf8' }), /^Usage: portico http /);
+  assert.equal(execFileSync(linked, ['--version'], { encoding: 'utf8' }).trim(), agentVersion);
 });
