@@ -1,4 +1,6 @@
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { MuxStream } from '../protocol/stream.ts';
 
 /**
  * Pipes two connections into each other with backpressure. An end (FIN) on one side ends the
@@ -7,6 +9,9 @@ import type { Duplex } from 'node:stream';
  * stream ↔ local service) alike.
  */
 export function splice(a: Duplex, b: Duplex): void {
+  // A tunnel stream hands what it received to a socket without joining it first (MuxStream.pipedTo).
+  if (a instanceof MuxStream && b instanceof Socket) a.pipedTo(b);
+  if (b instanceof MuxStream && a instanceof Socket) b.pipedTo(a);
   a.pipe(b);
   b.pipe(a);
   const abortOther = (self: Duplex, other: Duplex) => () => {
