@@ -11,9 +11,9 @@
 //   long-running ones keep V8's young generation small instead of growing to 2 × 16 MiB under
 //   load: 2 × 4 MiB for `portico edge` (many requests in flight, whose objects a smaller one
 //   would promote), 2 × 1 MiB for the agent's commands (docs/architecture.md, "Start-up and
-//   footprint"). The others (`account`, `config`, `trust`, a version or a subcommand's help) run
-//   without it: on Node 20 any V8 flag on the command line makes Node compile the built-in
-//   modules it loads instead of taking their code from its cache, 30–45 ms of a short command.
+//   footprint"). The others (`account`, `config`, `trust`, `--version`) run without it: on Node
+//   20 a V8 flag such as this one makes Node compile the built-in modules it loads instead of
+//   taking their code from its cache, 30–45 ms of a short command.
 //
 // Runs the built CLI (dist/, written by `npm run build`, which `npm ci` runs). No TypeScript
 // loader at run time; stack traces name .ts lines through dist's source maps, read when a trace

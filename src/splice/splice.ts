@@ -1,6 +1,17 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { MuxStream } from '../protocol/stream.ts';
+
+/**
+ * A connection that can hand what it received to a socket without joining it first, once told
+ * that socket reads it (a tunnel stream: MuxStream.pipedTo in src/protocol/stream.ts).
+ */
+interface HandsOnToSocket {
+  pipedTo(socket: Socket): void;
+}
+
+function handsOnToSocket(stream: Duplex): stream is Duplex & HandsOnToSocket {
+  return typeof (stream as Partial<HandsOnToSocket>).pipedTo === 'function';
+}
 
 /**
  * Pipes two connections into each other with backpressure. An end (FIN) on one side ends the
@@ -9,9 +20,8 @@ import { MuxStream } from '../protocol/stream.ts';
  * stream ↔ local service) alike.
  */
 export function splice(a: Duplex, b: Duplex): void {
-  // A tunnel stream hands what it received to a socket without joining it first (MuxStream.pipedTo).
-  if (a instanceof MuxStream && b instanceof Socket) a.pipedTo(b);
-  if (b instanceof MuxStream && a instanceof Socket) b.pipedTo(a);
+  if (handsOnToSocket(a) && b instanceof Socket) a.pipedTo(b);
+  if (handsOnToSocket(b) && a instanceof Socket) b.pipedTo(a);
   a.pipe(b);
   b.pipe(a);
   const abortOther = (self: Duplex, other: Duplex) => () => {
