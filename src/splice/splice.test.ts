@@ -1,40 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import net from 'node:net';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { STREAM_HIGH_WATER_MARK } from '../protocol/stream.ts';
-import { hashAll, nextStream, sessionPair, sha256, within, writeAll } from '../../test/support/mux-pair.ts';
+import { hashAll, nextStream, sessionPair, sha256, socketPair, within, writeAll } from '../../test/support/mux-pair.ts';
 import { splice } from './splice.ts';
 
 const WINDOW = 0x40000;
-
-/** A connection to a local service, both ends half-open as the agent's and the edge's are. */
-async function serviceConnection(t: TestContext): Promise<{ client: net.Socket; server: net.Socket }> {
-  const listener = net.createServer({ allowHalfOpen: true }).listen(0, '127.0.0.1');
-  await once(listener, 'listening');
-  const accepted = once(listener, 'connection') as Promise<[net.Socket]>;
-  const client = net.connect({
-    port: (listener.address() as net.AddressInfo).port,
-    host: '127.0.0.1',
-    allowHalfOpen: true,
-  });
-  const [server] = await accepted;
-  listener.close();
-  t.after(() => {
-    client.destroy();
-    server.destroy();
-  });
-  return { client, server };
-}
 
 // A tunnel stream spliced into a socket hands each received piece on as it came, the socket
 // corked for the turn (MuxStream.pipedTo): what must hold is what held when pieces were joined.
 
 test('a tunnel stream spliced into a socket: 8 MiB each way byte-exact, half-closes passed on', async (t) => {
   const { client, server } = await sessionPair(t);
-  const sockets = await serviceConnection(t);
+  const sockets = await socketPair(t, { allowHalfOpen: true });
   const up = randomBytes(8 * 1024 * 1024);
   const down = randomBytes(8 * 1024 * 1024 + 17);
   const accepted = nextStream(server);
@@ -61,7 +40,7 @@ test('a tunnel stream spliced into a socket whose reader stalls holds no more th
   // The window held at its first size, so that what the kernel's socket buffers take in at first
   // does not grow it.
   const { client, server } = await sessionPair(t, {}, { maxWindowSize: WINDOW });
-  const sockets = await serviceConnection(t);
+  const sockets = await socketPair(t, { allowHalfOpen: true });
   const data = randomBytes(32 * 1024 * 1024);
   const accepted = nextStream(server);
   const stream = client.openStream(7);

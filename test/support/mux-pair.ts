@@ -18,14 +18,21 @@ export interface SessionPair {
   serverSocket: net.Socket;
 }
 
-/** A connected pair of plain TCP sockets on 127.0.0.1, destroyed after the test. */
-export async function socketPair(t: TestContext): Promise<{ client: net.Socket; server: net.Socket }> {
-  const listener = net.createServer();
+/**
+ * A connected pair of plain TCP sockets on 127.0.0.1, destroyed after the test; `allowHalfOpen`
+ * for both ends, as the edge's and the agent's connections to clients and services are.
+ */
+export async function socketPair(
+  t: TestContext,
+  options: { allowHalfOpen?: boolean } = {},
+): Promise<{ client: net.Socket; server: net.Socket }> {
+  const allowHalfOpen = options.allowHalfOpen ?? false;
+  const listener = net.createServer({ allowHalfOpen });
   listener.listen(0, '127.0.0.1');
   await once(listener, 'listening');
   const { port } = listener.address() as net.AddressInfo;
   const accepted = once(listener, 'connection') as Promise<[net.Socket]>;
-  const client = net.connect(port, '127.0.0.1');
+  const client = net.connect({ port, host: '127.0.0.1', allowHalfOpen });
   await once(client, 'connect');
   const [server] = await accepted;
   listener.close();
