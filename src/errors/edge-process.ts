@@ -19,7 +19,7 @@ export const edgeProcessErrors = {
   ERR_EVENT_SPOOL_UNREADABLE: {
     status: 500,
     message:
-      'Events kept at the last graceful stop could not all be read back from the data directory; those are not delivered. The file is kept beside it as events-spool.json.unreadable for inspection.',
+      'Events kept at the last graceful stop could not all be read back from the data directory; those are not delivered. The file is kept for inspection at the path the log names (events-spool.json.unreadable, or where it was when it could not be opened).',
   },
   ERR_EVENT_DELIVERY_FAILED: {
     status: 502,

@@ -70,7 +70,7 @@ export class EventDispatcher implements TrafficEvents {
     if (spool.problem)
       this.options.logger.warn('events kept at the last stop could not all be read', {
         code: ErrorCode.ERR_EVENT_SPOOL_UNREADABLE,
-        path: `${this.#spoolPath}.unreadable`,
+        ...(spool.keptAt && { path: spool.keptAt }),
         problem: spool.problem,
         destinations: spool.destinations.length,
       });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
@@ -42,6 +42,7 @@ test('a spool that cannot be read gives nothing, an entry that cannot be read is
     const taken = await takeSpool(path);
     assert.deepEqual(taken.destinations, []);
     assert.match(taken.problem ?? '', problem);
+    assert.equal(taken.keptAt, `${path}.unreadable`);
     await assert.rejects(readFile(path));
     assert.equal(await readFile(`${path}.unreadable`, 'utf8'), text, 'kept for inspection');
   }
@@ -49,8 +50,24 @@ test('a spool that cannot be read gives nothing, an entry that cannot be read is
   await writeFile(path, partly);
   assert.deepEqual(
     await takeSpool(path),
-    { destinations: [{ destination_id: 'ed_1', events: ['{"a":1}'] }], problem: '1 of 2 entries unreadable' },
+    {
+      destinations: [{ destination_id: 'ed_1', events: ['{"a":1}'] }],
+      problem: '1 of 2 entries unreadable',
+      keptAt: `${path}.unreadable`,
+    },
     'the good entry kept',
   );
   assert.equal(await readFile(`${path}.unreadable`, 'utf8'), partly);
+});
+
+test('a spool that cannot be opened is left where it is, and says so', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'portico-spool-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, 'events-spool.json');
+  await mkdir(path);
+  const taken = await takeSpool(path);
+  assert.deepEqual(taken.destinations, []);
+  assert.match(taken.problem ?? '', /^cannot be read \(EISDIR/);
+  assert.equal(taken.keptAt, path);
+  assert.ok((await stat(path)).isDirectory(), 'left in place');
 });

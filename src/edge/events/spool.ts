@@ -26,8 +26,10 @@ export async function writeSpool(path: string, queued: readonly SpooledDestinati
 /** What `takeSpool` read. */
 export interface TakenSpool {
   destinations: SpooledDestination[];
-  /** Why the file could not all be read; it is then at `<path>.unreadable`. */
+  /** Why the file could not all be read. */
   problem?: string;
+  /** With a problem: where the file is now (`<path>.unreadable`, or `path` when it could not be opened or moved). */
+  keptAt?: string;
 }
 
 /**
@@ -40,13 +42,23 @@ export async function takeSpool(path: string): Promise<TakenSpool> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { destinations: [] };
-    return { destinations: [], problem: `cannot be read (${(err as Error).message})` };
+    // Left where it is (a directory, no permission): the next start tries again.
+    return { destinations: [], problem: `cannot be read (${(err as Error).message})`, keptAt: path };
   }
   const { destinations, problem } = parseSpool(text);
-  // Kept for inspection; removed only when it cannot even be moved.
-  if (problem) await rename(path, `${path}.unreadable`).catch(() => rm(path, { force: true }));
-  else await rm(path, { force: true });
-  return { destinations, ...(problem && { problem }) };
+  if (!problem) {
+    await rm(path, { force: true });
+    return { destinations };
+  }
+  // Kept for inspection, where the next start does not read it again.
+  const keptAt = `${path}.unreadable`;
+  try {
+    await rename(path, keptAt);
+    return { destinations, problem, keptAt };
+  } catch {
+    await rm(path, { force: true });
+    return { destinations, problem: `${problem}; could not be kept, removed` };
+  }
 }
 
 function parseSpool(text: string): TakenSpool {
