@@ -44,14 +44,14 @@ export function withThisNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function launcherFlags(command: 'edge' | 'agent'): string[] {
   const script = readFileSync(porticoBin, 'utf8');
   const line =
-    /^\/\/usr\/bin\/env true; f=; case \$1 in edge\) f=(\S+) ;; http [^)]*\) f=(\S+) ;; esac; exec node \$f /m.exec(
+    /^\/\/usr\/bin\/env true; f=; case \$1 in edge\) f=(\S+) ;; http [^)]*\) f=(\S+) ;; esac; exec node \$f \$\{f:\+(\S+)\} /m.exec(
       script,
     );
   if (!line)
     throw new Error(
-      `no launcher line (f=; case $1 in edge) f=… ;; http …) f=… ;; esac; exec node $f …) in ${porticoBin}`,
+      `no launcher line (f=; case $1 in edge) f=… ;; http …) f=… ;; esac; exec node $f \${f:+…} …) in ${porticoBin}`,
     );
-  return [command === 'edge' ? line[1]! : line[2]!];
+  return [command === 'edge' ? line[1]! : line[2]!, line[3]!];
 }
 
 /** A `portico …` process and what it printed so far. */

@@ -22,3 +22,24 @@ test("every V8 flag Portico sets is one this runtime's V8 knows, set without a w
     assert.equal(given.status, 0, `${flag}: ${given.stderr}`);
   }
 });
+
+test('the scavenger frees dead buffers where the launcher exposed the collector, and is absent without it', () => {
+  const script = [
+    `import { scavenger } from ${JSON.stringify(join(import.meta.dirname, 'v8-flags.ts'))};`,
+    'const scavenge = scavenger();',
+    'if (scavenge === null) { console.log("none"); process.exit(0); }',
+    // 256 socket reads' worth of buffers, each dead at once, as a transfer leaves them.
+    'for (let i = 0; i < 256; i++) Buffer.allocUnsafeSlow(64 * 1024).fill(i);',
+    'const before = process.memoryUsage().arrayBuffers;',
+    'scavenge();',
+    'console.log(String(before - process.memoryUsage().arrayBuffers));',
+  ].join('\n');
+  const run = (flags: string[]) =>
+    spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+  const exposed = run(['--expose-gc']);
+  assert.equal(exposed.status, 0, exposed.stderr);
+  assert.ok(Number(exposed.stdout) >= 8 * 1024 * 1024, `freed ${exposed.stdout}`);
+  assert.equal(run([]).stdout.trim(), 'none');
+});

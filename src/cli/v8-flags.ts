@@ -41,3 +41,14 @@ export const V8_FLAGS = [
 export function setV8Flags(): void {
   for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
 }
+
+/**
+ * A scavenge (V8 collecting its young generation only), when the launcher gave this process V8's
+ * collector as `gc` (`--expose-gc`, bin/portico.cjs: the long-running commands); else null.
+ */
+export function scavenger(): (() => void) | null {
+  const gc = (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc;
+  if (typeof gc !== 'function') return null;
+  const minor = { type: 'minor' } as const;
+  return () => gc(minor);
+}

@@ -15,6 +15,7 @@ export { decodeGoAway, encodeData, encodeGoAway, encodeHeader, encodeRst, encode
 export type { Frame, GoAway } from './frame.ts';
 export { MuxStream, STREAM_HIGH_WATER_MARK } from './stream.ts';
 export { MuxSession } from './session.ts';
+export { collectTransferBuffers } from './transfer-buffers.ts';
 export type { MuxCloseInfo, MuxSessionEvents, MuxSessionOptions } from './session.ts';
 export { readJson, rpcCall, writeJsonAndEnd } from './rpc.ts';
 export type { ReadJsonOptions } from './rpc.ts';

@@ -24,6 +24,7 @@ import { resolveSessionOptions } from './session-options.ts';
 import type { MuxCloseInfo, MuxSessionEvents, MuxSessionOptions, ResolvedSessionOptions } from './session-options.ts';
 import { MuxStream } from './stream.ts';
 import type { StreamHost } from './stream-host.ts';
+import { transferred } from './transfer-buffers.ts';
 
 export type { MuxCloseInfo, MuxSessionEvents, MuxSessionOptions } from './session-options.ts';
 
@@ -168,6 +169,7 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
   private writeData(id: number, flags: number, payload: Buffer): void {
     if (this.closed || this.socket.destroyed) return;
     this.coalesce();
+    transferred(payload.length);
     if (payload.length <= SMALL_PAYLOAD) {
       this.socket.write(encodeData(id, flags, payload));
       return;
@@ -204,6 +206,7 @@ export class MuxSession extends EventEmitter<MuxSessionEvents> {
 
   private readonly onData = (chunk: Buffer): void => {
     if (this.closed) return;
+    transferred(chunk.length);
     this.reader.push(chunk);
     while (!this.closed) {
       let frame: Frame | null;

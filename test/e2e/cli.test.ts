@@ -44,6 +44,8 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   // Run as a program, bin/portico.cjs's launcher line replaced the shell with Node and its V8 flags.
   const argv = (await readFile(`/proc/${edgeProcess.pid}/cmdline`, 'utf8')).split('\0');
   assert.equal(argv[1], '--max-semi-space-size=4', argv.join(' '));
+  // And V8's collector, with which it frees tunnel traffic's buffers (src/protocol/transfer-buffers.ts).
+  assert.equal(argv[2], '--expose-gc', argv.join(' '));
 
   const web = await startHttpService(t, (req, res) => res.end(`cli ${req.url}`));
   const agent = spawnPortico(t, ['http', String(web.port), '--log', 'stdout', '--log-format', 'json'], env);
@@ -51,6 +53,7 @@ test('quick start: `portico edge` then `portico http <port>` with no flags, and 
   // The agent's young generation is the smaller one (bin/portico.cjs).
   const agentArgv = (await readFile(`/proc/${agent.pid}/cmdline`, 'utf8')).split('\0');
   assert.equal(agentArgv[1], '--max-semi-space-size=1', agentArgv.join(' '));
+  assert.equal(agentArgv[2], '--expose-gc', agentArgv.join(' '));
   assert.equal(started.lvl, 'info');
   assert.match(String(started.url), /^https:\/\/[a-z2-7]+\.localhost:\d+$/);
   assert.match(String(started.addr), new RegExp(`${web.port}`));

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { hashAll, nextStream, sessionPair, sha256, writeAll } from '../../test/support/mux-pair.ts';
+import { collectTransferBuffers } from './transfer-buffers.ts';
+
+test('sessions run the collector once per so many bytes they read and write, and never without one', async (t) => {
+  let runs = 0;
+  const MiB = 1024 * 1024;
+  collectTransferBuffers(() => runs++, MiB);
+  t.after(() => collectTransferBuffers(null));
+  const { client, server } = await sessionPair(t);
+  const data = randomBytes(8 * MiB);
+  const accepted = nextStream(server);
+  const stream = client.openStream(7);
+  const received = hashAll(await accepted);
+  await writeAll(stream, data);
+  stream.end();
+  assert.equal((await received).hash, sha256(data));
+  await new Promise((resolve) => setImmediate(resolve));
+  // Written by one session and read by the other: 16 MiB moved in this process. At most one run
+  // is pending at a time, so a turn that moves several MiB runs it once.
+  assert.ok(runs >= 4 && runs <= 16, `${runs} runs`);
+
+  collectTransferBuffers(null);
+  const before = runs;
+  const next = nextStream(server);
+  const again = client.openStream(8);
+  const more = hashAll(await next);
+  await writeAll(again, data);
+  again.end();
+  assert.equal((await more).bytes, data.length);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(runs, before);
+});
