@@ -113,8 +113,20 @@ export class HttpParser {
         })
       ];
     };
-    parser[HTTPParser.kOnBody] = (chunk: Buffer) => events.body(chunk);
+    this.onBody = (chunk: Buffer) => events.body(chunk);
+    parser[HTTPParser.kOnBody] = this.onBody;
     parser[HTTPParser.kOnMessageComplete] = () => events.end();
+  }
+
+  private readonly onBody: (chunk: Buffer) => void;
+
+  /**
+   * Whether `body` hears of the body's pieces (true at first). Node's parser copies each piece
+   * it hands over; an observer that needs only the length of a body its head announced turns
+   * them off, and on again for the next message.
+   */
+  set bodyPieces(wanted: boolean) {
+    this.parser[HTTPParser.kOnBody] = wanted ? this.onBody : undefined;
   }
 
   /**

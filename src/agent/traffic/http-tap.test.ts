@@ -77,6 +77,57 @@ test('with captureBodyBytes: heads in order and bodies de-chunked, cut at the li
   });
 });
 
+test('sized bodies are counted past the parser: exact across keep-alive, pipelining, captures and a cut', () => {
+  // Past its first piece (and the capture), a body whose head gave its length is counted from the
+  // chunks, not from the parser's pieces; the counts must come out the same in every split.
+  const body = 'x'.repeat(100_000);
+  for (const split of [1, 7, 16_384, 1_000_000]) {
+    for (const captureBodyBytes of [undefined, 10, 200_000]) {
+      const requests = new PassThrough();
+      const responses = new PassThrough();
+      const seen: HttpExchange[] = [];
+      const tap = tapHttp(requests, responses, { onExchange: (e) => seen.push(e), captureBodyBytes });
+      const send = (stream: PassThrough, text: string) => {
+        const bytes = Buffer.from(text);
+        for (let i = 0; i < bytes.length; i += split) stream.write(bytes.subarray(i, i + split));
+      };
+      send(
+        requests,
+        `POST /up HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body}` +
+          'GET /next HTTP/1.1\r\n\r\nGET /chunked HTTP/1.1\r\n\r\nGET /cut HTTP/1.1\r\n\r\n',
+      );
+      send(
+        responses,
+        `HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n${body}` +
+          'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' +
+          `186a0\r\n${body}\r\n0\r\n\r\n` +
+          `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 12_345)}`,
+      );
+      tap.close();
+      const what = `split ${split}, capture ${captureBodyBytes}`;
+      assert.deepEqual(
+        seen.map((e) => [e.path, e.requestBytes, e.responseBytes, e.error ?? 'ok']),
+        [
+          ['/up', body.length, body.length, 'ok'],
+          ['/next', 0, 2, 'ok'],
+          ['/chunked', 0, body.length, 'ok'],
+          ['/cut', 0, 12_345, 'closed during the response'],
+        ],
+        what,
+      );
+      if (captureBodyBytes === undefined) continue;
+      for (const [message, length] of [
+        [seen[0]!.request!, body.length],
+        [seen[0]!.response!, body.length],
+        [seen[3]!.response!, 12_345],
+      ] as const) {
+        assert.equal(message.body.length, Math.min(captureBodyBytes, length), what);
+        assert.equal(message.body.length + message.truncatedBytes, length, what);
+      }
+    }
+  }
+});
+
 test('pipelined requests in one chunk are matched to their responses in order', () => {
   const s = sides();
   s.requests.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n');

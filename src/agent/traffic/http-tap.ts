@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { HttpParser, type MessageHead } from '../../http1/parser.ts';
+import { announcedBodyLength } from './body-length.ts';
 
 /** One request and what came back for it. */
 export interface HttpExchange {
@@ -89,6 +90,11 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
   let switched = false;
   /** The exchange whose response switched protocols, once its head is parsed. */
   let switchedBy: HttpExchange | undefined;
+  // The bodies of the current request and response: one whose length its head announced is
+  // counted from the chunks as they pass once what is captured of it is complete, rather than
+  // from the parser's pieces (Node's parser copies each piece it hands over).
+  const requestBody = new AnnouncedBody();
+  const responseBody = new AnnouncedBody();
 
   const reqParser = new HttpParser(
     'request',
@@ -106,6 +112,7 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (pending.length > maxPending) stop('too many requests without a response');
         // After an upgrade or CONNECT request the client speaks another protocol.
         if (head.upgrade) requests.off('data', onRequest);
+        requestBody.start(reqParser, announcedBodyLength(head.headers));
         return 'body';
       },
       body: (chunk) => {
@@ -113,8 +120,9 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (!current) return;
         current.requestBytes += chunk.length;
         if (current.request) keep(current.request, chunk);
+        requestBody.piece(reqParser, current.requestBytes, current.request);
       },
-      end: () => {},
+      end: () => requestBody.end(reqParser),
     },
     parserOptions,
   );
@@ -136,7 +144,9 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (capture) req.response = captured(head);
         switched = head.status === 101 || (req.method === 'CONNECT' && head.status < 300);
         if (switched) return 'switch';
-        // A response to HEAD announces a body it does not send.
+        // A response to HEAD, a 204 and a 304 have no body, whatever their length says.
+        const bodiless = req.method === 'HEAD' || head.status === 204 || head.status === 304;
+        responseBody.start(resParser, bodiless ? undefined : announcedBodyLength(head.headers));
         return req.method === 'HEAD' ? 'none' : 'body';
       },
       body: (chunk) => {
@@ -144,9 +154,11 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (!current) return;
         current.responseBytes += chunk.length;
         if (current.response) keep(current.response, chunk);
+        responseBody.piece(resParser, current.responseBytes, current.response);
       },
       end: () => {
         if (interim) return void (interim = false);
+        responseBody.end(resParser);
         const req = pending.shift();
         const exchange = req && report(req);
         if (switched) switchedBy = exchange;
@@ -187,6 +199,8 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
       firstRequest = false;
       if (!(chunk[0]! >= 0x41 && chunk[0]! <= 0x5a)) return stop('the request side is not HTTP/1.x (first byte)');
     }
+    const current = pending[pending.length - 1];
+    if (requestBody.counting && current) current.requestBytes += requestBody.passed(chunk, current.request);
     feed(reqParser, chunk, 'the request side');
   };
   const onResponse = (chunk: Buffer) => {
@@ -194,6 +208,8 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
       firstResponse = false;
       if (chunk[0] !== 0x48) return stop('the response side is not HTTP/1.x (first byte)');
     }
+    const current = pending[0];
+    if (responseBody.counting && current) current.responseBytes += responseBody.passed(chunk, current.response);
     const parsed = feed(resParser, chunk, 'the response side');
     if (parsed === undefined || !switched) return;
     stop('switched protocols');
@@ -266,4 +282,46 @@ function captured(head: MessageHead): CapturedMessage {
     body: Buffer.alloc(0),
     truncatedBytes: 0,
   };
+}
+
+/**
+ * A body whose length its head announced (body-length.ts), counted from the chunks as they pass
+ * once the parser's pieces are no longer needed: after the first piece (which says where the body
+ * starts) and once the capture, if any, is complete.
+ */
+class AnnouncedBody {
+  private remaining: number | undefined;
+  /** The parser hands over no pieces: `passed` counts the chunks. */
+  counting = false;
+
+  /** A head: `announced` is its body's length, or undefined when only the parser knows it. */
+  start(parser: HttpParser, announced: number | undefined): void {
+    this.remaining = announced;
+    this.counting = false;
+    parser.bodyPieces = true;
+  }
+
+  /** The parser handed over a piece; `seen` is the body's bytes so far, pieces included. */
+  piece(parser: HttpParser, seen: number, captured: CapturedMessage | undefined): void {
+    if (this.remaining === undefined || (captured && captured.truncatedBytes === 0)) return;
+    this.remaining -= seen;
+    this.counting = this.remaining > 0;
+    parser.bodyPieces = !this.counting;
+  }
+
+  /** Bytes of the body in `chunk`, about to be parsed (counted as truncated from `captured`). */
+  passed(chunk: Buffer, captured: CapturedMessage | undefined): number {
+    const n = Math.min(chunk.length, this.remaining!);
+    this.remaining! -= n;
+    if (this.remaining === 0) this.counting = false;
+    if (captured) captured.truncatedBytes += n;
+    return n;
+  }
+
+  /** The message ended. */
+  end(parser: HttpParser): void {
+    this.remaining = undefined;
+    this.counting = false;
+    parser.bodyPieces = true;
+  }
 }
