@@ -10,8 +10,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { AnnouncedBody, announcedBodyLength } from '../../http1/announced-body.ts';
 import { HttpParser, type MessageHead } from '../../http1/parser.ts';
-import { announcedBodyLength } from './body-length.ts';
 
 /** One request and what came back for it. */
 export interface HttpExchange {
@@ -90,11 +90,6 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
   let switched = false;
   /** The exchange whose response switched protocols, once its head is parsed. */
   let switchedBy: HttpExchange | undefined;
-  // The bodies of the current request and response: one whose length its head announced is
-  // counted from the chunks as they pass once what is captured of it is complete, rather than
-  // from the parser's pieces (Node's parser copies each piece it hands over).
-  const requestBody = new AnnouncedBody();
-  const responseBody = new AnnouncedBody();
 
   const reqParser = new HttpParser(
     'request',
@@ -112,7 +107,7 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (pending.length > maxPending) stop('too many requests without a response');
         // After an upgrade or CONNECT request the client speaks another protocol.
         if (head.upgrade) requests.off('data', onRequest);
-        requestBody.start(reqParser, announcedBodyLength(head.headers));
+        requestBody.start(announcedBodyLength(head.headers));
         return 'body';
       },
       body: (chunk) => {
@@ -120,9 +115,9 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (!current) return;
         current.requestBytes += chunk.length;
         if (current.request) keep(current.request, chunk);
-        requestBody.piece(reqParser, current.requestBytes, current.request);
+        requestBody.piece(chunk.length, capturing(current.request));
       },
-      end: () => requestBody.end(reqParser),
+      end: () => requestBody.end(),
     },
     parserOptions,
   );
@@ -146,7 +141,7 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (switched) return 'switch';
         // A response to HEAD, a 204 and a 304 have no body, whatever their length says.
         const bodiless = req.method === 'HEAD' || head.status === 204 || head.status === 304;
-        responseBody.start(resParser, bodiless ? undefined : announcedBodyLength(head.headers));
+        responseBody.start(bodiless ? undefined : announcedBodyLength(head.headers));
         return req.method === 'HEAD' ? 'none' : 'body';
       },
       body: (chunk) => {
@@ -154,11 +149,11 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (!current) return;
         current.responseBytes += chunk.length;
         if (current.response) keep(current.response, chunk);
-        responseBody.piece(resParser, current.responseBytes, current.response);
+        responseBody.piece(chunk.length, capturing(current.response));
       },
       end: () => {
         if (interim) return void (interim = false);
-        responseBody.end(resParser);
+        responseBody.end();
         const req = pending.shift();
         const exchange = req && report(req);
         if (switched) switchedBy = exchange;
@@ -167,7 +162,21 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
     parserOptions,
   );
 
+  // The bodies of the current request and response: one whose length its head announced is
+  // counted from the chunks as they pass once what is captured of it is complete, rather than
+  // from the parser's pieces (Node's parser copies each piece it hands over).
+  const requestBody = new AnnouncedBody(reqParser);
+  const responseBody = new AnnouncedBody(resParser);
   const capture = o.captureBodyBytes;
+  // A capture still filling wants the parser's pieces.
+  const capturing = (message: CapturedMessage | undefined) => message !== undefined && message.truncatedBytes === 0;
+  // The body bytes at the start of `chunk` when they are counted from the chunks.
+  const passed = (body: AnnouncedBody, chunk: Buffer, message: CapturedMessage | undefined) => {
+    if (!body.counting) return 0;
+    const n = body.passed(chunk);
+    if (message) message.truncatedBytes += n;
+    return n;
+  };
   const keep = (message: CapturedMessage, chunk: Buffer) => {
     const room = Math.max(0, (capture ?? 0) - message.body.length);
     const taken = Math.min(room, chunk.length);
@@ -200,7 +209,7 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
       if (!(chunk[0]! >= 0x41 && chunk[0]! <= 0x5a)) return stop('the request side is not HTTP/1.x (first byte)');
     }
     const current = pending[pending.length - 1];
-    if (requestBody.counting && current) current.requestBytes += requestBody.passed(chunk, current.request);
+    if (current) current.requestBytes += passed(requestBody, chunk, current.request);
     feed(reqParser, chunk, 'the request side');
   };
   const onResponse = (chunk: Buffer) => {
@@ -209,7 +218,7 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
       if (chunk[0] !== 0x48) return stop('the response side is not HTTP/1.x (first byte)');
     }
     const current = pending[0];
-    if (responseBody.counting && current) current.responseBytes += responseBody.passed(chunk, current.response);
+    if (current) current.responseBytes += passed(responseBody, chunk, current.response);
     const parsed = feed(resParser, chunk, 'the response side');
     if (parsed === undefined || !switched) return;
     stop('switched protocols');
@@ -282,46 +291,4 @@ function captured(head: MessageHead): CapturedMessage {
     body: Buffer.alloc(0),
     truncatedBytes: 0,
   };
-}
-
-/**
- * A body whose length its head announced (body-length.ts), counted from the chunks as they pass
- * once the parser's pieces are no longer needed: after the first piece (which says where the body
- * starts) and once the capture, if any, is complete.
- */
-class AnnouncedBody {
-  private remaining: number | undefined;
-  /** The parser hands over no pieces: `passed` counts the chunks. */
-  counting = false;
-
-  /** A head: `announced` is its body's length, or undefined when only the parser knows it. */
-  start(parser: HttpParser, announced: number | undefined): void {
-    this.remaining = announced;
-    this.counting = false;
-    parser.bodyPieces = true;
-  }
-
-  /** The parser handed over a piece; `seen` is the body's bytes so far, pieces included. */
-  piece(parser: HttpParser, seen: number, captured: CapturedMessage | undefined): void {
-    if (this.remaining === undefined || (captured && captured.truncatedBytes === 0)) return;
-    this.remaining -= seen;
-    this.counting = this.remaining > 0;
-    parser.bodyPieces = !this.counting;
-  }
-
-  /** Bytes of the body in `chunk`, about to be parsed (counted as truncated from `captured`). */
-  passed(chunk: Buffer, captured: CapturedMessage | undefined): number {
-    const n = Math.min(chunk.length, this.remaining!);
-    this.remaining! -= n;
-    if (this.remaining === 0) this.counting = false;
-    if (captured) captured.truncatedBytes += n;
-    return n;
-  }
-
-  /** The message ended. */
-  end(parser: HttpParser): void {
-    this.remaining = undefined;
-    this.counting = false;
-    parser.bodyPieces = true;
-  }
 }

@@ -131,6 +131,48 @@ test('a response delimited by the close of the stream ends with it, and the conn
   assert.equal(conn.isClosed, true);
 });
 
+test('a sized body in odd pieces, paused, arrives byte-exact; a 204, chunked and cut responses follow', async (t) => {
+  // Past its first piece a sized body is handed on as slices of what the stream read, not as the
+  // parser's pieces: the bytes, their order and where the response ends must not change.
+  const body = Buffer.alloc(3 * 1024 * 1024 + 7);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 131 + (i >> 12)) & 0xff;
+  const answers = [
+    Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`), body]),
+    Buffer.from('HTTP/1.1 204 No Content\r\ncontent-length: 5\r\n\r\n'),
+    Buffer.from('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\nwxyz\r\n0\r\n\r\n'),
+    Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\ncut short'),
+  ];
+  let answered = 0;
+  const { conn } = await agentSide(t, (socket, received) => {
+    const requests = received().split('\r\n\r\n').length - 1;
+    while (answered < requests) {
+      const answer = answers[answered++]!;
+      // Odd pieces, one per turn: heads, bodies and their ends fall anywhere in them.
+      const pieces = Array.from({ length: Math.ceil(answer.length / 7777) }, (_, i) =>
+        answer.subarray(i * 7777, (i + 1) * 7777),
+      );
+      const last = answered === answers.length;
+      const next = () => {
+        const piece = pieces.shift();
+        if (piece) return void socket.write(piece, () => setImmediate(next));
+        if (last) socket.end();
+      };
+      next();
+    }
+  });
+  const sized = await exchange(conn, get('/big'), { pauseEvery: 3 });
+  assert.equal(sized.error, undefined);
+  const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+  assert.equal(sha(Buffer.from(sized.body, 'latin1')), sha(body));
+  const empty = await exchange(conn, get('/empty'));
+  assert.deepEqual([empty.status, empty.body, empty.error], [204, '', undefined]);
+  const chunked = await exchange(conn, get('/chunked'));
+  assert.deepEqual([chunked.status, chunked.body, chunked.error], [200, 'wxyz', undefined]);
+  const cut = await exchange(conn, get('/cut'));
+  assert.equal(cut.body, 'cut short');
+  assert.deepEqual(cut.how, { responded: true });
+});
+
 test('a body paused by the handler is resumed and arrives whole', async (t) => {
   const body = 'x'.repeat(1 << 20);
   const { conn } = await agentSide(t, (socket) => socket.write(ok(body)));

@@ -2,6 +2,7 @@ import type { Duplex, Readable } from 'node:stream';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import { Countdown } from './countdown.ts';
 import type { BodyFraming } from './request-head.ts';
+import { AnnouncedBody, announcedBodyLength } from '../../../http1/announced-body.ts';
 import { HttpParser, type MessageHead } from '../../../http1/parser.ts';
 
 /** One request for a tunnel stream (request-head.ts writes its head). */
@@ -68,9 +69,12 @@ const keepAliveTimeout = /timeout=(\d+)/i;
  * parses the agent's responses with Node's own parser (http1/parser.ts). Bodies stream both
  * ways with backpressure: the client's body is read as the stream takes it, and the response
  * body's pieces are handed over as they are parsed, the stream paused when the handler asks.
+ * Past its first piece, a body whose length the head announced is handed over as slices of
+ * what the stream read, not as the parser's pieces (copies: http1/announced-body.ts).
  */
 export class TunnelConnection {
   private readonly parser: HttpParser;
+  private readonly body: AnnouncedBody;
   private exchange: Exchange | undefined;
   /** Counts toward ERR_NGROK_3008 while a response head is awaited. */
   private readonly headTimer = new Countdown(() =>
@@ -90,9 +94,12 @@ export class TunnelConnection {
       body: (chunk) => this.onBody(chunk),
       end: () => this.onEnd(),
     });
+    this.body = new AnnouncedBody(this.parser);
     stream.on('data', (data: Buffer) => {
       try {
         if (!this.exchange) throw new Error('bytes from the agent with no request outstanding');
+        // The parser still reads the body, which tells it where the response ends.
+        if (this.body.counting) this.handOn(data.subarray(0, this.body.passed(data)));
         this.parser.execute(data);
       } catch (err) {
         this.fail(err as Error);
@@ -217,6 +224,9 @@ export class TunnelConnection {
     this.headTimer.stop();
     ex.responded = true;
     ex.keepAlive = keepAlive;
+    // A response to HEAD, a 204 and a 304 have no body, whatever their length says.
+    const bodiless = ex.method === 'HEAD' || status === 204 || status === 304;
+    this.body.start(bodiless ? undefined : announcedBodyLength(raw));
     for (let i = 0; i < raw.length; i += 2) {
       if (raw[i]!.length !== 10 || raw[i]!.toLowerCase() !== 'keep-alive') continue;
       const hint = keepAliveTimeout.exec(raw[i + 1]!);
@@ -232,6 +242,11 @@ export class TunnelConnection {
   }
 
   private onBody(chunk: Buffer): void {
+    this.body.piece(chunk.length);
+    this.handOn(chunk);
+  }
+
+  private handOn(chunk: Buffer): void {
     const ex = this.exchange;
     if (!ex) return;
     if (!ex.handler.data(chunk) && !ex.paused) {
@@ -248,6 +263,7 @@ export class TunnelConnection {
       return;
     }
     this.exchange = undefined;
+    this.body.end();
     if (ex.paused) this.stream.resume();
     ex.handler.end();
     // A response that came before the whole request was sent leaves the stream mid-request.
