@@ -7,7 +7,7 @@ import { collectTransferBuffers } from './transfer-buffers.ts';
 test('sessions run the collector once per so many bytes they read and write, and never without one', async (t) => {
   let runs = 0;
   const MiB = 1024 * 1024;
-  collectTransferBuffers(() => runs++, MiB);
+  collectTransferBuffers(() => runs++, MiB, 0);
   t.after(() => collectTransferBuffers(null));
   const { client, server } = await sessionPair(t);
   const data = randomBytes(8 * MiB);
@@ -32,4 +32,20 @@ test('sessions run the collector once per so many bytes they read and write, and
   assert.equal((await more).bytes, data.length);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(runs, before);
+});
+
+test('the collector runs at most once in its interval, however many bytes pass', async (t) => {
+  let runs = 0;
+  collectTransferBuffers(() => runs++, 1024 * 1024, 60_000);
+  t.after(() => collectTransferBuffers(null));
+  const { client, server } = await sessionPair(t);
+  const data = randomBytes(8 * 1024 * 1024);
+  const accepted = nextStream(server);
+  const stream = client.openStream(7);
+  const received = hashAll(await accepted);
+  await writeAll(stream, data);
+  stream.end();
+  assert.equal((await received).bytes, data.length);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(runs, 1);
 });
