@@ -106,7 +106,12 @@ test('pre-auth flood: 4 sources × 40 connections × 128 streams of 1 MiB unfini
   t.diagnostic(
     `edge RSS ${(before / MiB).toFixed(0)} MiB before, peak growth ${growth.toFixed(1)} MiB; live p99 ${p99(quiet).toFixed(1)} ms quiet, ${p99(during).toFixed(1)} ms during the flood`,
   );
-  assert.ok(growth < 50, `edge RSS grew ${growth.toFixed(1)} MiB`);
+  // What 160 connections × 128 streams × 1 MiB would be unbounded: 20 GiB. The baseline is taken
+  // after a 64 MiB download, whose buffers the edge frees as they move (src/protocol/
+  // transfer-buffers.ts): its heap then holds little the flood can reuse, where it used to keep
+  // 20–25 MiB of them; the peak itself is the same either way (measured under load: 106–109 MiB
+  // with and without, from 75–80 and 100–101 MiB before the flood).
+  assert.ok(growth < 64, `edge RSS grew ${growth.toFixed(1)} MiB`);
 
   // Each flooding connection is closed: for its oversized message, or at the Auth deadline.
   await sleep(3500);
