@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { announcedBodyLength } from './announced-body.ts';
+import { announcedBodyLength, announcedResponseLength } from './announced-body.ts';
 
 test('a body length is announced by Content-Length alone, never beside Transfer-Encoding or in doubt', () => {
   const cases: Array<[string[], number | undefined]> = [
@@ -18,4 +18,14 @@ test('a body length is announced by Content-Length alone, never beside Transfer-
     [[], undefined],
   ];
   for (const [headers, length] of cases) assert.equal(announcedBodyLength(headers), length, headers.join(': '));
+});
+
+test('a response to HEAD, a 204 and a 304 announce no body, whatever their length says', () => {
+  const sized = ['Content-Length', '12'];
+  assert.equal(announcedResponseLength('GET', 200, sized), 12);
+  assert.equal(announcedResponseLength('POST', 404, sized), 12);
+  assert.equal(announcedResponseLength('HEAD', 200, sized), undefined);
+  assert.equal(announcedResponseLength('GET', 204, sized), undefined);
+  assert.equal(announcedResponseLength('GET', 304, sized), undefined);
+  assert.equal(announcedResponseLength('GET', 200, ['Transfer-Encoding', 'chunked']), undefined);
 });

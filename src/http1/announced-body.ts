@@ -11,8 +11,8 @@ const digits = /^\d{1,15}$/;
 
 /**
  * The body length `headers` fix: one Content-Length (or several with the same value) and no
- * Transfer-Encoding; undefined otherwise, when only the parser knows where the body ends. A
- * response to HEAD, a 1xx, a 204 and a 304 have no body whatever they say: not for this.
+ * Transfer-Encoding; undefined otherwise, when only the parser knows where the body ends. For a
+ * response, announcedResponseLength: some have no body whatever their head says.
  */
 export function announcedBodyLength(headers: readonly string[]): number | undefined {
   let length: number | undefined;
@@ -27,6 +27,20 @@ export function announcedBodyLength(headers: readonly string[]): number | undefi
     length = n;
   }
   return length;
+}
+
+/**
+ * announcedBodyLength for a response with `status` to a request with `method`: undefined for the
+ * responses that have no body whatever their length says (to HEAD, a 204, a 304; the parser does
+ * not hand a 1xx on as a response).
+ */
+export function announcedResponseLength(
+  method: string,
+  status: number,
+  headers: readonly string[],
+): number | undefined {
+  if (method === 'HEAD' || status === 204 || status === 304) return undefined;
+  return announcedBodyLength(headers);
 }
 
 /** The body of the message `parser` is in, for one message after another. */

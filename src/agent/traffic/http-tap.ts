@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { AnnouncedBody, announcedBodyLength } from '../../http1/announced-body.ts';
+import { AnnouncedBody, announcedBodyLength, announcedResponseLength } from '../../http1/announced-body.ts';
 import { HttpParser, type MessageHead } from '../../http1/parser.ts';
 
 /** One request and what came back for it. */
@@ -139,9 +139,7 @@ export function tapHttp(requests: Readable, responses: Readable, o: HttpTapOptio
         if (capture) req.response = captured(head);
         switched = head.status === 101 || (req.method === 'CONNECT' && head.status < 300);
         if (switched) return 'switch';
-        // A response to HEAD, a 204 and a 304 have no body, whatever their length says.
-        const bodiless = req.method === 'HEAD' || head.status === 204 || head.status === 304;
-        responseBody.start(bodiless ? undefined : announcedBodyLength(head.headers));
+        responseBody.start(announcedResponseLength(req.method, head.status, head.headers));
         return req.method === 'HEAD' ? 'none' : 'body';
       },
       body: (chunk) => {

@@ -2,7 +2,7 @@ import type { Duplex, Readable } from 'node:stream';
 import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import { Countdown } from './countdown.ts';
 import type { BodyFraming } from './request-head.ts';
-import { AnnouncedBody, announcedBodyLength } from '../../../http1/announced-body.ts';
+import { AnnouncedBody, announcedResponseLength } from '../../../http1/announced-body.ts';
 import { HttpParser, type MessageHead } from '../../../http1/parser.ts';
 
 /** One request for a tunnel stream (request-head.ts writes its head). */
@@ -224,9 +224,7 @@ export class TunnelConnection {
     this.headTimer.stop();
     ex.responded = true;
     ex.keepAlive = keepAlive;
-    // A response to HEAD, a 204 and a 304 have no body, whatever their length says.
-    const bodiless = ex.method === 'HEAD' || status === 204 || status === 304;
-    this.body.start(bodiless ? undefined : announcedBodyLength(raw));
+    this.body.start(announcedResponseLength(ex.method, status, raw));
     for (let i = 0; i < raw.length; i += 2) {
       if (raw[i]!.length !== 10 || raw[i]!.toLowerCase() !== 'keep-alive') continue;
       const hint = keepAliveTimeout.exec(raw[i + 1]!);
