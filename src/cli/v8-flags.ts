@@ -7,7 +7,7 @@
  */
 import v8 from 'node:v8';
 
-/** V8's major version in this runtime: 11 in Node 20, 13 in Node 24. */
+/** V8's major version in this runtime: 11 in Node 20, 12 in Node 22, 13 in Node 24. */
 const V8_MAJOR = Number(process.versions.v8.split('.')[0]);
 
 export const V8_FLAGS = [
@@ -33,7 +33,10 @@ export const V8_FLAGS = [
   // RSS and CPU per request stay as they were.
   // Node 20's V8 only: Node 24's runs no scavenge during such a transfer but some 50 full
   // collections with the flag or without, and with it the same download ran at 215–240 MiB/s
-  // against 293–313 without (two runs each); Node 22's is not measured and keeps its default.
+  // against 293–313 without (two runs each). Node 22's (V8 12.4) moved the same with it and
+  // without, and so did Node 24's once scavenges ran by bytes moved (transfer-buffers.ts): after
+  // the load, 512 MiB each way, two runs each, peaks and rates within the runs' spread (Node 22:
+  // peaks 179–193 MiB, HTTP downloads 122–208 MiB/s either way); both keep V8's default.
   ...(V8_MAJOR < 12 ? ['--no-concurrent-array-buffer-sweeping'] : []),
 ];
 
