@@ -30,9 +30,9 @@ export function announcedBodyLength(headers: readonly string[]): number | undefi
 }
 
 /**
- * announcedBodyLength for a response with `status` to a request with `method`: undefined for the
- * responses that have no body whatever their length says (to HEAD, a 204, a 304; the parser does
- * not hand a 1xx on as a response).
+ * announcedBodyLength for a final response with `status` to a request with `method`: undefined
+ * for those that have no body whatever their length says (to HEAD, a 204, a 304). A 1xx is an
+ * interim head, which callers set aside before this.
  */
 export function announcedResponseLength(
   method: string,
