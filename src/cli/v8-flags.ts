@@ -38,16 +38,16 @@ export const V8_FLAGS = [
   // the load, 512 MiB each way, two runs each, peaks and rates within the runs' spread (Node 22:
   // peaks 179–193 MiB, HTTP downloads 122–208 MiB/s either way); both keep V8's default.
   ...(V8_MAJOR < 12 ? ['--no-concurrent-array-buffer-sweeping'] : []),
-  // No allocation-site pretenuring on Node 24's V8 (13): it allocates an object straight into
-  // the old generation when most of those its allocation site made before outlived a scavenge.
-  // Under HTTPS load it did so for objects of the edge's requests, which then died old: a full
-  // collection every 0.4 s (42 in 15 s, each freeing 9 of 22 MB) and the edge's CPU per request
-  // at 3.2–3.7 × the service's, against 2.2–2.8 × on Node 20. Without it, 1–2 full collections in
-  // the same load and 2.4–2.9 × (traffic stack, four 5 s rounds, two stacks each way,
-  // alternating); RSS and bulk transfers the same. Node 20's V8 reads the same either way, and
-  // Node 22's showed no full collections to remove (one pair of stacks 3.1–3.5 × against 2.6–2.8
-  // ×, another the same either way): both keep it.
-  ...(V8_MAJOR >= 13 ? ['--no-allocation-site-pretenuring'] : []),
+  // No allocation-site pretenuring on Node 22's and 24's V8 (12, 13): it allocates an object
+  // straight into the old generation when most of those its allocation site made before outlived
+  // a scavenge. Under HTTPS load it did so for objects of the edge's requests, which then died
+  // old. Node 24: a full collection every 0.4 s (42 in 15 s, each freeing 9 of 22 MB) and the
+  // edge's CPU per request at 3.2–3.7 × the service's, against 2.2–2.8 × on Node 20; without it,
+  // 1–2 full collections in the same load and 2.4–2.9 × (traffic stack, four 5 s rounds, two
+  // stacks each way, alternating). Node 22: 2.9–3.5 × with it, 2.2–2.8 × without (three pairs of
+  // stacks; a fourth read the same either way). RSS and bulk transfers the same. Node 20's V8
+  // reads the same either way (two pairs) and keeps it.
+  ...(V8_MAJOR >= 12 ? ['--no-allocation-site-pretenuring'] : []),
 ];
 
 /** Sets V8_FLAGS in this process. */
