@@ -91,7 +91,9 @@ export class Delivery {
   offer(make: () => EventJson): void {
     if (this.#stopped || !this.sender) return this.#drop(1, 'undeliverable target');
     if (this.#room() === 0) return this.#drop(1, 'queue full');
-    this.push([make()]);
+    this.#queue.push(make());
+    this.#count();
+    if (!this.#running) void this.#run();
   }
 
   /** Stops sending; returns what was not delivered (the batch in flight first), to keep for later. */

@@ -56,7 +56,12 @@ test('file destination: audit events as NDJSON under the edge event file directo
 
 test('datadog destination: logs posted to the (local stand-in) intake with DD-API-KEY, tags and service', async (t) => {
   const intake = await startReceiver(t);
-  const edge = await startTestEdge(t, { config: { events: { datadogIntakeUrl: intake.url } } });
+  // The intake refuses the first attempt: the batch is retried with the same body.
+  let answers = 0;
+  intake.answer = () => (answers++ === 0 ? 503 : 200);
+  const edge = await startTestEdge(t, {
+    config: { events: { datadogIntakeUrl: intake.url, limits: { retryBaseMs: 20 } } },
+  });
   const ngrok = apiClient(edge);
   const destination = await ngrok.eventDestinations.create({
     format: 'json',
@@ -72,7 +77,12 @@ test('datadog destination: logs posted to the (local stand-in) intake with DD-AP
   const policy = await ngrok.ipPolicies.create({ description: 'to datadog' });
 
   const [log] = await eventsAtLeast(intake, 1);
-  const request = intake.requests[0]!;
+  assert.deepEqual(
+    intake.requests.map((r) => r.status),
+    [503, 200],
+  );
+  assert.equal(intake.requests[1]!.body, intake.requests[0]!.body);
+  const request = intake.requests[1]!;
   assert.equal(request.headers['dd-api-key'], 'dd-api-key-123');
   assert.equal(request.headers['content-type'], 'application/json');
   const entry = log as unknown as Record<string, unknown>;

@@ -4,7 +4,7 @@
  * the target's `ddtags` and `service`. `ddsite` is a Datadog site ("datadoghq.com" when empty,
  * "datadoghq.eu", "us3.datadoghq.com", …) or one of Datadog's region names ("US1", "EU1", …).
  */
-import type { EventEnvelope } from '../envelope.ts';
+import type { EventEnvelope, EventJson } from '../envelope.ts';
 import { expectOk, type DestinationKind } from './destination.ts';
 
 /** Datadog's region names and their sites. */
@@ -30,8 +30,11 @@ export const datadogDestination: DestinationKind<'datadog'> = {
     const apiKey = deps.openSecret(accountId, target.api_key);
     const url = deps.datadogIntakeUrl ?? datadogIntakeUrl(target.ddsite);
     const timeoutMs = deps.requestTimeoutMs ?? 10_000;
-    return {
-      async send(batch) {
+    // A batch retried after a failure is sent again as the same array: its body is made once.
+    const bodies = new WeakMap<readonly EventJson[], string>();
+    const bodyOf = (batch: readonly EventJson[]): string => {
+      let body = bodies.get(batch);
+      if (body === undefined) {
         const logs = batch.map((event) => ({
           ddsource: 'portico',
           ...(target.ddtags && { ddtags: target.ddtags }),
@@ -39,10 +42,17 @@ export const datadogDestination: DestinationKind<'datadog'> = {
           message: event,
           ...(JSON.parse(event) as EventEnvelope),
         }));
+        body = JSON.stringify(logs);
+        bodies.set(batch, body);
+      }
+      return body;
+    };
+    return {
+      async send(batch) {
         const res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'dd-api-key': apiKey },
-          body: JSON.stringify(logs),
+          body: bodyOf(batch),
           redirect: 'error',
           signal: AbortSignal.timeout(timeoutMs),
         });
