@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import { test } from 'node:test';
 import ngrokSdk from '@ngrok/ngrok';
 import { type Forwarding } from '../../src/agent/forward.ts';
-import { apiClient } from '../support/api.ts';
+import { apiClient, apiFetch } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { asMap, httpsEdge, reserve, httpResponseBackend, tunnelGroupBackend } from '../support/edges.ts';
@@ -252,4 +252,41 @@ test("an HTTP-response backend's header values in any script go as their UTF-8 b
     assert.equal(res.status, 200);
     assert.equal(Buffer.from(String(res.headers['x-name']), 'latin1').toString(), '张 Zoë!');
   }
+});
+
+test('an HTTP-response backend answering 204 sends neither its configured body nor a length: the connection stays framed', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  await reserve(ngrok, 'empty.example.com');
+  await httpsEdge(ngrok, ['empty.example.com:443'], [{ backendId: await httpResponseBackend(ngrok, 'ignored', 204) }]);
+  await edge.snapshots.settled();
+  const client = tls.connect({
+    port: edge.ports.https,
+    host: '127.0.0.1',
+    servername: 'empty.example.com',
+    ca: edge.caPem,
+  });
+  t.after(() => client.destroy());
+  await new Promise<void>((resolve, reject) => client.once('secureConnect', resolve).once('error', reject));
+  let answer = '';
+  client.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+  // Two requests on one connection: the second is read as a request only if the first answer had no body.
+  const get = 'GET / HTTP/1.1\r\nhost: empty.example.com\r\n\r\n';
+  client.write(get + get);
+  await eventually(() => answer.split('HTTP/1.1 204').length === 3, 5000, 'two 204 answers');
+  assert.doesNotMatch(answer, /content-length|ignored/i);
+});
+
+test('an HTTP-response backend stored with a framing header (by an older version) fails closed, said on reads', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const backendId = await httpResponseBackend(ngrok, 'framed');
+  const stored = (await edge.store.resources.get(edge.credentials.accountId, 'http_response_backend', backendId))!;
+  await edge.store.resources.update(stored.account_id, stored.kind, stored.id, {
+    ...stored.doc,
+    headers: { 'content-length': '3' },
+  });
+  await edge.snapshots.settled();
+  const read = await apiFetch(edge, 'GET', `/backends/http_response/${backendId}`);
+  assert.match(String(read.body.config_error), /^headers\.content-length: "content-length" frames the message/);
 });

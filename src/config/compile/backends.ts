@@ -5,6 +5,7 @@
 import { ErrorCode } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { configKinds } from '../documents/kinds.ts';
+import { framingHeaderProblem } from '../modules/framing-headers.ts';
 import { isAddressProblem, parseStaticAddress } from '../static-address/static-address.ts';
 import type { BackendDocument } from './documents.ts';
 import { ConfigProblem } from './problem.ts';
@@ -100,14 +101,17 @@ function plan(record: ResourceRecord, child: (parent: ResourceRecord, id: string
       if (isAddressProblem(address)) throw new ConfigProblem('address', address.code, address.reason);
       return { kind: 'static', ...base, host: address.host, port: address.port, tls: doc.tls?.enabled === true };
     }
-    default:
-      return {
-        kind: 'http_response',
-        ...base,
-        statusCode: doc.status_code ?? 200,
-        headers: { ...(doc.headers ?? {}) },
-        body: doc.body ?? '',
-      };
+    default: {
+      // The API refuses both on input; a record stored before it did fails here, closed.
+      const statusCode = doc.status_code ?? 200;
+      if (statusCode < 200)
+        throw new ConfigProblem('status_code', ErrorCode.ERR_NGROK_215, 'an HTTP response backend answers 200 to 599');
+      for (const name of Object.keys(doc.headers ?? {})) {
+        const problem = framingHeaderProblem(name, 'add');
+        if (problem) throw new ConfigProblem(`headers.${name}`, ErrorCode.ERR_NGROK_215, problem);
+      }
+      return { kind: 'http_response', ...base, statusCode, headers: { ...(doc.headers ?? {}) }, body: doc.body ?? '' };
+    }
   }
 }
 

@@ -1,3 +1,6 @@
+import { ErrorCode } from '../../errors/catalogue.ts';
+import { ConfigProblem } from '../compile/problem.ts';
+import { framingHeaderProblem } from './framing-headers.ts';
 import type { HeadersPlan } from './plans.ts';
 import { parseHeaderTemplate } from './header-template.ts';
 
@@ -8,6 +11,10 @@ export interface HeadersSlot {
   remove?: string[] | null;
 }
 
+/**
+ * The module's plan. Headers that frame the message are refused (framing-headers.ts): the API
+ * refuses them on input, and a module stored before it did fails here, closed.
+ */
 export function compileHeaders<N extends HeadersPlan['name']>(
   name: N,
   slot: HeadersSlot,
@@ -15,9 +22,16 @@ export function compileHeaders<N extends HeadersPlan['name']>(
 ): HeadersPlan & { name: N } {
   const add = Object.entries(slot.add ?? {}).map(
     ([header, value]): [string, ReturnType<typeof parseHeaderTemplate>] => [
-      header.toLowerCase(),
+      settable(header, 'add', `${field}.add.${header}`),
       parseHeaderTemplate(value, `${field}.add.${header}`),
     ],
   );
-  return { name, remove: (slot.remove ?? []).map((h) => h.toLowerCase()), add };
+  const remove = (slot.remove ?? []).map((h, i) => settable(h, 'remove', `${field}.remove[${i}]`));
+  return { name, remove, add };
+}
+
+function settable(header: string, edit: 'add' | 'remove', field: string): string {
+  const problem = framingHeaderProblem(header, edit);
+  if (problem) throw new ConfigProblem(field, ErrorCode.ERR_NGROK_215, problem);
+  return header.toLowerCase();
 }

@@ -22,15 +22,14 @@ export class HttpResponseBackend implements Backend {
     headers: Readonly<Record<string, string>>,
     body: string,
   ) {
-    this.body = Buffer.from(body);
+    // 204 and 304 carry no body, and no length (RFC 9110 §8.6): a body configured for them is not sent.
+    const bodiless = statusCode === 204 || statusCode === 304;
+    this.body = bodiless ? Buffer.alloc(0) : Buffer.from(body);
     // Values as header bytes: text beyond ASCII as its UTF-8 bytes, controls as spaces (the API
-    // refuses only CR, LF and NUL), so writing the answer cannot fail.
+    // refuses only CR, LF and NUL), so writing the answer cannot fail. The length is the edge's.
     this.rawHeaders = Object.entries(headers).flatMap(([name, value]) => [name, textAsHeaderValue(value)]);
-    this.upgradeAnswer = asBytes(
-      statusCode,
-      [...this.rawHeaders, 'content-length', String(this.body.length)],
-      this.body,
-    );
+    if (!bodiless) this.rawHeaders.push('content-length', String(this.body.length));
+    this.upgradeAnswer = asBytes(statusCode, this.rawHeaders, this.body);
   }
 
   /**
@@ -54,12 +53,8 @@ export class HttpResponseBackend implements Backend {
 
   async forwardHttp(ex: HttpExchange): Promise<Outcome> {
     ex.req.resume();
-    const sink = sendResponseHead(ex.res, ex.effects, this.statusCode, undefined, [
-      ...this.rawHeaders,
-      'content-length',
-      String(this.body.length),
-    ]);
-    sink.end(ex.req.method === 'HEAD' ? undefined : this.body);
+    const sink = sendResponseHead(ex.res, ex.effects, this.statusCode, undefined, this.rawHeaders);
+    sink.end(ex.req.method === 'HEAD' || this.body.length === 0 ? undefined : this.body);
     return 'served';
   }
 
