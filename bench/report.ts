@@ -193,6 +193,7 @@ function scaleRows(s: ScalePhase): Row[] {
   return [
     only(`scale: idle tunnels open (of ${s.tunnels.requested}, one session)`, s.tunnels.open),
     only('scale: edge RSS per idle tunnel KiB', s.tunnels.edgeKiB, 20, 'KiB'),
+    only(`scale: edge RSS per idle tunnel, ${s.moreTunnels.open} more on a second session KiB`, s.moreTunnels.edgeKiB),
     only(`scale: idle agent sessions open (of ${s.sessions.requested})`, s.sessions.open),
     only('scale: edge RSS per idle agent session (1 tunnel) KiB', s.sessions.edgeKiB),
     only(`scale: WebSockets open (of ${s.websockets.requested})`, s.websockets.open),

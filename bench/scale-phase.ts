@@ -1,7 +1,7 @@
 /**
  * Scale of sessions, on a fresh stack of its own (services, edge, agent) so that the edge's RSS
  * grows from a clean start: what the edge holds per idle tunnel (one agent session binding
- * BENCH_SESSIONS http endpoints), per idle agent session (BENCH_SESSIONS more sessions, one
+ * BENCH_SESSIONS http endpoints, then a second session as many more), per idle agent session (BENCH_SESSIONS more sessions, one
  * tunnel each), and per open WebSocket (BENCH_WEBSOCKETS to an echo service through one tunnel,
  * plain HTTP port). Everything stays open until the end, so no step reuses memory an earlier
  * step freed. The account's session and tunnel limits (100 each by default) are raised first with
@@ -37,6 +37,12 @@ export interface ScalePhase {
   note: string;
   edgeRssBefore: number;
   tunnels: ScaleStep;
+  /**
+   * As many idle tunnels again, on a second session: what each costs once the first binds have
+   * paid what the edge allocates once (code compiled, heap and tables grown), which the first
+   * step's figure includes.
+   */
+  moreTunnels: ScaleStep;
   sessions: ScaleStep;
   websockets: ScaleStep;
 }
@@ -78,10 +84,11 @@ export async function scalePhase(
   await settle();
   const edgeRssBefore = rssMiB(stack.edge.pid);
   const tunnels = await idleStep(ctx, 'tunnels');
+  const moreTunnels = await idleStep(ctx, 'more tunnels');
   const sessions = await idleStep(ctx, 'sessions');
   const websockets = await webSocketsStep(ctx, wsCount);
   for (const child of children.splice(children.indexOf(stack.services)).reverse()) await child.stop();
-  return { fdLimit, note, edgeRssBefore, tunnels, sessions, websockets };
+  return { fdLimit, note, edgeRssBefore, tunnels, moreTunnels, sessions, websockets };
 }
 
 /** A sessions child (bench/sessions-child.ts) against the scale edge, stopped with the bench's children. */
@@ -110,19 +117,26 @@ async function startSessions(
   return child;
 }
 
-/** BENCH_SESSIONS idle tunnels on one session, or as many idle sessions with one tunnel each. */
-async function idleStep(ctx: ScaleContext, what: 'tunnels' | 'sessions'): Promise<ScaleStep> {
+/** BENCH_SESSIONS idle tunnels on one session (first or more), or as many idle sessions with one tunnel each. */
+async function idleStep(ctx: ScaleContext, what: 'tunnels' | 'more tunnels' | 'sessions'): Promise<ScaleStep> {
   const n = ctx.settings.sessions;
   const before = rssMiB(ctx.stack.edge.pid);
   const started = performance.now();
-  const child = await (what === 'tunnels' ? startSessions(ctx, what, 1, n) : startSessions(ctx, what, n, 1));
+  const child = await (what === 'sessions'
+    ? startSessions(ctx, what, n, 1)
+    : startSessions(ctx, what.replace(' ', '-'), 1, n));
   const seconds = (performance.now() - started) / 1000;
   await settle();
-  const open = what === 'tunnels' ? child.ready.tunnels : child.ready.sessions;
+  const open = what === 'sessions' ? child.ready.sessions : child.ready.tunnels;
   const result = step(n, open, rssMiB(ctx.stack.edge.pid) - before, seconds);
-  const label = what === 'tunnels' ? 'tunnels on one session' : 'agent sessions';
+  const labels = {
+    tunnels: 'idle tunnels on one session',
+    'more tunnels': 'more idle tunnels on a second session',
+    sessions: 'idle agent sessions',
+  };
+  const label = labels[what];
   ctx.log(
-    `scale: ${open} idle ${label}: edge +${result.edgeGrowthMiB.toFixed(1)} MiB, ${result.edgeKiB.toFixed(1)} KiB each`,
+    `scale: ${open} ${label}: edge +${result.edgeGrowthMiB.toFixed(1)} MiB, ${result.edgeKiB.toFixed(1)} KiB each`,
   );
   return result;
 }

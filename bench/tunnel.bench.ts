@@ -186,7 +186,7 @@ function budget(s: Settings): number {
     (2 * (s.seconds + 15) + (1 + maxFillWarmUps) * s.warmupSeconds) * 1000 +
     12 * (transferTimeoutMs(s.bytes) + transferTimeoutMs(32 * MiB));
   const cli = 120_000 + 6 * 30_000;
-  const scale = s.scale ? 60_000 + 2 * 120_000 + 60_000 : 0;
+  const scale = s.scale ? 60_000 + 3 * 120_000 + 60_000 : 0;
   return 90_000 + cli + s.rounds * perRound + scale;
 }
 
