@@ -4,7 +4,7 @@
  * case-insensitively, so every reader here looks keys up without regard to case.
  * Stream-type numbers never change.
  */
-import { ngrokCodeOf, type ErrorCode } from '../errors/catalogue.ts';
+import { ErrorCode, ngrokCodeOf, PorticoError } from '../errors/catalogue.ts';
 
 /** The 4-byte type written first on every stream. */
 export const StreamType = {
@@ -71,7 +71,8 @@ export interface BindRequest {
   /** The protocol options as sent: replayed verbatim (with assigned names) in the response. */
   opts: JsonObject;
   metadata: string;
-  bindings: string[];
+  /** `Extra.Bindings` as sent (absent, [] or ["public"] are served; checked at bind). */
+  bindings: Json | undefined;
   poolingEnabled: boolean;
   token: string;
   ipPolicyRef: string;
@@ -88,7 +89,8 @@ export interface EndpointOpts {
   addr: string;
   /** Go v2 style: the whole URL, e.g. "https://foo.example.com". */
   url: string;
-  proxyProto: number;
+  /** As sent: only absent, null or 0 (no PROXY protocol header) is served; checked at bind. */
+  proxyProto: Json | undefined;
   /** Module options the agent asked for, by wire key, that are not null. */
   modules: string[];
 }
@@ -112,6 +114,16 @@ export interface StartTunnelWithLabelRequest {
 export interface StartTunnelWithLabelResponse {
   Id: string;
   Error?: string;
+}
+
+/** PatchTunnelState (Go v2): changes to a live tunnel; a field absent or null leaves it as it is. */
+export interface PatchTunnelStateRequest {
+  tunnelId: string;
+  metadata: Json | undefined;
+  name: Json | undefined;
+  description: Json | undefined;
+  poolingEnabled: Json | undefined;
+  trafficPolicy: Json | undefined;
 }
 
 export interface UnbindRequest {
@@ -210,7 +222,7 @@ export function parseBindRequest(raw: unknown): BindRequest {
     forwardsProto: str(raw, 'ForwardsProto'),
     opts: obj(raw, 'Opts'),
     metadata: str(extra, 'Metadata'),
-    bindings: strings(extra, 'Bindings'),
+    bindings: field(extra, 'Bindings'),
     poolingEnabled: bool(extra, 'PoolingEnabled'),
     token: str(extra, 'Token'),
     ipPolicyRef: str(extra, 'IPPolicyRef'),
@@ -247,20 +259,39 @@ export function parseEndpointOpts(opts: JsonObject): EndpointOpts {
     subdomain: str(opts, 'Subdomain'),
     addr: str(opts, 'Addr'),
     url: str(opts, 'URL'),
-    proxyProto: num(opts, 'ProxyProto'),
+    proxyProto: field(opts, 'ProxyProto'),
     modules,
   };
 }
 
+/** Reads a StartTunnelWithLabel request; a label whose value is not a string is refused, not dropped. */
 export function parseStartTunnelWithLabelRequest(raw: unknown): StartTunnelWithLabelRequest {
   const labelsRaw = obj(raw, 'Labels');
   const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labelsRaw)) if (typeof v === 'string') labels[k] = v;
+  for (const [k, v] of Object.entries(labelsRaw)) {
+    if (typeof v !== 'string')
+      throw new PorticoError(
+        ErrorCode.ERR_AGENT_OPTION_INVALID,
+        `Labels.${k}: a label value must be a string, got ${JSON.stringify(v)}`,
+      );
+    labels[k] = v;
+  }
   return {
     labels,
     forwardsTo: str(raw, 'ForwardsTo'),
     forwardsProto: str(raw, 'ForwardsProto'),
     metadata: str(raw, 'Metadata'),
+  };
+}
+
+export function parsePatchTunnelStateRequest(raw: unknown): PatchTunnelStateRequest {
+  return {
+    tunnelId: str(raw, 'TunnelId'),
+    metadata: field(raw, 'Metadata'),
+    name: field(raw, 'Name'),
+    description: field(raw, 'Description'),
+    poolingEnabled: field(raw, 'PoolingEnabled'),
+    trafficPolicy: field(raw, 'TrafficPolicy'),
   };
 }
 

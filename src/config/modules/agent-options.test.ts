@@ -113,6 +113,19 @@ test('bad CIDRs, headers and thresholds are refused with the wire field; tcp and
   );
   assert.throws(() => compileAgentModules(add('bad name: v'), 'http'), refusedWith('ERR_HEADER_OPTION_INVALID', /./));
   assert.throws(() => compileAgentModules(add('x: ${nope}'), 'http'), refusedWith('ERR_HEADER_TEMPLATE_INVALID', /./));
+  // Framing headers would let a bind smuggle requests or desynchronise the client's connection.
+  assert.throws(
+    () => compileAgentModules(add('Transfer-Encoding: chunked'), 'http'),
+    refusedWith('ERR_AGENT_OPTION_INVALID', /^RequestHeaders\.add\[0\]$/),
+  );
+  assert.throws(
+    () => compileAgentModules({ responseHeaders: { add: [], remove: ['x-ok', 'Content-Length'] } }, 'http'),
+    refusedWith('ERR_AGENT_OPTION_INVALID', /^ResponseHeaders\.remove\[1\]$/),
+  );
+  assert.throws(
+    () => compileAgentModules({ requestHeaders: { add: [], remove: ['host'] } }, 'http'),
+    refusedWith('ERR_AGENT_OPTION_INVALID', /^RequestHeaders\.remove\[0\]$/),
+  );
   assert.throws(
     () => compileAgentModules({ circuitBreaker: { errorThreshold: 1.5 } }, 'http'),
     refusedWith('ERR_AGENT_OPTION_INVALID', /CircuitBreaker/),

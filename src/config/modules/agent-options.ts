@@ -14,6 +14,7 @@ import { compileBasicAuth, splitUserPass, type BasicAuthCredential } from './bas
 import { compileCircuitBreaker } from './circuit-breaker.ts';
 import { compileAgentOAuth, type AgentOAuthOption } from './oauth.ts';
 import { compileAgentOidc, type AgentOidcOption } from './oidc.ts';
+import { framingHeaderProblem } from './framing-headers.ts';
 import { parseHeaderTemplate } from './header-template.ts';
 import { agentIpRules } from './ip-restriction.ts';
 import { inModuleOrder, type HeadersPlan, type HttpModulePlan, type IpRestrictionPlan } from './plans.ts';
@@ -140,12 +141,16 @@ function headers<N extends HeadersPlan['name']>(name: N, edits: HeaderEdits, fie
     const header = entry.slice(0, colon).trim();
     if (colon < 0 || !isToken(header))
       throw new ConfigProblem(`${field}.add[${i}]`, ErrorCode.ERR_HEADER_OPTION_INVALID, `"${entry}"`);
+    const framing = framingHeaderProblem(header, 'add');
+    if (framing) throw new ConfigProblem(`${field}.add[${i}]`, ErrorCode.ERR_AGENT_OPTION_INVALID, framing);
     const value = entry.slice(colon + 1).trim();
     return [header.toLowerCase(), parseHeaderTemplate(value, `${field}.add[${i}]`)];
   });
   const remove = edits.remove.map((header, i) => {
     if (!isToken(header.trim()))
       throw new ConfigProblem(`${field}.remove[${i}]`, ErrorCode.ERR_HEADER_OPTION_INVALID, `"${header}"`);
+    const framing = framingHeaderProblem(header.trim(), 'remove');
+    if (framing) throw new ConfigProblem(`${field}.remove[${i}]`, ErrorCode.ERR_AGENT_OPTION_INVALID, framing);
     return header.trim().toLowerCase();
   });
   return { name, add, remove };

@@ -8,6 +8,7 @@ import {
   field,
   parseAuthRequest,
   parseBindRequest,
+  parsePatchTunnelStateRequest,
   parseStartTunnelWithLabelRequest,
   parseUnbindRequest,
   rpcError,
@@ -174,7 +175,12 @@ export function serveAgentConnection(
       return {};
     }),
     [StreamType.SrvInfo]: async () => ({ Region: deps.region }),
-    [StreamType.PatchTunnelState]: authenticated(async () => ({ Error: '' })),
+    [StreamType.PatchTunnelState]: authenticated(async (body) => {
+      const patch = parsePatchTunnelStateRequest(body);
+      deps.registry.patchTunnel(session!, patch);
+      log.info('patched tunnel', { tunnel: patch.tunnelId });
+      return { Error: '' };
+    }),
   };
 
   let rpcsBeforeAuth = 0;
@@ -266,6 +272,7 @@ async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: Mux
   if (!auth.authtoken) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_MISSING);
   const identity = await deps.authenticate(auth.authtoken);
   if (!identity) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_INVALID);
+  const version = protocolVersion(auth.version);
   const resumed = auth.clientId && deps.cookies.verify(auth.clientId, identity.accountId, auth.cookie);
   const id = resumed ? auth.clientId : newId('ts');
   const session: TunnelSession = {
@@ -282,7 +289,7 @@ async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: Mux
     mux,
   };
   const response: AuthResponse = {
-    Version: auth.version.includes('3') || auth.version.length === 0 ? '3' : auth.version[0]!,
+    Version: version,
     ClientId: id,
     Extra: {
       Version: deps.version,
@@ -294,4 +301,19 @@ async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: Mux
     },
   };
   return { session, identity, response };
+}
+
+/** Protocol versions this edge speaks (docs/protocol.md §6.1), preferred first. */
+const protocolVersions = ['3', '2'];
+
+/** The version to answer an Auth offering `offered` with: "3" when it offers nothing; refused when it offers none we speak. */
+function protocolVersion(offered: readonly string[]): string {
+  if (offered.length === 0) return protocolVersions[0]!;
+  const version = protocolVersions.find((v) => offered.includes(v));
+  if (!version)
+    throw new PorticoError(
+      ErrorCode.ERR_BAD_REQUEST,
+      `the agent offered protocol versions ${JSON.stringify(offered)}; this edge speaks ${protocolVersions.join(' and ')}`,
+    );
+  return version;
 }

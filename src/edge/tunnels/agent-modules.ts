@@ -5,14 +5,15 @@
  * handshakes (MutualTLSCA). Built once per bind. An option this edge does not run is refused
  * with ERR_OPTION_UNSUPPORTED, never served without it.
  */
-import { compileAgentModules, type AgentModuleOptions, type HeaderEdits } from '../../config/modules/agent-options.ts';
+import { compileAgentModules, type AgentModuleOptions } from '../../config/modules/agent-options.ts';
 import { ConfigProblem } from '../../config/compile/problem.ts';
 import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
-import { field, num, str, strings, type Json, type JsonObject, type TunnelProto } from '../../protocol/messages.ts';
+import { field, str, type JsonObject, type TunnelProto } from '../../protocol/messages.ts';
 import { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
 import { buildChain, isBuilt, type ModuleDeps } from '../pipeline/build.ts';
 import type { HttpModule } from '../pipeline/http-module.ts';
+import { moduleOption, type OptionReader } from './option-reader.ts';
 
 /** What one agent endpoint runs on its traffic. */
 export interface EndpointModules {
@@ -90,63 +91,57 @@ export function endpointModules(
   };
 }
 
-/** Reads the module options of `opts` (keys in any case; null, absent or {} where a list is expected means off). */
+/**
+ * Reads the module options of `opts` (null or absent means off). Each option object is read
+ * strictly (option-reader.ts): a wrong shape, type or key is refused, never read as off.
+ */
 export function readOptions(opts: JsonObject, forwardsTo: string): AgentModuleOptions {
   const o: AgentModuleOptions = {
     forwardsTo,
     auth: str(opts, 'Auth'),
     hostHeaderRewrite: field(opts, 'HostHeaderRewrite') === true,
   };
-  const basic = present(opts, 'BasicAuth');
-  if (basic) {
-    const list = field(basic, 'credentials');
-    o.basicAuth = (Array.isArray(list) ? list : []).map((c) => ({
-      username: str(c, 'username'),
-      cleartextPassword: str(c, 'cleartext_password'),
-      hashedPassword: str(c, 'hashed_password'),
+  const basic = moduleOption(opts, 'BasicAuth', ['credentials']);
+  if (basic)
+    o.basicAuth = basic.objects('credentials', ['username', 'cleartext_password', 'hashed_password']).map((c) => ({
+      username: c.string('username'),
+      cleartextPassword: c.string('cleartext_password'),
+      hashedPassword: c.string('hashed_password'),
     }));
-  }
-  const ip = present(opts, 'IPRestriction');
-  if (ip) o.ipRestriction = { allowCidrs: strings(ip, 'allow_cidrs'), denyCidrs: strings(ip, 'deny_cidrs') };
-  if (present(opts, 'Compression')) o.compression = true;
-  const breaker = present(opts, 'CircuitBreaker');
-  if (breaker) o.circuitBreaker = { errorThreshold: num(breaker, 'error_threshold') };
-  const request = present(opts, 'RequestHeaders');
-  if (request) o.requestHeaders = edits(request);
-  const response = present(opts, 'ResponseHeaders');
-  if (response) o.responseHeaders = edits(response);
-  const webhook = present(opts, 'WebhookVerification');
-  if (webhook) o.webhookVerification = { provider: str(webhook, 'provider'), secret: str(webhook, 'secret') };
-  const ua = present(opts, 'UserAgentFilter');
-  if (ua) o.userAgentFilter = { allow: strings(ua, 'allow'), deny: strings(ua, 'deny') };
-  const oauth = present(opts, 'OAuth');
-  if (oauth) o.oauth = { provider: str(oauth, 'provider'), ...application(oauth) };
-  const oidc = present(opts, 'OIDC');
-  if (oidc) o.oidc = { issuerUrl: str(oidc, 'issuer_url'), ...application(oidc) };
-  if (present(opts, 'WebsocketTCPConverter')) o.websocketTcpConverter = true;
-  const mtls = present(opts, 'MutualTLSCA');
+  const ip = moduleOption(opts, 'IPRestriction', ['allow_cidrs', 'deny_cidrs']);
+  if (ip) o.ipRestriction = { allowCidrs: ip.strings('allow_cidrs'), denyCidrs: ip.strings('deny_cidrs') };
+  if (moduleOption(opts, 'Compression', [])) o.compression = true;
+  const breaker = moduleOption(opts, 'CircuitBreaker', ['error_threshold']);
+  if (breaker) o.circuitBreaker = { errorThreshold: breaker.number('error_threshold') };
+  const request = moduleOption(opts, 'RequestHeaders', ['add', 'remove']);
+  if (request) o.requestHeaders = { add: request.strings('add'), remove: request.strings('remove') };
+  const response = moduleOption(opts, 'ResponseHeaders', ['add', 'remove']);
+  if (response) o.responseHeaders = { add: response.strings('add'), remove: response.strings('remove') };
+  const webhook = moduleOption(opts, 'WebhookVerification', ['provider', 'secret']);
+  if (webhook) o.webhookVerification = { provider: webhook.string('provider'), secret: webhook.string('secret') };
+  const ua = moduleOption(opts, 'UserAgentFilter', ['allow', 'deny']);
+  if (ua) o.userAgentFilter = { allow: ua.strings('allow'), deny: ua.strings('deny') };
+  const oauth = moduleOption(opts, 'OAuth', ['provider', ...applicationKeys]);
+  if (oauth) o.oauth = { provider: oauth.string('provider'), ...application(oauth) };
+  const oidc = moduleOption(opts, 'OIDC', ['issuer_url', ...applicationKeys]);
+  if (oidc) o.oidc = { issuerUrl: oidc.string('issuer_url'), ...application(oidc) };
+  if (moduleOption(opts, 'WebsocketTCPConverter', [])) o.websocketTcpConverter = true;
+  const mtls = moduleOption(opts, 'MutualTLSCA', ['mutual_tls_ca']);
   // The wire carries the PEM bundle base64-encoded (a JSON byte array in Go and Rust).
-  if (mtls) o.mutualTlsCa = Buffer.from(str(mtls, 'mutual_tls_ca'), 'base64').toString('utf8');
+  if (mtls) o.mutualTlsCa = Buffer.from(mtls.string('mutual_tls_ca'), 'base64').toString('utf8');
   return o;
 }
 
-function edits(value: Json): HeaderEdits {
-  return { add: strings(value, 'add'), remove: strings(value, 'remove') };
-}
-
-/** The option object under `key`, or undefined when it is absent or null. */
-function present(opts: JsonObject, key: string): Json | undefined {
-  const v = field(opts, key);
-  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-}
+/** The keys OAuth and OIDC options share besides the provider or issuer. */
+const applicationKeys = ['client_id', 'client_secret', 'scopes', 'allow_emails', 'allow_domains'] as const;
 
 /** The fields OAuth and OIDC options share: the operator's application and who may log in. */
-function application(o: Json) {
+function application(o: OptionReader) {
   return {
-    clientId: str(o, 'client_id'),
-    clientSecret: str(o, 'client_secret'),
-    scopes: strings(o, 'scopes'),
-    allowEmails: strings(o, 'allow_emails'),
-    allowDomains: strings(o, 'allow_domains'),
+    clientId: o.string('client_id'),
+    clientSecret: o.string('client_secret'),
+    scopes: o.strings('scopes'),
+    allowEmails: o.strings('allow_emails'),
+    allowDomains: o.strings('allow_domains'),
   };
 }

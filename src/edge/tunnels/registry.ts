@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { BindRequest, JsonObject, StartTunnelWithLabelRequest, TunnelProto } from '../../protocol/messages.ts';
+import type {
+  BindRequest,
+  JsonObject,
+  PatchTunnelStateRequest,
+  StartTunnelWithLabelRequest,
+  TunnelProto,
+} from '../../protocol/messages.ts';
 import { parseEndpointOpts } from '../../protocol/messages.ts';
 import { newId } from '../../store/ids.ts';
 import type { PortRange } from '../config.ts';
@@ -20,6 +26,8 @@ import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
 import type { Reservations } from '../../config/ownership/reservations.ts';
 import { randomLabel } from '../../config/names/random-label.ts';
 import { checkHostname, requestedHostname, requestedPort } from './endpoint-names.ts';
+import { checkBind, checkForwardsProto } from './bind-checks.ts';
+import { checkPatch } from './tunnel-patch.ts';
 import type { StreamOrigin, Tunnel, TunnelSession } from './tunnel.ts';
 
 /** Opens public TCP listeners for TCP endpoints. */
@@ -111,8 +119,8 @@ export class TunnelRegistry {
       );
     }
     const opts = parseEndpointOpts(bind.opts);
-    if (opts.proxyProto) throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'ProxyProto');
     if (!isTunnelProto(bind.proto)) throw new PorticoError(ErrorCode.ERR_PROTO_UNSUPPORTED, `"${bind.proto}"`);
+    checkBind(bind, bind.proto);
     // Compiled and built before anything is bound: a refused option binds nothing.
     const modules = endpointModules(bind.opts, opts.modules, bind.forwardsTo, bind.proto, this.options.modules);
     return bind.proto === 'tcp'
@@ -123,6 +131,7 @@ export class TunnelRegistry {
   bindLabeled(session: TunnelSession, request: StartTunnelWithLabelRequest): Tunnel {
     if (this.closed) throw new PorticoError(ErrorCode.ERR_EDGE_SHUTTING_DOWN);
     if (Object.keys(request.labels).length === 0) throw new PorticoError(ErrorCode.ERR_LABELS_INVALID);
+    checkForwardsProto(request.forwardsProto);
     checkBindAllowed(session.acl, { labels: request.labels });
     const tunnel = this.makeTunnel(session, '', 'labeled', '', {
       labels: request.labels,
@@ -140,6 +149,19 @@ export class TunnelRegistry {
     if (!tunnel || tunnel.session !== session) return false;
     this.removeTunnel(tunnel, true);
     return true;
+  }
+
+  /**
+   * Applies a PatchTunnelState (docs/protocol.md §6.5) to a tunnel of `session`: the metadata is
+   * changed; what the edge cannot change on a live tunnel is refused, and then nothing changes.
+   */
+  patchTunnel(session: TunnelSession, patch: PatchTunnelStateRequest): void {
+    const tunnel = this.tunnels.get(patch.tunnelId);
+    if (!tunnel || tunnel.session !== session)
+      throw new PorticoError(ErrorCode.ERR_TUNNEL_NOT_FOUND, `TunnelId "${patch.tunnelId}"`);
+    const pooled = this.groupOf.get(tunnel)?.pooled ?? false;
+    checkPatch(patch, pooled);
+    if (typeof patch.metadata === 'string') tunnel.metadata = patch.metadata;
   }
 
   /** Labeled tunnels (of one account, when given) whose labels include every one of `labels`. */
@@ -202,7 +224,8 @@ export class TunnelRegistry {
   ): Promise<BoundEndpoint> {
     const { domain, publicPorts } = this.options;
     const opts = parseEndpointOpts(bind.opts);
-    let hostname = requestedHostname(opts, domain);
+    const port = proto === 'http' ? publicPorts.http : publicPorts.https;
+    let hostname = requestedHostname(opts, domain, port);
     if (hostname) await checkHostname(hostname, session.accountId, domain, this.options.reservations);
     else hostname = `${randomLabel()}.${domain}`;
     checkBindAllowed(session.acl, { hostname });
@@ -216,7 +239,6 @@ export class TunnelRegistry {
       throw new PorticoError(ErrorCode.ERR_POOL_TLS_MISMATCH, `"${hostname}"`);
     group.tls = tls;
     table.set(hostname, group);
-    const port = proto === 'http' ? publicPorts.http : publicPorts.https;
     const scheme = proto === 'tls' ? 'tls' : proto;
     const defaultPort = (proto === 'http' && port === 80) || (proto === 'https' && port === 443);
     const url = `${scheme}://${hostname}${defaultPort ? '' : `:${port}`}`;

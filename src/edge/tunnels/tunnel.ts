@@ -44,7 +44,8 @@ export interface Tunnel {
   readonly port?: number;
   readonly labels?: Readonly<Record<string, string>>;
   readonly forwardsTo: string;
-  readonly metadata: string;
+  /** Set at bind; the agent may change it later (PatchTunnelState). */
+  metadata: string;
   readonly startedAt: Date;
   /** An http/https endpoint's module chain, built at bind from the agent's options. Absent: none. */
   readonly modules?: readonly HttpModule[];
