@@ -13,12 +13,13 @@ export interface UpstreamTarget {
 /**
  * Turns what the user typed (`3000`, `host:port` or a URL) into the tunnel's `ForwardsTo`:
  * a URL (`http://localhost:3000`) for http/https tunnels and labeled tunnels, `host:port` for
- * tcp/tls tunnels. A bare port means localhost.
+ * tcp/tls tunnels. A bare port means localhost. A URL is only a scheme, a host and a port: a path,
+ * query, fragment or credentials are refused, as the agent would not send them; errors name `where`.
  */
-export function forwardsToFor(addr: string | number, proto: TunnelProto | 'labeled'): string {
+export function forwardsToFor(addr: string | number, proto: TunnelProto | 'labeled', where = 'addr'): string {
   const text = String(addr).trim();
   const httpish = proto === 'http' || proto === 'https' || proto === 'labeled';
-  if (text.includes('://')) return fromUrl(text, httpish);
+  if (text.includes('://')) return fromUrl(text, proto, where);
   const { host, port } = splitHostPort(text, httpish ? 80 : undefined);
   return httpish ? `http://${joinHostPort(host, port)}` : joinHostPort(host, port);
 }
@@ -49,26 +50,44 @@ export function joinHostPort(host: string, port: number): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function fromUrl(text: string, httpish: boolean): string {
+function fromUrl(text: string, proto: TunnelProto | 'labeled', where: string): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text} is not a valid URL`);
+    throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${where}: ${text} is not a valid URL`);
   }
-  if (httpish) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'tcp:') {
-      throw new PorticoError(
-        ErrorCode.ERR_AGENT_CONFIG,
-        `${text}: the upstream URL must be http://, https:// or tcp://`,
-      );
-    }
-    const bare = url.pathname === '/' && !url.search && !url.hash && !text.endsWith('/');
-    return bare || url.protocol === 'tcp:' ? `${url.protocol}//${url.host}` : url.href;
+  // Credentials are never echoed: the message ends up in logs and on the screen.
+  const shown = url.username || url.password ? `${url.protocol}//…@${url.host}` : text;
+  const bad = (why: string) => new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${where}: ${shown}: ${why}`);
+  const schemes = upstreamSchemes[proto];
+  if (!schemes.includes(url.protocol))
+    throw bad(`the upstream URL of a ${proto} tunnel must be ${schemes.map((s) => `${s}//`).join(', ')}`);
+  if (url.username || url.password)
+    throw bad('a user name or password in the URL is not supported (the agent would not send it to the service)');
+  // The agent dials the host and port only; a path or query it did not send would mislead.
+  if (url.pathname !== '/' && url.pathname !== '') throw bad('the upstream URL may not have a path');
+  if (url.search || text.includes('?')) throw bad('the upstream URL may not have a query');
+  if (url.hash || text.includes('#')) throw bad('the upstream URL may not have a fragment');
+  if (proto === 'tcp' || proto === 'tls') {
+    if (!url.port) throw bad('the upstream URL needs a port');
+    return joinHostPort(unbracket(url.hostname), Number(url.port));
   }
-  if (!url.port) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${text}: the upstream URL needs a port`);
-  return joinHostPort(unbracket(url.hostname), Number(url.port));
+  if (!url.hostname) throw bad('the upstream URL needs a host');
+  return `${url.protocol}//${url.host}`;
 }
+
+/**
+ * The URL schemes of an upstream by tunnel kind. A tls tunnel passes the client's TLS through,
+ * so its service is a TLS one (`tls://`, as the SDKs write it) reached over TCP (`tcp://`).
+ */
+const upstreamSchemes: Record<TunnelProto | 'labeled', readonly string[]> = {
+  http: ['http:', 'https:'],
+  https: ['http:', 'https:'],
+  labeled: ['http:', 'https:', 'tcp:'],
+  tcp: ['tcp:'],
+  tls: ['tcp:', 'tls:'],
+};
 
 function portOrDefault(port: string | undefined, fallback: number | undefined, text: string): number {
   if (port !== undefined) return checkPort(port, text);

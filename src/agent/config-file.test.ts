@@ -278,3 +278,122 @@ test("module keys are read as ngrok's version 2 agent config names them", () => 
     oidcAllowDomain: [],
   });
 });
+
+test('a labeled tunnel takes only labels, metadata, addr and inspect: any other key is refused, naming it and the edge', () => {
+  const refused = [
+    'basic_auth: ["admin:a-long-password"]',
+    'auth: "admin:a-long-password"',
+    'ip_restriction: { allow_cidrs: [10.0.0.0/8] }',
+    'oauth: { provider: google }',
+    'oidc: { issuer_url: https://idp.example.com }',
+    'request_header: { add: ["x: y"] }',
+    'response_header: { remove: [server] }',
+    'webhook_verification: { provider: github, secret: s }',
+    'verify_webhook: { provider: github, secret: s }',
+    'user_agent_filter: { deny: [curl] }',
+    'host_header: rewrite',
+    'compression: true',
+    'circuit_breaker: 0.5',
+    'websocket_tcp_converter: true',
+    'proto: http',
+    'scheme: http',
+    'domain: a.example.com',
+    'hostname: a.example.com',
+    'subdomain: a',
+    'remote_addr: localhost:20001',
+    'pooling_enabled: true',
+    'crt: c.pem',
+  ];
+  for (const line of refused) {
+    const key = line.slice(0, line.indexOf(':'));
+    assert.throws(
+      () => parseAgentConfig(`tunnels:\n  api:\n    labels: [app=api]\n    addr: 8081\n    ${line}\n`, '/etc/p.yml'),
+      (err: Error & { code?: string }) =>
+        err.code === 'ERR_AGENT_CONFIG' &&
+        err.message.includes(
+          `/etc/p.yml: tunnels.api.${key}: a labeled tunnel takes only labels, metadata, addr, inspect`,
+        ) &&
+        err.message.includes("modules (basic_auth, ip_restriction, oauth, …) go on that edge's route"),
+      line,
+    );
+  }
+  const ok = parseAgentConfig('tunnels:\n  api: { labels: [app=api], addr: 8081, metadata: m, inspect: false }\n');
+  assert.deepEqual(ok.tunnels.api, { addr: '8081', labels: ['app=api'], metadata: 'm', inspect: false });
+});
+
+test("keys that do not apply to the tunnel's protocol are refused, and so are two names", () => {
+  const cases: Array<[string, RegExp]> = [
+    ['{ proto: tcp, addr: 22, domain: a.example.com }', /tunnels\.t\.domain: a tcp tunnel has no hostname/],
+    ['{ proto: tcp, addr: 22, hostname: a.example.com }', /tunnels\.t\.hostname: a tcp tunnel has no hostname/],
+    ['{ proto: tcp, addr: 22, subdomain: a }', /tunnels\.t\.subdomain: a tcp tunnel has no hostname/],
+    ['{ proto: tcp, addr: 22, scheme: http }', /tunnels\.t\.scheme: applies to http tunnels only/],
+    ['{ proto: tcp, addr: 22, crt: c.pem, key: k.pem }', /tunnels\.t\.crt: applies to http and tls tunnels only/],
+    ['{ proto: tcp, addr: 22, basic_auth: ["a:12345678"] }', /tunnels\.t\.basic_auth: applies to http tunnels only/],
+    ['{ addr: 80, remote_addr: localhost:20001 }', /tunnels\.t\.remote_addr: applies to tcp tunnels only/],
+    ['{ proto: https, addr: 80, remote_addr: x:1 }', /tunnels\.t\.remote_addr: applies to tcp tunnels only/],
+    ['{ proto: tls, addr: 443, scheme: http }', /tunnels\.t\.scheme: applies to http tunnels only/],
+    ['{ proto: tls, addr: 443, host_header: rewrite }', /tunnels\.t\.host_header: applies to http tunnels only/],
+    ['{ proto: https, addr: 80, scheme: http }', /tunnels\.t\.scheme: a proto: https tunnel is served over https only/],
+    [
+      '{ addr: 80, domain: a.example.com, subdomain: b }',
+      /tunnels\.t\.subdomain: give one of domain, hostname, subdomain, not both domain and subdomain/,
+    ],
+    [
+      '{ proto: tls, addr: 443, hostname: a.example.com, domain: a.example.com }',
+      /not both domain and hostname|not both hostname and domain/,
+    ],
+  ];
+  for (const [tunnel, pattern] of cases) {
+    assert.throws(
+      () => parseAgentConfig(`tunnels:\n  t: ${tunnel}\n`),
+      (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG' && pattern.test(err.message),
+      tunnel,
+    );
+  }
+  // What applies stays accepted.
+  const c = parseAgentConfig(
+    [
+      'tunnels:',
+      '  a: { proto: tcp, addr: 22, remote_addr: localhost:20001, ip_restriction: { allow_cidrs: [10.0.0.0/8] } }',
+      '  b: { proto: tls, addr: 443, domain: b.example.com, ip_restriction: { deny_cidrs: [10.0.0.0/8] } }',
+      '  c: { proto: https, addr: 80, scheme: https, subdomain: c }',
+      '  d: { addr: 80, scheme: http, hostname: d.example.com }',
+    ].join('\n'),
+  );
+  assert.deepEqual(Object.keys(c.tunnels), ['a', 'b', 'c', 'd']);
+});
+
+test('webhook_verification: one spelling at a time, and a string secret', () => {
+  const cases: Array<[string, RegExp]> = [
+    [
+      'webhook_verification: { provider: github, secret: a }, verify_webhook: { provider: stripe, secret: b }',
+      /tunnels\.w\.verify_webhook: webhook_verification and verify_webhook are one setting: keep one of them/,
+    ],
+    [
+      'webhook_verification: { provider: github, secret: 12345 }',
+      /tunnels\.w\.webhook_verification\.secret: must be a string/,
+    ],
+    ['verify_webhook: { provider: github, secret: [a] }', /tunnels\.w\.verify_webhook\.secret: must be a string/],
+    ['verify_webhook: { secret: a }', /tunnels\.w\.verify_webhook\.provider: is required/],
+  ];
+  for (const [keys, pattern] of cases) {
+    assert.throws(
+      () => parseAgentConfig(`tunnels:\n  w: { addr: 80, ${keys} }\n`),
+      (err: Error & { code?: string }) => err.code === 'ERR_AGENT_CONFIG' && pattern.test(err.message),
+      keys,
+    );
+  }
+  const c = parseAgentConfig('tunnels:\n  w: { addr: 80, verify_webhook: { provider: slack, secret: s } }\n');
+  assert.equal(c.tunnels.w!.modules?.verifyWebhook, 'slack');
+  assert.equal(c.tunnels.w!.modules?.verifyWebhookSecret, 's');
+});
+
+test('a config-file addr URL with a path or credentials is refused, naming the tunnel', () => {
+  const c = parseAgentConfig('tunnels:\n  web: { addr: "http://u:p@localhost:3000/api" }\n');
+  assert.throws(
+    () => tunnelSpecs(c, ['web'], false),
+    (err: Error & { code?: string }) =>
+      err.code === 'ERR_AGENT_CONFIG' &&
+      /tunnels\.web\.addr: http:\/\/…@localhost:3000: a user name or password/.test(err.message),
+  );
+});

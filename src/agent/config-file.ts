@@ -19,9 +19,10 @@ import { ngrokTopLevelKeys, ngrokTunnelKeys, refusedKey, topLevelKeys, tunnelKey
 import type { TunnelProto } from '../protocol/messages.ts';
 import { parseModuleKeys } from './config-modules.ts';
 import type { EndpointModuleOptions } from './endpoint-modules.ts';
+import { misplacedKey } from './tunnel-key-rules.ts';
 
 export interface TunnelConfig {
-  /** http, https, tcp or tls; ignored for labeled tunnels. Default http. */
+  /** http, https, tcp or tls; refused on labeled tunnels. Default http. */
   proto?: TunnelProto;
   /** Port, host:port or URL of the local service. */
   addr: string;
@@ -86,8 +87,8 @@ export async function readAgentConfig(path: string): Promise<AgentConfigFile> {
 
 /**
  * Checks what the file's YAML held (config-yaml.ts parses it); errors name the file and the
- * field path (`tunnels.web.proto: …`). Unknown keys are refused (config-keys.ts), so that no
- * setting is silently ignored.
+ * field path (`tunnels.web.proto: …`). Unknown keys are refused (config-keys.ts), and so are keys
+ * the tunnel's kind does not take (tunnel-key-rules.ts), so that no setting is silently ignored.
  */
 export function agentConfigOf(raw: unknown, path: string): AgentConfigFile {
   if (!isRecord(raw)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
@@ -139,6 +140,8 @@ function parseTunnel(raw: unknown, at: string, fail: Fail, dir: string): TunnelC
     if (raw.scheme !== 'http' && raw.scheme !== 'https') throw fail(`${at}.scheme`, 'must be http or https');
     tunnel.scheme = raw.scheme;
   }
+  const misplaced = misplacedKey(raw);
+  if (misplaced) throw fail(`${at}.${misplaced.key}`, misplaced.why);
   if (raw.labels !== undefined) {
     if (!Array.isArray(raw.labels) || !raw.labels.every((l) => typeof l === 'string')) {
       throw fail(`${at}.labels`, 'must be a list of "name=value" strings');

@@ -90,13 +90,7 @@ export function parseModuleKeys(raw: Raw, at: string): EndpointModuleOptions | u
     m[add] = list(edits.add, `${key}.add`);
     m[remove] = list(edits.remove, `${key}.remove`);
   }
-  const webhook = map('webhook_verification', ['provider', 'secret']) ?? map('verify_webhook', ['provider', 'secret']);
-  if (webhook) {
-    if (typeof webhook.provider !== 'string' || !webhook.provider)
-      throw fail('webhook_verification.provider', 'is required');
-    m.verifyWebhook = webhook.provider;
-    m.verifyWebhookSecret = typeof webhook.secret === 'string' ? webhook.secret : '';
-  }
+  Object.assign(m, parseWebhookKeys(raw, at));
   const ua = map('user_agent_filter', ['allow', 'deny']);
   if (ua) {
     m.uaFilterAllow = list(ua.allow, 'user_agent_filter.allow');
@@ -110,6 +104,21 @@ export function parseModuleKeys(raw: Raw, at: string): EndpointModuleOptions | u
   }
   Object.assign(m, parseIdentityKeys(raw, at));
   return Object.keys(m).length ? m : undefined;
+}
+
+/** `webhook_verification:` or its other spelling `verify_webhook:` (one of them), whose provider is required. */
+function parseWebhookKeys(raw: Raw, at: string): EndpointModuleOptions {
+  const { fail, map } = reader(raw, at);
+  const keys = ['provider', 'secret'];
+  const both = raw.webhook_verification != null && raw.verify_webhook != null;
+  if (both) throw fail('verify_webhook', 'webhook_verification and verify_webhook are one setting: keep one of them');
+  const key = raw.verify_webhook != null ? 'verify_webhook' : 'webhook_verification';
+  const webhook = map(key, keys);
+  if (!webhook) return {};
+  if (typeof webhook.provider !== 'string' || !webhook.provider) throw fail(`${key}.provider`, 'is required');
+  const secret = webhook.secret ?? '';
+  if (typeof secret !== 'string') throw fail(`${key}.secret`, 'must be a string');
+  return { verifyWebhook: webhook.provider, verifyWebhookSecret: secret };
 }
 
 /** `oauth:` and `oidc:`, each a mapping whose provider or issuer_url is required. */

@@ -82,6 +82,16 @@ export const moduleOptionNames = [
 /** The bind `Opts` keys of `m` for an endpoint bound as `proto`; tcp and tls take the IP restriction only. */
 export function moduleOpts(m: EndpointModuleOptions, proto: string): JsonObject {
   const out: JsonObject = {};
+  if (m.hostHeader === '')
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      'hostHeader (--host-header): give "rewrite" or a host, not an empty value',
+    );
+  if (!m.verifyWebhook && isSet(m.verifyWebhookSecret))
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      'verifyWebhookSecret (--verify-webhook-secret) needs verifyWebhook (--verify-webhook <provider>): without it no signature is checked',
+    );
   if (m.cidrAllow?.length || m.cidrDeny?.length)
     out.IPRestriction = { allow_cidrs: m.cidrAllow ?? [], deny_cidrs: m.cidrDeny ?? [] };
   if (proto === 'tcp' || proto === 'tls') {

@@ -154,6 +154,47 @@ test('StartTunnelWithLabel body and replies', () => {
   );
 });
 
+test('an endpoint spec field its protocol would drop is refused rather than bound without it', () => {
+  const cases: Array<[Parameters<typeof bindRequest>[0], RegExp]> = [
+    [{ proto: 'tcp', forwardsTo: 'localhost:22', domain: 'a.example.com' }, /domain does not apply to a tcp endpoint/],
+    [{ proto: 'tcp', forwardsTo: 'localhost:22', scheme: 'http' }, /scheme applies to http endpoints only/],
+    [{ proto: 'tls', forwardsTo: 'localhost:443', scheme: 'http' }, /scheme applies to http endpoints only/],
+    [
+      { proto: 'http', forwardsTo: 'http://localhost:80', remoteAddr: 'x:1' },
+      /remoteAddr applies to tcp endpoints only/,
+    ],
+    [
+      { proto: 'https', forwardsTo: 'http://localhost:80', scheme: 'http' },
+      /scheme http does not apply to an https endpoint/,
+    ],
+    [
+      { proto: 'http', forwardsTo: 'http://localhost:80', domain: 'a.b.c', subdomain: 'x' },
+      /domain and subdomain both name the hostname/,
+    ],
+  ];
+  for (const [spec, pattern] of cases)
+    assert.throws(() => bindRequest(spec, '', undefined), { code: 'ERR_AGENT_CONFIG', message: pattern });
+});
+
+test('a labeled spec with anything StartTunnelWithLabel cannot carry is refused, not sent without it', () => {
+  const base = { name: 'api', proto: 'http' as const, forwardsTo: 'http://localhost:8081', labels: { app: 'api' } };
+  assert.doesNotThrow(() => labelRequest({ ...base, metadata: 'm', inspect: false }));
+  for (const extra of [
+    { modules: { basicAuth: ['admin:a-long-password'] } },
+    { modules: { cidrAllow: ['10.0.0.0/8'] } },
+    { subdomain: 'api' },
+    { remoteAddr: 'localhost:20001' },
+    { poolingEnabled: true },
+    { scheme: 'http' as const },
+  ]) {
+    assert.throws(() => labelRequest({ ...base, ...extra }), {
+      code: 'ERR_AGENT_CONFIG',
+      message:
+        /a labeled tunnel carries only its labels, address and metadata: \w+ would be dropped; modules go on the route of the edge/,
+    });
+  }
+});
+
 test('the 502 page is a complete HTTP/1.1 response naming the code and the address', () => {
   const text = badGatewayResponse('http://localhost:3000', new Error('connect ECONNREFUSED')).toString();
   const [head, body] = text.split('\r\n\r\n') as [string, string];

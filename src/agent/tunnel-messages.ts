@@ -1,5 +1,5 @@
 /** Request bodies and response readers for Bind (1), StartTunnelWithLabel (7) and Unbind (2). */
-import { ErrorCode } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import { field } from '../protocol/messages.ts';
 import type { Json, JsonObject } from '../protocol/messages.ts';
 import { EdgeRpcError } from './edge-error.ts';
@@ -38,8 +38,10 @@ export function bindRequest(spec: ListenSpec, id: string, opts: JsonObject | und
   };
 }
 
-/** The per-protocol `Opts` of a new bind. */
+/** The per-protocol `Opts` of a new bind; a spec field its protocol would drop is refused (ERR_AGENT_CONFIG). */
 export function endpointOpts(spec: ListenSpec): JsonObject {
+  const dropped = droppedField(spec);
+  if (dropped) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, dropped);
   const names = { Domain: spec.domain ?? '', Hostname: spec.hostname ?? '', Subdomain: spec.subdomain ?? '' };
   const proto = wireProto(spec);
   const modules = spec.modules ? moduleOpts(spec.modules, proto) : {};
@@ -53,8 +55,54 @@ export function endpointOpts(spec: ListenSpec): JsonObject {
   }
 }
 
-/** The StartTunnelWithLabel body. */
+/** Why a field of `spec` would not reach the edge (another protocol's, or a second name); undefined when none. */
+function droppedField(spec: ListenSpec): string | undefined {
+  const proto = spec.proto ?? 'http';
+  const names = (['domain', 'hostname', 'subdomain'] as const).filter((k) => spec[k] !== undefined);
+  if (names.length > 1) return `${names.join(' and ')} both name the hostname: give one of them`;
+  if (proto === 'tcp' && names.length)
+    return `${names[0]!} does not apply to a tcp endpoint (it has an address: remoteAddr)`;
+  if (proto !== 'tcp' && spec.remoteAddr !== undefined) return `remoteAddr applies to tcp endpoints only`;
+  if ((proto === 'tcp' || proto === 'tls') && spec.scheme !== undefined) return `scheme applies to http endpoints only`;
+  if (proto === 'https' && spec.scheme === 'http')
+    return 'scheme http does not apply to an https endpoint: use proto http';
+  return undefined;
+}
+
+/**
+ * Throws ERR_AGENT_CONFIG when the bind of `spec` could not carry all it asks for, so that
+ * `portico http|start` and the agent API refuse it before anything connects.
+ */
+export function checkSpec(spec: ListenSpec): void {
+  if (spec.labels) labelRequest(spec);
+  else endpointOpts(spec);
+}
+
+/** What a labeled tunnel's StartTunnelWithLabel carries (or the agent applies itself); `proto` is unused. */
+const labeledSpecKeys: ReadonlyArray<keyof ListenSpec> = [
+  'name',
+  'proto',
+  'labels',
+  'forwardsTo',
+  'metadata',
+  'inspect',
+  'verifyUpstreamTls',
+];
+
+/**
+ * The StartTunnelWithLabel body: labels, address and metadata only. A spec with more (modules, a
+ * hostname) is refused: the edge's route applies modules to labeled tunnels, and dropping them
+ * here would serve the service open.
+ */
 export function labelRequest(spec: ListenSpec, region?: string): JsonObject {
+  const extra = (Object.keys(spec) as Array<keyof ListenSpec>).find(
+    (k) => spec[k] !== undefined && !labeledSpecKeys.includes(k),
+  );
+  if (extra)
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      `a labeled tunnel carries only its labels, address and metadata: ${extra} would be dropped; modules go on the route of the edge that selects these labels`,
+    );
   const body: JsonObject = {
     Labels: { ...(spec.labels ?? {}) },
     ForwardsTo: spec.forwardsTo,

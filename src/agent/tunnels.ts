@@ -5,6 +5,7 @@ import type { AgentConfigFile, TunnelConfig } from './config-file.ts';
 import { parseLabels } from './labels.ts';
 import type { ListenSpec } from './listener.ts';
 import { readTerminateTls } from './terminate-tls.ts';
+import { checkSpec } from './tunnel-messages.ts';
 
 /**
  * The smallest config file `portico start --all` starts: one HTTP tunnel. The edge address and
@@ -57,7 +58,8 @@ export function tunnelSpecs(config: AgentConfigFile, names: readonly string[], a
 export function tunnelSpec(name: string, t: TunnelConfig): ListenSpec {
   const labels = t.labels ? parseLabels(t.labels, `tunnels.${name}.labels`) : undefined;
   const proto = t.proto ?? 'http';
-  const spec: ListenSpec = { name, proto, forwardsTo: forwardsToFor(t.addr, labels ? 'labeled' : proto) };
+  const forwardsTo = forwardsToFor(t.addr, labels ? 'labeled' : proto, `tunnels.${name}.addr`);
+  const spec: ListenSpec = { name, proto, forwardsTo };
   if (labels) spec.labels = labels;
   if (t.scheme) spec.scheme = t.scheme;
   if (t.domain) spec.domain = t.domain;
@@ -69,5 +71,6 @@ export function tunnelSpec(name: string, t: TunnelConfig): ListenSpec {
   if (t.inspect !== undefined) spec.inspect = t.inspect;
   if (t.modules) spec.modules = t.modules;
   if (t.crt || t.key) spec.terminateTls = readTerminateTls(t.crt, t.key, `tunnels.${name}.crt/key`);
+  checkSpec(spec);
   return spec;
 }

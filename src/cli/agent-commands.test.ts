@@ -35,12 +35,8 @@ test('http flags become the listen spec and the settings', async () => {
   const plan = await parse(
     'http',
     '3000',
-    '--subdomain',
-    'web',
     '--domain',
     'app.example.com',
-    '--hostname',
-    'h.example.com',
     '--pooling-enabled',
     '--metadata',
     'meta',
@@ -63,8 +59,6 @@ test('http flags become the listen spec and the settings', async () => {
       proto: 'http',
       forwardsTo: 'http://localhost:3000',
       domain: 'app.example.com',
-      hostname: 'h.example.com',
-      subdomain: 'web',
       scheme: 'http',
       metadata: 'meta',
       poolingEnabled: true,
@@ -259,7 +253,65 @@ test("identity flags, named as ngrok's agent names them, become the OAuth and OI
   });
 
   // A client id or allow list without the provider or issuer would leave the endpoint open: refused.
-  const stray = (await parse('http', '3000', '--oidc-allow-email', 'a@b.c')).specs(noConfig)[0]!;
-  assert.throws(() => endpointOpts(stray), { code: 'ERR_AGENT_CONFIG', message: /oidcAllowEmail needs oidc/ });
+  // Refused when the flags are read, before anything connects.
+  const stray = await parse('http', '3000', '--oidc-allow-email', 'a@b.c');
+  assert.throws(() => stray.specs(noConfig), { code: 'ERR_AGENT_CONFIG', message: /oidcAllowEmail needs oidc/ });
   await assert.rejects(parse('tcp', '22', '--oauth', 'google'), /unknown option '--oauth'/);
+});
+
+test('flags that would be dropped are refused when the flags are read, before anything connects', async () => {
+  const refused: Array<[string[], RegExp]> = [
+    [
+      ['http', '3000', '--verify-webhook-secret', 's3cret'],
+      /verifyWebhookSecret \(--verify-webhook-secret\) needs verifyWebhook \(--verify-webhook <provider>\)/,
+    ],
+    [
+      ['http', '3000', '--host-header', ''],
+      /hostHeader \(--host-header\): give "rewrite" or a host, not an empty value/,
+    ],
+    [
+      ['http', '3000', '--domain', 'a.example.com', '--subdomain', 'b'],
+      /--domain and --subdomain both name the hostname: give one of/,
+    ],
+    [
+      ['http', '3000', '--hostname', 'a.example.com', '--domain', 'a.example.com'],
+      /--domain and --hostname both name the hostname/,
+    ],
+    [
+      ['tls', '443', '--subdomain', 'a', '--hostname', 'b.example.com'],
+      /--hostname and --subdomain both name the hostname/,
+    ],
+    [['http', '3000', '--subdomain', ''], /--subdomain: give a name, not an empty value/],
+    [
+      ['http', 'http://user:pw@localhost:40047/api?x=1'],
+      /addr: http:\/\/…@localhost:40047: a user name or password in the URL is not supported/,
+    ],
+    [
+      ['http', 'http://localhost:40047/api'],
+      /addr: http:\/\/localhost:40047\/api: the upstream URL may not have a path/,
+    ],
+    [['tcp', 'http://localhost:22'], /the upstream URL of a tcp tunnel must be tcp:\/\//],
+    [['tunnel', '8081', '--label', 'app=a', '--label', 'app=b'], /--label\[1\]: the label app is given twice/],
+  ];
+  for (const [argv, pattern] of refused) {
+    const plan = await parse(...argv);
+    assert.throws(
+      () => plan.specs(noConfig),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'ERR_AGENT_CONFIG', argv.join(' '));
+        assert.match(err.message, pattern);
+        assert.doesNotMatch(err.message, /pw/);
+        return true;
+      },
+      argv.join(' '),
+    );
+  }
+  // Flags of another protocol are not even options there.
+  await assert.rejects(parse('tcp', '22', '--domain', 'a.example.com'), /unknown option '--domain'/);
+  await assert.rejects(parse('tls', '443', '--scheme', 'http'), /unknown option '--scheme'/);
+  await assert.rejects(parse('http', '80', '--remote-addr', 'x:1'), /unknown option '--remote-addr'/);
+  const ok = (await parse('http', '3000', '--verify-webhook', 'github', '--verify-webhook-secret', 's')).specs(
+    noConfig,
+  );
+  assert.deepEqual(ok[0]!.modules, { verifyWebhook: 'github', verifyWebhookSecret: 's' });
 });

@@ -4,6 +4,7 @@ import { forwardsToFor } from '../agent/addr.ts';
 import type { AgentConfigFile } from '../agent/config-file.ts';
 import { parseLabels } from '../agent/labels.ts';
 import type { ListenSpec } from '../agent/listener.ts';
+import { checkSpec } from '../agent/tunnel-messages.ts';
 import { tunnelSpecs } from '../agent/tunnels.ts';
 import { defaultAgentConfigPath } from '../bootstrap/paths.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
@@ -119,7 +120,9 @@ function configCommand(): Command {
 
 /** The ListenSpec of `portico http|tcp|tls <addr> [flags]`. */
 export function endpointSpec(proto: TunnelProto, addr: string, flags: EndpointFlags): ListenSpec {
-  return { name: commandLineName, proto, forwardsTo: forwardsToFor(addr, proto), ...endpointOptions(flags) };
+  const spec = { name: commandLineName, proto, forwardsTo: forwardsToFor(addr, proto), ...endpointOptions(flags) };
+  checkSpec(spec);
+  return spec;
 }
 
 /** The ListenSpec of `portico tunnel --label k=v … <addr>`. */

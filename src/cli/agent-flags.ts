@@ -168,6 +168,7 @@ export function settingsOptions(flags: AgentFlags): SettingsOptions {
 
 /** The endpoint flags copied onto a ListenSpec. */
 export function endpointOptions(flags: EndpointFlags): Partial<ListenSpec> {
+  checkNamingFlags(flags);
   const o: Partial<ListenSpec> = {};
   if (flags.domain) o.domain = flags.domain;
   if (flags.hostname) o.hostname = flags.hostname;
@@ -183,6 +184,18 @@ export function endpointOptions(flags: EndpointFlags): Partial<ListenSpec> {
   if (flags.mutualTlsCas) modules.mutualTlsCa = readCaFile(flags.mutualTlsCas);
   if (Object.keys(modules).length) o.modules = modules;
   return o;
+}
+
+/** --domain, --hostname and --subdomain each name the hostname: one of them, and not empty. */
+function checkNamingFlags(flags: EndpointFlags): void {
+  const given = (['domain', 'hostname', 'subdomain'] as const).filter((k) => flags[k] !== undefined);
+  if (given.length > 1)
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      `--${given[0]} and --${given[1]} both name the hostname: give one of --domain, --hostname, --subdomain`,
+    );
+  const empty = given.find((k) => !flags[k]);
+  if (empty) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `--${empty}: give a name, not an empty value`);
 }
 
 /** The --mutual-tls-cas file; the edge checks what it holds. */

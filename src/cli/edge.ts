@@ -1,5 +1,4 @@
-import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
 import { defaultDataDir } from '../bootstrap/paths.ts';
 import {
   checkTimeouts,
@@ -17,6 +16,7 @@ import { LETS_ENCRYPT_DIRECTORY, type AcmeConfig } from '../edge/tls/acme/config
 import type { LogFormat, Logger } from '../log/logger.ts';
 import { checkPortsFree } from '../edge/listeners/listen.ts';
 import { edgeBanner } from './edge-banner.ts';
+import { acmeDirectoryUrl, checkDomain, checkMetricsKey, readCaPem } from './edge-flag-checks.ts';
 import { parseLogLevels } from './log-level-flag.ts';
 import { collect, oauthProviderOverrides } from './oauth-provider-flag.ts';
 
@@ -133,7 +133,7 @@ export function edgeCommand(): Command {
       '--oauth-callback-origin <url>',
       'one origin (e.g. https://login.example.com) OAuth and OIDC providers call back on, forwarding each login to its domain',
     )
-    .option('--log-format <format>', 'json or text', 'text')
+    .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'text']).default('text'))
     .option(
       '--log-level <levels>',
       'debug, info, warn, error or off; then levels by component, e.g. info,edge.proxy=debug,api=warn',
@@ -145,8 +145,10 @@ export function edgeCommand(): Command {
       '/metrics on the API address asks for Authorization: Bearer <key> ($PORTICO_METRICS_KEY; default: open)',
       process.env.PORTICO_METRICS_KEY,
     )
-    .action(async (flags: EdgeFlags) => {
+    .action(async (flags: EdgeFlags, cmd: Command) => {
       try {
+        // Checked before the logger: nothing of the edge is made from flags that are refused.
+        checkMetricsKey(flags.metricsKey, cmd.getOptionValueSource('metricsKey') === 'cli');
         // Loaded here rather than at the top, so `portico --help` does not load pino.
         const { createLogger } = await import('../log/logger.ts');
         const logger = createLogger({ format: flags.logFormat, ...parseLogLevels(flags.logLevel) });
@@ -171,7 +173,7 @@ export function edgeCommand(): Command {
 }
 
 async function edgeConfig(flags: EdgeFlags, logger: Logger): Promise<EdgeConfig> {
-  const domain = flags.domain.toLowerCase();
+  const domain = checkDomain(flags.domain);
   const addr = (value: string | undefined, fallback: string, flag: string) =>
     parseListenAddr(value ?? localDefault(fallback, domain), flag);
   return {
@@ -186,7 +188,7 @@ async function edgeConfig(flags: EdgeFlags, logger: Logger): Promise<EdgeConfig>
     databaseUrl: flags.databaseUrl,
     acme: acmeConfig(flags),
     staticBackends: {
-      ca: flags.staticBackendCaCert ? [readPem(flags.staticBackendCaCert, '--static-backend-ca-cert')] : [],
+      ca: flags.staticBackendCaCert ? [readCaPem(flags.staticBackendCaCert, '--static-backend-ca-cert')] : [],
     },
     timeouts: timeouts(flags),
     maxConnections:
@@ -249,23 +251,7 @@ function stopOnSignals(edge: { drain(): Promise<void> }, logger: Logger): void {
   process.on('SIGTERM', stop);
 }
 
-/** The text of the PEM file at `path`; ERR_CONFIG_INVALID naming `flag` when it cannot be read. */
-function readPem(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `${flag}: cannot read ${path}`, { cause: err });
-  }
-}
-
 function acmeConfig(flags: EdgeFlags): AcmeConfig {
-  let caCertPem: string | undefined;
-  try {
-    caCertPem = flags.acmeCaCert ? readFileSync(flags.acmeCaCert, 'utf8') : undefined;
-  } catch (err) {
-    throw new PorticoError(ErrorCode.ERR_CONFIG_INVALID, `--acme-ca-cert: cannot read ${flags.acmeCaCert}`, {
-      cause: err,
-    });
-  }
-  return { directoryUrl: flags.acmeDirectoryUrl, caCertPem, email: flags.acmeEmail };
+  const caCertPem = flags.acmeCaCert ? readCaPem(flags.acmeCaCert, '--acme-ca-cert') : undefined;
+  return { directoryUrl: acmeDirectoryUrl(flags.acmeDirectoryUrl), caCertPem, email: flags.acmeEmail };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, symlinkSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -104,4 +104,71 @@ test('`portico --help`, `-h` and `help` print the help the CLI itself prints (th
   // Anything more goes to the CLI.
   assert.match(execFileSync(porticoBin, ['help', 'http'], { encoding: 'utf8' }), /^Usage: portico http /);
   assert.equal(execFileSync(linked, ['--version'], { encoding: 'utf8' }).trim(), agentVersion);
+});
+
+test('`portico edge` refuses flags it would ignore or apply differently, before it creates anything', async (t) => {
+  const dir = await tempDir(t);
+  const notPem = join(dir, 'not.pem');
+  await writeFile(notPem, 'hello\n');
+  const brokenPem = join(dir, 'broken.pem');
+  await writeFile(brokenPem, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+  const zero = ['--agent-addr', '127.0.0.1:0', '--https-addr', '127.0.0.1:0', '--http-addr', '127.0.0.1:0'];
+  const cases: Array<{ args: string[]; env?: Record<string, string>; stderr: RegExp }> = [
+    {
+      args: ['--metrics-key', ''],
+      stderr:
+        /^ERROR: .*\(--metrics-key is empty: an empty key would leave \/metrics open; .*\) \[ERR_CONFIG_INVALID\]$/m,
+    },
+    {
+      args: [],
+      env: { PORTICO_METRICS_KEY: '' },
+      stderr:
+        /PORTICO_METRICS_KEY is set but empty: an empty key would leave \/metrics open.* \[ERR_CONFIG_INVALID\]$/m,
+    },
+    {
+      args: ['--log-format', 'xml'],
+      stderr: /option '--log-format <format>' argument 'xml' is invalid\. Allowed choices are json, text/,
+    },
+    {
+      args: ['--static-backend-ca-cert', notPem],
+      stderr: new RegExp(
+        `--static-backend-ca-cert: ${notPem} holds no PEM certificate.* \\[ERR_CONFIG_INVALID\\]$`,
+        'm',
+      ),
+    },
+    {
+      args: ['--acme-ca-cert', brokenPem],
+      stderr: new RegExp(
+        `--acme-ca-cert: ${brokenPem} has a certificate that does not parse.* \\[ERR_CONFIG_INVALID\\]$`,
+        'm',
+      ),
+    },
+    {
+      args: ['--acme-directory-url', 'not-a-url'],
+      stderr: /--acme-directory-url: "not-a-url" is not an http\(s\) URL.* \[ERR_CONFIG_INVALID\]$/m,
+    },
+    {
+      args: ['--domain', 'bad_domain!'],
+      stderr: /--domain: "bad_domain!" is not a valid domain name.* \[ERR_CONFIG_INVALID\]$/m,
+    },
+    {
+      args: ['--oauth-provider', 'google.tokenUrl=https://x.example'],
+      stderr: /names a field google does not read; google reads issuer\) \[ERR_CONFIG_INVALID\]$/m,
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const dataDir = join(dir, `data-${i}`);
+    const r = spawnSync(
+      process.execPath,
+      [porticoBin, 'edge', '--data-dir', dataDir, ...zero, '--api-addr', '127.0.0.1:0', ...c.args],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PORTICO_METRICS_KEY: undefined, ...c.env },
+        timeout: 20_000,
+      },
+    );
+    assert.equal(r.status, 1, `${c.args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, c.stderr, c.args.join(' '));
+    assert.equal(existsSync(dataDir), false, `${c.args.join(' ')}: nothing was created`);
+  }
 });
