@@ -5,6 +5,7 @@
  * accepted and sent as its UTF-8 bytes.
  */
 import { ErrorCode } from '../errors/catalogue.ts';
+import { framingHeaderProblem } from '../config/modules/framing-headers.ts';
 import { isToken } from '../http1/token.ts';
 import { invalid } from './errors.ts';
 
@@ -13,6 +14,17 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** `name`, refused with ERR_NGROK_215 naming `field` unless it is a header name. */
 export function checkHeaderName(name: string, field: string): string {
   if (!isToken(name)) throw invalid(ErrorCode.ERR_NGROK_215, field, `"${name}" is not a valid HTTP header name`);
+  return name;
+}
+
+/**
+ * `name`, refused with ERR_NGROK_215 naming `field` unless it is a header name that a
+ * configuration may `edit` (add or remove): never one that frames the message (framing-headers.ts).
+ */
+export function checkEditableHeaderName(name: string, field: string, edit: 'add' | 'remove'): string {
+  checkHeaderName(name, field);
+  const problem = framingHeaderProblem(name, edit);
+  if (problem) throw invalid(ErrorCode.ERR_NGROK_215, field, problem);
   return name;
 }
 

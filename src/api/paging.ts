@@ -62,13 +62,14 @@ export async function readPage<R extends { id: string }>(
 /**
  * The list body: items under `key`, the collection `uri`, and `next_page_uri` only when more
  * items exist (the caller fetched limit + 1 to know), so a next page is never empty. The next
- * page keeps the filter.
+ * page keeps the filter. `idOf`: what `before_id` takes of the last item (default its `id`).
  */
-export function listBody<T extends { id: string }>(
+export function listBody<T>(
   req: FastifyRequest,
   key: string,
   page: Page,
   fetched: T[],
+  idOf: (item: T) => string = (item) => (item as { id: string }).id,
 ): Record<string, unknown> {
   const items = fetched.slice(0, page.limit);
   const uri = collectionUri(req);
@@ -78,7 +79,7 @@ export function listBody<T extends { id: string }>(
     [key]: items,
     uri,
     next_page_uri: more
-      ? `${uri}?before_id=${encodeURIComponent(items[items.length - 1]!.id)}&limit=${page.limit}${filter}`
+      ? `${uri}?before_id=${encodeURIComponent(idOf(items[items.length - 1]!))}&limit=${page.limit}${filter}`
       : null,
   };
 }

@@ -56,7 +56,17 @@ test('credentials through @ngrok/ngrok-api: CRUD, token only on create, ACL vali
     'ERR_NGROK_420',
   );
   await assert.rejects(ngrok.credentials.get('cr_00000000000000000000000000'), notFound);
-  const nullAcl = await apiFetch(edge, 'POST', '/credentials', { acl: null, owner_id: 'usr_x' });
+  // Portico has no users or bots: an owner is refused, not dropped; null or "" is no owner.
+  await assert.rejects(ngrok.credentials.create({ acl: [], ownerId: 'usr_x' }), errorCode('ERR_NGROK_215'));
+  await assert.rejects(ngrok.apiKeys.create({ ownerId: 'bot_x' }), errorCode('ERR_NGROK_215'));
+  assert.match(
+    String((await apiFetch(edge, 'POST', '/api_keys', { owner_id: 'usr_x' })).body.msg),
+    /^owner_id: Portico has no users or bots/,
+  );
+  const unowned = await apiFetch(edge, 'POST', '/api_keys', { owner_id: '' });
+  assert.equal(unowned.status, 201);
+  await ngrok.apiKeys.delete(String(unowned.body.id));
+  const nullAcl = await apiFetch(edge, 'POST', '/credentials', { acl: null, owner_id: null });
   assert.equal(nullAcl.status, 201);
   assert.deepEqual(nullAcl.body.acl, []);
   assert.equal(nullAcl.body.owner_id, null);

@@ -436,3 +436,222 @@ test('HTTPS edge route modules: replace/get/delete through every edgeModules nam
   );
   assert.equal((await apiFetch(edge, 'GET', `${base}/nonsense`)).status, 404);
 });
+
+test('traffic_policy on routes: refused switched on (no Traffic Policy engine), accepted off; its module paths answer', async (t) => {
+  const edge = await startTestEdge(t);
+  const https = await apiClient(edge).edges.edgesHttps.create({ description: 'traffic policy' });
+  const routes = `/edges/https/${https.id}/routes`;
+  const value = '{"on_http_request":[{"actions":[{"type":"deny"}]}]}';
+  const refusedOn = (res: { status: number; body: Record<string, unknown> }, what: string) => {
+    assert.equal(res.status, 400, what);
+    assert.equal(res.body.error_code, 'ERR_MODULE_NOT_ENFORCED', what);
+    assert.match(String(res.body.msg), /^traffic_policy: Traffic Policy is not enforced by this edge/, what);
+  };
+  // `enabled` absent means on, as for every module.
+  for (const on of [{ value }, { enabled: true, value }, { enabled: null, value: '' }]) {
+    refusedOn(
+      await apiFetch(edge, 'POST', routes, { match_type: 'path_prefix', match: '/', traffic_policy: on }),
+      'create',
+    );
+  }
+  assert.deepEqual((await apiFetch(edge, 'GET', `/edges/https/${https.id}`)).body.routes, [], 'nothing stored');
+  const offs = [null, { enabled: false }, { enabled: false, value }];
+  for (const [i, off] of offs.entries()) {
+    const made = await apiFetch(edge, 'POST', routes, {
+      match_type: 'exact_path',
+      match: `/${i}`,
+      traffic_policy: off,
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.traffic_policy, null);
+  }
+  const [first] = (await apiFetch(edge, 'GET', `/edges/https/${https.id}`)).body.routes as Array<{ id: string }>;
+  const route = `${routes}/${first!.id}`;
+  refusedOn(await apiFetch(edge, 'PATCH', route, { description: 'x', traffic_policy: { value } }), 'update');
+  assert.equal((await apiFetch(edge, 'GET', route)).body.description, '', 'a refused PATCH changes nothing');
+  assert.equal((await apiFetch(edge, 'PATCH', route, { traffic_policy: { enabled: false } })).status, 200);
+
+  // ngrok's module paths: PUT on refused, PUT off a no-op, GET the 404 of an unset module, DELETE a no-op.
+  const path = `${route}/traffic_policy`;
+  refusedOn(await apiFetch(edge, 'PUT', path, { enabled: true, value }), 'PUT');
+  refusedOn(await apiFetch(edge, 'PUT', path, { module: { value } }), 'PUT wrapped as the TS client wraps modules');
+  assert.deepEqual((await apiFetch(edge, 'PUT', path, { enabled: false, value })).body, { enabled: false, value });
+  const get = await apiFetch(edge, 'GET', path);
+  assert.equal(get.status, 404);
+  assert.equal(get.body.status_code, 404);
+  assert.match(String(get.body.msg), /traffic_policy/);
+  assert.deepEqual(await apiFetch(edge, 'DELETE', path), { status: 200, body: {} });
+  assert.equal((await apiFetch(edge, 'GET', route)).body.traffic_policy, null);
+  assert.equal(
+    (await apiFetch(edge, 'PUT', `${routes}/edghtsrt_00000000000000000000000000/traffic_policy`, {})).status,
+    404,
+  );
+});
+
+test('a module name the resource does not have is refused; other unknown fields are still ignored', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const { policyId, caId } = await fixtures(edge, ngrok);
+  const refused = async (path: string, body: Record<string, unknown>, field: string) => {
+    const res = await apiFetch(edge, 'POST', path, body);
+    assert.equal(res.status, 400, `${path} ${field}`);
+    assert.equal(res.body.error_code, 'ERR_NGROK_215', `${path} ${field}`);
+    assert.match(String(res.body.msg), new RegExp(`^${field}: this resource has no ${field} module`), field);
+  };
+  // An HTTPS edge has mutual_tls and tls_termination; route modules belong on its routes.
+  await refused('/edges/https', { ip_restriction: { ip_policy_ids: [policyId] } }, 'ip_restriction');
+  await refused('/edges/https', { oauth: { enabled: false } }, 'oauth');
+  await refused('/edges/https', { traffic_policy: { enabled: false } }, 'traffic_policy');
+  const https = await ngrok.edges.edgesHttps.create({});
+  await refused(
+    `/edges/https/${https.id}/routes`,
+    { match_type: 'path_prefix', match: '/', mutual_tls: { certificate_authority_ids: [caId] } },
+    'mutual_tls',
+  );
+  await refused('/edges/tcp', { tls_termination: { terminate_at: 'edge' } }, 'tls_termination');
+  await refused('/edges/tcp', { oauth: { provider: { github: {} } } }, 'oauth');
+  await refused('/edges/tls', { compression: { enabled: true } }, 'compression');
+  const patched = await apiFetch(edge, 'PATCH', `/edges/https/${https.id}`, { circuit_breaker: { enabled: true } });
+  assert.equal(patched.body.error_code, 'ERR_NGROK_215');
+  assert.equal('circuit_breaker' in (await apiFetch(edge, 'GET', `/edges/https/${https.id}`)).body, false);
+  // null is "not set", and fields that name no module (Terraform's legacy ones) stay ignored.
+  const lenient = await apiFetch(edge, 'POST', '/edges/https', {
+    ip_restriction: null,
+    name: 'legacy',
+    https_endpoint_configuration_id: 'ec_x',
+  });
+  assert.equal(lenient.status, 201, JSON.stringify(lenient.body));
+});
+
+test('oauth refuses what it would not check: teams/organizations off GitHub, auth_check_interval under 180', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const https = await ngrok.edges.edgesHttps.create({});
+  const route = await ngrok.edges.edgesHttpsRoutes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/' });
+  const oauth = ngrok.edgeModules.edgeRouteOAuthModule;
+  const app = { clientId: 'id', clientSecret: 'secret' };
+  const refusal = (field: RegExp) => (e: { errorCode?: string; msg?: string }) =>
+    e.errorCode === 'ERR_NGROK_215' && field.test(e.msg ?? '');
+
+  // Only GitHub has organizations and teams; the client's types know it, the wire does not.
+  for (const key of ['organizations', 'teams']) {
+    const res = await apiFetch(edge, 'PUT', `/edges/https/${https.id}/routes/${route.id}/oauth`, {
+      provider: { google: { client_id: 'id', client_secret: 'secret', [key]: ['acme'] } },
+    });
+    assert.equal(res.body.error_code, 'ERR_NGROK_215', key);
+    assert.match(String(res.body.msg), new RegExp(`^provider\\.google\\.${key}: only the github provider has ${key}`));
+  }
+  const emptyTeams = await apiFetch(edge, 'PUT', `/edges/https/${https.id}/routes/${route.id}/oauth`, {
+    provider: { google: { client_id: 'id', client_secret: 'secret', teams: [], organizations: null } },
+  });
+  assert.equal(emptyTeams.status, 200, JSON.stringify(emptyTeams.body));
+  const github = await oauth.replace({
+    edgeId: https.id,
+    id: route.id,
+    module: { provider: { github: { ...app, teams: ['acme/devs'], organizations: ['acme'] } } } as never,
+  });
+  assert.deepEqual([github.provider.github?.teams, github.provider.github?.organizations], [['acme/devs'], ['acme']]);
+
+  // auth_check_interval: 0 or absent is the default (180); 1..179 refused, not raised in silence.
+  for (const seconds of [1, 60, 179]) {
+    await assert.rejects(
+      oauth.replace({
+        edgeId: https.id,
+        id: route.id,
+        module: { provider: { google: app }, authCheckInterval: seconds } as never,
+      }),
+      refusal(/^auth_check_interval: .*minimum of 180 seconds/),
+      String(seconds),
+    );
+  }
+  await assert.rejects(
+    ngrok.edges.edgesHttpsRoutes.update({
+      edgeId: https.id,
+      id: route.id,
+      matchType: 'path_prefix',
+      match: '/',
+      oauth: { provider: { google: app }, authCheckInterval: 30 } as never,
+    }),
+    refusal(/^oauth\.auth_check_interval: /),
+  );
+  for (const seconds of [0, 180, 3600]) {
+    const stored = await oauth.replace({
+      edgeId: https.id,
+      id: route.id,
+      module: { provider: { google: app }, authCheckInterval: seconds } as never,
+    });
+    assert.equal(stored.authCheckInterval, seconds);
+  }
+});
+
+test('header modules and HTTP-response backends refuse framing headers; the backend refuses 1xx statuses', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const https = await ngrok.edges.edgesHttps.create({});
+  const route = await ngrok.edges.edgesHttpsRoutes.create({ edgeId: https.id, matchType: 'path_prefix', match: '/' });
+  const ids = { edgeId: https.id, id: route.id };
+  const { edgeRouteRequestHeadersModule: request, edgeRouteResponseHeadersModule: response } = ngrok.edgeModules;
+  const refused = (field: RegExp) => (e: { errorCode?: string; msg?: string }) =>
+    e.errorCode === 'ERR_NGROK_215' && field.test(e.msg ?? '');
+  // The client rewrites capitals in map keys (X-A → _x-_a): names go lower-case through it, mixed-case raw.
+
+  for (const mod of [request, response]) {
+    for (const name of ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'te', 'upgrade']) {
+      await assert.rejects(
+        mod.replace({ ...ids, module: { add: asMap({ [name]: '5' }), remove: [] } }),
+        refused(new RegExp(`^add\\.${name}: "${name}" frames the message`)),
+        name,
+      );
+      await assert.rejects(
+        mod.replace({ ...ids, module: { add: asMap({}), remove: ['x-ok', name] } }),
+        refused(/^remove\[1\]: .* cannot be removed/),
+        name,
+      );
+    }
+  }
+  await assert.rejects(
+    request.replace({ ...ids, module: { add: asMap({}), remove: ['Host'] } }),
+    refused(/^remove\[0\]: .*"host"/),
+  );
+  const mixed = await apiFetch(edge, 'PUT', `/edges/https/${https.id}/routes/${route.id}/request_headers`, {
+    add: { 'Content-Length': '5' },
+  });
+  assert.equal(mixed.body.error_code, 'ERR_NGROK_215');
+  assert.match(String(mixed.body.msg), /^add\.Content-Length: "content-length" frames the message/);
+  await assert.rejects(
+    ngrok.edges.edgesHttpsRoutes.update({
+      ...ids,
+      matchType: 'path_prefix',
+      match: '/',
+      responseHeaders: { add: asMap({ 'content-length': '0' }), remove: [] },
+    }),
+    refused(/^response_headers\.add\.content-length: /),
+  );
+  // Host may be set (a host rewrite); ordinary headers as before.
+  await request.replace({ ...ids, module: { add: asMap({ host: 'internal.test', 'x-a': '1' }), remove: ['x-b'] } });
+  const stored = await apiFetch(edge, 'GET', `/edges/https/${https.id}/routes/${route.id}/request_headers`);
+  assert.deepEqual(stored.body, { enabled: true, add: { host: 'internal.test', 'x-a': '1' }, remove: ['x-b'] });
+
+  const backends = ngrok.backends.httpResponseBackends;
+  const raw = await apiFetch(edge, 'POST', '/backends/http_response', { headers: { 'Content-Length': '99' } });
+  assert.equal(raw.body.error_code, 'ERR_NGROK_215');
+  assert.match(String(raw.body.msg), /^headers\.Content-Length: "content-length" frames the message/);
+  await assert.rejects(
+    backends.create({ body: 'hi', headers: asMap({ 'transfer-encoding': 'chunked' }), statusCode: 200 }),
+    refused(/^headers\.transfer-encoding: /),
+  );
+  for (const statusCode of [100, 101, 103, 199]) {
+    await assert.rejects(
+      backends.create({ body: '', headers: asMap({}), statusCode }),
+      refused(/^status_code: .* use 200 to 599/),
+      String(statusCode),
+    );
+  }
+  const made = await backends.create({ body: 'hi', headers: asMap({ 'x-ok': '1' }), statusCode: 200 });
+  await assert.rejects(backends.update({ id: made.id, statusCode: 101 }), refused(/^status_code: /));
+  await assert.rejects(
+    backends.update({ id: made.id, headers: asMap({ connection: 'close' }) }),
+    refused(/^headers\.connection: /),
+  );
+  assert.equal((await backends.update({ id: made.id, statusCode: 204 })).statusCode, 204);
+});

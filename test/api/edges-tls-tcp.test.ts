@@ -237,3 +237,29 @@ test('TCP edges: reserved addresses (generated or given), modules, paging, updat
   await assert.rejects(edgesTcp.get(tcp.id), status(404));
   assert.ok((await ngrok.reservedAddrs.list()).some((a) => a.id === reservation!.id));
 });
+
+test('traffic_policy on TLS and TCP edges: refused switched on, accepted off; its module paths answer', async (t) => {
+  const edge = await startTestEdge(t);
+  const value = '{"on_tcp_connect":[{"actions":[{"type":"deny"}]}]}';
+  for (const kind of ['tls', 'tcp']) {
+    const refused = async (method: string, path: string, body: unknown) => {
+      const res = await apiFetch(edge, method, path, body);
+      assert.equal(res.body.error_code, 'ERR_MODULE_NOT_ENFORCED', `${kind} ${method} ${path}`);
+      assert.match(String(res.body.msg), /^traffic_policy: Traffic Policy is not enforced/);
+    };
+    await refused('POST', `/edges/${kind}`, { traffic_policy: { value } });
+    const made = await apiFetch(edge, 'POST', `/edges/${kind}`, { traffic_policy: { enabled: false, value } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.traffic_policy, null);
+    const item = `/edges/${kind}/${String(made.body.id)}`;
+    await refused('PATCH', item, { traffic_policy: { enabled: true, value } });
+    assert.equal((await apiFetch(edge, 'PATCH', item, { traffic_policy: null })).status, 200);
+    await refused('PUT', `${item}/traffic_policy`, { value });
+    assert.deepEqual((await apiFetch(edge, 'PUT', `${item}/traffic_policy`, { enabled: false })).body, {
+      enabled: false,
+      value: '',
+    });
+    assert.equal((await apiFetch(edge, 'GET', `${item}/traffic_policy`)).status, 404);
+    assert.deepEqual((await apiFetch(edge, 'DELETE', `${item}/traffic_policy`)).body, {});
+  }
+});

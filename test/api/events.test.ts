@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { ResourceChange } from '../../src/store/resources.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
+import { eventsAtLeast, startReceiver } from '../e2e/events/receiver.ts';
 
 const role = { role: { roleArn: 'arn:aws:iam::123456789012:role/ngrok-events' } };
 const kinesis = { kinesis: { auth: role, streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/portico' } };
@@ -464,4 +465,143 @@ test('Portico targets (http, file) and source fields for traffic events', async 
     { fields: ['conn.client_ip'] },
   );
   assert.deepEqual(patched.body.fields, ['conn.client_ip']);
+});
+
+test('event sources list like every list: filter, limit and before_id (a type), bad filters refused', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const types = ['ip_policy_created.v0', 'ip_policy_updated.v0', 'domain_created.v0', 'tcp_connection_closed.v0'];
+  const sub = await ngrok.eventSubscriptions.create({ sources: types.map((type) => ({ type })), destinationIds: [] });
+  const base = `/event_subscriptions/${sub.id}/sources`;
+  const typesOf = (body: Record<string, unknown>) => (body.sources as Array<{ type: string }>).map((s) => s.type);
+
+  const all = await ngrok.eventSources.list({ subscriptionId: sub.id });
+  assert.deepEqual(
+    all.sources.map((s) => s.type),
+    types,
+  );
+  const first = await apiFetch(edge, 'GET', `${base}?limit=3`);
+  assert.deepEqual(typesOf(first.body), types.slice(0, 3));
+  const next = new URL(String(first.body.next_page_uri));
+  assert.equal(next.searchParams.get('before_id'), 'domain_created.v0');
+  const second = await apiFetch(edge, 'GET', `${base}${next.search}`);
+  assert.deepEqual(typesOf(second.body), types.slice(3));
+  assert.equal(second.body.next_page_uri, null);
+  assert.deepEqual(typesOf((await apiFetch(edge, 'GET', `${base}?beforeId=ip_policy_created.v0&limit=1`)).body), [
+    'ip_policy_updated.v0',
+  ]);
+  assert.deepEqual(typesOf((await apiFetch(edge, 'GET', `${base}?before_id=ssh_x.v0`)).body), [], 'no such source');
+
+  const filter = encodeURIComponent('obj.type.startsWith("ip_policy_")');
+  const filtered = await apiFetch(edge, 'GET', `${base}?filter=${filter}&limit=1`);
+  assert.deepEqual(typesOf(filtered.body), ['ip_policy_created.v0']);
+  const rest = new URL(String(filtered.body.next_page_uri));
+  assert.equal(rest.searchParams.get('filter'), 'obj.type.startsWith("ip_policy_")', 'the next page keeps the filter');
+  const last = await apiFetch(edge, 'GET', `${base}${rest.search}`);
+  assert.deepEqual([typesOf(last.body), last.body.next_page_uri], [['ip_policy_updated.v0'], null]);
+
+  for (const bad of ['obj.type ==', 'obj.nope == 1', 'obj.type']) {
+    const res = await apiFetch(edge, 'GET', `${base}?filter=${encodeURIComponent(bad)}`);
+    assert.equal(res.body.error_code, 'ERR_NGROK_250', bad);
+  }
+  assert.equal((await apiFetch(edge, 'GET', `${base}?limit=0`)).body.error_code, 'ERR_NGROK_233');
+  assert.equal((await apiFetch(edge, 'GET', `${base}?limit=101`)).body.error_code, 'ERR_NGROK_233');
+});
+
+test('event types of resources Portico lacks (ssh_*, ip_restriction_*) are refused as sources', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const sub = await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'ip_policy_created.v0' }],
+    destinationIds: [],
+  });
+  const lacking = (field: string) => (e: Failure & { msg?: string }) =>
+    e.errorCode === 'ERR_NGROK_238' && new RegExp(`^${field}: .*Portico has no `).test(e.msg ?? '');
+  for (const type of [
+    'ssh_credential_created.v0',
+    'ssh_certificate_authority_deleted.v0',
+    'ssh_host_certificate_updated.v0',
+    'ssh_user_certificate_created.v0',
+    'ip_restriction_created.v0',
+  ]) {
+    await assert.rejects(
+      ngrok.eventSubscriptions.create({ sources: [{ type }], destinationIds: [] }),
+      lacking('sources.0.type'),
+      type,
+    );
+    await assert.rejects(
+      ngrok.eventSubscriptions.update({ id: sub.id, sources: [{ type: 'ip_policy_created.v0' }, { type }] }),
+      lacking('sources.1.type'),
+      type,
+    );
+    await assert.rejects(ngrok.eventSources.create({ subscriptionId: sub.id, type }), lacking('type'), type);
+    const renamed = await apiFetch(edge, 'PATCH', `/event_subscriptions/${sub.id}/sources/ip_policy_created.v0`, {
+      type,
+    });
+    assert.equal(renamed.body.error_code, 'ERR_NGROK_238', type);
+  }
+  assert.deepEqual(
+    (await ngrok.eventSources.list({ subscriptionId: sub.id })).sources.map((s) => s.type),
+    ['ip_policy_created.v0'],
+  );
+});
+
+test('audit events for changes made through another path: domain certificate deletes, rules deleted with their policy', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret: 'receiver-shared-secret-0123456789' } },
+  } as unknown as Parameters<typeof ngrok.eventDestinations.create>[0]);
+  await ngrok.eventSubscriptions.create({
+    sources: [{ type: 'domain_updated.v0' }, { type: 'ip_policy_rule_deleted.v0' }],
+    destinationIds: [destination.id],
+  });
+  await edge.events.settled();
+
+  const managed = await ngrok.reservedDomains.create({
+    domain: 'managed.example.com',
+    region: 'local',
+    certificateManagementPolicy: { authority: 'letsencrypt', privateKeyType: 'ecdsa' },
+  });
+  const plain = await ngrok.reservedDomains.create({ domain: 'plain.example.com', region: 'local' });
+  await ngrok.reservedDomains.deleteCertificateManagementPolicy(managed.id);
+  await ngrok.reservedDomains.deleteCertificate(plain.id);
+  const policy = await ngrok.ipPolicies.create({});
+  const rules = [
+    await ngrok.ipPolicyRules.create({ ipPolicyId: policy.id, cidr: '10.0.0.0/8', action: 'allow' }),
+    await ngrok.ipPolicyRules.create({
+      ipPolicyId: policy.id,
+      cidr: '192.168.0.0/16',
+      action: 'deny',
+      description: 'lan',
+    }),
+  ];
+  await ngrok.ipPolicies.delete(policy.id);
+
+  const events = await eventsAtLeast(receiver, 4);
+  const domains = events.filter((e) => e.event_type === 'domain_updated.v0');
+  assert.deepEqual(
+    domains.map((e) => [e.object.id, e.object.certificate_management_policy]),
+    [
+      [managed.id, null],
+      [plain.id, null],
+    ],
+  );
+  assert.equal(domains[0]!.object.uri, managed.uri, 'the object is the API read shape');
+  const deleted = events.filter((e) => e.event_type === 'ip_policy_rule_deleted.v0');
+  assert.deepEqual(
+    deleted.map((e) => e.object).sort((a, b) => String(a.id).localeCompare(String(b.id))),
+    rules.map((r) => ({
+      id: r.id,
+      uri: r.uri,
+      created_at: r.createdAt,
+      description: r.description,
+      metadata: r.metadata,
+      cidr: r.cidr,
+      ip_policy: r.ipPolicy,
+      action: r.action,
+    })),
+  );
 });

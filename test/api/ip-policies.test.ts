@@ -94,3 +94,22 @@ test('IP policies and rules through @ngrok/ngrok-api: CRUD, paging, errors, isol
   await ngrok.ipPolicies.delete(policy.id);
   assert.deepEqual(await ngrok.ipPolicyRules.list(), []);
 });
+
+test("an IP policy rule's action cannot change: PATCH refuses another action, accepts the same one", async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const policy = await ngrok.ipPolicies.create({});
+  const rule = await ngrok.ipPolicyRules.create({ ipPolicyId: policy.id, cidr: '10.0.0.0/8', action: 'deny' });
+  // The TS client's update type has no action (ngrok's has none): sent raw.
+  const changed = await apiFetch(edge, 'PATCH', `/ip_policy_rules/${rule.id}`, {
+    action: 'allow',
+    cidr: '10.1.0.0/16',
+  });
+  assert.equal(changed.status, 400);
+  assert.equal(changed.body.error_code, 'ERR_NGROK_215');
+  assert.match(String(changed.body.msg), /^action: .*delete the rule and create it with the other action/);
+  assert.deepEqual(await ngrok.ipPolicyRules.get(rule.id), rule, 'a refused PATCH changes nothing');
+  const same = await apiFetch(edge, 'PATCH', `/ip_policy_rules/${rule.id}`, { action: 'DENY', description: 'kept' });
+  assert.equal(same.status, 200, JSON.stringify(same.body));
+  assert.deepEqual([same.body.action, same.body.description], ['deny', 'kept']);
+});

@@ -85,7 +85,7 @@ function collectionNames(method: string, path: string, r: ResourceDoc): Operatio
       operationId: `${r.operation}List`,
       status: '200',
       response: component(`${r.name}List`),
-      paged: r.paged !== false,
+      paged: true,
     };
   return undefined;
 }

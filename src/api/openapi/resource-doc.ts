@@ -20,8 +20,6 @@ export interface ResourceDoc {
   parts?: Record<string, JsonSchema>;
   /** The list body's schema (common.ts pageOf); absent when the collection has no list (routes). */
   list?: JsonSchema;
-  /** False for a list that takes no paging or filter parameters (event sources). Default true. */
-  paged?: boolean;
   /** Module paths `<item path>/<module>` use `<tag><Module>Module` and `<operation><Module>Module<Verb>`. */
   modules?: { tag: string; operation: string };
 }

@@ -3,13 +3,13 @@ import { Type, type Static } from 'typebox';
 import type { ApiKey, ApiKeyCreate as ApiKeyFields } from '../../store/api-keys.ts';
 import { Description, Metadata } from '../resource-fields.ts';
 import type { ApiDeps } from '../context.ts';
-import { registerTokenResource } from './token-resource.ts';
+import { OwnerId, registerTokenResource } from './token-resource.ts';
 
 const ApiKeyCreate = Type.Object({
   description: Type.Optional(Description),
   metadata: Type.Optional(Metadata),
-  // Accepted and ignored: Portico has no users or bots to own a key.
-  owner_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  // Refused unless null or "": Portico has no users or bots to own one.
+  owner_id: OwnerId,
 });
 const ApiKeyUpdate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata) });
 

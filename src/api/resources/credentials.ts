@@ -6,7 +6,7 @@ import type { Credential, CredentialCreate as CredentialFields } from '../../sto
 import { Description, Metadata } from '../resource-fields.ts';
 import type { ApiDeps } from '../context.ts';
 import { invalid } from '../errors.ts';
-import { registerTokenResource } from './token-resource.ts';
+import { OwnerId, registerTokenResource } from './token-resource.ts';
 
 // null (some clients send it for "no rules") is the same as [].
 const Acl = Type.Union([Type.Array(Type.String()), Type.Null()]);
@@ -14,8 +14,8 @@ const CredentialCreate = Type.Object({
   description: Type.Optional(Description),
   metadata: Type.Optional(Metadata),
   acl: Type.Optional(Acl),
-  // Accepted and ignored: Portico has no users or bots to own a credential.
-  owner_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  // Refused unless null or "": Portico has no users or bots to own one.
+  owner_id: OwnerId,
 });
 const CredentialUpdate = Type.Object({
   description: Type.Optional(Description),

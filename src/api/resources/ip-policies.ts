@@ -1,13 +1,35 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../errors/catalogue.ts';
+import type { ResourceRecord } from '../../store/resources.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../resource-fields.ts';
-import type { ApiDeps } from '../context.ts';
+import { auditChange } from '../audit.ts';
+import type { ApiContext, ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { stillInUse } from '../errors.ts';
+import { ref } from '../uri.ts';
 
 export const ipPolicyPath = '/ip_policies';
 export const ipPolicyKind = 'ip_policy';
+export const ipPolicyRulePath = '/ip_policy_rules';
+export const ipPolicyRuleKind = 'ip_policy_rule';
+
+/** A stored IP policy rule. */
+export interface IpPolicyRuleDoc extends CommonDoc {
+  cidr: string;
+  ip_policy_id: string;
+  action: 'allow' | 'deny';
+}
+
+/** The read shape of a rule (here, beside its policy, whose delete reports the rules it takes along). */
+export function readIpPolicyRule(record: ResourceRecord<IpPolicyRuleDoc>, ctx: ApiContext): Record<string, unknown> {
+  return {
+    ...commonRead(ctx, ipPolicyRulePath, record),
+    cidr: record.doc.cidr,
+    ip_policy: ref(ctx.req, ipPolicyPath, record.doc.ip_policy_id),
+    action: record.doc.action,
+  };
+}
 
 const IpPolicyCreate = Type.Object({ description: Type.Optional(Description), metadata: Type.Optional(Metadata) });
 
@@ -36,7 +58,10 @@ export function registerIpPolicies(app: FastifyInstance, deps: ApiDeps): void {
             record.id,
             blocking.map((u) => u.id),
           );
-        for (const rule of users) await deps.store.resources.delete(ctx.account.id, rule.kind, rule.id);
+        for (const rule of users) {
+          await deps.store.resources.delete(ctx.account.id, rule.kind, rule.id);
+          auditChange(ctx, ipPolicyRuleKind, 'deleted', readIpPolicyRule(rule as ResourceRecord<IpPolicyRuleDoc>, ctx));
+        }
       },
     },
   );

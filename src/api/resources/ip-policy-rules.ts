@@ -2,18 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { canonicalCidr } from '../../config/names/cidr.ts';
 import { ErrorCode } from '../../errors/catalogue.ts';
-import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../resource-fields.ts';
+import { commonCreate, commonPatch, Description, Metadata } from '../resource-fields.ts';
 import type { ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { ApiError, invalid } from '../errors.ts';
-import { ref } from '../uri.ts';
-import { ipPolicyKind, ipPolicyPath } from './ip-policies.ts';
-
-interface IpPolicyRuleDoc extends CommonDoc {
-  cidr: string;
-  ip_policy_id: string;
-  action: 'allow' | 'deny';
-}
+import {
+  ipPolicyKind,
+  ipPolicyRuleKind,
+  ipPolicyRulePath,
+  readIpPolicyRule,
+  type IpPolicyRuleDoc,
+} from './ip-policies.ts';
 
 const IpPolicyRuleCreate = Type.Object({
   description: Type.Optional(Description),
@@ -26,6 +25,8 @@ const IpPolicyRuleUpdate = Type.Object({
   description: Type.Optional(Description),
   metadata: Type.Optional(Metadata),
   cidr: Type.Optional(Type.String()),
+  /** Not changeable (as on ngrok); accepted only when it is the rule's action already. */
+  action: Type.Optional(Type.String()),
 });
 
 /** Normalises "10.0.0.0/8", "2001:db8::/32" or a bare address (as /32 or /128); throws on anything else. */
@@ -39,12 +40,22 @@ export function normalizeCidr(value: string, field = 'cidr'): string {
   );
 }
 
+/** Refuses a PATCH `action` other than the rule's own: a rule's action cannot change (as on ngrok). */
+function refuseActionChange(doc: IpPolicyRuleDoc, action: string | undefined): void {
+  if (action === undefined || action.toLowerCase() === doc.action) return;
+  throw invalid(
+    ErrorCode.ERR_NGROK_215,
+    'action',
+    `a rule's action cannot be changed (it is "${doc.action}"); delete the rule and create it with the other action`,
+  );
+}
+
 /** IP policy rules: one CIDR each, allowing or denying, inside a policy. */
 export function registerIpPolicyRules(app: FastifyInstance, deps: ApiDeps): void {
-  const path = '/ip_policy_rules';
+  const path = ipPolicyRulePath;
   registerCrud<IpPolicyRuleDoc, Static<typeof IpPolicyRuleCreate>, Static<typeof IpPolicyRuleUpdate>>(app, deps, {
     path,
-    kind: 'ip_policy_rule',
+    kind: ipPolicyRuleKind,
     prefix: 'ipr',
     listKey: 'ip_policy_rules',
     createSchema: IpPolicyRuleCreate,
@@ -62,15 +73,13 @@ export function registerIpPolicyRules(app: FastifyInstance, deps: ApiDeps): void
         doc: { ...commonCreate(body), cidr: normalizeCidr(body.cidr), ip_policy_id: body.ip_policy_id, action },
       };
     },
-    update: async (doc, body) => ({
-      ...commonPatch(doc, body),
-      ...(body.cidr !== undefined && { cidr: normalizeCidr(body.cidr) }),
-    }),
-    read: (record, ctx) => ({
-      ...commonRead(ctx, path, record),
-      cidr: record.doc.cidr,
-      ip_policy: ref(ctx.req, ipPolicyPath, record.doc.ip_policy_id),
-      action: record.doc.action,
-    }),
+    update: async (doc, body) => {
+      refuseActionChange(doc, body.action);
+      return {
+        ...commonPatch(doc, body),
+        ...(body.cidr !== undefined && { cidr: normalizeCidr(body.cidr) }),
+      };
+    },
+    read: readIpPolicyRule,
   });
 }

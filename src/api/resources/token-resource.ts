@@ -1,11 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import type { TSchema } from 'typebox';
+import { Type, type TSchema } from 'typebox';
+import { ErrorCode } from '../../errors/catalogue.ts';
 import type { TokenFields, TokenRecord, TokenRecords } from '../../store/token-records.ts';
 import { auditChange } from '../audit.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { invalid, notFound } from '../errors.ts';
 import { listBody, pageOf, readPage } from '../paging.ts';
 import { apiOrigin } from '../uri.ts';
+
+/** `owner_id` of a create body: only null or "" is accepted (see refuseOwner). */
+export const OwnerId = Type.Optional(Type.Union([Type.String(), Type.Null()]));
+
+/** Refuses a non-empty `owner_id`: Portico has no users or bots, so nothing could own the record. */
+function refuseOwner(body: Record<string, unknown>): void {
+  if (!body.owner_id) return;
+  throw invalid(
+    ErrorCode.ERR_NGROK_215,
+    'owner_id',
+    'Portico has no users or bots to own this; leave owner_id out (the record belongs to the account)',
+  );
+}
 
 /** How a token-backed family (credentials, API keys) maps onto the API. */
 export interface TokenResourceSpec<R extends TokenRecord, F extends TokenFields> {
@@ -53,6 +67,7 @@ export function registerTokenResource<R extends TokenRecord, F extends TokenFiel
 
   app.post(path, { schema: { body: spec.createSchema } }, async (req, reply) => {
     const ctx = contextOf(req, deps);
+    refuseOwner(req.body as Record<string, unknown>);
     const { record, token } = await repo.createRecord(ctx.account.id, spec.fields(req.body as Record<string, unknown>));
     auditChange(ctx, spec.kind, 'created', read(ctx, record)); // without the token
     return reply.code(201).send(read(ctx, record, token.reveal()));

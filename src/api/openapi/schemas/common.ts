@@ -37,9 +37,16 @@ export function pageOf(key: string, item: string): JsonSchema {
   return object({ [key]: list(ref(item)), uri: str, next_page_uri: nullable(str) });
 }
 
-/** A list that is not paged (event sources): items under `key` and `uri`. */
-export function wholeListOf(key: string, item: string): JsonSchema {
-  return object({ [key]: list(ref(item)), uri: str });
+/** A list whose `next_page_uri` ngrok's schema lacks (event sources): Portico pages it all the same. */
+export function extendedPageOf(key: string, item: string): JsonSchema {
+  return object({
+    [key]: list(ref(item)),
+    uri: str,
+    next_page_uri: extension(
+      nullable(str),
+      'The next page (before_id is the last type listed); null on the last page.',
+    ),
+  });
 }
 
 export const commonSchemas: Record<string, JsonSchema> = { Error: ErrorEnvelope, Empty, Ref };

@@ -1,7 +1,7 @@
 /** Event destinations (with their targets), event subscriptions and their sources. */
 import type { ResourceDoc } from '../resource-doc.ts';
 import { extension, int, list, nullable, object, ref, str, type JsonSchema } from './builders.ts';
-import { pageOf, stored, wholeListOf } from './common.ts';
+import { extendedPageOf, pageOf, stored } from './common.ts';
 
 const awsAuth = nullable(ref('AWSAuth'));
 
@@ -70,7 +70,6 @@ export const eventDocs: ResourceDoc[] = [
       },
       ['fields'],
     ),
-    list: wholeListOf('sources', 'EventSource'),
-    paged: false,
+    list: extendedPageOf('sources', 'EventSource'),
   },
 ];

@@ -32,6 +32,8 @@ export const moduleDocs: readonly ModuleDoc[] = [
   },
   { slot: 'user_agent_filter', tag: 'UserAgentFilter', operation: 'UserAgentFilter', name: 'EndpointUserAgentFilter' },
   { slot: 'policy', tag: 'Policy', operation: 'Policy', name: 'EndpointPolicy' },
+  // Never set on Portico (module-slots.ts): its paths refuse it switched on.
+  { slot: 'traffic_policy', tag: 'TrafficPolicy', operation: 'TrafficPolicy', name: 'EndpointTrafficPolicy' },
 ];
 
 /** `slot: <its read shape or null>` for each of `slots`. */

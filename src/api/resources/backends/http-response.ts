@@ -5,7 +5,7 @@ import { commonCreate, commonPatch, commonRead, Description, Metadata, type Comm
 import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid } from '../../errors.ts';
-import { checkHeaderName, checkHeaderValue } from '../../header-fields.ts';
+import { checkEditableHeaderName, checkHeaderValue } from '../../header-fields.ts';
 import { httpResponseBackend, refuseDeleteInUse } from './backend-kinds.ts';
 
 /** Stored HTTP-response backend: the fixed answer it gives. */
@@ -13,7 +13,7 @@ interface HttpResponseBackendDoc extends CommonDoc {
   body: string;
   /** Header name → value, names as given (lower-cased on read). */
   headers: Record<string, string>;
-  /** 100..599; default 200. */
+  /** 200..599; default 200. */
   status_code: number;
 }
 
@@ -27,14 +27,16 @@ const HttpResponseBackendCreate = Type.Object({
 type HttpResponseBackendCreate = Static<typeof HttpResponseBackendCreate>;
 
 function statusCode(value: number): number {
-  if (value < 100 || value > 599)
-    throw invalid(ErrorCode.ERR_NGROK_215, 'status_code', `${value} is not an HTTP status; use 100 to 599`);
+  // A 1xx is an interim answer: the client would keep waiting for the final one.
+  if (value < 200 || value > 599)
+    throw invalid(ErrorCode.ERR_NGROK_215, 'status_code', `${value} is not a final HTTP status; use 200 to 599`);
   return value;
 }
 
 function headers(value: Record<string, string>): Record<string, string> {
   for (const [name, v] of Object.entries(value)) {
-    checkHeaderName(name, 'headers');
+    // The edge frames the answer itself (its length from body): these headers are added to it.
+    checkEditableHeaderName(name, `headers.${name}`, 'add');
     checkHeaderValue(v, `headers.${name}`);
   }
   return value;

@@ -5,17 +5,67 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import type { ApiContext, ApiDeps } from '../../context.ts';
 import { contextOf } from '../../context.ts';
-import { notFound } from '../../errors.ts';
-import type { ModuleOwner, ModuleSpec, StoredModule } from './modules/index.ts';
+import { ApiError, invalid, notFound } from '../../errors.ts';
+import { moduleNames, type ModuleOwner, type ModuleSpec, type StoredModule } from './modules/index.ts';
+import { Enabled, OptionalString } from './modules/module-spec.ts';
 
 /** A document holding module slots by name; unset slots are null. */
 export type ModuleSlots = Record<string, unknown>;
 
+/**
+ * ngrok's newer name of the traffic policy module (`{enabled, value}`), beside `policy` (API
+ * 0.11.0's) wherever an owner has that. Portico runs no Traffic Policy: it reads null, and a
+ * write that would switch it on is refused.
+ */
+const trafficPolicy = 'traffic_policy';
+const TrafficPolicy = Type.Object({ enabled: Enabled, value: OptionalString });
+
+/** Whether `modules` (an owner's registry) carries a `traffic_policy` slot beside `policy`. */
+function hasTrafficPolicy(modules: readonly ModuleSpec[]): boolean {
+  return modules.some((m) => m.name === 'policy') && !modules.some((m) => m.name === trafficPolicy);
+}
+
 /** Body schema properties for create/PATCH: each module optional, null meaning absent. */
 export function moduleProperties(modules: readonly ModuleSpec[]): Record<string, TSchema> {
-  return Object.fromEntries(modules.map((m) => [m.name, Type.Optional(Type.Union([m.schema, Type.Null()]))]));
+  const properties = Object.fromEntries(
+    modules.map((m) => [m.name, Type.Optional(Type.Union([m.schema, Type.Null()]))]),
+  );
+  return hasTrafficPolicy(modules)
+    ? { ...properties, [trafficPolicy]: Type.Optional(Type.Union([TrafficPolicy, Type.Null()])) }
+    : properties;
+}
+
+/** Refuses a `traffic_policy` that is not switched off: nothing here would run it. */
+function refuseTrafficPolicy(value: unknown, field: string): void {
+  if (value === null || value === undefined || (value as { enabled?: unknown }).enabled === false) return;
+  throw new ApiError(
+    ErrorCode.ERR_MODULE_NOT_ENFORCED,
+    `${field}: Traffic Policy is not enforced by this edge; leave traffic_policy out, or send null or {"enabled": false}`,
+    { field },
+  );
+}
+
+/**
+ * Refuses module objects this owner would not keep: a switched-on `traffic_policy`, and a
+ * module ngrok names that this owner does not have (`ip_restriction` on an HTTPS edge, whose
+ * routes have it). Fields that are no module name stay ignored (Terraform's legacy fields).
+ */
+function refuseUnservedModules(modules: readonly ModuleSpec[], body: Record<string, unknown>): void {
+  const own = new Set(modules.map((m) => m.name));
+  if (hasTrafficPolicy(modules)) {
+    own.add(trafficPolicy);
+    refuseTrafficPolicy(body[trafficPolicy], trafficPolicy);
+  }
+  const foreign = [...moduleNames].find((name) => !own.has(name) && body[name] !== undefined && body[name] !== null);
+  if (foreign)
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      foreign,
+      `this resource has no ${foreign} module (its modules: ${[...own].join(', ')}); an HTTPS edge takes route modules on its routes`,
+    );
 }
 
 /** Every slot null: a new document's modules before the body fills some. */
@@ -25,8 +75,9 @@ export function emptySlots(modules: readonly ModuleSpec[]): Record<string, null>
 
 /**
  * The stored form of each module object present in `body`; absent (or null) ones are left
- * out, so spreading the result over a document replaces exactly the modules given. `previous`:
- * the document's slots before this write (what a module keeps across writes comes from there).
+ * out, so spreading the result over a document replaces exactly the modules given. Module
+ * objects the owner would not keep are refused first. `previous`: the document's slots before
+ * this write (what a module keeps across writes comes from there).
  */
 export async function normalizeModules(
   modules: readonly ModuleSpec[],
@@ -34,6 +85,7 @@ export async function normalizeModules(
   ctx: ApiContext,
   previous: ModuleSlots = {},
 ): Promise<Record<string, StoredModule>> {
+  refuseUnservedModules(modules, body);
   const out: Record<string, StoredModule> = {};
   for (const m of modules) {
     const value = body[m.name];
@@ -58,8 +110,7 @@ export function readModules(
   const read = Object.fromEntries(
     modules.map((m) => [m.name, slots[m.name] ? m.read(slots[m.name] as StoredModule, owner) : null]),
   );
-  const names = new Set(modules.map((m) => m.name));
-  return names.has('policy') && !names.has('traffic_policy') ? { ...read, traffic_policy: null } : read;
+  return hasTrafficPolicy(modules) ? { ...read, [trafficPolicy]: null } : read;
 }
 
 /** One owner of module slots as loaded for a request (404 is thrown while loading). */
@@ -73,7 +124,8 @@ export interface SlotHost {
 /**
  * Registers `PUT`, `GET` and `DELETE` on `${ownerPath}/<module>` for each module. PUT replaces
  * the module and answers 200 with its read shape; GET of an unset module is 404; DELETE
- * answers 200 `{}` whether or not it was set.
+ * answers 200 `{}` whether or not it was set. Beside `policy`, `traffic_policy` gets its paths
+ * too (registerTrafficPolicyPaths).
  */
 export function registerModulePaths(
   app: FastifyInstance,
@@ -104,4 +156,32 @@ export function registerModulePaths(
       return {};
     });
   }
+  if (hasTrafficPolicy(modules)) registerTrafficPolicyPaths(app, deps, ownerPath, load);
+}
+
+/**
+ * `PUT/GET/DELETE <owner>/traffic_policy`, for clients of ngrok's newer API. Never set: PUT
+ * switching it on is refused (ERR_MODULE_NOT_ENFORCED), PUT switching it off stores nothing
+ * and answers the switched-off module, GET is the 404 of an unset module, DELETE a no-op.
+ */
+function registerTrafficPolicyPaths(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  ownerPath: string,
+  load: (ctx: ApiContext, req: FastifyRequest) => Promise<SlotHost>,
+): void {
+  const path = `${ownerPath}/${trafficPolicy}`;
+  app.put(path, { schema: { body: TrafficPolicy } }, async (req) => {
+    await load(contextOf(req, deps), req);
+    refuseTrafficPolicy(req.body, trafficPolicy);
+    return { enabled: false, value: (req.body as { value?: string | null }).value ?? '' };
+  });
+  app.get(path, async (req) => {
+    await load(contextOf(req, deps), req);
+    throw notFound(`Module ${trafficPolicy} (this edge runs no Traffic Policy, so it is never set)`);
+  });
+  app.delete(path, async (req) => {
+    await load(contextOf(req, deps), req);
+    return {};
+  });
 }

@@ -9,7 +9,7 @@ import { ErrorCode } from '../../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { ApiError, notFound } from '../../errors.ts';
-import { collectionUri } from '../../uri.ts';
+import { listBody, pageOf, type Page } from '../../paging.ts';
 import { auditChange } from '../../audit.ts';
 import type { EventSourceDoc } from '../../../config/documents/events.ts';
 import {
@@ -65,8 +65,13 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
 
   app.get(base, async (req) => {
     const ctx = contextOf(req, deps);
+    const page = pageOf(req);
     const record = await load(ctx, params(req).id);
-    return { sources: record.doc.sources.map((s) => readSource(req, record.id, s)), uri: collectionUri(req) };
+    return sourcePage(
+      req,
+      page,
+      record.doc.sources.map((s) => readSource(req, record.id, s)),
+    );
   });
 
   app.get(`${base}/:type`, async (req) => {
@@ -105,6 +110,17 @@ export function registerEventSources(app: FastifyInstance, deps: ApiDeps): void 
     );
     return {};
   });
+}
+
+/**
+ * One page of a subscription's sources in the order it lists them: those `filter` accepts,
+ * then, after the type `before_id` names (none when it names no source), `limit` of them.
+ * Sources have no ids: their type stands in for one in `before_id` and `next_page_uri`.
+ */
+function sourcePage(req: FastifyRequest, page: Page, shapes: Array<Record<string, unknown>>): Record<string, unknown> {
+  const matching = page.filter ? shapes.filter((s) => page.filter!.matches(s)) : shapes;
+  const start = page.beforeId ? matching.findIndex((s) => s.type === page.beforeId) + 1 || matching.length : 0;
+  return listBody(req, 'sources', page, matching.slice(start, start + page.limit + 1), (s) => String(s.type));
 }
 
 function alreadySource(subscriptionId: string, type: string): ApiError {

@@ -12,7 +12,7 @@ import { registerCrud } from '../../crud.ts';
 import { ApiError, invalid } from '../../errors.ts';
 import { apiOrigin, ref } from '../../uri.ts';
 import { eventDestinationKind, eventDestinationPath } from './event-destinations.ts';
-import { isEventType } from './event-types.ts';
+import { isEventType, withoutResource } from './event-types.ts';
 import { eventKinds, type EventSourceDoc } from '../../../config/documents/events.ts';
 import { maxSourceFields, trafficEventFields } from '../../../config/events/event-fields.ts';
 
@@ -41,6 +41,13 @@ const EventSubscriptionCreate = Type.Object({
 /** Checks an event type name: ERR_EVENT_SOURCE_TYPE (400) for an unknown one. */
 export function eventType(value: string, field = 'type'): string {
   const type = value.trim();
+  const missing = withoutResource(type);
+  if (missing)
+    throw invalid(
+      ErrorCode.ERR_EVENT_SOURCE_TYPE,
+      field,
+      `"${type}" could never be sent: Portico has no ${missing} (no such resource). Remove this source`,
+    );
   if (!isEventType(type)) {
     throw invalid(
       ErrorCode.ERR_EVENT_SOURCE_TYPE,

@@ -14,15 +14,22 @@ export const eventThings = [
   'event_subscription',
   'ip_policy',
   'ip_policy_rule',
-  'ip_restriction',
-  'ssh_certificate_authority',
-  'ssh_credential',
-  'ssh_host_certificate',
-  'ssh_user_certificate',
   'tcp_address',
   'tls_certificate',
   'tunnel_credential',
 ] as const;
+
+/**
+ * ngrok's event things Portico has no resource for: a source of their events could never
+ * fire, so it is refused rather than kept (the value: what to call them in the message).
+ */
+const thingsWithoutResource: Readonly<Record<string, string>> = {
+  ip_restriction: 'IP restrictions',
+  ssh_certificate_authority: 'SSH certificate authorities',
+  ssh_credential: 'SSH credentials',
+  ssh_host_certificate: 'SSH host certificates',
+  ssh_user_certificate: 'SSH user certificates',
+};
 
 /** Traffic events, sent by the data plane. */
 export { trafficEventTypes };
@@ -53,4 +60,10 @@ export const eventThingOfKind: Readonly<Record<string, string>> = {
 /** True when `type` is a known event type name. */
 export function isEventType(type: string): boolean {
   return eventTypes.has(type);
+}
+
+/** What ngrok's event type `type` is about when Portico has no such resource (e.g. "SSH credentials"); else undefined. */
+export function withoutResource(type: string): string | undefined {
+  const thing = /^(.+)_(?:created|updated|deleted)\.v0$/.exec(type)?.[1];
+  return thing === undefined || !Object.hasOwn(thingsWithoutResource, thing) ? undefined : thingsWithoutResource[thing];
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ResourceRecord } from '../../../store/resources.ts';
 import { checkResourceLimit } from '../../account-limits.ts';
+import { auditChange } from '../../audit.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../../resource-fields.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
@@ -188,7 +189,7 @@ export function registerReservedDomains(app: FastifyInstance, deps: ApiDeps): vo
   registerSubDeletes(app, deps);
 }
 
-/** `DELETE .../certificate_management_policy` and `DELETE .../certificate`: 200 {}. */
+/** `DELETE .../certificate_management_policy` and `DELETE .../certificate`: 200 {}, audited as domain_updated.v0. */
 function registerSubDeletes(app: FastifyInstance, deps: ApiDeps): void {
   const change = (suffix: string, apply: (doc: ReservedDomainDoc) => ReservedDomainDoc) =>
     app.delete(`${reservedDomainPath}/:id/${suffix}`, async (req) => {
@@ -199,7 +200,9 @@ function registerSubDeletes(app: FastifyInstance, deps: ApiDeps): void {
         (req.params as { id: string }).id,
       );
       if (!record) throw notFound();
-      await deps.store.resources.update(ctx.account.id, reservedDomainKind, record.id, apply(record.doc));
+      const doc = apply(record.doc);
+      await deps.store.resources.update(ctx.account.id, reservedDomainKind, record.id, doc);
+      auditChange(ctx, reservedDomainKind, 'updated', readDomain({ ...record, doc }, ctx));
       return {};
     });
   change('certificate_management_policy', (doc) => ({

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { checkHeaderName, checkHeaderValue } from '../../../header-fields.ts';
+import { checkEditableHeaderName, checkHeaderValue } from '../../../header-fields.ts';
 import { defineModule, Enabled, enabledOf, fieldPath, StringList, type StoredModule } from './module-spec.ts';
 
 interface HeadersModule extends StoredModule {
@@ -9,8 +9,9 @@ interface HeadersModule extends StoredModule {
   remove: string[];
 }
 
-function headerName(name: string, field: string): string {
-  return checkHeaderName(name, field).toLowerCase();
+/** A header name the module may `edit`, lower-cased. */
+function headerName(name: string, field: string, edit: 'add' | 'remove'): string {
+  return checkEditableHeaderName(name, field, edit).toLowerCase();
 }
 
 function normalizeHeaders(
@@ -19,9 +20,14 @@ function normalizeHeaders(
 ): HeadersModule {
   const add: Record<string, string> = {};
   for (const [name, value] of Object.entries(body.add ?? {})) {
-    add[headerName(name, fieldPath(field, 'add'))] = checkHeaderValue(value, `${fieldPath(field, 'add')}.${name}`);
+    add[headerName(name, `${fieldPath(field, 'add')}.${name}`, 'add')] = checkHeaderValue(
+      value,
+      `${fieldPath(field, 'add')}.${name}`,
+    );
   }
-  const remove = [...new Set((body.remove ?? []).map((name) => headerName(name, fieldPath(field, 'remove'))))];
+  const remove = [
+    ...new Set((body.remove ?? []).map((name, i) => headerName(name, `${fieldPath(field, 'remove')}[${i}]`, 'remove'))),
+  ];
   return { enabled: enabledOf(body), add, remove };
 }
 

@@ -52,3 +52,12 @@ export const tlsEdgeModules: readonly ModuleSpec[] = [
 
 /** Modules of a TCP edge. */
 export const tcpEdgeModules: readonly ModuleSpec[] = [backendModule, ipRestrictionModule, policyModule];
+
+/**
+ * Every module name ngrok's edges and routes have (`traffic_policy`: ngrok's newer API), so a
+ * create or PATCH body naming one its owner lacks is refused, not dropped.
+ */
+export const moduleNames: ReadonlySet<string> = new Set([
+  ...[...routeModules, ...httpsEdgeModules, ...tlsEdgeModules, ...tcpEdgeModules].map((m) => m.name),
+  'traffic_policy',
+]);

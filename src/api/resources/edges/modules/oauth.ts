@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { minCheckIntervalS } from '../../../../config/modules/oauth.ts';
 import { ErrorCode } from '../../../../errors/catalogue.ts';
 import { invalid } from '../../../errors.ts';
 import { sessionOf, sessionProperties, type SessionSettings } from './auth-session.ts';
@@ -43,7 +44,7 @@ export interface OAuthProviderSettings {
 interface OAuthModule extends StoredModule, SessionSettings {
   /** Exactly one provider slot is set. */
   provider: Partial<Record<ProviderName, OAuthProviderSettings>>;
-  /** Seconds between re-checks of the user with the provider; 0 = the edge's default. */
+  /** Seconds between re-checks of the user with the provider, at least 180; 0 = the default, 180. */
   auth_check_interval: number;
 }
 
@@ -65,7 +66,33 @@ const Schema = Type.Object({
   auth_check_interval: OptionalCount,
 });
 
+/** `auth_check_interval`: 0 (the default) or at least 180 seconds; refused between, never raised silently. */
+function checkIntervalOf(value: number | null | undefined, field: string): number {
+  const seconds = value ?? 0;
+  if (seconds > 0 && seconds < minCheckIntervalS)
+    throw invalid(
+      ErrorCode.ERR_NGROK_215,
+      fieldPath(field, 'auth_check_interval'),
+      `${seconds} is below the minimum of ${minCheckIntervalS} seconds; use ${minCheckIntervalS} or more, or 0 for the default (${minCheckIntervalS})`,
+    );
+  return seconds;
+}
+
+/** Refuses GitHub's `organizations` and `teams` on another provider: nothing there could check them. */
+function refuseGithubOnly(name: ProviderName, body: ProviderBody, field: string): void {
+  if (name === 'github') return;
+  for (const key of ['organizations', 'teams'] as const) {
+    if (body[key]?.length)
+      throw invalid(
+        ErrorCode.ERR_NGROK_215,
+        `${field}.${key}`,
+        `only the github provider has ${key}; ${name} cannot check them. Use email_addresses or email_domains`,
+      );
+  }
+}
+
 function providerSettings(name: ProviderName, body: ProviderBody, field: string): OAuthProviderSettings {
+  refuseGithubOnly(name, body, field);
   const hasId = Boolean(body.client_id);
   if (hasId !== Boolean(body.client_secret))
     throw invalid(
@@ -106,7 +133,7 @@ export const oauthModule = defineModule({
       enabled: enabledOf(body),
       provider,
       ...sessionOf(body, field),
-      auth_check_interval: body.auth_check_interval ?? 0,
+      auth_check_interval: checkIntervalOf(body.auth_check_interval, field),
     };
   },
   disabled: (): OAuthModule => ({ enabled: false, provider: {}, ...sessionOf({}, ''), auth_check_interval: 0 }),
