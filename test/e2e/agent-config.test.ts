@@ -8,6 +8,11 @@ import { startTestEdge, tempDir } from '../support/edge.ts';
 import { api, startInspectedAgent } from '../support/inspector-agent.ts';
 import { freePort, startHttpService } from '../support/services.ts';
 
+/** `portico <args>` against an address nothing listens on: for what is refused before connecting. */
+function refusedRun(args: string[]) {
+  return spawnSync(process.execPath, [porticoBin, ...args, '--server-addr', '127.0.0.1:1'], { encoding: 'utf8' });
+}
+
 test('`portico start --all` with no config file names the file it looked for and prints an example that then works', async (t) => {
   const edge = await startTestEdge(t);
   const config = join(edge.dataDir, 'agent', 'portico.yml');
@@ -39,22 +44,14 @@ test('a config file with a key Portico does not support is refused before connec
     config,
     'version: "2"\ntunnels:\n  web:\n    proto: http\n    addr: 3000\n    traffic_policy: { on_http_request: [] }\n',
   );
-  const r = spawnSync(
-    process.execPath,
-    [porticoBin, 'start', 'web', '--config', config, '--server-addr', '127.0.0.1:1'],
-    { encoding: 'utf8' },
-  );
+  const r = refusedRun(['start', 'web', '--config', config]);
   assert.equal(r.status, 1);
   assert.equal(
     r.stderr,
     `ERROR: The agent configuration is invalid. (${config}: tunnels.web.traffic_policy: an ngrok agent setting that Portico does not support yet; remove it) (ERR_AGENT_CONFIG)\n`,
   );
   // `portico http` reads the same file for its settings, and refuses it too.
-  const http = spawnSync(
-    process.execPath,
-    [porticoBin, 'http', '3000', '--config', config, '--server-addr', '127.0.0.1:1'],
-    { encoding: 'utf8' },
-  );
+  const http = refusedRun(['http', '3000', '--config', config]);
   assert.equal(http.status, 1);
   assert.match(http.stderr, /tunnels\.web\.traffic_policy/);
 });
@@ -74,11 +71,7 @@ test('a labeled tunnel with modules is refused, in the config file and by the ag
       '',
     ].join('\n'),
   );
-  const r = spawnSync(
-    process.execPath,
-    [porticoBin, 'start', 'api', '--config', config, '--server-addr', '127.0.0.1:1'],
-    { encoding: 'utf8' },
-  );
+  const r = refusedRun(['start', 'api', '--config', config]);
   assert.equal(r.status, 1);
   assert.match(
     r.stderr,
@@ -132,13 +125,7 @@ test('agent flags and addr URLs that would be dropped are refused before connect
     [['tunnel', '8081', '--label', 'app=a', '--label', 'app=b'], /--label\[1\]: the label app is given twice/],
   ];
   for (const [args, pattern] of cases) {
-    const r = spawnSync(
-      process.execPath,
-      [porticoBin, ...args, '--server-addr', '127.0.0.1:1', '--config', '/nonexistent/p.yml'],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const r = refusedRun([...args, '--config', '/nonexistent/p.yml']);
     assert.equal(r.status, 1, args.join(' '));
     assert.match(r.stderr, /^ERROR: The agent configuration is invalid\. /, args.join(' '));
     assert.match(r.stderr, pattern, args.join(' '));
