@@ -31,7 +31,10 @@ export interface EndpointModuleOptions {
   uaFilterAllow?: string[];
   uaFilterDeny?: string[];
   websocketTcpConverter?: boolean;
-  /** `rewrite`: the service sees the Host of its own address; any other value: that Host. */
+  /**
+   * `rewrite`: the service sees the Host of its own address; `preserve`: the Host the client sent
+   * (the default, as ngrok's agent); any other value: that Host.
+   */
   hostHeader?: string;
   /** PEM bundle of the CAs a client certificate must chain to; the edge asks every client for one (https only). */
   mutualTlsCa?: string;
@@ -85,7 +88,7 @@ export function moduleOpts(m: EndpointModuleOptions, proto: string): JsonObject 
   if (m.hostHeader === '')
     throw new PorticoError(
       ErrorCode.ERR_AGENT_CONFIG,
-      'hostHeader (--host-header): give "rewrite" or a host, not an empty value',
+      'hostHeader (--host-header): give "rewrite", "preserve" or a host, not an empty value',
     );
   if (!m.verifyWebhook && isSet(m.verifyWebhookSecret))
     throw new PorticoError(
@@ -102,7 +105,8 @@ export function moduleOpts(m: EndpointModuleOptions, proto: string): JsonObject 
   if (m.basicAuth?.length) out.BasicAuth = { credentials: m.basicAuth.map(credential) };
   if (m.compression) out.Compression = {};
   if (m.circuitBreaker) out.CircuitBreaker = { error_threshold: m.circuitBreaker };
-  const hostAdd = m.hostHeader && m.hostHeader !== 'rewrite' ? [`host:${m.hostHeader}`] : [];
+  const hostAdd =
+    m.hostHeader && m.hostHeader !== 'rewrite' && m.hostHeader !== 'preserve' ? [`host:${m.hostHeader}`] : [];
   const requestAdd = [...hostAdd, ...(m.requestHeaderAdd ?? [])];
   if (requestAdd.length || m.requestHeaderRemove?.length)
     out.RequestHeaders = { add: requestAdd, remove: m.requestHeaderRemove ?? [] };

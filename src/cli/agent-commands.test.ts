@@ -195,6 +195,18 @@ test("module flags, named as ngrok's agent names them, become the spec's modules
     IPRestriction: { allow_cidrs: [], deny_cidrs: ['127.0.0.2'] },
   });
   await assert.rejects(parse('http', '3000', '--circuit-breaker', '2'));
+  // ngrok's `preserve` keeps the client's Host, as no --host-header does; any other value is the Host.
+  const preserve = (await parse('http', '3000', '--host-header', 'preserve')).specs(noConfig)[0]!;
+  assert.deepEqual(endpointOpts(preserve), {
+    Domain: '',
+    Hostname: '',
+    Subdomain: '',
+    Auth: '',
+    HostHeaderRewrite: false,
+    ProxyProto: 0,
+  });
+  const set = (await parse('http', '3000', '--host-header', 'app.internal')).specs(noConfig)[0]!;
+  assert.deepEqual(endpointOpts(set).RequestHeaders, { add: ['host:app.internal'], remove: [] });
 });
 
 test("identity flags, named as ngrok's agent names them, become the OAuth and OIDC bind Opts the SDK sends", async () => {
@@ -267,7 +279,7 @@ test('flags that would be dropped are refused when the flags are read, before an
     ],
     [
       ['http', '3000', '--host-header', ''],
-      /hostHeader \(--host-header\): give "rewrite" or a host, not an empty value/,
+      /hostHeader \(--host-header\): give "rewrite", "preserve" or a host, not an empty value/,
     ],
     [
       ['http', '3000', '--domain', 'a.example.com', '--subdomain', 'b'],

@@ -131,7 +131,10 @@ export function withHttpModuleFlags(cmd: Command): Command {
     .option('--ua-filter-allow <regex>', 'let in User-Agents matching this RE2 pattern (repeat)', collect)
     .option('--ua-filter-deny <regex>', 'refuse User-Agents matching this RE2 pattern (repeat)', collect)
     .option('--websocket-tcp-converter', 'convert WebSocket connections to TCP streams to the service')
-    .option('--host-header <rewrite|value>', '"rewrite": the service sees the Host of its own address; else this Host')
+    .option(
+      '--host-header <rewrite|preserve|value>',
+      '"rewrite": the service sees the Host of its own address; "preserve" (the default): the client\'s; else this Host',
+    )
     .option('--mutual-tls-cas <file>', 'ask clients for a certificate issued by a CA of this PEM bundle (https)');
 }
 
