@@ -123,6 +123,10 @@ test('private keys are encrypted with AES-256-GCM bound to the account', () => {
     deriveEncryptionKey(Buffer.alloc(32), { PORTICO_ENCRYPTION_KEY: 'ab'.repeat(32) }),
     Buffer.from('ab'.repeat(32), 'hex'),
   );
+  assert.throws(
+    () => deriveEncryptionKey(Buffer.alloc(32), { PORTICO_ENCRYPTION_KEY: '  ' }),
+    (err: Error & { code?: string }) => err.code === 'ERR_CONFIG_INVALID' && /set but blank/.test(err.message),
+  );
   const stored = encryptSecret(key, 'PRIVATE', 'acct_1');
   assert.doesNotMatch(stored, /PRIVATE/);
   assert.equal(decryptSecret(key, stored, 'acct_1'), 'PRIVATE');

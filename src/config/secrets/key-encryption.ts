@@ -4,6 +4,7 @@
  * must then share it). Stored form: `v1.<iv>.<tag>.<ciphertext>`, each base64url.
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 
 const VERSION = 'v1';
 /** Bytes of the GCM nonce. */
@@ -12,10 +13,18 @@ const INFO = 'portico private keys at rest v1';
 
 /**
  * The 32-byte key that encrypts private keys: from $PORTICO_ENCRYPTION_KEY (64 hex characters
- * taken as is, any other text hashed with SHA-256) when set, else derived from the edge secret.
+ * taken as is, any other text hashed with SHA-256) when set, else derived from the edge secret;
+ * set but blank is refused.
  */
 export function deriveEncryptionKey(edgeSecret: Buffer, env: NodeJS.ProcessEnv = process.env): Buffer {
   const configured = env.PORTICO_ENCRYPTION_KEY?.trim();
+  // Set but blank: the edge secret would be used without a word, and an edge of a cluster
+  // sharing one database could not read what the others sealed.
+  if (configured === '')
+    throw new PorticoError(
+      ErrorCode.ERR_CONFIG_INVALID,
+      'PORTICO_ENCRYPTION_KEY is set but blank; give the key every edge of the cluster shares, or unset it',
+    );
   if (configured)
     return /^[0-9a-f]{64}$/i.test(configured)
       ? Buffer.from(configured, 'hex')
