@@ -75,6 +75,8 @@ test('named tunnels become listen specs, in the order asked; --all takes every t
     /no tunnel named "nope" in config \(tunnels: web, db, secure, api\)/,
   );
   assert.throws(() => tunnelSpecs(c, [], false), /--all \(tunnels in config: web, db, secure, api\)/);
+  assert.throws(() => tunnelSpecs(c, ['db'], true), /name tunnels \(db\) or pass --all, not both/);
+  assert.throws(() => tunnelSpecs(c, ['db', 'web', 'db'], false), /the tunnel "db" is named twice/);
 });
 
 test('invalid configs fail with the field path', () => {

@@ -38,6 +38,13 @@ export function tunnelSpecs(config: AgentConfigFile, names: readonly string[], a
     }
     throw new NoTunnelsError(`${file} defines no tunnels: \`portico start\` starts the tunnels under its tunnels: key`);
   }
+  if (all && names.length)
+    throw new PorticoError(
+      ErrorCode.ERR_AGENT_CONFIG,
+      `--all starts every tunnel in ${file}: name tunnels (${names.join(', ')}) or pass --all, not both`,
+    );
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `the tunnel "${twice}" is named twice`);
   const chosen = all ? defined : [...names];
   if (chosen.length === 0)
     throw new PorticoError(
