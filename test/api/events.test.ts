@@ -546,7 +546,7 @@ test('event types of resources Portico lacks (ssh_*, ip_restriction_*) are refus
   );
 });
 
-test('audit events for changes made through another path: domain certificate deletes, rules deleted with their policy', async (t) => {
+test('audit events for changes made through another path: domain certificate deletes, rules deleted with their policy, names reserved for edges', async (t) => {
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const receiver = await startReceiver(t);
@@ -555,11 +555,19 @@ test('audit events for changes made through another path: domain certificate del
     target: { http: { url: receiver.url, secret: 'receiver-shared-secret-0123456789' } },
   } as unknown as Parameters<typeof ngrok.eventDestinations.create>[0]);
   await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'domain_updated.v0' }, { type: 'ip_policy_rule_deleted.v0' }],
+    sources: [
+      { type: 'domain_updated.v0' },
+      { type: 'ip_policy_rule_deleted.v0' },
+      { type: 'domain_created.v0' },
+      { type: 'tcp_address_created.v0' },
+    ],
     destinationIds: [destination.id],
   });
   await edge.events.settled();
 
+  // An edge created without hostports reserves a generated name or address for the account.
+  const https = await ngrok.edges.edgesHttps.create({});
+  const tcp = await ngrok.edges.edgesTcp.create({});
   const managed = await ngrok.reservedDomains.create({
     domain: 'managed.example.com',
     region: 'local',
@@ -580,7 +588,19 @@ test('audit events for changes made through another path: domain certificate del
   ];
   await ngrok.ipPolicies.delete(policy.id);
 
-  const events = await eventsAtLeast(receiver, 4);
+  const events = await eventsAtLeast(receiver, 8);
+  const created = events.filter(
+    (e) => e.event_type === 'domain_created.v0' || e.event_type === 'tcp_address_created.v0',
+  );
+  assert.deepEqual(
+    created.map((e) => [e.event_type, e.object.domain ?? e.object.addr]),
+    [
+      ['domain_created.v0', https.hostports![0]!.split(':')[0]],
+      ['tcp_address_created.v0', tcp.hostports![0]],
+      ['domain_created.v0', 'managed.example.com'],
+      ['domain_created.v0', 'plain.example.com'],
+    ],
+  );
   const domains = events.filter((e) => e.event_type === 'domain_updated.v0');
   assert.deepEqual(
     domains.map((e) => [e.object.id, e.object.certificate_management_policy]),

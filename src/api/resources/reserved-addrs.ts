@@ -5,6 +5,7 @@ import type { ResourceRecord } from '../../store/resources.ts';
 import { checkResourceLimit } from '../account-limits.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata } from '../resource-fields.ts';
 import type { ApiContext, ApiDeps } from '../context.ts';
+import { auditChange } from '../audit.ts';
 import { registerCrud } from '../crud.ts';
 import { ApiError, stillInUse } from '../errors.ts';
 import { reservedAddrKind, type ReservedAddrDoc } from '../../config/documents/reserved-addr.ts';
@@ -48,30 +49,38 @@ export async function allocateAddr(deps: ApiDeps): Promise<string> {
 
 /**
  * Reserves a new TCP address for the account (for TCP edges created without hostports):
- * allocates a free port and records it, drawing again if a concurrent request took it.
+ * allocates a free port and records it, drawing again if a concurrent request took it. Audited
+ * as tcp_address_created.v0, as a reservation through the API.
  */
 export async function reserveAddr(
-  deps: ApiDeps,
-  accountId: string,
+  ctx: ApiContext,
   input: ReservedAddrCreate,
 ): Promise<ResourceRecord<ReservedAddrDoc>> {
+  const { deps } = ctx;
+  const accountId = ctx.account.id;
   const region = checkRegion(input.region, deps.region);
   await checkResourceLimit(deps.store, accountId, reservedAddrKind);
   for (let attempt = 1; ; attempt++) {
     const addr = await allocateAddr(deps);
     try {
-      return await deps.store.resources.create<ReservedAddrDoc>(
+      const record = await deps.store.resources.create<ReservedAddrDoc>(
         accountId,
         reservedAddrKind,
         'ra',
         { ...commonCreate(input), addr, region },
         addr,
       );
+      auditChange(ctx, reservedAddrKind, 'created', readAddr(record, ctx));
+      return record;
     } catch (err) {
       if (!(err instanceof PorticoError && err.code === ErrorCode.ERR_STORE_CONFLICT) || attempt >= ALLOCATE_ATTEMPTS)
         throw err;
     }
   }
+}
+
+function readAddr(record: ResourceRecord<ReservedAddrDoc>, ctx: ApiContext): Record<string, unknown> {
+  return { ...commonRead(ctx, reservedAddrPath, record), addr: record.doc.addr, region: record.doc.region };
 }
 
 async function checkUnused(record: ResourceRecord<ReservedAddrDoc>, ctx: ApiContext): Promise<void> {
@@ -101,11 +110,7 @@ export function registerReservedAddrs(app: FastifyInstance, deps: ApiDeps): void
       return { doc: { ...commonCreate(body), addr, region }, key: addr };
     },
     update: async (doc, body) => commonPatch(doc, body),
-    read: (record, ctx) => ({
-      ...commonRead(ctx, reservedAddrPath, record),
-      addr: record.doc.addr,
-      region: record.doc.region,
-    }),
+    read: readAddr,
     beforeDelete: checkUnused,
   });
 }

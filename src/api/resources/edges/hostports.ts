@@ -132,12 +132,12 @@ export async function checkAddrHostports(
  */
 export async function reserveGeneratedHostport(ctx: ApiContext, edgeId: string): Promise<string> {
   const domain = `${randomLabel()}.${normalizeHostname(ctx.deps.domain)}`;
-  const record = await reserveDomain(ctx.deps, ctx.account.id, { domain, description: `created for edge ${edgeId}` });
+  const record = await reserveDomain(ctx, { domain, description: `created for edge ${edgeId}` });
   return `${record.doc.domain}:${namedEdgePort}`;
 }
 
 /** Reserves a new TCP address (a free port of --tcp-ports) for edge `edgeId`; kept when the edge goes. */
 export async function reserveGeneratedAddr(ctx: ApiContext, edgeId: string): Promise<string> {
-  const record = await reserveAddr(ctx.deps, ctx.account.id, { description: `created for edge ${edgeId}` });
+  const record = await reserveAddr(ctx, { description: `created for edge ${edgeId}` });
   return record.doc.addr;
 }

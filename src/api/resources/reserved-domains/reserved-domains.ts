@@ -50,13 +50,15 @@ export interface ReserveDomainInput {
 
 /**
  * Reserves `input.domain` for the account with every rule the API applies (syntax, wildcards
- * of other accounts, region); for edges that need a generated name. Throws ApiError.
+ * of other accounts, region); for edges that need a generated name. Audited as domain_created.v0,
+ * as a reservation through the API. Throws ApiError.
  */
 export async function reserveDomain(
-  deps: ApiDeps,
-  accountId: string,
+  ctx: ApiContext,
   input: ReserveDomainInput,
 ): Promise<ResourceRecord<ReservedDomainDoc>> {
+  const { deps } = ctx;
+  const accountId = ctx.account.id;
   const domain = checkDomainName(input.domain);
   await checkResourceLimit(deps.store, accountId, reservedDomainKind);
   await checkDomainAvailable(deps, accountId, domain);
@@ -67,7 +69,9 @@ export async function reserveDomain(
     certificate_id: null,
     certificate_management_policy: null,
   };
-  return deps.store.resources.create(accountId, reservedDomainKind, 'rd', doc, domain);
+  const record = await deps.store.resources.create(accountId, reservedDomainKind, 'rd', doc, domain);
+  auditChange(ctx, reservedDomainKind, 'created', readDomain(record, ctx));
+  return record;
 }
 
 async function createDoc(
