@@ -99,7 +99,7 @@ export function parseModuleKeys(raw: Raw, at: string): EndpointModuleOptions | u
   if (flag('websocket_tcp_converter')) m.websocketTcpConverter = true;
   if (raw.host_header !== undefined) {
     if (typeof raw.host_header !== 'string' || !raw.host_header)
-      throw fail('host_header', 'must be "rewrite" or a host');
+      throw fail('host_header', 'must be "rewrite", "preserve" or a host');
     m.hostHeader = raw.host_header;
   }
   Object.assign(m, parseIdentityKeys(raw, at));

@@ -121,7 +121,7 @@ test('agent flags and addr URLs that would be dropped are refused before connect
       ['http', '3000', '--domain', 'a.example.com', '--subdomain', 'b'],
       /--domain and --subdomain both name the hostname/,
     ],
-    [['http', '3000', '--host-header', ''], /--host-header\): give "rewrite" or a host/],
+    [['http', '3000', '--host-header', ''], /--host-header\): give "rewrite", "preserve" or a host/],
     [['tunnel', '8081', '--label', 'app=a', '--label', 'app=b'], /--label\[1\]: the label app is given twice/],
   ];
   for (const [args, pattern] of cases) {
