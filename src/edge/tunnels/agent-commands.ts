@@ -2,6 +2,7 @@ import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import { StreamType } from '../../protocol/messages.ts';
 import { readJson } from '../../protocol/rpc.ts';
 import type { MuxSession } from '../../protocol/session.ts';
+import type { TunnelSession } from './tunnel.ts';
 
 /** Milliseconds an agent has to answer a command. */
 export const commandTimeoutMs = 10_000;
@@ -14,6 +15,16 @@ const commands = {
 } as const;
 
 export type AgentCommandName = keyof typeof commands;
+
+/** Sends command `name` to the agent of `session` (`sessionId`), refused when it is not connected. */
+export async function commandSession(
+  session: TunnelSession | undefined,
+  sessionId: string,
+  name: AgentCommandName,
+): Promise<void> {
+  if (!session) throw new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `session ${sessionId} is not connected`);
+  return sendAgentCommand(session.mux, name);
+}
 
 /**
  * Sends one command on `mux`; resolves when the agent answered without `Error`, else rejects

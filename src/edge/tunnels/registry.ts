@@ -21,13 +21,13 @@ import { openProxyStream } from './proxy-stream.ts';
 import { TcpPorts } from './tcp-ports.ts';
 import type { ModuleDeps } from '../pipeline/build.ts';
 import { endpointModules, type EndpointModules } from './agent-modules.ts';
-import { sendAgentCommand, type AgentCommandName } from './agent-commands.ts';
+import { commandSession, type AgentCommandName } from './agent-commands.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
 import type { Reservations } from '../../config/ownership/reservations.ts';
 import { randomLabel } from '../../config/names/random-label.ts';
 import { checkHostname, requestedHostname, requestedPort } from './endpoint-names.ts';
 import { checkBind, checkForwardsProto } from './bind-checks.ts';
-import { checkPatch } from './tunnel-patch.ts';
+import { applyPatch } from './tunnel-patch.ts';
 import type { StreamOrigin, Tunnel, TunnelSession } from './tunnel.ts';
 
 /** Opens public TCP listeners for TCP endpoints. */
@@ -159,9 +159,7 @@ export class TunnelRegistry {
     const tunnel = this.tunnels.get(patch.tunnelId);
     if (!tunnel || tunnel.session !== session)
       throw new PorticoError(ErrorCode.ERR_TUNNEL_NOT_FOUND, `TunnelId "${patch.tunnelId}"`);
-    const pooled = this.groupOf.get(tunnel)?.pooled ?? false;
-    checkPatch(patch, pooled);
-    if (typeof patch.metadata === 'string') tunnel.metadata = patch.metadata;
+    applyPatch(tunnel, this.groupOf.get(tunnel)?.pooled ?? false, patch);
   }
 
   /** Labeled tunnels (of one account, when given) whose labels include every one of `labels`. */
@@ -195,12 +193,7 @@ export class TunnelRegistry {
 
   /** Sends a command (restart, stop, update) to a live session's agent. */
   command(sessionId: string, name: AgentCommandName): Promise<void> {
-    const session = this.sessions.get(sessionId);
-    if (!session)
-      return Promise.reject(
-        new PorticoError(ErrorCode.ERR_AGENT_COMMAND_FAILED, `session ${sessionId} is not connected`),
-      );
-    return sendAgentCommand(session.mux, name);
+    return commandSession(this.sessions.get(sessionId), sessionId, name);
   }
 
   /** Closes every TCP listener and forgets everything (edge shutdown). */

@@ -5,9 +5,16 @@
  */
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Json, PatchTunnelStateRequest } from '../../protocol/messages.ts';
+import type { Tunnel } from './tunnel.ts';
+
+/** Applies `patch` to `tunnel` (pooled or not): its metadata, after refusing what cannot change. */
+export function applyPatch(tunnel: Tunnel, pooled: boolean, patch: PatchTunnelStateRequest): void {
+  checkPatch(patch, pooled);
+  if (typeof patch.metadata === 'string') tunnel.metadata = patch.metadata;
+}
 
 /** Refuses what `patch` asks that the edge cannot apply to a tunnel pooled (`pooled`) or not. */
-export function checkPatch(patch: PatchTunnelStateRequest, pooled: boolean): void {
+function checkPatch(patch: PatchTunnelStateRequest, pooled: boolean): void {
   typed('Metadata', patch.metadata, 'string');
   if (typed('TrafficPolicy', patch.trafficPolicy, 'string'))
     throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'TrafficPolicy: Traffic Policy is not supported yet');
