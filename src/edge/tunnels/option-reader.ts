@@ -17,7 +17,9 @@ export class OptionReader {
 
   /**
    * The object `value` at `path`, refused unless it is an object whose set keys are all in
-   * `known` (snake_case, as the SDKs send them). A key set to null, "", false, [] or {} is not set.
+   * `known` (snake_case, as the SDKs send them). A key set to null, "", false, 0, [] or {} is not
+   * set: an agent built from ngrok's protobuf messages may send a field it leaves unused at its
+   * zero value, which asks for nothing.
    */
   static of(value: Json | undefined, path: string, known: readonly string[]): OptionReader {
     if (!isObject(value)) throw invalid(path, `must be an object, got ${describe(value)}`);
@@ -87,7 +89,7 @@ function isObject(v: Json | undefined): v is JsonObject {
 function isSet(v: Json): boolean {
   if (Array.isArray(v)) return v.length > 0;
   if (isObject(v)) return Object.keys(v).length > 0;
-  return v !== null && v !== '' && v !== false;
+  return v !== null && v !== '' && v !== false && v !== 0;
 }
 
 /** A value as the message shows it: short JSON. */
