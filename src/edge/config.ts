@@ -57,10 +57,11 @@ export interface EdgeConfig {
   /**
    * Event delivery (docs/events.md): `fileDir` is where file targets write (default
    * `<dataDir>/event-files`); `datadogIntakeUrl` replaces every Datadog target's intake URL
-   * (tests point it at a local receiver); `limits` bound each destination's queue, batches and
+   * and `awsEndpointUrl` every AWS target's endpoint and STS's (tests point them at local
+   * stand-ins); `limits` bound each destination's queue, batches and
    * retries (events/delivery.ts).
    */
-  events?: { fileDir?: string; datadogIntakeUrl?: string; limits?: Partial<DeliveryLimits> };
+  events?: { fileDir?: string; datadogIntakeUrl?: string; awsEndpointUrl?: string; limits?: Partial<DeliveryLimits> };
   /**
    * Identity modules: `allowHttpIssuers` lets an OpenID issuer or OAuth endpoint be plain http
    * (only tests set it, with a provider on loopback); otherwise https is required.

@@ -14,7 +14,7 @@ export const edgeProcessErrors = {
   ERR_EVENT_TARGET_UNDELIVERABLE: {
     status: 501,
     message:
-      'Portico cannot deliver events to this target yet (AWS Kinesis, Firehose and CloudWatch Logs, Azure Logs Ingestion); events for this destination are counted as dropped. Use an http, file or datadog target.',
+      'Portico cannot deliver events to this target yet (Azure Logs Ingestion); events for this destination are counted as dropped. Use an http, file, datadog, kinesis, firehose or cloudwatch_logs target.',
   },
   ERR_EVENT_SPOOL_UNREADABLE: {
     status: 500,

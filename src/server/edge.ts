@@ -144,6 +144,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     dataDir,
     fileDir: config.events?.fileDir ?? join(dataDir, 'event-files'),
     datadogIntakeUrl: config.events?.datadogIntakeUrl,
+    awsEndpointUrl: config.events?.awsEndpointUrl,
     limits: config.events?.limits,
     openSecret: modules.openSecret,
     logger: logger.child({ component: 'events' }),

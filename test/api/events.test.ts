@@ -7,6 +7,7 @@ import { eventsAtLeast, startReceiver } from '../e2e/events/receiver.ts';
 
 const role = { role: { roleArn: 'arn:aws:iam::123456789012:role/ngrok-events' } };
 const kinesis = { kinesis: { auth: role, streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/portico' } };
+const firehoseArn = 'arn:aws:firehose:us-east-1:123456789012:deliverystream/portico';
 type Failure = { errorCode?: string; statusCode?: number };
 const code = (expected: string) => (e: Failure) => e.errorCode === expected;
 
@@ -36,11 +37,8 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
     azureLogsIngestion: null,
   });
   assert.deepEqual(await ngrok.eventDestinations.get(dest.id), dest);
-  // Portico cannot deliver to AWS: every read says so (a Portico extension ngrok's clients keep).
-  assert.match(
-    String((dest as unknown as { configError?: string }).configError),
-    /^ERR_EVENT_TARGET_UNDELIVERABLE: target\.kinesis:/,
-  );
+  // Portico delivers to AWS: no config_error (a Portico extension ngrok's clients keep).
+  assert.equal((dest as unknown as { configError?: string }).configError, undefined);
 
   // AWS secrets and the Datadog API key are write-only: present in reads (clients read them by key), empty.
   const firehose = await ngrok.eventDestinations.create({
@@ -48,7 +46,7 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
     target: {
       firehose: {
         auth: { creds: { awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: 's3cr3t' } },
-        deliveryStreamArn: 'arn:aws:firehose:us-east-1:1:deliverystream/x',
+        deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/x',
       },
     },
   });
@@ -58,9 +56,9 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
   });
   const logs = await ngrok.eventDestinations.create({
     format: 'json',
-    target: { cloudwatchLogs: { auth: role, logGroupArn: 'arn:aws:logs:us-east-1:1:log-group:portico' } },
+    target: { cloudwatchLogs: { auth: role, logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:portico' } },
   });
-  assert.equal(logs.target.cloudwatchLogs?.logGroupArn, 'arn:aws:logs:us-east-1:1:log-group:portico');
+  assert.equal(logs.target.cloudwatchLogs?.logGroupArn, 'arn:aws:logs:us-east-1:123456789012:log-group:portico');
   const dd = await ngrok.eventDestinations.create({
     format: 'json',
     target: { datadog: { apiKey: 'dd-key', ddtags: 'env:test', service: 'edge', ddsite: 'datadoghq.eu' } },
@@ -171,7 +169,7 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
     target: {
       kinesis: {
         auth: { role: { role_arn: 'arn:x' }, creds: { aws_access_key_id: 'a', aws_secret_access_key: 'b' } },
-        stream_arn: 'arn:y',
+        stream_arn: kinesis.kinesis.streamArn,
       },
     },
   });
@@ -179,18 +177,89 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
   assert.equal(both.body.error_code, 'ERR_NGROK_240');
   assert.match(String(both.body.msg), /target\.kinesis\.auth/);
   assert.equal(
-    (await post({ format: 'json', target: { firehose: { auth: {}, delivery_stream_arn: 'arn:y' } } })).body.error_code,
+    (await post({ format: 'json', target: { firehose: { auth: {}, delivery_stream_arn: firehoseArn } } })).body
+      .error_code,
     'ERR_NGROK_240',
   );
   assert.equal(
     (
       await post({
         format: 'json',
-        target: { firehose: { auth: { creds: { aws_access_key_id: 'a' } }, delivery_stream_arn: 'arn:y' } },
+        target: { firehose: { auth: { creds: { aws_access_key_id: 'a' } }, delivery_stream_arn: firehoseArn } },
       })
     ).body.error_code,
     'ERR_NGROK_240',
   );
+  // ARNs are read: the service, region and resource each field must name (the senders take the
+  // region and the name from them).
+  const roleAuth = { role: { role_arn: role.role.roleArn } };
+  const arnRefusals: Array<[Record<string, unknown>, string, RegExp]> = [
+    [
+      {
+        kinesis: {
+          auth: roleAuth,
+          stream_arn: 'arn:aws:sqs:us-east-1:123456789012:q',
+        },
+      },
+      'ERR_NGROK_236',
+      /target\.kinesis\.stream_arn: .*an ARN of sqs, not kinesis/,
+    ],
+    [
+      {
+        kinesis: {
+          auth: roleAuth,
+          stream_arn: 'arn:aws:kinesis::123456789012:stream/s',
+        },
+      },
+      'ERR_NGROK_236',
+      /no region/,
+    ],
+    [
+      {
+        firehose: {
+          auth: roleAuth,
+          delivery_stream_arn: 'arn:aws:firehose:us-east-1:123456789012:stream/s',
+        },
+      },
+      'ERR_NGROK_236',
+      /deliverystream\/<name>/,
+    ],
+    [
+      {
+        cloudwatch_logs: {
+          auth: roleAuth,
+          log_group_arn: 'arn:aws:logs:us-east-1:12345:log-group:g',
+        },
+      },
+      'ERR_NGROK_236',
+      /is not an AWS ARN/,
+    ],
+    [
+      {
+        kinesis: {
+          auth: { role: { role_arn: 'arn:aws:iam::123456789012:user/events' } },
+          stream_arn: kinesis.kinesis.streamArn,
+        },
+      },
+      'ERR_NGROK_240',
+      /target\.kinesis\.auth\.role\.role_arn: .*role\/<name>/,
+    ],
+    [
+      {
+        kinesis: {
+          auth: { role: { role_arn: 'arn:aws:iam:us-east-1:123456789012:role/events' } },
+          stream_arn: kinesis.kinesis.streamArn,
+        },
+      },
+      'ERR_NGROK_240',
+      /region "us-east-1"/,
+    ],
+  ];
+  for (const [target, errorCode, message] of arnRefusals) {
+    const refused = await post({ format: 'json', target });
+    assert.deepEqual([refused.status, refused.body.error_code], [400, errorCode], JSON.stringify(target));
+    assert.match(String(refused.body.msg), message);
+  }
   await assert.rejects(ngrok.eventDestinations.update({ id: dest.id, format: 'csv' }), code('ERR_NGROK_235'));
   assert.equal(
     (await post({ description: 'x'.repeat(256), format: 'json', target: kinesis })).body.error_code,

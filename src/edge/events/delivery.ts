@@ -2,7 +2,7 @@
  * One destination's delivery: a bounded in-memory queue and one loop that sends it in batches,
  * retrying a failed batch with exponential backoff. Pushing never waits and never throws, so
  * traffic is never slowed by a slow or dead destination: when the queue is full the new event
- * is dropped and counted. A destination Portico cannot deliver to (AWS targets) has no sender:
+ * is dropped and counted. A destination Portico cannot deliver to (Azure's) has no sender:
  * its events are counted as dropped too.
  */
 import { ErrorCode } from '../../errors/catalogue.ts';
@@ -12,6 +12,8 @@ import type { EventJson } from './envelope.ts';
 /** Sends one batch; rejects when the destination did not take it (it is then retried). */
 export interface Sender {
   send(batch: readonly EventJson[]): Promise<void>;
+  /** Releases what the sender holds open (connections), once its delivery has stopped. */
+  close?(): void;
 }
 
 export interface DeliveryLimits {
@@ -103,6 +105,7 @@ export class Delivery {
     const left = [...this.#inFlight, ...this.#queue.splice(0)];
     this.#inFlight = [];
     this.#count();
+    this.sender?.close?.();
     return left;
   }
 

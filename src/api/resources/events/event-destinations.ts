@@ -8,7 +8,7 @@ import { invalid, stillInUse } from '../../errors.ts';
 import { encryptSecret } from '../../../config/secrets/key-encryption.ts';
 import { ErrorCode, errorCatalogue } from '../../../errors/catalogue.ts';
 import { eventKinds, type EventTarget } from '../../../config/documents/events.ts';
-import { parseTarget, readTarget, sealTarget } from './event-targets.ts';
+import { parseTarget, readTarget, sealTarget, storedArnProblem } from './event-targets.ts';
 
 export const eventDestinationPath = '/event_destinations';
 export const eventDestinationKind = eventKinds.destination;
@@ -20,16 +20,16 @@ export interface EventDestinationDoc extends CommonDoc {
 }
 
 /**
- * Why Portico cannot deliver to this target, or undefined. AWS and Azure targets are accepted (ngrok's
+ * Why Portico cannot deliver to this target, or undefined. Azure targets are accepted (ngrok's
  * clients and Terraform create them) but reported on every read as `config_error`, the same
  * Portico extension the data plane uses for records it cannot serve; their events are counted
- * as dropped (docs/events.md).
+ * as dropped (docs/events.md). So is an AWS target stored with an ARN the edge cannot use.
  */
 export function undeliverable(target: EventTarget): string | undefined {
-  const kind = (['kinesis', 'firehose', 'cloudwatch_logs', 'azure_logs_ingestion'] as const).find((k) => target[k]);
-  if (!kind) return undefined;
   const code = ErrorCode.ERR_EVENT_TARGET_UNDELIVERABLE;
-  return `${code}: target.${kind}: ${errorCatalogue[code].message}`;
+  if (target.azure_logs_ingestion) return `${code}: target.azure_logs_ingestion: ${errorCatalogue[code].message}`;
+  const arnProblem = storedArnProblem(target);
+  return arnProblem && `${code}: ${arnProblem}`;
 }
 
 // `target` is checked by parseTarget, which answers with ngrok's target/auth error codes.

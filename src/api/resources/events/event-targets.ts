@@ -7,6 +7,7 @@
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import { invalid } from '../../errors.ts';
 import { type AwsAuth, type EventTarget } from '../../../config/documents/events.ts';
+import { arnKinds, readArn } from '../../../edge/events/destinations/aws/arn.ts';
 import { fileTarget, httpTarget } from './portico-targets.ts';
 
 export type { AwsAuth, EventTarget };
@@ -27,6 +28,11 @@ const awsArnField = {
   kinesis: 'stream_arn',
   firehose: 'delivery_stream_arn',
   cloudwatch_logs: 'log_group_arn',
+} as const;
+const awsArnKind = {
+  kinesis: arnKinds.kinesisStream,
+  firehose: arnKinds.firehoseDeliveryStream,
+  cloudwatch_logs: arnKinds.logGroup,
 } as const;
 /** Portico's own targets, beside ngrok's. */
 const porticoTargets = ['http', 'file'] as const;
@@ -61,9 +67,26 @@ export function parseTarget(value: unknown): EventTarget {
   const aws = name as keyof typeof awsArnField;
   const arnField = awsArnField[aws];
   const arn = requiredString(body[arnField], ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`);
-  if (!arn.startsWith('arn:'))
-    throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`, `"${arn}" is not an ARN (arn:aws:…)`);
+  const read = readArn(arn, awsArnKind[aws]);
+  if ('problem' in read) throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`, read.problem);
   return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`), [arnField]: arn } } as EventTarget;
+}
+
+/**
+ * Why a stored AWS target's ARNs cannot be used (one stored before the API checked them), as
+ * `<field>: <problem>`; undefined when they can, or the target is not AWS's.
+ */
+export function storedArnProblem(target: EventTarget): string | undefined {
+  for (const aws of Object.keys(awsArnField) as Array<keyof typeof awsArnField>) {
+    const t = target[aws] as (Record<string, string> & { auth: AwsAuth }) | undefined;
+    if (!t) continue;
+    const field = awsArnField[aws];
+    const read = readArn(t[field] ?? '', awsArnKind[aws]);
+    if ('problem' in read) return `target.${aws}.${field}: ${read.problem}`;
+    const role = t.auth.role && readArn(t.auth.role.role_arn, arnKinds.iamRole);
+    if (role && 'problem' in role) return `target.${aws}.auth.role.role_arn: ${role.problem}`;
+  }
+  return undefined;
 }
 
 /**
@@ -101,12 +124,8 @@ function parseAuth(value: unknown, field: string): AwsAuth {
       ErrorCode.ERR_NGROK_240,
       `${field}.role.role_arn`,
     );
-    if (!roleArn.startsWith('arn:'))
-      throw invalid(
-        ErrorCode.ERR_NGROK_240,
-        `${field}.role.role_arn`,
-        `"${roleArn}" is not an IAM role ARN (arn:aws:iam::…:role/…)`,
-      );
+    const read = readArn(roleArn, arnKinds.iamRole);
+    if ('problem' in read) throw invalid(ErrorCode.ERR_NGROK_240, `${field}.role.role_arn`, read.problem);
     return { role: { role_arn: roleArn } };
   }
   const c = isObj(creds) ? creds : {};

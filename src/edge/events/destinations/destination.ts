@@ -10,6 +10,12 @@ export interface SenderDeps {
   fileDir: string;
   /** Replaces every Datadog target's intake URL (tests point it at a local receiver). */
   datadogIntakeUrl?: string;
+  /**
+   * Replaces the AWS endpoint of every AWS target (Kinesis, Firehose, CloudWatch Logs) and of
+   * STS (tests point it at a local stand-in). Operators use the AWS SDK's own
+   * `AWS_ENDPOINT_URL_<SERVICE>` variables instead.
+   */
+  awsEndpointUrl?: string;
   /** Milliseconds one HTTP delivery may take. Default 10000. */
   requestTimeoutMs?: number;
   logger: Logger;

@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { dayRuns } from './cloudwatch-logs.ts';
+
+test('dayRuns: events in time order, cut where a call would span a day or more', () => {
+  const hour = 3600_000;
+  const at = (h: number) => ({ message: String(h), timestamp: h * hour });
+  const runs = dayRuns([at(30), at(1), at(2), at(25), at(60)]);
+  assert.deepEqual(
+    runs.map((run) => run.map((e) => e.message)),
+    [['1', '2'], ['25', '30'], ['60']],
+  );
+  assert.deepEqual(dayRuns([]), []);
+});

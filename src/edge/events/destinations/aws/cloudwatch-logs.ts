@@ -1,0 +1,97 @@
+/**
+ * `cloudwatch_logs` target (ngrok's): each event one log event of the group's log stream
+ * `portico-events` (created by the edge when missing), its message the envelope's JSON, its
+ * timestamp the event's. `PutLogEvents` takes up to 1 MiB a call (each event counting its bytes
+ * and 26), in time order, within 24 hours. A call fails or succeeds whole, except for events
+ * CloudWatch refuses for their age (older than the group's retention or 14 days, more than two
+ * hours ahead): those are logged and left out, as a retry could not change their age.
+ */
+import type { InputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import type { EventEnvelope, EventJson } from '../../envelope.ts';
+import type { DestinationKind } from '../destination.ts';
+import { arnKinds, readArn } from './arn.ts';
+import { awsConnection, awsErrorText, onFirstUse } from './client-options.ts';
+import { recordPiecesSender } from './record-pieces.ts';
+import { awsSdk } from './sdk/index.ts';
+
+/** The log stream the edge writes to in the target's group. */
+export const logStreamName = 'portico-events';
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+export const cloudwatchLogsDestination: DestinationKind<'cloudwatch_logs'> = {
+  target: 'cloudwatch_logs',
+  create(target, accountId, deps) {
+    const read = readArn(target.log_group_arn, arnKinds.logGroup);
+    if ('problem' in read) throw new Error(`target.cloudwatch_logs.log_group_arn: ${read.problem}`);
+    const logGroupName = read.name;
+    const connection = awsConnection({ auth: target.auth, region: read.arn.region, accountId }, deps);
+    const sdk = awsSdk.cloudwatchLogs;
+    const client = onFirstUse(async () => new (await sdk()).CloudWatchLogsClient(await connection.options()));
+    const createStream = async () => {
+      const { CreateLogStreamCommand } = await sdk();
+      await (await client()).send(new CreateLogStreamCommand({ logGroupName, logStreamName })).catch((err: unknown) => {
+        if ((err as Error).name === 'ResourceAlreadyExistsException') return;
+        throw new Error(`CloudWatch Logs CreateLogStream: ${awsErrorText(err)}`);
+      });
+    };
+    // Made once; again after CloudWatch says it is gone (deleted meanwhile).
+    let streamMade = onFirstUse(createStream);
+    const put = async (logEvents: InputLogEvent[]) => {
+      await streamMade();
+      const { PutLogEventsCommand } = await sdk();
+      const out = await (
+        await client()
+      )
+        .send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }))
+        .catch((err: unknown) => {
+          if ((err as Error).name === 'ResourceNotFoundException') streamMade = onFirstUse(createStream);
+          throw new Error(`CloudWatch Logs PutLogEvents: ${awsErrorText(err)}`);
+        });
+      const refused = refusedForAge(out.rejectedLogEventsInfo, logEvents.length);
+      if (refused)
+        deps.logger.warn('CloudWatch Logs refused events for their age; they are dropped', {
+          logGroup: logGroupName,
+          events: refused,
+        });
+    };
+    return recordPiecesSender(
+      { records: 10_000, bytes: 1024 * 1024, recordOverhead: 26 },
+      async (piece) => {
+        for (const run of dayRuns(piece.map(logEvent))) await put(run);
+        return { refused: [] };
+      },
+      () => connection.close(),
+    );
+  },
+};
+
+function logEvent(event: EventJson): InputLogEvent {
+  const at = Date.parse((JSON.parse(event) as EventEnvelope).event_timestamp);
+  return { message: event, timestamp: Number.isFinite(at) ? at : Date.now() };
+}
+
+/** `events` in time order, cut where a run would span more than a day. */
+export function dayRuns(events: InputLogEvent[]): InputLogEvent[][] {
+  const sorted = [...events].sort((a, b) => a.timestamp! - b.timestamp!);
+  const runs: InputLogEvent[][] = [];
+  for (const event of sorted) {
+    const run = runs.at(-1);
+    if (run && event.timestamp! - run[0]!.timestamp! < dayMs) run.push(event);
+    else runs.push([event]);
+  }
+  return runs;
+}
+
+/** How many events `PutLogEvents` left out for their age. */
+function refusedForAge(
+  info:
+    | { tooNewLogEventStartIndex?: number; tooOldLogEventEndIndex?: number; expiredLogEventEndIndex?: number }
+    | undefined,
+  count: number,
+): number {
+  if (!info) return 0;
+  const tooNew = info.tooNewLogEventStartIndex === undefined ? 0 : count - info.tooNewLogEventStartIndex;
+  const old = Math.max(info.tooOldLogEventEndIndex ?? -1, info.expiredLogEventEndIndex ?? -1) + 1;
+  return Math.min(count, tooNew + old);
+}

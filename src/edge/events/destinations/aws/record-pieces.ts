@@ -1,0 +1,74 @@
+/**
+ * A sender for AWS calls that take many records and may refuse some of them (Kinesis
+ * PutRecords, Firehose PutRecordBatch): a batch is sent in pieces within the call's limits,
+ * and a retry of the batch sends only the events AWS has not taken yet, so a partial failure
+ * does not deliver the others twice.
+ */
+import type { Sender } from '../../delivery.ts';
+import type { EventJson } from '../../envelope.ts';
+
+/** One call's limits. */
+export interface PieceLimits {
+  records: number;
+  /** Bytes of one call's records, each counted as its event's bytes plus `recordOverhead`. */
+  bytes: number;
+  recordOverhead: number;
+}
+
+/** What one call did with a piece: the events it refused, and why (AWS's error code). */
+export interface PieceResult {
+  refused: EventJson[];
+  reason?: string;
+}
+
+export function recordPiecesSender(
+  limits: PieceLimits,
+  sendPiece: (piece: EventJson[]) => Promise<PieceResult>,
+  close: () => void,
+): Sender {
+  // A failed batch is retried as the same array: what it still has to deliver, by batch.
+  const left = new WeakMap<readonly EventJson[], readonly EventJson[]>();
+  return {
+    async send(batch) {
+      const pending = left.get(batch) ?? batch;
+      const pieces = piecesOf(pending, limits);
+      const refused: EventJson[] = [];
+      let reason: string | undefined;
+      for (let i = 0; i < pieces.length; i++) {
+        let result: PieceResult;
+        try {
+          result = await sendPiece(pieces[i]!);
+        } catch (err) {
+          left.set(batch, [...refused, ...pieces.slice(i).flat()]);
+          throw err;
+        }
+        refused.push(...result.refused);
+        reason ??= result.reason;
+      }
+      if (refused.length) {
+        left.set(batch, refused);
+        throw new Error(`AWS refused ${refused.length} of ${pending.length} events (${reason ?? 'no reason given'})`);
+      }
+      left.delete(batch);
+    },
+    close,
+  };
+}
+
+/** `events` in order, cut into pieces of at most `limits.records` records and `limits.bytes`. */
+export function piecesOf(events: readonly EventJson[], limits: PieceLimits): EventJson[][] {
+  const pieces: EventJson[][] = [];
+  let piece: EventJson[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = Buffer.byteLength(event) + limits.recordOverhead;
+    if (piece.length && (piece.length === limits.records || bytes + size > limits.bytes)) {
+      pieces.push(piece);
+      [piece, bytes] = [[], 0];
+    }
+    piece.push(event);
+    bytes += size;
+  }
+  if (piece.length) pieces.push(piece);
+  return pieces;
+}
