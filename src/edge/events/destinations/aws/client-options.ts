@@ -11,10 +11,13 @@
  *
  * The SDK is loaded on the first delivery, not at start.
  */
+import { onFirstUse } from '../../../../packages/on-first-use.ts';
 import type { AwsAuth } from '../../../../config/documents/events.ts';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SenderDeps } from '../destination.ts';
-import { awsSdk } from './sdk/index.ts';
+
+const httpHandlerSdk = onFirstUse(() => import('@smithy/node-http-handler'), 'NodeHttpHandler');
+const stsSdk = onFirstUse(() => import('@aws-sdk/client-sts'), 'AssumeRoleCommand');
 
 /** The session name the edge's AssumeRole calls carry (CloudTrail shows it). */
 export const roleSessionName = 'portico-events';
@@ -56,7 +59,7 @@ export function awsConnection(target: AwsTarget, deps: SenderDeps): AwsConnectio
   const handlers: Array<{ destroy(): void }> = [];
   const base = async () => {
     quietNodeVersionWarning();
-    const { NodeHttpHandler } = await awsSdk.httpHandler();
+    const { NodeHttpHandler } = await httpHandlerSdk();
     const timeout = deps.requestTimeoutMs ?? 10_000;
     const requestHandler = new NodeHttpHandler({ connectionTimeout: timeout, requestTimeout: timeout });
     handlers.push(requestHandler);
@@ -70,7 +73,7 @@ export function awsConnection(target: AwsTarget, deps: SenderDeps): AwsConnectio
   const build = async (): Promise<AwsClientOptions> =>
     keys ? { ...(await base()), credentials: keys } : { ...(await base()), credentials: await assumed(role!.role_arn) };
   const assumed = async (roleArn: string) => {
-    const { STSClient, AssumeRoleCommand } = await awsSdk.sts();
+    const { STSClient, AssumeRoleCommand } = await stsSdk();
     const sts = new STSClient(await base());
     return async () => {
       const command = new AssumeRoleCommand({
@@ -92,7 +95,7 @@ export function awsConnection(target: AwsTarget, deps: SenderDeps): AwsConnectio
     };
   };
   return {
-    options: onFirstUse(build),
+    options: cachedOnSuccess(build),
     close() {
       for (const handler of handlers.splice(0)) handler.destroy();
     },
@@ -100,7 +103,7 @@ export function awsConnection(target: AwsTarget, deps: SenderDeps): AwsConnectio
 }
 
 /** `make`, run on the first call and again after it failed; the calls between share its promise. */
-export function onFirstUse<T>(make: () => Promise<T>): () => Promise<T> {
+export function cachedOnSuccess<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
   return () =>
     (made ??= make().catch((err: unknown) => {

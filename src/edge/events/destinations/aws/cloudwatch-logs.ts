@@ -7,12 +7,15 @@
  * hours ahead): those are logged and left out, as a retry could not change their age.
  */
 import type { InputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import { onFirstUse } from '../../../../packages/on-first-use.ts';
 import type { EventEnvelope, EventJson } from '../../envelope.ts';
 import type { DestinationKind } from '../destination.ts';
 import { arnKinds, readArn } from './arn.ts';
-import { awsConnection, awsErrorText, onFirstUse } from './client-options.ts';
-import { recordPiecesSender } from './record-pieces.ts';
-import { awsSdk } from './sdk/index.ts';
+import { awsConnection, awsErrorText, cachedOnSuccess } from './client-options.ts';
+import { recordPiecesSender } from '../record-pieces.ts';
+
+/** The SDK's client, loaded on the first delivery: an edge with no such target never loads it. */
+const logsSdk = onFirstUse(() => import('@aws-sdk/client-cloudwatch-logs'), 'PutLogEventsCommand');
 
 /** The log stream the edge writes to in the target's group. */
 export const logStreamName = 'portico-events';
@@ -26,26 +29,25 @@ export const cloudwatchLogsDestination: DestinationKind<'cloudwatch_logs'> = {
     if ('problem' in read) throw new Error(`target.cloudwatch_logs.log_group_arn: ${read.problem}`);
     const logGroupName = read.name;
     const connection = awsConnection({ auth: target.auth, region: read.arn.region, accountId }, deps);
-    const sdk = awsSdk.cloudwatchLogs;
-    const client = onFirstUse(async () => new (await sdk()).CloudWatchLogsClient(await connection.options()));
+    const client = cachedOnSuccess(async () => new (await logsSdk()).CloudWatchLogsClient(await connection.options()));
     const createStream = async () => {
-      const { CreateLogStreamCommand } = await sdk();
+      const { CreateLogStreamCommand } = await logsSdk();
       await (await client()).send(new CreateLogStreamCommand({ logGroupName, logStreamName })).catch((err: unknown) => {
         if ((err as Error).name === 'ResourceAlreadyExistsException') return;
         throw new Error(`CloudWatch Logs CreateLogStream: ${awsErrorText(err)}`);
       });
     };
     // Made once; again after CloudWatch says it is gone (deleted meanwhile).
-    let streamMade = onFirstUse(createStream);
+    let streamMade = cachedOnSuccess(createStream);
     const put = async (logEvents: InputLogEvent[]) => {
       await streamMade();
-      const { PutLogEventsCommand } = await sdk();
+      const { PutLogEventsCommand } = await logsSdk();
       const out = await (
         await client()
       )
         .send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }))
         .catch((err: unknown) => {
-          if ((err as Error).name === 'ResourceNotFoundException') streamMade = onFirstUse(createStream);
+          if ((err as Error).name === 'ResourceNotFoundException') streamMade = cachedOnSuccess(createStream);
           throw new Error(`CloudWatch Logs PutLogEvents: ${awsErrorText(err)}`);
         });
       const refused = refusedForAge(out.rejectedLogEventsInfo, logEvents.length);

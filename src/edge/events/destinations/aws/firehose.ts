@@ -4,11 +4,14 @@
  * newline, so that what Firehose writes (to S3 and the like) is NDJSON. Records refused
  * (throughput exceeded, a service error) are sent again on the batch's retry, the others not.
  */
+import { onFirstUse } from '../../../../packages/on-first-use.ts';
 import { arnKinds, readArn } from './arn.ts';
-import { awsConnection, awsErrorText, onFirstUse } from './client-options.ts';
-import { recordPiecesSender } from './record-pieces.ts';
+import { awsConnection, awsErrorText, cachedOnSuccess } from './client-options.ts';
+import { recordPiecesSender } from '../record-pieces.ts';
 import type { DestinationKind } from '../destination.ts';
-import { awsSdk } from './sdk/index.ts';
+
+/** The SDK's client, loaded on the first delivery: an edge with no such target never loads it. */
+const firehoseSdk = onFirstUse(() => import('@aws-sdk/client-firehose'), 'PutRecordBatchCommand');
 
 export const firehoseDestination: DestinationKind<'firehose'> = {
   target: 'firehose',
@@ -16,15 +19,15 @@ export const firehoseDestination: DestinationKind<'firehose'> = {
     const read = readArn(target.delivery_stream_arn, arnKinds.firehoseDeliveryStream);
     if ('problem' in read) throw new Error(`target.firehose.delivery_stream_arn: ${read.problem}`);
     const connection = awsConnection({ auth: target.auth, region: read.arn.region, accountId }, deps);
-    const client = onFirstUse(async () => {
-      const { FirehoseClient } = await awsSdk.firehose();
+    const client = cachedOnSuccess(async () => {
+      const { FirehoseClient } = await firehoseSdk();
       return new FirehoseClient(await connection.options());
     });
     return recordPiecesSender(
       // Each record's newline.
       { records: 500, bytes: 4 * 1024 * 1024, recordOverhead: 1 },
       async (piece) => {
-        const { PutRecordBatchCommand } = await awsSdk.firehose();
+        const { PutRecordBatchCommand } = await firehoseSdk();
         const command = new PutRecordBatchCommand({
           DeliveryStreamName: read.name,
           Records: piece.map((event) => ({ Data: Buffer.from(`${event}\n`) })),

@@ -5,11 +5,14 @@
  * sent again on the batch's retry, the others not.
  */
 import { randomUUID } from 'node:crypto';
+import { onFirstUse } from '../../../../packages/on-first-use.ts';
 import { arnKinds, readArn } from './arn.ts';
-import { awsConnection, awsErrorText, onFirstUse } from './client-options.ts';
-import { recordPiecesSender } from './record-pieces.ts';
+import { awsConnection, awsErrorText, cachedOnSuccess } from './client-options.ts';
+import { recordPiecesSender } from '../record-pieces.ts';
 import type { DestinationKind } from '../destination.ts';
-import { awsSdk } from './sdk/index.ts';
+
+/** The SDK's client, loaded on the first delivery: an edge with no such target never loads it. */
+const kinesisSdk = onFirstUse(() => import('@aws-sdk/client-kinesis'), 'PutRecordsCommand');
 
 export const kinesisDestination: DestinationKind<'kinesis'> = {
   target: 'kinesis',
@@ -17,15 +20,15 @@ export const kinesisDestination: DestinationKind<'kinesis'> = {
     const read = readArn(target.stream_arn, arnKinds.kinesisStream);
     if ('problem' in read) throw new Error(`target.kinesis.stream_arn: ${read.problem}`);
     const connection = awsConnection({ auth: target.auth, region: read.arn.region, accountId }, deps);
-    const client = onFirstUse(async () => {
-      const { KinesisClient } = await awsSdk.kinesis();
+    const client = cachedOnSuccess(async () => {
+      const { KinesisClient } = await kinesisSdk();
       return new KinesisClient(await connection.options());
     });
     return recordPiecesSender(
       // A record counts its partition key (36 characters) beside its data.
       { records: 500, bytes: 5 * 1024 * 1024, recordOverhead: 36 },
       async (piece) => {
-        const { PutRecordsCommand } = await awsSdk.kinesis();
+        const { PutRecordsCommand } = await kinesisSdk();
         const command = new PutRecordsCommand({
           StreamARN: target.stream_arn,
           Records: piece.map((event) => ({ Data: Buffer.from(event), PartitionKey: randomUUID() })),

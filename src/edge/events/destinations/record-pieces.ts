@@ -1,11 +1,12 @@
 /**
- * A sender for AWS calls that take many records and may refuse some of them (Kinesis
- * PutRecords, Firehose PutRecordBatch): a batch is sent in pieces within the call's limits,
- * and a retry of the batch sends only the events AWS has not taken yet, so a partial failure
- * does not deliver the others twice.
+ * A sender for calls that take a bounded number of records and bytes, and may refuse some of
+ * them (Kinesis PutRecords, Firehose PutRecordBatch) or fail after an earlier call of the same
+ * batch succeeded: a batch is sent in pieces within the call's limits, and a retry of the
+ * batch sends only the events not taken yet, so a partial failure does not deliver the others
+ * twice.
  */
-import type { Sender } from '../../delivery.ts';
-import type { EventJson } from '../../envelope.ts';
+import type { Sender } from '../delivery.ts';
+import type { EventJson } from '../envelope.ts';
 
 /** One call's limits. */
 export interface PieceLimits {
@@ -47,7 +48,7 @@ export function recordPiecesSender(
       }
       if (refused.length) {
         left.set(batch, refused);
-        throw new Error(`AWS refused ${refused.length} of ${pending.length} events (${reason ?? 'no reason given'})`);
+        throw new Error(`${refused.length} of ${pending.length} events refused (${reason ?? 'no reason given'})`);
       }
       left.delete(batch);
     },
