@@ -57,11 +57,17 @@ export interface EdgeConfig {
   /**
    * Event delivery (docs/events.md): `fileDir` is where file targets write (default
    * `<dataDir>/event-files`); `datadogIntakeUrl` replaces every Datadog target's intake URL
-   * and `awsEndpointUrl` every AWS target's endpoint and STS's (tests point them at local
-   * stand-ins); `limits` bound each destination's queue, batches and
-   * retries (events/delivery.ts).
+   * and `awsEndpointUrl` every AWS target's endpoint and STS's, `azure` where Azure targets sign
+   * in and send (tests point them at local stand-ins); `limits` bound each destination's queue,
+   * batches and retries (events/delivery.ts).
    */
-  events?: { fileDir?: string; datadogIntakeUrl?: string; awsEndpointUrl?: string; limits?: Partial<DeliveryLimits> };
+  events?: {
+    fileDir?: string;
+    datadogIntakeUrl?: string;
+    awsEndpointUrl?: string;
+    azure?: { loginUrl?: string; ingestionUrl?: string };
+    limits?: Partial<DeliveryLimits>;
+  };
   /**
    * Identity modules: `allowHttpIssuers` lets an OpenID issuer or OAuth endpoint be plain http
    * (only tests set it, with a provider on loopback); otherwise https is required.

@@ -14,7 +14,7 @@ export const edgeProcessErrors = {
   ERR_EVENT_TARGET_UNDELIVERABLE: {
     status: 501,
     message:
-      'Portico cannot deliver events to this target yet (Azure Logs Ingestion); events for this destination are counted as dropped. Use an http, file, datadog, kinesis, firehose or cloudwatch_logs target.',
+      'This event destination was stored with a target the edge cannot use (one stored before the API checked it); its events are counted as dropped. Replace its target through the API.',
   },
   ERR_EVENT_SPOOL_UNREADABLE: {
     status: 500,

@@ -145,6 +145,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     fileDir: config.events?.fileDir ?? join(dataDir, 'event-files'),
     datadogIntakeUrl: config.events?.datadogIntakeUrl,
     awsEndpointUrl: config.events?.awsEndpointUrl,
+    azure: config.events?.azure,
     limits: config.events?.limits,
     openSecret: modules.openSecret,
     logger: logger.child({ component: 'events' }),

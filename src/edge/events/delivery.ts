@@ -2,7 +2,7 @@
  * One destination's delivery: a bounded in-memory queue and one loop that sends it in batches,
  * retrying a failed batch with exponential backoff. Pushing never waits and never throws, so
  * traffic is never slowed by a slow or dead destination: when the queue is full the new event
- * is dropped and counted. A destination Portico cannot deliver to (Azure's) has no sender:
+ * is dropped and counted. A destination whose stored target the edge cannot use has no sender:
  * its events are counted as dropped too.
  */
 import { ErrorCode } from '../../errors/catalogue.ts';
@@ -66,7 +66,7 @@ export class Delivery {
 
   constructor(
     readonly destinationId: string,
-    /** Undefined: Portico cannot deliver to this target; everything pushed is dropped. */
+    /** Undefined: the edge cannot use this stored target; everything pushed is dropped. */
     private readonly sender: Sender | undefined,
     private readonly limits: DeliveryLimits,
     private readonly logger: Logger,

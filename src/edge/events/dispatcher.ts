@@ -33,7 +33,7 @@ export interface DestinationStats extends DeliveryStats {
   accountId: string;
   /** The target kind: http, file, datadog, kinesis, … */
   target: string;
-  /** False for targets Portico cannot deliver to. */
+  /** False for a stored target the edge cannot use (docs/events.md). */
   deliverable: boolean;
 }
 

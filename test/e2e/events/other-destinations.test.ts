@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
-import { apiClient, apiFetch } from '../../support/api.ts';
+import { apiClient } from '../../support/api.ts';
 import { forwardTo, startTestEdge } from '../../support/edge.ts';
 import { tunnelGroupBackend } from '../../support/edges.ts';
 import { echoOnce, eventually, startEchoService } from '../../support/services.ts';
@@ -94,33 +94,34 @@ test('datadog destination: logs posted to the (local stand-in) intake with DD-AP
   assert.equal(JSON.parse(String(entry.message)).event_id, entry.event_id);
 });
 
-test('azure_logs_ingestion target: accepted, reported undeliverable through the API, its events counted as dropped', async (t) => {
+test('a destination stored with a target the edge cannot use (an older version stored it unchecked): config_error on reads, its events counted as dropped', async (t) => {
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
-  const created = await apiFetch(edge, 'POST', '/event_destinations', {
+  // Written to the store as a version that only checked "arn:" would have kept it.
+  const record = await edge.store.resources.create(edge.credentials.accountId, 'event_destination', 'ed', {
+    description: '',
+    metadata: '',
     format: 'json',
     target: {
-      azure_logs_ingestion: {
-        tenant_id: 'tenant',
-        client_id: 'client',
-        client_secret: 'azure-secret',
-        logs_ingestion_uri: 'https://portico.westeurope-1.ingest.monitor.azure.com',
-        data_collection_rule_id: 'dcr-0123',
-        data_collection_stream_name: 'Custom-Portico',
+      kinesis: {
+        auth: { role: { role_arn: 'arn:aws:iam::123456789012:role/events' } },
+        stream_arn: 'arn:aws:kinesis:us-east-1:1:stream/portico',
       },
     },
   });
-  const id = String(created.body.id);
-  const read = (await ngrok.eventDestinations.get(id)) as unknown as { configError?: string };
-  assert.match(String(read.configError), /^ERR_EVENT_TARGET_UNDELIVERABLE: target\.azure_logs_ingestion: /);
-  await ngrok.eventSubscriptions.create({ sources: [{ type: 'ip_policy_created.v0' }], destinationIds: [id] });
+  const read = (await ngrok.eventDestinations.get(record.id)) as unknown as { configError?: string };
+  assert.match(
+    String(read.configError),
+    /^ERR_EVENT_TARGET_UNDELIVERABLE: target\.kinesis\.stream_arn: "arn:aws:kinesis:us-east-1:1:stream\/portico" is not an AWS ARN/,
+  );
+  await ngrok.eventSubscriptions.create({ sources: [{ type: 'ip_policy_created.v0' }], destinationIds: [record.id] });
   await edge.events.settled();
   await ngrok.ipPolicies.create({ description: 'nowhere to go' });
   await ngrok.ipPolicies.create({ description: 'nowhere either' });
-  const stats = edge.events.stats().find((s) => s.destinationId === id)!;
+  const stats = edge.events.stats().find((s) => s.destinationId === record.id)!;
   assert.deepEqual(
     { target: stats.target, deliverable: stats.deliverable, dropped: stats.dropped, delivered: stats.delivered },
-    { target: 'azure_logs_ingestion', deliverable: false, dropped: 2, delivered: 0 },
+    { target: 'kinesis', deliverable: false, dropped: 2, delivered: 0 },
   );
 });
 

@@ -6,9 +6,9 @@ import type { ApiDeps } from '../../context.ts';
 import { registerCrud } from '../../crud.ts';
 import { invalid, stillInUse } from '../../errors.ts';
 import { encryptSecret } from '../../../config/secrets/key-encryption.ts';
-import { ErrorCode, errorCatalogue } from '../../../errors/catalogue.ts';
+import { ErrorCode } from '../../../errors/catalogue.ts';
 import { eventKinds, type EventTarget } from '../../../config/documents/events.ts';
-import { parseTarget, readTarget, sealTarget, storedArnProblem } from './event-targets.ts';
+import { parseTarget, readTarget, sealTarget, storedTargetProblem } from './event-targets.ts';
 
 export const eventDestinationPath = '/event_destinations';
 export const eventDestinationKind = eventKinds.destination;
@@ -20,16 +20,14 @@ export interface EventDestinationDoc extends CommonDoc {
 }
 
 /**
- * Why Portico cannot deliver to this target, or undefined. Azure targets are accepted (ngrok's
- * clients and Terraform create them) but reported on every read as `config_error`, the same
- * Portico extension the data plane uses for records it cannot serve; their events are counted
- * as dropped (docs/events.md). So is an AWS target stored with an ARN the edge cannot use.
+ * Why the edge cannot use this stored target, or undefined: one stored before the API checked
+ * what it checks now (an ARN, an Azure endpoint). Reported on every read as `config_error`, the
+ * same Portico extension the data plane uses for records it cannot serve; its events are
+ * counted as dropped (docs/events.md).
  */
 export function undeliverable(target: EventTarget): string | undefined {
-  const code = ErrorCode.ERR_EVENT_TARGET_UNDELIVERABLE;
-  if (target.azure_logs_ingestion) return `${code}: target.azure_logs_ingestion: ${errorCatalogue[code].message}`;
-  const arnProblem = storedArnProblem(target);
-  return arnProblem && `${code}: ${arnProblem}`;
+  const problem = storedTargetProblem(target);
+  return problem && `${ErrorCode.ERR_EVENT_TARGET_UNDELIVERABLE}: ${problem}`;
 }
 
 // `target` is checked by parseTarget, which answers with ngrok's target/auth error codes.

@@ -7,7 +7,8 @@
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import { invalid } from '../../errors.ts';
 import { type AwsAuth, type EventTarget } from '../../../config/documents/events.ts';
-import { arnKinds, readArn } from '../../../edge/events/destinations/aws/arn.ts';
+import { arnKinds, readArn } from '../../../config/events/aws-arn.ts';
+import { azureCloudOf, azureClouds } from '../../../config/events/azure-clouds.ts';
 import { fileTarget, httpTarget } from './portico-targets.ts';
 
 export type { AwsAuth, EventTarget };
@@ -73,10 +74,13 @@ export function parseTarget(value: unknown): EventTarget {
 }
 
 /**
- * Why a stored AWS target's ARNs cannot be used (one stored before the API checked them), as
- * `<field>: <problem>`; undefined when they can, or the target is not AWS's.
+ * Why a stored target cannot be used (one stored before the API checked its ARNs or its Azure
+ * endpoint), as `<field>: <problem>`; undefined when it can.
  */
-export function storedArnProblem(target: EventTarget): string | undefined {
+export function storedTargetProblem(target: EventTarget): string | undefined {
+  const azure = target.azure_logs_ingestion;
+  if (azure && !azureCloudOf(azure.logs_ingestion_uri))
+    return `target.azure_logs_ingestion.logs_ingestion_uri: ${azureEndpointProblem(azure.logs_ingestion_uri)}`;
   for (const aws of Object.keys(awsArnField) as Array<keyof typeof awsArnField>) {
     const t = target[aws] as (Record<string, string> & { auth: AwsAuth }) | undefined;
     if (!t) continue;
@@ -176,9 +180,32 @@ function azure(body: Obj): NonNullable<EventTarget['azure_logs_ingestion']> {
   const out = {} as Record<(typeof azureFields)[number], string>;
   for (const key of azureFields)
     out[key] = requiredString(body[key], ErrorCode.ERR_NGROK_236, `target.azure_logs_ingestion.${key}`);
-  if (!/^https:\/\//.test(out.logs_ingestion_uri))
-    throw invalid(ErrorCode.ERR_NGROK_236, 'target.azure_logs_ingestion.logs_ingestion_uri', 'must be an https URL');
+  if (!azureCloudOf(out.logs_ingestion_uri))
+    throw invalid(
+      ErrorCode.ERR_NGROK_236,
+      'target.azure_logs_ingestion.logs_ingestion_uri',
+      azureEndpointProblem(out.logs_ingestion_uri),
+    );
+  for (const key of ['tenant_id', 'client_id', 'data_collection_rule_id', 'data_collection_stream_name'] as const)
+    if (!/^[A-Za-z0-9._-]+$/.test(out[key]))
+      throw invalid(
+        ErrorCode.ERR_NGROK_236,
+        `target.azure_logs_ingestion.${key}`,
+        `"${out[key]}" is not an Azure ${azureNames[key]}: letters, digits, ".", "_" and "-" only`,
+      );
   return out;
+}
+
+const azureNames = {
+  tenant_id: 'tenant id (a GUID or a domain)',
+  client_id: 'application (client) id',
+  data_collection_rule_id: "data collection rule's immutable id (dcr-…)",
+  data_collection_stream_name: 'stream name (Custom-… or Microsoft-…)',
+} as const;
+
+function azureEndpointProblem(uri: string): string {
+  const domains = azureClouds.map((c) => c.domain).join(', ');
+  return `"${uri}" is not an Azure Monitor logs ingestion endpoint: an https URL under ${domains} (https://<name>.<region>.ingest.monitor.azure.com)`;
 }
 
 /** Longest string any target field takes (URLs, ARNs, keys, tags). */

@@ -16,6 +16,11 @@ export interface SenderDeps {
    * `AWS_ENDPOINT_URL_<SERVICE>` variables instead.
    */
   awsEndpointUrl?: string;
+  /**
+   * Replaces where Azure targets' apps sign in (`https://login.microsoftonline.com` and the
+   * like) and their ingestion endpoint (tests point them at local stand-ins; http allowed).
+   */
+  azure?: { loginUrl?: string; ingestionUrl?: string };
   /** Milliseconds one HTTP delivery may take. Default 10000. */
   requestTimeoutMs?: number;
   logger: Logger;

@@ -1,13 +1,10 @@
-/**
- * The targets Portico delivers to, in one explicit list. ngrok's azure_logs_ingestion is accepted
- * by the API but has no entry: its destinations get no sender, report `config_error` through
- * the API, and count their events as dropped.
- */
+/** The targets Portico delivers to, in one explicit list: every one the API accepts. */
 import type { EventTarget } from '../../../config/documents/events.ts';
 import type { Sender } from '../delivery.ts';
 import { cloudwatchLogsDestination } from './aws/cloudwatch-logs.ts';
 import { firehoseDestination } from './aws/firehose.ts';
 import { kinesisDestination } from './aws/kinesis.ts';
+import { azureLogsIngestionDestination } from './azure-logs-ingestion.ts';
 import { datadogDestination } from './datadog.ts';
 import type { SenderDeps } from './destination.ts';
 import { fileDestination } from './file.ts';
@@ -22,9 +19,10 @@ export const destinationKinds = [
   kinesisDestination,
   firehoseDestination,
   cloudwatchLogsDestination,
+  azureLogsIngestionDestination,
 ] as const;
 
-/** The sender for `target`, or undefined when Portico cannot deliver to it. */
+/** The sender for `target`; it throws for a stored target the edge cannot use (an ARN or an Azure endpoint stored unchecked). */
 export function senderFor(target: EventTarget, accountId: string, deps: SenderDeps): Sender | undefined {
   for (const kind of destinationKinds) {
     const config = target[kind.target];

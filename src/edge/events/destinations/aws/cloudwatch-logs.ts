@@ -10,7 +10,7 @@ import type { InputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { onFirstUse } from '../../../../packages/on-first-use.ts';
 import type { EventEnvelope, EventJson } from '../../envelope.ts';
 import type { DestinationKind } from '../destination.ts';
-import { arnKinds, readArn } from './arn.ts';
+import { arnKinds, readArn } from '../../../../config/events/aws-arn.ts';
 import { awsConnection, awsErrorText, cachedOnSuccess } from './client-options.ts';
 import { recordPiecesSender } from '../record-pieces.ts';
 

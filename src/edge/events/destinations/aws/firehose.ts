@@ -5,7 +5,7 @@
  * (throughput exceeded, a service error) are sent again on the batch's retry, the others not.
  */
 import { onFirstUse } from '../../../../packages/on-first-use.ts';
-import { arnKinds, readArn } from './arn.ts';
+import { arnKinds, readArn } from '../../../../config/events/aws-arn.ts';
 import { awsConnection, awsErrorText, cachedOnSuccess } from './client-options.ts';
 import { recordPiecesSender } from '../record-pieces.ts';
 import type { DestinationKind } from '../destination.ts';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { onFirstUse } from '../../../../packages/on-first-use.ts';
-import { arnKinds, readArn } from './arn.ts';
+import { arnKinds, readArn } from '../../../../config/events/aws-arn.ts';
 import { awsConnection, awsErrorText, cachedOnSuccess } from './client-options.ts';
 import { recordPiecesSender } from '../record-pieces.ts';
 import type { DestinationKind } from '../destination.ts';

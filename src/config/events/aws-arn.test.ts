@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arnKinds, readArn } from './arn.ts';
+import { arnKinds, readArn } from './aws-arn.ts';
 
 test('readArn: the name of each kind of resource, in every partition', () => {
   const name = (text: string, kind: (typeof arnKinds)[keyof typeof arnKinds]) => {
