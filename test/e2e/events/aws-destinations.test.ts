@@ -119,9 +119,9 @@ test('firehose destination with an IAM role: assumed with the edge host credenti
   assert.equal(stats(edge, destination.id).retries, 1);
 });
 
-test('cloudwatch_logs destination: the portico-events stream created once, log events in time order stamped with the event time', async (t) => {
+test('cloudwatch_logs destination: the portico-events stream created when missing, log events in time order stamped with the event time', async (t) => {
   const aws = await startAwsStandIn(t, [keys]);
-  const edge = await startTestEdge(t, { config: { events: { awsEndpointUrl: aws.url } } });
+  const edge = await startTestEdge(t, { config: { events: { awsEndpointUrl: aws.url, limits: { retryBaseMs: 20 } } } });
   const ngrok = apiClient(edge);
   const destination = await ngrok.eventDestinations.create({
     format: 'json',
@@ -139,14 +139,19 @@ test('cloudwatch_logs destination: the portico-events stream created once, log e
   await edge.events.settled();
   const policy = await ngrok.ipPolicies.create({ description: 'to cloudwatch' });
   await eventually(() => stats(edge, destination.id).delivered === 1, 10_000, 'the first event delivered');
+  // Someone deleted the stream meanwhile: the edge makes it again on the retry.
+  aws.logStreamGone = true;
   await ngrok.ipPolicies.update({ id: policy.id, description: 'to cloudwatch, again' });
   await eventually(() => stats(edge, destination.id).delivered === 2, 10_000, 'the second event delivered');
 
   const streams = aws.of('CreateLogStream');
-  assert.equal(streams.length, 1);
-  assert.deepEqual(streams[0]!.body, { logGroupName: '/portico/audit', logStreamName: 'portico-events' });
-  const puts = aws.of('PutLogEvents');
-  assert.equal(puts.length, 2);
+  assert.equal(streams.length, 2);
+  for (const stream of streams)
+    assert.deepEqual(stream.body, { logGroupName: '/portico/audit', logStreamName: 'portico-events' });
+  const [first, refused, retried, ...more] = aws.of('PutLogEvents');
+  assert.equal(more.length, 0);
+  assert.deepEqual(retried!.body, refused!.body, 'the refused call is made again as it was');
+  const puts = [first!, retried!];
   const logged = puts.flatMap((p) => p.body.logEvents as Array<{ message: string; timestamp: number }>);
   const envelopes = logged.map((e) => JSON.parse(e.message) as Envelope);
   assert.deepEqual(

@@ -42,6 +42,8 @@ export interface AwsStandIn {
   calls: AwsCall[];
   /** Requests refused for their signature. */
   badSignatures: string[];
+  /** The log stream is gone (deleted in AWS): the next PutLogEvents is refused with ResourceNotFoundException. */
+  logStreamGone: boolean;
   /** Roles whose AssumeRole is refused (AccessDenied, as for a trust policy that does not match). */
   refuseRoles: Set<string>;
   /** Indexes of the records the next PutRecordBatch refuses (then reset). */
@@ -68,6 +70,7 @@ export async function startAwsStandIn(t: TestContext, keys: AwsKeys[]): Promise<
     badSignatures: [],
     refuseFirehoseRecords: [],
     refuseRoles: new Set(),
+    logStreamGone: false,
     kinesis: new KinesisClient({
       region: 'us-east-1',
       endpoint: `http://127.0.0.1:${kinesisPort}`,
@@ -120,7 +123,15 @@ export async function startAwsStandIn(t: TestContext, keys: AwsKeys[]): Promise<
           ),
         });
       }
-      if (action === 'CreateLogStream') return json(res, 200, {});
+      if (action === 'CreateLogStream') {
+        standIn.logStreamGone = false;
+        return json(res, 200, {});
+      }
+      if (action === 'PutLogEvents' && standIn.logStreamGone)
+        return json(res, 400, {
+          __type: 'ResourceNotFoundException',
+          message: 'The specified log stream does not exist.',
+        });
       if (action === 'PutLogEvents') return json(res, 200, {});
       json(res, 400, { __type: 'UnknownOperationException', message: action });
     });

@@ -31,8 +31,8 @@ export const cloudwatchLogsDestination: DestinationKind<'cloudwatch_logs'> = {
     const connection = awsConnection({ auth: target.auth, region: read.arn.region, accountId }, deps);
     const client = cachedOnSuccess(async () => new (await logsSdk()).CloudWatchLogsClient(await connection.options()));
     const createStream = async () => {
-      const { CreateLogStreamCommand } = await logsSdk();
-      await (await client()).send(new CreateLogStreamCommand({ logGroupName, logStreamName })).catch((err: unknown) => {
+      const [{ CreateLogStreamCommand }, logs] = await Promise.all([logsSdk(), client()]);
+      await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName })).catch((err: unknown) => {
         if ((err as Error).name === 'ResourceAlreadyExistsException') return;
         throw new Error(`CloudWatch Logs CreateLogStream: ${awsErrorText(err)}`);
       });
@@ -41,15 +41,12 @@ export const cloudwatchLogsDestination: DestinationKind<'cloudwatch_logs'> = {
     let streamMade = cachedOnSuccess(createStream);
     const put = async (logEvents: InputLogEvent[]) => {
       await streamMade();
-      const { PutLogEventsCommand } = await logsSdk();
-      const out = await (
-        await client()
-      )
-        .send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }))
-        .catch((err: unknown) => {
-          if ((err as Error).name === 'ResourceNotFoundException') streamMade = cachedOnSuccess(createStream);
-          throw new Error(`CloudWatch Logs PutLogEvents: ${awsErrorText(err)}`);
-        });
+      const [{ PutLogEventsCommand }, logs] = await Promise.all([logsSdk(), client()]);
+      const command = new PutLogEventsCommand({ logGroupName, logStreamName, logEvents });
+      const out = await logs.send(command).catch((err: unknown) => {
+        if ((err as Error).name === 'ResourceNotFoundException') streamMade = cachedOnSuccess(createStream);
+        throw new Error(`CloudWatch Logs PutLogEvents: ${awsErrorText(err)}`);
+      });
       const refused = refusedForAge(out.rejectedLogEventsInfo, logEvents.length);
       if (refused)
         deps.logger.warn('CloudWatch Logs refused events for their age; they are dropped', {
