@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import {
   CreateStreamCommand,
   DescribeStreamCommand,
@@ -13,6 +13,7 @@ import { apiClient } from '../../support/api.ts';
 import { spawnPortico } from '../../support/cli.ts';
 import { startTestEdge, tempDir } from '../../support/edge.ts';
 import { eventually } from '../../support/services.ts';
+import { deliveryOf, subscribe } from './subscribe.ts';
 import { startAwsStandIn } from './aws-standin.ts';
 
 const keys = { accessKeyId: 'AKIAPORTICOTEST00001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -34,15 +35,11 @@ test('kinesis destination: each event one record of the stream (kinesalite), sig
   });
   const read = (await ngrok.eventDestinations.get(destination.id)) as unknown as Record<string, unknown>;
   assert.equal(read.configError, undefined);
-  await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'ip_policy_created.v0' }],
-    destinationIds: [destination.id],
-  });
-  await edge.events.settled();
+  await subscribe(edge, destination.id);
   const ids = [];
   for (let i = 0; i < 3; i++) ids.push((await ngrok.ipPolicies.create({ description: `to kinesis ${i}` })).id);
 
-  await eventually(() => stats(edge, destination.id).delivered === 3, 10_000, 'three events delivered');
+  await eventually(() => deliveryOf(edge, destination.id).delivered === 3, 10_000, 'three events delivered');
   const records = await streamRecords(aws.kinesis, 'portico-audit');
   assert.deepEqual(records.map((r) => r.object.id).sort(), [...ids].sort());
   assert.ok(records.every((r) => r.event_type === 'ip_policy_created.v0'));
@@ -53,17 +50,11 @@ test('kinesis destination: each event one record of the stream (kinesalite), sig
     assert.equal(put.body.StreamARN, 'arn:aws:kinesis:eu-west-1:123456789012:stream/portico-audit');
   }
   assert.deepEqual(aws.badSignatures, []);
-  assert.deepEqual(stats(edge, destination.id).dropped, 0);
+  assert.deepEqual(deliveryOf(edge, destination.id).dropped, 0);
 });
 
 test('firehose destination with an IAM role: assumed with the edge host credentials and the account id as external id; a refused record is sent again, alone', async (t) => {
-  // The edge's own credentials, which the AWS SDK's default chain finds in the environment.
-  const host = { accessKeyId: 'AKIAEDGEHOST00000001', secretAccessKey: 'edge-host-secret-key' };
-  setEnv(t, {
-    AWS_ACCESS_KEY_ID: host.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: host.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  const host = edgeHostKeys(t, 'AKIAEDGEHOST00000001');
   const aws = await startAwsStandIn(t, [host]);
   aws.refuseFirehoseRecords = [0];
   const edge = await startTestEdge(t, {
@@ -79,19 +70,15 @@ test('firehose destination with an IAM role: assumed with the edge host credenti
       },
     },
   });
-  await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'ip_policy_created.v0' }],
-    destinationIds: [destination.id],
-  });
-  await edge.events.settled();
+  await subscribe(edge, destination.id);
   for (let i = 0; i < 3; i++) await ngrok.ipPolicies.create({ description: `to firehose ${i}` });
 
-  await eventually(() => stats(edge, destination.id).delivered === 3, 10_000, 'three events delivered');
+  await eventually(() => deliveryOf(edge, destination.id).delivered === 3, 10_000, 'three events delivered');
   const [assume, ...more] = aws.of('AssumeRole');
   assert.equal(more.length, 0, 'the role is assumed once while its credentials last');
   assert.equal(assume!.accessKeyId, host.accessKeyId);
   assert.equal(assume!.body.RoleArn, 'arn:aws:iam::123456789012:role/portico/events');
-  assert.equal(assume!.body.ExternalId, stats(edge, destination.id).accountId);
+  assert.equal(assume!.body.ExternalId, deliveryOf(edge, destination.id).accountId);
   assert.equal(assume!.body.RoleSessionName, 'portico-events');
 
   const batches = aws.of('PutRecordBatch');
@@ -116,7 +103,7 @@ test('firehose destination with an IAM role: assumed with the edge host credenti
   assert.equal(new Set(envelopes.map((e) => e.event_id)).size, 3);
   assert.ok(envelopes.every((e) => e.event_type === 'ip_policy_created.v0'));
   assert.deepEqual(aws.badSignatures, []);
-  assert.equal(stats(edge, destination.id).retries, 1);
+  assert.equal(deliveryOf(edge, destination.id).retries, 1);
 });
 
 test('cloudwatch_logs destination: the portico-events stream created when missing, log events in time order stamped with the event time', async (t) => {
@@ -132,17 +119,13 @@ test('cloudwatch_logs destination: the portico-events stream created when missin
       },
     },
   });
-  await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'ip_policy_created.v0' }, { type: 'ip_policy_updated.v0' }],
-    destinationIds: [destination.id],
-  });
-  await edge.events.settled();
+  await subscribe(edge, destination.id, ['ip_policy_created.v0', 'ip_policy_updated.v0']);
   const policy = await ngrok.ipPolicies.create({ description: 'to cloudwatch' });
-  await eventually(() => stats(edge, destination.id).delivered === 1, 10_000, 'the first event delivered');
+  await eventually(() => deliveryOf(edge, destination.id).delivered === 1, 10_000, 'the first event delivered');
   // Someone deleted the stream meanwhile: the edge makes it again on the retry.
   aws.logStreamGone = true;
   await ngrok.ipPolicies.update({ id: policy.id, description: 'to cloudwatch, again' });
-  await eventually(() => stats(edge, destination.id).delivered === 2, 10_000, 'the second event delivered');
+  await eventually(() => deliveryOf(edge, destination.id).delivered === 2, 10_000, 'the second event delivered');
 
   const streams = aws.of('CreateLogStream');
   assert.equal(streams.length, 2);
@@ -184,26 +167,17 @@ test('AWS target with keys AWS does not take: every attempt fails on its signatu
       },
     },
   });
-  await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'ip_policy_created.v0' }],
-    destinationIds: [destination.id],
-  });
-  await edge.events.settled();
+  await subscribe(edge, destination.id);
   await ngrok.ipPolicies.create({ description: 'refused' });
-  await eventually(() => stats(edge, destination.id).dropped === 1, 10_000, 'the event dropped');
-  const s = stats(edge, destination.id);
+  await eventually(() => deliveryOf(edge, destination.id).dropped === 1, 10_000, 'the event dropped');
+  const s = deliveryOf(edge, destination.id);
   assert.equal(s.delivered, 0);
   assert.equal(aws.badSignatures.length, 2);
   assert.match(String(s.lastError), /^Kinesis PutRecords: InvalidSignatureException \(403\)/);
 });
 
 test('AWS role the edge may not assume: the error names the role and the external id, the batch is retried then dropped', async (t) => {
-  const host = { accessKeyId: 'AKIAEDGEHOST00000002', secretAccessKey: 'edge-host-secret-key' };
-  setEnv(t, {
-    AWS_ACCESS_KEY_ID: host.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: host.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  const host = edgeHostKeys(t, 'AKIAEDGEHOST00000002');
   const aws = await startAwsStandIn(t, [host]);
   const roleArn = 'arn:aws:iam::123456789012:role/someone-else';
   aws.refuseRoles.add(roleArn);
@@ -220,14 +194,10 @@ test('AWS role the edge may not assume: the error names the role and the externa
       },
     },
   });
-  await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'ip_policy_created.v0' }],
-    destinationIds: [destination.id],
-  });
-  await edge.events.settled();
+  await subscribe(edge, destination.id);
   await ngrok.ipPolicies.create({ description: 'not for us' });
-  await eventually(() => stats(edge, destination.id).dropped === 1, 10_000, 'the event dropped');
-  const s = stats(edge, destination.id);
+  await eventually(() => deliveryOf(edge, destination.id).dropped === 1, 10_000, 'the event dropped');
+  const s = deliveryOf(edge, destination.id);
   assert.equal(aws.of('AssumeRole').length, 2, 'tried again on the retry');
   assert.equal(aws.of('PutLogEvents').length, 0);
   assert.equal(
@@ -246,9 +216,7 @@ test('built `portico edge`: a kinesis destination with a role, delivered where A
   const zero = ['--agent-addr', '127.0.0.1:0', '--https-addr', '127.0.0.1:0', '--http-addr', '127.0.0.1:0'];
   spawnPortico(t, ['edge', '--data-dir', dataDir, ...zero, '--api-addr', '127.0.0.1:0', '--tcp-ports', '0'], {
     AWS_ENDPOINT_URL: aws.url,
-    AWS_ACCESS_KEY_ID: host.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: host.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...hostEnv(host),
   });
   const bootstrap = await eventually(
     async () => JSON.parse(await readFile(join(dataDir, 'bootstrap.json'), 'utf8')) as Record<string, string>,
@@ -287,12 +255,6 @@ test('built `portico edge`: a kinesis destination with a role, delivered where A
   assert.deepEqual(aws.badSignatures, []);
 });
 
-function stats(edge: Awaited<ReturnType<typeof startTestEdge>>, id: string) {
-  const found = edge.events.stats().find((s) => s.destinationId === id);
-  assert.ok(found, `no delivery for ${id}`);
-  return found;
-}
-
 /** Every record of the stream's shards, read from the start. */
 async function streamRecords(kinesis: Awaited<ReturnType<typeof startAwsStandIn>>['kinesis'], stream: string) {
   const described = await kinesis.send(new DescribeStreamCommand({ StreamName: stream }));
@@ -307,8 +269,13 @@ async function streamRecords(kinesis: Awaited<ReturnType<typeof startAwsStandIn>
   return out;
 }
 
-/** Sets environment variables for the test, restoring them after. */
-function setEnv(t: import('node:test').TestContext, vars: Record<string, string>): void {
+/**
+ * The edge host's own AWS credentials (what a role is assumed with), where the AWS SDK's default
+ * chain finds them: in the environment, set for the test. The in-process edge reads this one.
+ */
+function edgeHostKeys(t: TestContext, accessKeyId: string) {
+  const host = { accessKeyId, secretAccessKey: 'edge-host-secret-key' };
+  const vars = hostEnv(host);
   const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   Object.assign(process.env, vars);
   t.after(() => {
@@ -317,4 +284,14 @@ function setEnv(t: import('node:test').TestContext, vars: Record<string, string>
       else process.env[k] = v;
     }
   });
+  return host;
+}
+
+/** The environment that gives a process `host`'s keys, and no instance metadata to probe. */
+function hostEnv(host: { accessKeyId: string; secretAccessKey: string }): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: host.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: host.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
 }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { apiClient, apiFetch } from '../../support/api.ts';
 import { startTestEdge } from '../../support/edge.ts';
 import { eventually } from '../../support/services.ts';
+import { deliveryOf, subscribe } from './subscribe.ts';
 import { startAzureStandIn } from './azure-standin.ts';
 
 const app = { tenantId: 'contoso.onmicrosoft.com', clientId: '6a1b2c3d-app', clientSecret: 'entra-app-secret-value' };
@@ -36,15 +37,11 @@ test('azure_logs_ingestion destination: signed in with client credentials (oidc-
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal(created.body.config_error, undefined);
   const id = String(created.body.id);
-  await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'ip_policy_created.v0' }, { type: 'ip_policy_updated.v0' }],
-    destinationIds: [id],
-  });
-  await edge.events.settled();
+  await subscribe(edge, id, ['ip_policy_created.v0', 'ip_policy_updated.v0']);
   const policy = await ngrok.ipPolicies.create({ description: 'to azure' });
-  await eventually(() => stats(edge, id).delivered === 1, 10_000, 'the first event delivered');
+  await eventually(() => deliveryOf(edge, id).delivered === 1, 10_000, 'the first event delivered');
   await ngrok.ipPolicies.update({ id: policy.id, description: 'to azure, again' });
-  await eventually(() => stats(edge, id).delivered === 2, 10_000, 'the second event delivered');
+  await eventually(() => deliveryOf(edge, id).delivered === 2, 10_000, 'the second event delivered');
 
   assert.deepEqual(
     azure.uploads.map((u) => [u.authorized, u.status]),
@@ -87,10 +84,9 @@ test('azure_logs_ingestion: a token the API no longer takes (401) is renewed on 
     target: { azure_logs_ingestion: target },
   });
   const id = String(created.body.id);
-  await ngrok.eventSubscriptions.create({ sources: [{ type: 'ip_policy_created.v0' }], destinationIds: [id] });
-  await edge.events.settled();
+  await subscribe(edge, id);
   await ngrok.ipPolicies.create({ description: 'to azure' });
-  await eventually(() => stats(edge, id).delivered === 1, 10_000, 'the event delivered');
+  await eventually(() => deliveryOf(edge, id).delivered === 1, 10_000, 'the event delivered');
   assert.equal(azure.tokensIssued, 2);
   assert.deepEqual(
     azure.uploads.map((u) => u.status),
@@ -114,13 +110,12 @@ test('azure_logs_ingestion: a client secret Entra refuses fails the sign-in, nam
     target: { azure_logs_ingestion: { ...target, client_secret: 'not-the-secret' } },
   });
   const id = String(created.body.id);
-  await ngrok.eventSubscriptions.create({ sources: [{ type: 'ip_policy_created.v0' }], destinationIds: [id] });
-  await edge.events.settled();
+  await subscribe(edge, id);
   await ngrok.ipPolicies.create({ description: 'refused' });
-  await eventually(() => stats(edge, id).dropped === 1, 10_000, 'the event dropped');
+  await eventually(() => deliveryOf(edge, id).dropped === 1, 10_000, 'the event dropped');
   assert.equal(azure.uploads.length, 0);
   assert.match(
-    String(stats(edge, id).lastError),
+    String(deliveryOf(edge, id).lastError),
     /^Microsoft Entra sign-in of 6a1b2c3d-app \(tenant contoso\.onmicrosoft\.com\): .*invalid_client/,
   );
 });
@@ -151,9 +146,3 @@ test('azure_logs_ingestion: the endpoint must be an Azure Monitor one; ids must 
   ])
     assert.equal((await post({ logs_ingestion_uri: uri })).status, 201, uri);
 });
-
-function stats(edge: Awaited<ReturnType<typeof startTestEdge>>, id: string) {
-  const found = edge.events.stats().find((s) => s.destinationId === id);
-  assert.ok(found, `no delivery for ${id}`);
-  return found;
-}
