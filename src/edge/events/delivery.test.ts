@@ -30,6 +30,23 @@ test('a failing batch is retried with backoff until the destination takes it, in
   assert.equal(delivery.stats.lastError, undefined);
 });
 
+test('counts per event: what a sender took before its batch failed for good is delivered; what it discarded is dropped', async () => {
+  const parts: Sender = {
+    send: async () => Promise.reject(new Error('503')),
+    undelivered: (batch) => batch.length - 2,
+  };
+  const failing = new Delivery('ed_8', parts, { ...fast, maxAttempts: 2, maxBatch: 5 }, silentLogger);
+  failing.push(events(5));
+  await until(() => failing.stats.queued === 0);
+  assert.deepEqual([failing.stats.delivered, failing.stats.dropped], [2, 3]);
+
+  const discarding: Sender = { send: async (batch) => ({ discarded: batch.length - 1 }) };
+  const taken = new Delivery('ed_9', discarding, { ...fast, maxBatch: 5 }, silentLogger);
+  taken.push(events(4));
+  await until(() => taken.stats.queued === 0);
+  assert.deepEqual([taken.stats.delivered, taken.stats.dropped], [1, 3]);
+});
+
 test('the queue is bounded: past it events are dropped and counted, and push never waits', async () => {
   const sender: Sender = { send: () => new Promise(() => {}) }; // a destination that never answers
   const delivery = new Delivery('ed_2', sender, { ...fast, maxQueue: 10, maxBatch: 4 }, silentLogger);

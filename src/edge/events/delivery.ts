@@ -9,9 +9,18 @@ import { ErrorCode } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { EventJson } from './envelope.ts';
 
-/** Sends one batch; rejects when the destination did not take it (it is then retried). */
+/**
+ * Sends one batch. Rejects when the destination did not take all of it: the batch is then
+ * retried, as the same array. Resolves with how many of its events the destination refused for
+ * good (a retry could not change that; counted as dropped), or with nothing when it took them.
+ */
 export interface Sender {
-  send(batch: readonly EventJson[]): Promise<void>;
+  send(batch: readonly EventJson[]): Promise<{ discarded: number } | void>;
+  /**
+   * After a failed send, how many of `batch` the destination has not taken (a sender that sends
+   * a batch in parts knows; without it, all of them).
+   */
+  undelivered?(batch: readonly EventJson[]): number;
   /** Releases what the sender holds open (connections), once its delivery has stopped. */
   close?(): void;
 }
@@ -126,22 +135,25 @@ export class Delivery {
   async #sendWithRetries(batch: readonly EventJson[]): Promise<void> {
     for (let attempt = 1; !this.#stopped; attempt++) {
       try {
-        await this.sender!.send(batch);
-        this.stats.delivered += batch.length;
+        const discarded = (await this.sender!.send(batch))?.discarded ?? 0;
+        this.stats.delivered += batch.length - discarded;
+        this.stats.dropped += discarded;
         delete this.stats.lastError;
         return;
       } catch (err) {
         if (this.#stopped) return;
         this.stats.lastError = err instanceof Error ? err.message : String(err);
         if (attempt >= this.limits.maxAttempts) {
+          const left = this.sender!.undelivered?.(batch) ?? batch.length;
           this.logger.warn('event delivery failed; batch dropped', {
             code: ErrorCode.ERR_EVENT_DELIVERY_FAILED,
             destination: this.destinationId,
-            events: batch.length,
+            events: left,
             attempts: attempt,
             err: this.stats.lastError,
           });
-          this.stats.dropped += batch.length;
+          this.stats.delivered += batch.length - left;
+          this.stats.dropped += left;
           return;
         }
         this.stats.retries++;

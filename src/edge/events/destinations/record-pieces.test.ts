@@ -31,6 +31,7 @@ test('recordPiecesSender: a retry of the batch sends only what was refused or no
     ['e1', 'e2'],
     ['e3', 'e4'],
   ]);
+  assert.equal(sender.undelivered?.(batch), 4, 'e2, and e3 to e5');
   // The retry: e2 and what the failed call did not deliver.
   sent.length = 0;
   answer = (piece) => piece.filter((e) => e === 'e5');
@@ -39,12 +40,30 @@ test('recordPiecesSender: a retry of the batch sends only what was refused or no
     ['e2', 'e3'],
     ['e4', 'e5'],
   ]);
+  assert.equal(sender.undelivered?.(batch), 1);
   sent.length = 0;
   answer = () => [];
-  await sender.send(batch);
+  assert.deepEqual(await sender.send(batch), { discarded: 0 });
   assert.deepEqual(sent, [['e5']]);
   // Done with: the same batch again starts over (a new batch, as Delivery never resends one).
   sent.length = 0;
   await sender.send(batch);
   assert.equal(sent.flat().length, 5);
+});
+
+test('recordPiecesSender: events a call refuses for good are reported once the batch is through', async () => {
+  let calls = 0;
+  const sender = recordPiecesSender(
+    { records: 2, bytes: 100, recordOverhead: 0 },
+    async (piece) => {
+      calls++;
+      if (calls === 2) throw new Error('unreachable');
+      return { refused: [], discarded: piece.length === 2 ? 1 : 0 };
+    },
+    () => {},
+  );
+  const batch = ['e1', 'e2', 'e3'];
+  await assert.rejects(sender.send(batch));
+  // The first piece's discarded event is remembered across the retry.
+  assert.deepEqual(await sender.send(batch), { discarded: 1 });
 });

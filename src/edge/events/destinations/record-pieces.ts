@@ -16,10 +16,14 @@ export interface PieceLimits {
   recordOverhead: number;
 }
 
-/** What one call did with a piece: the events it refused, and why (AWS's error code). */
+/**
+ * What one call did with a piece: the events it refused (sent again on the retry) and why (the
+ * service's error code); how many it refused for good (`discarded`: counted as dropped).
+ */
 export interface PieceResult {
   refused: EventJson[];
   reason?: string;
+  discarded?: number;
 }
 
 export function recordPiecesSender(
@@ -27,31 +31,36 @@ export function recordPiecesSender(
   sendPiece: (piece: EventJson[]) => Promise<PieceResult>,
   close: () => void,
 ): Sender {
-  // A failed batch is retried as the same array: what it still has to deliver, by batch.
-  const left = new WeakMap<readonly EventJson[], readonly EventJson[]>();
+  // A failed batch is retried as the same array: what it still has to deliver, and what the
+  // destination refused for good so far, by batch.
+  const progress = new WeakMap<readonly EventJson[], { left: readonly EventJson[]; discarded: number }>();
   return {
     async send(batch) {
-      const pending = left.get(batch) ?? batch;
-      const pieces = piecesOf(pending, limits);
+      const known = progress.get(batch) ?? { left: batch, discarded: 0 };
+      const pieces = piecesOf(known.left, limits);
       const refused: EventJson[] = [];
+      let { discarded } = known;
       let reason: string | undefined;
       for (let i = 0; i < pieces.length; i++) {
         let result: PieceResult;
         try {
           result = await sendPiece(pieces[i]!);
         } catch (err) {
-          left.set(batch, [...refused, ...pieces.slice(i).flat()]);
+          progress.set(batch, { left: [...refused, ...pieces.slice(i).flat()], discarded });
           throw err;
         }
         refused.push(...result.refused);
+        discarded += result.discarded ?? 0;
         reason ??= result.reason;
       }
       if (refused.length) {
-        left.set(batch, refused);
-        throw new Error(`${refused.length} of ${pending.length} events refused (${reason ?? 'no reason given'})`);
+        progress.set(batch, { left: refused, discarded });
+        throw new Error(`${refused.length} of ${known.left.length} events refused (${reason ?? 'no reason given'})`);
       }
-      left.delete(batch);
+      progress.delete(batch);
+      return { discarded };
     },
+    undelivered: (batch) => progress.get(batch)?.left.length ?? batch.length,
     close,
   };
 }

@@ -4,7 +4,7 @@
  * timestamp the event's. `PutLogEvents` takes up to 1 MiB a call (each event counting its bytes
  * and 26), in time order, within 24 hours. A call fails or succeeds whole, except for events
  * CloudWatch refuses for their age (older than the group's retention or 14 days, more than two
- * hours ahead): those are logged and left out, as a retry could not change their age.
+ * hours ahead): those are logged and counted as dropped, as a retry could not change their age.
  */
 import type { InputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { onFirstUse } from '../../../../packages/on-first-use.ts';
@@ -53,12 +53,14 @@ export const cloudwatchLogsDestination: DestinationKind<'cloudwatch_logs'> = {
           logGroup: logGroupName,
           events: refused,
         });
+      return refused;
     };
     return recordPiecesSender(
       { records: 10_000, bytes: 1024 * 1024, recordOverhead: 26 },
       async (piece) => {
-        for (const run of dayRuns(piece.map(logEvent))) await put(run);
-        return { refused: [] };
+        let discarded = 0;
+        for (const run of dayRuns(piece.map(logEvent))) discarded += await put(run);
+        return { refused: [], discarded };
       },
       () => connection.close(),
     );
@@ -83,7 +85,7 @@ export function dayRuns(events: InputLogEvent[]): InputLogEvent[][] {
 }
 
 /** How many events `PutLogEvents` left out for their age. */
-function refusedForAge(
+export function refusedForAge(
   info:
     | { tooNewLogEventStartIndex?: number; tooOldLogEventEndIndex?: number; expiredLogEventEndIndex?: number }
     | undefined,
