@@ -12,7 +12,7 @@ import { Ngrok } from '@ngrok/ngrok-api';
 import { apiClient } from '../../support/api.ts';
 import { spawnPortico } from '../../support/cli.ts';
 import { startTestEdge, tempDir } from '../../support/edge.ts';
-import { eventually } from '../../support/services.ts';
+import { eventually, sleep } from '../../support/services.ts';
 import { deliveryOf, subscribe } from './subscribe.ts';
 import { startAwsStandIn } from './aws-standin.ts';
 
@@ -150,6 +150,32 @@ test('cloudwatch_logs destination: the portico-events stream created when missin
     assert.equal(put.body.logGroupName, '/portico/audit');
   }
   assert.deepEqual(aws.badSignatures, []);
+});
+
+test('AWS target across an idle period longer than the endpoint keep-alive: the next batch goes on a new connection, first time', async (t) => {
+  const aws = await startAwsStandIn(t, [keys]);
+  aws.server.keepAliveTimeout = 150;
+  await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'idle', ShardCount: 1 }));
+  const edge = await startTestEdge(t, { config: { events: { awsEndpointUrl: aws.url } } });
+  const ngrok = apiClient(edge);
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: {
+      kinesis: {
+        auth: { creds: { awsAccessKeyId: keys.accessKeyId, awsSecretAccessKey: keys.secretAccessKey } },
+        streamArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/idle',
+      },
+    },
+  });
+  await subscribe(edge, destination.id);
+  await ngrok.ipPolicies.create({ description: 'before the idle period' });
+  await eventually(() => deliveryOf(edge, destination.id).delivered === 1, 10_000, 'the first event delivered');
+  await sleep(600); // four times the endpoint's keep-alive: it closed the edge's connection
+  await ngrok.ipPolicies.create({ description: 'after it' });
+  await eventually(() => deliveryOf(edge, destination.id).delivered === 2, 10_000, 'the second event delivered');
+  assert.equal(deliveryOf(edge, destination.id).retries, 0, 'no attempt failed on the closed connection');
+  assert.equal(aws.connections, 2);
+  assert.equal((await streamRecords(aws.kinesis, 'idle')).length, 2);
 });
 
 test('AWS target with keys AWS does not take: every attempt fails on its signature, the batch is dropped and counted', async (t) => {

@@ -38,6 +38,10 @@ export interface AwsCall {
 
 export interface AwsStandIn {
   url: string;
+  /** The HTTP server the edge talks to (a test shortens its keep-alive). */
+  server: http.Server;
+  /** TCP connections the edge opened to it. */
+  connections: number;
   /** Every call whose signature checked out, in order. */
   calls: AwsCall[];
   /** Requests refused for their signature. */
@@ -64,23 +68,7 @@ export async function startAwsStandIn(t: TestContext, keys: AwsKeys[]): Promise<
   defer(t, () => new Promise<void>((r) => kinesisServer.close(() => r())));
   let issued = 0;
 
-  const standIn: AwsStandIn = {
-    url: '',
-    calls: [],
-    badSignatures: [],
-    refuseFirehoseRecords: [],
-    refuseRoles: new Set(),
-    logStreamGone: false,
-    kinesis: new KinesisClient({
-      region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${kinesisPort}`,
-      credentials: { accessKeyId: 'reader', secretAccessKey: 'reader' },
-      requestHandler: new NodeHttpHandler(),
-    }),
-    of: (action) => standIn.calls.filter((c) => c.action === action),
-  };
-  defer(t, () => standIn.kinesis.destroy());
-
+  // Requests arrive once standIn (below) is made.
   const service = await startHttpService(t, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -136,7 +124,25 @@ export async function startAwsStandIn(t: TestContext, keys: AwsKeys[]): Promise<
       json(res, 400, { __type: 'UnknownOperationException', message: action });
     });
   });
-  standIn.url = service.url;
+  const standIn: AwsStandIn = {
+    url: service.url,
+    server: service.server,
+    connections: 0,
+    calls: [],
+    badSignatures: [],
+    refuseFirehoseRecords: [],
+    refuseRoles: new Set(),
+    logStreamGone: false,
+    kinesis: new KinesisClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${kinesisPort}`,
+      credentials: { accessKeyId: 'reader', secretAccessKey: 'reader' },
+      requestHandler: new NodeHttpHandler(),
+    }),
+    of: (action) => standIn.calls.filter((c) => c.action === action),
+  };
+  defer(t, () => standIn.kinesis.destroy());
+  service.server.on('connection', () => standIn.connections++);
   return standIn;
 }
 
@@ -189,7 +195,9 @@ function passToKinesalite(
   }
   const headers = { ...req.headers, 'content-length': String(payload.length) };
   const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (answer) => {
-    res.writeHead(answer.statusCode!, answer.headers);
+    // Hop-by-hop headers are the stand-in's own, as in any proxy: kinesalite's keep-alive is not the edge's.
+    const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+    res.writeHead(answer.statusCode!, headers);
     answer.pipe(res);
   });
   upstream.on('error', (err) => json(res, 502, { __type: 'InternalFailure', message: err.message }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiClient, apiFetch } from '../../support/api.ts';
 import { startTestEdge } from '../../support/edge.ts';
-import { eventually } from '../../support/services.ts';
+import { eventually, sleep } from '../../support/services.ts';
 import { deliveryOf, subscribe } from './subscribe.ts';
 import { startAzureStandIn } from './azure-standin.ts';
 
@@ -92,6 +92,29 @@ test('azure_logs_ingestion: a token the API no longer takes (401) is renewed on 
     azure.uploads.map((u) => u.status),
     [401, 204],
   );
+});
+
+test('azure_logs_ingestion across an idle period longer than the endpoint keep-alive: delivered first time on a new connection, the token kept', async (t) => {
+  const azure = await startAzureStandIn(t, app);
+  azure.ingestion.keepAliveTimeout = 150;
+  const edge = await startTestEdge(t, {
+    config: { events: { azure: { loginUrl: azure.loginUrl, ingestionUrl: azure.ingestionUrl } } },
+  });
+  const ngrok = apiClient(edge);
+  const created = await apiFetch(edge, 'POST', '/event_destinations', {
+    format: 'json',
+    target: { azure_logs_ingestion: target },
+  });
+  const id = String(created.body.id);
+  await subscribe(edge, id);
+  await ngrok.ipPolicies.create({ description: 'before the idle period' });
+  await eventually(() => deliveryOf(edge, id).delivered === 1, 10_000, 'the first event delivered');
+  await sleep(600); // four times the endpoint's keep-alive
+  await ngrok.ipPolicies.create({ description: 'after it' });
+  await eventually(() => deliveryOf(edge, id).delivered === 2, 10_000, 'the second event delivered');
+  assert.equal(deliveryOf(edge, id).retries, 0);
+  assert.equal(azure.connections, 2);
+  assert.equal(azure.tokensIssued, 1);
 });
 
 test('azure_logs_ingestion: a client secret Entra refuses fails the sign-in, named in the error; the batch is dropped', async (t) => {

@@ -35,6 +35,9 @@ export interface Upload {
 export interface AzureStandIn {
   loginUrl: string;
   ingestionUrl: string;
+  /** The ingestion endpoint's HTTP server (a test shortens its keep-alive), and the TCP connections opened to it. */
+  ingestion: http.Server;
+  connections: number;
   /** Tokens the provider issued. */
   tokensIssued: number;
   uploads: Upload[];
@@ -48,7 +51,15 @@ export async function startAzureStandIn(t: TestContext, app: AzureApp): Promise<
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   defer(t, () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
   const loginUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  const standIn: AzureStandIn = { loginUrl, ingestionUrl: '', tokensIssued: 0, uploads: [], answer: () => 204 };
+  const standIn: AzureStandIn = {
+    loginUrl,
+    ingestionUrl: '',
+    ingestion: server,
+    connections: 0,
+    tokensIssued: 0,
+    uploads: [],
+    answer: () => 204,
+  };
 
   const provider = new (Provider as unknown as new (issuer: string, config: object) => OidcProvider)(
     `${loginUrl}/${app.tenantId}/v2.0`,
@@ -102,6 +113,8 @@ export async function startAzureStandIn(t: TestContext, app: AzureApp): Promise<
     });
   });
   standIn.ingestionUrl = ingestion.url;
+  standIn.ingestion = ingestion.server;
+  ingestion.server.on('connection', () => standIn.connections++);
 
   async function introspect(token: string): Promise<boolean> {
     const res = await fetch(`${loginUrl}/introspect`, {

@@ -25,15 +25,11 @@ const azureFields = [
   'data_collection_rule_id',
   'data_collection_stream_name',
 ] as const;
-const awsArnField = {
-  kinesis: 'stream_arn',
-  firehose: 'delivery_stream_arn',
-  cloudwatch_logs: 'log_group_arn',
-} as const;
-const awsArnKind = {
-  kinesis: arnKinds.kinesisStream,
-  firehose: arnKinds.firehoseDeliveryStream,
-  cloudwatch_logs: arnKinds.logGroup,
+/** Each AWS target's ARN field and what it must name. */
+const awsArns = {
+  kinesis: { field: 'stream_arn', kind: arnKinds.kinesisStream },
+  firehose: { field: 'delivery_stream_arn', kind: arnKinds.firehoseDeliveryStream },
+  cloudwatch_logs: { field: 'log_group_arn', kind: arnKinds.logGroup },
 } as const;
 /** Portico's own targets, beside ngrok's. */
 const porticoTargets = ['http', 'file'] as const;
@@ -46,7 +42,7 @@ export function parseTarget(value: unknown): EventTarget {
   const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
   const unknown = set.find(
     ([k]) =>
-      !(k in awsArnField) &&
+      !(k in awsArns) &&
       k !== 'datadog' &&
       k !== 'azure_logs_ingestion' &&
       !(porticoTargets as readonly string[]).includes(k),
@@ -65,10 +61,10 @@ export function parseTarget(value: unknown): EventTarget {
   if (name === 'file') return { file: fileTarget(body) };
   if (name === 'datadog') return { datadog: datadog(body) };
   if (name === 'azure_logs_ingestion') return { azure_logs_ingestion: azure(body) };
-  const aws = name as keyof typeof awsArnField;
-  const arnField = awsArnField[aws];
+  const aws = name as keyof typeof awsArns;
+  const { field: arnField, kind } = awsArns[aws];
   const arn = requiredString(body[arnField], ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`);
-  const read = readArn(arn, awsArnKind[aws]);
+  const read = readArn(arn, kind);
   if ('problem' in read) throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`, read.problem);
   return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`), [arnField]: arn } } as EventTarget;
 }
@@ -81,11 +77,11 @@ export function storedTargetProblem(target: EventTarget): string | undefined {
   const azure = target.azure_logs_ingestion;
   if (azure && !azureCloudOf(azure.logs_ingestion_uri))
     return `target.azure_logs_ingestion.logs_ingestion_uri: ${azureEndpointProblem(azure.logs_ingestion_uri)}`;
-  for (const aws of Object.keys(awsArnField) as Array<keyof typeof awsArnField>) {
+  for (const aws of Object.keys(awsArns) as Array<keyof typeof awsArns>) {
     const t = target[aws] as (Record<string, string> & { auth: AwsAuth }) | undefined;
     if (!t) continue;
-    const field = awsArnField[aws];
-    const read = readArn(t[field] ?? '', awsArnKind[aws]);
+    const { field, kind } = awsArns[aws];
+    const read = readArn(t[field] ?? '', kind);
     if ('problem' in read) return `target.${aws}.${field}: ${read.problem}`;
     const role = t.auth.role && readArn(t.auth.role.role_arn, arnKinds.iamRole);
     if (role && 'problem' in role) return `target.${aws}.auth.role.role_arn: ${role.problem}`;

@@ -81,7 +81,6 @@ export const azureLogsIngestionDestination: DestinationKind<'azure_logs_ingestio
           throw new Error(`Azure Logs Ingestion answered ${res.status}${answer ? `: ${answer}` : ''}`);
         return { refused: [] };
       },
-      () => {},
     );
   },
 };

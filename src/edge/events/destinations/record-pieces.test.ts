@@ -13,16 +13,12 @@ test('piecesOf: in order, within the records and bytes of a call; an event large
 test('recordPiecesSender: a retry of the batch sends only what was refused or not sent', async () => {
   const sent: string[][] = [];
   let answer: (piece: string[]) => string[] | 'fail' = () => [];
-  const sender = recordPiecesSender(
-    { records: 2, bytes: 100, recordOverhead: 0 },
-    async (piece) => {
-      sent.push(piece);
-      const refused = answer(piece);
-      if (refused === 'fail') throw new Error('unreachable');
-      return { refused, reason: refused.length ? 'ThroughputExceeded' : undefined };
-    },
-    () => {},
-  );
+  const sender = recordPiecesSender({ records: 2, bytes: 100, recordOverhead: 0 }, async (piece) => {
+    sent.push(piece);
+    const refused = answer(piece);
+    if (refused === 'fail') throw new Error('unreachable');
+    return { refused, reason: refused.length ? 'ThroughputExceeded' : undefined };
+  });
   const batch = ['e1', 'e2', 'e3', 'e4', 'e5'];
   // The first piece loses e2; the second call fails whole.
   answer = (piece) => (piece[0] === 'e1' ? ['e2'] : 'fail');
@@ -53,15 +49,11 @@ test('recordPiecesSender: a retry of the batch sends only what was refused or no
 
 test('recordPiecesSender: events a call refuses for good are reported once the batch is through', async () => {
   let calls = 0;
-  const sender = recordPiecesSender(
-    { records: 2, bytes: 100, recordOverhead: 0 },
-    async (piece) => {
-      calls++;
-      if (calls === 2) throw new Error('unreachable');
-      return { refused: [], discarded: piece.length === 2 ? 1 : 0 };
-    },
-    () => {},
-  );
+  const sender = recordPiecesSender({ records: 2, bytes: 100, recordOverhead: 0 }, async (piece) => {
+    calls++;
+    if (calls === 2) throw new Error('unreachable');
+    return { refused: [], discarded: piece.length === 2 ? 1 : 0 };
+  });
   const batch = ['e1', 'e2', 'e3'];
   await assert.rejects(sender.send(batch));
   // The first piece's discarded event is remembered across the retry.

@@ -29,7 +29,7 @@ export interface PieceResult {
 export function recordPiecesSender(
   limits: PieceLimits,
   sendPiece: (piece: EventJson[]) => Promise<PieceResult>,
-  close: () => void,
+  close?: () => void,
 ): Sender {
   // A failed batch is retried as the same array: what it still has to deliver, and what the
   // destination refused for good so far, by batch.
@@ -61,7 +61,7 @@ export function recordPiecesSender(
       return { discarded };
     },
     undelivered: (batch) => progress.get(batch)?.left.length ?? batch.length,
-    close,
+    ...(close && { close }),
   };
 }
 
