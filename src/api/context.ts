@@ -18,6 +18,8 @@ export interface ApiDeps {
   region: string;
   /** Host that TCP addresses are handed out on, e.g. "localhost". */
   tcpHost: string;
+  /** The port of the public HTTPS listener, which HTTPS and TLS edges' hostports (always :443) are served on. Default 443. */
+  httpsPort?: () => number;
   /** Picks a free port of --tcp-ports for a new reserved address, skipping `taken` ones. */
   allocateTcpPort(taken: (port: number) => Promise<boolean>): Promise<number>;
   /** 32 bytes: the AES-256-GCM key private keys are encrypted with at rest (tls-certificates/key-encryption.ts). */

@@ -26,8 +26,16 @@ export interface LiveTunnel {
   readonly url: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly forwardsTo: string;
+  /** "" or "http1". */
+  readonly forwardsProto: string;
   readonly metadata: string;
+  /** The agent endpoint's name and description (Go's bind `Extra`), "" when unset. */
+  readonly name: string;
+  readonly description: string;
+  readonly poolingEnabled: boolean;
   readonly startedAt: Date;
+  /** When the agent last changed metadata, name or description; `startedAt` until then. */
+  readonly updatedAt: Date;
 }
 
 /** The commands `/tunnel_sessions/{id}/<command>` sends. */

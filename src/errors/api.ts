@@ -55,6 +55,11 @@ export const apiErrors = {
     message:
       'The list filter is not a valid CEL expression over obj (the object as the API reads it), or it names a field the object does not have.',
   },
+  ERR_CLOUD_ENDPOINTS_UNSUPPORTED: {
+    status: 400,
+    message:
+      'Cloud endpoints (made of a Traffic Policy) are not supported: /endpoints lists agent and edge endpoints. An agent endpoint changes from its agent, an edge endpoint through its edge.',
+  },
   ERR_FILTER_TOO_COSTLY: {
     status: 400,
     message:

@@ -261,6 +261,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
         domain,
         region: config.region,
         tcpHost: domain,
+        httpsPort: () => publicPorts.https,
         allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
         encryptionKey,
         configError: (id) => snapshots.current.errors.get(id),

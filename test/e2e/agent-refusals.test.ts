@@ -194,7 +194,7 @@ test('Auth: a protocol version the edge does not speak is refused; "2" is answer
   assert.deepEqual([two.Error ?? '', two.Version], ['', '2']);
 });
 
-test('PatchTunnelState: metadata is applied; unknown tunnels, Traffic Policy, names and a pooling change are refused', async (t) => {
+test('PatchTunnelState: metadata, name and description are applied; unknown tunnels, Traffic Policy, long names and a pooling change are refused', async (t) => {
   const edge = await startTestEdge(t);
   const raw = await rawAgent(t, edge);
   await raw.auth(edge.credentials.authtoken);
@@ -206,16 +206,23 @@ test('PatchTunnelState: metadata is applied; unknown tunnels, Traffic Policy, na
     );
   errorWith('ERR_TUNNEL_NOT_FOUND', 'tn_nope')(await patch({ TunnelId: 'tn_nope', Metadata: 'x' }));
   errorWith('ERR_OPTION_UNSUPPORTED', 'TrafficPolicy')(await patch({ TrafficPolicy: '{"on_http_request":[]}' }));
-  errorWith('ERR_OPTION_UNSUPPORTED', 'Name')(await patch({ Metadata: 'lost', Name: 'web' }));
-  errorWith('ERR_OPTION_UNSUPPORTED', 'Description')(await patch({ Description: 'the site' }));
+  errorWith('ERR_AGENT_OPTION_INVALID', 'Name', '256 bytes')(await patch({ Metadata: 'lost', Name: 'n'.repeat(256) }));
+  errorWith('ERR_AGENT_OPTION_INVALID', 'Description')(await patch({ Description: 'é'.repeat(128) }));
+  errorWith('ERR_AGENT_OPTION_INVALID', 'Name', 'string')(await patch({ Name: 7 }));
   errorWith('ERR_OPTION_UNSUPPORTED', 'PoolingEnabled', 'false')(await patch({ PoolingEnabled: true }));
   errorWith('ERR_AGENT_OPTION_INVALID', 'Metadata')(await patch({ Metadata: 5 }));
   assert.equal(edge.registry.tunnels.get(id)?.metadata, 'before', 'a refused patch changes nothing');
 
   assert.equal(
-    await patch({ Metadata: 'after', Name: '', Description: null, PoolingEnabled: false, TrafficPolicy: '' }),
+    await patch({ Metadata: 'after', Name: 'web', Description: null, PoolingEnabled: false, TrafficPolicy: '' }),
     '',
   );
   const listed = (await apiFetch(edge, 'GET', '/tunnels')).body.tunnels as Array<{ id: string; metadata: string }>;
   assert.equal(listed.find((x) => x.id === id)?.metadata, 'after');
+  const endpoint = (await apiFetch(edge, 'GET', '/endpoints')).body.endpoints as Array<Record<string, unknown>>;
+  assert.deepEqual(
+    endpoint.map((e) => [e.metadata, e.name, e.description]),
+    [['after', 'web', '']],
+    'the name is applied, an absent description left as it was',
+  );
 });

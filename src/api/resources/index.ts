@@ -7,6 +7,7 @@ import { registerCredentials } from './credentials.ts';
 import { registerApiKeys } from './api-keys.ts';
 import { registerTunnels } from './tunnels.ts';
 import { registerTunnelSessions } from './tunnel-sessions.ts';
+import { registerEndpoints } from './endpoints.ts';
 import { eventResources } from './events/index.ts';
 import { edgeResources } from './edges/index.ts';
 import { registerReservedDomains } from './reserved-domains/reserved-domains.ts';
@@ -23,6 +24,7 @@ export const resources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
   registerApiKeys,
   registerTunnels,
   registerTunnelSessions,
+  registerEndpoints,
   ...eventResources,
   ...edgeResources,
   registerReservedDomains,

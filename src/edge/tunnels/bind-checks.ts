@@ -24,6 +24,25 @@ export function checkBind(bind: BindRequest, proto: TunnelProto): void {
       `${JSON.stringify(proxyProto)}: this edge does not send PROXY protocol headers to agents; leave proxy_proto unset`,
     );
   checkPlainOpts(bind.opts, proto, bind.forwardsTo);
+  checkEndpointText(bind);
+}
+
+/** The most bytes (UTF-8) of an endpoint's name and of its description, as ngrok's API allows a description. */
+export const maxEndpointTextBytes = 255;
+
+/** Refuses an endpoint name or description (Bind `Extra`, PatchTunnelState) longer than maxEndpointTextBytes. */
+export function checkEndpointText(fields: { name: string; description: string }): void {
+  for (const [key, value] of [
+    ['Name', fields.name],
+    ['Description', fields.description],
+  ] as const) {
+    const bytes = Buffer.byteLength(value);
+    if (bytes > maxEndpointTextBytes)
+      throw new PorticoError(
+        ErrorCode.ERR_AGENT_OPTION_INVALID,
+        `${key}: ${bytes} bytes, at most ${maxEndpointTextBytes}; shorten it`,
+      );
+  }
 }
 
 /** Refuses a ForwardsProto other than "" or "http1" (Bind and StartTunnelWithLabel). */

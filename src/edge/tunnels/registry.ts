@@ -136,6 +136,7 @@ export class TunnelRegistry {
     const tunnel = this.makeTunnel(session, '', 'labeled', '', {
       labels: request.labels,
       forwardsTo: request.forwardsTo,
+      forwardsProto: request.forwardsProto,
       metadata: request.metadata,
     });
     this.labeled.add(tunnel);
@@ -237,8 +238,7 @@ export class TunnelRegistry {
     const url = `${scheme}://${hostname}${defaultPort ? '' : `:${port}`}`;
     const tunnel = this.makeTunnel(session, bind.id, proto, url, {
       hostname,
-      forwardsTo: bind.forwardsTo,
-      metadata: bind.metadata,
+      ...bindFields(bind),
       ...modules,
     });
     this.attach(tunnel, group);
@@ -284,8 +284,7 @@ export class TunnelRegistry {
     const id = bind.id || this.ports.claim(session.accountId, boundPort);
     const tunnel = this.makeTunnel(session, id, 'tcp', url, {
       port: boundPort,
-      forwardsTo: bind.forwardsTo,
-      metadata: bind.metadata,
+      ...bindFields(bind),
       ...modules,
     });
     this.attach(tunnel, group);
@@ -332,14 +331,20 @@ export class TunnelRegistry {
     const takeOver = existing !== undefined && mayTakeOver(existing, session);
     if (existing && takeOver) this.removeTunnel(existing);
     const id = requestedId && (!existing || takeOver) ? requestedId : newId('tn');
+    const startedAt = new Date();
     const tunnel: Tunnel = {
       id,
       session,
       proto,
       url,
       forwardsTo: '',
+      forwardsProto: '',
       metadata: '',
-      startedAt: new Date(),
+      name: '',
+      description: '',
+      poolingEnabled: false,
+      startedAt,
+      updatedAt: startedAt,
       ...rest,
       openStream: (target: StreamOrigin) => openProxyStream(tunnel, target),
     };
@@ -394,4 +399,16 @@ function mayTakeOver(existing: Tunnel, session: TunnelSession): boolean {
 
 function isTunnelProto(proto: string): proto is TunnelProto {
   return proto === 'http' || proto === 'https' || proto === 'tcp' || proto === 'tls';
+}
+
+/** What an agent endpoint keeps of its bind besides its address and modules. */
+function bindFields(bind: BindRequest): Partial<Tunnel> {
+  return {
+    forwardsTo: bind.forwardsTo,
+    forwardsProto: bind.forwardsProto,
+    metadata: bind.metadata,
+    name: bind.name,
+    description: bind.description,
+    poolingEnabled: bind.poolingEnabled,
+  };
 }

@@ -1,16 +1,22 @@
 /**
  * What a PatchTunnelState (ngrok-go v2's endpoint Update, docs/protocol.md §6.5) may change on a
- * live tunnel: its metadata. The rest is refused unless it leaves the tunnel as it is, so an
- * agent never believes a change the edge did not make. A field absent or null is unchanged.
+ * live tunnel: its metadata, name and description. The rest is refused unless it leaves the
+ * tunnel as it is, so an agent never believes a change the edge did not make. A field absent or
+ * null is unchanged.
  */
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Json, PatchTunnelStateRequest } from '../../protocol/messages.ts';
+import { checkEndpointText } from './bind-checks.ts';
 import type { Tunnel } from './tunnel.ts';
 
-/** Applies `patch` to `tunnel` (pooled or not): its metadata, after refusing what cannot change. */
+/** Applies `patch` to `tunnel` (pooled or not), after refusing what cannot change. */
 export function applyPatch(tunnel: Tunnel, pooled: boolean, patch: PatchTunnelStateRequest): void {
   checkPatch(patch, pooled);
-  if (typeof patch.metadata === 'string') tunnel.metadata = patch.metadata;
+  const { metadata, name, description } = patch;
+  if (typeof metadata === 'string') tunnel.metadata = metadata;
+  if (typeof name === 'string') tunnel.name = name;
+  if (typeof description === 'string') tunnel.description = description;
+  if ([metadata, name, description].some((v) => typeof v === 'string')) tunnel.updatedAt = new Date();
 }
 
 /** Refuses what `patch` asks that the edge cannot apply to a tunnel pooled (`pooled`) or not. */
@@ -18,16 +24,12 @@ function checkPatch(patch: PatchTunnelStateRequest, pooled: boolean): void {
   typed('Metadata', patch.metadata, 'string');
   if (typed('TrafficPolicy', patch.trafficPolicy, 'string'))
     throw new PorticoError(ErrorCode.ERR_OPTION_UNSUPPORTED, 'TrafficPolicy: Traffic Policy is not supported yet');
-  for (const [key, value] of [
-    ['Name', patch.name],
-    ['Description', patch.description],
-  ] as const) {
-    if (typed(key, value, 'string'))
-      throw new PorticoError(
-        ErrorCode.ERR_OPTION_UNSUPPORTED,
-        `${key}: this edge keeps no tunnel ${key.toLowerCase()}; leave it empty (Metadata is kept)`,
-      );
-  }
+  typed('Name', patch.name, 'string');
+  typed('Description', patch.description, 'string');
+  checkEndpointText({
+    name: typeof patch.name === 'string' ? patch.name : '',
+    description: typeof patch.description === 'string' ? patch.description : '',
+  });
   typed('PoolingEnabled', patch.poolingEnabled, 'boolean');
   if (typeof patch.poolingEnabled === 'boolean' && patch.poolingEnabled !== pooled)
     throw new PorticoError(

@@ -44,9 +44,18 @@ export interface Tunnel {
   readonly port?: number;
   readonly labels?: Readonly<Record<string, string>>;
   readonly forwardsTo: string;
+  /** `ForwardsProto` of the bind: "" or "http1". */
+  readonly forwardsProto: string;
   /** Set at bind; the agent may change it later (PatchTunnelState). */
   metadata: string;
+  /** An agent endpoint's name and description (Go's `Extra.Name`, `Extra.Description`); "" when unset. Patchable like metadata. */
+  name: string;
+  description: string;
+  /** Whether the bind asked to pool its endpoint with other agents'. */
+  readonly poolingEnabled: boolean;
   readonly startedAt: Date;
+  /** When a PatchTunnelState last changed the tunnel; its start until then. */
+  updatedAt: Date;
   /** An http/https endpoint's module chain, built at bind from the agent's options. Absent: none. */
   readonly modules?: readonly HttpModule[];
   /** A tcp/tls endpoint's IP restriction, built at bind from the agent's options. Absent: none. */

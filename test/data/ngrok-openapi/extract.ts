@@ -30,6 +30,7 @@ export const readShapes = [
   'APIKey',
   'CertificateAuthority',
   'Credential',
+  'Endpoint',
   'EventDestination',
   'EventSubscription',
   'FailoverBackend',

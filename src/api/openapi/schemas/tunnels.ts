@@ -1,6 +1,6 @@
-/** Live tunnels and tunnel sessions (agents online now; read-only but for session commands). */
+/** Live tunnels, tunnel sessions and endpoints (agents online now, edges' hostports; read-only but for session commands). */
 import type { ResourceDoc } from '../resource-doc.ts';
-import { list, map, nullable, object, ref, str } from './builders.ts';
+import { bool, int, list, map, nullable, object, ref, str } from './builders.ts';
 import { pageOf } from './common.ts';
 
 export const tunnelDocs: ResourceDoc[] = [
@@ -42,5 +42,41 @@ export const tunnelDocs: ResourceDoc[] = [
       uri: str,
     }),
     list: pageOf('tunnel_sessions', 'TunnelSession'),
+  },
+  {
+    path: '/endpoints',
+    tag: 'Endpoints',
+    operation: 'Endpoints',
+    name: 'Endpoint',
+    schema: object({
+      id: str,
+      region: str,
+      created_at: str,
+      updated_at: str,
+      public_url: str,
+      proto: str,
+      scheme: str,
+      hostport: str,
+      host: str,
+      port: int,
+      type: str,
+      metadata: str,
+      description: str,
+      name: str,
+      domain: nullable(ref('Ref')),
+      tcp_addr: nullable(ref('Ref')),
+      tunnel: nullable(ref('Ref')),
+      edge: nullable(ref('Ref')),
+      upstream_url: str,
+      upstream_protocol: str,
+      url: str,
+      principal: nullable(ref('Ref')),
+      traffic_policy: str,
+      bindings: list(str),
+      tunnel_session: nullable(ref('Ref')),
+      uri: str,
+      pooling_enabled: bool,
+    }),
+    list: pageOf('endpoints', 'Endpoint'),
   },
 ];
