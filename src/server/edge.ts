@@ -174,8 +174,9 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     reservations: new StoreReservations(store),
     addrClaims: new AddrClaims(edgeSecret),
     onTcpConnection: (group, socket) => {
-      reportTcpConnectionClosed(events, socket, { accountId: group.accountId, endpointId: group.key });
-      void proxyConnection(group, socket, 'tcp', log('edge.proxy'));
+      const ids = { accountId: group.accountId };
+      reportTcpConnectionClosed(events, socket, ids);
+      void proxyConnection(group, socket, 'tcp', log('edge.proxy'), undefined, ids);
     },
     modules,
     logger: log('edge.tunnels'),
@@ -235,6 +236,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       acmeChallenges,
       handshakeTimeoutMs: timeouts.handshake,
       budget,
+      events,
       logger: log('edge.listeners'),
     }),
     config.httpsAddr,

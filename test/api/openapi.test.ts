@@ -171,6 +171,14 @@ test('GET /openapi.json: valid OpenAPI 3.0 (swagger-parser); every answer, list 
         `${what}: list parameters`,
       );
   }
+  // ngrok's own list arguments of endpoints, beside paging and the filter.
+  assert.deepEqual(
+    doc.paths['/endpoints']!.get!.parameters?.filter((p) => !p.$ref).map((p) => [p.name, p.in]),
+    [
+      ['ids', 'query'],
+      ['urls', 'query'],
+    ],
+  );
   for (const name of ['before_id', 'limit', 'filter'])
     assert.deepEqual(
       { ...doc.components.parameters[name], description: undefined, schema: undefined },

@@ -78,6 +78,7 @@ function operation(op: ApiOperation, names: OperationNames): Record<string, unkn
   const parameters = [
     ...op.params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
     ...(names.paged ? Object.keys(listParameters).map((name) => ({ $ref: `#/components/parameters/${name}` })) : []),
+    ...Object.entries(names.listArgs ?? {}).map(([name, arg]) => ({ name, in: 'query', ...arg })),
   ];
   const body = names.bodyName ? { $ref: `#/components/schemas/${names.bodyName}` } : toOpenApi30(op.body);
   return {

@@ -18,6 +18,8 @@ export interface OperationNames {
   bodyName?: string;
   /** A list: takes before_id, limit and filter. */
   paged?: boolean;
+  /** The list's own query parameters (ResourceDoc.listArgs). */
+  listArgs?: ResourceDoc['listArgs'];
   /** No entry describes this operation (test/api/openapi.test.ts refuses any). */
   undocumented?: boolean;
 }
@@ -86,6 +88,7 @@ function collectionNames(method: string, path: string, r: ResourceDoc): Operatio
       status: '200',
       response: component(`${r.name}List`),
       paged: true,
+      ...(r.listArgs && { listArgs: r.listArgs }),
     };
   return undefined;
 }

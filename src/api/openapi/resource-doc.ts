@@ -20,6 +20,8 @@ export interface ResourceDoc {
   parts?: Record<string, JsonSchema>;
   /** The list body's schema (common.ts pageOf); absent when the collection has no list (routes). */
   list?: JsonSchema;
+  /** Query parameters the list takes beyond before_id, limit and filter (ngrok's `ids` and `urls` of endpoints), by name. */
+  listArgs?: Record<string, { description: string; schema: JsonSchema }>;
   /** Module paths `<item path>/<module>` use `<tag><Module>Module` and `<operation><Module>Module<Verb>`. */
   modules?: { tag: string; operation: string };
 }

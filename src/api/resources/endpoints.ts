@@ -4,17 +4,15 @@
  * ngrok-go v2 gives it; an edge endpoint (`type: "edge"`) is one hostport of an HTTPS, TLS or
  * TCP edge. Cloud endpoints (ngrok's `POST /endpoints`, made of a Traffic Policy) are not served.
  *
- * Endpoint ids are derived, not stored: an agent endpoint's from its tunnel's id, which the
- * agent keeps across reconnects, and an edge endpoint's from its edge and hostport. Both begin
- * with the time part of the id they come from, so the list keeps the store's order.
+ * Endpoint ids are derived, not stored (src/config/names/endpoint-ids.ts): traffic events name
+ * endpoints by the same ids.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { reservedAddrKind } from '../../config/documents/reserved-addr.ts';
 import { httpsEdgeKind, tcpEdgeKind, tlsEdgeKind, type EdgeDoc } from '../../config/documents/edges.ts';
 import { reservationOfPort } from '../../config/ownership/addrs.ts';
 import { coveringReservations } from '../../config/ownership/hostnames.ts';
-import { encodeIdChars } from '../../store/ids.ts';
+import { agentEndpointId, edgeEndpointId } from '../../config/names/endpoint-ids.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
@@ -42,32 +40,17 @@ type Entry =
   | { id: string; type: 'ephemeral'; tunnel: LiveTunnel }
   | { id: string; type: 'edge'; edge: ResourceRecord<EdgeDoc>; hostport: string };
 
-/** Id body (27 characters) from the time part of `timeOf` and a digest of `parts`. */
-function derivedBody(timeChars: string, ...parts: string[]): string {
-  const digest = createHash('sha256').update(parts.join('\0')).digest();
-  return timeChars + encodeIdChars(BigInt(`0x${digest.subarray(0, 11).toString('hex')}`) >> 3n, 17);
-}
-
-/** The time characters of a store id (`<prefix>_<10 time chars>…`), or of `at` when it has none. */
-function timeChars(id: string, at: Date): string {
-  const body = /^[a-z0-9]+_([0-9a-z]{27})$/.exec(id)?.[1];
-  return body ? body.slice(0, 10) : encodeIdChars(BigInt(at.getTime()), 10);
-}
-
 function agentEntry(tunnel: LiveTunnel): Entry {
-  const body = /^tn_([0-9a-z]{27})$/.exec(tunnel.id)?.[1];
-  const id = `ep_${body ?? derivedBody(timeChars(tunnel.id, tunnel.startedAt), 'tunnel', tunnel.id)}`;
-  return { id, type: 'ephemeral', tunnel };
+  return { id: agentEndpointId(tunnel), type: 'ephemeral', tunnel };
 }
 
 function edgeEntries(edge: ResourceRecord<EdgeDoc>): Entry[] {
-  const time = timeChars(edge.id, new Date(edge.created_at));
-  return edge.doc.hostports.map((hostport) => ({
-    id: `ep_${derivedBody(time, 'edge', edge.id, hostport)}`,
-    type: 'edge',
-    edge,
-    hostport,
-  }));
+  const named = edgeKinds[edge.kind]!.proto !== 'tcp';
+  return edge.doc.hostports.map((hostport) => {
+    const at = hostport.lastIndexOf(':');
+    const served = named ? hostport.slice(0, at) : Number(hostport.slice(at + 1));
+    return { id: edgeEndpointId(edge.id, served), type: 'edge', edge, hostport };
+  });
 }
 
 /** Every endpoint of the account: its live agent endpoints and its edges' hostports. */

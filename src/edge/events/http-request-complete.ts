@@ -23,7 +23,7 @@ export interface HttpRequestIds {
   edgeId?: string;
   routeId?: string;
   backendId?: string;
-  /** The agent endpoint's tunnel id (agent endpoints), or the route id (edges). */
+  /** The endpoint's id (`ep_…`, as `/endpoints` lists it): the agent endpoint's, or the edge hostport's. */
   endpointId?: string;
 }
 

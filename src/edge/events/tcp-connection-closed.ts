@@ -1,6 +1,6 @@
 /**
- * `tcp_connection_closed.v0`: when a public TCP connection (a TCP edge's or an agent TCP
- * endpoint's) closes, its byte counts, times and client are handed to the dispatcher. Only
+ * `tcp_connection_closed.v0`: when a public connection to a TCP or TLS endpoint (an edge's, or
+ * an agent's) closes, its byte counts, times and client are handed to the dispatcher. Only
  * watched when some subscription of the account wants the event type.
  */
 import type net from 'node:net';
@@ -13,13 +13,19 @@ export interface TcpConnectionIds {
   accountId: string;
   edgeId?: string;
   backendId?: string;
-  /** Agent TCP endpoints: the public address's key, e.g. `tcp://localhost:20001`. */
+  /** The endpoint's id (`ep_…`, as `/endpoints` lists it). */
   endpointId?: string;
+  /** Agent endpoints: the tunnel the connection went to, once chosen, and its session. */
+  tunnelId?: string;
+  sessionId?: string;
 }
 
 const type = 'tcp_connection_closed.v0';
 
-/** Reports `socket` when it closes, if the account subscribes to the event. */
+/**
+ * Reports `socket` when it closes, if the account subscribes to the event. `ids` is read then,
+ * so the ids of a tunnel chosen after this call are included.
+ */
 export function reportTcpConnectionClosed(
   events: TrafficEvents | undefined,
   socket: net.Socket,
@@ -48,7 +54,7 @@ export function tcpConnectionFields(
     'conn.duration_ms': ended - startedMs,
     'edge.id': ids.edgeId,
     'endpoint.id': ids.endpointId,
-    'tunnel.id': undefined,
-    'tunnel.session.id': undefined,
+    'tunnel.id': ids.tunnelId,
+    'tunnel.session.id': ids.sessionId,
   };
 }

@@ -18,6 +18,8 @@ import type { ConnectionBudget } from './connection-budget.ts';
 import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder.ts';
 import type { AcmeChallenges } from '../tls/acme/challenges.ts';
 import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
+import { reportTcpConnectionClosed } from '../events/tcp-connection-closed.ts';
+import type { TrafficEvents } from '../events/traffic.ts';
 
 export interface PublicHttpsOptions {
   registry: TunnelRegistry;
@@ -31,6 +33,8 @@ export interface PublicHttpsOptions {
   handshakeTimeoutMs: number;
   /** The public connection cap this listener counts against. */
   budget: ConnectionBudget;
+  /** Where `tcp_connection_closed.v0` of TLS endpoints and TLS edges goes. Absent: no traffic events. */
+  events?: TrafficEvents;
   logger: Logger;
 }
 
@@ -74,7 +78,9 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
     const target = name ? resolveHttpsHost(name, options.snapshot(), options.registry) : undefined;
     if (target?.kind === 'endpoint' && target.group.kind === 'tls') {
       clearTimeout(timer);
-      return void proxyConnection(target.group, socket, 'tls', options.logger, buffered);
+      const ids = { accountId: target.group.accountId };
+      reportTcpConnectionClosed(options.events, socket, ids);
+      return void proxyConnection(target.group, socket, 'tls', options.logger, buffered, ids);
     }
     if (target?.kind === 'edge' && target.edge.kind === 'tls')
       return void serveTlsEdge(target.edge, name, socket, buffered, options, timer);
@@ -100,6 +106,13 @@ function serveTlsEdge(
     clearTimeout(timer);
     return void socket.destroy();
   }
+  if (edge.backend)
+    reportTcpConnectionClosed(options.events, socket, {
+      accountId: edge.accountId,
+      edgeId: edge.id,
+      backendId: edge.backend.id,
+      endpointId: name === undefined ? undefined : edge.endpointIds.get(name),
+    });
   const forward = (ex: ConnExchange) => {
     if (!edge.backend) return void ex.socket.destroy();
     void edge.backend.forwardConn(ex).then((outcome) => outcome === 'unavailable' && ex.socket.destroy());

@@ -56,6 +56,7 @@ export class TcpEdgeListeners {
       accountId: edge.accountId,
       edgeId: edge.id,
       backendId: backend.id,
+      endpointId: edge.endpointIds.get(String(port)),
     });
     void backend
       .forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) })

@@ -99,7 +99,13 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       routeId: route.id,
       backendId: route.backend.id,
     };
-    return { backend: route.backend, modules: route.modules, endpointId: route.id, edgeId: route.edgeId, ids };
+    return {
+      backend: route.backend,
+      modules: route.modules,
+      endpointId: route.id,
+      edgeId: route.edgeId,
+      ids: { ...ids, endpointId: found.edge.endpointIds.get(host) },
+    };
   }
 
   // Pooled agents each bring their own options: the chain is that of the tunnel picked.
@@ -110,7 +116,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
           tunnel,
           modules: tunnel.modules ?? noModules,
           endpointId: tunnel.id,
-          ids: { accountId: tunnel.session.accountId, endpointId: tunnel.id },
+          ids: { accountId: tunnel.session.accountId, endpointId: tunnel.endpointId },
         }
       : { error: ErrorCode.ERR_EDGE_TUNNEL_NOT_FOUND };
   }

@@ -1,4 +1,5 @@
 import { compileConfig } from '../../config/compile/compile.ts';
+import { edgeEndpointId } from '../../config/names/endpoint-ids.ts';
 import type { EdgePlan } from '../../config/compile/edges.ts';
 import { compiledKinds } from '../../config/documents/kinds.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
@@ -44,7 +45,9 @@ function buildEdge(
   moduleDeps: ModuleDeps,
 ): CompiledEdge {
   const backend = (id: string | undefined) => (id === undefined ? undefined : backends.get(id));
-  const base = { id: plan.id, accountId: plan.accountId };
+  const served = plan.kind === 'tcp' ? plan.ports.map(String) : plan.hostnames;
+  const endpointIds = new Map(served.map((name) => [name, edgeEndpointId(plan.id, name)]));
+  const base = { id: plan.id, accountId: plan.accountId, endpointIds };
   switch (plan.kind) {
     case 'https': {
       const routes = plan.routes.map((r) => ({

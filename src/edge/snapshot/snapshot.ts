@@ -16,20 +16,24 @@ export interface CompiledRoute {
   modules: readonly HttpModule[];
 }
 
-export interface CompiledHttpsEdge {
-  kind: 'https';
+/** What every compiled edge has. */
+interface CompiledEdgeBase {
   id: string;
   accountId: string;
+  /** The `ep_…` id of each hostport (src/config/names/endpoint-ids.ts), by host name (HTTPS, TLS) or port (TCP, as text). */
+  endpointIds: ReadonlyMap<string, string>;
+}
+
+export interface CompiledHttpsEdge extends CompiledEdgeBase {
+  kind: 'https';
   hostnames: string[];
   routes: PathRouter<CompiledRoute>;
   /** tls_termination min_version and mutual_tls CAs, for every name of the edge. */
   tls: TlsPolicy;
 }
 
-export interface CompiledTlsEdge {
+export interface CompiledTlsEdge extends CompiledEdgeBase {
   kind: 'tls';
-  id: string;
-  accountId: string;
   hostnames: string[];
   /** `upstream`: the connection is passed through untouched; `edge`: the edge terminates. */
   terminateAt: 'edge' | 'upstream';
@@ -40,10 +44,8 @@ export interface CompiledTlsEdge {
   ipFilter: IpFilter | undefined;
 }
 
-export interface CompiledTcpEdge {
+export interface CompiledTcpEdge extends CompiledEdgeBase {
   kind: 'tcp';
-  id: string;
-  accountId: string;
   ports: number[];
   backend: Backend | undefined;
   /** The edge's IP restriction: a refused source is disconnected before a byte is forwarded. */

@@ -11,6 +11,7 @@ import type {
 } from '../../protocol/messages.ts';
 import { parseEndpointOpts } from '../../protocol/messages.ts';
 import { newId } from '../../store/ids.ts';
+import { agentEndpointId } from '../../config/names/endpoint-ids.ts';
 import type { PortRange } from '../config.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
 import { namesOverlap } from '../../config/names/hostname.ts';
@@ -334,6 +335,7 @@ export class TunnelRegistry {
     const startedAt = new Date();
     const tunnel: Tunnel = {
       id,
+      endpointId: agentEndpointId({ id, startedAt }),
       session,
       proto,
       url,

@@ -36,6 +36,8 @@ export interface StreamOrigin {
 export interface Tunnel {
   /** The bind id the agent knows it by; proxy headers carry it. */
   readonly id: string;
+  /** Its endpoint's id (`ep_…`, src/config/names/endpoint-ids.ts), as `/endpoints` and traffic events name it. */
+  readonly endpointId: string;
   readonly session: TunnelSession;
   readonly proto: TunnelProto | 'labeled';
   /** Public URL for endpoints, "" for labeled tunnels. */

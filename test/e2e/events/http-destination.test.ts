@@ -62,6 +62,7 @@ test('http destination: selected fields of http_request_complete.v0 and audit ev
     'http.response.status_code',
     'edge.id',
     'edge.route.id',
+    'endpoint.id',
     'backend.id',
     'tunnel.id',
     'conn.client_ip',
@@ -104,6 +105,7 @@ test('http destination: selected fields of http_request_complete.v0 and audit ev
   assert.deepEqual(first!.object, {
     http: { request: { method: 'GET', url: { path: '/a' } }, response: { status_code: 200 } },
     edge: { id: site.id, route: { id: site.routeIds[0] } },
+    endpoint: { id: (await ngrok.endpoints.list()).find((e) => e.edge?.id === site.id)!.id },
     backend: { id: site.backendId },
     tunnel: { id: (first!.object.tunnel as { id: string }).id },
     conn: { client_ip: '127.0.0.1' },
@@ -173,7 +175,7 @@ test('a WebSocket is reported as http_request_complete.v0 once its connection cl
   assert.equal(object.http.response.status_code, 101);
   assert.equal(object.http.response.headers.upgrade?.toLowerCase(), 'websocket');
   assert.ok(object.tunnel.id, 'the tunnel that took it');
-  assert.equal(object.endpoint.id, object.tunnel.id);
+  assert.equal(object.endpoint.id, object.tunnel.id.replace(/^tn_/, 'ep_'), 'the id /endpoints lists it by');
 });
 
 test('subscription changes take effect without a restart; an unsubscribed type is not sent', async (t) => {

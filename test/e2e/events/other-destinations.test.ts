@@ -142,7 +142,7 @@ test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpo
     sources: [
       {
         type: 'tcp_connection_closed.v0',
-        fields: ['conn.bytes_in', 'conn.bytes_out', 'conn.client_ip', 'conn.duration_ms'],
+        fields: ['conn.bytes_in', 'conn.bytes_out', 'conn.client_ip', 'conn.duration_ms', 'endpoint.id', 'tunnel.id'],
       },
     ] as never,
     destinationIds: [destination.id],
@@ -154,7 +154,10 @@ test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpo
   const [event] = await eventsAtLeast(receiver, 1);
   assert.equal(event!.event_type, 'tcp_connection_closed.v0');
   const conn = event!.object.conn as Record<string, unknown>;
-  assert.deepEqual(Object.keys(event!.object), ['conn']);
+  assert.deepEqual(Object.keys(event!.object).sort(), ['conn', 'endpoint', 'tunnel']);
+  const [listed] = await ngrok.endpoints.list();
+  assert.deepEqual(event!.object.endpoint, { id: listed!.id }, 'the endpoint as /endpoints lists it');
+  assert.deepEqual(event!.object.tunnel, { id: tunnel.id });
   assert.deepEqual(Object.keys(conn).sort(), ['bytes_in', 'bytes_out', 'client_ip', 'duration_ms']);
   assert.equal(conn.bytes_in, Buffer.byteLength('hello events'));
   assert.equal(conn.bytes_out, Buffer.byteLength('hello events'));
@@ -179,7 +182,9 @@ test('tcp_connection_closed.v0 from a TCP edge names the edge and its backend', 
     target: { http: { url: receiver.url, secret: 'tcp-events-secret-0123' } },
   } as unknown as Loose);
   await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'tcp_connection_closed.v0', fields: ['edge.id', 'backend.id', 'conn.bytes_in'] }] as never,
+    sources: [
+      { type: 'tcp_connection_closed.v0', fields: ['edge.id', 'backend.id', 'conn.bytes_in', 'endpoint.id'] },
+    ] as never,
     destinationIds: [destination.id],
   });
   await Promise.all([edge.snapshots.settled(), edge.events.settled()]);
@@ -187,9 +192,11 @@ test('tcp_connection_closed.v0 from a TCP edge names the edge and its backend', 
   assert.equal(await echoOnce(port, 'through the edge'), 'through the edge');
 
   const [event] = await eventsAtLeast(receiver, 1);
+  const [listed] = await ngrok.endpoints.list();
   assert.deepEqual(event!.object, {
     edge: { id: tcpEdge.id },
     backend: { id: backendId },
+    endpoint: { id: listed!.id },
     conn: { bytes_in: Buffer.byteLength('through the edge') },
   });
 });

@@ -78,5 +78,15 @@ export const tunnelDocs: ResourceDoc[] = [
       pooling_enabled: bool,
     }),
     list: pageOf('endpoints', 'Endpoint'),
+    listArgs: {
+      ids: {
+        description: 'Only the endpoints with these ids (the parameter repeated, or comma-separated).',
+        schema: list(str),
+      },
+      urls: {
+        description: 'Only the endpoints with these public URLs (the parameter repeated, or comma-separated).',
+        schema: list(str),
+      },
+    },
   },
 ];
