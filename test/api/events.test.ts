@@ -29,14 +29,38 @@ test('event destinations through @ngrok/ngrok-api: every target, CRUD, paging, e
   assert.match(dest.id, /^ed_[0-9a-z]{27}$/);
   assert.equal(dest.uri, `${edge.bootstrap.api_url}/event_destinations/${dest.id}`);
   assert.equal(dest.format, 'json');
+  // The role shows the external id the edge assumes it with (a Portico extension): the account's id.
+  const shownRole = { ...role.role, externalId: edge.credentials.accountId };
   assert.deepEqual(dest.target, {
-    kinesis: { auth: { role: role.role, creds: null }, streamArn: kinesis.kinesis.streamArn },
+    kinesis: { auth: { role: shownRole, creds: null }, streamArn: kinesis.kinesis.streamArn },
     firehose: null,
     cloudwatchLogs: null,
     datadog: null,
     azureLogsIngestion: null,
   });
   assert.deepEqual(await ngrok.eventDestinations.get(dest.id), dest);
+  // It cannot be chosen: sent back as it was read it is accepted, another value is refused.
+  const withExternalId = (externalId: string) =>
+    apiFetch(edge, 'POST', '/event_destinations', {
+      format: 'json',
+      target: {
+        kinesis: {
+          auth: { role: { role_arn: role.role.roleArn, external_id: externalId } },
+          stream_arn: kinesis.kinesis.streamArn,
+        },
+      },
+    });
+  const echoed = await withExternalId(edge.credentials.accountId);
+  assert.equal(echoed.status, 201);
+  await ngrok.eventDestinations.delete(String(echoed.body.id));
+  const chosen = await withExternalId('my-own-external-id');
+  assert.equal(chosen.body.error_code, 'ERR_NGROK_240');
+  assert.match(
+    String(chosen.body.msg),
+    new RegExp(
+      `target\\.kinesis\\.auth\\.role\\.external_id: .*"${edge.credentials.accountId}", as the external id; leave external_id out`,
+    ),
+  );
   // Portico delivers to AWS: no config_error (a Portico extension ngrok's clients keep).
   assert.equal((dest as unknown as { configError?: string }).configError, undefined);
 

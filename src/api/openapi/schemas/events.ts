@@ -35,7 +35,13 @@ const targetSchemas: Record<string, JsonSchema> = {
     data_collection_stream_name: str,
   }),
   AWSAuth: object({ role: nullable(ref('AWSRole')), creds: nullable(ref('AWSCredentials')) }),
-  AWSRole: object({ role_arn: str }),
+  AWSRole: object({
+    role_arn: str,
+    external_id: extension(
+      str,
+      "The sts:ExternalId the edge assumes the role with: the account's id. Read-only; the role's trust policy should require it.",
+    ),
+  }),
   AWSCredentials: object({ aws_access_key_id: str, aws_secret_access_key: str }),
 };
 

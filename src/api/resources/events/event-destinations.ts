@@ -69,21 +69,21 @@ export function registerEventDestinations(app: FastifyInstance, deps: ApiDeps): 
         doc: {
           ...commonCreate(body),
           format: parseFormat(body.format),
-          target: sealed(parseTarget(body.target), ctx.account.id),
+          target: sealed(parseTarget(body.target, ctx.account.id), ctx.account.id),
         },
       }),
       update: async (doc, body, ctx) => ({
         ...commonPatch(doc, body),
         ...(body.format !== undefined && { format: parseFormat(body.format) }),
         ...(body.target !== undefined &&
-          body.target !== null && { target: sealed(parseTarget(body.target), ctx.account.id) }),
+          body.target !== null && { target: sealed(parseTarget(body.target, ctx.account.id), ctx.account.id) }),
       }),
       read: (record, ctx) => {
         const why = undeliverable(record.doc.target);
         return {
           ...commonRead(ctx, eventDestinationPath, record),
           format: record.doc.format,
-          target: readTarget(record.doc.target),
+          target: readTarget(record.doc.target, record.account_id),
           ...(why && { config_error: why }),
         };
       },

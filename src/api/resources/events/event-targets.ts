@@ -35,8 +35,11 @@ const awsArns = {
 const porticoTargets = ['http', 'file'] as const;
 const targetNames = [...v2Slots, ...porticoTargets].join(', ');
 
-/** Validates a target from a create or PATCH body into its stored form; nulls count as absent. */
-export function parseTarget(value: unknown): EventTarget {
+/**
+ * Validates a target from a create or PATCH body of `accountId`'s into its stored form; nulls
+ * count as absent.
+ */
+export function parseTarget(value: unknown, accountId: string): EventTarget {
   if (!isObj(value))
     throw invalid(ErrorCode.ERR_NGROK_236, 'target', `must be an object with exactly one of ${targetNames}`);
   const set = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
@@ -66,7 +69,7 @@ export function parseTarget(value: unknown): EventTarget {
   const arn = requiredString(body[arnField], ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`);
   const read = readArn(arn, kind);
   if ('problem' in read) throw invalid(ErrorCode.ERR_NGROK_236, `target.${name}.${arnField}`, read.problem);
-  return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`), [arnField]: arn } } as EventTarget;
+  return { [aws]: { auth: parseAuth(body.auth, `target.${name}.auth`, accountId), [arnField]: arn } } as EventTarget;
 }
 
 /**
@@ -91,23 +94,24 @@ export function storedTargetProblem(target: EventTarget): string | undefined {
 
 /**
  * The read shape: every v2 slot (null unless used), `http`/`file` only when used. Secrets are
- * never read back: their fields are present (ngrok's clients read them by key) and "".
+ * never read back: their fields are present (ngrok's clients read them by key) and "". An IAM
+ * role shows the external id the edge assumes it with: `accountId`, the owner's account.
  */
-export function readTarget(target: EventTarget): Record<string, unknown> {
+export function readTarget(target: EventTarget, accountId: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const slot of v2Slots) out[slot] = null;
   if (target.datadog) out.datadog = { ...target.datadog, api_key: '' };
   if (target.azure_logs_ingestion) out.azure_logs_ingestion = { ...target.azure_logs_ingestion, client_secret: '' };
   for (const aws of ['kinesis', 'firehose', 'cloudwatch_logs'] as const) {
     const t = target[aws];
-    if (t) out[aws] = { ...t, auth: readAuth(t.auth) };
+    if (t) out[aws] = { ...t, auth: readAuth(t.auth, accountId) };
   }
   if (target.http) out.http = { url: target.http.url };
   if (target.file) out.file = { ...target.file };
   return out;
 }
 
-function parseAuth(value: unknown, field: string): AwsAuth {
+function parseAuth(value: unknown, field: string, accountId: string): AwsAuth {
   if (!isObj(value))
     throw invalid(
       ErrorCode.ERR_NGROK_240,
@@ -126,6 +130,14 @@ function parseAuth(value: unknown, field: string): AwsAuth {
     );
     const read = readArn(roleArn, arnKinds.iamRole);
     if ('problem' in read) throw invalid(ErrorCode.ERR_NGROK_240, `${field}.role.role_arn`, read.problem);
+    // Read back on every destination, so a client may send it again; it cannot be chosen.
+    const externalId = (role as Obj).external_id;
+    if (externalId !== undefined && externalId !== null && externalId !== '' && externalId !== accountId)
+      throw invalid(
+        ErrorCode.ERR_NGROK_240,
+        `${field}.role.external_id`,
+        `the edge assumes the role with your account's id, "${accountId}", as the external id; leave external_id out`,
+      );
     return { role: { role_arn: roleArn } };
   }
   const c = isObj(creds) ? creds : {};
@@ -145,9 +157,9 @@ function parseAuth(value: unknown, field: string): AwsAuth {
   };
 }
 
-function readAuth(auth: AwsAuth): Record<string, unknown> {
+function readAuth(auth: AwsAuth, accountId: string): Record<string, unknown> {
   return {
-    role: auth.role ? { ...auth.role } : null,
+    role: auth.role ? { ...auth.role, external_id: accountId } : null,
     creds: auth.creds ? { aws_access_key_id: auth.creds.aws_access_key_id, aws_secret_access_key: '' } : null,
   };
 }
