@@ -12,7 +12,7 @@ import type { EventEnvelope, EventJson } from '../../envelope.ts';
 import type { DestinationKind } from '../destination.ts';
 import { arnKinds, readArn } from '../../../../config/events/aws-arn.ts';
 import { awsConnection, awsErrorText, cachedOnSuccess } from './client-options.ts';
-import { recordPiecesSender } from '../record-pieces.ts';
+import { recordPiecesSender, type PieceResult } from '../record-pieces.ts';
 
 /** The SDK's client, loaded on the first delivery: an edge with no such target never loads it. */
 const logsSdk = onFirstUse(() => import('@aws-sdk/client-cloudwatch-logs'), 'PutLogEventsCommand');
@@ -57,15 +57,40 @@ export const cloudwatchLogsDestination: DestinationKind<'cloudwatch_logs'> = {
     };
     return recordPiecesSender(
       { records: 10_000, bytes: 1024 * 1024, recordOverhead: 26 },
-      async (piece) => {
-        let discarded = 0;
-        for (const run of dayRuns(piece.map(logEvent))) discarded += await put(run);
-        return { refused: [], discarded };
-      },
+      (piece) => sendByDay(piece, put),
       () => connection.close(),
     );
   },
 };
+
+/**
+ * Sends `piece` one day's run at a time (`put` answers how many events it dropped for their
+ * age). When a run after the first fails, the runs not sent are refused, to be sent again
+ * alone: the runs CloudWatch took are not sent twice.
+ */
+export async function sendByDay(
+  piece: EventJson[],
+  put: (run: InputLogEvent[]) => Promise<number>,
+): Promise<PieceResult> {
+  const runs = dayRuns(piece.map(logEvent));
+  let discarded = 0;
+  for (let i = 0; i < runs.length; i++) {
+    try {
+      discarded += await put(runs[i]!);
+    } catch (err) {
+      if (i === 0) throw err;
+      return {
+        refused: runs
+          .slice(i)
+          .flat()
+          .map((e) => e.message as EventJson),
+        reason: (err as Error).message,
+        discarded,
+      };
+    }
+  }
+  return { refused: [], discarded };
+}
 
 function logEvent(event: EventJson): InputLogEvent {
   const at = Date.parse((JSON.parse(event) as EventEnvelope).event_timestamp);
