@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Ngrok } from '@ngrok/ngrok-api';
 import { apiClient } from '../../support/api.ts';
-import { forwardTo, startTestEdge } from '../../support/edge.ts';
-import { tunnelGroupBackend } from '../../support/edges.ts';
-import { echoOnce, eventually, startEchoService } from '../../support/services.ts';
+import { startTestEdge } from '../../support/edge.ts';
+import { eventually } from '../../support/services.ts';
 import { eventsAtLeast, startReceiver } from './receiver.ts';
 
 type Loose = Parameters<Ngrok['eventDestinations']['create']>[0];
@@ -123,80 +122,4 @@ test('a destination stored with a target the edge cannot use (an older version s
     { target: stats.target, deliverable: stats.deliverable, dropped: stats.dropped, delivered: stats.delivered },
     { target: 'kinesis', deliverable: false, dropped: 2, delivered: 0 },
   );
-});
-
-test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpoint connection', async (t) => {
-  const edge = await startTestEdge(t);
-  const ngrok = apiClient(edge);
-  const receiver = await startReceiver(t);
-  const echo = await startEchoService(t);
-  const tunnel = await forwardTo(t, edge, {
-    proto: 'tcp',
-    addr: echo.port,
-  });
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret: 'tcp-events-secret-0123' } },
-  } as unknown as Loose);
-  await ngrok.eventSubscriptions.create({
-    sources: [
-      {
-        type: 'tcp_connection_closed.v0',
-        fields: ['conn.bytes_in', 'conn.bytes_out', 'conn.client_ip', 'conn.duration_ms', 'endpoint.id', 'tunnel.id'],
-      },
-    ] as never,
-    destinationIds: [destination.id],
-  });
-  await edge.events.settled();
-  const port = Number(new URL(tunnel.url).port);
-  assert.equal(await echoOnce(port, 'hello events'), 'hello events');
-
-  const [event] = await eventsAtLeast(receiver, 1);
-  assert.equal(event!.event_type, 'tcp_connection_closed.v0');
-  const conn = event!.object.conn as Record<string, unknown>;
-  assert.deepEqual(Object.keys(event!.object).sort(), ['conn', 'endpoint', 'tunnel']);
-  const [listed] = await ngrok.endpoints.list();
-  assert.deepEqual(event!.object.endpoint, { id: listed!.id }, 'the endpoint as /endpoints lists it');
-  assert.deepEqual(event!.object.tunnel, { id: tunnel.id });
-  assert.deepEqual(Object.keys(conn).sort(), ['bytes_in', 'bytes_out', 'client_ip', 'duration_ms']);
-  assert.equal(conn.bytes_in, Buffer.byteLength('hello events'));
-  assert.equal(conn.bytes_out, Buffer.byteLength('hello events'));
-  assert.equal(conn.client_ip, '127.0.0.1');
-  assert.equal(typeof conn.duration_ms, 'number');
-});
-
-test('tcp_connection_closed.v0 from a TCP edge names the edge and its backend', async (t) => {
-  const edge = await startTestEdge(t);
-  const ngrok = apiClient(edge);
-  const receiver = await startReceiver(t);
-  const echo = await startEchoService(t);
-  const backendId = await tunnelGroupBackend(ngrok, { svc: 'tcp-events' });
-  const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId } });
-  await forwardTo(t, edge, {
-    addr: `tcp://127.0.0.1:${echo.port}`,
-    proto: 'tcp',
-    labels: { svc: 'tcp-events' },
-  });
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret: 'tcp-events-secret-0123' } },
-  } as unknown as Loose);
-  await ngrok.eventSubscriptions.create({
-    sources: [
-      { type: 'tcp_connection_closed.v0', fields: ['edge.id', 'backend.id', 'conn.bytes_in', 'endpoint.id'] },
-    ] as never,
-    destinationIds: [destination.id],
-  });
-  await Promise.all([edge.snapshots.settled(), edge.events.settled()]);
-  const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
-  assert.equal(await echoOnce(port, 'through the edge'), 'through the edge');
-
-  const [event] = await eventsAtLeast(receiver, 1);
-  const [listed] = await ngrok.endpoints.list();
-  assert.deepEqual(event!.object, {
-    edge: { id: tcpEdge.id },
-    backend: { id: backendId },
-    endpoint: { id: listed!.id },
-    conn: { bytes_in: Buffer.byteLength('through the edge') },
-  });
 });

@@ -1,5 +1,5 @@
-// tcp_connection_closed.v0 for TLS: a connection passed through by SNI to an agent TLS endpoint,
-// and one to a TLS edge, each reported with the endpoint id /endpoints lists.
+// tcp_connection_closed.v0: connections to agent TCP and TLS endpoints and to TCP and TLS
+// edges, each reported with the endpoint id /endpoints lists and the fields a source selects.
 import assert from 'node:assert/strict';
 import type net from 'node:net';
 import tls from 'node:tls';
@@ -10,6 +10,7 @@ import { apiClient } from '../../support/api.ts';
 import { defer } from '../../support/defer.ts';
 import { forwardTo, startTestEdge, tempDir, type TestEdge } from '../../support/edge.ts';
 import { tunnelGroupBackend } from '../../support/edges.ts';
+import { echoOnce, startEchoService } from '../../support/services.ts';
 import { eventsAtLeast, startReceiver } from './receiver.ts';
 
 type Loose = Parameters<Ngrok['eventDestinations']['create']>[0];
@@ -41,21 +42,81 @@ async function echoTls(edge: TestEdge, servername: string, caPem: string, text: 
   return Buffer.concat(chunks).toString();
 }
 
-async function subscribe(ngrok: Ngrok, url: string): Promise<void> {
+/** Subscribes a signed HTTP destination at `url` to tcp_connection_closed.v0 with `fields`. */
+async function subscribe(edge: TestEdge, url: string, fields: string[]): Promise<void> {
+  const ngrok = apiClient(edge);
   const destination = await ngrok.eventDestinations.create({
     format: 'json',
-    target: { http: { url, secret: 'tls-events-secret-0123' } },
+    target: { http: { url, secret: 'tcp-events-secret-0123' } },
   } as unknown as Loose);
   await ngrok.eventSubscriptions.create({
-    sources: [
-      {
-        type: 'tcp_connection_closed.v0',
-        fields: ['endpoint.id', 'edge.id', 'backend.id', 'tunnel.id', 'tunnel.session.id', 'conn.bytes_in'],
-      },
-    ] as never,
+    sources: [{ type: 'tcp_connection_closed.v0', fields }] as never,
     destinationIds: [destination.id],
   });
+  await Promise.all([edge.snapshots.settled(), edge.events.settled()]);
 }
+
+const tlsFields = ['endpoint.id', 'edge.id', 'backend.id', 'tunnel.id', 'tunnel.session.id', 'conn.bytes_in'];
+
+test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpoint connection', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const echo = await startEchoService(t);
+  const tunnel = await forwardTo(t, edge, {
+    proto: 'tcp',
+    addr: echo.port,
+  });
+  await subscribe(edge, receiver.url, [
+    'conn.bytes_in',
+    'conn.bytes_out',
+    'conn.client_ip',
+    'conn.duration_ms',
+    'endpoint.id',
+    'tunnel.id',
+  ]);
+  const port = Number(new URL(tunnel.url).port);
+  assert.equal(await echoOnce(port, 'hello events'), 'hello events');
+
+  const [event] = await eventsAtLeast(receiver, 1);
+  assert.equal(event!.event_type, 'tcp_connection_closed.v0');
+  const conn = event!.object.conn as Record<string, unknown>;
+  assert.deepEqual(Object.keys(event!.object).sort(), ['conn', 'endpoint', 'tunnel']);
+  const [listed] = await ngrok.endpoints.list();
+  assert.deepEqual(event!.object.endpoint, { id: listed!.id }, 'the endpoint as /endpoints lists it');
+  assert.deepEqual(event!.object.tunnel, { id: tunnel.id });
+  assert.deepEqual(Object.keys(conn).sort(), ['bytes_in', 'bytes_out', 'client_ip', 'duration_ms']);
+  assert.equal(conn.bytes_in, Buffer.byteLength('hello events'));
+  assert.equal(conn.bytes_out, Buffer.byteLength('hello events'));
+  assert.equal(conn.client_ip, '127.0.0.1');
+  assert.equal(typeof conn.duration_ms, 'number');
+});
+
+test('tcp_connection_closed.v0 from a TCP edge names the edge and its backend', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const receiver = await startReceiver(t);
+  const echo = await startEchoService(t);
+  const backendId = await tunnelGroupBackend(ngrok, { svc: 'tcp-events' });
+  const tcpEdge = await ngrok.edges.edgesTcp.create({ backend: { backendId } });
+  await forwardTo(t, edge, {
+    addr: `tcp://127.0.0.1:${echo.port}`,
+    proto: 'tcp',
+    labels: { svc: 'tcp-events' },
+  });
+  await subscribe(edge, receiver.url, ['edge.id', 'backend.id', 'conn.bytes_in', 'endpoint.id']);
+  const port = Number(tcpEdge.hostports![0]!.split(':')[1]);
+  assert.equal(await echoOnce(port, 'through the edge'), 'through the edge');
+
+  const [event] = await eventsAtLeast(receiver, 1);
+  const [listed] = await ngrok.endpoints.list();
+  assert.deepEqual(event!.object, {
+    edge: { id: tcpEdge.id },
+    backend: { id: backendId },
+    endpoint: { id: listed!.id },
+    conn: { bytes_in: Buffer.byteLength('through the edge') },
+  });
+});
 
 test('tcp_connection_closed.v0: a TLS endpoint connection passed through by SNI', async (t) => {
   const edge = await startTestEdge(t);
@@ -64,8 +125,7 @@ test('tcp_connection_closed.v0: a TLS endpoint connection passed through by SNI'
   const hostname = 'tls-events.localhost';
   const service = await tlsEcho(t, [hostname]);
   const tunnel = await forwardTo(t, edge, { proto: 'tls', addr: service.port, hostname });
-  await subscribe(ngrok, receiver.url);
-  await edge.events.settled();
+  await subscribe(edge, receiver.url, tlsFields);
 
   assert.equal(await echoTls(edge, hostname, service.caPem, 'through sni'), 'through sni');
   const [event] = await eventsAtLeast(receiver, 1);
@@ -95,8 +155,7 @@ test('tcp_connection_closed.v0: a TLS edge passing connections through to its ba
     proto: 'tcp',
     labels: { svc: 'tls-events' },
   });
-  await subscribe(ngrok, receiver.url);
-  await Promise.all([edge.snapshots.settled(), edge.events.settled()]);
+  await subscribe(edge, receiver.url, tlsFields);
 
   assert.equal(await echoTls(edge, hostname, service.caPem, 'through the edge'), 'through the edge');
   const [event] = await eventsAtLeast(receiver, 1);
