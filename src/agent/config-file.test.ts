@@ -147,8 +147,55 @@ test('unknown keys are refused with their path and the file; ngrok keys Portico 
     ['web_allow_hosts: [a]\n', /web_allow_hosts: an ngrok agent setting that Portico does not support yet/],
     ['log_level: debug\n', /log_level: .*does not support yet \(pass --log-level instead\)/],
     ['authtokn: x\n', /authtokn: unknown key; did you mean "authtoken"\?/],
-    ['version: 3\nagent:\n  authtoken: x\n', /version: 3 is not supported: this file follows ngrok's version 2 layout/],
-    ['agent:\n  authtoken: x\n', /agent: .*version 3 layout/],
+    ['version: 4\n', /version: 4 is not supported: write version: 2 or version: 3/],
+    ['agent:\n  authtoken: x\n', /agent: a key of the version 3 layout: begin the file with version: 3/],
+    // The version 3 layout: settings under agent:, endpoints as a list.
+    ['version: 3\nauthtoken: x\n', /authtoken: in the version 3 layout this goes under agent:, as authtoken/],
+    ['version: 3\nserver_addr: x:1\n', /server_addr: .*under agent:, as connect_url/],
+    [
+      'version: 3\nagent:\n  server_addr: x:1\n',
+      /agent\.server_addr: unknown key \(known keys: authtoken, connect_url/,
+    ],
+    [
+      'version: 3\nagent:\n  log_level: debug\n',
+      /agent\.log_level: .*does not support yet \(pass --log-level instead\)/,
+    ],
+    ['version: 3\nagent:\n  connect_cas: trusted\n', /agent\.connect_cas: trusted names ngrok's own CAs/],
+    ['version: 3\nendpoints:\n  web: {}\n', /endpoints: must be a list of endpoints/],
+    ['version: 3\nendpoints:\n  - upstream: { url: 80 }\n', /endpoints\[0\]\.name: is required/],
+    ['version: 3\nendpoints:\n  - name: a\n', /endpoints\[0\]\.upstream: is required/],
+    [
+      'version: 3\nendpoints:\n  - name: a\n    upstream: { url: 80, protocol: http2 }\n',
+      /endpoints\[0\]\.upstream\.protocol: "http2": the agent speaks HTTP\/1\.1/,
+    ],
+    [
+      'version: 3\nendpoints:\n  - name: a\n    upstream: { url: 80 }\n    traffic_policy: { on_http_request: [] }\n',
+      /endpoints\[0\]\.traffic_policy: Traffic Policy is not supported yet/,
+    ],
+    [
+      'version: 3\nendpoints:\n  - name: a\n    upstream: { url: 80 }\n    bindings: [internal]\n',
+      /endpoints\[0\]\.bindings: Portico serves public endpoints only/,
+    ],
+    [
+      'version: 3\nendpoints:\n  - name: a\n    url: ftp://x.example.com\n    upstream: { url: 80 }\n',
+      /endpoints\[0\]\.url: "ftp:\/\/x\.example\.com": the scheme must be https, http, tcp or tls/,
+    ],
+    [
+      'version: 3\nendpoints:\n  - name: a\n    url: https://x.example.com/path\n    upstream: { url: 80 }\n',
+      /a scheme, a host and a port only/,
+    ],
+    [
+      'version: 3\nendpoints:\n  - name: a\n    upstream: { url: 80, colour: blue }\n',
+      /endpoints\[0\]\.upstream\.colour: unknown key \(known keys: url, protocol, proxy_protocol\)/,
+    ],
+    [
+      'version: 3\nendpoints:\n  - { name: a, upstream: { url: 80 } }\n  - { name: a, upstream: { url: 81 } }\n',
+      /endpoints: two endpoints are named "a"/,
+    ],
+    [
+      'version: 3\nendpoints:\n  - { name: a, upstream: { url: 80 } }\ntunnels:\n  a: { addr: 81 }\n',
+      /tunnels\.a: an endpoint has the same name/,
+    ],
   ];
   for (const [text, pattern] of cases) {
     assert.throws(
@@ -397,5 +444,62 @@ test('a config-file addr URL with a path or credentials is refused, naming the t
     (err: Error & { code?: string }) =>
       err.code === 'ERR_AGENT_CONFIG' &&
       /tunnels\.web\.addr: http:\/\/…@localhost:3000: a user name or password/.test(err.message),
+  );
+});
+
+test('the version 3 layout: agent settings under agent:, endpoints with a URL, name and description', () => {
+  const config = parseAgentConfig(
+    [
+      'version: 3',
+      'agent:',
+      '  authtoken: tok',
+      '  connect_url: tls://edge.example.com:4443',
+      '  connect_cas: ca.pem',
+      '  web_addr: 127.0.0.1:4041',
+      'endpoints:',
+      '  - name: web',
+      '    url: https://app.example.com',
+      '    description: the web app',
+      '    metadata: m',
+      '    upstream: { url: 3000, protocol: http1 }',
+      '    pooling_enabled: true',
+      '    bindings: [public]',
+      '  - name: db',
+      '    url: tcp://edge.example.com:20001',
+      '    upstream: { url: 5432 }',
+      '  - name: random',
+      '    upstream: { url: 8080 }',
+      '  - name: bare',
+      '    url: api.example.com',
+      '    upstream: { url: 8081 }',
+      'tunnels:',
+      '  admin: { addr: 9000, basic_auth: ["admin:long-password"] }',
+      '',
+    ].join('\n'),
+    '/etc/p.yml',
+  );
+  assert.equal(config.authtoken, 'tok');
+  assert.equal(config.server_addr, 'edge.example.com:4443', 'connect_url, without a tls:// scheme');
+  assert.equal(config.ca_cert, 'ca.pem');
+  assert.equal(config.web_addr, '127.0.0.1:4041');
+  assert.deepEqual(Object.keys(config.tunnels), ['web', 'db', 'random', 'bare', 'admin']);
+  const [web, db, random, bare] = tunnelSpecs(config, ['web', 'db', 'random', 'bare'], false);
+  assert.deepEqual(web, {
+    name: 'web',
+    proto: 'http',
+    scheme: 'https',
+    forwardsTo: 'http://localhost:3000',
+    url: 'https://app.example.com',
+    metadata: 'm',
+    description: 'the web app',
+    poolingEnabled: true,
+  });
+  assert.deepEqual([db!.proto, db!.url, db!.forwardsTo], ['tcp', 'tcp://edge.example.com:20001', 'localhost:5432']);
+  assert.deepEqual([random!.proto, random!.scheme, random!.url], ['http', 'https', undefined]);
+  assert.equal(bare!.url, 'https://api.example.com', 'a bare host is https');
+  assert.equal(
+    parseAgentConfig('version: 3\nagent:\n  connect_cas: host\n').ca_cert,
+    undefined,
+    'host: the system roots',
   );
 });

@@ -1,6 +1,6 @@
 /**
- * The agent's YAML config file (default: defaultAgentConfigPath()), close to ngrok's v2 agent
- * config:
+ * The agent's YAML config file (default: defaultAgentConfigPath()), in ngrok's version 2 layout
+ * or its version 3 layout (`version: 3`, `agent:`, `endpoints:`; config-endpoints.ts). Version 2:
  *
  *   authtoken: tok_…
  *   server_addr: edge.example.com:4443
@@ -15,7 +15,16 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
-import { ngrokTopLevelKeys, ngrokTunnelKeys, refusedKey, topLevelKeys, tunnelKeys } from './config-keys.ts';
+import {
+  ngrokTopLevelKeys,
+  ngrokTunnelKeys,
+  refusedKey,
+  topLevelKeys,
+  tunnelKeys,
+  v3AgentKeys,
+  v3TopLevelKeys,
+} from './config-keys.ts';
+import { parseEndpoints } from './config-endpoints.ts';
 import type { TunnelProto } from '../protocol/messages.ts';
 import { parseModuleKeys } from './config-modules.ts';
 import type { EndpointModuleOptions } from './endpoint-modules.ts';
@@ -35,6 +44,10 @@ export interface TunnelConfig {
   /** `["name=value", …]`: makes this a labeled tunnel. */
   labels?: string[];
   metadata?: string;
+  /** The endpoint's description (version 3 `endpoints:`), shown by the API's /endpoints. */
+  description?: string;
+  /** The public URL asked for (version 3 `endpoints:` `url`), e.g. `https://app.example.com`, `tcp://host:20001`. */
+  url?: string;
   pooling_enabled?: boolean;
   /** http: show this tunnel's requests in the traffic inspector. Default true. */
   inspect?: boolean;
@@ -94,22 +107,76 @@ export function agentConfigOf(raw: unknown, path: string): AgentConfigFile {
   if (!isRecord(raw)) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
   const fail = (field: string, why: string) =>
     new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${field}: ${why}`);
-  // The version first: a version 3 file fails on it rather than on its first v3 key.
-  checkVersion(raw.version, fail);
-  checkKeys(raw, '', topLevelKeys, ngrokTopLevelKeys, fail);
   const config: AgentConfigFile = { file: { path, found: true }, tunnels: {} };
-  for (const key of ['authtoken', 'server_addr', 'ca_cert', 'region'] as const) {
-    const v = raw[key];
-    if (v === undefined || v === null) continue;
-    if (typeof v !== 'string') throw fail(key, 'must be a string');
-    config[key] = v;
+  if (versionOf(raw.version, fail) === 3) readVersion3(raw, config, fail);
+  else {
+    const v3Key = ['agent', 'endpoints'].find((key) => key in raw);
+    if (v3Key) throw fail(v3Key, 'a key of the version 3 layout: begin the file with version: 3');
+    checkKeys(raw, '', topLevelKeys, ngrokTopLevelKeys, fail);
+    for (const key of ['authtoken', 'server_addr', 'ca_cert', 'region'] as const) {
+      const value = stringAt(raw, key, fail);
+      if (value !== undefined) config[key] = value;
+    }
+    parseInspectorKeys(raw, config, fail);
   }
-  parseInspectorKeys(raw, config, fail);
   const tunnels = raw.tunnels ?? {};
   if (!isRecord(tunnels)) throw fail('tunnels', 'must be a mapping of names to tunnels');
   for (const [name, t] of Object.entries(tunnels))
     config.tunnels[name] = parseTunnel(t, `tunnels.${name}`, fail, dirname(path));
   return config;
+}
+
+/**
+ * The version 3 layout: the agent's settings under `agent:` (`connect_url` and `connect_cas` for
+ * v2's `server_addr` and `ca_cert`), endpoints under `endpoints:`, and `tunnels:` as in version 2.
+ */
+function readVersion3(raw: Record<string, unknown>, config: AgentConfigFile, fail: Fail): void {
+  const moved = Object.keys(raw).find((key) => key in v2Renames);
+  if (moved) throw fail(moved, `in the version 3 layout this goes under agent:, as ${v2Renames[moved]}`);
+  checkKeys(raw, '', v3TopLevelKeys, {}, fail);
+  const agent = raw.agent ?? {};
+  if (!isRecord(agent)) throw fail('agent', 'must be a mapping (authtoken, connect_url, …)');
+  checkKeys(agent, 'agent.', v3AgentKeys, ngrokTopLevelKeys, fail);
+  const prefixed: Fail = (field, why) => fail(`agent.${field}`, why);
+  const authtoken = stringAt(agent, 'authtoken', prefixed);
+  if (authtoken !== undefined) config.authtoken = authtoken;
+  const connect = stringAt(agent, 'connect_url', prefixed);
+  if (connect !== undefined) config.server_addr = connect.replace(/^tls:\/\//i, '');
+  const cas = stringAt(agent, 'connect_cas', prefixed);
+  if (cas === 'trusted')
+    throw prefixed(
+      'connect_cas',
+      "trusted names ngrok's own CAs; give the path of the edge's CA certificate (PEM), or host",
+    );
+  if (cas !== undefined && cas !== 'host') config.ca_cert = cas;
+  parseInspectorKeys(agent, config, prefixed);
+  const check: Parameters<typeof parseEndpoints>[2] = (obj, prefix, known) => checkKeys(obj, prefix, known, {}, fail);
+  for (const { name, tunnel } of parseEndpoints(raw.endpoints, fail, check)) {
+    if (config.tunnels[name]) throw fail('endpoints', `two endpoints are named "${name}"`);
+    config.tunnels[name] = tunnel;
+  }
+  if (isRecord(raw.tunnels)) {
+    const both = Object.keys(raw.tunnels).find((name) => config.tunnels[name]);
+    if (both) throw fail(`tunnels.${both}`, 'an endpoint has the same name; rename one of them');
+  }
+}
+
+/** Version 2 top-level keys and what the version 3 layout calls them under `agent:`. */
+const v2Renames: Readonly<Record<string, string>> = {
+  authtoken: 'authtoken',
+  server_addr: 'connect_url',
+  ca_cert: 'connect_cas',
+  root_cas: 'connect_cas',
+  web_addr: 'web_addr',
+  inspect_db_size: 'inspect_db_size',
+};
+
+/** `raw[key]` as a string; undefined when absent or null. */
+function stringAt(raw: Record<string, unknown>, key: string, fail: Fail): string | undefined {
+  const v = raw[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw fail(key, 'must be a string');
+  return v;
 }
 
 /**
@@ -198,13 +265,11 @@ function checkKeys(
   }
 }
 
-/** `version: "2"` (ngrok's v2 layout, which this file follows) is accepted; any other value is refused. */
-function checkVersion(version: unknown, fail: Fail): void {
-  if (version === undefined || version === null || version === '2' || version === 2) return;
-  throw fail(
-    'version',
-    `${JSON.stringify(version)} is not supported: this file follows ngrok's version 2 layout; write version: "2" or leave it out`,
-  );
+/** The layout: 2 (also when absent) or 3; any other version is refused. */
+function versionOf(version: unknown, fail: Fail): 2 | 3 {
+  if (version === undefined || version === null || version === '2' || version === 2) return 2;
+  if (version === '3' || version === 3) return 3;
+  throw fail('version', `${JSON.stringify(version)} is not supported: write version: 2 or version: 3`);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

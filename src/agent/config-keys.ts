@@ -36,11 +36,29 @@ export const tunnelKeys = [
   ...moduleKeys,
 ] as const;
 
+/** Top-level keys of ngrok's version 3 layout (`version: 3`). */
+export const v3TopLevelKeys = ['version', 'agent', 'endpoints', 'tunnels'] as const;
+
+/** Keys under `agent:` of the version 3 layout: `connect_url` and `connect_cas` are v2's `server_addr` and `ca_cert`. */
+export const v3AgentKeys = ['authtoken', 'connect_url', 'connect_cas', 'web_addr', 'inspect_db_size'] as const;
+
+/** Keys of one endpoint under `endpoints:` (version 3). */
+export const endpointKeys = [
+  'name',
+  'url',
+  'description',
+  'metadata',
+  'upstream',
+  'pooling_enabled',
+  'bindings',
+  'traffic_policy',
+] as const;
+
+/** Keys of an endpoint's `upstream:`. */
+export const upstreamKeys = ['url', 'protocol', 'proxy_protocol'] as const;
+
 /** ngrok agent top-level keys Portico does not support yet, with what to do instead where there is something. */
 export const ngrokTopLevelKeys: Readonly<Record<string, string>> = {
-  agent:
-    "ngrok's version 3 layout (agent:, endpoints:) is not supported; write the version 2 layout (authtoken, server_addr, tunnels:)",
-  endpoints: "ngrok's version 3 layout (agent:, endpoints:) is not supported; define tunnels under tunnels:",
   api_key: 'the agent does not call the API',
   connect_timeout: '',
   console_ui: 'the status screen shows on a terminal; pass --log stdout to get log lines instead',

@@ -23,6 +23,10 @@ export interface ListenSpec {
   poolingEnabled?: boolean;
   /** Tunnel metadata, opaque to the edge. */
   metadata?: string;
+  /** The endpoint's description (the API's /endpoints shows it with the name). */
+  description?: string;
+  /** The public URL to ask for (`https://app.example.com`, `tcp://host:20001`), instead of a domain or address. */
+  url?: string;
   /** A name for logs (`portico start <name>`). */
   name?: string;
   /** Makes this a labeled tunnel (StartTunnelWithLabel) instead of an endpoint (Bind). */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { JsonObject } from '../protocol/messages.ts';
 import { test } from 'node:test';
 import {
   parseAuthRequest,
@@ -119,6 +120,25 @@ test('Bind bodies per protocol, as the edge reads them', () => {
     MutualTLSAtAgent: false,
   });
   assert.equal('Region' in (bindRequest({ forwardsTo: 'x' }, '', undefined).Extra as object), false);
+  // A named endpoint (a config file's) sends its name and description as ngrok-go v2 does, and its URL.
+  const named = bindRequest(
+    { name: 'db', description: 'the database', proto: 'tcp', forwardsTo: 'localhost:5432', url: 'tcp://e:20001' },
+    '',
+    undefined,
+  );
+  assert.deepEqual(
+    [named.Opts, (named.Extra as JsonObject).Name, (named.Extra as JsonObject).Description],
+    [{ Addr: '', ProxyProto: 0, URL: 'tcp://e:20001' }, 'db', 'the database'],
+  );
+  const read = parseBindRequest(JSON.parse(JSON.stringify(named)));
+  assert.deepEqual(
+    [read.name, read.description, parseEndpointOpts(read.opts).url],
+    ['db', 'the database', 'tcp://e:20001'],
+  );
+  assert.throws(
+    () => bindRequest({ proto: 'tcp', forwardsTo: 'x', url: 'tcp://e:1', remoteAddr: 'e:1' }, '', undefined),
+    /url and remoteAddr both name the address/,
+  );
   // A rebind replays the id and the response Opts verbatim.
   const replay = bindRequest({ proto: 'tcp', forwardsTo: 'localhost:22' }, 'tun_1', {
     Addr: 'localhost:20005',

@@ -27,6 +27,9 @@ export function bindRequest(spec: ListenSpec, id: string, opts: JsonObject | und
     Bindings: [],
     PoolingEnabled: spec.poolingEnabled ?? false,
   };
+  // The endpoint's name and description, as ngrok-go v2 sends them (the API's /endpoints shows them).
+  if (spec.name) extra.Name = spec.name;
+  if (spec.description) extra.Description = spec.description;
   if (region) extra.Region = region;
   return {
     Id: id,
@@ -45,13 +48,14 @@ export function endpointOpts(spec: ListenSpec): JsonObject {
   const names = { Domain: spec.domain ?? '', Hostname: spec.hostname ?? '', Subdomain: spec.subdomain ?? '' };
   const proto = wireProto(spec);
   const modules = spec.modules ? moduleOpts(spec.modules, proto) : {};
+  const url: JsonObject = spec.url ? { URL: spec.url } : {};
   switch (proto) {
     case 'tcp':
-      return { Addr: spec.remoteAddr ?? '', ProxyProto: 0, ...modules };
+      return { Addr: spec.remoteAddr ?? '', ProxyProto: 0, ...url, ...modules };
     case 'tls':
-      return { ...names, ProxyProto: 0, MutualTLSAtAgent: false, ...modules };
+      return { ...names, ProxyProto: 0, MutualTLSAtAgent: false, ...url, ...modules };
     default:
-      return { ...names, Auth: '', HostHeaderRewrite: false, ProxyProto: 0, ...modules };
+      return { ...names, Auth: '', HostHeaderRewrite: false, ProxyProto: 0, ...url, ...modules };
   }
 }
 
@@ -60,6 +64,8 @@ function droppedField(spec: ListenSpec): string | undefined {
   const proto = spec.proto ?? 'http';
   const names = (['domain', 'hostname', 'subdomain'] as const).filter((k) => spec[k] !== undefined);
   if (names.length > 1) return `${names.join(' and ')} both name the hostname: give one of them`;
+  const other = names[0] ?? (spec.remoteAddr === undefined ? undefined : 'remoteAddr');
+  if (spec.url !== undefined && other) return `url and ${other} both name the address: give one of them`;
   if (proto === 'tcp' && names.length)
     return `${names[0]!} does not apply to a tcp endpoint (it has an address: remoteAddr)`;
   if (proto !== 'tcp' && spec.remoteAddr !== undefined) return `remoteAddr applies to tcp endpoints only`;

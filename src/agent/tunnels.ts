@@ -74,6 +74,8 @@ export function tunnelSpec(name: string, t: TunnelConfig): ListenSpec {
   if (t.subdomain) spec.subdomain = t.subdomain;
   if (t.remote_addr) spec.remoteAddr = t.remote_addr;
   if (t.metadata) spec.metadata = t.metadata;
+  if (t.description) spec.description = t.description;
+  if (t.url) spec.url = t.url;
   if (t.pooling_enabled !== undefined) spec.poolingEnabled = t.pooling_enabled;
   if (t.inspect !== undefined) spec.inspect = t.inspect;
   if (t.modules) spec.modules = t.modules;

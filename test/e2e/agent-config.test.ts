@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { apiFetch } from '../support/api.ts';
+import { request } from '../support/client.ts';
 import { jsonLine, porticoBin, spawnPortico } from '../support/cli.ts';
 import { startTestEdge, tempDir } from '../support/edge.ts';
 import { api, startInspectedAgent } from '../support/inspector-agent.ts';
@@ -35,6 +37,39 @@ test('`portico start --all` with no config file names the file it looked for and
   const started = await jsonLine(agent, (l) => l.msg === 'started tunnel');
   assert.equal(started.name, 'web');
   assert.equal(started.addr, 'http://localhost:3000');
+});
+
+test('an ngrok version 3 config file: its endpoints start at their URL, with the name and description the API shows', async (t) => {
+  const edge = await startTestEdge(t);
+  const web = await startHttpService(t, (_req, res) => res.end('from a v3 endpoint'));
+  const url = `https://v3-site.localhost:${edge.ports.https}`;
+  const file = join(edge.dataDir, 'v3.yml');
+  await writeFile(
+    file,
+    [
+      'version: 3',
+      'agent:',
+      '  web_addr: false',
+      'endpoints:',
+      '  - name: site',
+      `    url: ${url}`,
+      '    description: the site, from an ngrok v3 file',
+      '    metadata: v3',
+      `    upstream: { url: ${web.port}, protocol: http1 }`,
+      '',
+    ].join('\n'),
+  );
+  const agent = spawnPortico(t, ['start', '--all', '--config', file, '--log', 'stdout', '--log-format', 'json'], {
+    PORTICO_DATA_DIR: edge.dataDir,
+  });
+  const started = await jsonLine(agent, (l) => l.msg === 'started tunnel');
+  assert.deepEqual([started.name, started.url], ['site', url]);
+  assert.equal((await request(url, { ca: edge.caPem })).body.toString(), 'from a v3 endpoint');
+  const [endpoint] = (await apiFetch(edge, 'GET', '/endpoints')).body.endpoints as Array<Record<string, unknown>>;
+  assert.deepEqual(
+    [endpoint!.public_url, endpoint!.name, endpoint!.description, endpoint!.metadata],
+    [url, 'site', 'the site, from an ngrok v3 file', 'v3'],
+  );
 });
 
 test('a config file with a key Portico does not support is refused before connecting, naming the key and the file', async (t) => {

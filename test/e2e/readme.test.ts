@@ -203,6 +203,12 @@ test("the README's examples run as written", async (t) => {
   const all = await sh.start(line(blocks, 'portico start --all'), /Forwarding (https:\/\/\S+)/);
   assert.equal((await request(`${all.match[1]}/all`, { ca: await ca() })).body.toString(), 'web /all');
   await stop(all.child);
+  // The same with ngrok's version 3 layout.
+  const v3 = blocks.find((b) => b.lang === 'yaml' && b.code.startsWith('version: 3'))!.code;
+  await writeFile(join(home, '.config/portico/portico.yml'), v3);
+  const allV3 = await sh.start(line(blocks, 'portico start --all'), /Forwarding (https:\/\/\S+)/);
+  assert.equal((await request(`${allV3.match[1]}/v3`, { ca: await ca() })).body.toString(), 'web /v3');
+  await stop(allV3.child);
 
   // Zero-knowledge TLS with the certificate made above.
   const zk = await sh.start(
