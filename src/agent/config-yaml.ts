@@ -20,7 +20,8 @@ export function parseAgentConfig(text: string, path = 'config'): AgentConfigFile
 }
 
 /**
- * Sets `authtoken` in the config file, keeping everything else (comments included). Creates the
+ * Sets `authtoken` in the config file (`agent.authtoken` in a version 3 file), keeping everything
+ * else (comments included). Creates the
  * file and its directories when missing; the file is left with mode 0600 (it holds a secret).
  */
 export async function saveAuthtoken(path: string, token: string): Promise<void> {
@@ -34,7 +35,10 @@ export async function saveAuthtoken(path: string, token: string): Promise<void> 
   if (doc.errors.length > 0) throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: ${doc.errors[0]!.message}`);
   if (!isMap(doc.contents))
     throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
-  doc.set('authtoken', token);
+  // ngrok's version 3 layout keeps it under agent:.
+  const version = String(doc.get('version') ?? '');
+  if (version === '3') doc.setIn(['agent', 'authtoken'], token);
+  else doc.set('authtoken', token);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFile(path, doc.toString(), { mode: 0o600 });
   await chmod(path, 0o600);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { agentCommands } from './agent-commands.ts';
+import { parseAgentConfig, saveAuthtoken } from '../agent/config-yaml.ts';
 import { porticoBin as bin } from '../../test/support/cli.ts';
 
 test('config add-authtoken writes the token into the file named by --config', async (t) => {
@@ -25,6 +26,19 @@ test('config add-authtoken writes the token into the file named by --config', as
   assert.match(await readFile(path, 'utf8'), /^authtoken: tok-123$/m);
   assert.equal((await stat(path)).mode & 0o777, 0o600);
   assert.match(out.join(''), new RegExp(`saved .*${path.replace(/[/.]/g, '\\$&')}`));
+});
+
+test('config add-authtoken puts the token under agent: in a version 3 file, keeping the file valid', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'portico-cli-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, 'portico.yml');
+  await writeFile(path, 'version: 3\n# the web app\nendpoints:\n  - name: web\n    upstream: { url: 3000 }\n');
+  await saveAuthtoken(path, 'tok-v3');
+  const text = await readFile(path, 'utf8');
+  assert.match(text, /# the web app/, 'comments kept');
+  const config = parseAgentConfig(text, path);
+  assert.equal(config.authtoken, 'tok-v3');
+  assert.deepEqual(Object.keys(config.tunnels), ['web']);
 });
 
 test('the portico binary: add-authtoken through bin/portico.cjs, and an unreachable edge exits 1 with ERROR', async (t) => {
