@@ -36,8 +36,8 @@ export async function saveAuthtoken(path: string, token: string): Promise<void> 
   if (!isMap(doc.contents))
     throw new PorticoError(ErrorCode.ERR_AGENT_CONFIG, `${path}: the top level must be a mapping`);
   // ngrok's version 3 layout keeps it under agent:.
-  const version = String(doc.get('version') ?? '');
-  if (version === '3') doc.setIn(['agent', 'authtoken'], token);
+  const version = doc.get('version');
+  if (version === 3 || version === '3') doc.setIn(['agent', 'authtoken'], token);
   else doc.set('authtoken', token);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFile(path, doc.toString(), { mode: 0o600 });
