@@ -13,8 +13,6 @@ import { parseEndpointOpts } from '../../protocol/messages.ts';
 import { newId } from '../../store/ids.ts';
 import { agentEndpointId } from '../../config/names/endpoint-ids.ts';
 import type { PortRange } from '../config.ts';
-import { HostnameTable } from '../routing/hostname-table.ts';
-import { namesOverlap } from '../../config/names/hostname.ts';
 import { checkBindAllowed } from '../../config/acl/acl.ts';
 import { defaultTlsPolicy } from '../../config/compile/tls-policy.ts';
 import { AddrClaims } from './addr-claims.ts';
@@ -24,6 +22,7 @@ import type { ModuleDeps } from '../pipeline/build.ts';
 import { endpointModules, type EndpointModules } from './agent-modules.ts';
 import { commandSession, type AgentCommandName } from './agent-commands.ts';
 import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
+import { EndpointTables } from './endpoint-tables.ts';
 import type { Reservations } from '../../config/ownership/reservations.ts';
 import { randomLabel } from '../../config/names/random-label.ts';
 import { checkHostname, requestedHostname, requestedPort } from './endpoint-names.ts';
@@ -65,9 +64,7 @@ export interface BoundEndpoint {
 export class TunnelRegistry {
   readonly sessions = new Map<string, TunnelSession>();
   readonly tunnels = new Map<string, Tunnel>();
-  private readonly httpHosts = new HostnameTable<EndpointGroup>();
-  private readonly httpsHosts = new HostnameTable<EndpointGroup>();
-  private readonly tcpPorts = new Map<number, { group: EndpointGroup; close(): void }>();
+  private readonly tables = new EndpointTables();
   private readonly groupOf = new Map<Tunnel, EndpointGroup>();
   private closed = false;
   private readonly ports: TcpPorts;
@@ -88,17 +85,17 @@ export class TunnelRegistry {
 
   /** The group serving `host` on the plain-HTTP port. */
   httpEndpoint(host: string): EndpointGroup | undefined {
-    return this.httpHosts.match(host);
+    return this.tables.http.match(host);
   }
 
   /** The group serving `host` on the HTTPS port: an https or a tls endpoint. */
   httpsEndpoint(host: string): EndpointGroup | undefined {
-    return this.httpsHosts.match(host);
+    return this.tables.https.match(host);
   }
 
   /** Like httpsEndpoint(), with the name that matched (for precedence against edges). */
   httpsEndpointEntry(host: string): { name: string; value: EndpointGroup } | undefined {
-    return this.httpsHosts.matchEntry(host);
+    return this.tables.https.matchEntry(host);
   }
 
   addSession(session: TunnelSession): void {
@@ -181,16 +178,12 @@ export class TunnelRegistry {
    * endpoint covering it. Read-only; the API refuses reservations over other accounts' names.
    */
   hostnameHolders(name: string): Set<string> {
-    const holders = new Set<string>();
-    for (const table of [this.httpHosts, this.httpsHosts]) {
-      for (const group of table.values()) if (namesOverlap(group.key, name)) holders.add(group.accountId);
-    }
-    return holders;
+    return this.tables.hostnameHolders(name);
   }
 
   /** The account whose TCP endpoint, live or held for a reconnect, has `port`; undefined when none. */
   portHolder(port: number): string | undefined {
-    return this.tcpPorts.get(port)?.group.accountId;
+    return this.tables.portHolder(port);
   }
 
   /** Sends a command (restart, stop, update) to a live session's agent. */
@@ -201,14 +194,7 @@ export class TunnelRegistry {
   /** Closes every TCP listener and forgets everything (edge shutdown). */
   close(): void {
     this.closed = true;
-    for (const { group, close } of this.tcpPorts.values()) {
-      if (group.graceTimer) clearTimeout(group.graceTimer);
-      close();
-    }
-    for (const table of [this.httpHosts, this.httpsHosts]) {
-      for (const group of table.values()) if (group.graceTimer) clearTimeout(group.graceTimer);
-    }
-    this.tcpPorts.clear();
+    this.tables.close();
   }
 
   private async bindHostname(
@@ -224,7 +210,7 @@ export class TunnelRegistry {
     if (hostname) await checkHostname(hostname, session.accountId, domain, this.options.reservations);
     else hostname = `${randomLabel()}.${domain}`;
     checkBindAllowed(session.acl, { hostname });
-    const table = proto === 'http' ? this.httpHosts : this.httpsHosts;
+    const table = this.tables.hosts(proto);
     const group =
       this.joinGroup(table.get(hostname), session, bind, proto, hostname) ??
       new EndpointGroup(hostname, proto, session.accountId, bind.poolingEnabled);
@@ -268,14 +254,14 @@ export class TunnelRegistry {
     // A random port (0) passes only an ACL that allows any bind.
     checkBindAllowed(session.acl, { addr: { host: this.options.domain, port } });
     if (port) await this.ports.checkRequested(session.accountId, port, bind.id);
-    let entry = port ? this.tcpPorts.get(port) : undefined;
+    let entry = port ? this.tables.tcp.get(port) : undefined;
     const joined = this.joinGroup(entry?.group, session, bind, 'tcp', String(port));
     if (!joined) {
       const group = new EndpointGroup('', 'tcp', session.accountId, bind.poolingEnabled);
       const listener = await this.ports.open(port, (socket) => this.options.onTcpConnection(group, socket));
       (group as { key: string }).key = String(listener.port);
       entry = { group, close: listener.close };
-      this.tcpPorts.set(listener.port, entry);
+      this.tables.tcp.set(listener.port, entry);
     }
     const group = joined ?? entry!.group;
     const boundPort = Number(group.key);
@@ -368,24 +354,8 @@ export class TunnelRegistry {
     group.remove(tunnel);
     if (group.tunnels.length > 0) return;
     // An unbind releases the name at once; a lost session holds it for a reconnect.
-    if (release) this.dropGroup(group);
-    else group.graceTimer = setTimeout(() => this.dropGroup(group), this.options.graceMs ?? 60_000).unref();
-  }
-
-  private dropGroup(group: EndpointGroup): void {
-    if (group.tunnels.length > 0) return;
-    if (group.graceTimer) clearTimeout(group.graceTimer);
-    group.graceTimer = undefined;
-    if (group.kind === 'tcp') {
-      const entry = this.tcpPorts.get(Number(group.key));
-      if (entry?.group === group) {
-        entry.close();
-        this.tcpPorts.delete(Number(group.key));
-      }
-      return;
-    }
-    const table = group.kind === 'http' ? this.httpHosts : this.httpsHosts;
-    if (table.get(group.key) === group) table.delete(group.key);
+    if (release) this.tables.drop(group);
+    else group.graceTimer = setTimeout(() => this.tables.drop(group), this.options.graceMs ?? 60_000).unref();
   }
 }
 
