@@ -53,7 +53,9 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
   assert.match(endpoint.forwardsTo, new RegExp(`:${web.port}$`));
   assert.deepEqual(endpoint.labels, {});
   assert.deepEqual(endpoint.backends, []);
-  assert.equal(endpoint.endpoint, null);
+  const [listed] = (await apiFetch(edge, 'GET', `/endpoints?urls=${encodeURIComponent(endpoint.publicUrl)}`)).body
+    .endpoints as Array<{ id: string; uri: string }>;
+  assert.deepEqual(endpoint.endpoint, { id: listed!.id, uri: listed!.uri }, 'the endpoint /endpoints lists');
   const raw = await apiFetch(edge, 'GET', `/tunnels/${http.id}`);
   assert.match(String(raw.body.started_at), RFC3339);
   const ourSessionRef = raw.body.tunnel_session as { id: string; uri: string };
@@ -68,6 +70,7 @@ test('/tunnels and /tunnel_sessions show live tunnels of our agent and the offic
   assert.equal(sdkTunnel.publicUrl, '');
   assert.equal(sdkTunnel.proto, '');
   assert.equal(sdkTunnel.forwardsTo, `${web.url}/`);
+  assert.equal(sdkTunnel.endpoint, null, 'a labeled tunnel is no endpoint');
   assert.deepEqual(
     (await ngrok.tunnels.get(labeled.id)).backends?.map((r) => r.id),
     [tg.id],

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveTunnel } from '../live-agents.ts';
+import { agentEndpointId } from '../../config/names/endpoint-ids.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -52,15 +53,16 @@ function readTunnel(
     : [];
   return {
     id: t.id,
-    // Every field ngrok documents is present: a labeled tunnel has no URL or protocol of its
-    // own (""), an agent endpoint has no labels ({}) and serves no tunnel-group backend ([]).
+    // Every field ngrok documents is present: a labeled tunnel has no URL, protocol or endpoint
+    // of its own ("", null), an agent endpoint has no labels ({}) and serves no tunnel-group
+    // backend ([]); its endpoint is the one /endpoints lists.
     public_url: labeled ? '' : t.url,
     started_at: rfc3339(t.startedAt),
     metadata: t.metadata ?? '',
     proto: labeled ? '' : t.proto,
     region: ctx.deps.region,
     tunnel_session: ref(ctx.req, '/tunnel_sessions', t.session.id),
-    endpoint: null,
+    endpoint: labeled ? null : ref(ctx.req, '/endpoints', agentEndpointId(t)),
     labels: labeled ? { ...t.labels } : {},
     backends,
     forwards_to: t.forwardsTo ?? '',
