@@ -19,20 +19,25 @@ import { startAwsStandIn } from './aws-standin.ts';
 const keys = { accessKeyId: 'AKIAPORTICOTEST00001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 type Envelope = { event_id: string; event_type: string; event_timestamp: string; object: { id: string } };
 
+/** A kinesis destination to `stream` (eu-west-1) signed with the stand-in's keys, or with `secret` in their place. */
+function kinesisWithKeys(ngrok: ReturnType<typeof apiClient>, stream: string, secret = keys.secretAccessKey) {
+  return ngrok.eventDestinations.create({
+    format: 'json',
+    target: {
+      kinesis: {
+        auth: { creds: { awsAccessKeyId: keys.accessKeyId, awsSecretAccessKey: secret } },
+        streamArn: `arn:aws:kinesis:eu-west-1:123456789012:stream/${stream}`,
+      },
+    },
+  });
+}
+
 test('kinesis destination: each event one record of the stream (kinesalite), signed with the target keys', async (t) => {
   const aws = await startAwsStandIn(t, [keys]);
   await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'portico-audit', ShardCount: 2 }));
   const edge = await startTestEdge(t, { config: { events: { awsEndpointUrl: aws.url } } });
   const ngrok = apiClient(edge);
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: {
-      kinesis: {
-        auth: { creds: { awsAccessKeyId: keys.accessKeyId, awsSecretAccessKey: keys.secretAccessKey } },
-        streamArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/portico-audit',
-      },
-    },
-  });
+  const destination = await kinesisWithKeys(ngrok, 'portico-audit');
   const read = (await ngrok.eventDestinations.get(destination.id)) as unknown as Record<string, unknown>;
   assert.equal(read.configError, undefined);
   await subscribe(edge, destination.id);
@@ -158,15 +163,7 @@ test('AWS target across an idle period longer than the endpoint keep-alive: the 
   await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'idle', ShardCount: 1 }));
   const edge = await startTestEdge(t, { config: { events: { awsEndpointUrl: aws.url } } });
   const ngrok = apiClient(edge);
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: {
-      kinesis: {
-        auth: { creds: { awsAccessKeyId: keys.accessKeyId, awsSecretAccessKey: keys.secretAccessKey } },
-        streamArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/idle',
-      },
-    },
-  });
+  const destination = await kinesisWithKeys(ngrok, 'idle');
   await subscribe(edge, destination.id);
   await ngrok.ipPolicies.create({ description: 'before the idle period' });
   await eventually(() => deliveryOf(edge, destination.id).delivered === 1, 10_000, 'the first event delivered');
@@ -184,15 +181,7 @@ test('AWS target with keys AWS does not take: every attempt fails on its signatu
     config: { events: { awsEndpointUrl: aws.url, limits: { retryBaseMs: 10, retryMaxMs: 20, maxAttempts: 2 } } },
   });
   const ngrok = apiClient(edge);
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: {
-      kinesis: {
-        auth: { creds: { awsAccessKeyId: keys.accessKeyId, awsSecretAccessKey: 'not-the-secret' } },
-        streamArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/portico-audit',
-      },
-    },
-  });
+  const destination = await kinesisWithKeys(ngrok, 'portico-audit', 'not-the-secret');
   await subscribe(edge, destination.id);
   await ngrok.ipPolicies.create({ description: 'refused' });
   await eventually(() => deliveryOf(edge, destination.id).dropped === 1, 10_000, 'the event dropped');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiClient, apiFetch } from '../../support/api.ts';
-import { startTestEdge } from '../../support/edge.ts';
+import { startTestEdge, type TestEdge } from '../../support/edge.ts';
 import { eventually, sleep } from '../../support/services.ts';
 import { deliveryOf, subscribe } from './subscribe.ts';
 import { startAzureStandIn } from './azure-standin.ts';
@@ -15,6 +15,17 @@ const target = {
   data_collection_rule_id: 'dcr-00112233445566778899aabbccddeeff',
   data_collection_stream_name: 'Custom-PorticoEvents_CL',
 };
+
+/** Creates the Azure destination of `target` and subscribes it; resolves with its id. */
+async function subscribedAzure(edge: TestEdge): Promise<string> {
+  const created = await apiFetch(edge, 'POST', '/event_destinations', {
+    format: 'json',
+    target: { azure_logs_ingestion: target },
+  });
+  const id = String(created.body.id);
+  await subscribe(edge, id);
+  return id;
+}
 
 test('azure_logs_ingestion destination: signed in with client credentials (oidc-provider), events uploaded to the rule stream with TimeGenerated', async (t) => {
   const azure = await startAzureStandIn(t, app);
@@ -79,12 +90,7 @@ test('azure_logs_ingestion: a token the API no longer takes (401) is renewed on 
     },
   });
   const ngrok = apiClient(edge);
-  const created = await apiFetch(edge, 'POST', '/event_destinations', {
-    format: 'json',
-    target: { azure_logs_ingestion: target },
-  });
-  const id = String(created.body.id);
-  await subscribe(edge, id);
+  const id = await subscribedAzure(edge);
   await ngrok.ipPolicies.create({ description: 'to azure' });
   await eventually(() => deliveryOf(edge, id).delivered === 1, 10_000, 'the event delivered');
   assert.equal(azure.tokensIssued, 2);
@@ -101,12 +107,7 @@ test('azure_logs_ingestion across an idle period longer than the endpoint keep-a
     config: { events: { azure: { loginUrl: azure.loginUrl, ingestionUrl: azure.ingestionUrl } } },
   });
   const ngrok = apiClient(edge);
-  const created = await apiFetch(edge, 'POST', '/event_destinations', {
-    format: 'json',
-    target: { azure_logs_ingestion: target },
-  });
-  const id = String(created.body.id);
-  await subscribe(edge, id);
+  const id = await subscribedAzure(edge);
   await ngrok.ipPolicies.create({ description: 'before the idle period' });
   await eventually(() => deliveryOf(edge, id).delivered === 1, 10_000, 'the first event delivered');
   await sleep(600); // four times the endpoint's keep-alive
