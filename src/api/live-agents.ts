@@ -19,6 +19,8 @@ export interface LiveSession {
 /** A bind of a connected agent, as `/tunnels` shows it. */
 export interface LiveTunnel {
   readonly id: string;
+  /** Its endpoint's id (`ep_…`, src/config/names/endpoint-ids.ts), as `/endpoints` lists it. */
+  readonly endpointId: string;
   readonly session: { readonly id: string; readonly accountId: string };
   /** "http", "https", "tcp", "tls", or "labeled" for labeled tunnels. */
   readonly proto: string;

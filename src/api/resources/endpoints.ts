@@ -12,7 +12,7 @@ import { reservedAddrKind } from '../../config/documents/reserved-addr.ts';
 import { httpsEdgeKind, tcpEdgeKind, tlsEdgeKind, type EdgeDoc } from '../../config/documents/edges.ts';
 import { reservationOfPort } from '../../config/ownership/addrs.ts';
 import { coveringReservations } from '../../config/ownership/hostnames.ts';
-import { agentEndpointId, edgeEndpointId } from '../../config/names/endpoint-ids.ts';
+import { edgeEndpointId } from '../../config/names/endpoint-ids.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
@@ -41,7 +41,7 @@ type Entry =
   | { id: string; type: 'edge'; edge: ResourceRecord<EdgeDoc>; hostport: string };
 
 function agentEntry(tunnel: LiveTunnel): Entry {
-  return { id: agentEndpointId(tunnel), type: 'ephemeral', tunnel };
+  return { id: tunnel.endpointId, type: 'ephemeral', tunnel };
 }
 
 function edgeEntries(edge: ResourceRecord<EdgeDoc>): Entry[] {

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveTunnel } from '../live-agents.ts';
-import { agentEndpointId } from '../../config/names/endpoint-ids.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
 import { contextOf, type ApiContext, type ApiDeps } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -62,7 +61,7 @@ function readTunnel(
     proto: labeled ? '' : t.proto,
     region: ctx.deps.region,
     tunnel_session: ref(ctx.req, '/tunnel_sessions', t.session.id),
-    endpoint: labeled ? null : ref(ctx.req, '/endpoints', agentEndpointId(t)),
+    endpoint: labeled ? null : ref(ctx.req, '/endpoints', t.endpointId),
     labels: labeled ? { ...t.labels } : {},
     backends,
     forwards_to: t.forwardsTo ?? '',
