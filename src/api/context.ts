@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from '../log/logger.ts';
 import type { MetricsEndpoint } from '../metrics/scrape.ts';
+import type { AccountRestrictions } from '../config/ip-rules/account-restrictions.ts';
 import type { Account } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import type { LiveAgents } from './live-agents.ts';
@@ -12,6 +13,11 @@ export interface ApiDeps {
   store: Store;
   /** The agents connected right now: tunnel sessions and tunnels, names and ports in use, commands. */
   live: LiveAgents;
+  /**
+   * The accounts' IP restrictions in force (the data plane's compiled configuration): a request
+   * whose address the account's `api` restrictions refuse gets 403 ERR_NGROK_1212. Absent: none.
+   */
+  restrictions?: () => AccountRestrictions;
   /** Base domain of the edge: generated hostnames for edges live under it. */
   domain: string;
   /** This edge's region, recorded on reserved addresses. */

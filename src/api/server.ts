@@ -61,6 +61,7 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
+  const warnUnenforced = (message: string, fields: Record<string, unknown>) => deps.logger.warn(message, fields);
   app.decorateRequest('publicOrigin', '');
   app.addHook('onRequest', async (req) => {
     req.publicOrigin = publicOriginOf(req, deps.publicAddress ?? {});
@@ -76,6 +77,8 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     if (!token) throw new ApiError(ErrorCode.ERR_NGROK_202, 'Missing API key: send Authorization: Bearer <api key>');
     const hit = await deps.store.apiKeys.authenticate(token);
     if (!hit) throw new ApiError(ErrorCode.ERR_NGROK_203, 'The API key is not valid');
+    if (deps.restrictions && !deps.restrictions().admits(hit.account.id, 'api', req.ip, warnUnenforced))
+      throw new ApiError(ErrorCode.ERR_NGROK_1212, `${req.ip} is not allowed`);
     req.account = hit.account;
   });
 

@@ -1,10 +1,12 @@
 /**
- * `portico account create|list|limits|delete`: the operator's account management. Runs against the
+ * `portico account create|list|limits|unrestrict|delete`: the operator's account management. Runs against the
  * edge's store (the SQLite file in --data-dir, or --database-url) directly, also while the edge
  * runs: SQLite's WAL journal and PostgreSQL both allow a second process.
  */
 import { Command } from 'commander';
 import { defaultDataDir } from '../bootstrap/paths.ts';
+import { configKinds } from '../config/documents/kinds.ts';
+import { restrictionTypes } from '../config/ip-rules/restriction-types.ts';
 import { isPorticoError } from '../errors/catalogue.ts';
 import type { AccountLimitOverrides } from '../store/account-limits.ts';
 import type { Account } from '../store/accounts.ts';
@@ -135,6 +137,32 @@ export function accountCommand(): Command {
           );
         }),
       ),
+  );
+  account.addCommand(
+    withStore(
+      new Command('unrestrict')
+        .description(
+          "delete an account's IP restrictions of one type (the way back in when its API restriction refuses every address it calls from); a running edge applies it when restarted",
+        )
+        .argument('<name|id>', 'account name or id')
+        .option('--type <type>', `the restrictions' type: ${restrictionTypes.join(', ')}`, 'api'),
+    ).action((nameOrId: string, flags: StoreFlags & { type: string }) =>
+      run(flags, async (store) => {
+        const found = await findAccount(store, nameOrId);
+        if (!found) throw new UsageError(`no account named or with id "${nameOrId}"; see portico account list`);
+        if (!restrictionTypes.some((t) => t === flags.type))
+          throw new UsageError(`--type ${flags.type}: use one of ${restrictionTypes.join(', ')}`);
+        const doomed = (await store.resources.all(configKinds.ipRestriction, found.id)).filter(
+          (r) => r.doc.type === flags.type,
+        );
+        for (const r of doomed) await store.resources.delete(found.id, r.kind, r.id);
+        print(
+          doomed.length
+            ? `Deleted ${doomed.length} ${flags.type} IP restriction(s) of account ${found.name}: ${doomed.map((r) => r.id).join(', ')}. Restart a running edge to apply it.`
+            : `Account ${found.name} has no ${flags.type} IP restrictions.`,
+        );
+      }),
+    ),
   );
   account.addCommand(
     withStore(

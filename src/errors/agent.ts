@@ -15,6 +15,12 @@ export const agentErrors = {
     message:
       'No authtoken was given. Pass --authtoken, run `portico config add-authtoken`, or start the edge on this machine so bootstrap.json exists.',
   },
+  ERR_AGENT_IP_RESTRICTED: {
+    status: 403,
+    ngrok: 'ERR_NGROK_115',
+    message:
+      "The agent's IP address is not allowed by the account's agent IP restriction. Connect from an allowed address, or change the account's IP policies (/ip_restrictions).",
+  },
   ERR_BIND_NOT_ALLOWED: { status: 403, message: "The authtoken's ACL does not allow binding this name." },
   ERR_HOSTNAME_TAKEN: {
     status: 409,

@@ -179,6 +179,22 @@ export const apiErrors = {
   },
   ERR_NGROK_1410: { status: 400, message: 'The CIDR is not valid; write it as 10.0.0.0/8 or 2001:db8::/32.' },
 
+  // IP restrictions of an account (/ip_restrictions)
+  ERR_NGROK_1212: {
+    status: 403,
+    message:
+      "Your IP address is not allowed by this account's API IP restriction. Call the API from an allowed address, or have the account's IP policies changed from one.",
+  },
+  ERR_NGROK_1803: {
+    status: 400,
+    message: 'The IP restriction type is not valid. Valid types: agent, api, endpoints (Portico has no dashboard).',
+  },
+  ERR_IP_RESTRICTION_LOCKOUT: {
+    status: 400,
+    message:
+      "This change would refuse the address you are calling from at the API, so no later call from it could undo it. Allow your address in the restriction's IP policies first, or make the restriction with enforced: false and watch the edge's log.",
+  },
+
   // Event subscriptions and destinations
   ERR_NGROK_235: { status: 400, message: 'The event destination format is not supported; the only format is "json".' },
   ERR_NGROK_236: {

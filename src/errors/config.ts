@@ -35,6 +35,7 @@ export const configErrors = {
       'This edge does not enforce this module yet, so it may not be enabled (it would let through the traffic it is meant to stop). Store it with "enabled": false, or leave it out.',
   },
   ERR_NGROK_7025: { status: 400, message: 'An IP restriction must name at least one IP policy.' },
+  ERR_NGROK_1804: { status: 400, message: "An account's IP restriction must name at least one IP policy." },
   ERR_OIDC_CONFIG_INVALID: {
     status: 400,
     message: 'An OpenID Connect module needs an http(s) issuer URL and a client id; the detail names the field.',

@@ -50,7 +50,7 @@ export const trafficErrors = {
   ERR_EDGE_IP_RESTRICTED: {
     status: 403,
     ngrok: 'ERR_NGROK_3205',
-    message: "The client's IP address is not allowed by this endpoint's IP restriction.",
+    message: "The client's IP address is not allowed by an IP restriction of this endpoint or of its account.",
   },
   ERR_NGROK_3603: {
     status: 508,

@@ -1,5 +1,6 @@
 /** What the agent ingress is made with: the names its certificate covers, and each connection's deps. */
 import { hostname as osHostname } from 'node:os';
+import type { AccountRestrictions } from '../config/ip-rules/account-restrictions.ts';
 import type { EdgeConfig } from '../edge/config.ts';
 import type { LeafNames } from '../edge/tls/local-ca.ts';
 import type { AgentConnectionDeps } from '../edge/tunnels/agent-connection.ts';
@@ -22,7 +23,13 @@ export function agentNames(config: EdgeConfig): LeafNames {
 /** What each agent connection is served with. */
 export function agentDeps(
   config: EdgeConfig,
-  o: { store: Store; registry: TunnelRegistry; cookies: SessionCookies; authTimeoutMs: number },
+  o: {
+    store: Store;
+    registry: TunnelRegistry;
+    cookies: SessionCookies;
+    authTimeoutMs: number;
+    restrictions: () => AccountRestrictions;
+  },
 ): AgentConnectionDeps {
   const { store } = o;
   return {
@@ -32,6 +39,7 @@ export function agentDeps(
     region: config.region,
     version: porticoVersion,
     authTimeoutMs: o.authTimeoutMs,
+    restrictions: o.restrictions,
     logger: config.logger.child({ component: 'edge.agents' }),
     authenticate: async (token) => {
       const hit = await store.credentials.authenticate(token);

@@ -20,6 +20,7 @@ import { createProxyServer, httpServerTimeouts } from '../edge/listeners/public-
 import { createPublicHttps } from '../edge/listeners/public-https.ts';
 import { allocatePort, createTcpListeners } from '../edge/listeners/tcp.ts';
 import { proxyConnection } from '../edge/proxy/conn-proxy.ts';
+import { accountRefuses } from '../edge/proxy/account-restrictions.ts';
 import { accessLog } from '../edge/proxy/access-log.ts';
 import { createHttpProxy } from '../edge/proxy/http-proxy.ts';
 import { allObservers } from '../edge/proxy/observe.ts';
@@ -46,6 +47,7 @@ import type { ModuleDeps } from '../edge/pipeline/build.ts';
 import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
 import { StoreReservations } from '../config/ownership/reservations.ts';
 import { TunnelRegistry } from '../edge/tunnels/registry.ts';
+import { endRefusedSessions } from '../edge/tunnels/refused-agents.ts';
 import { SessionCookies } from '../edge/tunnels/session-cookie.ts';
 import { closeParts, closing, Listener, startParts, type EdgePart } from './parts.ts';
 import { EdgeMetrics } from './edge-metrics.ts';
@@ -174,6 +176,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     reservations: new StoreReservations(store),
     addrClaims: new AddrClaims(edgeSecret),
     onTcpConnection: (group, socket) => {
+      // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
+      if (accountRefuses(snapshots.current, group.accountId, socket, log('edge.proxy'))) return void socket.destroy();
       const ids = { accountId: group.accountId };
       reportTcpConnectionClosed(events, socket, ids);
       void proxyConnection(group, socket, 'tcp', log('edge.proxy'), undefined, ids);
@@ -202,6 +206,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const snapshot = () => snapshots.current;
   const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'), events);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
+  snapshots.on('swap', (next) => endRefusedSessions(registry.sessions.values(), next.restrictions, log('edge.agents')));
 
   // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
   const hopId = randomBytes(6).toString('hex');
@@ -267,6 +272,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
         allocateTcpPort: (taken) => allocatePort(config.tcpPorts, taken),
         encryptionKey,
         configError: (id) => snapshots.current.errors.get(id),
+        restrictions: () => snapshots.current.restrictions,
         identity: { allowHttpIdentityProviders: config.identity?.allowHttpIssuers ?? false },
         audit: (accountId, type, object) => events.audit(accountId, type, object),
         httpServer: httpServerTimeouts(timeouts),
@@ -296,7 +302,13 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   metrics.watchCertificates(() => attached.expiries());
   const ingress = createAgentIngress(
     await agentCertificate(ca, agentNames(config), join(dataDir, 'certs')),
-    agentDeps(config, { store, registry, cookies: new SessionCookies(edgeSecret), authTimeoutMs: timeouts.handshake }),
+    agentDeps(config, {
+      store,
+      registry,
+      cookies: new SessionCookies(edgeSecret),
+      authTimeoutMs: timeouts.handshake,
+      restrictions: () => snapshots.current.restrictions,
+    }),
     log('edge.agents'),
   );
   const agentListener = new Listener('agent ingress', ingress.server, config.agentAddr);

@@ -601,7 +601,7 @@ test('event sources list like every list: filter, limit and before_id (a type), 
   assert.equal((await apiFetch(edge, 'GET', `${base}?limit=101`)).body.error_code, 'ERR_NGROK_233');
 });
 
-test('event types of resources Portico lacks (ssh_*, ip_restriction_*) are refused as sources', async (t) => {
+test('event types of resources Portico lacks (ssh_*) are refused as sources', async (t) => {
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const sub = await ngrok.eventSubscriptions.create({
@@ -615,7 +615,6 @@ test('event types of resources Portico lacks (ssh_*, ip_restriction_*) are refus
     'ssh_certificate_authority_deleted.v0',
     'ssh_host_certificate_updated.v0',
     'ssh_user_certificate_created.v0',
-    'ip_restriction_created.v0',
   ]) {
     await assert.rejects(
       ngrok.eventSubscriptions.create({ sources: [{ type }], destinationIds: [] }),

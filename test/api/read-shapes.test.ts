@@ -94,6 +94,13 @@ test('every resource kind: read shapes match ngrok.yaml field by field, through 
       create: { ip_policy_id: policy.id, cidr: '10.0.0.0/8', action: 'allow' },
       update: { ...same, cidr: '10.1.0.0/16' },
     },
+    {
+      path: '/ip_restrictions',
+      listKey: 'ip_restrictions',
+      schema: 'IPRestriction',
+      create: { type: 'endpoints', ip_policy_ids: [policy.id] },
+      update: { ...same, enforced: true },
+    },
     { path: '/api_keys', listKey: 'keys', schema: 'APIKey', create: {}, update: same },
     {
       path: '/event_destinations',

@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { forward } from '../../src/agent/forward.ts';
-import { apiClient, apiFetch } from '../support/api.ts';
+import { apiClient, apiFetch, apiFetchFrom } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
-import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { startHttpService } from '../support/services.ts';
 import { porticoBin as bin } from '../support/cli.ts';
 
@@ -137,4 +137,41 @@ test('portico account create --max-… and account limits: the operator sets lim
   const bad = await portico(edge, ['account', 'limits', 'lim', '--max-sessions', '-1']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--max-sessions <n>.*whole number from 0/);
+});
+
+test('portico account unrestrict: the operator takes away an API IP restriction that refuses every address the account calls from', async (t) => {
+  const dataDir = await tempDir(t);
+  const first = await startTestEdge(t, { dataDir });
+  const ngrok = apiClient(first);
+  const { id: policyId } = await ngrok.ipPolicies.create({});
+  await ngrok.ipPolicyRules.create({ ipPolicyId: policyId, cidr: '127.0.0.2/32', action: 'allow' });
+  const made = await apiFetchFrom(first, '127.0.0.2', 'POST', '/ip_restrictions', {
+    type: 'api',
+    ip_policy_ids: [policyId],
+    enforced: true,
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  await first.snapshots.settled();
+  assert.equal((await apiFetch(first, 'GET', '/ip_policies')).body.error_code, 'ERR_NGROK_1212');
+  const [account] = await first.store.accounts.list();
+  await first.close();
+
+  const none = await portico(first, ['account', 'unrestrict', account!.name, '--type', 'endpoints']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.match(none.stdout, /has no endpoints IP restrictions/);
+  const bad = await portico(first, ['account', 'unrestrict', account!.name, '--type', 'dashboard']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--type dashboard: use one of agent, api, endpoints/);
+  const done = await portico(first, ['account', 'unrestrict', account!.name]);
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(
+    done.stdout,
+    new RegExp(`Deleted 1 api IP restriction\\(s\\) of account .*: ${String(made.body.id)}\\.`),
+  );
+
+  const second = await startTestEdge(t, { dataDir });
+  assert.deepEqual(
+    (await apiClient(second).ipPolicies.list()).map((p) => p.id),
+    [policyId],
+  );
 });

@@ -243,6 +243,7 @@ test("the README's examples run as written", async (t) => {
     'portico account create alice',
     'portico account list',
     'portico account limits alice',
+    'portico account unrestrict alice',
     'portico account delete alice',
   ])
     await sh.run(line(blocks, start));

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { Ngrok } from '@ngrok/ngrok-api';
 import type { TestEdge } from './edge.ts';
 
@@ -31,4 +32,32 @@ export async function otherAccount(
   const { token: apiKey } = await edge.store.apiKeys.create(account.id, {});
   const { token: authtoken } = await edge.store.credentials.create(account.id, {});
   return { accountId: account.id, apiKey: apiKey.reveal(), authtoken: authtoken.reveal() };
+}
+
+/** `apiFetch` from a chosen loopback source address (IP restrictions of the API). */
+export function apiFetchFrom(
+  edge: TestEdge,
+  localAddress: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  apiKey = edge.credentials.apiKey,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const url = new URL(edge.bootstrap.api_url + path);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const headers = { authorization: `Bearer ${apiKey}`, 'ngrok-version': '2', 'content-type': 'application/json' };
+    const req = http.request(url, { method, headers, localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../context.ts';
 import { registerIpPolicies } from './ip-policies.ts';
 import { registerIpPolicyRules } from './ip-policy-rules.ts';
+import { registerIpRestrictions } from './ip-restrictions.ts';
 import { backendResources } from './backends/index.ts';
 import { registerCredentials } from './credentials.ts';
 import { registerApiKeys } from './api-keys.ts';
@@ -19,6 +20,7 @@ import { registerCertificateAuthorities } from './certificate-authorities.ts';
 export const resources: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
   registerIpPolicies,
   registerIpPolicyRules,
+  registerIpRestrictions,
   ...backendResources,
   registerCredentials,
   registerApiKeys,

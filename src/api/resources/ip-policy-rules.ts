@@ -6,6 +6,7 @@ import { commonCreate, commonPatch, Description, Metadata } from '../resource-fi
 import type { ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { ApiError, invalid } from '../errors.ts';
+import { refuseApiLockout } from '../ip-lockout.ts';
 import {
   ipPolicyKind,
   ipPolicyRuleKind,
@@ -69,17 +70,33 @@ export function registerIpPolicyRules(app: FastifyInstance, deps: ApiDeps): void
           field: 'ip_policy_id',
         });
       }
-      return {
-        doc: { ...commonCreate(body), cidr: normalizeCidr(body.cidr), ip_policy_id: body.ip_policy_id, action },
+      const doc: IpPolicyRuleDoc = {
+        ...commonCreate(body),
+        cidr: normalizeCidr(body.cidr),
+        ip_policy_id: body.ip_policy_id,
+        action,
       };
+      const record = {
+        id: '(new)',
+        account_id: ctx.account.id,
+        kind: ipPolicyRuleKind,
+        key: null,
+        created_at: '',
+        doc,
+      };
+      await refuseApiLockout(ctx, (records) => [...records, record]);
+      return { doc };
     },
-    update: async (doc, body) => {
+    update: async (doc, body, ctx, record) => {
       refuseActionChange(doc, body.action);
-      return {
+      const next = {
         ...commonPatch(doc, body),
         ...(body.cidr !== undefined && { cidr: normalizeCidr(body.cidr) }),
       };
+      await refuseApiLockout(ctx, (records) => records.map((r) => (r.id === record.id ? { ...r, doc: next } : r)));
+      return next;
     },
     read: readIpPolicyRule,
+    beforeDelete: (record, ctx) => refuseApiLockout(ctx, (records) => records.filter((r) => r.id !== record.id)),
   });
 }

@@ -9,10 +9,13 @@ import { compileBackends, type BackendPlan } from './backends.ts';
 import { compileEdge, type EdgePlan } from './edges.ts';
 import { ConfigProblem } from './problem.ts';
 import type { IpRulePlan } from '../modules/plans.ts';
+import { compileAccountRestrictions, type AccountRestrictions } from '../ip-rules/account-restrictions.ts';
 
 export interface ConfigPlan {
   backends: Map<string, BackendPlan>;
   edges: Map<string, EdgePlan>;
+  /** Every account's IP restrictions (`/ip_restrictions`). */
+  restrictions: AccountRestrictions;
   /** Records that do not compile, by id. */
   problems: Map<string, ConfigProblem>;
 }
@@ -34,7 +37,8 @@ export function compileConfig(records: readonly ResourceRecord[]): ConfigPlan {
       ?.push({ cidr: String(doc.cidr), action: doc.action === 'deny' ? 'deny' : 'allow' });
   }
   const edges = new Map<string, EdgePlan>();
-  const problems = new Map(backends.problems);
+  const account = compileAccountRestrictions(of([configKinds.ipRestriction]), ipPolicyRules);
+  const problems = new Map([...backends.problems, ...account.problems]);
   for (const record of of(edgeKinds)) {
     try {
       edges.set(record.id, compileEdge(record, { backends: backends.plans, caPems, ipPolicyRules }));
@@ -43,5 +47,5 @@ export function compileConfig(records: readonly ResourceRecord[]): ConfigPlan {
       problems.set(record.id, err);
     }
   }
-  return { backends: backends.plans, edges, problems };
+  return { backends: backends.plans, edges, restrictions: account.restrictions, problems };
 }

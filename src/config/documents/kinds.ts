@@ -11,6 +11,7 @@ export const configKinds = {
   certificateAuthority: 'certificate_authority',
   ipPolicy: 'ip_policy',
   ipPolicyRule: 'ip_policy_rule',
+  ipRestriction: 'ip_restriction',
 } as const;
 
 /** The backend kinds, which edges, routes and other backends refer to by id. */

@@ -20,14 +20,24 @@ export function compileIpRestriction(
 ): IpRestrictionPlan {
   const ids = slot.ip_policy_ids ?? [];
   if (ids.length === 0) throw new ConfigProblem(`${field}.ip_policy_ids`, ErrorCode.ERR_NGROK_7025, 'is empty');
+  const rules = rulesOfPolicies(ids, `${field}.ip_policy_ids`, accountId, policies);
+  return { name: 'ip_restriction', rules };
+}
+
+/** The rules of the IP policies `ids` (listed at `field`), which must be the account's own. */
+export function rulesOfPolicies(
+  ids: readonly string[],
+  field: string,
+  accountId: string,
+  policies: IpPolicyRules,
+): IpRulePlan[] {
   const rules: IpRulePlan[] = [];
   for (const [i, id] of ids.entries()) {
     const policy = policies.get(`${accountId}/${id}`);
-    if (!policy)
-      throw new ConfigProblem(`${field}.ip_policy_ids[${i}]`, ErrorCode.ERR_NGROK_1607, `${id} does not exist`);
+    if (!policy) throw new ConfigProblem(`${field}[${i}]`, ErrorCode.ERR_NGROK_1607, `${id} does not exist`);
     rules.push(...policy);
   }
-  return { name: 'ip_restriction', rules };
+  return rules;
 }
 
 /**

@@ -18,6 +18,7 @@ import type { ConnectionBudget } from './connection-budget.ts';
 import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder.ts';
 import type { AcmeChallenges } from '../tls/acme/challenges.ts';
 import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
+import { accountRefuses } from '../proxy/account-restrictions.ts';
 import { reportTcpConnectionClosed } from '../events/tcp-connection-closed.ts';
 import type { TrafficEvents } from '../events/traffic.ts';
 
@@ -75,15 +76,18 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
       return void answerAlpnChallenge(socket, buffered, hello.serverName!, options.acmeChallenges!, options.logger);
     }
     const name = hello.state === 'done' ? hello.serverName : undefined;
-    const target = name ? resolveHttpsHost(name, options.snapshot(), options.registry) : undefined;
+    const snapshot = options.snapshot();
+    const target = name ? resolveHttpsHost(name, snapshot, options.registry) : undefined;
     if (target?.kind === 'endpoint' && target.group.kind === 'tls') {
       clearTimeout(timer);
+      // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
+      if (accountRefuses(snapshot, target.group.accountId, socket, options.logger)) return void socket.destroy();
       const ids = { accountId: target.group.accountId };
       reportTcpConnectionClosed(options.events, socket, ids);
       return void proxyConnection(target.group, socket, 'tls', options.logger, buffered, ids);
     }
     if (target?.kind === 'edge' && target.edge.kind === 'tls')
-      return void serveTlsEdge(target.edge, name, socket, buffered, options, timer);
+      return void serveTlsEdge(target.edge, name, socket, buffered, options, timer, snapshot);
     const policy = tlsPolicyOf(target);
     void terminate({ socket, head: buffered, name, policy }, options, timer, (tlsSocket) =>
       options.httpServer.emit('connection', tlsSocket),
@@ -99,10 +103,15 @@ function serveTlsEdge(
   head: Buffer,
   options: PublicHttpsOptions,
   timer: NodeJS.Timeout,
+  snapshot: Snapshot,
 ): void {
   const clientAddr = clientAddrOf(socket);
-  // A source the IP restriction refuses is disconnected before the handshake, so before any byte reaches the agent.
-  if (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) {
+  // A source the IP restrictions (the edge's, its account's) refuse is disconnected before the
+  // handshake, so before any byte reaches the agent.
+  if (
+    (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) ||
+    accountRefuses(snapshot, edge.accountId, socket, options.logger)
+  ) {
     clearTimeout(timer);
     return void socket.destroy();
   }

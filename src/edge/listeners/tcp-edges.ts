@@ -3,6 +3,7 @@ import type { Logger } from '../../log/logger.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TcpListeners } from '../tunnels/registry.ts';
 import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
+import { accountRefuses } from '../proxy/account-restrictions.ts';
 import { reportTcpConnectionClosed } from '../events/tcp-connection-closed.ts';
 import type { TrafficEvents } from '../events/traffic.ts';
 
@@ -48,10 +49,16 @@ export class TcpEdgeListeners {
   private serve(port: number, socket: net.Socket): void {
     socket.on('error', () => socket.destroy());
     socket.pause();
-    const edge = this.snapshot().tcpPorts.get(port);
+    const snapshot = this.snapshot();
+    const edge = snapshot.tcpPorts.get(port);
     const backend = edge?.backend;
-    // A source the IP restriction refuses is disconnected before the agent hears of it.
-    if (!backend || (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket)))) return void socket.destroy();
+    // A source the IP restrictions (the edge's, its account's) refuse is disconnected before the agent hears of it.
+    if (
+      !backend ||
+      (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) ||
+      accountRefuses(snapshot, edge.accountId, socket, this.logger)
+    )
+      return void socket.destroy();
     reportTcpConnectionClosed(this.events, socket, {
       accountId: edge.accountId,
       edgeId: edge.id,

@@ -21,6 +21,7 @@ import { nextHops } from './loop.ts';
 import type { StreamPools } from './stream-pools.ts';
 import { openUpstream, upgradeThroughUpstream, type UpgradeClient } from './upgrade.ts';
 import { clientAddrOf } from './client-addr.ts';
+import { accountRefuses } from './account-restrictions.ts';
 import { watchRequest, watchUpgrade, type RequestObserver, type Served } from './observe.ts';
 import {
   reportHttpRequestComplete,
@@ -76,7 +77,15 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const { registry, scheme, streamPools } = options;
   const waitMs = options.reconnectWaitMs ?? 5000;
 
+  /** Where the request goes, unless the account's IP restrictions refuse its client there. */
   async function targetFor(req: http.IncomingMessage): Promise<Target> {
+    const target = await findTarget(req);
+    if ('ids' in target && accountRefuses(options.snapshot(), target.ids.accountId, req.socket, options.logger))
+      return { error: ErrorCode.ERR_EDGE_IP_RESTRICTED };
+    return target;
+  }
+
+  async function findTarget(req: http.IncomingMessage): Promise<Target> {
     const host = requestHost(req);
     if (scheme === 'http') {
       const group = registry.httpEndpoint(host);

@@ -7,7 +7,7 @@ import type { Backend, BackendDeps } from '../backends/backend.ts';
 import { buildBackends } from '../backends/compile.ts';
 import type { ModuleDeps } from '../pipeline/build.ts';
 import type { IpRestrictionPlan } from '../../config/modules/plans.ts';
-import { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
+import { IpFilter } from '../../config/ip-rules/ip-filter.ts';
 import { PathRouter } from '../routing/path-router.ts';
 import { Snapshot, type CompiledEdge, type CompiledRoute } from './snapshot.ts';
 
@@ -28,6 +28,7 @@ export function compileSnapshot(records: ResourceRecord[], previous: Snapshot, d
   const snapshot = new Snapshot(previous.version + 1, previous);
   const plan = compileConfig(records);
   for (const [id, problem] of plan.problems) snapshot.errors.set(id, problem.message);
+  snapshot.restrictions = plan.restrictions;
   const backends = buildBackends(plan.backends, deps);
   for (const record of records) {
     if (!['https_edge', 'tls_edge', 'tcp_edge'].includes(record.kind)) continue;

@@ -1,5 +1,6 @@
 import type { Backend } from '../backends/backend.ts';
-import type { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
+import type { IpFilter } from '../../config/ip-rules/ip-filter.ts';
+import { AccountRestrictions } from '../../config/ip-rules/account-restrictions.ts';
 import { ModuleChains } from '../pipeline/build.ts';
 import type { HttpModule } from '../pipeline/http-module.ts';
 import { HostnameTable } from '../routing/hostname-table.ts';
@@ -67,6 +68,8 @@ export class Snapshot {
   readonly edges = new Map<string, CompiledEdge>();
   /** Records that failed to compile, by id, with the reason. */
   readonly errors = new Map<string, string>();
+  /** Every account's IP restrictions of its API, agents and endpoints (`/ip_restrictions`). */
+  restrictions = AccountRestrictions.empty();
   /** The routes' module chains (kept from the previous snapshot where unchanged). */
   readonly modules: ModuleChains;
 

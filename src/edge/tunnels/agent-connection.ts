@@ -24,7 +24,8 @@ import type { TunnelRegistry } from './registry.ts';
 import type { SessionCookies } from './session-cookie.ts';
 import { checkSessionLimit, TunnelLimit, type SessionLimits } from './session-limits.ts';
 import type { TunnelSession } from './tunnel.ts';
-import { clientAddrOf } from '../proxy/client-addr.ts';
+import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
+import type { AccountRestrictions } from '../../config/ip-rules/account-restrictions.ts';
 
 /** Who an authtoken belongs to. */
 export interface AgentIdentity {
@@ -38,6 +39,8 @@ export interface AgentIdentity {
 export interface AgentConnectionDeps {
   registry: TunnelRegistry;
   authenticate(authtoken: string): Promise<AgentIdentity | undefined>;
+  /** The accounts' IP restrictions in force: an agent its account's `agent` restrictions refuse is not let in. */
+  restrictions(): AccountRestrictions;
   cookies: SessionCookies;
   /** The account's limits, read at each Auth and bind (src/store/account-limits.ts). */
   limits(accountId: string): Promise<SessionLimits>;
@@ -116,7 +119,7 @@ export function serveAgentConnection(
     [StreamType.Auth]: async (body) => {
       if (session) throw new PorticoError(ErrorCode.ERR_BAD_REQUEST, 'already authenticated');
       const auth = parseAuthRequest(body);
-      const result = await authenticateAgent(auth, clientAddr, mux, deps);
+      const result = await authenticateAgent(auth, socket, mux, deps);
       checkSessionLimit(deps.registry, result.session, (await deps.limits(result.identity.accountId)).max_sessions);
       session = result.session;
       tunnelLimit = new TunnelLimit(
@@ -268,10 +271,15 @@ async function answer(
   return tooLarge;
 }
 
-async function authenticateAgent(auth: AuthRequest, clientAddr: string, mux: MuxSession, deps: AgentConnectionDeps) {
+async function authenticateAgent(auth: AuthRequest, socket: tls.TLSSocket, mux: MuxSession, deps: AgentConnectionDeps) {
   if (!auth.authtoken) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_MISSING);
   const identity = await deps.authenticate(auth.authtoken);
   if (!identity) throw new PorticoError(ErrorCode.ERR_AUTHTOKEN_INVALID);
+  const ip = clientIpOf(socket);
+  const warn = (message: string, fields: Record<string, unknown>) => deps.logger.warn(message, fields);
+  if (!deps.restrictions().admits(identity.accountId, 'agent', ip, warn))
+    throw new PorticoError(ErrorCode.ERR_AGENT_IP_RESTRICTED, `${ip} is not allowed`);
+  const clientAddr = clientAddrOf(socket);
   const version = protocolVersion(auth.version);
   const resumed = auth.clientId && deps.cookies.verify(auth.clientId, identity.accountId, auth.cookie);
   const id = resumed ? auth.clientId : newId('ts');

@@ -10,7 +10,7 @@ import { ConfigProblem } from '../../config/compile/problem.ts';
 import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import { field, str, type JsonObject, type TunnelProto } from '../../protocol/messages.ts';
-import { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
+import { IpFilter } from '../../config/ip-rules/ip-filter.ts';
 import { buildChain, isBuilt, type ModuleDeps } from '../pipeline/build.ts';
 import type { HttpModule } from '../pipeline/http-module.ts';
 import { moduleOption, type OptionReader } from './option-reader.ts';

@@ -2,7 +2,7 @@ import type { MuxSession } from '../../protocol/session.ts';
 import type { MuxStream } from '../../protocol/stream.ts';
 import type { TunnelProto } from '../../protocol/messages.ts';
 import type { TlsPolicy } from '../../config/compile/tls-policy.ts';
-import type { IpFilter } from '../modules/ip_restriction/ip-filter.ts';
+import type { IpFilter } from '../../config/ip-rules/ip-filter.ts';
 import type { HttpModule } from '../pipeline/http-module.ts';
 
 /** One authenticated agent connection, as the rest of the edge sees it. */

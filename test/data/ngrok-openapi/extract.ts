@@ -39,6 +39,7 @@ export const readShapes = [
   'HTTPSEdgeRoute',
   'IPPolicy',
   'IPPolicyRule',
+  'IPRestriction',
   'ReservedAddr',
   'ReservedDomain',
   'StaticBackend',

@@ -1,6 +1,6 @@
-/** IP policies and their rules. */
+/** IP policies, their rules, and the account's IP restrictions that name them. */
 import type { ResourceDoc } from '../resource-doc.ts';
-import { nullable, ref, str } from './builders.ts';
+import { bool, list, nullable, ref, str } from './builders.ts';
 import { pageOf, stored } from './common.ts';
 
 export const ipPolicyDocs: ResourceDoc[] = [
@@ -19,5 +19,13 @@ export const ipPolicyDocs: ResourceDoc[] = [
     name: 'IPPolicyRule',
     schema: stored({ cidr: str, ip_policy: nullable(ref('Ref')), action: str }),
     list: pageOf('ip_policy_rules', 'IPPolicyRule'),
+  },
+  {
+    path: '/ip_restrictions',
+    tag: 'IPRestrictions',
+    operation: 'IpRestrictions',
+    name: 'IPRestriction',
+    schema: stored({ enforced: bool, type: str, ip_policies: list(ref('Ref')) }),
+    list: pageOf('ip_restrictions', 'IPRestriction'),
   },
 ];

@@ -14,6 +14,7 @@ export const eventThings = [
   'event_subscription',
   'ip_policy',
   'ip_policy_rule',
+  'ip_restriction',
   'tcp_address',
   'tls_certificate',
   'tunnel_credential',
@@ -24,7 +25,6 @@ export const eventThings = [
  * fire, so it is refused rather than kept (the value: what to call them in the message).
  */
 const thingsWithoutResource: Readonly<Record<string, string>> = {
-  ip_restriction: 'IP restrictions',
   ssh_certificate_authority: 'SSH certificate authorities',
   ssh_credential: 'SSH credentials',
   ssh_host_certificate: 'SSH host certificates',
@@ -53,6 +53,7 @@ export const eventThingOfKind: Readonly<Record<string, string>> = {
   certificate_authority: 'certificate_authority',
   ip_policy: 'ip_policy',
   ip_policy_rule: 'ip_policy_rule',
+  ip_restriction: 'ip_restriction',
   event_destination: 'event_destination',
   event_subscription: 'event_subscription',
 };

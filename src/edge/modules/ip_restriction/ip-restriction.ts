@@ -2,7 +2,7 @@ import type { IpRestrictionPlan } from '../../../config/modules/plans.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import type { ModuleDeps } from '../../pipeline/build.ts';
 import type { HttpModule } from '../../pipeline/http-module.ts';
-import { IpFilter } from './ip-filter.ts';
+import { IpFilter } from '../../../config/ip-rules/ip-filter.ts';
 
 /** `ip_restriction` on the HTTP path: 403 ERR_NGROK_3205 before anything reaches the service. */
 export function ipRestrictionModule(plan: IpRestrictionPlan, deps: ModuleDeps): HttpModule {

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import type { IpRulePlan } from '../../../config/modules/plans.ts';
+import type { IpRulePlan } from '../modules/plans.ts';
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
