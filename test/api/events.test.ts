@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { ResourceChange } from '../../src/store/resources.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
-import { eventsAtLeast, startReceiver } from '../e2e/events/receiver.ts';
+import { eventsAtLeast, startReceiver, subscribeReceiver } from '../e2e/events/receiver.ts';
 
 const role = { role: { roleArn: 'arn:aws:iam::123456789012:role/ngrok-events' } };
 const kinesis = { kinesis: { auth: role, streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/portico' } };
@@ -642,19 +642,12 @@ test('audit events for changes made through another path: domain certificate del
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const receiver = await startReceiver(t);
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret: 'receiver-shared-secret-0123456789' } },
-  } as unknown as Parameters<typeof ngrok.eventDestinations.create>[0]);
-  await ngrok.eventSubscriptions.create({
-    sources: [
-      { type: 'domain_updated.v0' },
-      { type: 'ip_policy_rule_deleted.v0' },
-      { type: 'domain_created.v0' },
-      { type: 'tcp_address_created.v0' },
-    ],
-    destinationIds: [destination.id],
-  });
+  await subscribeReceiver(ngrok, receiver, [
+    { type: 'domain_updated.v0' },
+    { type: 'ip_policy_rule_deleted.v0' },
+    { type: 'domain_created.v0' },
+    { type: 'tcp_address_created.v0' },
+  ]);
   await edge.events.settled();
 
   // An edge created without hostports reserves a generated name or address for the account.

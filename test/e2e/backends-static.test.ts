@@ -13,7 +13,7 @@ import { asMap, httpsEdge, reserve } from '../support/edges.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { eventually, freePort, startEchoService, startHttpService } from '../support/services.ts';
 import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
-import { eventsAtLeast, startReceiver } from './events/receiver.ts';
+import { eventsAtLeast, startReceiver, subscribeReceiver } from './events/receiver.ts';
 
 /** A static backend forwarding to `address`, over TLS when `tls`. */
 async function staticTo(ngrok: Ngrok, address: string, tls = false): Promise<string> {
@@ -452,14 +452,9 @@ test('http_request_complete.v0 names the static backend and no tunnel', async (t
   const backendId = await staticTo(ngrok, `127.0.0.1:${service.port}`);
   await reserve(ngrok, 'events-static.example.com');
   await httpsEdge(ngrok, ['events-static.example.com:443'], [{ backendId }]);
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret: 'receiver-shared-secret-0123456789' } },
-  } as unknown as Parameters<Ngrok['eventDestinations']['create']>[0]);
-  await ngrok.eventSubscriptions.create({
-    sources: [{ type: 'http_request_complete.v0', fields: ['backend.id', 'tunnel.id', 'http.response.status_code'] }],
-    destinationIds: [destination.id],
-  } as unknown as Parameters<Ngrok['eventSubscriptions']['create']>[0]);
+  await subscribeReceiver(ngrok, receiver, [
+    { type: 'http_request_complete.v0', fields: ['backend.id', 'tunnel.id', 'http.response.status_code'] },
+  ]);
   await edge.snapshots.settled();
   await edge.events.settled();
 

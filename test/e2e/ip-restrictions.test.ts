@@ -5,8 +5,7 @@
  * on every API call. 127.0.0.1 and 127.0.0.2 are two sources (support/from-address.ts).
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import ngrokSdk from '@ngrok/ngrok';
 import type { Ngrok } from '@ngrok/ngrok-api';
 import { createLogger } from '../../src/log/logger.ts';
@@ -16,9 +15,9 @@ import { httpResponseBackend, httpsEdge, reserve, tunnelGroupBackend } from '../
 import { startTestEdge } from '../support/edge.ts';
 import { getFrom, tcpFrom } from '../support/from-address.ts';
 import { logLines } from '../support/log-lines.ts';
-import { sdkForward } from '../support/sdk.ts';
-import { eventually, sleep, startHttpService } from '../support/services.ts';
-import { eventsAtLeast, startReceiver } from './events/receiver.ts';
+import { sdkForward, sdkSession } from '../support/sdk.ts';
+import { eventually, recordingTcpService, sleep, startHttpService } from '../support/services.ts';
+import { eventsAtLeast, startReceiver, subscribeReceiver } from './events/receiver.ts';
 
 /** An IP policy of `ngrok`'s account with one rule per CIDR, each allowing. */
 async function allowing(ngrok: Ngrok, ...cidrs: string[]): Promise<{ policyId: string; ruleIds: string[] }> {
@@ -27,19 +26,6 @@ async function allowing(ngrok: Ngrok, ...cidrs: string[]): Promise<{ policyId: s
   for (const cidr of cidrs)
     ruleIds.push((await ngrok.ipPolicyRules.create({ ipPolicyId: policyId, cidr, action: 'allow' })).id);
   return { policyId, ruleIds };
-}
-
-/** A TCP service that records what it reads and answers "echo" when the client is done. */
-async function recordingTcpService(t: TestContext): Promise<{ port: number; seen: string[] }> {
-  const seen: string[] = [];
-  const service = net.createServer((socket) => {
-    socket.on('data', (d: Buffer) => seen.push(d.toString()));
-    socket.on('error', () => {});
-    socket.on('end', () => socket.end('echo'));
-  });
-  await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
-  defer(t, () => new Promise((r) => service.close(r)));
-  return { port: (service.address() as net.AddressInfo).port, seen };
 }
 
 test("endpoints: the account's restriction refuses a source at its agent endpoints and edges, and nowhere else", async (t) => {
@@ -54,12 +40,7 @@ test("endpoints: the account's restriction refuses a source at its agent endpoin
   const agentTcp = Number(new URL((await sdkForward(t, edge, { proto: 'tcp', addr: tcpService.port })).url()!).port);
   await reserve(ngrok, 'ipx.example.com');
   await httpsEdge(ngrok, ['ipx.example.com:443'], [{ backendId: await httpResponseBackend(ngrok, 'edge page') }]);
-  const sdk = await new ngrokSdk.SessionBuilder()
-    .serverAddr(edge.serverAddr)
-    .caCert(Buffer.from(edge.caPem))
-    .authtoken(edge.credentials.authtoken)
-    .connect();
-  defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
+  const sdk = await sdkSession(t, edge);
   await sdk.labeledListener().label('svc', 'ipx').listenAndForward(`tcp://127.0.0.1:${tcpService.port}`);
   const tcpEdge = await ngrok.edges.edgesTcp.create({
     backend: { backendId: await tunnelGroupBackend(ngrok, { svc: 'ipx' }) },
@@ -239,12 +220,12 @@ test('audit events: ip_restriction_created, _updated and _deleted carry the read
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const receiver = await startReceiver(t);
-  const destination = await ngrok.eventDestinations.create({
-    format: 'json',
-    target: { http: { url: receiver.url, secret: 'receiver-shared-secret-0123456789' } },
-  } as unknown as Parameters<typeof ngrok.eventDestinations.create>[0]);
   const types = ['ip_restriction_created.v0', 'ip_restriction_updated.v0', 'ip_restriction_deleted.v0'];
-  await ngrok.eventSubscriptions.create({ sources: types.map((type) => ({ type })), destinationIds: [destination.id] });
+  await subscribeReceiver(
+    ngrok,
+    receiver,
+    types.map((type) => ({ type })),
+  );
   await edge.events.settled();
   const { policyId } = await allowing(ngrok, '10.0.0.0/8');
   const made = await ngrok.ipRestrictions.create({ type: 'endpoints', ipPolicyIds: [policyId], enforced: false });

@@ -16,3 +16,14 @@ export async function sdkForward(t: TestContext, edge: TestEdge, config: ngrok.C
   defer(t, () => Promise.race([listener.close().catch(() => {}), sleep(2000)]));
   return listener;
 }
+
+/** A session of the official SDK with the edge's authtoken, closed after the test. */
+export async function sdkSession(t: TestContext, edge: TestEdge): Promise<ngrok.Session> {
+  const session = await new ngrok.SessionBuilder()
+    .serverAddr(edge.serverAddr)
+    .caCert(Buffer.from(edge.caPem))
+    .authtoken(edge.credentials.authtoken)
+    .connect();
+  defer(t, () => Promise.race([session.close().catch(() => {}), sleep(2000)]));
+  return session;
+}

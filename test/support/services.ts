@@ -114,3 +114,16 @@ export async function startWebSocketEcho(t: TestContext): Promise<{ server: http
   defer(t, () => wss.close());
   return service;
 }
+
+/** A TCP service on 127.0.0.1 that records what it reads and answers "echo" once the client has ended. */
+export async function recordingTcpService(t: TestContext): Promise<{ port: number; seen: string[] }> {
+  const seen: string[] = [];
+  const service = net.createServer((socket) => {
+    socket.on('data', (d: Buffer) => seen.push(d.toString()));
+    socket.on('error', () => {});
+    socket.on('end', () => socket.end('echo'));
+  });
+  await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
+  defer(t, () => new Promise((r) => service.close(r)));
+  return { port: (service.address() as net.AddressInfo).port, seen };
+}

@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
+import type { Ngrok } from '@ngrok/ngrok-api';
 import type { TestContext } from 'node:test';
 import { eventually, startHttpService } from '../../support/services.ts';
 
@@ -65,4 +66,23 @@ export function verifySignature(header: string | undefined, body: string, secret
 export async function eventsAtLeast(receiver: Receiver, n: number, timeoutMs = 10_000) {
   await eventually(() => receiver.events().length >= n, timeoutMs, `${n} events at the receiver`);
   return receiver.events();
+}
+
+/**
+ * Subscribes `receiver` to `sources` through the official client: an HTTP destination (a
+ * Portico target the client has no type for, sent as given) and a subscription to it.
+ */
+export async function subscribeReceiver(
+  ngrok: Ngrok,
+  receiver: Receiver,
+  sources: Array<{ type: string; fields?: string[] }>,
+): Promise<void> {
+  const destination = await ngrok.eventDestinations.create({
+    format: 'json',
+    target: { http: { url: receiver.url, secret: 'receiver-shared-secret-0123456789' } },
+  } as unknown as Parameters<Ngrok['eventDestinations']['create']>[0]);
+  await ngrok.eventSubscriptions.create({
+    sources,
+    destinationIds: [destination.id],
+  } as unknown as Parameters<Ngrok['eventSubscriptions']['create']>[0]);
 }

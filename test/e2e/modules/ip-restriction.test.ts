@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import tls from 'node:tls';
 import { test, type TestContext } from 'node:test';
-import ngrokSdk from '@ngrok/ngrok';
 import { apiClient } from '../../support/api.ts';
-import { defer } from '../../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../../support/edges.ts';
 import { forwardTo, startTestEdge, type TestEdge } from '../../support/edge.ts';
-import { eventually, sleep, startHttpService } from '../../support/services.ts';
+import { eventually, recordingTcpService, sleep, startHttpService } from '../../support/services.ts';
+import { sdkSession } from '../../support/sdk.ts';
 import { getFrom, tcpFrom } from '../../support/from-address.ts';
 
 async function policy(
@@ -78,24 +77,9 @@ test('ip_restriction on a route: allow and deny rules over IPv4 sources; rule an
 test('ip_restriction on a TCP edge closes a refused connection before the service sees a byte (official SDK agent)', async (t) => {
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
-  const seen: string[] = [];
-  const service = net.createServer((socket) => {
-    socket.on('data', (d: Buffer) => seen.push(d.toString()));
-    socket.on('error', () => {});
-    socket.on('end', () => socket.end('echo'));
-  });
-  await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
-  defer(t, () => new Promise((r) => service.close(r)));
-  const sdk = await new ngrokSdk.SessionBuilder()
-    .serverAddr(edge.serverAddr)
-    .caCert(Buffer.from(edge.caPem))
-    .authtoken(edge.credentials.authtoken)
-    .connect();
-  defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
-  await sdk
-    .labeledListener()
-    .label('svc', 'tcp')
-    .listenAndForward(`tcp://127.0.0.1:${(service.address() as net.AddressInfo).port}`);
+  const { port: servicePort, seen } = await recordingTcpService(t);
+  const sdk = await sdkSession(t, edge);
+  await sdk.labeledListener().label('svc', 'tcp').listenAndForward(`tcp://127.0.0.1:${servicePort}`);
 
   const { policyId } = await policy(edge, [{ cidr: '127.0.0.1/32', action: 'allow' }]);
   const tcpEdge = await ngrok.edges.edgesTcp.create({
