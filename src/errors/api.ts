@@ -166,6 +166,11 @@ export const apiErrors = {
   },
   ERR_NGROK_7027: { status: 400, message: "Webhook verification needs the provider's signing secret." },
   ERR_NGROK_7030: { status: 400, message: 'This webhook provider is not supported; the message lists those that are.' },
+  ERR_ROUTE_MATCH_HOST_NOT_SERVED: {
+    status: 400,
+    message:
+      "The route's match names a host this edge does not serve, so it could never be chosen. Add the host to the edge's hostports, or match a path only.",
+  },
   ERR_ROUTE_MATCH_TAKEN: {
     status: 400,
     ngrok: 'ERR_NGROK_7126',

@@ -180,7 +180,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       if (accountRefuses(snapshots.current, group.accountId, socket, log('edge.proxy'))) return void socket.destroy();
       const ids = { accountId: group.accountId };
       reportTcpConnectionClosed(events, socket, ids);
-      void proxyConnection(group, socket, 'tcp', log('edge.proxy'), undefined, ids);
+      void proxyConnection(group, socket, { proto: 'tcp', logger: log('edge.proxy'), ids });
     },
     modules,
     logger: log('edge.tunnels'),

@@ -59,8 +59,32 @@ test('HTTPS edge routes: create/get/update/delete, embedded in the edge, errors,
     ipPolicies: [{ id: policyId, uri: `${api}/ip_policies/${policyId}` }],
   });
   assert.deepEqual((await edgesHttps.get(https.id)).routes, [root, blog]);
-  const cart = await routes.create({ edgeId: https.id, matchType: 'path_prefix', match: 'Shop.Example.Test/cart' });
-  assert.equal(cart.match, 'shop.example.test/cart');
+  // A host in the match must be one the edge serves: lower-cased, it is; another never could be.
+  const host = https.hostports![0]!.split(':')[0]!;
+  const cart = await routes.create({ edgeId: https.id, matchType: 'path_prefix', match: `${host.toUpperCase()}/cart` });
+  assert.equal(cart.match, `${host}/cart`);
+  const elsewhere = await apiFetch(edge, 'POST', `/edges/https/${https.id}/routes`, {
+    match_type: 'path_prefix',
+    match: 'Shop.Example.Test/cart',
+  });
+  assert.equal(elsewhere.status, 400);
+  assert.equal(elsewhere.body.error_code, 'ERR_ROUTE_MATCH_HOST_NOT_SERVED');
+  assert.match(String(elsewhere.body.msg), /"shop\.example\.test" is not one of this edge's hostports/);
+  assert.equal(
+    (await apiFetch(edge, 'PATCH', `/edges/https/${https.id}/routes/${cart.id}`, { match: 'shop.example.test/' })).body
+      .error_code,
+    'ERR_ROUTE_MATCH_HOST_NOT_SERVED',
+  );
+  // Nor may the edge drop the hostport the route needs.
+  await ngrok.reservedDomains.create({ domain: 'other-name.example.test' } as Parameters<
+    typeof ngrok.reservedDomains.create
+  >[0]);
+  const dropped = await apiFetch(edge, 'PATCH', `/edges/https/${https.id}`, {
+    hostports: ['other-name.example.test:443'],
+  });
+  assert.equal(dropped.status, 400);
+  assert.equal(dropped.body.error_code, 'ERR_ROUTE_MATCH_HOST_NOT_SERVED');
+  assert.match(String(dropped.body.msg), new RegExp(`route ${cart.id} matches`));
 
   // PATCH: absent modules unchanged, present ones replaced.
   const updated = await routes.update({

@@ -12,7 +12,7 @@ import { createLogger } from '../../src/log/logger.ts';
 import { apiClient, apiFetch, apiFetchFrom, otherAccount } from '../support/api.ts';
 import { defer } from '../support/defer.ts';
 import { httpResponseBackend, httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
-import { startTestEdge } from '../support/edge.ts';
+import { startTestEdge, tempDir } from '../support/edge.ts';
 import { getFrom, tcpFrom } from '../support/from-address.ts';
 import { logLines } from '../support/log-lines.ts';
 import { sdkForward, sdkSession } from '../support/sdk.ts';
@@ -102,6 +102,22 @@ test("endpoints: the account's restriction refuses a source at its agent endpoin
   await edge.snapshots.settled();
   assert.equal((await served(agentHttps, '127.0.0.2')).body, 'served');
   assert.equal(await tcpFrom(edgeTcp, '127.0.0.2', 'after delete'), 'echo');
+});
+
+test('a restart keeps them: the first request after it is already checked', async (t) => {
+  const dataDir = await tempDir(t);
+  const first = await startTestEdge(t, { dataDir });
+  const ngrok = apiClient(first);
+  await reserve(ngrok, 'kept.example.com');
+  await httpsEdge(ngrok, ['kept.example.com:443'], [{ backendId: await httpResponseBackend(ngrok, 'kept') }]);
+  const { policyId } = await allowing(ngrok, '127.0.0.1/32');
+  await ngrok.ipRestrictions.create({ type: 'endpoints', ipPolicyIds: [policyId], enforced: true });
+  await first.close();
+
+  const second = await startTestEdge(t, { dataDir });
+  const refused = await getFrom(second, 'kept.example.com', '127.0.0.2');
+  assert.equal(refused.code, 'ERR_NGROK_3205');
+  assert.equal((await getFrom(second, 'kept.example.com', '127.0.0.1')).body, 'kept');
 });
 
 test('agent: a refused address cannot open a session, and a session already open from it is ended', async (t) => {

@@ -84,7 +84,7 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
       if (accountRefuses(snapshot, target.group.accountId, socket, options.logger)) return void socket.destroy();
       const ids = { accountId: target.group.accountId };
       reportTcpConnectionClosed(options.events, socket, ids);
-      return void proxyConnection(target.group, socket, 'tls', options.logger, buffered, ids);
+      return void proxyConnection(target.group, socket, { proto: 'tls', logger: options.logger, head: buffered, ids });
     }
     if (target?.kind === 'edge' && target.edge.kind === 'tls')
       return void serveTlsEdge(target.edge, name, socket, buffered, options, timer, snapshot);

@@ -8,18 +8,24 @@ import type { TcpConnectionIds } from '../events/tcp-connection-closed.ts';
 /** Milliseconds a connection waits for a reconnecting agent before it is closed. */
 const reconnectWaitMs = 5000;
 
+/** How one raw connection is carried. */
+export interface ConnectionRoute {
+  proto: 'tcp' | 'tls';
+  logger: Logger;
+  /** Bytes already read (the ClientHello of TLS passed through). */
+  head?: Buffer;
+  /** Filled with the endpoint, tunnel and session the connection went to (its closing event). */
+  ids?: TcpConnectionIds;
+}
+
 /**
  * Carries one raw public connection (a TCP endpoint, or TLS passed through by SNI) over a new
- * proxy stream to a tunnel of `group`. `head` holds bytes already read (the ClientHello);
- * `ids`, when given, gets the endpoint, tunnel and session the connection went to.
+ * proxy stream to a tunnel of `group`.
  */
 export async function proxyConnection(
   group: EndpointGroup,
   socket: net.Socket,
-  proto: 'tcp' | 'tls',
-  logger: Logger,
-  head?: Buffer,
-  ids?: TcpConnectionIds,
+  { proto, logger, head, ids }: ConnectionRoute,
 ): Promise<void> {
   socket.on('error', () => socket.destroy());
   socket.pause();

@@ -11,24 +11,26 @@ import type {
 } from '../../protocol/messages.ts';
 import { parseEndpointOpts } from '../../protocol/messages.ts';
 import { newId } from '../../store/ids.ts';
-import { agentEndpointId } from '../../config/names/endpoint-ids.ts';
 import type { PortRange } from '../config.ts';
 import { checkBindAllowed } from '../../config/acl/acl.ts';
 import { defaultTlsPolicy } from '../../config/compile/tls-policy.ts';
 import { AddrClaims } from './addr-claims.ts';
-import { openProxyStream } from './proxy-stream.ts';
+import { newTunnel } from './new-tunnel.ts';
 import { TcpPorts } from './tcp-ports.ts';
 import type { ModuleDeps } from '../pipeline/build.ts';
 import { endpointModules, type EndpointModules } from './agent-modules.ts';
 import { commandSession, type AgentCommandName } from './agent-commands.ts';
-import { EndpointGroup, type EndpointKind } from './endpoint-group.ts';
+import { EndpointGroup } from './endpoint-group.ts';
+import { joinGroup } from './join-group.ts';
 import { EndpointTables } from './endpoint-tables.ts';
 import type { Reservations } from '../../config/ownership/reservations.ts';
 import { randomLabel } from '../../config/names/random-label.ts';
 import { checkHostname, requestedHostname, requestedPort } from './endpoint-names.ts';
 import { checkBind, checkForwardsProto } from './bind-checks.ts';
 import { applyPatch } from './tunnel-patch.ts';
-import type { StreamOrigin, Tunnel, TunnelSession } from './tunnel.ts';
+import type { Tunnel, TunnelSession } from './tunnel.ts';
+import { LabeledTunnels } from './labeled-tunnels.ts';
+import { bindFields, hostnameOpts, isTunnelProto, mayTakeOver, tcpOpts } from './bind-answers.ts';
 
 /** Opens public TCP listeners for TCP endpoints. */
 export interface TcpListeners {
@@ -68,16 +70,11 @@ export class TunnelRegistry {
   private readonly groupOf = new Map<Tunnel, EndpointGroup>();
   private closed = false;
   private readonly ports: TcpPorts;
-  /** The labeled tunnels, which tunnel-group backends select from. */
-  private readonly labeled = new Set<Tunnel>();
-  /**
-   * Goes up whenever a labeled tunnel comes or goes, so a tunnel-group backend can keep its
-   * matching set between changes instead of searching on every request.
-   */
+  private readonly labeled = new LabeledTunnels();
+  /** Goes up whenever a labeled tunnel comes or goes (labeled-tunnels.ts). */
   get labeledVersion(): number {
-    return this.labeledChanges;
+    return this.labeled.version;
   }
-  private labeledChanges = 0;
 
   constructor(private readonly options: RegistryOptions) {
     this.ports = new TcpPorts(options.tcp, options.reservations, options.addrClaims ?? new AddrClaims(randomBytes(32)));
@@ -138,7 +135,6 @@ export class TunnelRegistry {
       metadata: request.metadata,
     });
     this.labeled.add(tunnel);
-    this.labeledChanges++;
     return tunnel;
   }
 
@@ -163,13 +159,7 @@ export class TunnelRegistry {
 
   /** Labeled tunnels (of one account, when given) whose labels include every one of `labels`. */
   labeledTunnels(labels: Record<string, string>, accountId?: string): Tunnel[] {
-    const wanted = Object.entries(labels);
-    return [...this.labeled].filter(
-      (t) =>
-        t.labels &&
-        (accountId === undefined || t.session.accountId === accountId) &&
-        wanted.every(([k, v]) => t.labels![k] === v),
-    );
+    return this.labeled.matching(labels, accountId);
   }
 
   /**
@@ -212,7 +202,7 @@ export class TunnelRegistry {
     checkBindAllowed(session.acl, { hostname });
     const table = this.tables.hosts(proto);
     const group =
-      this.joinGroup(table.get(hostname), session, bind, proto, hostname) ??
+      joinGroup(table.get(hostname), session, bind, proto, hostname, (stale) => this.removeTunnel(stale)) ??
       new EndpointGroup(hostname, proto, session.accountId, bind.poolingEnabled);
     // One handshake serves every tunnel of a pool, so they must agree on the client CAs.
     const tls = modules.tls ?? defaultTlsPolicy;
@@ -229,17 +219,7 @@ export class TunnelRegistry {
       ...modules,
     });
     this.attach(tunnel, group);
-    const outOpts: JsonObject = {
-      Auth: '',
-      Subdomain: '',
-      HostHeaderRewrite: false,
-      MutualTLSAtAgent: false,
-      ...bind.opts,
-      Hostname: hostname,
-      ProxyProto: 0,
-    };
-    if (opts.url) outOpts.URL = url;
-    return { tunnel, opts: outOpts };
+    return { tunnel, opts: hostnameOpts(bind, hostname, url, !!opts.url) };
   }
 
   private async bindTcp(
@@ -255,7 +235,7 @@ export class TunnelRegistry {
     checkBindAllowed(session.acl, { addr: { host: this.options.domain, port } });
     if (port) await this.ports.checkRequested(session.accountId, port, bind.id);
     let entry = port ? this.tables.tcp.get(port) : undefined;
-    const joined = this.joinGroup(entry?.group, session, bind, 'tcp', String(port));
+    const joined = joinGroup(entry?.group, session, bind, 'tcp', String(port), (stale) => this.removeTunnel(stale));
     if (!joined) {
       const group = new EndpointGroup('', 'tcp', session.accountId, bind.poolingEnabled);
       const listener = await this.ports.open(port, (socket) => this.options.onTcpConnection(group, socket));
@@ -276,33 +256,7 @@ export class TunnelRegistry {
     });
     this.attach(tunnel, group);
     const addr = `${this.options.domain}:${boundPort}`;
-    const outOpts: JsonObject = { ...bind.opts, Addr: addr, ProxyProto: 0 };
-    if (parseEndpointOpts(bind.opts).url) outOpts.URL = url;
-    return { tunnel, opts: outOpts };
-  }
-
-  /**
-   * Decides whether a bind may join an existing group: the same account reclaiming a held or
-   * stale endpoint (same bind id), or pooling on both sides. Anything else is taken.
-   */
-  private joinGroup(
-    group: EndpointGroup | undefined,
-    session: TunnelSession,
-    bind: BindRequest,
-    kind: EndpointKind,
-    name: string,
-  ): EndpointGroup | undefined {
-    if (!group) return undefined;
-    const code = kind === 'tcp' ? ErrorCode.ERR_ADDR_TAKEN : ErrorCode.ERR_HOSTNAME_TAKEN;
-    if (group.accountId !== session.accountId || group.kind !== kind) throw new PorticoError(code, `"${name}"`);
-    const stale = group.tunnels.find((t) => t.id === bind.id && bind.id !== '' && mayTakeOver(t, session));
-    if (stale) this.removeTunnel(stale);
-    if (group.tunnels.length === 0) {
-      group.pooled = bind.poolingEnabled;
-      return group;
-    }
-    if (group.pooled && bind.poolingEnabled) return group;
-    throw new PorticoError(code, `"${name}"`);
+    return { tunnel, opts: tcpOpts(bind, addr, url, !!parseEndpointOpts(bind.opts).url) };
   }
 
   private makeTunnel(
@@ -318,24 +272,7 @@ export class TunnelRegistry {
     const takeOver = existing !== undefined && mayTakeOver(existing, session);
     if (existing && takeOver) this.removeTunnel(existing);
     const id = requestedId && (!existing || takeOver) ? requestedId : newId('tn');
-    const startedAt = new Date();
-    const tunnel: Tunnel = {
-      id,
-      endpointId: agentEndpointId({ id, startedAt }),
-      session,
-      proto,
-      url,
-      forwardsTo: '',
-      forwardsProto: '',
-      metadata: '',
-      name: '',
-      description: '',
-      poolingEnabled: false,
-      startedAt,
-      updatedAt: startedAt,
-      ...rest,
-      openStream: (target: StreamOrigin) => openProxyStream(tunnel, target),
-    };
+    const tunnel = newTunnel(id, session, proto, url, rest);
     this.tunnels.set(id, tunnel);
     return tunnel;
   }
@@ -347,7 +284,7 @@ export class TunnelRegistry {
 
   private removeTunnel(tunnel: Tunnel, release = false): void {
     if (this.tunnels.get(tunnel.id) === tunnel) this.tunnels.delete(tunnel.id);
-    if (this.labeled.delete(tunnel)) this.labeledChanges++;
+    this.labeled.delete(tunnel);
     const group = this.groupOf.get(tunnel);
     this.groupOf.delete(tunnel);
     if (!group) return;
@@ -357,30 +294,4 @@ export class TunnelRegistry {
     if (release) this.tables.drop(group);
     else group.graceTimer = setTimeout(() => this.tables.drop(group), this.options.graceMs ?? 60_000).unref();
   }
-}
-
-/**
- * Whether a bind in `session` that repeats `existing`'s id may replace it: only within one
- * account, and from another connection only when that is the same session resumed or the
- * old connection is gone.
- */
-function mayTakeOver(existing: Tunnel, session: TunnelSession): boolean {
-  if (existing.session.accountId !== session.accountId) return false;
-  return existing.session.id === session.id || existing.session.mux.isClosed;
-}
-
-function isTunnelProto(proto: string): proto is TunnelProto {
-  return proto === 'http' || proto === 'https' || proto === 'tcp' || proto === 'tls';
-}
-
-/** What an agent endpoint keeps of its bind besides its address and modules. */
-function bindFields(bind: BindRequest): Partial<Tunnel> {
-  return {
-    forwardsTo: bind.forwardsTo,
-    forwardsProto: bind.forwardsProto,
-    metadata: bind.metadata,
-    name: bind.name,
-    description: bind.description,
-    poolingEnabled: bind.poolingEnabled,
-  };
 }

@@ -34,6 +34,8 @@ export interface EdgeKindSpec<D extends EdgeDoc> {
   initialDoc?: Partial<D>;
   /** Extra read fields after the modules (HTTPS: `routes`). */
   readExtra?(record: ResourceRecord<D>, ctx: ApiContext): Record<string, unknown>;
+  /** Throws when an updated document may not be stored (HTTPS: hostports its routes' matches need). */
+  checkUpdate?(doc: D): void;
 }
 
 /** Create/update body of an edge: common fields, hostports, and its modules. */
@@ -88,7 +90,9 @@ export function registerEdgeKind<D extends EdgeDoc>(app: FastifyInstance, deps: 
     },
     update: async (doc, body, ctx, record) => {
       const hostports = body.hostports ? await checkHostports(ctx, body.hostports, record.id) : doc.hostports;
-      return { ...commonPatch(doc, body), hostports, ...(await normalizeModules(spec.modules, body, ctx, doc)) };
+      const next = { ...commonPatch(doc, body), hostports, ...(await normalizeModules(spec.modules, body, ctx, doc)) };
+      spec.checkUpdate?.(next);
+      return next;
     },
     read: (record, ctx) => ({
       ...commonRead(ctx, spec.path, record),

@@ -21,6 +21,7 @@ import {
   type HttpsEdgeRouteDoc,
 } from '../../../config/documents/edges.ts';
 import { httpsEdgePath } from './edge-paths.ts';
+import { checkRouteHost } from './route-hosts.ts';
 import { emptySlots, moduleProperties, normalizeModules, readModules, registerModulePaths } from './module-slots.ts';
 import { routeModules } from './modules/index.ts';
 import { secretsOf } from './modules/module-spec.ts';
@@ -167,6 +168,7 @@ export function registerHttpsEdgeRoutes(app: FastifyInstance, deps: ApiDeps): vo
       ...(await normalizeModules(routeModules, body, ctx)),
     } as HttpsEdgeRouteDoc;
     checkUnique(edge.doc.routes, route);
+    checkRouteHost(route, edge.doc.hostports);
     const saved = await saveRoutes(ctx, edge, [...edge.doc.routes, route]);
     return reply.code(201).send(readRoute(ctx, saved, route));
   });
@@ -188,6 +190,7 @@ export function registerHttpsEdgeRoutes(app: FastifyInstance, deps: ApiDeps): vo
       ...(await normalizeModules(routeModules, body, ctx, loaded.route)),
     };
     checkUnique(loaded.edge.doc.routes, route);
+    checkRouteHost(route, loaded.edge.doc.hostports);
     return readRoute(ctx, await loaded.save(route), route);
   });
 

@@ -4,6 +4,7 @@ import { httpsEdgeKind, type HttpsEdgeDoc } from '../../../config/documents/edge
 import { httpsEdgePath } from './edge-paths.ts';
 import { registerEdgeKind } from './edge-resource.ts';
 import { readRoute } from './https-edge-routes.ts';
+import { checkRouteHosts } from './route-hosts.ts';
 import { httpsEdgeModules } from './modules/index.ts';
 
 /** HTTPS edges: `/edges/https` with `mutual_tls` and `tls_termination`, routes embedded on read. */
@@ -17,5 +18,6 @@ export function registerHttpsEdges(app: FastifyInstance, deps: ApiDeps): void {
     endpoints: 'named',
     initialDoc: { routes: [] },
     readExtra: (record, ctx) => ({ routes: record.doc.routes.map((route) => readRoute(ctx, record, route)) }),
+    checkUpdate: (doc) => checkRouteHosts(doc.routes, doc.hostports),
   });
 }
