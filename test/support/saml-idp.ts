@@ -71,6 +71,7 @@ export class TestSamlIdp {
       isAssertionEncrypted: this.encryptAssertions,
       wantAuthnRequestsSigned: true,
       wantLogoutResponseSigned: true,
+      wantLogoutRequestSigned: true,
       singleSignOnService: [{ Binding: binding.redirect, Location: this.ssoUrl }],
       singleLogoutService: [{ Binding: binding.redirect, Location: this.sloUrl }],
       nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
@@ -78,6 +79,8 @@ export class TestSamlIdp {
   }
 
   user: SamlUser = { nameId: 'u-alice', email: 'alice@example.com', name: 'Alice Doe', groups: ['staff'] };
+  /** The SessionIndex of the IdP's session of the user, named in each assertion (single logout names it back). */
+  readonly sessionIndex = `_session_${randomBytes(8).toString('hex')}`;
   /** AuthnRequests received: their ForceAuthn flag. */
   readonly requests: Array<{ forceAuthn: boolean }> = [];
 
@@ -135,6 +138,30 @@ export class TestSamlIdp {
     return { inResponseTo: (extract as { response: { inResponseTo: string } }).response.inResponseTo };
   }
 
+  /**
+   * Answers the SP's LogoutRequest in `redirectUrl` (its 303 on the HTTP-Redirect binding):
+   * samlify checks its signature against the SP metadata's certificate. Resolves with whom it
+   * names and the URL of the signed LogoutResponse back to the SP.
+   */
+  async answerLogout(
+    redirectUrl: string,
+    spMetadata: string,
+  ): Promise<{ nameId: string; sessionIndex: string | undefined; url: string }> {
+    const redirectSlo = spMetadata.replace(/(SingleLogoutService Binding=")[^"]+/, `$1${binding.redirect}`);
+    const sp = samlify.ServiceProvider({ metadata: redirectSlo });
+    const url = new URL(redirectUrl);
+    const parsed = await this.idp.parseLogoutRequest(sp, 'redirect', {
+      query: Object.fromEntries(url.searchParams),
+      octetString: signedPart(url),
+    });
+    const extract = parsed.extract as { nameID: string; sessionIndex?: string };
+    const info = parsed as unknown as Parameters<samlify.IdentityProviderInstance['createLogoutResponse']>[1];
+    const made = this.idp.createLogoutResponse(sp, info, 'redirect', url.searchParams.get('RelayState') ?? '') as {
+      context: string;
+    };
+    return { nameId: extract.nameID, sessionIndex: extract.sessionIndex, url: made.context };
+  }
+
   /** An IdP-initiated (unsolicited) response for the SP of `spMetadata`. */
   async unsolicited(spMetadata: string): Promise<string> {
     return this.respond(samlify.ServiceProvider({ metadata: spMetadata }), '');
@@ -150,7 +177,7 @@ export class TestSamlIdp {
       (template: string) => {
         const filled = template
           .replace('{AttributeStatement}', attributeStatement(user))
-          .replace('{AuthnStatement}', '');
+          .replace('{AuthnStatement}', authnStatement(this.sessionIndex));
         const xml = inResponseTo ? filled : filled.replace(/ InResponseTo="\{InResponseTo\}"/g, '');
         const id = `_${randomBytes(16).toString('hex')}`;
         const now = new Date();
@@ -190,6 +217,11 @@ function attributeStatement(user: SamlUser): string {
       .map((v) => `<saml:AttributeValue xsi:type="xs:string">${v}</saml:AttributeValue>`)
       .join('')}</saml:Attribute>`;
   return `<saml:AttributeStatement>${attr('email', [user.email])}${attr('name', [user.name])}${attr('groups', user.groups)}</saml:AttributeStatement>`;
+}
+
+function authnStatement(sessionIndex: string): string {
+  const now = new Date().toISOString();
+  return `<saml:AuthnStatement AuthnInstant="${now}" SessionIndex="${sessionIndex}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
 }
 
 /** What a redirect binding's signature covers: the query as sent, without the Signature. */

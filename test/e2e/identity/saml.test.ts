@@ -176,11 +176,21 @@ test('saml on a route: SP-initiated login with samlify as the IdP, headers, meta
   const elsewhere = await postToAcs(s, new Browser(s.edge.caPem), answer.xml, answer.relayState);
   assert.equal(codeOf(elsewhere), 'ERR_EDGE_IDENTITY_STATE_INVALID', 'answers a login of another browser');
 
-  // Logout at the SLO URL clears the session.
-  const out = await browser.go(`${s.sp}/slo`);
-  assert.equal(out.status, 200);
+  // Logout at the SLO URL clears the session and starts single logout at the IdP: a signed
+  // LogoutRequest for the session's user and IdP session; the IdP's LogoutResponse comes back.
+  const out = await browser.go(`${s.sp}/slo`, { follow: false });
+  assert.equal(out.status, 303, out.body.toString());
   assert.equal(browser.cookie(host, 'ngrok.session'), undefined);
+  const atIdp = String(out.headers.location);
+  assert.ok(atIdp.startsWith(`${s.idp.sloUrl}?SAMLRequest=`), atIdp);
+  const logout = await s.idp.answerLogout(atIdp, await spMetadata(s));
+  assert.deepEqual([logout.nameId, logout.sessionIndex], ['u-alice', s.idp.sessionIndex]);
+  // (The SP metadata names port 443; the test edge serves HTTPS on another.)
+  const back = await browser.go(`${s.sp}/slo${new URL(logout.url).search}`);
+  assert.deepEqual([back.status, back.body.toString().includes('You are signed out')], [200, true]);
   assert.equal((await browser.go(`${s.route.url}/x`, { follow: false })).status, 302);
+  // Without a session there is nobody to log out at the IdP: the page says so at once.
+  assert.equal((await browser.go(`${s.sp}/slo`, { follow: false })).status, 200);
 });
 
 test("saml: single logout started by the IdP, on the HTTP-POST and HTTP-Redirect bindings: signed LogoutResponse back, session ended, Success only for the session's user; an unsigned or forged LogoutRequest refused", async (t) => {

@@ -20,6 +20,8 @@ export interface Identity {
   accessToken?: string;
   /** Groups the constraints name that the user is a member of (GitHub "org", "org/team"), lower case. */
   groups?: string[];
+  /** What the provider needs to end its own session of the user (SAML: the NameID's format and qualifiers, the SessionIndex). */
+  providerSession?: Record<string, string>;
 }
 
 /** Provider state kept between `begin` and `complete` (in the encrypted nonce cookie): verifier, nonce. */
@@ -68,12 +70,13 @@ export interface LoginFlow {
    */
   refresh?(user: Identity): Promise<Identity>;
   /**
-   * A provider's message at the logout path (SAML's LogoutRequest): `request` is its URL with a
-   * POSTed form's fields added, `rawQuery` the query string as sent (a redirect binding's
-   * signature covers it), `user` who the browser's session is for (undefined without one).
-   * Resolves with the URL to send the browser on to (the provider's answer), or undefined when
-   * there is nothing to answer; throws a PorticoError when the message must be refused. The
-   * session ends either way.
+   * A visit to the logout path: `request` is its URL with a POSTed form's fields added,
+   * `rawQuery` the query string as sent (a redirect binding's signature covers it), `user` who
+   * the browser's session is for (undefined without one). A provider's message there (SAML's
+   * LogoutRequest) is checked and answered; a visit without one may end the provider's session
+   * too (SAML single logout started here). Resolves with the URL to send the browser on to, or
+   * undefined when there is nowhere to go; throws a PorticoError when a message must be refused.
+   * The session here ends either way.
    */
   endSession?(request: URL, rawQuery: string, posted: boolean, user: Identity | undefined): Promise<string | undefined>;
 }

@@ -27,7 +27,20 @@ const emailFormat = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
 export function identityOf(profile: Profile): Identity {
   const given = [first(profile, givenNames), first(profile, familyNames)].filter(Boolean).join(' ');
   const email = first(profile, emailNames) || (profile.nameIDFormat === emailFormat ? profile.nameID : '');
-  return { id: profile.nameID, name: first(profile, nameNames) || given, email };
+  return { id: profile.nameID, name: first(profile, nameNames) || given, email, providerSession: sessionOf(profile) };
+}
+
+/** What a LogoutRequest for this user names besides the NameID: its format and qualifiers, the SessionIndex. */
+function sessionOf(profile: Profile): Record<string, string> {
+  const parts = {
+    nameIDFormat: profile.nameIDFormat,
+    nameQualifier: profile.nameQualifier,
+    spNameQualifier: profile.spNameQualifier,
+    sessionIndex: profile.sessionIndex,
+  };
+  return Object.fromEntries(
+    Object.entries(parts).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
 }
 
 /** The groups the assertion names for the user (attribute "groups", or the first alias present). */

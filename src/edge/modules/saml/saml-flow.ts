@@ -7,7 +7,8 @@
  * AuthnRequest id this browser's login remembered. Then this flow refuses a replayed assertion,
  * an unsolicited (IdP-initiated) one unless allowed, and a user in none of `authorized_groups`.
  * At the SLO URL it answers the IdP's signed LogoutRequest (single logout) with a LogoutResponse,
- * Success only for the user of the browser's session.
+ * Success only for the user of the browser's session; a visit there (or to `/oauth2/logout`)
+ * without a message starts single logout at the IdP for the session's user.
  */
 import type { CacheProvider, Profile, SAML, SamlConfig } from '@node-saml/node-saml';
 import { randomBytes } from 'node:crypto';
@@ -95,7 +96,7 @@ export class SamlLoginFlow implements LoginFlow {
     user: Identity | undefined,
   ): Promise<string | undefined> {
     const SAMLRequest = request.searchParams.get('SAMLRequest');
-    if (!SAMLRequest) return undefined;
+    if (!SAMLRequest) return request.searchParams.has('SAMLResponse') ? undefined : this.startLogout(user);
     const saml = await this.saml(this.plan.acsUrl, { logoutUrl: this.plan.idp.sloUrl || undefined });
     let profile: Profile | null;
     try {
@@ -112,6 +113,29 @@ export class SamlLoginFlow implements LoginFlow {
     if (!this.plan.idp.sloUrl) return undefined;
     const principalHere = !user || user.id === profile.nameID;
     return saml.getLogoutResponseUrlAsync(profile, request.searchParams.get('RelayState') ?? '', {}, principalHere);
+  }
+
+  /**
+   * Single logout started here: the browser of a session goes on to the IdP's
+   * SingleLogoutService with a LogoutRequest (signed with the route's key) for its user, so the
+   * IdP ends its session and the user's other services' too. The IdP's LogoutResponse comes back
+   * to the SLO URL, where the session is already over. Without a session, or when the IdP has no
+   * HTTP-Redirect SingleLogoutService, nothing is sent: the session here ends alone.
+   */
+  private async startLogout(user: Identity | undefined): Promise<string | undefined> {
+    const { sloUrl, entityId } = this.plan.idp;
+    if (!user || !sloUrl) return undefined;
+    const saml = await this.saml(this.plan.acsUrl, { logoutUrl: sloUrl });
+    const held = user.providerSession ?? {};
+    const profile: Profile = {
+      issuer: entityId,
+      nameID: user.id,
+      nameIDFormat: held.nameIDFormat ?? this.plan.nameidFormat,
+      ...(held.nameQualifier && { nameQualifier: held.nameQualifier }),
+      ...(held.spNameQualifier && { spNameQualifier: held.spNameQualifier }),
+      ...(held.sessionIndex && { sessionIndex: held.sessionIndex }),
+    };
+    return saml.getLogoutUrlAsync(profile, '', {});
   }
 
   /** The signed assertion's profile; any failure of the library's checks as ERR_EDGE_SAML_RESPONSE_INVALID. */
