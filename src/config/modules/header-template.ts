@@ -17,7 +17,7 @@ export const headerVariables = {
   'req.url.host': 'the host name the client asked for',
   'req.url.path': 'the request path',
   'req.url.raw_query': 'the query string, without "?"',
-  'endpoint.id': 'the id of the route or agent endpoint serving the request',
+  'endpoint.id': 'the id of the endpoint serving the request (`ep_…`, as GET /endpoints lists it)',
   'oidc.user.id': 'the OpenID user id (`sub`) of the logged-in user; empty without an oidc module',
   'oidc.user.name': 'the name of the user the oidc module logged in',
   'oidc.user.email': 'the email address of the user the oidc module logged in',

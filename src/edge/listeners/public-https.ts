@@ -87,7 +87,14 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
       return void proxyConnection(target.group, socket, { proto: 'tls', logger: options.logger, head: buffered, ids });
     }
     if (target?.kind === 'edge' && target.edge.kind === 'tls')
-      return void serveTlsEdge(target.edge, name, socket, buffered, options, timer, snapshot);
+      return void serveTlsEdge(
+        { edge: target.edge, matched: target.name, name },
+        socket,
+        buffered,
+        options,
+        timer,
+        snapshot,
+      );
     const policy = tlsPolicyOf(target);
     void terminate({ socket, head: buffered, name, policy }, options, timer, (tlsSocket) =>
       options.httpServer.emit('connection', tlsSocket),
@@ -96,9 +103,12 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
   socket.on('data', onData);
 }
 
+/**
+ * A connection to a TLS edge: `matched` is the edge's hostname that matched (a wildcard, maybe),
+ * `name` the server name the client sent.
+ */
 function serveTlsEdge(
-  edge: CompiledTlsEdge,
-  name: string | undefined,
+  { edge, matched, name }: { edge: CompiledTlsEdge; matched: string; name: string | undefined },
   socket: net.Socket,
   head: Buffer,
   options: PublicHttpsOptions,
@@ -120,7 +130,7 @@ function serveTlsEdge(
       accountId: edge.accountId,
       edgeId: edge.id,
       backendId: edge.backend.id,
-      endpointId: name === undefined ? undefined : edge.endpointIds.get(name),
+      endpointId: edge.endpointIds.get(matched),
     });
   const forward = (ex: ConnExchange) => {
     if (!edge.backend) return void ex.socket.destroy();

@@ -21,7 +21,7 @@ const lookup: Record<HeaderVariable, (ex: ModuleExchange) => string> = {
     const q = url.indexOf('?');
     return q < 0 ? '' : url.slice(q + 1);
   },
-  'endpoint.id': (ex) => ex.endpointId,
+  'endpoint.id': (ex) => ex.publicEndpointId,
   'oidc.user.id': (ex) => textAsHeaderValue(userOf(ex, 'oidc')?.id ?? ''),
   'oidc.user.name': (ex) => textAsHeaderValue(userOf(ex, 'oidc')?.name ?? ''),
   'oidc.user.email': (ex) => textAsHeaderValue(userOf(ex, 'oidc')?.email ?? ''),

@@ -61,8 +61,10 @@ export interface ModuleExchange {
   /** The client's IP address (IPv4-mapped IPv6 shown as IPv4). */
   readonly clientIp: string;
   readonly scheme: 'http' | 'https';
-  /** The route or agent endpoint serving the request. */
+  /** The route or agent endpoint serving the request (its route or tunnel id: identity sessions are bound to it). */
   readonly endpointId: string;
+  /** The `ep_…` id of the endpoint serving the request, as `/endpoints` lists it (`${endpoint.id}`). */
+  readonly publicEndpointId: string;
   /** The response of a plain request; undefined for a WebSocket upgrade. */
   readonly res: http.ServerResponse | undefined;
   /** The connection of a WebSocket upgrade; undefined for a plain request. */

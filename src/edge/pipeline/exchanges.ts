@@ -14,6 +14,9 @@ import type {
   UpgradeConnection,
 } from './exchange.ts';
 
+/** The endpoint serving an exchange: its route or tunnel id, and its `ep_…` id (exchange.ts). */
+export type EndpointIds = Pick<ModuleExchange, 'endpointId' | 'publicEndpointId'>;
+
 /** A plain request: what modules do is collected in `ex.effects` for the backend. */
 export class RequestModuleExchange implements ModuleExchange {
   readonly clientIp: string;
@@ -21,11 +24,16 @@ export class RequestModuleExchange implements ModuleExchange {
   identity: LoggedInUser | undefined = undefined;
   private readonly effects: ExchangeEffects;
 
+  readonly endpointId: string;
+  readonly publicEndpointId: string;
+
   constructor(
     private readonly ex: HttpExchange,
-    readonly endpointId: string,
+    ids: EndpointIds,
   ) {
     this.clientIp = clientIpOf(ex.req.socket);
+    this.endpointId = ids.endpointId;
+    this.publicEndpointId = ids.publicEndpointId;
     this.effects = ex.effects ??= {};
   }
 
@@ -71,15 +79,19 @@ export class UpgradeModuleExchange implements ModuleExchange {
   readonly upstreamEdits: HeaderEdit[] = [];
   /** The modules' shapers of the service's answer. */
   readonly responseShapers: ResponseShaper[] = [];
+  readonly endpointId: string;
+  readonly publicEndpointId: string;
 
   constructor(
     readonly req: http.IncomingMessage,
     readonly upgrade: UpgradeConnection,
     readonly scheme: 'http' | 'https',
     readonly requestId: string,
-    readonly endpointId: string,
+    ids: EndpointIds,
   ) {
     this.clientIp = clientIpOf(req.socket);
+    this.endpointId = ids.endpointId;
+    this.publicEndpointId = ids.publicEndpointId;
   }
 
   refuse(code: ErrorCode, headers?: AnswerHeaders): void {

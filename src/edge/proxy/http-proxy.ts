@@ -113,7 +113,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       modules: route.modules,
       endpointId: route.id,
       edgeId: route.edgeId,
-      ids: { ...ids, endpointId: found.edge.endpointIds.get(host) },
+      ids: { ...ids, endpointId: found.edge.endpointIds.get(found.name) },
     };
   }
 
@@ -167,7 +167,11 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       if ((await target.backend.forwardHttp(ex)) === 'unavailable') answerUnavailable(ex);
     };
     if (target.modules.length === 0) return forward();
-    return runModules(target.modules, new RequestModuleExchange(ex, target.endpointId), forward);
+    const moduleEx = new RequestModuleExchange(ex, {
+      endpointId: target.endpointId,
+      publicEndpointId: target.ids.endpointId ?? '',
+    });
+    return runModules(target.modules, moduleEx, forward);
   }
 
   async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, id: string): Promise<void> {
@@ -198,7 +202,10 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       openUpstream: async () => (await openUpstream(client(), 'tcp'))?.socket,
       shapeAnswer: (answer: ResponseHead) => void shapeHead(modules.responseShapers, answer),
     };
-    const modules = new UpgradeModuleExchange(req, connection, scheme, id, target.endpointId);
+    const modules = new UpgradeModuleExchange(req, connection, scheme, id, {
+      endpointId: target.endpointId,
+      publicEndpointId: target.ids.endpointId ?? '',
+    });
     return runModules(target.modules, modules, () =>
       upgradeThroughUpstream({
         ...client(),

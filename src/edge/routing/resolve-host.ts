@@ -7,7 +7,9 @@ import { specificity } from './hostname-table.ts';
 
 /** What serves a name on the public HTTPS port. */
 export type HostTarget =
-  { kind: 'edge'; edge: CompiledHttpsEdge | CompiledTlsEdge } | { kind: 'endpoint'; group: EndpointGroup };
+  /** `name`: the edge's hostname that matched (`host` itself, or the `*.` wildcard covering it). */
+  | { kind: 'edge'; edge: CompiledHttpsEdge | CompiledTlsEdge; name: string }
+  | { kind: 'endpoint'; group: EndpointGroup };
 
 /**
  * The name a certificate for `host` should carry, or undefined when no edge and no endpoint
@@ -37,7 +39,7 @@ export function resolveHttpsHost(host: string, snapshot: Snapshot, registry: Tun
   const edge = snapshot.hosts.matchEntry(host);
   const endpoint = registry.httpsEndpointEntry(host);
   if (edge && (!endpoint || specificity(edge.name) >= specificity(endpoint.name)))
-    return { kind: 'edge', edge: edge.value };
+    return { kind: 'edge', edge: edge.value, name: edge.name };
   if (endpoint) return { kind: 'endpoint', group: endpoint.value };
   return undefined;
 }

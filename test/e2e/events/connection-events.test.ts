@@ -141,12 +141,13 @@ test('tcp_connection_closed.v0: a TLS edge passing connections through to its ba
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
   const receiver = await startReceiver(t);
+  // A wildcard hostport: the event names the endpoint of the hostport that matched.
   const hostname = 'db.tls-edge.example.test';
   const service = await tlsEcho(t, [hostname]);
-  await ngrok.reservedDomains.create({ domain: hostname, region: 'local' });
+  await ngrok.reservedDomains.create({ domain: '*.tls-edge.example.test', region: 'local' });
   const backendId = await tunnelGroupBackend(ngrok, { svc: 'tls-events' });
   const tlsEdge = await ngrok.edges.edgesTls.create({
-    hostports: [`${hostname}:443`],
+    hostports: ['*.tls-edge.example.test:443'],
     backend: { backendId },
     tlsTermination: { terminateAt: 'upstream' },
   });

@@ -35,7 +35,10 @@ function receiverDestination(ngrok: Ngrok, receiver: Receiver, description?: str
   } as unknown as Loose);
 }
 
-/** An HTTPS edge on `host` whose one route goes to our agent (a labeled tunnel) in front of a local service. */
+/**
+ * An HTTPS edge on `host` whose one route goes to our agent (a labeled tunnel) in front of a
+ * local service; `url` is for `host`, or for `app.` under it when `host` is a wildcard.
+ */
 async function servedEdge(t: TestContext, edge: TestEdge, ngrok: Ngrok, host: string) {
   const service = await startHttpService(t, (_req, res) => res.writeHead(200, { 'content-length': 2 }).end('ok'));
   await forwardTo(t, edge, {
@@ -46,14 +49,15 @@ async function servedEdge(t: TestContext, edge: TestEdge, ngrok: Ngrok, host: st
   const backendId = await tunnelGroupBackend(ngrok, { app: 'events' });
   const created = await httpsEdge(ngrok, [`${host}:443`], [{ backendId }]);
   await edge.snapshots.settled();
-  return { ...created, backendId, url: `https://${host}:${edge.ports.https}` };
+  return { ...created, backendId, url: `https://${host.replace(/^\*\./, 'app.')}:${edge.ports.https}` };
 }
 
 test('http destination: selected fields of http_request_complete.v0 and audit events, signed batches', async (t) => {
   const edge = await startTestEdge(t, { config: { events: { limits: { retryBaseMs: 20, retryMaxMs: 100 } } } });
   const ngrok = apiClient(edge);
   const receiver = await startReceiver(t);
-  const site = await servedEdge(t, edge, ngrok, 'events.example.com');
+  // A wildcard hostport: the event names the endpoint of the hostport that matched.
+  const site = await servedEdge(t, edge, ngrok, '*.events.example.com');
 
   const destination = await receiverDestination(ngrok, receiver, 'local receiver');
   const fields = [

@@ -60,7 +60,12 @@ test('request and response headers: the service sees its changes, the client see
   assert.equal(seen.cookie, undefined);
   assert.equal(seen['x-static'], 'yes');
   assert.equal(seen['x-client-ip'], '127.0.0.1');
-  assert.equal(seen['x-route'], `route ${routeIds[0]} GET /path/here`);
+  // ${endpoint.id} is the endpoint's id as GET /endpoints lists the edge's hostport.
+  const url = `https://hdr.example.com:${edge.ports.https}`;
+  const listed = await apiFetch(edge, 'GET', `/endpoints?urls=${encodeURIComponent(url)}`);
+  const [endpoint] = listed.body.endpoints as Array<{ id: string; edge: { id: string } }>;
+  assert.equal(endpoint!.edge.id, edgeId);
+  assert.equal(seen['x-route'], `route ${endpoint!.id} GET /path/here`);
   assert.equal(seen['strict-transport-security'], undefined);
   // The client.
   assert.equal(res.headers['x-powered-by'], undefined);
