@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import ngrokSdk from '@ngrok/ngrok';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
-import { defer } from '../support/defer.ts';
 import { forwardTo, startTestEdge } from '../support/edge.ts';
-import { eventually, sleep, startHttpService } from '../support/services.ts';
+import { eventually, startHttpService } from '../support/services.ts';
+import { sdkSession } from '../support/sdk.ts';
 
 /** The TS client types map fields as Map, but sends a Map as {}: tests pass plain objects. */
 const asMap = <V>(o: Record<string, V>) => o as unknown as Map<string, V>;
@@ -206,12 +205,7 @@ test('tunnel_group backends list the live labeled tunnels of our agent and the o
     addr: web.port,
     labels: { app: 'x' },
   });
-  const session = await new ngrokSdk.SessionBuilder()
-    .serverAddr(edge.serverAddr)
-    .caCert(Buffer.from(edge.caPem))
-    .authtoken(edge.credentials.authtoken)
-    .connect();
-  defer(t, () => Promise.race([session.close().catch(() => {}), sleep(2000)]));
+  const session = await sdkSession(t, edge);
   const sdk = await session.labeledListener().label('app', 'x').label('env', 'prod').listenAndForward(web.url);
 
   const uri = (id: string) => `${edge.bootstrap.api_url}/tunnels/${id}`;

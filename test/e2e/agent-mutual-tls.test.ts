@@ -4,18 +4,16 @@
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { test, type TestContext } from 'node:test';
-import ngrok from '@ngrok/ngrok';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { endpointSpec } from '../../src/cli/agent-commands.ts';
 import type { EndpointFlags } from '../../src/cli/agent-flags.ts';
-import { defer } from '../support/defer.ts';
 import { loopbackLookup } from '../support/client.ts';
 import { forwardTo, startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
 import { rawAgent } from '../support/raw-agent.ts';
-import { sleep, startHttpService } from '../support/services.ts';
+import { startHttpService } from '../support/services.ts';
 import { issueTestCert, makeTestCa } from '../support/x509-pki.ts';
-import { sdkForward } from '../support/sdk.ts';
+import { sdkForward, sdkSession } from '../support/sdk.ts';
 
 type Outcome = { status: number; body: string } | { error: string };
 
@@ -115,12 +113,7 @@ test('listener builder mutualTlsca: pooled endpoints on one name must ask for th
   const two = await makeTestCa('CA Two');
   const alice = await issueTestCert(one, { commonName: 'alice', usage: 'client' });
   const service = await startHttpService(t, (_req, res) => res.end('pooled'));
-  const session = await new ngrok.SessionBuilder()
-    .serverAddr(edge.serverAddr)
-    .caCert(Buffer.from(edge.caPem))
-    .authtoken(edge.credentials.authtoken)
-    .connect();
-  defer(t, () => Promise.race([session.close().catch(() => {}), sleep(2000)]));
+  const session = await sdkSession(t, edge);
   const pooled = (...cas: string[]) => {
     const builder = session.httpEndpoint().domain('pool.localhost').poolingEnabled(true);
     for (const ca of cas) builder.mutualTlsca(Buffer.from(ca));

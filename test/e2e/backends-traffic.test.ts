@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import tls from 'node:tls';
 import { test } from 'node:test';
-import ngrokSdk from '@ngrok/ngrok';
 import { type Forwarding } from '../../src/agent/forward.ts';
 import { apiClient, apiFetch } from '../support/api.ts';
 import { request } from '../support/client.ts';
-import { defer } from '../support/defer.ts';
 import { asMap, httpsEdge, reserve, httpResponseBackend, tunnelGroupBackend } from '../support/edges.ts';
 import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { eventually, sleep, startEchoService, startHttpService } from '../support/services.ts';
 import type { TestContext } from 'node:test';
+import { sdkSession } from '../support/sdk.ts';
 
 /** Our agent as a labeled tunnel in front of a service answering `name`. */
 async function labeledAgent(
@@ -185,12 +184,7 @@ test('TLS edge and TCP edge with tunnel-group backends: the official SDK and our
     proto: 'tcp',
     labels: { svc: 'tcp' },
   });
-  const sdk = await new ngrokSdk.SessionBuilder()
-    .serverAddr(edge.serverAddr)
-    .caCert(Buffer.from(edge.caPem))
-    .authtoken(edge.credentials.authtoken)
-    .connect();
-  defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
+  const sdk = await sdkSession(t, edge);
   await sdk.labeledListener().label('svc', 'tcp').listenAndForward(`tcp://127.0.0.1:${echo.port}`);
   await edge.snapshots.settled();
   const port = Number(tcpEdge.hostports![0]!.split(':')[1]);

@@ -3,13 +3,12 @@
 // request may land on a stream whose service connection is gone.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import ngrokSdk from '@ngrok/ngrok';
 import { apiClient } from '../support/api.ts';
 import { request } from '../support/client.ts';
-import { defer } from '../support/defer.ts';
 import { httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
 import { forwardTo, startTestEdge, type TestEdge } from '../support/edge.ts';
 import { eventually, sleep, startHttpService } from '../support/services.ts';
+import { sdkSession } from '../support/sdk.ts';
 
 type Behaviour = { keepAliveMs: number } | 'close-after-response';
 
@@ -42,12 +41,7 @@ async function publicUrls(
     addr: svc.port,
     labels: { idle: `${name}-ours` },
   });
-  const sdk = await new ngrokSdk.SessionBuilder()
-    .serverAddr(edge.serverAddr)
-    .caCert(Buffer.from(edge.caPem))
-    .authtoken(edge.credentials.authtoken)
-    .connect();
-  defer(t, () => Promise.race([sdk.close().catch(() => {}), sleep(2000)]));
+  const sdk = await sdkSession(t, edge);
   const sdkEndpoint = await sdk.httpEndpoint().listenAndForward(svc.url);
   await sdk.labeledListener().label('idle', `${name}-sdk`).listenAndForward(svc.url);
 
