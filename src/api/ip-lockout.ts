@@ -5,10 +5,9 @@
  */
 import { compileConfig } from '../config/compile/compile.ts';
 import { configKinds } from '../config/documents/kinds.ts';
-import { ErrorCode } from '../errors/catalogue.ts';
+import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
 import type { ResourceRecord } from '../store/resources.ts';
 import type { ApiContext } from './context.ts';
-import { ApiError } from './errors.ts';
 
 const kinds = [configKinds.ipPolicy, configKinds.ipPolicyRule, configKinds.ipRestriction];
 
@@ -21,5 +20,5 @@ export async function refuseApiLockout(
   if (!records.some((r) => r.kind === configKinds.ipRestriction && r.doc.type === 'api')) return;
   const { restrictions } = compileConfig(records);
   if (restrictions.admits(ctx.account.id, 'api', ctx.req.ip)) return;
-  throw new ApiError(ErrorCode.ERR_IP_RESTRICTION_LOCKOUT, `${ctx.req.ip} would be refused`);
+  throw new PorticoError(ErrorCode.ERR_IP_RESTRICTION_LOCKOUT, `you call from ${ctx.req.ip}`);
 }

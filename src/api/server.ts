@@ -1,5 +1,5 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { ErrorCode, isPorticoError } from '../errors/catalogue.ts';
+import { ErrorCode, isPorticoError, PorticoError } from '../errors/catalogue.ts';
 import { newRequestId } from '../log/request-id.ts';
 import { scrape } from '../metrics/scrape.ts';
 import { registerRateLimit } from './account-limits.ts';
@@ -78,7 +78,7 @@ export async function createApi(given: ApiDeps): Promise<FastifyInstance> {
     const hit = await deps.store.apiKeys.authenticate(token);
     if (!hit) throw new ApiError(ErrorCode.ERR_NGROK_203, 'The API key is not valid');
     if (deps.restrictions && !deps.restrictions().admits(hit.account.id, 'api', req.ip, warnUnenforced))
-      throw new ApiError(ErrorCode.ERR_NGROK_1212, `${req.ip} is not allowed`);
+      throw new PorticoError(ErrorCode.ERR_NGROK_1212, `you call from ${req.ip}`);
     req.account = hit.account;
   });
 

@@ -163,6 +163,7 @@ test('api: a refused address gets 403 ERR_NGROK_1212; a change that would refuse
   });
   assert.equal(fromHere.status, 400, JSON.stringify(fromHere.body));
   assert.equal(fromHere.body.error_code, 'ERR_IP_RESTRICTION_LOCKOUT');
+  assert.match(String(fromHere.body.msg), /^This change would refuse the address .*\(you call from 127\.0\.0\.1\)$/);
   assert.equal((await ngrok.ipRestrictions.list()).length, 0, 'nothing was stored');
 
   // Made from 127.0.0.2 it is allowed; from then on 127.0.0.1 is refused, for this account only.
@@ -175,6 +176,7 @@ test('api: a refused address gets 403 ERR_NGROK_1212; a change that would refuse
   await edge.snapshots.settled();
   await assert.rejects(ngrok.ipPolicies.list(), (err: { errorCode?: string; statusCode?: number }) => {
     assert.equal(err.errorCode, 'ERR_NGROK_1212');
+    assert.match(String((err as { msg?: string }).msg), /API IP restriction.*\(you call from 127\.0\.0\.1\)/);
     assert.equal(err.statusCode, 403);
     return true;
   });

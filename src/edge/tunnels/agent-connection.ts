@@ -278,7 +278,7 @@ async function authenticateAgent(auth: AuthRequest, socket: tls.TLSSocket, mux: 
   const ip = clientIpOf(socket);
   const warn = (message: string, fields: Record<string, unknown>) => deps.logger.warn(message, fields);
   if (!deps.restrictions().admits(identity.accountId, 'agent', ip, warn))
-    throw new PorticoError(ErrorCode.ERR_AGENT_IP_RESTRICTED, `${ip} is not allowed`);
+    throw new PorticoError(ErrorCode.ERR_AGENT_IP_RESTRICTED, `the agent connects from ${ip}`);
   const clientAddr = clientAddrOf(socket);
   const version = protocolVersion(auth.version);
   const resumed = auth.clientId && deps.cookies.verify(auth.clientId, identity.accountId, auth.cookie);

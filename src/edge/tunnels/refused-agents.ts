@@ -24,7 +24,7 @@ export function endRefusedSessions(
       session: session.id,
       ip,
     });
-    const refused = new PorticoError(ErrorCode.ERR_AGENT_IP_RESTRICTED, `${ip} is not allowed`);
+    const refused = new PorticoError(ErrorCode.ERR_AGENT_IP_RESTRICTED, `the agent connects from ${ip}`);
     session.mux.goAway(MuxErrorCode.NONE, rpcError(refused.code, refused.message).Error);
   }
 }
