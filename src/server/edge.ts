@@ -167,6 +167,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     dropsSeen = seen;
     return { depth, drops: dropped };
   });
+  const proxyLog = log('edge.proxy');
   const registry: TunnelRegistry = new TunnelRegistry({
     domain,
     region: config.region,
@@ -177,10 +178,10 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     addrClaims: new AddrClaims(edgeSecret),
     onTcpConnection: (group, socket) => {
       // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
-      if (accountRefuses(snapshots.current, group.accountId, socket, log('edge.proxy'))) return void socket.destroy();
+      if (accountRefuses(snapshots.current, group.accountId, socket, proxyLog)) return void socket.destroy();
       const ids = { accountId: group.accountId };
       reportTcpConnectionClosed(events, socket, ids);
-      void proxyConnection(group, socket, { proto: 'tcp', logger: log('edge.proxy'), ids });
+      void proxyConnection(group, socket, { proto: 'tcp', logger: proxyLog, ids });
     },
     modules,
     logger: log('edge.tunnels'),
@@ -219,7 +220,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     callbackOrigin: modules.identity.callbackOrigin,
     events,
     observer: allObservers([metrics.requests, config.accessLog === false ? undefined : accessLog(log('access'))]),
-    logger: log('edge.proxy'),
+    logger: proxyLog,
   };
   const httpsTerminated = createProxyServer(
     withConnectionTls(createHttpProxy({ ...proxy, scheme: 'https' }), { snapshot, registry }),
