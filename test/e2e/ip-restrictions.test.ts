@@ -53,6 +53,11 @@ test("endpoints: the account's restriction refuses a source at its agent endpoin
   const otherHost = new URL((await sdkForward(t, edge, { addr: theirs.port, authtoken: other.authtoken })).url()!)
     .hostname;
 
+  const receiver = await startReceiver(t);
+  await subscribeReceiver(ngrok, receiver, [
+    { type: 'http_request_complete.v0', fields: ['conn.client_ip', 'http.response.status_code'] },
+  ]);
+  await edge.events.settled();
   const { policyId } = await allowing(ngrok, '127.0.0.1/32');
   const restriction = await ngrok.ipRestrictions.create({
     type: 'endpoints',
@@ -83,6 +88,14 @@ test("endpoints: the account's restriction refuses a source at its agent endpoin
   await sleep(200);
   assert.deepEqual(tcpService.seen.sort(), ['agent tcp', 'edge tcp'], 'refused sources never reach the service');
   assert.equal((await served(otherHost, '127.0.0.2')).body, 'theirs', "another account's endpoint is not restricted");
+  // The refused requests are in the account's traffic events, with their 403.
+  const refusals = (await eventsAtLeast(receiver, 4)).filter(
+    (e) => (e.object.http as { response: { status_code: number } }).response.status_code === 403,
+  );
+  assert.deepEqual(
+    refusals.map((e) => (e.object.conn as { client_ip: string }).client_ip),
+    ['127.0.0.2', '127.0.0.2'],
+  );
 
   // Not enforced: the source is let in and the edge's log says which restriction would have refused it, once.
   await ngrok.ipRestrictions.update({ id: restriction.id, enforced: false, ipPolicyIds: [policyId] });

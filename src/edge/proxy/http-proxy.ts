@@ -77,15 +77,12 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const { registry, scheme, streamPools } = options;
   const waitMs = options.reconnectWaitMs ?? 5000;
 
-  /** Where the request goes, unless the account's IP restrictions refuse its client there. */
-  async function targetFor(req: http.IncomingMessage): Promise<Target> {
-    const target = await findTarget(req);
-    if ('ids' in target && accountRefuses(options.snapshot(), target.ids.accountId, req.socket, options.logger))
-      return { error: ErrorCode.ERR_EDGE_IP_RESTRICTED };
-    return target;
+  /** Whether the account's IP restrictions refuse this client at the endpoint (proxy/account-restrictions.ts). */
+  function refused(req: http.IncomingMessage, target: { ids: HttpRequestIds }): boolean {
+    return accountRefuses(options.snapshot(), target.ids.accountId, req.socket, options.logger);
   }
 
-  async function findTarget(req: http.IncomingMessage): Promise<Target> {
+  async function targetFor(req: http.IncomingMessage): Promise<Target> {
     const host = requestHost(req);
     if (scheme === 'http') {
       const group = registry.httpEndpoint(host);
@@ -161,6 +158,9 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if ('redirect' in target) return redirectToHttps(req, res, options.httpsPort());
     if ('error' in target) return sendErrorPage(res, target.error, ex.requestId, requestHost(req));
     reportHttpRequestComplete(options.events, ex, target.ids);
+    // Refused like a module refuses: reported to the account's events, answered 403.
+    if (refused(req, target))
+      return sendErrorPage(res, ErrorCode.ERR_EDGE_IP_RESTRICTED, ex.requestId, requestHost(req));
     const forward = async () => {
       if ('tunnel' in target)
         return void (await forwardHttpToTunnel(target.tunnel, ex, streamPools, { edgeType: '', mayFail: false }));
@@ -188,6 +188,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const edgeType = 'tunnel' in target ? '' : '3';
     let tunnel: Tunnel | undefined;
     reportUpgradeComplete(options.events, { req, socket, tunnel: () => tunnel }, target.ids);
+    if (refused(req, target)) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_IP_RESTRICTED, id);
     // Asked afresh each time: a module may have waited (a login), and agents come and go.
     const client = (): UpgradeClient => ({
       socket,
