@@ -6,10 +6,15 @@
 import { compileConfig } from '../config/compile/compile.ts';
 import { configKinds } from '../config/documents/kinds.ts';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
-import type { ResourceRecord } from '../store/resources.ts';
+import type { Doc, ResourceRecord } from '../store/resources.ts';
 import type { ApiContext } from './context.ts';
 
 const kinds = [configKinds.ipPolicy, configKinds.ipPolicyRule, configKinds.ipRestriction];
+
+/** A record about to be created, as the dry run sees it (no id or creation time yet). */
+export function proposedRecord(accountId: string, kind: string, doc: Doc): ResourceRecord {
+  return { id: '(new)', account_id: accountId, kind, key: null, created_at: '', doc };
+}
 
 /** Throws when the account's records, changed by `change`, would refuse this request's address at the API. */
 export async function refuseApiLockout(

@@ -6,7 +6,7 @@ import { commonCreate, commonPatch, Description, Metadata } from '../resource-fi
 import type { ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { ApiError, invalid } from '../errors.ts';
-import { refuseApiLockout } from '../ip-lockout.ts';
+import { proposedRecord, refuseApiLockout } from '../ip-lockout.ts';
 import {
   ipPolicyKind,
   ipPolicyRuleKind,
@@ -76,15 +76,7 @@ export function registerIpPolicyRules(app: FastifyInstance, deps: ApiDeps): void
         ip_policy_id: body.ip_policy_id,
         action,
       };
-      const record = {
-        id: '(new)',
-        account_id: ctx.account.id,
-        kind: ipPolicyRuleKind,
-        key: null,
-        created_at: '',
-        doc,
-      };
-      await refuseApiLockout(ctx, (records) => [...records, record]);
+      await refuseApiLockout(ctx, (records) => [...records, proposedRecord(ctx.account.id, ipPolicyRuleKind, doc)]);
       return { doc };
     },
     update: async (doc, body, ctx, record) => {

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { configKinds } from '../../config/documents/kinds.ts';
-import { restrictionTypes, type IpRestrictionDoc } from '../../config/ip-rules/account-restrictions.ts';
+import type { IpRestrictionDoc } from '../../config/ip-rules/account-restrictions.ts';
+import { restrictionTypes } from '../../config/ip-rules/restriction-types.ts';
 import { ErrorCode } from '../../errors/catalogue.ts';
 import type { ResourceRecord } from '../../store/resources.ts';
 import { commonCreate, commonPatch, commonRead, Description, Metadata, type CommonDoc } from '../resource-fields.ts';
 import type { ApiDeps } from '../context.ts';
 import { registerCrud } from '../crud.ts';
 import { invalid } from '../errors.ts';
-import { refuseApiLockout } from '../ip-lockout.ts';
+import { proposedRecord, refuseApiLockout } from '../ip-lockout.ts';
 import { ref } from '../uri.ts';
 import { ipPolicyPath } from './ip-policies.ts';
 
@@ -66,7 +67,10 @@ export function registerIpRestrictions(app: FastifyInstance, deps: ApiDeps): voi
         enforced: body.enforced ?? false,
         ip_policy_ids: body.ip_policy_ids,
       };
-      await refuseApiLockout(ctx, (records) => [...records, proposed(ctx.account.id, doc)]);
+      await refuseApiLockout(ctx, (records) => [
+        ...records,
+        proposedRecord(ctx.account.id, configKinds.ipRestriction, doc),
+      ]);
       return { doc };
     },
     update: async (doc, body, ctx, record) => {
@@ -91,9 +95,4 @@ export function registerIpRestrictions(app: FastifyInstance, deps: ApiDeps): voi
       ip_policies: record.doc.ip_policy_ids.map((id) => ref(ctx.req, ipPolicyPath, id)),
     }),
   });
-}
-
-/** A restriction about to be created, as a record of the dry run. */
-function proposed(accountId: string, doc: RestrictionDoc): ResourceRecord {
-  return { id: '(new)', account_id: accountId, kind: configKinds.ipRestriction, key: null, created_at: '', doc };
 }

@@ -11,10 +11,7 @@ import { ConfigProblem } from '../compile/problem.ts';
 import { rulesOfPolicies, type IpPolicyRules } from '../modules/ip-restriction.ts';
 import type { IpRulePlan } from '../modules/plans.ts';
 import { IpFilter } from './ip-filter.ts';
-
 import { restrictionTypes, type RestrictionType } from './restriction-types.ts';
-
-export { restrictionTypes, type RestrictionType };
 
 /** An `ip_restriction` record as stored. */
 export interface IpRestrictionDoc {

@@ -3,6 +3,7 @@
  * host, and only requests for the edge's hostports reach the edge: a route naming a host no
  * hostport serves could never be chosen, so it is refused rather than stored to do nothing.
  */
+import { isUnderWildcard, normalizeHostname } from '../../../config/names/hostname.ts';
 import { ErrorCode } from '../../../errors/catalogue.ts';
 import { ApiError } from '../../errors.ts';
 
@@ -12,8 +13,8 @@ function unservedHost(match: string, hostports: readonly string[]): string | und
   const slash = match.indexOf('/');
   const host = slash < 0 ? match : match.slice(0, slash);
   const serves = (hostport: string) => {
-    const name = hostport.slice(0, hostport.lastIndexOf(':')).toLowerCase();
-    return name === host || (name.startsWith('*.') && host.endsWith(name.slice(1)));
+    const name = normalizeHostname(hostport.slice(0, hostport.lastIndexOf(':')));
+    return name === host || isUnderWildcard(host, name);
   };
   return hostports.some(serves) ? undefined : host;
 }
