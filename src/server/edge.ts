@@ -27,7 +27,7 @@ import { allObservers } from '../edge/proxy/observe.ts';
 import { StreamPools } from '../edge/proxy/stream-pools.ts';
 import { certificateNameFor } from '../edge/routing/resolve-host.ts';
 import { SnapshotSource } from '../edge/snapshot/source.ts';
-import { EventDispatcher } from '../edge/events/dispatcher.ts';
+import type { EventDispatcher } from '../edge/events/dispatcher.ts';
 import { reportTcpConnectionClosed } from '../edge/events/tcp-connection-closed.ts';
 import { TcpEdgeListeners } from '../edge/listeners/tcp-edges.ts';
 import { KeptConnections } from '../edge/backends/static/kept-connections.ts';
@@ -53,6 +53,7 @@ import { closeParts, closing, Listener, startParts, type EdgePart } from './part
 import { EdgeMetrics } from './edge-metrics.ts';
 import { agentDeps, agentNames } from './agent-ingress-deps.ts';
 import { lazyApi } from './lazy-api.ts';
+import { eventDispatcher } from './events-part.ts';
 import { sealLegacySecrets } from './seal-legacy-secrets.ts';
 
 /** Connections the API serves at once; its own cap, apart from the public one. */
@@ -141,31 +142,12 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     logger: log('edge.modules'),
   };
   // Events: audit events from the API, traffic events from the proxy, to subscribed destinations.
-  const events = new EventDispatcher({
+  const events = eventDispatcher(config, {
     store,
     dataDir,
-    fileDir: config.events?.fileDir ?? join(dataDir, 'event-files'),
-    datadogIntakeUrl: config.events?.datadogIntakeUrl,
-    awsEndpointUrl: config.events?.awsEndpointUrl,
-    azure: config.events?.azure,
-    limits: config.events?.limits,
     openSecret: modules.openSecret,
+    metrics,
     logger: logger.child({ component: 'events' }),
-  });
-  // Drops only ever add up: each destination's growth since the last scrape joins the total, so
-  // a deleted destination (or one rebuilt by a change) never takes its drops back out.
-  let dropped = 0;
-  let dropsSeen = new Map<string, number>();
-  metrics.registerEventQueueStats(() => {
-    let depth = 0;
-    const seen = new Map<string, number>();
-    for (const d of events.stats()) {
-      depth += d.queued;
-      dropped += Math.max(0, d.dropped - (dropsSeen.get(d.destinationId) ?? 0));
-      seen.set(d.destinationId, d.dropped);
-    }
-    dropsSeen = seen;
-    return { depth, drops: dropped };
   });
   const proxyLog = log('edge.proxy');
   const registry: TunnelRegistry = new TunnelRegistry({
