@@ -7,7 +7,7 @@
  * AuthnRequest id this browser's login remembered. Then this flow refuses a replayed assertion,
  * an unsolicited (IdP-initiated) one unless allowed, and a user in none of `authorized_groups`.
  * At the SLO URL it answers the IdP's signed LogoutRequest (single logout) with a LogoutResponse,
- * Success only for the user of the browser's session; a visit there (or to `/oauth2/logout`)
+ * Success only for the user of the browser's session; a visit there
  * without a message starts single logout at the IdP for the session's user.
  */
 import type { CacheProvider, Profile, SAML, SamlConfig } from '@node-saml/node-saml';
