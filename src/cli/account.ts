@@ -142,7 +142,7 @@ export function accountCommand(): Command {
     withStore(
       new Command('unrestrict')
         .description(
-          "delete an account's IP restrictions of one type (the way back in when its API restriction refuses every address it calls from); a running edge applies it when restarted",
+          "delete an account's IP restrictions of one type (the way back in when its API restriction refuses every address it calls from)",
         )
         .argument('<name|id>', 'account name or id')
         .option('--type <type>', `the restrictions' type: ${restrictionTypes.join(', ')}`, 'api'),
@@ -158,7 +158,7 @@ export function accountCommand(): Command {
         for (const r of doomed) await store.resources.delete(found.id, r.kind, r.id);
         print(
           doomed.length
-            ? `Deleted ${doomed.length} ${flags.type} IP restriction(s) of account ${found.name}: ${doomed.map((r) => r.id).join(', ')}. Restart a running edge to apply it.`
+            ? `Deleted ${doomed.length} ${flags.type} IP restriction(s) of account ${found.name}: ${doomed.map((r) => r.id).join(', ')}.`
             : `Account ${found.name} has no ${flags.type} IP restrictions.`,
         );
       }),
@@ -167,7 +167,7 @@ export function accountCommand(): Command {
   account.addCommand(
     withStore(
       new Command('delete')
-        .description('delete an account with its API keys, authtokens and resources')
+        .description('delete an account with its API keys, authtokens and resources; ends its agent sessions')
         .argument('<name|id>', 'account name or id'),
     ).action((nameOrId: string, flags: StoreFlags) =>
       run(flags, async (store) => {

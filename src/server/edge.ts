@@ -48,11 +48,13 @@ import { AddrClaims } from '../edge/tunnels/addr-claims.ts';
 import { StoreReservations } from '../config/ownership/reservations.ts';
 import { TunnelRegistry } from '../edge/tunnels/registry.ts';
 import { endRefusedSessions } from '../edge/tunnels/refused-agents.ts';
+import { endRevokedSessions } from '../edge/tunnels/revoked-agents.ts';
 import { SessionCookies } from '../edge/tunnels/session-cookie.ts';
 import { closeParts, closing, Listener, startParts, type EdgePart } from './parts.ts';
 import { EdgeMetrics } from './edge-metrics.ts';
 import { agentDeps, agentNames } from './agent-ingress-deps.ts';
 import { lazyApi } from './lazy-api.ts';
+import { othersChanges } from './others-changes.ts';
 import { eventDispatcher } from './events-part.ts';
 import { sealLegacySecrets } from './seal-legacy-secrets.ts';
 
@@ -190,6 +192,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'), events);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
   snapshots.on('swap', (next) => endRefusedSessions(registry.sessions.values(), next.restrictions, log('edge.agents')));
+  store.changes.on('change', (change) => endRevokedSessions(registry, change, log('edge.agents')));
 
   // Names this process in requests it forwards, so one that comes back is caught (proxy/loop.ts).
   const hopId = randomBytes(6).toString('hex');
@@ -308,6 +311,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
   // Started in this order, closed in the reverse: agents are told to go first, the store last.
   const parts: EdgePart[] = [
     closing('store', () => store.close()),
+    othersChanges(store, log('store')),
     // Closed after every listener, so events of the last requests are kept for the next start.
     { name: 'events', start: () => events.start(), close: () => events.close() },
     { name: 'reserved-domain certificates', start: () => attached.start(), close: async () => attached.stop() },

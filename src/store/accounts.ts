@@ -1,6 +1,7 @@
-/** Accounts: the owners of credentials, API keys and, later, every configuration record. */
+/** Accounts: the owners of credentials, API keys and every configuration record. */
 import type { Kysely } from 'kysely';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
+import { ACCOUNT_KIND, type StoreChanges } from './changes.ts';
 import { constraintViolation } from './dialect.ts';
 import { newId } from './ids.ts';
 import type { Database } from './schema.ts';
@@ -17,9 +18,11 @@ export interface Account {
 
 export class Accounts {
   readonly #db: Kysely<Database>;
+  readonly #changes: StoreChanges;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, changes: StoreChanges) {
     this.#db = db;
+    this.#changes = changes;
   }
 
   /** Creates an account; throws ERR_STORE_CONFLICT when the name is taken. */
@@ -48,15 +51,24 @@ export class Accounts {
     return this.#db.selectFrom('accounts').selectAll().orderBy('id', 'desc').execute();
   }
 
-  /** Deletes the account with its credentials and API keys; false when it did not exist. */
+  /**
+   * Deletes the account with its credentials, API keys and resources; false when it did not
+   * exist. Announced as one change of ACCOUNT_KIND: edges drop its endpoints and end its agents.
+   */
   async delete(id: string): Promise<boolean> {
+    const change = { op: 'deleted', kind: ACCOUNT_KIND, id, accountId: id } as const;
     // The foreign keys cascade too; deleting explicitly keeps this true on any engine setting.
-    return this.#db.transaction().execute(async (tx) => {
+    const deleted = await this.#db.transaction().execute(async (tx) => {
       await tx.deleteFrom('credentials').where('account_id', '=', id).execute();
       await tx.deleteFrom('api_keys').where('account_id', '=', id).execute();
       await tx.deleteFrom('account_limits').where('account_id', '=', id).execute();
+      await tx.deleteFrom('resources').where('account_id', '=', id).execute();
       const result = await tx.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      const gone = result.numDeletedRows > 0n;
+      if (gone) await this.#changes.record(tx, change);
+      return gone;
     });
+    if (deleted) this.#changes.announce(change);
+    return deleted;
   }
 }

@@ -1,6 +1,7 @@
 /** Credentials: the authtokens agents present when they start a tunnel session (token handling in token-records.ts). */
 import type { Kysely } from 'kysely';
 import type { Account } from './accounts.ts';
+import { CREDENTIAL_KIND, type StoreChanges } from './changes.ts';
 import type { Database } from './schema.ts';
 import type { Secret } from './secret.ts';
 import { TokenRecords, type TokenFields, type TokenRecord, type TokenRow } from './token-records.ts';
@@ -19,8 +20,8 @@ export interface CredentialCreate extends TokenFields {
 }
 
 export class Credentials extends TokenRecords<Credential, CredentialCreate> {
-  constructor(db: Kysely<Database>) {
-    super(db, 'credentials', CREDENTIAL_PREFIX);
+  constructor(db: Kysely<Database>, changes: StoreChanges) {
+    super(db, 'credentials', CREDENTIAL_PREFIX, { changes, kind: CREDENTIAL_KIND });
   }
 
   /** Creates a credential; `token` is the only copy of the authtoken. ERR_STORE_NOT_FOUND for an unknown account. */

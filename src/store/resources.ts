@@ -1,10 +1,10 @@
 /**
- * Control-plane resources stored as JSON documents, scoped by account. Every write emits a
- * change on `changes` after it committed, which the data plane subscribes to.
+ * Control-plane resources stored as JSON documents, scoped by account. Every write records its
+ * change with it and announces it once committed (changes.ts), which the data plane follows.
  */
-import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import { ErrorCode, PorticoError } from '../errors/catalogue.ts';
+import type { StoreChange, StoreChanges } from './changes.ts';
 import { constraintViolation } from './dialect.ts';
 import { newId } from './ids.ts';
 import type { Database } from './schema.ts';
@@ -20,14 +20,6 @@ export interface ResourceRecord<T extends Doc = Doc> {
   key: string | null;
   created_at: string;
   doc: T;
-}
-
-/** One committed change to a resource. */
-export interface ResourceChange {
-  op: 'created' | 'updated' | 'deleted';
-  kind: string;
-  id: string;
-  accountId: string;
 }
 
 export interface ListOptions {
@@ -51,13 +43,12 @@ function toRecord<T extends Doc>(row: Row): ResourceRecord<T> {
 }
 
 export class Resources {
-  /** Emits `change` (ResourceChange) after each committed write. */
-  readonly changes = new EventEmitter<{ change: [ResourceChange] }>();
   readonly #db: Kysely<Database>;
+  readonly #changes: StoreChanges;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, changes: StoreChanges) {
     this.#db = db;
-    this.changes.setMaxListeners(0);
+    this.#changes = changes;
   }
 
   /** Creates a record; `key` must be unique within the kind (ERR_STORE_CONFLICT otherwise). */
@@ -77,13 +68,15 @@ export class Resources {
       created_at: rfc3339(),
     };
     try {
-      await this.#db.insertInto('resources').values(row).execute();
+      await this.#write({ op: 'created', kind, id: row.id, accountId }, async (tx) => {
+        await tx.insertInto('resources').values(row).execute();
+        return true;
+      });
     } catch (err) {
       if (constraintViolation(err) === 'unique')
         throw new PorticoError(ErrorCode.ERR_STORE_CONFLICT, `${kind} "${key}" already exists`, { cause: err });
       throw err;
     }
-    this.emit('created', row);
     return toRecord<T>(row);
   }
 
@@ -174,28 +167,39 @@ export class Resources {
 
   /** Replaces the document; false when no such record. */
   async update<T extends Doc>(accountId: string, kind: string, id: string, doc: T): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('resources')
-      .set({ doc: JSON.stringify(doc) })
-      .where('account_id', '=', accountId)
-      .where('kind', '=', kind)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    const changed = Number(result.numUpdatedRows) > 0;
-    if (changed) this.changes.emit('change', { op: 'updated', kind, id, accountId });
-    return changed;
+    return this.#write({ op: 'updated', kind, id, accountId }, async (tx) => {
+      const result = await tx
+        .updateTable('resources')
+        .set({ doc: JSON.stringify(doc) })
+        .where('account_id', '=', accountId)
+        .where('kind', '=', kind)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    });
   }
 
   async delete(accountId: string, kind: string, id: string): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('resources')
-      .where('account_id', '=', accountId)
-      .where('kind', '=', kind)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    const deleted = Number(result.numDeletedRows) > 0;
-    if (deleted) this.changes.emit('change', { op: 'deleted', kind, id, accountId });
-    return deleted;
+    return this.#write({ op: 'deleted', kind, id, accountId }, async (tx) => {
+      const result = await tx
+        .deleteFrom('resources')
+        .where('account_id', '=', accountId)
+        .where('kind', '=', kind)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  /** Runs `write` with its change recorded in one transaction; announces it when it changed a row. */
+  async #write(change: StoreChange, write: (tx: Kysely<Database>) => Promise<boolean>): Promise<boolean> {
+    const changed = await this.#db.transaction().execute(async (tx) => {
+      const hit = await write(tx);
+      if (hit) await this.#changes.record(tx, change);
+      return hit;
+    });
+    if (changed) this.#changes.announce(change);
+    return changed;
   }
 
   /**
@@ -212,9 +216,5 @@ export class Resources {
     if (exceptId) q = q.where('id', '!=', exceptId);
     const rows = await q.execute();
     return rows.filter((r) => r.doc.includes(needle)).map((r) => toRecord(r));
-  }
-
-  private emit(op: ResourceChange['op'], row: Row): void {
-    this.changes.emit('change', { op, kind: row.kind, id: row.id, accountId: row.account_id });
   }
 }

@@ -2,6 +2,7 @@
  * The tables as Kysely sees them. Column types are portable between SQLite and PostgreSQL:
  * text ids, RFC 3339 text timestamps, JSON as text.
  */
+import type { Generated } from 'kysely';
 
 export interface AccountsTable {
   /** `acct_…` */
@@ -78,4 +79,21 @@ export interface Database {
   resources: ResourcesTable;
   account_limits: AccountLimitsTable;
   used_once: UsedOnceTable;
+  store_changes: StoreChangesTable;
+}
+
+/** A committed change, for other processes sharing the database (src/store/changes.ts). */
+export interface StoreChangesTable {
+  /** Ascending; the database assigns it. */
+  seq: Generated<number>;
+  /** The writing process (StoreChanges.origin). */
+  origin: string;
+  /** `created`, `updated` or `deleted`. */
+  op: string;
+  /** A resource kind, `account` or `credential`. */
+  kind: string;
+  id: string;
+  account_id: string;
+  /** Milliseconds since the epoch. */
+  at: number;
 }

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { openTestStore, testEngines } from '../../test/support/store.ts';
 import { defaultAccountLimits } from './account-limits.ts';
 import { migrate } from './migrations/index.ts';
-import type { ResourceChange } from './resources.ts';
+import type { StoreChange } from './changes.ts';
 import { openStore } from './store.ts';
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -286,15 +286,15 @@ for (const engine of testEngines()) {
     test('resources: changes are announced after each committed write, not after refused ones', async (t) => {
       const store = await openTestStore(t, engine);
       const account = await store.accounts.create('alice');
-      const seen: ResourceChange[] = [];
-      store.resources.changes.on('change', (c) => seen.push(c));
+      const seen: StoreChange[] = [];
+      store.changes.on('change', (c) => seen.push(c));
       const a = await store.resources.create(account.id, 'reserved_domain', 'rd', {}, 'a.example.com');
       await assert.rejects(store.resources.create(account.id, 'reserved_domain', 'rd', {}, 'a.example.com'));
       await store.resources.update(account.id, 'reserved_domain', a.id, { description: 'x' });
       await store.resources.update(account.id, 'reserved_domain', 'rd_missing', {});
       await store.resources.delete(account.id, 'reserved_domain', a.id);
       await store.resources.delete(account.id, 'reserved_domain', a.id);
-      const expect = (op: ResourceChange['op']) => ({ op, kind: 'reserved_domain', id: a.id, accountId: account.id });
+      const expect = (op: StoreChange['op']) => ({ op, kind: 'reserved_domain', id: a.id, accountId: account.id });
       assert.deepEqual(seen, [expect('created'), expect('updated'), expect('deleted')]);
     });
 
@@ -374,6 +374,40 @@ for (const engine of testEngines()) {
       } finally {
         await second.close();
       }
+    });
+
+    test('a store following the others announces their changes once, in order, and not its own', async (t) => {
+      const edge = await openTestStore(t, engine);
+      const cli = await openStore({ dataDir: edge.dataDir, url: edge.url });
+      t.after(() => cli.close());
+      const seen: StoreChange[] = [];
+      edge.changes.on('change', (c) => seen.push(c));
+      const before = await cli.accounts.create('before');
+      await cli.resources.create(before.id, 'ip_policy', 'ipp', {});
+      const errors: unknown[] = [];
+      const stop = await edge.changes.followOthers((err) => errors.push(err), 20);
+      t.after(stop);
+
+      const own = await edge.accounts.create('own');
+      const mine = await edge.resources.create(own.id, 'ip_policy', 'ipp', {});
+      const carol = await cli.accounts.create('carol');
+      const policy = await cli.resources.create(carol.id, 'ip_policy', 'ipp', {});
+      await cli.resources.update(carol.id, 'ip_policy', policy.id, { description: 'x' });
+      const { credential } = await cli.credentials.create(carol.id);
+      await cli.credentials.delete(carol.id, credential.id);
+      await cli.resources.update(carol.id, 'ip_policy', 'ipp_missing', {});
+      await cli.accounts.delete(carol.id);
+      const expected: StoreChange[] = [
+        { op: 'created', kind: 'ip_policy', id: mine.id, accountId: own.id },
+        { op: 'created', kind: 'ip_policy', id: policy.id, accountId: carol.id },
+        { op: 'updated', kind: 'ip_policy', id: policy.id, accountId: carol.id },
+        { op: 'deleted', kind: 'credential', id: credential.id, accountId: carol.id },
+        { op: 'deleted', kind: 'account', id: carol.id, accountId: carol.id },
+      ];
+      for (let i = 0; seen.length < expected.length && i < 250; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(seen, expected, 'changes made before following are not announced; own ones once');
+      assert.deepEqual(errors, []);
     });
   });
 }

@@ -6,6 +6,7 @@ import { Kysely } from 'kysely';
 import { AccountLimitsRepository } from './account-limits.ts';
 import { Accounts } from './accounts.ts';
 import { ApiKeys } from './api-keys.ts';
+import { StoreChanges } from './changes.ts';
 import { Credentials } from './credentials.ts';
 import { Resources } from './resources.ts';
 import { describeTarget, openDialect, parseDatabaseUrl } from './dialect.ts';
@@ -24,8 +25,10 @@ export interface Store {
   credentials: Credentials;
   apiKeys: ApiKeys;
   settings: Settings;
-  /** Control-plane resources as documents; `resources.changes` announces every write. */
+  /** Control-plane resources as documents. */
   resources: Resources;
+  /** Announces every change to resources, accounts and credentials, this process's and (followed) others'. */
+  changes: StoreChanges;
   /** Keys used once until they expire (SAML assertion ids). */
   usedOnce: UsedOnce;
   /** Closes the database connection. */
@@ -49,15 +52,17 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await db.destroy();
     throw err;
   }
+  const changes = new StoreChanges(db);
   return {
     db,
     engine: target.kind,
-    accounts: new Accounts(db),
+    accounts: new Accounts(db, changes),
     accountLimits: new AccountLimitsRepository(db),
-    credentials: new Credentials(db),
+    credentials: new Credentials(db, changes),
     apiKeys: new ApiKeys(db),
     settings: new Settings(db),
-    resources: new Resources(db),
+    resources: new Resources(db, changes),
+    changes,
     usedOnce: new UsedOnce(db),
     close: () => db.destroy(),
   };

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Account } from './accounts.ts';
+import type { StoreChanges } from './changes.ts';
 import { requireAccount } from './account-ref.ts';
 import { newId } from './ids.ts';
 import type { ApiKeysTable, Database } from './schema.ts';
@@ -15,6 +16,8 @@ import { makeToken, parseToken, verifySecret } from './token-hash.ts';
 /** The columns both token tables have, plus the extras of either (credentials' `acl`). */
 export type TokenRow = ApiKeysTable & { acl?: string };
 type TokenTable = 'credentials' | 'api_keys';
+// Both tables share these columns; the union table name keeps Kysely's checks on them.
+type TokenDb = Kysely<Record<TokenTable, TokenRow> & Pick<Database, 'accounts'>>;
 
 /** What every token record has. */
 export interface TokenRecord {
@@ -34,17 +37,18 @@ export interface TokenFields {
 }
 
 export abstract class TokenRecords<R extends TokenRecord, F extends TokenFields> {
-  // Both tables share these columns; the union table name keeps Kysely's checks on them.
-  readonly #db: Kysely<Record<TokenTable, TokenRow> & Pick<Database, 'accounts'>>;
+  readonly #db: TokenDb;
   readonly #accounts: Kysely<Database>;
 
   protected constructor(
     db: Kysely<Database>,
     private readonly table: TokenTable,
     private readonly prefix: string,
+    /** Announces deletions as changes of this kind (credentials: agent sessions end with them). */
+    private readonly announced?: { changes: StoreChanges; kind: string },
   ) {
     this.#accounts = db;
-    this.#db = db as unknown as Kysely<Record<TokenTable, TokenRow> & Pick<Database, 'accounts'>>;
+    this.#db = db as unknown as TokenDb;
   }
 
   /** The record as stored in a row. */
@@ -124,7 +128,20 @@ export abstract class TokenRecords<R extends TokenRecord, F extends TokenFields>
 
   /** False when the account has no such record. */
   async delete(accountId: string, id: string): Promise<boolean> {
-    const result = await this.#db
+    const announced = this.announced;
+    if (!announced) return this.#deleteRow(this.#db, accountId, id);
+    const change = { op: 'deleted', kind: announced.kind, id, accountId } as const;
+    const deleted = await this.#accounts.transaction().execute(async (tx) => {
+      const gone = await this.#deleteRow(tx as unknown as TokenDb, accountId, id);
+      if (gone) await announced.changes.record(tx, change);
+      return gone;
+    });
+    if (deleted) announced.changes.announce(change);
+    return deleted;
+  }
+
+  async #deleteRow(db: TokenDb, accountId: string, id: string): Promise<boolean> {
+    const result = await db
       .deleteFrom(this.table)
       .where('account_id', '=', accountId)
       .where('id', '=', id)

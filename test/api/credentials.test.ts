@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import ngrokSdk from '@ngrok/ngrok';
 import { forward } from '../../src/agent/forward.ts';
 import { isPorticoError } from '../../src/errors/catalogue.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { defer } from '../support/defer.ts';
+import { request } from '../support/client.ts';
 import { startTestEdge } from '../support/edge.ts';
-import { startHttpService } from '../support/services.ts';
+import { sdkSession } from '../support/sdk.ts';
+import { eventually, sleep, startHttpService } from '../support/services.ts';
 
 const errorCode = (code: string) => (e: { errorCode?: string }) => e.errorCode === code;
 const notFound = (e: { statusCode?: number }) => e.statusCode === 404;
@@ -182,4 +185,31 @@ test('credential ACL is enforced at the agent ingress', async (t) => {
   });
   defer(t, () => labeled.close());
   assert.ok(labeled.id);
+});
+
+test('deleting an authtoken ends the sessions it let in at once (ERR_NGROK_107), and no others', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const { id, token } = await ngrok.credentials.create({ description: 'leaked', acl: [] });
+  const disconnects: string[] = [];
+  const connect = (authtoken: string) =>
+    new ngrokSdk.SessionBuilder()
+      .serverAddr(edge.serverAddr)
+      .caCert(Buffer.from(edge.caPem))
+      .authtoken(authtoken)
+      // Told of its end, the SDK is asked not to reconnect.
+      .handleDisconnection((_addr, error) => (disconnects.push(error), false))
+      .connect();
+  const leaked = await connect(token!);
+  defer(t, () => Promise.race([leaked.close().catch(() => {}), sleep(2000)]));
+  const kept = await sdkSession(t, edge);
+  const web = await startHttpService(t, (_req, res) => res.end('kept'));
+  const keptUrl = (await kept.httpEndpoint().listenAndForward(`http://127.0.0.1:${web.port}`)).url()!;
+  await eventually(async () => (await ngrok.tunnelSessions.list()).length === 2, 5000, 'both sessions listed');
+
+  await ngrok.credentials.delete(id);
+  await eventually(async () => (await ngrok.tunnelSessions.list()).length === 1, 5000, 'the leaked session ended');
+  await eventually(() => disconnects.length > 0, 5000, 'the SDK told its session is over');
+  await assert.rejects(connect(token!), /ERR_NGROK_107/);
+  assert.equal((await request(`${keptUrl}/`, { ca: edge.caPem })).body.toString(), 'kept');
 });

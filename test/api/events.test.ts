@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ResourceChange } from '../../src/store/resources.ts';
+import type { StoreChange } from '../../src/store/changes.ts';
 import { apiClient, apiFetch, otherAccount } from '../support/api.ts';
 import { startTestEdge } from '../support/edge.ts';
 import { eventsAtLeast, startReceiver, subscribeReceiver } from '../e2e/events/receiver.ts';
@@ -452,8 +452,8 @@ test('event subscriptions and sources through @ngrok/ngrok-api: CRUD, paging, so
 test('every API write reaches a change subscriber (as the data plane subscribes), in order', async (t) => {
   const edge = await startTestEdge(t);
   const ngrok = apiClient(edge);
-  const seen: ResourceChange[] = [];
-  edge.store.resources.changes.on('change', (c) => seen.push(c));
+  const seen: StoreChange[] = [];
+  edge.store.changes.on('change', (c) => seen.push(c));
   const accountId = (await edge.store.apiKeys.authenticate(edge.credentials.apiKey))!.account.id;
 
   const policy = await ngrok.ipPolicies.create({ description: 'watched' });
@@ -467,7 +467,7 @@ test('every API write reaches a change subscriber (as the data plane subscribes)
   await assert.rejects(ngrok.ipPolicies.update({ id: policy.id, description: 'gone' }));
   await assert.rejects(ngrok.eventDestinations.create({ format: 'xml', target: kinesis }));
 
-  const change = (op: ResourceChange['op'], kind: string, id: string): ResourceChange => ({ op, kind, id, accountId });
+  const change = (op: StoreChange['op'], kind: string, id: string): StoreChange => ({ op, kind, id, accountId });
   assert.deepEqual(seen, [
     change('created', 'ip_policy', policy.id),
     change('created', 'event_destination', dest.id),

@@ -6,8 +6,11 @@ import { forward } from '../../src/agent/forward.ts';
 import { apiClient, apiFetch, apiFetchFrom } from '../support/api.ts';
 import { request } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
-import { startTestEdge, tempDir, type TestEdge } from '../support/edge.ts';
-import { startHttpService } from '../support/services.ts';
+import { startTestEdge, type TestEdge } from '../support/edge.ts';
+import { httpResponseBackend, httpsEdge, reserve } from '../support/edges.ts';
+import { getFrom } from '../support/from-address.ts';
+import { sdkSession } from '../support/sdk.ts';
+import { eventually, startHttpService } from '../support/services.ts';
 import { porticoBin as bin } from '../support/cli.ts';
 
 const exec = promisify(execFile);
@@ -24,7 +27,7 @@ async function portico(edge: TestEdge, args: string[]): Promise<{ code: number; 
   }
 }
 
-test('portico account create/list/delete against a running edge: the new API key and authtoken work at once', async (t) => {
+test('portico account create/list/delete against a running edge: the new API key and authtoken work at once, and go at once with their agents', async (t) => {
   const edge = await startTestEdge(t);
 
   const created = await portico(edge, ['account', 'create', 'carol', '--json']);
@@ -75,10 +78,37 @@ test('portico account create/list/delete against a running edge: the new API key
   assert.match(duplicate.stderr, /account "carol" already exists/);
   assert.equal((await portico(edge, ['account', 'create', 'no spaces'])).code, 1);
 
-  // Deleting takes the account's keys, tokens and resources with it, at once.
+  // Deleting takes the account's keys, tokens, resources and agent sessions with it, at once: an
+  // official SDK agent connected with carol's authtoken, and an HTTPS edge of hers.
+  await reserve(ngrok, 'carol.example.test');
+  await httpsEdge(ngrok, ['carol.example.test:443'], [{ backendId: await httpResponseBackend(ngrok, 'carol edge') }]);
+  // A session of its own, closed after the test: ending a listener leaves a refused session retrying.
+  const sdk = await (
+    await sdkSession(t, edge, carol.authtoken)
+  )
+    .httpEndpoint()
+    .listenAndForward(`http://127.0.0.1:${web.port}`);
+  const sdkHost = new URL(sdk.url()!).hostname;
+  await edge.snapshots.settled();
+  assert.equal((await getFrom(edge, 'carol.example.test', '127.0.0.1')).body, 'carol edge');
+  assert.equal((await getFrom(edge, sdkHost, '127.0.0.1')).body, 'carol /');
   const deleted = await portico(edge, ['account', 'delete', 'carol']);
   assert.equal(deleted.code, 0, deleted.stderr);
   assert.match(deleted.stdout, new RegExp(`Deleted account carol \\(${carol.id}\\)`));
+  // The edge reads other processes' changes every second. A name nothing serves gets the
+  // edge's default certificate, which does not name it.
+  const unserved = (host: string) =>
+    getFrom(edge, host, '127.0.0.1').then(
+      (res) => res.status === 404,
+      (err: NodeJS.ErrnoException) => err.code === 'ERR_TLS_CERT_ALTNAME_INVALID',
+    );
+  await eventually(() => unserved('carol.example.test'), 10_000, "carol's HTTPS edge unserved");
+  await eventually(
+    () => ![...edge.registry.sessions.values()].some((s) => s.accountId === carol.id),
+    10_000,
+    "carol's agent session ended",
+  );
+  assert.ok(await unserved(sdkHost));
   assert.equal((await apiFetch(edge, 'GET', '/ip_policies', undefined, carol.api_key)).status, 401);
   await assert.rejects(
     forward({ addr: web.port, serverAddr: edge.serverAddr, caCert: edge.caPem, authtoken: carol.authtoken }),
@@ -140,8 +170,7 @@ test('portico account create --max-… and account limits: the operator sets lim
 });
 
 test('portico account unrestrict: the operator takes away an API IP restriction that refuses every address the account calls from', async (t) => {
-  const dataDir = await tempDir(t);
-  const first = await startTestEdge(t, { dataDir });
+  const first = await startTestEdge(t);
   const ngrok = apiClient(first);
   const { id: policyId } = await ngrok.ipPolicies.create({});
   await ngrok.ipPolicyRules.create({ ipPolicyId: policyId, cidr: '127.0.0.2/32', action: 'allow' });
@@ -154,8 +183,8 @@ test('portico account unrestrict: the operator takes away an API IP restriction 
   await first.snapshots.settled();
   assert.equal((await apiFetch(first, 'GET', '/ip_policies')).body.error_code, 'ERR_NGROK_1212');
   const [account] = await first.store.accounts.list();
-  await first.close();
 
+  // Run beside the edge, which applies it within a second: no restart.
   const none = await portico(first, ['account', 'unrestrict', account!.name, '--type', 'endpoints']);
   assert.equal(none.code, 0, none.stderr);
   assert.match(none.stdout, /has no endpoints IP restrictions/);
@@ -169,9 +198,14 @@ test('portico account unrestrict: the operator takes away an API IP restriction 
     new RegExp(`Deleted 1 api IP restriction\\(s\\) of account .*: ${String(made.body.id)}\\.`),
   );
 
-  const second = await startTestEdge(t, { dataDir });
+  const listed = await eventually(
+    async () => (await apiFetch(first, 'GET', '/ip_policies')).status === 200,
+    10_000,
+    'the API answering 127.0.0.1 again',
+  );
+  assert.ok(listed);
   assert.deepEqual(
-    (await apiClient(second).ipPolicies.list()).map((p) => p.id),
+    (await ngrok.ipPolicies.list()).map((p) => p.id),
     [policyId],
   );
 });

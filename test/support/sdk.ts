@@ -17,12 +17,16 @@ export async function sdkForward(t: TestContext, edge: TestEdge, config: ngrok.C
   return listener;
 }
 
-/** A session of the official SDK with the edge's authtoken, closed after the test. */
-export async function sdkSession(t: TestContext, edge: TestEdge): Promise<ngrok.Session> {
+/** A session of the official SDK (with the edge's authtoken unless given), closed after the test. */
+export async function sdkSession(
+  t: TestContext,
+  edge: TestEdge,
+  authtoken = edge.credentials.authtoken,
+): Promise<ngrok.Session> {
   const session = await new ngrok.SessionBuilder()
     .serverAddr(edge.serverAddr)
     .caCert(Buffer.from(edge.caPem))
-    .authtoken(edge.credentials.authtoken)
+    .authtoken(authtoken)
     .connect();
   defer(t, () => Promise.race([session.close().catch(() => {}), sleep(2000)]));
   return session;

@@ -60,7 +60,7 @@ export class EventDispatcher implements TrafficEvents {
   constructor(private readonly options: EventDispatcherOptions) {
     this.#limits = { ...deliveryDefaults, ...options.limits };
     this.#spoolPath = join(options.dataDir, 'events-spool.json');
-    this.#follower = new StoreFollower(options.store.resources, kinds, () => this.#rebuild());
+    this.#follower = new StoreFollower(options.store.changes, kinds, () => this.#rebuild());
   }
 
   /** Reads what the last graceful stop kept, loads subscriptions and destinations, and follows changes. */

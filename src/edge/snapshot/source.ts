@@ -20,7 +20,7 @@ export class SnapshotSource extends EventEmitter<{ swap: [Snapshot, Snapshot] }>
     private readonly logger: Logger,
   ) {
     super();
-    this.follower = new StoreFollower(store.resources, snapshotKinds, () => this.rebuild());
+    this.follower = new StoreFollower(store.changes, snapshotKinds, () => this.rebuild());
   }
 
   /** Compiles the first snapshot and starts following changes. */

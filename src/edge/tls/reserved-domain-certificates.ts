@@ -35,9 +35,7 @@ export class ReservedDomainCertificates {
     this.#store = store;
     this.#encryptionKey = encryptionKey;
     this.#logger = logger;
-    this.#follower = new StoreFollower(store.resources, [reservedDomainKind, tlsCertificateKind], () =>
-      this.#rebuild(),
-    );
+    this.#follower = new StoreFollower(store.changes, [reservedDomainKind, tlsCertificateKind], () => this.#rebuild());
   }
 
   /** Loads the index and starts following the store. */

@@ -53,6 +53,12 @@ export class EndpointTables {
     if (table.get(group.key) === group) table.delete(group.key);
   }
 
+  /** Forgets every emptied group of `accountId` at once, held for a reconnect or not (a deleted account). */
+  dropAccount(accountId: string): void {
+    const groups = [...this.http.values(), ...this.https.values(), ...[...this.tcp.values()].map((e) => e.group)];
+    for (const group of groups) if (group.accountId === accountId) this.drop(group);
+  }
+
   /** Stops every grace timer and closes every TCP listener (edge shutdown). */
   close(): void {
     for (const { group, close } of this.tcp.values()) {

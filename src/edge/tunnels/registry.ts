@@ -105,6 +105,12 @@ export class TunnelRegistry {
     for (const tunnel of [...this.tunnels.values()]) if (tunnel.session === session) this.removeTunnel(tunnel);
   }
 
+  /** Forgets a deleted account's sessions and frees its endpoints' names and ports at once, with no grace period. */
+  forgetAccount(accountId: string): void {
+    for (const session of [...this.sessions.values()]) if (session.accountId === accountId) this.removeSession(session);
+    this.tables.dropAccount(accountId);
+  }
+
   async bindEndpoint(session: TunnelSession, bind: BindRequest, region: string): Promise<BoundEndpoint> {
     if (this.closed) throw new PorticoError(ErrorCode.ERR_EDGE_SHUTTING_DOWN);
     if (region && region !== this.options.region) {

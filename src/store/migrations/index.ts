@@ -9,12 +9,14 @@ import * as initial from './0001-initial.ts';
 import * as resources from './0002-resources.ts';
 import * as accountLimits from './0003-account-limits.ts';
 import * as usedOnce from './0004-used-once.ts';
+import * as storeChanges from './0005-store-changes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-resources': resources,
   '0003-account-limits': accountLimits,
   '0004-used-once': usedOnce,
+  '0005-store-changes': storeChanges,
 };
 
 /**

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type * as acme from 'acme-client';
 import type { Logger } from '../../../log/logger.ts';
 import { ErrorCode, isPorticoError } from '../../../errors/catalogue.ts';
-import type { ResourceChange, ResourceRecord } from '../../../store/resources.ts';
+import { ACCOUNT_KIND, type StoreChange } from '../../../store/changes.ts';
+import type { ResourceRecord } from '../../../store/resources.ts';
 import type { Store } from '../../../store/store.ts';
 import { reservedDomainKind, type ReservedDomainDoc } from '../../../config/documents/reserved-domain.ts';
 import type { AcmeChallenges } from './challenges.ts';
@@ -54,8 +55,11 @@ export class AcmeManager {
   readonly #domains = new Map<string, DomainState>();
   #loaded: Promise<AcmeParts> | undefined;
   #stopped = false;
-  readonly #onChange = (change: ResourceChange) => {
+  readonly #onChange = (change: StoreChange) => {
     if (change.kind === reservedDomainKind) void this.#reconcile(change.accountId, change.id);
+    // A deleted account's domains went with it.
+    if (change.kind === ACCOUNT_KIND)
+      for (const [id, state] of this.#domains) if (state.accountId === change.id) void this.#reconcile(change.id, id);
   };
 
   constructor(options: AcmeManagerOptions) {
@@ -72,7 +76,7 @@ export class AcmeManager {
   /** Plans every managed domain and follows changes. */
   async start(): Promise<void> {
     const { store } = this.#options;
-    store.resources.changes.on('change', this.#onChange);
+    store.changes.on('change', this.#onChange);
     const domains = await store.resources.all<ReservedDomainDoc>(reservedDomainKind);
     for (const record of domains)
       if (record.doc.certificate_management_policy) void this.#reconcile(record.account_id, record.id);
@@ -101,7 +105,7 @@ export class AcmeManager {
   /** Stops planning and waits briefly for orders in flight. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#options.store.resources.changes.off('change', this.#onChange);
+    this.#options.store.changes.off('change', this.#onChange);
     const running = [...this.#domains.values()].flatMap((s) => (clearTimeout(s.timer), s.running ? [s.running] : []));
     this.#domains.clear();
     await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
