@@ -161,10 +161,10 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     reservations: new StoreReservations(store),
     addrClaims: new AddrClaims(edgeSecret),
     onTcpConnection: (group, socket) => {
+      const ids = { accountId: group.accountId, endpointId: group.tunnels[0]?.endpointId };
+      reportTcpConnectionClosed(events, socket, ids);
       // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
       if (accountRefuses(snapshots.current, group.accountId, socket, proxyLog)) return void socket.destroy();
-      const ids = { accountId: group.accountId };
-      reportTcpConnectionClosed(events, socket, ids);
       void proxyConnection(group, socket, { proto: 'tcp', logger: proxyLog, ids });
     },
     modules,

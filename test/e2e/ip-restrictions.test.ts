@@ -56,6 +56,7 @@ test("endpoints: the account's restriction refuses a source at its agent endpoin
   const receiver = await startReceiver(t);
   await subscribeReceiver(ngrok, receiver, [
     { type: 'http_request_complete.v0', fields: ['conn.client_ip', 'http.response.status_code'] },
+    { type: 'tcp_connection_closed.v0', fields: ['conn.client_ip', 'conn.server_port', 'endpoint.id'] },
   ]);
   await edge.events.settled();
   const { policyId } = await allowing(ngrok, '127.0.0.1/32');
@@ -88,13 +89,28 @@ test("endpoints: the account's restriction refuses a source at its agent endpoin
   await sleep(200);
   assert.deepEqual(tcpService.seen.sort(), ['agent tcp', 'edge tcp'], 'refused sources never reach the service');
   assert.equal((await served(otherHost, '127.0.0.2')).body, 'theirs', "another account's endpoint is not restricted");
-  // The refused requests are in the account's traffic events, with their 403.
-  const refusals = (await eventsAtLeast(receiver, 4)).filter(
-    (e) => (e.object.http as { response: { status_code: number } }).response.status_code === 403,
+  // The refused requests are in the account's traffic events, with their 403, and the refused
+  // connections with the endpoint they were refused at.
+  const traffic = await eventsAtLeast(receiver, 8);
+  const refusals = traffic.filter(
+    (e) => (e.object.http as { response: { status_code: number } } | undefined)?.response.status_code === 403,
   );
   assert.deepEqual(
     refusals.map((e) => (e.object.conn as { client_ip: string }).client_ip),
     ['127.0.0.2', '127.0.0.2'],
+  );
+  const connections = traffic
+    .filter((e) => e.object.http === undefined)
+    .map((e) => {
+      const { conn, endpoint } = e.object as {
+        conn: { client_ip: string; server_port: number };
+        endpoint: { id: string };
+      };
+      return `${conn.server_port} ${conn.client_ip} ${endpoint.id.slice(0, 3)}`;
+    });
+  assert.deepEqual(
+    connections.sort(),
+    [agentTcp, agentTcp, edgeTcp, edgeTcp].flatMap((port, i) => `${port} 127.0.0.${(i % 2) + 1} ep_`).sort(),
   );
 
   // Not enforced: the source is let in and the edge's log says which restriction would have refused it, once.

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { HttpRequestCompleteField } from '../../config/events/event-fields.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
-import { clientIpOf } from '../proxy/client-addr.ts';
+import { connAddressesOf, type ConnAddresses } from '../proxy/client-addr.ts';
 import { rawAnswerOf } from '../proxy/error-page.ts';
 import type { HttpExchange } from '../proxy/forward-http.ts';
 import { requestHost } from '../proxy/headers.ts';
@@ -37,7 +37,8 @@ export function reportHttpRequestComplete(
 ): void {
   if (!events?.wants(ids.accountId, type)) return;
   const started = Date.now();
-  ex.res.once('close', () => events.traffic(ids.accountId, type, () => httpRequestFields(ex, ids, started)));
+  const addresses = connAddressesOf(ex.req.socket);
+  ex.res.once('close', () => events.traffic(ids.accountId, type, () => httpRequestFields(ex, ids, started, addresses)));
 }
 
 /**
@@ -52,6 +53,7 @@ export function reportUpgradeComplete(
   if (!events?.wants(ids.accountId, type)) return;
   const startedMs = Date.now();
   const started = performance.now();
+  const addresses = connAddressesOf(ex.req.socket);
   ex.socket.once('close', () => {
     const closed = performance.now();
     events.traffic(ids.accountId, type, () => {
@@ -59,6 +61,7 @@ export function reportUpgradeComplete(
       return completedFields(
         {
           req: ex.req,
+          addresses,
           tunnel: ex.tunnel(),
           status: answer?.status,
           responseHeaders: answer ? headerRecord(answer.rawHeaders) : {},
@@ -72,15 +75,17 @@ export function reportUpgradeComplete(
 }
 
 /** Every field of the event for a finished exchange. */
-export function httpRequestFields(
+function httpRequestFields(
   ex: HttpExchange,
   ids: HttpRequestIds,
   startedMs: number,
+  addresses: ConnAddresses,
 ): Record<HttpRequestCompleteField, unknown> {
   const { req, res } = ex;
   return completedFields(
     {
       req,
+      addresses,
       tunnel: ex.tunnel,
       status: res.headersSent ? res.statusCode : undefined,
       responseHeaders: responseHeaders(res),
@@ -94,6 +99,8 @@ export function httpRequestFields(
 /** A request once over, as the event tells it. */
 interface Completed {
   req: http.IncomingMessage;
+  /** The connection's ends, read when the request came. */
+  addresses: ConnAddresses;
   tunnel: Tunnel | undefined;
   /** The status answered; undefined when the client left before any. */
   status: number | undefined;
@@ -104,15 +111,15 @@ interface Completed {
 }
 
 function completedFields(c: Completed, ids: HttpRequestIds): Record<HttpRequestCompleteField, unknown> {
-  const { req } = c;
+  const { req, addresses } = c;
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   return {
     'backend.id': ids.backendId,
-    'conn.client_ip': clientIpOf(req.socket),
-    'conn.client_port': req.socket.remotePort,
+    'conn.client_ip': addresses.clientIp,
+    'conn.client_port': addresses.clientPort,
     'conn.server_name': requestHost(req),
-    'conn.server_port': req.socket.localPort,
+    'conn.server_port': addresses.serverPort,
     'conn.start_ts': rfc3339(c.startedMs),
     'edge.id': ids.edgeId,
     'edge.route.id': ids.routeId,

@@ -6,7 +6,7 @@
 import type net from 'node:net';
 import type { TcpConnectionClosedField } from '../../config/events/event-fields.ts';
 import { rfc3339 } from '../../store/timestamps.ts';
-import { clientIpOf } from '../proxy/client-addr.ts';
+import { connAddressesOf, type ConnAddresses } from '../proxy/client-addr.ts';
 import type { TrafficEvents } from './traffic.ts';
 
 export interface TcpConnectionIds {
@@ -32,26 +32,30 @@ export function reportTcpConnectionClosed(
   ids: TcpConnectionIds,
 ): void {
   if (!events?.wants(ids.accountId, type)) return;
-  const started = Date.now();
-  socket.once('close', () => events.traffic(ids.accountId, type, () => tcpConnectionFields(socket, ids, started)));
+  const opened = Date.now();
+  const addresses = connAddressesOf(socket);
+  socket.once('close', () =>
+    events.traffic(ids.accountId, type, () => tcpConnectionFields(socket, ids, opened, addresses)),
+  );
 }
 
-export function tcpConnectionFields(
+function tcpConnectionFields(
   socket: net.Socket,
   ids: TcpConnectionIds,
-  startedMs: number,
+  opened: number,
+  addresses: ConnAddresses,
 ): Record<TcpConnectionClosedField, unknown> {
   const ended = Date.now();
   return {
     'backend.id': ids.backendId,
     'conn.bytes_in': socket.bytesRead,
     'conn.bytes_out': socket.bytesWritten,
-    'conn.client_ip': clientIpOf(socket),
-    'conn.client_port': socket.remotePort,
+    'conn.client_ip': addresses.clientIp,
+    'conn.client_port': addresses.clientPort,
     'conn.end_ts': rfc3339(ended),
-    'conn.server_port': socket.localPort,
-    'conn.start_ts': rfc3339(startedMs),
-    'conn.duration_ms': ended - startedMs,
+    'conn.server_port': addresses.serverPort,
+    'conn.start_ts': rfc3339(opened),
+    'conn.duration_ms': ended - opened,
     'edge.id': ids.edgeId,
     'endpoint.id': ids.endpointId,
     'tunnel.id': ids.tunnelId,

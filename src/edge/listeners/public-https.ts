@@ -80,10 +80,10 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
     const target = name ? resolveHttpsHost(name, snapshot, options.registry) : undefined;
     if (target?.kind === 'endpoint' && target.group.kind === 'tls') {
       clearTimeout(timer);
+      const ids = { accountId: target.group.accountId, endpointId: target.group.tunnels[0]?.endpointId };
+      reportTcpConnectionClosed(options.events, socket, ids);
       // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
       if (accountRefuses(snapshot, target.group.accountId, socket, options.logger)) return void socket.destroy();
-      const ids = { accountId: target.group.accountId };
-      reportTcpConnectionClosed(options.events, socket, ids);
       return void proxyConnection(target.group, socket, { proto: 'tls', logger: options.logger, head: buffered, ids });
     }
     if (target?.kind === 'edge' && target.edge.kind === 'tls')
@@ -116,6 +116,13 @@ function serveTlsEdge(
   snapshot: Snapshot,
 ): void {
   const clientAddr = clientAddrOf(socket);
+  if (edge.backend)
+    reportTcpConnectionClosed(options.events, socket, {
+      accountId: edge.accountId,
+      edgeId: edge.id,
+      backendId: edge.backend.id,
+      endpointId: edge.endpointIds.get(matched),
+    });
   // A source the IP restrictions (the edge's, its account's) refuse is disconnected before the
   // handshake, so before any byte reaches the agent.
   if (
@@ -125,13 +132,6 @@ function serveTlsEdge(
     clearTimeout(timer);
     return void socket.destroy();
   }
-  if (edge.backend)
-    reportTcpConnectionClosed(options.events, socket, {
-      accountId: edge.accountId,
-      edgeId: edge.id,
-      backendId: edge.backend.id,
-      endpointId: edge.endpointIds.get(matched),
-    });
   const forward = (ex: ConnExchange) => {
     if (!edge.backend) return void ex.socket.destroy();
     void edge.backend.forwardConn(ex).then((outcome) => outcome === 'unavailable' && ex.socket.destroy());

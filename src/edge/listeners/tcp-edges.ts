@@ -52,19 +52,19 @@ export class TcpEdgeListeners {
     const snapshot = this.snapshot();
     const edge = snapshot.tcpPorts.get(port);
     const backend = edge?.backend;
-    // A source the IP restrictions (the edge's, its account's) refuse is disconnected before the agent hears of it.
-    if (
-      !backend ||
-      (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) ||
-      accountRefuses(snapshot, edge.accountId, socket, this.logger)
-    )
-      return void socket.destroy();
+    if (!backend) return void socket.destroy();
     reportTcpConnectionClosed(this.events, socket, {
       accountId: edge.accountId,
       edgeId: edge.id,
       backendId: backend.id,
       endpointId: edge.endpointIds.get(String(port)),
     });
+    // A source the IP restrictions (the edge's, its account's) refuse is disconnected before the agent hears of it.
+    if (
+      (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) ||
+      accountRefuses(snapshot, edge.accountId, socket, this.logger)
+    )
+      return void socket.destroy();
     void backend
       .forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) })
       .then((outcome) => outcome === 'unavailable' && socket.destroy());

@@ -14,3 +14,18 @@ export function clientIpOf(socket: Peer): string {
 export function clientAddrOf(socket: Peer): string {
   return `${clientIpOf(socket)}:${socket.remotePort ?? 0}`;
 }
+
+/** Both ends of a connection, as traffic events give them. */
+export interface ConnAddresses {
+  clientIp: string;
+  clientPort: number | undefined;
+  serverPort: number | undefined;
+}
+
+/**
+ * Both ends of `socket`, read while it is open: once closed, a socket no longer has them (Node
+ * asks its handle, which is gone), and an event gathered at the close would lose them.
+ */
+export function connAddressesOf(socket: Peer & { localPort?: number | undefined }): ConnAddresses {
+  return { clientIp: clientIpOf(socket), clientPort: socket.remotePort, serverPort: socket.localPort };
+}

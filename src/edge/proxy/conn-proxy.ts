@@ -31,9 +31,9 @@ export async function proxyConnection(
   socket.pause();
   const tunnel = await group.waitForTunnel(reconnectWaitMs);
   if (!tunnel || socket.destroyed) return void socket.destroy();
+  if (ids) Object.assign(ids, { endpointId: tunnel.endpointId, tunnelId: tunnel.id, sessionId: tunnel.session.id });
   // The agent's IP restriction: a refused source is disconnected before a byte reaches the agent.
   if (tunnel.ipFilter && !tunnel.ipFilter.admits(clientIpOf(socket))) return void socket.destroy();
-  if (ids) Object.assign(ids, { endpointId: tunnel.endpointId, tunnelId: tunnel.id, sessionId: tunnel.session.id });
   const clientAddr = clientAddrOf(socket);
   try {
     const stream = tunnel.openStream({ clientAddr, proto, passthroughTls: proto === 'tls' });

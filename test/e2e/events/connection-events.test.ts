@@ -71,6 +71,8 @@ test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpo
     'conn.bytes_in',
     'conn.bytes_out',
     'conn.client_ip',
+    'conn.client_port',
+    'conn.server_port',
     'conn.duration_ms',
     'endpoint.id',
     'tunnel.id',
@@ -85,7 +87,16 @@ test('tcp_connection_closed.v0: bytes, duration and client of a closed TCP endpo
   const [listed] = await ngrok.endpoints.list();
   assert.deepEqual(event!.object.endpoint, { id: listed!.id }, 'the endpoint as /endpoints lists it');
   assert.deepEqual(event!.object.tunnel, { id: tunnel.id });
-  assert.deepEqual(Object.keys(conn).sort(), ['bytes_in', 'bytes_out', 'client_ip', 'duration_ms']);
+  assert.deepEqual(Object.keys(conn).sort(), [
+    'bytes_in',
+    'bytes_out',
+    'client_ip',
+    'client_port',
+    'duration_ms',
+    'server_port',
+  ]);
+  assert.equal(conn.server_port, port, 'read as the connection opened: a closed socket no longer has it');
+  assert.equal(typeof conn.client_port, 'number');
   assert.equal(conn.bytes_in, Buffer.byteLength('hello events'));
   assert.equal(conn.bytes_out, Buffer.byteLength('hello events'));
   assert.equal(conn.client_ip, '127.0.0.1');

@@ -70,6 +70,8 @@ test('http destination: selected fields of http_request_complete.v0 and audit ev
     'backend.id',
     'tunnel.id',
     'conn.client_ip',
+    'conn.client_port',
+    'conn.server_port',
   ];
   const subscription = await ngrok.eventSubscriptions.create({
     sources: [
@@ -112,9 +114,14 @@ test('http destination: selected fields of http_request_complete.v0 and audit ev
     endpoint: { id: (await ngrok.endpoints.list()).find((e) => e.edge?.id === site.id)!.id },
     backend: { id: site.backendId },
     tunnel: { id: (first!.object.tunnel as { id: string }).id },
-    conn: { client_ip: '127.0.0.1' },
+    conn: {
+      client_ip: '127.0.0.1',
+      client_port: (first!.object.conn as { client_port: number }).client_port,
+      server_port: edge.ports.https,
+    },
   });
   assert.match((first!.object.tunnel as { id: string }).id, /.+/);
+  assert.equal(typeof (first!.object.conn as { client_port: unknown }).client_port, 'number');
 
   const audit = events.filter((e) => e.event_type.startsWith('ip_policy_'));
   assert.deepEqual(
@@ -148,6 +155,7 @@ test('a WebSocket is reported as http_request_complete.v0 once its connection cl
     'http.response.headers',
     'endpoint.id',
     'tunnel.id',
+    'conn.server_port',
   ];
   await ngrok.eventSubscriptions.create({
     sources: [{ type: 'http_request_complete.v0', fields }],
@@ -174,7 +182,9 @@ test('a WebSocket is reported as http_request_complete.v0 once its connection cl
     http: { request: unknown; response: { status_code: number; headers: Record<string, string> } };
     endpoint: { id: string };
     tunnel: { id: string };
+    conn: { server_port: number };
   };
+  assert.equal(object.conn.server_port, edge.ports.https, 'read while the connection was open');
   assert.deepEqual(object.http.request, { method: 'GET', url: { path: '/chat', query: 'room=1' } });
   assert.equal(object.http.response.status_code, 101);
   assert.equal(object.http.response.headers.upgrade?.toLowerCase(), 'websocket');
