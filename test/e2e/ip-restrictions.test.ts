@@ -244,6 +244,14 @@ test('bad input: unknown and dashboard types, no or foreign policies, a type cha
   await refused({ type: 'agent' }, 'ERR_NGROK_215', /ip_policy_ids/);
   await refused({ type: 'agent', ip_policy_ids: ['ipp_missing'] }, 'ERR_NGROK_1607', /ip_policy_ids\[0\]/);
   await refused({ type: 'agent', ip_policy_ids: [policyId, theirPolicy] }, 'ERR_NGROK_1607', /ip_policy_ids\[1\]/);
+  // Size bounds: at most 100 policies of 64 characters each.
+  await refused({ type: 'agent', ip_policy_ids: Array(101).fill(policyId) }, 'ERR_NGROK_215', /ip_policy_ids/);
+  await refused({ type: 'agent', ip_policy_ids: [`ipp_${'x'.repeat(61)}`] }, 'ERR_NGROK_215', /ip_policy_ids/);
+  await refused(
+    { type: 'agent', ip_policy_ids: [policyId], description: 'd'.repeat(300) },
+    'ERR_NGROK_420',
+    /description/,
+  );
   assert.equal((await ngrok.ipRestrictions.list()).length, 0);
 
   const made = (await apiFetch(edge, 'POST', '/ip_restrictions', { type: 'agent', ip_policy_ids: [policyId] }))
