@@ -24,6 +24,7 @@ import { accountRefuses } from '../edge/proxy/account-restrictions.ts';
 import { accessLog } from '../edge/proxy/access-log.ts';
 import { createHttpProxy } from '../edge/proxy/http-proxy.ts';
 import { allObservers } from '../edge/proxy/observe.ts';
+import { OpenConnections } from '../edge/proxy/open-connections.ts';
 import { StreamPools } from '../edge/proxy/stream-pools.ts';
 import { certificateNameFor } from '../edge/routing/resolve-host.ts';
 import { SnapshotSource } from '../edge/snapshot/source.ts';
@@ -152,6 +153,8 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     logger: logger.child({ component: 'events' }),
   });
   const proxyLog = log('edge.proxy');
+  // TCP, TLS and WebSocket connections, closed when a later IP restriction of their account refuses them.
+  const openConnections = new OpenConnections();
   const registry: TunnelRegistry = new TunnelRegistry({
     domain,
     region: config.region,
@@ -165,6 +168,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       reportTcpConnectionClosed(events, socket, ids);
       // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
       if (accountRefuses(snapshots.current, group.accountId, socket, proxyLog)) return void socket.destroy();
+      openConnections.track(group.accountId, socket);
       void proxyConnection(group, socket, { proto: 'tcp', logger: proxyLog, ids });
     },
     modules,
@@ -189,8 +193,9 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     log('edge.snapshot'),
   );
   const snapshot = () => snapshots.current;
-  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'), events);
+  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'), events, openConnections);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
+  snapshots.on('swap', (next) => openConnections.closeRefused(next.restrictions, proxyLog));
   snapshots.on('swap', (next) => endRefusedSessions(registry.sessions.values(), next.restrictions, log('edge.agents')));
   store.changes.on('change', (change) => endRevokedSessions(registry, change, log('edge.agents')));
 
@@ -204,6 +209,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     httpsPort: () => publicPorts.https,
     callbackOrigin: modules.identity.callbackOrigin,
     events,
+    openConnections,
     observer: allObservers([metrics.requests, config.accessLog === false ? undefined : accessLog(log('access'))]),
     logger: proxyLog,
   };
@@ -228,6 +234,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       handshakeTimeoutMs: timeouts.handshake,
       budget,
       events,
+      openConnections,
       logger: log('edge.listeners'),
     }),
     config.httpsAddr,

@@ -5,18 +5,29 @@
  * on every API call. 127.0.0.1 and 127.0.0.2 are two sources (support/from-address.ts).
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import net from 'node:net';
 import { test } from 'node:test';
 import ngrokSdk from '@ngrok/ngrok';
 import type { Ngrok } from '@ngrok/ngrok-api';
+import WebSocket from 'ws';
 import { createLogger } from '../../src/log/logger.ts';
 import { apiClient, apiFetch, apiFetchFrom, otherAccount } from '../support/api.ts';
+import { loopbackLookup } from '../support/client.ts';
 import { defer } from '../support/defer.ts';
 import { httpResponseBackend, httpsEdge, reserve, tunnelGroupBackend } from '../support/edges.ts';
 import { startTestEdge, tempDir } from '../support/edge.ts';
 import { getFrom, tcpFrom } from '../support/from-address.ts';
 import { logLines } from '../support/log-lines.ts';
 import { sdkForward, sdkSession } from '../support/sdk.ts';
-import { eventually, recordingTcpService, sleep, startHttpService } from '../support/services.ts';
+import {
+  eventually,
+  recordingTcpService,
+  sleep,
+  startEchoService,
+  startHttpService,
+  startWebSocketEcho,
+} from '../support/services.ts';
 import { eventsAtLeast, startReceiver, subscribeReceiver } from './events/receiver.ts';
 
 /** An IP policy of `ngrok`'s account with one rule per CIDR, each allowing. */
@@ -131,6 +142,50 @@ test("endpoints: the account's restriction refuses a source at its agent endpoin
   await edge.snapshots.settled();
   assert.equal((await served(agentHttps, '127.0.0.2')).body, 'served');
   assert.equal(await tcpFrom(edgeTcp, '127.0.0.2', 'after delete'), 'echo');
+});
+
+test('endpoints: a restriction made later closes the TCP connections and WebSockets already open from a source it refuses', async (t) => {
+  const edge = await startTestEdge(t);
+  const ngrok = apiClient(edge);
+  const echo = await startEchoService(t);
+  const tcpPort = Number(new URL((await sdkForward(t, edge, { proto: 'tcp', addr: echo.port })).url()!).port);
+  const chat = await startWebSocketEcho(t);
+  const wsUrl = (await sdkForward(t, edge, { addr: chat.port })).url()!.replace('https:', 'wss:');
+
+  const tcpFromSource = async (localAddress: string) => {
+    const socket = net.connect({ host: '127.0.0.1', port: tcpPort, localAddress });
+    defer(t, () => socket.destroy());
+    socket.write('ping');
+    await once(socket, 'data');
+    return socket;
+  };
+  const wsFromSource = async (localAddress: string) => {
+    const ws = new WebSocket(wsUrl, {
+      ca: edge.caPem,
+      lookup: loopbackLookup,
+      localAddress,
+    } as WebSocket.ClientOptions);
+    defer(t, () => ws.terminate());
+    await once(ws, 'open');
+    return ws;
+  };
+  const [tcpRefused, tcpKept] = [await tcpFromSource('127.0.0.2'), await tcpFromSource('127.0.0.1')];
+  const [wsRefused, wsKept] = [await wsFromSource('127.0.0.2'), await wsFromSource('127.0.0.1')];
+
+  const { policyId } = await allowing(ngrok, '127.0.0.1/32');
+  await ngrok.ipRestrictions.create({ type: 'endpoints', ipPolicyIds: [policyId], enforced: true });
+  await edge.snapshots.settled();
+  await eventually(
+    () => tcpRefused.closed && wsRefused.readyState === WebSocket.CLOSED,
+    5000,
+    "the refused source's connections closed",
+  );
+
+  // The allowed source's connections carry on.
+  tcpKept.write('still here');
+  assert.equal(String((await once(tcpKept, 'data'))[0]), 'still here');
+  wsKept.send('still here');
+  assert.equal(String((await once(wsKept, 'message'))[0]), 'still here');
 });
 
 test('a restart keeps them: the first request after it is already checked', async (t) => {

@@ -111,7 +111,11 @@ export async function startWebSocketEcho(t: TestContext): Promise<{ server: http
   const service = await startHttpService(t, (_req, res) => res.end('not a websocket'));
   const wss = new WebSocketServer({ server: service.server });
   wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
-  defer(t, () => wss.close());
+  // Upgraded sockets are the WebSocket server's, not the HTTP server's: end them, or its close waits.
+  defer(t, () => {
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+  });
   return service;
 }
 

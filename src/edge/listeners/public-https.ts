@@ -19,6 +19,7 @@ import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder
 import type { AcmeChallenges } from '../tls/acme/challenges.ts';
 import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
 import { accountRefuses } from '../proxy/account-restrictions.ts';
+import type { OpenConnections } from '../proxy/open-connections.ts';
 import { reportTcpConnectionClosed } from '../events/tcp-connection-closed.ts';
 import type { TrafficEvents } from '../events/traffic.ts';
 
@@ -36,6 +37,8 @@ export interface PublicHttpsOptions {
   budget: ConnectionBudget;
   /** Where `tcp_connection_closed.v0` of TLS endpoints and TLS edges goes. Absent: no traffic events. */
   events?: TrafficEvents;
+  /** Where TLS connections passed on are tracked, for restrictions made later. */
+  openConnections?: OpenConnections;
   logger: Logger;
 }
 
@@ -84,6 +87,7 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
       reportTcpConnectionClosed(options.events, socket, ids);
       // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
       if (accountRefuses(snapshot, target.group.accountId, socket, options.logger)) return void socket.destroy();
+      options.openConnections?.track(target.group.accountId, socket);
       return void proxyConnection(target.group, socket, { proto: 'tls', logger: options.logger, head: buffered, ids });
     }
     if (target?.kind === 'edge' && target.edge.kind === 'tls')
@@ -132,6 +136,7 @@ function serveTlsEdge(
     clearTimeout(timer);
     return void socket.destroy();
   }
+  options.openConnections?.track(edge.accountId, socket);
   const forward = (ex: ConnExchange) => {
     if (!edge.backend) return void ex.socket.destroy();
     void edge.backend.forwardConn(ex).then((outcome) => outcome === 'unavailable' && ex.socket.destroy());

@@ -4,6 +4,7 @@ import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TcpListeners } from '../tunnels/registry.ts';
 import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
 import { accountRefuses } from '../proxy/account-restrictions.ts';
+import type { OpenConnections } from '../proxy/open-connections.ts';
 import { reportTcpConnectionClosed } from '../events/tcp-connection-closed.ts';
 import type { TrafficEvents } from '../events/traffic.ts';
 
@@ -21,6 +22,8 @@ export class TcpEdgeListeners {
     private readonly logger: Logger,
     /** Where `tcp_connection_closed.v0` goes. Absent: no traffic events. */
     private readonly events?: TrafficEvents,
+    /** Where connections let in are tracked, for restrictions made later. */
+    private readonly openConnections?: OpenConnections,
   ) {}
 
   /** Opens and closes listeners to match `snapshot`. */
@@ -65,6 +68,7 @@ export class TcpEdgeListeners {
       accountRefuses(snapshot, edge.accountId, socket, this.logger)
     )
       return void socket.destroy();
+    this.openConnections?.track(edge.accountId, socket);
     void backend
       .forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) })
       .then((outcome) => outcome === 'unavailable' && socket.destroy());

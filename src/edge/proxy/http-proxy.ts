@@ -20,8 +20,9 @@ import { requestHost } from './headers.ts';
 import { nextHops } from './loop.ts';
 import type { StreamPools } from './stream-pools.ts';
 import { openUpstream, upgradeThroughUpstream, type UpgradeClient } from './upgrade.ts';
-import { clientAddrOf } from './client-addr.ts';
+import { clientAddrOf, clientIpOf } from './client-addr.ts';
 import { accountRefuses } from './account-restrictions.ts';
+import type { OpenConnections } from './open-connections.ts';
 import { watchRequest, watchUpgrade, type RequestObserver, type Served } from './observe.ts';
 import {
   reportHttpRequestComplete,
@@ -49,6 +50,8 @@ export interface HttpProxyOptions {
   observer?: RequestObserver;
   /** Where `http_request_complete.v0` goes (events/dispatcher.ts). Absent: no traffic events. */
   events?: TrafficEvents;
+  /** Where WebSockets (and other upgrades) let in are tracked, for restrictions made later. */
+  openConnections?: OpenConnections;
   logger: Logger;
 }
 
@@ -189,6 +192,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     let tunnel: Tunnel | undefined;
     reportUpgradeComplete(options.events, { req, socket, tunnel: () => tunnel }, target.ids);
     if (refused(req, target)) return writeRawErrorPage(socket, ErrorCode.ERR_EDGE_IP_RESTRICTED, id);
+    options.openConnections?.track(target.ids.accountId, socket, clientIpOf(req.socket));
     // Asked afresh each time: a module may have waited (a login), and agents come and go.
     const client = (): UpgradeClient => ({
       socket,
