@@ -137,6 +137,11 @@ export const trafficErrors = {
     message:
       "The identity provider's SAML logout request could not be accepted (bad or missing signature, wrong issuer or expired). You are signed out of this endpoint all the same; the identity provider was not answered.",
   },
+  ERR_EDGE_SAML_LOGOUT_RESPONSE_INVALID: {
+    status: 403,
+    message:
+      "The identity provider's answer to this endpoint's SAML logout could not be accepted (bad or missing signature, wrong issuer, or a status other than Success). You are signed out of this endpoint, but maybe not at the identity provider: sign out there too.",
+  },
   ERR_EDGE_SAML_REPLAYED: {
     status: 403,
     message:

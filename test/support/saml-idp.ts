@@ -141,14 +141,21 @@ export class TestSamlIdp {
   /**
    * Answers the SP's LogoutRequest in `redirectUrl` (its 303 on the HTTP-Redirect binding):
    * samlify checks its signature against the SP metadata's certificate. Resolves with whom it
-   * names and the URL of the signed LogoutResponse back to the SP.
+   * names and the signed LogoutResponse back to the SP: on HTTP-Redirect its URL, on HTTP-POST
+   * (the binding the SP metadata names) its form fields.
    */
   async answerLogout(
     redirectUrl: string,
     spMetadata: string,
-  ): Promise<{ nameId: string; sessionIndex: string | undefined; url: string }> {
+    via: 'post' | 'redirect' = 'redirect',
+    status = 'urn:oasis:names:tc:SAML:2.0:status:Success',
+  ): Promise<{ nameId: string; sessionIndex: string | undefined; url: string; form: URLSearchParams }> {
     const redirectSlo = spMetadata.replace(/(SingleLogoutService Binding=")[^"]+/, `$1${binding.redirect}`);
-    const sp = samlify.ServiceProvider({ metadata: redirectSlo });
+    // samlify signs a LogoutResponse only for an SP that says it wants one signed.
+    const sp = samlify.ServiceProvider({
+      metadata: via === 'post' ? spMetadata : redirectSlo,
+      wantLogoutResponseSigned: true,
+    });
     const url = new URL(redirectUrl);
     const parsed = await this.idp.parseLogoutRequest(sp, 'redirect', {
       query: Object.fromEntries(url.searchParams),
@@ -156,10 +163,27 @@ export class TestSamlIdp {
     });
     const extract = parsed.extract as { nameID: string; sessionIndex?: string };
     const info = parsed as unknown as Parameters<samlify.IdentityProviderInstance['createLogoutResponse']>[1];
-    const made = this.idp.createLogoutResponse(sp, info, 'redirect', url.searchParams.get('RelayState') ?? '') as {
-      context: string;
+    const relayState = url.searchParams.get('RelayState') ?? '';
+    const answer = (template: string) => {
+      const id = `_${randomBytes(16).toString('hex')}`;
+      const values = {
+        ID: id,
+        Destination: sp.entityMeta.getSingleLogoutService(via === 'post' ? binding.post : binding.redirect) as string,
+        Issuer: this.entityId,
+        IssueInstant: new Date().toISOString(),
+        StatusCode: status,
+        InResponseTo: (parsed.extract as { request: { id: string } }).request.id,
+      };
+      const context = template.replace(/\{(\w+)\}/g, (tag, name: string) => values[name as keyof typeof values] ?? tag);
+      return { id, context };
     };
-    return { nameId: extract.nameID, sessionIndex: extract.sessionIndex, url: made.context };
+    const made = this.idp.createLogoutResponse(sp, info, via, relayState, answer) as { context: string };
+    return {
+      nameId: extract.nameID,
+      sessionIndex: extract.sessionIndex,
+      url: via === 'redirect' ? made.context : '',
+      form: new URLSearchParams(via === 'post' ? { SAMLResponse: made.context, RelayState: relayState } : {}),
+    };
   }
 
   /** An IdP-initiated (unsolicited) response for the SP of `spMetadata`. */

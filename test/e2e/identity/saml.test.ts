@@ -187,7 +187,50 @@ test('saml on a route: SP-initiated login with samlify as the IdP, headers, meta
   assert.deepEqual([logout.nameId, logout.sessionIndex], ['u-alice', s.idp.sessionIndex]);
   // (The SP metadata names port 443; the test edge serves HTTPS on another.)
   const back = await browser.go(`${s.sp}/slo${new URL(logout.url).search}`);
-  assert.deepEqual([back.status, back.body.toString().includes('You are signed out')], [200, true]);
+  assert.deepEqual([back.status, back.body.toString().includes('<h1>You are signed out.</h1>')], [200, true]);
+  // The LogoutResponse is checked: one without its signature, or with another, is refused.
+  const unsignedAnswer = new URL(logout.url);
+  unsignedAnswer.searchParams.delete('Signature');
+  unsignedAnswer.searchParams.delete('SigAlg');
+  const forgedAnswer = new URL(logout.url);
+  const signature = forgedAnswer.searchParams.get('Signature')!;
+  forgedAnswer.searchParams.set('Signature', `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`);
+  for (const bad of [unsignedAnswer, forgedAnswer]) {
+    const refused = await browser.go(`${s.sp}/slo${bad.search}`, { follow: false });
+    assert.equal(refused.status, 403);
+    assert.equal(codeOf(refused), 'ERR_EDGE_SAML_LOGOUT_RESPONSE_INVALID');
+  }
+  // The same on the HTTP-POST binding, the one the SP metadata names: a status changed inside the
+  // signed XML breaks its signature.
+  const relogin = await loginAtIdp(s, browser, `${s.route.url}/x`);
+  assert.equal((await postToAcs(s, browser, relogin.xml, relogin.relayState)).status, 200);
+  const outAgain = await browser.go(`${s.sp}/slo`, { follow: false });
+  const postedAnswer = (await s.idp.answerLogout(String(outAgain.headers.location), await spMetadata(s), 'post')).form;
+  const postToSlo = (form: URLSearchParams) =>
+    browser.go(`${s.sp}/slo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      follow: false,
+    });
+  const xml = Buffer.from(postedAnswer.get('SAMLResponse')!, 'base64').toString('utf8');
+  assert.match(xml, /status:Success/);
+  const failed = new URLSearchParams(postedAnswer);
+  failed.set('SAMLResponse', Buffer.from(xml.replace('status:Success', 'status:Requester')).toString('base64'));
+  // And one the IdP signed with a status other than Success: it did not sign the user out.
+  const requester = 'urn:oasis:names:tc:SAML:2.0:status:Requester';
+  const notDone = (await s.idp.answerLogout(String(outAgain.headers.location), await spMetadata(s), 'post', requester))
+    .form;
+  for (const form of [failed, notDone]) {
+    const refusedPost = await postToSlo(form);
+    assert.equal(refusedPost.status, 403);
+    assert.equal(codeOf(refusedPost), 'ERR_EDGE_SAML_LOGOUT_RESPONSE_INVALID');
+  }
+  const acceptedPost = await postToSlo(postedAnswer);
+  assert.deepEqual(
+    [acceptedPost.status, acceptedPost.body.toString().includes('<h1>You are signed out.</h1>')],
+    [200, true],
+  );
   assert.equal((await browser.go(`${s.route.url}/x`, { follow: false })).status, 302);
   // Without a session there is nobody to log out at the IdP: the page says so at once.
   assert.equal((await browser.go(`${s.sp}/slo`, { follow: false })).status, 200);

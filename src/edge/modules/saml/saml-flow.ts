@@ -17,6 +17,7 @@ import { ErrorCode, PorticoError } from '../../../errors/catalogue.ts';
 import { onFirstUse } from '../../../packages/on-first-use.ts';
 import type { Identity, LoginFlow, LoginStart, ProviderEndpoints, Remembered } from '../identity/login-flow.ts';
 import { identityOf, groupsOf } from './attributes.ts';
+import { checkLogoutResponse } from './logout-response.ts';
 import type { SeenAssertions } from './seen-assertions.ts';
 
 /** node-saml and its XML stack, loaded by the first SAML request rather than at start (issue 13). */
@@ -83,8 +84,8 @@ export class SamlLoginFlow implements LoginFlow {
   /**
    * The IdP's LogoutRequest, signed (in the XML on the HTTP-POST binding, in the query on
    * HTTP-Redirect): answered with a signed LogoutResponse to the IdP's SingleLogoutService, so
-   * its single logout goes on to the next service. A LogoutResponse (the end of a logout the IdP
-   * ran) and a visit without a message need no answer. The answer is Success when the request
+   * its single logout goes on to the next service. A LogoutResponse (the end of a logout started
+   * here) needs no answer once checked (logout-response.ts); a visit without a message starts one. The answer is Success when the request
    * names the user of this browser's session (by NameID) or the browser has no session; for
    * another user it is Requester / UnknownPrincipal: their session is not the one this browser
    * held, so the IdP must not count it as ended here.
@@ -96,7 +97,11 @@ export class SamlLoginFlow implements LoginFlow {
     user: Identity | undefined,
   ): Promise<string | undefined> {
     const SAMLRequest = request.searchParams.get('SAMLRequest');
-    if (!SAMLRequest) return request.searchParams.has('SAMLResponse') ? undefined : this.startLogout(user);
+    if (request.searchParams.has('SAMLResponse') && !SAMLRequest) {
+      const saml = await this.saml(this.plan.acsUrl, { logoutUrl: this.plan.idp.sloUrl || undefined });
+      return void (await checkLogoutResponse(saml, request, rawQuery, posted));
+    }
+    if (!SAMLRequest) return this.startLogout(user);
     const saml = await this.saml(this.plan.acsUrl, { logoutUrl: this.plan.idp.sloUrl || undefined });
     let profile: Profile | null;
     try {
@@ -119,7 +124,7 @@ export class SamlLoginFlow implements LoginFlow {
    * Single logout started here: the browser of a session goes on to the IdP's
    * SingleLogoutService with a LogoutRequest (signed with the route's key) for its user, so the
    * IdP ends its session and the user's other services' too. The IdP's LogoutResponse comes back
-   * to the SLO URL, where the session is already over. Without a session, or when the IdP has no
+   * to the SLO URL, where the session is already over; it is checked there all the same. Without a session, or when the IdP has no
    * HTTP-Redirect SingleLogoutService, nothing is sent: the session here ends alone.
    */
   private async startLogout(user: Identity | undefined): Promise<string | undefined> {
