@@ -20,7 +20,6 @@ import { createProxyServer, httpServerTimeouts } from '../edge/listeners/public-
 import { createPublicHttps } from '../edge/listeners/public-https.ts';
 import { allocatePort, createTcpListeners } from '../edge/listeners/tcp.ts';
 import { proxyConnection } from '../edge/proxy/conn-proxy.ts';
-import { accountRefuses } from '../edge/proxy/account-restrictions.ts';
 import { accessLog } from '../edge/proxy/access-log.ts';
 import { createHttpProxy } from '../edge/proxy/http-proxy.ts';
 import { allObservers } from '../edge/proxy/observe.ts';
@@ -167,8 +166,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
       const ids = { accountId: group.accountId, endpointId: group.tunnels[0]?.endpointId };
       reportTcpConnectionClosed(events, socket, ids);
       // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
-      if (accountRefuses(snapshots.current, group.accountId, socket, proxyLog)) return void socket.destroy();
-      openConnections.track(group.accountId, socket);
+      if (!openConnections.admit(snapshots.current, group.accountId, socket, proxyLog)) return void socket.destroy();
       void proxyConnection(group, socket, { proto: 'tcp', logger: proxyLog, ids });
     },
     modules,
@@ -193,7 +191,7 @@ export async function startEdge(config: EdgeConfig): Promise<Edge> {
     log('edge.snapshot'),
   );
   const snapshot = () => snapshots.current;
-  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'), events, openConnections);
+  const tcpEdges = new TcpEdgeListeners(tcp, snapshot, log('edge.tcp'), openConnections, events);
   snapshots.on('swap', (next) => void tcpEdges.sync(next));
   snapshots.on('swap', (next) => openConnections.closeRefused(next.restrictions, proxyLog));
   snapshots.on('swap', (next) => endRefusedSessions(registry.sessions.values(), next.restrictions, log('edge.agents')));

@@ -27,7 +27,7 @@ export const ACCOUNT_KIND = 'account';
 export const CREDENTIAL_KIND = 'credential';
 
 /** Milliseconds between two looks at what other processes wrote. One second. */
-export const FOLLOW_INTERVAL_MS = 1_000;
+const FOLLOW_INTERVAL_MS = 1_000;
 /** Recorded changes are kept this long (milliseconds): one hour, far beyond any poll's delay. */
 const KEEP_MS = 60 * 60_000;
 /** Old changes are deleted at most this often (milliseconds). One minute. */
@@ -81,7 +81,8 @@ export class StoreChanges extends EventEmitter<{ change: [StoreChange] }> {
 
   /**
    * Announces other processes' changes from now on, looking every `intervalMs`; resolves to a
-   * stop function. A failed look (the database briefly unreachable) is reported and retried at the next.
+   * stop function. A failed look (the database briefly unreachable) is retried at the next; the
+   * first failure after a success is reported.
    */
   async followOthers(onError: (err: unknown) => void, intervalMs = FOLLOW_INTERVAL_MS): Promise<() => Promise<void>> {
     const latest = await this.#db
@@ -92,11 +93,15 @@ export class StoreChanges extends EventEmitter<{ change: [StoreChange] }> {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let looking: Promise<void> | undefined;
+    let failing = false;
     const look = async () => {
       try {
         await this.#lookOnce();
+        failing = false;
       } catch (err) {
-        onError(err);
+        // Reported once per outage, not every second of it.
+        if (!failing) onError(err);
+        failing = true;
       }
       if (!stopped) timer = setTimeout(next, intervalMs).unref();
     };

@@ -18,7 +18,6 @@ import type { ConnectionBudget } from './connection-budget.ts';
 import { answerAlpnChallenge, isAlpnChallenge } from '../tls/acme/alpn-responder.ts';
 import type { AcmeChallenges } from '../tls/acme/challenges.ts';
 import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
-import { accountRefuses } from '../proxy/account-restrictions.ts';
 import type { OpenConnections } from '../proxy/open-connections.ts';
 import { reportTcpConnectionClosed } from '../events/tcp-connection-closed.ts';
 import type { TrafficEvents } from '../events/traffic.ts';
@@ -37,8 +36,8 @@ export interface PublicHttpsOptions {
   budget: ConnectionBudget;
   /** Where `tcp_connection_closed.v0` of TLS endpoints and TLS edges goes. Absent: no traffic events. */
   events?: TrafficEvents;
-  /** Where TLS connections passed on are tracked, for restrictions made later. */
-  openConnections?: OpenConnections;
+  /** Checks TLS connections passed on against the account's IP restrictions, now and when they change. */
+  openConnections: OpenConnections;
   logger: Logger;
 }
 
@@ -86,8 +85,8 @@ function routeBySni(socket: net.Socket, options: PublicHttpsOptions): void {
       const ids = { accountId: target.group.accountId, endpointId: target.group.tunnels[0]?.endpointId };
       reportTcpConnectionClosed(options.events, socket, ids);
       // A source the account's IP restrictions refuse is disconnected before a byte reaches the agent.
-      if (accountRefuses(snapshot, target.group.accountId, socket, options.logger)) return void socket.destroy();
-      options.openConnections?.track(target.group.accountId, socket);
+      if (!options.openConnections.admit(snapshot, target.group.accountId, socket, options.logger))
+        return void socket.destroy();
       return void proxyConnection(target.group, socket, { proto: 'tls', logger: options.logger, head: buffered, ids });
     }
     if (target?.kind === 'edge' && target.edge.kind === 'tls')
@@ -131,12 +130,11 @@ function serveTlsEdge(
   // handshake, so before any byte reaches the agent.
   if (
     (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) ||
-    accountRefuses(snapshot, edge.accountId, socket, options.logger)
+    !options.openConnections.admit(snapshot, edge.accountId, socket, options.logger)
   ) {
     clearTimeout(timer);
     return void socket.destroy();
   }
-  options.openConnections?.track(edge.accountId, socket);
   const forward = (ex: ConnExchange) => {
     if (!edge.backend) return void ex.socket.destroy();
     void edge.backend.forwardConn(ex).then((outcome) => outcome === 'unavailable' && ex.socket.destroy());

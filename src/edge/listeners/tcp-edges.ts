@@ -3,7 +3,6 @@ import type { Logger } from '../../log/logger.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TcpListeners } from '../tunnels/registry.ts';
 import { clientAddrOf, clientIpOf } from '../proxy/client-addr.ts';
-import { accountRefuses } from '../proxy/account-restrictions.ts';
 import type { OpenConnections } from '../proxy/open-connections.ts';
 import { reportTcpConnectionClosed } from '../events/tcp-connection-closed.ts';
 import type { TrafficEvents } from '../events/traffic.ts';
@@ -20,10 +19,10 @@ export class TcpEdgeListeners {
     private readonly tcp: TcpListeners,
     private readonly snapshot: () => Snapshot,
     private readonly logger: Logger,
+    /** Checks connections against the account's IP restrictions, now and when they change. */
+    private readonly openConnections: OpenConnections,
     /** Where `tcp_connection_closed.v0` goes. Absent: no traffic events. */
     private readonly events?: TrafficEvents,
-    /** Where connections let in are tracked, for restrictions made later. */
-    private readonly openConnections?: OpenConnections,
   ) {}
 
   /** Opens and closes listeners to match `snapshot`. */
@@ -65,10 +64,9 @@ export class TcpEdgeListeners {
     // A source the IP restrictions (the edge's, its account's) refuse is disconnected before the agent hears of it.
     if (
       (edge.ipFilter && !edge.ipFilter.admits(clientIpOf(socket))) ||
-      accountRefuses(snapshot, edge.accountId, socket, this.logger)
+      !this.openConnections.admit(snapshot, edge.accountId, socket, this.logger)
     )
       return void socket.destroy();
-    this.openConnections?.track(edge.accountId, socket);
     void backend
       .forwardConn({ socket, proto: 'tcp', edgeType: '1', passthroughTls: false, clientAddr: clientAddrOf(socket) })
       .then((outcome) => outcome === 'unavailable' && socket.destroy());

@@ -1,5 +1,7 @@
 import type { AccountRestrictions } from '../../config/ip-rules/account-restrictions.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { Snapshot } from '../snapshot/snapshot.ts';
+import { accountRefuses } from './account-restrictions.ts';
 import { clientIpOf } from './client-addr.ts';
 
 /** A public connection as tracked: closed by `destroy`, gone on 'close'. */
@@ -17,6 +19,16 @@ interface Connection {
  */
 export class OpenConnections {
   readonly #byAccount = new Map<string, Map<Connection, string>>();
+
+  /**
+   * Whether the account's `endpoints` IP restrictions let `connection` in (accountRefuses); one
+   * let in is tracked until it closes. The caller disconnects one that is not.
+   */
+  admit(snapshot: Snapshot, accountId: string, connection: Connection, logger: Logger): boolean {
+    if (accountRefuses(snapshot, accountId, connection, logger)) return false;
+    this.track(accountId, connection);
+    return true;
+  }
 
   /** Tracks `connection` of `accountId` until it closes. */
   track(accountId: string, connection: Connection, clientIp = clientIpOf(connection)): void {

@@ -1,8 +1,7 @@
 import type { AccountRestrictions } from '../../config/ip-rules/account-restrictions.ts';
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
-import { MuxErrorCode } from '../../protocol/frame.ts';
-import { rpcError } from '../../protocol/messages.ts';
+import { endSessionWith } from './end-session.ts';
 import type { TunnelSession } from './tunnel.ts';
 
 /**
@@ -24,7 +23,6 @@ export function endRefusedSessions(
       session: session.id,
       ip,
     });
-    const refused = new PorticoError(ErrorCode.ERR_AGENT_IP_RESTRICTED, `the agent connects from ${ip}`);
-    session.mux.goAway(MuxErrorCode.NONE, rpcError(refused.code, refused.message).Error);
+    endSessionWith(session, new PorticoError(ErrorCode.ERR_AGENT_IP_RESTRICTED, `the agent connects from ${ip}`));
   }
 }

@@ -1,9 +1,8 @@
 import { ErrorCode, PorticoError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../log/logger.ts';
-import { MuxErrorCode } from '../../protocol/frame.ts';
-import { rpcError } from '../../protocol/messages.ts';
 import { ACCOUNT_KIND, CREDENTIAL_KIND, type StoreChange } from '../../store/changes.ts';
 import type { TunnelRegistry } from './registry.ts';
+import { endSessionWith } from './end-session.ts';
 import type { TunnelSession } from './tunnel.ts';
 
 /**
@@ -25,8 +24,7 @@ export function endRevokedSessions(registry: TunnelRegistry, change: StoreChange
   for (const session of registry.sessions.values()) {
     if (!revokes(session)) continue;
     logger.info(`agent session ended: ${what}`, { session: session.id, credential: session.credentialId });
-    const revoked = new PorticoError(ErrorCode.ERR_AUTHTOKEN_INVALID, what);
-    session.mux.goAway(MuxErrorCode.NONE, rpcError(revoked.code, revoked.message).Error);
+    endSessionWith(session, new PorticoError(ErrorCode.ERR_AUTHTOKEN_INVALID, what));
   }
   // A deleted account's names are not held for its agents' return: they cannot come back.
   if (change.kind === ACCOUNT_KIND) registry.forgetAccount(change.id);

@@ -87,6 +87,16 @@ function postToAcs(s: Stack, browser: Browser, xml: string, relayState?: string)
   });
 }
 
+/** The browser posts `form` to the SLO URL (the HTTP-POST binding); the answer is not followed. */
+function postToSlo(s: Stack, browser: Browser, form: URLSearchParams): Promise<Visit> {
+  return browser.go(`${s.sp}/slo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    follow: false,
+  });
+}
+
 /** xmlsec1's verdict on the IdP's signed XML, with the IdP's certificate (ORACLES.md §3). */
 function xmlsecVerifies(xml: string, certPem: string): boolean {
   const dir = mkdtempSync(join(tmpdir(), 'portico-xmlsec-'));
@@ -206,13 +216,6 @@ test('saml on a route: SP-initiated login with samlify as the IdP, headers, meta
   assert.equal((await postToAcs(s, browser, relogin.xml, relogin.relayState)).status, 200);
   const outAgain = await browser.go(`${s.sp}/slo`, { follow: false });
   const postedAnswer = (await s.idp.answerLogout(String(outAgain.headers.location), await spMetadata(s), 'post')).form;
-  const postToSlo = (form: URLSearchParams) =>
-    browser.go(`${s.sp}/slo`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      follow: false,
-    });
   const xml = Buffer.from(postedAnswer.get('SAMLResponse')!, 'base64').toString('utf8');
   assert.match(xml, /status:Success/);
   const failed = new URLSearchParams(postedAnswer);
@@ -222,11 +225,11 @@ test('saml on a route: SP-initiated login with samlify as the IdP, headers, meta
   const notDone = (await s.idp.answerLogout(String(outAgain.headers.location), await spMetadata(s), 'post', requester))
     .form;
   for (const form of [failed, notDone]) {
-    const refusedPost = await postToSlo(form);
+    const refusedPost = await postToSlo(s, browser, form);
     assert.equal(refusedPost.status, 403);
     assert.equal(codeOf(refusedPost), 'ERR_EDGE_SAML_LOGOUT_RESPONSE_INVALID');
   }
-  const acceptedPost = await postToSlo(postedAnswer);
+  const acceptedPost = await postToSlo(s, browser, postedAnswer);
   assert.deepEqual(
     [acceptedPost.status, acceptedPost.body.toString().includes('<h1>You are signed out.</h1>')],
     [200, true],
@@ -250,13 +253,7 @@ test("saml: single logout started by the IdP, on the HTTP-POST and HTTP-Redirect
     assert.equal(browser.cookie(host, 'ngrok.session'), undefined);
     assert.equal((await browser.go(`${s.route.url}/app`, { follow: false })).status, 302, 'a new login starts');
   };
-  const post = (form: URLSearchParams) =>
-    browser.go(`${s.sp}/slo`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      follow: false,
-    });
+  const post = (form: URLSearchParams) => postToSlo(s, browser, form);
   const answered = async (visit: Visit, requestId: string) => {
     assert.equal(visit.status, 303, visit.body.toString());
     const location = String(visit.headers.location);
